@@ -1,0 +1,223 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerImage } from "./ContainerImage";
+import { DeploymentEnvironment } from "./DeploymentEnvironment";
+import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
+import { standardTags } from "./naming";
+import { Observability } from "./Observability";
+import { RepositoryGovernance } from "./RepositoryGovernance";
+import { ServiceRuntime } from "./ServiceRuntime";
+
+/** Where the image comes from: a staging build of the commit, or a promoted digest with its provenance. */
+export type ImageSource =
+  | {
+      kind: "build";
+      gitSha: string;
+      date: string;
+      actor: string;
+      context: string;
+      dockerfile: string;
+      platforms: string[];
+    }
+  | {
+      kind: "promote";
+      digest: pulumi.Input<string>;
+      gitSha: pulumi.Input<string>;
+      date: pulumi.Input<string>;
+      actor: pulumi.Input<string>;
+    };
+
+/**
+ * Arguments of {@link Application}: everything one app needs in one environment, already validated by the
+ * config model (src/config/model.ts), with secret values as Pulumi secrets.
+ */
+export interface ApplicationArgs {
+  /** App name. */
+  app: string;
+  /** Owning team or person (`owner` tag). */
+  owner: string;
+  /** `staging` or `production`. */
+  environment: "staging" | "production";
+  /** GitHub owner. */
+  githubOwner: string;
+  /** Repository settings. */
+  repository: {
+    name: string;
+    description: string;
+    visibility: "private" | "public" | "internal";
+    import: boolean;
+  };
+  /** Whether this stack owns the repository and its rulesets (exactly one stack does). */
+  ownsRepository: boolean;
+  /** Required status checks on `main`. */
+  requiredChecks: string[];
+  /** Approving reviews required on pull requests. */
+  requiredApprovals: number;
+  /** Production reviewers as numeric GitHub ids. */
+  reviewerUserIds: pulumi.Input<number>[];
+  reviewerTeamIds: pulumi.Input<number>[];
+  /** GitHub Environment secrets (Pulumi secrets). */
+  environmentSecrets: Record<string, pulumi.Input<string>>;
+  /** GHCR repository, `ghcr.io/OWNER/NAME`. */
+  imageRepository: string;
+  /** Build or promote. */
+  image: ImageSource;
+  /** GHCR token (Pulumi secret). */
+  registryToken: pulumi.Input<string>;
+  /** Runtime sizing and wiring. Units: CPU units, MiB, seconds, days. */
+  runtime: {
+    port: number;
+    cpu: number;
+    memoryMiB: number;
+    desiredCount: number;
+    readinessPath: string;
+    healthPath: string;
+    environmentVariables: Record<string, string>;
+    secrets: Record<string, pulumi.Input<string>>;
+    logRetentionDays: number;
+    healthCheckGracePeriodSeconds: number;
+    domain: string;
+  };
+  /** Network and TLS. */
+  network: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[]; certificateArn: string };
+  /** Feature flags with this environment's values. */
+  flags: FeatureFlag[];
+  /** SLOs: percent, seconds, percent. */
+  observability: { errorBudgetPercent: number; latencyP95Seconds: number; goldenPathSuccessPercent: number };
+  /** GitHub OIDC provider ARN of the AWS account. */
+  oidcProviderArn: pulumi.Input<string>;
+  /** AWS region. */
+  region: string;
+  /** Alarm e-mail. */
+  alertEmail?: string;
+}
+
+/** One app in one environment: governance (if owned here), environment, image, runtime, flags, observability. */
+export class Application extends pulumi.ComponentResource {
+  /** Image by digest. */
+  readonly imageRef: pulumi.Output<string>;
+  /** Digest the runtime runs. */
+  readonly digest: pulumi.Output<string>;
+  /** Load balancer DNS name. */
+  readonly url: pulumi.Output<string>;
+  /** Deploy role ARN. */
+  readonly deployRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ApplicationArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("cicd-constitution:app:Application", name, {}, opts);
+    const child = { parent: this };
+    const env = args.environment;
+    const tags = standardTags(args.app, env, args.owner);
+    const prefix = `${args.app}-${env}`;
+
+    const governance = args.ownsRepository
+      ? new RepositoryGovernance(
+          `${args.app}-governance`,
+          {
+            repository: args.repository.name,
+            description: args.repository.description,
+            visibility: args.repository.visibility,
+            importExisting: args.repository.import,
+            requiredChecks: args.requiredChecks,
+            requiredApprovals: args.requiredApprovals,
+          },
+          child,
+        )
+      : undefined;
+    const repository: pulumi.Input<string> = governance ? governance.repositoryName : args.repository.name;
+
+    const image = new ContainerImage(
+      `${prefix}-image`,
+      {
+        repository: args.imageRepository,
+        sourceUrl: `https://github.com/${args.githubOwner}/${args.repository.name}`,
+        environment: env,
+        build: args.image.kind === "build" ? args.image : undefined,
+        promoteDigest: args.image.kind === "promote" ? args.image.digest : undefined,
+        registryUser: args.githubOwner,
+        registryToken: args.registryToken,
+      },
+      child,
+    );
+    const build = { sha: args.image.gitSha, date: args.image.date, actor: args.image.actor };
+
+    const environment = new DeploymentEnvironment(
+      `${prefix}-environment`,
+      {
+        owner: args.githubOwner,
+        repository,
+        repositoryName: args.repository.name,
+        environment: env,
+        reviewerUserIds: args.reviewerUserIds,
+        reviewerTeamIds: args.reviewerTeamIds,
+        secrets: args.environmentSecrets,
+        variables: {
+          AWS_REGION: args.region,
+          IMAGE_REPOSITORY: args.imageRepository,
+          ECS_CLUSTER: `${args.app}-${env}`,
+          ECS_SERVICE: `${args.app}-${env}`,
+          APP_URL: `https://${args.runtime.domain}`,
+        },
+        oidcProviderArn: args.oidcProviderArn,
+        tags,
+      },
+      child,
+    );
+
+    const runtime = new ServiceRuntime(
+      `${prefix}`,
+      {
+        app: args.app,
+        environment: env,
+        region: args.region,
+        imageRef: image.imageRef,
+        build,
+        port: args.runtime.port,
+        cpu: args.runtime.cpu,
+        memoryMiB: args.runtime.memoryMiB,
+        desiredCount: args.runtime.desiredCount,
+        readinessPath: args.runtime.readinessPath,
+        healthPath: args.runtime.healthPath,
+        environmentVariables: args.runtime.environmentVariables,
+        secrets: args.runtime.secrets,
+        vpcId: args.network.vpcId,
+        publicSubnetIds: args.network.publicSubnetIds,
+        privateSubnetIds: args.network.privateSubnetIds,
+        certificateArn: args.network.certificateArn,
+        logRetentionDays: args.runtime.logRetentionDays,
+        healthCheckGracePeriodSeconds: args.runtime.healthCheckGracePeriodSeconds,
+        tags,
+      },
+      child,
+    );
+
+    new FeatureFlags(`${prefix}-flags`, { app: args.app, environment: env, flags: args.flags, tags }, child);
+
+    new Observability(
+      `${prefix}-observability`,
+      {
+        app: args.app,
+        environment: env,
+        loadBalancerArnSuffix: runtime.loadBalancerArnSuffix,
+        targetGroupArnSuffix: runtime.targetGroupArnSuffix,
+        errorBudgetPercent: args.observability.errorBudgetPercent,
+        latencyP95Seconds: args.observability.latencyP95Seconds,
+        goldenPathSuccessPercent: args.observability.goldenPathSuccessPercent,
+        alertEmail: args.alertEmail,
+        region: args.region,
+        tags,
+      },
+      child,
+    );
+
+    this.imageRef = image.imageRef;
+    this.digest = image.digest;
+    this.url = pulumi.interpolate`https://${args.runtime.domain}`;
+    this.deployRoleArn = environment.deployRoleArn;
+    this.registerOutputs({
+      imageRef: this.imageRef,
+      url: this.url,
+      deployRoleArn: this.deployRoleArn,
+      lb: runtime.dnsName,
+    });
+  }
+}

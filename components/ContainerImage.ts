@@ -1,0 +1,131 @@
+import * as dockerBuild from "@pulumi/docker-build";
+import * as pulumi from "@pulumi/pulumi";
+import { aliasTag } from "./naming";
+import { withDefaults } from "./util";
+
+/** The GHCR registry address. */
+export const GHCR = "ghcr.io";
+
+/** Build inputs of a staging image: the commit, its time and who triggered it (F6 "Build metadata"). */
+export interface BuildProvenance {
+  /** Full 40-character git SHA: the image tag (CC-ART-01). */
+  gitSha: string;
+  /** Build time, ISO 8601 UTC. */
+  date: string;
+  /** GitHub login that triggered the build. */
+  actor: string;
+}
+
+/**
+ * Arguments of {@link ContainerImage}. Exactly one of `build` (staging: build once) and `promoteDigest`
+ * (production: promote what staging built) is given.
+ * Source: CONST "Build Once, Promote Many"; F6 "Pipeline Guarantees", "Rollback Strategy"; LANES 4-6.
+ */
+export interface ContainerImageArgs {
+  /** GHCR repository without tag, `ghcr.io/OWNER/NAME`. */
+  repository: string;
+  /** Source repository URL for the `org.opencontainers.image.source` label. */
+  sourceUrl: string;
+  /** Environment whose moving alias this component points (`staging` -> `:staging`, `production` -> `:prod`). */
+  environment: "staging" | "production";
+  /** Staging: build the commit. Mutually exclusive with `promoteDigest`. */
+  build?: BuildProvenance & {
+    /** Build context directory. Default: `.`. */
+    context?: string;
+    /** Dockerfile path. Default: `Dockerfile`. */
+    dockerfile?: string;
+    /** Target platforms. Default: `linux/amd64`, `linux/arm64` (CC-ART-04). */
+    platforms?: string[];
+  };
+  /** Production: the digest to run, `sha256:<64 hex>`, as staging built it. Rollback = a previous digest. */
+  promoteDigest?: pulumi.Input<string>;
+  /** GHCR credentials: user and a token with `packages: write` (a Pulumi secret). */
+  registryUser: string;
+  registryToken: pulumi.Input<string>;
+}
+
+/** Defaults of a build, written once. */
+export const containerImageDefaults = {
+  context: ".",
+  dockerfile: "Dockerfile",
+  platforms: ["linux/amd64", "linux/arm64"],
+};
+
+/**
+ * An immutable image by digest: in staging it is built once per commit (multi-arch, tagged with the full git
+ * SHA, OCI provenance labels, `BUILD_*` build args) and pushed to GHCR; in production nothing is built and
+ * the digest staging produced is promoted. Either way the environment's moving alias (`:staging`/`:prod`)
+ * is an index pointed at that digest, so rollback is re-pointing the alias to a previous digest.
+ *
+ * @throws Error when both or neither of `build` and `promoteDigest` are given, or the repository is not GHCR.
+ */
+export class ContainerImage extends pulumi.ComponentResource {
+  /** Image reference by digest: `ghcr.io/OWNER/NAME@sha256:...`. */
+  readonly imageRef: pulumi.Output<string>;
+  /** The digest, `sha256:...`. */
+  readonly digest: pulumi.Output<string>;
+  /** The moving alias tag reference, `ghcr.io/OWNER/NAME:staging|prod`. */
+  readonly aliasRef: pulumi.Output<string>;
+  /** The built image (staging only). */
+  readonly image?: dockerBuild.Image;
+
+  constructor(name: string, args: ContainerImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("cicd-constitution:image:ContainerImage", name, {}, opts);
+    if (!!args.build === (args.promoteDigest !== undefined)) {
+      throw new Error(
+        `ContainerImage ${name}: give exactly one of build (staging) and promoteDigest (production)`,
+      );
+    }
+    if (!args.repository.startsWith(`${GHCR}/`)) {
+      throw new Error(
+        `ContainerImage ${name}: repository must be on GHCR (${GHCR}/OWNER/NAME), got ${args.repository}`,
+      );
+    }
+    const registry = {
+      address: GHCR,
+      username: args.registryUser,
+      password: pulumi.secret(args.registryToken),
+    };
+
+    if (args.build) {
+      const b = withDefaults(containerImageDefaults, args.build);
+      this.image = new dockerBuild.Image(
+        `${name}-build`,
+        {
+          context: { location: b.context },
+          dockerfile: { location: b.dockerfile },
+          platforms: b.platforms as dockerBuild.Platform[],
+          push: true,
+          tags: [`${args.repository}:${b.gitSha}`],
+          labels: {
+            "org.opencontainers.image.revision": b.gitSha,
+            "org.opencontainers.image.created": b.date,
+            "org.opencontainers.image.source": args.sourceUrl,
+            "org.opencontainers.image.authors": b.actor,
+          },
+          buildArgs: { BUILD_SHA: b.gitSha, BUILD_DATE: b.date, BUILD_ACTOR: b.actor },
+          registries: [registry],
+        },
+        { parent: this },
+      );
+      this.digest = this.image.digest;
+    } else {
+      this.digest = pulumi.output(args.promoteDigest!);
+    }
+    this.imageRef = pulumi.interpolate`${args.repository}@${this.digest}`;
+
+    const alias = new dockerBuild.Index(
+      `${name}-alias`,
+      {
+        tag: `${args.repository}:${aliasTag(args.environment)}`,
+        sources: [this.imageRef],
+        push: true,
+        registry,
+      },
+      { parent: this },
+    );
+    this.aliasRef = alias.ref;
+
+    this.registerOutputs({ imageRef: this.imageRef, digest: this.digest, aliasRef: this.aliasRef });
+  }
+}

@@ -1,0 +1,221 @@
+import * as aws from "@pulumi/aws";
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import { StandardTags } from "./naming";
+import { withDefaults } from "./util";
+
+/** The GitHub OIDC issuer host (GitHub docs: "Configuring OpenID Connect in Amazon Web Services"). */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+/**
+ * Arguments of {@link DeploymentEnvironment}.
+ * Source: CONST "Environments"; PLAY 3-4 (staging auto, production manual approval); OPS "Configuration Management".
+ */
+export interface DeploymentEnvironmentArgs {
+  /** GitHub owner of the repository. */
+  owner: string;
+  /** Repository name (a plain name or the governance component's output). */
+  repository: pulumi.Input<string>;
+  /** Repository name as a plain string, for the OIDC subject `repo:OWNER/REPO:environment:ENV`. */
+  repositoryName: string;
+  /** GitHub Environment name: `staging` or `production`. */
+  environment: "staging" | "production";
+  /** Required reviewer user ids (numeric GitHub ids). Production only; at most 6 users + teams (GitHub limit). */
+  reviewerUserIds?: pulumi.Input<number>[];
+  /** Required reviewer team ids. Production only. */
+  reviewerTeamIds?: pulumi.Input<number>[];
+  /** Environment secrets, name -> value (must be Pulumi secrets). Default: none. */
+  secrets?: Record<string, pulumi.Input<string>>;
+  /** Environment variables, name -> value (never secrets). Default: none. */
+  variables?: Record<string, pulumi.Input<string>>;
+  /** ARN of the account's GitHub OIDC identity provider (`token.actions.githubusercontent.com`). */
+  oidcProviderArn: pulumi.Input<string>;
+  /** IAM policy document (JSON) granted to the deploy role. Default: ECS deploy and AppConfig deploy rights. */
+  deployPolicy?: pulumi.Input<string>;
+  /** Tags of the AWS resources. */
+  tags: StandardTags;
+  /** Minutes to wait before a production deployment may start. Default: 0. */
+  waitTimerMinutes?: number;
+}
+
+/** Defaults, written once. */
+export const deploymentEnvironmentDefaults = {
+  reviewerUserIds: [] as pulumi.Input<number>[],
+  reviewerTeamIds: [] as pulumi.Input<number>[],
+  secrets: {} as Record<string, pulumi.Input<string>>,
+  variables: {} as Record<string, pulumi.Input<string>>,
+  waitTimerMinutes: 0,
+};
+
+/** Where each environment may deploy from: staging from `main` only; production from `main` or release tags. */
+export const DEPLOYMENT_SOURCES: Record<"staging" | "production", { branches: string[]; tags: string[] }> = {
+  staging: { branches: ["main"], tags: [] },
+  production: { branches: ["main"], tags: ["mvp-*"] },
+};
+
+/**
+ * The trust policy of a deploy role: only GitHub Actions jobs of `repo:OWNER/REPO:environment:ENV`, audience
+ * `sts.amazonaws.com` (CC-ENV-06; GitHub docs "Configuring OpenID Connect in Amazon Web Services").
+ */
+export function deployTrustPolicy(
+  providerArn: string,
+  owner: string,
+  repo: string,
+  environment: string,
+): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: "sts.amazonaws.com",
+            [`${GITHUB_OIDC_HOST}:sub`]: `repo:${owner}/${repo}:environment:${environment}`,
+          },
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * One GitHub Environment of a repository with its protection rules, secrets and variables, and the AWS IAM
+ * role its workflows assume through OIDC (no long-lived cloud keys: CC-ENV-05).
+ *
+ * @throws Error when a secret name is also a variable name, or production has more than 6 reviewers.
+ */
+export class DeploymentEnvironment extends pulumi.ComponentResource {
+  /** The GitHub Environment. */
+  readonly environment: github.RepositoryEnvironment;
+  /** The deploy role GitHub Actions assumes. */
+  readonly deployRole: aws.iam.Role;
+  /** ARN of the deploy role. */
+  readonly deployRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DeploymentEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("cicd-constitution:github:DeploymentEnvironment", name, {}, opts);
+    const a = withDefaults(deploymentEnvironmentDefaults, args);
+    const clash = Object.keys(a.secrets).filter((k) => k in a.variables);
+    if (clash.length > 0) {
+      throw new Error(
+        `DeploymentEnvironment ${name}: ${clash.join(", ")} given both as secret and as variable`,
+      );
+    }
+    if (a.reviewerUserIds.length + a.reviewerTeamIds.length > 6) {
+      throw new Error(`DeploymentEnvironment ${name}: GitHub allows at most 6 required reviewers`);
+    }
+    const isProduction = a.environment === "production";
+    const hasReviewers = a.reviewerUserIds.length + a.reviewerTeamIds.length > 0;
+
+    this.environment = new github.RepositoryEnvironment(
+      `${name}-env`,
+      {
+        repository: a.repository,
+        environment: a.environment,
+        preventSelfReview: isProduction,
+        waitTimer: a.waitTimerMinutes,
+        canAdminsBypass: false,
+        reviewers:
+          isProduction && hasReviewers ? [{ users: a.reviewerUserIds, teams: a.reviewerTeamIds }] : [],
+        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      },
+      { parent: this },
+    );
+
+    const sources = DEPLOYMENT_SOURCES[a.environment];
+    for (const branch of sources.branches) {
+      new github.RepositoryEnvironmentDeploymentPolicy(
+        `${name}-branch-${branch.replace(/[^A-Za-z0-9]+/g, "-")}`,
+        { repository: a.repository, environment: this.environment.environment, branchPattern: branch },
+        { parent: this },
+      );
+    }
+    for (const tag of sources.tags) {
+      new github.RepositoryEnvironmentDeploymentPolicy(
+        `${name}-tag-${tag.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "")}`,
+        { repository: a.repository, environment: this.environment.environment, tagPattern: tag },
+        { parent: this },
+      );
+    }
+
+    this.deployRole = new aws.iam.Role(
+      `${name}-deploy-role`,
+      {
+        name: `${a.tags.app}-${a.environment}-deploy`,
+        description: `GitHub Actions deploys of ${args.owner}/${a.repositoryName} (${a.environment}) through OIDC`,
+        maxSessionDuration: 3600,
+        assumeRolePolicy: pulumi
+          .output(a.oidcProviderArn)
+          .apply((arn) => deployTrustPolicy(arn, a.owner, a.repositoryName, a.environment)),
+        tags: a.tags,
+      },
+      { parent: this },
+    );
+    this.deployRoleArn = this.deployRole.arn;
+
+    new aws.iam.RolePolicy(
+      `${name}-deploy-policy`,
+      {
+        role: this.deployRole.name,
+        policy: a.deployPolicy ?? defaultDeployPolicy(),
+      },
+      { parent: this },
+    );
+
+    for (const [secretName, value] of Object.entries(a.secrets)) {
+      new github.ActionsEnvironmentSecret(
+        `${name}-secret-${secretName.toLowerCase()}`,
+        {
+          repository: a.repository,
+          environment: this.environment.environment,
+          secretName,
+          value: pulumi.secret(value),
+        },
+        { parent: this },
+      );
+    }
+    const variables: Record<string, pulumi.Input<string>> = {
+      AWS_DEPLOY_ROLE_ARN: this.deployRole.arn,
+      ...a.variables,
+    };
+    for (const [variableName, value] of Object.entries(variables)) {
+      new github.ActionsEnvironmentVariable(
+        `${name}-var-${variableName.toLowerCase()}`,
+        { repository: a.repository, environment: this.environment.environment, variableName, value },
+        { parent: this },
+      );
+    }
+
+    this.registerOutputs({ environment: this.environment.environment, deployRoleArn: this.deployRoleArn });
+  }
+}
+
+/** What a deploy job needs: roll an ECS service, register task definitions, pass roles, deploy AppConfig. */
+function defaultDeployPolicy(): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: [
+          "ecs:DescribeServices",
+          "ecs:UpdateService",
+          "ecs:RegisterTaskDefinition",
+          "ecs:DescribeTaskDefinition",
+          "appconfig:StartDeployment",
+          "appconfig:GetDeployment",
+        ],
+        Resource: "*",
+      },
+      {
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: "*",
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+    ],
+  });
+}

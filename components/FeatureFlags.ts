@@ -1,0 +1,144 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { StandardTags } from "./naming";
+
+/** One feature flag as the constitution requires it (CONST "Feature Flags & Rollout"). */
+export interface FeatureFlag {
+  /** Flag key. */
+  name: string;
+  /** What the flag hides. */
+  description: string;
+  /** Who removes it. */
+  owner: string;
+  /** Value when nothing else is said. */
+  default: boolean;
+  /** Planned removal date, `YYYY-MM-DD`. */
+  removalDate: string;
+  /** This environment's value; ON in production must name a cohort (CC-FLAG-03). Default: `{ enabled: default }`. */
+  value?: { enabled: boolean; cohort?: string };
+}
+
+/** Arguments of {@link FeatureFlags}. Source: CONST "Feature Flags & Rollout"; OPS "Rollout Strategies". */
+export interface FeatureFlagsArgs {
+  /** App name (AppConfig application). */
+  app: string;
+  /** Environment name (AppConfig environment). */
+  environment: string;
+  /** The flags. An empty list still creates the profile, so flags can be added without new infrastructure. */
+  flags: FeatureFlag[];
+  /**
+   * AppConfig deployment strategy id. Default: `AppConfig.AllAtOnce` in staging and
+   * `AppConfig.Linear50PercentEvery30Seconds` in production (AWS predefined strategies).
+   */
+  deploymentStrategyId?: string;
+  /** Tags. */
+  tags: StandardTags;
+}
+
+/**
+ * The AWS AppConfig feature-flags document (`AWS.AppConfig.FeatureFlags` format): flag definitions with
+ * `owner`, `removalDate` and `cohort` attributes, and this environment's values.
+ * Source: AWS AppConfig user guide, "Type reference for AWS.AppConfig.FeatureFlags".
+ */
+export function featureFlagsDocument(flags: FeatureFlag[]): string {
+  const attributes = {
+    owner: { constraints: { type: "string", required: true } },
+    removalDate: { constraints: { type: "string", required: true, pattern: "^\\d{4}-\\d{2}-\\d{2}$" } },
+    default: { constraints: { type: "boolean", required: true } },
+    cohort: { constraints: { type: "string", required: false } },
+  };
+  return JSON.stringify({
+    version: "1",
+    flags: Object.fromEntries(
+      flags.map((f) => [f.name, { name: f.name, description: f.description, attributes }]),
+    ),
+    values: Object.fromEntries(
+      flags.map((f) => {
+        const v = f.value ?? { enabled: f.default };
+        return [
+          f.name,
+          {
+            enabled: v.enabled,
+            owner: f.owner,
+            removalDate: f.removalDate,
+            default: f.default,
+            ...(v.cohort ? { cohort: v.cohort } : {}),
+          },
+        ];
+      }),
+    ),
+  });
+}
+
+/** Feature flags of one app in one environment, served by AWS AppConfig and deployed with a strategy. */
+export class FeatureFlags extends pulumi.ComponentResource {
+  /** AppConfig application id. */
+  readonly applicationId: pulumi.Output<string>;
+  /** The hosted document's version number. */
+  readonly versionNumber: pulumi.Output<number>;
+
+  constructor(name: string, args: FeatureFlagsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("cicd-constitution:flags:FeatureFlags", name, {}, opts);
+    const names = args.flags.map((f) => f.name);
+    if (new Set(names).size !== names.length) {
+      throw new Error(`FeatureFlags ${name}: duplicate flag names in ${JSON.stringify(names)}`);
+    }
+    const child = { parent: this };
+    const strategy =
+      args.deploymentStrategyId ??
+      (args.environment === "production" ? "AppConfig.Linear50PercentEvery30Seconds" : "AppConfig.AllAtOnce");
+
+    const application = new aws.appconfig.Application(
+      `${name}-app`,
+      {
+        name: `${args.app}-${args.environment}`,
+        description: `Feature flags of ${args.app}`,
+        tags: args.tags,
+      },
+      child,
+    );
+    const environment = new aws.appconfig.Environment(
+      `${name}-env`,
+      { applicationId: application.id, name: args.environment, tags: args.tags },
+      child,
+    );
+    const profile = new aws.appconfig.ConfigurationProfile(
+      `${name}-profile`,
+      {
+        applicationId: application.id,
+        name: "feature-flags",
+        locationUri: "hosted",
+        type: "AWS.AppConfig.FeatureFlags",
+        tags: args.tags,
+      },
+      child,
+    );
+    const version = new aws.appconfig.HostedConfigurationVersion(
+      `${name}-flags`,
+      {
+        applicationId: application.id,
+        configurationProfileId: profile.configurationProfileId,
+        contentType: "application/json",
+        content: featureFlagsDocument(args.flags),
+        description: `${args.flags.length} flag(s)`,
+      },
+      child,
+    );
+    new aws.appconfig.Deployment(
+      `${name}-deployment`,
+      {
+        applicationId: application.id,
+        environmentId: environment.environmentId,
+        configurationProfileId: profile.configurationProfileId,
+        configurationVersion: version.versionNumber.apply(String),
+        deploymentStrategyId: strategy,
+        description: `${args.app} flags to ${args.environment}`,
+        tags: args.tags,
+      },
+      child,
+    );
+    this.applicationId = application.id;
+    this.versionNumber = version.versionNumber;
+    this.registerOutputs({ applicationId: this.applicationId, versionNumber: this.versionNumber });
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * The stack configuration model: one zod schema for everything a stack file may say, parsed once into a
+ * typed, defaulted model that components take as plain arguments (they never read `pulumi.Config`).
+ *
+ * Data flow: raw config (stack file or Pulumi runtime) -> {@link parseStackConfig} -> {@link StackModel}
+ * -> components -> resources. Parsing collects every problem at once and throws a {@link ConfigError}
+ * before any resource is registered.
+ */
+import { z } from "zod";
+
+/** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
+export const CONFIG_NAMESPACE = "cicd-constitution";
+
+/** Marker used for secret values wherever they could be printed. */
+export const SECRET_MARKER = "[secret]";
+
+const GIT_SHA = /^[0-9a-f]{40}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const APP_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
+const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const GHCR_REPOSITORY = /^ghcr\.io\/[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9._\/-]*$/;
+const HTTP_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+const STACK_REF = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/** CloudWatch Logs accepts only these retention periods (days). Source: AWS `PutRetentionPolicy` API. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * Valid Fargate task sizes: CPU units -> allowed memory in MiB.
+ * Source: AWS ECS developer guide, "Task CPU and memory" for the Fargate launch type.
+ */
+export const FARGATE_SIZES: Record<number, number[]> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: Array.from({ length: 13 }, (_, i) => 4096 + i * 1024),
+  4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
+};
+
+/** The default required status checks (CONST "Required PR Checks": style, unit tests, thin smoke). */
+export const DEFAULT_REQUIRED_CHECKS = ["style", "unit", "smoke"];
+
+const str = (expected: string) => z.string({ error: expected });
+const pattern = (re: RegExp, expected: string) =>
+  z.string({ error: expected }).regex(re, { error: expected });
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+const calendarDate = pattern(ISO_DATE, "a date YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(s)), {
+  error: "a real calendar date YYYY-MM-DD",
+});
+
+const healthSchema = z
+  .strictObject({
+    /** Load balancer target-group health check (readiness). F6 "Health / Readiness / Liveness". Default `/readyz`. */
+    readinessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/readyz"),
+    /** Container health check (process up, no dependencies). Default `/healthz`. */
+    healthPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/healthz"),
+    /** Liveness endpoint, documented for orchestrators. Default `/livez`. */
+    livenessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/livez"),
+    /** Build metadata endpoint (BUILD_SHA, BUILD_DATE, BUILD_ACTOR). Default `/version`. */
+    versionPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/version"),
+  })
+  .prefault({});
+
+const runtimeSchema = z
+  .strictObject({
+    /** Container port the app listens on. */
+    port: z.int({ error: "an integer port" }).min(1).max(65535),
+    /** Fargate task CPU in CPU units (1024 = 1 vCPU). Default 512. */
+    cpu: z
+      .int({ error: "Fargate CPU units: 256, 512, 1024, 2048 or 4096" })
+      .refine((v) => v in FARGATE_SIZES, { error: "Fargate CPU units: 256, 512, 1024, 2048 or 4096" })
+      .default(512),
+    /** Fargate task memory in MiB; must fit the CPU size. Default 1024. */
+    memoryMiB: z.int({ error: "memory in MiB (an integer)" }).positive().default(1024),
+    /** Number of running tasks. Default 1 (production needs at least 2: CC-RUN-04). */
+    desiredCount: z.int({ error: "an integer task count" }).min(0).max(1000).default(1),
+    /** Health endpoint paths. */
+    health: healthSchema,
+    /** Seconds the ALB health check is ignored after a task starts. Default 60. */
+    healthCheckGracePeriodSeconds: z.int().min(0).max(2_147_483_647).default(60),
+    /** Plain (non-secret) environment variables, name -> value. 12-factor config (OPS "Configuration Management"). */
+    environment: z
+      .record(pattern(ENV_NAME, "an UPPER_SNAKE_CASE variable name"), str("a string value"))
+      .default({}),
+    /** Names of secrets the app requires; values live in `cicd-constitution:secrets.<app>.<NAME>`. */
+    secrets: z.array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name")).default([]),
+    /** Public domain name served by the load balancer (covered by the certificate). */
+    domain: pattern(HOSTNAME, "a lowercase DNS name such as app.example.com"),
+    /** CloudWatch Logs retention in days (one of the values CloudWatch accepts). Default 30. */
+    logRetentionDays: z
+      .int()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        error: `one of the CloudWatch retention periods ${LOG_RETENTION_DAYS.join(", ")}`,
+      })
+      .default(30),
+  })
+  .superRefine((r, ctx) => {
+    const allowed = FARGATE_SIZES[r.cpu];
+    if (allowed && !allowed.includes(r.memoryMiB)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["memoryMiB"],
+        input: r.memoryMiB,
+        message: `a Fargate memory size for ${r.cpu} CPU units: ${allowed.join(", ")} MiB`,
+      });
+    }
+  });
+
+const flagSchema = z.strictObject({
+  /** Flag key as the app reads it from AppConfig. */
+  name: pattern(/^[a-z][a-z0-9_]{1,63}$/, "a lowercase flag key (letters, digits, _)"),
+  /** What the flag hides. */
+  description: str("a string").default(""),
+  /** Who removes it (CONST "Feature Flags & Rollout": every flag has an owner). */
+  owner: pattern(/^\S{2,}$/, "an owner (login or team)"),
+  /** The value when nothing else is said. */
+  default: z.boolean({ error: "true or false" }),
+  /** Planned removal date, YYYY-MM-DD, not in the past. */
+  removalDate: calendarDate,
+  /** This stack's value; defaults to `default`. A production value ON must name a cohort (CC-FLAG-03). */
+  value: z
+    .strictObject({
+      enabled: z.boolean({ error: "true or false" }),
+      cohort: pattern(/^[a-z0-9][a-z0-9-]{1,62}$/, "a cohort name (lowercase, digits, -)").optional(),
+    })
+    .optional(),
+});
+
+const appSchema = z.strictObject({
+  /** App name: lowercase, 3-20 characters; used in every resource name. */
+  name: pattern(APP_NAME, "a lowercase app name of 3-20 characters (letters, digits, -)"),
+  /** Owning team or person, written to the `owner` tag of every resource. */
+  owner: pattern(/^\S{2,}$/, "an owner (login or team)"),
+  repository: z.strictObject({
+    /** Repository name under the GitHub owner. */
+    name: pattern(/^[A-Za-z0-9_.-]{1,100}$/, "a GitHub repository name"),
+    description: str("a string").default(""),
+    visibility: z
+      .enum(["private", "public", "internal"], { error: "private, public or internal" })
+      .default("private"),
+    /** Adopt an existing repository with Pulumi's `import` instead of creating it. Default false. */
+    import: z.boolean().default(false),
+  }),
+  /** Required status checks on `main` (CONST "Required PR Checks"). Default `[style, unit, smoke]`. */
+  requiredChecks: z
+    .array(pattern(/^[A-Za-z0-9 _.:\/()-]{1,100}$/, "a status check context"))
+    .min(1)
+    .default(DEFAULT_REQUIRED_CHECKS),
+  /** Approving reviews required on pull requests to `main`. Default 1. */
+  requiredApprovals: z.int().min(0).max(10).default(1),
+  /** Required reviewers of the production environment (GitHub logins and team slugs). */
+  reviewers: z
+    .strictObject({
+      users: z.array(pattern(GITHUB_LOGIN, "a GitHub login")).default([]),
+      teams: z.array(pattern(/^[a-z0-9][a-z0-9_-]*$/, "a GitHub team slug")).default([]),
+    })
+    .prefault({}),
+  /** GitHub Environment secrets for the deploy workflow; values in `cicd-constitution:secrets.<app>.<NAME>`. */
+  environmentSecrets: z.array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name")).default([]),
+  image: z.strictObject({
+    /** GHCR repository, `ghcr.io/OWNER/NAME` (CC-ART-03). */
+    repository: pattern(GHCR_REPOSITORY, "a GHCR repository ghcr.io/OWNER/NAME (lowercase)"),
+    /** Build context directory, relative to the project. Default `.`. */
+    context: str("a path").default("."),
+    /** Dockerfile path, relative to the project. Default `Dockerfile`. */
+    dockerfile: str("a path").default("Dockerfile"),
+    /** Target platforms. Default amd64 + arm64 (LANES 4). */
+    platforms: z
+      .array(z.enum(["linux/amd64", "linux/arm64"], { error: "linux/amd64 or linux/arm64" }))
+      .min(1)
+      .default(["linux/amd64", "linux/arm64"]),
+    /** Production: the digest staging built, `sha256:<64 hex>`. Rollback: set it to a previous digest. */
+    digest: pattern(DIGEST, "an image digest sha256:<64 hex>").optional(),
+    /** Digests released before (newest first), kept for rollback and for parity (CC-PAR-01). */
+    history: z.array(pattern(DIGEST, "an image digest sha256:<64 hex>")).default([]),
+    /**
+     * Production: provenance of `digest` (F6 "Build metadata"). Default: read from staging's environment
+     * profile through `promotion.stagingStack`.
+     */
+    provenance: z
+      .strictObject({
+        gitSha: pattern(GIT_SHA, "a full 40-character lowercase git SHA"),
+        date: z.iso.datetime({ error: "an ISO 8601 UTC time such as 2026-11-20T10:00:00Z" }),
+        actor: pattern(GITHUB_LOGIN, "a GitHub login"),
+      })
+      .optional(),
+  }),
+  runtime: runtimeSchema,
+  flags: z.array(flagSchema).default([]),
+  observability: z
+    .strictObject({
+      /** Error budget: the share of requests allowed to fail with 5xx per week, in percent. Default 0.5 (F6). */
+      errorBudgetPercent: z.number().gt(0).max(100).default(0.5),
+      /** p95 latency target in seconds. Default 1. */
+      latencyP95Seconds: z.number().gt(0).max(60).default(1),
+      /** Golden-path success target in percent. Default 99. */
+      goldenPathSuccessPercent: z.number().gt(0).max(100).default(99),
+    })
+    .prefault({}),
+});
+
+/** The whole stack config, keyed without the `cicd-constitution:` namespace. */
+export const stackConfigSchema = z
+  .strictObject({
+    /** The environment this stack deploys: `staging` or `production` (becomes `APP_ENV`). */
+    environment: z.enum(["staging", "production"], { error: "staging or production" }),
+    /** GitHub owner (organisation or user) of every repository. */
+    githubOwner: pattern(GITHUB_LOGIN, "a GitHub owner login"),
+    /** AWS region (`aws:region`). */
+    awsRegion: pattern(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region such as eu-west-1"),
+    governance: z
+      .strictObject({
+        /** Whether this stack owns repository-level resources (repository, rulesets). Exactly one stack does. */
+        ownsRepositories: z.boolean({ error: "true or false" }),
+      })
+      .prefault({ ownsRepositories: false }),
+    network: z.strictObject({
+      vpcId: pattern(/^vpc-[0-9a-f]{8,17}$/, "a VPC id vpc-<hex>"),
+      /** Subnets of the internet-facing load balancer (at least two AZs). */
+      publicSubnetIds: z.array(pattern(/^subnet-[0-9a-f]{8,17}$/, "a subnet id subnet-<hex>")).min(2),
+      /** Subnets of the tasks (no public IP). */
+      privateSubnetIds: z.array(pattern(/^subnet-[0-9a-f]{8,17}$/, "a subnet id subnet-<hex>")).min(2),
+    }),
+    /** ACM certificate for the HTTPS listeners. */
+    certificateArn: pattern(CERTIFICATE_ARN, "an ACM certificate ARN"),
+    alerting: z.strictObject({ email: z.email({ error: "an e-mail address" }).optional() }).prefault({}),
+    /** Staging builds: the commit being built (CI sets these from GITHUB_SHA, the run time and GITHUB_ACTOR). */
+    build: z
+      .strictObject({
+        gitSha: pattern(GIT_SHA, "a full 40-character lowercase git SHA"),
+        date: z.iso.datetime({ error: "an ISO 8601 UTC time such as 2026-11-20T10:00:00Z" }),
+        actor: pattern(GITHUB_LOGIN, "a GitHub login"),
+      })
+      .optional(),
+    /** Production: where the promoted images come from. */
+    promotion: z
+      .strictObject({
+        /** Fully qualified staging stack, `org/cicd-constitution/staging`, read through a StackReference. */
+        stagingStack: pattern(STACK_REF, "a stack reference ORG/PROJECT/STACK"),
+      })
+      .optional(),
+    apps: z.array(appSchema).min(1, { error: "at least one app" }),
+    /** Policy pack settings: enforcement overrides, rule settings and waivers (validated by the pack). */
+    policy: z
+      .strictObject({
+        enforcement: z.record(z.string(), z.enum(["advisory", "mandatory", "disabled"])).default({}),
+        settings: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+        waivers: z.array(z.record(z.string(), z.unknown())).default([]),
+      })
+      .prefault({}),
+    /** Secret values: `secrets.<app>.<NAME>`; must be Pulumi secrets. */
+    secrets: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+    /** Token that pushes to GHCR (packages: write); a Pulumi secret. */
+    ghcrToken: z.string().optional(),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.apps.forEach((app, i) => {
+      if (seen.has(app.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["apps", i, "name"],
+          input: app.name,
+          message: `a unique app name (apps[${seen.get(app.name)}] has the same name)`,
+        });
+      }
+      seen.set(app.name, i);
+    });
+    if (c.environment === "staging" && !c.build) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build"],
+        input: undefined,
+        message: "build.gitSha, build.date and build.actor: staging builds the image once per commit",
+      });
+    }
+    if (c.environment === "production") {
+      if (c.build) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["build"],
+          input: "(set)",
+          message: "no build section: production builds nothing, it promotes staging's digest (CC-ART-05)",
+        });
+      }
+      c.apps.forEach((app, i) => {
+        if (!c.promotion && !(app.image.digest && app.image.provenance)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["apps", i, "image", app.image.digest ? "provenance" : "digest"],
+            input: undefined,
+            message: app.image.digest
+              ? "the digest's provenance (gitSha, date, actor), or promotion.stagingStack to read it from"
+              : "the digest staging built (sha256:<64 hex>), or promotion.stagingStack to read it from",
+          });
+        }
+      });
+    }
+  });
+
+/** The raw, unparsed config: `cicd-constitution:` keys without namespace, values already JSON-decoded. */
+export type RawStackConfig = Record<string, unknown>;
+/** The validated, defaulted stack model. */
+export type StackModel = z.output<typeof stackConfigSchema>;
+/** One app of the stack model. */
+export type AppModel = StackModel["apps"][number];
+/** One feature flag of an app. */
+export type FlagModel = AppModel["flags"][number];
+/** `staging` or `production`. */
+export type EnvironmentName = StackModel["environment"];
+
+/** One problem found in a stack's config. */
+export interface ConfigProblem {
+  /** Full config key in `pulumi config --path` syntax, e.g. `cicd-constitution:apps[0].runtime.port`. */
+  key: string;
+  /** What a valid value looks like. */
+  expected: string;
+  /** What the config holds, rendered for a message; `[secret]` for secret keys, `(missing)` when absent. */
+  found: string;
+}
+
+/** Thrown when a stack's config is invalid; lists every problem. Nothing is registered after it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly problems: ConfigProblem[],
+    readonly source = "stack config",
+  ) {
+    super(
+      `Invalid config for stack "${stack}" (${source}): ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
+        problems.map((p) => `  - ${p.key}: expected ${p.expected}, found ${p.found}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Options of {@link parseStackConfig}. */
+export interface ParseOptions {
+  /** Keys (without namespace) whose values are Pulumi secrets; their values are never printed. */
+  secretKeys?: ReadonlySet<string>;
+  /** Where the config came from, for messages (e.g. `Pulumi.staging.yaml`). */
+  source?: string;
+  /** "Today", for removal dates that must not be in the past. Default: the current date. */
+  today?: Date;
+}
+
+/** Renders a config path the way `pulumi config set --path` takes it: `apps[0].runtime.port`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+function renderFound(value: unknown, secret: boolean): string {
+  if (value === undefined) return "(missing)";
+  if (secret) return SECRET_MARKER;
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return cur;
+}
+
+function expectedOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.message && !issue.message.startsWith("Invalid input")
+        ? issue.message
+        : `a value of type ${issue.expected}`;
+    case "too_small":
+      return issue.origin === "array"
+        ? `at least ${issue.minimum} item${Number(issue.minimum) === 1 ? "" : "s"}`
+        : `a value ${issue.inclusive ? ">=" : ">"} ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "array"
+        ? `at most ${issue.maximum} items`
+        : `a value ${issue.inclusive ? "<=" : "<"} ${issue.maximum}`;
+    case "unrecognized_keys":
+      return `no unknown key (known keys are documented in Pulumi.yaml)`;
+    case "invalid_value":
+      return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * Validates raw stack config and returns the typed model with defaults applied.
+ *
+ * @param stack Stack name, for messages.
+ * @param raw Config values without the `cicd-constitution:` namespace (plus `awsRegion` from `aws:region`).
+ * @param options Secret keys (never printed), the source for messages, and "today" for date checks.
+ * @throws ConfigError listing every problem (key, expected, found), never a secret value.
+ */
+export function parseStackConfig(stack: string, raw: RawStackConfig, options: ParseOptions = {}): StackModel {
+  const secretKeys = options.secretKeys ?? new Set<string>(["secrets", "ghcrToken"]);
+  const result = stackConfigSchema.safeParse(raw);
+  const problems: ConfigProblem[] = [];
+  const isSecretPath = (path: ReadonlyArray<PropertyKey>) => secretKeys.has(String(path[0]));
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const k of issue.keys) {
+          const path = [...issue.path, k];
+          problems.push({
+            key: `${CONFIG_NAMESPACE}:${formatPath(path)}`,
+            expected: expectedOf(issue),
+            found: `an unknown key ${JSON.stringify(k)}`,
+          });
+        }
+        continue;
+      }
+      problems.push({
+        key: `${CONFIG_NAMESPACE}:${formatPath(issue.path)}`,
+        expected: expectedOf(issue),
+        found: renderFound(valueAt(raw, issue.path), isSecretPath(issue.path)),
+      });
+    }
+  } else {
+    problems.push(...semanticProblems(result.data, options.today ?? new Date()));
+  }
+  if (problems.length > 0) throw new ConfigError(stack, problems, options.source);
+  return result.data as StackModel;
+}
+
+/** Checks that need the whole parsed model: dates against today, secrets present for every declared name. */
+function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const todayIso = today.toISOString().slice(0, 10);
+  model.apps.forEach((app, i) => {
+    app.flags.forEach((flag, j) => {
+      if (flag.removalDate < todayIso) {
+        problems.push({
+          key: `${CONFIG_NAMESPACE}:apps[${i}].flags[${j}].removalDate`,
+          expected: `a planned removal date not before today (${todayIso}); remove the flag or re-plan it`,
+          found: JSON.stringify(flag.removalDate),
+        });
+      }
+    });
+    const names = new Set<string>();
+    for (const [j, name] of app.flags.map((f) => f.name).entries()) {
+      if (names.has(name)) {
+        problems.push({
+          key: `${CONFIG_NAMESPACE}:apps[${i}].flags[${j}].name`,
+          expected: "a flag name unique within the app",
+          found: JSON.stringify(name),
+        });
+      }
+      names.add(name);
+    }
+    for (const envName of Object.keys(app.runtime.environment)) {
+      if (app.runtime.secrets.includes(envName)) {
+        problems.push({
+          key: `${CONFIG_NAMESPACE}:apps[${i}].runtime.environment.${envName}`,
+          expected: `${envName} only once: it is declared as a secret in runtime.secrets`,
+          found: "a plain value too",
+        });
+      }
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,158 @@
+/**
+ * Where raw config comes from: a `Pulumi.<stack>.yaml` file (the offline preview) or the Pulumi runtime
+ * (a real `pulumi preview`/`pulumi up`). Both produce the same {@link ConfigSource}; the model does the rest.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { CONFIG_NAMESPACE, ConfigError, RawStackConfig } from "./model";
+
+/** Placeholder standing in for a secret the offline preview cannot decrypt or that is not set yet. */
+export const OFFLINE_SECRET_PLACEHOLDER = "offline-placeholder-secret-value";
+
+/** Raw config plus what is known of its secrets. */
+export interface ConfigSource {
+  /** Stack name. */
+  stack: string;
+  /** Human-readable origin, e.g. `Pulumi.staging.yaml`. */
+  origin: string;
+  /** Values by key without namespace (`apps`, `environment`, ...); `awsRegion` from `aws:region`. */
+  raw: RawStackConfig;
+  /** Top-level keys (without namespace) holding at least one secret value. */
+  secretKeys: Set<string>;
+  /** Config paths (`secrets.erp-berhan.JWT_SECRET`) whose values are `secure:` ciphertext in the file. */
+  encryptedPaths: string[];
+  /** Config paths under `secrets`/`ghcrToken` written in plain text: an error, reported by {@link checkSecrets}. */
+  plaintextSecretPaths: string[];
+}
+
+function isSecure(v: unknown): v is { secure: string } {
+  return !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && "secure" in v;
+}
+
+/** Replaces every `{ secure: ... }` by the offline placeholder, recording the config path. */
+function stripSecure(value: unknown, at: string, found: string[]): unknown {
+  if (isSecure(value)) {
+    found.push(at);
+    return OFFLINE_SECRET_PLACEHOLDER;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => stripSecure(v, `${at}[${i}]`, found));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, stripSecure(v, at ? `${at}.${k}` : k, found)]),
+    );
+  }
+  return value;
+}
+
+function plainLeaves(value: unknown, at: string, out: string[]): void {
+  if (typeof value === "string") out.push(at);
+  else if (value && typeof value === "object" && !isSecure(value)) {
+    for (const [k, v] of Object.entries(value)) plainLeaves(v, `${at}.${k}`, out);
+  }
+}
+
+/**
+ * Reads `Pulumi.<stack>.yaml` (the stack name is taken from the file name).
+ *
+ * @throws ConfigError when the file is missing, is not YAML, or has no `config:` map (key `config`).
+ */
+export function readStackFile(file: string): ConfigSource {
+  const origin = path.basename(file);
+  const m = /^Pulumi\.(.+)\.ya?ml$/.exec(origin);
+  const stack = m ? m[1] : origin;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(
+      stack,
+      [{ key: "(file)", expected: `a readable stack file ${file}`, found: String((err as Error).message) }],
+      origin,
+    );
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      stack,
+      doc.errors.map((e) => ({ key: "(yaml)", expected: "valid YAML", found: e.message.split("\n")[0] })),
+      origin,
+    );
+  }
+  const body = doc.toJS() as { config?: Record<string, unknown> } | null;
+  if (!body || typeof body.config !== "object" || body.config === null) {
+    throw new ConfigError(
+      stack,
+      [{ key: "config", expected: "a `config:` map", found: "(missing)" }],
+      origin,
+    );
+  }
+  return fromNamespacedConfig(stack, origin, body.config, (key, value) => {
+    const found: string[] = [];
+    const stripped = stripSecure(value, key, found);
+    return { value: stripped, encrypted: found };
+  });
+}
+
+/**
+ * Reads the config of the running Pulumi program (`pulumi preview`/`up`), decrypted by the engine.
+ * Secret-ness comes from `pulumi.runtime.isConfigSecret`.
+ */
+export function readRuntimeConfig(
+  stack: string,
+  all: Record<string, string>,
+  isSecret: (key: string) => boolean,
+): ConfigSource {
+  const decoded: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(all)) {
+    try {
+      decoded[k] = JSON.parse(v);
+    } catch {
+      decoded[k] = v;
+    }
+  }
+  const source = fromNamespacedConfig(stack, `stack ${stack}`, decoded, (_key, value) => ({
+    value,
+    encrypted: [],
+  }));
+  for (const key of Object.keys(all)) {
+    if (key.startsWith(`${CONFIG_NAMESPACE}:`) && isSecret(key))
+      source.secretKeys.add(key.slice(CONFIG_NAMESPACE.length + 1));
+  }
+  // With the engine, a key is secret as a whole: nothing under a secret key is plain text.
+  source.plaintextSecretPaths = ["secrets", "ghcrToken"].filter(
+    (k) => k in source.raw && !source.secretKeys.has(k),
+  );
+  return source;
+}
+
+function fromNamespacedConfig(
+  stack: string,
+  origin: string,
+  config: Record<string, unknown>,
+  unwrap: (key: string, value: unknown) => { value: unknown; encrypted: string[] },
+): ConfigSource {
+  const raw: RawStackConfig = {};
+  const encryptedPaths: string[] = [];
+  const secretKeys = new Set<string>();
+  for (const [fullKey, value] of Object.entries(config)) {
+    if (fullKey === "aws:region") {
+      raw.awsRegion = value;
+      continue;
+    }
+    if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue; // other providers' keys (aws:, github:) are theirs
+    const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
+    const { value: v, encrypted } = unwrap(key, value);
+    raw[key] = v;
+    if (encrypted.length > 0) secretKeys.add(key);
+    encryptedPaths.push(...encrypted);
+  }
+  const plaintextSecretPaths: string[] = [];
+  for (const key of ["secrets", "ghcrToken"]) {
+    if (`${CONFIG_NAMESPACE}:${key}` in config) {
+      plainLeaves(config[`${CONFIG_NAMESPACE}:${key}`], key, plaintextSecretPaths);
+    }
+    secretKeys.add(key); // never print these keys' values, whatever the file says
+  }
+  return { stack, origin, raw, secretKeys, encryptedPaths, plaintextSecretPaths };
+}

@@ -1,0 +1,207 @@
+/**
+ * Pulumi unit-test mocks that return realistic computed values (ARNs, ids, digests, DNS names) instead of
+ * echoing inputs, so that everything downstream of a computed value is exercised. Deterministic: the same
+ * program gives the same values, so plan files diff cleanly.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The AWS account id the offline preview pretends to run in. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** Hex digest of the joined parts. */
+export function hashOf(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex");
+}
+
+/**
+ * The digest the offline preview gives the image built from `tag` (`ghcr.io/OWNER/NAME:<sha>`): sha256 of the
+ * tag. A real build's digest is only known after the build; production pins this value in the offline stacks.
+ */
+export function mockDigest(tag: string): string {
+  return `sha256:${hashOf("image", tag)}`;
+}
+
+/** Options of {@link createMocks}. */
+export interface MockOptions {
+  /** AWS region of ARNs and DNS names. */
+  region: string;
+  /** Stack outputs returned by StackReferences, by referenced stack name. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+type State = Record<string, unknown>;
+
+function awsArn(service: string, region: string, resource: string): string {
+  return `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
+}
+
+/** Computed outputs per resource type; inputs are kept as well, as the engine would. */
+function computed(
+  type: string,
+  name: string,
+  inputs: State,
+  opts: MockOptions,
+): { id: string; extra: State } {
+  const r = opts.region;
+  const h = hashOf(type, name);
+  const n = (inputs.name as string | undefined) ?? name;
+  switch (type) {
+    case "aws:iam/role:Role":
+      return {
+        id: n,
+        extra: {
+          arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${n}`,
+          name: n,
+          uniqueId: `AROA${h.slice(0, 17).toUpperCase()}`,
+        },
+      };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { id: n, extra: { arn: awsArn("logs", r, `log-group:${n}`), name: n } };
+    case "aws:secretsmanager/secret:Secret":
+      return {
+        id: awsArn("secretsmanager", r, `secret:${n}-${h.slice(0, 6)}`),
+        extra: { arn: awsArn("secretsmanager", r, `secret:${n}-${h.slice(0, 6)}`) },
+      };
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return { id: `${h.slice(0, 8)}|${h.slice(8, 16)}`, extra: { versionId: h.slice(0, 32) } };
+    case "aws:ecs/cluster:Cluster":
+      return {
+        id: awsArn("ecs", r, `cluster/${n}`),
+        extra: { arn: awsArn("ecs", r, `cluster/${n}`), name: n },
+      };
+    case "aws:ecs/taskDefinition:TaskDefinition":
+      return {
+        id: String(inputs.family),
+        extra: { arn: awsArn("ecs", r, `task-definition/${inputs.family}:1`), revision: 1 },
+      };
+    case "aws:ecs/service:Service":
+      return { id: awsArn("ecs", r, `service/${n}`), extra: { name: n } };
+    case "aws:ec2/securityGroup:SecurityGroup":
+      return {
+        id: `sg-${h.slice(0, 17)}`,
+        extra: { arn: awsArn("ec2", r, `security-group/sg-${h.slice(0, 17)}`) },
+      };
+    case "aws:lb/loadBalancer:LoadBalancer": {
+      const suffix = `app/${n}/${h.slice(0, 16)}`;
+      return {
+        id: awsArn("elasticloadbalancing", r, `loadbalancer/${suffix}`),
+        extra: {
+          arn: awsArn("elasticloadbalancing", r, `loadbalancer/${suffix}`),
+          arnSuffix: suffix,
+          dnsName: `${n}-${parseInt(h.slice(0, 8), 16)}.${r}.elb.amazonaws.com`,
+          zoneId: "Z32O12XQLNTSW2",
+        },
+      };
+    }
+    case "aws:lb/targetGroup:TargetGroup": {
+      const suffix = `targetgroup/${n}/${h.slice(0, 16)}`;
+      return {
+        id: awsArn("elasticloadbalancing", r, suffix),
+        extra: { arn: awsArn("elasticloadbalancing", r, suffix), arnSuffix: suffix },
+      };
+    }
+    case "aws:lb/listener:Listener":
+      return {
+        id: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`),
+        extra: { arn: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`) },
+      };
+    case "aws:sns/topic:Topic":
+      return { id: awsArn("sns", r, n), extra: { arn: awsArn("sns", r, n), name: n } };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { id: n, extra: { arn: awsArn("cloudwatch", r, `alarm:${n}`), name: n } };
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return {
+        id: String(inputs.dashboardName),
+        extra: { dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName}` },
+      };
+    case "aws:appconfig/application:Application":
+      return { id: h.slice(0, 7), extra: { arn: awsArn("appconfig", r, `application/${h.slice(0, 7)}`) } };
+    case "aws:appconfig/environment:Environment":
+      return { id: `${inputs.applicationId}:${h.slice(0, 7)}`, extra: { environmentId: h.slice(0, 7) } };
+    case "aws:appconfig/configurationProfile:ConfigurationProfile":
+      return {
+        id: `${h.slice(0, 7)}:${inputs.applicationId}`,
+        extra: { configurationProfileId: h.slice(0, 7) },
+      };
+    case "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion":
+      return {
+        id: `${inputs.applicationId}/${inputs.configurationProfileId}/1`,
+        extra: { versionNumber: 1 },
+      };
+    case "aws:appconfig/deployment:Deployment":
+      return { id: `${inputs.applicationId}/${inputs.environmentId}/1`, extra: { deploymentNumber: 1 } };
+    case "docker-build:index:Image": {
+      const tag = ((inputs.tags as string[] | undefined) ?? [name])[0];
+      const digest = mockDigest(tag);
+      return { id: tag, extra: { digest, ref: `${tag.replace(/:[^:/]+$/, "")}@${digest}` } };
+    }
+    case "docker-build:index:Index": {
+      const source = ((inputs.sources as string[] | undefined) ?? [""])[0];
+      const digest = /@(sha256:[0-9a-f]{64})$/.exec(source)?.[1] ?? `sha256:${h}`;
+      return {
+        id: String(inputs.tag),
+        extra: { ref: `${String(inputs.tag).replace(/:[^:/]+$/, "")}@${digest}` },
+      };
+    }
+    case "github:index/repository:Repository":
+      return {
+        id: n,
+        extra: { fullName: `${n}`, nodeId: `R_${h.slice(0, 12)}`, repoId: parseInt(h.slice(0, 8), 16) },
+      };
+    case "github:index/repositoryRuleset:RepositoryRuleset":
+      return {
+        id: String(parseInt(h.slice(0, 6), 16)),
+        extra: { rulesetId: parseInt(h.slice(0, 6), 16), etag: h.slice(0, 16) },
+      };
+    case "github:index/repositoryEnvironment:RepositoryEnvironment":
+      return { id: `${inputs.repository}:${inputs.environment}`, extra: {} };
+    default:
+      return { id: `${name}-${h.slice(0, 8)}`, extra: {} };
+  }
+}
+
+/**
+ * Builds the mocks of the offline preview.
+ *
+ * @throws Error (from `newResource`) when a StackReference names a stack whose outputs were not given.
+ */
+export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
+  return {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+      if (!args.custom && args.type !== "pulumi:pulumi:StackReference") return { id: undefined, state: {} };
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const ref = String(args.inputs.name);
+        const outputs = opts.stackOutputs?.[ref];
+        if (!outputs)
+          throw new Error(
+            `StackReference ${ref}: no such stack (offline preview has outputs of ${Object.keys(opts.stackOutputs ?? {}).join(", ") || "none"})`,
+          );
+        return { id: ref, state: { name: ref, outputs, secretOutputNames: [] } };
+      }
+      const { id, extra } = computed(args.type, args.name, args.inputs as State, opts);
+      return { id, state: { ...args.inputs, ...extra } };
+    },
+    call(args: pulumi.runtime.MockCallArgs): State {
+      switch (args.token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return {
+            accountId: MOCK_ACCOUNT_ID,
+            arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/offline-preview`,
+            userId: "AIDAOFFLINEPREVIEW",
+            id: MOCK_ACCOUNT_ID,
+          };
+        case "github:index/getUser:getUser": {
+          const login = String(args.inputs.username);
+          return { id: String(parseInt(hashOf("user", login).slice(0, 7), 16)), login, name: login };
+        }
+        case "github:index/getTeam:getTeam": {
+          const slug = String(args.inputs.slug);
+          return { id: String(parseInt(hashOf("team", slug).slice(0, 7), 16)), slug, name: slug };
+        }
+        default:
+          throw new Error(`offline preview: no mock for the provider function ${args.token}`);
+      }
+    },
+  };
+}

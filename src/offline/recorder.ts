@@ -1,0 +1,78 @@
+/**
+ * A mock resource monitor that records every registration the program makes (type, name, parent, inputs)
+ * before handing it to Pulumi's own MockMonitor. Inputs are taken from the wire form, where the SDK has
+ * already marked secrets and unknowns, so masking is exact rather than guessed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { PlanResource } from "../plan/types";
+
+/** Plan marker of a secret value. */
+export const SECRET = "[secret]";
+/** Plan marker of a value unknown until deployment. */
+export const UNKNOWN = "[unknown]";
+
+/** Replaces secrets by `[secret]`, unknowns by `[unknown]`, resource references by their URN. */
+export function maskWireValue(value: unknown): unknown {
+  if (value === rpc.unknownValue) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(maskWireValue);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    const sig = obj[rpc.specialSigKey];
+    if (sig === rpc.specialSecretSig) return SECRET;
+    if (sig === rpc.specialResourceSig) return obj.urn;
+    if (sig === rpc.specialOutputValueSig) {
+      if (obj.secret) return SECRET;
+      return "value" in obj ? maskWireValue(obj.value) : UNKNOWN;
+    }
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskWireValue(v)]));
+  }
+  return value;
+}
+
+interface WireRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+type Callback = (err: unknown, resp: unknown) => void;
+
+/** MockMonitor that keeps a {@link PlanResource} per registration, in registration order. */
+export class RecordingMonitor extends MockMonitor {
+  /** What the program registered. */
+  readonly records: PlanResource[] = [];
+
+  constructor(mocks: pulumi.runtime.Mocks) {
+    super(mocks);
+  }
+
+  private record(req: WireRequest, inputs: Record<string, unknown>): string {
+    const parent = req.getParent() || null;
+    const urn = (this as unknown as { newUrn(p: string, t: string, n: string): string }).newUrn(
+      req.getParent(),
+      req.getType(),
+      req.getName(),
+    );
+    this.records.push({ urn, type: req.getType(), name: req.getName(), parent, inputs });
+    return urn;
+  }
+
+  async registerResource(req: WireRequest, callback: Callback): Promise<void> {
+    this.record(req, maskWireValue(req.getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>);
+    return super.registerResource(req, callback);
+  }
+
+  /** Reads (StackReference) are recorded with the state they read: that is what a stack policy sees. */
+  async readResource(req: WireRequest, callback: Callback): Promise<void> {
+    const urn = this.record(req, {});
+    return super.readResource(req, (err: unknown, resp: unknown) => {
+      const entry = this.records.find((r) => r.urn === urn);
+      const state = this.resources.get(urn)?.state;
+      if (entry && state) entry.inputs = maskWireValue(state) as Record<string, unknown>;
+      callback(err, resp);
+    });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The plan file, `out/plan.<stack>.json`: the desired state of a stack as the offline preview recorded it.
+ * Secret values are the string `[secret]`; values unknown until deployment are `[unknown]`.
+ */
+
+/** Current plan schema version. */
+export const PLAN_SCHEMA_VERSION = 1;
+
+/** One registered resource. */
+export interface PlanResource {
+  /** Pulumi URN, `urn:pulumi:STACK::PROJECT::PARENT-TYPE$TYPE::NAME`. */
+  urn: string;
+  /** Resource type token, e.g. `aws:ecs/service:Service`. */
+  type: string;
+  /** Logical name. */
+  name: string;
+  /** Parent URN, or null for top-level resources. */
+  parent: string | null;
+  /**
+   * Inputs as the program registered them (component resources: `{}`); for read resources such as a
+   * StackReference, the state the engine reads, as a stack policy sees it.
+   */
+  inputs: Record<string, unknown>;
+}
+
+/** A plan file. */
+export interface Plan {
+  schemaVersion: typeof PLAN_SCHEMA_VERSION;
+  project: string;
+  stack: string;
+  /** `offline`: recorded under Pulumi's mock runtime; computed values are simulated, nothing was called. */
+  mode: "offline";
+  resources: PlanResource[];
+  /** Stack outputs (the environment profile and per-app references). */
+  outputs: Record<string, unknown>;
+  /** Secrets `pulumi up` needs for this stack, by config path, and whether the stack file holds them. */
+  requiredSecrets: Array<{ path: string; state: "encrypted" | "set" | "missing" }>;
+}

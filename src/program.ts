@@ -1,0 +1,223 @@
+/**
+ * The Pulumi program as a function of the validated model: model -> components -> resources, plus the stack
+ * outputs (the environment profile that production's parity checks read). `index.ts` calls it under the
+ * engine; the offline preview calls it under Pulumi's mock runtime.
+ */
+import * as aws from "@pulumi/aws";
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import { Application, ImageSource } from "../components/Application";
+import { GITHUB_OIDC_HOST } from "../components/DeploymentEnvironment";
+import { AppModel, StackModel } from "./config/model";
+import { SecretValues } from "./config/secrets";
+
+/** Name of the StackReference resource through which production reads staging (CC-PAR-*). */
+export const STAGING_REFERENCE_NAME = "staging-profile";
+
+/** What one app looks like from outside, for parity between staging and production (F6 "Environment Profiles"). */
+export interface AppProfile {
+  imageRepository: string;
+  /** Digest running now. */
+  digest: string;
+  /** Digests this environment has run (newest first), for promotion and rollback. */
+  knownDigests: string[];
+  /** Provenance of `digest`. */
+  build: { gitSha: string; date: string; actor: string };
+  /** Names of the container's environment variables, sorted. */
+  envNames: string[];
+  /** Names of the container's secrets, sorted. */
+  secretNames: string[];
+  healthCheckPath: string;
+  containerHealthPath: string;
+  port: number;
+  /** Flag keys, sorted. */
+  flags: string[];
+}
+
+/** A stack's environment profile: exported by every stack as `environmentProfile`. */
+export interface EnvironmentProfile {
+  environment: string;
+  apps: Record<string, AppProfile>;
+}
+
+/** Stack outputs of the program. */
+export interface StackOutputs {
+  environmentProfile: pulumi.Output<EnvironmentProfile>;
+  apps: Record<
+    string,
+    { imageRef: pulumi.Output<string>; url: pulumi.Output<string>; deployRoleArn: pulumi.Output<string> }
+  >;
+}
+
+/** Thrown when production cannot know what to promote; raised before any app resource is registered. */
+export class PromotionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PromotionError";
+  }
+}
+
+function envNamesOf(app: AppModel): string[] {
+  return [
+    ...Object.keys(app.runtime.environment),
+    "APP_ENV",
+    "PORT",
+    "BUILD_SHA",
+    "BUILD_DATE",
+    "BUILD_ACTOR",
+  ].sort();
+}
+
+/**
+ * Reads staging's environment profile of one app from the StackReference output, with a clear error when the
+ * reference is unreadable or lacks the app (before anything of that app is registered).
+ */
+function stagingAppProfile(profile: unknown, stackName: string, app: string): AppProfile {
+  const apps = (profile as EnvironmentProfile | undefined)?.apps;
+  if (!apps || typeof apps !== "object") {
+    throw new PromotionError(
+      `production: the staging stack ${stackName} exports no environmentProfile; deploy staging first or pin ` +
+        `cicd-constitution:apps[].image.digest and .provenance`,
+    );
+  }
+  const p = apps[app];
+  if (!p || typeof p.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(p.digest)) {
+    throw new PromotionError(
+      `production: the staging stack ${stackName} has no digest for app ${app}; staging must build and run it first`,
+    );
+  }
+  return p;
+}
+
+/**
+ * Registers every resource of the stack.
+ *
+ * @param model The validated stack model.
+ * @param secrets Secret values by app and name (`""` holds `ghcrToken`), wrapped here as Pulumi secrets.
+ * @throws PromotionError when production has neither a pinned digest with provenance nor a readable staging profile.
+ */
+export async function defineStack(model: StackModel, secrets: SecretValues): Promise<StackOutputs> {
+  const env = model.environment;
+  const secretOf = (app: string, name: string) => pulumi.secret(secrets.get(app)?.get(name) ?? "");
+  const identity = aws.getCallerIdentityOutput({});
+  const oidcProviderArn = pulumi.interpolate`arn:aws:iam::${identity.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+
+  // Production reads what staging runs before registering anything else, so a missing digest or an
+  // unreadable reference stops the program before any change.
+  let stagingProfile: unknown;
+  if (env === "production" && model.promotion) {
+    const ref = new pulumi.StackReference(STAGING_REFERENCE_NAME, { name: model.promotion.stagingStack });
+    try {
+      stagingProfile = (await ref.getOutputDetails("environmentProfile")).value;
+    } catch (err) {
+      throw new PromotionError(
+        `production: cannot read the staging stack ${model.promotion.stagingStack} ` +
+          `(cicd-constitution:promotion.stagingStack): ${(err as Error).message}`,
+      );
+    }
+  }
+
+  const outputs: StackOutputs["apps"] = {};
+  const profiles: Array<pulumi.Output<[string, AppProfile]>> = [];
+
+  for (const app of model.apps) {
+    let image: ImageSource;
+    if (env === "staging") {
+      const b = model.build!;
+      image = {
+        kind: "build",
+        gitSha: b.gitSha,
+        date: b.date,
+        actor: b.actor,
+        context: app.image.context,
+        dockerfile: app.image.dockerfile,
+        platforms: app.image.platforms,
+      };
+    } else if (app.image.digest && app.image.provenance) {
+      image = { kind: "promote", digest: app.image.digest, ...app.image.provenance };
+    } else {
+      const fromStaging = stagingAppProfile(stagingProfile, model.promotion!.stagingStack, app.name);
+      image = {
+        kind: "promote",
+        digest: app.image.digest ?? fromStaging.digest,
+        gitSha: app.image.provenance?.gitSha ?? fromStaging.build.gitSha,
+        date: app.image.provenance?.date ?? fromStaging.build.date,
+        actor: app.image.provenance?.actor ?? fromStaging.build.actor,
+      };
+    }
+
+    const reviewerUserIds = app.reviewers.users.map((username) =>
+      github.getUserOutput({ username }).id.apply((id) => Number(id)),
+    );
+    const reviewerTeamIds = app.reviewers.teams.map((slug) =>
+      github.getTeamOutput({ slug }).id.apply((id) => Number(id)),
+    );
+
+    const component = new Application(app.name, {
+      app: app.name,
+      owner: app.owner,
+      environment: env,
+      githubOwner: model.githubOwner,
+      repository: app.repository,
+      ownsRepository: model.governance.ownsRepositories,
+      requiredChecks: app.requiredChecks,
+      requiredApprovals: app.requiredApprovals,
+      reviewerUserIds,
+      reviewerTeamIds,
+      environmentSecrets: Object.fromEntries(app.environmentSecrets.map((n) => [n, secretOf(app.name, n)])),
+      imageRepository: app.image.repository,
+      image,
+      registryToken: secretOf("", "ghcrToken"),
+      runtime: {
+        port: app.runtime.port,
+        cpu: app.runtime.cpu,
+        memoryMiB: app.runtime.memoryMiB,
+        desiredCount: app.runtime.desiredCount,
+        readinessPath: app.runtime.health.readinessPath,
+        healthPath: app.runtime.health.healthPath,
+        environmentVariables: app.runtime.environment,
+        secrets: Object.fromEntries(app.runtime.secrets.map((n) => [n, secretOf(app.name, n)])),
+        logRetentionDays: app.runtime.logRetentionDays,
+        healthCheckGracePeriodSeconds: app.runtime.healthCheckGracePeriodSeconds,
+        domain: app.runtime.domain,
+      },
+      network: { ...model.network, certificateArn: model.certificateArn },
+      flags: app.flags,
+      observability: app.observability,
+      oidcProviderArn,
+      region: model.awsRegion,
+      alertEmail: model.alerting.email,
+    });
+    outputs[app.name] = {
+      imageRef: component.imageRef,
+      url: component.url,
+      deployRoleArn: component.deployRoleArn,
+    };
+    profiles.push(
+      pulumi
+        .all([component.digest, image.gitSha, image.date, image.actor])
+        .apply(([digest, gitSha, date, actor]): [string, AppProfile] => [
+          app.name,
+          {
+            imageRepository: app.image.repository,
+            digest,
+            knownDigests: [digest, ...app.image.history.filter((d) => d !== digest)],
+            build: { gitSha, date, actor },
+            envNames: envNamesOf(app),
+            secretNames: [...app.runtime.secrets].sort(),
+            healthCheckPath: app.runtime.health.readinessPath,
+            containerHealthPath: app.runtime.health.healthPath,
+            port: app.runtime.port,
+            flags: app.flags.map((f) => f.name).sort(),
+          },
+        ]),
+    );
+  }
+
+  return {
+    environmentProfile: pulumi
+      .all(profiles)
+      .apply((entries) => ({ environment: env, apps: Object.fromEntries(entries) })),
+    apps: outputs,
+  };
+}
