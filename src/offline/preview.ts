@@ -22,6 +22,19 @@ export interface StackPreview {
   source: ConfigSource;
   /** Secrets `pulumi up` will need, and whether the stack file holds them. */
   requiredSecrets: RequiredSecret[];
+  /**
+   * The resources with unmasked properties, as the engine hands them to policies (secrets unwrapped).
+   * In memory only: never written or printed.
+   */
+  resources: Array<{
+    urn: string;
+    type: string;
+    name: string;
+    parent: string | null;
+    props: Record<string, unknown>;
+  }>;
+  /** Every secret value the program used, for redaction of any text that leaves the process. */
+  secretValues: Set<string>;
   /** Wall time of the program run, milliseconds. */
   millis: number;
 }
@@ -123,5 +136,20 @@ export async function previewStack(stackFile: string, options: PreviewOptions = 
     outputs: maskWireValue(resolved) as Record<string, unknown>,
     requiredSecrets: required.map((s) => ({ path: s.path, state: s.state })),
   };
-  return { plan, model, source, requiredSecrets: required, millis: Date.now() - started };
+  const resources = plan.resources.map((r) => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    parent: r.parent,
+    props: monitor.properties.get(r.urn) ?? {},
+  }));
+  return {
+    plan,
+    model,
+    source,
+    requiredSecrets: required,
+    resources,
+    secretValues: monitor.secretValues,
+    millis: Date.now() - started,
+  };
 }

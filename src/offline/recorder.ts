@@ -31,6 +31,29 @@ export function maskWireValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Unwraps secrets (keeping their values), unknowns as `[unknown]`, resource references as their URN: the
+ * properties as the engine hands them to a policy. Secret strings are collected into `secrets`.
+ */
+export function unwrapWireValue(value: unknown, secrets: Set<string>, inSecret = false): unknown {
+  if (value === rpc.unknownValue) return UNKNOWN;
+  if (Array.isArray(value)) return value.map((v) => unwrapWireValue(v, secrets, inSecret));
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    const sig = obj[rpc.specialSigKey];
+    if (sig === rpc.specialSecretSig) return unwrapWireValue(obj.value, secrets, true);
+    if (sig === rpc.specialResourceSig) return obj.urn;
+    if (sig === rpc.specialOutputValueSig) {
+      return "value" in obj ? unwrapWireValue(obj.value, secrets, inSecret || !!obj.secret) : UNKNOWN;
+    }
+    return Object.fromEntries(
+      Object.entries(obj).map(([k, v]) => [k, unwrapWireValue(v, secrets, inSecret)]),
+    );
+  }
+  if (inSecret && typeof value === "string" && value.length > 0) secrets.add(value);
+  return value;
+}
+
 interface WireRequest {
   getType(): string;
   getName(): string;
@@ -42,14 +65,19 @@ type Callback = (err: unknown, resp: unknown) => void;
 
 /** MockMonitor that keeps a {@link PlanResource} per registration, in registration order. */
 export class RecordingMonitor extends MockMonitor {
-  /** What the program registered. */
+  /** What the program registered, secrets masked (the plan). */
   readonly records: PlanResource[] = [];
+  /** Unmasked properties by URN, as the engine hands them to policies. In memory only; never written. */
+  readonly properties = new Map<string, Record<string, unknown>>();
+  /** Every secret string seen, so that any text leaving the process can be redacted. */
+  readonly secretValues = new Set<string>();
 
   constructor(mocks: pulumi.runtime.Mocks) {
     super(mocks);
   }
 
-  private record(req: WireRequest, inputs: Record<string, unknown>): string {
+  private record(req: WireRequest, wire: Record<string, unknown>): string {
+    const inputs = maskWireValue(wire) as Record<string, unknown>;
     const parent = req.getParent() || null;
     const urn = (this as unknown as { newUrn(p: string, t: string, n: string): string }).newUrn(
       req.getParent(),
@@ -57,11 +85,12 @@ export class RecordingMonitor extends MockMonitor {
       req.getName(),
     );
     this.records.push({ urn, type: req.getType(), name: req.getName(), parent, inputs });
+    this.properties.set(urn, unwrapWireValue(wire, this.secretValues) as Record<string, unknown>);
     return urn;
   }
 
   async registerResource(req: WireRequest, callback: Callback): Promise<void> {
-    this.record(req, maskWireValue(req.getObject?.()?.toJavaScript() ?? {}) as Record<string, unknown>);
+    this.record(req, req.getObject?.()?.toJavaScript() ?? {});
     return super.registerResource(req, callback);
   }
 
@@ -71,7 +100,10 @@ export class RecordingMonitor extends MockMonitor {
     return super.readResource(req, (err: unknown, resp: unknown) => {
       const entry = this.records.find((r) => r.urn === urn);
       const state = this.resources.get(urn)?.state;
-      if (entry && state) entry.inputs = maskWireValue(state) as Record<string, unknown>;
+      if (entry && state) {
+        entry.inputs = maskWireValue(state) as Record<string, unknown>;
+        this.properties.set(urn, unwrapWireValue(state, this.secretValues) as Record<string, unknown>);
+      }
       callback(err, resp);
     });
   }

@@ -1,0 +1,135 @@
+/**
+ * `cicd preview`: previews the stack files of a project offline, staging before production (production's
+ * StackReference reads staging's outputs), prints a summary per stack and writes `out/plan.<stack>.json`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError } from "../config/model";
+import { previewStack, StackPreview } from "../offline/preview";
+import { summarizePlan } from "../offline/summary";
+import { PromotionError } from "../program";
+
+/** Options of {@link runPreview}. */
+export interface PreviewCommandOptions {
+  /** Stack name or `all`. */
+  stack: string;
+  /** Project directory. */
+  dir: string;
+  /** Output directory of plan files. */
+  outDir: string;
+  /** `YYYY-MM-DD` for date checks. */
+  today?: string;
+  /** `table` (readable) or `json` (the plans on stdout). */
+  format: "table" | "json";
+}
+
+/** The banner every offline summary starts with: what this run is, and what it is not. */
+export const OFFLINE_BANNER = [
+  "OFFLINE PREVIEW: the program ran under Pulumi's mock runtime. This is the desired state only:",
+  "no Pulumi CLI, provider plugin or cloud API was called; computed values (ARNs, ids, image digests) are",
+  "simulated, and nothing says the stack can be deployed as is. Run `pulumi preview` for the real diff.",
+];
+
+/** Stack names found in a project directory (`Pulumi.<stack>.yaml`), staging first, production last. */
+export function stackNames(dir: string): string[] {
+  const names = fs
+    .readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s);
+  const rank = (s: string) => (s === "staging" ? 0 : s === "production" ? 2 : 1);
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function stackFile(dir: string, stack: string): string {
+  const yml = path.join(dir, `Pulumi.${stack}.yml`);
+  return fs.existsSync(yml) ? yml : path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+/**
+ * Previews stacks in dependency order: a stack whose config names `promotion.stagingStack` gets that stack's
+ * outputs (previewing it first if needed).
+ *
+ * @throws ConfigError / PromotionError from the stacks.
+ */
+export async function previewStacks(dir: string, stacks: string[], today?: Date): Promise<StackPreview[]> {
+  const done = new Map<string, StackPreview>();
+  const outputsByRef: Record<string, Record<string, unknown>> = {};
+  const run = async (stack: string): Promise<StackPreview> => {
+    const existing = done.get(stack);
+    if (existing) return existing;
+    const file = stackFile(dir, stack);
+    const raw = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const ref = /stagingStack:\s*["']?([^\s"']+)/.exec(raw)?.[1];
+    if (ref) {
+      const refStack = ref.split("/").pop()!;
+      if (refStack !== stack && fs.existsSync(stackFile(dir, refStack))) {
+        outputsByRef[ref] = (await run(refStack)).plan.outputs;
+      }
+    }
+    const result = await previewStack(file, { stackOutputs: outputsByRef, today });
+    done.set(stack, result);
+    return result;
+  };
+  const results: StackPreview[] = [];
+  for (const s of stacks) results.push(await run(s));
+  return results;
+}
+
+/** Runs `cicd preview`; returns the exit code. */
+export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
+  const stacks = opts.stack === "all" ? stackNames(opts.dir) : [opts.stack];
+  if (stacks.length === 0) {
+    console.error(`No Pulumi.<stack>.yaml in ${path.resolve(opts.dir)}`);
+    return 2;
+  }
+  const today = opts.today ? new Date(`${opts.today}T00:00:00Z`) : undefined;
+  let previews: StackPreview[];
+  try {
+    previews = await previewStacks(opts.dir, stacks, today);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof PromotionError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  fs.mkdirSync(opts.outDir, { recursive: true });
+  for (const p of previews) {
+    fs.writeFileSync(
+      path.join(opts.outDir, `plan.${p.plan.stack}.json`),
+      JSON.stringify(p.plan, null, 2) + "\n",
+    );
+  }
+  if (opts.format === "json") {
+    console.log(
+      JSON.stringify(
+        previews.map((p) => p.plan),
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  console.log(OFFLINE_BANNER.join("\n"));
+  for (const p of previews) {
+    console.log("");
+    console.log(`== ${p.plan.project} / ${p.plan.stack} (${p.source.origin}) in ${p.millis} ms`);
+    for (const line of summarizePlan(p.plan, new Map(p.resources.map((r) => [r.urn, r.props]))))
+      console.log(line);
+    const missing = p.requiredSecrets.filter((s) => s.state === "missing");
+    const encrypted = p.requiredSecrets.filter((s) => s.state === "encrypted");
+    console.log(
+      `  secrets      ${p.requiredSecrets.length} required by pulumi up; previewed with placeholders`,
+    );
+    if (missing.length > 0) {
+      console.log(
+        `               not set yet (pulumi config set --stack ${p.plan.stack} --secret --path '<key>' ...):`,
+      );
+      for (const s of missing) console.log(`                 ${s.path}`);
+    }
+    if (encrypted.length > 0)
+      console.log(`               encrypted in the stack file: ${encrypted.map((s) => s.path).join(", ")}`);
+    console.log(`  plan         ${path.join(opts.outDir, `plan.${p.plan.stack}.json`)}`);
+  }
+  return 0;
+}
