@@ -63,7 +63,7 @@ export async function previewStacks(dir: string, stacks: string[], today?: Date)
     if (ref) {
       const refStack = ref.split("/").pop()!;
       if (refStack !== stack && fs.existsSync(stackFile(dir, refStack))) {
-        outputsByRef[ref] = (await run(refStack)).plan.outputs;
+        outputsByRef[ref] = (await run(refStack)).stackOutputs;
       }
     }
     const result = await previewStack(file, { stackOutputs: outputsByRef, today });

@@ -13,7 +13,8 @@ import { ConfigSource, readStackFile } from "../config/sources";
 import { Plan, PLAN_SCHEMA_VERSION } from "../plan/types";
 import { defineStack } from "../program";
 import { createMocks } from "./mocks";
-import { maskWireValue, RecordingMonitor } from "./recorder";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { maskWireValue, RecordingMonitor, unwrapWireValue } from "./recorder";
 
 /** Result of previewing one stack. */
 export interface StackPreview {
@@ -33,6 +34,8 @@ export interface StackPreview {
     parent: string | null;
     props: Record<string, unknown>;
   }>;
+  /** Stack outputs, unmasked: what a StackReference to this stack reads. */
+  stackOutputs: Record<string, unknown>;
   /** Every secret value the program used, for redaction of any text that leaves the process. */
   secretValues: Set<string>;
   /** Wall time of the program run, milliseconds. */
@@ -45,6 +48,8 @@ export interface PreviewOptions {
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** "Today" for date checks. Default: now. */
   today?: Date;
+  /** Project name. Default: `name` of the Pulumi.yaml next to the stack file, else `cicd-constitution`. */
+  project?: string;
 }
 
 /** Reads the project name from `Pulumi.yaml` next to the stack file. Default `cicd-constitution`. */
@@ -55,22 +60,6 @@ export function projectName(dir: string): string {
   } catch {
     return "cicd-constitution";
   }
-}
-
-function settle<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((v) => resolve(v)));
-}
-
-async function resolveDeep(value: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) return resolveDeep(await settle(value as pulumi.Output<unknown>));
-  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
-  if (value && typeof value === "object") {
-    const entries = await Promise.all(
-      Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const),
-    );
-    return Object.fromEntries(entries);
-  }
-  return value;
 }
 
 /**
@@ -98,6 +87,37 @@ async function drain(): Promise<void> {
   if (settings.waitForRPCs) await settings.waitForRPCs();
 }
 
+/** What a program run under the recording monitor produced. */
+export interface Recording {
+  monitor: RecordingMonitor;
+  /** Stack outputs in wire form (secrets still marked). */
+  outputs: Record<string, unknown>;
+}
+
+/**
+ * Runs `program` under Pulumi's mock runtime with the offline mocks and records every registration.
+ * Used by the offline preview and by the component tests.
+ *
+ * @param program Registers resources; returns the stack outputs (Outputs allowed).
+ */
+export async function recordProgram(
+  opts: {
+    project: string;
+    stack: string;
+    region: string;
+    stackOutputs?: Record<string, Record<string, unknown>>;
+  },
+  program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
+): Promise<Recording> {
+  const monitor = new RecordingMonitor(createMocks({ region: opts.region, stackOutputs: opts.stackOutputs }));
+  installMonitor(monitor, opts.project, opts.stack);
+  pulumi.runtime.setAllConfig({ "aws:region": opts.region }, []);
+  const outputs = await program();
+  const wire = (await rpc.serializeProperties("stack outputs", outputs)) as Record<string, unknown>;
+  await drain();
+  return { monitor, outputs: wire };
+}
+
 /**
  * Previews one stack file offline.
  *
@@ -106,26 +126,37 @@ async function drain(): Promise<void> {
  *   resolve what to promote, or the component's own Error for conflicting arguments.
  */
 export async function previewStack(stackFile: string, options: PreviewOptions = {}): Promise<StackPreview> {
+  return previewSource(readStackFile(stackFile), {
+    ...options,
+    project: options.project ?? projectName(path.dirname(stackFile)),
+  });
+}
+
+/**
+ * Previews a stack from an already read config source (a stack file, or config built by a test).
+ *
+ * @param mode `offline` (default): missing and `secure:` secrets become placeholders; `engine`: every secret
+ *   must be given, as under `pulumi up`.
+ */
+export async function previewSource(
+  source: ConfigSource,
+  options: PreviewOptions & { mode?: "offline" | "engine" } = {},
+): Promise<StackPreview> {
   const started = Date.now();
-  const source = readStackFile(stackFile);
   const model = parseStackConfig(source.stack, source.raw, {
     secretKeys: source.secretKeys,
     source: source.origin,
     today: options.today,
   });
-  const { values, required } = resolveSecrets(model, source, "offline");
-  const project = projectName(path.dirname(stackFile));
-
-  const mocks = createMocks({ region: model.awsRegion, stackOutputs: options.stackOutputs });
-  const monitor = new RecordingMonitor(mocks);
-  installMonitor(monitor, project, source.stack);
-  pulumi.runtime.setAllConfig({ "aws:region": model.awsRegion }, []);
-  const outputs = await defineStack(model, values);
-  const resolved = (await resolveDeep({
-    environmentProfile: outputs.environmentProfile,
-    apps: outputs.apps,
-  })) as Record<string, unknown>;
-  await drain();
+  const { values, required } = resolveSecrets(model, source, options.mode ?? "offline");
+  const project = options.project ?? "cicd-constitution";
+  const { monitor, outputs } = await recordProgram(
+    { project, stack: source.stack, region: model.awsRegion, stackOutputs: options.stackOutputs },
+    async () => {
+      const out = await defineStack(model, values);
+      return { environmentProfile: out.environmentProfile, apps: out.apps };
+    },
+  );
 
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
@@ -133,7 +164,7 @@ export async function previewStack(stackFile: string, options: PreviewOptions = 
     stack: source.stack,
     mode: "offline",
     resources: monitor.records,
-    outputs: maskWireValue(resolved) as Record<string, unknown>,
+    outputs: maskWireValue(outputs) as Record<string, unknown>,
     requiredSecrets: required.map((s) => ({ path: s.path, state: s.state })),
   };
   const resources = plan.resources.map((r) => ({
@@ -149,6 +180,7 @@ export async function previewStack(stackFile: string, options: PreviewOptions = 
     source,
     requiredSecrets: required,
     resources,
+    stackOutputs: unwrapWireValue(outputs, monitor.secretValues) as Record<string, unknown>,
     secretValues: monitor.secretValues,
     millis: Date.now() - started,
   };
