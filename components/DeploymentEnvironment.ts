@@ -36,6 +36,11 @@ export interface DeploymentEnvironmentArgs {
   tags: StandardTags;
   /** Minutes to wait before a production deployment may start. Default: 0. */
   waitTimerMinutes?: number;
+  /**
+   * Protect the GitHub Environment and the deploy role from `pulumi destroy` (identity and approval rules).
+   * Default: true in production, false otherwise.
+   */
+  protect?: boolean;
 }
 
 /** Defaults, written once. */
@@ -97,7 +102,10 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
 
   constructor(name: string, args: DeploymentEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("cicd-constitution:github:DeploymentEnvironment", name, {}, opts);
-    const a = withDefaults(deploymentEnvironmentDefaults, args);
+    const a = withDefaults(
+      { ...deploymentEnvironmentDefaults, protect: args.environment === "production" },
+      args,
+    );
     const clash = Object.keys(a.secrets).filter((k) => k in a.variables);
     if (clash.length > 0) {
       throw new Error(
@@ -122,7 +130,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
           isProduction && hasReviewers ? [{ users: a.reviewerUserIds, teams: a.reviewerTeamIds }] : [],
         deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
       },
-      { parent: this },
+      { parent: this, protect: a.protect },
     );
 
     const sources = DEPLOYMENT_SOURCES[a.environment];
@@ -152,7 +160,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
           .apply((arn) => deployTrustPolicy(arn, a.owner, a.repositoryName, a.environment)),
         tags: a.tags,
       },
-      { parent: this },
+      { parent: this, protect: a.protect },
     );
     this.deployRoleArn = this.deployRole.arn;
 

@@ -47,7 +47,11 @@ export interface ServiceRuntimeArgs {
   logRetentionDays?: number;
   /** Seconds the load balancer's health check is ignored after a task starts. Default: 60. */
   healthCheckGracePeriodSeconds?: number;
-  /** ALB deletion protection. Default: true in production, false otherwise. */
+  /**
+   * Destroy safety: ALB deletion protection, Pulumi `protect` on the load balancer, the IAM roles and the
+   * secrets, and `retainOnDelete` on the secrets and the log group (losing them loses data).
+   * Default: true in production, false otherwise.
+   */
   deletionProtection?: boolean;
   /** Deployment min healthy percent. Default: 100 (never fewer healthy tasks than desired during a deploy). */
   minimumHealthyPercent?: number;
@@ -117,7 +121,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       { name: `/ecs/${a.app}-${a.environment}`, retentionInDays: a.logRetentionDays, tags },
-      { ...child, retainOnDelete: a.environment === "production" },
+      { ...child, retainOnDelete: a.deletionProtection },
     );
 
     const assumeEcsTasks = JSON.stringify({
@@ -129,7 +133,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     const executionRole = new aws.iam.Role(
       `${name}-execution-role`,
       { name: awsName(a.app, a.environment, "exec", 64), assumeRolePolicy: assumeEcsTasks, tags },
-      child,
+      { ...child, protect: a.deletionProtection },
     );
     new aws.iam.RolePolicyAttachment(
       `${name}-execution-policy`,
@@ -142,7 +146,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     const taskRole = new aws.iam.Role(
       `${name}-task-role`,
       { name: awsName(a.app, a.environment, "task", 64), assumeRolePolicy: assumeEcsTasks, tags },
-      child,
+      { ...child, protect: a.deletionProtection },
     );
 
     const secretRefs: Array<{ name: string; valueFrom: pulumi.Output<string> }> = [];
@@ -155,7 +159,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
           recoveryWindowInDays: a.environment === "production" ? 30 : 7,
           tags,
         },
-        child,
+        { ...child, protect: a.deletionProtection, retainOnDelete: a.deletionProtection },
       );
       new aws.secretsmanager.SecretVersion(
         `${name}-secret-${secretName.toLowerCase()}-value`,

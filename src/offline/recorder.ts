@@ -59,6 +59,9 @@ interface WireRequest {
   getName(): string;
   getParent(): string;
   getObject?(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProtect?(): boolean | undefined;
+  getRetainondelete?(): boolean | undefined;
+  getImportid?(): string;
   getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, resp: unknown) => void;
@@ -84,7 +87,18 @@ export class RecordingMonitor extends MockMonitor {
       req.getType(),
       req.getName(),
     );
-    this.records.push({ urn, type: req.getType(), name: req.getName(), parent, inputs });
+    const options: NonNullable<PlanResource["options"]> = {};
+    if (req.getProtect?.()) options.protect = true;
+    if (req.getRetainondelete?.()) options.retainOnDelete = true;
+    if (req.getImportid?.()) options.import = req.getImportid!();
+    this.records.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent,
+      inputs,
+      ...(Object.keys(options).length > 0 ? { options } : {}),
+    });
     this.properties.set(urn, unwrapWireValue(wire, this.secretValues) as Record<string, unknown>);
     return urn;
   }

@@ -21,6 +21,8 @@ export interface PlanResource {
    * StackReference, the state the engine reads, as a stack policy sees it.
    */
   inputs: Record<string, unknown>;
+  /** Resource options that decide what `pulumi destroy` and replacements may do; only those set appear. */
+  options?: { protect?: boolean; retainOnDelete?: boolean; import?: string };
 }
 
 /** A plan file. */
