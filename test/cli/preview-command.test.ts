@@ -1,0 +1,73 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT } from "../helpers";
+
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const CLI = path.join(ROOT, "src", "cli", "main.ts");
+
+function cicd(args: string[], cwd = ROOT) {
+  const r = spawnSync(TSX, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempProject(mutate?: (text: string) => string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cicd-cli-"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  for (const s of ["staging", "production"]) {
+    const text = fs.readFileSync(path.join(ROOT, `Pulumi.${s}.yaml`), "utf8");
+    fs.writeFileSync(path.join(dir, `Pulumi.${s}.yaml`), s === "production" && mutate ? mutate(text) : text);
+  }
+  return dir;
+}
+
+describe("cicd preview (command line)", function () {
+  this.timeout(120_000);
+
+  it("previews both stacks, says it is offline, writes both plans, exits 0", () => {
+    const dir = tempProject();
+    const out = path.join(dir, "out");
+    const r = cicd(["preview", "--stack", "all", "--dir", dir, "--out-dir", out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /OFFLINE PREVIEW/);
+    assert.match(r.stdout, /no Pulumi CLI, provider plugin or cloud API was called/);
+    assert.match(r.stdout, /== cicd-constitution \/ staging/);
+    assert.match(r.stdout, /== cicd-constitution \/ production/);
+    assert.match(
+      r.stdout,
+      /ruleset +main on ~DEFAULT_BRANCH \[active\]: PR with 1 approval\(s\), stale dismissed, checks style,unit,smoke \(strict\)/,
+    );
+    assert.match(
+      r.stdout,
+      /environment +production: deploys from branch main or tag mvp-\*; reviewers 2 \(self-review prevented\)/,
+    );
+    assert.match(r.stdout, /ALB health \/readyz, container health \/healthz/);
+    assert.match(r.stdout, /secrets\.erp-berhan\.JWT_SECRET/);
+    for (const s of ["staging", "production"]) {
+      const plan = JSON.parse(fs.readFileSync(path.join(out, `plan.${s}.json`), "utf8"));
+      assert.equal(plan.stack, s);
+      assert.ok(plan.resources.length > 50);
+    }
+  });
+
+  it("invalid config: exit 2, a message naming stack, key, expected and found, and no plan written", () => {
+    const dir = tempProject((t) => t.replace("desiredCount: 2", "desiredCount: two"));
+    const out = path.join(dir, "out");
+    const r = cicd(["preview", "--stack", "production", "--dir", dir, "--out-dir", out]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Invalid config for stack "production" \(Pulumi\.production\.yaml\): 1 problem/);
+    assert.match(
+      r.stderr,
+      /cicd-constitution:apps\[0\]\.runtime\.desiredCount: expected an integer task count, found "two"/,
+    );
+    assert.equal(fs.existsSync(out), false);
+  });
+
+  it("an unknown command or option exits 2 with usage help", () => {
+    const r = cicd(["preview", "--stak", "staging"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown option '--stak'/);
+  });
+});

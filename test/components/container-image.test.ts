@@ -1,0 +1,101 @@
+import { strict as assert } from "node:assert";
+import { ContainerImage } from "../../components/ContainerImage";
+import { mockDigest } from "../../src/offline/mocks";
+import { one, register } from "../helpers";
+
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const common = {
+  repository: "ghcr.io/acme/shop",
+  sourceUrl: "https://github.com/acme/shop",
+  registryUser: "acme",
+  registryToken: "ghp-registry-token",
+};
+
+describe("ContainerImage", () => {
+  it("staging builds once: multi-arch, full-SHA tag, OCI provenance labels, BUILD_* args, pushed to GHCR", async () => {
+    const rs = await register(
+      () =>
+        new ContainerImage("shop-staging-image", {
+          ...common,
+          environment: "staging",
+          build: { gitSha: SHA, date: "2026-11-20T10:00:00Z", actor: "dev1" },
+        }),
+    );
+    const image = one(rs, "docker-build:index:Image");
+    assert.deepEqual(image.inputs.tags, [`ghcr.io/acme/shop:${SHA}`]);
+    assert.deepEqual(image.inputs.platforms, ["linux/amd64", "linux/arm64"]);
+    assert.equal(image.inputs.push, true);
+    assert.deepEqual(image.inputs.buildArgs, {
+      BUILD_SHA: SHA,
+      BUILD_DATE: "2026-11-20T10:00:00Z",
+      BUILD_ACTOR: "dev1",
+    });
+    const labels = image.inputs.labels as Record<string, string>;
+    assert.equal(labels["org.opencontainers.image.revision"], SHA);
+    assert.equal(labels["org.opencontainers.image.created"], "2026-11-20T10:00:00Z");
+    assert.equal(labels["org.opencontainers.image.source"], "https://github.com/acme/shop");
+    const registries = image.inputs.registries as Array<Record<string, unknown>>;
+    assert.equal(registries[0].address, "ghcr.io");
+    assert.equal(registries[0].password, "[secret]");
+  });
+
+  it("staging points :staging at the digest the build produced", async () => {
+    const rs = await register(
+      () =>
+        new ContainerImage("shop-staging-image", {
+          ...common,
+          environment: "staging",
+          build: { gitSha: SHA, date: "2026-11-20T10:00:00Z", actor: "dev1" },
+        }),
+    );
+    const alias = one(rs, "docker-build:index:Index");
+    assert.equal(alias.inputs.tag, "ghcr.io/acme/shop:staging");
+    assert.deepEqual(alias.inputs.sources, [`ghcr.io/acme/shop@${mockDigest(`ghcr.io/acme/shop:${SHA}`)}`]);
+  });
+
+  it("production builds nothing and points :prod at the promoted digest", async () => {
+    const digest = `sha256:${"ab".repeat(32)}`;
+    const rs = await register(
+      () =>
+        new ContainerImage("shop-production-image", {
+          ...common,
+          environment: "production",
+          promoteDigest: digest,
+        }),
+      {
+        stack: "production",
+      },
+    );
+    assert.equal(rs.filter((r) => r.type === "docker-build:index:Image").length, 0);
+    const alias = one(rs, "docker-build:index:Index");
+    assert.equal(alias.inputs.tag, "ghcr.io/acme/shop:prod");
+    assert.deepEqual(alias.inputs.sources, [`ghcr.io/acme/shop@${digest}`]);
+  });
+
+  it("rejects both or neither of build and promoteDigest, and non-GHCR repositories", () => {
+    assert.throws(
+      () => new ContainerImage("a", { ...common, environment: "production" }),
+      /exactly one of build/,
+    );
+    assert.throws(
+      () =>
+        new ContainerImage("b", {
+          ...common,
+          environment: "staging",
+          promoteDigest: "sha256:x",
+          build: { gitSha: SHA, date: "d", actor: "a" },
+        }),
+      /exactly one of build/,
+    );
+    assert.throws(
+      () =>
+        new ContainerImage("c", {
+          ...common,
+          repository: "docker.io/acme/shop",
+          environment: "production",
+          promoteDigest: "sha256:x",
+        }),
+      /must be on GHCR/,
+    );
+  });
+});

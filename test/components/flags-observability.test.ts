@@ -1,0 +1,106 @@
+import { strict as assert } from "node:assert";
+import { FeatureFlags, featureFlagsDocument } from "../../components/FeatureFlags";
+import { standardTags } from "../../components/naming";
+import { FAST_BURN_RATE, Observability } from "../../components/Observability";
+import { ofType, one, parsed, register } from "../helpers";
+
+const flag = {
+  name: "new_checkout",
+  description: "New checkout",
+  owner: "team-a",
+  default: false,
+  removalDate: "2027-01-31",
+};
+
+describe("FeatureFlags", () => {
+  it("serves an AWS.AppConfig.FeatureFlags profile with owner, default, removal date and this stack's value", async () => {
+    const rs = await register(
+      () =>
+        new FeatureFlags("shop-production-flags", {
+          app: "shop",
+          environment: "production",
+          flags: [flag, { ...flag, name: "beta_menu", value: { enabled: true, cohort: "pilot" } }],
+          tags: standardTags("shop", "production", "team-a"),
+        }),
+    );
+    const profile = one(rs, "aws:appconfig/configurationProfile:ConfigurationProfile");
+    assert.equal(profile.inputs.type, "AWS.AppConfig.FeatureFlags");
+    const version = one(rs, "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion");
+    assert.equal(version.inputs.content, "[secret]", "the AWS provider marks content secret");
+    const doc = parsed(version.props.content);
+    assert.deepEqual(Object.keys(doc.flags), ["new_checkout", "beta_menu"]);
+    assert.deepEqual(doc.values.new_checkout, {
+      enabled: false,
+      owner: "team-a",
+      removalDate: "2027-01-31",
+      default: false,
+    });
+    assert.deepEqual(doc.values.beta_menu, {
+      enabled: true,
+      owner: "team-a",
+      removalDate: "2027-01-31",
+      default: false,
+      cohort: "pilot",
+    });
+    const deployment = one(rs, "aws:appconfig/deployment:Deployment");
+    assert.equal(deployment.inputs.deploymentStrategyId, "AppConfig.Linear50PercentEvery30Seconds");
+  });
+
+  it("document without a stack value uses the default", () => {
+    const doc = JSON.parse(featureFlagsDocument([{ ...flag, default: true }]));
+    assert.equal(doc.values.new_checkout.enabled, true);
+  });
+
+  it("rejects duplicate flag names", () => {
+    assert.throws(
+      () =>
+        new FeatureFlags("dup", {
+          app: "a",
+          environment: "staging",
+          flags: [flag, flag],
+          tags: standardTags("a", "staging", "o"),
+        }),
+      /duplicate flag names/,
+    );
+  });
+});
+
+describe("Observability", () => {
+  it("alarms on 5xx rate, p95 latency and error-budget burn, each with an SNS action; dashboard has the three views", async () => {
+    const rs = await register(
+      () =>
+        new Observability("shop-staging-observability", {
+          app: "shop",
+          environment: "staging",
+          loadBalancerArnSuffix: "app/shop-stg-alb/0123456789abcdef",
+          targetGroupArnSuffix: "targetgroup/shop-stg-tg/0123456789abcdef",
+          errorBudgetPercent: 0.5,
+          latencyP95Seconds: 0.8,
+          alertEmail: "oncall@example.com",
+          region: "eu-west-1",
+          tags: standardTags("shop", "staging", "team-a"),
+        }),
+    );
+    const topicArn = "arn:aws:sns:eu-west-1:123456789012:shop-staging-alarms";
+    const alarms = ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.deepEqual(alarms.map((a) => a.inputs.name).sort(), [
+      "shop-staging-5xx-rate",
+      "shop-staging-error-budget-burn",
+      "shop-staging-latency-p95",
+    ]);
+    for (const a of alarms) assert.deepEqual(a.inputs.alarmActions, [topicArn], a.urn);
+    const latency = alarms.find((a) => a.name.endsWith("latency-p95"))!;
+    assert.equal(latency.inputs.extendedStatistic, "p95");
+    assert.equal(latency.inputs.threshold, 0.8);
+    const burn = alarms.find((a) => a.name.endsWith("error-budget-burn"))!;
+    assert.equal(burn.inputs.threshold, Number((0.5 * FAST_BURN_RATE).toFixed(4)));
+    const titles = parsed(one(rs, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody).widgets.map(
+      (w: any) => w.properties.title,
+    );
+    assert.deepEqual(titles, ["Error rate (5xx %)", "Latency (p95, seconds)", "Golden-path success (%)"]);
+    assert.equal(
+      one(rs, "aws:sns/topicSubscription:TopicSubscription").inputs.endpoint,
+      "oncall@example.com",
+    );
+  });
+});

@@ -1,0 +1,72 @@
+import { strict as assert } from "node:assert";
+import { RepositoryGovernance } from "../../components/RepositoryGovernance";
+import { one, register } from "../helpers";
+
+describe("RepositoryGovernance", () => {
+  it("registers a squash-only repository archived on destroy and protected", async () => {
+    const rs = await register(() => new RepositoryGovernance("app", { repository: "app-repo" }));
+    const repo = one(rs, "github:index/repository:Repository");
+    assert.equal(repo.inputs.name, "app-repo");
+    assert.equal(repo.inputs.allowSquashMerge, true);
+    assert.equal(repo.inputs.allowMergeCommit, false);
+    assert.equal(repo.inputs.allowRebaseMerge, false);
+    assert.equal(repo.inputs.deleteBranchOnMerge, true);
+    assert.equal(repo.inputs.vulnerabilityAlerts, true);
+    assert.equal(repo.inputs.archiveOnDestroy, true);
+    assert.equal(repo.inputs.visibility, "private");
+    assert.deepEqual(repo.options, { protect: true });
+    assert.match(repo.parent ?? "", /cicd-constitution:github:RepositoryGovernance::app$/);
+  });
+
+  it("protects main with an active ruleset: reviews, stale dismissal, strict checks, no force push, no bypass", async () => {
+    const rs = await register(
+      () =>
+        new RepositoryGovernance("app", {
+          repository: "app-repo",
+          requiredApprovals: 2,
+          requiredChecks: ["style", "unit", "smoke", "e2e"],
+        }),
+    );
+    const main = one(rs, "github:index/repositoryRuleset:RepositoryRuleset", "main-ruleset");
+    const rules = main.inputs.rules as any;
+    assert.equal(main.inputs.target, "branch");
+    assert.equal(main.inputs.enforcement, "active");
+    assert.deepEqual((main.inputs.conditions as any).refName.includes, ["~DEFAULT_BRANCH"]);
+    assert.deepEqual(main.inputs.bypassActors, []);
+    assert.equal(rules.pullRequest.requiredApprovingReviewCount, 2);
+    assert.equal(rules.pullRequest.dismissStaleReviewsOnPush, true);
+    assert.equal(rules.requiredStatusChecks.strictRequiredStatusChecksPolicy, true);
+    assert.deepEqual(
+      rules.requiredStatusChecks.requiredChecks.map((c: any) => c.context),
+      ["style", "unit", "smoke", "e2e"],
+    );
+    assert.equal(rules.nonFastForward, true);
+    assert.equal(rules.deletion, true);
+  });
+
+  it("makes release tags mvp-* immutable", async () => {
+    const rs = await register(() => new RepositoryGovernance("app", { repository: "app-repo" }));
+    const tags = one(rs, "github:index/repositoryRuleset:RepositoryRuleset", "tag-ruleset");
+    assert.equal(tags.inputs.target, "tag");
+    assert.deepEqual((tags.inputs.conditions as any).refName.includes, ["refs/tags/mvp-*"]);
+    assert.deepEqual(tags.inputs.rules, { deletion: true, update: true, nonFastForward: true });
+  });
+
+  it("imports an existing repository when asked", async () => {
+    const rs = await register(
+      () => new RepositoryGovernance("app", { repository: "legacy", importExisting: true }),
+    );
+    assert.equal(one(rs, "github:index/repository:Repository").options?.import, "legacy");
+  });
+
+  it("rejects an empty or duplicated check list, naming the field", () => {
+    assert.throws(
+      () => new RepositoryGovernance("bad", { repository: "r", requiredChecks: [] }),
+      /requiredChecks/,
+    );
+    assert.throws(
+      () => new RepositoryGovernance("bad2", { repository: "r", requiredChecks: ["unit", "unit"] }),
+      /requiredChecks must be a non-empty list without duplicates/,
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import { strict as assert } from "node:assert";
+import { standardTags } from "../../components/naming";
+import { ServiceRuntime, ServiceRuntimeArgs } from "../../components/ServiceRuntime";
+import { ofType, one, parsed, register } from "../helpers";
+
+const DIGEST = `sha256:${"cd".repeat(32)}`;
+function args(
+  environment: "staging" | "production",
+  over: Partial<ServiceRuntimeArgs> = {},
+): ServiceRuntimeArgs {
+  return {
+    app: "shop",
+    environment,
+    region: "eu-west-1",
+    imageRef: `ghcr.io/acme/shop@${DIGEST}`,
+    build: { sha: "f".repeat(40), date: "2026-11-20T10:00:00Z", actor: "dev1" },
+    port: 8080,
+    cpu: 512,
+    memoryMiB: 1024,
+    desiredCount: 2,
+    environmentVariables: { LOG_LEVEL: "info" },
+    secrets: { DATABASE_URL: "postgres://user:pw@db/shop", JWT_SECRET: "jwt-secret-value" },
+    vpcId: "vpc-0123456789abcdef0",
+    publicSubnetIds: ["subnet-0000000000000001a", "subnet-0000000000000001b"],
+    privateSubnetIds: ["subnet-0000000000000002a", "subnet-0000000000000002b"],
+    certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+    tags: standardTags("shop", environment, "team-a"),
+    ...over,
+  };
+}
+
+describe("ServiceRuntime", () => {
+  it("runs the image by digest with APP_ENV, BUILD_* variables, secrets by ARN and a /healthz container check", async () => {
+    const rs = await register(() => new ServiceRuntime("shop-staging", args("staging")));
+    const task = one(rs, "aws:ecs/taskDefinition:TaskDefinition");
+    const [c] = parsed<any[]>(task.inputs.containerDefinitions);
+    assert.equal(c.image, `ghcr.io/acme/shop@${DIGEST}`);
+    const env = Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
+    assert.equal(env.APP_ENV, "staging");
+    assert.equal(env.BUILD_SHA, "f".repeat(40));
+    assert.equal(env.BUILD_DATE, "2026-11-20T10:00:00Z");
+    assert.equal(env.BUILD_ACTOR, "dev1");
+    assert.equal(env.LOG_LEVEL, "info");
+    assert.equal(env.DATABASE_URL, undefined);
+    assert.deepEqual(
+      c.secrets.map((s: any) => s.name),
+      ["DATABASE_URL", "JWT_SECRET"],
+    );
+    for (const s of c.secrets)
+      assert.match(s.valueFrom, /^arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop\/staging\//);
+    assert.deepEqual(c.healthCheck.command, [
+      "CMD-SHELL",
+      "curl -fsS http://localhost:8080/healthz || exit 1",
+    ]);
+    assert.equal(c.readonlyRootFilesystem, true);
+    assert.equal(c.logConfiguration.options["awslogs-group"], "/ecs/shop-staging");
+    assert.equal(task.inputs.cpu, "512");
+    assert.equal(task.inputs.memory, "1024");
+    assert.notEqual(task.inputs.executionRoleArn, task.inputs.taskRoleArn);
+  });
+
+  it("puts secret values only in Secrets Manager, as Pulumi secrets", async () => {
+    const rs = await register(() => new ServiceRuntime("shop-staging", args("staging")));
+    const versions = ofType(rs, "aws:secretsmanager/secretVersion:SecretVersion");
+    assert.equal(versions.length, 2);
+    for (const v of versions) assert.equal(v.inputs.secretString, "[secret]");
+    const plan = JSON.stringify(rs.map((r) => r.inputs));
+    assert.doesNotMatch(plan, /jwt-secret-value|user:pw/);
+  });
+
+  it("ALB: HTTPS with a TLS 1.3 policy, HTTP redirects, invalid headers dropped, target group checks /readyz", async () => {
+    const rs = await register(
+      () => new ServiceRuntime("shop-staging", args("staging", { readinessPath: "/ready" })),
+    );
+    const alb = one(rs, "aws:lb/loadBalancer:LoadBalancer");
+    assert.equal(alb.inputs.dropInvalidHeaderFields, true);
+    assert.equal(alb.inputs.internal, false);
+    assert.equal(alb.inputs.enableDeletionProtection, false);
+    const https = one(rs, "aws:lb/listener:Listener", "-https");
+    assert.equal(https.inputs.protocol, "HTTPS");
+    assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    const http = one(rs, "aws:lb/listener:Listener", "-http-redirect");
+    assert.deepEqual((http.inputs.defaultActions as any[])[0].redirect, {
+      protocol: "HTTPS",
+      port: "443",
+      statusCode: "HTTP_301",
+    });
+    const tg = one(rs, "aws:lb/targetGroup:TargetGroup");
+    assert.equal((tg.inputs.healthCheck as any).path, "/ready");
+    assert.equal(tg.inputs.targetType, "ip");
+  });
+
+  it("service: circuit breaker with rollback, min healthy 100%, no public IP, Container Insights", async () => {
+    const rs = await register(() => new ServiceRuntime("shop-staging", args("staging")));
+    const svc = one(rs, "aws:ecs/service:Service");
+    assert.deepEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+    assert.equal(svc.inputs.deploymentMinimumHealthyPercent, 100);
+    assert.equal(svc.inputs.desiredCount, 2);
+    assert.equal((svc.inputs.networkConfiguration as any).assignPublicIp, false);
+    const cluster = one(rs, "aws:ecs/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+    const logs = one(rs, "aws:cloudwatch/logGroup:LogGroup");
+    assert.equal(logs.inputs.retentionInDays, 30);
+  });
+
+  it("production: deletion protection, protected roles and secrets, retained logs and secrets", async () => {
+    const rs = await register(() => new ServiceRuntime("shop-production", args("production")), {
+      stack: "production",
+    });
+    const alb = one(rs, "aws:lb/loadBalancer:LoadBalancer");
+    assert.equal(alb.inputs.enableDeletionProtection, true);
+    assert.deepEqual(alb.options, { protect: true });
+    for (const role of ofType(rs, "aws:iam/role:Role"))
+      assert.deepEqual(role.options, { protect: true }, role.urn);
+    for (const s of ofType(rs, "aws:secretsmanager/secret:Secret"))
+      assert.deepEqual(s.options, { protect: true, retainOnDelete: true }, s.urn);
+    assert.deepEqual(one(rs, "aws:cloudwatch/logGroup:LogGroup").options, { retainOnDelete: true });
+  });
+
+  it("tags every taggable resource with app, environment, owner, managed-by", async () => {
+    const rs = await register(() => new ServiceRuntime("shop-staging", args("staging")));
+    const taggable = rs.filter((r) => "tags" in r.inputs);
+    assert.ok(taggable.length >= 10, `only ${taggable.length} tagged resources`);
+    for (const r of taggable)
+      assert.deepEqual(r.inputs.tags, standardTags("shop", "staging", "team-a"), r.urn);
+  });
+
+  it("rejects reserved variables and variables that are also secrets", () => {
+    assert.throws(
+      () => new ServiceRuntime("x", args("staging", { environmentVariables: { APP_ENV: "prod" } })),
+      /APP_ENV are set by the runtime itself/,
+    );
+    assert.throws(
+      () => new ServiceRuntime("y", args("staging", { environmentVariables: { JWT_SECRET: "plain" } })),
+      /JWT_SECRET are also secrets/,
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { ConfigError, parseStackConfig, RawStackConfig } from "../../src/config/model";
+import { readStackFile } from "../../src/config/sources";
+import { ROOT } from "../helpers";
+
+const TODAY = new Date("2026-11-21T00:00:00Z");
+
+/** The raw config of a repository stack file, deep-copied so each test can break it. */
+function rawOf(stack: string): RawStackConfig {
+  return structuredClone(readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`)).raw);
+}
+
+function problemsOf(stack: string, raw: RawStackConfig): ConfigError {
+  try {
+    parseStackConfig(stack, raw, { today: TODAY, source: `Pulumi.${stack}.yaml` });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail("config was accepted");
+}
+
+describe("config model", () => {
+  it("accepts both repository stack files and applies defaults", () => {
+    for (const stack of ["staging", "production"]) {
+      const model = parseStackConfig(stack, rawOf(stack), { today: TODAY });
+      assert.equal(model.environment, stack);
+      assert.deepEqual(
+        model.apps.map((a) => a.name),
+        ["erp-berhan", "menu-optimizer"],
+      );
+      const erp = model.apps[0];
+      assert.deepEqual(erp.runtime.health, {
+        readinessPath: "/readyz",
+        healthPath: "/healthz",
+        livenessPath: "/livez",
+        versionPath: "/version",
+      });
+      assert.deepEqual(erp.runtime.secrets, [
+        "DATABASE_URL",
+        "REDIS_URL",
+        "JWT_SECRET",
+        "TELEGRAM_BOTS_JSON",
+      ]);
+      assert.deepEqual(erp.image.platforms, ["linux/amd64", "linux/arm64"]);
+    }
+  });
+
+  const cases: Array<{
+    what: string;
+    stack: string;
+    mutate: (raw: any) => void;
+    key: string;
+    message: RegExp;
+  }> = [
+    {
+      what: "a port of the wrong type",
+      stack: "staging",
+      mutate: (r) => (r.apps[0].runtime.port = "eighty"),
+      key: "cicd-constitution:apps[0].runtime.port",
+      message: /expected an integer port, found "eighty"/,
+    },
+    {
+      what: "a missing required key",
+      stack: "staging",
+      mutate: (r) => delete r.apps[1].runtime.domain,
+      key: "cicd-constitution:apps[1].runtime.domain",
+      message: /expected a lowercase DNS name such as app\.example\.com, found \(missing\)/,
+    },
+    {
+      what: "an image outside GHCR",
+      stack: "staging",
+      mutate: (r) => (r.apps[0].image.repository = "docker.io/surlefeu/erp-berhan"),
+      key: "cicd-constitution:apps[0].image.repository",
+      message:
+        /expected a GHCR repository ghcr\.io\/OWNER\/NAME \(lowercase\), found "docker\.io\/surlefeu\/erp-berhan"/,
+    },
+    {
+      what: "a short git SHA",
+      stack: "staging",
+      mutate: (r) => (r.build.gitSha = "3f9c2a7"),
+      key: "cicd-constitution:build.gitSha",
+      message: /expected a full 40-character lowercase git SHA, found "3f9c2a7"/,
+    },
+    {
+      what: "an unknown key (a typo)",
+      stack: "production",
+      mutate: (r) => (r.apps[0].runtime.desiredCuont = 3),
+      key: "cicd-constitution:apps[0].runtime.desiredCuont",
+      message: /expected no unknown key .*found an unknown key "desiredCuont"/,
+    },
+    {
+      what: "a Fargate memory size that does not fit the CPU",
+      stack: "production",
+      mutate: (r) => (r.apps[1].runtime.memoryMiB = 512),
+      key: "cicd-constitution:apps[1].runtime.memoryMiB",
+      message: /expected a Fargate memory size for 1024 CPU units: 2048, 3072, .* MiB, found 512/,
+    },
+    {
+      what: "duplicate app names",
+      stack: "production",
+      mutate: (r) => (r.apps[1].name = "erp-berhan"),
+      key: "cicd-constitution:apps[1].name",
+      message: /expected a unique app name \(apps\[0\] has the same name\), found "erp-berhan"/,
+    },
+    {
+      what: "a flag removal date in the past",
+      stack: "staging",
+      mutate: (r) => (r.apps[0].flags[0].removalDate = "2026-01-31"),
+      key: "cicd-constitution:apps[0].flags[0].removalDate",
+      message: /expected a planned removal date not before today \(2026-11-21\).*found "2026-01-31"/,
+    },
+    {
+      what: "a production app with neither a pinned digest nor a staging reference",
+      stack: "production",
+      mutate: (r) => delete r.promotion,
+      key: "cicd-constitution:apps[0].image.provenance",
+      message: /expected the digest's provenance \(gitSha, date, actor\), or promotion\.stagingStack/,
+    },
+    {
+      what: "a production stack that builds",
+      stack: "production",
+      mutate: (r) => (r.build = { gitSha: "a".repeat(40), date: "2026-11-20T10:00:00Z", actor: "x" }),
+      key: "cicd-constitution:build",
+      message: /production builds nothing, it promotes staging's digest \(CC-ART-05\)/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(`rejects ${c.what}, naming stack, key, expected and found`, () => {
+      const raw = rawOf(c.stack);
+      c.mutate(raw);
+      const err = problemsOf(c.stack, raw);
+      const problem = err.problems.find((p) => p.key === c.key);
+      assert.ok(problem, `no problem for ${c.key}; got ${err.problems.map((p) => p.key).join(", ")}`);
+      assert.match(
+        err.message,
+        new RegExp(`^Invalid config for stack "${c.stack}" \\(Pulumi\\.${c.stack}\\.yaml\\)`),
+      );
+      assert.match(err.message, c.message);
+    });
+  }
+
+  it("lists every problem at once", () => {
+    const raw = rawOf("staging") as any;
+    raw.apps[0].runtime.port = 0;
+    raw.apps[1].image.repository = "ghcr.io/UPPER/case";
+    raw.network.vpcId = "vpc-nothex!";
+    const err = problemsOf("staging", raw);
+    assert.deepEqual(err.problems.map((p) => p.key).sort(), [
+      "cicd-constitution:apps[0].runtime.port",
+      "cicd-constitution:apps[1].image.repository",
+      "cicd-constitution:network.vpcId",
+    ]);
+  });
+
+  it("never prints a secret value in an error", () => {
+    const raw = rawOf("staging") as any;
+    raw.secrets = { "erp-berhan": { JWT_SECRET: 12345678 } };
+    const err = problemsOf("staging", raw);
+    assert.ok(
+      err.problems.some(
+        (p) => p.key === "cicd-constitution:secrets.erp-berhan.JWT_SECRET" && p.found === "[secret]",
+      ),
+    );
+    assert.doesNotMatch(err.message, /12345678/);
+  });
+
+  it("readStackFile keeps structured values exactly as the YAML holds them", () => {
+    const onDisk = parse(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")).config;
+    assert.deepEqual(rawOf("staging").apps, onDisk["cicd-constitution:apps"]);
+  });
+});

@@ -1,0 +1,68 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError, parseStackConfig } from "../../src/config/model";
+import { resolveSecrets } from "../../src/config/secrets";
+import { OFFLINE_SECRET_PLACEHOLDER, readRuntimeConfig, readStackFile } from "../../src/config/sources";
+import { ROOT } from "../helpers";
+
+const TODAY = new Date("2026-11-21T00:00:00Z");
+
+function withSecrets(extra: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cicd-secrets-"));
+  const text = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8") + extra;
+  const file = path.join(dir, "Pulumi.staging.yaml");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe("secrets in config", () => {
+  it("offline: unset and secure: values become placeholders, and each required secret says where it stands", () => {
+    const file = withSecrets(
+      "  cicd-constitution:secrets:\n    erp-berhan:\n      JWT_SECRET:\n        secure: v1:AAAABBBBCCCC\n",
+    );
+    const source = readStackFile(file);
+    const model = parseStackConfig("staging", source.raw, { secretKeys: source.secretKeys, today: TODAY });
+    const { values, required } = resolveSecrets(model, source, "offline");
+    assert.equal(values.get("erp-berhan")!.get("JWT_SECRET"), OFFLINE_SECRET_PLACEHOLDER);
+    const jwt = required.find((s) => s.path === "secrets.erp-berhan.JWT_SECRET")!;
+    assert.equal(jwt.state, "encrypted");
+    assert.equal(required.find((s) => s.path === "secrets.erp-berhan.DATABASE_URL")!.state, "missing");
+    assert.equal(required.find((s) => s.path === "ghcrToken")!.usedBy, "registry");
+    assert.equal(required.length, 8);
+  });
+
+  it("a secret written in plain text in the stack file is a config error that does not print it", () => {
+    const file = withSecrets(
+      "  cicd-constitution:secrets:\n    erp-berhan:\n      JWT_SECRET: hunter2-plain\n",
+    );
+    const source = readStackFile(file);
+    const model = parseStackConfig("staging", source.raw, { secretKeys: source.secretKeys, today: TODAY });
+    assert.throws(
+      () => resolveSecrets(model, source, "offline"),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /cicd-constitution:secrets\.erp-berhan\.JWT_SECRET: expected a secret value/.test(err.message) &&
+        !err.message.includes("hunter2-plain"),
+    );
+  });
+
+  it("engine mode: a missing secret is an error naming its key", () => {
+    const source = readRuntimeConfig(
+      "staging",
+      Object.fromEntries(
+        Object.entries(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw).map(([k, v]) => [
+          k === "awsRegion" ? "aws:region" : `cicd-constitution:${k}`,
+          typeof v === "string" ? v : JSON.stringify(v),
+        ]),
+      ),
+      () => false,
+    );
+    const model = parseStackConfig("staging", source.raw, { today: TODAY });
+    assert.throws(
+      () => resolveSecrets(model, source, "engine"),
+      /cicd-constitution:secrets\.erp-berhan\.DATABASE_URL: expected a secret/,
+    );
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Shared test helpers: run code under the offline mocks (realistic ARNs, ids and digests, see
+ * src/offline/mocks.ts) and read what was registered; preview the repository's stacks once per run.
+ */
+import * as path from "node:path";
+import { previewStacks } from "../src/cli/preview";
+import { recordProgram } from "../src/offline/preview";
+import { StackPreview } from "../src/offline/preview";
+import { PlanResource } from "../src/plan/types";
+
+/** Project root. */
+export const ROOT = path.resolve(__dirname, "..");
+
+/** A registered resource with masked inputs (plan view) and unmasked props (engine view). */
+export interface Registered extends PlanResource {
+  props: Record<string, unknown>;
+}
+
+/** Runs `program` under the offline mocks; returns every registration in order. */
+export async function register(
+  program: () => unknown,
+  opts: { stack?: string; stackOutputs?: Record<string, Record<string, unknown>> } = {},
+): Promise<Registered[]> {
+  const { monitor } = await recordProgram(
+    { project: "test", stack: opts.stack ?? "staging", region: "eu-west-1", stackOutputs: opts.stackOutputs },
+    async () => {
+      await program();
+      return {};
+    },
+  );
+  return monitor.records.map((r) => ({ ...r, props: monitor.properties.get(r.urn) ?? {} }));
+}
+
+/** Resources of one type; fails when none exists, naming the type. */
+export function ofType(resources: Registered[] | PlanResource[], type: string): Registered[] {
+  const found = (resources as Registered[]).filter((r) => r.type === type);
+  if (found.length === 0) throw new Error(`no resource of type ${type} among ${resources.length}`);
+  return found;
+}
+
+/** The single resource of a type whose name ends with `suffix`. */
+export function one(resources: Registered[], type: string, suffix = ""): Registered {
+  const found = ofType(resources, type).filter((r) => r.name.endsWith(suffix));
+  if (found.length !== 1) {
+    throw new Error(
+      `expected one ${type} named *${suffix}, found ${found.map((r) => r.urn).join(", ") || "none"}`,
+    );
+  }
+  return found[0];
+}
+
+let cached: Promise<StackPreview[]> | undefined;
+/** The repository's staging and production stacks, previewed once per test run. */
+export function repositoryStacks(): Promise<StackPreview[]> {
+  cached ??= previewStacks(ROOT, ["staging", "production"]);
+  return cached;
+}
+
+/** Parses a JSON-string input (task definitions, policies, dashboards). */
+export function parsed<T = any>(value: unknown): T {
+  if (typeof value !== "string")
+    throw new Error(`expected a JSON string, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  return JSON.parse(value) as T;
+}

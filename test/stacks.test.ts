@@ -1,0 +1,166 @@
+import { strict as assert } from "node:assert";
+import { StackPreview } from "../src/offline/preview";
+import { appOf } from "../src/offline/summary";
+import { PlanResource } from "../src/plan/types";
+import { parsed, repositoryStacks } from "./helpers";
+
+const DIGEST_REF = /^ghcr\.io\/[a-z0-9-]+\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/;
+
+/** Plan resources of one app, by type. */
+function appResources(p: StackPreview, app: string): Map<string, PlanResource[]> {
+  const byUrn = new Map(p.plan.resources.map((r) => [r.urn, r]));
+  const out = new Map<string, PlanResource[]>();
+  for (const r of p.plan.resources) {
+    if (appOf(r, byUrn) !== app) continue;
+    out.set(r.type, [...(out.get(r.type) ?? []), r]);
+  }
+  return out;
+}
+
+describe("the repository's stacks (offline preview)", () => {
+  let staging: StackPreview;
+  let production: StackPreview;
+  before(async () => {
+    [staging, production] = await repositoryStacks();
+  });
+
+  it("previews both stacks with the plan schema", () => {
+    for (const p of [staging, production]) {
+      assert.equal(p.plan.schemaVersion, 1);
+      assert.equal(p.plan.project, "cicd-constitution");
+      assert.equal(p.plan.mode, "offline");
+      for (const r of p.plan.resources) {
+        assert.deepEqual(
+          Object.keys(r).filter((k) => k !== "options"),
+          ["urn", "type", "name", "parent", "inputs"],
+          r.urn,
+        );
+        assert.match(r.urn, new RegExp(`^urn:pulumi:${p.plan.stack}::cicd-constitution::`));
+      }
+    }
+  });
+
+  it("staging builds each image once, tagged with the 40-hex SHA", () => {
+    const images = staging.plan.resources.filter((r) => r.type === "docker-build:index:Image");
+    assert.equal(images.length, 2);
+    for (const img of images) {
+      const tags = img.inputs.tags as string[];
+      assert.equal(tags.length, 1);
+      assert.match(tags[0], /^ghcr\.io\/surlefeu\/[a-z-]+:[0-9a-f]{40}$/);
+    }
+  });
+
+  it("production builds nothing and runs images by digest: the digests staging built", () => {
+    assert.equal(production.plan.resources.filter((r) => r.type === "docker-build:index:Image").length, 0);
+    const stagingProfile = staging.plan.outputs.environmentProfile as any;
+    for (const task of production.plan.resources.filter(
+      (r) => r.type === "aws:ecs/taskDefinition:TaskDefinition",
+    )) {
+      const [c] = parsed<any[]>(task.inputs.containerDefinitions);
+      assert.match(c.image, DIGEST_REF);
+      assert.equal(
+        c.image.split("@")[1],
+        stagingProfile.apps[c.name].digest,
+        `${c.name} runs what staging built`,
+      );
+    }
+  });
+
+  const perApp = [
+    "github:index/repositoryEnvironment:RepositoryEnvironment",
+    "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+    "aws:iam/role:Role",
+    "aws:ecs/service:Service",
+    "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:lb/targetGroup:TargetGroup",
+    "aws:lb/listener:Listener",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:cloudwatch/dashboard:Dashboard",
+    "aws:appconfig/configurationProfile:ConfigurationProfile",
+    "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion",
+  ];
+  for (const stack of ["staging", "production"]) {
+    it(`${stack}: every app has its environment, OIDC role, ECS service, ALB, listeners, logs, alarms, dashboard, flags`, () => {
+      const p = stack === "staging" ? staging : production;
+      for (const app of ["erp-berhan", "menu-optimizer"]) {
+        const res = appResources(p, app);
+        for (const type of perApp)
+          assert.ok((res.get(type) ?? []).length > 0, `${stack}/${app} lacks ${type}`);
+        assert.equal(res.get("aws:lb/listener:Listener")!.length, 2);
+        assert.equal(res.get("aws:cloudwatch/metricAlarm:MetricAlarm")!.length, 3);
+        const deployRole = res.get("aws:iam/role:Role")!.find((r) => r.name.endsWith("-deploy-role"));
+        assert.ok(deployRole, `${stack}/${app} has no deploy role`);
+      }
+    });
+  }
+
+  it("the owning stack (production) holds each app's repository, main ruleset and tag ruleset; staging none", () => {
+    for (const app of ["erp-berhan", "menu-optimizer"]) {
+      const res = appResources(production, app);
+      assert.equal(res.get("github:index/repository:Repository")!.length, 1);
+      const rulesets = res
+        .get("github:index/repositoryRuleset:RepositoryRuleset")!
+        .map((r) => r.inputs.target)
+        .sort();
+      assert.deepEqual(rulesets, ["branch", "tag"]);
+    }
+    assert.equal(
+      staging.plan.resources.filter(
+        (r) => r.type.startsWith("github:index/repository:") || r.type.includes("Ruleset"),
+      ).length,
+      0,
+    );
+  });
+
+  it("no GitHub resource identity is declared by both stacks", () => {
+    const identity = (r: PlanResource): string | null => {
+      const i = r.inputs as Record<string, unknown>;
+      switch (r.type) {
+        case "github:index/repository:Repository":
+          return `repo:${i.name}`;
+        case "github:index/repositoryRuleset:RepositoryRuleset":
+          return `ruleset:${i.repository}:${i.name}`;
+        case "github:index/repositoryEnvironment:RepositoryEnvironment":
+          return `env:${i.repository}:${i.environment}`;
+        case "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy":
+          return `policy:${i.repository}:${i.environment}:${i.branchPattern ?? ""}:${i.tagPattern ?? ""}`;
+        case "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret":
+          return `secret:${i.repository}:${i.environment}:${i.secretName}`;
+        case "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable":
+          return `variable:${i.repository}:${i.environment}:${i.variableName}`;
+        default:
+          assert.ok(!r.type.startsWith("github:"), `identity of ${r.type} unknown to this test`);
+          return null;
+      }
+    };
+    const ids = (p: StackPreview) =>
+      new Set(p.plan.resources.map(identity).filter((x): x is string => x !== null));
+    const s = ids(staging);
+    const prod = ids(production);
+    assert.ok(s.size > 10 && prod.size > 10);
+    const both = [...s].filter((x) => prod.has(x));
+    assert.deepEqual(both, []);
+  });
+
+  it("production reads staging's environment profile through a StackReference", () => {
+    const ref = production.plan.resources.filter((r) => r.type === "pulumi:pulumi:StackReference");
+    assert.equal(ref.length, 1);
+    assert.equal(ref[0].inputs.name, "surlefeu/cicd-constitution/staging");
+    assert.deepEqual(
+      (ref[0].inputs.outputs as any).environmentProfile,
+      staging.plan.outputs.environmentProfile,
+    );
+  });
+
+  it("plan files hold no secret value: every secret is [secret]", () => {
+    for (const p of [staging, production]) {
+      const text = JSON.stringify(p.plan);
+      assert.ok(p.secretValues.size > 0, "the program used secrets");
+      for (const secret of p.secretValues)
+        assert.ok(!text.includes(secret), `${p.plan.stack} plan leaks a secret`);
+      assert.ok((text.match(/\[secret\]/g) ?? []).length >= 8);
+    }
+  });
+});
