@@ -1,0 +1,135 @@
+/**
+ * GitHub protection of a branch, read from either mechanism: repository rulesets
+ * (`github.RepositoryRuleset`, GitHub docs "About rulesets") or classic branch protection
+ * (`github.BranchProtection`). GitHub layers rulesets and protections, so the effective protection of `main`
+ * is the union of every active one that targets it.
+ */
+import { arr, get, globMatch, num, str } from "./props";
+import type { Res } from "./rule";
+import { T } from "./tokens";
+
+/** The default branch the constitution protects (CONST "Branching & Flow"). */
+export const DEFAULT_BRANCH = "main";
+
+/** A repository of the stack, by its `name` input. */
+export interface Repo {
+  res: Res;
+  name: string;
+}
+
+/** Repositories managed by the stack. Reading an unknown name throws (the caller guards). */
+export function repositories(resources: Res[]): Repo[] {
+  return resources
+    .filter((r) => r.type === T.repository)
+    .map((r) => ({ res: r, name: str(r.props.name) ?? r.name }));
+}
+
+/** True when `repoRef` (a ruleset's `repository` or a protection's `repositoryId`) designates `repo`. */
+export function refersTo(repoRef: unknown, repo: Repo): boolean {
+  if (typeof repoRef !== "string") return false;
+  const nodeId = str(repo.res.props.nodeId);
+  const short = repoRef.includes("/") ? repoRef.split("/").pop() : repoRef;
+  return short === repo.name || (nodeId !== undefined && repoRef === nodeId);
+}
+
+/** True when a ruleset's ref conditions include `ref` (`refs/heads/main` or `refs/tags/...`) and do not exclude it. */
+export function rulesetTargets(props: Record<string, unknown>, ref: string, isDefault: boolean): boolean {
+  const includes = arr(get(props, "conditions.refName.includes")).map(String);
+  const excludes = arr(get(props, "conditions.refName.excludes")).map(String);
+  const hit = (p: string) => p === "~ALL" || (isDefault && p === "~DEFAULT_BRANCH") || globMatch(p, ref);
+  return includes.some(hit) && !excludes.some(hit);
+}
+
+/** The effective protection of a repository's default branch. */
+export interface BranchProtectionView {
+  /** Active rulesets and classic protections that target the branch. */
+  sources: Res[];
+  /** Rulesets that target the branch but are not active (evaluate / disabled). */
+  inactive: Res[];
+  requiredChecks: Set<string>;
+  strict: boolean;
+  pullRequest: boolean;
+  approvals: number;
+  dismissStale: boolean;
+  noForcePush: boolean;
+  noDeletion: boolean;
+  /** Who may bypass: ruleset bypass actors, or "admins" when classic protection does not enforce admins. */
+  bypass: string[];
+}
+
+/** The effective protection of `repo`'s default branch, from every ruleset and classic protection in the stack. */
+export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionView {
+  const view: BranchProtectionView = {
+    sources: [],
+    inactive: [],
+    requiredChecks: new Set(),
+    strict: false,
+    pullRequest: false,
+    approvals: 0,
+    dismissStale: false,
+    noForcePush: false,
+    noDeletion: false,
+    bypass: [],
+  };
+  const ref = `refs/heads/${DEFAULT_BRANCH}`;
+  for (const r of resources) {
+    if (r.type === T.ruleset) {
+      if (!refersTo(r.props.repository, repo)) continue;
+      if ((str(r.props.target) ?? "branch") !== "branch") continue;
+      if (!rulesetTargets(r.props, ref, true)) continue;
+      if (str(r.props.enforcement) !== "active") {
+        view.inactive.push(r);
+        continue;
+      }
+      view.sources.push(r);
+      const rules = (r.props.rules ?? {}) as Record<string, unknown>;
+      for (const c of arr(get(rules, "requiredStatusChecks.requiredChecks"))) {
+        const ctx = str(get(c, "context"));
+        if (ctx) view.requiredChecks.add(ctx);
+      }
+      if (get(rules, "requiredStatusChecks.strictRequiredStatusChecksPolicy") === true) view.strict = true;
+      const pr = get(rules, "pullRequest");
+      if (pr && typeof pr === "object") {
+        view.pullRequest = true;
+        view.approvals = Math.max(view.approvals, num(get(pr, "requiredApprovingReviewCount")) ?? 0);
+        if (get(pr, "dismissStaleReviewsOnPush") === true) view.dismissStale = true;
+      }
+      if (rules.nonFastForward === true) view.noForcePush = true;
+      if (rules.deletion === true) view.noDeletion = true;
+      for (const a of arr(r.props.bypassActors)) {
+        view.bypass.push(`${str(get(a, "actorType")) ?? "actor"} ${String(get(a, "actorId") ?? "?")} (${r.name})`);
+      }
+    } else if (r.type === T.branchProtection) {
+      if (!refersTo(r.props.repositoryId, repo)) continue;
+      const pattern = str(r.props.pattern);
+      if (!pattern || !globMatch(pattern, DEFAULT_BRANCH)) continue;
+      view.sources.push(r);
+      const checks = arr(r.props.requiredStatusChecks)[0];
+      if (checks && typeof checks === "object") {
+        for (const c of arr(get(checks, "contexts"))) if (typeof c === "string") view.requiredChecks.add(c);
+        // `checks` entries are "context:app_id".
+        for (const c of arr(get(checks, "checks"))) if (typeof c === "string") view.requiredChecks.add(c.split(":")[0]);
+        if (get(checks, "strict") === true) view.strict = true;
+      }
+      const reviews = arr(r.props.requiredPullRequestReviews)[0];
+      if (reviews && typeof reviews === "object") {
+        view.pullRequest = true;
+        // Provider default: 1 approving review when the block is present.
+        view.approvals = Math.max(view.approvals, num(get(reviews, "requiredApprovingReviewCount")) ?? 1);
+        if (get(reviews, "dismissStaleReviews") === true) view.dismissStale = true;
+        for (const b of arr(get(reviews, "pullRequestBypassers"))) view.bypass.push(`${String(b)} (${r.name})`);
+      }
+      // Provider defaults: allowsForcePushes=false, allowsDeletions=false, enforceAdmins=false.
+      if (r.props.allowsForcePushes !== true) view.noForcePush = true;
+      if (r.props.allowsDeletions !== true) view.noDeletion = true;
+      if (r.props.enforceAdmins !== true) view.bypass.push(`admins (${r.name}: enforceAdmins is not true)`);
+      for (const b of arr(r.props.forcePushBypassers)) view.bypass.push(`${String(b)} (${r.name})`);
+    }
+  }
+  return view;
+}
+
+/** Names of resources, for evidence. */
+export function names(list: Res[]): string {
+  return list.map((r) => r.name).join(", ");
+}

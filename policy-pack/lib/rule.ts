@@ -1,0 +1,255 @@
+/**
+ * The rule abstraction shared by the engine (CrossGuard policies) and the in-process runner: a rule reports
+ * verdicts (pass / fail / not-applicable) per resource; both paths aggregate them the same way, apply the
+ * same waivers and treat unknown values the same way (not applicable, never a violation).
+ */
+import type {
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { isUnknownError } from "./props";
+import type { ConfigProperty, PolicyConfig, RuleMeta } from "./types";
+import { findWaiver, ValidWaiver, validWaivers } from "./waivers";
+
+/** A resource as a rule reads it. */
+export interface Res {
+  urn: string;
+  type: string;
+  name: string;
+  // Props are untyped provider inputs/state; rules read them through lib/props helpers.
+  props: Record<string, unknown>;
+  parent?: string | null;
+}
+
+/** One verdict reported by a rule. */
+export interface Verdict {
+  status: "pass" | "fail" | "not-applicable";
+  res: Res | null;
+  message: string;
+}
+
+/** Collects a rule's verdicts. */
+export class Verdicts {
+  readonly list: Verdict[] = [];
+  /** The resource (or the stack, with null) satisfies the rule; `message` is the evidence. */
+  pass(res: Res | null, message: string): void {
+    this.list.push({ status: "pass", res, message });
+  }
+  /** The resource (or the stack) violates the rule. */
+  fail(res: Res | null, message: string): void {
+    this.list.push({ status: "fail", res, message });
+  }
+  /** The rule cannot judge the resource (or the stack); `reason` says why. */
+  na(res: Res | null, reason: string): void {
+    this.list.push({ status: "not-applicable", res, message: reason });
+  }
+  /**
+   * Runs `fn`, turning an unknown value read inside it into a not-applicable verdict for `res` and any other
+   * error into a failure that names it (a property the rule must read is malformed).
+   */
+  guard(res: Res | null, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (isUnknownError(e)) this.na(res, `not known during preview: ${e.message}`);
+      else this.fail(res, `cannot be checked: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** What a rule gets besides the resources. */
+export interface RuleContext {
+  /** The policy's settings: schema defaults overlaid with config (`waivers` and `enforcementLevel` removed). */
+  cfg: Record<string, unknown>;
+  /** "Today", for expiry and removal dates. */
+  now: Date;
+  /**
+   * True when the input marks every secret (`[secret]` in plans and exports), so a plain value where a secret
+   * belongs is known to be plain text. False in the engine, which hands policies unwrapped secrets.
+   */
+  secretsMarked: boolean;
+  /** Resources by URN (stack rules: the whole stack; resource rules: the resource alone). */
+  byUrn: Map<string, Res>;
+}
+
+/** A rule: metadata plus a check over one resource or over the stack. */
+export interface Rule {
+  meta: RuleMeta;
+  /** Resource rules: judge one resource whose type is in `meta.appliesTo`. */
+  checkResource?(r: Res, ctx: RuleContext, out: Verdicts): void;
+  /** Stack rules: judge the stack; verdicts name resources, or null for the stack as a whole. */
+  checkStack?(resources: Res[], ctx: RuleContext, out: Verdicts): void;
+}
+
+/** Properties every policy's config schema has besides its own settings. */
+export const COMMON_CONFIG: Record<string, ConfigProperty> = {
+  waivers: {
+    type: "array",
+    description:
+      "Waivers of this rule: { ruleId, resource (name, URN or glob), reason (10+ chars), owner, expires (YYYY-MM-DD) }. Validated by CC-WAIVE-01.",
+    items: { type: "object" },
+    default: [],
+  },
+};
+
+/** CrossGuard config schema of a rule: its configurable settings plus {@link COMMON_CONFIG}. */
+export function configSchemaOf(meta: RuleMeta): PolicyConfigSchema {
+  return { properties: { ...(meta.configurable ?? {}), ...COMMON_CONFIG } } as PolicyConfigSchema;
+}
+
+/** Settings of a rule: schema defaults overlaid with the policy's config, without `enforcementLevel`/`waivers`. */
+export function settingsOf(meta: RuleMeta, config: PolicyConfig | undefined): Record<string, unknown> {
+  const defaults = Object.fromEntries(
+    Object.entries(meta.configurable ?? {}).map(([k, p]) => [k, p.default] as const),
+  );
+  const given = { ...(config ?? {}) } as Record<string, unknown>;
+  delete given.enforcementLevel;
+  delete given.waivers;
+  return { ...defaults, ...given };
+}
+
+/** Aggregated verdict of a rule on one resource (or on the stack). */
+export interface Aggregate {
+  res: Res | null;
+  status: "pass" | "fail" | "not-applicable";
+  message: string;
+}
+
+/**
+ * Folds verdicts per resource: any failure fails (messages joined), else any not-applicable makes the whole
+ * not applicable (the evidence is incomplete), else pass. Order of first appearance is kept.
+ */
+export function aggregate(verdicts: Verdict[]): Aggregate[] {
+  const byKey = new Map<string, Verdict[]>();
+  for (const v of verdicts) {
+    const key = v.res?.urn ?? "";
+    const list = byKey.get(key) ?? [];
+    list.push(v);
+    byKey.set(key, list);
+  }
+  return [...byKey.values()].map((list) => {
+    const pick = (s: Verdict["status"]) => list.filter((v) => v.status === s);
+    const fails = pick("fail");
+    const nas = pick("not-applicable");
+    const chosen = fails.length ? fails : nas.length ? nas : pick("pass");
+    return {
+      res: list[0].res,
+      status: chosen[0].status,
+      message: [...new Set(chosen.map((v) => v.message))].join("; "),
+    };
+  });
+}
+
+/** Runs a rule over a resource or the stack, guarding unknowns, and aggregates. */
+export function runRule(rule: Rule, resources: Res[], ctx: RuleContext): Aggregate[] {
+  const out = new Verdicts();
+  if (rule.meta.kind === "resource") {
+    for (const r of resources) {
+      if (!rule.meta.appliesTo.includes(r.type)) continue;
+      out.guard(r, () => rule.checkResource?.(r, ctx, out));
+    }
+  } else {
+    out.guard(null, () => rule.checkStack?.(resources, ctx, out));
+    if (out.list.length === 0) out.na(null, "nothing in this stack for this rule to check");
+  }
+  return aggregate(out.list);
+}
+
+/** Catalogue IDs known to the waiver validator; set by rules/index.ts (avoids an import cycle). */
+export const KNOWN_IDS: string[] = [];
+
+/** Valid waivers of a policy's config. */
+export function waiversOf(config: PolicyConfig | undefined, now: Date): ValidWaiver[] {
+  return validWaivers(config?.waivers, now, KNOWN_IDS);
+}
+
+function waivedNote(w: ValidWaiver): string {
+  return `waived until ${w.expires} by ${w.owner}: ${w.reason}`;
+}
+
+function engineConfig(getConfig: () => object): PolicyConfig {
+  return getConfig() as PolicyConfig;
+}
+
+/**
+ * The CrossGuard policy of a rule, for `new PolicyPack(...)`. Violations are reported with the rule's message;
+ * failures matched by a valid waiver are not reported (resource rules report them as not applicable with the
+ * waiver); unknown values give not-applicable, never a violation.
+ */
+export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
+  const m = rule.meta;
+  const base = {
+    name: m.policyName,
+    description: `${m.id}: ${m.description}`,
+    enforcementLevel: m.enforcementLevel,
+    configSchema: configSchemaOf(m),
+    remediationSteps: m.remediation,
+    tags: [m.id, `section:${m.section}`],
+  };
+  const context = (config: PolicyConfig, byUrn: Map<string, Res>): RuleContext => ({
+    cfg: settingsOf(m, config),
+    now: new Date(),
+    secretsMarked: false,
+    byUrn,
+  });
+  if (m.kind === "resource") {
+    return {
+      ...base,
+      validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (!m.appliesTo.includes(args.type)) return;
+        const config = engineConfig(args.getConfig);
+        const r: Res = { urn: args.urn, type: args.type, name: args.name, props: args.props, parent: args.opts?.parent };
+        const [agg] = runRule(rule, [r], context(config, new Map([[r.urn, r]])));
+        if (!agg || agg.status === "pass") return;
+        if (agg.status === "not-applicable") args.notApplicable(agg.message);
+        const w = findWaiver(waiversOf(config, new Date()), m.id, r, "");
+        if (w) args.notApplicable(waivedNote(w));
+        report(agg.message);
+      },
+    };
+  }
+  return {
+    ...base,
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      const config = engineConfig(args.getConfig);
+      const resources: Res[] = args.resources.map((p) => ({
+        urn: p.urn,
+        type: p.type,
+        name: p.name,
+        props: p.props,
+        parent: p.parent?.urn ?? null,
+      }));
+      const byUrn = new Map(resources.map((r) => [r.urn, r] as const));
+      const aggs = runRule(rule, resources, context(config, byUrn));
+      const waivers = waiversOf(config, new Date());
+      let reported = false;
+      for (const a of aggs) {
+        if (a.status !== "fail") continue;
+        if (findWaiver(waivers, m.id, a.res, "")) continue;
+        report(a.message, a.res?.urn);
+        reported = true;
+      }
+      if (!reported && aggs.every((a) => a.status === "not-applicable")) {
+        args.notApplicable(aggs.map((a) => a.message).join("; "));
+      }
+    },
+  };
+}
+
+/** Fields of {@link defineRule}: the metadata without the derived `policyName`, plus the check. */
+export type RuleSpec = Omit<RuleMeta, "policyName"> & {
+  /** Slug of the policy name (`<id>-<slug>`). */
+  slug: string;
+  checkResource?: Rule["checkResource"];
+  checkStack?: Rule["checkStack"];
+};
+
+/** Builds a rule; the policy name is `<id>-<slug>`. */
+export function defineRule(spec: RuleSpec): Rule {
+  const { slug, checkResource, checkStack, ...meta } = spec;
+  return { meta: { ...meta, policyName: `${meta.id}-${slug}` }, checkResource, checkStack };
+}

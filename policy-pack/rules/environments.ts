@@ -1,0 +1,325 @@
+/**
+ * ENV: GitHub Environments and secrets. Source: CONST "Environments", "Build Once"; PLAY 3-4;
+ * OPS "Configuration Management". Catalogue: shared/policy-catalogue.md "ENV".
+ */
+import { refersTo, repositories } from "../lib/github";
+import { arr, environmentOf, get, parseJsonProp, PLAINTEXT_MARKER, SECRET_MARKER, str, tagsOf } from "../lib/props";
+import { defineRule, Res, Rule } from "../lib/rule";
+import { T } from "../lib/tokens";
+import type { ConfigProperty } from "../lib/types";
+
+/** Config property: the environment that counts as production (never the stack name). */
+export const PRODUCTION_ENV: Record<string, ConfigProperty> = {
+  productionEnvironment: {
+    type: "string",
+    description: "Name of the environment that counts as production.",
+    default: "production",
+  },
+};
+/** Config property: the environment that counts as staging. */
+export const STAGING_ENV: Record<string, ConfigProperty> = {
+  stagingEnvironment: { type: "string", description: "Name of the staging environment.", default: "staging" },
+};
+
+/** Repository-level Actions secret (`github.ActionsSecret`), also checked for long-lived keys. */
+const ACTIONS_SECRET = "github:index/actionsSecret:ActionsSecret";
+
+/** Environment names a StackReference's `environmentProfile` vouches for, per app key / repository. */
+function referencedEnvironments(resources: Res[]): Array<{ env: string; repos: Set<string>; via: string }> {
+  const found: Array<{ env: string; repos: Set<string>; via: string }> = [];
+  for (const r of resources) {
+    if (r.type !== T.stackReference) continue;
+    const profile = get(r.props, "outputs.environmentProfile");
+    const env = str(get(profile, "environment"));
+    const apps = get(profile, "apps");
+    if (!env || !apps || typeof apps !== "object") continue;
+    const repos = new Set<string>();
+    for (const [key, app] of Object.entries(apps as Record<string, unknown>)) {
+      repos.add(key);
+      const repo = str(get(app, "repository"));
+      if (repo) repos.add(repo.split("/").pop() ?? repo);
+    }
+    found.push({ env, repos, via: r.name });
+  }
+  return found;
+}
+
+export const ENV_01 = defineRule({
+  id: "CC-ENV-01",
+  slug: "environments-exist",
+  section: "ENV",
+  title: "every managed repository has the environments `staging` and `production`",
+  description:
+    "Each managed repository has every required GitHub Environment, declared in this stack or in the stack whose environment profile it references.",
+  source: 'CONST "Environments"; PLAY 3-4',
+  remediation:
+    "Create a RepositoryEnvironment per required environment (the staging stack creates 'staging'; the stack that owns the repository references staging's environmentProfile through a StackReference).",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.repository, T.environment, T.stackReference],
+  configurable: {
+    environments: {
+      type: "array",
+      items: { type: "string" },
+      description: "Environments every managed repository must have.",
+      default: ["staging", "production"],
+    },
+  },
+  checkStack(resources, ctx, out) {
+    const required = arr(ctx.cfg.environments).map(String);
+    const refs = referencedEnvironments(resources);
+    for (const repo of repositories(resources)) {
+      out.guard(repo.res, () => {
+        const here = new Set(
+          resources
+            .filter((r) => r.type === T.environment && refersTo(r.props.repository, repo))
+            .map((r) => str(r.props.environment) ?? ""),
+        );
+        const evidence: string[] = [];
+        const missing = required.filter((env) => {
+          if (here.has(env)) return evidence.push(`${env} (this stack)`) < 0;
+          const ref = refs.find((x) => x.env === env && x.repos.has(repo.name));
+          if (ref) return evidence.push(`${env} (via ${ref.via})`) < 0;
+          return true;
+        });
+        if (missing.length) out.fail(repo.res, `repository ${repo.name} lacks the environment(s) ${missing.join(", ")}`);
+        else out.pass(repo.res, `repository ${repo.name} has ${evidence.join(", ")}`);
+      });
+    }
+  },
+});
+
+export const ENV_02 = defineRule({
+  id: "CC-ENV-02",
+  slug: "production-reviewers",
+  section: "ENV",
+  title: "`production` requires at least 1 reviewer (configurable) and prevents self-review",
+  description: "The production GitHub Environment names enough required reviewers and prevents self-review.",
+  source: 'CONST "Environments"; PLAY "Production promotion"',
+  remediation: "Set reviewers [{ users: [...], teams: [...] }] with at least the minimum count and preventSelfReview: true on the production RepositoryEnvironment.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.environment],
+  configurable: {
+    minReviewers: { type: "integer", minimum: 1, description: "Minimum reviewers (users plus teams).", default: 1 },
+    ...PRODUCTION_ENV,
+  },
+  checkResource(r, ctx, out) {
+    const env = str(r.props.environment);
+    if (env !== ctx.cfg.productionEnvironment) return out.na(r, `environment ${env} is not production`);
+    const count = arr(r.props.reviewers).reduce<number>(
+      (n, rv) => n + arr(get(rv, "users")).length + arr(get(rv, "teams")).length,
+      0,
+    );
+    const problems: string[] = [];
+    if (count < Number(ctx.cfg.minReviewers)) problems.push(`${count} reviewer(s), at least ${ctx.cfg.minReviewers} required`);
+    if (r.props.preventSelfReview !== true) problems.push("self-review is not prevented (preventSelfReview is not true)");
+    if (problems.length) out.fail(r, problems.join("; "));
+    else out.pass(r, `${count} reviewer(s), self-review prevented`);
+  },
+});
+
+export const ENV_03 = defineRule({
+  id: "CC-ENV-03",
+  slug: "deployment-sources",
+  section: "ENV",
+  title: "`production` deploys only from protected branches or release tags `mvp-*`; `staging` only from `main`",
+  description: "Each environment's deployment branch policy admits only the refs the constitution allows it to deploy from.",
+  source: 'CONST "Environments", "Branching & Flow"; PLAY "Production promotion"',
+  remediation:
+    "Set deploymentBranchPolicy { protectedBranches: false, customBranchPolicies: true } and RepositoryEnvironmentDeploymentPolicy resources: production branchPattern 'main' and tagPattern 'mvp-*', staging branchPattern 'main' only.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.environment, T.deploymentPolicy],
+  configurable: {
+    productionBranches: { type: "array", items: { type: "string" }, description: "Branch patterns production may deploy from.", default: ["main"] },
+    productionTags: { type: "array", items: { type: "string" }, description: "Tag patterns production may deploy from.", default: ["mvp-*"] },
+    stagingBranches: { type: "array", items: { type: "string" }, description: "Branch patterns staging may deploy from.", default: ["main"] },
+    ...PRODUCTION_ENV,
+    ...STAGING_ENV,
+  },
+  checkStack(resources, ctx, out) {
+    for (const e of resources.filter((r) => r.type === T.environment)) {
+      out.guard(e, () => {
+        const env = str(e.props.environment);
+        const isProd = env === ctx.cfg.productionEnvironment;
+        if (!isProd && env !== ctx.cfg.stagingEnvironment) return out.na(e, `environment ${env} has no deployment-source rule`);
+        const branches = arr(isProd ? ctx.cfg.productionBranches : ctx.cfg.stagingBranches).map(String);
+        const tags = isProd ? arr(ctx.cfg.productionTags).map(String) : [];
+        const policy = e.props.deploymentBranchPolicy as Record<string, unknown> | undefined;
+        if (!policy || typeof policy !== "object")
+          return out.fail(e, `${env}: no deploymentBranchPolicy, so any branch can deploy`);
+        if (policy.protectedBranches === true) {
+          if (isProd && policy.customBranchPolicies !== true)
+            return out.pass(e, `${env} deploys from protected branches only`);
+          return out.fail(e, `${env}: protectedBranches admits every protected branch; ${env} may deploy only from ${branches.join(", ")}`);
+        }
+        if (policy.customBranchPolicies !== true) return out.fail(e, `${env}: no branch restriction (customBranchPolicies is not true)`);
+        const repo = str(e.props.repository);
+        const rules = resources.filter(
+          (p) => p.type === T.deploymentPolicy && str(p.props.repository) === repo && str(p.props.environment) === env,
+        );
+        if (rules.length === 0) return out.fail(e, `${env}: custom branch policies with no deployment policy, nothing may deploy`);
+        const bad = rules.flatMap((p) => {
+          const b = str(p.props.branchPattern);
+          const t = str(p.props.tagPattern);
+          if (b !== undefined && !branches.includes(b)) return [`branch ${b}`];
+          if (t !== undefined && !tags.includes(t)) return [`tag ${t}`];
+          return [];
+        });
+        if (bad.length) out.fail(e, `${env} may deploy from ${bad.join(", ")}; allowed: ${[...branches.map((b) => `branch ${b}`), ...tags.map((t) => `tag ${t}`)].join(", ")}`);
+        else
+          out.pass(
+            e,
+            `${env} deploys from ${rules.map((p) => (str(p.props.branchPattern) ? `branch ${p.props.branchPattern}` : `tag ${p.props.tagPattern}`)).join(", ")}`,
+          );
+      });
+    }
+  },
+});
+
+/** Names that look like secrets (CC-RUN-06, CC-ENV-04): *SECRET*, *TOKEN*, *PASSWORD*, *_KEY, DATABASE_URL. */
+export const SECRET_NAME_PATTERNS = ["*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_KEY", "*PRIVATE_KEY*", "DATABASE_URL", "*_DSN"];
+
+/** Values that look like credentials: GitHub tokens, AWS key ids, PEM keys, Slack tokens, URLs with a password. */
+export const SECRET_VALUE_RE = /^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_|(AKIA|ASIA)[A-Z0-9]{16}$|-----BEGIN [A-Z ]*PRIVATE KEY|xox[abprs]-)|:\/\/[^/\s:@]+:[^/\s@]+@/;
+
+/** True when `name` matches one of the glob `patterns` (case-insensitive). */
+export function nameMatches(name: string, patterns: string[]): boolean {
+  const up = name.toUpperCase();
+  return patterns.some((p) => new RegExp(`^${p.toUpperCase().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(up));
+}
+
+export const ENV_04 = defineRule({
+  id: "CC-ENV-04",
+  slug: "environment-secrets-are-secret",
+  section: "ENV",
+  title: "every environment secret's value is a secret (never plain text in the program or its state)",
+  description:
+    "Environment secrets carry their value as a secret (stored encrypted by GitHub), and no Actions variable holds a secret-looking name or value.",
+  source: 'OPS "Configuration Management"; CONST "Environments"',
+  remediation:
+    "Pass the value of ActionsEnvironmentSecret as a Pulumi secret (pulumi config set --secret, pulumi.secret(...)) in `value` (or the deprecated plaintextValue/encryptedValue); move secret-looking ActionsEnvironmentVariable entries to ActionsEnvironmentSecret.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.envSecret, T.envVariable],
+  configurable: {
+    secretNamePatterns: {
+      type: "array",
+      items: { type: "string" },
+      description: "Glob patterns of variable names that must be secrets instead.",
+      default: SECRET_NAME_PATTERNS,
+    },
+  },
+  checkResource(r, ctx, out) {
+    if (r.type === T.envSecret) {
+      const fields = ["value", "plaintextValue", "valueEncrypted", "encryptedValue"].filter(
+        (k) => r.props[k] !== undefined && r.props[k] !== null && r.props[k] !== "",
+      );
+      if (fields.length === 0) return out.fail(r, `secret ${str(r.props.secretName)} carries no value`);
+      const plain = fields.filter((k) => r.props[k] === PLAINTEXT_MARKER);
+      if (plain.length) return out.fail(r, `secret ${str(r.props.secretName)}: ${plain.join(", ")} is stored in plain text in the state`);
+      const unmarked = fields.filter(
+        (k) => (k === "value" || k === "plaintextValue") && ctx.secretsMarked && r.props[k] !== SECRET_MARKER,
+      );
+      if (unmarked.length)
+        return out.fail(r, `secret ${str(r.props.secretName)}: ${unmarked.join(", ")} is not a Pulumi secret (plain text in the program)`);
+      return out.pass(
+        r,
+        `secret ${str(r.props.secretName)} is carried by ${fields.join(", ")}${ctx.secretsMarked ? " as a secret" : " (the provider stores it encrypted)"}`,
+      );
+    }
+    const name = str(r.props.variableName) ?? "";
+    const value = r.props.value;
+    const problems: string[] = [];
+    if (nameMatches(name, arr(ctx.cfg.secretNamePatterns).map(String))) problems.push(`variable ${name} has a secret-looking name`);
+    if (value === SECRET_MARKER || value === PLAINTEXT_MARKER) problems.push(`variable ${name} holds a secret value`);
+    else if (typeof value === "string" && SECRET_VALUE_RE.test(value)) problems.push(`variable ${name} holds a credential-looking value`);
+    if (problems.length) out.fail(r, `${problems.join("; ")}: use an ActionsEnvironmentSecret`);
+    else out.pass(r, `variable ${name} is not secret-looking`);
+  },
+});
+
+export const ENV_05 = defineRule({
+  id: "CC-ENV-05",
+  slug: "no-long-lived-cloud-keys",
+  section: "ENV",
+  title: "no long-lived cloud keys as secrets (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the like): CI reaches AWS through OIDC",
+  description: "No Actions secret or variable carries a long-lived AWS access key; CI assumes the deploy role through OIDC.",
+  source: 'CONST "Environments"; OPS "Configuration Management"; GitHub docs "Configuring OpenID Connect in Amazon Web Services"',
+  remediation: "Delete the key secret, deactivate the IAM user's access key, and let the workflow assume the environment's deploy role (AWS_DEPLOY_ROLE_ARN) with aws-actions/configure-aws-credentials and id-token: write.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.envSecret, T.envVariable, ACTIONS_SECRET],
+  configurable: {
+    forbiddenNames: {
+      type: "array",
+      items: { type: "string" },
+      description: "Glob patterns of secret/variable names that denote long-lived cloud keys.",
+      default: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "*AWS*ACCESS_KEY*", "*AWS*SECRET_KEY*"],
+    },
+  },
+  checkResource(r, ctx, out) {
+    const name = str(r.props.secretName) ?? str(r.props.variableName) ?? "";
+    if (nameMatches(name, arr(ctx.cfg.forbiddenNames).map(String)))
+      return out.fail(r, `${name} is a long-lived cloud key; use OIDC`);
+    const value = r.props.value;
+    if (r.type === T.envVariable && typeof value === "string" && /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value))
+      return out.fail(r, `${name} holds an AWS access key id; use OIDC`);
+    out.pass(r, `${name} is not a cloud key`);
+  },
+});
+
+const OIDC_HOST = "token.actions.githubusercontent.com";
+
+export const ENV_06 = defineRule({
+  id: "CC-ENV-06",
+  slug: "oidc-trust-scoped",
+  section: "ENV",
+  title: "the OIDC deploy role trusts only its own repository and environment (`repo:OWNER/REPO:environment:ENV`, audience `sts.amazonaws.com`), never a wildcard",
+  description:
+    "A role trusted by GitHub's OIDC provider requires audience sts.amazonaws.com and an exact subject repo:OWNER/REPO:environment:ENV matching its own environment.",
+  source: 'CONST "Environments"; GitHub docs "Configuring OpenID Connect in Amazon Web Services"',
+  remediation:
+    "In assumeRolePolicy use Condition.StringEquals { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:OWNER/REPO:environment:ENV' } with no StringLike wildcard.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.role],
+  checkResource(r, _ctx, out) {
+    const doc = parseJsonProp(r.props, "assumeRolePolicy");
+    const statements = arr(get(doc, "Statement")).filter((s) =>
+      arr(get(s, "Principal.Federated")).some((p) => typeof p === "string" && p.includes(OIDC_HOST)),
+    );
+    if (statements.length === 0) return out.na(r, "not trusted by GitHub's OIDC provider");
+    const env = str(tagsOf(r.props).environment);
+    const problems: string[] = [];
+    const subjects: string[] = [];
+    for (const s of statements) {
+      if (get(s, "Effect") !== "Allow") continue;
+      if (!arr(get(s, "Action")).includes("sts:AssumeRoleWithWebIdentity"))
+        problems.push("the statement does not use sts:AssumeRoleWithWebIdentity");
+      const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
+      const like = (get(s, "Condition.StringLike") ?? {}) as Record<string, unknown>;
+      const aud = arr(eq[`${OIDC_HOST}:aud`]);
+      if (aud.length !== 1 || aud[0] !== "sts.amazonaws.com") problems.push(`audience is ${JSON.stringify(aud)}, not exactly sts.amazonaws.com`);
+      if (like[`${OIDC_HOST}:sub`] !== undefined) problems.push(`subject uses StringLike ${JSON.stringify(like[`${OIDC_HOST}:sub`])}`);
+      const sub = arr(eq[`${OIDC_HOST}:sub`]);
+      if (sub.length === 0) problems.push("no subject condition: every repository can assume the role");
+      for (const v of sub) {
+        const m = typeof v === "string" ? /^repo:([^/:*?]+)\/([^/:*?]+):environment:([^:*?]+)$/.exec(v) : null;
+        if (!m) problems.push(`subject ${JSON.stringify(v)} is not repo:OWNER/REPO:environment:ENV without wildcards`);
+        else if (env && m[3] !== env) problems.push(`subject environment ${m[3]} is not the role's environment ${env}`);
+        else subjects.push(String(v));
+      }
+      if (sub.length > 1) problems.push(`${sub.length} subjects trusted, one expected`);
+    }
+    if (problems.length) out.fail(r, problems.join("; "));
+    else out.pass(r, `trusts only ${subjects.join(", ")} (audience sts.amazonaws.com)`);
+  },
+});
+
+/** The ENV rules, in catalogue order. */
+export const environmentRules: Rule[] = [ENV_01, ENV_02, ENV_03, ENV_04, ENV_05, ENV_06];
+
+/** Environment of a resource, re-exported for rules of other sections. */
+export { environmentOf };
