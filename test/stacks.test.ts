@@ -4,7 +4,7 @@ import { appOf } from "../src/offline/summary";
 import { PlanResource } from "../src/plan/types";
 import { parsed, repositoryStacks } from "./helpers";
 
-const DIGEST_REF = /^ghcr\.io\/[a-z0-9-]+\/[a-z0-9._\/-]+@sha256:[0-9a-f]{64}$/;
+const DIGEST_REF = /^ghcr\.io\/[a-z0-9-]+\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
 
 /** Plan resources of one app, by type. */
 function appResources(p: StackPreview, app: string): Map<string, PlanResource[]> {

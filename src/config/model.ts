@@ -19,8 +19,8 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const APP_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const GHCR_REPOSITORY = /^ghcr\.io\/[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9._\/-]*$/;
-const HTTP_PATH = /^\/[A-Za-z0-9._~\/-]*$/;
+const GHCR_REPOSITORY = /^ghcr\.io\/[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9._/-]*$/;
+const HTTP_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
@@ -150,7 +150,7 @@ const appSchema = z.strictObject({
   }),
   /** Required status checks on `main` (CONST "Required PR Checks"). Default `[style, unit, smoke]`. */
   requiredChecks: z
-    .array(pattern(/^[A-Za-z0-9 _.:\/()-]{1,100}$/, "a status check context"))
+    .array(pattern(/^[A-Za-z0-9 _.:/()-]{1,100}$/, "a status check context"))
     .min(1)
     .default(DEFAULT_REQUIRED_CHECKS),
   /** Approving reviews required on pull requests to `main`. Default 1. */

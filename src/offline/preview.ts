@@ -14,6 +14,8 @@ import { Plan, PLAN_SCHEMA_VERSION } from "../plan/types";
 import { defineStack } from "../program";
 import { createMocks } from "./mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
+import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { maskWireValue, RecordingMonitor, unwrapWireValue } from "./recorder";
 
 /** Result of previewing one stack. */
@@ -69,7 +71,8 @@ export function projectName(dir: string): string {
  */
 function installMonitor(monitor: RecordingMonitor, project: string, stack: string): void {
   pulumi.runtime.setMockOptions(monitor, project, stack, false);
-  const store = require("@pulumi/pulumi/runtime/state").getStore() as Record<string, boolean>;
+  // `getStore` is exported by the SDK but kept out of its typings.
+  const store = (runtimeState as unknown as { getStore(): Record<string, boolean> }).getStore();
   Object.assign(store, {
     supportsSecrets: true,
     supportsResourceReferences: true,
@@ -83,8 +86,8 @@ function installMonitor(monitor: RecordingMonitor, project: string, stack: strin
 /** Waits until every registration the program started has been answered. */
 async function drain(): Promise<void> {
   // `waitForRPCs` is what `pulumi.runtime.disconnect` awaits; it is exported but marked internal.
-  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs?: () => Promise<void> };
-  if (settings.waitForRPCs) await settings.waitForRPCs();
+  const internal = runtimeSettings as unknown as { waitForRPCs?: () => Promise<void> };
+  if (internal.waitForRPCs) await internal.waitForRPCs();
 }
 
 /** What a program run under the recording monitor produced. */

@@ -31,6 +31,21 @@ export function appOf(resource: PlanResource, byUrn: Map<string, PlanResource>):
   return null;
 }
 
+/** Reads a nested value: `dig(x, "rules", "pullRequest")`; undefined when any step is missing. */
+export function dig(value: unknown, ...path: Array<string | number>): unknown {
+  let cur = value;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** The value as an array (empty when it is not one). */
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
 /**
  * Renders the summary lines of one plan.
  *
@@ -45,11 +60,16 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
     `Stack ${plan.stack}: ${plan.resources.length} resources (${custom.length} cloud/GitHub resources, ` +
       `${plan.resources.length - custom.length} components)`,
   );
+  const byApp = new Map<string, PlanResource[]>();
+  for (const r of custom) {
+    const app = appOf(r, byUrn);
+    if (app) byApp.set(app, [...(byApp.get(app) ?? []), r]);
+  }
   const apps = plan.resources
     .filter((r) => r.type === "cicd-constitution:app:Application")
     .map((r) => r.name);
   for (const app of apps) {
-    const mine = custom.filter((r) => appOf(r, byUrn) === app);
+    const mine = byApp.get(app) ?? [];
     const of = (type: string) => mine.filter((r) => r.type === type);
     lines.push(`  ${app} (${mine.length} resources)`);
     const byComponent = new Map<string, number>();
@@ -59,38 +79,42 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
       byComponent.set(key, (byComponent.get(key) ?? 0) + 1);
     }
     lines.push(`    components   ${[...byComponent].map(([k, n]) => `${k} ${n}`).join(", ")}`);
-    const repo = of("github:index/repository:Repository")[0];
+    const repo = of("github:index/repository:Repository")[0]?.inputs;
+    const squashOnly =
+      repo?.allowSquashMerge === true && repo.allowMergeCommit === false && repo.allowRebaseMerge === false;
     lines.push(
       repo
-        ? `    repository   ${repo.inputs.name}: squash only=${repo.inputs.allowSquashMerge && !repo.inputs.allowMergeCommit && !repo.inputs.allowRebaseMerge}, delete branch on merge=${repo.inputs.deleteBranchOnMerge}, archive on destroy=${repo.inputs.archiveOnDestroy}`
+        ? `    repository   ${repo.name}: squash only=${squashOnly}, delete branch on merge=${repo.deleteBranchOnMerge}, archive on destroy=${repo.archiveOnDestroy}`
         : `    repository   not owned by this stack (governance.ownsRepositories: false)`,
     );
     for (const rs of of("github:index/repositoryRuleset:RepositoryRuleset")) {
-      const rules = (rs.inputs.rules ?? {}) as Record<string, any>;
-      const includes = (rs.inputs.conditions as any)?.refName?.includes ?? [];
+      const rules = rs.inputs.rules;
       const parts: string[] = [];
-      if (rules.pullRequest) {
+      const pr = dig(rules, "pullRequest");
+      if (pr) {
+        const stale = dig(pr, "dismissStaleReviewsOnPush") ? ", stale dismissed" : "";
+        parts.push(`PR with ${dig(pr, "requiredApprovingReviewCount")} approval(s)${stale}`);
+      }
+      const checks = dig(rules, "requiredStatusChecks");
+      if (checks) {
+        const contexts = list(dig(checks, "requiredChecks")).map((c) => dig(c, "context"));
         parts.push(
-          `PR with ${rules.pullRequest.requiredApprovingReviewCount} approval(s)${rules.pullRequest.dismissStaleReviewsOnPush ? ", stale dismissed" : ""}`,
+          `checks ${contexts.join(",")}${dig(checks, "strictRequiredStatusChecksPolicy") ? " (strict)" : ""}`,
         );
       }
-      if (rules.requiredStatusChecks) {
-        parts.push(
-          `checks ${(rules.requiredStatusChecks.requiredChecks ?? []).map((c: any) => c.context).join(",")}${rules.requiredStatusChecks.strictRequiredStatusChecksPolicy ? " (strict)" : ""}`,
-        );
-      }
-      if (rules.nonFastForward) parts.push("no force push");
-      if (rules.deletion) parts.push("no deletion");
-      if (rules.update) parts.push("no update");
-      parts.push(`bypass actors ${((rs.inputs.bypassActors as unknown[]) ?? []).length}`);
+      if (dig(rules, "nonFastForward")) parts.push("no force push");
+      if (dig(rules, "deletion")) parts.push("no deletion");
+      if (dig(rules, "update")) parts.push("no update");
+      parts.push(`bypass actors ${list(rs.inputs.bypassActors).length}`);
+      const includes = list(dig(rs.inputs.conditions, "refName", "includes"));
       lines.push(
         `    ruleset      ${rs.inputs.name} on ${includes.join(",")} [${rs.inputs.enforcement}]: ${parts.join(", ")}`,
       );
     }
     for (const env of of("github:index/repositoryEnvironment:RepositoryEnvironment")) {
-      const reviewers = ((env.inputs.reviewers as any[]) ?? []).flatMap((r) => [
-        ...(r.users ?? []),
-        ...(r.teams ?? []),
+      const reviewers = list(env.inputs.reviewers).flatMap((r) => [
+        ...list(dig(r, "users")),
+        ...list(dig(r, "teams")),
       ]);
       const policies = of(
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
@@ -100,40 +124,42 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
       const secrets = of("github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map(
         (s) => s.inputs.secretName,
       );
+      const selfReview = env.inputs.preventSelfReview ? " (self-review prevented)" : "";
       lines.push(
         `    environment  ${env.inputs.environment}: deploys from ${policies.join(" or ")}; reviewers ${reviewers.length}` +
-          `${env.inputs.preventSelfReview ? " (self-review prevented)" : ""}; secrets ${secrets.join(", ") || "none"}`,
+          `${selfReview}; secrets ${secrets.join(", ") || "none"}`,
       );
     }
     for (const img of of("docker-build:index:Image")) {
       lines.push(
-        `    image build  ${(img.inputs.tags as string[]).join(", ")} for ${(img.inputs.platforms as string[]).join(", ")}`,
+        `    image build  ${list(img.inputs.tags).join(", ")} for ${list(img.inputs.platforms).join(", ")}`,
       );
     }
     for (const idx of of("docker-build:index:Index")) {
-      lines.push(`    image alias  ${idx.inputs.tag} -> ${(idx.inputs.sources as string[]).join(", ")}`);
+      lines.push(`    image alias  ${idx.inputs.tag} -> ${list(idx.inputs.sources).join(", ")}`);
     }
     const task = of("aws:ecs/taskDefinition:TaskDefinition")[0];
     const service = of("aws:ecs/service:Service")[0];
     const tg = of("aws:lb/targetGroup:TargetGroup")[0];
     if (task && service) {
-      const containers = json(task.inputs.containerDefinitions) as any[];
-      const c = Array.isArray(containers) ? containers[0] : undefined;
-      lines.push(`    runtime      runs ${c?.image ?? "[unknown]"}`);
+      const c = list(json(task.inputs.containerDefinitions))[0];
+      const check = String(list(dig(c, "healthCheck", "command")).slice(-1)[0] ?? "");
+      const containerPath = /localhost:\d+(\/\S*)/.exec(check)?.[1] ?? "?";
+      lines.push(`    runtime      runs ${dig(c, "image") ?? "[unknown]"}`);
       lines.push(
         `                 Fargate ${task.inputs.cpu} CPU units / ${task.inputs.memory} MiB x ${service.inputs.desiredCount}, ` +
-          `ALB health ${(tg?.inputs.healthCheck as any)?.path}, container health ${/localhost:\d+(\/\S*)/.exec((c?.healthCheck?.command ?? []).slice(-1)[0] ?? "")?.[1] ?? "?"}, ` +
-          `circuit breaker rollback=${(service.inputs.deploymentCircuitBreaker as any)?.rollback}`,
+          `ALB health ${dig(tg?.inputs, "healthCheck", "path")}, container health ${containerPath}, ` +
+          `circuit breaker rollback=${dig(service.inputs, "deploymentCircuitBreaker", "rollback")}`,
       );
     }
     const flags = of("aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion")[0];
     if (flags) {
       const content = (unmasked?.get(flags.urn) ?? flags.inputs).content;
-      const values = ((json(content) as any)?.values ?? {}) as Record<string, any>;
-      const text = Object.entries(values).map(
-        ([k, v]) =>
-          `${k}=${v.enabled ? "ON" : "OFF"}${v.cohort ? ` (cohort ${v.cohort})` : ""}, remove by ${v.removalDate}`,
-      );
+      const values = (dig(json(content), "values") ?? {}) as Record<string, unknown>;
+      const text = Object.entries(values).map(([k, v]) => {
+        const cohort = dig(v, "cohort") ? ` (cohort ${dig(v, "cohort")})` : "";
+        return `${k}=${dig(v, "enabled") ? "ON" : "OFF"}${cohort}, remove by ${dig(v, "removalDate")}`;
+      });
       lines.push(`    flags        ${text.join("; ") || "none"}`);
     }
     const alarms = of("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name);
