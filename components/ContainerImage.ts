@@ -70,7 +70,7 @@ export class ContainerImage extends pulumi.ComponentResource {
   readonly image?: dockerBuild.Image;
 
   constructor(name: string, args: ContainerImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("cicd-constitution:image:ContainerImage", name, {}, opts);
+    // Arguments are checked before anything is registered.
     if (!!args.build === (args.promoteDigest !== undefined)) {
       throw new Error(
         `ContainerImage ${name}: give exactly one of build (staging) and promoteDigest (production)`,
@@ -86,6 +86,7 @@ export class ContainerImage extends pulumi.ComponentResource {
       username: args.registryUser,
       password: pulumi.secret(args.registryToken),
     };
+    super("cicd-constitution:image:ContainerImage", name, {}, opts);
 
     if (args.build) {
       const b = withDefaults(containerImageDefaults, args.build);

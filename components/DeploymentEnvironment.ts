@@ -101,7 +101,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
   readonly deployRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: DeploymentEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("cicd-constitution:github:DeploymentEnvironment", name, {}, opts);
+    // Arguments are checked before anything is registered.
     const a = withDefaults(
       { ...deploymentEnvironmentDefaults, protect: args.environment === "production" },
       args,
@@ -117,6 +117,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
     }
     const isProduction = a.environment === "production";
     const hasReviewers = a.reviewerUserIds.length + a.reviewerTeamIds.length > 0;
+    super("cicd-constitution:github:DeploymentEnvironment", name, {}, opts);
 
     this.environment = new github.RepositoryEnvironment(
       `${name}-env`,

@@ -78,15 +78,16 @@ export class FeatureFlags extends pulumi.ComponentResource {
   readonly versionNumber: pulumi.Output<number>;
 
   constructor(name: string, args: FeatureFlagsArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("cicd-constitution:flags:FeatureFlags", name, {}, opts);
+    // Arguments are checked before anything is registered.
     const names = args.flags.map((f) => f.name);
     if (new Set(names).size !== names.length) {
       throw new Error(`FeatureFlags ${name}: duplicate flag names in ${JSON.stringify(names)}`);
     }
-    const child = { parent: this };
     const strategy =
       args.deploymentStrategyId ??
       (args.environment === "production" ? "AppConfig.Linear50PercentEvery30Seconds" : "AppConfig.AllAtOnce");
+    super("cicd-constitution:flags:FeatureFlags", name, {}, opts);
+    const child = { parent: this };
 
     const application = new aws.appconfig.Application(
       `${name}-app`,

@@ -58,7 +58,7 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
   readonly repositoryName: pulumi.Output<string>;
 
   constructor(name: string, args: RepositoryGovernanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("cicd-constitution:github:RepositoryGovernance", name, {}, opts);
+    // Arguments are checked before anything is registered.
     const a = withDefaults(repositoryGovernanceDefaults, args);
     if (a.requiredChecks.length === 0 || new Set(a.requiredChecks).size !== a.requiredChecks.length) {
       throw new Error(
@@ -70,6 +70,7 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
         `RepositoryGovernance ${name}: requiredApprovals must be >= 0, got ${a.requiredApprovals}`,
       );
     }
+    super("cicd-constitution:github:RepositoryGovernance", name, {}, opts);
 
     this.repository = new github.Repository(
       `${name}-repo`,

@@ -102,7 +102,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
   readonly targetGroupArnSuffix: pulumi.Output<string>;
 
   constructor(name: string, args: ServiceRuntimeArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("cicd-constitution:runtime:ServiceRuntime", name, {}, opts);
+    // Arguments are checked before anything is registered.
     const a = withDefaults(
       { ...serviceRuntimeDefaults, deletionProtection: args.environment === "production" },
       args,
@@ -115,8 +115,9 @@ export class ServiceRuntime extends pulumi.ComponentResource {
           `${reserved.length ? "are set by the runtime itself" : "are also secrets"}`,
       );
     }
-    const child = { parent: this };
     const tags = a.tags;
+    super("cicd-constitution:runtime:ServiceRuntime", name, {}, opts);
+    const child = { parent: this };
 
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,

@@ -69,4 +69,11 @@ describe("RepositoryGovernance", () => {
       /requiredChecks must be a non-empty list without duplicates/,
     );
   });
+
+  it("registers nothing when its arguments are rejected", async () => {
+    const rs = await register(() => {
+      assert.throws(() => new RepositoryGovernance("bad", { repository: "r", requiredChecks: [] }));
+    });
+    assert.deepEqual(rs, []);
+  });
 });
