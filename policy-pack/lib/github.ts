@@ -97,7 +97,9 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
       if (rules.nonFastForward === true) view.noForcePush = true;
       if (rules.deletion === true) view.noDeletion = true;
       for (const a of arr(r.props.bypassActors)) {
-        view.bypass.push(`${str(get(a, "actorType")) ?? "actor"} ${String(get(a, "actorId") ?? "?")} (${r.name})`);
+        view.bypass.push(
+          `${str(get(a, "actorType")) ?? "actor"} ${String(get(a, "actorId") ?? "?")} (${r.name})`,
+        );
       }
     } else if (r.type === T.branchProtection) {
       if (!refersTo(r.props.repositoryId, repo)) continue;
@@ -108,7 +110,8 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
       if (checks && typeof checks === "object") {
         for (const c of arr(get(checks, "contexts"))) if (typeof c === "string") view.requiredChecks.add(c);
         // `checks` entries are "context:app_id".
-        for (const c of arr(get(checks, "checks"))) if (typeof c === "string") view.requiredChecks.add(c.split(":")[0]);
+        for (const c of arr(get(checks, "checks")))
+          if (typeof c === "string") view.requiredChecks.add(c.split(":")[0]);
         if (get(checks, "strict") === true) view.strict = true;
       }
       const reviews = arr(r.props.requiredPullRequestReviews)[0];
@@ -117,7 +120,8 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
         // Provider default: 1 approving review when the block is present.
         view.approvals = Math.max(view.approvals, num(get(reviews, "requiredApprovingReviewCount")) ?? 1);
         if (get(reviews, "dismissStaleReviews") === true) view.dismissStale = true;
-        for (const b of arr(get(reviews, "pullRequestBypassers"))) view.bypass.push(`${String(b)} (${r.name})`);
+        for (const b of arr(get(reviews, "pullRequestBypassers")))
+          view.bypass.push(`${String(b)} (${r.name})`);
       }
       // Provider defaults: allowsForcePushes=false, allowsDeletions=false, enforceAdmins=false.
       if (r.props.allowsForcePushes !== true) view.noForcePush = true;

@@ -55,7 +55,7 @@ export class Verdicts {
     try {
       fn();
     } catch (e) {
-      if (isUnknownError(e)) this.na(res, `not known during preview: ${e.message}`);
+      if (isUnknownError(e)) this.na(res, e.message);
       else this.fail(res, `cannot be checked: ${(e as Error).message}`);
     }
   }
@@ -74,6 +74,8 @@ export interface RuleContext {
   secretsMarked: boolean;
   /** Resources by URN (stack rules: the whole stack; resource rules: the resource alone). */
   byUrn: Map<string, Res>;
+  /** The waivers of the policy's config, unvalidated (CC-WAIVE-01 receives every waiver of the stack). */
+  waivers: unknown[];
 }
 
 /** A rule: metadata plus a check over one resource or over the stack. */
@@ -195,6 +197,7 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     now: new Date(),
     secretsMarked: false,
     byUrn,
+    waivers: Array.isArray(config?.waivers) ? Array.from(config.waivers) : [],
   });
   if (m.kind === "resource") {
     return {
@@ -202,7 +205,13 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
       validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
         if (!m.appliesTo.includes(args.type)) return;
         const config = engineConfig(args.getConfig);
-        const r: Res = { urn: args.urn, type: args.type, name: args.name, props: args.props, parent: args.opts?.parent };
+        const r: Res = {
+          urn: args.urn,
+          type: args.type,
+          name: args.name,
+          props: args.props,
+          parent: args.opts?.parent,
+        };
         const [agg] = runRule(rule, [r], context(config, new Map([[r.urn, r]])));
         if (!agg || agg.status === "pass") return;
         if (agg.status === "not-applicable") args.notApplicable(agg.message);

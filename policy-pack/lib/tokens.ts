@@ -4,7 +4,8 @@ export const T = {
   ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
   branchProtection: "github:index/branchProtection:BranchProtection",
   environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
-  deploymentPolicy: "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+  deploymentPolicy:
+    "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
   envSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
   envVariable: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
   role: "aws:iam/role:Role",

@@ -91,7 +91,10 @@ export interface Waiver {
 }
 
 /** Config of one policy: CrossGuard's shape (level plus settings), plus the waivers of its rule. */
-export type PolicyConfig = { enforcementLevel?: EnforcementLevel; waivers?: Waiver[] } & Record<string, unknown>;
+export type PolicyConfig = { enforcementLevel?: EnforcementLevel; waivers?: Waiver[] } & Record<
+  string,
+  unknown
+>;
 
 /** Config of the pack: by policy name (`CC-BR-01-default-branch-protected`), as `--policy-pack-config` takes it. */
 export type PackConfig = Record<string, PolicyConfig>;

@@ -25,7 +25,11 @@ export function parseDay(s: string): number | undefined {
   if (!m) return undefined;
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   const d = new Date(t);
-  if (d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3]))
+  if (
+    d.getUTCFullYear() !== Number(m[1]) ||
+    d.getUTCMonth() !== Number(m[2]) - 1 ||
+    d.getUTCDate() !== Number(m[3])
+  )
     return undefined;
   return t;
 }
@@ -47,7 +51,8 @@ export function waiverProblems(w: unknown, now: Date, knownIds: readonly string[
   const text = (x: unknown) => (typeof x === "string" ? x.trim() : "");
   if (!text(v.ruleId)) problems.push("names no rule (ruleId)");
   else if (text(v.ruleId) === "CC-WAIVE-01") problems.push("waives CC-WAIVE-01, which cannot be waived");
-  else if (!knownIds.includes(text(v.ruleId))) problems.push(`names an unknown rule ${JSON.stringify(v.ruleId)}`);
+  else if (!knownIds.includes(text(v.ruleId)))
+    problems.push(`names an unknown rule ${JSON.stringify(v.ruleId)}`);
   if (!text(v.resource)) problems.push("names no resource (resource)");
   if (text(v.reason).length < MIN_REASON_LENGTH)
     problems.push(`has no reason of at least ${MIN_REASON_LENGTH} characters (reason)`);
@@ -56,7 +61,8 @@ export function waiverProblems(w: unknown, now: Date, knownIds: readonly string[
   if (!expires) problems.push("has no expiry date (expires)");
   else {
     const day = parseDay(expires);
-    if (day === undefined) problems.push(`has an expiry that is not a YYYY-MM-DD date (${JSON.stringify(expires)})`);
+    if (day === undefined)
+      problems.push(`has an expiry that is not a YYYY-MM-DD date (${JSON.stringify(expires)})`);
     else if (day < dayOf(now)) problems.push(`expired on ${expires}`);
   }
   return problems;

@@ -20,7 +20,10 @@ function perRepository(
     out.guard(repo.res, () => {
       const p = mainProtection(repo, resources);
       if (p.sources.length === 0) {
-        out.fail(repo.res, `repository ${repo.name}: ${DEFAULT_BRANCH} has no active ruleset or branch protection`);
+        out.fail(
+          repo.res,
+          `repository ${repo.name}: ${DEFAULT_BRANCH} has no active ruleset or branch protection`,
+        );
         return;
       }
       check(repo.res, p);
@@ -32,8 +35,10 @@ export const BR_01 = defineRule({
   id: "CC-BR-01",
   slug: "default-branch-protected",
   section: "BR",
-  title: "every managed repository's default branch (`main`) is protected by an active ruleset or branch protection",
-  description: "Each managed repository has an active ruleset or a classic branch protection that targets its default branch.",
+  title:
+    "every managed repository's default branch (`main`) is protected by an active ruleset or branch protection",
+  description:
+    "Each managed repository has an active ruleset or a classic branch protection that targets its default branch.",
   source: `${SRC}; OPS "CI/CD Pipeline"`,
   remediation:
     "Add a RepositoryRuleset with target 'branch', enforcement 'active' and conditions.refName.includes ['~DEFAULT_BRANCH'] (or a BranchProtection with pattern 'main'); an 'evaluate' or 'disabled' ruleset does not protect.",
@@ -44,9 +49,13 @@ export const BR_01 = defineRule({
     for (const repo of repositories(resources)) {
       out.guard(repo.res, () => {
         const p = mainProtection(repo, resources);
-        if (p.sources.length > 0) out.pass(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is protected by ${names(p.sources)}`);
+        if (p.sources.length > 0)
+          out.pass(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is protected by ${names(p.sources)}`);
         else if (p.inactive.length > 0)
-          out.fail(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is targeted only by rulesets that are not active (${names(p.inactive)})`);
+          out.fail(
+            repo.res,
+            `${DEFAULT_BRANCH} of ${repo.name} is targeted only by rulesets that are not active (${names(p.inactive)})`,
+          );
         else out.fail(repo.res, `${DEFAULT_BRANCH} of ${repo.name} has no ruleset or branch protection`);
       });
     }
@@ -57,8 +66,10 @@ export const BR_02 = defineRule({
   id: "CC-BR-02",
   slug: "required-status-checks",
   section: "BR",
-  title: "required status checks include the gates `style`, `unit`, `smoke` (configurable list) and require the branch to be up to date (strict)",
-  description: "The protection of the default branch requires every configured status check and strict (up-to-date) checks.",
+  title:
+    "required status checks include the gates `style`, `unit`, `smoke` (configurable list) and require the branch to be up to date (strict)",
+  description:
+    "The protection of the default branch requires every configured status check and strict (up-to-date) checks.",
   source: 'CONST "Required PR Checks"; OPS "CI/CD Pipeline"',
   remediation:
     "In the main ruleset set rules.requiredStatusChecks.requiredChecks to include each gate (context 'style', 'unit', 'smoke') and strictRequiredStatusChecksPolicy: true (classic: requiredStatusChecks [{ strict: true, contexts: [...] }]).",
@@ -81,7 +92,8 @@ export const BR_02 = defineRule({
         ...(missing.length ? [`missing required checks ${missing.join(", ")}`] : []),
         ...(p.strict ? [] : ["checks are not strict (the branch need not be up to date)"]),
       ];
-      if (problems.length) out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
+      if (problems.length)
+        out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
       else out.pass(repo, `${DEFAULT_BRANCH} requires ${[...p.requiredChecks].sort().join(", ")} (strict)`);
     });
   },
@@ -91,8 +103,10 @@ export const BR_03 = defineRule({
   id: "CC-BR-03",
   slug: "pull-request-reviews",
   section: "BR",
-  title: "changes reach `main` only through a pull request with at least 1 approving review (configurable), stale approvals dismissed on push",
-  description: "The default branch requires a pull request with enough approving reviews and dismisses stale approvals on push.",
+  title:
+    "changes reach `main` only through a pull request with at least 1 approving review (configurable), stale approvals dismissed on push",
+  description:
+    "The default branch requires a pull request with enough approving reviews and dismisses stale approvals on push.",
   source: `${SRC}`,
   remediation:
     "In the main ruleset set rules.pullRequest with requiredApprovingReviewCount >= the minimum and dismissStaleReviewsOnPush: true (classic: requiredPullRequestReviews [{ requiredApprovingReviewCount, dismissStaleReviews: true }]).",
@@ -107,9 +121,11 @@ export const BR_03 = defineRule({
     perRepository(resources, out, (repo, p) => {
       const problems: string[] = [];
       if (!p.pullRequest) problems.push("no pull request is required");
-      else if (p.approvals < min) problems.push(`${p.approvals} approving review(s) required, at least ${min} needed`);
+      else if (p.approvals < min)
+        problems.push(`${p.approvals} approving review(s) required, at least ${min} needed`);
       if (p.pullRequest && !p.dismissStale) problems.push("stale approvals are not dismissed on push");
-      if (problems.length) out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
+      if (problems.length)
+        out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
       else out.pass(repo, `pull request with ${p.approvals} approval(s), stale approvals dismissed`);
     });
   },
@@ -122,15 +138,18 @@ export const BR_04 = defineRule({
   title: "squash-merge only: merge commits and rebase merges disabled on the repository",
   description: "The repository allows squash merges and disables merge commits and rebase merges.",
   source: `${SRC}`,
-  remediation: "Set allowSquashMerge: true, allowMergeCommit: false and allowRebaseMerge: false on the Repository (GitHub's defaults allow all three).",
+  remediation:
+    "Set allowSquashMerge: true, allowMergeCommit: false and allowRebaseMerge: false on the Repository (GitHub's defaults allow all three).",
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.repository],
   checkResource(r, _ctx, out) {
     // GitHub defaults: all three merge methods allowed when unset.
     const problems: string[] = [];
-    if (r.props.allowMergeCommit !== false) problems.push("merge commits are allowed (allowMergeCommit is not false)");
-    if (r.props.allowRebaseMerge !== false) problems.push("rebase merges are allowed (allowRebaseMerge is not false)");
+    if (r.props.allowMergeCommit !== false)
+      problems.push("merge commits are allowed (allowMergeCommit is not false)");
+    if (r.props.allowRebaseMerge !== false)
+      problems.push("rebase merges are allowed (allowRebaseMerge is not false)");
     if (r.props.allowSquashMerge === false) problems.push("squash merges are disabled");
     if (problems.length) out.fail(r, problems.join("; "));
     else out.pass(r, "squash merge only");
@@ -161,7 +180,8 @@ export const BR_06 = defineRule({
   title: "`main` cannot be force-pushed or deleted",
   description: "The protection of the default branch blocks force pushes (non-fast-forward) and deletion.",
   source: `${SRC}`,
-  remediation: "Set rules.nonFastForward: true and rules.deletion: true in the main ruleset (classic: allowsForcePushes and allowsDeletions false).",
+  remediation:
+    "Set rules.nonFastForward: true and rules.deletion: true in the main ruleset (classic: allowsForcePushes and allowsDeletions false).",
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
@@ -171,7 +191,8 @@ export const BR_06 = defineRule({
         ...(p.noForcePush ? [] : ["force pushes are not blocked"]),
         ...(p.noDeletion ? [] : ["deletion is not blocked"]),
       ];
-      if (problems.length) out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
+      if (problems.length)
+        out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
       else out.pass(repo, "force pushes and deletion blocked");
     });
   },
@@ -184,13 +205,18 @@ export const BR_07 = defineRule({
   title: "nobody bypasses the protection of `main` (admins included; bypass actors empty unless waived)",
   description: "No ruleset of the default branch has bypass actors and classic protection enforces admins.",
   source: `${SRC}; CONST "Required PR Checks"`,
-  remediation: "Set bypassActors: [] on the main ruleset (classic: enforceAdmins: true, no bypassers); if a bypass is truly needed, declare a waiver with an owner and an expiry.",
+  remediation:
+    "Set bypassActors: [] on the main ruleset (classic: enforceAdmins: true, no bypassers); if a bypass is truly needed, declare a waiver with an owner and an expiry.",
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
   checkStack(resources, _ctx, out) {
     perRepository(resources, out, (repo, p) => {
-      if (p.bypass.length) out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)} can be bypassed by ${p.bypass.join(", ")}`);
+      if (p.bypass.length)
+        out.fail(
+          repo,
+          `${DEFAULT_BRANCH} of ${str(repo.props.name)} can be bypassed by ${p.bypass.join(", ")}`,
+        );
       else out.pass(repo, "no bypass actors; admins included");
     });
   },
@@ -204,7 +230,8 @@ export const BR_08 = defineRule({
   slug: "release-tags-immutable",
   section: "BR",
   title: "release tags `mvp-*` cannot be updated or deleted once pushed",
-  description: "An active tag ruleset covering refs/tags/mvp-* blocks updates and deletion, with no bypass actors.",
+  description:
+    "An active tag ruleset covering refs/tags/mvp-* blocks updates and deletion, with no bypass actors.",
   source: 'PLAY "Tagging"; CONST "Build Once, Promote Many"',
   remediation:
     "Add a RepositoryRuleset with target 'tag', enforcement 'active', conditions.refName.includes ['refs/tags/mvp-*'], rules { deletion: true, update: true, nonFastForward: true } and bypassActors: [].",
@@ -224,11 +251,19 @@ export const BR_08 = defineRule({
         );
         const good = covering.find((r) => {
           const rules = (r.props.rules ?? {}) as Record<string, unknown>;
-          return str(r.props.enforcement) === "active" && rules.deletion === true && rules.update === true && arr(r.props.bypassActors).length === 0;
+          return (
+            str(r.props.enforcement) === "active" &&
+            rules.deletion === true &&
+            rules.update === true &&
+            arr(r.props.bypassActors).length === 0
+          );
         });
         if (good) out.pass(repo.res, `release tags of ${repo.name} are immutable (${good.name})`);
         else if (covering.length)
-          out.fail(repo.res, `tag rulesets of ${repo.name} (${names(covering)}) do not block update and deletion of ${RELEASE_TAG_REF} for everyone, or are not active`);
+          out.fail(
+            repo.res,
+            `tag rulesets of ${repo.name} (${names(covering)}) do not block update and deletion of ${RELEASE_TAG_REF} for everyone, or are not active`,
+          );
         else out.fail(repo.res, `no tag ruleset of ${repo.name} covers ${RELEASE_TAG_REF}`);
       });
     }

@@ -3,7 +3,16 @@
  * OPS "Configuration Management". Catalogue: shared/policy-catalogue.md "ENV".
  */
 import { refersTo, repositories } from "../lib/github";
-import { arr, environmentOf, get, parseJsonProp, PLAINTEXT_MARKER, SECRET_MARKER, str, tagsOf } from "../lib/props";
+import {
+  arr,
+  environmentOf,
+  get,
+  parseJsonProp,
+  PLAINTEXT_MARKER,
+  SECRET_MARKER,
+  str,
+  tagsOf,
+} from "../lib/props";
 import { defineRule, Res, Rule } from "../lib/rule";
 import { T } from "../lib/tokens";
 import type { ConfigProperty } from "../lib/types";
@@ -82,7 +91,8 @@ export const ENV_01 = defineRule({
           if (ref) return evidence.push(`${env} (via ${ref.via})`) < 0;
           return true;
         });
-        if (missing.length) out.fail(repo.res, `repository ${repo.name} lacks the environment(s) ${missing.join(", ")}`);
+        if (missing.length)
+          out.fail(repo.res, `repository ${repo.name} lacks the environment(s) ${missing.join(", ")}`);
         else out.pass(repo.res, `repository ${repo.name} has ${evidence.join(", ")}`);
       });
     }
@@ -96,12 +106,18 @@ export const ENV_02 = defineRule({
   title: "`production` requires at least 1 reviewer (configurable) and prevents self-review",
   description: "The production GitHub Environment names enough required reviewers and prevents self-review.",
   source: 'CONST "Environments"; PLAY "Production promotion"',
-  remediation: "Set reviewers [{ users: [...], teams: [...] }] with at least the minimum count and preventSelfReview: true on the production RepositoryEnvironment.",
+  remediation:
+    "Set reviewers [{ users: [...], teams: [...] }] with at least the minimum count and preventSelfReview: true on the production RepositoryEnvironment.",
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.environment],
   configurable: {
-    minReviewers: { type: "integer", minimum: 1, description: "Minimum reviewers (users plus teams).", default: 1 },
+    minReviewers: {
+      type: "integer",
+      minimum: 1,
+      description: "Minimum reviewers (users plus teams).",
+      default: 1,
+    },
     ...PRODUCTION_ENV,
   },
   checkResource(r, ctx, out) {
@@ -112,8 +128,10 @@ export const ENV_02 = defineRule({
       0,
     );
     const problems: string[] = [];
-    if (count < Number(ctx.cfg.minReviewers)) problems.push(`${count} reviewer(s), at least ${ctx.cfg.minReviewers} required`);
-    if (r.props.preventSelfReview !== true) problems.push("self-review is not prevented (preventSelfReview is not true)");
+    if (count < Number(ctx.cfg.minReviewers))
+      problems.push(`${count} reviewer(s), at least ${ctx.cfg.minReviewers} required`);
+    if (r.props.preventSelfReview !== true)
+      problems.push("self-review is not prevented (preventSelfReview is not true)");
     if (problems.length) out.fail(r, problems.join("; "));
     else out.pass(r, `${count} reviewer(s), self-review prevented`);
   },
@@ -123,8 +141,10 @@ export const ENV_03 = defineRule({
   id: "CC-ENV-03",
   slug: "deployment-sources",
   section: "ENV",
-  title: "`production` deploys only from protected branches or release tags `mvp-*`; `staging` only from `main`",
-  description: "Each environment's deployment branch policy admits only the refs the constitution allows it to deploy from.",
+  title:
+    "`production` deploys only from protected branches or release tags `mvp-*`; `staging` only from `main`",
+  description:
+    "Each environment's deployment branch policy admits only the refs the constitution allows it to deploy from.",
   source: 'CONST "Environments", "Branching & Flow"; PLAY "Production promotion"',
   remediation:
     "Set deploymentBranchPolicy { protectedBranches: false, customBranchPolicies: true } and RepositoryEnvironmentDeploymentPolicy resources: production branchPattern 'main' and tagPattern 'mvp-*', staging branchPattern 'main' only.",
@@ -132,9 +152,24 @@ export const ENV_03 = defineRule({
   kind: "stack",
   appliesTo: [T.environment, T.deploymentPolicy],
   configurable: {
-    productionBranches: { type: "array", items: { type: "string" }, description: "Branch patterns production may deploy from.", default: ["main"] },
-    productionTags: { type: "array", items: { type: "string" }, description: "Tag patterns production may deploy from.", default: ["mvp-*"] },
-    stagingBranches: { type: "array", items: { type: "string" }, description: "Branch patterns staging may deploy from.", default: ["main"] },
+    productionBranches: {
+      type: "array",
+      items: { type: "string" },
+      description: "Branch patterns production may deploy from.",
+      default: ["main"],
+    },
+    productionTags: {
+      type: "array",
+      items: { type: "string" },
+      description: "Tag patterns production may deploy from.",
+      default: ["mvp-*"],
+    },
+    stagingBranches: {
+      type: "array",
+      items: { type: "string" },
+      description: "Branch patterns staging may deploy from.",
+      default: ["main"],
+    },
     ...PRODUCTION_ENV,
     ...STAGING_ENV,
   },
@@ -143,7 +178,8 @@ export const ENV_03 = defineRule({
       out.guard(e, () => {
         const env = str(e.props.environment);
         const isProd = env === ctx.cfg.productionEnvironment;
-        if (!isProd && env !== ctx.cfg.stagingEnvironment) return out.na(e, `environment ${env} has no deployment-source rule`);
+        if (!isProd && env !== ctx.cfg.stagingEnvironment)
+          return out.na(e, `environment ${env} has no deployment-source rule`);
         const branches = arr(isProd ? ctx.cfg.productionBranches : ctx.cfg.stagingBranches).map(String);
         const tags = isProd ? arr(ctx.cfg.productionTags).map(String) : [];
         const policy = e.props.deploymentBranchPolicy as Record<string, unknown> | undefined;
@@ -152,14 +188,22 @@ export const ENV_03 = defineRule({
         if (policy.protectedBranches === true) {
           if (isProd && policy.customBranchPolicies !== true)
             return out.pass(e, `${env} deploys from protected branches only`);
-          return out.fail(e, `${env}: protectedBranches admits every protected branch; ${env} may deploy only from ${branches.join(", ")}`);
+          return out.fail(
+            e,
+            `${env}: protectedBranches admits every protected branch; ${env} may deploy only from ${branches.join(", ")}`,
+          );
         }
-        if (policy.customBranchPolicies !== true) return out.fail(e, `${env}: no branch restriction (customBranchPolicies is not true)`);
+        if (policy.customBranchPolicies !== true)
+          return out.fail(e, `${env}: no branch restriction (customBranchPolicies is not true)`);
         const repo = str(e.props.repository);
         const rules = resources.filter(
-          (p) => p.type === T.deploymentPolicy && str(p.props.repository) === repo && str(p.props.environment) === env,
+          (p) =>
+            p.type === T.deploymentPolicy &&
+            str(p.props.repository) === repo &&
+            str(p.props.environment) === env,
         );
-        if (rules.length === 0) return out.fail(e, `${env}: custom branch policies with no deployment policy, nothing may deploy`);
+        if (rules.length === 0)
+          return out.fail(e, `${env}: custom branch policies with no deployment policy, nothing may deploy`);
         const bad = rules.flatMap((p) => {
           const b = str(p.props.branchPattern);
           const t = str(p.props.tagPattern);
@@ -167,7 +211,11 @@ export const ENV_03 = defineRule({
           if (t !== undefined && !tags.includes(t)) return [`tag ${t}`];
           return [];
         });
-        if (bad.length) out.fail(e, `${env} may deploy from ${bad.join(", ")}; allowed: ${[...branches.map((b) => `branch ${b}`), ...tags.map((t) => `tag ${t}`)].join(", ")}`);
+        if (bad.length)
+          out.fail(
+            e,
+            `${env} may deploy from ${bad.join(", ")}; allowed: ${[...branches.map((b) => `branch ${b}`), ...tags.map((t) => `tag ${t}`)].join(", ")}`,
+          );
         else
           out.pass(
             e,
@@ -179,15 +227,32 @@ export const ENV_03 = defineRule({
 });
 
 /** Names that look like secrets (CC-RUN-06, CC-ENV-04): *SECRET*, *TOKEN*, *PASSWORD*, *_KEY, DATABASE_URL. */
-export const SECRET_NAME_PATTERNS = ["*SECRET*", "*TOKEN*", "*PASSWORD*", "*PASSWD*", "*_KEY", "*PRIVATE_KEY*", "DATABASE_URL", "*_DSN"];
+export const SECRET_NAME_PATTERNS = [
+  "*SECRET*",
+  "*TOKEN*",
+  "*PASSWORD*",
+  "*PASSWD*",
+  "*_KEY",
+  "*PRIVATE_KEY*",
+  "DATABASE_URL",
+  "*_DSN",
+];
 
 /** Values that look like credentials: GitHub tokens, AWS key ids, PEM keys, Slack tokens, URLs with a password. */
-export const SECRET_VALUE_RE = /^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_|(AKIA|ASIA)[A-Z0-9]{16}$|-----BEGIN [A-Z ]*PRIVATE KEY|xox[abprs]-)|:\/\/[^/\s:@]+:[^/\s@]+@/;
+export const SECRET_VALUE_RE =
+  /^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_|(AKIA|ASIA)[A-Z0-9]{16}$|-----BEGIN [A-Z ]*PRIVATE KEY|xox[abprs]-)|:\/\/[^/\s:@]+:[^/\s@]+@/;
 
 /** True when `name` matches one of the glob `patterns` (case-insensitive). */
 export function nameMatches(name: string, patterns: string[]): boolean {
   const up = name.toUpperCase();
-  return patterns.some((p) => new RegExp(`^${p.toUpperCase().replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(up));
+  return patterns.some((p) =>
+    new RegExp(
+      `^${p
+        .toUpperCase()
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")}$`,
+    ).test(up),
+  );
 }
 
 export const ENV_04 = defineRule({
@@ -218,12 +283,19 @@ export const ENV_04 = defineRule({
       );
       if (fields.length === 0) return out.fail(r, `secret ${str(r.props.secretName)} carries no value`);
       const plain = fields.filter((k) => r.props[k] === PLAINTEXT_MARKER);
-      if (plain.length) return out.fail(r, `secret ${str(r.props.secretName)}: ${plain.join(", ")} is stored in plain text in the state`);
+      if (plain.length)
+        return out.fail(
+          r,
+          `secret ${str(r.props.secretName)}: ${plain.join(", ")} is stored in plain text in the state`,
+        );
       const unmarked = fields.filter(
         (k) => (k === "value" || k === "plaintextValue") && ctx.secretsMarked && r.props[k] !== SECRET_MARKER,
       );
       if (unmarked.length)
-        return out.fail(r, `secret ${str(r.props.secretName)}: ${unmarked.join(", ")} is not a Pulumi secret (plain text in the program)`);
+        return out.fail(
+          r,
+          `secret ${str(r.props.secretName)}: ${unmarked.join(", ")} is not a Pulumi secret (plain text in the program)`,
+        );
       return out.pass(
         r,
         `secret ${str(r.props.secretName)} is carried by ${fields.join(", ")}${ctx.secretsMarked ? " as a secret" : " (the provider stores it encrypted)"}`,
@@ -232,9 +304,12 @@ export const ENV_04 = defineRule({
     const name = str(r.props.variableName) ?? "";
     const value = r.props.value;
     const problems: string[] = [];
-    if (nameMatches(name, arr(ctx.cfg.secretNamePatterns).map(String))) problems.push(`variable ${name} has a secret-looking name`);
-    if (value === SECRET_MARKER || value === PLAINTEXT_MARKER) problems.push(`variable ${name} holds a secret value`);
-    else if (typeof value === "string" && SECRET_VALUE_RE.test(value)) problems.push(`variable ${name} holds a credential-looking value`);
+    if (nameMatches(name, arr(ctx.cfg.secretNamePatterns).map(String)))
+      problems.push(`variable ${name} has a secret-looking name`);
+    if (value === SECRET_MARKER || value === PLAINTEXT_MARKER)
+      problems.push(`variable ${name} holds a secret value`);
+    else if (typeof value === "string" && SECRET_VALUE_RE.test(value))
+      problems.push(`variable ${name} holds a credential-looking value`);
     if (problems.length) out.fail(r, `${problems.join("; ")}: use an ActionsEnvironmentSecret`);
     else out.pass(r, `variable ${name} is not secret-looking`);
   },
@@ -244,10 +319,14 @@ export const ENV_05 = defineRule({
   id: "CC-ENV-05",
   slug: "no-long-lived-cloud-keys",
   section: "ENV",
-  title: "no long-lived cloud keys as secrets (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the like): CI reaches AWS through OIDC",
-  description: "No Actions secret or variable carries a long-lived AWS access key; CI assumes the deploy role through OIDC.",
-  source: 'CONST "Environments"; OPS "Configuration Management"; GitHub docs "Configuring OpenID Connect in Amazon Web Services"',
-  remediation: "Delete the key secret, deactivate the IAM user's access key, and let the workflow assume the environment's deploy role (AWS_DEPLOY_ROLE_ARN) with aws-actions/configure-aws-credentials and id-token: write.",
+  title:
+    "no long-lived cloud keys as secrets (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and the like): CI reaches AWS through OIDC",
+  description:
+    "No Actions secret or variable carries a long-lived AWS access key; CI assumes the deploy role through OIDC.",
+  source:
+    'CONST "Environments"; OPS "Configuration Management"; GitHub docs "Configuring OpenID Connect in Amazon Web Services"',
+  remediation:
+    "Delete the key secret, deactivate the IAM user's access key, and let the workflow assume the environment's deploy role (AWS_DEPLOY_ROLE_ARN) with aws-actions/configure-aws-credentials and id-token: write.",
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.envSecret, T.envVariable, ACTIONS_SECRET],
@@ -256,7 +335,13 @@ export const ENV_05 = defineRule({
       type: "array",
       items: { type: "string" },
       description: "Glob patterns of secret/variable names that denote long-lived cloud keys.",
-      default: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "*AWS*ACCESS_KEY*", "*AWS*SECRET_KEY*"],
+      default: [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "*AWS*ACCESS_KEY*",
+        "*AWS*SECRET_KEY*",
+      ],
     },
   },
   checkResource(r, ctx, out) {
@@ -276,7 +361,8 @@ export const ENV_06 = defineRule({
   id: "CC-ENV-06",
   slug: "oidc-trust-scoped",
   section: "ENV",
-  title: "the OIDC deploy role trusts only its own repository and environment (`repo:OWNER/REPO:environment:ENV`, audience `sts.amazonaws.com`), never a wildcard",
+  title:
+    "the OIDC deploy role trusts only its own repository and environment (`repo:OWNER/REPO:environment:ENV`, audience `sts.amazonaws.com`), never a wildcard",
   description:
     "A role trusted by GitHub's OIDC provider requires audience sts.amazonaws.com and an exact subject repo:OWNER/REPO:environment:ENV matching its own environment.",
   source: 'CONST "Environments"; GitHub docs "Configuring OpenID Connect in Amazon Web Services"',
@@ -301,14 +387,21 @@ export const ENV_06 = defineRule({
       const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
       const like = (get(s, "Condition.StringLike") ?? {}) as Record<string, unknown>;
       const aud = arr(eq[`${OIDC_HOST}:aud`]);
-      if (aud.length !== 1 || aud[0] !== "sts.amazonaws.com") problems.push(`audience is ${JSON.stringify(aud)}, not exactly sts.amazonaws.com`);
-      if (like[`${OIDC_HOST}:sub`] !== undefined) problems.push(`subject uses StringLike ${JSON.stringify(like[`${OIDC_HOST}:sub`])}`);
+      if (aud.length !== 1 || aud[0] !== "sts.amazonaws.com")
+        problems.push(`audience is ${JSON.stringify(aud)}, not exactly sts.amazonaws.com`);
+      if (like[`${OIDC_HOST}:sub`] !== undefined)
+        problems.push(`subject uses StringLike ${JSON.stringify(like[`${OIDC_HOST}:sub`])}`);
       const sub = arr(eq[`${OIDC_HOST}:sub`]);
       if (sub.length === 0) problems.push("no subject condition: every repository can assume the role");
       for (const v of sub) {
-        const m = typeof v === "string" ? /^repo:([^/:*?]+)\/([^/:*?]+):environment:([^:*?]+)$/.exec(v) : null;
-        if (!m) problems.push(`subject ${JSON.stringify(v)} is not repo:OWNER/REPO:environment:ENV without wildcards`);
-        else if (env && m[3] !== env) problems.push(`subject environment ${m[3]} is not the role's environment ${env}`);
+        const m =
+          typeof v === "string" ? /^repo:([^/:*?]+)\/([^/:*?]+):environment:([^:*?]+)$/.exec(v) : null;
+        if (!m)
+          problems.push(
+            `subject ${JSON.stringify(v)} is not repo:OWNER/REPO:environment:ENV without wildcards`,
+          );
+        else if (env && m[3] !== env)
+          problems.push(`subject environment ${m[3]} is not the role's environment ${env}`);
         else subjects.push(String(v));
       }
       if (sub.length > 1) problems.push(`${sub.length} subjects trusted, one expected`);

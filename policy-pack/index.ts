@@ -1,0 +1,15 @@
+/**
+ * The CrossGuard policy pack `cicd-constitution`: every rule of shared/policy-catalogue.md as a policy.
+ * Run it with `pulumi preview --policy-pack policy-pack --policy-pack-config policy-config.json` (README.md).
+ * This file only constructs the pack; the rules live in side-effect-free modules (rules/, lib/).
+ */
+import { PolicyPack } from "@pulumi/policy";
+import { POLICY_PACK_NAME } from "./catalogue";
+import { toPolicy } from "./lib/rule";
+import { ALL_RULES } from "./rules";
+
+new PolicyPack(POLICY_PACK_NAME, {
+  description:
+    "The CI/CD constitution as policies: branching, environments, artifacts, runtimes, observability, flags, parity, waivers.",
+  policies: ALL_RULES.map(toPolicy),
+});

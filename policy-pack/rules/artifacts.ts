@@ -1,0 +1,274 @@
+/**
+ * ART: artifacts, build once, promote many. Source: CONST "Build Once, Promote Many"; F6 "Pipeline Guarantees";
+ * LANES 4-6. Catalogue: shared/policy-catalogue.md "ART".
+ */
+import { arr, environmentOf, get, parseJsonProp, str } from "../lib/props";
+import { defineRule, Res, Rule } from "../lib/rule";
+import { T } from "../lib/tokens";
+import { PRODUCTION_ENV } from "./environments";
+
+/** `repo@sha256:<64 hex>`. */
+export const DIGEST_REF_RE = /^(.+)@(sha256:[0-9a-f]{64})$/;
+
+/** Images of the containers of a task definition (parsed `containerDefinitions`). */
+export function containerImages(td: Res): string[] {
+  return arr(parseJsonProp(td.props, "containerDefinitions")).map((c) => String(get(c, "image") ?? ""));
+}
+
+/** Repository part of an image reference (`ghcr.io/o/app:tag` or `...@sha256:...` -> `ghcr.io/o/app`). */
+export function repositoryOf(ref: string): string {
+  const noDigest = ref.split("@")[0];
+  const slash = noDigest.lastIndexOf("/");
+  const colon = noDigest.lastIndexOf(":");
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/** Environments the stack's resources declare (AWS `environment` tags, GitHub `environment` fields). */
+export function stackEnvironments(resources: Res[]): Set<string> {
+  const envs = new Set<string>();
+  for (const r of resources) {
+    if (r.type === T.stackReference) continue;
+    try {
+      const e = environmentOf(r);
+      if (e) envs.add(e);
+    } catch {
+      // an unknown environment tag says nothing about the stack
+    }
+  }
+  return envs;
+}
+
+export const ART_01 = defineRule({
+  id: "CC-ART-01",
+  slug: "image-tagged-with-git-sha",
+  section: "ART",
+  title: "every built image is tagged with the full 40-character git SHA, and never only with `latest`",
+  description: "Every image the stack builds has a tag that is a full 40-character git commit SHA.",
+  source: 'CONST "Build Once, Promote Many"; F6 "Image tags and aliases"',
+  remediation:
+    "Tag the image ghcr.io/OWNER/APP:<GITHUB_SHA> (full 40 hex characters); moving aliases such as :staging are separate Index resources.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.image],
+  checkResource(r, _ctx, out) {
+    const tags = arr(r.props.tags).map(String);
+    const sha = tags.filter((t) => /:[0-9a-f]{40}$/.test(t));
+    if (sha.length) return out.pass(r, `tagged ${sha.join(", ")}`);
+    const latest = tags.some((t) => /:latest$/.test(t) || !/:[^/]+$/.test(t));
+    out.fail(r, `no full git SHA tag among [${tags.join(", ")}]${latest ? " (only latest)" : ""}`);
+  },
+});
+
+/** OCI labels and build args of provenance (F6 "Build metadata"). */
+export const PROVENANCE_LABELS = [
+  "org.opencontainers.image.revision",
+  "org.opencontainers.image.created",
+  "org.opencontainers.image.source",
+];
+export const PROVENANCE_ARGS = ["BUILD_SHA", "BUILD_DATE", "BUILD_ACTOR"];
+
+export const ART_02 = defineRule({
+  id: "CC-ART-02",
+  slug: "image-provenance",
+  section: "ART",
+  title:
+    "every built image carries provenance: OCI labels `org.opencontainers.image.revision`, `.created`, `.source`, and build args `BUILD_SHA`, `BUILD_DATE`, `BUILD_ACTOR`",
+  description:
+    "Every built image sets the OCI revision, created and source labels and the BUILD_SHA, BUILD_DATE, BUILD_ACTOR build args.",
+  source: 'F6 "Build metadata"; CONST "Build Once, Promote Many"',
+  remediation:
+    "Set labels { org.opencontainers.image.revision, .created, .source } and buildArgs { BUILD_SHA, BUILD_DATE, BUILD_ACTOR } on the Image, from the commit, the build time and the actor.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.image],
+  checkResource(r, _ctx, out) {
+    const labels = (r.props.labels ?? {}) as Record<string, unknown>;
+    const args = (r.props.buildArgs ?? {}) as Record<string, unknown>;
+    const missing = [
+      ...PROVENANCE_LABELS.filter((k) => !str(labels[k])).map((k) => `label ${k}`),
+      ...PROVENANCE_ARGS.filter((k) => !str(args[k])).map((k) => `build arg ${k}`),
+    ];
+    if (missing.length) out.fail(r, `missing ${missing.join(", ")}`);
+    else
+      out.pass(
+        r,
+        `revision ${str(labels["org.opencontainers.image.revision"])}, labels and build args present`,
+      );
+  },
+});
+
+export const ART_03 = defineRule({
+  id: "CC-ART-03",
+  slug: "images-on-ghcr",
+  section: "ART",
+  title: "images are published to GHCR (`ghcr.io/OWNER/...`)",
+  description: "Every image tag and alias the stack publishes is in the GitHub Container Registry.",
+  source: 'CONST "Build Once, Promote Many"; LANES 4',
+  remediation: "Tag images ghcr.io/OWNER/APP:... and push with a GHCR registry login.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.image, T.index],
+  configurable: {
+    registry: {
+      type: "string",
+      description: "Registry host images must be published to.",
+      default: "ghcr.io",
+    },
+  },
+  checkResource(r, ctx, out) {
+    const refs =
+      r.type === T.image
+        ? arr(r.props.tags).map(String)
+        : [String(r.props.tag ?? ""), ...arr(r.props.sources).map(String)];
+    const prefix = `${ctx.cfg.registry}/`;
+    const bad = refs.filter((t) => !t.startsWith(prefix) || t.slice(prefix.length).split("/").length < 2);
+    if (refs.length === 0) out.fail(r, "publishes no tag");
+    else if (bad.length) out.fail(r, `not in ${prefix}OWNER/...: ${bad.join(", ")}`);
+    else
+      out.pass(
+        r,
+        `published to ${refs
+          .map(repositoryOf)
+          .filter((v, i, a) => a.indexOf(v) === i)
+          .join(", ")}`,
+      );
+  },
+});
+
+export const ART_04 = defineRule({
+  id: "CC-ART-04",
+  slug: "multi-arch-images",
+  section: "ART",
+  title: "images are built for `linux/amd64` and `linux/arm64`",
+  description: "Every built image targets each configured platform.",
+  source: 'LANES 5 "pinned multi-arch digests"',
+  remediation: "Set platforms: ['linux/amd64', 'linux/arm64'] on the Image.",
+  enforcementLevel: "advisory",
+  kind: "resource",
+  appliesTo: [T.image],
+  configurable: {
+    platforms: {
+      type: "array",
+      items: { type: "string" },
+      description: "Platforms every image is built for.",
+      default: ["linux/amd64", "linux/arm64"],
+    },
+  },
+  checkResource(r, ctx, out) {
+    const have = arr(r.props.platforms).map(String);
+    const missing = arr(ctx.cfg.platforms)
+      .map(String)
+      .filter((p) => !have.includes(p));
+    if (missing.length) out.fail(r, `not built for ${missing.join(", ")} (platforms: [${have.join(", ")}])`);
+    else out.pass(r, `built for ${have.join(", ")}`);
+  },
+});
+
+export const ART_05 = defineRule({
+  id: "CC-ART-05",
+  slug: "production-builds-nothing",
+  section: "ART",
+  title: "the production stack builds no image: it promotes one that staging built",
+  description: "A stack whose resources are tagged with the production environment contains no image build.",
+  source: 'CONST "Build Once, Promote Many"; F6 "Pipeline Guarantees"',
+  remediation:
+    "Remove the Image from production; pin the digest staging built (image.digest) and point the :prod alias (docker-build Index) at it.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.image],
+  configurable: { ...PRODUCTION_ENV },
+  checkStack(resources, ctx, out) {
+    const prodEnv = String(ctx.cfg.productionEnvironment);
+    if (!stackEnvironments(resources).has(prodEnv))
+      return out.na(null, `not a ${prodEnv} stack (no resource tagged environment=${prodEnv})`);
+    const images = resources.filter((r) => r.type === T.image);
+    for (const i of images)
+      out.fail(
+        i,
+        `the ${prodEnv} stack builds image ${arr(i.props.tags).join(", ") || i.name}; promote staging's digest instead`,
+      );
+    if (images.length === 0) out.pass(null, `the ${prodEnv} stack builds no image`);
+  },
+});
+
+export const ART_06 = defineRule({
+  id: "CC-ART-06",
+  slug: "run-by-digest",
+  section: "ART",
+  title: "every runtime runs its image by digest (`@sha256:` + 64 hex), never by tag",
+  description: "Every container of every task definition references its image by sha256 digest.",
+  source: 'CONST "Build Once, Promote Many"; LANES 6',
+  remediation:
+    "Set the container image to ghcr.io/OWNER/APP@sha256:<digest> (the Image's digest in staging, the pinned digest in production).",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.taskDefinition],
+  checkResource(r, _ctx, out) {
+    const images = containerImages(r);
+    const bad = images.filter((i) => !DIGEST_REF_RE.test(i));
+    if (images.length === 0) out.fail(r, "no container image");
+    else if (bad.length) out.fail(r, `image(s) not pinned by digest: ${bad.join(", ")}`);
+    else out.pass(r, `runs ${images.join(", ")}`);
+  },
+});
+
+export const ART_07 = defineRule({
+  id: "CC-ART-07",
+  slug: "alias-points-at-running-digest",
+  section: "ART",
+  title:
+    "the moving alias of an environment (`:staging`, `:prod`) points at the digest that environment runs",
+  description:
+    "Each environment alias (docker-build Index) has a single source, the digest the stack's task definitions run for that repository.",
+  source: 'F6 "Image tags and aliases"; LANES 6',
+  remediation:
+    "Point the Index's sources at exactly the digest the ECS task definition runs (ghcr.io/OWNER/APP@sha256:...).",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.index, T.taskDefinition],
+  configurable: {
+    aliases: {
+      type: "array",
+      items: { type: "string" },
+      description: "Alias tags that name an environment's running image.",
+      default: ["staging", "prod", "production"],
+    },
+  },
+  checkStack(resources, ctx, out) {
+    const aliases = arr(ctx.cfg.aliases).map(String);
+    const running = new Map<string, Set<string>>();
+    for (const td of resources.filter((r) => r.type === T.taskDefinition)) {
+      try {
+        for (const img of containerImages(td)) {
+          const m = DIGEST_REF_RE.exec(img);
+          if (m) running.set(m[1], (running.get(m[1]) ?? new Set()).add(m[2]));
+        }
+      } catch {
+        // unknown or unreadable: this task definition is no evidence (CC-ART-06 reports it)
+      }
+    }
+    for (const ix of resources.filter((r) => r.type === T.index)) {
+      out.guard(ix, () => {
+        const tag = String(ix.props.tag ?? "");
+        const alias = tag.slice(tag.lastIndexOf(":") + 1);
+        if (!aliases.includes(alias)) return out.na(ix, `${tag} is not an environment alias`);
+        const repo = repositoryOf(tag);
+        const digests = running.get(repo);
+        if (!digests) return out.na(ix, `no task definition of this stack runs ${repo}`);
+        const sources = arr(ix.props.sources).map(String);
+        const pointed = sources.map((s) => DIGEST_REF_RE.exec(s)?.[2]);
+        if (sources.length !== 1 || !pointed[0])
+          return out.fail(
+            ix,
+            `${tag} must have exactly one source pinned by digest, has [${sources.join(", ")}]`,
+          );
+        if (!digests.has(pointed[0]))
+          return out.fail(ix, `${tag} points at ${pointed[0]} but the stack runs ${[...digests].join(", ")}`);
+        out.pass(ix, `${tag} -> ${pointed[0]}, the digest this environment runs`);
+      });
+    }
+  },
+});
+
+/** The ART rules, in catalogue order. */
+export const artifactRules: Rule[] = [ART_01, ART_02, ART_03, ART_04, ART_05, ART_06, ART_07];

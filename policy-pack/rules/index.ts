@@ -1,0 +1,27 @@
+/**
+ * Every rule of the pack, in catalogue order (shared/policy-catalogue.md). Side-effect free apart from
+ * registering the catalogue IDs with the waiver validator.
+ */
+import { KNOWN_IDS, Rule } from "../lib/rule";
+import { artifactRules } from "./artifacts";
+import { branchingRules } from "./branching";
+import { environmentRules } from "./environments";
+import { flagRules } from "./flags";
+import { observabilityRules } from "./observability";
+import { parityRules } from "./parity";
+import { runtimeRules } from "./runtime";
+import { waiverRules } from "./waivers";
+
+/** All rules, catalogue order: BR, ENV, ART, RUN, OBS, FLAG, PAR, WAIVE. */
+export const ALL_RULES: Rule[] = [
+  ...branchingRules,
+  ...environmentRules,
+  ...artifactRules,
+  ...runtimeRules,
+  ...observabilityRules,
+  ...flagRules,
+  ...parityRules,
+  ...waiverRules,
+];
+
+if (KNOWN_IDS.length === 0) KNOWN_IDS.push(...ALL_RULES.map((r) => r.meta.id));

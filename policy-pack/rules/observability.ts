@@ -1,0 +1,208 @@
+/**
+ * OBS: observability and error budget. Source: CONST "Observability"; F6 "Error Budget & Deploy Freeze";
+ * OPS "SLIs/SLOs". Catalogue: shared/policy-catalogue.md "OBS".
+ */
+import { appOf, arr, get, num, parseJsonProp, str, tagsOf } from "../lib/props";
+import { defineRule, Res, Rule } from "../lib/rule";
+import { TAGGABLE_AWS_TYPES, T } from "../lib/tokens";
+
+/** Metric names an alarm watches (`metricName`, or each `metricQueries[].metric.metricName`). */
+export function alarmMetrics(alarm: Res): string[] {
+  const direct = str(alarm.props.metricName);
+  const queries = arr(alarm.props.metricQueries).map((q) => str(get(q, "metric.metricName")));
+  return [direct, ...queries].filter((m): m is string => !!m);
+}
+
+/** Services of the stack with their app and environment. */
+function services(resources: Res[], byUrn: Map<string, Res>): Array<{ res: Res; app: string; env?: string }> {
+  return resources
+    .filter((r) => r.type === T.service)
+    .map((r) => ({
+      res: r,
+      app: appOf(r, byUrn) ?? str(r.props.name) ?? r.name,
+      env: str(tagsOf(r.props).environment),
+    }));
+}
+
+/** Alarms of an app in an environment (by `app` / `environment` tags or the app component). */
+function alarmsOf(resources: Res[], byUrn: Map<string, Res>, app: string, env?: string): Res[] {
+  return resources.filter(
+    (r) =>
+      r.type === T.metricAlarm &&
+      appOf(r, byUrn) === app &&
+      (env === undefined || str(tagsOf(r.props).environment) === env),
+  );
+}
+
+const hasAction = (a: Res) => arr(a.props.alarmActions).length > 0;
+
+export const OBS_01 = defineRule({
+  id: "CC-OBS-01",
+  slug: "error-and-latency-alarms",
+  section: "OBS",
+  title: "every service has alarms on its 5xx rate and its latency, each with an action",
+  description:
+    "Each ECS service has a 5xx alarm and a latency alarm of its app, each with at least one alarm action.",
+  source: 'CONST "Observability"; OPS "SLIs/SLOs"',
+  remediation:
+    "Add MetricAlarms on HTTPCode_Target_5XX_Count (rate) and TargetResponseTime (p95) tagged with the app, with alarmActions [SNS topic ARN].",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.service, T.metricAlarm],
+  checkStack(resources, ctx, out) {
+    for (const s of services(resources, ctx.byUrn)) {
+      out.guard(s.res, () => {
+        const alarms = alarmsOf(resources, ctx.byUrn, s.app, s.env);
+        const find = (re: RegExp) => alarms.filter((a) => alarmMetrics(a).some((m) => re.test(m)));
+        const errors = find(/5XX/i);
+        const latency = find(/ResponseTime|Latency/i);
+        const problems = [
+          ...(errors.length === 0
+            ? ["no 5xx alarm"]
+            : errors.some(hasAction)
+              ? []
+              : ["5xx alarm has no action"]),
+          ...(latency.length === 0
+            ? ["no latency alarm"]
+            : latency.some(hasAction)
+              ? []
+              : ["latency alarm has no action"]),
+        ];
+        if (problems.length) out.fail(s.res, `${s.app}: ${problems.join("; ")}`);
+        else
+          out.pass(
+            s.res,
+            `${s.app}: 5xx alarm ${errors.find(hasAction)?.name}, latency alarm ${latency.find(hasAction)?.name}`,
+          );
+      });
+    }
+  },
+});
+
+/** Widgets every dashboard needs, by title pattern. */
+const DASHBOARD_WIDGETS: Array<[string, RegExp]> = [
+  ["error rate", /error rate|5xx/i],
+  ["latency", /latency/i],
+  ["golden-path success", /golden.?path/i],
+];
+
+export const OBS_02 = defineRule({
+  id: "CC-OBS-02",
+  slug: "service-dashboard",
+  section: "OBS",
+  title: "every service has a dashboard with error rate, latency and golden-path success",
+  description:
+    "Each ECS service's app has a CloudWatch dashboard with error-rate, latency and golden-path success widgets.",
+  source: 'CONST "Observability"; OPS "Observability"',
+  remediation:
+    "Add a CloudWatch Dashboard named after the app whose dashboardBody has widgets titled 'Error rate (5xx %)', 'Latency (p95, seconds)' and 'Golden-path success (%)'.",
+  enforcementLevel: "advisory",
+  kind: "stack",
+  appliesTo: [T.service, T.dashboard],
+  checkStack(resources, ctx, out) {
+    const dashboards = resources.filter((r) => r.type === T.dashboard);
+    for (const s of services(resources, ctx.byUrn)) {
+      out.guard(s.res, () => {
+        const mine = dashboards.filter(
+          (d) => appOf(d, ctx.byUrn) === s.app || (str(d.props.dashboardName) ?? "").startsWith(s.app),
+        );
+        if (mine.length === 0) return out.fail(s.res, `${s.app}: no dashboard`);
+        const titles = mine.flatMap((d) =>
+          arr(get(parseJsonProp(d.props, "dashboardBody"), "widgets")).map((w) =>
+            String(get(w, "properties.title") ?? ""),
+          ),
+        );
+        const missing = DASHBOARD_WIDGETS.filter(([, re]) => !titles.some((t) => re.test(t))).map(([n]) => n);
+        if (missing.length) out.fail(s.res, `${s.app}: dashboard lacks ${missing.join(", ")}`);
+        else
+          out.pass(
+            s.res,
+            `${s.app}: dashboard ${mine.map((d) => d.name).join(", ")} shows error rate, latency, golden path`,
+          );
+      });
+    }
+  },
+});
+
+export const OBS_03 = defineRule({
+  id: "CC-OBS-03",
+  slug: "error-budget-declared",
+  section: "OBS",
+  title:
+    "every service declares an error budget (default: at most 0.5% 5xx per week) and an alarm on its burn",
+  description:
+    "Each ECS service has an error-budget burn alarm with an action, tagged error-budget-percent no larger than the budget.",
+  source: 'F6 "Error Budget & Deploy Freeze"; OPS "SLIs/SLOs"',
+  remediation:
+    "Add a MetricAlarm on the 5xx rate burn, tagged error-budget-percent=<budget> (at most the configured maximum), with alarmActions.",
+  enforcementLevel: "advisory",
+  kind: "stack",
+  appliesTo: [T.service, T.metricAlarm],
+  configurable: {
+    maxErrorBudgetPercent: {
+      type: "number",
+      minimum: 0,
+      description: "Largest allowed error budget, percent of requests per week.",
+      default: 0.5,
+    },
+  },
+  checkStack(resources, ctx, out) {
+    const max = Number(ctx.cfg.maxErrorBudgetPercent);
+    for (const s of services(resources, ctx.byUrn)) {
+      out.guard(s.res, () => {
+        const budgets = alarmsOf(resources, ctx.byUrn, s.app, s.env).filter(
+          (a) => tagsOf(a.props)["error-budget-percent"] !== undefined,
+        );
+        if (budgets.length === 0)
+          return out.fail(s.res, `${s.app}: no error-budget burn alarm (tag error-budget-percent)`);
+        const ok = budgets.find((a) => {
+          const pct = num(tagsOf(a.props)["error-budget-percent"]);
+          return pct !== undefined && pct <= max && hasAction(a);
+        });
+        if (ok)
+          out.pass(
+            s.res,
+            `${s.app}: error budget ${tagsOf(ok.props)["error-budget-percent"]}% watched by ${ok.name}`,
+          );
+        else
+          out.fail(
+            s.res,
+            `${s.app}: error budget ${budgets.map((a) => tagsOf(a.props)["error-budget-percent"]).join(", ")}% exceeds ${max}% or its alarm has no action`,
+          );
+      });
+    }
+  },
+});
+
+export const OBS_04 = defineRule({
+  id: "CC-OBS-04",
+  slug: "standard-tags",
+  section: "OBS",
+  title: "taggable resources carry `app`, `environment`, `owner` and `managed-by` tags",
+  description: "Every taggable AWS resource carries the standard tags.",
+  source: 'CONST "Observability"; OPS "Environment Parity"',
+  remediation:
+    "Pass the standard tags { app, environment, owner, managed-by } to every taggable resource (components do it from the app model).",
+  enforcementLevel: "advisory",
+  kind: "resource",
+  appliesTo: TAGGABLE_AWS_TYPES,
+  configurable: {
+    requiredTags: {
+      type: "array",
+      items: { type: "string" },
+      description: "Tag keys every taggable resource carries.",
+      default: ["app", "environment", "owner", "managed-by"],
+    },
+  },
+  checkResource(r, ctx, out) {
+    const tags = tagsOf(r.props);
+    const missing = arr(ctx.cfg.requiredTags)
+      .map(String)
+      .filter((k) => !str(tags[k]));
+    if (missing.length) out.fail(r, `missing tag(s) ${missing.join(", ")}`);
+    else out.pass(r, "standard tags present");
+  },
+});
+
+/** The OBS rules, in catalogue order. */
+export const observabilityRules: Rule[] = [OBS_01, OBS_02, OBS_03, OBS_04];

@@ -1,0 +1,423 @@
+/**
+ * RUN: runtimes (ECS Fargate behind an ALB). Source: F6 "Health / Readiness / Liveness", "Environment Profiles";
+ * OPS "Automated Health Checks", "Rollback Procedures". Catalogue: shared/policy-catalogue.md "RUN".
+ */
+import { arr, get, num, parseJsonProp, str, tagsOf } from "../lib/props";
+import { defineRule, Res, Rule } from "../lib/rule";
+import { T } from "../lib/tokens";
+import { nameMatches, PRODUCTION_ENV, SECRET_NAME_PATTERNS } from "./environments";
+
+/** One container of a task definition, as the rules read it. */
+export interface Container {
+  name: string;
+  image: string;
+  environment: Array<{ name: string; value: unknown }>;
+  secrets: Array<{ name: string; valueFrom: unknown }>;
+  healthCommand: string;
+  readonlyRootFilesystem: boolean;
+  logDriver?: string;
+  logGroup?: string;
+  ports: number[];
+}
+
+/** The containers of an ECS task definition (`containerDefinitions`, a JSON string). */
+export function containersOf(td: Res): Container[] {
+  return arr(parseJsonProp(td.props, "containerDefinitions")).map((c) => ({
+    name: String(get(c, "name") ?? ""),
+    image: String(get(c, "image") ?? ""),
+    environment: arr(get(c, "environment")).map((e) => ({
+      name: String(get(e, "name")),
+      value: get(e, "value"),
+    })),
+    secrets: arr(get(c, "secrets")).map((e) => ({
+      name: String(get(e, "name")),
+      valueFrom: get(e, "valueFrom"),
+    })),
+    healthCommand: arr(get(c, "healthCheck.command")).map(String).join(" "),
+    readonlyRootFilesystem: get(c, "readonlyRootFilesystem") === true,
+    logDriver: str(get(c, "logConfiguration.logDriver")),
+    logGroup: str(get(c, "logConfiguration.options.awslogs-group")),
+    ports: arr(get(c, "portMappings")).map((p) => num(get(p, "containerPort")) ?? 0),
+  }));
+}
+
+/** URL paths a health-check command calls (`curl -fsS http://localhost:8000/healthz` -> `/healthz`). */
+export function healthPaths(command: string): string[] {
+  return [...command.matchAll(/https?:\/\/[^\s/"']+(\/[^\s"'?|;&]*)/g)].map((m) => m[1]);
+}
+
+export const RUN_01 = defineRule({
+  id: "CC-RUN-01",
+  slug: "lb-health-check-readyz",
+  section: "RUN",
+  title: "the load balancer's health check targets `/readyz` (configurable)",
+  description: "Every target group's health check is enabled and probes the readiness path.",
+  source: 'F6 "Health / Readiness / Liveness"; OPS "Automated Health Checks"',
+  remediation: "Set healthCheck { enabled: true, path: '/readyz', matcher: '200' } on the TargetGroup.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.targetGroup],
+  configurable: {
+    path: { type: "string", description: "Readiness path the load balancer probes.", default: "/readyz" },
+  },
+  checkResource(r, ctx, out) {
+    const path = str(get(r.props, "healthCheck.path"));
+    if (get(r.props, "healthCheck.enabled") === false) return out.fail(r, "health check disabled");
+    if (path !== ctx.cfg.path)
+      return out.fail(r, `health check path is ${path ?? "unset (default /)"}, expected ${ctx.cfg.path}`);
+    out.pass(r, `health check probes ${path}`);
+  },
+});
+
+export const RUN_02 = defineRule({
+  id: "CC-RUN-02",
+  slug: "container-health-check-healthz",
+  section: "RUN",
+  title: "the container health check targets `/healthz` (configurable)",
+  description: "Every container's health check command probes the liveness path.",
+  source: 'F6 "Health / Readiness / Liveness"',
+  remediation:
+    "Set healthCheck.command to ['CMD-SHELL', 'curl -fsS http://localhost:PORT/healthz || exit 1'] in the container definition.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.taskDefinition],
+  configurable: {
+    path: {
+      type: "string",
+      description: "Liveness path the container health check probes.",
+      default: "/healthz",
+    },
+  },
+  checkResource(r, ctx, out) {
+    const bad = containersOf(r).filter((c) => !healthPaths(c.healthCommand).includes(String(ctx.cfg.path)));
+    if (bad.length)
+      out.fail(
+        r,
+        bad
+          .map(
+            (c) =>
+              `container ${c.name}: health check ${c.healthCommand ? `"${c.healthCommand}" does not probe ${ctx.cfg.path}` : "missing"}`,
+          )
+          .join("; "),
+      );
+    else out.pass(r, `containers probe ${ctx.cfg.path}`);
+  },
+});
+
+export const RUN_03 = defineRule({
+  id: "CC-RUN-03",
+  slug: "automatic-rollback",
+  section: "RUN",
+  title: "deployments roll back automatically: circuit breaker with rollback on",
+  description: "Every ECS service enables the deployment circuit breaker with rollback.",
+  source: 'OPS "Rollback Procedures"; F6 "Rollback Strategy"',
+  remediation: "Set deploymentCircuitBreaker { enable: true, rollback: true } on the Service.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.service],
+  checkResource(r, _ctx, out) {
+    const cb = r.props.deploymentCircuitBreaker;
+    if (get(cb, "enable") === true && get(cb, "rollback") === true)
+      out.pass(r, "circuit breaker with rollback");
+    else
+      out.fail(
+        r,
+        `deploymentCircuitBreaker is ${JSON.stringify(cb ?? null)}, expected { enable: true, rollback: true }`,
+      );
+  },
+});
+
+export const RUN_04 = defineRule({
+  id: "CC-RUN-04",
+  slug: "production-zero-downtime",
+  section: "RUN",
+  title: "production keeps serving during deploys: at least 2 tasks, minimum healthy 100%",
+  description:
+    "Production services run at least the minimum task count and keep 100% healthy during deployments.",
+  source: 'OPS "Rollout Strategies"; F6 "Environment Profiles"',
+  remediation:
+    "Set desiredCount >= 2 and deploymentMinimumHealthyPercent: 100 (with deploymentMaximumPercent 200) on production services.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.service],
+  configurable: {
+    minTasks: {
+      type: "integer",
+      minimum: 1,
+      description: "Minimum desired task count in production.",
+      default: 2,
+    },
+    ...PRODUCTION_ENV,
+  },
+  checkResource(r, ctx, out) {
+    const env = str(tagsOf(r.props).environment);
+    if (env !== ctx.cfg.productionEnvironment)
+      return out.na(r, `environment ${env ?? "(untagged)"} is not production`);
+    const desired = num(r.props.desiredCount) ?? 1;
+    const minHealthy = num(r.props.deploymentMinimumHealthyPercent) ?? 100;
+    const problems = [
+      ...(desired < Number(ctx.cfg.minTasks) ? [`desiredCount ${desired} < ${ctx.cfg.minTasks}`] : []),
+      ...(minHealthy < 100 ? [`deploymentMinimumHealthyPercent ${minHealthy} < 100`] : []),
+    ];
+    if (problems.length) out.fail(r, problems.join("; "));
+    else out.pass(r, `${desired} tasks, minimum healthy ${minHealthy}%`);
+  },
+});
+
+const BUILD_VARS = ["BUILD_SHA", "BUILD_DATE", "BUILD_ACTOR"];
+
+export const RUN_05 = defineRule({
+  id: "CC-RUN-05",
+  slug: "environment-and-build-metadata",
+  section: "RUN",
+  title: "the container gets `APP_ENV` equal to its stack, and `BUILD_SHA`, `BUILD_DATE`, `BUILD_ACTOR`",
+  description: "Every container gets APP_ENV equal to its environment and the build metadata variables.",
+  source: 'F6 "Environment Profiles", "Build metadata"',
+  remediation:
+    "Add environment entries APP_ENV (the stack's environment), BUILD_SHA, BUILD_DATE and BUILD_ACTOR (the promoted image's provenance) to the container definition.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.taskDefinition],
+  checkResource(r, _ctx, out) {
+    const env = str(tagsOf(r.props).environment);
+    if (!env) return out.na(r, "the task definition has no environment tag to compare APP_ENV with");
+    const problems: string[] = [];
+    for (const c of containersOf(r)) {
+      const vars = new Map(c.environment.map((e) => [e.name, e.value] as const));
+      if (vars.get("APP_ENV") !== env)
+        problems.push(
+          `container ${c.name}: APP_ENV is ${JSON.stringify(vars.get("APP_ENV") ?? null)}, expected "${env}"`,
+        );
+      const missing = BUILD_VARS.filter((v) => !str(vars.get(v)));
+      if (missing.length) problems.push(`container ${c.name}: missing ${missing.join(", ")}`);
+    }
+    if (problems.length) out.fail(r, problems.join("; "));
+    else out.pass(r, `APP_ENV=${env} and build metadata present`);
+  },
+});
+
+export const RUN_06 = defineRule({
+  id: "CC-RUN-06",
+  slug: "no-plaintext-secret-env",
+  section: "RUN",
+  title:
+    "no secret-looking plain-text environment variable (names like `*SECRET*`, `*TOKEN*`, `*PASSWORD*`, `*_KEY`, `DATABASE_URL`): secrets come from a secret store reference",
+  description:
+    "No container environment variable has a secret-looking name; secrets come through `secrets` (valueFrom).",
+  source: 'OPS "Configuration Management"; F6 "Pre-deploy checks"',
+  remediation:
+    "Move the variable to a Secrets Manager secret and reference it in the container's secrets [{ name, valueFrom: <secret ARN> }].",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.taskDefinition],
+  configurable: {
+    secretNamePatterns: {
+      type: "array",
+      items: { type: "string" },
+      description: "Glob patterns of secret-looking variable names.",
+      default: SECRET_NAME_PATTERNS,
+    },
+  },
+  checkResource(r, ctx, out) {
+    const patterns = arr(ctx.cfg.secretNamePatterns).map(String);
+    const bad = containersOf(r).flatMap((c) =>
+      c.environment.filter((e) => nameMatches(e.name, patterns)).map((e) => `${c.name}: ${e.name}`),
+    );
+    if (bad.length) out.fail(r, `plain-text secret-looking variable(s) ${bad.join(", ")}`);
+    else out.pass(r, "no secret-looking plain-text variable");
+  },
+});
+
+export const RUN_07 = defineRule({
+  id: "CC-RUN-07",
+  slug: "required-secrets-wired",
+  section: "RUN",
+  title:
+    "the secrets the app requires (`DATABASE_URL`, `REDIS_URL`, `JWT_SECRET`, configurable per app) are all wired into the container",
+  description: "Every secret the app requires reaches its container through a secret store reference.",
+  source: 'F6 "Pre-deploy checks"; OPS "Configuration Management"',
+  remediation:
+    "Create the Secrets Manager secret and add { name, valueFrom: <secret ARN> } to the container's secrets; or set the app's list in settings.CC-RUN-07.apps.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.taskDefinition],
+  configurable: {
+    requiredSecrets: {
+      type: "array",
+      items: { type: "string" },
+      description: "Secrets every app requires unless `apps` says otherwise.",
+      default: ["DATABASE_URL", "REDIS_URL", "JWT_SECRET"],
+    },
+    apps: {
+      type: "object",
+      additionalProperties: { type: "array", items: { type: "string" } },
+      description: "Required secrets per app (by `app` tag), replacing `requiredSecrets` for that app.",
+      default: {},
+    },
+  },
+  checkResource(r, ctx, out) {
+    const app = str(tagsOf(r.props).app) ?? str(r.props.family) ?? r.name;
+    const perApp = (ctx.cfg.apps ?? {}) as Record<string, unknown>;
+    const required = arr(perApp[app] ?? ctx.cfg.requiredSecrets).map(String);
+    const problems: string[] = [];
+    for (const c of containersOf(r)) {
+      const wired = new Set(
+        c.secrets.filter((s) => typeof s.valueFrom === "string" && s.valueFrom !== "").map((s) => s.name),
+      );
+      const missing = required.filter((s) => !wired.has(s));
+      if (missing.length) problems.push(`container ${c.name} lacks ${missing.join(", ")}`);
+    }
+    if (problems.length) out.fail(r, `${app}: ${problems.join("; ")}`);
+    else out.pass(r, `${app}: ${required.join(", ") || "no secret required"} wired from the secret store`);
+  },
+});
+
+export const RUN_08 = defineRule({
+  id: "CC-RUN-08",
+  slug: "log-retention",
+  section: "RUN",
+  title: "container logs go to a log group with a retention period (at least 30 days, configurable)",
+  description:
+    "Every container logs with awslogs to a log group of the stack whose retention is at least the minimum.",
+  source: 'CONST "Observability"; OPS "Observability"',
+  remediation:
+    "Use logConfiguration { logDriver: 'awslogs', options: { 'awslogs-group': <LogGroup name> } } and set retentionInDays >= the minimum on the LogGroup.",
+  enforcementLevel: "advisory",
+  kind: "stack",
+  appliesTo: [T.taskDefinition, T.logGroup],
+  configurable: {
+    minRetentionDays: {
+      type: "integer",
+      minimum: 1,
+      description: "Minimum log retention, days.",
+      default: 30,
+    },
+  },
+  checkStack(resources, ctx, out) {
+    const min = Number(ctx.cfg.minRetentionDays);
+    const groups = resources.filter((r) => r.type === T.logGroup);
+    for (const td of resources.filter((r) => r.type === T.taskDefinition)) {
+      out.guard(td, () => {
+        for (const c of containersOf(td)) {
+          if (c.logDriver !== "awslogs" || !c.logGroup) {
+            out.fail(
+              td,
+              `container ${c.name} does not log to CloudWatch (logDriver ${c.logDriver ?? "unset"})`,
+            );
+            continue;
+          }
+          const g = groups.find((lg) => str(lg.props.name) === c.logGroup);
+          if (!g) {
+            out.na(td, `log group ${c.logGroup} is not managed in this stack`);
+            continue;
+          }
+          const days = num(g.props.retentionInDays) ?? 0;
+          if (days < min)
+            out.fail(
+              td,
+              `log group ${c.logGroup} keeps logs ${days === 0 ? "forever (no retention)" : `${days} days`}, at least ${min} required`,
+            );
+          else out.pass(td, `container ${c.name} logs to ${c.logGroup} (${days} days)`);
+        }
+      });
+    }
+  },
+});
+
+export const RUN_09 = defineRule({
+  id: "CC-RUN-09",
+  slug: "https-only-edge",
+  section: "RUN",
+  title:
+    "public traffic is HTTPS only (HTTP redirects), invalid headers are dropped, production load balancers have deletion protection",
+  description:
+    "HTTP listeners only redirect to HTTPS, HTTPS listeners carry a certificate and TLS policy, load balancers drop invalid headers and production ones are deletion-protected.",
+  source: 'OPS "Security"; CONST "Environments"',
+  remediation:
+    "HTTP listener: defaultActions [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]; HTTPS listener: certificateArn and sslPolicy; LoadBalancer: dropInvalidHeaderFields: true and, in production, enableDeletionProtection: true.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.listener, T.loadBalancer],
+  configurable: { ...PRODUCTION_ENV },
+  checkResource(r, ctx, out) {
+    if (r.type === T.listener) {
+      const protocol = str(r.props.protocol);
+      if (protocol === "HTTPS") {
+        const problems = [
+          ...(str(r.props.certificateArn) ? [] : ["no certificateArn"]),
+          ...(str(r.props.sslPolicy) ? [] : ["no sslPolicy"]),
+        ];
+        if (problems.length) return out.fail(r, `HTTPS listener: ${problems.join(", ")}`);
+        return out.pass(r, `HTTPS listener with ${str(r.props.sslPolicy)}`);
+      }
+      if (protocol === "HTTP") {
+        const actions = arr(r.props.defaultActions);
+        const ok =
+          actions.length > 0 &&
+          actions.every((a) => get(a, "type") === "redirect" && get(a, "redirect.protocol") === "HTTPS");
+        if (ok) return out.pass(r, "HTTP listener redirects to HTTPS");
+        return out.fail(r, "HTTP listener serves traffic instead of redirecting every request to HTTPS");
+      }
+      return out.na(r, `listener protocol ${protocol ?? "unset"} is not HTTP(S)`);
+    }
+    if ((str(r.props.loadBalancerType) ?? "application") !== "application")
+      return out.na(r, "not an application load balancer");
+    const problems: string[] = [];
+    if (r.props.dropInvalidHeaderFields !== true) problems.push("invalid header fields are not dropped");
+    const env = str(tagsOf(r.props).environment);
+    if (env === ctx.cfg.productionEnvironment && r.props.enableDeletionProtection !== true)
+      problems.push("production load balancer without deletion protection");
+    if (problems.length) out.fail(r, problems.join("; "));
+    else
+      out.pass(
+        r,
+        `drops invalid headers${env === ctx.cfg.productionEnvironment ? ", deletion-protected" : ""}`,
+      );
+  },
+});
+
+export const RUN_10 = defineRule({
+  id: "CC-RUN-10",
+  slug: "task-hardening",
+  section: "RUN",
+  title:
+    "tasks get no public IP, run with a read-only root filesystem, and use separate execution and task roles",
+  description:
+    "Services assign no public IP; task definitions use a read-only root filesystem and distinct execution and task roles.",
+  source: 'OPS "Security"; F6 "Environment Profiles"',
+  remediation:
+    "Set networkConfiguration.assignPublicIp: false on the Service; readonlyRootFilesystem: true on every container; distinct executionRoleArn and taskRoleArn.",
+  enforcementLevel: "advisory",
+  kind: "resource",
+  appliesTo: [T.service, T.taskDefinition],
+  checkResource(r, _ctx, out) {
+    if (r.type === T.service) {
+      if (get(r.props, "networkConfiguration.assignPublicIp") === true)
+        return out.fail(r, "tasks get a public IP");
+      return out.pass(r, "no public IP");
+    }
+    const problems: string[] = [];
+    const rw = containersOf(r).filter((c) => !c.readonlyRootFilesystem);
+    if (rw.length) problems.push(`writable root filesystem: ${rw.map((c) => c.name).join(", ")}`);
+    const exec = str(r.props.executionRoleArn);
+    const task = str(r.props.taskRoleArn);
+    if (!exec || !task) problems.push(`missing ${!exec ? "executionRoleArn" : "taskRoleArn"}`);
+    else if (exec === task) problems.push("execution and task roles are the same role");
+    if (problems.length) out.fail(r, problems.join("; "));
+    else out.pass(r, "read-only root filesystem, separate execution and task roles");
+  },
+});
+
+/** The RUN rules, in catalogue order. */
+export const runtimeRules: Rule[] = [
+  RUN_01,
+  RUN_02,
+  RUN_03,
+  RUN_04,
+  RUN_05,
+  RUN_06,
+  RUN_07,
+  RUN_08,
+  RUN_09,
+  RUN_10,
+];
