@@ -18,7 +18,11 @@ export const REPLACE_ON_CHANGE: Readonly<Record<string, readonly string[] | "*">
     "repository",
     "environment",
   ],
-  "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": ["repository", "environment", "secretName"],
+  "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": [
+    "repository",
+    "environment",
+    "secretName",
+  ],
   "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable": [
     "repository",
     "environment",

@@ -1,0 +1,146 @@
+/**
+ * Renders a {@link PlanDiff} as a terminal table, a Markdown section for a PR comment, or JSON.
+ */
+import Table from "cli-table3";
+import { diffCounts, PlanDiff, PropertyChange, ResourceRef } from "./diff";
+
+/** Output formats of `cicd diff`. */
+export type DiffFormat = "table" | "markdown" | "json";
+
+/** Longest value printed in a table or Markdown cell; longer values are cut with an ellipsis. */
+export const MAX_VALUE_CHARS = 120;
+
+/** A value as one line of JSON, cut to {@link MAX_VALUE_CHARS}; `-` for an absent value. */
+export function showValue(v: unknown): string {
+  if (v === undefined) return "-";
+  const s = JSON.stringify(v);
+  return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS - 1)}…` : s;
+}
+
+/**
+ * Before and after of a change as two short texts: when both are long strings sharing a prefix (an image
+ * reference whose digest changed), the shared prefix is elided to its last 8 characters, so the difference
+ * shows in a narrow column (`…n@sha256:e1db7e…` vs `…n@sha256:abab…`).
+ */
+export function showChange(p: PropertyChange, width = 40): [string, string] {
+  const { before: a, after: b } = p;
+  if (typeof a === "string" && typeof b === "string" && (a.length > width || b.length > width)) {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    const keep = Math.max(0, i - 8);
+    if (keep > 0) {
+      const cut = (s: string) => showValue(`…${s.slice(keep)}`);
+      return [cut(a), cut(b)];
+    }
+  }
+  return [showValue(a), showValue(b)];
+}
+
+/** The one-line summary every format starts with, e.g. `staging: 1 to add, 0 to remove, 2 to update, ...`. */
+export function summaryLine(d: PlanDiff): string {
+  const c = diffCounts(d);
+  const stack = d.baseStack === d.headStack ? d.baseStack : `${d.baseStack} -> ${d.headStack}`;
+  return (
+    `${stack}: ${c.added} to add, ${c.removed} to remove, ${c.updated} to update in place, ` +
+    `${c.replaced} to replace, ${c.unchanged} unchanged` +
+    (d.outputs.length > 0 ? `; ${d.outputs.length} output change(s)` : "")
+  );
+}
+
+function propLabel(p: PropertyChange): string {
+  return p.replaces ? `${p.path} (forces replacement)` : p.path;
+}
+
+function renderTable(diffs: PlanDiff[]): string {
+  const lines: string[] = [];
+  for (const d of diffs) {
+    lines.push(`== ${d.project} / ${summaryLine(d)}`);
+    const t = new Table({
+      head: ["", "resource", "property", "before", "after"],
+      style: { head: [], border: [] },
+      wordWrap: true,
+      wrapOnWordBoundary: false,
+      colWidths: [4, 44, 36, 34, 34],
+    });
+    const addRes = (sign: string, r: ResourceRef) => t.push([sign, `${r.name}\n${r.type}`, "", "", ""]);
+    for (const r of d.added) addRes("+", r);
+    for (const r of d.removed) addRes("-", r);
+    for (const c of d.changed) {
+      const sign = c.action === "replace" ? "+-" : "~";
+      c.properties.forEach((p, i) =>
+        t.push([i === 0 ? sign : "", i === 0 ? `${c.name}\n${c.type}` : "", propLabel(p), ...showChange(p)]),
+      );
+    }
+    for (const o of d.outputs) t.push(["~", "(stack output)", o.path, ...showChange(o)]);
+    if (t.length > 0) lines.push(t.toString());
+    else lines.push("no changes");
+    lines.push("");
+  }
+  lines.push("Legend: + add, - remove, ~ update in place, +- replace. Secrets show as [secret].");
+  return lines.join("\n");
+}
+
+/** Escapes text for a Markdown table cell. */
+function cell(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+function code(s: string): string {
+  const t = cell(s);
+  return t.includes("`") ? `\`\` ${t} \`\`` : `\`${t}\``;
+}
+
+function renderMarkdown(diffs: PlanDiff[]): string {
+  const out: string[] = ["### Infrastructure diff", ""];
+  for (const d of diffs) out.push(`- **${d.project} / ${summaryLine(d)}**`);
+  out.push("");
+  for (const d of diffs) {
+    const c = diffCounts(d);
+    if (c.added + c.removed + c.updated + c.replaced === 0 && d.outputs.length === 0) continue;
+    out.push(`#### ${d.headStack}`, "");
+    if (c.replaced > 0) {
+      out.push(
+        `> [!WARNING]\n> ${c.replaced} resource(s) will be **replaced**: ` +
+          d.changed
+            .filter((x) => x.action === "replace")
+            .map((x) => code(x.name))
+            .join(", "),
+        "",
+      );
+    }
+    out.push("| | resource | property | before | after |", "| --- | --- | --- | --- | --- |");
+    for (const r of d.added) out.push(`| ➕ add | ${code(r.name)} (${code(r.type)}) | | | |`);
+    for (const r of d.removed) out.push(`| ➖ remove | ${code(r.name)} (${code(r.type)}) | | | |`);
+    for (const ch of d.changed) {
+      const sign = ch.action === "replace" ? "♻️ replace" : "✏️ update";
+      for (const p of ch.properties) {
+        out.push(
+          `| ${sign} | ${code(ch.name)} | ${code(p.path)}${p.replaces ? " **(forces replacement)**" : ""} | ` +
+            `${showChange(p, 60).map(code).join(" | ")} |`,
+        );
+      }
+    }
+    for (const o of d.outputs)
+      out.push(`| ✏️ output | | ${code(o.path)} | ${showChange(o, 60).map(code).join(" | ")} |`);
+    out.push("");
+  }
+  out.push("_Offline diff of plan files: inputs as the program registers them; secrets show as `[secret]`._");
+  return out.join("\n");
+}
+
+/**
+ * Renders diffs (one per stack).
+ *
+ * @param diffs one diff per stack, in the order to print.
+ * @param format `table` (terminal), `markdown` (PR comment), `json` (`{ schemaVersion: 1, diffs: PlanDiff[] }`).
+ */
+export function renderDiffs(diffs: PlanDiff[], format: DiffFormat): string {
+  switch (format) {
+    case "json":
+      return JSON.stringify({ schemaVersion: 1, diffs }, null, 2);
+    case "markdown":
+      return renderMarkdown(diffs);
+    case "table":
+      return renderTable(diffs);
+  }
+}
