@@ -4,6 +4,7 @@
  * Exit codes: 0 success; 1 a mandatory policy failed; 2 invalid config or unreadable input.
  */
 import { Command, Option } from "commander";
+import { runPolicyConfig } from "./policy";
 import { runPreview } from "./preview";
 
 const program = new Command()
@@ -24,6 +25,15 @@ program
   .addOption(new Option("--format <format>", "summary format").choices(["table", "json"]).default("table"))
   .action(async (opts) => {
     process.exitCode = await runPreview(opts);
+  });
+
+program
+  .command("policy-config")
+  .description("Print a stack's policy pack config (JSON) for pulumi preview --policy-pack-config")
+  .requiredOption("--stack <name>", "stack name")
+  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+  .action((opts) => {
+    process.exitCode = runPolicyConfig(opts);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -7,7 +7,9 @@ import * as path from "node:path";
 import { ConfigError } from "../config/model";
 import { previewStack, StackPreview } from "../offline/preview";
 import { summarizePlan } from "../offline/summary";
+import { redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
+import { auditPreview, StackAudit } from "./policy";
 
 /** Options of {@link runPreview}. */
 export interface PreviewCommandOptions {
@@ -93,6 +95,17 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
     }
     throw err;
   }
+  let audits: StackAudit[];
+  try {
+    audits = previews.map((p) => auditPreview(p, today));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  const mandatoryFailures = audits.reduce((n, a) => n + a.summary.mandatoryFailures, 0);
   fs.mkdirSync(opts.outDir, { recursive: true });
   for (const p of previews) {
     fs.writeFileSync(
@@ -130,6 +143,23 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
     if (encrypted.length > 0)
       console.log(`               encrypted in the stack file: ${encrypted.map((s) => s.path).join(", ")}`);
     console.log(`  plan         ${path.join(opts.outDir, `plan.${p.plan.stack}.json`)}`);
+    const audit = audits.find((a) => a.stack === p.plan.stack)!;
+    const s = audit.summary;
+    console.log(
+      `  policy pack  ${s.pass} pass, ${s.fail} fail (${s.mandatoryFailures} mandatory), ${s.waived} waived, ` +
+        `${s.notApplicable} not applicable`,
+    );
+    for (const r of audit.results.filter((x) => x.status === "fail" || x.status === "waived")) {
+      const where = r.resource ? r.resource.name : "stack";
+      const line = `    ${r.status.toUpperCase()} ${r.ruleId} [${r.enforcementLevel}] ${where}: ${r.message}`;
+      console.log(redactSecrets(line, p.secretValues));
+    }
   }
-  return 0;
+  console.log("");
+  console.log(
+    mandatoryFailures > 0
+      ? `FAILED: ${mandatoryFailures} mandatory policy violation(s).`
+      : "OK: no mandatory policy violation.",
+  );
+  return mandatoryFailures > 0 ? 1 : 0;
 }

@@ -122,3 +122,14 @@ export class RecordingMonitor extends MockMonitor {
     });
   }
 }
+
+/**
+ * Replaces every occurrence of a known secret value in `text` by `[secret]`: the last guard on any text that
+ * leaves the process (policy messages, reports). Values shorter than 4 characters are left alone (they would
+ * match ordinary words).
+ */
+export function redactSecrets(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join(SECRET);
+  return out;
+}

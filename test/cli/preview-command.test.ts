@@ -70,4 +70,31 @@ describe("cicd preview (command line)", function () {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option '--stak'/);
   });
+
+  it("the repository's stacks pass the policy pack with zero mandatory violations", () => {
+    const dir = tempProject();
+    const r = cicd(["preview", "--stack", "all", "--dir", dir, "--out-dir", path.join(dir, "out")]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /policy pack +\d+ pass, 0 fail \(0 mandatory\)/);
+    assert.match(r.stdout, /OK: no mandatory policy violation\./);
+  });
+
+  it("production without reviewers fails the preview (exit 1) naming CC-ENV-02", () => {
+    const dir = tempProject((t) =>
+      t.replace(/\n      reviewers:\n        users: \[mathieu\]\n        teams: \[release-managers\]/, ""),
+    );
+    const r = cicd(["preview", "--stack", "production", "--dir", dir, "--out-dir", path.join(dir, "out")]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /FAIL CC-ENV-02 \[mandatory\] erp-berhan-production-environment-env/);
+    assert.match(r.stdout, /FAILED: 1 mandatory policy violation\(s\)\./);
+  });
+
+  it("policy-config prints the pack config the offline preview uses, with the stack's settings", () => {
+    const r = cicd(["policy-config", "--stack", "production"]);
+    assert.equal(r.code, 0, r.stderr);
+    const config = JSON.parse(r.stdout);
+    const run07 = Object.entries(config).find(([name]) => name.startsWith("CC-RUN-07"))![1] as any;
+    assert.deepEqual(run07.apps["menu-optimizer"], ["DATABASE_URL"]);
+    assert.equal(run07.enforcementLevel, "mandatory");
+  });
 });
