@@ -35,8 +35,8 @@ export interface EvaluateOptions {
   now?: Date;
   /**
    * Whether the input marks every secret as `[secret]` (plan files, stack exports read by src/audit), so that a
-   * plain value where a secret belongs is plain text (CC-ENV-04). Default: true. Pass false for inputs with
-   * unwrapped secrets (as the engine hands policies).
+   * plain value where a secret belongs is known to be plain text (CC-ENV-04). Default: false, the engine's view
+   * (secrets unwrapped, as in the offline preview's in-memory `resources`). Pass true for plan files and exports.
    */
   secretsMarked?: boolean;
 }
@@ -83,7 +83,7 @@ export function evaluate(resources: PolicyResourceInput[], options: EvaluateOpti
     const ctx: RuleContext = {
       cfg: settingsOf(m, pc),
       now,
-      secretsMarked: options.secretsMarked ?? true,
+      secretsMarked: options.secretsMarked ?? false,
       byUrn,
       waivers: Array.isArray(pc?.waivers) ? pc.waivers : [],
     };

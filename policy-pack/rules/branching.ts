@@ -19,13 +19,9 @@ function perRepository(
   for (const repo of repositories(resources)) {
     out.guard(repo.res, () => {
       const p = mainProtection(repo, resources);
-      if (p.sources.length === 0) {
-        out.fail(
-          repo.res,
-          `repository ${repo.name}: ${DEFAULT_BRANCH} has no active ruleset or branch protection`,
-        );
-        return;
-      }
+      // No protection at all is CC-BR-01's failure; the other rules have nothing to judge.
+      if (p.sources.length === 0)
+        return out.na(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is not protected (see CC-BR-01)`);
       check(repo.res, p);
     });
   }
