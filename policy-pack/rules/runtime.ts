@@ -311,13 +311,16 @@ export const RUN_08 = defineRule({
             out.na(td, `log group ${c.logGroup} is not managed in this stack`);
             continue;
           }
-          const days = num(g.props.retentionInDays) ?? 0;
-          if (days < min)
-            out.fail(
-              td,
-              `log group ${c.logGroup} keeps logs ${days === 0 ? "forever (no retention)" : `${days} days`}, at least ${min} required`,
-            );
-          else out.pass(td, `container ${c.name} logs to ${c.logGroup} (${days} days)`);
+          // Retention is the log group's property: its verdict names the log group.
+          out.guard(g, () => {
+            const days = num(g.props.retentionInDays) ?? 0;
+            if (days < min)
+              out.fail(
+                g,
+                `log group ${c.logGroup} keeps logs ${days === 0 ? "forever (no retention period)" : `${days} days`}, at least ${min} required`,
+              );
+            else out.pass(g, `log group ${c.logGroup} of container ${c.name} keeps logs ${days} days`);
+          });
         }
       });
     }

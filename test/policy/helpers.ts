@@ -62,7 +62,7 @@ export function mutate(
   resources: PolicyResourceInput[],
   type: string,
   name: RegExp,
-  change: (props: Record<string, any>) => void, // eslint-disable-line @typescript-eslint/no-explicit-any
+  change: (props: Record<string, any>) => void,
 ): PolicyResourceInput[] {
   let hits = 0;
   const out = resources.map((r) => {

@@ -1,0 +1,417 @@
+/**
+ * One mutation per rule (shared/style.md: one happy-path fixture from the program's real resources, then one change
+ * per failing case): which stack, what changes, which resource must fail. CC-ART-05's change is set by
+ * {@link withArt05}, since it needs staging's Image.
+ */
+import { PolicyResourceInput } from "../../policy-pack/evaluate";
+import { editJson, mutate } from "./helpers";
+
+export type Mutation = {
+  stack: "staging" | "production";
+  change: (rs: PolicyResourceInput[]) => PolicyResourceInput[];
+  on: RegExp;
+};
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Props = Record<string, any>;
+type Container = {
+  name: string;
+  image: string;
+  environment: Array<{ name: string; value: string }>;
+  secrets: Array<{ name: string }>;
+  healthCheck: { command: string[] };
+};
+
+export const RULESET = "github:index/repositoryRuleset:RepositoryRuleset";
+export const TD = "aws:ecs/taskDefinition:TaskDefinition";
+const HCV = "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion";
+const REF = "pulumi:pulumi:StackReference";
+const container = (p: Props, f: (c: Container) => void) =>
+  editJson<Container[]>(p, "containerDefinitions", (cs) => f(cs[0]));
+const flagValues = (p: Props, f: (v: Record<string, Props>) => void) =>
+  editJson<{ values: Record<string, Props> }>(p, "content", (d) => f(d.values));
+const stagingApp = (p: Props, app: string) => p.outputs.environmentProfile.apps[app];
+
+/** One mutation per rule: which stack, what changes, which resource must fail. */
+export const MUTATIONS: Record<string, Mutation> = {
+  "CC-BR-01": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) => mutate(rs, RULESET, /erp-berhan-governance-main/, (p) => (p.enforcement = "evaluate")),
+  },
+  "CC-BR-02": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) =>
+      mutate(
+        rs,
+        RULESET,
+        /erp-berhan-governance-main/,
+        (p) =>
+          (p.rules.requiredStatusChecks.requiredChecks = p.rules.requiredStatusChecks.requiredChecks.filter(
+            (c: Props) => c.context !== "smoke",
+          )),
+      ),
+  },
+  "CC-BR-03": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) =>
+      mutate(
+        rs,
+        RULESET,
+        /erp-berhan-governance-main/,
+        (p) => (p.rules.pullRequest.dismissStaleReviewsOnPush = false),
+      ),
+  },
+  "CC-BR-04": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) =>
+      mutate(rs, "github:index/repository:Repository", /erp-berhan/, (p) => (p.allowMergeCommit = true)),
+  },
+  "CC-BR-05": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) =>
+      mutate(rs, "github:index/repository:Repository", /erp-berhan/, (p) => (p.deleteBranchOnMerge = false)),
+  },
+  "CC-BR-06": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) =>
+      mutate(rs, RULESET, /erp-berhan-governance-main/, (p) => (p.rules.nonFastForward = false)),
+  },
+  "CC-BR-07": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) =>
+      mutate(
+        rs,
+        RULESET,
+        /erp-berhan-governance-main/,
+        (p) => (p.bypassActors = [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }]),
+      ),
+  },
+  "CC-BR-08": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) => mutate(rs, RULESET, /erp-berhan-governance-tag/, (p) => (p.rules.update = false)),
+  },
+  "CC-ENV-01": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) =>
+      rs.filter(
+        (r) =>
+          !(
+            r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" && /erp-berhan/.test(r.name)
+          ),
+      ),
+  },
+  "CC-ENV-02": {
+    stack: "production",
+    on: /erp-berhan-production-environment-env/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "github:index/repositoryEnvironment:RepositoryEnvironment",
+        /erp-berhan/,
+        (p) => (p.preventSelfReview = false),
+      ),
+  },
+  "CC-ENV-03": {
+    stack: "production",
+    on: /erp-berhan-production-environment-env/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+        /erp-berhan-production-environment-tag/,
+        (p) => (p.tagPattern = "*"),
+      ),
+  },
+  "CC-ENV-04": {
+    stack: "staging",
+    on: /erp-berhan-staging-environment-var-aws_region/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+        /erp-berhan-staging-environment-var-aws_region/,
+        (p) => (p.variableName = "SLACK_WEBHOOK_TOKEN"),
+      ),
+  },
+  "CC-ENV-05": {
+    stack: "staging",
+    on: /erp-berhan-staging-environment-secret/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+        /erp-berhan/,
+        (p) => (p.secretName = "AWS_SECRET_ACCESS_KEY"),
+      ),
+  },
+  "CC-ENV-06": {
+    stack: "staging",
+    on: /erp-berhan-staging-environment-deploy-role/,
+    change: (rs) =>
+      mutate(rs, "aws:iam/role:Role", /erp-berhan-staging-environment-deploy-role/, (p) =>
+        editJson<Props>(
+          p,
+          "assumeRolePolicy",
+          (d) =>
+            (d.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] =
+              "repo:surlefeu/*"),
+        ),
+      ),
+  },
+  "CC-ART-01": {
+    stack: "staging",
+    on: /erp-berhan-staging-image-build/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "docker-build:index:Image",
+        /erp-berhan/,
+        (p) => (p.tags = ["ghcr.io/surlefeu/erp-berhan:latest"]),
+      ),
+  },
+  "CC-ART-02": {
+    stack: "staging",
+    on: /erp-berhan-staging-image-build/,
+    change: (rs) =>
+      mutate(rs, "docker-build:index:Image", /erp-berhan/, (p) => delete p.buildArgs.BUILD_ACTOR),
+  },
+  "CC-ART-03": {
+    stack: "staging",
+    on: /erp-berhan-staging-image-build/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "docker-build:index:Image",
+        /erp-berhan/,
+        (p) => (p.tags = p.tags.map((t: string) => t.replace("ghcr.io", "docker.io"))),
+      ),
+  },
+  "CC-ART-04": {
+    stack: "staging",
+    on: /erp-berhan-staging-image-build/,
+    change: (rs) =>
+      mutate(rs, "docker-build:index:Image", /erp-berhan/, (p) => (p.platforms = ["linux/amd64"])),
+  },
+  "CC-ART-05": { stack: "production", on: /erp-berhan-staging-image-build/, change: (rs) => rs }, // see withArt05
+  "CC-ART-06": {
+    stack: "staging",
+    on: /erp-berhan-staging-task/,
+    change: (rs) =>
+      mutate(rs, TD, /erp-berhan/, (p) =>
+        container(p, (c) => (c.image = "ghcr.io/surlefeu/erp-berhan:staging")),
+      ),
+  },
+  "CC-ART-07": {
+    stack: "staging",
+    on: /erp-berhan-staging-image-alias/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "docker-build:index:Index",
+        /erp-berhan/,
+        (p) => (p.sources = [`ghcr.io/surlefeu/erp-berhan@sha256:${"0".repeat(64)}`]),
+      ),
+  },
+  "CC-RUN-01": {
+    stack: "staging",
+    on: /erp-berhan-staging-tg/,
+    change: (rs) =>
+      mutate(rs, "aws:lb/targetGroup:TargetGroup", /erp-berhan/, (p) => (p.healthCheck.path = "/")),
+  },
+  "CC-RUN-02": {
+    stack: "staging",
+    on: /erp-berhan-staging-task/,
+    change: (rs) =>
+      mutate(rs, TD, /erp-berhan/, (p) =>
+        container(
+          p,
+          (c) => (c.healthCheck.command = ["CMD-SHELL", "curl -fsS http://localhost:8000/ || exit 1"]),
+        ),
+      ),
+  },
+  "CC-RUN-03": {
+    stack: "production",
+    on: /erp-berhan-production-service/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "aws:ecs/service:Service",
+        /erp-berhan/,
+        (p) => (p.deploymentCircuitBreaker.rollback = false),
+      ),
+  },
+  "CC-RUN-04": {
+    stack: "production",
+    on: /erp-berhan-production-service/,
+    change: (rs) => mutate(rs, "aws:ecs/service:Service", /erp-berhan/, (p) => (p.desiredCount = 1)),
+  },
+  "CC-RUN-05": {
+    stack: "staging",
+    on: /erp-berhan-staging-task/,
+    change: (rs) =>
+      mutate(rs, TD, /erp-berhan/, (p) =>
+        container(p, (c) => (c.environment.find((e) => e.name === "APP_ENV")!.value = "production")),
+      ),
+  },
+  "CC-RUN-06": {
+    stack: "staging",
+    on: /erp-berhan-staging-task/,
+    change: (rs) =>
+      mutate(rs, TD, /erp-berhan/, (p) =>
+        container(p, (c) => c.environment.push({ name: "API_TOKEN", value: "not-from-a-store" })),
+      ),
+  },
+  "CC-RUN-07": {
+    stack: "staging",
+    on: /erp-berhan-staging-task/,
+    change: (rs) =>
+      mutate(rs, TD, /erp-berhan/, (p) =>
+        container(p, (c) => (c.secrets = c.secrets.filter((s) => s.name !== "JWT_SECRET"))),
+      ),
+  },
+  "CC-RUN-08": {
+    stack: "staging",
+    on: /erp-berhan-staging-logs/,
+    change: (rs) =>
+      mutate(rs, "aws:cloudwatch/logGroup:LogGroup", /erp-berhan/, (p) => (p.retentionInDays = 7)),
+  },
+  "CC-RUN-09": {
+    stack: "production",
+    on: /erp-berhan-production-http-redirect/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "aws:lb/listener:Listener",
+        /erp-berhan-production-http-redirect/,
+        (p) =>
+          (p.defaultActions = [
+            {
+              type: "forward",
+              targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/1",
+            },
+          ]),
+      ),
+  },
+  "CC-RUN-10": {
+    stack: "production",
+    on: /erp-berhan-production-service/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "aws:ecs/service:Service",
+        /erp-berhan/,
+        (p) => (p.networkConfiguration.assignPublicIp = true),
+      ),
+  },
+  "CC-OBS-01": {
+    stack: "production",
+    on: /erp-berhan-production-service/,
+    change: (rs) => rs.filter((r) => !/erp-berhan-production-observability-latency/.test(r.name)),
+  },
+  "CC-OBS-02": {
+    stack: "production",
+    on: /erp-berhan-production-service/,
+    change: (rs) =>
+      mutate(rs, "aws:cloudwatch/dashboard:Dashboard", /erp-berhan/, (p) =>
+        editJson<{ widgets: Props[] }>(
+          p,
+          "dashboardBody",
+          (d) => (d.widgets = d.widgets.filter((w) => !/Golden/.test(w.properties.title))),
+        ),
+      ),
+  },
+  "CC-OBS-03": {
+    stack: "production",
+    on: /erp-berhan-production-service/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        /erp-berhan-production-observability-error-budget/,
+        (p) => (p.tags["error-budget-percent"] = "5"),
+      ),
+  },
+  "CC-OBS-04": {
+    stack: "production",
+    on: /erp-berhan-production-logs/,
+    change: (rs) => mutate(rs, "aws:cloudwatch/logGroup:LogGroup", /erp-berhan/, (p) => delete p.tags.owner),
+  },
+  "CC-FLAG-01": {
+    stack: "production",
+    on: /erp-berhan-production-flags-flags/,
+    change: (rs) =>
+      mutate(rs, HCV, /erp-berhan/, (p) => flagValues(p, (v) => delete v.telegram_bot_v2.owner)),
+  },
+  "CC-FLAG-02": {
+    stack: "staging",
+    on: /erp-berhan-staging-flags-flags/,
+    change: (rs) =>
+      mutate(rs, HCV, /erp-berhan/, (p) =>
+        flagValues(p, (v) => (v.telegram_bot_v2.removalDate = "2026-11-01")),
+      ),
+  },
+  "CC-FLAG-03": {
+    stack: "production",
+    on: /erp-berhan-production-flags-flags/,
+    change: (rs) =>
+      mutate(rs, HCV, /erp-berhan/, (p) => flagValues(p, (v) => (v.telegram_bot_v2.enabled = true))),
+  },
+  "CC-PAR-01": {
+    stack: "production",
+    on: /erp-berhan-production-task/,
+    change: (rs) =>
+      mutate(rs, REF, /staging-profile/, (p) =>
+        Object.assign(stagingApp(p, "erp-berhan"), {
+          digest: `sha256:${"1".repeat(64)}`,
+          knownDigests: [`sha256:${"1".repeat(64)}`],
+        }),
+      ),
+  },
+  "CC-PAR-02": {
+    stack: "production",
+    on: /erp-berhan-production-task/,
+    change: (rs) =>
+      mutate(
+        rs,
+        REF,
+        /staging-profile/,
+        (p) =>
+          (stagingApp(p, "erp-berhan").envNames = stagingApp(p, "erp-berhan").envNames.filter(
+            (n: string) => n !== "LOG_LEVEL",
+          )),
+      ),
+  },
+  "CC-PAR-03": {
+    stack: "production",
+    on: /erp-berhan-production-task/,
+    change: (rs) => mutate(rs, REF, /staging-profile/, (p) => (stagingApp(p, "erp-berhan").port = 9000)),
+  },
+};
+
+/** Sets CC-ART-05's change: staging's erp-berhan Image added to production. */
+export function withArt05(staging: PolicyResourceInput[]): void {
+  const image = staging.find((r) => r.type === "docker-build:index:Image" && /erp-berhan/.test(r.name))!;
+  MUTATIONS["CC-ART-05"].change = (rs) => [...rs, structuredClone(image)];
+}
+
+/** Every mutation of `stack` applied in turn (those whose target an earlier one removed are skipped). */
+export function allMutations(stack: string, resources: PolicyResourceInput[]): PolicyResourceInput[] {
+  let out = resources;
+  for (const m of Object.values(MUTATIONS)) {
+    if (m.stack !== stack) continue;
+    try {
+      out = m.change(out);
+    } catch {
+      // the resource this mutation edits was removed by an earlier one
+    }
+  }
+  return out;
+}
