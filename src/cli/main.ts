@@ -4,6 +4,10 @@
  * Exit codes: 0 success; 1 a mandatory policy failed; 2 invalid config or unreadable input.
  */
 import { Command, Option } from "commander";
+import { runAudit } from "../audit/command";
+import { runDiff } from "../diff/command";
+import { runReport } from "../report/command";
+import { REPORT_FORMATS } from "../report/types";
 import { runPolicyConfig } from "./policy";
 import { runPreview } from "./preview";
 
@@ -34,6 +38,59 @@ program
   .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
   .action((opts) => {
     process.exitCode = runPolicyConfig(opts);
+  });
+
+program
+  .command("audit")
+  .description(
+    "Run the policy pack over existing state: pulumi stack export, pulumi preview --json, or a plan file",
+  )
+  .requiredOption("--from-export <file>", "state file to audit")
+  .option(
+    "--stack <name>",
+    "stack name (default: from the file's URNs); its Pulumi.<stack>.yaml gives the policy config",
+  )
+  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+  .option("--out <file>", "write the report to a file instead of stdout")
+  .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+  .action(async (opts) => {
+    process.exitCode = await runAudit(opts);
+  });
+
+program
+  .command("report")
+  .description(
+    "Preview stacks offline, run the policy pack and render the audit (table, json, markdown, sarif, junit)",
+  )
+  .addOption(new Option("--stack <name>", "a stack name or all").default("all"))
+  .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+  .option("--out <file>", "write the report to a file instead of stdout")
+  .option("--out-dir <dir>", "write one file per stack, audit.<stack>.<ext>")
+  .option("--today <date>", "date used for expiry checks, YYYY-MM-DD (default: today)")
+  .action(async (opts) => {
+    process.exitCode = await runReport(opts);
+  });
+
+program
+  .command("diff")
+  .description("Diff two plan files, or the stacks of a git ref against the working tree (--base-ref)")
+  .argument("[base]", "base plan file (out/plan.<stack>.json)")
+  .argument(
+    "[head]",
+    "head plan file, or with --base-ref a directory of plan files (default: preview the working tree)",
+  )
+  .option(
+    "--base-ref <ref>",
+    "preview this git ref's stacks in a temporary worktree and use them as the base",
+  )
+  .addOption(
+    new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"),
+  )
+  .option("--out <file>", "write the diff to a file instead of stdout")
+  .action(async (base: string | undefined, head: string | undefined, opts) => {
+    const [b, h] = opts.baseRef && base && !head ? [undefined, base] : [base, head];
+    process.exitCode = await runDiff({ ...opts, base: b, head: h });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
