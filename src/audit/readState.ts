@@ -1,0 +1,230 @@
+/**
+ * Reads existing state for the audit: `pulumi stack export` output (deployment version 3), `pulumi preview --json`
+ * output (steps with `newState`), or an offline plan file (`out/plan.<stack>.json`), into the policy pack's
+ * resource list. Secret values never leave this module: every Pulumi secret becomes `[secret]`, and a value that
+ * belongs in a secret but is stored in plain text becomes `[plaintext]` (CC-ENV-04), so no output can print it.
+ * Sources: Pulumi docs "pulumi stack export", "Secrets" (secret signature 1b47061264138c4ac30d75fd1eb44270).
+ */
+import * as fs from "node:fs";
+import type { PolicyResourceInput } from "../../policy-pack/evaluate";
+import { PLAINTEXT_MARKER, SECRET_MARKER } from "../../policy-pack/evaluate";
+
+/** Signature key and value of a Pulumi secret object in state and on the wire. */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Thrown for input the audit cannot read; the message says what was expected. */
+export class AuditInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AuditInputError";
+  }
+}
+
+/** What the reader found. */
+export interface StateInput {
+  /** `stack-export` (deployment v3), `preview` (`pulumi preview --json`) or `plan` (offline plan file). */
+  kind: "stack-export" | "preview" | "plan";
+  /** Stack name from the URNs (or the plan), if any. */
+  stack?: string;
+  resources: PolicyResourceInput[];
+  /** True: every secret is marked, so plain values where secrets belong are known to be plain text. */
+  secretsMarked: boolean;
+  /** Plain values of secrets seen while reading (`plaintext`/`value` of exports with --show-secrets), to scrub output. */
+  secretValues: Set<string>;
+}
+
+/** Types whose value fields must be secrets (CC-ENV-04), with those fields. */
+const SECRET_FIELDS: Record<string, string[]> = {
+  "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": ["value", "plaintextValue"],
+  "github:index/actionsSecret:ActionsSecret": ["value", "plaintextValue"],
+};
+
+/** Types that are not resources a policy judges (the stack itself, providers). */
+const SKIPPED = (type: string) => type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === "object" && !Array.isArray(v);
+
+/** Replaces every secret object by `[secret]`, collecting plain secret values into `seen`. */
+export function maskSecrets(value: unknown, seen: Set<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, seen));
+  if (!isObject(value)) return value;
+  if (value[SIG_KEY] === SECRET_SIG) {
+    const collect = (v: unknown): void => {
+      if (typeof v === "string") {
+        if (v.length >= 4) seen.add(v);
+        try {
+          collect(JSON.parse(v));
+        } catch {
+          // a plain string, not JSON
+        }
+      } else if (Array.isArray(v)) v.forEach(collect);
+      else if (isObject(v)) Object.values(v).forEach(collect);
+    };
+    collect(value.plaintext);
+    collect(value.value);
+    return SECRET_MARKER;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, seen)]));
+}
+
+/** Marks plain (non-secret) values of secret-carrying fields as `[plaintext]`, remembering them for scrubbing. */
+function markPlaintext(
+  type: string,
+  props: Record<string, unknown>,
+  seen: Set<string>,
+): Record<string, unknown> {
+  const fields = SECRET_FIELDS[type];
+  if (!fields) return props;
+  const out = { ...props };
+  for (const f of fields) {
+    const v = out[f];
+    if (typeof v === "string" && v !== "" && v !== SECRET_MARKER) {
+      if (v.length >= 4) seen.add(v);
+      out[f] = PLAINTEXT_MARKER;
+    }
+  }
+  return out;
+}
+
+function stackOfUrn(urn: unknown): string | undefined {
+  return typeof urn === "string" ? /^urn:pulumi:([^:]+)::/.exec(urn)?.[1] : undefined;
+}
+
+function nameOfUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function typeOfUrn(urn: string): string {
+  const parts = urn.split("::");
+  const types = parts[2] ?? "";
+  return types.slice(types.lastIndexOf("$") + 1);
+}
+
+/**
+ * Parses audit input text.
+ *
+ * @param origin File name, for messages.
+ * @throws AuditInputError when the text is not JSON, not one of the three formats, or a deployment version other than 3.
+ */
+export function parseState(text: string, origin: string): StateInput {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new AuditInputError(`${origin}: not JSON (${(e as Error).message.split("\n")[0]})`);
+  }
+  if (!isObject(doc))
+    throw new AuditInputError(
+      `${origin}: expected a JSON object (pulumi stack export, pulumi preview --json, or a plan file)`,
+    );
+  const seen = new Set<string>();
+  const resources: PolicyResourceInput[] = [];
+
+  if ("deployment" in doc || "version" in doc) {
+    if (doc.version !== 3)
+      throw new AuditInputError(
+        `${origin}: deployment version ${JSON.stringify(doc.version)} is not supported (expected 3, as written by pulumi stack export)`,
+      );
+    const deployment = doc.deployment;
+    if (!isObject(deployment) || !Array.isArray(deployment.resources ?? []))
+      throw new AuditInputError(`${origin}: deployment.resources is missing or not a list`);
+    for (const [i, r] of (Array.isArray(deployment.resources) ? deployment.resources : []).entries()) {
+      if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string")
+        throw new AuditInputError(`${origin}: deployment.resources[${i}] has no urn or type`);
+      if (SKIPPED(r.type) || r.delete === true) continue;
+      const state = maskSecrets(
+        { ...(isObject(r.inputs) ? r.inputs : {}), ...(isObject(r.outputs) ? r.outputs : {}) },
+        seen,
+      ) as Record<string, unknown>;
+      resources.push({
+        urn: r.urn,
+        type: r.type,
+        name: nameOfUrn(r.urn),
+        parent: typeof r.parent === "string" ? r.parent : null,
+        props: markPlaintext(r.type, state, seen),
+      });
+    }
+    return {
+      kind: "stack-export",
+      stack: stackOfUrn(resources[0]?.urn),
+      resources,
+      secretsMarked: true,
+      secretValues: seen,
+    };
+  }
+
+  if (Array.isArray(doc.steps)) {
+    for (const [i, step] of doc.steps.entries()) {
+      if (!isObject(step)) throw new AuditInputError(`${origin}: steps[${i}] is not an object`);
+      if (step.op === "delete" || step.op === "discard") continue;
+      const ns = step.newState;
+      if (!isObject(ns)) continue;
+      const urn = typeof ns.urn === "string" ? ns.urn : typeof step.urn === "string" ? step.urn : undefined;
+      if (!urn) throw new AuditInputError(`${origin}: steps[${i}].newState has no urn`);
+      const type = typeof ns.type === "string" ? ns.type : typeOfUrn(urn);
+      if (SKIPPED(type)) continue;
+      const props = maskSecrets(
+        { ...(isObject(ns.outputs) ? ns.outputs : {}), ...(isObject(ns.inputs) ? ns.inputs : {}) },
+        seen,
+      ) as Record<string, unknown>;
+      resources.push({
+        urn,
+        type,
+        name: nameOfUrn(urn),
+        parent: typeof ns.parent === "string" ? ns.parent : null,
+        props: markPlaintext(type, props, seen),
+      });
+    }
+    return {
+      kind: "preview",
+      stack: stackOfUrn(resources[0]?.urn),
+      resources,
+      secretsMarked: true,
+      secretValues: seen,
+    };
+  }
+
+  if (doc.schemaVersion === 1 && Array.isArray(doc.resources)) {
+    for (const [i, r] of doc.resources.entries()) {
+      if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string")
+        throw new AuditInputError(`${origin}: resources[${i}] has no urn or type`);
+      const props = maskSecrets(isObject(r.inputs) ? r.inputs : {}, seen) as Record<string, unknown>;
+      resources.push({
+        urn: r.urn,
+        type: r.type,
+        name: typeof r.name === "string" ? r.name : nameOfUrn(r.urn),
+        parent: typeof r.parent === "string" ? r.parent : null,
+        props: markPlaintext(r.type, props, seen),
+      });
+    }
+    return {
+      kind: "plan",
+      stack: typeof doc.stack === "string" ? doc.stack : stackOfUrn(resources[0]?.urn),
+      resources,
+      secretsMarked: true,
+      secretValues: seen,
+    };
+  }
+
+  throw new AuditInputError(
+    `${origin}: not a stack export ({ version: 3, deployment }), a preview ({ steps: [...] }) or a plan file ({ schemaVersion: 1, resources })`,
+  );
+}
+
+/**
+ * Reads and parses an audit input file.
+ * @throws AuditInputError when the file cannot be read or parsed.
+ */
+export function readState(file: string): StateInput {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new AuditInputError(
+      `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  return parseState(text, file);
+}
