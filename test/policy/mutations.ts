@@ -11,7 +11,6 @@ export type Mutation = {
   change: (rs: PolicyResourceInput[]) => PolicyResourceInput[];
   on: RegExp;
 };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Props = Record<string, any>;
 type Container = {
   name: string;
