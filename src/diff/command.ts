@@ -98,7 +98,8 @@ function git(cwd: string, args: string[]): string {
 
 /**
  * Previews every stack of a project directory into `outDir` with the project's own CLI
- * (`tsx src/cli/main.ts preview --stack all --out-dir OUT`), using this checkout's tsx.
+ * (`tsx src/cli/main.ts preview --stack all --out-dir OUT`), using this checkout's tsx. Exit 1 (a mandatory
+ * policy failure) with the plans written counts as success: the diff is wanted all the more.
  *
  * @throws DiffInputError when the preview fails (its stderr in the message).
  */
@@ -111,7 +112,10 @@ export function previewInto(projectDir: string, outDir: string): void {
       { cwd: projectDir, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
     );
   } catch (e) {
-    const err = e as { stderr?: string; message: string };
+    const err = e as { status?: number | null; stderr?: string; message: string };
+    // Exit 1 is a mandatory policy failure: the plans were written, and the diff is still wanted.
+    const wrote = fs.existsSync(outDir) && fs.readdirSync(outDir).some((f) => /^plan\..+\.json$/.test(f));
+    if (err.status === 1 && wrote) return;
     throw new DiffInputError(`preview of ${projectDir} failed: ${(err.stderr || err.message).trim()}`);
   }
 }

@@ -1,0 +1,63 @@
+/**
+ * `cicd diff` as a command: plan files in, a rendering out, exit codes for bad input.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runDiff } from "../../src/diff/command";
+import { repositoryStacks, ROOT } from "../helpers";
+
+describe("cicd diff (command)", function () {
+  let dir: string;
+  let staging: string;
+  let production: string;
+  let errors: string[];
+  const origError = console.error;
+
+  before(async function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "diff-cmd-"));
+    const [s, p] = await repositoryStacks();
+    staging = path.join(dir, "plan.staging.json");
+    production = path.join(dir, "plan.production.json");
+    fs.writeFileSync(staging, JSON.stringify(s.plan));
+    fs.writeFileSync(production, JSON.stringify(p.plan));
+  });
+  beforeEach(function () {
+    errors = [];
+    console.error = (...a: unknown[]) => void errors.push(a.join(" "));
+  });
+  afterEach(function () {
+    console.error = origError;
+  });
+
+  it("writes the JSON diff of two plan files to --out and exits 0", async function () {
+    const out = path.join(dir, "d.json");
+    assert.equal(await runDiff({ base: production, head: production, format: "json", out }), 0);
+    const j = JSON.parse(fs.readFileSync(out, "utf8"));
+    assert.equal(j.diffs.length, 1);
+    assert.deepEqual(
+      [j.diffs[0].added.length, j.diffs[0].removed.length, j.diffs[0].changed.length],
+      [0, 0, 0],
+    );
+  });
+
+  it("exits 2 naming the file when a plan is missing or not a plan", async function () {
+    assert.equal(await runDiff({ base: path.join(dir, "nope.json"), head: production, format: "table" }), 2);
+    assert.match(errors.join("\n"), /nope\.json/);
+    const notPlan = path.join(dir, "x.json");
+    fs.writeFileSync(notPlan, "{}");
+    assert.equal(await runDiff({ base: notPlan, head: production, format: "table" }), 2);
+    assert.match(errors.join("\n"), /not a plan file/);
+  });
+
+  it("exits 2 for an unknown --base-ref, leaving no worktree behind", async function () {
+    assert.equal(await runDiff({ baseRef: "no-such-ref-xyz", dir: ROOT, format: "table" }), 2);
+    assert.match(errors.join("\n"), /no-such-ref-xyz|rev-parse/);
+    assert.ok(
+      !fs
+        .readdirSync(os.tmpdir())
+        .some((f) => f.startsWith("cicd-diff-") && fs.existsSync(path.join(os.tmpdir(), f, "worktree"))),
+    );
+  });
+});
