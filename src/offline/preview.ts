@@ -115,10 +115,32 @@ export async function recordProgram(
   const monitor = new RecordingMonitor(createMocks({ region: opts.region, stackOutputs: opts.stackOutputs }));
   installMonitor(monitor, opts.project, opts.stack);
   pulumi.runtime.setAllConfig({ "aws:region": opts.region }, []);
-  const outputs = await program();
-  const wire = (await rpc.serializeProperties("stack outputs", outputs)) as Record<string, unknown>;
-  await drain();
-  return { monitor, outputs: wire };
+  const restore = cheapStackTraces();
+  try {
+    const outputs = await program();
+    const wire = (await rpc.serializeProperties("stack outputs", outputs)) as Record<string, unknown>;
+    await drain();
+    return { monitor, outputs: wire };
+  } finally {
+    restore();
+  }
+}
+
+/**
+ * The SDK captures a stack trace for every promise it creates (`debuggablePromise`, for leak reports) and for
+ * every resource (`Resource.callsites`, source positions). Under tsx each frame went through source maps, which
+ * took most of the preview's time (bench/run.ts, docs/PROOFS.md). During a recording: no frames for promise
+ * traces, no source-map lookups; both restored after. Returns the restore function.
+ */
+function cheapStackTraces(): () => void {
+  const limit = Error.stackTraceLimit;
+  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+  Error.stackTraceLimit = 0;
+  if (sourceMaps) process.setSourceMapsEnabled(false);
+  return () => {
+    Error.stackTraceLimit = limit;
+    if (sourceMaps) process.setSourceMapsEnabled(true);
+  };
 }
 
 /**

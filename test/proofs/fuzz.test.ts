@@ -30,13 +30,15 @@ import {
 
 /** Cases per property (CI: 100; `npm run fuzz`: 1,000). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+/** Cases of the full-preview property (default: RUNS; `npm run mutation` lowers it to keep each mutant fast). */
+const PREVIEW_RUNS = Number(process.env.FUZZ_PREVIEW_RUNS ?? RUNS);
 /** Fixed seed, so `npm test` is reproducible. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
 /**
- * Apps per generated pair in the preview property: CI keeps pairs small (1-2 apps, ~0.3 s a stack) so 100
- * full previews fit in `npm test`; the config-only properties and `npm run fuzz` use up to 4.
+ * Apps per generated pair in the preview property: 1-2 by default (a 1-app pair previews in ~0.3 s of CPU), so
+ * that 100 full previews fit in `npm test`; the config-only properties use up to 4 (mutations up to 3).
  */
-const PREVIEW_MAX_APPS = Number(process.env.FUZZ_PREVIEW_MAX_APPS ?? (RUNS > 100 ? 4 : 2));
+const PREVIEW_MAX_APPS = Number(process.env.FUZZ_PREVIEW_MAX_APPS ?? 2);
 
 const params = (numRuns = RUNS) => ({ numRuns, seed: SEED, endOnFailure: true });
 
@@ -86,7 +88,7 @@ describe(`proofs: property-based (fast-check, seed ${SEED}, ${RUNS} cases per pr
     );
   });
 
-  it(`${RUNS} generated valid pairs (1-${PREVIEW_MAX_APPS} apps) preview without error and pass the policy pack`, async () => {
+  it(`${PREVIEW_RUNS} generated valid pairs (1-${PREVIEW_MAX_APPS} apps) preview without error and pass the policy pack`, async () => {
     await fc.assert(
       fc.asyncProperty(arbStackPair(PREVIEW_MAX_APPS), async (pair) => {
         const previews = await previewPair(pair);
@@ -111,7 +113,7 @@ describe(`proofs: property-based (fast-check, seed ${SEED}, ${RUNS} cases per pr
           assert.ok(audit.summary.pass > 0);
         }
       }),
-      params(),
+      params(PREVIEW_RUNS),
     );
   });
 
