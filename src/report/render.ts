@@ -31,7 +31,8 @@ export interface RenderOptions {
 }
 
 /** Where the catalogue lives in this repository. */
-export const CATALOGUE_PATH = "docs/POLICIES.md";
+/** The catalogue as shipped: one table row per rule, each with an `id` anchor (`#cc-br-01`). */
+export const CATALOGUE_PATH = "policy-pack/README.md";
 
 /**
  * The catalogue URL on GitHub: from the Actions environment (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`,

@@ -102,6 +102,10 @@ describe("policy catalogue", () => {
   it("documents every rule in policy-pack/README.md with its level", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, "../../policy-pack/README.md"), "utf8");
     for (const r of RULES)
-      assert.match(readme, new RegExp(`\\| ${r.id} \\|[^\\n]*\\| ${r.enforcementLevel} \\|`), r.id);
+      assert.match(
+        readme,
+        new RegExp(`\\| <a id="${r.id.toLowerCase()}"></a>${r.id} \\|[^\\n]*\\| ${r.enforcementLevel} \\|`),
+        r.id,
+      );
   });
 });
