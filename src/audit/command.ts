@@ -1,21 +1,16 @@
 /**
- * `cicd audit --from-export FILE [--stack NAME] [--format table|json]`: runs the policy pack over existing state
- * (a `pulumi stack export`, a `pulumi preview --json`, or a plan file). Exit 0 when no mandatory rule fails,
- * 1 when one does, 2 on unreadable input or config. Never prints a secret value.
+ * `cicd audit --from-export FILE [--stack NAME] [--format table|json|markdown|sarif|junit] [--out FILE]`: runs
+ * the policy pack over existing state (a `pulumi stack export`, a `pulumi preview --json`, or a plan file) and
+ * renders the same report as the offline preview's audit. Exit 0 when no mandatory rule fails, 1 when one
+ * does, 2 on unreadable input or config. Never prints a secret value.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Table from "cli-table3";
-import { parse as parseYaml } from "yaml";
-import {
-  evaluate,
-  PackConfig,
-  POLICY_PACK_NAME,
-  POLICY_PACK_VERSION,
-  resolvePackConfig,
-  RuleResult,
-  summarize,
-} from "../../policy-pack/evaluate";
+import { auditReport, findStackFile, packConfigOfStackFile } from "../cli/policy";
+import { ConfigError } from "../config/model";
+import { redactSecrets } from "../offline/recorder";
+import { renderReport } from "../report/render";
+import type { ReportFormat } from "../report/types";
 import { AuditInputError, readState } from "./readState";
 
 /** Options of {@link runAudit}. */
@@ -24,57 +19,40 @@ export interface AuditOptions {
   fromExport: string;
   /** Stack name; default: from the file's URNs. Its `Pulumi.<stack>.yaml` (in `dir`), if any, gives the policy config. */
   stack?: string;
-  format: "table" | "json";
+  /** Report format. Default: table. */
+  format: ReportFormat;
   /** Write the report to this file instead of stdout. */
   out?: string;
   /** Directory of the stack files. Default: the current directory. */
   dir?: string;
   /** "Today" for expiry dates. Default: now. */
   now?: Date;
+  /** Table colours. Default: on a TTY. */
+  color?: boolean;
 }
 
-/** The audit report (JSON format, schemaVersion 1). */
+/** The JSON report (schemaVersion 1): `reportJson` of src/report/render.ts. */
 export interface AuditReportJson {
   schemaVersion: 1;
+  mode: "offline" | "online";
   stack: string;
   policyPack: { name: string; version: string };
-  summary: ReturnType<typeof summarize>;
-  results: Array<Pick<RuleResult, "ruleId" | "status" | "enforcementLevel" | "resource" | "message">>;
-}
-
-/** The stack file's `cicd-constitution:policy` section resolved, or the defaults when there is no stack file. */
-function packConfigFor(dir: string, stack: string): PackConfig {
-  const file = ["yaml", "yml"]
-    .map((ext) => path.join(dir, `Pulumi.${stack}.${ext}`))
-    .find((f) => fs.existsSync(f));
-  if (!file) return resolvePackConfig(undefined);
-  const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-  return resolvePackConfig(doc?.config?.["cicd-constitution:policy"]);
-}
-
-/** Replaces every known secret value in `text` by `[secret]` (defence in depth: rules never print values). */
-function scrub(text: string, secrets: Set<string>): string {
-  let out = text;
-  for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join("[secret]");
-  return out;
-}
-
-function renderTable(report: AuditReportJson): string {
-  const table = new Table({
-    head: ["Rule", "Status", "Level", "Resource", "Message"],
-    colWidths: [13, 16, 11, 40, 70],
-    wordWrap: true,
-    style: { head: [], border: [] },
-  });
-  for (const r of report.results) {
-    table.push([r.ruleId, r.status, r.enforcementLevel, r.resource?.name ?? "(stack)", r.message]);
-  }
-  const s = report.summary;
-  return [
-    `Audit of stack ${report.stack} with ${report.policyPack.name}@${report.policyPack.version}`,
-    table.toString(),
-    `pass ${s.pass}, fail ${s.fail} (mandatory ${s.mandatoryFailures}, advisory ${s.advisoryFailures}), waived ${s.waived}, not applicable ${s.notApplicable}`,
-  ].join("\n");
+  summary: {
+    total: number;
+    pass: number;
+    fail: number;
+    waived: number;
+    notApplicable: number;
+    mandatoryFailures: number;
+    advisoryFailures: number;
+  };
+  results: Array<{
+    ruleId: string;
+    status: "pass" | "fail" | "waived" | "not-applicable";
+    enforcementLevel: string;
+    resource: { urn: string; type: string; name: string } | null;
+    message: string;
+  }>;
 }
 
 /**
@@ -82,44 +60,34 @@ function renderTable(report: AuditReportJson): string {
  * stderr (exit 2).
  */
 export async function runAudit(opts: AuditOptions): Promise<number> {
-  let report: AuditReportJson;
-  let secrets: Set<string>;
+  let text: string;
+  let mandatoryFailures: number;
   try {
     const state = readState(opts.fromExport);
     const stack = opts.stack ?? state.stack;
     if (!stack)
       throw new AuditInputError(`${opts.fromExport}: no resource names its stack; pass --stack NAME`);
-    const config = packConfigFor(opts.dir ?? process.cwd(), stack);
-    const results = evaluate(state.resources, {
+    const dir = opts.dir ?? process.cwd();
+    const report = auditReport(state.resources, {
       stack,
-      config,
+      mode: state.kind === "plan" ? "offline" : "online",
+      config: packConfigOfStackFile(dir, stack),
       now: opts.now,
       secretsMarked: state.secretsMarked,
+      stackFile: findStackFile(dir, stack),
     });
-    report = {
-      schemaVersion: 1,
-      stack,
-      policyPack: { name: POLICY_PACK_NAME, version: POLICY_PACK_VERSION },
-      summary: summarize(results),
-      results: results.map((r) => ({
-        ruleId: r.ruleId,
-        status: r.status,
-        enforcementLevel: r.enforcementLevel,
-        resource: r.resource,
-        message: r.message,
-      })),
-    };
-    secrets = state.secretValues;
-  } catch (e) {
-    const err = e as Error;
-    if (err.name === "AuditInputError" || err.name === "PolicyConfigError" || err.name === "YAMLParseError") {
+    mandatoryFailures = report.summary.mandatoryFailures;
+    text = redactSecrets(renderReport(report, opts.format, { color: opts.color }), state.secretValues);
+  } catch (err) {
+    if (err instanceof AuditInputError || err instanceof ConfigError) {
       console.error(`audit: ${err.message}`);
       return 2;
     }
-    throw e;
+    throw err;
   }
-  const text = scrub(opts.format === "json" ? JSON.stringify(report, null, 2) : renderTable(report), secrets);
-  if (opts.out) fs.writeFileSync(opts.out, `${text}\n`);
-  else process.stdout.write(`${text}\n`);
-  return report.summary.mandatoryFailures > 0 ? 1 : 0;
+  if (opts.out) {
+    fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+    fs.writeFileSync(opts.out, `${text}\n`);
+  } else process.stdout.write(`${text}\n`);
+  return mandatoryFailures > 0 ? 1 : 0;
 }

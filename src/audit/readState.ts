@@ -6,12 +6,13 @@
  * Sources: Pulumi docs "pulumi stack export", "Secrets" (secret signature 1b47061264138c4ac30d75fd1eb44270).
  */
 import * as fs from "node:fs";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import type { PolicyResourceInput } from "../../policy-pack/evaluate";
 import { PLAINTEXT_MARKER, SECRET_MARKER } from "../../policy-pack/evaluate";
 
 /** Signature key and value of a Pulumi secret object in state and on the wire. */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SIG_KEY: string = rpc.specialSigKey;
+export const SECRET_SIG: string = rpc.specialSecretSig;
 
 /** Thrown for input the audit cannot read; the message says what was expected. */
 export class AuditInputError extends Error {

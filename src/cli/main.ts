@@ -52,7 +52,7 @@ program
   )
   .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
   .option("--out <file>", "write the report to a file instead of stdout")
-  .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+  .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
   .action(async (opts) => {
     process.exitCode = await runAudit(opts);
   });

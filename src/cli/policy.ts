@@ -1,41 +1,55 @@
 /**
- * Runs the policy pack on a previewed stack: the stack's `cicd-constitution:policy` section becomes the pack
- * config (enforcement levels, settings, waivers), exactly as `policy-config` writes it for a real
- * `pulumi preview --policy-pack-config`.
+ * The policy pack applied to stacks: a stack's `cicd-constitution:policy` section becomes the pack config
+ * (enforcement levels, settings, waivers) exactly as `policy-config` writes it for a real
+ * `pulumi preview --policy-pack-config`, and the verdicts become an audit report.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import {
   evaluate,
+  PackConfig,
+  POLICY_PACK_NAME,
+  POLICY_PACK_VERSION,
   PolicyConfigError,
+  PolicyResourceInput,
   resolvePackConfig,
-  RuleResult,
-  summarize,
-  Summary,
+  RULES,
 } from "../../policy-pack/evaluate";
-import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../config/model";
 import { readStackFile } from "../config/sources";
 import { StackPreview } from "../offline/preview";
+import { buildReport } from "../report/build";
+import { AuditReport } from "../report/types";
 
-/** Verdicts of the pack on one stack. */
-export interface StackAudit {
-  stack: string;
-  results: RuleResult[];
-  summary: Summary;
+/** A stack file's location and text, for locating results (SARIF, Markdown). */
+export interface StackFileText {
+  /** Path relative to the project, e.g. `Pulumi.production.yaml`. */
+  uri: string;
+  text: string;
+}
+
+/** Finds `Pulumi.<stack>.yaml` (or `.yml`) in `dir`. */
+export function findStackFile(dir: string, stack: string): StackFileText | undefined {
+  for (const uri of [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`]) {
+    const file = path.join(dir, uri);
+    if (fs.existsSync(file)) return { uri, text: fs.readFileSync(file, "utf8") };
+  }
+  return undefined;
 }
 
 /**
- * The pack config of a stack, from its `policy` section.
+ * Resolves a stack's policy section into the pack config.
  *
  * @throws ConfigError naming `cicd-constitution:policy` when the pack rejects the section (unknown rule ID,
  *   setting or level).
  */
-export function packConfigOf(preview: Pick<StackPreview, "model" | "source">) {
+export function packConfigOfSection(section: unknown, stack: string, origin: string): PackConfig {
   try {
-    return resolvePackConfig(preview.model.policy);
+    return resolvePackConfig(section);
   } catch (err) {
     if (err instanceof PolicyConfigError) {
       throw new ConfigError(
-        preview.source.stack,
+        stack,
         [
           {
             key: "cicd-constitution:policy",
@@ -43,21 +57,76 @@ export function packConfigOf(preview: Pick<StackPreview, "model" | "source">) {
             found: err.message,
           },
         ],
-        preview.source.origin,
+        origin,
       );
     }
     throw err;
   }
 }
 
-/** Evaluates the pack on the preview's resources (unmasked, as the engine hands them to policies). */
-export function auditPreview(preview: StackPreview, now?: Date): StackAudit {
-  const results = evaluate(preview.resources, {
+/** The pack config of a previewed stack. */
+export function packConfigOf(preview: Pick<StackPreview, "model" | "source">): PackConfig {
+  return packConfigOfSection(preview.model.policy, preview.source.stack, preview.source.origin);
+}
+
+/**
+ * The pack config of a stack read from its stack file in `dir` (defaults when there is none): used by the
+ * audit of existing state, which has no preview.
+ *
+ * @throws ConfigError when the stack file or its policy section is invalid.
+ */
+export function packConfigOfStackFile(dir: string, stack: string): PackConfig {
+  const file = findStackFile(dir, stack);
+  if (!file) return resolvePackConfig(undefined);
+  const source = readStackFile(path.join(dir, file.uri));
+  return packConfigOfSection(source.raw.policy, stack, source.origin);
+}
+
+/** Everything {@link auditReport} needs besides the resources. */
+export interface AuditInput {
+  stack: string;
+  mode: "offline" | "online";
+  config: PackConfig;
+  /** "Today" for expiry dates. Default: now. */
+  now?: Date;
+  /** True when secrets in the input are marked (stack exports, plan files); false for the engine's view. */
+  secretsMarked?: boolean;
+  /** The stack file, to locate results. */
+  stackFile?: StackFileText;
+}
+
+/** Runs the pack over resources and builds the report every format renders. */
+export function auditReport(resources: PolicyResourceInput[], input: AuditInput): AuditReport {
+  const results = evaluate(resources, {
+    stack: input.stack,
+    config: input.config,
+    now: input.now,
+    secretsMarked: input.secretsMarked,
+  });
+  return buildReport({
+    mode: input.mode,
+    stack: input.stack,
+    policyPack: { name: POLICY_PACK_NAME, version: POLICY_PACK_VERSION },
+    results,
+    rules: RULES,
+    stackFile: input.stackFile,
+  });
+}
+
+/**
+ * The offline audit of a previewed stack (its resources as the engine would hand them to the pack).
+ *
+ * @param dir Project directory holding the stack file, to locate results in it. Default: the stack file the
+ *   preview read is not located when omitted.
+ */
+export function auditPreview(preview: StackPreview, now?: Date, dir?: string): AuditReport {
+  return auditReport(preview.resources, {
     stack: preview.plan.stack,
+    mode: "offline",
     config: packConfigOf(preview),
     now,
+    stackFile: dir ? findStackFile(dir, preview.plan.stack) : undefined,
   });
-  return { stack: preview.plan.stack, results, summary: summarize(results) };
 }
 
 /**

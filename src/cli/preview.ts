@@ -9,7 +9,8 @@ import { previewStack, StackPreview } from "../offline/preview";
 import { summarizePlan } from "../offline/summary";
 import { redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
-import { auditPreview, StackAudit } from "./policy";
+import { AuditReport } from "../report/types";
+import { auditPreview } from "./policy";
 
 /** Options of {@link runPreview}. */
 export interface PreviewCommandOptions {
@@ -95,9 +96,9 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
     }
     throw err;
   }
-  let audits: StackAudit[];
+  let audits: AuditReport[];
   try {
-    audits = previews.map((p) => auditPreview(p, today));
+    audits = previews.map((p) => auditPreview(p, today, opts.dir));
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -130,6 +130,8 @@ export class RecordingMonitor extends MockMonitor {
  */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 4 && out.includes(s)) out = out.split(s).join(SECRET);
+  // Longest first, so a secret that contains another is replaced whole.
+  const ordered = [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+  for (const s of ordered) if (out.includes(s)) out = out.split(s).join(SECRET);
   return out;
 }

@@ -2,30 +2,12 @@
  * Builds an {@link AuditReport} from runner results: counts, and the location of each result in the stack file.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, Pair, YAMLMap } from "yaml";
+import { summarize } from "../../policy-pack/evaluate";
 import type { AuditReport, ReportSummary, ResultLocation, RuleMeta, RuleResult } from "./types";
 
-/** Counts results by status and failing level. */
+/** Counts results by status and failing level: the pack's own counts, plus the total. */
 export function summarizeResults(results: RuleResult[]): ReportSummary {
-  const s: ReportSummary = {
-    total: results.length,
-    pass: 0,
-    fail: 0,
-    waived: 0,
-    notApplicable: 0,
-    mandatoryFailures: 0,
-    advisoryFailures: 0,
-  };
-  for (const r of results) {
-    if (r.status === "pass") s.pass++;
-    else if (r.status === "waived") s.waived++;
-    else if (r.status === "not-applicable") s.notApplicable++;
-    else {
-      s.fail++;
-      if (r.enforcementLevel === "mandatory") s.mandatoryFailures++;
-      else if (r.enforcementLevel === "advisory") s.advisoryFailures++;
-    }
-  }
-  return s;
+  return { total: results.length, ...summarize(results) };
 }
 
 const PROJECT = "cicd-constitution";

@@ -7,19 +7,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
-import {
-  evaluate,
-  POLICY_PACK_NAME,
-  POLICY_PACK_VERSION,
-  PolicyConfigError,
-  resolvePackConfig,
-  RULES,
-} from "../../policy-pack/evaluate";
-import { stackNames, previewStacks } from "../cli/preview";
+import { auditPreview } from "../cli/policy";
+import { previewStacks, stackNames } from "../cli/preview";
 import { ConfigError } from "../config/model";
+import { redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
-import { buildReport } from "./build";
 import { renderReport } from "./render";
 import type { ReportFormat } from "./types";
 
@@ -49,23 +41,6 @@ export const EXTENSIONS: Record<ReportFormat, string> = {
   junit: "xml",
 };
 
-function stackFile(dir: string, stack: string): { uri: string; text: string } | undefined {
-  for (const ext of ["yaml", "yml"]) {
-    const uri = `Pulumi.${stack}.${ext}`;
-    const file = path.join(dir, uri);
-    if (fs.existsSync(file)) return { uri, text: fs.readFileSync(file, "utf8") };
-  }
-  return undefined;
-}
-
-/** Replaces every known secret value in `text` by `[secret]` (rules never print values; this is a second net). */
-function scrub(text: string, secrets: Set<string>): string {
-  let out = text;
-  for (const s of [...secrets].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length))
-    out = out.split(s).join("[secret]");
-  return out;
-}
-
 /** Runs `cicd report`; returns the exit code. */
 export async function runReport(opts: ReportCommandOptions): Promise<number> {
   const dir = opts.dir ?? ".";
@@ -85,27 +60,17 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     const previews = await previewStacks(dir, stacks, now);
     for (const p of previews) {
       const stack = p.plan.stack;
-      const file = stackFile(dir, stack);
-      const doc = file ? (parseYaml(file.text) as { config?: Record<string, unknown> } | null) : null;
-      const config = resolvePackConfig(doc?.config?.["cicd-constitution:policy"]);
-      const results = evaluate(p.resources, { stack, now, config });
-      const report = buildReport({
-        mode: "offline",
-        stack,
-        policyPack: { name: POLICY_PACK_NAME, version: POLICY_PACK_VERSION },
-        results,
-        rules: RULES,
-        stackFile: file,
-      });
+      const report = auditPreview(p, now, dir);
       mandatory += report.summary.mandatoryFailures;
-      const text = scrub(renderReport(report, opts.format, { color: opts.color }), p.secretValues) + "\n";
+      const text =
+        redactSecrets(renderReport(report, opts.format, { color: opts.color }), p.secretValues) + "\n";
       if (opts.outDir) {
         fs.mkdirSync(opts.outDir, { recursive: true });
         fs.writeFileSync(path.join(opts.outDir, `audit.${stack}.${EXTENSIONS[opts.format]}`), text);
       } else texts.push(text);
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof PromotionError || err instanceof PolicyConfigError) {
+    if (err instanceof ConfigError || err instanceof PromotionError) {
       console.error(err.message);
       return 2;
     }

@@ -81,7 +81,7 @@ describe("cicd preview (command line)", function () {
 
   it("production without reviewers fails the preview (exit 1) naming CC-ENV-02", () => {
     const dir = tempProject((t) =>
-      t.replace(/\n      reviewers:\n        users: \[mathieu\]\n        teams: \[release-managers\]/, ""),
+      t.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, ""),
     );
     const r = cicd(["preview", "--stack", "production", "--dir", dir, "--out-dir", path.join(dir, "out")]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
