@@ -16,6 +16,8 @@ export const STAGING_REFERENCE_NAME = "staging-profile";
 
 /** What one app looks like from outside, for parity between staging and production (F6 "Environment Profiles"). */
 export interface AppProfile {
+  /** GitHub repository name (CC-ENV-01 finds the other environment of a repository by it). */
+  repository: string;
   imageRepository: string;
   /** Digest running now. */
   digest: string;
@@ -199,6 +201,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
         .apply(([digest, gitSha, date, actor]): [string, AppProfile] => [
           app.name,
           {
+            repository: app.repository.name,
             imageRepository: app.image.repository,
             digest,
             knownDigests: [digest, ...app.image.history.filter((d) => d !== digest)],
