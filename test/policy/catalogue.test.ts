@@ -57,9 +57,10 @@ describe("policy catalogue", () => {
     );
   });
 
-  it("matches the IDs and levels of shared/policy-catalogue.md", () => {
+  it("matches the IDs and levels of shared/policy-catalogue.md", function () {
+    // CI clones the repository with shared/ beside it; a checkout without it skips (reported as pending).
     const file = path.resolve(__dirname, "../../../shared/policy-catalogue.md");
-    if (!fs.existsSync(file)) return; // the shared catalogue lives outside the repository on CI
+    if (!fs.existsSync(file)) this.skip();
     const rows = [
       ...fs.readFileSync(file, "utf8").matchAll(/^\| (CC-[A-Z]+-\d+) \|.*\| (mandatory|advisory) \|$/gm),
     ];
