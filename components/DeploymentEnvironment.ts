@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { MAX_ENVIRONMENT_REVIEWERS } from "../src/contract";
 import { StandardTags } from "./naming";
 import { withDefaults } from "./util";
 
@@ -112,7 +113,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
         `DeploymentEnvironment ${name}: ${clash.join(", ")} given both as secret and as variable`,
       );
     }
-    if (a.reviewerUserIds.length + a.reviewerTeamIds.length > 6) {
+    if (a.reviewerUserIds.length + a.reviewerTeamIds.length > MAX_ENVIRONMENT_REVIEWERS) {
       throw new Error(`DeploymentEnvironment ${name}: GitHub allows at most 6 required reviewers`);
     }
     const isProduction = a.environment === "production";

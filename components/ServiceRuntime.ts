@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { RESERVED_VARIABLES } from "../src/contract";
 import { awsName, StandardTags } from "./naming";
 import { withDefaults } from "./util";
 
@@ -75,9 +76,6 @@ export const serviceRuntimeDefaults = {
   maximumPercent: 200,
   sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
 };
-
-/** Variables the runtime sets itself; an app may not set them (CC-RUN-05). */
-export const RESERVED_VARIABLES = ["APP_ENV", "BUILD_SHA", "BUILD_DATE", "BUILD_ACTOR", "PORT"];
 
 /**
  * An ECS Fargate service behind an internet-facing ALB: HTTPS listener (HTTP redirects), target-group health

@@ -92,6 +92,38 @@ function stagingAppProfile(profile: unknown, stackName: string, app: string): Ap
 }
 
 /**
+ * Where an app's image comes from: staging builds the commit; production promotes the pinned digest, or what
+ * staging's environment profile says it runs.
+ *
+ * @throws PromotionError when production needs staging's profile and it lacks the app or its digest.
+ */
+function imageSourceOf(model: StackModel, app: AppModel, stagingProfile: unknown): ImageSource {
+  if (model.environment === "staging") {
+    const b = model.build!;
+    return {
+      kind: "build",
+      gitSha: b.gitSha,
+      date: b.date,
+      actor: b.actor,
+      context: app.image.context,
+      dockerfile: app.image.dockerfile,
+      platforms: app.image.platforms,
+    };
+  }
+  if (app.image.digest && app.image.provenance) {
+    return { kind: "promote", digest: app.image.digest, ...app.image.provenance };
+  }
+  const fromStaging = stagingAppProfile(stagingProfile, model.promotion!.stagingStack, app.name);
+  return {
+    kind: "promote",
+    digest: app.image.digest ?? fromStaging.digest,
+    gitSha: app.image.provenance?.gitSha ?? fromStaging.build.gitSha,
+    date: app.image.provenance?.date ?? fromStaging.build.date,
+    actor: app.image.provenance?.actor ?? fromStaging.build.actor,
+  };
+}
+
+/**
  * Registers every resource of the stack.
  *
  * @param model The validated stack model.
@@ -122,32 +154,12 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
   const outputs: StackOutputs["apps"] = {};
   const profiles: Array<pulumi.Output<[string, AppProfile]>> = [];
 
-  for (const app of model.apps) {
-    let image: ImageSource;
-    if (env === "staging") {
-      const b = model.build!;
-      image = {
-        kind: "build",
-        gitSha: b.gitSha,
-        date: b.date,
-        actor: b.actor,
-        context: app.image.context,
-        dockerfile: app.image.dockerfile,
-        platforms: app.image.platforms,
-      };
-    } else if (app.image.digest && app.image.provenance) {
-      image = { kind: "promote", digest: app.image.digest, ...app.image.provenance };
-    } else {
-      const fromStaging = stagingAppProfile(stagingProfile, model.promotion!.stagingStack, app.name);
-      image = {
-        kind: "promote",
-        digest: app.image.digest ?? fromStaging.digest,
-        gitSha: app.image.provenance?.gitSha ?? fromStaging.build.gitSha,
-        date: app.image.provenance?.date ?? fromStaging.build.date,
-        actor: app.image.provenance?.actor ?? fromStaging.build.actor,
-      };
-    }
+  // Every app's image source is settled before the first app registers anything, so a missing staging
+  // digest for any app stops the program before any change.
+  const images = new Map(model.apps.map((app) => [app.name, imageSourceOf(model, app, stagingProfile)]));
 
+  for (const app of model.apps) {
+    const image = images.get(app.name)!;
     const reviewerUserIds = app.reviewers.users.map((username) =>
       github.getUserOutput({ username }).id.apply((id) => Number(id)),
     );

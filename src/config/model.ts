@@ -7,6 +7,7 @@
  * before any resource is registered.
  */
 import { z } from "zod";
+import { DEPLOY_VARIABLES, MAX_ENVIRONMENT_REVIEWERS, RESERVED_VARIABLES } from "../contract";
 
 /** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
 export const CONFIG_NAMESPACE = "cicd-constitution";
@@ -464,7 +465,15 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
       }
       names.add(name);
     }
+    const at = `${CONFIG_NAMESPACE}:apps[${i}]`;
     for (const envName of Object.keys(app.runtime.environment)) {
+      if (RESERVED_VARIABLES.includes(envName)) {
+        problems.push({
+          key: `${at}.runtime.environment.${envName}`,
+          expected: `no variable the runtime sets itself (${RESERVED_VARIABLES.join(", ")})`,
+          found: JSON.stringify(envName),
+        });
+      }
       if (app.runtime.secrets.includes(envName)) {
         problems.push({
           key: `${CONFIG_NAMESPACE}:apps[${i}].runtime.environment.${envName}`,
@@ -473,6 +482,33 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
         });
       }
     }
+    const checks = app.requiredChecks;
+    checks.forEach((check, j) => {
+      if (checks.indexOf(check) !== j) {
+        problems.push({
+          key: `${at}.requiredChecks[${j}]`,
+          expected: "each check once",
+          found: JSON.stringify(check),
+        });
+      }
+    });
+    const reviewers = app.reviewers.users.length + app.reviewers.teams.length;
+    if (reviewers > MAX_ENVIRONMENT_REVIEWERS) {
+      problems.push({
+        key: `${at}.reviewers`,
+        expected: `at most ${MAX_ENVIRONMENT_REVIEWERS} users and teams together (GitHub's limit)`,
+        found: `${reviewers}`,
+      });
+    }
+    app.environmentSecrets.forEach((name, j) => {
+      if (DEPLOY_VARIABLES.includes(name)) {
+        problems.push({
+          key: `${at}.environmentSecrets[${j}]`,
+          expected: `a name other than the deploy variables the program sets (${DEPLOY_VARIABLES.join(", ")})`,
+          found: JSON.stringify(name),
+        });
+      }
+    });
   });
   return problems;
 }

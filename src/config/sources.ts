@@ -104,9 +104,10 @@ export function readRuntimeConfig(
   isSecret: (key: string) => boolean,
 ): ConfigSource {
   const decoded: Record<string, unknown> = {};
+  // The engine hands structured values as JSON text; scalars stay strings (a token "12345" is not a number).
   for (const [k, v] of Object.entries(all)) {
     try {
-      decoded[k] = JSON.parse(v);
+      decoded[k] = /^\s*[[{]/.test(v) ? JSON.parse(v) : v;
     } catch {
       decoded[k] = v;
     }

@@ -127,6 +127,35 @@ describe("config model", () => {
       key: "cicd-constitution:build",
       message: /production builds nothing, it promotes staging's digest \(CC-ART-05\)/,
     },
+    {
+      what: "a variable the runtime sets itself",
+      stack: "staging",
+      mutate: (r) => (r.apps[0].runtime.environment.APP_ENV = "prod"),
+      key: "cicd-constitution:apps[0].runtime.environment.APP_ENV",
+      message:
+        /expected no variable the runtime sets itself \(APP_ENV, BUILD_SHA, BUILD_DATE, BUILD_ACTOR, PORT\), found "APP_ENV"/,
+    },
+    {
+      what: "a required check listed twice",
+      stack: "production",
+      mutate: (r) => (r.apps[1].requiredChecks = ["style", "unit", "style"]),
+      key: "cicd-constitution:apps[1].requiredChecks[2]",
+      message: /expected each check once, found "style"/,
+    },
+    {
+      what: "more production reviewers than GitHub allows",
+      stack: "production",
+      mutate: (r) => (r.apps[0].reviewers = { users: ["a1", "a2", "a3", "a4", "a5"], teams: ["t1", "t2"] }),
+      key: "cicd-constitution:apps[0].reviewers",
+      message: /expected at most 6 users and teams together \(GitHub's limit\), found 7/,
+    },
+    {
+      what: "an environment secret named like a deploy variable",
+      stack: "staging",
+      mutate: (r) => (r.apps[0].environmentSecrets = ["PULUMI_ACCESS_TOKEN", "AWS_REGION"]),
+      key: "cicd-constitution:apps[0].environmentSecrets[1]",
+      message: /expected a name other than the deploy variables the program sets .*found "AWS_REGION"/,
+    },
   ];
 
   for (const c of cases) {

@@ -65,4 +65,19 @@ describe("secrets in config", () => {
       /cicd-constitution:secrets\.erp-berhan\.DATABASE_URL: expected a secret/,
     );
   });
+
+  it("engine config: structured values are decoded, scalars stay strings (a numeric token is not a number)", () => {
+    const source = readRuntimeConfig(
+      "staging",
+      {
+        "cicd-constitution:ghcrToken": "12345",
+        "cicd-constitution:governance": '{"ownsRepositories":false}',
+      },
+      (key) => key === "cicd-constitution:ghcrToken",
+    );
+    assert.equal(source.raw.ghcrToken, "12345");
+    assert.deepEqual(source.raw.governance, { ownsRepositories: false });
+    assert.ok(source.secretKeys.has("ghcrToken"));
+    assert.deepEqual(source.plaintextSecretPaths, []);
+  });
 });

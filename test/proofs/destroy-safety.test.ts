@@ -148,23 +148,26 @@ describe("proofs: destroy and failure safety", function () {
       );
     });
 
-    it("a missing staging digest for an app: PromotionError naming the app; nothing of any app registered", async () => {
-      const first = production.model.apps[0].name;
-      const profile = structuredClone(staging.stackOutputs.environmentProfile) as {
-        apps: Record<string, { digest: string }>;
-      };
-      delete profile.apps[first];
-      const { error, records } = await runProduction({ [REF]: { environmentProfile: profile } });
-      assert.ok(error instanceof PromotionError, String(error));
-      assert.match(
-        error.message,
-        new RegExp(`has no digest for app ${first}; staging must build and run it first`),
-      );
-      assert.deepEqual(
-        records.map((r) => r.type),
-        ["pulumi:pulumi:StackReference"],
-      );
-    });
+    for (const position of ["first", "last"] as const) {
+      it(`a missing staging digest for the ${position} app: PromotionError naming it; nothing of any app registered`, async () => {
+        const apps = production.model.apps;
+        const missing = (position === "first" ? apps[0] : apps[apps.length - 1]).name;
+        const profile = structuredClone(staging.stackOutputs.environmentProfile) as {
+          apps: Record<string, { digest: string }>;
+        };
+        delete profile.apps[missing];
+        const { error, records } = await runProduction({ [REF]: { environmentProfile: profile } });
+        assert.ok(error instanceof PromotionError, String(error));
+        assert.match(
+          error.message,
+          new RegExp(`has no digest for app ${missing}; staging must build and run it first`),
+        );
+        assert.deepEqual(
+          records.map((r) => r.type),
+          ["pulumi:pulumi:StackReference"],
+        );
+      });
+    }
 
     it("a malformed staging digest is refused like a missing one", async () => {
       const first = production.model.apps[0].name;
