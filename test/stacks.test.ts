@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
-import { StackPreview } from "../src/offline/preview";
+import * as path from "node:path";
+import { previewStack, StackPreview } from "../src/offline/preview";
 import { appOf } from "../src/offline/summary";
 import { PlanResource } from "../src/plan/types";
-import { parsed, repositoryStacks } from "./helpers";
+import { parsed, repositoryStacks, ROOT } from "./helpers";
 
 const DIGEST_REF = /^ghcr\.io\/[a-z0-9-]+\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/;
 
@@ -161,6 +162,30 @@ describe("the repository's stacks (offline preview)", () => {
       for (const secret of p.secretValues)
         assert.ok(!text.includes(secret), `${p.plan.stack} plan leaks a secret`);
       assert.ok((text.match(/\[secret\]/g) ?? []).length >= 8);
+    }
+  });
+
+  it("previewing in batches of apps (memory bound) gives exactly the plan of one run over all apps", async () => {
+    const ref = { "surlefeu/cicd-constitution/staging": staging.stackOutputs };
+    for (const [stack, full] of [
+      ["staging", staging],
+      ["production", production],
+    ] as const) {
+      const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+      const one = await previewStack(file, { stackOutputs: ref, batchSize: 1 });
+      const all = await previewStack(file, { stackOutputs: ref, batchSize: 1000 });
+      // Registration order interleaves apps in one run; the set of resources and every other field are equal.
+      const byUrn = <T extends { urn: string }>(xs: T[]) =>
+        [...xs].sort((a, b) => a.urn.localeCompare(b.urn));
+      for (const p of [one, all]) {
+        assert.deepEqual(
+          { ...p.plan, resources: byUrn(p.plan.resources) },
+          { ...full.plan, resources: byUrn(full.plan.resources) },
+          stack,
+        );
+      }
+      assert.deepEqual(byUrn(one.resources), byUrn(all.resources), stack);
+      assert.ok(one.plan.resources.length > 90);
     }
   });
 });

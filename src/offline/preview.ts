@@ -10,13 +10,16 @@ import { parse as parseYaml } from "yaml";
 import { parseStackConfig, StackModel } from "../config/model";
 import { RequiredSecret, resolveSecrets } from "../config/secrets";
 import { ConfigSource, readStackFile } from "../config/sources";
-import { Plan, PLAN_SCHEMA_VERSION } from "../plan/types";
+import { Plan, PLAN_SCHEMA_VERSION, PlanResource } from "../plan/types";
 import { defineStack } from "../program";
 import { createMocks } from "./mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { maskWireValue, RecordingMonitor, unwrapWireValue } from "./recorder";
+
+/** Apps per program run of the offline preview: bounds the SDK's memory on large stacks. */
+export const DEFAULT_BATCH_SIZE = 10;
 
 /** Result of previewing one stack. */
 export interface StackPreview {
@@ -52,6 +55,8 @@ export interface PreviewOptions {
   today?: Date;
   /** Project name. Default: `name` of the Pulumi.yaml next to the stack file, else `cicd-constitution`. */
   project?: string;
+  /** Apps per program run (memory bound for large stacks). Default {@link DEFAULT_BATCH_SIZE}. */
+  batchSize?: number;
 }
 
 /** Reads the project name from `Pulumi.yaml` next to the stack file. Default `cicd-constitution`. */
@@ -175,20 +180,44 @@ export async function previewSource(
   });
   const { values, required } = resolveSecrets(model, source, options.mode ?? "offline");
   const project = options.project ?? "cicd-constitution";
-  const { monitor, outputs } = await recordProgram(
-    { project, stack: source.stack, region: model.awsRegion, stackOutputs: options.stackOutputs },
-    async () => {
-      const out = await defineStack(model, values);
-      return { environmentProfile: out.environmentProfile, apps: out.apps };
-    },
-  );
+  // The program registers nothing shared between apps (each app's resources derive from that app alone; the
+  // staging StackReference has one URN), so a large stack runs in batches of apps: the SDK's per-resource
+  // objects of one batch are freed before the next, which bounds memory (docs/PROOFS.md, scale benchmark).
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const records: PlanResource[] = [];
+  const properties = new Map<string, Record<string, unknown>>();
+  const secretValues = new Set<string>();
+  const profiles: Record<string, unknown> = {};
+  const appOutputs: Record<string, unknown> = {};
+  let environment: unknown = model.environment;
+  for (let i = 0; i < model.apps.length; i += batchSize) {
+    const batch: StackModel = { ...model, apps: model.apps.slice(i, i + batchSize) };
+    const { monitor, outputs } = await recordProgram(
+      { project, stack: source.stack, region: model.awsRegion, stackOutputs: options.stackOutputs },
+      async () => {
+        const out = await defineStack(batch, values);
+        return { environmentProfile: out.environmentProfile, apps: out.apps };
+      },
+    );
+    for (const r of monitor.records) {
+      if (properties.has(r.urn)) continue; // the StackReference, read again by each batch
+      records.push(r);
+      properties.set(r.urn, monitor.properties.get(r.urn) ?? {});
+    }
+    for (const v of monitor.secretValues) secretValues.add(v);
+    const profile = outputs.environmentProfile as { environment?: unknown; apps?: Record<string, unknown> };
+    environment = profile.environment;
+    Object.assign(profiles, profile.apps);
+    Object.assign(appOutputs, outputs.apps as Record<string, unknown>);
+  }
+  const outputs = { environmentProfile: { environment, apps: profiles }, apps: appOutputs };
 
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     project,
     stack: source.stack,
     mode: "offline",
-    resources: monitor.records,
+    resources: records,
     outputs: maskWireValue(outputs) as Record<string, unknown>,
     requiredSecrets: required.map((s) => ({ path: s.path, state: s.state })),
   };
@@ -197,7 +226,7 @@ export async function previewSource(
     type: r.type,
     name: r.name,
     parent: r.parent,
-    props: monitor.properties.get(r.urn) ?? {},
+    props: properties.get(r.urn) ?? {},
   }));
   return {
     plan,
@@ -205,8 +234,8 @@ export async function previewSource(
     source,
     requiredSecrets: required,
     resources,
-    stackOutputs: unwrapWireValue(outputs, monitor.secretValues) as Record<string, unknown>,
-    secretValues: monitor.secretValues,
+    stackOutputs: unwrapWireValue(outputs, secretValues) as Record<string, unknown>,
+    secretValues,
     millis: Date.now() - started,
   };
 }
