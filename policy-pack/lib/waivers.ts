@@ -24,14 +24,8 @@ export function parseDay(s: string): number | undefined {
   const m = DATE_RE.exec(s);
   if (!m) return undefined;
   const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const d = new Date(t);
-  if (
-    d.getUTCFullYear() !== Number(m[1]) ||
-    d.getUTCMonth() !== Number(m[2]) - 1 ||
-    d.getUTCDate() !== Number(m[3])
-  )
-    return undefined;
-  return t;
+  // Date.UTC rolls over (2026-02-30 is 2026-03-02) and maps years 0-99 to 1900-1999: a real date reads back as itself.
+  return new Date(t).toISOString().slice(0, 10) === s ? t : undefined;
 }
 
 /** UTC midnight of the day `now` falls on. */
