@@ -24,14 +24,27 @@ function services(resources: Res[], byUrn: Map<string, Res>): Array<{ res: Res; 
     }));
 }
 
-/** Alarms of an app in an environment (by `app` / `environment` tags or the app component). */
+/** Alarms by app and environment, built once per resource list (a stack has one alarm list per rule run). */
+const alarmIndexes = new WeakMap<Res[], Map<string, Res[]>>();
+
+/**
+ * Alarms of an app in an environment (by `app` / `environment` tags or the app component). Indexed once per
+ * resource list, so a stack of S services and A alarms costs O(S + A), not O(S x A).
+ */
 function alarmsOf(resources: Res[], byUrn: Map<string, Res>, app: string, env?: string): Res[] {
-  return resources.filter(
-    (r) =>
-      r.type === T.metricAlarm &&
-      appOf(r, byUrn) === app &&
-      (env === undefined || str(tagsOf(r.props).environment) === env),
-  );
+  let index = alarmIndexes.get(resources);
+  if (!index) {
+    index = new Map();
+    for (const r of resources) {
+      if (r.type !== T.metricAlarm) continue;
+      const key = `${appOf(r, byUrn)}\u0000${str(tagsOf(r.props).environment)}`;
+      const anyEnv = `${appOf(r, byUrn)}\u0000*`;
+      index.set(key, [...(index.get(key) ?? []), r]);
+      index.set(anyEnv, [...(index.get(anyEnv) ?? []), r]);
+    }
+    alarmIndexes.set(resources, index);
+  }
+  return index.get(`${app}\u0000${env === undefined ? "*" : env}`) ?? [];
 }
 
 const hasAction = (a: Res) => arr(a.props.alarmActions).length > 0;
