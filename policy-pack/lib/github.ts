@@ -57,6 +57,17 @@ export interface BranchProtectionView {
   bypass: string[];
 }
 
+/** Rulesets and classic protections of a resource list, found once per list (mainProtection runs per repository). */
+const protectionLists = new WeakMap<Res[], Res[]>();
+function protectionsOf(resources: Res[]): Res[] {
+  let list = protectionLists.get(resources);
+  if (!list) {
+    list = resources.filter((r) => r.type === T.ruleset || r.type === T.branchProtection);
+    protectionLists.set(resources, list);
+  }
+  return list;
+}
+
 /** The effective protection of `repo`'s default branch, from every ruleset and classic protection in the stack. */
 export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionView {
   const view: BranchProtectionView = {
@@ -72,7 +83,7 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
     bypass: [],
   };
   const ref = `refs/heads/${DEFAULT_BRANCH}`;
-  for (const r of resources) {
+  for (const r of protectionsOf(resources)) {
     if (r.type === T.ruleset) {
       if (!refersTo(r.props.repository, repo)) continue;
       if ((str(r.props.target) ?? "branch") !== "branch") continue;

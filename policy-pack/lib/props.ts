@@ -153,6 +153,35 @@ export function appOf(
   return undefined;
 }
 
+/** Resources by type and app, built once per resource list. */
+const appIndexes = new WeakMap<object[], Map<string, unknown[]>>();
+
+/**
+ * The resources of one type that belong to an app (see {@link appOf}). Indexed once per resource list, so rules
+ * that look up one app's resources for each of N apps stay linear in the stack's size.
+ */
+export function resourcesOfApp<
+  R extends { type: string; props: Record<string, unknown>; parent?: string | null },
+>(
+  resources: R[],
+  byUrn: Map<string, { type: string; name: string; parent?: string | null }>,
+  type: string,
+  app: string,
+): R[] {
+  let index = appIndexes.get(resources) as Map<string, R[]> | undefined;
+  if (!index) {
+    index = new Map();
+    for (const r of resources) {
+      const key = `${r.type}\u0000${appOf(r, byUrn)}`;
+      const list = index.get(key);
+      if (list) list.push(r);
+      else index.set(key, [r]);
+    }
+    appIndexes.set(resources, index as Map<string, unknown[]>);
+  }
+  return index.get(`${type}\u0000${app}`) ?? [];
+}
+
 /** Glob match (`*` = any run of characters, `?` = one character), whole string. */
 export function globMatch(pattern: string, value: string): boolean {
   const re = pattern

@@ -7,7 +7,7 @@
  * `outputs.environmentProfile` (docs/RESOURCES.md "Parity"). These stack policies compare production's own
  * resources with that profile; in the offline preview, staging's plan outputs feed the reference.
  */
-import { appOf, arr, get, num, str, tagsOf } from "../lib/props";
+import { appOf, arr, get, num, resourcesOfApp, str, tagsOf } from "../lib/props";
 import { defineRule, Res, Rule, RuleContext, Verdicts } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { DIGEST_REF_RE, repositoryOf, stackEnvironments } from "./artifacts";
@@ -51,7 +51,7 @@ export function ownProfile(
   const app = appOf(td, byUrn) ?? str(td.props.family) ?? td.name;
   const [c] = containersOf(td);
   const m = DIGEST_REF_RE.exec(c?.image ?? "");
-  const tg = resources.find((r) => r.type === T.targetGroup && appOf(r, byUrn) === app);
+  const tg = resourcesOfApp(resources, byUrn, T.targetGroup, app)[0];
   return {
     app,
     profile: {
@@ -68,8 +68,7 @@ export function ownProfile(
 
 /** Flag keys of an app in this stack (from its hosted feature-flags documents). */
 function ownFlags(app: string, resources: Res[], byUrn: Map<string, Res>): string[] {
-  return resources
-    .filter((r) => r.type === T.hostedConfig && appOf(r, byUrn) === app)
+  return resourcesOfApp(resources, byUrn, T.hostedConfig, app)
     .flatMap((r) => (flagsOf(r) ?? []).map((f) => f.key))
     .sort();
 }
