@@ -75,7 +75,7 @@ export function resolvePackConfigWith(policySection: unknown, rules: RuleMeta[])
     const mine =
       rule.id === "CC-WAIVE-01"
         ? waivers
-        : waivers.filter((w) => isObject(w) && String(w.ruleId ?? "").trim() === rule.id);
+        : waivers.filter((w) => isObject(w) && String(w.ruleId).trim() === rule.id);
     if (mine.length) entry.waivers = mine;
     out[rule.policyName] = entry;
   }

@@ -126,9 +126,10 @@ export interface Aggregate {
  * not applicable (the evidence is incomplete), else pass. Order of first appearance is kept.
  */
 export function aggregate(verdicts: Verdict[]): Aggregate[] {
-  const byKey = new Map<string, Verdict[]>();
+  // Keyed by URN; verdicts on the stack as a whole (no resource) share the key `undefined`.
+  const byKey = new Map<string | undefined, Verdict[]>();
   for (const v of verdicts) {
-    const key = v.res?.urn ?? "";
+    const key = v.res?.urn;
     const list = byKey.get(key) ?? [];
     list.push(v);
     byKey.set(key, list);
@@ -235,14 +236,12 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
       const byUrn = new Map(resources.map((r) => [r.urn, r] as const));
       const aggs = runRule(rule, resources, context(config, byUrn));
       const waivers = waiversOf(config, new Date());
-      let reported = false;
       for (const a of aggs) {
         if (a.status !== "fail") continue;
         if (findWaiver(waivers, m.id, a.res, "")) continue;
         report(a.message, a.res?.urn);
-        reported = true;
       }
-      if (!reported && aggs.every((a) => a.status === "not-applicable")) {
+      if (aggs.every((a) => a.status === "not-applicable")) {
         args.notApplicable(aggs.map((a) => a.message).join("; "));
       }
     },

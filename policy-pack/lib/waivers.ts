@@ -91,7 +91,7 @@ export function findWaiver(
 ): ValidWaiver | undefined {
   return waivers.find((w) => {
     if (w.ruleId !== ruleId) return false;
-    if (!resource) return w.resource === "*" || globMatch(w.resource, stack);
+    if (!resource) return globMatch(w.resource, stack); // `*` matches any stack name, even the empty one
     return globMatch(w.resource, resource.name) || globMatch(w.resource, resource.urn);
   });
 }

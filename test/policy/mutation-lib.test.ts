@@ -17,6 +17,7 @@ import {
   globMatch,
   HiddenSecretError,
   isUnknownError,
+  str,
   num,
   parseJsonProp,
   tagsOf,
@@ -29,6 +30,7 @@ import {
   defineRule,
   KNOWN_IDS,
   Res,
+  waiversOf,
   RuleContext,
   runRule,
   settingsOf,
@@ -79,6 +81,7 @@ describe("policy-pack lib: resolvePackConfig", () => {
       );
       assert.deepEqual(cfg["CC-BR-05-delete-branch-on-merge"], { enforcementLevel: "advisory" });
       assert.deepEqual(cfg["CC-BR-01-default-branch-protected"], { enforcementLevel: "mandatory" });
+      assert.deepEqual(cfg["CC-WAIVE-01-waivers-valid"], { enforcementLevel: "mandatory" });
     }
   });
 
@@ -113,6 +116,13 @@ describe("policy-pack lib: resolvePackConfig", () => {
     const section = { enforcement: { "CC-RUN-08": "mandatory" }, waivers: [GOOD] };
     assert.deepEqual(resolvePackConfig(section), resolvePackConfigWith(section, RULES));
     assert.equal(resolvePackConfig(section)["CC-RUN-08-log-retention"].enforcementLevel, "mandatory");
+  });
+
+  it("lists every allowed setting of a rule with several", () => {
+    assert.equal(
+      configError({ settings: { "CC-ENV-03": { tags: [] } } }),
+      "cicd-constitution:policy.settings.CC-ENV-03: unknown setting(s) tags (allowed: productionBranches, productionTags, stagingBranches, productionEnvironment, stagingEnvironment)",
+    );
   });
 
   it("names the key of every section it cannot apply", () => {
@@ -312,6 +322,12 @@ describe("policy-pack lib: property readers", () => {
     assert.equal(isUnknownError(new HiddenSecretError("a")), true);
     assert.equal(isUnknownError(new Error("UnknownValueError")), false);
     assert.equal(isUnknownError({ name: "UnknownValueError" }), false);
+    const bare = new Error("x");
+    bare.name = "UnknownValueError";
+    Object.defineProperty(bare, "constructor", { value: undefined });
+    assert.equal(isUnknownError(bare), true);
+    assert.equal(new HiddenSecretError("content").name, "HiddenSecretError");
+    assert.equal(new UnknownInputError("content").name, "UnknownInputError");
     assert.equal(
       new HiddenSecretError("content").message,
       "the value at .content is a secret, hidden from this input",
@@ -330,6 +346,9 @@ describe("policy-pack lib: property readers", () => {
 
   it("num, arr, tagsOf accept only what they say", () => {
     assert.equal(num(512), 512);
+    assert.equal(str("a"), "a");
+    assert.equal(str(5), undefined);
+    assert.equal(str(null), undefined);
     assert.equal(num(" 1024 "), 1024);
     for (const bad of [Number.NaN, Infinity, "", "   ", "12px", true, null, undefined, {}])
       assert.equal(num(bad), undefined, String(bad));
@@ -358,7 +377,7 @@ describe("policy-pack lib: property readers", () => {
     assert.throws(
       () => parseJsonProp({ doc: "{nope" }, "doc"),
       (e: Error) => {
-        assert.ok(!isUnknownError(e));
+        assert.equal(isUnknownError(e), false);
         assert.match(e.message, /^\.doc is not valid JSON: /);
         return true;
       },
@@ -474,6 +493,7 @@ describe("policy-pack lib: protection of main", () => {
     assert.equal(rulesetTargets(cond(["refs/tags/*", "refs/heads/main"]), "refs/heads/main", false), true);
     assert.equal(rulesetTargets(cond(["refs/tags/*"]), "refs/heads/main", false), false);
     assert.equal(rulesetTargets({}, "refs/heads/main", true), false);
+    assert.equal(rulesetTargets(cond(["refs/heads/dev"]), "refs/heads/main", true), false);
   });
 
   it("a ruleset gives checks, strictness, reviews, force-push and deletion blocks, and its bypass actors", () => {
@@ -559,6 +579,34 @@ describe("policy-pack lib: protection of main", () => {
       [names(empty.sources), empty.noDeletion, empty.pullRequest, empty.bypass],
       ["n", false, false, []],
     );
+  });
+
+  it("a ruleset may name main explicitly; other refs, other types and non-object rules do not protect it", () => {
+    const byRef = (includes: string[], rules: Record<string, unknown> = {}) =>
+      res("rs", RULESET_T, {
+        repository: "erp-berhan",
+        enforcement: "active",
+        conditions: { refName: { includes } },
+        rules,
+      });
+    assert.equal(names(mainProtection(erp, [byRef(["refs/heads/main"])]).sources), "rs");
+    assert.equal(names(mainProtection(erp, [byRef(["refs/heads/dev"])]).sources), "");
+    assert.equal(mainProtection(erp, [byRef(["~ALL"], { pullRequest: "required" })]).pullRequest, false);
+    const notProtection = res("team", "github:index/teamRepository:TeamRepository", {
+      repositoryId: "erp-berhan",
+      pattern: "main",
+    });
+    assert.deepEqual(mainProtection(erp, [notProtection]).sources, []);
+    const two = mainProtection(erp, [
+      byRef(["~ALL"]),
+      res("bp", BP_T, {
+        repositoryId: "erp-berhan",
+        pattern: "main",
+        enforceAdmins: true,
+        requiredStatusChecks: [{ contexts: ["style"] }],
+      }),
+    ]);
+    assert.deepEqual([names(two.sources), two.strict, [...two.requiredChecks]], ["rs, bp", false, ["style"]]);
   });
 
   it("classic protection: contexts and checks, provider defaults, admins and bypassers", () => {
@@ -733,6 +781,11 @@ describe("policy-pack lib: verdicts, aggregation, runRule", () => {
     assert.deepEqual(Object.keys(configSchemaOf(ruleById("CC-BR-01")!).properties ?? {}), ["waivers"]);
   });
 
+  it("waiversOf: no config, no waivers", () => {
+    assert.deepEqual(waiversOf(undefined, NOW), []);
+    assert.deepEqual(waiversOf({ waivers: [GOOD, { ...GOOD, ruleId: "CC-X" }] }, NOW), [GOOD]);
+  });
+
   it("ruleById finds a rule by ID or policy name, nothing else", () => {
     assert.equal(ruleById("CC-RUN-08")?.policyName, "CC-RUN-08-log-retention");
     assert.equal(ruleById("CC-RUN-08-log-retention")?.id, "CC-RUN-08");
@@ -762,7 +815,7 @@ function engineRun(
   try {
     if ("validateResource" in policy)
       (policy.validateResource as (a: unknown, r: unknown) => void)(full, report);
-    else (policy.validateStack as (a: unknown, r: unknown) => void)(full, report);
+    else ((policy as StackValidationPolicy).validateStack as (a: unknown, r: unknown) => void)(full, report);
   } catch (e) {
     if (!(e instanceof NotApplicable)) throw e;
   }
@@ -891,6 +944,26 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
     assert.deepEqual(engineRun(waive, { resources: [] }, {}), { reports: [], na: undefined });
   });
 
+  it("the engine hands unwrapped secrets: a plain secret value is not judged plain text; no config is no config", () => {
+    const p = toPolicy(rule("CC-ENV-04"));
+    const secret = {
+      urn: "urn:s",
+      type: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+      name: "erp-secret",
+      props: { secretName: "DB", value: "unwrapped-value" },
+    };
+    assert.deepEqual(engineRun(p, secret, {}), { reports: [], na: undefined });
+    assert.deepEqual(engineRun(p, secret, undefined as unknown as object), { reports: [], na: undefined });
+    assert.deepEqual(
+      engineRun(p, { ...secret, props: { secretName: "DB" } }, undefined as unknown as object).reports,
+      [["secret DB carries no value", undefined]],
+    );
+    assert.deepEqual(
+      engineRun(toPolicy(rule("CC-BR-01")), { resources: [] }, undefined as unknown as object).na,
+      "nothing in this stack for this rule to check",
+    );
+  });
+
   it("stack policy: a stack with unknown protection is not applicable, with every reason", () => {
     const stackPolicy = toPolicy(rule("CC-BR-01"));
     const repo = (n: string) => ({
@@ -903,6 +976,31 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
       engineRun(stackPolicy, { resources: [repo("a")] }, {}).na,
       "the value at .name can't be known during preview",
     );
+    const run08 = toPolicy(rule("CC-RUN-08"));
+    const td = (n: string, containerDefinitions: string) => ({
+      urn: `urn:td:${n}`,
+      type: "aws:ecs/taskDefinition:TaskDefinition",
+      name: n,
+      props: unknownCheckingProps({ containerDefinitions }),
+    });
+    const unknown = "the value at .containerDefinitions can't be known during preview";
+    assert.deepEqual(engineRun(run08, { resources: [td("a", "[unknown]"), td("b", "[unknown]")] }, {}), {
+      reports: [],
+      na: `${unknown}; ${unknown}`,
+    });
+    const logs = JSON.stringify([
+      { name: "web", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/x" } } },
+    ]);
+    const group = {
+      urn: "urn:lg",
+      type: "aws:cloudwatch/logGroup:LogGroup",
+      name: "lg",
+      props: unknownCheckingProps({ name: "/ecs/x", retentionInDays: 30 }),
+    };
+    assert.deepEqual(engineRun(run08, { resources: [td("a", "[unknown]"), td("b", logs), group] }, {}), {
+      reports: [],
+      na: undefined,
+    });
   });
 });
 
@@ -954,6 +1052,16 @@ describe("policy-pack: evaluate options and summarize", () => {
     ]);
   });
 
+  it("returns only rule results: one per resource for resource rules, one for a silent stack rule", () => {
+    const results = evaluate([repo], { stack: "production", now: NOW });
+    const ids = new Set(RULES.map((x) => x.id));
+    assert.ok(results.every((x) => ids.has(x.ruleId)));
+    assert.deepEqual(
+      evaluate([repo], { stack: "production", now: NOW, secretsMarked: true }).length,
+      results.length,
+    );
+  });
+
   it("summarize counts statuses and failures by level", () => {
     const r = (
       status: RuleResult["status"],
@@ -977,9 +1085,10 @@ describe("policy-pack: evaluate options and summarize", () => {
         r("fail", "mandatory"),
         r("fail", "mandatory"),
         r("fail", "advisory"),
+        r("fail", "advisory"),
         r("fail", "disabled"),
       ]),
-      { pass: 2, fail: 4, waived: 1, notApplicable: 3, mandatoryFailures: 2, advisoryFailures: 1 },
+      { pass: 2, fail: 5, waived: 1, notApplicable: 3, mandatoryFailures: 2, advisoryFailures: 2 },
     );
     assert.deepEqual(summarize([]), {
       pass: 0,
