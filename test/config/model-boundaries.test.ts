@@ -332,3 +332,41 @@ describe("config model boundaries", () => {
     assert.equal(formatPath([]), "");
   });
 });
+
+describe("config model boundaries: messages in full", () => {
+  it("lists every problem on its own line", () => {
+    const raw = rawOf("staging");
+    raw.environment = "dev";
+    raw.githubOwner = "-";
+    assert.throws(
+      () => parseStackConfig("staging", raw, { today: TODAY }),
+      (e: Error) => {
+        assert.equal(e.message.split("\n").length, 3);
+        assert.match(e.message.split("\n")[2], /^ {2}- cicd-constitution:githubOwner: expected /);
+        return true;
+      },
+    );
+  });
+
+  it("production with a pinned digest and its provenance needs no staging reference", () => {
+    const model = parsed((r) => {
+      delete r.promotion;
+      for (const app of r.apps) {
+        app.image.digest = `sha256:${"a".repeat(64)}`;
+        app.image.provenance = { gitSha: "a".repeat(40), date: "2026-11-20T10:00:00Z", actor: "mathieu" };
+      }
+    }, "production");
+    assert.equal(model.promotion, undefined);
+    assert.equal(model.apps[0].image.provenance?.actor, "mathieu");
+  });
+
+  it("an environment secret named like a deploy variable names them all", () => {
+    const found = problems((r) => (r.apps[0].environmentSecrets = ["AWS_REGION"]));
+    assert.equal(found.length, 1);
+    assert.equal(found[0].key, "cicd-constitution:apps[0].environmentSecrets[0]");
+    assert.match(
+      found[0].expected,
+      /^a name other than the deploy variables the program sets \(AWS_DEPLOY_ROLE_ARN, AWS_REGION, /,
+    );
+  });
+});

@@ -710,3 +710,80 @@ describe("mutation: CC-WAIVE-01 evidence", () => {
     ]);
   });
 });
+
+describe("mutation: ART/OBS/FLAG/PAR evidence lists name every item", () => {
+  it("ART: every tag, platform, image and digest is listed", () => {
+    const sha2 = "f".repeat(40);
+    assert.deepEqual(
+      judge("CC-ART-01", [image({ tags: [`${REPO}:${SHA}`, `${REPO}:${sha2}`] })])[0][2],
+      `tagged ${REPO}:${SHA}, ${REPO}:${sha2}`,
+    );
+    assert.deepEqual(
+      judge("CC-ART-01", [image({ tags: [`${REPO}:latest`, `${REPO}:v1`] })])[0][2],
+      `no full git SHA tag among [${REPO}:latest, ${REPO}:v1] (only latest)`,
+    );
+    assert.deepEqual(
+      judge("CC-ART-01", [image({ tags: [`${REPO}:latest-arm`] })])[0][2],
+      `no full git SHA tag among [${REPO}:latest-arm]`,
+    );
+    assert.deepEqual(
+      judge("CC-ART-01", [image({ tags: ["ghcr.io:443/acme/erp"] })])[0][2],
+      "no full git SHA tag among [ghcr.io:443/acme/erp] (only latest)",
+    );
+    assert.deepEqual(
+      judge("CC-ART-04", [image({})], {
+        settings: { platforms: ["linux/amd64", "linux/arm64", "linux/riscv64"] },
+      })[0][2],
+      "not built for linux/riscv64 (platforms: [linux/amd64, linux/arm64])",
+    );
+    assert.deepEqual(
+      judge("CC-ART-05", [tagged("production"), image({ tags: [`${REPO}:${SHA}`, `${REPO}:x`] })])[0][2],
+      `the production stack builds image ${REPO}:${SHA}, ${REPO}:x; promote staging's digest instead`,
+    );
+    assert.deepEqual(
+      judge("CC-ART-06", [td([`${REPO}@${D1}`, `${REPO}@${D2}`])])[0][2],
+      `runs ${REPO}@${D1}, ${REPO}@${D2}`,
+    );
+    const ix = r(T.index, "erp-alias", { tag: `${REPO}:prod`, sources: [`${REPO}@${D1}`] });
+    const notTd = r(T.image, "img", { containerDefinitions: containerDefs([`${REPO}@${D1}`]) });
+    assert.deepEqual(judge("CC-ART-07", [notTd, ix])[0][0], "not-applicable");
+    assert.deepEqual(judge("CC-ART-07", [td([`${REPO}:prod`]), ix])[0][0], "not-applicable");
+  });
+
+  it("OBS, FLAG, PAR: several items", () => {
+    const five = alarm("erp-5xx", { metricName: "HTTPCode_Target_5XX_Count" });
+    const lat = alarm("erp-latency", { metricName: "TargetResponseTime" });
+    const silentLat = alarm("erp-latency-0", { metricName: "TargetResponseTime", alarmActions: [] });
+    assert.deepEqual(
+      judge("CC-OBS-01", [service(), five, silentLat, lat])[0][2],
+      "erp-berhan: 5xx alarm erp-5xx, latency alarm erp-latency",
+    );
+    const late = { ...FLAG, removalDate: "2026-01-01" };
+    assert.deepEqual(
+      judge("CC-FLAG-02", [hcv({ a: late, b: late })])[0][2],
+      "a was due for removal on 2026-01-01; b was due for removal on 2026-01-01",
+    );
+    assert.deepEqual(
+      judge("CC-FLAG-03", [
+        tagged("production"),
+        hcv({ a: FLAG, b: { ...FLAG, enabled: true, cohort: "beta" } }),
+      ])[0][2],
+      "flags off by default, on only for named cohorts",
+    );
+    const base = (over: Record<string, unknown>) => [
+      stagingRef({ "erp-berhan": { ...PROFILE, ...over } }),
+      prodTd(),
+      prodTg(),
+      prodFlags(["beta_menu", "new_ui"]),
+    ];
+    assert.deepEqual(judge("CC-PAR-02", base({ envNames: ["BUILD_SHA", "APP_ENV"] }))[0][0], "pass");
+    assert.deepEqual(
+      judge("CC-PAR-02", base({ envNames: ["X", "Y"] }))[0][2],
+      "erp-berhan: environment variable names differ (only in production: [APP_ENV, BUILD_SHA], only in staging: [X, Y])",
+    );
+    assert.deepEqual(
+      judge("CC-PAR-03", base({ flags: ["new_ui", "beta_menu"] }))[0][2],
+      "erp-berhan: health /readyz / /healthz, port 8000, flags [beta_menu, new_ui] as in staging",
+    );
+  });
+});

@@ -927,3 +927,114 @@ describe("mutation: RUN rules", () => {
     ]);
   });
 });
+
+describe("mutation: BR/ENV/RUN evidence lists name every item", () => {
+  it("lists join with their separators; type checks are exact", () => {
+    const bypass = mainRuleset({
+      bypassActors: [
+        { actorType: "Team", actorId: 1 },
+        { actorType: "Integration", actorId: 2 },
+      ],
+    });
+    assert.deepEqual(
+      judge("CC-BR-07", [REPO, bypass])[0][2],
+      "main of erp-berhan can be bypassed by Team 1 (erp-main), Integration 2 (erp-main)",
+    );
+    const stg = env("erp-stg", "staging", { deploymentBranchPolicy: { protectedBranches: true } });
+    assert.deepEqual(
+      judge("CC-ENV-03", [stg], { settings: { stagingBranches: ["main", "release"] } })[0][2],
+      "staging: protectedBranches admits every protected branch; staging may deploy only from main, release",
+    );
+    const secret = (props: Record<string, unknown>) => r(T.secret, "erp-db", { secretName: "DB", ...props });
+    assert.deepEqual(
+      judge("CC-ENV-04", [secret({ value: "[plaintext]", plaintextValue: "[plaintext]" })])[0][2],
+      "secret DB: value, plaintextValue is stored in plain text in the state",
+    );
+    assert.deepEqual(
+      judge("CC-ENV-04", [secret({ value: "a", plaintextValue: "b" })], { secretsMarked: true })[0][2],
+      "secret DB: value, plaintextValue is not a Pulumi secret (plain text in the program)",
+    );
+    assert.deepEqual(
+      judge("CC-ENV-04", [secret({ value: "a" })], { secretsMarked: true })[0][2],
+      "secret DB: value is not a Pulumi secret (plain text in the program)",
+    );
+    const OIDC = "token.actions.githubusercontent.com";
+    const stmt = (
+      sub: string,
+      federated = `arn:aws:iam::1:oidc-provider/${OIDC}`,
+      aud: unknown = "sts.amazonaws.com",
+    ) => ({
+      Effect: "Allow",
+      Principal: { Federated: federated },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: { StringEquals: { [`${OIDC}:aud`]: aud, [`${OIDC}:sub`]: sub } },
+    });
+    const role = (...Statement: unknown[]) =>
+      r(T.role, "role", {
+        tags: { environment: "production" },
+        assumeRolePolicy: JSON.stringify({ Statement }),
+      });
+    const a = "repo:acme/a:environment:production";
+    const b = "repo:acme/b:environment:production";
+    assert.deepEqual(
+      judge("CC-ENV-06", [role(stmt(a), stmt(b))])[0][2],
+      `trusts only ${a}, ${b} (audience sts.amazonaws.com)`,
+    );
+    assert.deepEqual(
+      judge("CC-ENV-06", [role(stmt(a, "arn:aws:iam::1:saml-provider/corp"))])[0][0],
+      "not-applicable",
+    );
+    assert.deepEqual(
+      judge("CC-ENV-06", [role(stmt(a, `x`), { ...stmt(a), Principal: { Federated: [7] } })])[0][0],
+      "not-applicable",
+    );
+    assert.deepEqual(
+      judge("CC-ENV-06", [role(stmt(a, undefined, "x"))])[0][2],
+      'audience is ["x"], not exactly sts.amazonaws.com',
+    );
+    for (const sub of [`x${a}`, `${a}:extra`])
+      assert.deepEqual(
+        judge("CC-ENV-06", [role(stmt(sub))])[0][2],
+        `subject ${JSON.stringify(sub)} is not repo:OWNER/REPO:environment:ENV without wildcards`,
+      );
+  });
+
+  it("RUN: several problems, several containers, exact log and redirect checks", () => {
+    const svc = r(T.service, "svc", {
+      tags: { environment: "production" },
+      desiredCount: 1,
+      deploymentMinimumHealthyPercent: 50,
+    });
+    assert.deepEqual(
+      judge("CC-RUN-04", [svc])[0][2],
+      "desiredCount 1 < 2; deploymentMinimumHealthyPercent 50 < 100",
+    );
+    const bare = container({ secrets: [] });
+    assert.deepEqual(
+      judge("CC-RUN-07", [td([bare, { ...bare, name: "side" }])], {
+        settings: { requiredSecrets: ["A"] },
+      })[0][2],
+      "erp-berhan: container web lacks A; container side lacks A",
+    );
+    const jsonFile = container({
+      logConfiguration: { logDriver: "json-file", options: { "awslogs-group": "/ecs/erp" } },
+    });
+    const lg = (name: string, days: number, n: string) => r(T.logGroup, n, { name, retentionInDays: days });
+    assert.deepEqual(judge("CC-RUN-08", [td([jsonFile]), lg("/ecs/erp", 30, "erp-logs")]), [
+      ["fail", "erp-td", "container web does not log to CloudWatch (logDriver json-file)"],
+    ]);
+    assert.deepEqual(
+      judge("CC-RUN-08", [
+        lg("/ecs/other", 1, "other-logs"),
+        td([container()]),
+        lg("/ecs/erp", 30, "erp-logs"),
+      ]),
+      [["pass", "erp-logs", "log group /ecs/erp of container web keeps logs 30 days"]],
+    );
+    const fwd = r(T.listener, "l", {
+      protocol: "HTTP",
+      defaultActions: [{ type: "forward", redirect: { protocol: "HTTPS" } }],
+    });
+    assert.deepEqual(judge("CC-RUN-09", [fwd])[0][0], "fail");
+  });
+});
