@@ -31,29 +31,8 @@ export interface AuditOptions {
   color?: boolean;
 }
 
-/** The JSON report (schemaVersion 1): `reportJson` of src/report/render.ts. */
-export interface AuditReportJson {
-  schemaVersion: 1;
-  mode: "offline" | "online";
-  stack: string;
-  policyPack: { name: string; version: string };
-  summary: {
-    total: number;
-    pass: number;
-    fail: number;
-    waived: number;
-    notApplicable: number;
-    mandatoryFailures: number;
-    advisoryFailures: number;
-  };
-  results: Array<{
-    ruleId: string;
-    status: "pass" | "fail" | "waived" | "not-applicable";
-    enforcementLevel: string;
-    resource: { urn: string; type: string; name: string } | null;
-    message: string;
-  }>;
-}
+/** The JSON report this command prints with `--format json`. */
+export type { AuditReportJson } from "../report/types";
 
 /**
  * Runs the audit; prints the report (stdout, or `out`) and returns the exit code. Errors on input are printed to

@@ -9,6 +9,7 @@ import { XMLBuilder } from "fast-xml-parser";
 import type * as Sarif from "sarif";
 import {
   AuditReport,
+  AuditReportJson,
   ReportFormat,
   ResultLocation,
   RuleMeta,
@@ -140,7 +141,7 @@ function renderTable(r: AuditReport, opts: RenderOptions): string {
  * The JSON format: `{ schemaVersion: 1, mode, stack, policyPack: {name, version}, summary,
  * results: [{ ruleId, status, enforcementLevel, resource: {urn, type, name} | null, message }] }`.
  */
-export function reportJson(r: AuditReport): unknown {
+export function reportJson(r: AuditReport): AuditReportJson {
   return {
     schemaVersion: 1,
     mode: r.mode,

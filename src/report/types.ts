@@ -1,55 +1,25 @@
 /**
  * The audit report: what the offline preview's audit and `audit --from-export` hand to the renderers
- * (src/report/render.ts). Structurally compatible with the policy pack's runner output
- * (policy-pack/evaluate.ts `RuleResult`, `RULES`), so real results feed in without conversion.
+ * (src/report/render.ts). Results and rule metadata are the policy pack's own types (policy-pack/evaluate.ts).
  */
 
-/** Verdict of one rule on one resource (or on the stack). */
-export type ResultStatus = "pass" | "fail" | "waived" | "not-applicable";
+export type { EnforcementLevel, ResultStatus, RuleMeta, RuleResult } from "../../policy-pack/evaluate";
+import type { RuleMeta, RuleResult, Summary } from "../../policy-pack/evaluate";
 
-/** CrossGuard enforcement level. */
-export type EnforcementLevel = "advisory" | "mandatory" | "disabled";
-
-/** One result of the policy pack's in-process runner (policy-pack/evaluate.ts). */
-export interface RuleResult {
-  /** Catalogue ID, e.g. `CC-BR-01` (shared/policy-catalogue.md). */
-  ruleId: string;
-  /** CrossGuard policy name, `<ID>-<slug>`. */
-  policyName: string;
-  status: ResultStatus;
-  enforcementLevel: EnforcementLevel;
-  /** The resource judged; null for a verdict on the stack as a whole. */
-  resource: { urn: string; type: string; name: string } | null;
-  /** Evidence; never holds a secret value. */
-  message: string;
-  /** The waiver that turned a failure into `waived`. */
-  waiver?: { reason: string; owner: string; expires: string };
-}
-
-/** Rule metadata as the pack exports it (`RULES`); only the fields reports read. */
-export interface RuleMeta {
-  id: string;
-  policyName: string;
-  /** Catalogue section: BR, ENV, ART, RUN, OBS, FLAG, PAR, WAIVE. */
-  section: string;
-  title: string;
-  description: string;
-  /** Constitution source, e.g. `CONST "Branching & Flow"`. */
-  source: string;
-  remediation: string;
-  enforcementLevel: "advisory" | "mandatory";
-}
-
-/** Counts of a report; `mandatoryFailures` are what fails a preview or an audit. */
-export interface ReportSummary {
+/** Counts of a report: the pack's counts (`mandatoryFailures` fail a preview or an audit) and the total. */
+export type ReportSummary = Summary & {
   /** Number of results. */
   total: number;
-  pass: number;
-  fail: number;
-  waived: number;
-  notApplicable: number;
-  mandatoryFailures: number;
-  advisoryFailures: number;
+};
+
+/** The JSON format of a report (schemaVersion 1); what `--format json` prints. */
+export interface AuditReportJson {
+  schemaVersion: 1;
+  mode: "offline" | "online";
+  stack: string;
+  policyPack: { name: string; version: string };
+  summary: ReportSummary;
+  results: Array<Pick<RuleResult, "ruleId" | "status" | "enforcementLevel" | "resource" | "message">>;
 }
 
 /** Where a result points in the repository: the stack file and the config key of the resource's app. */
