@@ -4,6 +4,7 @@ import { mockDigest } from "../../src/offline/mocks";
 import { one, register } from "../helpers";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
+const BUILD = { gitSha: SHA, date: "2026-11-20T10:00:00Z", actor: "dev1" };
 const common = {
   repository: "ghcr.io/acme/shop",
   sourceUrl: "https://github.com/acme/shop",
