@@ -964,6 +964,30 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
     );
   });
 
+  it("stack policy: a resource's parent is its parent's URN (the app component names the app)", () => {
+    const APP = "cicd-constitution:app:Application";
+    const appUrn = `urn:pulumi:production::cicd-constitution::${APP}::erp-berhan`;
+    const child = (type: string, name: string, props: Record<string, unknown>) => ({
+      urn: `urn:${name}`,
+      type,
+      name,
+      props: unknownCheckingProps(props),
+      parent: { urn: appUrn },
+    });
+    const alarm = (name: string, metricName: string) =>
+      child("aws:cloudwatch/metricAlarm:MetricAlarm", name, { metricName, alarmActions: ["arn:sns"] });
+    const resources = [
+      { urn: appUrn, type: APP, name: "erp-berhan", props: unknownCheckingProps({}) },
+      child("aws:ecs/service:Service", "erp-svc", { name: "svc" }),
+      alarm("erp-5xx", "HTTPCode_Target_5XX_Count"),
+      alarm("erp-latency", "TargetResponseTime"),
+    ];
+    assert.deepEqual(engineRun(toPolicy(rule("CC-OBS-01")), { resources }, {}), {
+      reports: [],
+      na: undefined,
+    });
+  });
+
   it("stack policy: a stack with unknown protection is not applicable, with every reason", () => {
     const stackPolicy = toPolicy(rule("CC-BR-01"));
     const repo = (n: string) => ({

@@ -787,3 +787,21 @@ describe("mutation: ART/OBS/FLAG/PAR evidence lists name every item", () => {
     );
   });
 });
+
+describe("mutation: several resources of one app", () => {
+  it("CC-PAR-03 counts the flags of every feature-flags document of the app", () => {
+    const second = { ...prodFlags(["new_ui"]), name: "erp-flags-2", urn: "urn:erp-flags-2" };
+    const rs = [
+      stagingRef({ "erp-berhan": { ...PROFILE, flags: ["beta_menu", "new_ui"] } }),
+      prodTd(),
+      prodTg(),
+      prodFlags(["beta_menu"]),
+      second,
+    ];
+    assert.deepEqual(judge("CC-PAR-03", rs)[0], [
+      "pass",
+      "erp-td",
+      "erp-berhan: health /readyz / /healthz, port 8000, flags [beta_menu, new_ui] as in staging",
+    ]);
+  });
+});
