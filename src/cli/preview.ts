@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/model";
-import { previewStack, StackPreview } from "../offline/preview";
+import { previewSource, projectName, StackPreview } from "../offline/preview";
+import { readStackFile } from "../config/sources";
 import { summarizePlan } from "../offline/summary";
 import { redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
@@ -61,15 +62,20 @@ export async function previewStacks(dir: string, stacks: string[], today?: Date)
     const existing = done.get(stack);
     if (existing) return existing;
     const file = stackFile(dir, stack);
-    const raw = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
-    const ref = /stagingStack:\s*["']?([^\s"']+)/.exec(raw)?.[1];
+    const source = readStackFile(file);
+    const promotion = source.raw.promotion as { stagingStack?: unknown } | undefined;
+    const ref = typeof promotion?.stagingStack === "string" ? promotion.stagingStack : undefined;
     if (ref) {
       const refStack = ref.split("/").pop()!;
       if (refStack !== stack && fs.existsSync(stackFile(dir, refStack))) {
         outputsByRef[ref] = (await run(refStack)).stackOutputs;
       }
     }
-    const result = await previewStack(file, { stackOutputs: outputsByRef, today });
+    const result = await previewSource(source, {
+      stackOutputs: outputsByRef,
+      today,
+      project: projectName(dir),
+    });
     done.set(stack, result);
     return result;
   };

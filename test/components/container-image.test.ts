@@ -19,7 +19,7 @@ describe("ContainerImage", () => {
         new ContainerImage("shop-staging-image", {
           ...common,
           environment: "staging",
-          build: { gitSha: SHA, date: "2026-11-20T10:00:00Z", actor: "dev1" },
+          build: BUILD,
         }),
     );
     const image = one(rs, "docker-build:index:Image");
@@ -46,7 +46,7 @@ describe("ContainerImage", () => {
         new ContainerImage("shop-staging-image", {
           ...common,
           environment: "staging",
-          build: { gitSha: SHA, date: "2026-11-20T10:00:00Z", actor: "dev1" },
+          build: BUILD,
         }),
     );
     const alias = one(rs, "docker-build:index:Index");
