@@ -52,9 +52,11 @@ const pattern = (re: RegExp, expected: string) =>
   z.string({ error: expected }).regex(re, { error: expected });
 
 /** A calendar date `YYYY-MM-DD` that exists. */
-const calendarDate = pattern(ISO_DATE, "a date YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(s)), {
-  error: "a real calendar date YYYY-MM-DD",
-});
+const calendarDate = pattern(ISO_DATE, "a date YYYY-MM-DD").refine(
+  // Date.parse rolls 2026-02-30 over to March; a real date reads back unchanged.
+  (s) => !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
+  { error: "a real calendar date YYYY-MM-DD" },
+);
 
 const healthSchema = z
   .strictObject({

@@ -203,10 +203,14 @@ describe("config model boundaries", () => {
         '"2026-11-20"',
       ),
     );
-    assert.deepEqual(
-      removal("2026-12-32"),
-      one("apps[0].flags[0].removalDate", "a real calendar date YYYY-MM-DD", '"2026-12-32"'),
-    );
+    for (const impossible of ["2026-12-32", "2027-02-30", "2027-04-31"]) {
+      assert.deepEqual(
+        removal(impossible),
+        one("apps[0].flags[0].removalDate", "a real calendar date YYYY-MM-DD", JSON.stringify(impossible)),
+        impossible,
+      );
+    }
+    assert.deepEqual(removal("2028-02-29"), [], "a leap day is a real date");
     assert.deepEqual(removal("21/11/2026"), [
       ...one("apps[0].flags[0].removalDate", "a date YYYY-MM-DD", '"21/11/2026"'),
       ...one("apps[0].flags[0].removalDate", "a real calendar date YYYY-MM-DD", '"21/11/2026"'),
