@@ -83,7 +83,8 @@ export const serviceRuntimeDefaults = {
  * rollback, image by digest, `APP_ENV`/`BUILD_*` variables, secrets by Secrets Manager reference, a log group
  * with retention, no public IP, read-only root filesystem, separate execution and task roles, Container Insights.
  *
- * @throws Error when a variable is reserved or also a secret, or the image is not pinned by digest.
+ * @throws Error when a variable is reserved or also a secret, or an image given as a plain string is not pinned
+ *   by digest (`...@sha256:<64 hex>`, CC-ART-06); an image given as an Output is checked by the policy pack.
  */
 export class ServiceRuntime extends pulumi.ComponentResource {
   readonly cluster: aws.ecs.Cluster;
@@ -105,6 +106,11 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       { ...serviceRuntimeDefaults, deletionProtection: args.environment === "production" },
       args,
     );
+    if (typeof args.imageRef === "string" && !/@sha256:[0-9a-f]{64}$/.test(args.imageRef)) {
+      throw new Error(
+        `ServiceRuntime ${name}: imageRef must be pinned by digest (...@sha256:<64 hex>), got ${args.imageRef}`,
+      );
+    }
     const reserved = Object.keys(a.environmentVariables).filter((k) => RESERVED_VARIABLES.includes(k));
     const both = Object.keys(a.environmentVariables).filter((k) => k in a.secrets);
     if (reserved.length > 0 || both.length > 0) {

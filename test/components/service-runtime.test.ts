@@ -125,6 +125,13 @@ describe("ServiceRuntime", () => {
       assert.deepEqual(r.inputs.tags, standardTags("shop", "staging", "team-a"), r.urn);
   });
 
+  it("rejects an image given by tag instead of digest", () => {
+    assert.throws(
+      () => new ServiceRuntime("t", args("staging", { imageRef: "ghcr.io/acme/shop:latest" })),
+      /pinned by digest/,
+    );
+  });
+
   it("rejects reserved variables and variables that are also secrets", () => {
     assert.throws(
       () => new ServiceRuntime("x", args("staging", { environmentVariables: { APP_ENV: "prod" } })),
