@@ -98,6 +98,11 @@ export const COMMON_CONFIG: Record<string, ConfigProperty> = {
   },
 };
 
+/** A configurable setting that is a list of strings (checks, patterns, environments), with its default. */
+export function stringList(description: string, defaultValue: readonly string[]): ConfigProperty {
+  return { type: "array", items: { type: "string" }, description, default: [...defaultValue] };
+}
+
 /** CrossGuard config schema of a rule: its configurable settings plus {@link COMMON_CONFIG}. */
 export function configSchemaOf(meta: RuleMeta): PolicyConfigSchema {
   return { properties: { ...(meta.configurable ?? {}), ...COMMON_CONFIG } } as PolicyConfigSchema;

@@ -3,7 +3,7 @@
  * LANES 4-6. Catalogue: shared/policy-catalogue.md "ART".
  */
 import { arr, environmentOf, get, parseJsonProp, str } from "../lib/props";
-import { defineRule, Res, Rule } from "../lib/rule";
+import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { PRODUCTION_ENV } from "./environments";
 
@@ -147,12 +147,7 @@ export const ART_04 = defineRule({
   kind: "resource",
   appliesTo: [T.image],
   configurable: {
-    platforms: {
-      type: "array",
-      items: { type: "string" },
-      description: "Platforms every image is built for.",
-      default: ["linux/amd64", "linux/arm64"],
-    },
+    platforms: stringList("Platforms every image is built for.", ["linux/amd64", "linux/arm64"]),
   },
   checkResource(r, ctx, out) {
     const have = arr(r.props.platforms).map(String);
@@ -227,12 +222,11 @@ export const ART_07 = defineRule({
   kind: "stack",
   appliesTo: [T.index, T.taskDefinition],
   configurable: {
-    aliases: {
-      type: "array",
-      items: { type: "string" },
-      description: "Alias tags that name an environment's running image.",
-      default: ["staging", "prod", "production"],
-    },
+    aliases: stringList("Alias tags that name an environment's running image.", [
+      "staging",
+      "prod",
+      "production",
+    ]),
   },
   checkStack(resources, ctx, out) {
     const aliases = arr(ctx.cfg.aliases).map(String);

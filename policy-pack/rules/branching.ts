@@ -4,7 +4,7 @@
  */
 import { DEFAULT_BRANCH, mainProtection, names, refersTo, repositories, rulesetTargets } from "../lib/github";
 import { arr, str } from "../lib/props";
-import { defineRule, Res, Rule, Verdicts } from "../lib/rule";
+import { defineRule, Res, Rule, Verdicts, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
 
 const PROTECTION_TYPES = [T.repository, T.ruleset, T.branchProtection];
@@ -73,12 +73,11 @@ export const BR_02 = defineRule({
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
   configurable: {
-    requiredChecks: {
-      type: "array",
-      items: { type: "string" },
-      description: "Status check contexts that must be required on the default branch.",
-      default: ["style", "unit", "smoke"],
-    },
+    requiredChecks: stringList("Status check contexts that must be required on the default branch.", [
+      "style",
+      "unit",
+      "smoke",
+    ]),
   },
   checkStack(resources, ctx, out) {
     const wanted = arr(ctx.cfg.requiredChecks).map(String);

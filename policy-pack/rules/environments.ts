@@ -13,7 +13,7 @@ import {
   str,
   tagsOf,
 } from "../lib/props";
-import { defineRule, Res, Rule } from "../lib/rule";
+import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
 import type { ConfigProperty } from "../lib/types";
 
@@ -67,12 +67,7 @@ export const ENV_01 = defineRule({
   kind: "stack",
   appliesTo: [T.repository, T.environment, T.stackReference],
   configurable: {
-    environments: {
-      type: "array",
-      items: { type: "string" },
-      description: "Environments every managed repository must have.",
-      default: ["staging", "production"],
-    },
+    environments: stringList("Environments every managed repository must have.", ["staging", "production"]),
   },
   checkStack(resources, ctx, out) {
     const required = arr(ctx.cfg.environments).map(String);
@@ -152,24 +147,9 @@ export const ENV_03 = defineRule({
   kind: "stack",
   appliesTo: [T.environment, T.deploymentPolicy],
   configurable: {
-    productionBranches: {
-      type: "array",
-      items: { type: "string" },
-      description: "Branch patterns production may deploy from.",
-      default: ["main"],
-    },
-    productionTags: {
-      type: "array",
-      items: { type: "string" },
-      description: "Tag patterns production may deploy from.",
-      default: ["mvp-*"],
-    },
-    stagingBranches: {
-      type: "array",
-      items: { type: "string" },
-      description: "Branch patterns staging may deploy from.",
-      default: ["main"],
-    },
+    productionBranches: stringList("Branch patterns production may deploy from.", ["main"]),
+    productionTags: stringList("Tag patterns production may deploy from.", ["mvp-*"]),
+    stagingBranches: stringList("Branch patterns staging may deploy from.", ["main"]),
     ...PRODUCTION_ENV,
     ...STAGING_ENV,
   },
@@ -269,12 +249,10 @@ export const ENV_04 = defineRule({
   kind: "resource",
   appliesTo: [T.envSecret, T.envVariable],
   configurable: {
-    secretNamePatterns: {
-      type: "array",
-      items: { type: "string" },
-      description: "Glob patterns of variable names that must be secrets instead.",
-      default: SECRET_NAME_PATTERNS,
-    },
+    secretNamePatterns: stringList(
+      "Glob patterns of variable names that must be secrets instead.",
+      SECRET_NAME_PATTERNS,
+    ),
   },
   checkResource(r, ctx, out) {
     if (r.type === T.envSecret) {
@@ -331,18 +309,13 @@ export const ENV_05 = defineRule({
   kind: "resource",
   appliesTo: [T.envSecret, T.envVariable, ACTIONS_SECRET],
   configurable: {
-    forbiddenNames: {
-      type: "array",
-      items: { type: "string" },
-      description: "Glob patterns of secret/variable names that denote long-lived cloud keys.",
-      default: [
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "*AWS*ACCESS_KEY*",
-        "*AWS*SECRET_KEY*",
-      ],
-    },
+    forbiddenNames: stringList("Glob patterns of secret/variable names that denote long-lived cloud keys.", [
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN",
+      "*AWS*ACCESS_KEY*",
+      "*AWS*SECRET_KEY*",
+    ]),
   },
   checkResource(r, ctx, out) {
     const name = str(r.props.secretName) ?? str(r.props.variableName) ?? "";

@@ -3,7 +3,7 @@
  * OPS "SLIs/SLOs". Catalogue: shared/policy-catalogue.md "OBS".
  */
 import { appOf, arr, get, num, parseJsonProp, str, tagsOf } from "../lib/props";
-import { defineRule, Res, Rule } from "../lib/rule";
+import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { TAGGABLE_AWS_TYPES, T } from "../lib/tokens";
 
 /** Metric names an alarm watches (`metricName`, or each `metricQueries[].metric.metricName`). */
@@ -200,12 +200,12 @@ export const OBS_04 = defineRule({
   kind: "resource",
   appliesTo: TAGGABLE_AWS_TYPES,
   configurable: {
-    requiredTags: {
-      type: "array",
-      items: { type: "string" },
-      description: "Tag keys every taggable resource carries.",
-      default: ["app", "environment", "owner", "managed-by"],
-    },
+    requiredTags: stringList("Tag keys every taggable resource carries.", [
+      "app",
+      "environment",
+      "owner",
+      "managed-by",
+    ]),
   },
   checkResource(r, ctx, out) {
     const tags = tagsOf(r.props);

@@ -3,7 +3,7 @@
  * OPS "Automated Health Checks", "Rollback Procedures". Catalogue: shared/policy-catalogue.md "RUN".
  */
 import { arr, get, num, parseJsonProp, str, tagsOf } from "../lib/props";
-import { defineRule, Res, Rule } from "../lib/rule";
+import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { nameMatches, PRODUCTION_ENV, SECRET_NAME_PATTERNS } from "./environments";
 
@@ -211,12 +211,7 @@ export const RUN_06 = defineRule({
   kind: "resource",
   appliesTo: [T.taskDefinition],
   configurable: {
-    secretNamePatterns: {
-      type: "array",
-      items: { type: "string" },
-      description: "Glob patterns of secret-looking variable names.",
-      default: SECRET_NAME_PATTERNS,
-    },
+    secretNamePatterns: stringList("Glob patterns of secret-looking variable names.", SECRET_NAME_PATTERNS),
   },
   checkResource(r, ctx, out) {
     const patterns = arr(ctx.cfg.secretNamePatterns).map(String);
@@ -242,12 +237,11 @@ export const RUN_07 = defineRule({
   kind: "resource",
   appliesTo: [T.taskDefinition],
   configurable: {
-    requiredSecrets: {
-      type: "array",
-      items: { type: "string" },
-      description: "Secrets every app requires unless `apps` says otherwise.",
-      default: ["DATABASE_URL", "REDIS_URL", "JWT_SECRET"],
-    },
+    requiredSecrets: stringList("Secrets every app requires unless `apps` says otherwise.", [
+      "DATABASE_URL",
+      "REDIS_URL",
+      "JWT_SECRET",
+    ]),
     apps: {
       type: "object",
       additionalProperties: { type: "array", items: { type: "string" } },
