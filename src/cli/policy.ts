@@ -116,8 +116,8 @@ export function auditReport(resources: PolicyResourceInput[], input: AuditInput)
 /**
  * The offline audit of a previewed stack (its resources as the engine would hand them to the pack).
  *
- * @param dir Project directory holding the stack file, to locate results in it. Default: the stack file the
- *   preview read is not located when omitted.
+ * @param dir Project directory holding the stack file, to locate results in it (SARIF, Markdown). When
+ *   omitted, results carry no location.
  */
 export function auditPreview(preview: StackPreview, now?: Date, dir?: string): AuditReport {
   return auditReport(preview.resources, {

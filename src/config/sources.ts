@@ -87,11 +87,16 @@ export function readStackFile(file: string): ConfigSource {
       origin,
     );
   }
-  return fromNamespacedConfig(stack, origin, body.config, (key, value) => {
+  const read = fromNamespacedConfig(body.config, (key, value) => {
     const found: string[] = [];
     const stripped = stripSecure(value, key, found);
     return { value: stripped, encrypted: found };
   });
+  // In a stack file, a secret is a `secure:` value; any other string under a secret key is plain text.
+  const plaintextSecretPaths: string[] = [];
+  for (const key of SECRET_KEYS)
+    plainLeaves(body.config[`${CONFIG_NAMESPACE}:${key}`], key, plaintextSecretPaths);
+  return { stack, origin, ...read, plaintextSecretPaths };
 }
 
 /**
@@ -112,27 +117,26 @@ export function readRuntimeConfig(
       decoded[k] = v;
     }
   }
-  const source = fromNamespacedConfig(stack, `stack ${stack}`, decoded, (_key, value) => ({
-    value,
-    encrypted: [],
-  }));
+  const read = fromNamespacedConfig(decoded, (_key, value) => ({ value, encrypted: [] }));
   for (const key of Object.keys(all)) {
     if (key.startsWith(`${CONFIG_NAMESPACE}:`) && isSecret(key))
-      source.secretKeys.add(key.slice(CONFIG_NAMESPACE.length + 1));
+      read.secretKeys.add(key.slice(CONFIG_NAMESPACE.length + 1));
   }
-  // With the engine, a key is secret as a whole: nothing under a secret key is plain text.
-  source.plaintextSecretPaths = ["secrets", "ghcrToken"].filter(
-    (k) => k in source.raw && !source.secretKeys.has(k),
+  // With the engine a key is secret as a whole: a secret key set without --secret is plain text.
+  const plaintextSecretPaths = SECRET_KEYS.filter(
+    (k) => k in read.raw && !isSecret(`${CONFIG_NAMESPACE}:${k}`),
   );
-  return source;
+  return { stack, origin: `stack ${stack}`, ...read, plaintextSecretPaths };
 }
 
+/** Config keys whose values are secrets: never printed, and an error when given in plain text. */
+const SECRET_KEYS = ["secrets", "ghcrToken"];
+
+/** The project's keys without namespace (plus `awsRegion`), with secret keys and encrypted paths noted. */
 function fromNamespacedConfig(
-  stack: string,
-  origin: string,
   config: Record<string, unknown>,
   unwrap: (key: string, value: unknown) => { value: unknown; encrypted: string[] },
-): ConfigSource {
+): Pick<ConfigSource, "raw" | "secretKeys" | "encryptedPaths"> {
   const raw: RawStackConfig = {};
   const encryptedPaths: string[] = [];
   const secretKeys = new Set<string>();
@@ -148,12 +152,6 @@ function fromNamespacedConfig(
     if (encrypted.length > 0) secretKeys.add(key);
     encryptedPaths.push(...encrypted);
   }
-  const plaintextSecretPaths: string[] = [];
-  for (const key of ["secrets", "ghcrToken"]) {
-    if (`${CONFIG_NAMESPACE}:${key}` in config) {
-      plainLeaves(config[`${CONFIG_NAMESPACE}:${key}`], key, plaintextSecretPaths);
-    }
-    secretKeys.add(key); // never print these keys' values, whatever the file says
-  }
-  return { stack, origin, raw, secretKeys, encryptedPaths, plaintextSecretPaths };
+  for (const key of SECRET_KEYS) secretKeys.add(key); // never print these keys' values, whatever the source says
+  return { raw, secretKeys, encryptedPaths };
 }

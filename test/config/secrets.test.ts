@@ -80,4 +80,16 @@ describe("secrets in config", () => {
     assert.ok(source.secretKeys.has("ghcrToken"));
     assert.deepEqual(source.plaintextSecretPaths, []);
   });
+
+  it("engine config: a secret key set without --secret is reported as plain text", () => {
+    const source = readRuntimeConfig(
+      "staging",
+      {
+        "cicd-constitution:secrets": '{"erp-berhan":{"JWT_SECRET":"x"}}',
+        "cicd-constitution:ghcrToken": "t",
+      },
+      (key) => key === "cicd-constitution:ghcrToken",
+    );
+    assert.deepEqual(source.plaintextSecretPaths, ["secrets"]);
+  });
 });
