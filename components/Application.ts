@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ContainerHealthTiming } from "./ServiceRuntime";
 import { ContainerImage } from "./ContainerImage";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
@@ -63,6 +64,8 @@ export interface ApplicationArgs {
   image: ImageSource;
   /** GHCR token (Pulumi secret). */
   registryToken: pulumi.Input<string>;
+  /** GHCR pull token for the tasks (Pulumi secret, `read:packages`); absent when the image is public. */
+  pullToken?: pulumi.Input<string>;
   /** Runtime sizing and wiring. Units: CPU units, MiB, seconds, days. */
   runtime: {
     port: number;
@@ -75,14 +78,24 @@ export interface ApplicationArgs {
     secrets: Record<string, pulumi.Input<string>>;
     logRetentionDays: number;
     healthCheckGracePeriodSeconds: number;
+    /** Container health command; absent: the default python3 probe. */
+    healthCommand?: string[];
+    containerHealth: ContainerHealthTiming;
+    scratchPaths: string[];
+    stickiness: { enabled: boolean; durationSeconds: number };
     domain: string;
   };
   /** Network and TLS. */
   network: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[]; certificateArn: string };
   /** Feature flags with this environment's values. */
   flags: FeatureFlag[];
-  /** SLOs: percent, seconds, percent. */
-  observability: { errorBudgetPercent: number; latencyP95Seconds: number; goldenPathSuccessPercent: number };
+  /** SLOs: percent, days, seconds, percent. */
+  observability: {
+    errorBudgetPercent: number;
+    errorBudgetPeriodDays: number;
+    latencyP95Seconds: number;
+    goldenPathSuccessPercent: number;
+  };
   /** GitHub OIDC provider ARN of the AWS account. */
   oidcProviderArn: pulumi.Input<string>;
   /** AWS region. */
@@ -163,6 +176,14 @@ export class Application extends pulumi.ComponentResource {
       child,
     );
 
+    // The flag environment monitors the 5xx alarm, which needs the runtime's load balancer, which needs the
+    // flags' ids: resource by resource there is no cycle, so the alarm ARN is handed over once it exists.
+    const [alarmArn, resolveAlarmArn] = pulumi.deferredOutput<string>();
+    const flags = new FeatureFlags(
+      `${prefix}-flags`,
+      { app: args.app, environment: env, flags: args.flags, monitorAlarmArn: alarmArn, tags },
+      child,
+    );
     const runtime = new ServiceRuntime(
       `${prefix}`,
       {
@@ -170,6 +191,9 @@ export class Application extends pulumi.ComponentResource {
         environment: env,
         region: args.region,
         imageRef: image.imageRef,
+        registryCredentials: args.pullToken
+          ? { username: args.githubOwner, password: args.pullToken }
+          : undefined,
         build,
         port: args.runtime.port,
         cpu: args.runtime.cpu,
@@ -177,6 +201,11 @@ export class Application extends pulumi.ComponentResource {
         desiredCount: args.runtime.desiredCount,
         readinessPath: args.runtime.readinessPath,
         healthPath: args.runtime.healthPath,
+        healthCommand: args.runtime.healthCommand,
+        containerHealth: args.runtime.containerHealth,
+        scratchPaths: args.runtime.scratchPaths,
+        stickiness: args.runtime.stickiness,
+        featureFlags: flags.target,
         environmentVariables: args.runtime.environmentVariables,
         secrets: args.runtime.secrets,
         vpcId: args.network.vpcId,
@@ -190,24 +219,21 @@ export class Application extends pulumi.ComponentResource {
       child,
     );
 
-    new FeatureFlags(`${prefix}-flags`, { app: args.app, environment: env, flags: args.flags, tags }, child);
-
-    new Observability(
+    const observability = new Observability(
       `${prefix}-observability`,
       {
         app: args.app,
         environment: env,
         loadBalancerArnSuffix: runtime.loadBalancerArnSuffix,
         targetGroupArnSuffix: runtime.targetGroupArnSuffix,
-        errorBudgetPercent: args.observability.errorBudgetPercent,
-        latencyP95Seconds: args.observability.latencyP95Seconds,
-        goldenPathSuccessPercent: args.observability.goldenPathSuccessPercent,
+        ...args.observability,
         alertEmail: args.alertEmail,
         region: args.region,
         tags,
       },
       child,
     );
+    resolveAlarmArn(observability.errorRateAlarmArn);
 
     this.imageRef = image.imageRef;
     this.digest = image.digest;

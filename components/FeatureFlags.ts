@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { StandardTags } from "./naming";
+import { physicalNames, StandardTags } from "./naming";
+import type { FeatureFlagsTarget } from "./ServiceRuntime";
+import { assumeRoleBy, policyJson } from "./util";
 
 /** One feature flag as the constitution requires it (CONST "Feature Flags & Rollout"). */
 export interface FeatureFlag {
@@ -27,10 +29,17 @@ export interface FeatureFlagsArgs {
   /** The flags. An empty list still creates the profile, so flags can be added without new infrastructure. */
   flags: FeatureFlag[];
   /**
-   * AppConfig deployment strategy id. Default: `AppConfig.AllAtOnce` in staging and
-   * `AppConfig.Linear50PercentEvery30Seconds` in production (AWS predefined strategies).
+   * AppConfig deployment strategy id. Default: `AppConfig.AllAtOnce` in staging ("Quick": all at once, then
+   * 10 minutes of alarm monitoring) and `AppConfig.Linear20PercentEvery6Minutes` in production ("AWS
+   * recommended" for production; AppConfig user guide, "Predefined deployment strategies").
    */
   deploymentStrategyId?: string;
+  /**
+   * CloudWatch alarm the AppConfig environment monitors: a flag deployment rolls back when it fires
+   * (CC-FLAG-05). AppConfig reads it through a role it assumes (`cloudwatch:DescribeAlarms`; AppConfig user
+   * guide, "Configuring permissions for automatic rollback"). Default: none.
+   */
+  monitorAlarmArn?: pulumi.Input<string>;
   /** Tags. */
   tags: StandardTags;
 }
@@ -70,12 +79,23 @@ export function featureFlagsDocument(flags: FeatureFlag[]): string {
   });
 }
 
-/** Feature flags of one app in one environment, served by AWS AppConfig and deployed with a strategy. */
+/** Predefined AppConfig deployment strategies by environment (AppConfig user guide). */
+export const DEFAULT_FLAG_STRATEGIES = {
+  staging: "AppConfig.AllAtOnce",
+  production: "AppConfig.Linear20PercentEvery6Minutes",
+} as const;
+
+/**
+ * Feature flags of one app in one environment, served by AWS AppConfig, deployed with a strategy and rolled
+ * back when the app's 5xx alarm fires.
+ */
 export class FeatureFlags extends pulumi.ComponentResource {
   /** AppConfig application id. */
   readonly applicationId: pulumi.Output<string>;
   /** The hosted document's version number. */
   readonly versionNumber: pulumi.Output<number>;
+  /** What the app needs to read its flags: ids and the configuration ARN (CC-FLAG-04). */
+  readonly target: pulumi.Output<FeatureFlagsTarget>;
 
   constructor(name: string, args: FeatureFlagsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Arguments are checked before anything is registered.
@@ -85,14 +105,14 @@ export class FeatureFlags extends pulumi.ComponentResource {
     }
     const strategy =
       args.deploymentStrategyId ??
-      (args.environment === "production" ? "AppConfig.Linear50PercentEvery30Seconds" : "AppConfig.AllAtOnce");
+      DEFAULT_FLAG_STRATEGIES[args.environment === "production" ? "production" : "staging"];
     super("cicd-constitution:flags:FeatureFlags", name, {}, opts);
     const child = { parent: this };
 
     const application = new aws.appconfig.Application(
       `${name}-app`,
       {
-        name: `${args.app}-${args.environment}`,
+        name: physicalNames(args.app, args.environment).appConfigApplication.name,
         description: `Feature flags of ${args.app}`,
         tags: args.tags,
       },
@@ -100,7 +120,14 @@ export class FeatureFlags extends pulumi.ComponentResource {
     );
     const environment = new aws.appconfig.Environment(
       `${name}-env`,
-      { applicationId: application.id, name: args.environment, tags: args.tags },
+      {
+        applicationId: application.id,
+        name: args.environment,
+        monitors: args.monitorAlarmArn
+          ? [{ alarmArn: args.monitorAlarmArn, alarmRoleArn: this.alarmRole(name, args).arn }]
+          : [],
+        tags: args.tags,
+      },
       child,
     );
     const profile = new aws.appconfig.ConfigurationProfile(
@@ -140,6 +167,45 @@ export class FeatureFlags extends pulumi.ComponentResource {
     );
     this.applicationId = application.id;
     this.versionNumber = version.versionNumber;
-    this.registerOutputs({ applicationId: this.applicationId, versionNumber: this.versionNumber });
+    this.target = pulumi
+      .all([application.id, application.arn, environment.environmentId, profile.configurationProfileId])
+      .apply(([applicationId, appArn, environmentId, profileId]) => ({
+        applicationId,
+        environmentId,
+        profileId,
+        configurationArn: `${appArn}/environment/${environmentId}/configuration/${profileId}`,
+      }));
+    this.registerOutputs({
+      applicationId: this.applicationId,
+      versionNumber: this.versionNumber,
+      target: this.target,
+    });
+  }
+
+  /** The role AppConfig assumes to read the monitored alarm's state. */
+  private alarmRole(name: string, args: FeatureFlagsArgs): aws.iam.Role {
+    const role = new aws.iam.Role(
+      `${name}-alarm-role`,
+      {
+        name: physicalNames(args.app, args.environment).flagsAlarmRole.name,
+        description: `AppConfig reads the alarms that roll back ${args.app} flag deployments`,
+        assumeRolePolicy: assumeRoleBy("appconfig.amazonaws.com"),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-alarm-role-policy`,
+      {
+        role: role.name,
+        // As the AppConfig user guide's policy for alarm-based rollback: DescribeAlarms on "*".
+        policy: policyJson({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" }],
+        }),
+      },
+      { parent: this },
+    );
+    return role;
   }
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { StandardTags } from "./naming";
+import { physicalNames, StandardTags } from "./naming";
 import { withDefaults } from "./util";
 
 /**
@@ -17,12 +17,16 @@ export interface ObservabilityArgs {
   loadBalancerArnSuffix: pulumi.Input<string>;
   /** `targetgroup/NAME/ID` suffix of the target group (dimension `TargetGroup`). */
   targetGroupArnSuffix: pulumi.Input<string>;
-  /** Error budget: percent of requests allowed to fail with 5xx per week. Default: 0.5. */
+  /** Error budget: percent of requests allowed to fail with 5xx per budget period. Default: 0.5. */
   errorBudgetPercent?: number;
+  /** The error budget's period, days (F6 "Error Budget & Deploy Freeze": weekly). Default: 7. */
+  errorBudgetPeriodDays?: number;
   /** p95 latency target, seconds. Default: 1. */
   latencyP95Seconds?: number;
   /** Golden-path success target, percent. Default: 99. */
   goldenPathSuccessPercent?: number;
+  /** Threshold of the 5xx-rate alarm, percent of requests over 5 minutes. Default: 5. */
+  errorRateAlarmPercent?: number;
   /** E-mail subscribed to the alarm topic. Default: none (subscribe on-call tooling separately). */
   alertEmail?: string;
   /** AWS region of the dashboard widgets. */
@@ -34,100 +38,160 @@ export interface ObservabilityArgs {
 /** Defaults, written once. */
 export const observabilityDefaults = {
   errorBudgetPercent: 0.5,
+  errorBudgetPeriodDays: 7,
   latencyP95Seconds: 1,
   goldenPathSuccessPercent: 99,
+  errorRateAlarmPercent: 5,
 };
 
+/** A burn-rate alert window: how much of the budget it may consume over how long before it fires. */
+export interface BurnWindow {
+  /** `fast` (pages quickly on a sharp burn) or `slow` (catches a steady one). */
+  name: "fast" | "slow";
+  /** Window, seconds (the alarm's period; one evaluation period). */
+  windowSeconds: number;
+  /** Share of the whole budget spent within the window that fires the alarm, percent. */
+  budgetConsumedPercent: number;
+}
+
 /**
- * Burn-rate factor of the fast error-budget alarm: 14.4x the budget over 1 hour spends 2% of a 30-day budget
- * (Google SRE workbook, "Alerting on SLOs", multiwindow multi-burn-rate alerts).
+ * The two windows of the multiwindow burn-rate alert (Google SRE workbook, "Alerting on SLOs": 2% of the budget
+ * in 1 hour, 5% in 6 hours).
  */
-export const FAST_BURN_RATE = 14.4;
+export const BURN_WINDOWS: readonly BurnWindow[] = [
+  { name: "fast", windowSeconds: 3600, budgetConsumedPercent: 2 },
+  { name: "slow", windowSeconds: 6 * 3600, budgetConsumedPercent: 5 },
+];
+
+/**
+ * The burn rate at which a window consumes its share of the budget: `consumed x period / window`. For a 30-day
+ * budget the fast window gives the workbook's 14.4 (0.02 x 720 h / 1 h); for the weekly budget, 3.36 and 1.4.
+ * The alarm fires when the window's 5xx rate exceeds `budgetPercent x burnRate`.
+ */
+export function burnRate(window: BurnWindow, periodDays: number): number {
+  return ((window.budgetConsumedPercent / 100) * periodDays * 86_400) / window.windowSeconds;
+}
 
 /** Namespace of the golden-path metric the post-deploy smoke test publishes (`Success`, `Attempts`, dimension `App`). */
 export const GOLDEN_PATH_NAMESPACE = "CicdConstitution/GoldenPath";
 
 /**
- * Alarms and a dashboard for one service: a 5xx-rate alarm, a p95 latency alarm and an error-budget burn alarm,
- * each notifying an SNS topic; a dashboard with error rate, latency and golden-path success.
+ * The 5xx rate in percent as CloudWatch metric math: the targets' 5xx plus the load balancer's own 5xx (502/503
+ * when no target is healthy: `HTTPCode_ELB_5XX_Count`, which has only the `LoadBalancer` dimension), over all
+ * requests. `RequestCount` counts only requests for which a target was chosen (ELB user guide, "CloudWatch
+ * metrics for your Application Load Balancer"), so the load balancer's 5xx are added to the denominator too; a
+ * window with no request at all is 0, not a division by zero.
+ */
+export function fiveXxRateQueries(
+  dims: { LoadBalancer: pulumi.Input<string>; TargetGroup: pulumi.Input<string> },
+  period: number,
+): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+  const metric = (id: string, metricName: string, dimensions: Record<string, pulumi.Input<string>>) => ({
+    id,
+    returnData: false,
+    metric: { namespace: "AWS/ApplicationELB", metricName, dimensions, period, stat: "Sum" },
+  });
+  return [
+    metric("target5xx", "HTTPCode_Target_5XX_Count", dims),
+    metric("elb5xx", "HTTPCode_ELB_5XX_Count", { LoadBalancer: dims.LoadBalancer }),
+    metric("requests", "RequestCount", dims),
+    {
+      id: "rate",
+      expression:
+        "IF((FILL(requests, 0) + FILL(elb5xx, 0)) > 0, " +
+        "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)",
+      label: "5xx rate (%)",
+      returnData: true,
+    },
+  ];
+}
+
+type Settings = ObservabilityArgs & typeof observabilityDefaults;
+
+/**
+ * Alarms and a dashboard for one service: a 5xx-rate alarm (targets' and load balancer's 5xx), a p95 latency
+ * alarm and two error-budget burn alarms (fast and slow window), each notifying an SNS topic on ALARM and on
+ * OK; a dashboard with error rate, latency and golden-path success. Built in named steps: topic, alarms,
+ * dashboard.
  */
 export class Observability extends pulumi.ComponentResource {
   /** The alarm topic. */
   readonly topicArn: pulumi.Output<string>;
   /** Names of the alarms. */
   readonly alarmNames: pulumi.Output<string>[];
+  /** ARN of the 5xx-rate alarm (AppConfig rolls flag deployments back on it: CC-FLAG-05). */
+  readonly errorRateAlarmArn: pulumi.Output<string>;
   /** Dashboard name. */
   readonly dashboardName: pulumi.Output<string>;
 
+  private readonly settings: Settings;
+
   constructor(name: string, args: ObservabilityArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("cicd-constitution:observability:Observability", name, {}, opts);
-    const a = withDefaults(observabilityDefaults, args);
-    const child = { parent: this };
+    this.settings = withDefaults(observabilityDefaults, args);
+    const topic = this.topic(name);
+    const alarms = this.alarms(name, topic.arn);
+    const dashboard = this.dashboard(name);
+    this.topicArn = topic.arn;
+    this.alarmNames = alarms.map((a) => a.name);
+    this.errorRateAlarmArn = alarms[0].arn;
+    this.dashboardName = dashboard.dashboardName;
+    this.registerOutputs({
+      topicArn: this.topicArn,
+      alarmNames: this.alarmNames,
+      errorRateAlarmArn: this.errorRateAlarmArn,
+      dashboardName: this.dashboardName,
+    });
+  }
+
+  private get prefix(): string {
+    return `${this.settings.app}-${this.settings.environment}`;
+  }
+
+  /** Step 1: the SNS topic every alarm notifies, with the on-call e-mail if given. */
+  private topic(name: string): aws.sns.Topic {
+    const a = this.settings;
     const topic = new aws.sns.Topic(
       `${name}-alarms`,
-      { name: `${a.app}-${a.environment}-alarms`, tags: a.tags },
-      child,
+      { name: physicalNames(a.app, a.environment).alarmTopic.name, tags: a.tags },
+      { parent: this },
     );
     if (a.alertEmail) {
       new aws.sns.TopicSubscription(
         `${name}-alarms-email`,
         { topic: topic.arn, protocol: "email", endpoint: a.alertEmail },
-        child,
+        { parent: this },
       );
     }
-    const dims = { LoadBalancer: a.loadBalancerArnSuffix, TargetGroup: a.targetGroupArnSuffix };
-    const fiveXxRate = (period: number) => [
-      {
-        id: "errors",
-        returnData: false,
-        metric: {
-          namespace: "AWS/ApplicationELB",
-          metricName: "HTTPCode_Target_5XX_Count",
-          dimensions: dims,
-          period,
-          stat: "Sum",
-        },
-      },
-      {
-        id: "requests",
-        returnData: false,
-        metric: {
-          namespace: "AWS/ApplicationELB",
-          metricName: "RequestCount",
-          dimensions: dims,
-          period,
-          stat: "Sum",
-        },
-      },
-      {
-        id: "rate",
-        expression: "100 * FILL(errors, 0) / MAX([requests, 1])",
-        label: "5xx rate (%)",
-        returnData: true,
-      },
-    ];
+    return topic;
+  }
 
+  /** Step 2: the 5xx-rate, latency and burn alarms; every alarm notifies on ALARM and on OK. */
+  private alarms(name: string, topicArn: pulumi.Output<string>): aws.cloudwatch.MetricAlarm[] {
+    const a = this.settings;
+    const dims = { LoadBalancer: a.loadBalancerArnSuffix, TargetGroup: a.targetGroupArnSuffix };
+    const notify = { alarmActions: [topicArn], okActions: [topicArn], treatMissingData: "notBreaching" };
     const errorRate = new aws.cloudwatch.MetricAlarm(
       `${name}-5xx-rate`,
       {
-        name: `${a.app}-${a.environment}-5xx-rate`,
-        alarmDescription: `5xx rate of ${a.app} (${a.environment}) above 5% for 5 minutes`,
+        name: `${this.prefix}-5xx-rate`,
+        alarmDescription:
+          `5xx rate of ${a.app} (${a.environment}), targets' and load balancer's, above ` +
+          `${a.errorRateAlarmPercent}% in 3 of 5 minutes`,
         comparisonOperator: "GreaterThanThreshold",
-        threshold: 5,
+        threshold: a.errorRateAlarmPercent,
         evaluationPeriods: 5,
         datapointsToAlarm: 3,
-        metricQueries: fiveXxRate(60),
-        treatMissingData: "notBreaching",
-        alarmActions: [topic.arn],
-        okActions: [topic.arn],
+        metricQueries: fiveXxRateQueries(dims, 60),
+        ...notify,
         tags: a.tags,
       },
-      child,
+      { parent: this },
     );
     const latency = new aws.cloudwatch.MetricAlarm(
       `${name}-latency-p95`,
       {
-        name: `${a.app}-${a.environment}-latency-p95`,
+        name: `${this.prefix}-latency-p95`,
         alarmDescription: `p95 latency of ${a.app} (${a.environment}) above ${a.latencyP95Seconds}s`,
         namespace: "AWS/ApplicationELB",
         metricName: "TargetResponseTime",
@@ -138,35 +202,56 @@ export class Observability extends pulumi.ComponentResource {
         datapointsToAlarm: 3,
         threshold: a.latencyP95Seconds,
         comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [topic.arn],
-        okActions: [topic.arn],
+        ...notify,
         tags: a.tags,
       },
-      child,
+      { parent: this },
     );
-    const budget = new aws.cloudwatch.MetricAlarm(
-      `${name}-error-budget-burn`,
-      {
-        name: `${a.app}-${a.environment}-error-budget-burn`,
-        alarmDescription:
-          `Error budget of ${a.app} (${a.environment}): ${a.errorBudgetPercent}% 5xx per week; ` +
-          `fires at ${FAST_BURN_RATE}x burn over 1 hour. Exceeding the budget freezes deploys (F6).`,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: Number((a.errorBudgetPercent * FAST_BURN_RATE).toFixed(4)),
-        evaluationPeriods: 1,
-        metricQueries: fiveXxRate(3600),
-        treatMissingData: "notBreaching",
-        alarmActions: [topic.arn],
-        tags: { ...a.tags, "error-budget-percent": String(a.errorBudgetPercent) },
-      },
-      child,
-    );
+    const burns = BURN_WINDOWS.map((w) => {
+      const rate = burnRate(w, a.errorBudgetPeriodDays);
+      return new aws.cloudwatch.MetricAlarm(
+        `${name}-error-budget-burn-${w.name}`,
+        {
+          name: `${this.prefix}-error-budget-burn-${w.name}`,
+          alarmDescription:
+            `Error budget of ${a.app} (${a.environment}): ${a.errorBudgetPercent}% 5xx per ` +
+            `${a.errorBudgetPeriodDays} days; ${w.name} burn: ${rate.toFixed(2)}x over ${w.windowSeconds / 3600} h ` +
+            `spends ${w.budgetConsumedPercent}% of it. Exceeding the budget freezes deploys (F6).`,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: Number((a.errorBudgetPercent * rate).toFixed(4)),
+          evaluationPeriods: 1,
+          metricQueries: fiveXxRateQueries(dims, w.windowSeconds),
+          ...notify,
+          tags: {
+            ...a.tags,
+            "error-budget-percent": String(a.errorBudgetPercent),
+            "error-budget-period-days": String(a.errorBudgetPeriodDays),
+            "error-budget-window": w.name,
+            "error-budget-consumed-percent": String(w.budgetConsumedPercent),
+          },
+        },
+        { parent: this },
+      );
+    });
+    return [errorRate, latency, ...burns];
+  }
 
-    const dashboard = new aws.cloudwatch.Dashboard(
+  /** Step 3: the dashboard: error rate (with the budget line), p95 latency, golden-path success. */
+  private dashboard(name: string): aws.cloudwatch.Dashboard {
+    const a = this.settings;
+    const goldenPath = (metric: string, id: string) => [
+      GOLDEN_PATH_NAMESPACE,
+      metric,
+      "App",
+      a.app,
+      "Environment",
+      a.environment,
+      { id, stat: "Sum", visible: false },
+    ];
+    return new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,
       {
-        dashboardName: `${a.app}-${a.environment}`,
+        dashboardName: physicalNames(a.app, a.environment).dashboard.name,
         dashboardBody: pulumi.all([a.loadBalancerArnSuffix, a.targetGroupArnSuffix]).apply(([lb, tg]) =>
           JSON.stringify({
             widgets: [
@@ -175,7 +260,14 @@ export class Observability extends pulumi.ComponentResource {
                 "Error rate (5xx %)",
                 a.region,
                 [
-                  [{ expression: "100 * FILL(m1, 0) / MAX([m2, 1])", label: "5xx %", id: "e1" }],
+                  [
+                    {
+                      expression:
+                        "IF((FILL(m2, 0) + FILL(m3, 0)) > 0, 100 * (FILL(m1, 0) + FILL(m3, 0)) / (FILL(m2, 0) + FILL(m3, 0)), 0)",
+                      label: "5xx %",
+                      id: "e1",
+                    },
+                  ],
                   [
                     "AWS/ApplicationELB",
                     "HTTPCode_Target_5XX_Count",
@@ -194,6 +286,13 @@ export class Observability extends pulumi.ComponentResource {
                     tg,
                     { id: "m2", stat: "Sum", visible: false },
                   ],
+                  [
+                    "AWS/ApplicationELB",
+                    "HTTPCode_ELB_5XX_Count",
+                    "LoadBalancer",
+                    lb,
+                    { id: "m3", stat: "Sum", visible: false },
+                  ],
                 ],
                 { horizontal: [{ label: "error budget", value: a.errorBudgetPercent }] },
               ),
@@ -209,25 +308,15 @@ export class Observability extends pulumi.ComponentResource {
                 "Golden-path success (%)",
                 a.region,
                 [
-                  [{ expression: "100 * FILL(s, 0) / MAX([t, 1])", label: "success %", id: "g" }],
                   [
-                    GOLDEN_PATH_NAMESPACE,
-                    "Success",
-                    "App",
-                    a.app,
-                    "Environment",
-                    a.environment,
-                    { id: "s", stat: "Sum", visible: false },
+                    {
+                      expression: "IF(FILL(t, 0) > 0, 100 * FILL(s, 0) / t, 100)",
+                      label: "success %",
+                      id: "g",
+                    },
                   ],
-                  [
-                    GOLDEN_PATH_NAMESPACE,
-                    "Attempts",
-                    "App",
-                    a.app,
-                    "Environment",
-                    a.environment,
-                    { id: "t", stat: "Sum", visible: false },
-                  ],
+                  goldenPath("Success", "s"),
+                  goldenPath("Attempts", "t"),
                 ],
                 { horizontal: [{ label: "target", value: a.goldenPathSuccessPercent }] },
               ),
@@ -235,16 +324,8 @@ export class Observability extends pulumi.ComponentResource {
           }),
         ),
       },
-      child,
+      { parent: this },
     );
-    this.topicArn = topic.arn;
-    this.alarmNames = [errorRate.name, latency.name, budget.name];
-    this.dashboardName = dashboard.dashboardName;
-    this.registerOutputs({
-      topicArn: this.topicArn,
-      alarmNames: this.alarmNames,
-      dashboardName: this.dashboardName,
-    });
   }
 }
 

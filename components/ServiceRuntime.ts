@@ -1,8 +1,26 @@
+import type { ContainerDefinition, HealthCheck } from "@aws-sdk/client-ecs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RESERVED_VARIABLES } from "../src/contract";
-import { awsName, StandardTags } from "./naming";
-import { withDefaults } from "./util";
+import { APPCONFIG_VARIABLES, RESERVED_VARIABLES } from "../src/contract";
+import { physicalNames, StandardTags } from "./naming";
+import { assumeRoleBy, policyJson, withDefaults } from "./util";
+
+/** Container health check timing, seconds (ECS `HealthCheck`: interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300). */
+export interface ContainerHealthTiming {
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  startPeriodSeconds: number;
+}
+
+/** The AppConfig feature-flags profile the app reads (AppConfigData `StartConfigurationSession`). */
+export interface FeatureFlagsTarget {
+  applicationId: string;
+  environmentId: string;
+  profileId: string;
+  /** `arn:aws:appconfig:REGION:ACCOUNT:application/APP/environment/ENV/configuration/PROFILE`. */
+  configurationArn: string;
+}
 
 /**
  * Arguments of {@link ServiceRuntime}.
@@ -16,6 +34,13 @@ export interface ServiceRuntimeArgs {
   environment: "staging" | "production";
   /** Image by digest, `ghcr.io/OWNER/NAME@sha256:<64 hex>` (CC-ART-06). */
   imageRef: pulumi.Input<string>;
+  /**
+   * Credentials of a private registry (GHCR packages are private by default): stored as a Secrets Manager
+   * secret `{"username","password"}` that only the execution role may read, and named by the container's
+   * `repositoryCredentials` (ECS developer guide, "Private registry authentication for tasks"; CC-RUN-11).
+   * Default: none (a public image, pulled anonymously).
+   */
+  registryCredentials?: { username: string; password: pulumi.Input<string> };
   /** `BUILD_SHA`, `BUILD_DATE`, `BUILD_ACTOR` of that image (F6 "Build metadata", exposed by `/version`). */
   build: { sha: pulumi.Input<string>; date: pulumi.Input<string>; actor: pulumi.Input<string> };
   /** AWS region (log driver). */
@@ -32,6 +57,23 @@ export interface ServiceRuntimeArgs {
   readinessPath?: string;
   /** Container health check path. Default: `/healthz`. */
   healthPath?: string;
+  /**
+   * Container health check command (`["CMD", ...]` or `["CMD-SHELL", "..."]`), calling
+   * `http://127.0.0.1:<port><healthPath>`. Default: {@link defaultHealthCommand} (python3 + urllib, no curl).
+   */
+  healthCommand?: string[];
+  /** Container health check timing, seconds. Default: interval 15, timeout 5, retries 3, start period 60. */
+  containerHealth?: ContainerHealthTiming;
+  /** Writable directories on the read-only root, one ephemeral task volume each (CC-RUN-12). Default: `["/tmp"]`. */
+  scratchPaths?: string[];
+  /** Target-group stickiness (`lb_cookie`). Default: off, 86400 s. */
+  stickiness?: { enabled: boolean; durationSeconds: number };
+  /**
+   * The app's feature flags: the container gets `APPCONFIG_APPLICATION_ID`, `APPCONFIG_ENVIRONMENT_ID`,
+   * `APPCONFIG_PROFILE_ID`, and the task role may `appconfig:StartConfigurationSession` and
+   * `appconfig:GetLatestConfiguration` on that one configuration (CC-FLAG-04). Default: none.
+   */
+  featureFlags?: pulumi.Input<FeatureFlagsTarget>;
   /** Plain environment variables (never secrets). Default: none. */
   environmentVariables?: Record<string, string>;
   /** Secrets, name -> value (Pulumi secrets); stored in Secrets Manager, injected by reference. Default: none. */
@@ -40,13 +82,13 @@ export interface ServiceRuntimeArgs {
   vpcId: string;
   /** Subnets of the internet-facing load balancer. */
   publicSubnetIds: string[];
-  /** Subnets of the tasks; tasks get no public IP. */
+  /** Subnets of the tasks; tasks get no public IP, so these need a NAT route to reach ghcr.io. */
   privateSubnetIds: string[];
   /** ACM certificate ARN of the HTTPS listener. */
   certificateArn: string;
   /** Log retention, days. Default: 30. */
   logRetentionDays?: number;
-  /** Seconds the load balancer's health check is ignored after a task starts. Default: 60. */
+  /** Seconds the service ignores load-balancer health checks after a task starts. Default: 60. */
   healthCheckGracePeriodSeconds?: number;
   /**
    * Destroy safety: ALB deletion protection, Pulumi `protect` on the load balancer, the IAM roles and the
@@ -68,6 +110,9 @@ export interface ServiceRuntimeArgs {
 export const serviceRuntimeDefaults = {
   readinessPath: "/readyz",
   healthPath: "/healthz",
+  containerHealth: { intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 },
+  scratchPaths: ["/tmp"],
+  stickiness: { enabled: false, durationSeconds: 86_400 },
   environmentVariables: {} as Record<string, string>,
   secrets: {} as Record<string, pulumi.Input<string>>,
   logRetentionDays: 30,
@@ -78,10 +123,39 @@ export const serviceRuntimeDefaults = {
 };
 
 /**
+ * The default container health command: Python's standard library, since the apps are Python images and slim
+ * images ship neither curl nor wget. `urlopen` raises (exit 1) on a refused connection, a timeout or a non-2xx.
+ */
+export function defaultHealthCommand(port: number, path: string, timeoutSeconds: number): string[] {
+  const url = `http://127.0.0.1:${port}${path}`;
+  const limit = Math.max(1, timeoutSeconds - 1);
+  return [
+    "CMD",
+    "python3",
+    "-c",
+    `import urllib.request; urllib.request.urlopen('${url}', timeout=${limit})`,
+  ];
+}
+
+/** The task volume name of a scratch path (`/tmp` -> `scratch-tmp`; letters, digits, `-`, `_` only). */
+export function scratchVolumeName(path: string): string {
+  return `scratch${path.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+}
+
+const TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com";
+
+type Settings = ReturnType<
+  typeof withDefaults<typeof serviceRuntimeDefaults & { deletionProtection: boolean }, ServiceRuntimeArgs>
+>;
+
+/**
  * An ECS Fargate service behind an internet-facing ALB: HTTPS listener (HTTP redirects), target-group health
  * check on the readiness path, container health check on the health path, deployment circuit breaker with
- * rollback, image by digest, `APP_ENV`/`BUILD_*` variables, secrets by Secrets Manager reference, a log group
- * with retention, no public IP, read-only root filesystem, separate execution and task roles, Container Insights.
+ * rollback, image by digest pulled with registry credentials, `APP_ENV`/`BUILD_*`/`APPCONFIG_*` variables,
+ * secrets by Secrets Manager reference, a log group with retention, no public IP, read-only root filesystem
+ * with writable scratch volumes, separate execution and task roles, Container Insights.
+ *
+ * Built in named steps: roles, secrets, network, load balancer, task definition, service.
  *
  * @throws Error when a variable is reserved or also a secret, or an image given as a plain string is not pinned
  *   by digest (`...@sha256:<64 hex>`, CC-ART-06); an image given as an Output is checked by the policy pack.
@@ -93,6 +167,8 @@ export class ServiceRuntime extends pulumi.ComponentResource {
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly targetGroup: aws.lb.TargetGroup;
   readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly executionRole: aws.iam.Role;
+  readonly taskRole: aws.iam.Role;
   /** Load balancer DNS name. */
   readonly dnsName: pulumi.Output<string>;
   /** `app/NAME/ID` suffix of the ALB, for CloudWatch metrics. */
@@ -100,8 +176,58 @@ export class ServiceRuntime extends pulumi.ComponentResource {
   /** `targetgroup/NAME/ID` suffix of the target group, for CloudWatch metrics. */
   readonly targetGroupArnSuffix: pulumi.Output<string>;
 
+  private readonly settings: Settings;
+  private readonly names: ReturnType<typeof physicalNames>;
+  private readonly rolePolicies: pulumi.Resource[] = [];
+
   constructor(name: string, args: ServiceRuntimeArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    // Arguments are checked before anything is registered.
+    const a = ServiceRuntime.validate(name, args);
+    super("cicd-constitution:runtime:ServiceRuntime", name, {}, opts);
+    this.settings = a;
+    this.names = physicalNames(a.app, a.environment);
+
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: this.names.logGroup.name, retentionInDays: a.logRetentionDays, tags: a.tags },
+      { parent: this, retainOnDelete: a.deletionProtection },
+    );
+    [this.executionRole, this.taskRole] = this.roles(name);
+    const secrets = this.secrets(name);
+    const registrySecretArn = this.registryCredentials(name);
+    this.allowExecutionRoleToRead(name, [
+      ...secrets.map((s) => s.valueFrom),
+      ...(registrySecretArn ? [registrySecretArn] : []),
+    ]);
+    this.allowTaskRoleToReadFlags(name);
+    const { albSg, serviceSg } = this.network(name);
+    const { loadBalancer, targetGroup, https } = this.loadBalancing(name, albSg);
+    this.loadBalancer = loadBalancer;
+    this.targetGroup = targetGroup;
+    this.taskDefinition = this.taskDefinitionOf(name, secrets, registrySecretArn);
+    this.cluster = new aws.ecs.Cluster(
+      `${name}-cluster`,
+      {
+        name: this.names.cluster.name,
+        settings: [{ name: "containerInsights", value: "enabled" }],
+        tags: a.tags,
+      },
+      { parent: this },
+    );
+    this.service = this.serviceOf(name, serviceSg, https);
+
+    this.dnsName = this.loadBalancer.dnsName;
+    this.loadBalancerArnSuffix = this.loadBalancer.arnSuffix;
+    this.targetGroupArnSuffix = this.targetGroup.arnSuffix;
+    this.registerOutputs({
+      serviceName: this.service.name,
+      clusterArn: this.cluster.arn,
+      dnsName: this.dnsName,
+      taskDefinitionArn: this.taskDefinition.arn,
+    });
+  }
+
+  /** Applies the defaults and rejects conflicting arguments before anything is registered. */
+  private static validate(name: string, args: ServiceRuntimeArgs): Settings {
     const a = withDefaults(
       { ...serviceRuntimeDefaults, deletionProtection: args.environment === "production" },
       args,
@@ -113,112 +239,152 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     }
     const reserved = Object.keys(a.environmentVariables).filter((k) => RESERVED_VARIABLES.includes(k));
     const both = Object.keys(a.environmentVariables).filter((k) => k in a.secrets);
-    if (reserved.length > 0 || both.length > 0) {
-      throw new Error(
-        `ServiceRuntime ${name}: environmentVariables ${[...reserved, ...both].join(", ")} ` +
-          `${reserved.length ? "are set by the runtime itself" : "are also secrets"}`,
-      );
-    }
-    const tags = a.tags;
-    super("cicd-constitution:runtime:ServiceRuntime", name, {}, opts);
-    const child = { parent: this };
+    const problems = [
+      ...(reserved.length
+        ? [`environmentVariables ${reserved.join(", ")} are set by the runtime itself`]
+        : []),
+      ...(both.length ? [`environmentVariables ${both.join(", ")} are also secrets`] : []),
+      ...(a.containerHealth.startPeriodSeconds > 300
+        ? [`containerHealth.startPeriodSeconds ${a.containerHealth.startPeriodSeconds} > 300 (ECS limit)`]
+        : []),
+    ];
+    if (problems.length) throw new Error(`ServiceRuntime ${name}: ${problems.join("; ")}`);
+    return a;
+  }
 
-    this.logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      { name: `/ecs/${a.app}-${a.environment}`, retentionInDays: a.logRetentionDays, tags },
-      { ...child, retainOnDelete: a.deletionProtection },
-    );
-
-    const assumeEcsTasks = JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
-      ],
-    });
+  /** Step 1: the execution role (pulls, logs, secrets) and the task role (the app's own AWS calls). */
+  private roles(name: string): [aws.iam.Role, aws.iam.Role] {
+    const a = this.settings;
+    const opts = { parent: this, protect: a.deletionProtection };
     const executionRole = new aws.iam.Role(
       `${name}-execution-role`,
-      { name: awsName(a.app, a.environment, "exec", 64), assumeRolePolicy: assumeEcsTasks, tags },
-      { ...child, protect: a.deletionProtection },
+      { name: this.names.executionRole.name, assumeRolePolicy: assumeRoleBy(TASKS_PRINCIPAL), tags: a.tags },
+      opts,
     );
-    new aws.iam.RolePolicyAttachment(
-      `${name}-execution-policy`,
-      {
-        role: executionRole.name,
-        policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-      },
-      child,
+    this.rolePolicies.push(
+      new aws.iam.RolePolicyAttachment(
+        `${name}-execution-policy`,
+        {
+          role: executionRole.name,
+          policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        },
+        { parent: this },
+      ),
     );
     const taskRole = new aws.iam.Role(
       `${name}-task-role`,
-      { name: awsName(a.app, a.environment, "task", 64), assumeRolePolicy: assumeEcsTasks, tags },
-      { ...child, protect: a.deletionProtection },
+      { name: this.names.taskRole.name, assumeRolePolicy: assumeRoleBy(TASKS_PRINCIPAL), tags: a.tags },
+      opts,
     );
+    return [executionRole, taskRole];
+  }
 
-    const secretRefs: Array<{ name: string; valueFrom: pulumi.Output<string> }> = [];
-    for (const [secretName, value] of Object.entries(a.secrets)) {
-      const secret = new aws.secretsmanager.Secret(
+  /** A Secrets Manager secret with its value; protected and retained in production. */
+  private secretOf(
+    logicalName: string,
+    secretName: string,
+    description: string,
+    value: pulumi.Input<string>,
+  ) {
+    const a = this.settings;
+    const secret = new aws.secretsmanager.Secret(
+      logicalName,
+      {
+        name: secretName,
+        description,
+        recoveryWindowInDays: a.environment === "production" ? 30 : 7,
+        tags: a.tags,
+      },
+      { parent: this, protect: a.deletionProtection, retainOnDelete: a.deletionProtection },
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${logicalName}-value`,
+      { secretId: secret.id, secretString: pulumi.secret(value) },
+      { parent: this },
+    );
+    return secret;
+  }
+
+  /** Step 2: the app's secrets in Secrets Manager, referenced by ARN from the container. */
+  private secrets(name: string): Array<{ name: string; valueFrom: pulumi.Output<string> }> {
+    const a = this.settings;
+    return Object.entries(a.secrets).map(([secretName, value]) => ({
+      name: secretName,
+      valueFrom: this.secretOf(
         `${name}-secret-${secretName.toLowerCase()}`,
-        {
-          name: `${a.app}/${a.environment}/${secretName}`,
-          description: `${secretName} of ${a.app} (${a.environment})`,
-          recoveryWindowInDays: a.environment === "production" ? 30 : 7,
-          tags,
-        },
-        { ...child, protect: a.deletionProtection, retainOnDelete: a.deletionProtection },
-      );
-      new aws.secretsmanager.SecretVersion(
-        `${name}-secret-${secretName.toLowerCase()}-value`,
-        { secretId: secret.id, secretString: pulumi.secret(value) },
-        child,
-      );
-      secretRefs.push({ name: secretName, valueFrom: secret.arn });
-    }
-    if (secretRefs.length > 0) {
+        `${a.app}/${a.environment}/${secretName}`,
+        `${secretName} of ${a.app} (${a.environment})`,
+        value,
+      ).arn,
+    }));
+  }
+
+  /** Step 2b: the private registry's pull credential, `{"username","password"}` as ECS expects it. */
+  private registryCredentials(name: string): pulumi.Output<string> | undefined {
+    const a = this.settings;
+    if (!a.registryCredentials) return undefined;
+    const { username, password } = a.registryCredentials;
+    return this.secretOf(
+      `${name}-registry-credentials`,
+      this.names.registrySecret.name,
+      `Image pull credential of ${a.app} (${a.environment}): ECS repositoryCredentials`,
+      pulumi.output(password).apply((p) => JSON.stringify({ username, password: p })),
+    ).arn;
+  }
+
+  /** The execution role may read exactly the secrets of this task (runtime secrets, pull credential). */
+  private allowExecutionRoleToRead(name: string, arns: pulumi.Output<string>[]): void {
+    if (arns.length === 0) return;
+    const policy = pulumi.all(arns).apply((resources) =>
+      policyJson({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: resources }],
+      }),
+    );
+    this.rolePolicies.push(
       new aws.iam.RolePolicy(
         `${name}-read-secrets`,
-        {
-          role: executionRole.name,
-          policy: pulumi.all(secretRefs.map((s) => s.valueFrom)).apply((arns) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns }],
-            }),
-          ),
-        },
-        child,
-      );
-    }
-
-    this.cluster = new aws.ecs.Cluster(
-      `${name}-cluster`,
-      {
-        name: `${a.app}-${a.environment}`,
-        settings: [{ name: "containerInsights", value: "enabled" }],
-        tags,
-      },
-      child,
+        { role: this.executionRole.name, policy },
+        { parent: this },
+      ),
     );
+  }
 
+  /** The task role may read exactly its own feature-flag configuration (AppConfigData; CC-FLAG-04). */
+  private allowTaskRoleToReadFlags(name: string): void {
+    const flags = this.settings.featureFlags;
+    if (!flags) return;
+    const policy = pulumi.output(flags).apply((f) =>
+      policyJson({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"],
+            Resource: f.configurationArn,
+          },
+        ],
+      }),
+    );
+    new aws.iam.RolePolicy(`${name}-read-flags`, { role: this.taskRole.name, policy }, { parent: this });
+  }
+
+  /** Step 3: security groups: the ALB takes HTTP(S) from the internet; tasks take only the ALB's traffic. */
+  private network(name: string) {
+    const a = this.settings;
+    const anywhere = { cidrBlocks: ["0.0.0.0/0"], ipv6CidrBlocks: ["::/0"] };
     const albSg = new aws.ec2.SecurityGroup(
       `${name}-alb-sg`,
       {
         vpcId: a.vpcId,
         description: `${a.app} ${a.environment} load balancer: HTTPS and HTTP (redirect) from the internet`,
         ingress: [
-          {
-            protocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            cidrBlocks: ["0.0.0.0/0"],
-            ipv6CidrBlocks: ["::/0"],
-            description: "HTTPS",
-          },
+          { protocol: "tcp", fromPort: 443, toPort: 443, ...anywhere, description: "HTTPS" },
           {
             protocol: "tcp",
             fromPort: 80,
             toPort: 80,
-            cidrBlocks: ["0.0.0.0/0"],
-            ipv6CidrBlocks: ["::/0"],
+            ...anywhere,
             description: "HTTP, redirected to HTTPS",
           },
         ],
@@ -231,9 +397,9 @@ export class ServiceRuntime extends pulumi.ComponentResource {
             description: "to tasks",
           },
         ],
-        tags,
+        tags: a.tags,
       },
-      child,
+      { parent: this },
     );
     const serviceSg = new aws.ec2.SecurityGroup(
       `${name}-service-sg`,
@@ -255,33 +421,37 @@ export class ServiceRuntime extends pulumi.ComponentResource {
             fromPort: 0,
             toPort: 0,
             cidrBlocks: ["0.0.0.0/0"],
-            description: "image pulls, databases, APIs",
+            description: "image pulls (ghcr.io through NAT), Secrets Manager, logs, AppConfig, databases",
           },
         ],
-        tags,
+        tags: a.tags,
       },
-      child,
+      { parent: this },
     );
+    return { albSg, serviceSg };
+  }
 
-    this.loadBalancer = new aws.lb.LoadBalancer(
+  /** Step 4: the load balancer, its target group (readiness check, stickiness) and listeners. */
+  private loadBalancing(name: string, albSg: aws.ec2.SecurityGroup) {
+    const a = this.settings;
+    const loadBalancer = new aws.lb.LoadBalancer(
       `${name}-alb`,
       {
-        name: awsName(a.app, a.environment, "alb"),
+        name: this.names.loadBalancer.name,
         loadBalancerType: "application",
         internal: false,
         securityGroups: [albSg.id],
         subnets: a.publicSubnetIds,
         dropInvalidHeaderFields: true,
         enableDeletionProtection: a.deletionProtection,
-        tags,
+        tags: a.tags,
       },
-      { ...child, protect: a.deletionProtection },
+      { parent: this, protect: a.deletionProtection },
     );
-
-    this.targetGroup = new aws.lb.TargetGroup(
+    const targetGroup = new aws.lb.TargetGroup(
       `${name}-tg`,
       {
-        name: awsName(a.app, a.environment, "tg"),
+        name: this.names.targetGroup.name,
         port: a.port,
         protocol: "HTTP",
         targetType: "ip",
@@ -297,105 +467,154 @@ export class ServiceRuntime extends pulumi.ComponentResource {
           healthyThreshold: 2,
           unhealthyThreshold: 3,
         },
-        tags,
+        stickiness: {
+          type: "lb_cookie",
+          enabled: a.stickiness.enabled,
+          cookieDuration: a.stickiness.durationSeconds,
+        },
+        tags: a.tags,
       },
-      child,
+      { parent: this },
     );
-
     const https = new aws.lb.Listener(
       `${name}-https`,
       {
-        loadBalancerArn: this.loadBalancer.arn,
+        loadBalancerArn: loadBalancer.arn,
         port: 443,
         protocol: "HTTPS",
         sslPolicy: a.sslPolicy,
         certificateArn: a.certificateArn,
-        defaultActions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-        tags,
+        defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        tags: a.tags,
       },
-      child,
+      { parent: this },
     );
     new aws.lb.Listener(
       `${name}-http-redirect`,
       {
-        loadBalancerArn: this.loadBalancer.arn,
+        loadBalancerArn: loadBalancer.arn,
         port: 80,
         protocol: "HTTP",
         defaultActions: [
           { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
         ],
-        tags,
+        tags: a.tags,
       },
-      child,
+      { parent: this },
     );
+    return { loadBalancer, targetGroup, https };
+  }
 
-    const environment = [
-      ...Object.entries(a.environmentVariables).map(([n, value]) => ({ name: n, value })),
-      { name: "APP_ENV", value: a.environment },
-      { name: "PORT", value: String(a.port) },
-    ];
-    this.taskDefinition = new aws.ecs.TaskDefinition(
+  /** Step 5: the task definition: one container, typed as ECS's own `ContainerDefinition`. */
+  private taskDefinitionOf(
+    name: string,
+    secrets: Array<{ name: string; valueFrom: pulumi.Output<string> }>,
+    registrySecretArn: pulumi.Output<string> | undefined,
+  ): aws.ecs.TaskDefinition {
+    const a = this.settings;
+    const noFlags: FeatureFlagsTarget | undefined = undefined;
+    const containers = pulumi
+      .all([
+        a.imageRef,
+        a.build,
+        this.logGroup.name,
+        pulumi.all(secrets.map((s) => s.valueFrom)),
+        registrySecretArn ?? pulumi.output(""),
+        a.featureFlags ?? pulumi.output(noFlags),
+      ])
+      .apply(([image, build, logGroup, secretArns, registryArn, flags]) => {
+        const container: ContainerDefinition = {
+          name: a.app,
+          image,
+          essential: true,
+          readonlyRootFilesystem: true,
+          ...(registryArn ? { repositoryCredentials: { credentialsParameter: registryArn } } : {}),
+          portMappings: [{ containerPort: a.port, protocol: "tcp" }],
+          environment: this.environmentOf(build, flags),
+          secrets: secrets.map((s, i) => ({ name: s.name, valueFrom: secretArns[i] })),
+          mountPoints: a.scratchPaths.map((p) => ({
+            sourceVolume: scratchVolumeName(p),
+            containerPath: p,
+            readOnly: false,
+          })),
+          healthCheck: this.healthCheck(),
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": logGroup,
+              "awslogs-region": a.region,
+              "awslogs-stream-prefix": a.app,
+            },
+          },
+        };
+        return JSON.stringify([container]);
+      });
+    return new aws.ecs.TaskDefinition(
       `${name}-task`,
       {
-        family: `${a.app}-${a.environment}`,
+        family: this.names.taskFamily.name,
         cpu: String(a.cpu),
         memory: String(a.memoryMiB),
         networkMode: "awsvpc",
         requiresCompatibilities: ["FARGATE"],
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-        executionRoleArn: executionRole.arn,
-        taskRoleArn: taskRole.arn,
-        containerDefinitions: pulumi
-          .all([
-            a.imageRef,
-            a.build.sha,
-            a.build.date,
-            a.build.actor,
-            this.logGroup.name,
-            pulumi.all(secretRefs.map((s) => s.valueFrom)),
-          ])
-          .apply(([image, sha, date, actor, logGroup, secretArns]) =>
-            JSON.stringify([
-              {
-                name: a.app,
-                image,
-                essential: true,
-                readonlyRootFilesystem: true,
-                portMappings: [{ containerPort: a.port, protocol: "tcp" }],
-                environment: [
-                  ...environment,
-                  { name: "BUILD_SHA", value: sha },
-                  { name: "BUILD_DATE", value: date },
-                  { name: "BUILD_ACTOR", value: actor },
-                ].sort((x, y) => x.name.localeCompare(y.name)),
-                secrets: secretRefs.map((s, i) => ({ name: s.name, valueFrom: secretArns[i] })),
-                healthCheck: {
-                  command: ["CMD-SHELL", `curl -fsS http://localhost:${a.port}${a.healthPath} || exit 1`],
-                  interval: 15,
-                  timeout: 5,
-                  retries: 3,
-                  startPeriod: a.healthCheckGracePeriodSeconds,
-                },
-                logConfiguration: {
-                  logDriver: "awslogs",
-                  options: {
-                    "awslogs-group": logGroup,
-                    "awslogs-region": a.region,
-                    "awslogs-stream-prefix": a.app,
-                  },
-                },
-              },
-            ]),
-          ),
-        tags,
+        executionRoleArn: this.executionRole.arn,
+        taskRoleArn: this.taskRole.arn,
+        // Fargate: a volume without host or EFS configuration is a bind mount on the task's ephemeral storage.
+        volumes: a.scratchPaths.map((p) => ({ name: scratchVolumeName(p) })),
+        containerDefinitions: containers,
+        tags: a.tags,
       },
-      child,
+      { parent: this },
     );
+  }
 
-    this.service = new aws.ecs.Service(
+  /** The container's variables: the app's own, `APP_ENV`, `PORT`, `BUILD_*` and `APPCONFIG_*`, sorted by name. */
+  private environmentOf(
+    build: { sha: string; date: string; actor: string },
+    flags: FeatureFlagsTarget | undefined,
+  ): Array<{ name: string; value: string }> {
+    const a = this.settings;
+    const vars: Record<string, string> = {
+      ...a.environmentVariables,
+      APP_ENV: a.environment,
+      PORT: String(a.port),
+      BUILD_SHA: build.sha,
+      BUILD_DATE: build.date,
+      BUILD_ACTOR: build.actor,
+      ...(flags
+        ? {
+            [APPCONFIG_VARIABLES.application]: flags.applicationId,
+            [APPCONFIG_VARIABLES.environment]: flags.environmentId,
+            [APPCONFIG_VARIABLES.profile]: flags.profileId,
+          }
+        : {}),
+    };
+    return Object.entries(vars)
+      .map(([n, value]) => ({ name: n, value }))
+      .sort((x, y) => x.name.localeCompare(y.name));
+  }
+
+  /** The container health check: the configured or default command, with ECS's timing in seconds. */
+  private healthCheck(): HealthCheck {
+    const a = this.settings;
+    const t = a.containerHealth;
+    return {
+      command: a.healthCommand ?? defaultHealthCommand(a.port, a.healthPath, t.timeoutSeconds),
+      interval: t.intervalSeconds,
+      timeout: t.timeoutSeconds,
+      retries: t.retries,
+      startPeriod: t.startPeriodSeconds,
+    };
+  }
+
+  /** Step 6: the service, started after the listener and the roles' policies exist (first pulls succeed). */
+  private serviceOf(name: string, serviceSg: aws.ec2.SecurityGroup, https: aws.lb.Listener): aws.ecs.Service {
+    const a = this.settings;
+    return new aws.ecs.Service(
       `${name}-service`,
       {
-        name: `${a.app}-${a.environment}`,
+        name: this.names.service.name,
         cluster: this.cluster.arn,
         taskDefinition: this.taskDefinition.arn,
         desiredCount: a.desiredCount,
@@ -416,19 +635,9 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         propagateTags: "SERVICE",
         enableExecuteCommand: false,
         waitForSteadyState: true,
-        tags,
+        tags: a.tags,
       },
-      { ...child, dependsOn: [https] },
+      { parent: this, dependsOn: [https, ...this.rolePolicies] },
     );
-
-    this.dnsName = this.loadBalancer.dnsName;
-    this.loadBalancerArnSuffix = this.loadBalancer.arnSuffix;
-    this.targetGroupArnSuffix = this.targetGroup.arnSuffix;
-    this.registerOutputs({
-      serviceName: this.service.name,
-      clusterArn: this.cluster.arn,
-      dnsName: this.dnsName,
-      taskDefinitionArn: this.taskDefinition.arn,
-    });
   }
 }

@@ -38,3 +38,70 @@ export function awsName(app: string, environment: string, suffix: string, max = 
 export function aliasTag(environment: string): string {
   return environment === "production" ? "prod" : environment;
 }
+
+/**
+ * Characters Pulumi's default autonaming appends to a logical name: `-` and 7 random hex characters
+ * (Pulumi docs, "Resource names: autonaming").
+ */
+export const AUTONAME_SUFFIX_LENGTH = 8;
+
+/** A physical name the program gives an AWS resource, with the service's length limit. */
+export interface PhysicalName {
+  /** What it names, e.g. `load balancer`. */
+  what: string;
+  /** The name, or for autonamed resources the logical name before Pulumi's suffix. */
+  name: string;
+  /** Most characters AWS accepts. */
+  max: number;
+  /** True when Pulumi appends {@link AUTONAME_SUFFIX_LENGTH} characters. */
+  autonamed: boolean;
+  /** Where the limit is documented. */
+  source: string;
+}
+
+/**
+ * Every AWS name the runtime, flags and observability of one app in one environment use: the components take
+ * their names from here, and the config model checks them against the limits, so a name AWS would refuse is a
+ * config error naming the app rather than a failed `pulumi up`.
+ */
+export function physicalNames(app: string, environment: string) {
+  const base = `${app}-${environment}`;
+  const n = (what: string, name: string, max: number, source: string, autonamed = false): PhysicalName => ({
+    what,
+    name,
+    max,
+    autonamed,
+    source,
+  });
+  return {
+    cluster: n("ECS cluster", base, 255, "ECS CreateCluster"),
+    service: n("ECS service", base, 255, "ECS CreateService"),
+    taskFamily: n("task definition family", base, 255, "ECS RegisterTaskDefinition"),
+    loadBalancer: n("load balancer", awsName(app, environment, "alb"), 32, "ELBv2 CreateLoadBalancer"),
+    targetGroup: n("target group", awsName(app, environment, "tg"), 32, "ELBv2 CreateTargetGroup"),
+    executionRole: n("execution role", awsName(app, environment, "exec", 64), 64, "IAM CreateRole"),
+    taskRole: n("task role", awsName(app, environment, "task", 64), 64, "IAM CreateRole"),
+    flagsAlarmRole: n(
+      "AppConfig alarm role",
+      awsName(app, environment, "flags-alarms", 64),
+      64,
+      "IAM CreateRole",
+    ),
+    logGroup: n("log group", `/ecs/${base}`, 512, "CloudWatch Logs CreateLogGroup"),
+    albSecurityGroup: n("security group", `${base}-alb-sg`, 255, "EC2 CreateSecurityGroup", true),
+    serviceSecurityGroup: n("security group", `${base}-service-sg`, 255, "EC2 CreateSecurityGroup", true),
+    appConfigApplication: n("AppConfig application", base, 64, "AppConfig CreateApplication"),
+    alarmTopic: n("SNS topic", `${base}-alarms`, 256, "SNS CreateTopic"),
+    dashboard: n("dashboard", base, 255, "CloudWatch PutDashboard"),
+    alarmPrefix: n("alarm", `${base}-error-budget-burn-fast`, 255, "CloudWatch PutMetricAlarm"),
+    registrySecret: n("secret", `${app}/${environment}/ghcr-pull`, 512, "Secrets Manager CreateSecret"),
+  };
+}
+
+/** The names of {@link physicalNames} that AWS would refuse, each with its length and limit. */
+export function nameLimitProblems(app: string, environment: string): string[] {
+  return Object.values(physicalNames(app, environment))
+    .map((p) => ({ ...p, length: p.name.length + (p.autonamed ? AUTONAME_SUFFIX_LENGTH : 0) }))
+    .filter((p) => p.length > p.max)
+    .map((p) => `${p.what} name ${p.name} has ${p.length} characters, at most ${p.max} (${p.source})`);
+}

@@ -6,3 +6,19 @@ export function withDefaults<D extends object, A extends object>(defaults: D, ar
   const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
   return { ...defaults, ...given } as D & A;
 }
+
+/**
+ * An IAM policy document as the JSON string IAM stores, typed as `aws.iam.PolicyDocument` so a misspelt field
+ * or effect fails `tsc`. A string (not the object) keeps plans and policy rules reading one form.
+ */
+export function policyJson(doc: import("@pulumi/aws").iam.PolicyDocument): string {
+  return JSON.stringify(doc);
+}
+
+/** Trust policy letting an AWS service principal (`ecs-tasks.amazonaws.com`, ...) assume a role. */
+export function assumeRoleBy(service: string): string {
+  return policyJson({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+  });
+}

@@ -10,6 +10,8 @@ import { Application, ImageSource } from "../components/Application";
 import { GITHUB_OIDC_HOST } from "../components/DeploymentEnvironment";
 import { AppModel, StackModel } from "./config/model";
 import { SecretValues } from "./config/secrets";
+import { RESERVED_VARIABLES } from "./contract";
+import { checkEgress } from "./egress";
 
 /** Name of the StackReference resource through which production reads staging (CC-PAR-*). */
 export const STAGING_REFERENCE_NAME = "staging-profile";
@@ -59,15 +61,9 @@ export class PromotionError extends Error {
   }
 }
 
+/** The container's variable names: the app's own and those the runtime sets ({@link RESERVED_VARIABLES}). */
 function envNamesOf(app: AppModel): string[] {
-  return [
-    ...Object.keys(app.runtime.environment),
-    "APP_ENV",
-    "PORT",
-    "BUILD_SHA",
-    "BUILD_DATE",
-    "BUILD_ACTOR",
-  ].sort();
+  return [...Object.keys(app.runtime.environment), ...RESERVED_VARIABLES].sort();
 }
 
 /**
@@ -136,6 +132,9 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
   const identity = aws.getCallerIdentityOutput({});
   const oidcProviderArn = pulumi.interpolate`arn:aws:iam::${identity.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
 
+  // The private subnets must reach ghcr.io and the AWS APIs: checked before anything is registered.
+  await checkEgress(model);
+
   // Production reads what staging runs before registering anything else, so a missing digest or an
   // unreadable reference stops the program before any change.
   let stagingProfile: unknown;
@@ -182,6 +181,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       imageRepository: app.image.repository,
       image,
       registryToken: secretOf("", "ghcrToken"),
+      pullToken: app.image.public ? undefined : secretOf("", "ghcrPullToken"),
       runtime: {
         port: app.runtime.port,
         cpu: app.runtime.cpu,
@@ -193,6 +193,10 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
         secrets: Object.fromEntries(app.runtime.secrets.map((n) => [n, secretOf(app.name, n)])),
         logRetentionDays: app.runtime.logRetentionDays,
         healthCheckGracePeriodSeconds: app.runtime.healthCheckGracePeriodSeconds,
+        healthCommand: app.runtime.health.command,
+        containerHealth: app.runtime.health.container,
+        scratchPaths: app.runtime.scratchPaths,
+        stickiness: app.runtime.stickiness,
         domain: app.runtime.domain,
       },
       network: { ...model.network, certificateArn: model.certificateArn },

@@ -9,6 +9,7 @@ export const T = {
   envSecret: "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
   envVariable: "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
   role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   image: "docker-build:index:Image",
   index: "docker-build:index:Index",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
@@ -21,6 +22,7 @@ export const T = {
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
   hostedConfig: "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion",
   appconfigApp: "aws:appconfig/application:Application",
+  appconfigEnvironment: "aws:appconfig/environment:Environment",
   stackReference: "pulumi:pulumi:StackReference",
   appComponent: "cicd-constitution:app:Application",
 } as const;

@@ -2,12 +2,15 @@
  * FLAG: feature flags (AWS AppConfig `AWS.AppConfig.FeatureFlags` documents). Source: CONST "Feature Flags & Rollout".
  * Catalogue: shared/policy-catalogue.md "FLAG".
  */
-import { get, parseJsonProp, str } from "../lib/props";
+import { inlinePoliciesOf, roleNameOf, statementsOf } from "../lib/iam";
+import { appOf, arr, get, parseJsonProp, resourcesOfApp, str } from "../lib/props";
 import { defineRule, Res, Rule } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { dayOf, parseDay } from "../lib/waivers";
 import { stackEnvironments } from "./artifacts";
 import { PRODUCTION_ENV } from "./environments";
+import { alarmMetrics } from "./observability";
+import { containersOf } from "./runtime";
 
 /** One flag of a feature-flags document: its definition key and this environment's value entry. */
 export interface FlagEntry {
@@ -130,5 +133,125 @@ export const FLAG_03 = defineRule({
   },
 });
 
+/** Container variables naming the AppConfig profile the app reads (the program's APPCONFIG_VARIABLES). */
+export const APPCONFIG_ID_VARIABLES = {
+  application: "APPCONFIG_APPLICATION_ID",
+  environment: "APPCONFIG_ENVIRONMENT_ID",
+  profile: "APPCONFIG_PROFILE_ID",
+} as const;
+
+/** The AppConfigData actions an app needs to read its configuration. */
+const READ_FLAG_ACTIONS = ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"];
+
+export const FLAG_04 = defineRule({
+  id: "CC-FLAG-04",
+  slug: "flags-readable-by-app",
+  section: "FLAG",
+  title:
+    "the app can read its flags: its task role may start a configuration session and get the latest configuration of its own AppConfig profile (and nothing wider), and the container is given that profile's application, environment and profile ids",
+  description:
+    "Every task definition of an app with AppConfig flags passes the profile's ids to its container, and its task role may read exactly that configuration.",
+  source: 'CONST "Feature Flags & Rollout"',
+  remediation:
+    "Set APPCONFIG_APPLICATION_ID, APPCONFIG_ENVIRONMENT_ID and APPCONFIG_PROFILE_ID on the container and give the task role an inline policy allowing appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration on arn:aws:appconfig:REGION:ACCOUNT:application/APP/environment/ENV/configuration/PROFILE only.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.taskDefinition, T.rolePolicy, T.appconfigApp],
+  checkStack(resources, ctx, out) {
+    for (const td of resources.filter((r) => r.type === T.taskDefinition)) {
+      const app = appOf(td, ctx.byUrn);
+      if (!app || resourcesOfApp(resources, ctx.byUrn, T.appconfigApp, app).length === 0) {
+        out.na(td, `no AppConfig application of app ${app ?? "(unknown)"} in this stack`);
+        continue;
+      }
+      out.guard(td, () => {
+        const problems: string[] = [];
+        const taskRole = str(td.props.taskRoleArn);
+        const statements = taskRole
+          ? inlinePoliciesOf(resources, taskRole).flatMap((p) => statementsOf(p))
+          : [];
+        for (const c of containersOf(td)) {
+          const vars = new Map(c.environment.map((e) => [e.name, str(e.value)] as const));
+          const ids = Object.values(APPCONFIG_ID_VARIABLES).map((n) => vars.get(n));
+          const missing = Object.values(APPCONFIG_ID_VARIABLES).filter((n) => !vars.get(n));
+          if (missing.length) {
+            problems.push(`container ${c.name} is not given ${missing.join(", ")}`);
+            continue;
+          }
+          const [appId, envId, profileId] = ids;
+          const suffix = `:application/${appId}/environment/${envId}/configuration/${profileId}`;
+          const granted = statements.filter(
+            (s) => s.effect === "Allow" && s.actions.some((a) => a.startsWith("appconfig:") || a === "*"),
+          );
+          const exact = READ_FLAG_ACTIONS.every((action) =>
+            granted.some((s) => s.actions.includes(action) && s.resources.some((x) => x.endsWith(suffix))),
+          );
+          const wider = granted.filter(
+            (s) =>
+              s.actions.some((a) => !READ_FLAG_ACTIONS.includes(a)) ||
+              s.resources.some((x) => !x.endsWith(suffix)),
+          );
+          if (!taskRole) problems.push("no task role");
+          else if (!exact)
+            problems.push(`task role ${roleNameOf(taskRole)} may not read configuration ${suffix.slice(1)}`);
+          if (wider.length)
+            problems.push(
+              `task role grants more than reading its own profile: ${wider
+                .map((s) => `${s.actions.join(",")} on ${s.resources.join(",")}`)
+                .join("; ")}`,
+            );
+        }
+        if (problems.length) out.fail(td, `${app}: ${problems.join("; ")}`);
+        else out.pass(td, `${app}: container knows its profile, task role reads exactly it`);
+      });
+    }
+  },
+});
+
+export const FLAG_05 = defineRule({
+  id: "CC-FLAG-05",
+  slug: "flag-rollback-on-alarm",
+  section: "FLAG",
+  title: "a flag deployment rolls back on alarm: the AppConfig environment monitors the app's 5xx alarm",
+  description:
+    "Every AppConfig environment has a monitor (alarm and role) whose alarm is one of the app's 5xx alarms.",
+  source: 'CONST "Feature Flags & Rollout"; OPS "Rollout Strategies"',
+  remediation:
+    "Set monitors [{ alarmArn: <the app's 5xx-rate alarm ARN>, alarmRoleArn: <a role appconfig.amazonaws.com assumes with cloudwatch:DescribeAlarms> }] on the AppConfig Environment.",
+  enforcementLevel: "advisory",
+  kind: "stack",
+  appliesTo: [T.appconfigEnvironment, T.metricAlarm],
+  checkStack(resources, _ctx, out) {
+    const alarms = new Map(
+      resources.filter((r) => r.type === T.metricAlarm).map((a) => [str(a.props.name) ?? a.name, a] as const),
+    );
+    for (const env of resources.filter((r) => r.type === T.appconfigEnvironment)) {
+      out.guard(env, () => {
+        const monitors = arr(env.props.monitors);
+        if (monitors.length === 0) return out.fail(env, "no monitor: a bad flag deployment never rolls back");
+        const watched = monitors.map((m) => {
+          const arn = String(get(m, "alarmArn") ?? "");
+          const alarm = alarms.get(arn.slice(arn.indexOf(":alarm:") + ":alarm:".length));
+          return {
+            arn,
+            role: str(get(m, "alarmRoleArn")),
+            fiveXx: !!alarm && alarmMetrics(alarm).some((x) => /5XX/i.test(x)),
+          };
+        });
+        const noRole = watched.filter((w) => !w.role);
+        if (noRole.length)
+          return out.fail(env, `monitor of ${noRole.map((w) => w.arn).join(", ")} has no alarmRoleArn`);
+        const good = watched.find((w) => w.fiveXx);
+        if (!good)
+          return out.fail(
+            env,
+            `monitors ${watched.map((w) => w.arn).join(", ")}, none a 5xx alarm of the stack`,
+          );
+        out.pass(env, `rolls back on ${good.arn}`);
+      });
+    }
+  },
+});
+
 /** The FLAG rules, in catalogue order. */
-export const flagRules: Rule[] = [FLAG_01, FLAG_02, FLAG_03];
+export const flagRules: Rule[] = [FLAG_01, FLAG_02, FLAG_03, FLAG_04, FLAG_05];

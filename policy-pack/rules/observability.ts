@@ -217,5 +217,131 @@ export const OBS_04 = defineRule({
   },
 });
 
+/** The metric-math ids a returned expression of an alarm uses (every id when the alarm has no expression). */
+function countedMetrics(alarm: Res): string[] {
+  const queries = arr(alarm.props.metricQueries);
+  const direct = str(alarm.props.metricName);
+  if (direct) return [direct];
+  const expressions = queries.map((q) => str(get(q, "expression"))).filter((e): e is string => !!e);
+  return queries
+    .filter((q) => {
+      const id = String(get(q, "id") ?? "");
+      const metric = str(get(q, "metric.metricName"));
+      return (
+        metric &&
+        (get(q, "returnData") === true || expressions.some((e) => new RegExp(`\\b${id}\\b`).test(e)))
+      );
+    })
+    .map((q) => String(get(q, "metric.metricName")));
+}
+
+export const OBS_05 = defineRule({
+  id: "CC-OBS-05",
+  slug: "outage-counts-elb-5xx",
+  section: "OBS",
+  title:
+    "5xx alarms count the load balancer's own 5xx (`HTTPCode_ELB_5XX_Count`) as well as the targets', so an outage with no healthy target alarms",
+  description:
+    "Every alarm on an app's target 5xx also counts HTTPCode_ELB_5XX_Count in the value it alarms on.",
+  source: 'CONST "Observability"; OPS "Observability"',
+  remediation:
+    "Add a metric query on AWS/ApplicationELB HTTPCode_ELB_5XX_Count (dimension LoadBalancer) and use it in the alarm's expression, e.g. IF((requests + elb5xx) > 0, 100 * (target5xx + elb5xx) / (requests + elb5xx), 0).",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.service, T.metricAlarm],
+  checkStack(resources, ctx, out) {
+    for (const s of services(resources, ctx.byUrn)) {
+      out.guard(s.res, () => {
+        const fiveXx = alarmsOf(resources, ctx.byUrn, s.app, s.env).filter((a) =>
+          alarmMetrics(a).some((m) => /5XX/i.test(m)),
+        );
+        if (fiveXx.length === 0) return out.fail(s.res, `${s.app}: no 5xx alarm`);
+        for (const a of fiveXx) {
+          out.guard(a, () => {
+            const counted = countedMetrics(a);
+            if (counted.includes("HTTPCode_ELB_5XX_Count"))
+              out.pass(a, `${s.app}: ${a.name} counts ${counted.filter((m) => /5XX/.test(m)).join(" + ")}`);
+            else
+              out.fail(a, `${s.app}: ${a.name} counts ${counted.join(", ")} but not HTTPCode_ELB_5XX_Count`);
+          });
+        }
+      });
+    }
+  },
+});
+
+export const OBS_06 = defineRule({
+  id: "CC-OBS-06",
+  slug: "multiwindow-burn-rate",
+  section: "OBS",
+  title:
+    "the error budget's burn is alarmed over two windows (fast and slow) with burn rates computed for the budget's own period",
+  description:
+    "Each service has a fast and a slow error-budget burn alarm whose threshold is budget x (consumed share x budget period / window).",
+  source: 'F6 "Error Budget & Deploy Freeze"',
+  remediation:
+    "Tag each burn alarm error-budget-window (fast|slow), error-budget-percent, error-budget-period-days and error-budget-consumed-percent, with threshold = percent x consumed/100 x period / window (e.g. 0.5 x 0.02 x 168 h / 1 h = 1.68).",
+  enforcementLevel: "advisory",
+  kind: "stack",
+  appliesTo: [T.service, T.metricAlarm],
+  configurable: {
+    windows: stringList("Burn windows every service alarms on (tag error-budget-window).", ["fast", "slow"]),
+    budgetPeriodDays: {
+      type: "integer",
+      minimum: 1,
+      description: "The error budget's period, days (F6: weekly).",
+      default: 7,
+    },
+  },
+  checkStack(resources, ctx, out) {
+    const windows = arr(ctx.cfg.windows).map(String);
+    const periodDays = Number(ctx.cfg.budgetPeriodDays);
+    for (const s of services(resources, ctx.byUrn)) {
+      out.guard(s.res, () => {
+        const burns = alarmsOf(resources, ctx.byUrn, s.app, s.env).filter(
+          (a) => tagsOf(a.props)["error-budget-window"] !== undefined,
+        );
+        const problems: string[] = [];
+        for (const w of windows) {
+          const a = burns.find((b) => tagsOf(b.props)["error-budget-window"] === w);
+          if (!a) {
+            problems.push(`no ${w} burn alarm`);
+            continue;
+          }
+          const tags = tagsOf(a.props);
+          const budget = num(tags["error-budget-percent"]);
+          const days = num(tags["error-budget-period-days"]);
+          const consumed = num(tags["error-budget-consumed-percent"]);
+          const period =
+            num(a.props.period) ??
+            num(
+              get(
+                arr(a.props.metricQueries).find((q) => get(q, "metric")),
+                "metric.period",
+              ),
+            );
+          const windowSeconds = (period ?? 0) * (num(a.props.evaluationPeriods) ?? 1);
+          if (budget === undefined || days === undefined || consumed === undefined || !windowSeconds) {
+            problems.push(`${a.name}: budget, period, consumed share or window missing`);
+            continue;
+          }
+          if (days !== periodDays)
+            problems.push(`${a.name}: budget period ${days} days, expected ${periodDays}`);
+          const expected = (budget * (consumed / 100) * days * 86_400) / windowSeconds;
+          const threshold = num(a.props.threshold) ?? NaN;
+          if (!(Math.abs(threshold - expected) <= 0.001 + expected * 0.001))
+            problems.push(
+              `${a.name}: threshold ${threshold}% is not ${expected.toFixed(4)}% (${budget}% x ${consumed / 100} x ${days} d / ${windowSeconds / 3600} h)`,
+            );
+          if (!hasAction(a) || arr(a.props.okActions).length === 0)
+            problems.push(`${a.name}: no alarm or OK action`);
+        }
+        if (problems.length) out.fail(s.res, `${s.app}: ${problems.join("; ")}`);
+        else out.pass(s.res, `${s.app}: ${windows.join(" and ")} burn alarms for a ${periodDays}-day budget`);
+      });
+    }
+  },
+});
+
 /** The OBS rules, in catalogue order. */
-export const observabilityRules: Rule[] = [OBS_01, OBS_02, OBS_03, OBS_04];
+export const observabilityRules: Rule[] = [OBS_01, OBS_02, OBS_03, OBS_04, OBS_05, OBS_06];

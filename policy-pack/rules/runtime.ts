@@ -4,6 +4,7 @@
  */
 import { arr, get, num, parseJsonProp, str, tagsOf } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
+import { allows, inlinePoliciesOf, roleNameOf, statementsOf } from "../lib/iam";
 import { T } from "../lib/tokens";
 import { nameMatches, PRODUCTION_ENV, SECRET_NAME_PATTERNS } from "./environments";
 
@@ -18,6 +19,10 @@ export interface Container {
   logDriver?: string;
   logGroup?: string;
   ports: number[];
+  /** `repositoryCredentials.credentialsParameter`: the secret a private image is pulled with. */
+  credentialsParameter?: string;
+  /** Mount points: container path, source volume, read-only. */
+  mounts: Array<{ path: string; volume: string; readOnly: boolean }>;
 }
 
 /** The containers of an ECS task definition (`containerDefinitions`, a JSON string). */
@@ -38,7 +43,30 @@ export function containersOf(td: Res): Container[] {
     logDriver: str(get(c, "logConfiguration.logDriver")),
     logGroup: str(get(c, "logConfiguration.options.awslogs-group")),
     ports: arr(get(c, "portMappings")).map((p) => num(get(p, "containerPort")) ?? 0),
+    credentialsParameter: str(get(c, "repositoryCredentials.credentialsParameter")),
+    mounts: arr(get(c, "mountPoints")).map((m) => ({
+      path: String(get(m, "containerPath") ?? ""),
+      volume: String(get(m, "sourceVolume") ?? ""),
+      readOnly: get(m, "readOnly") === true,
+    })),
   }));
+}
+
+/** Config property: an HTTP path per app, replacing the rule's `path` for that app. */
+function perAppPaths(description: string) {
+  return {
+    type: "object" as const,
+    additionalProperties: { type: "string" },
+    description,
+    default: {},
+  };
+}
+
+/** The path a rule expects of a resource: its app's entry in `apps`, else `path`. */
+function pathFor(r: Res, cfg: Record<string, unknown>): string {
+  const app = str(tagsOf(r.props).app);
+  const perApp = (cfg.apps ?? {}) as Record<string, unknown>;
+  return String((app !== undefined && perApp[app]) || cfg.path);
 }
 
 /** URL paths a health-check command calls (`curl -fsS http://localhost:8000/healthz` -> `/healthz`). */
@@ -59,12 +87,16 @@ export const RUN_01 = defineRule({
   appliesTo: [T.targetGroup],
   configurable: {
     path: { type: "string", description: "Readiness path the load balancer probes.", default: "/readyz" },
+    apps: perAppPaths(
+      "Readiness path per app (by `app` tag), replacing `path` for that app (e.g. Streamlit's `/_stcore/health`).",
+    ),
   },
   checkResource(r, ctx, out) {
     const path = str(get(r.props, "healthCheck.path"));
+    const expected = pathFor(r, ctx.cfg);
     if (get(r.props, "healthCheck.enabled") === false) return out.fail(r, "health check disabled");
-    if (path !== ctx.cfg.path)
-      return out.fail(r, `health check path is ${path ?? "unset (default /)"}, expected ${ctx.cfg.path}`);
+    if (path !== expected)
+      return out.fail(r, `health check path is ${path ?? "unset (default /)"}, expected ${expected}`);
     out.pass(r, `health check probes ${path}`);
   },
 });
@@ -87,20 +119,22 @@ export const RUN_02 = defineRule({
       description: "Liveness path the container health check probes.",
       default: "/healthz",
     },
+    apps: perAppPaths("Container health path per app (by `app` tag), replacing `path` for that app."),
   },
   checkResource(r, ctx, out) {
-    const bad = containersOf(r).filter((c) => !healthPaths(c.healthCommand).includes(String(ctx.cfg.path)));
+    const expected = pathFor(r, ctx.cfg);
+    const bad = containersOf(r).filter((c) => !healthPaths(c.healthCommand).includes(expected));
     if (bad.length)
       out.fail(
         r,
         bad
           .map(
             (c) =>
-              `container ${c.name}: health check ${c.healthCommand ? `"${c.healthCommand}" does not probe ${ctx.cfg.path}` : "missing"}`,
+              `container ${c.name}: health check ${c.healthCommand ? `"${c.healthCommand}" does not probe ${expected}` : "missing"}`,
           )
           .join("; "),
       );
-    else out.pass(r, `containers probe ${ctx.cfg.path}`);
+    else out.pass(r, `containers probe ${expected}`);
   },
 });
 
@@ -405,6 +439,92 @@ export const RUN_10 = defineRule({
   },
 });
 
+export const RUN_11 = defineRule({
+  id: "CC-RUN-11",
+  slug: "private-image-pull-credentials",
+  section: "RUN",
+  title:
+    "a task whose image comes from a private registry (GHCR packages are private by default) pulls it with registry credentials: `repositoryCredentials` naming a secret that the execution role may read",
+  description:
+    "Every container whose image is in a private registry names a Secrets Manager pull credential that its task's execution role may read.",
+  source: 'LANES "Secrets & Registry Expectations"; CONST "Build Once, Promote Many"',
+  remediation:
+    'Store {"username","password"} (a read:packages token) in Secrets Manager, set the container\'s repositoryCredentials.credentialsParameter to its ARN, and allow secretsmanager:GetSecretValue on it to the execution role; or list the image as public in settings.CC-RUN-11.publicImages.',
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.taskDefinition, T.rolePolicy],
+  configurable: {
+    privateRegistries: stringList("Image prefixes of registries whose images are private by default.", [
+      "ghcr.io/",
+    ]),
+    publicImages: stringList("Image repositories (prefixes) that are public and pulled anonymously.", []),
+  },
+  checkStack(resources, ctx, out) {
+    const registries = arr(ctx.cfg.privateRegistries).map(String);
+    const publicImages = arr(ctx.cfg.publicImages).map(String);
+    for (const td of resources.filter((r) => r.type === T.taskDefinition)) {
+      out.guard(td, () => {
+        const privateOnes = containersOf(td).filter(
+          (c) =>
+            registries.some((p) => c.image.startsWith(p)) && !publicImages.some((p) => c.image.startsWith(p)),
+        );
+        if (privateOnes.length === 0) return out.na(td, "no image from a private registry");
+        const execution = str(td.props.executionRoleArn);
+        const statements = execution
+          ? inlinePoliciesOf(resources, execution).flatMap((p) => statementsOf(p))
+          : [];
+        const problems = privateOnes.flatMap((c) => {
+          if (!c.credentialsParameter)
+            return [`container ${c.name} pulls ${c.image} without repositoryCredentials`];
+          if (!execution) return [`container ${c.name}: no execution role to read ${c.credentialsParameter}`];
+          if (!allows(statements, "secretsmanager:GetSecretValue", c.credentialsParameter))
+            return [
+              `container ${c.name}: execution role ${roleNameOf(execution)} may not read ${c.credentialsParameter}`,
+            ];
+          return [];
+        });
+        if (problems.length) out.fail(td, problems.join("; "));
+        else
+          out.pass(
+            td,
+            privateOnes.map((c) => `container ${c.name} pulls with ${c.credentialsParameter}`).join("; "),
+          );
+      });
+    }
+  },
+});
+
+export const RUN_12 = defineRule({
+  id: "CC-RUN-12",
+  slug: "writable-scratch-on-readonly-root",
+  section: "RUN",
+  title:
+    "a container with a read-only root filesystem has a writable scratch volume mounted at `/tmp` (configurable paths), so servers that need a temp dir (gunicorn, Streamlit) start",
+  description: "Every container with a read-only root mounts a task volume read-write at each scratch path.",
+  source: 'F6 "Health / Readiness / Liveness"; OPS "Automated Health Checks"',
+  remediation:
+    "Add a task-level volume { name: 'scratch-tmp' } (Fargate: ephemeral storage) and mountPoints [{ sourceVolume: 'scratch-tmp', containerPath: '/tmp', readOnly: false }] to the container.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.taskDefinition],
+  configurable: {
+    paths: stringList("Directories that must be writable on a read-only root.", ["/tmp"]),
+  },
+  checkResource(r, ctx, out) {
+    const paths = arr(ctx.cfg.paths).map(String);
+    const volumes = new Set(arr(r.props.volumes).map((v) => String(get(v, "name") ?? "")));
+    const readOnlyRoots = containersOf(r).filter((c) => c.readonlyRootFilesystem);
+    if (readOnlyRoots.length === 0) return out.na(r, "no container with a read-only root filesystem");
+    const problems = readOnlyRoots.flatMap((c) =>
+      paths
+        .filter((p) => !c.mounts.some((m) => m.path === p && !m.readOnly && volumes.has(m.volume)))
+        .map((p) => `container ${c.name}: nothing writable at ${p}`),
+    );
+    if (problems.length) out.fail(r, problems.join("; "));
+    else out.pass(r, `writable ${paths.join(", ")} on a read-only root`);
+  },
+});
+
 /** The RUN rules, in catalogue order. */
 export const runtimeRules: Rule[] = [
   RUN_01,
@@ -417,4 +537,6 @@ export const runtimeRules: Rule[] = [
   RUN_08,
   RUN_09,
   RUN_10,
+  RUN_11,
+  RUN_12,
 ];

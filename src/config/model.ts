@@ -7,10 +7,14 @@
  * before any resource is registered.
  */
 import { z } from "zod";
+import { nameLimitProblems } from "../../components/naming";
 import { DEPLOY_VARIABLES, MAX_ENVIRONMENT_REVIEWERS, RESERVED_VARIABLES } from "../contract";
 
 /** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
 export const CONFIG_NAMESPACE = "cicd-constitution";
+
+/** Top-level config keys whose values are always Pulumi secrets. */
+export const SECRET_CONFIG_KEYS: readonly string[] = ["secrets", "ghcrToken", "ghcrPullToken"];
 
 /** Marker used for secret values wherever they could be printed. */
 export const SECRET_MARKER = "[secret]";
@@ -42,7 +46,11 @@ export const FARGATE_SIZES: Record<number, number[]> = {
   1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
   2048: Array.from({ length: 13 }, (_, i) => 4096 + i * 1024),
   4096: Array.from({ length: 23 }, (_, i) => 8192 + i * 1024),
+  8192: Array.from({ length: 12 }, (_, i) => 16384 + i * 4096),
+  16384: Array.from({ length: 12 }, (_, i) => 32768 + i * 8192),
 };
+
+const FARGATE_CPU_EXPECTED = `Fargate CPU units: ${Object.keys(FARGATE_SIZES).join(", ")}`;
 
 /** The default required status checks (CONST "Required PR Checks": style, unit tests, thin smoke). */
 export const DEFAULT_REQUIRED_CHECKS = ["style", "unit", "smoke"];
@@ -68,6 +76,31 @@ const healthSchema = z
     livenessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/livez"),
     /** Build metadata endpoint (BUILD_SHA, BUILD_DATE, BUILD_ACTOR). Default `/version`. */
     versionPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/version"),
+    /**
+     * Container health check command, in ECS form: `["CMD", exe, ...args]` or `["CMD-SHELL", "shell line"]`.
+     * It must call `http://127.0.0.1:<port><healthPath>` (CC-RUN-02 reads the URL from it). Default: a
+     * `python3 -c` one-liner with `urllib` (the apps are Python images; slim images have no curl or wget).
+     */
+    command: z
+      .tuple([z.enum(["CMD", "CMD-SHELL"], { error: "CMD or CMD-SHELL" }), str("a command")], z.string())
+      .optional(),
+    /**
+     * Container health check timing, seconds (ECS `HealthCheck` ranges, ECS API reference): interval 5-300
+     * (default 15), timeout 2-60 (default 5, below the interval), retries 1-10 (default 3), start period
+     * 0-300 (default 60: failures during it do not count).
+     */
+    container: z
+      .strictObject({
+        intervalSeconds: z.int().min(5).max(300).default(15),
+        timeoutSeconds: z.int().min(2).max(60).default(5),
+        retries: z.int().min(1).max(10).default(3),
+        startPeriodSeconds: z.int().min(0).max(300).default(60),
+      })
+      .prefault({})
+      .refine((c) => c.timeoutSeconds < c.intervalSeconds, {
+        error: "timeoutSeconds below intervalSeconds (a check must end before the next starts)",
+        path: ["timeoutSeconds"],
+      }),
   })
   .prefault({});
 
@@ -77,8 +110,8 @@ const runtimeSchema = z
     port: z.int({ error: "an integer port" }).min(1).max(65535),
     /** Fargate task CPU in CPU units (1024 = 1 vCPU). Default 512. */
     cpu: z
-      .int({ error: "Fargate CPU units: 256, 512, 1024, 2048 or 4096" })
-      .refine((v) => v in FARGATE_SIZES, { error: "Fargate CPU units: 256, 512, 1024, 2048 or 4096" })
+      .int({ error: FARGATE_CPU_EXPECTED })
+      .refine((v) => v in FARGATE_SIZES, { error: FARGATE_CPU_EXPECTED })
       .default(512),
     /** Fargate task memory in MiB; must fit the CPU size. Default 1024. */
     memoryMiB: z.int({ error: "memory in MiB (an integer)" }).positive().default(1024),
@@ -86,8 +119,31 @@ const runtimeSchema = z
     desiredCount: z.int({ error: "an integer task count" }).min(0).max(1000).default(1),
     /** Health endpoint paths. */
     health: healthSchema,
-    /** Seconds the ALB health check is ignored after a task starts. Default 60. */
+    /**
+     * Seconds the ECS service ignores load-balancer health checks after a task starts (ECS
+     * `healthCheckGracePeriodSeconds`, 0-2147483647). Default 60. The container's own start period is
+     * `health.container.startPeriodSeconds` (at most 300).
+     */
     healthCheckGracePeriodSeconds: z.int().min(0).max(2_147_483_647).default(60),
+    /**
+     * Writable scratch directories on a read-only root filesystem: each gets a task-level ephemeral volume
+     * mounted read-write (CC-RUN-12). gunicorn's worker temp files and Streamlit need `/tmp`. Default `["/tmp"]`.
+     */
+    scratchPaths: z
+      .array(pattern(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "an absolute directory path other than /"))
+      .min(1)
+      .default(["/tmp"]),
+    /**
+     * Load-balancer session stickiness (`lb_cookie`). Streamlit keeps a session per browser tab on one
+     * server, so it needs stickiness as soon as more than one task runs. Default: off; duration 86400 s
+     * (ELB limits: 1-604800 s).
+     */
+    stickiness: z
+      .strictObject({
+        enabled: z.boolean({ error: "true or false" }).default(false),
+        durationSeconds: z.int().min(1).max(604_800).default(86_400),
+      })
+      .prefault({}),
     /** Plain (non-secret) environment variables, name -> value. 12-factor config (OPS "Configuration Management"). */
     environment: z
       .record(pattern(ENV_NAME, "an UPPER_SNAKE_CASE variable name"), str("a string value"))
@@ -170,6 +226,11 @@ const appSchema = z.strictObject({
   image: z.strictObject({
     /** GHCR repository, `ghcr.io/OWNER/NAME` (CC-ART-03). */
     repository: pattern(GHCR_REPOSITORY, "a GHCR repository ghcr.io/OWNER/NAME (lowercase)"),
+    /**
+     * Whether the GHCR package is public. GHCR packages are private by default, so tasks pull with the
+     * stack's `ghcrPullToken` (CC-RUN-11); `true` pulls anonymously. Default false.
+     */
+    public: z.boolean({ error: "true or false" }).default(false),
     /** Build context directory, relative to the project. Default `.`. */
     context: str("a path").default("."),
     /** Dockerfile path, relative to the project. Default `Dockerfile`. */
@@ -199,8 +260,10 @@ const appSchema = z.strictObject({
   flags: z.array(flagSchema).default([]),
   observability: z
     .strictObject({
-      /** Error budget: the share of requests allowed to fail with 5xx per week, in percent. Default 0.5 (F6). */
+      /** Error budget: the share of requests allowed to fail with 5xx per budget period, in percent. Default 0.5 (F6). */
       errorBudgetPercent: z.number().gt(0).max(100).default(0.5),
+      /** The error budget's period in days; burn rates are computed for it. Default 7 (F6: weekly). */
+      errorBudgetPeriodDays: z.int().min(1).max(90).default(7),
       /** p95 latency target in seconds. Default 1. */
       latencyP95Seconds: z.number().gt(0).max(60).default(1),
       /** Golden-path success target in percent. Default 99. */
@@ -230,6 +293,17 @@ export const stackConfigSchema = z
       publicSubnetIds: z.array(pattern(/^subnet-[0-9a-f]{8,17}$/, "a subnet id subnet-<hex>")).min(2),
       /** Subnets of the tasks (no public IP). */
       privateSubnetIds: z.array(pattern(/^subnet-[0-9a-f]{8,17}$/, "a subnet id subnet-<hex>")).min(2),
+      /**
+       * How tasks in the private subnets reach the internet: ghcr.io (image pulls), Secrets Manager,
+       * CloudWatch Logs and AppConfig. Not created by this program: the VPC's owner provides it. ghcr.io is
+       * outside AWS, so a NAT gateway is needed even where VPC interface endpoints serve the AWS APIs.
+       * The program reads each private subnet's route table (`aws.ec2.getRouteTable`) and stops with a config
+       * error unless `0.0.0.0/0` goes to one of these NAT gateways.
+       */
+      egress: z.strictObject({
+        /** NAT gateways the private subnets route `0.0.0.0/0` through, `nat-<hex>`. */
+        natGatewayIds: z.array(pattern(/^nat-[0-9a-f]{8,17}$/, "a NAT gateway id nat-<hex>")).min(1),
+      }),
     }),
     /** ACM certificate for the HTTPS listeners. */
     certificateArn: pattern(CERTIFICATE_ARN, "an ACM certificate ARN"),
@@ -262,6 +336,12 @@ export const stackConfigSchema = z
     secrets: z.record(z.string(), z.record(z.string(), z.string())).default({}),
     /** Token that pushes to GHCR (packages: write); a Pulumi secret. */
     ghcrToken: z.string().optional(),
+    /**
+     * Token the tasks pull private GHCR images with (a classic PAT with `read:packages` only; GitHub docs,
+     * "Working with the Container registry"); a Pulumi secret, stored in Secrets Manager per app and read by
+     * the execution role (CC-RUN-11). Required unless every app's image is public.
+     */
+    ghcrPullToken: z.string().optional(),
   })
   .superRefine((c, ctx) => {
     const seen = new Map<string, number>();
@@ -412,7 +492,7 @@ function expectedOf(issue: z.core.$ZodIssue): string {
  * @throws ConfigError listing every problem (key, expected, found), never a secret value.
  */
 export function parseStackConfig(stack: string, raw: RawStackConfig, options: ParseOptions = {}): StackModel {
-  const secretKeys = options.secretKeys ?? new Set<string>(["secrets", "ghcrToken"]);
+  const secretKeys = options.secretKeys ?? new Set<string>(SECRET_CONFIG_KEYS);
   const result = stackConfigSchema.safeParse(raw);
   const problems: ConfigProblem[] = [];
   const isSecretPath = (path: ReadonlyArray<PropertyKey>) => secretKeys.has(String(path[0]));
@@ -468,6 +548,18 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
       names.add(name);
     }
     const at = `${CONFIG_NAMESPACE}:apps[${i}]`;
+    for (const problem of nameLimitProblems(app.name, model.environment)) {
+      problems.push({ key: `${at}.name`, expected: "a shorter app name", found: problem });
+    }
+    const health = app.runtime.health;
+    const healthUrl = `http://127.0.0.1:${app.runtime.port}${health.healthPath}`;
+    if (health.command && !health.command.slice(1).join(" ").includes(healthUrl)) {
+      problems.push({
+        key: `${at}.runtime.health.command`,
+        expected: `a command that calls ${healthUrl} (runtime.port and runtime.health.healthPath)`,
+        found: renderFound(health.command, false),
+      });
+    }
     for (const envName of Object.keys(app.runtime.environment)) {
       if (RESERVED_VARIABLES.includes(envName)) {
         problems.push({

@@ -11,18 +11,21 @@ export interface RequiredSecret {
   path: string;
   /** App it belongs to, or null for stack-wide secrets. */
   app: string | null;
-  /** Secret name (`JWT_SECRET`) or `ghcrToken`. */
+  /** Secret name (`JWT_SECRET`), `ghcrToken` or `ghcrPullToken`. */
   name: string;
-  /** What consumes it. */
-  usedBy: "runtime" | "environment" | "registry";
+  /** What consumes it: the container, the GitHub Environment, GHCR pushes (`registry`), task pulls (`registry-pull`). */
+  usedBy: "runtime" | "environment" | "registry" | "registry-pull";
   /** `encrypted`: a `secure:` value is in the stack file; `set`: given by the engine; `missing`: not set. */
   state: "encrypted" | "set" | "missing";
 }
 
-/** Secret values by app and name (`ghcrToken` under app `""`). Placeholders in offline mode. */
+/** Secret values by app and name (the stack-wide `ghcrToken`, `ghcrPullToken` under app `""`). Placeholders in offline mode. */
 export type SecretValues = Map<string, Map<string, string>>;
 
-/** Lists every secret the model requires: runtime secrets, environment secrets, the GHCR token. */
+/**
+ * Lists every secret the model requires: runtime secrets, environment secrets, the GHCR push token, and the
+ * GHCR pull token unless every app's image is public.
+ */
 export function requiredSecrets(model: StackModel, source: ConfigSource): RequiredSecret[] {
   const out: RequiredSecret[] = [];
   const stateOf = (path: string, value: unknown): RequiredSecret["state"] =>
@@ -46,6 +49,15 @@ export function requiredSecrets(model: StackModel, source: ConfigSource): Requir
     usedBy: "registry",
     state: stateOf("ghcrToken", model.ghcrToken),
   });
+  if (model.apps.some((a) => !a.image.public)) {
+    out.push({
+      path: "ghcrPullToken",
+      app: null,
+      name: "ghcrPullToken",
+      usedBy: "registry-pull",
+      state: stateOf("ghcrPullToken", model.ghcrPullToken),
+    });
+  }
   return out;
 }
 
@@ -71,7 +83,8 @@ export function resolveSecrets(
   for (const s of required) {
     const app = s.app ?? "";
     if (!values.has(app)) values.set(app, new Map());
-    const given = s.app === null ? model.ghcrToken : model.secrets[s.app]?.[s.name];
+    const given =
+      s.app === null ? model[s.name as "ghcrToken" | "ghcrPullToken"] : model.secrets[s.app]?.[s.name];
     if (given === undefined && mode === "engine") {
       problems.push({
         key: `${CONFIG_NAMESPACE}:${s.path}`,

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { CONFIG_NAMESPACE, ConfigError, RawStackConfig } from "./model";
+import { CONFIG_NAMESPACE, ConfigError, RawStackConfig, SECRET_CONFIG_KEYS } from "./model";
 
 /** Placeholder standing in for a secret the offline preview cannot decrypt or that is not set yet. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-placeholder-secret-value";
@@ -130,7 +130,7 @@ export function readRuntimeConfig(
 }
 
 /** Config keys whose values are secrets: never printed, and an error when given in plain text. */
-const SECRET_KEYS = ["secrets", "ghcrToken"];
+const SECRET_KEYS = SECRET_CONFIG_KEYS;
 
 /** The project's keys without namespace (plus `awsRegion`), with secret keys and encrypted paths noted. */
 function fromNamespacedConfig(

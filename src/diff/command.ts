@@ -83,6 +83,7 @@ function emptyPlan(project: string, stack: string): Plan {
     resources: [],
     outputs: {},
     requiredSecrets: [],
+    assumptions: [],
   };
 }
 

@@ -28,6 +28,32 @@ export interface MockOptions {
   region: string;
   /** Stack outputs returned by StackReferences, by referenced stack name. */
   stackOutputs?: Record<string, Record<string, unknown>>;
+  /**
+   * The network the stack file declares. Route-table lookups are answered from it: each private subnet is
+   * explicitly associated with a table whose `0.0.0.0/0` goes to a declared NAT gateway; this is what the
+   * offline preview assumes, and what a real `pulumi preview` reads from AWS.
+   */
+  network?: { vpcId: string; privateSubnetIds: string[]; egress: { natGatewayIds: string[] } };
+}
+
+/** The route table the offline preview assumes for a private subnet of the stack file. */
+function assumedRouteTable(opts: MockOptions, inputs: State): State {
+  const net = opts.network;
+  const i = net ? net.privateSubnetIds.indexOf(String(inputs.subnetId)) : -1;
+  if (!net || i < 0) {
+    // As the provider does: the subnet filter matches explicit associations only.
+    throw new Error("query returned no results. Please change your search criteria and try again");
+  }
+  const nat = net.egress.natGatewayIds[i % net.egress.natGatewayIds.length];
+  return {
+    id: `rtb-${hashOf("route-table", String(inputs.subnetId)).slice(0, 17)}`,
+    routeTableId: `rtb-${hashOf("route-table", String(inputs.subnetId)).slice(0, 17)}`,
+    vpcId: net.vpcId,
+    subnetId: inputs.subnetId,
+    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat }],
+    associations: [{ subnetId: inputs.subnetId, main: false }],
+    tags: {},
+  };
 }
 
 type State = Record<string, unknown>;
@@ -191,6 +217,8 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
             userId: "AIDAOFFLINEPREVIEW",
             id: MOCK_ACCOUNT_ID,
           };
+        case "aws:ec2/getRouteTable:getRouteTable":
+          return assumedRouteTable(opts, args.inputs as State);
         case "github:index/getUser:getUser": {
           const login = String(args.inputs.username);
           return { id: String(parseInt(hashOf("user", login).slice(0, 7), 16)), login, name: login };

@@ -12,7 +12,7 @@ import { RequiredSecret, resolveSecrets } from "../config/secrets";
 import { ConfigSource, readStackFile } from "../config/sources";
 import { Plan, PLAN_SCHEMA_VERSION, PlanResource } from "../plan/types";
 import { defineStack } from "../program";
-import { createMocks } from "./mocks";
+import { createMocks, MockOptions } from "./mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
@@ -103,6 +103,46 @@ export interface Recording {
 }
 
 /**
+ * What the offline preview takes for granted about the world outside the program, and how to check each
+ * before the first `pulumi up` (README, "What the offline preview is, and is not").
+ */
+export function assumptionsOf(model: StackModel): Plan["assumptions"] {
+  const net = model.network;
+  const pulls = model.apps.filter((a) => !a.image.public).map((a) => a.image.repository);
+  return [
+    {
+      what:
+        `private subnets ${net.privateSubnetIds.join(", ")} route 0.0.0.0/0 through NAT gateway(s) ` +
+        `${net.egress.natGatewayIds.join(", ")} (tasks pull from ghcr.io; answered from network.egress offline)`,
+      check:
+        "pulumi preview reads each subnet's route table and stops otherwise; by hand: aws ec2 describe-route-tables " +
+        "--filters Name=association.subnet-id,Values=<subnet>",
+    },
+    {
+      what:
+        `DNS names ${model.apps.map((a) => a.runtime.domain).join(", ")} point at their load balancers and ` +
+        `certificateArn covers them (DNS is not managed by this program)`,
+      check:
+        "aws acm describe-certificate --certificate-arn <certificateArn> (SubjectAlternativeNames, Status ISSUED)",
+    },
+    ...(pulls.length
+      ? [
+          {
+            what: `ghcrPullToken is a classic personal access token with read:packages that can read ${pulls.join(", ")}`,
+            check: "docker login ghcr.io -u <owner> --password-stdin, then docker pull <image>@<digest>",
+          },
+        ]
+      : []),
+    {
+      what:
+        `the GitHub plan of ${model.githubOwner} allows rulesets and environment reviewers on its repositories ` +
+        `(private repositories: rulesets need Team, environment reviewers need Enterprise)`,
+      check: "gh api orgs/<owner> --jq .plan.name",
+    },
+  ];
+}
+
+/**
  * Runs `program` under Pulumi's mock runtime with the offline mocks and records every registration.
  * Used by the offline preview and by the component tests.
  *
@@ -114,10 +154,14 @@ export async function recordProgram(
     stack: string;
     region: string;
     stackOutputs?: Record<string, Record<string, unknown>>;
+    /** The stack file's network, from which route-table lookups are answered. */
+    network?: MockOptions["network"];
   },
   program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
 ): Promise<Recording> {
-  const monitor = new RecordingMonitor(createMocks({ region: opts.region, stackOutputs: opts.stackOutputs }));
+  const monitor = new RecordingMonitor(
+    createMocks({ region: opts.region, stackOutputs: opts.stackOutputs, network: opts.network }),
+  );
   installMonitor(monitor, opts.project, opts.stack);
   pulumi.runtime.setAllConfig({ "aws:region": opts.region }, []);
   const restore = cheapStackTraces();
@@ -193,7 +237,13 @@ export async function previewSource(
   for (let i = 0; i < model.apps.length; i += batchSize) {
     const batch: StackModel = { ...model, apps: model.apps.slice(i, i + batchSize) };
     const { monitor, outputs } = await recordProgram(
-      { project, stack: source.stack, region: model.awsRegion, stackOutputs: options.stackOutputs },
+      {
+        project,
+        stack: source.stack,
+        region: model.awsRegion,
+        stackOutputs: options.stackOutputs,
+        network: model.network,
+      },
       async () => {
         const out = await defineStack(batch, values);
         return { environmentProfile: out.environmentProfile, apps: out.apps };
@@ -220,6 +270,7 @@ export async function previewSource(
     resources: records,
     outputs: maskWireValue(outputs) as Record<string, unknown>,
     requiredSecrets: required.map((s) => ({ path: s.path, state: s.state })),
+    assumptions: assumptionsOf(model),
   };
   const resources = plan.resources.map((r) => ({
     urn: r.urn,

@@ -3,6 +3,7 @@
  * checks first (rulesets, environments, image references, health paths). Read from the recorded resources,
  * not from the config, so it shows what the program really registers.
  */
+import { healthPaths } from "../../policy-pack/rules/runtime";
 import { Plan, PlanResource } from "../plan/types";
 
 const COMPONENT_PREFIX = "cicd-constitution:";
@@ -143,13 +144,23 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
     const tg = of("aws:lb/targetGroup:TargetGroup")[0];
     if (task && service) {
       const c = list(json(task.inputs.containerDefinitions))[0];
-      const check = String(list(dig(c, "healthCheck", "command")).slice(-1)[0] ?? "");
-      const containerPath = /localhost:\d+(\/\S*)/.exec(check)?.[1] ?? "?";
+      const check = list(dig(c, "healthCheck", "command"))
+        .map(String)
+        .join(" ");
+      const containerPath = healthPaths(check)[0] ?? "?";
+      const scratch = list(dig(c, "mountPoints")).map((m) => dig(m, "containerPath"));
+      const pull = dig(c, "repositoryCredentials", "credentialsParameter")
+        ? "registry credentials"
+        : "anonymous";
       lines.push(`    runtime      runs ${dig(c, "image") ?? "[unknown]"}`);
       lines.push(
         `                 Fargate ${task.inputs.cpu} CPU units / ${task.inputs.memory} MiB x ${service.inputs.desiredCount}, ` +
           `ALB health ${dig(tg?.inputs, "healthCheck", "path")}, container health ${containerPath}, ` +
           `circuit breaker rollback=${dig(service.inputs, "deploymentCircuitBreaker", "rollback")}`,
+      );
+      lines.push(
+        `                 pull ${pull}, read-only root with writable ${scratch.join(", ") || "nothing"}, ` +
+          `stickiness ${dig(tg?.inputs, "stickiness", "enabled") ? "on" : "off"}`,
       );
     }
     const flags = of("aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion")[0];
@@ -170,5 +181,9 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
   const ref = plan.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
   if (ref)
     lines.push(`  parity       reads ${ref.inputs.name} (environmentProfile) through a StackReference`);
+  (plan.assumptions ?? []).forEach((a, i) => {
+    lines.push(`  ${i === 0 ? "assumed     " : "            "} ${a.what}`);
+    lines.push(`               check: ${a.check}`);
+  });
   return lines;
 }

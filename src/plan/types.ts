@@ -37,4 +37,9 @@ export interface Plan {
   outputs: Record<string, unknown>;
   /** Secrets `pulumi up` needs for this stack, by config path, and whether the stack file holds them. */
   requiredSecrets: Array<{ path: string; state: "encrypted" | "set" | "missing" }>;
+  /**
+   * What the offline preview assumed about things outside the program (egress, DNS, the GitHub plan), each
+   * with how a user checks it before the first `pulumi up`.
+   */
+  assumptions: Array<{ what: string; check: string }>;
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { FeatureFlags, featureFlagsDocument } from "../../components/FeatureFlags";
 import { standardTags } from "../../components/naming";
-import { FAST_BURN_RATE, Observability } from "../../components/Observability";
+import { BURN_WINDOWS, burnRate, Observability } from "../../components/Observability";
 import { ofType, one, parsed, register } from "../helpers";
 
 const flag = {
@@ -43,7 +43,37 @@ describe("FeatureFlags", () => {
       cohort: "pilot",
     });
     const deployment = one(rs, "aws:appconfig/deployment:Deployment");
-    assert.equal(deployment.inputs.deploymentStrategyId, "AppConfig.Linear50PercentEvery30Seconds");
+    assert.equal(deployment.inputs.deploymentStrategyId, "AppConfig.Linear20PercentEvery6Minutes");
+    assert.deepEqual(one(rs, "aws:appconfig/environment:Environment").inputs.monitors, []);
+  });
+
+  it("monitors the given alarm through a role AppConfig assumes, which may only describe alarms", async () => {
+    const alarmArn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:shop-staging-5xx-rate";
+    const rs = await register(
+      () =>
+        new FeatureFlags("shop-staging-flags", {
+          app: "shop",
+          environment: "staging",
+          flags: [flag],
+          monitorAlarmArn: alarmArn,
+          tags: standardTags("shop", "staging", "team-a"),
+        }),
+    );
+    const role = one(rs, "aws:iam/role:Role");
+    assert.deepEqual(one(rs, "aws:appconfig/environment:Environment").props.monitors, [
+      { alarmArn, alarmRoleArn: `arn:aws:iam::123456789012:role/${role.inputs.name}` },
+    ]);
+    assert.equal(
+      parsed(role.inputs.assumeRolePolicy).Statement[0].Principal.Service,
+      "appconfig.amazonaws.com",
+    );
+    assert.deepEqual(parsed(one(rs, "aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement, [
+      { Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" },
+    ]);
+    assert.equal(
+      one(rs, "aws:appconfig/deployment:Deployment").inputs.deploymentStrategyId,
+      "AppConfig.AllAtOnce",
+    );
   });
 
   it("document without a stack value uses the default", () => {
@@ -85,15 +115,35 @@ describe("Observability", () => {
     const alarms = ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm");
     assert.deepEqual(alarms.map((a) => a.inputs.name).sort(), [
       "shop-staging-5xx-rate",
-      "shop-staging-error-budget-burn",
+      "shop-staging-error-budget-burn-fast",
+      "shop-staging-error-budget-burn-slow",
       "shop-staging-latency-p95",
     ]);
-    for (const a of alarms) assert.deepEqual(a.inputs.alarmActions, [topicArn], a.urn);
+    for (const a of alarms) {
+      assert.deepEqual(a.inputs.alarmActions, [topicArn], a.urn);
+      assert.deepEqual(a.inputs.okActions, [topicArn], a.urn);
+    }
     const latency = alarms.find((a) => a.name.endsWith("latency-p95"))!;
     assert.equal(latency.inputs.extendedStatistic, "p95");
     assert.equal(latency.inputs.threshold, 0.8);
-    const burn = alarms.find((a) => a.name.endsWith("error-budget-burn"))!;
-    assert.equal(burn.inputs.threshold, Number((0.5 * FAST_BURN_RATE).toFixed(4)));
+    // Weekly budget: 2% in 1 h is 3.36x, 5% in 6 h is 1.4x (the 30-day 14.4x would never fire on a week).
+    const fast = alarms.find((a) => a.name.endsWith("burn-fast"))!;
+    const slow = alarms.find((a) => a.name.endsWith("burn-slow"))!;
+    assert.equal(fast.inputs.threshold, 1.68);
+    assert.equal(slow.inputs.threshold, 0.7);
+    assert.equal(burnRate(BURN_WINDOWS[0], 30), 14.4, "the workbook's 30-day fast burn rate");
+    for (const a of [fast, slow]) {
+      const period = (a.inputs.metricQueries as any[]).find((q: any) => q.metric).metric.period;
+      assert.equal(period, a.name.endsWith("fast") ? 3600 : 21600);
+    }
+    // The 5xx rate counts the load balancer's own 5xx, over all requests, and never divides by zero.
+    const rate = alarms.find((a) => a.name.endsWith("5xx-rate"))!;
+    const queries = rate.inputs.metricQueries as any[];
+    const elb = queries.find((q) => q.metric?.metricName === "HTTPCode_ELB_5XX_Count");
+    assert.deepEqual(elb.metric.dimensions, { LoadBalancer: "app/shop-stg-alb/0123456789abcdef" });
+    const expr = queries.find((q) => q.returnData).expression as string;
+    assert.match(expr, /^IF\(\(FILL\(requests, 0\) \+ FILL\(elb5xx, 0\)\) > 0, /);
+    assert.ok(!/\[/.test(expr), "no array (MAX([...])) in the expression");
     const titles = parsed(one(rs, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody).widgets.map(
       (w: any) => w.properties.title,
     );

@@ -310,6 +310,17 @@ export const MUTATIONS: Record<string, Mutation> = {
         (p) => (p.networkConfiguration.assignPublicIp = true),
       ),
   },
+  "CC-RUN-11": {
+    stack: "production",
+    on: /erp-berhan-production-task/,
+    change: (rs) =>
+      mutate(rs, TD, /erp-berhan/, (p) => container(p, (c) => delete (c as Props).repositoryCredentials)),
+  },
+  "CC-RUN-12": {
+    stack: "staging",
+    on: /erp-berhan-staging-task/,
+    change: (rs) => mutate(rs, TD, /erp-berhan/, (p) => container(p, (c) => delete (c as Props).mountPoints)),
+  },
   "CC-OBS-01": {
     stack: "production",
     on: /erp-berhan-production-service/,
@@ -338,6 +349,33 @@ export const MUTATIONS: Record<string, Mutation> = {
         (p) => (p.tags["error-budget-percent"] = "5"),
       ),
   },
+  "CC-OBS-05": {
+    stack: "production",
+    on: /erp-berhan-production-observability-5xx-rate/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        /erp-berhan-production-observability-5xx-rate/,
+        (p) => {
+          p.metricQueries = p.metricQueries.filter((q: Props) => q.id !== "elb5xx");
+          p.metricQueries.find((q: Props) => q.returnData).expression =
+            "IF(FILL(requests, 0) > 0, 100 * FILL(target5xx, 0) / requests, 0)";
+        },
+      ),
+  },
+  "CC-OBS-06": {
+    stack: "production",
+    on: /erp-berhan-production-service/,
+    change: (rs) =>
+      // The 30-day fast burn rate (14.4x) on a weekly budget: never fires before the week's budget is gone.
+      mutate(
+        rs,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        /erp-berhan-production-observability-error-budget-burn-fast/,
+        (p) => (p.threshold = 0.5 * 14.4),
+      ),
+  },
   "CC-OBS-04": {
     stack: "production",
     on: /erp-berhan-production-logs/,
@@ -362,6 +400,20 @@ export const MUTATIONS: Record<string, Mutation> = {
     on: /erp-berhan-production-flags-flags/,
     change: (rs) =>
       mutate(rs, HCV, /erp-berhan/, (p) => flagValues(p, (v) => (v.telegram_bot_v2.enabled = true))),
+  },
+  "CC-FLAG-04": {
+    stack: "production",
+    on: /erp-berhan-production-task/,
+    change: (rs) =>
+      mutate(rs, "aws:iam/rolePolicy:RolePolicy", /erp-berhan-production-read-flags/, (p) =>
+        editJson<{ Statement: Props[] }>(p, "policy", (d) => (d.Statement[0].Resource = "*")),
+      ),
+  },
+  "CC-FLAG-05": {
+    stack: "staging",
+    on: /erp-berhan-staging-flags-env/,
+    change: (rs) =>
+      mutate(rs, "aws:appconfig/environment:Environment", /erp-berhan/, (p) => (p.monitors = [])),
   },
   "CC-PAR-01": {
     stack: "production",

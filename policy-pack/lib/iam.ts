@@ -1,0 +1,62 @@
+/**
+ * IAM policy documents as rules read them: statements with actions and resources always as lists, and the
+ * inline policies (`aws:iam/rolePolicy:RolePolicy`) of a role found by the role's name or ARN.
+ */
+import { arr, get, parseJsonProp, str } from "./props";
+import type { Res } from "./rule";
+import { T } from "./tokens";
+
+/** One statement of a policy document, normalised. */
+export interface Statement {
+  effect: string;
+  actions: string[];
+  resources: string[];
+  condition: unknown;
+}
+
+const asList = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
+
+/** The statements of a JSON policy property (`policy`, `assumeRolePolicy`). */
+export function statementsOf(r: Res, key = "policy"): Statement[] {
+  return arr(get(parseJsonProp(r.props, key), "Statement")).map((s) => ({
+    effect: String(get(s, "Effect") ?? ""),
+    actions: asList(get(s, "Action")),
+    resources: asList(get(s, "Resource")),
+    condition: get(s, "Condition"),
+  }));
+}
+
+/** The role name of a role ARN (`arn:aws:iam::123456789012:role/path/NAME` -> `NAME`), or the name itself. */
+export function roleNameOf(arnOrName: string): string {
+  return arnOrName.includes(":role/") ? arnOrName.slice(arnOrName.lastIndexOf("/") + 1) : arnOrName;
+}
+
+/** Inline policies by role name, built once per resource list. */
+const inlineIndexes = new WeakMap<Res[], Map<string, Res[]>>();
+
+/** The inline policies (`RolePolicy`) attached to the role named by `roleArn` (an ARN or a name). */
+export function inlinePoliciesOf(resources: Res[], roleArn: string): Res[] {
+  let index = inlineIndexes.get(resources);
+  if (!index) {
+    index = new Map();
+    for (const r of resources) {
+      if (r.type !== T.rolePolicy) continue;
+      const role = str(r.props.role);
+      if (role) index.set(roleNameOf(role), [...(index.get(roleNameOf(role)) ?? []), r]);
+    }
+    inlineIndexes.set(resources, index);
+  }
+  return index.get(roleNameOf(roleArn)) ?? [];
+}
+
+/** Whether an Allow statement grants `action` (exact, `service:*` or `*`) on `resource` (exact or `*`). */
+export function allows(statements: Statement[], action: string, resource: string): boolean {
+  const service = action.split(":")[0];
+  return statements.some(
+    (s) =>
+      s.effect === "Allow" &&
+      s.actions.some((a) => a === action || a === "*" || a === `${service}:*`) &&
+      s.resources.some((x) => x === resource || x === "*"),
+  );
+}
