@@ -192,7 +192,8 @@ export class FeatureFlags extends pulumi.ComponentResource {
         assumeRolePolicy: assumeRoleBy("appconfig.amazonaws.com"),
         tags: args.tags,
       },
-      { parent: this },
+      // Destroy safety as for every role of production (docs/PROOFS.md).
+      { parent: this, protect: args.environment === "production" },
     );
     new aws.iam.RolePolicy(
       `${name}-alarm-role-policy`,

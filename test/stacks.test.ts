@@ -90,7 +90,8 @@ describe("the repository's stacks (offline preview)", () => {
         for (const type of perApp)
           assert.ok((res.get(type) ?? []).length > 0, `${stack}/${app} lacks ${type}`);
         assert.equal(res.get("aws:lb/listener:Listener")!.length, 2);
-        assert.equal(res.get("aws:cloudwatch/metricAlarm:MetricAlarm")!.length, 3);
+        // 5xx rate, p95 latency, error-budget burn over a fast and a slow window.
+        assert.equal(res.get("aws:cloudwatch/metricAlarm:MetricAlarm")!.length, 4);
         const deployRole = res.get("aws:iam/role:Role")!.find((r) => r.name.endsWith("-deploy-role"));
         assert.ok(deployRole, `${stack}/${app} has no deploy role`);
       }

@@ -160,17 +160,16 @@ export const FLAG_04 = defineRule({
   checkStack(resources, ctx, out) {
     for (const td of resources.filter((r) => r.type === T.taskDefinition)) {
       const app = appOf(td, ctx.byUrn);
-      if (!app || resourcesOfApp(resources, ctx.byUrn, T.appconfigApp, app).length === 0) {
-        out.na(td, `no AppConfig application of app ${app ?? "(unknown)"} in this stack`);
-        continue;
-      }
       out.guard(td, () => {
+        const containers = containersOf(td);
+        if (!app || resourcesOfApp(resources, ctx.byUrn, T.appconfigApp, app).length === 0)
+          return out.na(td, `no AppConfig application of app ${app ?? "(unknown)"} in this stack`);
         const problems: string[] = [];
         const taskRole = str(td.props.taskRoleArn);
         const statements = taskRole
           ? inlinePoliciesOf(resources, taskRole).flatMap((p) => statementsOf(p))
           : [];
-        for (const c of containersOf(td)) {
+        for (const c of containers) {
           const vars = new Map(c.environment.map((e) => [e.name, str(e.value)] as const));
           const ids = Object.values(APPCONFIG_ID_VARIABLES).map((n) => vars.get(n));
           const missing = Object.values(APPCONFIG_ID_VARIABLES).filter((n) => !vars.get(n));

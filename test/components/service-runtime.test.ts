@@ -48,9 +48,25 @@ describe("ServiceRuntime", () => {
     );
     for (const s of c.secrets)
       assert.match(s.valueFrom, /^arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop\/staging\//);
+    // No curl in slim Python images: the default probe is python3's urllib, on 127.0.0.1.
     assert.deepEqual(c.healthCheck.command, [
-      "CMD-SHELL",
-      "curl -fsS http://localhost:8080/healthz || exit 1",
+      "CMD",
+      "python3",
+      "-c",
+      "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4)",
+    ]);
+    assert.deepEqual(
+      {
+        interval: c.healthCheck.interval,
+        timeout: c.healthCheck.timeout,
+        startPeriod: c.healthCheck.startPeriod,
+      },
+      { interval: 15, timeout: 5, startPeriod: 60 },
+    );
+    // A writable /tmp on the read-only root (gunicorn's worker temp files).
+    assert.deepEqual(task.inputs.volumes, [{ name: "scratch-tmp" }]);
+    assert.deepEqual(c.mountPoints, [
+      { sourceVolume: "scratch-tmp", containerPath: "/tmp", readOnly: false },
     ]);
     assert.equal(c.readonlyRootFilesystem, true);
     assert.equal(c.logConfiguration.options["awslogs-group"], "/ecs/shop-staging");

@@ -78,7 +78,7 @@ describe("config model boundaries", () => {
     assert.deepEqual(size(4096, 31744)[0].key, "cicd-constitution:apps[0].runtime.memoryMiB");
     assert.deepEqual(
       size(300, 1024),
-      one("apps[0].runtime.cpu", "Fargate CPU units: 256, 512, 1024, 2048 or 4096", "300"),
+      one("apps[0].runtime.cpu", "Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192, 16384", "300"),
     );
     assert.deepEqual(size(512, 0), [
       ...one("apps[0].runtime.memoryMiB", "a value > 0", "0"),

@@ -38,7 +38,13 @@ describe("config model", () => {
         healthPath: "/healthz",
         livenessPath: "/livez",
         versionPath: "/version",
+        container: { intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 },
       });
+      assert.deepEqual(erp.runtime.scratchPaths, ["/tmp"]);
+      assert.equal(erp.image.public, false);
+      const menu = model.apps[1];
+      assert.equal(menu.runtime.health.readinessPath, "/_stcore/health", "Streamlit's own health endpoint");
+      assert.deepEqual(menu.runtime.stickiness, { enabled: true, durationSeconds: 86_400 });
       assert.deepEqual(erp.runtime.secrets, [
         "DATABASE_URL",
         "REDIS_URL",
@@ -133,7 +139,7 @@ describe("config model", () => {
       mutate: (r) => (r.apps[0].runtime.environment.APP_ENV = "prod"),
       key: "cicd-constitution:apps[0].runtime.environment.APP_ENV",
       message:
-        /expected no variable the runtime sets itself \(APP_ENV, BUILD_SHA, BUILD_DATE, BUILD_ACTOR, PORT\), found "APP_ENV"/,
+        /expected no variable the runtime sets itself \(APP_ENV, BUILD_SHA, BUILD_DATE, BUILD_ACTOR, PORT, APPCONFIG_APPLICATION_ID, APPCONFIG_ENVIRONMENT_ID, APPCONFIG_PROFILE_ID\), found "APP_ENV"/,
     },
     {
       what: "a required check listed twice",

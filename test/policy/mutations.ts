@@ -346,7 +346,11 @@ export const MUTATIONS: Record<string, Mutation> = {
         rs,
         "aws:cloudwatch/metricAlarm:MetricAlarm",
         /erp-berhan-production-observability-error-budget/,
-        (p) => (p.tags["error-budget-percent"] = "5"),
+        // A budget of 5% with thresholds consistent with it: the burn math holds (CC-OBS-06), the budget is too big.
+        (p) => {
+          p.threshold = (p.threshold / Number(p.tags["error-budget-percent"])) * 5;
+          p.tags["error-budget-percent"] = "5";
+        },
       ),
   },
   "CC-OBS-05": {

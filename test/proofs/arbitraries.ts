@@ -13,6 +13,7 @@ import {
   FARGATE_SIZES,
   LOG_RETENTION_DAYS,
   stackConfigSchema,
+  SECRET_CONFIG_KEYS,
 } from "../../src/config/model";
 import { ConfigSource, readRuntimeConfig } from "../../src/config/sources";
 
@@ -204,7 +205,8 @@ export function secretValuesFor(apps: AppSpec[], tag: string): Record<string, un
     for (const n of [...REQUIRED_APP_SECRETS, ...a.extraSecrets, ...a.environmentSecrets])
       secrets[a.name][n] = `S3CR3T-${tag}-${a.name}-${n}`;
   }
-  return { secrets, ghcrToken: `ghp_S3CR3T${tag.replace(/[^A-Za-z0-9]/g, "")}TOKEN` };
+  const t = tag.replace(/[^A-Za-z0-9]/g, "");
+  return { secrets, ghcrToken: `ghp_S3CR3T${t}TOKEN`, ghcrPullToken: `ghp_S3CR3T${t}PULL` };
 }
 
 /**
@@ -266,6 +268,7 @@ export function stackPair(p: ProjectSpec, apps: AppSpec[], withSecrets = true): 
       vpcId: `vpc-${p.vpc[i]}`,
       publicSubnetIds: p.subnets.slice(i * 4, i * 4 + 2).map((s) => `subnet-${s}`),
       privateSubnetIds: p.subnets.slice(i * 4 + 2, i * 4 + 4).map((s) => `subnet-${s}`),
+      egress: { natGatewayIds: [`nat-${p.vpc[i]}`] },
     },
     [ns("certificateArn")]: `arn:aws:acm:${p.region}:123456789012:certificate/${p.certUuid}`,
     ...(p.email ? { [ns("alerting")]: { email: p.email } } : {}),
@@ -316,7 +319,7 @@ export function engineSource(stack: string, config: NamespacedConfig): ConfigSou
   const all = Object.fromEntries(
     Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
   );
-  return readRuntimeConfig(stack, all, (k) => k === ns("secrets") || k === ns("ghcrToken"));
+  return readRuntimeConfig(stack, all, (k) => SECRET_CONFIG_KEYS.some((s) => k === ns(s)));
 }
 
 /** Strips the namespace: the raw config `parseStackConfig` takes. */

@@ -113,7 +113,13 @@ describe("proofs: destroy and failure safety", function () {
       const { values } = resolveSecrets(model, source, "offline");
       let error: unknown;
       const { monitor } = await recordProgram(
-        { project: "cicd-constitution", stack: "production", region: model.awsRegion, stackOutputs },
+        {
+          project: "cicd-constitution",
+          stack: "production",
+          region: model.awsRegion,
+          stackOutputs,
+          network: model.network,
+        },
         async () => {
           try {
             await defineStack(model, values);

@@ -49,9 +49,12 @@ function withSecrets(stack: string): { config: NamespacedConfig; values: string[
   }
   config["cicd-constitution:secrets"] = secrets;
   config["cicd-constitution:ghcrToken"] = `ghp_S3CR3T${stack}${RUN}`;
+  // The pull token also reaches a Secrets Manager secret as {"username","password"} JSON: never in clear.
+  config["cicd-constitution:ghcrPullToken"] = `ghp_PULL${stack}${RUN}`;
   const values = [
     ...Object.values(secrets).flatMap((s) => Object.values(s)),
     config["cicd-constitution:ghcrToken"] as string,
+    config["cicd-constitution:ghcrPullToken"] as string,
   ];
   return { config, values };
 }
@@ -272,6 +275,7 @@ describe("proofs: secret safety", function () {
           ]),
         );
         config["cicd-constitution:ghcrToken"] = secure(config["cicd-constitution:ghcrToken"] as string);
+        config["cicd-constitution:ghcrPullToken"] = secure(config["cicd-constitution:ghcrPullToken"] as string);
         fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
         fs.mkdirSync(path.join(dir, "plain"), { recursive: true });
         fs.writeFileSync(
