@@ -39,6 +39,19 @@ export interface MockOptions {
 /** The route table the offline preview assumes for a private subnet of the stack file. */
 function assumedRouteTable(opts: MockOptions, inputs: State): State {
   const net = opts.network;
+  const filters = (inputs.filters as Array<{ name: string; values: string[] }> | undefined) ?? [];
+  const mainOf = filters.some((f) => f.name === "association.main" && f.values.includes("true"));
+  if (net && mainOf && inputs.vpcId === net.vpcId) {
+    // The VPC's main route table, used by subnets without an explicit association.
+    return {
+      id: `rtb-${hashOf("main-route-table", net.vpcId).slice(0, 17)}`,
+      routeTableId: `rtb-${hashOf("main-route-table", net.vpcId).slice(0, 17)}`,
+      vpcId: net.vpcId,
+      routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: net.egress.natGatewayIds[0] }],
+      associations: [{ main: true }],
+      tags: {},
+    };
+  }
   const i = net ? net.privateSubnetIds.indexOf(String(inputs.subnetId)) : -1;
   if (!net || i < 0) {
     // As the provider does: the subnet filter matches explicit associations only.

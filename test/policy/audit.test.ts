@@ -159,3 +159,90 @@ describe("audit --from-export", () => {
     for (const s of SECRETS) assert.ok(!r.stdout.includes(s) && !r.stderr.includes(s), s);
   });
 });
+
+describe("audit --from-export: a runtime that starts and serves (CC-RUN-11/12, CC-OBS-05/06, CC-FLAG-04/05)", () => {
+  const RUNTIME = path.join(FIX, "stack-export.runtime.json");
+  const NEW_RULES = ["CC-RUN-11", "CC-RUN-12", "CC-OBS-05", "CC-OBS-06", "CC-FLAG-04", "CC-FLAG-05"];
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "audit-runtime-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function statuses(file: string): Promise<Record<string, string[]>> {
+    const out = path.join(dir, "report.json");
+    await runAudit({ fromExport: file, format: "json", out, stack: "production", dir: FIX, now: NOW });
+    const report = JSON.parse(fs.readFileSync(out, "utf8")) as AuditReportJson;
+    const by: Record<string, string[]> = {};
+    for (const r of report.results.filter((x) => NEW_RULES.includes(x.ruleId)))
+      (by[r.ruleId] ??= []).push(r.status);
+    return by;
+  }
+
+  it("the exported state of the program's runtime passes every new rule", async () => {
+    const by = await statuses(RUNTIME);
+    assert.deepEqual(Object.keys(by).sort(), [...NEW_RULES].sort());
+    for (const id of NEW_RULES)
+      assert.ok(
+        by[id].every((s) => s === "pass"),
+        `${id}: ${by[id]}`,
+      );
+  });
+
+  it("the same state with each defect fails exactly the rule about it", async () => {
+    type R = { type: string; name?: string; urn: string; inputs: any; outputs: any };
+    const defects: Array<[string, (r: R) => void]> = [
+      [
+        "CC-RUN-11",
+        (r) => r.type.endsWith("TaskDefinition") && edit(r, (c) => delete c.repositoryCredentials),
+      ],
+      ["CC-RUN-12", (r) => r.type.endsWith("TaskDefinition") && edit(r, (c) => delete c.mountPoints)],
+      [
+        "CC-FLAG-04",
+        (r) =>
+          r.type.endsWith("TaskDefinition") &&
+          edit(
+            r,
+            (c) => (c.environment = c.environment.filter((e: any) => !e.name.startsWith("APPCONFIG_"))),
+          ),
+      ],
+      [
+        "CC-FLAG-05",
+        (r) => r.type.endsWith("appconfig/environment:Environment") && both(r, (p) => (p.monitors = [])),
+      ],
+      [
+        "CC-OBS-05",
+        (r) =>
+          /5xx-rate$/.test(r.urn) &&
+          both(
+            r,
+            (p) =>
+              (p.metricQueries = p.metricQueries
+                .filter((q: any) => q.id !== "elb5xx")
+                .map((q: any) =>
+                  q.expression ? { ...q, expression: "100 * FILL(target5xx, 0) / FILL(requests, 1)" } : q,
+                )),
+          ),
+      ],
+      ["CC-OBS-06", (r) => /burn-slow$/.test(r.urn) && both(r, (p) => (p.threshold = 0.5 * 6))],
+    ];
+    function both(r: R, f: (p: any) => void) {
+      f(r.inputs);
+      f(r.outputs);
+    }
+    function edit(r: R, f: (c: any) => void) {
+      both(r, (p) => {
+        const cs = JSON.parse(p.containerDefinitions);
+        f(cs[0]);
+        p.containerDefinitions = JSON.stringify(cs);
+      });
+    }
+    for (const [id, defect] of defects) {
+      const doc = JSON.parse(fs.readFileSync(RUNTIME, "utf8"));
+      doc.deployment.resources.forEach(defect);
+      const file = path.join(dir, `${id}.json`);
+      fs.writeFileSync(file, JSON.stringify(doc));
+      const by = await statuses(file);
+      const failing = Object.keys(by).filter((k) => by[k].includes("fail"));
+      assert.deepEqual(failing, [id], `defect for ${id}`);
+    }
+  });
+});

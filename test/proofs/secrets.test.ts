@@ -275,7 +275,9 @@ describe("proofs: secret safety", function () {
           ]),
         );
         config["cicd-constitution:ghcrToken"] = secure(config["cicd-constitution:ghcrToken"] as string);
-        config["cicd-constitution:ghcrPullToken"] = secure(config["cicd-constitution:ghcrPullToken"] as string);
+        config["cicd-constitution:ghcrPullToken"] = secure(
+          config["cicd-constitution:ghcrPullToken"] as string,
+        );
         fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
         fs.mkdirSync(path.join(dir, "plain"), { recursive: true });
         fs.writeFileSync(

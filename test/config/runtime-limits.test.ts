@@ -1,0 +1,173 @@
+/**
+ * What AWS refuses at deploy time is refused by the model first (issue: "a runtime that starts and serves"):
+ * container health-check ranges, health commands that do not call the health path, name lengths, and private
+ * subnets without a route to the internet (read through the route-table invoke, answered offline from the
+ * stack file).
+ */
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { nameLimitProblems, physicalNames } from "../../components/naming";
+import { ConfigError, parseStackConfig, RawStackConfig } from "../../src/config/model";
+import { readStackFile } from "../../src/config/sources";
+import { checkEgress, egressProblem } from "../../src/egress";
+import { recordProgram } from "../../src/offline/preview";
+import { ROOT } from "../helpers";
+
+const TODAY = new Date("2026-11-21T00:00:00Z");
+const rawOf = (stack: string): RawStackConfig =>
+  structuredClone(readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`)).raw);
+
+function problems(stack: string, change: (raw: any) => void): string {
+  const raw = rawOf(stack);
+  change(raw);
+  try {
+    parseStackConfig(stack, raw, { today: TODAY, source: `Pulumi.${stack}.yaml` });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    assert.match(err.message, new RegExp(`^Invalid config for stack "${stack}"`));
+    return err.message;
+  }
+  return assert.fail("config was accepted");
+}
+
+describe("runtime limits in the config model", () => {
+  it("fails when the container start period exceeds ECS's 300 seconds", () => {
+    const msg = problems(
+      "staging",
+      (r) => (r.apps[0].runtime.health = { container: { startPeriodSeconds: 301 } }),
+    );
+    assert.match(
+      msg,
+      /apps\[0\]\.runtime\.health\.container\.startPeriodSeconds: expected a value <= 300, found 301/,
+    );
+  });
+
+  it("fails when the health-check timeout is not below its interval, or outside ECS's ranges", () => {
+    const msg = problems(
+      "staging",
+      (r) => (r.apps[0].runtime.health = { container: { intervalSeconds: 10, timeoutSeconds: 10 } }),
+    );
+    assert.match(msg, /health\.container\.timeoutSeconds: expected timeoutSeconds below intervalSeconds/);
+    assert.match(
+      problems("staging", (r) => (r.apps[0].runtime.health = { container: { retries: 11 } })),
+      /health\.container\.retries: expected a value <= 10, found 11/,
+    );
+  });
+
+  it("fails when a custom health command does not call the app's health URL", () => {
+    const msg = problems(
+      "production",
+      (r) => (r.apps[0].runtime.health = { command: ["CMD-SHELL", "curl -f http://localhost:8000/status"] }),
+    );
+    assert.match(
+      msg,
+      /apps\[0\]\.runtime\.health\.command: expected a command that calls http:\/\/127\.0\.0\.1:8000\/healthz/,
+    );
+  });
+
+  it("accepts a custom health command that calls the health URL", () => {
+    const raw = rawOf("production");
+    (raw.apps as any)[0].runtime.health = {
+      command: ["CMD-SHELL", "wget -qO- http://127.0.0.1:8000/healthz"],
+    };
+    const model = parseStackConfig("production", raw, { today: TODAY });
+    assert.equal(model.apps[0].runtime.health.command![0], "CMD-SHELL");
+  });
+
+  it("fails when no NAT gateway is declared for the private subnets", () => {
+    const msg = problems("staging", (r) => (r.network.egress = { natGatewayIds: [] }));
+    assert.match(msg, /network\.egress\.natGatewayIds: expected at least 1 item/);
+  });
+
+  it("names every AWS name that would be too long, with the limit and its source", () => {
+    assert.deepEqual(nameLimitProblems("erp-berhan", "production"), []);
+    const long = "a".repeat(60);
+    const found = nameLimitProblems(long, "production");
+    assert.ok(
+      found.some((p) => /^AppConfig application name a{60}-production has 71 characters, at most 64/.test(p)),
+      found.join("\n"),
+    );
+    // Explicit ELB names are shortened, never over 32.
+    assert.ok(physicalNames(long, "production").loadBalancer.name.length <= 32);
+  });
+});
+
+describe("egress of the private subnets", () => {
+  it("a default route to a declared NAT gateway passes; anything else is named", () => {
+    const nat = {
+      routeTableId: "rtb-1",
+      routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "nat-0a" }],
+    } as any;
+    assert.equal(egressProblem(nat, ["nat-0a"]), undefined);
+    const igw = {
+      routeTableId: "rtb-2",
+      routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: "", gatewayId: "igw-1" }],
+    } as any;
+    assert.equal(egressProblem(igw, ["nat-0a"]), "route table rtb-2 sends 0.0.0.0/0 to igw-1");
+    assert.equal(
+      egressProblem({ routeTableId: "rtb-3", routes: [] } as any, ["nat-0a"]),
+      "route table rtb-3 has no 0.0.0.0/0 route",
+    );
+  });
+
+  it("the program stops with a config error naming each subnet whose route table misses the NAT gateway", async () => {
+    const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
+    let error: unknown;
+    // The route tables (answered by the mocks) send 0.0.0.0/0 to another NAT gateway than the stack declares.
+    const network = { ...model.network, egress: { natGatewayIds: ["nat-0ffffffffffffffff"] } };
+    const { monitor } = await recordProgram(
+      { project: "cicd-constitution", stack: "staging", region: model.awsRegion, network },
+      async () => {
+        try {
+          await checkEgress(model);
+        } catch (err) {
+          error = err;
+        }
+        return {};
+      },
+    );
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(
+      error.message,
+      /^Invalid config for stack "staging" \(route tables read from AWS\): 2 problems/,
+    );
+    assert.match(
+      error.message,
+      /network\.privateSubnetIds\[0\]: expected a subnet whose 0\.0\.0\.0\/0 route goes to a NAT gateway of network\.egress\.natGatewayIds \(nat-0a1b2c3d4e5f60718\).*found subnet-0f99e88d77c66b551: route table rtb-[0-9a-f]+ sends 0\.0\.0\.0\/0 to nat-0ffffffffffffffff/,
+    );
+    assert.equal(monitor.records.length, 0, "nothing registered");
+  });
+
+  it("a subnet without an explicit association is judged by the VPC's main route table", async () => {
+    const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
+    const run = async (network: any) => {
+      let error: unknown;
+      await recordProgram(
+        { project: "cicd-constitution", stack: "staging", region: model.awsRegion, network },
+        async () => {
+          try {
+            await checkEgress(model);
+          } catch (err) {
+            error = err;
+          }
+          return {};
+        },
+      );
+      return error;
+    };
+    // No explicit association (the subnet lookup fails as the provider's does): the main table routes to the NAT.
+    assert.equal(await run({ ...model.network, privateSubnetIds: [] }), undefined);
+    // Main table to another NAT gateway: both subnets are named.
+    const error = await run({
+      ...model.network,
+      privateSubnetIds: [],
+      egress: { natGatewayIds: ["nat-0eeeeeeeeeeeeeeee"] },
+    });
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.equal(error.problems.length, 2);
+    assert.match(
+      error.problems[1].found,
+      /^subnet-0f99e88d77c66b552: route table rtb-[0-9a-f]+ sends 0\.0\.0\.0\/0 to nat-0eeeeeeeeeeeeeeee$/,
+    );
+  });
+});
