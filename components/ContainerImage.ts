@@ -97,6 +97,8 @@ export class ContainerImage extends pulumi.ComponentResource {
           dockerfile: { location: b.dockerfile },
           platforms: b.platforms as dockerBuild.Platform[],
           push: true,
+          // A preview (every pull request's) never builds or pushes; only `pulumi up` does.
+          buildOnPreview: false,
           tags: [`${args.repository}:${b.gitSha}`],
           labels: {
             "org.opencontainers.image.revision": b.gitSha,

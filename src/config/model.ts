@@ -24,6 +24,8 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const APP_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+/** Who triggered a build: a GitHub login or a GitHub App's bot login (`dependabot[bot]`, `github-actions[bot]`). */
+const BUILD_ACTOR = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const GHCR_REPOSITORY = /^ghcr\.io\/[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9._/-]*$/;
 const HTTP_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -252,7 +254,7 @@ const appSchema = z.strictObject({
       .strictObject({
         gitSha: pattern(GIT_SHA, "a full 40-character lowercase git SHA"),
         date: z.iso.datetime({ error: "an ISO 8601 UTC time such as 2026-11-20T10:00:00Z" }),
-        actor: pattern(GITHUB_LOGIN, "a GitHub login"),
+        actor: pattern(BUILD_ACTOR, "a GitHub login or a bot login such as dependabot[bot]"),
       })
       .optional(),
   }),
@@ -313,7 +315,7 @@ export const stackConfigSchema = z
       .strictObject({
         gitSha: pattern(GIT_SHA, "a full 40-character lowercase git SHA"),
         date: z.iso.datetime({ error: "an ISO 8601 UTC time such as 2026-11-20T10:00:00Z" }),
-        actor: pattern(GITHUB_LOGIN, "a GitHub login"),
+        actor: pattern(BUILD_ACTOR, "a GitHub login or a bot login such as dependabot[bot]"),
       })
       .optional(),
     /** Production: where the promoted images come from. */

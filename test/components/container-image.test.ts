@@ -26,6 +26,7 @@ describe("ContainerImage", () => {
     assert.deepEqual(image.inputs.tags, [`ghcr.io/acme/shop:${SHA}`]);
     assert.deepEqual(image.inputs.platforms, ["linux/amd64", "linux/arm64"]);
     assert.equal(image.inputs.push, true);
+    assert.equal(image.inputs.buildOnPreview, false, "previews never build or push");
     assert.deepEqual(image.inputs.buildArgs, {
       BUILD_SHA: SHA,
       BUILD_DATE: "2026-11-20T10:00:00Z",

@@ -209,3 +209,20 @@ describe("config model", () => {
     assert.deepEqual(rawOf("staging").apps, onDisk["cicd-constitution:apps"]);
   });
 });
+
+describe("config model: build actors", () => {
+  it("accepts a GitHub App's bot login as the build actor (a Dependabot merge builds staging)", () => {
+    const raw = structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as any;
+    raw.build.actor = "dependabot[bot]";
+    assert.equal(parseStackConfig("staging", raw, { today: TODAY }).build!.actor, "dependabot[bot]");
+  });
+
+  it("rejects anything else that is not a login", () => {
+    const raw = structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as any;
+    raw.build.actor = "dependabot[app]";
+    assert.throws(
+      () => parseStackConfig("staging", raw, { today: TODAY }),
+      /build\.actor: expected a GitHub login or a bot login such as dependabot\[bot\], found "dependabot\[app\]"/,
+    );
+  });
+});
