@@ -118,17 +118,17 @@ export class FeatureFlags extends pulumi.ComponentResource {
       },
       child,
     );
+    const alarmRole = args.monitorAlarmArn ? this.alarmRole(name, args) : undefined;
     const environment = new aws.appconfig.Environment(
       `${name}-env`,
       {
         applicationId: application.id,
         name: args.environment,
-        monitors: args.monitorAlarmArn
-          ? [{ alarmArn: args.monitorAlarmArn, alarmRoleArn: this.alarmRole(name, args).arn }]
-          : [],
+        monitors: alarmRole ? [{ alarmArn: args.monitorAlarmArn!, alarmRoleArn: alarmRole.role.arn }] : [],
         tags: args.tags,
       },
-      child,
+      // The first deployment may read the alarm as soon as the environment exists: the role's policy first.
+      { ...child, dependsOn: alarmRole ? [alarmRole.policy] : [] },
     );
     const profile = new aws.appconfig.ConfigurationProfile(
       `${name}-profile`,
@@ -183,7 +183,10 @@ export class FeatureFlags extends pulumi.ComponentResource {
   }
 
   /** The role AppConfig assumes to read the monitored alarm's state. */
-  private alarmRole(name: string, args: FeatureFlagsArgs): aws.iam.Role {
+  private alarmRole(
+    name: string,
+    args: FeatureFlagsArgs,
+  ): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
     const role = new aws.iam.Role(
       `${name}-alarm-role`,
       {
@@ -195,7 +198,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
       // Destroy safety as for every role of production (docs/PROOFS.md).
       { parent: this, protect: args.environment === "production" },
     );
-    new aws.iam.RolePolicy(
+    const policy = new aws.iam.RolePolicy(
       `${name}-alarm-role-policy`,
       {
         role: role.name,
@@ -207,6 +210,6 @@ export class FeatureFlags extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return role;
+    return { role, policy };
   }
 }

@@ -178,7 +178,8 @@ export class ServiceRuntime extends pulumi.ComponentResource {
 
   private readonly settings: Settings;
   private readonly names: ReturnType<typeof physicalNames>;
-  private readonly rolePolicies: pulumi.Resource[] = [];
+  /** What the service waits for: role policies (pulls, secrets, flags) and secret values. */
+  private readonly startAfter: pulumi.Resource[] = [];
 
   constructor(name: string, args: ServiceRuntimeArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const a = ServiceRuntime.validate(name, args);
@@ -261,7 +262,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       { name: this.names.executionRole.name, assumeRolePolicy: assumeRoleBy(TASKS_PRINCIPAL), tags: a.tags },
       opts,
     );
-    this.rolePolicies.push(
+    this.startAfter.push(
       new aws.iam.RolePolicyAttachment(
         `${name}-execution-policy`,
         {
@@ -297,10 +298,13 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       },
       { parent: this, protect: a.deletionProtection, retainOnDelete: a.deletionProtection },
     );
-    new aws.secretsmanager.SecretVersion(
-      `${logicalName}-value`,
-      { secretId: secret.id, secretString: pulumi.secret(value) },
-      { parent: this },
+    // The service starts after every value exists: a task reading a secret without AWSCURRENT fails to start.
+    this.startAfter.push(
+      new aws.secretsmanager.SecretVersion(
+        `${logicalName}-value`,
+        { secretId: secret.id, secretString: pulumi.secret(value) },
+        { parent: this },
+      ),
     );
     return secret;
   }
@@ -341,7 +345,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: resources }],
       }),
     );
-    this.rolePolicies.push(
+    this.startAfter.push(
       new aws.iam.RolePolicy(
         `${name}-read-secrets`,
         { role: this.executionRole.name, policy },
@@ -366,7 +370,9 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         ],
       }),
     );
-    new aws.iam.RolePolicy(`${name}-read-flags`, { role: this.taskRole.name, policy }, { parent: this });
+    this.startAfter.push(
+      new aws.iam.RolePolicy(`${name}-read-flags`, { role: this.taskRole.name, policy }, { parent: this }),
+    );
   }
 
   /** Step 3: security groups: the ALB takes HTTP(S) from the internet; tasks take only the ALB's traffic. */
@@ -637,7 +643,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         waitForSteadyState: true,
         tags: a.tags,
       },
-      { parent: this, dependsOn: [https, ...this.rolePolicies] },
+      { parent: this, dependsOn: [https, ...this.startAfter] },
     );
   }
 }

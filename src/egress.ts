@@ -19,10 +19,15 @@ export const DEFAULT_ROUTE = "0.0.0.0/0";
 async function routeTableOf(vpcId: string, subnetId: string): Promise<aws.ec2.GetRouteTableResult> {
   try {
     return await aws.ec2.getRouteTable({ subnetId });
-  } catch {
+  } catch (err) {
+    // Only "no explicit association" falls back; any other failure (permissions, throttling) is reported.
+    if (!NO_RESULTS.test(String((err as Error)?.message ?? err))) throw err;
     return aws.ec2.getRouteTable({ vpcId, filters: [{ name: "association.main", values: ["true"] }] });
   }
 }
+
+/** The provider's message when a lookup matches nothing (terraform-provider-aws `vpc_route_table_data_source.go`). */
+const NO_RESULTS = /query returned no results|no matching .*route table|empty result/i;
 
 /** What one private subnet's default route is, as a sentence; undefined when it reaches a declared NAT gateway. */
 export function egressProblem(
@@ -50,6 +55,18 @@ export function egressProblem(
 export async function checkEgress(model: StackModel): Promise<void> {
   const { vpcId, privateSubnetIds, egress } = model.network;
   const problems: ConfigProblem[] = [];
+  // A mistyped subnet or one of another VPC must not pass on the strength of this VPC's main route table.
+  const subnets = await Promise.all(privateSubnetIds.map((id) => aws.ec2.getSubnet({ id })));
+  subnets.forEach((subnet, i) => {
+    if (subnet.vpcId !== vpcId) {
+      problems.push({
+        key: `${CONFIG_NAMESPACE}:network.privateSubnetIds[${i}]`,
+        expected: `a subnet of network.vpcId (${vpcId})`,
+        found: `${privateSubnetIds[i]} in ${subnet.vpcId}`,
+      });
+    }
+  });
+  if (problems.length) throw new ConfigError(pulumi.getStack(), problems, "subnets read from AWS");
   const tables = await Promise.all(privateSubnetIds.map((s) => routeTableOf(vpcId, s)));
   tables.forEach((table, i) => {
     const found = egressProblem(table, egress.natGatewayIds);

@@ -33,7 +33,13 @@ export interface MockOptions {
    * explicitly associated with a table whose `0.0.0.0/0` goes to a declared NAT gateway; this is what the
    * offline preview assumes, and what a real `pulumi preview` reads from AWS.
    */
-  network?: { vpcId: string; privateSubnetIds: string[]; egress: { natGatewayIds: string[] } };
+  network?: {
+    vpcId: string;
+    privateSubnetIds: string[];
+    egress: { natGatewayIds: string[] };
+    /** Subnets with no explicit route-table association (they use the VPC's main table). Default: none. */
+    mainTableSubnets?: string[];
+  };
 }
 
 /** The route table the offline preview assumes for a private subnet of the stack file. */
@@ -53,7 +59,7 @@ function assumedRouteTable(opts: MockOptions, inputs: State): State {
     };
   }
   const i = net ? net.privateSubnetIds.indexOf(String(inputs.subnetId)) : -1;
-  if (!net || i < 0) {
+  if (!net || i < 0 || net.mainTableSubnets?.includes(String(inputs.subnetId))) {
     // As the provider does: the subnet filter matches explicit associations only.
     throw new Error("query returned no results. Please change your search criteria and try again");
   }
@@ -230,6 +236,16 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
             userId: "AIDAOFFLINEPREVIEW",
             id: MOCK_ACCOUNT_ID,
           };
+        case "aws:ec2/getSubnet:getSubnet": {
+          // Subnets of the stack file are in its VPC; any other id does not exist, as in AWS.
+          const id = String(args.inputs.id);
+          const net = opts.network;
+          if (!net || !net.privateSubnetIds.includes(id))
+            throw new Error(
+              `no matching EC2 Subnet found (offline preview knows the stack file's subnets only)`,
+            );
+          return { id, vpcId: net.vpcId, availabilityZone: "", cidrBlock: "", tags: {} };
+        }
         case "aws:ec2/getRouteTable:getRouteTable":
           return assumedRouteTable(opts, args.inputs as State);
         case "github:index/getUser:getUser": {

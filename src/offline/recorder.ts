@@ -5,6 +5,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+// The engine's wire types, as the SDK's own MockMonitor uses them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const provproto = require("@pulumi/pulumi/proto/provider_pb");
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { PlanResource } from "../plan/types";
 
@@ -101,6 +104,24 @@ export class RecordingMonitor extends MockMonitor {
     });
     this.properties.set(urn, unwrapWireValue(wire, this.secretValues) as Record<string, unknown>);
     return urn;
+  }
+
+  /**
+   * As the engine reports a provider function that fails: an InvokeResponse with failures, which the SDK turns
+   * into `Invoke of 'TOKEN' failed: REASON (PROPERTY)`. The SDK's MockMonitor passes the error object through
+   * the callback instead, and its message is lost on the way.
+   */
+  async invoke(req: { getTok(): string; getArgs(): unknown }, callback: Callback): Promise<void> {
+    const reply = (err: unknown, resp: unknown) => {
+      if (!err) return callback(null, resp);
+      const response = new provproto.InvokeResponse();
+      const failure = new provproto.CheckFailure();
+      failure.setProperty("");
+      failure.setReason(err instanceof Error ? err.message : String(err));
+      response.addFailures(failure);
+      callback(null, response);
+    };
+    return super.invoke(req, reply);
   }
 
   async registerResource(req: WireRequest, callback: Callback): Promise<void> {

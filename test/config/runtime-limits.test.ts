@@ -156,11 +156,12 @@ describe("egress of the private subnets", () => {
       return error;
     };
     // No explicit association (the subnet lookup fails as the provider's does): the main table routes to the NAT.
-    assert.equal(await run({ ...model.network, privateSubnetIds: [] }), undefined);
+    const mainTableSubnets = model.network.privateSubnetIds;
+    assert.equal(await run({ ...model.network, mainTableSubnets }), undefined);
     // Main table to another NAT gateway: both subnets are named.
     const error = await run({
       ...model.network,
-      privateSubnetIds: [],
+      mainTableSubnets,
       egress: { natGatewayIds: ["nat-0eeeeeeeeeeeeeeee"] },
     });
     assert.ok(error instanceof ConfigError, String(error));
@@ -169,5 +170,32 @@ describe("egress of the private subnets", () => {
       error.problems[1].found,
       /^subnet-0f99e88d77c66b552: route table rtb-[0-9a-f]+ sends 0\.0\.0\.0\/0 to nat-0eeeeeeeeeeeeeeee$/,
     );
+  });
+
+  it("a subnet of another VPC is named before any route table is read", async () => {
+    const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
+    let error: unknown;
+    await recordProgram(
+      {
+        project: "cicd-constitution",
+        stack: "staging",
+        region: model.awsRegion,
+        network: { ...model.network, vpcId: "vpc-0999999999999999a" },
+      },
+      async () => {
+        try {
+          await checkEgress(model);
+        } catch (err) {
+          error = err;
+        }
+        return {};
+      },
+    );
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.deepEqual(error.problems[0], {
+      key: "cicd-constitution:network.privateSubnetIds[0]",
+      expected: "a subnet of network.vpcId (vpc-0a1b2c3d4e5f60718)",
+      found: "subnet-0f99e88d77c66b551 in vpc-0999999999999999a",
+    });
   });
 });
