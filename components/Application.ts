@@ -3,7 +3,8 @@ import type { ContainerHealthTiming } from "./ServiceRuntime";
 import { ContainerImage } from "./ContainerImage";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
-import { standardTags } from "./naming";
+import { appDeployPolicy } from "./deployPolicies";
+import { physicalNames, standardTags } from "./naming";
 import { Observability } from "./Observability";
 import { RepositoryGovernance } from "./RepositoryGovernance";
 import { ServiceRuntime } from "./ServiceRuntime";
@@ -12,12 +13,15 @@ import { ServiceRuntime } from "./ServiceRuntime";
 export type ImageSource =
   | {
       kind: "build";
+      /** The app repository's commit, its merge time and who merged it. */
       gitSha: string;
       date: string;
       actor: string;
+      /** Directory of the app repository that is the build context. */
       context: string;
-      dockerfile: string;
       platforms: string[];
+      /** Token that reads the app repository when it is not public (a Pulumi secret). */
+      sourceToken?: pulumi.Input<string>;
     }
   | {
       kind: "promote";
@@ -98,10 +102,49 @@ export interface ApplicationArgs {
   };
   /** GitHub OIDC provider ARN of the AWS account. */
   oidcProviderArn: pulumi.Input<string>;
+  /** AWS account id (the deploy role's resource ARNs). */
+  accountId: pulumi.Input<string>;
   /** AWS region. */
   region: string;
   /** Alarm e-mail. */
   alertEmail?: string;
+}
+
+/** The Pulumi type of {@link Application} (and of {@link ApplicationGovernance}, which shares its URNs). */
+const APPLICATION_TYPE = "cicd-constitution:app:Application";
+
+/** What governs an app's repository, from its arguments. */
+export type GovernanceArgs = Pick<
+  ApplicationArgs,
+  "app" | "repository" | "requiredChecks" | "requiredApprovals"
+>;
+
+/** The app's repository governance, child `APP-governance` of its Application component. */
+function governanceOf(args: GovernanceArgs, parent: pulumi.Resource): RepositoryGovernance {
+  return new RepositoryGovernance(
+    `${args.app}-governance`,
+    {
+      repository: args.repository.name,
+      description: args.repository.description,
+      visibility: args.repository.visibility,
+      importExisting: args.repository.import,
+      requiredChecks: args.requiredChecks,
+      requiredApprovals: args.requiredApprovals,
+    },
+    { parent },
+  );
+}
+
+/**
+ * Bootstrap (README, "First deploy"): only an app's repository governance, under the URNs the full
+ * {@link Application} gives it, so the next full `pulumi up` adds the rest without replacing anything.
+ */
+export class ApplicationGovernance extends pulumi.ComponentResource {
+  constructor(name: string, args: GovernanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super(APPLICATION_TYPE, name, {}, opts);
+    const governance = governanceOf(args, this);
+    this.registerOutputs({ repositoryName: governance.repositoryName });
+  }
 }
 
 /** One app in one environment: governance (if owned here), environment, image, runtime, flags, observability. */
@@ -116,26 +159,13 @@ export class Application extends pulumi.ComponentResource {
   readonly deployRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: ApplicationArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("cicd-constitution:app:Application", name, {}, opts);
+    super(APPLICATION_TYPE, name, {}, opts);
     const child = { parent: this };
     const env = args.environment;
     const tags = standardTags(args.app, env, args.owner);
     const prefix = `${args.app}-${env}`;
 
-    const governance = args.ownsRepository
-      ? new RepositoryGovernance(
-          `${args.app}-governance`,
-          {
-            repository: args.repository.name,
-            description: args.repository.description,
-            visibility: args.repository.visibility,
-            importExisting: args.repository.import,
-            requiredChecks: args.requiredChecks,
-            requiredApprovals: args.requiredApprovals,
-          },
-          child,
-        )
-      : undefined;
+    const governance = args.ownsRepository ? governanceOf(args, this) : undefined;
     const repository: pulumi.Input<string> = governance ? governance.repositoryName : args.repository.name;
 
     const image = new ContainerImage(
@@ -152,29 +182,6 @@ export class Application extends pulumi.ComponentResource {
       child,
     );
     const build = { sha: args.image.gitSha, date: args.image.date, actor: args.image.actor };
-
-    const environment = new DeploymentEnvironment(
-      `${prefix}-environment`,
-      {
-        owner: args.githubOwner,
-        repository,
-        repositoryName: args.repository.name,
-        environment: env,
-        reviewerUserIds: args.reviewerUserIds,
-        reviewerTeamIds: args.reviewerTeamIds,
-        secrets: args.environmentSecrets,
-        variables: {
-          AWS_REGION: args.region,
-          IMAGE_REPOSITORY: args.imageRepository,
-          ECS_CLUSTER: `${args.app}-${env}`,
-          ECS_SERVICE: `${args.app}-${env}`,
-          APP_URL: `https://${args.runtime.domain}`,
-        },
-        oidcProviderArn: args.oidcProviderArn,
-        tags,
-      },
-      child,
-    );
 
     // The flag environment monitors the 5xx alarm, which needs the runtime's load balancer, which needs the
     // flags' ids: resource by resource there is no cycle, so the alarm ARN is handed over once it exists.
@@ -234,6 +241,44 @@ export class Application extends pulumi.ComponentResource {
       child,
     );
     resolveAlarmArn(observability.errorRateAlarmArn);
+
+    // The deploy role acts on this app in this environment only (CC-ENV-07).
+    const names = physicalNames(args.app, env);
+    const environment = new DeploymentEnvironment(
+      `${prefix}-environment`,
+      {
+        owner: args.githubOwner,
+        repository,
+        repositoryName: args.repository.name,
+        environment: env,
+        reviewerUserIds: args.reviewerUserIds,
+        reviewerTeamIds: args.reviewerTeamIds,
+        secrets: args.environmentSecrets,
+        variables: {
+          AWS_REGION: args.region,
+          IMAGE_REPOSITORY: args.imageRepository,
+          ECS_CLUSTER: names.cluster.name,
+          ECS_SERVICE: names.service.name,
+          APP_URL: `https://${args.runtime.domain}`,
+        },
+        oidcProviderArn: args.oidcProviderArn,
+        deployPolicy: pulumi
+          .all([args.accountId, runtime.taskRole.arn, runtime.executionRole.arn, flags.applicationArn])
+          .apply(([accountId, taskRoleArn, executionRoleArn, appConfigApplicationArn]) =>
+            appDeployPolicy({
+              region: args.region,
+              accountId,
+              cluster: names.cluster.name,
+              service: names.service.name,
+              taskRoleArn,
+              executionRoleArn,
+              appConfigApplicationArn,
+            }),
+          ),
+        tags,
+      },
+      child,
+    );
 
     this.imageRef = image.imageRef;
     this.digest = image.digest;

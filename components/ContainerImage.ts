@@ -6,15 +6,26 @@ import { withDefaults } from "./util";
 /** The GHCR registry address. */
 export const GHCR = "ghcr.io";
 
-/** Build inputs of a staging image: the commit, its time and who triggered it (F6 "Build metadata"). */
+/** Build inputs of a staging image: the app's commit, when it was merged and by whom (F6 "Build metadata"). */
 export interface BuildProvenance {
-  /** Full 40-character git SHA: the image tag (CC-ART-01). */
+  /** Full 40-character git SHA of the app's own repository: the image tag (CC-ART-01) and the build's source. */
   gitSha: string;
-  /** Build time, ISO 8601 UTC. */
+  /** Merge time of that commit, ISO 8601 UTC. Fixed per commit, so a rebuild gives the same labels. */
   date: string;
-  /** GitHub login that triggered the build. */
+  /** GitHub login (or bot login) that merged it. */
   actor: string;
 }
+
+/**
+ * The build context of an app: its repository at the commit, `https://github.com/OWNER/REPO.git#SHA` (plus
+ * `:DIR` for a subdirectory). A BuildKit git context (Docker docs, "Build context: Git repositories").
+ */
+export function gitContext(sourceUrl: string, gitSha: string, directory = "."): string {
+  return `${sourceUrl}.git#${gitSha}${directory === "." ? "" : `:${directory}`}`;
+}
+
+/** The BuildKit secret id that authenticates git contexts on github.com (Docker docs, "Git authentication"). */
+export const GIT_AUTH_SECRET = "GIT_AUTH_TOKEN.github.com";
 
 /**
  * Arguments of {@link ContainerImage}. Exactly one of `build` (staging: build once) and `promoteDigest`
@@ -28,14 +39,17 @@ export interface ContainerImageArgs {
   sourceUrl: string;
   /** Environment whose moving alias this component points (`staging` -> `:staging`, `production` -> `:prod`). */
   environment: "staging" | "production";
-  /** Staging: build the commit. Mutually exclusive with `promoteDigest`. */
+  /**
+   * Staging: build the app's commit from its own repository (`sourceUrl` at `gitSha`: CC-ART-08). Mutually
+   * exclusive with `promoteDigest`.
+   */
   build?: BuildProvenance & {
-    /** Build context directory. Default: `.`. */
+    /** Directory of the app repository that is the context, its `Dockerfile` at its root. Default: `.`. */
     context?: string;
-    /** Dockerfile path. Default: `Dockerfile`. */
-    dockerfile?: string;
     /** Target platforms. Default: `linux/amd64`, `linux/arm64` (CC-ART-04). */
     platforms?: string[];
+    /** Token that reads a private app repository (BuildKit secret `GIT_AUTH_TOKEN.github.com`). Default: none. */
+    sourceToken?: pulumi.Input<string>;
   };
   /** Production: the digest to run, `sha256:<64 hex>`, as staging built it. Rollback = a previous digest. */
   promoteDigest?: pulumi.Input<string>;
@@ -47,9 +61,13 @@ export interface ContainerImageArgs {
 /** Defaults of a build, written once. */
 export const containerImageDefaults = {
   context: ".",
-  dockerfile: "Dockerfile",
   platforms: ["linux/amd64", "linux/arm64"],
 };
+
+/** The registry cache of an app's builds, beside its images: `ghcr.io/OWNER/NAME:buildcache`. */
+export function buildCacheRef(repository: string): string {
+  return `${repository}:buildcache`;
+}
 
 /**
  * An immutable image by digest: in staging it is built once per commit (multi-arch, tagged with the full git
@@ -93,9 +111,22 @@ export class ContainerImage extends pulumi.ComponentResource {
       this.image = new dockerBuild.Image(
         `${name}-build`,
         {
-          context: { location: b.context },
-          dockerfile: { location: b.dockerfile },
+          // The app's own repository at its commit; the Dockerfile is the one at the context's root.
+          context: { location: gitContext(args.sourceUrl, b.gitSha, b.context) },
+          ...(b.sourceToken ? { secrets: { [GIT_AUTH_SECRET]: pulumi.secret(b.sourceToken) } } : {}),
           platforms: b.platforms as dockerBuild.Platform[],
+          // Registry cache (needs a docker-container builder: main.yml sets up buildx and QEMU).
+          cacheFrom: [{ registry: { ref: buildCacheRef(args.repository) } }],
+          cacheTo: [
+            {
+              registry: {
+                ref: buildCacheRef(args.repository),
+                mode: dockerBuild.CacheMode.Max,
+                imageManifest: true,
+                ociMediaTypes: true,
+              },
+            },
+          ],
           push: true,
           // A preview (every pull request's) never builds or pushes; only `pulumi up` does.
           buildOnPreview: false,

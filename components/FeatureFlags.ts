@@ -92,6 +92,8 @@ export const DEFAULT_FLAG_STRATEGIES = {
 export class FeatureFlags extends pulumi.ComponentResource {
   /** AppConfig application id. */
   readonly applicationId: pulumi.Output<string>;
+  /** AppConfig application ARN (the app's deploy role may run flag deployments of it). */
+  readonly applicationArn: pulumi.Output<string>;
   /** The hosted document's version number. */
   readonly versionNumber: pulumi.Output<number>;
   /** What the app needs to read its flags: ids and the configuration ARN (CC-FLAG-04). */
@@ -166,6 +168,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
       child,
     );
     this.applicationId = application.id;
+    this.applicationArn = application.arn;
     this.versionNumber = version.versionNumber;
     this.target = pulumi
       .all([application.id, application.arn, environment.environmentId, profile.configurationProfileId])

@@ -6,7 +6,9 @@
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { Application, ImageSource } from "../components/Application";
+import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
+import { InfrastructureRepository } from "../components/InfrastructureRepository";
+import { MANAGED_BY } from "../components/naming";
 import { GITHUB_OIDC_HOST } from "../components/DeploymentEnvironment";
 import { AppModel, StackModel } from "./config/model";
 import { SecretValues } from "./config/secrets";
@@ -93,17 +95,22 @@ function stagingAppProfile(profile: unknown, stackName: string, app: string): Ap
  *
  * @throws PromotionError when production needs staging's profile and it lacks the app or its digest.
  */
-function imageSourceOf(model: StackModel, app: AppModel, stagingProfile: unknown): ImageSource {
+function imageSourceOf(
+  model: StackModel,
+  app: AppModel,
+  stagingProfile: unknown,
+  sourceToken: pulumi.Input<string>,
+): ImageSource {
   if (model.environment === "staging") {
-    const b = model.build!;
+    const b = app.image.build!;
     return {
       kind: "build",
       gitSha: b.gitSha,
       date: b.date,
       actor: b.actor,
       context: app.image.context,
-      dockerfile: app.image.dockerfile,
       platforms: app.image.platforms,
+      sourceToken: app.repository.visibility === "public" ? undefined : sourceToken,
     };
   }
   if (app.image.digest && app.image.provenance) {
@@ -119,6 +126,77 @@ function imageSourceOf(model: StackModel, app: AppModel, stagingProfile: unknown
   };
 }
 
+/** The OIDC provider URL of GitHub Actions (GitHub docs, "Configuring OpenID Connect in Amazon Web Services"). */
+export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
+
+/**
+ * The account's GitHub OIDC provider: created by the owning stack (`oidcProvider: create`, its default) or read
+ * (`existing`, the default elsewhere); reading one that does not exist fails as AWS would.
+ */
+function githubOidcProvider(model: StackModel): pulumi.Output<string> {
+  const mode = model.oidcProvider ?? (model.governance.ownsRepositories ? "create" : "existing");
+  if (mode === "existing") return aws.iam.getOpenIdConnectProviderOutput({ url: GITHUB_OIDC_URL }).arn;
+  return new aws.iam.OpenIdConnectProvider(
+    "github-oidc",
+    {
+      url: GITHUB_OIDC_URL,
+      clientIdLists: ["sts.amazonaws.com"],
+      tags: { "managed-by": MANAGED_BY },
+    },
+    // Every deploy role trusts it: never deleted by a `pulumi destroy`.
+    { protect: true, retainOnDelete: true },
+  ).arn;
+}
+
+/** This repository's governance, environments and deploy roles (the owning stack only). */
+function governInfrastructure(
+  model: StackModel,
+  secretOf: (app: string, name: string) => pulumi.Output<string>,
+  oidcProviderArn: pulumi.Input<string>,
+  accountId: pulumi.Input<string>,
+): InfrastructureRepository {
+  const infra = model.infrastructure!;
+  const pulumiOrg = model.promotion?.stagingStack.split("/")[0];
+  return new InfrastructureRepository(infra.repository.name, {
+    owner: model.githubOwner,
+    repository: infra.repository,
+    requiredChecks: infra.requiredChecks,
+    requiredApprovals: infra.requiredApprovals,
+    reviewerUserIds: infra.reviewers.users.map((username) =>
+      github.getUserOutput({ username }).id.apply((id) => Number(id)),
+    ),
+    reviewerTeamIds: infra.reviewers.teams.map((slug) =>
+      github.getTeamOutput({ slug }).id.apply((id) => Number(id)),
+    ),
+    environmentSecrets: Object.fromEntries(
+      infra.environmentSecrets.map((n) => [n, secretOf(infra.repository.name, n)]),
+    ),
+    variables: { AWS_REGION: model.awsRegion, ...(pulumiOrg ? { PULUMI_ORG: pulumiOrg } : {}) },
+    oidcProviderArn,
+    accountId,
+    region: model.awsRegion,
+    ownerTag: infra.owner,
+  });
+}
+
+/**
+ * Bootstrap (the one command an administrator runs before CI can deploy): the OIDC provider, this
+ * repository's governance with both deploy roles, and every app's repository with its rulesets. No runtime.
+ */
+function bootstrapStack(
+  model: StackModel,
+  secretOf: (app: string, name: string) => pulumi.Output<string>,
+  accountId: pulumi.Input<string>,
+): StackOutputs {
+  const oidcProviderArn = githubOidcProvider(model);
+  governInfrastructure(model, secretOf, oidcProviderArn, accountId);
+  for (const app of model.apps) new ApplicationGovernance(app.name, { ...app, app: app.name });
+  return {
+    environmentProfile: pulumi.output<EnvironmentProfile>({ environment: model.environment, apps: {} }),
+    apps: {},
+  };
+}
+
 /**
  * Registers every resource of the stack.
  *
@@ -130,7 +208,8 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
   const env = model.environment;
   const secretOf = (app: string, name: string) => pulumi.secret(secrets.get(app)?.get(name) ?? "");
   const identity = aws.getCallerIdentityOutput({});
-  const oidcProviderArn = pulumi.interpolate`arn:aws:iam::${identity.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+
+  if (model.bootstrap) return bootstrapStack(model, secretOf, identity.accountId);
 
   // The private subnets must reach ghcr.io and the AWS APIs: checked before anything is registered.
   await checkEgress(model);
@@ -155,7 +234,13 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
 
   // Every app's image source is settled before the first app registers anything, so a missing staging
   // digest for any app stops the program before any change.
-  const images = new Map(model.apps.map((app) => [app.name, imageSourceOf(model, app, stagingProfile)]));
+  const sourceToken = secretOf("", "gitSourceToken");
+  const images = new Map(
+    model.apps.map((app) => [app.name, imageSourceOf(model, app, stagingProfile, sourceToken)]),
+  );
+
+  const oidcProviderArn = githubOidcProvider(model);
+  if (model.infrastructure) governInfrastructure(model, secretOf, oidcProviderArn, identity.accountId);
 
   for (const app of model.apps) {
     const image = images.get(app.name)!;
@@ -203,6 +288,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       flags: app.flags,
       observability: app.observability,
       oidcProviderArn,
+      accountId: identity.accountId,
       region: model.awsRegion,
       alertEmail: model.alerting.email,
     });

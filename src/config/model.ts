@@ -14,7 +14,12 @@ import { DEPLOY_VARIABLES, MAX_ENVIRONMENT_REVIEWERS, RESERVED_VARIABLES } from 
 export const CONFIG_NAMESPACE = "cicd-constitution";
 
 /** Top-level config keys whose values are always Pulumi secrets. */
-export const SECRET_CONFIG_KEYS: readonly string[] = ["secrets", "ghcrToken", "ghcrPullToken"];
+export const SECRET_CONFIG_KEYS: readonly string[] = [
+  "secrets",
+  "ghcrToken",
+  "ghcrPullToken",
+  "gitSourceToken",
+];
 
 /** Marker used for secret values wherever they could be printed. */
 export const SECRET_MARKER = "[secret]";
@@ -54,6 +59,12 @@ export const FARGATE_SIZES: Record<number, number[]> = {
 
 const FARGATE_CPU_EXPECTED = `Fargate CPU units: ${Object.keys(FARGATE_SIZES).join(", ")}`;
 
+/** GitHub plans, cheapest first (GitHub docs, "GitHub's plans"). */
+export const GITHUB_PLANS = ["free", "pro", "team", "enterprise"] as const;
+
+/** This project's name: the Pulumi project and the infrastructure repository's default name. */
+export const PROJECT_NAME = "cicd-constitution";
+
 /** The default required status checks (CONST "Required PR Checks": style, unit tests, thin smoke). */
 export const DEFAULT_REQUIRED_CHECKS = ["style", "unit", "smoke"];
 
@@ -67,6 +78,34 @@ const calendarDate = pattern(ISO_DATE, "a date YYYY-MM-DD").refine(
   (s) => !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
   { error: "a real calendar date YYYY-MM-DD" },
 );
+
+/** A build of an app: its repository's commit (40 hex), when it was merged (ISO 8601 UTC), by whom. */
+const provenanceSchema = z.strictObject({
+  gitSha: pattern(GIT_SHA, "a full 40-character lowercase git SHA"),
+  date: z.iso.datetime({ error: "an ISO 8601 UTC time such as 2026-11-20T10:00:00Z" }),
+  actor: pattern(BUILD_ACTOR, "a GitHub login or a bot login such as dependabot[bot]"),
+});
+
+/** Repository settings of a governed repository (the apps' and this one's). */
+const repositorySchema = z.strictObject({
+  /** Repository name under the GitHub owner. */
+  name: pattern(/^[A-Za-z0-9_.-]{1,100}$/, "a GitHub repository name"),
+  description: str("a string").default(""),
+  /** Visibility; with `githubPlan` it decides which constitution controls GitHub offers (plan awareness). */
+  visibility: z
+    .enum(["private", "public", "internal"], { error: "private, public or internal" })
+    .default("private"),
+  /** Adopt an existing repository with Pulumi's `import` instead of creating it. Default false. */
+  import: z.boolean().default(false),
+});
+
+/** Required reviewers of a production environment (GitHub logins and team slugs). */
+const reviewersSchema = z
+  .strictObject({
+    users: z.array(pattern(GITHUB_LOGIN, "a GitHub login")).default([]),
+    teams: z.array(pattern(/^[a-z0-9][a-z0-9_-]*$/, "a GitHub team slug")).default([]),
+  })
+  .prefault({});
 
 const healthSchema = z
   .strictObject({
@@ -199,16 +238,7 @@ const appSchema = z.strictObject({
   name: pattern(APP_NAME, "a lowercase app name of 3-20 characters (letters, digits, -)"),
   /** Owning team or person, written to the `owner` tag of every resource. */
   owner: pattern(/^\S{2,}$/, "an owner (login or team)"),
-  repository: z.strictObject({
-    /** Repository name under the GitHub owner. */
-    name: pattern(/^[A-Za-z0-9_.-]{1,100}$/, "a GitHub repository name"),
-    description: str("a string").default(""),
-    visibility: z
-      .enum(["private", "public", "internal"], { error: "private, public or internal" })
-      .default("private"),
-    /** Adopt an existing repository with Pulumi's `import` instead of creating it. Default false. */
-    import: z.boolean().default(false),
-  }),
+  repository: repositorySchema,
   /** Required status checks on `main` (CONST "Required PR Checks"). Default `[style, unit, smoke]`. */
   requiredChecks: z
     .array(pattern(/^[A-Za-z0-9 _.:/()-]{1,100}$/, "a status check context"))
@@ -217,12 +247,7 @@ const appSchema = z.strictObject({
   /** Approving reviews required on pull requests to `main`. Default 1. */
   requiredApprovals: z.int().min(0).max(10).default(1),
   /** Required reviewers of the production environment (GitHub logins and team slugs). */
-  reviewers: z
-    .strictObject({
-      users: z.array(pattern(GITHUB_LOGIN, "a GitHub login")).default([]),
-      teams: z.array(pattern(/^[a-z0-9][a-z0-9_-]*$/, "a GitHub team slug")).default([]),
-    })
-    .prefault({}),
+  reviewers: reviewersSchema,
   /** GitHub Environment secrets for the deploy workflow; values in `cicd-constitution:secrets.<app>.<NAME>`. */
   environmentSecrets: z.array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name")).default([]),
   image: z.strictObject({
@@ -233,10 +258,21 @@ const appSchema = z.strictObject({
      * stack's `ghcrPullToken` (CC-RUN-11); `true` pulls anonymously. Default false.
      */
     public: z.boolean({ error: "true or false" }).default(false),
-    /** Build context directory, relative to the project. Default `.`. */
-    context: str("a path").default("."),
-    /** Dockerfile path, relative to the project. Default `Dockerfile`. */
-    dockerfile: str("a path").default("Dockerfile"),
+    /**
+     * Staging: the commit of the app's own repository to build, when it was merged and by whom (CC-ART-08). The
+     * build context is that repository at that commit; the image is tagged with it and labelled with it. The
+     * app's merge to `main` updates it (README, "How an app's merge reaches staging").
+     */
+    build: provenanceSchema.optional(),
+    /**
+     * Directory of the app repository that is the build context, with its `Dockerfile` at its root (the
+     * docker-build provider reads a Dockerfile given by path from local disk, which a git context does not
+     * have). Default `.`, the repository root.
+     */
+    context: pattern(
+      /^(?:\.|[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*)$/,
+      "a directory of the app repository, such as . or services/web",
+    ).default("."),
     /** Target platforms. Default amd64 + arm64 (LANES 4). */
     platforms: z
       .array(z.enum(["linux/amd64", "linux/arm64"], { error: "linux/amd64 or linux/arm64" }))
@@ -250,13 +286,7 @@ const appSchema = z.strictObject({
      * Production: provenance of `digest` (F6 "Build metadata"). Default: read from staging's environment
      * profile through `promotion.stagingStack`.
      */
-    provenance: z
-      .strictObject({
-        gitSha: pattern(GIT_SHA, "a full 40-character lowercase git SHA"),
-        date: z.iso.datetime({ error: "an ISO 8601 UTC time such as 2026-11-20T10:00:00Z" }),
-        actor: pattern(BUILD_ACTOR, "a GitHub login or a bot login such as dependabot[bot]"),
-      })
-      .optional(),
+    provenance: provenanceSchema.optional(),
   }),
   runtime: runtimeSchema,
   flags: z.array(flagSchema).default([]),
@@ -310,14 +340,56 @@ export const stackConfigSchema = z
     /** ACM certificate for the HTTPS listeners. */
     certificateArn: pattern(CERTIFICATE_ARN, "an ACM certificate ARN"),
     alerting: z.strictObject({ email: z.email({ error: "an e-mail address" }).optional() }).prefault({}),
-    /** Staging builds: the commit being built (CI sets these from GITHUB_SHA, the run time and GITHUB_ACTOR). */
-    build: z
+    /**
+     * Retired: the stack-level build named this repository's commit, not the apps'. Each app builds from its
+     * own repository at `apps[].image.build` (CC-ART-08); a stack file that still has it gets a config error.
+     */
+    build: z.unknown().optional(),
+    /**
+     * The GitHub plan of `githubOwner`: `free`, `pro`, `team` or `enterprise`. With each repository's
+     * visibility it decides which constitution controls can exist; where one cannot, the config is refused
+     * (never a silent skip). GitHub docs: rulesets and environments of private repositories need a paid plan;
+     * required reviewers on environments of private or internal repositories need Enterprise.
+     */
+    githubPlan: z.enum(GITHUB_PLANS, { error: GITHUB_PLANS.join(", ") }),
+    /**
+     * This repository, governed like the apps by the stack that owns repositories: its `main` and tag
+     * rulesets, its `staging` and `production` GitHub Environments and the OIDC deploy roles `main.yml`
+     * assumes. Required in the owning stack, refused elsewhere.
+     */
+    infrastructure: z
       .strictObject({
-        gitSha: pattern(GIT_SHA, "a full 40-character lowercase git SHA"),
-        date: z.iso.datetime({ error: "an ISO 8601 UTC time such as 2026-11-20T10:00:00Z" }),
-        actor: pattern(BUILD_ACTOR, "a GitHub login or a bot login such as dependabot[bot]"),
+        repository: repositorySchema.prefault({ name: PROJECT_NAME, import: true }),
+        /** Required status checks on `main`: the jobs of `.github/workflows/pr.yml`. */
+        requiredChecks: z
+          .array(pattern(/^[A-Za-z0-9 _.:/()-]{1,100}$/, "a status check context"))
+          .min(1)
+          .default(DEFAULT_REQUIRED_CHECKS),
+        requiredApprovals: z.int().min(0).max(10).default(1),
+        /** Reviewers of this repository's `production` environment: the gate before every production deploy. */
+        reviewers: reviewersSchema,
+        /** Owner tag of this repository's AWS resources (its deploy roles). Default `platform`. */
+        owner: pattern(/^\S{2,}$/, "an owner (login or team)").default("platform"),
+        /** Secrets of both environments (values in `secrets.cicd-constitution.<NAME>`). */
+        environmentSecrets: z
+          .array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name"))
+          .default(["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
       })
       .optional(),
+    /**
+     * Bootstrap (the one command run by hand, with administrator credentials, before CI can deploy):
+     * the owning stack registers only governance and identity (repositories, rulesets, this repository's
+     * environments and deploy roles, the OIDC provider), no runtime. Default false.
+     */
+    bootstrap: z.boolean({ error: "true or false" }).default(false),
+    /**
+     * The account's GitHub OIDC identity provider: `create` (the owning stack creates it) or `existing` (read
+     * it; a missing one fails the preview as AWS would). Default: `create` in the owning stack, `existing`
+     * elsewhere.
+     */
+    oidcProvider: z.enum(["create", "existing"], { error: "create or existing" }).optional(),
+    /** `aws:allowedAccountIds`: the AWS accounts this stack may deploy to (the AWS provider refuses others). */
+    awsAllowedAccountIds: z.array(pattern(/^\d{12}$/, "a 12-digit AWS account id")).optional(),
     /** Production: where the promoted images come from. */
     promotion: z
       .strictObject({
@@ -344,6 +416,12 @@ export const stackConfigSchema = z
      * the execution role (CC-RUN-11). Required unless every app's image is public.
      */
     ghcrPullToken: z.string().optional(),
+    /**
+     * Staging: a token that can read the apps' private repositories (contents: read), handed to BuildKit as
+     * the `GIT_AUTH_TOKEN.github.com` build secret for their git contexts; a Pulumi secret. Required when an
+     * app's repository is not public.
+     */
+    gitSourceToken: z.string().optional(),
   })
   .superRefine((c, ctx) => {
     const seen = new Map<string, number>();
@@ -358,24 +436,74 @@ export const stackConfigSchema = z
       }
       seen.set(app.name, i);
     });
-    if (c.environment === "staging" && !c.build) {
+    if (c.build !== undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["build"],
+        input: "(set)",
+        message:
+          "no stack-level build: it named this repository's commit; each app builds from its own repository " +
+          "at apps[].image.build { gitSha, date, actor } (CC-ART-08)",
+      });
+    }
+    c.apps.forEach((app, i) => {
+      if (c.environment === "staging" && !app.image.build) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["apps", i, "image", "build"],
+          input: undefined,
+          message:
+            "the app repository's commit to build { gitSha, date, actor }: staging builds each app once, from its own source",
+        });
+      }
+      if (c.environment === "production" && app.image.build) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["apps", i, "image", "build"],
+          input: "(set)",
+          message:
+            "no build in production: it builds nothing and promotes the digest staging built (CC-ART-05)",
+        });
+      }
+    });
+    const owns = c.governance.ownsRepositories;
+    if (owns && !c.infrastructure) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["infrastructure"],
         input: undefined,
-        message: "build.gitSha, build.date and build.actor: staging builds the image once per commit",
+        message:
+          "this repository's governance { repository, requiredChecks, reviewers }: the stack that owns repositories governs this one too",
+      });
+    }
+    if (!owns && c.infrastructure) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["infrastructure"],
+        input: "(set)",
+        message:
+          "no infrastructure section: only the stack that owns repositories (governance.ownsRepositories) governs this one",
+      });
+    }
+    if (!owns && c.bootstrap) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["bootstrap"],
+        input: true,
+        message: "false: only the stack that owns repositories bootstraps governance and identity",
+      });
+    }
+    if (c.infrastructure && c.apps.some((a) => a.name === c.infrastructure!.repository.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["infrastructure", "repository", "name"],
+        input: c.infrastructure.repository.name,
+        message: "a name no app has (secrets.<name> would be shared)",
       });
     }
     if (c.environment === "production") {
-      if (c.build) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["build"],
-          input: "(set)",
-          message: "no build section: production builds nothing, it promotes staging's digest (CC-ART-05)",
-        });
-      }
       c.apps.forEach((app, i) => {
+        if (c.bootstrap) return; // bootstrap registers no runtime: nothing to promote yet
         if (!c.promotion && !(app.image.digest && app.image.provenance)) {
           ctx.addIssue({
             code: "custom",
@@ -524,9 +652,58 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
   return result.data as StackModel;
 }
 
+/**
+ * Constitution controls the configured GitHub plan cannot provide for a repository's visibility (GitHub docs,
+ * "Managing rulesets for a repository" and "Managing environments for deployment": rulesets and environments of
+ * private repositories need GitHub Pro, Team or Enterprise; required reviewers on environments of private or
+ * internal repositories need Enterprise; internal repositories exist only on Enterprise).
+ */
+function planProblems(model: StackModel): ConfigProblem[] {
+  const plan = model.githubPlan;
+  const repos = [
+    ...model.apps.map((a, i) => ({
+      at: `apps[${i}].repository`,
+      repo: a.repository,
+      reviewers: model.environment === "production",
+    })),
+    ...(model.infrastructure
+      ? [{ at: "infrastructure.repository", repo: model.infrastructure.repository, reviewers: true }]
+      : []),
+  ];
+  const problems: ConfigProblem[] = [];
+  for (const { at, repo, reviewers } of repos) {
+    const v = repo.visibility;
+    const found = `${JSON.stringify(v)} with githubPlan ${JSON.stringify(plan)}`;
+    const key = `${CONFIG_NAMESPACE}:${at}.visibility`;
+    if (v === "public") continue;
+    if (v === "internal" && plan !== "enterprise") {
+      problems.push({
+        key,
+        expected: "private or public: internal repositories exist only on GitHub Enterprise",
+        found,
+      });
+    } else if (plan === "free") {
+      problems.push({
+        key,
+        expected:
+          "public, or githubPlan pro, team or enterprise: rulesets (CC-BR-01) and environments (CC-ENV-01) of private repositories need a paid plan",
+        found,
+      });
+    } else if (reviewers && plan !== "enterprise") {
+      problems.push({
+        key,
+        expected:
+          "public, or githubPlan enterprise: required reviewers on the production environment of a private repository (CC-ENV-02, the approval before production) need GitHub Enterprise",
+        found,
+      });
+    }
+  }
+  return problems;
+}
+
 /** Checks that need the whole parsed model: dates against today, secrets present for every declared name. */
 function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = [...planProblems(model)];
   const todayIso = today.toISOString().slice(0, 10);
   model.apps.forEach((app, i) => {
     app.flags.forEach((flag, j) => {

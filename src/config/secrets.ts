@@ -14,7 +14,7 @@ export interface RequiredSecret {
   /** Secret name (`JWT_SECRET`), `ghcrToken` or `ghcrPullToken`. */
   name: string;
   /** What consumes it: the container, the GitHub Environment, GHCR pushes (`registry`), task pulls (`registry-pull`). */
-  usedBy: "runtime" | "environment" | "registry" | "registry-pull";
+  usedBy: "runtime" | "environment" | "registry" | "registry-pull" | "source";
   /** `encrypted`: a `secure:` value is in the stack file; `set`: given by the engine; `missing`: not set. */
   state: "encrypted" | "set" | "missing";
 }
@@ -42,6 +42,20 @@ export function requiredSecrets(model: StackModel, source: ConfigSource): Requir
       out.push({ path, app: app.name, name, usedBy, state: stateOf(path, values[name]) });
     }
   }
+  const infra = model.infrastructure;
+  if (infra) {
+    const values = model.secrets[infra.repository.name] ?? {};
+    for (const name of infra.environmentSecrets) {
+      const path = `secrets.${infra.repository.name}.${name}`;
+      out.push({
+        path,
+        app: infra.repository.name,
+        name,
+        usedBy: "environment",
+        state: stateOf(path, values[name]),
+      });
+    }
+  }
   out.push({
     path: "ghcrToken",
     app: null,
@@ -56,6 +70,15 @@ export function requiredSecrets(model: StackModel, source: ConfigSource): Requir
       name: "ghcrPullToken",
       usedBy: "registry-pull",
       state: stateOf("ghcrPullToken", model.ghcrPullToken),
+    });
+  }
+  if (model.environment === "staging" && model.apps.some((a) => a.repository.visibility !== "public")) {
+    out.push({
+      path: "gitSourceToken",
+      app: null,
+      name: "gitSourceToken",
+      usedBy: "source",
+      state: stateOf("gitSourceToken", model.gitSourceToken),
     });
   }
   return out;
@@ -95,13 +118,15 @@ export function resolveSecrets(
     }
     values.get(app)!.set(s.name, given ?? OFFLINE_SECRET_PLACEHOLDER);
   }
+  const infra = model.infrastructure;
   for (const [app, names] of Object.entries(model.secrets)) {
     const appModel = model.apps.find((a) => a.name === app);
+    const declared = (name: string) =>
+      appModel
+        ? appModel.runtime.secrets.includes(name) || appModel.environmentSecrets.includes(name)
+        : infra?.repository.name === app && infra.environmentSecrets.includes(name);
     for (const name of Object.keys(names)) {
-      if (
-        !appModel ||
-        !(appModel.runtime.secrets.includes(name) || appModel.environmentSecrets.includes(name))
-      ) {
+      if (!declared(name)) {
         problems.push({
           key: `${CONFIG_NAMESPACE}:secrets.${app}.${name}`,
           expected: appModel

@@ -92,6 +92,11 @@ function computed(
   const h = hashOf(type, name);
   const n = (inputs.name as string | undefined) ?? name;
   switch (type) {
+    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
+      const host = String(inputs.url ?? "").replace(/^https:\/\//, "");
+      const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}`;
+      return { id: arn, extra: { arn } };
+    }
     case "aws:iam/role:Role":
       return {
         id: n,
@@ -236,6 +241,17 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
             userId: "AIDAOFFLINEPREVIEW",
             id: MOCK_ACCOUNT_ID,
           };
+        case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": {
+          // The offline preview assumes the provider exists (the owning stack creates it at bootstrap).
+          const host = String(args.inputs.url ?? "").replace(/^https:\/\//, "");
+          return {
+            arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}`,
+            url: host,
+            clientIdLists: ["sts.amazonaws.com"],
+            thumbprintLists: [],
+            tags: {},
+          };
+        }
         case "aws:ec2/getSubnet:getSubnet": {
           // Subnets of the stack file are in its VPC; any other id does not exist, as in AWS.
           const id = String(args.inputs.id);

@@ -267,20 +267,29 @@ describe("config model boundaries", () => {
       one("apps[1].name", "a unique app name (apps[0] has the same name)", '"erp-berhan"'),
     );
     assert.deepEqual(
-      problems((r) => delete r.build),
+      problems((r) => delete r.apps[1].image.build),
       one(
-        "build",
-        "build.gitSha, build.date and build.actor: staging builds the image once per commit",
+        "apps[1].image.build",
+        "the app repository's commit to build { gitSha, date, actor }: staging builds each app once, from its own source",
         "(missing)",
       ),
     );
     const prod = rawOf("production");
-    const build = rawOf("staging").build;
+    const build = (rawOf("staging").apps as any)[0].image.build;
     assert.deepEqual(
-      problems((r) => (r.build = build), "production"),
+      problems((r) => (r.apps[0].image.build = build), "production"),
+      one(
+        "apps[0].image.build",
+        "no build in production: it builds nothing and promotes the digest staging built (CC-ART-05)",
+        `${JSON.stringify(build).slice(0, 77)}...`,
+      ),
+    );
+    // The retired stack-level build named this repository's commit: refused, pointing at the per-app build.
+    assert.deepEqual(
+      problems((r) => (r.build = build)),
       one(
         "build",
-        "no build section: production builds nothing, it promotes staging's digest (CC-ART-05)",
+        "no stack-level build: it named this repository's commit; each app builds from its own repository at apps[].image.build { gitSha, date, actor } (CC-ART-08)",
         `${JSON.stringify(build).slice(0, 77)}...`,
       ),
     );

@@ -87,8 +87,8 @@ describe("config model", () => {
     {
       what: "a short git SHA",
       stack: "staging",
-      mutate: (r) => (r.build.gitSha = "3f9c2a7"),
-      key: "cicd-constitution:build.gitSha",
+      mutate: (r) => (r.apps[0].image.build.gitSha = "3f9c2a7"),
+      key: "cicd-constitution:apps[0].image.build.gitSha",
       message: /expected a full 40-character lowercase git SHA, found "3f9c2a7"/,
     },
     {
@@ -129,9 +129,11 @@ describe("config model", () => {
     {
       what: "a production stack that builds",
       stack: "production",
-      mutate: (r) => (r.build = { gitSha: "a".repeat(40), date: "2026-11-20T10:00:00Z", actor: "x" }),
-      key: "cicd-constitution:build",
-      message: /production builds nothing, it promotes staging's digest \(CC-ART-05\)/,
+      mutate: (r) =>
+        (r.apps[1].image.build = { gitSha: "a".repeat(40), date: "2026-11-20T10:00:00Z", actor: "x" }),
+      key: "cicd-constitution:apps[1].image.build",
+      message:
+        /no build in production: it builds nothing and promotes the digest staging built \(CC-ART-05\)/,
     },
     {
       what: "a variable the runtime sets itself",
@@ -213,16 +215,17 @@ describe("config model", () => {
 describe("config model: build actors", () => {
   it("accepts a GitHub App's bot login as the build actor (a Dependabot merge builds staging)", () => {
     const raw = structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as any;
-    raw.build.actor = "dependabot[bot]";
-    assert.equal(parseStackConfig("staging", raw, { today: TODAY }).build!.actor, "dependabot[bot]");
+    raw.apps[0].image.build.actor = "dependabot[bot]";
+    const model = parseStackConfig("staging", raw, { today: TODAY });
+    assert.equal(model.apps[0].image.build!.actor, "dependabot[bot]");
   });
 
   it("rejects anything else that is not a login", () => {
     const raw = structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as any;
-    raw.build.actor = "dependabot[app]";
+    raw.apps[0].image.build.actor = "dependabot[app]";
     assert.throws(
       () => parseStackConfig("staging", raw, { today: TODAY }),
-      /build\.actor: expected a GitHub login or a bot login such as dependabot\[bot\], found "dependabot\[app\]"/,
+      /apps\[0\]\.image\.build\.actor: expected a GitHub login or a bot login such as dependabot\[bot\], found "dependabot\[app\]"/,
     );
   });
 });

@@ -31,7 +31,8 @@ describe("secrets in config", () => {
     assert.equal(required.find((s) => s.path === "secrets.erp-berhan.DATABASE_URL")!.state, "missing");
     assert.equal(required.find((s) => s.path === "ghcrToken")!.usedBy, "registry");
     assert.equal(required.find((s) => s.path === "ghcrPullToken")!.usedBy, "registry-pull");
-    assert.equal(required.length, 9);
+    assert.equal(required.find((s) => s.path === "gitSourceToken")!.usedBy, "source");
+    assert.equal(required.length, 10);
   });
 
   it("a secret written in plain text in the stack file is a config error that does not print it", () => {

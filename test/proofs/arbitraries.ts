@@ -197,6 +197,9 @@ const projectSpec: fc.Arbitrary<ProjectSpec> = fc.record({
   certUuid: fc.uuid(),
 });
 
+/** This repository's name in generated configs (the owning stack governs it). */
+const INFRASTRUCTURE_REPOSITORY = "cicd-constitution";
+
 /** Secret values of one stack, distinct and recognisable; `ghcrToken` included. */
 export function secretValuesFor(apps: AppSpec[], tag: string): Record<string, unknown> {
   const secrets: Record<string, Record<string, string>> = {};
@@ -206,7 +209,19 @@ export function secretValuesFor(apps: AppSpec[], tag: string): Record<string, un
       secrets[a.name][n] = `S3CR3T-${tag}-${a.name}-${n}`;
   }
   const t = tag.replace(/[^A-Za-z0-9]/g, "");
-  return { secrets, ghcrToken: `ghp_S3CR3T${t}TOKEN`, ghcrPullToken: `ghp_S3CR3T${t}PULL` };
+  if (tag === "prd") {
+    // The owning stack governs this repository: its environments' secrets.
+    secrets[INFRASTRUCTURE_REPOSITORY] = {
+      PULUMI_ACCESS_TOKEN: `S3CR3T-${tag}-infra-PULUMI_ACCESS_TOKEN`,
+      GOVERNANCE_GITHUB_TOKEN: `S3CR3T-${tag}-infra-GOVERNANCE_GITHUB_TOKEN`,
+    };
+  }
+  return {
+    secrets,
+    ghcrToken: `ghp_S3CR3T${t}TOKEN`,
+    ghcrPullToken: `ghp_S3CR3T${t}PULL`,
+    ...(tag === "stg" ? { gitSourceToken: `ghp_S3CR3T${t}SOURCE` } : {}),
+  };
 }
 
 /**
@@ -218,6 +233,7 @@ export function appConfig(
   a: AppSpec,
   env: "staging" | "production",
   githubOwner: string,
+  build?: { gitSha: string; date: string; actor: string },
 ): Record<string, unknown> {
   const side = env === "staging" ? a.staging : a.production;
   return {
@@ -228,7 +244,10 @@ export function appConfig(
     requiredApprovals: a.approvals,
     ...(env === "production" ? { reviewers: a.reviewers } : {}),
     environmentSecrets: a.environmentSecrets,
-    image: { repository: `ghcr.io/${githubOwner}/${a.name}` },
+    image: {
+      repository: `ghcr.io/${githubOwner}/${a.name}`,
+      ...(env === "staging" && build ? { build } : {}),
+    },
     runtime: {
       port: a.port,
       cpu: side.size[0],
@@ -272,7 +291,11 @@ export function stackPair(p: ProjectSpec, apps: AppSpec[], withSecrets = true): 
     },
     [ns("certificateArn")]: `arn:aws:acm:${p.region}:123456789012:certificate/${p.certUuid}`,
     ...(p.email ? { [ns("alerting")]: { email: p.email } } : {}),
-    [ns("apps")]: apps.map((a) => appConfig(a, env, p.githubOwner)),
+    // Enterprise: every visibility the generator draws (internal, private with reviewers) is allowed.
+    [ns("githubPlan")]: "enterprise",
+    [ns("apps")]: apps.map((a) =>
+      appConfig(a, env, p.githubOwner, { gitSha: p.gitSha, date: p.buildDate, actor: p.actor }),
+    ),
   });
   const secretsOf = (tag: string) =>
     withSecrets
@@ -283,12 +306,15 @@ export function stackPair(p: ProjectSpec, apps: AppSpec[], withSecrets = true): 
     staging: {
       ...common("staging", 0),
       [ns("governance")]: { ownsRepositories: false },
-      [ns("build")]: { gitSha: p.gitSha, date: p.buildDate, actor: p.actor },
       ...secretsOf("stg"),
     },
     production: {
       ...common("production", 1),
       [ns("governance")]: { ownsRepositories: true },
+      [ns("infrastructure")]: {
+        repository: { name: INFRASTRUCTURE_REPOSITORY, import: true },
+        reviewers: { users: [p.actor] },
+      },
       [ns("promotion")]: { stagingStack: stagingRef },
       ...secretsOf("prd"),
     },
@@ -433,9 +459,12 @@ const REQUIRED: Path[] = [
   ["network", "privateSubnetIds"],
   ["certificateArn"],
   ["apps"],
-  ["build", "gitSha"],
-  ["build", "date"],
-  ["build", "actor"],
+  ["githubPlan"],
+  ["network", "egress"],
+  ["network", "egress", "natGatewayIds"],
+  ["apps", "*", "image", "build", "gitSha"],
+  ["apps", "*", "image", "build", "date"],
+  ["apps", "*", "image", "build", "actor"],
   ["promotion", "stagingStack"],
   ["apps", "*", "name"],
   ["apps", "*", "owner"],
@@ -477,9 +506,10 @@ const PATTERNED: Path[] = [
   ["network", "privateSubnetIds", "*"],
   ["certificateArn"],
   ["alerting", "email"],
-  ["build", "gitSha"],
-  ["build", "date"],
-  ["build", "actor"],
+  ["network", "egress", "natGatewayIds", "*"],
+  ["apps", "*", "image", "build", "gitSha"],
+  ["apps", "*", "image", "build", "date"],
+  ["apps", "*", "image", "build", "actor"],
   ["promotion", "stagingStack"],
   ["apps", "*", "name"],
   ["apps", "*", "owner"],

@@ -89,7 +89,8 @@ describe("proofs: destroy and failure safety", function () {
     const repos = [...staging.plan.resources, ...production.plan.resources].filter(
       (r) => r.type === "github:index/repository:Repository",
     );
-    assert.equal(repos.length, production.model.apps.length);
+    // The apps' repositories and this one (governed by the owning stack).
+    assert.equal(repos.length, production.model.apps.length + 1);
     for (const r of repos) assert.equal(r.inputs.archiveOnDestroy, true, r.urn);
   });
 
@@ -100,9 +101,12 @@ describe("proofs: destroy and failure safety", function () {
     for (const r of albs) assert.equal(r.inputs.enableDeletionProtection, false, r.urn);
   });
 
-  it("nothing is imported by accident: no resource of either stack carries an import id", () => {
-    for (const r of [...staging.plan.resources, ...production.plan.resources])
-      assert.equal(r.options?.import, undefined, r.urn);
+  it("nothing is imported by accident: only this repository (it holds this code) carries an import id", () => {
+    for (const r of [...staging.plan.resources, ...production.plan.resources]) {
+      if (r.name === "cicd-constitution-governance-repo")
+        assert.equal(r.options?.import, "cicd-constitution");
+      else assert.equal(r.options?.import, undefined, r.urn);
+    }
   });
 
   describe("production fails before anything changes", () => {

@@ -47,14 +47,22 @@ function withSecrets(stack: string): { config: NamespacedConfig; values: string[
     for (const n of [...(app.runtime.secrets ?? []), ...(app.environmentSecrets ?? [])])
       secrets[app.name][n] = `S3CR3T-${stack}-${app.name}-${n}-${RUN}`;
   }
+  const infra = config["cicd-constitution:infrastructure"] as { environmentSecrets?: string[] } | undefined;
+  if (infra) {
+    secrets["cicd-constitution"] = {};
+    for (const n of infra.environmentSecrets ?? ["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"])
+      secrets["cicd-constitution"][n] = `S3CR3T-${stack}-cicd-constitution-${n}-${RUN}`;
+  }
   config["cicd-constitution:secrets"] = secrets;
   config["cicd-constitution:ghcrToken"] = `ghp_S3CR3T${stack}${RUN}`;
   // The pull token also reaches a Secrets Manager secret as {"username","password"} JSON: never in clear.
   config["cicd-constitution:ghcrPullToken"] = `ghp_PULL${stack}${RUN}`;
+  if (stack === "staging") config["cicd-constitution:gitSourceToken"] = `ghp_SRC${stack}${RUN}`;
   const values = [
     ...Object.values(secrets).flatMap((s) => Object.values(s)),
     config["cicd-constitution:ghcrToken"] as string,
     config["cicd-constitution:ghcrPullToken"] as string,
+    ...(stack === "staging" ? [config["cicd-constitution:gitSourceToken"] as string] : []),
   ];
   return { config, values };
 }
@@ -275,9 +283,10 @@ describe("proofs: secret safety", function () {
           ]),
         );
         config["cicd-constitution:ghcrToken"] = secure(config["cicd-constitution:ghcrToken"] as string);
-        config["cicd-constitution:ghcrPullToken"] = secure(
-          config["cicd-constitution:ghcrPullToken"] as string,
-        );
+        for (const key of ["ghcrPullToken", "gitSourceToken"]) {
+          const k = `cicd-constitution:${key}`;
+          if (typeof config[k] === "string") config[k] = secure(config[k] as string);
+        }
         fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringify({ config }));
         fs.mkdirSync(path.join(dir, "plain"), { recursive: true });
         fs.writeFileSync(

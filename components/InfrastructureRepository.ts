@@ -1,0 +1,99 @@
+import * as pulumi from "@pulumi/pulumi";
+import { infrastructureDeployPolicy } from "./deployPolicies";
+import { DeploymentEnvironment } from "./DeploymentEnvironment";
+import { standardTags } from "./naming";
+import { RepositoryGovernance } from "./RepositoryGovernance";
+
+/**
+ * Arguments of {@link InfrastructureRepository}.
+ * Source: CONST "Branching & Flow", "Required PR Checks", "Environments"; PLAY 3-4 (staging automatic,
+ * production after manual approval); GitHub docs "Configuring OpenID Connect in Amazon Web Services".
+ */
+export interface InfrastructureRepositoryArgs {
+  /** GitHub owner. */
+  owner: string;
+  /** This repository: name, description, visibility, and whether it is adopted (`import`; it exists, it holds this code). */
+  repository: {
+    name: string;
+    description: string;
+    visibility: "private" | "public" | "internal";
+    import: boolean;
+  };
+  /** Required status checks on `main`: the jobs of `.github/workflows/pr.yml`. */
+  requiredChecks: string[];
+  /** Approving reviews on pull requests to `main`. */
+  requiredApprovals: number;
+  /** Reviewers of the `production` environment (numeric GitHub ids): the gate before production. */
+  reviewerUserIds: pulumi.Input<number>[];
+  reviewerTeamIds: pulumi.Input<number>[];
+  /** Secrets of both environments (`PULUMI_ACCESS_TOKEN`, `GOVERNANCE_GITHUB_TOKEN`), Pulumi secrets. */
+  environmentSecrets: Record<string, pulumi.Input<string>>;
+  /** Variables of both environments besides the deploy role (`AWS_REGION`, `PULUMI_ORG`). */
+  variables: Record<string, pulumi.Input<string>>;
+  /** The account's GitHub OIDC provider. */
+  oidcProviderArn: pulumi.Input<string>;
+  /** AWS account and region the stacks deploy to (the deploy roles' resource ARNs). */
+  accountId: pulumi.Input<string>;
+  region: string;
+  /** Owner tag of the deploy roles. */
+  ownerTag: string;
+}
+
+/**
+ * This repository, governed by the constitution like the apps: `main` and release-tag rulesets, and its
+ * `staging` and `production` GitHub Environments with the OIDC deploy roles `main.yml` assumes, each with
+ * exactly what a `pulumi up` of its stack needs ({@link infrastructureDeployPolicy}). Production's environment
+ * requires reviewers and prevents self-review: it is the approval before every production deploy.
+ */
+export class InfrastructureRepository extends pulumi.ComponentResource {
+  /** Deploy role ARN per environment. */
+  readonly deployRoleArns: Record<"staging" | "production", pulumi.Output<string>>;
+
+  constructor(name: string, args: InfrastructureRepositoryArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("cicd-constitution:github:InfrastructureRepository", name, {}, opts);
+    const governance = new RepositoryGovernance(
+      `${name}-governance`,
+      {
+        repository: args.repository.name,
+        description: args.repository.description,
+        visibility: args.repository.visibility,
+        importExisting: args.repository.import,
+        requiredChecks: args.requiredChecks,
+        requiredApprovals: args.requiredApprovals,
+      },
+      { parent: this },
+    );
+    const environment = (env: "staging" | "production") =>
+      new DeploymentEnvironment(
+        `${name}-${env}`,
+        {
+          owner: args.owner,
+          repository: governance.repositoryName,
+          repositoryName: args.repository.name,
+          environment: env,
+          reviewerUserIds: env === "production" ? args.reviewerUserIds : [],
+          reviewerTeamIds: env === "production" ? args.reviewerTeamIds : [],
+          secrets: args.environmentSecrets,
+          variables: args.variables,
+          oidcProviderArn: args.oidcProviderArn,
+          deployPolicy: pulumi.output(args.accountId).apply((accountId) =>
+            infrastructureDeployPolicy({
+              region: args.region,
+              accountId,
+              environment: env,
+              infrastructureRepository: args.repository.name,
+              ownsIdentity: env === "production",
+            }),
+          ),
+          tags: standardTags(args.repository.name, env, args.ownerTag),
+          // The pipeline's own identity and gates, in both environments: never removed by a `pulumi destroy`.
+          protect: true,
+        },
+        { parent: this },
+      );
+    const staging = environment("staging");
+    const production = environment("production");
+    this.deployRoleArns = { staging: staging.deployRoleArn, production: production.deployRoleArn };
+    this.registerOutputs({ deployRoleArns: this.deployRoleArns });
+  }
+}

@@ -1,0 +1,412 @@
+/**
+ * The IAM policies of the OIDC deploy roles, least privilege (CC-ENV-07; constitution: CONST "Environments",
+ * PLAY 3-4). Each is an `aws.iam.PolicyDocument`, so a misspelt field fails `tsc`.
+ *
+ * - An app's deploy role (its repository's GitHub Environment) acts on that app in that environment only: its
+ *   ECS service, its AppConfig application, and `iam:PassRole` for its own task and execution roles to ECS.
+ *   Task definitions change only through `pulumi up` of this repository, so it cannot register one.
+ * - This repository's deploy role of an environment runs `pulumi up` of that stack: it may create, change and
+ *   delete exactly the resources that stack names (`components/naming.ts`), identified by name patterns of the
+ *   environment (`*-staging`, `*-stg-*`, `*\/staging/*`) or, where AWS names resources by generated ids
+ *   (security groups, AppConfig), by the `environment` tag on create and on the resource. Only the owning
+ *   stack's role (production, behind the approval) maintains this repository's deploy roles; staging's is denied
+ *   them explicitly, so staging cannot widen its own rights.
+ *
+ * Sources: AWS Service Authorization Reference (ECS, Elastic Load Balancing v2, EC2, IAM, Secrets Manager,
+ * CloudWatch Logs, CloudWatch, SNS, AppConfig); IAM user guide, "Controlling access using tags".
+ */
+import type * as aws from "@pulumi/aws";
+import { GITHUB_OIDC_HOST } from "./DeploymentEnvironment";
+import { shortEnv } from "./naming";
+import { policyJson } from "./util";
+
+type Statement = aws.iam.PolicyStatement;
+
+/** What an app's deploy role may act on: ARNs of its own resources. */
+export interface AppDeployScope {
+  region: string;
+  accountId: string;
+  /** ECS cluster and service names. */
+  cluster: string;
+  service: string;
+  /** The app's task and execution role ARNs (the only roles it may pass, and only to ECS). */
+  taskRoleArn: string;
+  executionRoleArn: string;
+  /** ARN of the app's AppConfig application in this environment. */
+  appConfigApplicationArn: string;
+}
+
+/**
+ * The deploy role policy of one app in one environment: roll its own service (force a new deployment, scale),
+ * run flag deployments of its own AppConfig application, read task definitions, pass its own roles to ECS.
+ */
+export function appDeployPolicy(s: AppDeployScope): string {
+  const statements: Statement[] = [
+    {
+      Sid: "OwnService",
+      Effect: "Allow",
+      Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+      Resource: `arn:aws:ecs:${s.region}:${s.accountId}:service/${s.cluster}/${s.service}`,
+    },
+    {
+      // DescribeTaskDefinition has no resource-level permission; it only reads.
+      Sid: "ReadTaskDefinitions",
+      Effect: "Allow",
+      Action: ["ecs:DescribeTaskDefinition"],
+      Resource: "*",
+    },
+    {
+      Sid: "OwnFlagDeployments",
+      Effect: "Allow",
+      Action: [
+        "appconfig:StartDeployment",
+        "appconfig:StopDeployment",
+        "appconfig:GetDeployment",
+        "appconfig:ListDeployments",
+      ],
+      Resource: [
+        s.appConfigApplicationArn,
+        `${s.appConfigApplicationArn}/*`,
+        `arn:aws:appconfig:${s.region}:${s.accountId}:deploymentstrategy/*`,
+      ],
+    },
+    {
+      Sid: "PassOwnRolesToEcs",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: [s.taskRoleArn, s.executionRoleArn],
+      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+  ];
+  return policyJson({ Version: "2012-10-17", Statement: statements });
+}
+
+/** What this repository's deploy role of an environment may act on. */
+export interface InfrastructureDeployScope {
+  region: string;
+  accountId: string;
+  environment: "staging" | "production";
+  /** This repository's name: its deploy roles are denied to both roles. */
+  infrastructureRepository: string;
+  /** The owning stack also manages repositories' deploy identities: the OIDC provider and this repo's roles. */
+  ownsIdentity: boolean;
+}
+
+/**
+ * The policy a `pulumi up` of one stack needs, and no more: full control of resources named for the
+ * environment, tag-conditioned creation where AWS generates the name, read-only access elsewhere.
+ */
+export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string {
+  const env = s.environment;
+  const short = shortEnv(env);
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${s.region}:${s.accountId}:${resource}`;
+  const iamArn = (resource: string) => `arn:aws:iam::${s.accountId}:${resource}`;
+  const ownEnvTag = { "aws:RequestTag/environment": env };
+  const taggedOwnEnv = { "aws:ResourceTag/environment": env };
+  const statements: Statement[] = [
+    {
+      Sid: "ReadEverything",
+      Effect: "Allow",
+      Action: [
+        "ecs:Describe*",
+        "ecs:List*",
+        "elasticloadbalancing:Describe*",
+        "ec2:Describe*",
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
+        "iam:GetOpenIDConnectProvider",
+        "iam:ListOpenIDConnectProviders",
+        "logs:DescribeLogGroups",
+        "logs:ListTagsForResource",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:ListTagsForResource",
+        "cloudwatch:GetDashboard",
+        "sns:GetTopicAttributes",
+        "sns:GetSubscriptionAttributes",
+        "sns:ListTagsForResource",
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetResourcePolicy",
+        "appconfig:Get*",
+        "appconfig:List*",
+        "sts:GetCallerIdentity",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "EcsOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "ecs:CreateCluster",
+        "ecs:UpdateCluster",
+        "ecs:UpdateClusterSettings",
+        "ecs:PutClusterCapacityProviders",
+        "ecs:DeleteCluster",
+        "ecs:CreateService",
+        "ecs:UpdateService",
+        "ecs:DeleteService",
+        "ecs:DeregisterTaskDefinition",
+        "ecs:DeleteTaskDefinitions",
+        "ecs:TagResource",
+        "ecs:UntagResource",
+      ],
+      Resource: [
+        arn("ecs", `cluster/*-${env}`),
+        arn("ecs", `service/*-${env}/*-${env}`),
+        arn("ecs", `task-definition/*-${env}:*`),
+      ],
+    },
+    {
+      // RegisterTaskDefinition names no existing resource: only task definitions tagged for this environment.
+      Sid: "RegisterTaskDefinitionsOfThisEnvironment",
+      Effect: "Allow",
+      Action: ["ecs:RegisterTaskDefinition"],
+      Resource: "*",
+      Condition: { StringEquals: ownEnvTag },
+    },
+    {
+      Sid: "LoadBalancersOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "elasticloadbalancing:SetSecurityGroups",
+        "elasticloadbalancing:SetSubnets",
+        "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets",
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+      ],
+      Resource: [
+        arn("elasticloadbalancing", `loadbalancer/app/*-${short}-alb/*`),
+        arn("elasticloadbalancing", `targetgroup/*-${short}-tg/*`),
+        arn("elasticloadbalancing", `listener/app/*-${short}-alb/*`),
+        arn("elasticloadbalancing", `listener-rule/app/*-${short}-alb/*`),
+      ],
+    },
+    {
+      Sid: "CreateSecurityGroupsTaggedForThisEnvironment",
+      Effect: "Allow",
+      Action: ["ec2:CreateSecurityGroup", "ec2:CreateTags"],
+      // The VPC is the staging stack's or production's own; the request's tag decides, not the VPC id.
+      Resource: [arn("ec2", "vpc/*"), arn("ec2", "security-group/*")],
+      Condition: { StringEquals: ownEnvTag },
+    },
+    {
+      Sid: "SecurityGroupsOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+        "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+        "ec2:DeleteSecurityGroup",
+        "ec2:CreateTags",
+        "ec2:DeleteTags",
+      ],
+      Resource: arn("ec2", "security-group/*"),
+      Condition: { StringEquals: taggedOwnEnv },
+    },
+    {
+      Sid: "RolesOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "iam:CreateRole",
+        "iam:DeleteRole",
+        "iam:UpdateRole",
+        "iam:UpdateRoleDescription",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+      ],
+      Resource: [iamArn(`role/*-${short}-*`), iamArn(`role/*-${env}-deploy`)],
+    },
+    {
+      Sid: "AttachOnlyTheEcsExecutionPolicy",
+      Effect: "Allow",
+      Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+      Resource: iamArn(`role/*-${short}-exec`),
+      Condition: {
+        ArnEquals: {
+          "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        },
+      },
+    },
+    {
+      Sid: "PassTaskRolesToEcs",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: [iamArn(`role/*-${short}-exec`), iamArn(`role/*-${short}-task`)],
+      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+    {
+      Sid: "PassFlagAlarmRolesToAppConfig",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: iamArn(`role/*-${short}-flags-alarms`),
+      Condition: { StringEquals: { "iam:PassedToService": "appconfig.amazonaws.com" } },
+    },
+    {
+      Sid: "SecretsOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "secretsmanager:CreateSecret",
+        "secretsmanager:DeleteSecret",
+        "secretsmanager:RestoreSecret",
+        "secretsmanager:UpdateSecret",
+        "secretsmanager:PutSecretValue",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:TagResource",
+        "secretsmanager:UntagResource",
+      ],
+      Resource: arn("secretsmanager", `secret:*/${env}/*`),
+    },
+    {
+      Sid: "LogsOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "logs:CreateLogGroup",
+        "logs:DeleteLogGroup",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteRetentionPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+        "logs:TagLogGroup",
+        "logs:UntagLogGroup",
+        "logs:ListTagsLogGroup",
+      ],
+      Resource: [arn("logs", `log-group:/ecs/*-${env}`), arn("logs", `log-group:/ecs/*-${env}:*`)],
+    },
+    {
+      Sid: "AlarmsAndDashboardsOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+        "cloudwatch:PutDashboard",
+        "cloudwatch:DeleteDashboards",
+      ],
+      Resource: [
+        arn("cloudwatch", `alarm:*-${env}-*`),
+        `arn:aws:cloudwatch::${s.accountId}:dashboard/*-${env}`,
+      ],
+    },
+    {
+      Sid: "AlarmTopicsOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "sns:CreateTopic",
+        "sns:DeleteTopic",
+        "sns:SetTopicAttributes",
+        "sns:Subscribe",
+        "sns:Unsubscribe",
+        "sns:TagResource",
+        "sns:UntagResource",
+      ],
+      Resource: [arn("sns", `*-${env}-alarms`), arn("sns", `*-${env}-alarms:*`)],
+    },
+    {
+      // AppConfig names resources by generated ids: created tagged for this environment, changed only when so tagged.
+      Sid: "CreateAppConfigTaggedForThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "appconfig:CreateApplication",
+        "appconfig:CreateEnvironment",
+        "appconfig:CreateConfigurationProfile",
+        "appconfig:TagResource",
+      ],
+      Resource: arn("appconfig", "application/*"),
+      Condition: { StringEquals: ownEnvTag },
+    },
+    {
+      Sid: "AppConfigOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "appconfig:UpdateApplication",
+        "appconfig:DeleteApplication",
+        "appconfig:UpdateEnvironment",
+        "appconfig:DeleteEnvironment",
+        "appconfig:UpdateConfigurationProfile",
+        "appconfig:DeleteConfigurationProfile",
+        "appconfig:CreateHostedConfigurationVersion",
+        "appconfig:StartDeployment",
+        "appconfig:StopDeployment",
+        "appconfig:TagResource",
+        "appconfig:UntagResource",
+      ],
+      Resource: arn("appconfig", "application/*"),
+      Condition: { StringEquals: taggedOwnEnv },
+    },
+    {
+      // Hosted versions and predefined strategies carry no tags.
+      Sid: "AppConfigUntaggable",
+      Effect: "Allow",
+      Action: ["appconfig:DeleteHostedConfigurationVersion", "appconfig:StartDeployment"],
+      Resource: [
+        arn("appconfig", "application/*/configurationprofile/*/hostedconfigurationversion/*"),
+        arn("appconfig", "deploymentstrategy/*"),
+      ],
+    },
+    ...(s.ownsIdentity
+      ? [
+          {
+            Sid: "GitHubOidcProvider",
+            Effect: "Allow" as const,
+            Action: [
+              "iam:CreateOpenIDConnectProvider",
+              "iam:DeleteOpenIDConnectProvider",
+              "iam:TagOpenIDConnectProvider",
+              "iam:UntagOpenIDConnectProvider",
+              "iam:UpdateOpenIDConnectProviderThumbprint",
+              "iam:AddClientIDToOpenIDConnectProvider",
+              "iam:RemoveClientIDFromOpenIDConnectProvider",
+            ],
+            Resource: iamArn(`oidc-provider/${GITHUB_OIDC_HOST}`),
+          },
+          {
+            // The owning stack's deploys pass the production approval: they may maintain this repository's roles.
+            Sid: "DeployRolesOfThisRepository",
+            Effect: "Allow" as const,
+            Action: [
+              "iam:CreateRole",
+              "iam:DeleteRole",
+              "iam:UpdateRole",
+              "iam:UpdateRoleDescription",
+              "iam:UpdateAssumeRolePolicy",
+              "iam:TagRole",
+              "iam:UntagRole",
+              "iam:PutRolePolicy",
+              "iam:DeleteRolePolicy",
+            ],
+            Resource: iamArn(`role/${s.infrastructureRepository}-*-deploy`),
+          },
+        ]
+      : [
+          {
+            // Staging may never change a deploy role of this repository (its own included), nor widen its rights.
+            Sid: "NeverTheDeployRolesOfThisRepository",
+            Effect: "Deny" as const,
+            Action: "iam:*",
+            Resource: iamArn(`role/${s.infrastructureRepository}-*`),
+          },
+        ]),
+  ];
+  return policyJson({ Version: "2012-10-17", Statement: statements });
+}
