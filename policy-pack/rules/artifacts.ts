@@ -265,4 +265,62 @@ export const ART_07 = defineRule({
 });
 
 /** The ART rules, in catalogue order. */
-export const artifactRules: Rule[] = [ART_01, ART_02, ART_03, ART_04, ART_05, ART_06, ART_07];
+/** A git build context on GitHub: `https://github.com/OWNER/REPO(.git)#<40 hex>(:DIR)`. */
+export const GIT_CONTEXT_RE =
+  /^https:\/\/github\.com\/([^/\s]+)\/([^/#\s]+?)(?:\.git)?#([0-9a-f]{40})(?::(\S+))?$/;
+
+export const ART_08 = defineRule({
+  id: "CC-ART-08",
+  slug: "built-from-app-source",
+  section: "ART",
+  title:
+    "an image the program builds is built from its application's own source at the application's commit (the build context is that repository at the 40-hex SHA that tags the image), never from the infrastructure repository's checkout",
+  description:
+    "Every built image's context is a GitHub repository at a full commit SHA, the same SHA that tags and labels the image, and not the infrastructure repository.",
+  source: 'CONST "Build Once, Promote Many"; LANES "4. `staging` Pipeline (Supply-Chain Owner)"',
+  remediation:
+    "Set context.location to https://github.com/OWNER/APP.git#<the app's 40-hex commit> (with :DIR for a subdirectory), tag the image with that commit and label org.opencontainers.image.revision/.source with it and the app's repository.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.image],
+  configurable: {
+    infrastructureRepository: {
+      type: "string",
+      description: "This repository's name: never a build context.",
+      default: "cicd-constitution",
+    },
+  },
+  checkResource(r, ctx, out) {
+    const location = str(get(r.props, "context.location"));
+    const m = location ? GIT_CONTEXT_RE.exec(location) : null;
+    if (!m)
+      return out.fail(
+        r,
+        `build context ${JSON.stringify(location ?? null)} is not an app repository at a commit (a local path is this repository's checkout)`,
+      );
+    const [, owner, repo, sha] = m;
+    const problems: string[] = [];
+    if (repo === ctx.cfg.infrastructureRepository)
+      problems.push(`the context is the infrastructure repository ${owner}/${repo}`);
+    // A tag naming another commit means the image is not that commit's code (a missing SHA tag is CC-ART-01's).
+    const other = arr(r.props.tags)
+      .map(String)
+      .filter((t) => /:[0-9a-f]{40}$/.test(t) && !t.endsWith(`:${sha}`));
+    if (other.length)
+      problems.push(`tags ${JSON.stringify(other)} name another commit than the context's ${sha}`);
+    const labels = (get(r.props, "labels") ?? {}) as Record<string, unknown>;
+    if (labels["org.opencontainers.image.revision"] !== sha)
+      problems.push(
+        `label revision ${JSON.stringify(labels["org.opencontainers.image.revision"] ?? null)} is not ${sha}`,
+      );
+    const source = `https://github.com/${owner}/${repo}`;
+    if (labels["org.opencontainers.image.source"] !== source)
+      problems.push(
+        `label source ${JSON.stringify(labels["org.opencontainers.image.source"] ?? null)} is not ${source}`,
+      );
+    if (problems.length) out.fail(r, problems.join("; "));
+    else out.pass(r, `built from ${owner}/${repo} at ${sha}`);
+  },
+});
+
+export const artifactRules: Rule[] = [ART_01, ART_02, ART_03, ART_04, ART_05, ART_06, ART_07, ART_08];

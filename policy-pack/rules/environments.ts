@@ -14,6 +14,7 @@ import {
   tagsOf,
 } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
+import { inlinePoliciesOf, statementsOf } from "../lib/iam";
 import { T } from "../lib/tokens";
 import type { ConfigProperty } from "../lib/types";
 
@@ -384,8 +385,103 @@ export const ENV_06 = defineRule({
   },
 });
 
+/** The environment a deploy role is trusted for: `repo:OWNER/REPO:environment:ENV` of its OIDC trust, if any. */
+function oidcEnvironment(role: Res): string | undefined {
+  const doc = parseJsonProp(role.props, "assumeRolePolicy");
+  for (const s of arr(get(doc, "Statement"))) {
+    if (!arr(get(s, "Principal.Federated")).some((p) => typeof p === "string" && p.includes(OIDC_HOST)))
+      continue;
+    // The key holds dots (the host): read the map, then the key.
+    const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
+    const sub = arr(eq[`${OIDC_HOST}:sub`]);
+    const m = sub.map((v) => /:environment:([^:*?]+)$/.exec(String(v))).find(Boolean);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+const listy = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
+/** Services whose mutating actions CC-ENV-07 scopes. */
+const SCOPED_SERVICES = ["ecs", "appconfig", "elasticloadbalancing", "iam"];
+/** Whether an action (possibly a wildcard) can change something in a scoped service. */
+function mutating(action: string): boolean {
+  if (action === "*") return true;
+  const [service, name = ""] = action.split(":");
+  if (!SCOPED_SERVICES.includes(service)) return false;
+  return !/^(Describe|List|Get)/.test(name) || name === "*";
+}
+
+export const ENV_07 = defineRule({
+  id: "CC-ENV-07",
+  slug: "deploy-role-least-privilege",
+  section: "ENV",
+  title:
+    "a deploy role acts only on its own environment: no `*` resource on mutating ECS, AppConfig, load balancer or IAM actions, and `iam:PassRole` only for its own task and execution roles, conditioned on `iam:PassedToService` = `ecs-tasks.amazonaws.com`",
+  description:
+    "Every OIDC deploy role's inline policies scope mutating ECS, AppConfig, ELB and IAM actions to resources of its environment (or to its environment's tag), never name the other environment, and pass roles only to a named service.",
+  source: 'CONST "Environments"; PLAY "4) Production promotion"',
+  remediation:
+    "Replace Resource '*' on mutating actions by the environment's ARNs (service/CLUSTER/SERVICE, application/ID/*) or add Condition StringEquals aws:RequestTag/environment (or aws:ResourceTag/environment) = ENV; give iam:PassRole the role ARNs and Condition StringEquals iam:PassedToService.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.role, T.rolePolicy],
+  configurable: {
+    environmentMarkers: {
+      type: "object",
+      additionalProperties: { type: "array", items: { type: "string" } },
+      description: "Substrings of resource ARNs that name each environment (a role may not name another's).",
+      default: { staging: ["staging", "-stg-"], production: ["production", "-prod-"] },
+    },
+  },
+  checkStack(resources, ctx, out) {
+    const markers = (ctx.cfg.environmentMarkers ?? {}) as Record<string, string[]>;
+    for (const role of resources.filter((r) => r.type === T.role)) {
+      out.guard(role, () => {
+        const env = oidcEnvironment(role);
+        if (!env) return out.na(role, "not an OIDC deploy role");
+        const name = str(role.props.name) ?? role.name;
+        const foreign = Object.entries(markers)
+          .filter(([e]) => e !== env)
+          .flatMap(([, m]) => m);
+        const problems: string[] = [];
+        const policies = inlinePoliciesOf(resources, name);
+        for (const p of policies) {
+          out.guard(p, () => {
+            for (const s of statementsOf(p)) {
+              if (s.effect !== "Allow") continue;
+              const sid = `${p.name}${s.actions.length ? ` (${s.actions.slice(0, 2).join(", ")}${s.actions.length > 2 ? ", ..." : ""})` : ""}`;
+              const changes = s.actions.filter(mutating);
+              if (changes.length === 0) continue;
+              const cond = (s.condition ?? {}) as Record<string, Record<string, unknown>>;
+              const tagged = ["aws:RequestTag/environment", "aws:ResourceTag/environment"].some((k) =>
+                listy(cond.StringEquals?.[k]).includes(env),
+              );
+              if (s.resources.includes("*") && !tagged) problems.push(`${sid}: ${changes.join(", ")} on "*"`);
+              const named = s.resources.filter((x) => foreign.some((m) => x.includes(m)));
+              if (named.length)
+                problems.push(`${sid}: names another environment's resources ${named.join(", ")}`);
+              if (changes.some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*")) {
+                if (s.resources.includes("*")) problems.push(`${sid}: iam:PassRole on "*"`);
+                if (listy(cond.StringEquals?.["iam:PassedToService"]).length === 0)
+                  problems.push(`${sid}: iam:PassRole without Condition iam:PassedToService`);
+              }
+            }
+          });
+        }
+        if (problems.length) out.fail(role, `${name} (${env}): ${problems.join("; ")}`);
+        else
+          out.pass(
+            role,
+            `${name} acts only on ${env} (${policies.length} inline polic${policies.length === 1 ? "y" : "ies"})`,
+          );
+      });
+    }
+  },
+});
+
 /** The ENV rules, in catalogue order. */
-export const environmentRules: Rule[] = [ENV_01, ENV_02, ENV_03, ENV_04, ENV_05, ENV_06];
+export const environmentRules: Rule[] = [ENV_01, ENV_02, ENV_03, ENV_04, ENV_05, ENV_06, ENV_07];
 
 /** Environment of a resource, re-exported for rules of other sections. */
 export { environmentOf };

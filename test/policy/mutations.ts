@@ -219,6 +219,22 @@ export const MUTATIONS: Record<string, Mutation> = {
         (p) => (p.sources = [`ghcr.io/surlefeu/erp-berhan@sha256:${"0".repeat(64)}`]),
       ),
   },
+  "CC-ART-08": {
+    stack: "staging",
+    on: /erp-berhan-staging-image-build/,
+    // This repository's checkout as the context: the image would not be the app's code.
+    change: (rs) =>
+      mutate(rs, "docker-build:index:Image", /erp-berhan/, (p) => (p.context = { location: "." })),
+  },
+  "CC-ENV-07": {
+    stack: "production",
+    on: /erp-berhan-production-environment-deploy-role/,
+    // Any service of the account, production's included, instead of the app's own.
+    change: (rs) =>
+      mutate(rs, "aws:iam/rolePolicy:RolePolicy", /erp-berhan-production-environment-deploy-policy/, (p) =>
+        editJson<{ Statement: Props[] }>(p, "policy", (d) => (d.Statement[0].Resource = "*")),
+      ),
+  },
   "CC-RUN-01": {
     stack: "staging",
     on: /erp-berhan-staging-tg/,
