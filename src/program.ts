@@ -10,7 +10,7 @@ import { Application, ApplicationGovernance, ImageSource } from "../components/A
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
 import { GITHUB_OIDC_HOST } from "../components/DeploymentEnvironment";
-import { AppModel, StackModel } from "./config/model";
+import { AppModel, CONFIG_NAMESPACE, ConfigError, StackModel } from "./config/model";
 import { SecretValues } from "./config/secrets";
 import { RESERVED_VARIABLES } from "./contract";
 import { checkEgress } from "./egress";
@@ -133,9 +133,28 @@ export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
  * The account's GitHub OIDC provider: created by the owning stack (`oidcProvider: create`, its default) or read
  * (`existing`, the default elsewhere); reading one that does not exist fails as AWS would.
  */
-function githubOidcProvider(model: StackModel): pulumi.Output<string> {
+async function githubOidcProvider(model: StackModel): Promise<pulumi.Input<string>> {
   const mode = model.oidcProvider ?? (model.governance.ownsRepositories ? "create" : "existing");
-  if (mode === "existing") return aws.iam.getOpenIdConnectProviderOutput({ url: GITHUB_OIDC_URL }).arn;
+  if (mode === "existing") {
+    // Read before anything is registered: a missing provider stops the program with a clear error.
+    try {
+      return (await aws.iam.getOpenIdConnectProvider({ url: GITHUB_OIDC_URL })).arn;
+    } catch (err) {
+      throw new ConfigError(
+        pulumi.getStack(),
+        [
+          {
+            key: `${CONFIG_NAMESPACE}:oidcProvider`,
+            expected:
+              "an existing GitHub OIDC provider in this AWS account: run the owning stack's bootstrap first " +
+              '(README, "First deploy"), or set oidcProvider: create',
+            found: `none readable (${String((err as Error)?.message ?? err).slice(0, 160)})`,
+          },
+        ],
+        "AWS account",
+      );
+    }
+  }
   return new aws.iam.OpenIdConnectProvider(
     "github-oidc",
     {
@@ -183,12 +202,12 @@ function governInfrastructure(
  * Bootstrap (the one command an administrator runs before CI can deploy): the OIDC provider, this
  * repository's governance with both deploy roles, and every app's repository with its rulesets. No runtime.
  */
-function bootstrapStack(
+async function bootstrapStack(
   model: StackModel,
   secretOf: (app: string, name: string) => pulumi.Output<string>,
   accountId: pulumi.Input<string>,
-): StackOutputs {
-  const oidcProviderArn = githubOidcProvider(model);
+): Promise<StackOutputs> {
+  const oidcProviderArn = await githubOidcProvider(model);
   governInfrastructure(model, secretOf, oidcProviderArn, accountId);
   for (const app of model.apps) new ApplicationGovernance(app.name, { ...app, app: app.name });
   return {
@@ -239,7 +258,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
     model.apps.map((app) => [app.name, imageSourceOf(model, app, stagingProfile, sourceToken)]),
   );
 
-  const oidcProviderArn = githubOidcProvider(model);
+  const oidcProviderArn = await githubOidcProvider(model);
   if (model.infrastructure) governInfrastructure(model, secretOf, oidcProviderArn, identity.accountId);
 
   for (const app of model.apps) {

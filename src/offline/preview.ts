@@ -156,12 +156,13 @@ export async function recordProgram(
     stackOutputs?: Record<string, Record<string, unknown>>;
     /** The stack file's network, from which route-table lookups are answered. */
     network?: MockOptions["network"];
+    /** Wraps the offline mocks (tests: a world that remembers what earlier stacks created). */
+    wrapMocks?: (mocks: pulumi.runtime.Mocks) => pulumi.runtime.Mocks;
   },
   program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
 ): Promise<Recording> {
-  const monitor = new RecordingMonitor(
-    createMocks({ region: opts.region, stackOutputs: opts.stackOutputs, network: opts.network }),
-  );
+  const mocks = createMocks({ region: opts.region, stackOutputs: opts.stackOutputs, network: opts.network });
+  const monitor = new RecordingMonitor(opts.wrapMocks ? opts.wrapMocks(mocks) : mocks);
   installMonitor(monitor, opts.project, opts.stack);
   pulumi.runtime.setAllConfig({ "aws:region": opts.region }, []);
   const restore = cheapStackTraces();

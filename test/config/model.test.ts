@@ -229,3 +229,55 @@ describe("config model: build actors", () => {
     );
   });
 });
+
+describe("config model: GitHub plan awareness (never a silent skip)", () => {
+  const raw = (stack: string) =>
+    structuredClone(readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`)).raw) as any;
+
+  it("githubPlan team with private repositories: production reviewers need Enterprise, named per repository", () => {
+    const r = raw("production");
+    r.githubPlan = "team";
+    const err = problemsOf("production", r);
+    assert.deepEqual(
+      err.problems.map((p) => p.key),
+      [
+        "cicd-constitution:apps[0].repository.visibility",
+        "cicd-constitution:apps[1].repository.visibility",
+        "cicd-constitution:infrastructure.repository.visibility",
+      ],
+    );
+    assert.match(
+      err.message,
+      /apps\[0\]\.repository\.visibility: expected public, or githubPlan enterprise: required reviewers on the production environment of a private repository \(CC-ENV-02, the approval before production\) need GitHub Enterprise, found "private" with githubPlan "team"/,
+    );
+  });
+
+  it("githubPlan team is enough for staging (environments and rulesets of private repositories)", () => {
+    const r = raw("staging");
+    r.githubPlan = "team";
+    assert.equal(parseStackConfig("staging", r, { today: TODAY }).githubPlan, "team");
+  });
+
+  it("githubPlan free: private repositories get neither rulesets nor environments", () => {
+    const r = raw("staging");
+    r.githubPlan = "free";
+    assert.match(
+      problemsOf("staging", r).message,
+      /apps\[0\]\.repository\.visibility: expected public, or githubPlan pro, team or enterprise: rulesets \(CC-BR-01\) and environments \(CC-ENV-01\) of private repositories need a paid plan/,
+    );
+  });
+
+  it("public repositories work on every plan; internal ones need Enterprise", () => {
+    const r = raw("production");
+    r.githubPlan = "free";
+    for (const a of r.apps) a.repository.visibility = "public";
+    r.infrastructure.repository.visibility = "public";
+    assert.equal(parseStackConfig("production", r, { today: TODAY }).githubPlan, "free");
+    r.githubPlan = "team";
+    r.apps[0].repository.visibility = "internal";
+    assert.match(
+      problemsOf("production", r).message,
+      /apps\[0\]\.repository\.visibility: expected private or public: internal repositories exist only on GitHub Enterprise/,
+    );
+  });
+});
