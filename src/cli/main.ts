@@ -8,6 +8,7 @@ import { runAudit } from "../audit/command";
 import { runDiff } from "../diff/command";
 import { runReport } from "../report/command";
 import { REPORT_FORMATS } from "../report/types";
+import { runBump } from "./bump";
 import { runPolicyConfig } from "./policy";
 import { runPreview } from "./preview";
 
@@ -70,6 +71,20 @@ program
   .option("--today <date>", "date used for expiry checks, YYYY-MM-DD (default: today)")
   .action(async (opts) => {
     process.exitCode = await runReport(opts);
+  });
+
+program
+  .command("bump")
+  .description(
+    "Set an app's build (its repository's commit) in Pulumi.staging.yaml: how an app's merge reaches staging",
+  )
+  .requiredOption("--app <name>", "app name")
+  .requiredOption("--commit <sha>", "the app repository's full 40-hex commit")
+  .requiredOption("--date <iso>", "when it was merged, ISO 8601 UTC")
+  .requiredOption("--actor <login>", "who merged it (a login or bot login)")
+  .option("--dir <dir>", "project directory holding Pulumi.staging.yaml", ".")
+  .action((opts) => {
+    process.exitCode = runBump(opts);
   });
 
 program

@@ -1,4 +1,26 @@
 /**
+ * Whether the stacks share an AWS account, from each stack's `aws:allowedAccountIds` (the AWS provider refuses
+ * any other account). Shared: both stacks' deploy roles live in one account and are told apart by the resources
+ * they may act on (CC-ENV-07); separate: each stack deploys to its own. Undefined with fewer than two stacks.
+ */
+export function accountsLine(stacks: Array<{ stack: string; ids?: string[] }>): string | undefined {
+  if (stacks.length < 2) return undefined;
+  const unknown = stacks.filter((s) => !s.ids?.length).map((s) => s.stack);
+  if (unknown.length)
+    return (
+      `accounts     not pinned for ${unknown.join(", ")} (set aws:allowedAccountIds): the stacks deploy wherever ` +
+      "their credentials point; whether they share an account is not known"
+    );
+  const [first, ...rest] = stacks;
+  const shared = first.ids!.filter((id) => rest.every((s) => s.ids!.includes(id)));
+  const list = stacks.map((s) => `${s.stack} ${s.ids!.join(",")}`).join("; ");
+  return shared.length
+    ? `accounts     shared: ${list} (deploy roles are told apart by their resources, CC-ENV-07)`
+    : `accounts     separate: ${list}. Not supported yet for this repository's staging deploy role, which the ` +
+        'owning stack creates in its own account (README, "Which stack owns what")';
+}
+
+/**
  * `cicd preview`: previews the stack files of a project offline, staging before production (production's
  * StackReference reads staging's outputs), prints a summary per stack and writes `out/plan.<stack>.json`.
  */
@@ -161,6 +183,13 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
       const line = `    ${r.status.toUpperCase()} ${r.ruleId} [${r.enforcementLevel}] ${where}: ${r.message}`;
       console.log(redactSecrets(line, p.secretValues));
     }
+  }
+  const accounts = accountsLine(
+    previews.map((p) => ({ stack: p.plan.stack, ids: p.model.awsAllowedAccountIds })),
+  );
+  if (accounts) {
+    console.log("");
+    console.log(accounts);
   }
   console.log("");
   console.log(

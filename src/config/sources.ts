@@ -145,6 +145,10 @@ function fromNamespacedConfig(
       raw.awsRegion = value;
       continue;
     }
+    if (fullKey === "aws:allowedAccountIds") {
+      raw.awsAllowedAccountIds = value;
+      continue;
+    }
     if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue; // other providers' keys (aws:, github:) are theirs
     const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
     const { value: v, encrypted } = unwrap(key, value);

@@ -1,8 +1,9 @@
 /**
- * The PR workflow's jobs are the required status checks: the stack files declare them per app
- * (`cicd-constitution:apps[].requiredChecks`, default `[style, unit, smoke]`, CONST "Required PR Checks") and the
- * program writes them into the main ruleset; a job renamed in .github/workflows/pr.yml would leave a required
- * check that never reports, and block every merge.
+ * The PR workflow's jobs are this repository's required status checks: the owning stack file declares them
+ * (`cicd-constitution:infrastructure.requiredChecks`, default `[style, unit, smoke]`, CONST "Required PR Checks")
+ * and the program writes them into this repository's main ruleset; a job renamed in .github/workflows/pr.yml would
+ * leave a required check that never reports, and block every merge. (The apps' checks are their own repositories'
+ * jobs.)
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -23,6 +24,13 @@ export function requiredChecksOf(stackFileText: string): Map<string, string[]> {
   return new Map(apps.map((a) => [a.name, a.requiredChecks ?? DEFAULT_CHECKS]));
 }
 
+/** This repository's required checks, as the owning stack file declares them; undefined in other stack files. */
+export function infrastructureChecksOf(stackFileText: string): string[] | undefined {
+  const doc = parse(stackFileText) as { config?: Record<string, unknown> };
+  const infra = doc.config?.["cicd-constitution:infrastructure"] as { requiredChecks?: string[] } | undefined;
+  return infra ? (infra.requiredChecks ?? DEFAULT_CHECKS) : undefined;
+}
+
 /** Check contexts a workflow's jobs report: each job's `name:`, or its id when it has none. */
 export function jobContexts(workflowText: string): string[] {
   const wf = parse(workflowText) as { jobs: Record<string, { name?: string }> };
@@ -33,13 +41,12 @@ describe("required checks vs the PR workflow", function () {
   const stackFiles = fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f));
   const declared = new Set<string>();
   for (const f of stackFiles) {
-    for (const checks of requiredChecksOf(fs.readFileSync(path.join(ROOT, f), "utf8")).values()) {
-      for (const c of checks) declared.add(c);
-    }
+    for (const c of infrastructureChecksOf(fs.readFileSync(path.join(ROOT, f), "utf8")) ?? [])
+      declared.add(c);
   }
   const jobs = jobContexts(fs.readFileSync(path.join(ROOT, ".github", "workflows", "pr.yml"), "utf8"));
 
-  it("reads the required checks of both stack files", function () {
+  it("reads this repository's required checks from the owning stack file", function () {
     assert.ok(stackFiles.includes("Pulumi.staging.yaml") && stackFiles.includes("Pulumi.production.yaml"));
     assert.ok(declared.size > 0);
   });
