@@ -541,13 +541,17 @@ export interface ConfigProblem {
 
 /** Thrown when a stack's config is invalid; lists every problem. Nothing is registered after it. */
 export class ConfigError extends Error {
+  /**
+   * @param stackName The stack whose config is invalid. (Not `stack`: that is `Error.stack`, the trace the Pulumi
+   *   SDK prints; shadowing it made the engine print an object instead of the message.)
+   */
   constructor(
-    readonly stack: string,
+    readonly stackName: string,
     readonly problems: ConfigProblem[],
     readonly source = "stack config",
   ) {
     super(
-      `Invalid config for stack "${stack}" (${source}): ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
+      `Invalid config for stack "${stackName}" (${source}): ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
         problems.map((p) => `  - ${p.key}: expected ${p.expected}, found ${p.found}`).join("\n"),
     );
     this.name = "ConfigError";
@@ -701,9 +705,30 @@ function planProblems(model: StackModel): ConfigProblem[] {
   return problems;
 }
 
+/** A problem for each repeated entry of a list that is a set, at its index. */
+function duplicates(at: string, list: readonly string[], expected: string): ConfigProblem[] {
+  return list.flatMap((v, j) =>
+    list.indexOf(v) !== j ? [{ key: `${at}[${j}]`, expected, found: JSON.stringify(v) }] : [],
+  );
+}
+
 /** Checks that need the whole parsed model: dates against today, secrets present for every declared name. */
 function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
   const problems: ConfigProblem[] = [...planProblems(model)];
+  const infra = model.infrastructure;
+  if (infra) {
+    const at = `${CONFIG_NAMESPACE}:infrastructure`;
+    problems.push(
+      ...duplicates(`${at}.requiredChecks`, infra.requiredChecks, "each check once"),
+      ...duplicates(
+        `${at}.reviewers.users`,
+        infra.reviewers.users.map((u) => u.toLowerCase()),
+        "each reviewer once (logins are case-insensitive)",
+      ),
+      ...duplicates(`${at}.reviewers.teams`, infra.reviewers.teams, "each team once"),
+      ...duplicates(`${at}.environmentSecrets`, infra.environmentSecrets, "each secret once"),
+    );
+  }
   const todayIso = today.toISOString().slice(0, 10);
   model.apps.forEach((app, i) => {
     app.flags.forEach((flag, j) => {
@@ -755,16 +780,20 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
         });
       }
     }
-    const checks = app.requiredChecks;
-    checks.forEach((check, j) => {
-      if (checks.indexOf(check) !== j) {
-        problems.push({
-          key: `${at}.requiredChecks[${j}]`,
-          expected: "each check once",
-          found: JSON.stringify(check),
-        });
-      }
-    });
+    // Lists that are sets: a duplicate would count twice (two reviewers that are one person).
+    problems.push(
+      ...duplicates(`${at}.requiredChecks`, app.requiredChecks, "each check once"),
+      ...duplicates(
+        `${at}.reviewers.users`,
+        app.reviewers.users.map((u) => u.toLowerCase()),
+        "each reviewer once (logins are case-insensitive)",
+      ),
+      ...duplicates(`${at}.reviewers.teams`, app.reviewers.teams, "each team once"),
+      ...duplicates(`${at}.environmentSecrets`, app.environmentSecrets, "each secret once"),
+      ...duplicates(`${at}.runtime.secrets`, app.runtime.secrets, "each secret once"),
+      ...duplicates(`${at}.runtime.scratchPaths`, app.runtime.scratchPaths, "each path once"),
+      ...duplicates(`${at}.image.history`, app.image.history, "each digest once"),
+    );
     const reviewers = app.reviewers.users.length + app.reviewers.teams.length;
     if (reviewers > MAX_ENVIRONMENT_REVIEWERS) {
       problems.push({

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { CONFIG_NAMESPACE, ConfigError, RawStackConfig, SECRET_CONFIG_KEYS } from "./model";
+import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, RawStackConfig, SECRET_CONFIG_KEYS } from "./model";
 
 /** Placeholder standing in for a secret the offline preview cannot decrypt or that is not set yet. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-placeholder-secret-value";
@@ -87,6 +87,8 @@ export function readStackFile(file: string): ConfigSource {
       origin,
     );
   }
+  const prototypeKeys = prototypeKeyProblems(body.config);
+  if (prototypeKeys.length) throw new ConfigError(stack, prototypeKeys, origin);
   const read = fromNamespacedConfig(body.config, (key, value) => {
     const found: string[] = [];
     const stripped = stripSecure(value, key, found);
@@ -108,7 +110,7 @@ export function readRuntimeConfig(
   all: Record<string, string>,
   isSecret: (key: string) => boolean,
 ): ConfigSource {
-  const decoded: Record<string, unknown> = {};
+  const decoded: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   // The engine hands structured values as JSON text; scalars stay strings (a token "12345" is not a number).
   for (const [k, v] of Object.entries(all)) {
     try {
@@ -117,6 +119,8 @@ export function readRuntimeConfig(
       decoded[k] = v;
     }
   }
+  const prototypeKeys = prototypeKeyProblems(decoded);
+  if (prototypeKeys.length) throw new ConfigError(stack, prototypeKeys, `stack ${stack}`);
   const read = fromNamespacedConfig(decoded, (_key, value) => ({ value, encrypted: [] }));
   for (const key of Object.keys(all)) {
     if (key.startsWith(`${CONFIG_NAMESPACE}:`) && isSecret(key))
@@ -129,6 +133,34 @@ export function readRuntimeConfig(
   return { stack, origin: `stack ${stack}`, ...read, plaintextSecretPaths };
 }
 
+/** Keys that would reach an object's prototype (`obj.__proto__ = ...`): refused anywhere in the config. */
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Every prototype key in the config, as a problem naming its full key. A `cicd-constitution:__proto__` would
+ * otherwise become the prototype of the raw config and carry keys (secrets, policy) past the checks.
+ */
+function prototypeKeyProblems(config: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        const key = at ? `${at}.${k}` : k;
+        if (PROTOTYPE_KEYS.has(k) || PROTOTYPE_KEYS.has(k.slice(k.indexOf(":") + 1)))
+          problems.push({
+            key,
+            expected: "no __proto__, constructor or prototype key",
+            found: "a prototype key",
+          });
+        else walk(v, key);
+      }
+    }
+  };
+  walk(config, "");
+  return problems;
+}
+
 /** Config keys whose values are secrets: never printed, and an error when given in plain text. */
 const SECRET_KEYS = SECRET_CONFIG_KEYS;
 
@@ -137,7 +169,7 @@ function fromNamespacedConfig(
   config: Record<string, unknown>,
   unwrap: (key: string, value: unknown) => { value: unknown; encrypted: string[] },
 ): Pick<ConfigSource, "raw" | "secretKeys" | "encryptedPaths"> {
-  const raw: RawStackConfig = {};
+  const raw: RawStackConfig = Object.create(null) as RawStackConfig; // no prototype to pollute
   const encryptedPaths: string[] = [];
   const secretKeys = new Set<string>();
   for (const [fullKey, value] of Object.entries(config)) {

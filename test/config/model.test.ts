@@ -281,3 +281,49 @@ describe("config model: GitHub plan awareness (never a silent skip)", () => {
     );
   });
 });
+
+describe("config model: ConfigError keeps Error.stack", () => {
+  it("the stack's name is stackName; Error.stack stays the trace the Pulumi SDK prints", () => {
+    const err = new ConfigError("staging", [{ key: "cicd-constitution:x", expected: "y", found: "z" }]);
+    assert.equal(err.stackName, "staging");
+    assert.equal(typeof err.stack, "string");
+    assert.match(err.stack!, /^ConfigError: Invalid config for stack "staging"/);
+  });
+});
+
+describe("config model: lists that are sets", () => {
+  const raw = () => structuredClone(readStackFile(path.join(ROOT, "Pulumi.production.yaml")).raw) as any;
+  const cases: Array<[string, (r: any) => void, string]> = [
+    [
+      "a reviewer twice (case-insensitive)",
+      (r) => (r.apps[0].reviewers.users = ["mathieu", "Mathieu"]),
+      "apps[0].reviewers.users[1]",
+    ],
+    ["a team twice", (r) => (r.apps[0].reviewers.teams = ["a-team", "a-team"]), "apps[0].reviewers.teams[1]"],
+    [
+      "a runtime secret twice",
+      (r) => r.apps[1].runtime.secrets.push("DATABASE_URL"),
+      "apps[1].runtime.secrets[1]",
+    ],
+    [
+      "an environment secret twice",
+      (r) => r.apps[0].environmentSecrets.push("PULUMI_ACCESS_TOKEN"),
+      "apps[0].environmentSecrets[1]",
+    ],
+    [
+      "a check twice in this repository's",
+      (r) => r.infrastructure.requiredChecks.push("unit"),
+      "infrastructure.requiredChecks[3]",
+    ],
+  ];
+  for (const [what, change, key] of cases) {
+    it(`fails on ${what}, naming the repeated entry`, () => {
+      const r = raw();
+      change(r);
+      assert.deepEqual(
+        problemsOf("production", r).problems.map((p) => p.key),
+        [`cicd-constitution:${key}`],
+      );
+    });
+  }
+});

@@ -95,3 +95,31 @@ describe("secrets in config", () => {
     assert.deepEqual(source.plaintextSecretPaths, ["secrets"]);
   });
 });
+
+describe("config sources: prototype keys", () => {
+  it("a cicd-constitution:__proto__ key (stack file or engine) is a config error naming it; nothing is polluted", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proto-"));
+    try {
+      const file = path.join(dir, "Pulumi.staging.yaml");
+      fs.writeFileSync(
+        file,
+        "config:\n  cicd-constitution:__proto__:\n    policy: {enforcement: {CC-ENV-04: disabled}}\n" +
+          "  cicd-constitution:apps:\n    - name: a\n      runtime: {constructor: {x: 1}}\n",
+      );
+      assert.throws(
+        () => readStackFile(file),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.problems.map((p) => p.key).join(",") ===
+            "cicd-constitution:__proto__,cicd-constitution:apps[0].runtime.constructor",
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.throws(
+      () => readRuntimeConfig("production", { "cicd-constitution:prototype": "{}" }, () => false),
+      /cicd-constitution:prototype: expected no __proto__, constructor or prototype key/,
+    );
+    assert.equal(({} as Record<string, unknown>).policy, undefined);
+  });
+});
