@@ -44,7 +44,7 @@ export const ART_01 = defineRule({
   section: "ART",
   title: "every built image is tagged with the full 40-character git SHA, and never only with `latest`",
   description: "Every image the stack builds has a tag that is a full 40-character git commit SHA.",
-  source: 'CONST "Build Once, Promote Many"; F6 "Image tags and aliases"',
+  source: 'CONST "Build Once, Promote Many"; F6 "Image tagging"',
   remediation:
     "Tag the image ghcr.io/OWNER/APP:<GITHUB_SHA> (full 40 hex characters); moving aliases such as :staging are separate Index resources.",
   enforcementLevel: "mandatory",
@@ -141,7 +141,7 @@ export const ART_04 = defineRule({
   section: "ART",
   title: "images are built for `linux/amd64` and `linux/arm64`",
   description: "Every built image targets each configured platform.",
-  source: 'LANES 5 "pinned multi-arch digests"',
+  source: 'LANES "4. `staging` Pipeline (Supply-Chain Owner)"',
   remediation: "Set platforms: ['linux/amd64', 'linux/arm64'] on the Image.",
   enforcementLevel: "advisory",
   kind: "resource",
@@ -215,7 +215,7 @@ export const ART_07 = defineRule({
     "the moving alias of an environment (`:staging`, `:prod`) points at the digest that environment runs",
   description:
     "Each environment alias (docker-build Index) has a single source, the digest the stack's task definitions run for that repository.",
-  source: 'F6 "Image tags and aliases"; LANES 6',
+  source: 'F6 "Image tagging"; LANES 6',
   remediation:
     "Point the Index's sources at exactly the digest the ECS task definition runs (ghcr.io/OWNER/APP@sha256:...).",
   enforcementLevel: "mandatory",

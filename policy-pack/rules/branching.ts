@@ -227,7 +227,7 @@ export const BR_08 = defineRule({
   title: "release tags `mvp-*` cannot be updated or deleted once pushed",
   description:
     "An active tag ruleset covering refs/tags/mvp-* blocks updates and deletion, with no bypass actors.",
-  source: 'PLAY "Tagging"; CONST "Build Once, Promote Many"',
+  source: 'PLAY "2) Tag"; CONST "Build Once, Promote Many"',
   remediation:
     "Add a RepositoryRuleset with target 'tag', enforcement 'active', conditions.refName.includes ['refs/tags/mvp-*'], rules { deletion: true, update: true, nonFastForward: true } and bypassActors: [].",
   enforcementLevel: "mandatory",

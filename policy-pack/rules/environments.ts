@@ -101,7 +101,7 @@ export const ENV_02 = defineRule({
   section: "ENV",
   title: "`production` requires at least 1 reviewer (configurable) and prevents self-review",
   description: "The production GitHub Environment names enough required reviewers and prevents self-review.",
-  source: 'CONST "Environments"; PLAY "Production promotion"',
+  source: 'CONST "Environments"; PLAY "4) Production promotion"',
   remediation:
     "Set reviewers [{ users: [...], teams: [...] }] with at least the minimum count and preventSelfReview: true on the production RepositoryEnvironment.",
   enforcementLevel: "mandatory",
@@ -141,7 +141,7 @@ export const ENV_03 = defineRule({
     "`production` deploys only from protected branches or release tags `mvp-*`; `staging` only from `main`",
   description:
     "Each environment's deployment branch policy admits only the refs the constitution allows it to deploy from.",
-  source: 'CONST "Environments", "Branching & Flow"; PLAY "Production promotion"',
+  source: 'CONST "Environments", "Branching & Flow"; PLAY "4) Production promotion"',
   remediation:
     "Set deploymentBranchPolicy { protectedBranches: false, customBranchPolicies: true } and RepositoryEnvironmentDeploymentPolicy resources: production branchPattern 'main' and tagPattern 'mvp-*', staging branchPattern 'main' only.",
   enforcementLevel: "mandatory",

@@ -238,7 +238,7 @@ export const RUN_06 = defineRule({
     "no secret-looking plain-text environment variable (names like `*SECRET*`, `*TOKEN*`, `*PASSWORD*`, `*_KEY`, `DATABASE_URL`): secrets come from a secret store reference",
   description:
     "No container environment variable has a secret-looking name; secrets come through `secrets` (valueFrom).",
-  source: 'OPS "Configuration Management"; F6 "Pre-deploy checks"',
+  source: 'OPS "Configuration Management"; F6 "Pre-Deploy Checklist Script"',
   remediation:
     "Move the variable to a Secrets Manager secret and reference it in the container's secrets [{ name, valueFrom: <secret ARN> }].",
   enforcementLevel: "mandatory",
@@ -264,7 +264,7 @@ export const RUN_07 = defineRule({
   title:
     "the secrets the app requires (`DATABASE_URL`, `REDIS_URL`, `JWT_SECRET`, configurable per app) are all wired into the container",
   description: "Every secret the app requires reaches its container through a secret store reference.",
-  source: 'F6 "Pre-deploy checks"; OPS "Configuration Management"',
+  source: 'F6 "Pre-Deploy Checklist Script"; OPS "Configuration Management"',
   remediation:
     "Create the Secrets Manager secret and add { name, valueFrom: <secret ARN> } to the container's secrets; or set the app's list in settings.CC-RUN-07.apps.",
   enforcementLevel: "mandatory",
@@ -363,7 +363,7 @@ export const RUN_09 = defineRule({
     "public traffic is HTTPS only (HTTP redirects), invalid headers are dropped, production load balancers have deletion protection",
   description:
     "HTTP listeners only redirect to HTTPS, HTTPS listeners carry a certificate and TLS policy, load balancers drop invalid headers and production ones are deletion-protected.",
-  source: 'OPS "Security"; CONST "Environments"',
+  source: 'F6 "Objective"; CONST "Environments"',
   remediation:
     "HTTP listener: defaultActions [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]; HTTPS listener: certificateArn and sslPolicy; LoadBalancer: dropInvalidHeaderFields: true and, in production, enableDeletionProtection: true.",
   enforcementLevel: "mandatory",
@@ -415,7 +415,7 @@ export const RUN_10 = defineRule({
     "tasks get no public IP, run with a read-only root filesystem, and use separate execution and task roles",
   description:
     "Services assign no public IP; task definitions use a read-only root filesystem and distinct execution and task roles.",
-  source: 'OPS "Security"; F6 "Environment Profiles"',
+  source: 'F6 "Objective"; F6 "Environment Profiles"',
   remediation:
     "Set networkConfiguration.assignPublicIp: false on the Service; readonlyRootFilesystem: true on every container; distinct executionRoleArn and taskRoleArn.",
   enforcementLevel: "advisory",

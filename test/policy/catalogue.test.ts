@@ -123,3 +123,78 @@ describe("policy catalogue", () => {
       );
   });
 });
+
+/** Short names of the constitution's documents (shared/constitution/README.md). */
+const SOURCE_FILES: Record<string, string> = {
+  CONST: "ci_cd_constitution.md",
+  PLAY: "release_playbook.md",
+  F6: "f6_cicd_deployment_hardening.md",
+  LANES: "cicd_pipeline_runbook.md",
+  OPS: "build_release_operations.md",
+};
+
+/**
+ * What a rule may cite in a document: its headings, and the bold labels that head a paragraph or a list item
+ * (`**Environment Parity:**`, `3. **Build metadata**:`), as the documents structure themselves.
+ */
+export function citableHeadings(markdown: string): string[] {
+  return markdown.split("\n").flatMap((line) => {
+    const heading = /^#{1,6}\s+(.+?)\s*$/.exec(line);
+    if (heading) return [heading[1]];
+    const label = /^\s*(?:\d+\.\s+|-\s+)?\*\*([^*]+?):?\*\*/.exec(line);
+    return label ? [label[1]] : [];
+  });
+}
+
+/**
+ * The citations of a rule's `source` that resolve to nothing: `SHORT "Heading"` must name a heading or label
+ * of that document (case-insensitive, a heading may continue after the cited words), `SHORT N` or `SHORT N-M`
+ * numbered sections that exist; anything else must name an outside document (`... docs "..."`, a `.md`).
+ */
+export function unresolvedCitations(source: string, documents: Record<string, string>): string[] {
+  const bad: string[] = [];
+  for (const part of source.split(";").map((s) => s.trim())) {
+    const m = /^(CONST|PLAY|F6|LANES|OPS)\b(.*)$/.exec(part);
+    if (!m) {
+      if (!/\bdocs\b|\.md\b|Service Authorization Reference/.test(part)) bad.push(part);
+      continue;
+    }
+    const headings = citableHeadings(documents[m[1]]).map((h) => h.toLowerCase());
+    const quoted = [...m[2].matchAll(/"([^"]+)"/g)].map((q) => q[1]);
+    for (const q of quoted)
+      if (!headings.some((h) => h.startsWith(q.toLowerCase()))) bad.push(`${m[1]} "${q}"`);
+    const numbers = /^\s*(\d+)(?:-(\d+))?/.exec(m[2].replace(/"[^"]*"/g, ""));
+    if (numbers) {
+      const [from, to] = [Number(numbers[1]), Number(numbers[2] ?? numbers[1])];
+      for (let n = from; n <= to; n++)
+        if (!headings.some((h) => new RegExp(`^${n}[.)]`).test(h))) bad.push(`${m[1]} ${n}`);
+    }
+    if (!quoted.length && !numbers) bad.push(part);
+  }
+  return bad;
+}
+
+describe("policy catalogue: every source is traceable", () => {
+  it("resolves every rule's source to a heading of shared/constitution/ that exists", function () {
+    const dir = path.resolve(__dirname, "../../../shared/constitution");
+    if (!fs.existsSync(dir)) this.skip();
+    const documents = Object.fromEntries(
+      Object.entries(SOURCE_FILES).map(([k, f]) => [k, fs.readFileSync(path.join(dir, f), "utf8")]),
+    );
+    const unresolved = RULES.flatMap((r) =>
+      unresolvedCitations(r.source, documents).map((c) => `${r.id}: ${c}`),
+    );
+    assert.deepEqual(unresolved, []);
+  });
+
+  it("detects a citation that does not exist (the check is live)", () => {
+    const docs = {
+      ...Object.fromEntries(Object.keys(SOURCE_FILES).map((k) => [k, ""])),
+      OPS: "## Environments\n**Environment Parity:**\n",
+    };
+    assert.deepEqual(unresolvedCitations('OPS "Environment Parity"; OPS "Environments"', docs), []);
+    assert.deepEqual(unresolvedCitations('OPS "Security"', docs), ['OPS "Security"']);
+    assert.deepEqual(unresolvedCitations("LANES 5", { ...docs, LANES: "### 4. staging\n" }), ["LANES 5"]);
+    assert.deepEqual(unresolvedCitations("Somewhere", docs), ["Somewhere"]);
+  });
+});
