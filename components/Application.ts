@@ -104,6 +104,8 @@ export interface ApplicationArgs {
   oidcProviderArn: pulumi.Input<string>;
   /** AWS account id (the deploy role's resource ARNs). */
   accountId: pulumi.Input<string>;
+  /** ARN of the environment's permissions boundary, on every role of the app. */
+  permissionsBoundary: pulumi.Input<string>;
   /** AWS region. */
   region: string;
   /** Alarm e-mail. */
@@ -188,7 +190,14 @@ export class Application extends pulumi.ComponentResource {
     const [alarmArn, resolveAlarmArn] = pulumi.deferredOutput<string>();
     const flags = new FeatureFlags(
       `${prefix}-flags`,
-      { app: args.app, environment: env, flags: args.flags, monitorAlarmArn: alarmArn, tags },
+      {
+        app: args.app,
+        environment: env,
+        flags: args.flags,
+        monitorAlarmArn: alarmArn,
+        permissionsBoundary: args.permissionsBoundary,
+        tags,
+      },
       child,
     );
     const runtime = new ServiceRuntime(
@@ -213,6 +222,7 @@ export class Application extends pulumi.ComponentResource {
         scratchPaths: args.runtime.scratchPaths,
         stickiness: args.runtime.stickiness,
         featureFlags: flags.target,
+        permissionsBoundary: args.permissionsBoundary,
         environmentVariables: args.runtime.environmentVariables,
         secrets: args.runtime.secrets,
         vpcId: args.network.vpcId,
@@ -262,6 +272,7 @@ export class Application extends pulumi.ComponentResource {
           APP_URL: `https://${args.runtime.domain}`,
         },
         oidcProviderArn: args.oidcProviderArn,
+        permissionsBoundary: args.permissionsBoundary,
         deployPolicy: pulumi
           .all([args.accountId, runtime.taskRole.arn, runtime.executionRole.arn, flags.applicationArn])
           .apply(([accountId, taskRoleArn, executionRoleArn, appConfigApplicationArn]) =>

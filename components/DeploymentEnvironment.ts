@@ -33,6 +33,8 @@ export interface DeploymentEnvironmentArgs {
   oidcProviderArn: pulumi.Input<string>;
   /** IAM policy document (JSON) granted to the deploy role. Default: ECS deploy and AppConfig deploy rights. */
   deployPolicy?: pulumi.Input<string>;
+  /** ARN of a permissions boundary for the deploy role (the apps' roles carry their environment's). Default: none. */
+  permissionsBoundary?: pulumi.Input<string>;
   /** Tags of the AWS resources. */
   tags: StandardTags;
   /** Minutes to wait before a production deployment may start. Default: 0. */
@@ -157,6 +159,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
         name: `${a.tags.app}-${a.environment}-deploy`,
         description: `GitHub Actions deploys of ${args.owner}/${a.repositoryName} (${a.environment}) through OIDC`,
         maxSessionDuration: 3600,
+        permissionsBoundary: a.permissionsBoundary,
         assumeRolePolicy: pulumi
           .output(a.oidcProviderArn)
           .apply((arn) => deployTrustPolicy(arn, a.owner, a.repositoryName, a.environment)),

@@ -40,6 +40,8 @@ export interface FeatureFlagsArgs {
    * guide, "Configuring permissions for automatic rollback"). Default: none.
    */
   monitorAlarmArn?: pulumi.Input<string>;
+  /** ARN of the environment's permissions boundary, attached to the alarm role. Default: none. */
+  permissionsBoundary?: pulumi.Input<string>;
   /** Tags. */
   tags: StandardTags;
 }
@@ -196,6 +198,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
         name: physicalNames(args.app, args.environment).flagsAlarmRole.name,
         description: `AppConfig reads the alarms that roll back ${args.app} flag deployments`,
         assumeRolePolicy: assumeRoleBy("appconfig.amazonaws.com"),
+        permissionsBoundary: args.permissionsBoundary,
         tags: args.tags,
       },
       // Destroy safety as for every role of production (docs/PROOFS.md).

@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { infrastructureDeployPolicy } from "./deployPolicies";
+import * as aws from "@pulumi/aws";
+import * as github from "@pulumi/github";
+import {
+  infrastructureDeployPolicy,
+  permissionsBoundaryName,
+  permissionsBoundaryPolicy,
+} from "./deployPolicies";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { standardTags } from "./naming";
 import { RepositoryGovernance } from "./RepositoryGovernance";
@@ -28,8 +34,15 @@ export interface InfrastructureRepositoryArgs {
   reviewerTeamIds: pulumi.Input<number>[];
   /** Secrets of both environments (`PULUMI_ACCESS_TOKEN`, `GOVERNANCE_GITHUB_TOKEN`), Pulumi secrets. */
   environmentSecrets: Record<string, pulumi.Input<string>>;
-  /** Variables of both environments besides the deploy role (`AWS_REGION`, `PULUMI_ORG`). */
+  /** Variables of both environments besides the deploy role (`AWS_REGION`). */
   variables: Record<string, pulumi.Input<string>>;
+  /**
+   * Repository-level Actions variables (`PULUMI_ORG`): a job-level `if:` can read only these, not an
+   * environment's (GitHub docs, "Variables"). Default: none.
+   */
+  repositoryVariables?: Record<string, pulumi.Input<string>>;
+  /** Repository-level Actions secrets (`BUMP_TOKEN`, the token bump-app.yml opens pull requests with). */
+  repositorySecrets?: Record<string, pulumi.Input<string>>;
   /** The account's GitHub OIDC provider. */
   oidcProviderArn: pulumi.Input<string>;
   /** AWS account and region the stacks deploy to (the deploy roles' resource ARNs). */
@@ -91,6 +104,37 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+    // The environments' permissions boundaries: every role a stack creates carries its environment's.
+    for (const env of ["staging", "production"] as const) {
+      new aws.iam.Policy(
+        `${name}-${env}-boundary`,
+        {
+          name: permissionsBoundaryName(env),
+          description: `The most any role the ${env} stack creates may do (its permissions boundary)`,
+          policy: pulumi
+            .output(args.accountId)
+            .apply((accountId) =>
+              permissionsBoundaryPolicy({ region: args.region, accountId, environment: env }),
+            ),
+          tags: standardTags(args.repository.name, env, args.ownerTag),
+        },
+        { parent: this, protect: true },
+      );
+    }
+    for (const [variableName, value] of Object.entries(args.repositoryVariables ?? {})) {
+      new github.ActionsVariable(
+        `${name}-var-${variableName.toLowerCase()}`,
+        { repository: governance.repositoryName, variableName, value },
+        { parent: this },
+      );
+    }
+    for (const [secretName, value] of Object.entries(args.repositorySecrets ?? {})) {
+      new github.ActionsSecret(
+        `${name}-secret-${secretName.toLowerCase()}`,
+        { repository: governance.repositoryName, secretName, plaintextValue: pulumi.secret(value) },
+        { parent: this },
+      );
+    }
     const staging = environment("staging");
     const production = environment("production");
     this.deployRoleArns = { staging: staging.deployRoleArn, production: production.deployRoleArn };

@@ -87,6 +87,9 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
         squashMergeCommitMessage: "PR_BODY",
         deleteBranchOnMerge: true,
         vulnerabilityAlerts: true,
+        // A created repository gets an initial commit, so `main` exists before its ruleset forbids direct pushes
+        // (an empty repository under an active ruleset refuses the push that would create `main`).
+        autoInit: !a.importExisting,
         archiveOnDestroy: true,
       },
       { parent: this, import: a.importExisting ? a.repository : undefined, protect: a.protect },

@@ -102,6 +102,11 @@ export interface ServiceRuntimeArgs {
   maximumPercent?: number;
   /** TLS policy of the HTTPS listener. Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`. */
   sslPolicy?: string;
+  /**
+   * ARN of the environment's permissions boundary, attached to the execution and task roles (the deploy role
+   * may create roles only with it: `components/deployPolicies.ts`). Default: none.
+   */
+  permissionsBoundary?: pulumi.Input<string>;
   /** Tags of every resource. */
   tags: StandardTags;
 }
@@ -259,7 +264,12 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     const opts = { parent: this, protect: a.deletionProtection };
     const executionRole = new aws.iam.Role(
       `${name}-execution-role`,
-      { name: this.names.executionRole.name, assumeRolePolicy: assumeRoleBy(TASKS_PRINCIPAL), tags: a.tags },
+      {
+        name: this.names.executionRole.name,
+        assumeRolePolicy: assumeRoleBy(TASKS_PRINCIPAL),
+        permissionsBoundary: a.permissionsBoundary,
+        tags: a.tags,
+      },
       opts,
     );
     this.startAfter.push(
@@ -274,7 +284,12 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     );
     const taskRole = new aws.iam.Role(
       `${name}-task-role`,
-      { name: this.names.taskRole.name, assumeRolePolicy: assumeRoleBy(TASKS_PRINCIPAL), tags: a.tags },
+      {
+        name: this.names.taskRole.name,
+        assumeRolePolicy: assumeRoleBy(TASKS_PRINCIPAL),
+        permissionsBoundary: a.permissionsBoundary,
+        tags: a.tags,
+      },
       opts,
     );
     return [executionRole, taskRole];

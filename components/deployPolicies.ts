@@ -17,7 +17,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import { GITHUB_OIDC_HOST } from "./DeploymentEnvironment";
-import { shortEnv } from "./naming";
+import { PROJECT_NAME, shortEnv } from "./naming";
 import { policyJson } from "./util";
 
 type Statement = aws.iam.PolicyStatement;
@@ -81,6 +81,86 @@ export function appDeployPolicy(s: AppDeployScope): string {
   return policyJson({ Version: "2012-10-17", Statement: statements });
 }
 
+/** The name of an environment's permissions boundary: every role a stack creates carries it. */
+export function permissionsBoundaryName(environment: string): string {
+  return `${PROJECT_NAME}-${environment}-boundary`;
+}
+
+/**
+ * The permissions boundary of an environment's roles: the most any role a stack creates may ever do (its task,
+ * execution, AppConfig alarm and app deploy roles), scoped to the environment. The deploy role may create and
+ * change roles only with this boundary attached (`iam:PermissionsBoundary`), so a role it writes cannot exceed it.
+ */
+export function permissionsBoundaryPolicy(s: {
+  region: string;
+  accountId: string;
+  environment: string;
+}): string {
+  const env = s.environment;
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${s.region}:${s.accountId}:${resource}`;
+  return policyJson({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        // AmazonECSTaskExecutionRolePolicy's actions (image pulls from ECR, log streams).
+        Sid: "TaskExecution",
+        Effect: "Allow",
+        Action: [
+          "ecr:GetAuthorizationToken",
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:GetDownloadUrlForLayer",
+          "ecr:BatchGetImage",
+          "logs:CreateLogStream",
+          "logs:PutLogEvents",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "SecretsOfThisEnvironment",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: arn("secretsmanager", `secret:*/${env}/*`),
+      },
+      {
+        Sid: "ReadFlagsAndAlarms",
+        Effect: "Allow",
+        Action: [
+          "appconfig:StartConfigurationSession",
+          "appconfig:GetLatestConfiguration",
+          "cloudwatch:DescribeAlarms",
+          "ecs:DescribeTaskDefinition",
+        ],
+        Resource: "*",
+      },
+      {
+        Sid: "AppDeploysOfThisEnvironment",
+        Effect: "Allow",
+        Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+        Resource: arn("ecs", `service/*-${env}/*-${env}`),
+      },
+      {
+        Sid: "FlagDeployments",
+        Effect: "Allow",
+        Action: [
+          "appconfig:StartDeployment",
+          "appconfig:StopDeployment",
+          "appconfig:GetDeployment",
+          "appconfig:ListDeployments",
+        ],
+        Resource: [arn("appconfig", "application/*"), arn("appconfig", "deploymentstrategy/*")],
+      },
+      {
+        Sid: "PassRolesOfThisEnvironmentToEcs",
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: `arn:aws:iam::${s.accountId}:role/*-${shortEnv(env)}-*`,
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+    ],
+  });
+}
+
 /** What this repository's deploy role of an environment may act on. */
 export interface InfrastructureDeployScope {
   region: string;
@@ -104,6 +184,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
   const iamArn = (resource: string) => `arn:aws:iam::${s.accountId}:${resource}`;
   const ownEnvTag = { "aws:RequestTag/environment": env };
   const taggedOwnEnv = { "aws:ResourceTag/environment": env };
+  const boundaryArn = iamArn(`policy/${permissionsBoundaryName(env)}`);
   const statements: Statement[] = [
     {
       Sid: "ReadEverything",
@@ -140,7 +221,6 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       Sid: "EcsOfThisEnvironment",
       Effect: "Allow",
       Action: [
-        "ecs:CreateCluster",
         "ecs:UpdateCluster",
         "ecs:UpdateClusterSettings",
         "ecs:PutClusterCapacityProviders",
@@ -160,10 +240,10 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       ],
     },
     {
-      // RegisterTaskDefinition names no existing resource: only task definitions tagged for this environment.
-      Sid: "RegisterTaskDefinitionsOfThisEnvironment",
+      // CreateCluster and RegisterTaskDefinition authorize on "*": only when tagged for this environment.
+      Sid: "CreateEcsTaggedForThisEnvironment",
       Effect: "Allow",
-      Action: ["ecs:RegisterTaskDefinition"],
+      Action: ["ecs:CreateCluster", "ecs:RegisterTaskDefinition"],
       Resource: "*",
       Condition: { StringEquals: ownEnvTag },
     },
@@ -196,11 +276,17 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       ],
     },
     {
+      // The VPC side of CreateSecurityGroup carries no request tags (EC2 applies them to the new group).
+      Sid: "CreateSecurityGroupsInVpcs",
+      Effect: "Allow",
+      Action: ["ec2:CreateSecurityGroup"],
+      Resource: arn("ec2", "vpc/*"),
+    },
+    {
       Sid: "CreateSecurityGroupsTaggedForThisEnvironment",
       Effect: "Allow",
       Action: ["ec2:CreateSecurityGroup", "ec2:CreateTags"],
-      // The VPC is the staging stack's or production's own; the request's tag decides, not the VPC id.
-      Resource: [arn("ec2", "vpc/*"), arn("ec2", "security-group/*")],
+      Resource: arn("ec2", "security-group/*"),
       Condition: { StringEquals: ownEnvTag },
     },
     {
@@ -221,20 +307,47 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       Condition: { StringEquals: taggedOwnEnv },
     },
     {
-      Sid: "RolesOfThisEnvironment",
+      // Every role this stack creates carries the environment's permissions boundary, so a role it makes
+      // (or rewrites) can never do more than the boundary allows: no escalation through new roles.
+      Sid: "RolesOfThisEnvironmentWithinTheBoundary",
       Effect: "Allow",
       Action: [
         "iam:CreateRole",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy",
+        "iam:PutRolePermissionsBoundary",
+      ],
+      Resource: [iamArn(`role/*-${short}-*`), iamArn(`role/*-${env}-deploy`)],
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn } },
+    },
+    {
+      Sid: "RolesOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
         "iam:DeleteRole",
         "iam:UpdateRole",
         "iam:UpdateRoleDescription",
         "iam:UpdateAssumeRolePolicy",
         "iam:TagRole",
         "iam:UntagRole",
-        "iam:PutRolePolicy",
-        "iam:DeleteRolePolicy",
       ],
       Resource: [iamArn(`role/*-${short}-*`), iamArn(`role/*-${env}-deploy`)],
+    },
+    {
+      Sid: "NeverLiftTheBoundary",
+      Effect: "Deny",
+      Action: ["iam:DeleteRolePermissionsBoundary"],
+      Resource: "*",
+    },
+    {
+      // A new account has no ECS or ELB service-linked role yet; AWS creates it on the first service or LB.
+      Sid: "ServiceLinkedRolesOfEcsAndElb",
+      Effect: "Allow",
+      Action: ["iam:CreateServiceLinkedRole"],
+      Resource: iamArn("role/aws-service-role/*"),
+      Condition: {
+        StringEquals: { "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com"] },
+      },
     },
     {
       Sid: "AttachOnlyTheEcsExecutionPolicy",
@@ -245,6 +358,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
         ArnEquals: {
           "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
         },
+        StringEquals: { "iam:PermissionsBoundary": boundaryArn },
       },
     },
     {
@@ -326,8 +440,15 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       // AppConfig names resources by generated ids: created tagged for this environment, changed only when so tagged.
       Sid: "CreateAppConfigTaggedForThisEnvironment",
       Effect: "Allow",
+      Action: ["appconfig:CreateApplication"],
+      // CreateApplication has no resource type: it authorizes on "*", tagged for this environment.
+      Resource: "*",
+      Condition: { StringEquals: ownEnvTag },
+    },
+    {
+      Sid: "CreateInAppConfigApplicationsTaggedForThisEnvironment",
+      Effect: "Allow",
       Action: [
-        "appconfig:CreateApplication",
         "appconfig:CreateEnvironment",
         "appconfig:CreateConfigurationProfile",
         "appconfig:TagResource",
@@ -397,6 +518,22 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
             ],
             Resource: iamArn(`role/${s.infrastructureRepository}-*-deploy`),
           },
+          {
+            Sid: "PermissionsBoundaries",
+            Effect: "Allow" as const,
+            Action: [
+              "iam:CreatePolicy",
+              "iam:DeletePolicy",
+              "iam:CreatePolicyVersion",
+              "iam:DeletePolicyVersion",
+              "iam:GetPolicy",
+              "iam:GetPolicyVersion",
+              "iam:ListPolicyVersions",
+              "iam:TagPolicy",
+              "iam:UntagPolicy",
+            ],
+            Resource: iamArn(`policy/${PROJECT_NAME}-*-boundary`),
+          },
         ]
       : [
           {
@@ -404,7 +541,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
             Sid: "NeverTheDeployRolesOfThisRepository",
             Effect: "Deny" as const,
             Action: "iam:*",
-            Resource: iamArn(`role/${s.infrastructureRepository}-*`),
+            Resource: [iamArn(`role/${s.infrastructureRepository}-*`), iamArn(`policy/${PROJECT_NAME}-*`)],
           },
         ]),
   ];

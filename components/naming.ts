@@ -3,6 +3,9 @@
  * from (app, environment) alone.
  */
 
+/** This project's name: the Pulumi project, this repository's default name, the prefix of its IAM policies. */
+export const PROJECT_NAME = "cicd-constitution";
+
 /** The `managed-by` tag value on every taggable resource (CC-OBS-04). */
 export const MANAGED_BY = "pulumi:cicd-constitution";
 

@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
+import { permissionsBoundaryName } from "../components/deployPolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
 import { GITHUB_OIDC_HOST } from "../components/DeploymentEnvironment";
@@ -190,7 +191,11 @@ function governInfrastructure(
     environmentSecrets: Object.fromEntries(
       infra.environmentSecrets.map((n) => [n, secretOf(infra.repository.name, n)]),
     ),
-    variables: { AWS_REGION: model.awsRegion, ...(pulumiOrg ? { PULUMI_ORG: pulumiOrg } : {}) },
+    variables: { AWS_REGION: model.awsRegion },
+    repositoryVariables: pulumiOrg ? { PULUMI_ORG: pulumiOrg } : {},
+    repositorySecrets: Object.fromEntries(
+      infra.repositorySecrets.map((n) => [n, secretOf(infra.repository.name, n)]),
+    ),
     oidcProviderArn,
     accountId,
     region: model.awsRegion,
@@ -308,6 +313,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       observability: app.observability,
       oidcProviderArn,
       accountId: identity.accountId,
+      permissionsBoundary: pulumi.interpolate`arn:aws:iam::${identity.accountId}:policy/${permissionsBoundaryName(env)}`,
       region: model.awsRegion,
       alertEmail: model.alerting.email,
     });

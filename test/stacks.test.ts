@@ -132,6 +132,10 @@ describe("the repository's stacks (offline preview)", () => {
           return `secret:${i.repository}:${i.environment}:${i.secretName}`;
         case "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable":
           return `variable:${i.repository}:${i.environment}:${i.variableName}`;
+        case "github:index/actionsVariable:ActionsVariable":
+          return `repo-variable:${i.repository}:${i.variableName}`;
+        case "github:index/actionsSecret:ActionsSecret":
+          return `repo-secret:${i.repository}:${i.secretName}`;
         default:
           assert.ok(!r.type.startsWith("github:"), `identity of ${r.type} unknown to this test`);
           return null;

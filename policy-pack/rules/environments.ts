@@ -419,7 +419,7 @@ export const ENV_07 = defineRule({
   title:
     "a deploy role acts only on its own environment: no `*` resource on mutating ECS, AppConfig, load balancer or IAM actions, and `iam:PassRole` only for its own task and execution roles, conditioned on `iam:PassedToService` = `ecs-tasks.amazonaws.com`",
   description:
-    "Every OIDC deploy role's inline policies scope mutating ECS, AppConfig, ELB and IAM actions to resources of its environment (or to its environment's tag), never name the other environment, and pass roles only to a named service.",
+    "Every OIDC deploy role's inline policies scope mutating ECS, AppConfig, ELB and IAM actions to resources of its environment (or to its environment's tag), never name the other environment, write roles only under the environment's permissions boundary, and pass roles only to a named service.",
   source: 'CONST "Environments"; PLAY "4) Production promotion"',
   remediation:
     "Replace Resource '*' on mutating actions by the environment's ARNs (service/CLUSTER/SERVICE, application/ID/*) or add Condition StringEquals aws:RequestTag/environment (or aws:ResourceTag/environment) = ENV; give iam:PassRole the role ARNs and Condition StringEquals iam:PassedToService.",
@@ -432,6 +432,12 @@ export const ENV_07 = defineRule({
       additionalProperties: { type: "array", items: { type: "string" } },
       description: "Substrings of resource ARNs that name each environment (a role may not name another's).",
       default: { staging: ["staging", "-stg-"], production: ["production", "-prod-"] },
+    },
+    infrastructureRepository: {
+      type: "string",
+      description:
+        "This repository's name: its own deploy roles are maintained by the owning stack without a boundary.",
+      default: "cicd-constitution",
     },
   },
   checkStack(resources, ctx, out) {
@@ -461,6 +467,17 @@ export const ENV_07 = defineRule({
               const named = s.resources.filter((x) => foreign.some((m) => x.includes(m)));
               if (named.length)
                 problems.push(`${sid}: names another environment's resources ${named.join(", ")}`);
+              // Writing a role's permissions must keep the environment's boundary on it (no escalation through
+              // a new role), except on this repository's own deploy roles, which only the owning stack maintains.
+              const writesRoles = changes.some((a) =>
+                ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:*", "*"].includes(a),
+              );
+              const ownRolesOnly = s.resources.every((x) =>
+                x.includes(`:role/${String(ctx.cfg.infrastructureRepository)}-`),
+              );
+              const bounded = listy(cond.StringEquals?.["iam:PermissionsBoundary"]).length > 0;
+              if (writesRoles && !bounded && !ownRolesOnly)
+                problems.push(`${sid}: writes roles without Condition iam:PermissionsBoundary`);
               if (changes.some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*")) {
                 if (s.resources.includes("*")) problems.push(`${sid}: iam:PassRole on "*"`);
                 if (listy(cond.StringEquals?.["iam:PassedToService"]).length === 0)

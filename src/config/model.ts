@@ -7,7 +7,7 @@
  * before any resource is registered.
  */
 import { z } from "zod";
-import { nameLimitProblems } from "../../components/naming";
+import { nameLimitProblems, PROJECT_NAME } from "../../components/naming";
 import { DEPLOY_VARIABLES, MAX_ENVIRONMENT_REVIEWERS, RESERVED_VARIABLES } from "../contract";
 
 /** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
@@ -62,8 +62,7 @@ const FARGATE_CPU_EXPECTED = `Fargate CPU units: ${Object.keys(FARGATE_SIZES).jo
 /** GitHub plans, cheapest first (GitHub docs, "GitHub's plans"). */
 export const GITHUB_PLANS = ["free", "pro", "team", "enterprise"] as const;
 
-/** This project's name: the Pulumi project and the infrastructure repository's default name. */
-export const PROJECT_NAME = "cicd-constitution";
+export { PROJECT_NAME };
 
 /** The default required status checks (CONST "Required PR Checks": style, unit tests, thin smoke). */
 export const DEFAULT_REQUIRED_CHECKS = ["style", "unit", "smoke"];
@@ -374,6 +373,14 @@ export const stackConfigSchema = z
         environmentSecrets: z
           .array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name"))
           .default(["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
+        /**
+         * Repository secrets (values in `secrets.cicd-constitution.<NAME>`). `BUMP_TOKEN`: a GitHub App or
+         * fine-grained token (contents and pull requests: write) that bump-app.yml pushes and opens pull
+         * requests with; one opened with the workflow's own token would run no workflow, so no required check.
+         */
+        repositorySecrets: z
+          .array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name"))
+          .default(["BUMP_TOKEN"]),
       })
       .optional(),
     /**

@@ -45,7 +45,7 @@ export function requiredSecrets(model: StackModel, source: ConfigSource): Requir
   const infra = model.infrastructure;
   if (infra) {
     const values = model.secrets[infra.repository.name] ?? {};
-    for (const name of infra.environmentSecrets) {
+    for (const name of [...infra.environmentSecrets, ...infra.repositorySecrets]) {
       const path = `secrets.${infra.repository.name}.${name}`;
       out.push({
         path,
@@ -124,7 +124,8 @@ export function resolveSecrets(
     const declared = (name: string) =>
       appModel
         ? appModel.runtime.secrets.includes(name) || appModel.environmentSecrets.includes(name)
-        : infra?.repository.name === app && infra.environmentSecrets.includes(name);
+        : infra?.repository.name === app &&
+          (infra.environmentSecrets.includes(name) || infra.repositorySecrets.includes(name));
     for (const name of Object.keys(names)) {
       if (!declared(name)) {
         problems.push({

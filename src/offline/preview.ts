@@ -102,6 +102,23 @@ export interface Recording {
   outputs: Record<string, unknown>;
 }
 
+/** The reviewers' users and teams must exist in GitHub (their ids are looked up; a missing one fails). */
+function reviewerAssumption(model: StackModel): Plan["assumptions"] {
+  const reviewers = [
+    ...model.apps.map((a) => a.reviewers),
+    ...(model.infrastructure ? [model.infrastructure.reviewers] : []),
+  ];
+  const users = [...new Set(reviewers.flatMap((r) => r.users))];
+  const teams = [...new Set(reviewers.flatMap((r) => r.teams))];
+  if (!users.length && !teams.length) return [];
+  return [
+    {
+      what: `the production reviewers exist in ${model.githubOwner}: users ${users.join(", ") || "none"}; teams ${teams.join(", ") || "none"} (looked up by id; a missing one fails the preview)`,
+      check: "gh api users/LOGIN and gh api orgs/OWNER/teams/SLUG",
+    },
+  ];
+}
+
 /**
  * What the offline preview takes for granted about the world outside the program, and how to check each
  * before the first `pulumi up` (README, "What the offline preview is, and is not").
@@ -130,6 +147,18 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
           {
             what: `ghcrPullToken is a classic personal access token with read:packages that can read ${pulls.join(", ")}`,
             check: "docker login ghcr.io -u <owner> --password-stdin, then docker pull <image>@<digest>",
+          },
+        ]
+      : []),
+    ...reviewerAssumption(model),
+    ...(model.environment === "staging"
+      ? [
+          {
+            what: `each app's image.build.gitSha is a commit of its own repository (${model.apps
+              .map((a) => `${a.repository.name}@${a.image.build?.gitSha.slice(0, 12) ?? "?"}`)
+              .join(", ")}), readable with gitSourceToken`,
+            check:
+              "git ls-remote https://github.com/OWNER/APP.git, or the app's commit page; bump-app.yml sets it",
           },
         ]
       : []),

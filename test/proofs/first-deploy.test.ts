@@ -30,6 +30,7 @@ class World {
   readonly variables = new Map<string, string>();
   readonly roles = new Set<string>();
   readonly oidcProviders = new Set<string>();
+  readonly policies = new Set<string>();
   /** What the last step refused, in order. */
   readonly refusals: string[] = [];
 
@@ -70,6 +71,8 @@ class World {
       const env = `${this.needRepo(t, inputs)}/${inputs.environment}`;
       if (!this.environments.has(env)) this.refuse(`${t}: environment ${env} does not exist`);
       if (inputs.variableName) this.variables.set(`${env}/${inputs.variableName}`, String(inputs.value));
+    } else if (t === "aws:iam/policy:Policy") {
+      this.policies.add(String(inputs.name));
     } else if (t === "aws:iam/openIdConnectProvider:OpenIdConnectProvider") {
       this.oidcProviders.add(String(inputs.url).replace(/^https:\/\//, ""));
     } else if (t === "aws:iam/role:Role") {
@@ -86,6 +89,11 @@ class World {
             );
         }
       }
+      const boundary = inputs.permissionsBoundary ? String(inputs.permissionsBoundary) : undefined;
+      if (boundary && !this.policies.has(boundary.slice(boundary.lastIndexOf("/") + 1)))
+        this.refuse(
+          `role ${inputs.name}: permissions boundary ${boundary} does not exist (IAM: NoSuchEntity)`,
+        );
       this.roles.add(String(inputs.name));
     } else if (
       t === "aws:iam/rolePolicy:RolePolicy" ||
@@ -128,28 +136,43 @@ async function step(
   let error: unknown;
   let outputs: Record<string, unknown> | undefined;
   world.refusals.length = 0;
-  const recording = await recordProgram(
-    {
-      project: "cicd-constitution",
-      stack: model.environment,
-      region: model.awsRegion,
-      stackOutputs,
-      network: model.network,
-      wrapMocks: world.wrap,
-    },
-    async () => {
-      try {
-        const out = await defineStack(model, values);
-        return { environmentProfile: out.environmentProfile };
-      } catch (err) {
-        error = err;
-        return {};
+  // A refused registration can leave outputs that never resolve: the refusal is the result, as the engine's.
+  let settle: () => void = () => undefined;
+  const refused = new Promise<undefined>((resolve) => {
+    const timer = setInterval(() => {
+      if (world.refusals.length) {
+        clearInterval(timer);
+        setTimeout(() => resolve(undefined), 200);
       }
-    },
-  ).catch((err: unknown) => {
-    error ??= err;
-    return undefined;
+    }, 50);
+    settle = () => clearInterval(timer);
   });
+  const recording = await Promise.race([
+    refused,
+    recordProgram(
+      {
+        project: "cicd-constitution",
+        stack: model.environment,
+        region: model.awsRegion,
+        stackOutputs,
+        network: model.network,
+        wrapMocks: world.wrap,
+      },
+      async () => {
+        try {
+          const out = await defineStack(model, values);
+          return { environmentProfile: out.environmentProfile };
+        } catch (err) {
+          error = err;
+          return {};
+        }
+      },
+    ).catch((err: unknown) => {
+      error ??= err;
+      return undefined;
+    }),
+  ]);
+  settle();
   if (recording && !error) outputs = recording.outputs;
   if (!error && world.refusals.length) error = new Error(world.refusals.join("; "));
   return { outputs, error };
@@ -212,10 +235,22 @@ describe("proofs: the first deploy on an empty organisation and account", functi
   it("staging before the bootstrap, with an OIDC provider made by hand, fails on the missing repositories", async () => {
     const world = new World();
     world.oidcProviders.add("token.actions.githubusercontent.com");
+    for (const env of ["staging", "production"]) world.policies.add(`cicd-constitution-${env}-boundary`);
     const staging = await step(world, modelOf("staging"));
     assert.match(
       String(staging.error),
       /repository (erp-berhan|menu-optimizer) does not exist \(GitHub: 404 Not Found\)/,
+    );
+  });
+
+  it("roles need their environment's permissions boundary: without the bootstrap's, staging's roles are refused", async () => {
+    const world = new World();
+    world.oidcProviders.add("token.actions.githubusercontent.com");
+    for (const repo of ["erp-berhan", "menu-optimizer"]) world.repos.add(repo);
+    const staging = await step(world, modelOf("staging"));
+    assert.match(
+      String(staging.error),
+      /permissions boundary .*cicd-constitution-staging-boundary does not exist/,
     );
   });
 

@@ -50,7 +50,10 @@ function withSecrets(stack: string): { config: NamespacedConfig; values: string[
   const infra = config["cicd-constitution:infrastructure"] as { environmentSecrets?: string[] } | undefined;
   if (infra) {
     secrets["cicd-constitution"] = {};
-    for (const n of infra.environmentSecrets ?? ["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"])
+    for (const n of [
+      ...(infra.environmentSecrets ?? ["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
+      "BUMP_TOKEN",
+    ])
       secrets["cicd-constitution"][n] = `S3CR3T-${stack}-cicd-constitution-${n}-${RUN}`;
   }
   config["cicd-constitution:secrets"] = secrets;

@@ -70,12 +70,9 @@ describe("workflows: supply chain and permissions", function () {
         assert.notEqual(job.permissions, "write-all", id);
         if (typeof job.permissions === "object") {
           for (const [scope, level] of Object.entries(job.permissions)) {
-            // contents: write only where a workflow pushes its own branch (bump-app.yml opens a pull request).
-            const writable = ["pull-requests", "security-events", "id-token", "packages"];
             if (level === "write") {
               assert.ok(
-                writable.includes(scope) ||
-                  (f.name === "bump-app.yml" && id === "bump" && scope === "contents"),
+                ["pull-requests", "security-events", "id-token", "packages"].includes(scope),
                 `${f.name} ${id}: ${scope}: write`,
               );
             }
