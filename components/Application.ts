@@ -6,7 +6,7 @@ import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
 import { appDeployPolicy } from "./deployPolicies";
 import { physicalNames, standardTags } from "./naming";
 import { Observability } from "./Observability";
-import { RepositoryGovernance } from "./RepositoryGovernance";
+import { governanceArgsOf, RepositoryGovernance } from "./RepositoryGovernance";
 import { ServiceRuntime } from "./ServiceRuntime";
 
 /** Where the image comes from: a staging build of the commit, or a promoted digest with its provenance. */
@@ -125,14 +125,7 @@ export type GovernanceArgs = Pick<
 function governanceOf(args: GovernanceArgs, parent: pulumi.Resource): RepositoryGovernance {
   return new RepositoryGovernance(
     `${args.app}-governance`,
-    {
-      repository: args.repository.name,
-      description: args.repository.description,
-      visibility: args.repository.visibility,
-      importExisting: args.repository.import,
-      requiredChecks: args.requiredChecks,
-      requiredApprovals: args.requiredApprovals,
-    },
+    governanceArgsOf(args.repository, args.requiredChecks, args.requiredApprovals),
     { parent },
   );
 }

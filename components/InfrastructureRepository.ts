@@ -8,7 +8,7 @@ import {
 } from "./deployPolicies";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { standardTags } from "./naming";
-import { RepositoryGovernance } from "./RepositoryGovernance";
+import { governanceArgsOf, RepositoryGovernance } from "./RepositoryGovernance";
 
 /**
  * Arguments of {@link InfrastructureRepository}.
@@ -66,14 +66,7 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
     super("cicd-constitution:github:InfrastructureRepository", name, {}, opts);
     const governance = new RepositoryGovernance(
       `${name}-governance`,
-      {
-        repository: args.repository.name,
-        description: args.repository.description,
-        visibility: args.repository.visibility,
-        importExisting: args.repository.import,
-        requiredChecks: args.requiredChecks,
-        requiredApprovals: args.requiredApprovals,
-      },
+      governanceArgsOf(args.repository, args.requiredChecks, args.requiredApprovals),
       { parent: this },
     );
     const environment = (env: "staging" | "production") =>

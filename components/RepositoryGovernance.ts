@@ -28,6 +28,27 @@ export interface RepositoryGovernanceArgs {
   protect?: boolean;
 }
 
+/** The arguments of a governed repository from its config (`repository`, checks, approvals), for both callers. */
+export function governanceArgsOf(
+  repository: {
+    name: string;
+    description: string;
+    visibility: "private" | "public" | "internal";
+    import: boolean;
+  },
+  requiredChecks: string[],
+  requiredApprovals: number,
+): RepositoryGovernanceArgs {
+  return {
+    repository: repository.name,
+    description: repository.description,
+    visibility: repository.visibility,
+    importExisting: repository.import,
+    requiredChecks,
+    requiredApprovals,
+  };
+}
+
 /** Secure defaults, written once. */
 export const repositoryGovernanceDefaults = {
   description: "",

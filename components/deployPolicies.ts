@@ -22,6 +22,24 @@ import { policyJson } from "./util";
 
 type Statement = aws.iam.PolicyStatement;
 
+/** Changes to a role that leave its permissions as they are (a boundary condition cannot apply to them). */
+const ROLE_MAINTENANCE_ACTIONS = [
+  "iam:DeleteRole",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:TagRole",
+  "iam:UntagRole",
+];
+
+/** What running a flag deployment takes (an app's deploy role; the environment's boundary allows it). */
+const FLAG_DEPLOYMENT_ACTIONS = [
+  "appconfig:StartDeployment",
+  "appconfig:StopDeployment",
+  "appconfig:GetDeployment",
+  "appconfig:ListDeployments",
+];
+
 /** What an app's deploy role may act on: ARNs of its own resources. */
 export interface AppDeployScope {
   region: string;
@@ -58,12 +76,7 @@ export function appDeployPolicy(s: AppDeployScope): string {
     {
       Sid: "OwnFlagDeployments",
       Effect: "Allow",
-      Action: [
-        "appconfig:StartDeployment",
-        "appconfig:StopDeployment",
-        "appconfig:GetDeployment",
-        "appconfig:ListDeployments",
-      ],
+      Action: FLAG_DEPLOYMENT_ACTIONS,
       Resource: [
         s.appConfigApplicationArn,
         `${s.appConfigApplicationArn}/*`,
@@ -142,12 +155,7 @@ export function permissionsBoundaryPolicy(s: {
       {
         Sid: "FlagDeployments",
         Effect: "Allow",
-        Action: [
-          "appconfig:StartDeployment",
-          "appconfig:StopDeployment",
-          "appconfig:GetDeployment",
-          "appconfig:ListDeployments",
-        ],
+        Action: FLAG_DEPLOYMENT_ACTIONS,
         Resource: [arn("appconfig", "application/*"), arn("appconfig", "deploymentstrategy/*")],
       },
       {
@@ -323,14 +331,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
     {
       Sid: "RolesOfThisEnvironment",
       Effect: "Allow",
-      Action: [
-        "iam:DeleteRole",
-        "iam:UpdateRole",
-        "iam:UpdateRoleDescription",
-        "iam:UpdateAssumeRolePolicy",
-        "iam:TagRole",
-        "iam:UntagRole",
-      ],
+      Action: ROLE_MAINTENANCE_ACTIONS,
       Resource: [iamArn(`role/*-${short}-*`), iamArn(`role/*-${env}-deploy`)],
     },
     {
@@ -506,13 +507,8 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
             Sid: "DeployRolesOfThisRepository",
             Effect: "Allow" as const,
             Action: [
+              ...ROLE_MAINTENANCE_ACTIONS,
               "iam:CreateRole",
-              "iam:DeleteRole",
-              "iam:UpdateRole",
-              "iam:UpdateRoleDescription",
-              "iam:UpdateAssumeRolePolicy",
-              "iam:TagRole",
-              "iam:UntagRole",
               "iam:PutRolePolicy",
               "iam:DeleteRolePolicy",
             ],

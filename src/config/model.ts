@@ -98,6 +98,15 @@ const repositorySchema = z.strictObject({
   import: z.boolean().default(false),
 });
 
+/** Required status check contexts on `main`, at least one (CONST "Required PR Checks"). */
+const requiredChecksSchema = z
+  .array(pattern(/^[A-Za-z0-9 _.:/()-]{1,100}$/, "a status check context"))
+  .min(1)
+  .default(DEFAULT_REQUIRED_CHECKS);
+
+/** Approving reviews required on pull requests to `main`, 0-10 (GitHub's limit). Default 1. */
+const requiredApprovalsSchema = z.int().min(0).max(10).default(1);
+
 /** Required reviewers of a production environment (GitHub logins and team slugs). */
 const reviewersSchema = z
   .strictObject({
@@ -239,12 +248,9 @@ const appSchema = z.strictObject({
   owner: pattern(/^\S{2,}$/, "an owner (login or team)"),
   repository: repositorySchema,
   /** Required status checks on `main` (CONST "Required PR Checks"). Default `[style, unit, smoke]`. */
-  requiredChecks: z
-    .array(pattern(/^[A-Za-z0-9 _.:/()-]{1,100}$/, "a status check context"))
-    .min(1)
-    .default(DEFAULT_REQUIRED_CHECKS),
+  requiredChecks: requiredChecksSchema,
   /** Approving reviews required on pull requests to `main`. Default 1. */
-  requiredApprovals: z.int().min(0).max(10).default(1),
+  requiredApprovals: requiredApprovalsSchema,
   /** Required reviewers of the production environment (GitHub logins and team slugs). */
   reviewers: reviewersSchema,
   /** GitHub Environment secrets for the deploy workflow; values in `cicd-constitution:secrets.<app>.<NAME>`. */
@@ -360,11 +366,8 @@ export const stackConfigSchema = z
       .strictObject({
         repository: repositorySchema.prefault({ name: PROJECT_NAME, import: true }),
         /** Required status checks on `main`: the jobs of `.github/workflows/pr.yml`. */
-        requiredChecks: z
-          .array(pattern(/^[A-Za-z0-9 _.:/()-]{1,100}$/, "a status check context"))
-          .min(1)
-          .default(DEFAULT_REQUIRED_CHECKS),
-        requiredApprovals: z.int().min(0).max(10).default(1),
+        requiredChecks: requiredChecksSchema,
+        requiredApprovals: requiredApprovalsSchema,
         /** Reviewers of this repository's `production` environment: the gate before every production deploy. */
         reviewers: reviewersSchema,
         /** Owner tag of this repository's AWS resources (its deploy roles). Default `platform`. */
@@ -719,23 +722,32 @@ function duplicates(at: string, list: readonly string[], expected: string): Conf
   );
 }
 
+/** Duplicates in the set-like lists of a governed repository (an app's or this one's). */
+function governedListDuplicates(
+  at: string,
+  g: {
+    requiredChecks: string[];
+    reviewers: { users: string[]; teams: string[] };
+    environmentSecrets: string[];
+  },
+): ConfigProblem[] {
+  return [
+    ...duplicates(`${at}.requiredChecks`, g.requiredChecks, "each check once"),
+    ...duplicates(
+      `${at}.reviewers.users`,
+      g.reviewers.users.map((u) => u.toLowerCase()),
+      "each reviewer once (logins are case-insensitive)",
+    ),
+    ...duplicates(`${at}.reviewers.teams`, g.reviewers.teams, "each team once"),
+    ...duplicates(`${at}.environmentSecrets`, g.environmentSecrets, "each secret once"),
+  ];
+}
+
 /** Checks that need the whole parsed model: dates against today, secrets present for every declared name. */
 function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
   const problems: ConfigProblem[] = [...planProblems(model)];
-  const infra = model.infrastructure;
-  if (infra) {
-    const at = `${CONFIG_NAMESPACE}:infrastructure`;
-    problems.push(
-      ...duplicates(`${at}.requiredChecks`, infra.requiredChecks, "each check once"),
-      ...duplicates(
-        `${at}.reviewers.users`,
-        infra.reviewers.users.map((u) => u.toLowerCase()),
-        "each reviewer once (logins are case-insensitive)",
-      ),
-      ...duplicates(`${at}.reviewers.teams`, infra.reviewers.teams, "each team once"),
-      ...duplicates(`${at}.environmentSecrets`, infra.environmentSecrets, "each secret once"),
-    );
-  }
+  if (model.infrastructure)
+    problems.push(...governedListDuplicates(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure));
   const todayIso = today.toISOString().slice(0, 10);
   model.apps.forEach((app, i) => {
     app.flags.forEach((flag, j) => {
@@ -789,14 +801,7 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
     }
     // Lists that are sets: a duplicate would count twice (two reviewers that are one person).
     problems.push(
-      ...duplicates(`${at}.requiredChecks`, app.requiredChecks, "each check once"),
-      ...duplicates(
-        `${at}.reviewers.users`,
-        app.reviewers.users.map((u) => u.toLowerCase()),
-        "each reviewer once (logins are case-insensitive)",
-      ),
-      ...duplicates(`${at}.reviewers.teams`, app.reviewers.teams, "each team once"),
-      ...duplicates(`${at}.environmentSecrets`, app.environmentSecrets, "each secret once"),
+      ...governedListDuplicates(at, app),
       ...duplicates(`${at}.runtime.secrets`, app.runtime.secrets, "each secret once"),
       ...duplicates(`${at}.runtime.scratchPaths`, app.runtime.scratchPaths, "each path once"),
       ...duplicates(`${at}.image.history`, app.image.history, "each digest once"),

@@ -7,9 +7,10 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { nameLimitProblems, physicalNames } from "../../components/naming";
-import { ConfigError, parseStackConfig, RawStackConfig } from "../../src/config/model";
+import { ConfigError, parseStackConfig, RawStackConfig, StackModel } from "../../src/config/model";
 import { readStackFile } from "../../src/config/sources";
 import { checkEgress, egressProblem } from "../../src/egress";
+import { MockOptions } from "../../src/offline/mocks";
 import { recordProgram } from "../../src/offline/preview";
 import { ROOT } from "../helpers";
 
@@ -92,6 +93,23 @@ describe("runtime limits in the config model", () => {
   });
 });
 
+/** Runs the egress check under the mocks, answering route tables and subnets from `network`; returns its error. */
+async function egressError(model: StackModel, network?: MockOptions["network"]) {
+  let error: unknown;
+  const { monitor } = await recordProgram(
+    { project: "cicd-constitution", stack: "staging", region: model.awsRegion, network },
+    async () => {
+      try {
+        await checkEgress(model);
+      } catch (err) {
+        error = err;
+      }
+      return {};
+    },
+  );
+  return { error, registered: monitor.records.length };
+}
+
 describe("egress of the private subnets", () => {
   it("a default route to a declared NAT gateway passes; anything else is named", () => {
     const nat = {
@@ -112,20 +130,9 @@ describe("egress of the private subnets", () => {
 
   it("the program stops with a config error naming each subnet whose route table misses the NAT gateway", async () => {
     const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
-    let error: unknown;
     // The route tables (answered by the mocks) send 0.0.0.0/0 to another NAT gateway than the stack declares.
     const network = { ...model.network, egress: { natGatewayIds: ["nat-0ffffffffffffffff"] } };
-    const { monitor } = await recordProgram(
-      { project: "cicd-constitution", stack: "staging", region: model.awsRegion, network },
-      async () => {
-        try {
-          await checkEgress(model);
-        } catch (err) {
-          error = err;
-        }
-        return {};
-      },
-    );
+    const { error, registered } = await egressError(model, network);
     assert.ok(error instanceof ConfigError, String(error));
     assert.match(
       error.message,
@@ -135,26 +142,12 @@ describe("egress of the private subnets", () => {
       error.message,
       /network\.privateSubnetIds\[0\]: expected a subnet whose 0\.0\.0\.0\/0 route goes to a NAT gateway of network\.egress\.natGatewayIds \(nat-0a1b2c3d4e5f60718\).*found subnet-0f99e88d77c66b551: route table rtb-[0-9a-f]+ sends 0\.0\.0\.0\/0 to nat-0ffffffffffffffff/,
     );
-    assert.equal(monitor.records.length, 0, "nothing registered");
+    assert.equal(registered, 0, "nothing registered");
   });
 
   it("a subnet without an explicit association is judged by the VPC's main route table", async () => {
     const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
-    const run = async (network: any) => {
-      let error: unknown;
-      await recordProgram(
-        { project: "cicd-constitution", stack: "staging", region: model.awsRegion, network },
-        async () => {
-          try {
-            await checkEgress(model);
-          } catch (err) {
-            error = err;
-          }
-          return {};
-        },
-      );
-      return error;
-    };
+    const run = async (network: MockOptions["network"]) => (await egressError(model, network)).error;
     // No explicit association (the subnet lookup fails as the provider's does): the main table routes to the NAT.
     const mainTableSubnets = model.network.privateSubnetIds;
     assert.equal(await run({ ...model.network, mainTableSubnets }), undefined);
@@ -174,23 +167,7 @@ describe("egress of the private subnets", () => {
 
   it("a subnet of another VPC is named before any route table is read", async () => {
     const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
-    let error: unknown;
-    await recordProgram(
-      {
-        project: "cicd-constitution",
-        stack: "staging",
-        region: model.awsRegion,
-        network: { ...model.network, vpcId: "vpc-0999999999999999a" },
-      },
-      async () => {
-        try {
-          await checkEgress(model);
-        } catch (err) {
-          error = err;
-        }
-        return {};
-      },
-    );
+    const { error } = await egressError(model, { ...model.network, vpcId: "vpc-0999999999999999a" });
     assert.ok(error instanceof ConfigError, String(error));
     assert.deepEqual(error.problems[0], {
       key: "cicd-constitution:network.privateSubnetIds[0]",
