@@ -45,9 +45,12 @@ export interface EvaluateOptions {
  * Resolves the stack config section `cicd-constitution:policy` into the pack config (per policy name).
  * @throws PolicyConfigError for an unknown rule ID, setting or level (see lib/config.ts).
  */
-export function resolvePackConfig(policySection: unknown): PackConfig {
-  return resolvePackConfigWith(policySection, RULES);
+export function resolvePackConfig(policySection: unknown, now?: Date): PackConfig {
+  return resolvePackConfigWith(policySection, RULES, now);
 }
+
+export { overridesInForce } from "./lib/config";
+export type { EnforcementOverride } from "./lib/config";
 
 /**
  * Runs the pack over `resources`. Returns one result per rule and applicable resource (resource rules) or per

@@ -17,6 +17,42 @@ export class PolicyConfigError extends Error {
 
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled"];
 
+/** Rules no override may lower: lowering them would hide the overrides and waivers themselves. */
+export const UNLOWERABLE = ["CC-WAIVE-01", "CC-WAIVE-02"];
+
+/**
+ * An enforcement override of a mandatory rule to a lower level, as CC-WAIVE-02 judges it and every report lists
+ * it. An override without a reason, an owner and an expiry, or past its expiry, is not applied.
+ */
+export interface EnforcementOverride {
+  ruleId: string;
+  from: EnforcementLevel;
+  to: EnforcementLevel;
+  reason?: string;
+  owner?: string;
+  expires?: string;
+  /** Whether the lower level is in force (complete and not expired). */
+  applied: boolean;
+  /** What is missing or wrong, when not applied. */
+  problems: string[];
+}
+
+/** The problems of an audited override's record (the same fields and rules as a waiver's). */
+function overrideProblems(o: Record<string, unknown>, now: Date): string[] {
+  const problems: string[] = [];
+  if (typeof o.reason !== "string" || o.reason.trim().length < 10)
+    problems.push("no reason (10+ characters)");
+  if (typeof o.owner !== "string" || o.owner.trim().length < 2) problems.push("no owner");
+  if (
+    typeof o.expires !== "string" ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(o.expires) ||
+    Number.isNaN(Date.parse(o.expires))
+  )
+    problems.push("no expiry date (YYYY-MM-DD)");
+  else if (o.expires < now.toISOString().slice(0, 10)) problems.push(`expired on ${o.expires}`);
+  return problems;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === "object" && !Array.isArray(v);
 
@@ -32,7 +68,11 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * @throws PolicyConfigError naming the key, for a section that is not an object, an unknown rule ID, an
  *   unknown level, a setting the rule does not declare, or waivers that are not a list.
  */
-export function resolvePackConfigWith(policySection: unknown, rules: RuleMeta[]): PackConfig {
+export function resolvePackConfigWith(
+  policySection: unknown,
+  rules: RuleMeta[],
+  now: Date = new Date(),
+): PackConfig {
   const section = policySection ?? {};
   if (!isObject(section)) throw new PolicyConfigError("cicd-constitution:policy must be an object");
   const unknownKeys = Object.keys(section).filter((k) => !["enforcement", "settings", "waivers"].includes(k));
@@ -56,12 +96,38 @@ export function resolvePackConfigWith(policySection: unknown, rules: RuleMeta[])
       );
   }
   const out: PackConfig = {};
+  const overrides: EnforcementOverride[] = [];
   for (const rule of rules) {
-    const level = enforcement[rule.id] ?? rule.enforcementLevel;
+    const given0 = enforcement[rule.id];
+    const record = isObject(given0) ? given0 : undefined;
+    let level = (record ? record.level : given0) ?? rule.enforcementLevel;
     if (!LEVELS.includes(level as EnforcementLevel))
       throw new PolicyConfigError(
-        `cicd-constitution:policy.enforcement.${rule.id}: ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`,
+        `cicd-constitution:policy.enforcement.${rule.id}${record ? ".level" : ""}: ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`,
       );
+    if (rule.enforcementLevel === "mandatory" && level !== "mandatory") {
+      if (UNLOWERABLE.includes(rule.id))
+        throw new PolicyConfigError(
+          `cicd-constitution:policy.enforcement.${rule.id}: ${rule.id} cannot be lowered (it audits the waivers and overrides themselves)`,
+        );
+      // CC-WAIVE-02: lowering a mandatory rule is audited like a waiver; an incomplete override does not apply.
+      const problems = record ? overrideProblems(record, now) : ["a bare level: no reason, owner or expiry"];
+      overrides.push({
+        ruleId: rule.id,
+        from: "mandatory",
+        to: level as EnforcementLevel,
+        ...(record
+          ? {
+              reason: record.reason as string,
+              owner: record.owner as string,
+              expires: record.expires as string,
+            }
+          : {}),
+        applied: problems.length === 0,
+        problems,
+      });
+      if (problems.length) level = "mandatory";
+    }
     const given = settings[rule.id] ?? {};
     if (!isObject(given))
       throw new PolicyConfigError(`cicd-constitution:policy.settings.${rule.id} must be an object`);
@@ -79,7 +145,17 @@ export function resolvePackConfigWith(policySection: unknown, rules: RuleMeta[])
     if (mine.length) entry.waivers = mine;
     out[rule.policyName] = entry;
   }
+  // CC-WAIVE-02 receives every override that lowers a mandatory rule, applied or not.
+  const audit = rules.find((r) => r.id === "CC-WAIVE-02");
+  if (audit && overrides.length) out[audit.policyName] = { ...out[audit.policyName], overrides };
   return out;
+}
+
+/** The overrides in force (applied) of a pack config: what every report lists. */
+export function overridesInForce(config: PackConfig): EnforcementOverride[] {
+  return Object.values(config)
+    .flatMap((c) => (c as { overrides?: EnforcementOverride[] }).overrides ?? [])
+    .filter((o) => o.applied);
 }
 
 /** IDs registered by rules/index.ts, re-exported for callers that validate waivers themselves. */

@@ -4,6 +4,7 @@
  * incomplete or expired one; other rules ignore such waivers (lib/waivers.ts).
  */
 import { defineRule, KNOWN_IDS, Rule } from "../lib/rule";
+import { arr } from "../lib/props";
 import { waiverProblems } from "../lib/waivers";
 
 export const WAIVE_01 = defineRule({
@@ -32,5 +33,45 @@ export const WAIVE_01 = defineRule({
   },
 });
 
+export const WAIVE_02 = defineRule({
+  id: "CC-WAIVE-02",
+  slug: "overrides-audited",
+  section: "WAIVE",
+  title:
+    "an enforcement override that lowers a mandatory rule (to advisory or disabled) names a reason, an owner and an expiry date like a waiver; one without them, or expired, does not apply and fails this rule; every report lists the overrides in force",
+  description:
+    "Every enforcement override lowering a mandatory rule carries a reason (10+ characters), an owner and an expiry that has not passed; otherwise the rule stays mandatory and this one fails.",
+  source: 'shared/policy-catalogue.md "WAIVE"; CONST "Required PR Checks" (exceptions are owned and dated)',
+  remediation:
+    "Write the override as cicd-constitution:policy.enforcement.<ID>: { level, reason (10+ chars), owner, expires: YYYY-MM-DD }, renew it with its owner, or remove it and fix what the rule finds.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [],
+  configurable: {
+    overrides: {
+      type: "array",
+      items: { type: "object" },
+      description:
+        "The overrides lowering a mandatory rule, as resolved from the stack's policy section (set by cicd policy-config).",
+      default: [],
+    },
+  },
+  checkStack(_resources, ctx, out) {
+    const overrides = arr(ctx.cfg.overrides) as Array<Record<string, unknown>>;
+    if (overrides.length === 0) return out.pass(null, "no override lowers a mandatory rule");
+    for (const o of overrides) {
+      const what = `override of ${String(o.ruleId)} from ${String(o.from)} to ${String(o.to)}`;
+      const problems = arr(o.problems).map(String);
+      const expired = typeof o.expires === "string" && o.expires < ctx.now.toISOString().slice(0, 10);
+      if (problems.length || expired)
+        out.fail(
+          null,
+          `${what}: ${[...problems, ...(expired && !problems.length ? [`expired on ${o.expires}`] : [])].join(", ")}; it does not apply (${String(o.ruleId)} stays mandatory)`,
+        );
+      else out.pass(null, `${what} by ${String(o.owner)} until ${String(o.expires)}: ${String(o.reason)}`);
+    }
+  },
+});
+
 /** The WAIVE rules. */
-export const waiverRules: Rule[] = [WAIVE_01];
+export const waiverRules: Rule[] = [WAIVE_01, WAIVE_02];

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   evaluate,
+  overridesInForce,
   PackConfig,
   POLICY_PACK_NAME,
   POLICY_PACK_VERSION,
@@ -43,9 +44,9 @@ export function findStackFile(dir: string, stack: string): StackFileText | undef
  * @throws ConfigError naming `cicd-constitution:policy` when the pack rejects the section (unknown rule ID,
  *   setting or level).
  */
-export function packConfigOfSection(section: unknown, stack: string, origin: string): PackConfig {
+export function packConfigOfSection(section: unknown, stack: string, origin: string, now?: Date): PackConfig {
   try {
-    return resolvePackConfig(section);
+    return resolvePackConfig(section, now);
   } catch (err) {
     if (err instanceof PolicyConfigError) {
       throw new ConfigError(
@@ -65,8 +66,8 @@ export function packConfigOfSection(section: unknown, stack: string, origin: str
 }
 
 /** The pack config of a previewed stack. */
-export function packConfigOf(preview: Pick<StackPreview, "model" | "source">): PackConfig {
-  return packConfigOfSection(preview.model.policy, preview.source.stack, preview.source.origin);
+export function packConfigOf(preview: Pick<StackPreview, "model" | "source">, now?: Date): PackConfig {
+  return packConfigOfSection(preview.model.policy, preview.source.stack, preview.source.origin, now);
 }
 
 /**
@@ -109,6 +110,7 @@ export function auditReport(resources: PolicyResourceInput[], input: AuditInput)
     policyPack: { name: POLICY_PACK_NAME, version: POLICY_PACK_VERSION },
     results,
     rules: RULES,
+    overrides: overridesInForce(input.config),
     stackFile: input.stackFile,
   });
 }
@@ -123,7 +125,7 @@ export function auditPreview(preview: StackPreview, now?: Date, dir?: string): A
   return auditReport(preview.resources, {
     stack: preview.plan.stack,
     mode: "offline",
-    config: packConfigOf(preview),
+    config: packConfigOf(preview, now),
     now,
     stackFile: dir ? findStackFile(dir, preview.plan.stack) : undefined,
   });

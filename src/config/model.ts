@@ -411,7 +411,24 @@ export const stackConfigSchema = z
     /** Policy pack settings: enforcement overrides, rule settings and waivers (validated by the pack). */
     policy: z
       .strictObject({
-        enforcement: z.record(z.string(), z.enum(["advisory", "mandatory", "disabled"])).default({}),
+        /**
+         * Enforcement overrides by rule ID: a level, or, to lower a mandatory rule, an audited record
+         * `{ level, reason, owner, expires }` (CC-WAIVE-02; a bare lower level does not apply).
+         */
+        enforcement: z
+          .record(
+            z.string(),
+            z.union([
+              z.enum(["advisory", "mandatory", "disabled"]),
+              z.strictObject({
+                level: z.enum(["advisory", "mandatory", "disabled"]),
+                reason: z.string().optional(),
+                owner: z.string().optional(),
+                expires: z.string().optional(),
+              }),
+            ]),
+          )
+          .default({}),
         settings: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
         waivers: z.array(z.record(z.string(), z.unknown())).default([]),
       })

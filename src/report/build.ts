@@ -3,7 +3,14 @@
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, Pair, YAMLMap } from "yaml";
 import { summarize } from "../../policy-pack/evaluate";
-import type { AuditReport, ReportSummary, ResultLocation, RuleMeta, RuleResult } from "./types";
+import type {
+  AuditReport,
+  OverrideInForce,
+  ReportSummary,
+  ResultLocation,
+  RuleMeta,
+  RuleResult,
+} from "./types";
 
 /** Counts results by status and failing level: the pack's own counts, plus the total. */
 export function summarizeResults(results: RuleResult[]): ReportSummary {
@@ -159,6 +166,8 @@ export interface BuildReportInput {
   policyPack: { name: string; version: string };
   results: RuleResult[];
   rules: RuleMeta[];
+  /** Enforcement overrides in force. Default: none. */
+  overrides?: OverrideInForce[];
   /** The stack file, relative to the repository root, and its text: results are located in it. */
   stackFile?: { uri: string; text: string };
 }
@@ -176,6 +185,14 @@ export function buildReport(input: BuildReportInput): AuditReport {
     policyPack: input.policyPack,
     summary: summarizeResults(input.results),
     results: input.results,
+    overrides: (input.overrides ?? []).map((o) => ({
+      ruleId: o.ruleId,
+      from: o.from,
+      to: o.to,
+      reason: o.reason,
+      owner: o.owner,
+      expires: o.expires,
+    })),
     rules: input.rules,
     ...(locator ? { locations: input.results.map((r) => locator.locate(r)) } : {}),
   };

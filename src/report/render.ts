@@ -61,6 +61,11 @@ export function countsLine(r: AuditReport): string {
   );
 }
 
+/** One override in force as a line: `CC-X-01 mandatory -> advisory by OWNER until DATE: REASON`. */
+export function overrideLine(o: AuditReport["overrides"][number]): string {
+  return `${o.ruleId} ${o.from} -> ${o.to} by ${o.owner} until ${o.expires}: ${o.reason}`;
+}
+
 function metaOf(r: AuditReport): Map<string, RuleMeta> {
   return new Map(r.rules.map((m) => [m.id, m]));
 }
@@ -105,6 +110,10 @@ function renderTable(r: AuditReport, opts: RenderOptions): string {
     `Policy pack ${r.policyPack.name} ${r.policyPack.version}${r.stackFile ? `; stack file ${r.stackFile}` : ""}`,
     countsLine(r),
   ];
+  if (r.overrides.length) {
+    out.push("", paint("bold", `Overrides in force (CC-WAIVE-02): ${r.overrides.length}`));
+    for (const o of r.overrides) out.push(`  ${overrideLine(o)}`);
+  }
   for (const s of sections(r, meta)) {
     const rows = r.results
       .filter((x) => sectionOf(meta, x.ruleId) === s)
@@ -148,6 +157,7 @@ export function reportJson(r: AuditReport): AuditReportJson {
     stack: r.stack,
     policyPack: { name: r.policyPack.name, version: r.policyPack.version },
     summary: r.summary,
+    overrides: r.overrides,
     results: r.results.map((x) => ({
       ruleId: x.ruleId,
       status: x.status,
@@ -190,6 +200,19 @@ function renderMarkdown(r: AuditReport): string {
   ];
   if (r.mode === "offline")
     out.push("", "_Offline: the program's desired state under Pulumi mocks; no cloud API was called._");
+  if (r.overrides.length) {
+    out.push(
+      "",
+      "#### Overrides in force (CC-WAIVE-02)",
+      "",
+      "| rule | from | to | owner | expires | reason |",
+      "| --- | --- | --- | --- | --- | --- |",
+    );
+    for (const o of r.overrides)
+      out.push(
+        `| ${o.ruleId} | ${o.from} | ${o.to} | ${md(o.owner ?? "")} | ${o.expires} | ${md(o.reason ?? "")} |`,
+      );
+  }
   const failures = r.results.filter((x) => x.status === "fail");
   if (failures.length > 0) {
     out.push("", "#### Failures", "", "| level | rule | resource | evidence |", "| --- | --- | --- | --- |");
@@ -367,6 +390,8 @@ export function reportSarif(r: AuditReport, opts: RenderOptions = {}): Sarif.Log
           stack: r.stack,
           policyPack: r.policyPack,
           summary: r.summary,
+          // Enforcement overrides in force (CC-WAIVE-02): rule, from, to, reason, owner, expiry.
+          overrides: r.overrides,
         },
       },
     ],
@@ -389,6 +414,7 @@ export function reportJunit(r: AuditReport): string {
       { "@_name": "stack", "@_value": r.stack },
       { "@_name": "policyPack", "@_value": `${r.policyPack.name}@${r.policyPack.version}` },
       { "@_name": "summary", "@_value": countsLine(r) },
+      ...r.overrides.map((o) => ({ "@_name": `override:${o.ruleId}`, "@_value": overrideLine(o) })),
     ],
   };
   const suites = sections(r, meta).map((sec) => {

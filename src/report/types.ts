@@ -3,8 +3,20 @@
  * (src/report/render.ts). Results and rule metadata are the policy pack's own types (policy-pack/evaluate.ts).
  */
 
-export type { EnforcementLevel, ResultStatus, RuleMeta, RuleResult } from "../../policy-pack/evaluate";
-import type { RuleMeta, RuleResult, Summary } from "../../policy-pack/evaluate";
+export type {
+  EnforcementLevel,
+  EnforcementOverride,
+  ResultStatus,
+  RuleMeta,
+  RuleResult,
+} from "../../policy-pack/evaluate";
+import type { EnforcementOverride, RuleMeta, RuleResult, Summary } from "../../policy-pack/evaluate";
+
+/** An enforcement override in force, as every report lists it (CC-WAIVE-02). */
+export type OverrideInForce = Pick<
+  EnforcementOverride,
+  "ruleId" | "from" | "to" | "reason" | "owner" | "expires"
+>;
 
 /** Counts of a report: the pack's counts (`mandatoryFailures` fail a preview or an audit) and the total. */
 export type ReportSummary = Summary & {
@@ -19,6 +31,8 @@ export interface AuditReportJson {
   stack: string;
   policyPack: { name: string; version: string };
   summary: ReportSummary;
+  /** Enforcement overrides in force: each lowers a mandatory rule, with its reason, owner and expiry. */
+  overrides: OverrideInForce[];
   results: Array<Pick<RuleResult, "ruleId" | "status" | "enforcementLevel" | "resource" | "message">>;
 }
 
@@ -44,6 +58,8 @@ export interface AuditReport {
   policyPack: { name: string; version: string };
   summary: ReportSummary;
   results: RuleResult[];
+  /** Enforcement overrides in force (CC-WAIVE-02): listed by every format. */
+  overrides: OverrideInForce[];
   /** Metadata of every rule of the pack (sections, remediation, help). */
   rules: RuleMeta[];
   /** Location of each result (same index as `results`), or null where none is known. Not part of the JSON format. */

@@ -55,6 +55,7 @@ const PINNED_IDS = [
   "CC-PAR-02",
   "CC-PAR-03",
   "CC-WAIVE-01",
+  "CC-WAIVE-02",
 ];
 
 describe("policy catalogue", () => {

@@ -99,7 +99,8 @@ describe("policy-pack lib: resolvePackConfig", () => {
       enforcementLevel: "mandatory",
       waivers: [other],
     });
-    assert.deepEqual(cfg["CC-BR-01-default-branch-protected"], { enforcementLevel: "disabled" });
+    // A bare lower level of a mandatory rule does not apply (CC-WAIVE-02): it stays mandatory.
+    assert.deepEqual(cfg["CC-BR-01-default-branch-protected"], { enforcementLevel: "mandatory" });
     assert.deepEqual(cfg["CC-BR-02-required-status-checks"], {
       enforcementLevel: "mandatory",
       requiredChecks: ["lint"],

@@ -112,6 +112,7 @@ describe("json", function () {
     const j = JSON.parse(renderReport(R.brokenWaived, "json"));
     assert.deepEqual(Object.keys(j).sort(), [
       "mode",
+      "overrides",
       "policyPack",
       "results",
       "schemaVersion",
