@@ -194,3 +194,35 @@ describe("the repository's stacks (offline preview)", () => {
     }
   });
 });
+
+describe("engine parity of the offline plan's URNs", () => {
+  it("nested URNs carry the whole chain of parent types, and top-level resources are children of the Stack", async () => {
+    const { plan } = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
+    const stack = plan.resources[0];
+    assert.equal(
+      stack.urn,
+      "urn:pulumi:production::cicd-constitution::pulumi:pulumi:Stack::cicd-constitution-production",
+    );
+    assert.equal(stack.parent, null);
+    const service = plan.resources.find((r) => r.name === "erp-berhan-production-service")!;
+    assert.equal(
+      service.urn,
+      "urn:pulumi:production::cicd-constitution::cicd-constitution:app:Application$cicd-constitution:runtime:ServiceRuntime$aws:ecs/service:Service::erp-berhan-production-service",
+    );
+    const app = plan.resources.find(
+      (r) => r.type === "cicd-constitution:app:Application" && r.name === "erp-berhan",
+    )!;
+    assert.equal(app.parent, stack.urn);
+    assert.equal(
+      app.urn,
+      "urn:pulumi:production::cicd-constitution::cicd-constitution:app:Application::erp-berhan",
+    );
+    // Every URN's type part is its parent's type part plus its own type (the engine's rule).
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+    for (const r of plan.resources.slice(1)) {
+      const parent = byUrn.get(r.parent!)!;
+      const chain = parent.type === "pulumi:pulumi:Stack" ? r.type : `${parent.urn.split("::")[2]}$${r.type}`;
+      assert.equal(r.urn.split("::")[2], chain, r.urn);
+    }
+  });
+});

@@ -87,6 +87,15 @@ export interface Rule {
   checkStack?(resources: Res[], ctx: RuleContext, out: Verdicts): void;
 }
 
+/**
+ * The stack of a URN (`urn:pulumi:STACK::PROJECT::TYPE::NAME`), so that stack-scoped waivers match under the engine
+ * as they do offline. Empty when the URN is not one.
+ */
+export function stackOfUrn(urn: string): string {
+  const m = /^urn:pulumi:([^:]+)::/.exec(urn);
+  return m ? m[1] : "";
+}
+
 /** Properties every policy's config schema has besides its own settings. */
 export const COMMON_CONFIG: Record<string, ConfigProperty> = {
   waivers: {
@@ -221,7 +230,7 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
         const [agg] = runRule(rule, [r], context(config, new Map([[r.urn, r]])));
         if (!agg || agg.status === "pass") return;
         if (agg.status === "not-applicable") args.notApplicable(agg.message);
-        const w = findWaiver(waiversOf(config, new Date()), m.id, r, "");
+        const w = findWaiver(waiversOf(config, new Date()), m.id, r, stackOfUrn(args.urn));
         if (w) args.notApplicable(waivedNote(w));
         report(agg.message);
       },
@@ -241,9 +250,11 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
       const byUrn = new Map(resources.map((r) => [r.urn, r] as const));
       const aggs = runRule(rule, resources, context(config, byUrn));
       const waivers = waiversOf(config, new Date());
+      // The engine does not hand policies the stack's name; every URN carries it.
+      const stack = stackOfUrn(resources[0]?.urn ?? "");
       for (const a of aggs) {
         if (a.status !== "fail") continue;
-        if (findWaiver(waivers, m.id, a.res, "")) continue;
+        if (findWaiver(waivers, m.id, a.res, stack)) continue;
         report(a.message, a.res?.urn);
       }
       if (aggs.every((a) => a.status === "not-applicable")) {

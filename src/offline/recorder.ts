@@ -69,6 +69,19 @@ interface WireRequest {
 }
 type Callback = (err: unknown, resp: unknown) => void;
 
+/** The type of the root stack resource. */
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * A URN as the engine builds it: the whole chain of parent types (`A$B$C`), the root Stack left out. The SDK's
+ * mock uses only the immediate parent's type, so nested resources' URNs differed from a real preview's.
+ */
+export function engineUrn(parent: string, type: string, name: string): string {
+  const chain = parent ? parent.split("::")[2] : "";
+  const qualified = chain && chain !== STACK_TYPE ? `${chain}$${type}` : type;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
 /** MockMonitor that keeps a {@link PlanResource} per registration, in registration order. */
 export class RecordingMonitor extends MockMonitor {
   /** What the program registered, secrets masked (the plan). */
@@ -80,16 +93,30 @@ export class RecordingMonitor extends MockMonitor {
 
   constructor(mocks: pulumi.runtime.Mocks) {
     super(mocks);
+    // The SDK keeps newUrn private; the engine's form replaces it for the program and the plan alike.
+    Object.defineProperty(this, "newUrn", { value: engineUrn });
+  }
+
+  /** The root `pulumi:pulumi:Stack` resource's URN: the engine's parent of every top-level resource. */
+  stackUrn(): string {
+    const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
+    return `urn:pulumi:${stack}::${project}::${STACK_TYPE}::${project}-${stack}`;
   }
 
   private record(req: WireRequest, wire: Record<string, unknown>): string {
     const inputs = maskWireValue(wire) as Record<string, unknown>;
-    const parent = req.getParent() || null;
-    const urn = (this as unknown as { newUrn(p: string, t: string, n: string): string }).newUrn(
-      req.getParent(),
-      req.getType(),
-      req.getName(),
-    );
+    if (this.records.length === 0) {
+      // The engine registers the root stack first and parents every top-level resource to it.
+      this.records.push({
+        urn: this.stackUrn(),
+        type: STACK_TYPE,
+        name: `${pulumi.getProject()}-${pulumi.getStack()}`,
+        parent: null,
+        inputs: {},
+      });
+    }
+    const parent = req.getParent() || this.stackUrn();
+    const urn = engineUrn(req.getParent(), req.getType(), req.getName());
     const options: NonNullable<PlanResource["options"]> = {};
     if (req.getProtect?.()) options.protect = true;
     if (req.getRetainondelete?.()) options.retainOnDelete = true;

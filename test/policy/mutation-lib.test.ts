@@ -34,6 +34,7 @@ import {
   RuleContext,
   runRule,
   settingsOf,
+  stackOfUrn,
   toPolicy,
   Verdicts,
 } from "../../policy-pack/lib/rule";
@@ -1123,5 +1124,30 @@ describe("policy-pack: evaluate options and summarize", () => {
       mandatoryFailures: 0,
       advisoryFailures: 0,
     });
+  });
+});
+
+describe("policy-pack lib: stack-scoped waivers under the engine", () => {
+  it("match the stack read from the URNs, as offline (the engine hands policies no stack name)", () => {
+    const stackLevel = toPolicy({
+      meta: ALL_RULES.find((r) => r.meta.id === "CC-OBS-02")!.meta,
+      checkStack: (_rs: Res[], _ctx: RuleContext, out: Verdicts) =>
+        out.fail(null, "a failure of the whole stack"),
+    }) as StackValidationPolicy;
+    const resources = [
+      {
+        urn: "urn:pulumi:production::cicd-constitution::aws:sns/topic:Topic::t",
+        type: "aws:sns/topic:Topic",
+        name: "t",
+        props: {},
+      },
+    ];
+    const waiver = (resource: string) => ({ ...GOOD, ruleId: "CC-OBS-02", resource, expires: "2999-01-01" });
+    assert.deepEqual(engineRun(stackLevel, { resources }, { waivers: [waiver("production")] }).reports, []);
+    assert.deepEqual(engineRun(stackLevel, { resources }, { waivers: [waiver("staging")] }).reports, [
+      ["a failure of the whole stack", undefined],
+    ]);
+    assert.equal(stackOfUrn(resources[0].urn), "production");
+    assert.equal(stackOfUrn("not-a-urn"), "");
   });
 });

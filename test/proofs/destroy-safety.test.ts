@@ -144,7 +144,7 @@ describe("proofs: destroy and failure safety", function () {
       assert.match(error.message, /cicd-constitution:promotion\.stagingStack/);
       assert.deepEqual(
         records.map((r) => r.type),
-        ["pulumi:pulumi:StackReference"],
+        ["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"],
       );
     });
 
@@ -154,7 +154,7 @@ describe("proofs: destroy and failure safety", function () {
       assert.match(error.message, /exports no environmentProfile; deploy staging first/);
       assert.deepEqual(
         records.map((r) => r.type),
-        ["pulumi:pulumi:StackReference"],
+        ["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"],
       );
     });
 
@@ -174,7 +174,7 @@ describe("proofs: destroy and failure safety", function () {
         );
         assert.deepEqual(
           records.map((r) => r.type),
-          ["pulumi:pulumi:StackReference"],
+          ["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"],
         );
       });
     }
