@@ -30,6 +30,7 @@ import { ConfigError } from "../config/model";
 import { previewSource, projectName, StackPreview } from "../offline/preview";
 import { readStackFile } from "../config/sources";
 import { summarizePlan } from "../offline/summary";
+import { reportJson } from "../report/render";
 import { redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
 import { AuditReport } from "../report/types";
@@ -142,15 +143,24 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
       JSON.stringify(p.plan, null, 2) + "\n",
     );
   }
+  const exitCode = mandatoryFailures > 0 ? 1 : 0;
   if (opts.format === "json") {
+    // The same verdicts and the same exit code as the table: a format never hides a failure.
     console.log(
       JSON.stringify(
-        previews.map((p) => p.plan),
+        {
+          ok: exitCode === 0,
+          mandatoryFailures,
+          stacks: previews.map((p) => ({
+            plan: p.plan,
+            audit: reportJson(audits.find((a) => a.stack === p.plan.stack)!),
+          })),
+        },
         null,
         2,
       ),
     );
-    return 0;
+    return exitCode;
   }
   console.log(OFFLINE_BANNER.join("\n"));
   for (const p of previews) {
@@ -197,5 +207,5 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
       ? `FAILED: ${mandatoryFailures} mandatory policy violation(s).`
       : "OK: no mandatory policy violation.",
   );
-  return mandatoryFailures > 0 ? 1 : 0;
+  return exitCode;
 }

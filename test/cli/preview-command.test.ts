@@ -89,6 +89,32 @@ describe("cicd preview (command line)", function () {
     assert.match(r.stdout, /FAILED: 1 mandatory policy violation\(s\)\./);
   });
 
+  it("--format json carries the same verdicts and the same exit code as the table (1 on a mandatory failure)", () => {
+    const dir = tempProject((t) =>
+      t.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, ""),
+    );
+    const r = cicd([
+      "preview",
+      "--stack",
+      "production",
+      "--dir",
+      dir,
+      "--out-dir",
+      path.join(dir, "out"),
+      "--format",
+      "json",
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.ok, false);
+    assert.equal(out.mandatoryFailures, 1);
+    const failures = out.stacks[0].audit.results.filter((x: { status: string }) => x.status === "fail");
+    assert.deepEqual(
+      failures.map((x: { ruleId: string; resource: { name: string } }) => `${x.ruleId} ${x.resource.name}`),
+      ["CC-ENV-02 erp-berhan-production-environment-env"],
+    );
+  });
+
   it("policy-config prints the pack config the offline preview uses, with the stack's settings", () => {
     const r = cicd(["policy-config", "--stack", "production"]);
     assert.equal(r.code, 0, r.stderr);
