@@ -5,6 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import Ajv, { ValidateFunction } from "ajv";
+import { configSchemaOf } from "../../policy-pack/lib/rule";
+import type { RuleMeta } from "../../policy-pack/lib/types";
 import {
   evaluate,
   overridesInForce,
@@ -16,7 +19,7 @@ import {
   resolvePackConfig,
   RULES,
 } from "../../policy-pack/evaluate";
-import { ConfigError, parseStackConfig } from "../config/model";
+import { ConfigError, ConfigProblem, parseStackConfig } from "../config/model";
 import { readStackFile } from "../config/sources";
 import { StackPreview } from "../offline/preview";
 import { buildReport } from "../report/build";
@@ -38,6 +41,50 @@ export function findStackFile(dir: string, stack: string): StackFileText | undef
   return undefined;
 }
 
+/** One ajv validator per rule, compiled once: the rule's config schema as the engine checks it. */
+const validators = new Map<string, ValidateFunction>();
+
+function validatorOf(meta: RuleMeta): ValidateFunction {
+  let v = validators.get(meta.id);
+  if (!v) {
+    const schema = configSchemaOf(meta) as { properties: Record<string, unknown> };
+    v = new Ajv({ allErrors: true, strict: false }).compile({
+      type: "object",
+      properties: {
+        ...schema.properties,
+        enforcementLevel: { enum: ["advisory", "mandatory", "disabled", "remediate"] },
+      },
+    });
+    validators.set(meta.id, v);
+  }
+  return v;
+}
+
+/**
+ * Every setting of the pack config that its rule's config schema rejects (ajv, the JSON Schema the engine validates
+ * `--policy-pack-config` with), as config problems naming `policy.settings.<ID>.<setting>`: checked before anything
+ * runs, offline as under the engine.
+ */
+export function settingsProblems(config: PackConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const meta of RULES) {
+    const entry = config[meta.policyName];
+    if (!entry) continue;
+    const validate = validatorOf(meta);
+    if (validate(entry)) continue;
+    for (const e of validate.errors ?? []) {
+      const setting = e.instancePath.split("/").filter(Boolean).join(".");
+      const value = setting.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], entry);
+      problems.push({
+        key: `cicd-constitution:policy.settings.${meta.id}${setting ? `.${setting}` : ""}`,
+        expected: `a value ${meta.policyName}'s config schema accepts: ${e.message ?? "see the schema"}`,
+        found: JSON.stringify(value) ?? "(missing)",
+      });
+    }
+  }
+  return problems;
+}
+
 /**
  * Resolves a stack's policy section into the pack config.
  *
@@ -46,7 +93,10 @@ export function findStackFile(dir: string, stack: string): StackFileText | undef
  */
 export function packConfigOfSection(section: unknown, stack: string, origin: string, now?: Date): PackConfig {
   try {
-    return resolvePackConfig(section, now);
+    const config = resolvePackConfig(section, now);
+    const problems = settingsProblems(config);
+    if (problems.length) throw new ConfigError(stack, problems, origin);
+    return config;
   } catch (err) {
     if (err instanceof PolicyConfigError) {
       throw new ConfigError(

@@ -6,7 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { auditReport } from "../../src/cli/policy";
+import { auditReport, packConfigOfSection } from "../../src/cli/policy";
+import { ConfigError } from "../../src/config/model";
 import { readStackFile } from "../../src/config/sources";
 import { ROOT } from "../helpers";
 import { renderReport } from "../../src/report/render";
@@ -107,5 +108,39 @@ describe("CC-WAIVE-02: audited enforcement overrides", () => {
         () => resolvePackConfig({ enforcement: { [id]: AUDITED } }, NOW),
         (e: unknown) => e instanceof PolicyConfigError && e.message.includes(`${id} cannot be lowered`),
       );
+  });
+});
+
+describe("rule settings are validated against each rule's config schema (ajv) before anything runs", () => {
+  it("fails on a value the schema refuses, naming stack, rule and setting", () => {
+    assert.throws(
+      () =>
+        packConfigOfSection(
+          { settings: { "CC-ENV-02": { minReviewers: 0 } } },
+          "production",
+          "Pulumi.production.yaml",
+        ),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.stackName === "production" &&
+        e.problems.length === 1 &&
+        e.problems[0].key === "cicd-constitution:policy.settings.CC-ENV-02.minReviewers" &&
+        /config schema accepts: must be >= 1/.test(e.problems[0].expected) &&
+        e.problems[0].found === "0",
+    );
+  });
+
+  it("fails on a wrong type inside a list, and accepts the repository's own settings", () => {
+    assert.throws(
+      () =>
+        packConfigOfSection(
+          { settings: { "CC-BR-02": { requiredChecks: ["style", 7] } } },
+          "staging",
+          "Pulumi.staging.yaml",
+        ),
+      /policy\.settings\.CC-BR-02\.requiredChecks\.1: expected a value .* must be string, found 7/,
+    );
+    const section = readStackFile(path.join(ROOT, "Pulumi.production.yaml")).raw.policy;
+    assert.ok(packConfigOfSection(section, "production", "Pulumi.production.yaml"));
   });
 });
