@@ -47,6 +47,15 @@ const SKIPPED = (type: string) => type === "pulumi:pulumi:Stack" || type.startsW
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === "object" && !Array.isArray(v);
 
+/**
+ * A JSON parse error without the input: Node's messages quote the text around the error (`Unexpected token 'h',
+ * "hunter2..." is not valid JSON`), which may be a secret. Keeps the position only.
+ */
+export function jsonErrorWithoutInput(e: unknown): string {
+  const position = /position (\d+)/.exec(String((e as Error)?.message ?? ""))?.[1];
+  return position ? `invalid JSON at position ${position}` : "invalid JSON";
+}
+
 /** Replaces every secret object by `[secret]`, collecting plain secret values into `seen`. */
 export function maskSecrets(value: unknown, seen: Set<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v, seen));
@@ -114,7 +123,7 @@ export function parseState(text: string, origin: string): StateInput {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new AuditInputError(`${origin}: not JSON (${(e as Error).message.split("\n")[0]})`);
+    throw new AuditInputError(`${origin}: not JSON (${jsonErrorWithoutInput(e)})`);
   }
   if (!isObject(doc))
     throw new AuditInputError(

@@ -7,6 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import { jsonErrorWithoutInput, maskSecrets } from "../audit/readState";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Plan } from "../plan/types";
@@ -50,13 +51,21 @@ export function readPlan(file: string): Plan {
   try {
     plan = JSON.parse(raw);
   } catch (e) {
-    throw new DiffInputError(`${file} is not JSON: ${(e as Error).message}`);
+    throw new DiffInputError(`${file} is not JSON (${jsonErrorWithoutInput(e)})`);
   }
   const p = plan as Partial<Plan>;
   if (p?.schemaVersion !== 1 || typeof p.stack !== "string" || !Array.isArray(p.resources)) {
     throw new DiffInputError(`${file} is not a plan file (schemaVersion 1 with stack and resources)`);
   }
-  return plan as Plan;
+  // A plan written by hand or by another tool may hold Pulumi secret objects: never shown in clear.
+  const seen = new Set<string>();
+  return {
+    ...(plan as Plan),
+    resources: (plan as Plan).resources.map((r) => ({
+      ...r,
+      inputs: maskSecrets(r.inputs, seen) as Record<string, unknown>,
+    })),
+  };
 }
 
 /** Plan files of a directory, by stack name. */
@@ -134,6 +143,11 @@ export function previewRef(repoDir: string, ref: string): Map<string, Plan> {
   const tree = path.join(tmp, "worktree");
   const outDir = path.join(tmp, "plans");
   git(repoDir, ["worktree", "add", "--detach", tree, sha]);
+  // Ctrl-C or a kill while the preview runs: remove the worktree first, then end as the signal asks.
+  const signals: NodeJS.Signals[] = [];
+  const onSignal = (s: NodeJS.Signals) => void signals.push(s);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     const modules = path.join(path.resolve(repoDir), "node_modules");
     if (fs.existsSync(modules) && !fs.existsSync(path.join(tree, "node_modules"))) {
@@ -149,6 +163,9 @@ export function previewRef(repoDir: string, ref: string): Map<string, Plan> {
     }
     git(repoDir, ["worktree", "prune"]);
     fs.rmSync(tmp, { recursive: true, force: true });
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    if (signals.length) process.kill(process.pid, signals[0]);
   }
 }
 

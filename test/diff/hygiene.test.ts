@@ -1,0 +1,90 @@
+/**
+ * What `diff` and the readers of state never do: print a Pulumi secret object of a plan in clear, echo the input in
+ * a JSON parse error, or leave a git worktree behind when interrupted.
+ */
+import * as assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseState } from "../../src/audit/readState";
+import { readPlan } from "../../src/diff/command";
+import { SECRET_SIG, SIG_KEY } from "../../src/audit/readState";
+import { ROOT } from "../helpers";
+
+describe("diff and state readers: hygiene", function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "hygiene-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("a plan's Pulumi secret objects are masked when read, never shown in clear", () => {
+    const file = path.join(dir, "plan.staging.json");
+    const secret = { [SIG_KEY]: SECRET_SIG, value: "hunter2-plan-secret" };
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        schemaVersion: 1,
+        project: "p",
+        stack: "staging",
+        mode: "offline",
+        resources: [
+          {
+            urn: "urn:pulumi:staging::p::t::n",
+            type: "t",
+            name: "n",
+            parent: null,
+            inputs: { token: secret },
+          },
+        ],
+        outputs: {},
+        requiredSecrets: [],
+        assumptions: [],
+      }),
+    );
+    const plan = readPlan(file);
+    assert.equal(plan.resources[0].inputs.token, "[secret]");
+    assert.ok(!JSON.stringify(plan).includes("hunter2"));
+  });
+
+  it("a JSON parse error names the position, never the text around it", () => {
+    const text = '{"token": hunter2-not-json-secret}';
+    assert.throws(
+      () => parseState(text, "state.json"),
+      (e: unknown) =>
+        /not JSON \(invalid JSON( at position \d+)?\)/.test((e as Error).message) &&
+        !(e as Error).message.includes("hunter2"),
+    );
+    const file = path.join(dir, "plan.json");
+    fs.writeFileSync(file, text);
+    assert.throws(
+      () => readPlan(file),
+      (e: unknown) =>
+        /is not JSON \(invalid JSON( at position \d+)?\)/.test((e as Error).message) &&
+        !(e as Error).message.includes("hunter2"),
+    );
+  });
+
+  it("Ctrl-C during `diff --base-ref` removes the temporary worktree", async () => {
+    const worktrees = () => execFileSync("git", ["-C", ROOT, "worktree", "list"], { encoding: "utf8" });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(ROOT, "src/cli/main.ts"), "diff", "--base-ref", "HEAD"],
+      {
+        cwd: ROOT,
+        stdio: "ignore",
+      },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("exit", (code, signal) => resolve(code ?? (signal ? 130 : null))),
+    );
+    // Wait until the worktree exists, then interrupt.
+    const deadline = Date.now() + 60_000;
+    while (!/cicd-diff-/.test(worktrees()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.match(worktrees(), /cicd-diff-/, "the worktree was created");
+    child.kill("SIGINT");
+    await exited;
+    assert.doesNotMatch(worktrees(), /cicd-diff-/);
+  });
+});
