@@ -14,7 +14,7 @@ const SRC = 'CONST "Branching & Flow"';
 function perRepository(
   resources: Res[],
   out: Verdicts,
-  check: (repo: Res, p: ReturnType<typeof mainProtection>) => void,
+  check: (holder: Res, p: ReturnType<typeof mainProtection>, repoName: string) => void,
 ): void {
   for (const repo of repositories(resources)) {
     out.guard(repo.res, () => {
@@ -22,7 +22,9 @@ function perRepository(
       // No protection at all is CC-BR-01's failure; the other rules have nothing to judge.
       if (p.sources.length === 0)
         return out.na(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is not protected (see CC-BR-01)`);
-      check(repo.res, p);
+      // The verdict names the resource that holds the setting (the ruleset or branch protection), and the
+      // message names the repository (shared/policy-catalogue.md).
+      check(p.sources[0], p, repo.name);
     });
   }
 }
@@ -49,7 +51,7 @@ export const BR_01 = defineRule({
           out.pass(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is protected by ${names(p.sources)}`);
         else if (p.inactive.length > 0)
           out.fail(
-            repo.res,
+            p.inactive[0],
             `${DEFAULT_BRANCH} of ${repo.name} is targeted only by rulesets that are not active (${names(p.inactive)})`,
           );
         else out.fail(repo.res, `${DEFAULT_BRANCH} of ${repo.name} has no ruleset or branch protection`);
@@ -81,15 +83,18 @@ export const BR_02 = defineRule({
   },
   checkStack(resources, ctx, out) {
     const wanted = arr(ctx.cfg.requiredChecks).map(String);
-    perRepository(resources, out, (repo, p) => {
+    perRepository(resources, out, (holder, p, repoName) => {
       const missing = wanted.filter((c) => !p.requiredChecks.has(c));
       const problems = [
         ...(missing.length ? [`missing required checks ${missing.join(", ")}`] : []),
         ...(p.strict ? [] : ["checks are not strict (the branch need not be up to date)"]),
       ];
-      if (problems.length)
-        out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
-      else out.pass(repo, `${DEFAULT_BRANCH} requires ${[...p.requiredChecks].sort().join(", ")} (strict)`);
+      if (problems.length) out.fail(holder, `${DEFAULT_BRANCH} of ${repoName}: ${problems.join("; ")}`);
+      else
+        out.pass(
+          holder,
+          `${DEFAULT_BRANCH} of ${repoName} requires ${[...p.requiredChecks].sort().join(", ")} (strict)`,
+        );
     });
   },
 });
@@ -113,15 +118,18 @@ export const BR_03 = defineRule({
   },
   checkStack(resources, ctx, out) {
     const min = Number(ctx.cfg.minApprovals);
-    perRepository(resources, out, (repo, p) => {
+    perRepository(resources, out, (holder, p, repoName) => {
       const problems: string[] = [];
       if (!p.pullRequest) problems.push("no pull request is required");
       else if (p.approvals < min)
         problems.push(`${p.approvals} approving review(s) required, at least ${min} needed`);
       if (p.pullRequest && !p.dismissStale) problems.push("stale approvals are not dismissed on push");
-      if (problems.length)
-        out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
-      else out.pass(repo, `pull request with ${p.approvals} approval(s), stale approvals dismissed`);
+      if (problems.length) out.fail(holder, `${DEFAULT_BRANCH} of ${repoName}: ${problems.join("; ")}`);
+      else
+        out.pass(
+          holder,
+          `${DEFAULT_BRANCH} of ${repoName}: pull request with ${p.approvals} approval(s), stale approvals dismissed`,
+        );
     });
   },
 });
@@ -181,14 +189,13 @@ export const BR_06 = defineRule({
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
   checkStack(resources, _ctx, out) {
-    perRepository(resources, out, (repo, p) => {
+    perRepository(resources, out, (holder, p, repoName) => {
       const problems = [
         ...(p.noForcePush ? [] : ["force pushes are not blocked"]),
         ...(p.noDeletion ? [] : ["deletion is not blocked"]),
       ];
-      if (problems.length)
-        out.fail(repo, `${DEFAULT_BRANCH} of ${str(repo.props.name)}: ${problems.join("; ")}`);
-      else out.pass(repo, "force pushes and deletion blocked");
+      if (problems.length) out.fail(holder, `${DEFAULT_BRANCH} of ${repoName}: ${problems.join("; ")}`);
+      else out.pass(holder, `${DEFAULT_BRANCH} of ${repoName}: force pushes and deletion blocked`);
     });
   },
 });
@@ -206,13 +213,10 @@ export const BR_07 = defineRule({
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
   checkStack(resources, _ctx, out) {
-    perRepository(resources, out, (repo, p) => {
+    perRepository(resources, out, (holder, p, repoName) => {
       if (p.bypass.length)
-        out.fail(
-          repo,
-          `${DEFAULT_BRANCH} of ${str(repo.props.name)} can be bypassed by ${p.bypass.join(", ")}`,
-        );
-      else out.pass(repo, "no bypass actors; admins included");
+        out.fail(holder, `${DEFAULT_BRANCH} of ${repoName} can be bypassed by ${p.bypass.join(", ")}`);
+      else out.pass(holder, `${DEFAULT_BRANCH} of ${repoName}: no bypass actors; admins included`);
     });
   },
 });
@@ -256,7 +260,7 @@ export const BR_08 = defineRule({
         if (good) out.pass(repo.res, `release tags of ${repo.name} are immutable (${good.name})`);
         else if (covering.length)
           out.fail(
-            repo.res,
+            covering[0],
             `tag rulesets of ${repo.name} (${names(covering)}) do not block update and deletion of ${RELEASE_TAG_REF} for everyone, or are not active`,
           );
         else out.fail(repo.res, `no tag ruleset of ${repo.name} covers ${RELEASE_TAG_REF}`);

@@ -142,13 +142,14 @@ export function previewRef(repoDir: string, ref: string): Map<string, Plan> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cicd-diff-"));
   const tree = path.join(tmp, "worktree");
   const outDir = path.join(tmp, "plans");
-  git(repoDir, ["worktree", "add", "--detach", tree, sha]);
-  // Ctrl-C or a kill while the preview runs: remove the worktree first, then end as the signal asks.
+  // Ctrl-C or a kill while the worktree is made or the preview runs: remove the worktree first, then end as
+  // the signal asks. The handlers are in place before `git worktree add` starts.
   const signals: NodeJS.Signals[] = [];
   const onSignal = (s: NodeJS.Signals) => void signals.push(s);
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
+    git(repoDir, ["worktree", "add", "--detach", tree, sha]);
     const modules = path.join(path.resolve(repoDir), "node_modules");
     if (fs.existsSync(modules) && !fs.existsSync(path.join(tree, "node_modules"))) {
       fs.symlinkSync(modules, path.join(tree, "node_modules"), "dir");

@@ -85,6 +85,13 @@ describe("diff and state readers: hygiene", function () {
     assert.match(worktrees(), /cicd-diff-/, "the worktree was created");
     child.kill("SIGINT");
     await exited;
-    assert.doesNotMatch(worktrees(), /cicd-diff-/);
+    const left = worktrees();
+    // Whatever the verdict, leave nothing behind for the next test.
+    for (const line of left.split("\n").filter((l) => /cicd-diff-/.test(l))) {
+      const tree = line.split(/\s+/)[0];
+      execFileSync("git", ["-C", ROOT, "worktree", "remove", "--force", tree]);
+      fs.rmSync(path.dirname(tree), { recursive: true, force: true });
+    }
+    assert.doesNotMatch(left, /cicd-diff-/);
   });
 });

@@ -87,7 +87,7 @@ describe("mutation: BR rules", () => {
       ["pass", "erp-repo", "main of erp-berhan is protected by erp-main"],
     ]);
     assert.deepEqual(judge("CC-BR-01", [REPO, mainRuleset({ enforcement: "evaluate" })]), [
-      ["fail", "erp-repo", "main of erp-berhan is targeted only by rulesets that are not active (erp-main)"],
+      ["fail", "erp-main", "main of erp-berhan is targeted only by rulesets that are not active (erp-main)"],
     ]);
     assert.deepEqual(judge("CC-BR-01", [REPO, tagRuleset()]), [
       ["fail", "erp-repo", "main of erp-berhan has no ruleset or branch protection"],
@@ -99,21 +99,21 @@ describe("mutation: BR rules", () => {
 
   it("CC-BR-02: checks and strictness, configurable list; nothing to judge without protection", () => {
     assert.deepEqual(judge("CC-BR-02", [REPO, mainRuleset()]), [
-      ["pass", "erp-repo", "main requires smoke, style, unit (strict)"],
+      ["pass", "erp-main", "main of erp-berhan requires smoke, style, unit (strict)"],
     ]);
     const lax = mainRuleset({}, { requiredStatusChecks: { requiredChecks: [{ context: "unit" }] } });
     assert.deepEqual(judge("CC-BR-02", [REPO, lax]), [
       [
         "fail",
-        "erp-repo",
+        "erp-main",
         "main of erp-berhan: missing required checks style, smoke; checks are not strict (the branch need not be up to date)",
       ],
     ]);
     assert.deepEqual(judge("CC-BR-02", [REPO, lax], { settings: { requiredChecks: ["unit"] } }), [
-      ["fail", "erp-repo", "main of erp-berhan: checks are not strict (the branch need not be up to date)"],
+      ["fail", "erp-main", "main of erp-berhan: checks are not strict (the branch need not be up to date)"],
     ]);
     assert.deepEqual(judge("CC-BR-02", [REPO, mainRuleset()], { settings: { requiredChecks: ["lint"] } }), [
-      ["fail", "erp-repo", "main of erp-berhan: missing required checks lint"],
+      ["fail", "erp-main", "main of erp-berhan: missing required checks lint"],
     ]);
     assert.deepEqual(judge("CC-BR-02", [REPO]), [
       ["not-applicable", "erp-repo", "main of erp-berhan is not protected (see CC-BR-01)"],
@@ -122,28 +122,28 @@ describe("mutation: BR rules", () => {
 
   it("CC-BR-03: pull request, approvals against the minimum, stale approvals", () => {
     assert.deepEqual(judge("CC-BR-03", [REPO, mainRuleset()]), [
-      ["pass", "erp-repo", "pull request with 1 approval(s), stale approvals dismissed"],
+      ["pass", "erp-main", "main of erp-berhan: pull request with 1 approval(s), stale approvals dismissed"],
     ]);
     assert.deepEqual(judge("CC-BR-03", [REPO, mainRuleset()], { settings: { minApprovals: 2 } }), [
-      ["fail", "erp-repo", "main of erp-berhan: 1 approving review(s) required, at least 2 needed"],
+      ["fail", "erp-main", "main of erp-berhan: 1 approving review(s) required, at least 2 needed"],
     ]);
     const two = mainRuleset({}, { pullRequest: { requiredApprovingReviewCount: 2 } });
     assert.deepEqual(judge("CC-BR-03", [REPO, two], { settings: { minApprovals: 2 } }), [
-      ["fail", "erp-repo", "main of erp-berhan: stale approvals are not dismissed on push"],
+      ["fail", "erp-main", "main of erp-berhan: stale approvals are not dismissed on push"],
     ]);
     const zero = mainRuleset({}, { pullRequest: { requiredApprovingReviewCount: 0 } });
     assert.deepEqual(judge("CC-BR-03", [REPO, zero]), [
       [
         "fail",
-        "erp-repo",
+        "erp-main",
         "main of erp-berhan: 0 approving review(s) required, at least 1 needed; stale approvals are not dismissed on push",
       ],
     ]);
     assert.deepEqual(judge("CC-BR-03", [REPO, zero], { settings: { minApprovals: 0 } }), [
-      ["fail", "erp-repo", "main of erp-berhan: stale approvals are not dismissed on push"],
+      ["fail", "erp-main", "main of erp-berhan: stale approvals are not dismissed on push"],
     ]);
     assert.deepEqual(judge("CC-BR-03", [REPO, mainRuleset({}, { pullRequest: undefined })]), [
-      ["fail", "erp-repo", "main of erp-berhan: no pull request is required"],
+      ["fail", "erp-main", "main of erp-berhan: no pull request is required"],
     ]);
   });
 
@@ -172,20 +172,20 @@ describe("mutation: BR rules", () => {
 
   it("CC-BR-06 and CC-BR-07: force push, deletion, bypass", () => {
     assert.deepEqual(judge("CC-BR-06", [REPO, mainRuleset()]), [
-      ["pass", "erp-repo", "force pushes and deletion blocked"],
+      ["pass", "erp-main", "main of erp-berhan: force pushes and deletion blocked"],
     ]);
     assert.deepEqual(judge("CC-BR-06", [REPO, mainRuleset({}, { nonFastForward: false, deletion: false })]), [
-      ["fail", "erp-repo", "main of erp-berhan: force pushes are not blocked; deletion is not blocked"],
+      ["fail", "erp-main", "main of erp-berhan: force pushes are not blocked; deletion is not blocked"],
     ]);
     assert.deepEqual(judge("CC-BR-06", [REPO, mainRuleset({}, { deletion: false })]), [
-      ["fail", "erp-repo", "main of erp-berhan: deletion is not blocked"],
+      ["fail", "erp-main", "main of erp-berhan: deletion is not blocked"],
     ]);
     assert.deepEqual(judge("CC-BR-07", [REPO, mainRuleset()]), [
-      ["pass", "erp-repo", "no bypass actors; admins included"],
+      ["pass", "erp-main", "main of erp-berhan: no bypass actors; admins included"],
     ]);
     const bypass = mainRuleset({ bypassActors: [{ actorType: "OrganizationAdmin", actorId: 1 }] });
     assert.deepEqual(judge("CC-BR-07", [REPO, bypass]), [
-      ["fail", "erp-repo", "main of erp-berhan can be bypassed by OrganizationAdmin 1 (erp-main)"],
+      ["fail", "erp-main", "main of erp-berhan can be bypassed by OrganizationAdmin 1 (erp-main)"],
     ]);
   });
 
@@ -201,7 +201,7 @@ describe("mutation: BR rules", () => {
       tagRuleset({}, { update: false }),
       tagRuleset({ bypassActors: [{ actorType: "Team", actorId: 2 }] }),
     ])
-      assert.deepEqual(judge("CC-BR-08", [REPO, bad]), [["fail", "erp-repo", weak]]);
+      assert.deepEqual(judge("CC-BR-08", [REPO, bad]), [["fail", "erp-tags", weak]]);
     const none = "no tag ruleset of erp-berhan covers refs/tags/mvp-*";
     for (const other of [
       tagRuleset({ repository: "menu" }),

@@ -34,12 +34,12 @@ const stagingApp = (p: Props, app: string) => p.outputs.environmentProfile.apps[
 export const MUTATIONS: Record<string, Mutation> = {
   "CC-BR-01": {
     stack: "production",
-    on: /erp-berhan-governance-repo/,
+    on: /erp-berhan-governance-main-ruleset/,
     change: (rs) => mutate(rs, RULESET, /erp-berhan-governance-main/, (p) => (p.enforcement = "evaluate")),
   },
   "CC-BR-02": {
     stack: "production",
-    on: /erp-berhan-governance-repo/,
+    on: /erp-berhan-governance-main-ruleset/,
     change: (rs) =>
       mutate(
         rs,
@@ -53,7 +53,7 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
   "CC-BR-03": {
     stack: "production",
-    on: /erp-berhan-governance-repo/,
+    on: /erp-berhan-governance-main-ruleset/,
     change: (rs) =>
       mutate(
         rs,
@@ -76,13 +76,13 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
   "CC-BR-06": {
     stack: "production",
-    on: /erp-berhan-governance-repo/,
+    on: /erp-berhan-governance-main-ruleset/,
     change: (rs) =>
       mutate(rs, RULESET, /erp-berhan-governance-main/, (p) => (p.rules.nonFastForward = false)),
   },
   "CC-BR-07": {
     stack: "production",
-    on: /erp-berhan-governance-repo/,
+    on: /erp-berhan-governance-main-ruleset/,
     change: (rs) =>
       mutate(
         rs,
@@ -93,7 +93,7 @@ export const MUTATIONS: Record<string, Mutation> = {
   },
   "CC-BR-08": {
     stack: "production",
-    on: /erp-berhan-governance-repo/,
+    on: /erp-berhan-governance-tag-ruleset/,
     change: (rs) => mutate(rs, RULESET, /erp-berhan-governance-tag/, (p) => (p.rules.update = false)),
   },
   "CC-ENV-01": {

@@ -77,7 +77,7 @@ describe("policy rules on the program's real resources", function () {
     });
     const valid = {
       ruleId: "CC-BR-07",
-      resource: "erp-berhan-governance-repo",
+      resource: "erp-berhan-governance-main-ruleset",
       reason: "release bot needs a bypass during migration",
       owner: "mathieu",
       expires: "2026-12-31",
@@ -87,7 +87,7 @@ describe("policy rules on the program's real resources", function () {
     const waived = ok.filter((r) => r.status === "waived");
     assert.deepEqual(
       waived.map((r) => `${r.ruleId} ${r.resource?.name}`),
-      ["CC-BR-07 erp-berhan-governance-repo"],
+      ["CC-BR-07 erp-berhan-governance-main-ruleset"],
     );
     assert.deepEqual(waived[0].waiver, { reason: valid.reason, owner: "mathieu", expires: "2026-12-31" });
     assert.equal(ok.find((r) => r.ruleId === "CC-WAIVE-01")?.status, "pass");
@@ -98,7 +98,7 @@ describe("policy rules on the program's real resources", function () {
       const res = run(s, fixed, config(bad));
       assert.deepEqual(
         failures(res).sort(),
-        ["CC-BR-07 erp-berhan-governance-repo", "CC-WAIVE-01 (stack)"],
+        ["CC-BR-07 erp-berhan-governance-main-ruleset", "CC-WAIVE-01 (stack)"],
         JSON.stringify(bad),
       );
     }
@@ -121,13 +121,13 @@ describe("policy rules on the program's real resources", function () {
     const fixed = MUTATIONS["CC-BR-07"].change(s.resources);
     assert.equal(
       run(s, fixed, config, NOW).find(
-        (r) => r.ruleId === "CC-BR-07" && r.resource?.name === "erp-berhan-governance-repo",
+        (r) => r.ruleId === "CC-BR-07" && r.resource?.name === "erp-berhan-governance-main-ruleset",
       )?.status,
       "waived",
     );
     assert.equal(
       run(s, fixed, config, new Date("2026-11-22T00:00:01Z")).find(
-        (r) => r.ruleId === "CC-BR-07" && r.resource?.name === "erp-berhan-governance-repo",
+        (r) => r.ruleId === "CC-BR-07" && r.resource?.name === "erp-berhan-governance-main-ruleset",
       )?.status,
       "fail",
     );
@@ -159,8 +159,9 @@ describe("policy rules on the program's real resources", function () {
       r === classic ? { ...r, props: { ...r.props, enforceAdmins: false, allowsForcePushes: true } } : r,
     );
     assert.deepEqual(failures(run(s, lax)).sort(), [
-      "CC-BR-06 erp-berhan-governance-repo",
-      "CC-BR-07 erp-berhan-governance-repo",
+      // The verdicts name the resource that holds the setting: the classic protection.
+      "CC-BR-06 erp-berhan-main-protection",
+      "CC-BR-07 erp-berhan-main-protection",
     ]);
   });
 
