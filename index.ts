@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "./src/config/model";
+import { checkNoPlainCredentials } from "./src/config/credentials";
 import { resolveSecrets } from "./src/config/secrets";
 import { readRuntimeConfig } from "./src/config/sources";
 import { defineStack } from "./src/program";
@@ -29,6 +30,7 @@ export = async () => {
   // Both throw a ConfigError listing every problem before any resource is registered.
   const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
   const { values } = resolveSecrets(model, source, "engine");
+  await checkNoPlainCredentials(stack, source.raw, source.secretKeys, source.origin);
   const outputs = await defineStack(model, values);
   return { environmentProfile: outputs.environmentProfile, apps: outputs.apps };
 };

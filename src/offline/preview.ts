@@ -12,6 +12,7 @@ import { RequiredSecret, resolveSecrets } from "../config/secrets";
 import { ConfigSource, readStackFile } from "../config/sources";
 import { Plan, PLAN_SCHEMA_VERSION, PlanResource } from "../plan/types";
 import { defineStack } from "../program";
+import { checkNoPlainCredentials } from "../config/credentials";
 import { createMocks, MockOptions } from "./mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
@@ -253,6 +254,7 @@ export async function previewSource(
     today: options.today,
   });
   const { values, required } = resolveSecrets(model, source, options.mode ?? "offline");
+  await checkNoPlainCredentials(source.stack, source.raw, source.secretKeys, source.origin);
   const project = options.project ?? "cicd-constitution";
   // The program registers nothing shared between apps (each app's resources derive from that app alone; the
   // staging StackReference has one URN), so a large stack runs in batches of apps: the SDK's per-resource

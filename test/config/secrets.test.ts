@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../../src/config/model";
+import { credentialProblems } from "../../src/config/credentials";
 import { resolveSecrets } from "../../src/config/secrets";
 import { OFFLINE_SECRET_PLACEHOLDER, readRuntimeConfig, readStackFile } from "../../src/config/sources";
 import { ROOT } from "../helpers";
@@ -121,5 +122,41 @@ describe("config sources: prototype keys", () => {
       /cicd-constitution:prototype: expected no __proto__, constructor or prototype key/,
     );
     assert.equal(({} as Record<string, unknown>).policy, undefined);
+  });
+});
+
+describe("config: credentials found by value in plain config", () => {
+  const raw = () => structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as any;
+  const secretKeys = new Set(["secrets", "ghcrToken", "ghcrPullToken", "gitSourceToken"]);
+
+  it("the repository's stack files hold none", async () => {
+    assert.deepEqual(await credentialProblems(raw(), secretKeys), []);
+  });
+
+  it("a URL with a password under an innocent name is named by key, never echoed", async () => {
+    const r = raw();
+    r.apps[0].runtime.environment.UPSTREAM = "postgres://erp:hunter2-by-value@db.internal:5432/erp";
+    r.apps[1].flags[0].description = "mongodb+srv://ops:s3cr3t-by-value@cluster0.example.net/";
+    const problems = await credentialProblems(r, secretKeys);
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      [
+        "cicd-constitution:apps[0].runtime.environment.UPSTREAM",
+        "cicd-constitution:apps[1].flags[0].description",
+      ],
+    );
+    assert.match(problems[0].found, /a credential in a URL/);
+    assert.ok(!JSON.stringify(problems).includes("hunter2") && !JSON.stringify(problems).includes("s3cr3t"));
+  });
+
+  it("a known token format (secretlint's preset) in a plain value is named with the rule that matched", async () => {
+    const r = raw();
+    r.apps[0].runtime.environment.SLACK_HOOK_URL_NOTE =
+      "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";
+    const problems = await credentialProblems(r, secretKeys);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0].key, "cicd-constitution:apps[0].runtime.environment.SLACK_HOOK_URL_NOTE");
+    assert.match(problems[0].found, /slack/);
+    assert.ok(!problems[0].found.includes("xoxb-"));
   });
 });

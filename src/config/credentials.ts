@@ -1,0 +1,108 @@
+/**
+ * Credentials found by value in the plain (non-secret) config: a database URL with a password in it, a token
+ * pasted as a variable with an innocent name. A name-based check (CC-RUN-06) cannot see them; this scans every
+ * plain string the program would register (variables, descriptions, flag values, tags) with secretlint's
+ * recommended preset (a maintained set of credential patterns), plus credentials embedded in any URL. A hit is
+ * a config error naming the key; the value is never echoed (secretlint's own messages quote it, so only the
+ * rule that matched is reported).
+ */
+import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, formatPath } from "./model";
+
+/** `scheme://user:password@host`: a credential embedded in a URL, whatever the scheme. */
+const URL_CREDENTIAL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
+
+/** Rule names secretlint matched, per value (same order as the values). */
+type Lint = (values: string[]) => Promise<string[][]>;
+let linter: Promise<Lint> | undefined;
+
+/**
+ * secretlint with the recommended preset, loaded once (an ES module, imported on first use). All values go
+ * through one lint call, one value per line; each finding is mapped back to its value by its offset.
+ */
+function secretlint(): Promise<Lint> {
+  linter ??= (async () => {
+    const { lintSource } = await import("@secretlint/core");
+    const { creator } = await import("@secretlint/secretlint-rule-preset-recommend");
+    const config = { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: creator }] };
+    return async (values: string[]) => {
+      const lines = values.map((v) => v.replace(/[\r\n]+/g, " "));
+      const starts: number[] = [];
+      let offset = 0;
+      for (const l of lines) {
+        starts.push(offset);
+        offset += l.length + 1;
+      }
+      const result = await lintSource({
+        source: { filePath: "config", content: lines.join("\n"), ext: "", contentType: "text" },
+        options: { config },
+      });
+      const found: string[][] = values.map(() => []);
+      for (const m of result.messages) {
+        const at = m.range[0];
+        let i = starts.length - 1;
+        while (i > 0 && starts[i] > at) i--;
+        found[i].push(String(m.ruleId).replace(/^@secretlint\/secretlint-rule-/, ""));
+      }
+      return found;
+    };
+  })();
+  return linter;
+}
+
+/** Every plain string leaf of the raw config, with its path (secret keys left out: they hold secrets by design). */
+function plainStrings(
+  raw: Record<string, unknown>,
+  secretKeys: ReadonlySet<string>,
+): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const walk = (v: unknown, at: PropertyKey[]) => {
+    if (typeof v === "string") out.push([formatPath(at), v]);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
+  };
+  for (const [k, v] of Object.entries(raw)) if (!secretKeys.has(k)) walk(v, [k]);
+  return out;
+}
+
+/**
+ * The credentials in the plain config, one problem per key.
+ *
+ * @param secretKeys Top-level keys whose values are Pulumi secrets (not scanned).
+ */
+export async function credentialProblems(
+  raw: Record<string, unknown>,
+  secretKeys: ReadonlySet<string>,
+): Promise<ConfigProblem[]> {
+  const lint = await secretlint();
+  const strings = plainStrings(raw, secretKeys);
+  const linted = strings.length ? await lint(strings.map(([, v]) => v)) : [];
+  const problems: ConfigProblem[] = [];
+  strings.forEach(([at, value], i) => {
+    const found = [...(URL_CREDENTIAL.test(value) ? ["a credential in a URL"] : []), ...linted[i]];
+    if (found.length) {
+      problems.push({
+        key: `${CONFIG_NAMESPACE}:${at}`,
+        expected:
+          "no credential in a plain value: declare it in runtime.secrets and set it with " +
+          "pulumi config set --secret --path 'secrets.<app>.<NAME>'",
+        found: `${[...new Set(found)].join(", ")} [secret]`,
+      });
+    }
+  });
+  return problems;
+}
+
+/**
+ * Stops with a config error when the plain config holds a credential.
+ *
+ * @throws ConfigError naming the stack and every key that holds one (never the value).
+ */
+export async function checkNoPlainCredentials(
+  stack: string,
+  raw: Record<string, unknown>,
+  secretKeys: ReadonlySet<string>,
+  origin?: string,
+): Promise<void> {
+  const problems = await credentialProblems(raw, secretKeys);
+  if (problems.length) throw new ConfigError(stack, problems, origin);
+}
