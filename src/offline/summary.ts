@@ -47,6 +47,40 @@ function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** This repository's governance and the pipeline's identity (owning stack): what a reviewer checks first. */
+function infrastructureLines(plan: Plan, byUrn: Map<string, PlanResource>): string[] {
+  const infra = plan.resources.find((r) => r.type === "cicd-constitution:github:InfrastructureRepository");
+  const oidc = plan.resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+  const lines: string[] = [];
+  if (oidc) lines.push(`  identity     GitHub OIDC provider ${oidc.inputs.url} (created here, protected)`);
+  if (!infra) return lines;
+  const mine = plan.resources.filter((r) => {
+    for (let p = r.parent; p; p = byUrn.get(p)?.parent ?? null) if (p === infra.urn) return true;
+    return false;
+  });
+  const of = (type: string) => mine.filter((r) => r.type === type);
+  const envs = of("github:index/repositoryEnvironment:RepositoryEnvironment").map((e) => {
+    const reviewers = list(e.inputs.reviewers).flatMap((r) => [
+      ...list(dig(r, "users")),
+      ...list(dig(r, "teams")),
+    ]);
+    return `${e.inputs.environment} (reviewers ${reviewers.length}${e.inputs.preventSelfReview ? ", self-review prevented" : ""})`;
+  });
+  lines.push(
+    `  ${infra.name} (this repository, ${mine.length} resources)`,
+    `    rulesets     ${of("github:index/repositoryRuleset:RepositoryRuleset")
+      .map((r) => r.inputs.name)
+      .join(", ")}`,
+    `    environments ${envs.join("; ")}`,
+    `    deploy roles ${of("aws:iam/role:Role")
+      .map((r) => r.inputs.name)
+      .join(", ")}; boundaries ${of("aws:iam/policy:Policy")
+      .map((r) => r.inputs.name)
+      .join(", ")}`,
+  );
+  return lines;
+}
+
 /**
  * Renders the summary lines of one plan.
  *
@@ -178,6 +212,7 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
       `    alarms       ${alarms.join(", ")}; dashboard ${of("aws:cloudwatch/dashboard:Dashboard").length}`,
     );
   }
+  lines.push(...infrastructureLines(plan, byUrn));
   const ref = plan.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
   if (ref)
     lines.push(`  parity       reads ${ref.inputs.name} (environmentProfile) through a StackReference`);

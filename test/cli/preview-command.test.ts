@@ -77,6 +77,13 @@ describe("cicd preview (command line)", function () {
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /policy pack +\d+ pass, 0 fail \(0 mandatory\)/);
     assert.match(r.stdout, /OK: no mandatory policy violation\./);
+    // The owning stack shows this repository's governance and the pipeline's identity.
+    assert.match(r.stdout, /identity +GitHub OIDC provider https:\/\/token\.actions\.githubusercontent\.com/);
+    assert.match(
+      r.stdout,
+      /environments staging \(reviewers 0\); production \(reviewers 2, self-review prevented\)/,
+    );
+    assert.match(r.stdout, /accounts +shared: staging 123456789012; production 123456789012/);
   });
 
   it("production without reviewers fails the preview (exit 1) naming CC-ENV-02", () => {
