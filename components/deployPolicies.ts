@@ -8,9 +8,11 @@
  * - This repository's deploy role of an environment runs `pulumi up` of that stack: it may create, change and
  *   delete exactly the resources that stack names (`components/naming.ts`), identified by name patterns of the
  *   environment (`*-staging`, `*-stg-*`, `*\/staging/*`) or, where AWS names resources by generated ids
- *   (security groups, AppConfig), by the `environment` tag on create and on the resource. Only the owning
- *   stack's role (production, behind the approval) maintains this repository's deploy roles; staging's is denied
- *   them explicitly, so staging cannot widen its own rights.
+ *   (security groups, AppConfig), by the `environment` tag on create and on the resource. Every role a stack
+ *   creates carries its environment's permissions boundary ({@link permissionsBoundaryPolicy}), and the deploy
+ *   role may create or write roles only with it, so no role it makes exceeds the boundary. Only the owning
+ *   stack's role (production, behind the approval) maintains this repository's deploy roles and the boundaries;
+ *   staging's is denied them explicitly, so staging cannot widen its own rights.
  *
  * Sources: AWS Service Authorization Reference (ECS, Elastic Load Balancing v2, EC2, IAM, Secrets Manager,
  * CloudWatch Logs, CloudWatch, SNS, AppConfig); IAM user guide, "Controlling access using tags".
