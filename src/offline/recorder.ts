@@ -76,10 +76,16 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
  * A URN as the engine builds it: the whole chain of parent types (`A$B$C`), the root Stack left out. The SDK's
  * mock uses only the immediate parent's type, so nested resources' URNs differed from a real preview's.
  */
-export function engineUrn(parent: string, type: string, name: string): string {
+export function engineUrn(
+  parent: string,
+  type: string,
+  name: string,
+  stack = pulumi.getStack(),
+  project = pulumi.getProject(),
+): string {
   const chain = parent ? parent.split("::")[2] : "";
   const qualified = chain && chain !== STACK_TYPE ? `${chain}$${type}` : type;
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
 /** MockMonitor that keeps a {@link PlanResource} per registration, in registration order. */
@@ -91,32 +97,51 @@ export class RecordingMonitor extends MockMonitor {
   /** Every secret string seen, so that any text leaving the process can be redacted. */
   readonly secretValues = new Set<string>();
 
-  constructor(mocks: pulumi.runtime.Mocks) {
+  /**
+   * @param target The stack and project of the program. Default: this process's (the mock runtime's); a test
+   *   that serves a program in another process (Pulumi's language host) names them.
+   */
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    private readonly target?: { stack: string; project: string },
+  ) {
     super(mocks);
     // The SDK keeps newUrn private; the engine's form replaces it for the program and the plan alike.
-    Object.defineProperty(this, "newUrn", { value: engineUrn });
+    Object.defineProperty(this, "newUrn", {
+      value: (parent: string, type: string, name: string) => this.urnOf(parent, type, name),
+    });
+  }
+
+  private urnOf(parent: string, type: string, name: string): string {
+    return engineUrn(parent, type, name, this.target?.stack, this.target?.project);
   }
 
   /** The root `pulumi:pulumi:Stack` resource's URN: the engine's parent of every top-level resource. */
   stackUrn(): string {
-    const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
-    return `urn:pulumi:${stack}::${project}::${STACK_TYPE}::${project}-${stack}`;
+    const [project, stack] = [
+      this.target?.project ?? pulumi.getProject(),
+      this.target?.stack ?? pulumi.getStack(),
+    ];
+    return this.urnOf("", STACK_TYPE, `${project}-${stack}`);
   }
 
   private record(req: WireRequest, wire: Record<string, unknown>): string {
     const inputs = maskWireValue(wire) as Record<string, unknown>;
-    if (this.records.length === 0) {
-      // The engine registers the root stack first and parents every top-level resource to it.
+    const isStack = req.getType() === STACK_TYPE;
+    if (this.records.length === 0 && !isStack) {
+      // The engine registers the root stack first (the language host does it itself) and parents every
+      // top-level resource to it; under the mock runtime the program runs without it, so it is added here.
+      const stackUrn = this.stackUrn();
       this.records.push({
-        urn: this.stackUrn(),
+        urn: stackUrn,
         type: STACK_TYPE,
-        name: `${pulumi.getProject()}-${pulumi.getStack()}`,
+        name: stackUrn.split("::")[3],
         parent: null,
         inputs: {},
       });
     }
-    const parent = req.getParent() || this.stackUrn();
-    const urn = engineUrn(req.getParent(), req.getType(), req.getName());
+    const parent = req.getParent() || (isStack ? null : this.stackUrn());
+    const urn = this.urnOf(req.getParent(), req.getType(), req.getName());
     const options: NonNullable<PlanResource["options"]> = {};
     if (req.getProtect?.()) options.protect = true;
     if (req.getRetainondelete?.()) options.retainOnDelete = true;

@@ -1,0 +1,168 @@
+/**
+ * Engine parity: the program launched the way Pulumi's nodejs language host launches it
+ * (`node node_modules/@pulumi/pulumi/cmd/run --monitor --engine --project --stack --dry-run .`, config in
+ * `PULUMI_CONFIG` / `PULUMI_CONFIG_SECRET_KEYS`, TypeScript through the SDK's ts-node with type checking) against a
+ * gRPC ResourceMonitor and Engine this test serves, for both stacks. What it registers (types, names, parents,
+ * URNs, protect / retainOnDelete, inputs) equals the offline plan, and no secret appears unwrapped.
+ */
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import * as engineGrpc from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
+import * as resourceGrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
+import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
+import { parse } from "yaml";
+import { previewStacks } from "../../src/cli/preview";
+import { createMocks } from "../../src/offline/mocks";
+import { StackPreview } from "../../src/offline/preview";
+import { RecordingMonitor } from "../../src/offline/recorder";
+import { PlanResource } from "../../src/plan/types";
+import { ROOT } from "../helpers";
+
+const NOW = new Date("2026-11-21T12:00:00Z");
+const SECRET_KEYS = ["secrets", "ghcrToken", "ghcrPullToken", "gitSourceToken"];
+
+/** The stack file's config as the engine hands it over, with a distinctive value for every required secret. */
+function engineConfig(preview: StackPreview): { config: Record<string, string>; secretValues: string[] } {
+  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${preview.plan.stack}.yaml`), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries(file.config)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
+  const secrets: Record<string, Record<string, string>> = {};
+  const secretValues: string[] = [];
+  for (const s of preview.requiredSecrets) {
+    const value = `LANGHOST-${preview.plan.stack}-${s.path.replace(/[^A-Za-z0-9]/g, "-")}`;
+    secretValues.push(value);
+    if (s.app === null) config[`cicd-constitution:${s.name}`] = value;
+    else (secrets[s.app] ??= {})[s.name] = value;
+  }
+  config["cicd-constitution:secrets"] = JSON.stringify(secrets);
+  return { config, secretValues };
+}
+
+/** Serves a ResourceMonitor and an Engine, runs the program through the language host, returns what it registered. */
+async function runThroughLanguageHost(
+  preview: StackPreview,
+  stackOutputs: Record<string, Record<string, unknown>>,
+): Promise<{ records: PlanResource[]; code: number | null; stderr: string }> {
+  const stack = preview.plan.stack;
+  const monitor = new RecordingMonitor(
+    createMocks({ region: preview.model.awsRegion, network: preview.model.network, stackOutputs }),
+    { stack, project: "cicd-constitution" },
+  ) as unknown as Record<string, (req: unknown, cb: unknown) => void> & RecordingMonitor;
+  const server = new grpc.Server();
+  const unary = (fn: string) => (call: { request: unknown }, cb: unknown) => monitor[fn](call.request, cb);
+  server.addService(resourceGrpc.ResourceMonitorService as unknown as grpc.ServiceDefinition, {
+    supportsFeature: (
+      call: { request: resourcePb.SupportsFeatureRequest },
+      cb: grpc.sendUnaryData<unknown>,
+    ) => {
+      const r = new resourcePb.SupportsFeatureResponse();
+      r.setHassupport(["secrets", "resourceReferences", "outputValues"].includes(call.request.getId()));
+      cb(null, r);
+    },
+    invoke: unary("invoke"),
+    readResource: unary("readResource"),
+    registerResource: unary("registerResource"),
+    registerResourceOutputs: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, new Empty()),
+    signalAndWaitForShutdown: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, new Empty()),
+  });
+  let root = "";
+  const errors: string[] = [];
+  server.addService(engineGrpc.EngineService as unknown as grpc.ServiceDefinition, {
+    log: (call: { request: enginePb.LogRequest }, cb: grpc.sendUnaryData<unknown>) => {
+      if (call.request.getSeverity() >= enginePb.LogSeverity.ERROR) errors.push(call.request.getMessage());
+      cb(null, new Empty());
+    },
+    getRootResource: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => {
+      const r = new enginePb.GetRootResourceResponse();
+      r.setUrn(root);
+      cb(null, r);
+    },
+    setRootResource: (
+      call: { request: enginePb.SetRootResourceRequest },
+      cb: grpc.sendUnaryData<unknown>,
+    ) => {
+      root = call.request.getUrn();
+      cb(null, new enginePb.SetRootResourceResponse());
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
+  );
+  const { config } = engineConfig(preview);
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, "node_modules/@pulumi/pulumi/cmd/run"),
+      `--monitor=127.0.0.1:${port}`,
+      `--engine=127.0.0.1:${port}`,
+      "--project=cicd-constitution",
+      `--stack=${stack}`,
+      "--dry-run=true",
+      `--pwd=${ROOT}`,
+      ".",
+    ],
+    {
+      env: {
+        ...process.env,
+        PULUMI_CONFIG: JSON.stringify(config),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(SECRET_KEYS.map((k) => `cicd-constitution:${k}`)),
+        PULUMI_NODEJS_TYPESCRIPT: "true",
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr!.on("data", (d) => (stderr += String(d)));
+  try {
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    return { records: monitor.records, code, stderr: stderr + errors.join("\n") };
+  } finally {
+    child.kill();
+    server.forceShutdown();
+  }
+}
+
+describe("proofs: the offline plan equals what the language host registers", function () {
+  this.timeout(240_000);
+  let previews: StackPreview[];
+  before(async () => {
+    previews = await previewStacks(ROOT, ["staging", "production"], NOW);
+  });
+
+  for (const stack of ["staging", "production"]) {
+    it(`${stack}: types, names, parents, URNs, options and inputs are the plan's, and no secret is unwrapped`, async () => {
+      const preview = previews.find((p) => p.plan.stack === stack)!;
+      const staging = previews.find((p) => p.plan.stack === "staging")!;
+      const ref = preview.model.promotion?.stagingStack;
+      const outputs = ref ? { [ref]: staging.stackOutputs } : {};
+      const { records, code, stderr } = await runThroughLanguageHost(preview, outputs);
+      assert.equal(code, 0, stderr.slice(0, 2000));
+      // The language host registers the root Stack itself; the plan records it too.
+      const key = (r: PlanResource) => r.urn;
+      const engine = new Map(records.map((r) => [key(r), r]));
+      const plan = new Map(preview.plan.resources.map((r) => [key(r), r]));
+      assert.deepEqual([...engine.keys()].sort(), [...plan.keys()].sort(), "the same URNs");
+      for (const [urn, p] of plan) {
+        const e = engine.get(urn)!;
+        assert.deepEqual(
+          { type: e.type, name: e.name, parent: e.parent, options: e.options ?? {} },
+          { type: p.type, name: p.name, parent: p.parent, options: p.options ?? {} },
+          urn,
+        );
+        if (p.type !== "pulumi:pulumi:Stack") assert.deepEqual(e.inputs, p.inputs, urn);
+      }
+      const text = JSON.stringify(records);
+      for (const v of engineConfig(preview).secretValues)
+        assert.ok(!text.includes(v), `a secret unwrapped in ${stack}`);
+    });
+  }
+});
