@@ -226,3 +226,25 @@ describe("engine parity of the offline plan's URNs", () => {
     }
   });
 });
+
+describe("IAM quotas of the plans' policies", () => {
+  it("each role's inline policies stay under 10,240 characters and each managed policy under 6,144 (IAM quotas, whitespace not counted)", async () => {
+    for (const { plan } of await repositoryStacks()) {
+      const size = (p: unknown) => (typeof p === "string" ? p : JSON.stringify(p)).replace(/\s/g, "").length;
+      const byRole = new Map<string, number>();
+      for (const r of plan.resources.filter((x) => x.type === "aws:iam/rolePolicy:RolePolicy")) {
+        // The plan holds the role by name only when it is known; the parent component groups a role's policies.
+        const role = String(r.inputs.role ?? r.parent);
+        byRole.set(role, (byRole.get(role) ?? 0) + size(r.inputs.policy));
+      }
+      assert.ok(byRole.size > 0);
+      for (const [role, total] of byRole)
+        assert.ok(total <= 10_240, `${plan.stack} ${role}: ${total} characters`);
+      for (const r of plan.resources.filter((x) => x.type === "aws:iam/policy:Policy"))
+        assert.ok(
+          size(r.inputs.policy) <= 6_144,
+          `${plan.stack} ${r.name}: ${size(r.inputs.policy)} characters`,
+        );
+    }
+  });
+});
