@@ -162,8 +162,9 @@ type Settings = ReturnType<
  *
  * Built in named steps: roles, secrets, network, load balancer, task definition, service.
  *
- * @throws Error when a variable is reserved or also a secret, or an image given as a plain string is not pinned
- *   by digest (`...@sha256:<64 hex>`, CC-ART-06); an image given as an Output is checked by the policy pack.
+ * @throws Error when a variable is reserved or also a secret, the container start period exceeds ECS's 300 s, or
+ *   an image given as a plain string is not pinned by digest (`...@sha256:<64 hex>`, CC-ART-06); an image given as
+ *   an Output is checked by the policy pack.
  */
 export class ServiceRuntime extends pulumi.ComponentResource {
   readonly cluster: aws.ecs.Cluster;
@@ -533,7 +534,6 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     registrySecretArn: pulumi.Output<string> | undefined,
   ): aws.ecs.TaskDefinition {
     const a = this.settings;
-    const noFlags: FeatureFlagsTarget | undefined = undefined;
     const containers = pulumi
       .all([
         a.imageRef,
@@ -541,7 +541,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         this.logGroup.name,
         pulumi.all(secrets.map((s) => s.valueFrom)),
         registrySecretArn ?? pulumi.output(""),
-        a.featureFlags ?? pulumi.output(noFlags),
+        pulumi.output(a.featureFlags),
       ])
       .apply(([image, build, logGroup, secretArns, registryArn, flags]) => {
         const container: ContainerDefinition = {

@@ -101,6 +101,11 @@ export function permissionsBoundaryName(environment: string): string {
   return `${PROJECT_NAME}-${environment}-boundary`;
 }
 
+/** The ARN of an environment's permissions boundary (the roles carry it; the deploy roles require it). */
+export function permissionsBoundaryArn(accountId: string, environment: string): string {
+  return `arn:aws:iam::${accountId}:policy/${permissionsBoundaryName(environment)}`;
+}
+
 /**
  * The permissions boundary of an environment's roles: the most any role a stack creates may ever do (its task,
  * execution, AppConfig alarm and app deploy roles), scoped to the environment. The deploy role may create and
@@ -194,7 +199,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
   const iamArn = (resource: string) => `arn:aws:iam::${s.accountId}:${resource}`;
   const ownEnvTag = { "aws:RequestTag/environment": env };
   const taggedOwnEnv = { "aws:ResourceTag/environment": env };
-  const boundaryArn = iamArn(`policy/${permissionsBoundaryName(env)}`);
+  const boundaryArn = permissionsBoundaryArn(s.accountId, env);
   const statements: Statement[] = [
     {
       Sid: "ReadEverything",

@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
-import { permissionsBoundaryName } from "../components/deployPolicies";
+import { permissionsBoundaryArn } from "../components/deployPolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
 import { GITHUB_OIDC_HOST } from "../components/DeploymentEnvironment";
@@ -127,6 +127,18 @@ function imageSourceOf(
   };
 }
 
+/** Numeric GitHub ids of reviewers (users and teams), looked up by login and slug: a missing one fails. */
+function reviewerIds(reviewers: { users: string[]; teams: string[] }) {
+  return {
+    reviewerUserIds: reviewers.users.map((username) =>
+      github.getUserOutput({ username }).id.apply((id) => Number(id)),
+    ),
+    reviewerTeamIds: reviewers.teams.map((slug) =>
+      github.getTeamOutput({ slug }).id.apply((id) => Number(id)),
+    ),
+  };
+}
+
 /** The OIDC provider URL of GitHub Actions (GitHub docs, "Configuring OpenID Connect in Amazon Web Services"). */
 export const GITHUB_OIDC_URL = `https://${GITHUB_OIDC_HOST}`;
 
@@ -182,12 +194,7 @@ function governInfrastructure(
     repository: infra.repository,
     requiredChecks: infra.requiredChecks,
     requiredApprovals: infra.requiredApprovals,
-    reviewerUserIds: infra.reviewers.users.map((username) =>
-      github.getUserOutput({ username }).id.apply((id) => Number(id)),
-    ),
-    reviewerTeamIds: infra.reviewers.teams.map((slug) =>
-      github.getTeamOutput({ slug }).id.apply((id) => Number(id)),
-    ),
+    ...reviewerIds(infra.reviewers),
     environmentSecrets: Object.fromEntries(
       infra.environmentSecrets.map((n) => [n, secretOf(infra.repository.name, n)]),
     ),
@@ -268,12 +275,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
 
   for (const app of model.apps) {
     const image = images.get(app.name)!;
-    const reviewerUserIds = app.reviewers.users.map((username) =>
-      github.getUserOutput({ username }).id.apply((id) => Number(id)),
-    );
-    const reviewerTeamIds = app.reviewers.teams.map((slug) =>
-      github.getTeamOutput({ slug }).id.apply((id) => Number(id)),
-    );
+    const { reviewerUserIds, reviewerTeamIds } = reviewerIds(app.reviewers);
 
     const component = new Application(app.name, {
       app: app.name,
@@ -313,7 +315,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       observability: app.observability,
       oidcProviderArn,
       accountId: identity.accountId,
-      permissionsBoundary: pulumi.interpolate`arn:aws:iam::${identity.accountId}:policy/${permissionsBoundaryName(env)}`,
+      permissionsBoundary: identity.accountId.apply((accountId) => permissionsBoundaryArn(accountId, env)),
       region: model.awsRegion,
       alertEmail: model.alerting.email,
     });

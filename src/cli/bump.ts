@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isSeq, parseDocument, YAMLMap } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, parseStackConfig } from "../config/model";
-import { readStackFile } from "../config/sources";
+import { readStackText } from "../config/sources";
 
 /** Options of {@link runBump}. */
 export interface BumpOptions {
@@ -47,15 +47,9 @@ export function runBump(opts: BumpOptions): number {
     doc.setIn([...at, "date"], opts.date);
     doc.setIn([...at, "actor"], opts.actor);
     const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-    // Validate what would be written, as the program will read it.
-    const tmp = path.join(path.dirname(file), `.bump.${process.pid}.Pulumi.${stack}.yaml`);
-    fs.writeFileSync(tmp, text);
-    try {
-      const source = readStackFile(tmp);
-      parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: path.basename(file) });
-    } finally {
-      fs.rmSync(tmp, { force: true });
-    }
+    // Validate what would be written, as the program will read it; the file changes only if it is valid.
+    const source = readStackText(text, stack, path.basename(file));
+    parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
     fs.writeFileSync(file, text);
     console.log(`${path.basename(file)}: ${opts.app} builds ${opts.commit} (${opts.actor}, ${opts.date})`);
     return 0;

@@ -42,13 +42,14 @@ export function findStackFile(dir: string, stack: string): StackFileText | undef
 }
 
 /** One ajv validator per rule, compiled once: the rule's config schema as the engine checks it. */
+const ajv = new Ajv({ allErrors: true, strict: false });
 const validators = new Map<string, ValidateFunction>();
 
 function validatorOf(meta: RuleMeta): ValidateFunction {
   let v = validators.get(meta.id);
   if (!v) {
     const schema = configSchemaOf(meta) as { properties: Record<string, unknown> };
-    v = new Ajv({ allErrors: true, strict: false }).compile({
+    v = ajv.compile({
       type: "object",
       properties: {
         ...schema.properties,

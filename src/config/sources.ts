@@ -71,6 +71,15 @@ export function readStackFile(file: string): ConfigSource {
       origin,
     );
   }
+  return readStackText(text, stack, origin);
+}
+
+/**
+ * Reads the text of a stack file (what `cicd bump` is about to write, before it writes it).
+ *
+ * @throws ConfigError when the text is not YAML or has no `config:` map (key `config`).
+ */
+export function readStackText(text: string, stack: string, origin: string): ConfigSource {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, parseStackConfig } from "../../src/config/model";
+import { ConfigError, parseStackConfig, SECRET_CONFIG_KEYS } from "../../src/config/model";
 import { credentialProblems } from "../../src/config/credentials";
 import { resolveSecrets } from "../../src/config/secrets";
 import { OFFLINE_SECRET_PLACEHOLDER, readRuntimeConfig, readStackFile } from "../../src/config/sources";
@@ -127,7 +127,7 @@ describe("config sources: prototype keys", () => {
 
 describe("config: credentials found by value in plain config", () => {
   const raw = () => structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as any;
-  const secretKeys = new Set(["secrets", "ghcrToken", "ghcrPullToken", "gitSourceToken"]);
+  const secretKeys = new Set(SECRET_CONFIG_KEYS);
 
   it("the repository's stack files hold none", async () => {
     assert.deepEqual(await credentialProblems(raw(), secretKeys), []);
