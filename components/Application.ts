@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerHealthTiming } from "./ServiceRuntime";
+import type { ContainerHealthTiming, DeploymentStrategy } from "./ServiceRuntime";
 import { ContainerImage } from "./ContainerImage";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
@@ -88,6 +88,8 @@ export interface ApplicationArgs {
     scratchPaths: string[];
     stickiness: { enabled: boolean; durationSeconds: number };
     domain: string;
+    /** How ECS replaces tasks: rolling, canary or linear (CC-RUN-13). */
+    deployment: DeploymentStrategy;
   };
   /** Network and TLS. */
   network: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[]; certificateArn: string };
@@ -181,6 +183,8 @@ export class Application extends pulumi.ComponentResource {
     // The flag environment monitors the 5xx alarm, which needs the runtime's load balancer, which needs the
     // flags' ids: resource by resource there is no cycle, so the alarm ARN is handed over once it exists.
     const [alarmArn, resolveAlarmArn] = pulumi.deferredOutput<string>();
+    // Likewise the service's deployment alarms (CC-RUN-13): the service waits for them.
+    const [deploymentAlarmNames, resolveDeploymentAlarmNames] = pulumi.deferredOutput<string[]>();
     const flags = new FeatureFlags(
       `${prefix}-flags`,
       {
@@ -224,6 +228,8 @@ export class Application extends pulumi.ComponentResource {
         certificateArn: args.network.certificateArn,
         logRetentionDays: args.runtime.logRetentionDays,
         healthCheckGracePeriodSeconds: args.runtime.healthCheckGracePeriodSeconds,
+        deployment: args.runtime.deployment,
+        deploymentAlarmNames,
         tags,
       },
       child,
@@ -235,7 +241,6 @@ export class Application extends pulumi.ComponentResource {
         app: args.app,
         environment: env,
         loadBalancerArnSuffix: runtime.loadBalancerArnSuffix,
-        targetGroupArnSuffix: runtime.targetGroupArnSuffix,
         ...args.observability,
         alertEmail: args.alertEmail,
         region: args.region,
@@ -244,6 +249,7 @@ export class Application extends pulumi.ComponentResource {
       child,
     );
     resolveAlarmArn(observability.errorRateAlarmArn);
+    resolveDeploymentAlarmNames(observability.deploymentAlarmNames);
 
     // The deploy role acts on this app in this environment only (CC-ENV-07).
     const names = physicalNames(args.app, env);

@@ -15,8 +15,6 @@ export interface ObservabilityArgs {
   environment: string;
   /** `app/NAME/ID` suffix of the ALB (CloudWatch dimension `LoadBalancer`). */
   loadBalancerArnSuffix: pulumi.Input<string>;
-  /** `targetgroup/NAME/ID` suffix of the target group (dimension `TargetGroup`). */
-  targetGroupArnSuffix: pulumi.Input<string>;
   /** Error budget: percent of requests allowed to fail with 5xx per budget period. Default: 0.5. */
   errorBudgetPercent?: number;
   /** The error budget's period, days (F6 "Error Budget & Deploy Freeze": weekly). Default: 7. */
@@ -83,7 +81,7 @@ export const GOLDEN_PATH_NAMESPACE = "CicdConstitution/GoldenPath";
  * window with no request at all is 0, not a division by zero.
  */
 export function fiveXxRateQueries(
-  dims: { LoadBalancer: pulumi.Input<string>; TargetGroup: pulumi.Input<string> },
+  dims: { LoadBalancer: pulumi.Input<string> },
   period: number,
 ): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
   const metric = (id: string, metricName: string, dimensions: Record<string, pulumi.Input<string>>) => ({
@@ -121,6 +119,8 @@ export class Observability extends pulumi.ComponentResource {
   readonly alarmNames: pulumi.Output<string>[];
   /** ARN of the 5xx-rate alarm (AppConfig rolls flag deployments back on it: CC-FLAG-05). */
   readonly errorRateAlarmArn: pulumi.Output<string>;
+  /** Names of the 5xx-rate and latency alarms: the service's deployment alarms (CC-RUN-13). */
+  readonly deploymentAlarmNames: pulumi.Output<string[]>;
   /** Dashboard name. */
   readonly dashboardName: pulumi.Output<string>;
 
@@ -135,11 +135,13 @@ export class Observability extends pulumi.ComponentResource {
     this.topicArn = topic.arn;
     this.alarmNames = alarms.map((a) => a.name);
     this.errorRateAlarmArn = alarms[0].arn;
+    this.deploymentAlarmNames = pulumi.all([alarms[0].name, alarms[1].name]);
     this.dashboardName = dashboard.dashboardName;
     this.registerOutputs({
       topicArn: this.topicArn,
       alarmNames: this.alarmNames,
       errorRateAlarmArn: this.errorRateAlarmArn,
+      deploymentAlarmNames: this.deploymentAlarmNames,
       dashboardName: this.dashboardName,
     });
   }
@@ -169,7 +171,9 @@ export class Observability extends pulumi.ComponentResource {
   /** Step 2: the 5xx-rate, latency and burn alarms; every alarm notifies on ALARM and on OK. */
   private alarms(name: string, topicArn: pulumi.Output<string>): aws.cloudwatch.MetricAlarm[] {
     const a = this.settings;
-    const dims = { LoadBalancer: a.loadBalancerArnSuffix, TargetGroup: a.targetGroupArnSuffix };
+    // The load balancer serves this app alone; its own dimension covers both target groups of a canary or
+    // linear deployment, between which ECS moves the traffic.
+    const dims = { LoadBalancer: a.loadBalancerArnSuffix };
     const notify = { alarmActions: [topicArn], okActions: [topicArn], treatMissingData: "notBreaching" };
     const errorRate = new aws.cloudwatch.MetricAlarm(
       `${name}-5xx-rate`,
@@ -252,7 +256,7 @@ export class Observability extends pulumi.ComponentResource {
       `${name}-dashboard`,
       {
         dashboardName: physicalNames(a.app, a.environment).dashboard.name,
-        dashboardBody: pulumi.all([a.loadBalancerArnSuffix, a.targetGroupArnSuffix]).apply(([lb, tg]) =>
+        dashboardBody: pulumi.output(a.loadBalancerArnSuffix).apply((lb) =>
           JSON.stringify({
             widgets: [
               widget(
@@ -273,8 +277,6 @@ export class Observability extends pulumi.ComponentResource {
                     "HTTPCode_Target_5XX_Count",
                     "LoadBalancer",
                     lb,
-                    "TargetGroup",
-                    tg,
                     { id: "m1", stat: "Sum", visible: false },
                   ],
                   [
@@ -282,8 +284,6 @@ export class Observability extends pulumi.ComponentResource {
                     "RequestCount",
                     "LoadBalancer",
                     lb,
-                    "TargetGroup",
-                    tg,
                     { id: "m2", stat: "Sum", visible: false },
                   ],
                   [

@@ -2,7 +2,12 @@ import type { ContainerDefinition, HealthCheck } from "@aws-sdk/client-ecs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { APPCONFIG_VARIABLES, RESERVED_VARIABLES } from "../src/contract";
-import { physicalNames, StandardTags } from "./naming";
+import {
+  ECS_LOAD_BALANCER_POLICY_ARN,
+  ECS_TASK_EXECUTION_POLICY_ARN,
+  physicalNames,
+  StandardTags,
+} from "./naming";
 import { assumeRoleBy, policyJson, withDefaults } from "./util";
 
 /** Container health check timing, seconds (ECS `HealthCheck`: interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300). */
@@ -11,6 +16,36 @@ export interface ContainerHealthTiming {
   timeoutSeconds: number;
   retries: number;
   startPeriodSeconds: number;
+}
+
+/**
+ * How ECS replaces the tasks of a deployment (ECS developer guide, "Deployment strategies"; API
+ * `DeploymentConfiguration`). `rolling` replaces tasks in place; `canary` shifts `canaryPercent` of the traffic
+ * to the new revision, waits `canaryBakeMinutes`, then shifts the rest; `linear` shifts `stepPercent` every
+ * `stepBakeMinutes`. Both keep the old revision for `bakeMinutes` after the last shift, during which a deployment
+ * alarm still rolls back. Canary and linear need a second target group, a listener rule ECS re-weights, and a
+ * role ECS assumes to do it (ECS developer guide, "Application Load Balancer resources for blue/green, linear,
+ * and canary deployments"); the component creates all three.
+ * Ranges (ECS API `CanaryConfiguration`, `LinearConfiguration`): canaryPercent 0.1-100, stepPercent 3-100,
+ * every bake time 0-1440 minutes.
+ */
+export interface DeploymentStrategy {
+  strategy: "rolling" | "canary" | "linear";
+  /** Canary: percent of the traffic the new revision gets first. */
+  canaryPercent: number;
+  /** Canary: minutes the canary serves before the rest of the traffic shifts. */
+  canaryBakeMinutes: number;
+  /** Linear: percent of the traffic shifted at each step. */
+  stepPercent: number;
+  /** Linear: minutes between steps. */
+  stepBakeMinutes: number;
+  /** Canary and linear: minutes the old revision is kept after the last shift (ECS `bakeTimeInMinutes`). */
+  bakeMinutes: number;
+}
+
+/** Whether ECS shifts traffic between two target groups for this strategy (canary, linear). */
+export function shiftsTraffic(d: Pick<DeploymentStrategy, "strategy">): boolean {
+  return d.strategy !== "rolling";
 }
 
 /** The AppConfig feature-flags profile the app reads (AppConfigData `StartConfigurationSession`). */
@@ -100,6 +135,14 @@ export interface ServiceRuntimeArgs {
   minimumHealthyPercent?: number;
   /** Deployment max percent. Default: 200. */
   maximumPercent?: number;
+  /** How ECS replaces tasks (CC-RUN-13). Default: `rolling`. */
+  deployment?: DeploymentStrategy;
+  /**
+   * CloudWatch alarms that fail a deployment and roll it back (ECS service `alarms`, "deployment alarms"): the
+   * app's 5xx and latency alarms. An Output of the alarms' names, so the service waits for the alarms.
+   * Default: none (then only the circuit breaker rolls back).
+   */
+  deploymentAlarmNames?: pulumi.Input<string[]>;
   /** TLS policy of the HTTPS listener. Default: `ELBSecurityPolicy-TLS13-1-2-2021-06`. */
   sslPolicy?: string;
   /**
@@ -124,6 +167,14 @@ export const serviceRuntimeDefaults = {
   healthCheckGracePeriodSeconds: 60,
   minimumHealthyPercent: 100,
   maximumPercent: 200,
+  deployment: {
+    strategy: "rolling",
+    canaryPercent: 10,
+    canaryBakeMinutes: 5,
+    stepPercent: 20,
+    stepBakeMinutes: 5,
+    bakeMinutes: 5,
+  } as DeploymentStrategy,
   sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
 };
 
@@ -172,6 +223,8 @@ export class ServiceRuntime extends pulumi.ComponentResource {
   readonly taskDefinition: aws.ecs.TaskDefinition;
   readonly loadBalancer: aws.lb.LoadBalancer;
   readonly targetGroup: aws.lb.TargetGroup;
+  /** Canary and linear: the target group of the new revision during a deployment (ECS alternates them). */
+  readonly alternateTargetGroup?: aws.lb.TargetGroup;
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly executionRole: aws.iam.Role;
   readonly taskRole: aws.iam.Role;
@@ -210,6 +263,8 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     const { loadBalancer, targetGroup, https } = this.loadBalancing(name, albSg);
     this.loadBalancer = loadBalancer;
     this.targetGroup = targetGroup;
+    const shifting = this.trafficShifting(name, https);
+    this.alternateTargetGroup = shifting?.alternate;
     this.taskDefinition = this.taskDefinitionOf(name, secrets, registrySecretArn);
     this.cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
@@ -220,7 +275,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.service = this.serviceOf(name, serviceSg, https);
+    this.service = this.serviceOf(name, serviceSg, https, shifting);
 
     this.dnsName = this.loadBalancer.dnsName;
     this.loadBalancerArnSuffix = this.loadBalancer.arnSuffix;
@@ -251,6 +306,9 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         ? [`environmentVariables ${reserved.join(", ")} are set by the runtime itself`]
         : []),
       ...(both.length ? [`environmentVariables ${both.join(", ")} are also secrets`] : []),
+      ...(shiftsTraffic(a.deployment) && !args.deploymentAlarmNames
+        ? [`deployment ${a.deployment.strategy} needs deploymentAlarmNames (the alarms that roll it back)`]
+        : []),
       ...(a.containerHealth.startPeriodSeconds > 300
         ? [`containerHealth.startPeriodSeconds ${a.containerHealth.startPeriodSeconds} > 300 (ECS limit)`]
         : []),
@@ -278,7 +336,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         `${name}-execution-policy`,
         {
           role: executionRole.name,
-          policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+          policyArn: ECS_TASK_EXECUTION_POLICY_ARN,
         },
         { parent: this },
       ),
@@ -470,34 +528,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       },
       { parent: this, protect: a.deletionProtection },
     );
-    const targetGroup = new aws.lb.TargetGroup(
-      `${name}-tg`,
-      {
-        name: this.names.targetGroup.name,
-        port: a.port,
-        protocol: "HTTP",
-        targetType: "ip",
-        vpcId: a.vpcId,
-        deregistrationDelay: 30,
-        healthCheck: {
-          enabled: true,
-          path: a.readinessPath,
-          matcher: "200",
-          protocol: "HTTP",
-          interval: 15,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
-        },
-        stickiness: {
-          type: "lb_cookie",
-          enabled: a.stickiness.enabled,
-          cookieDuration: a.stickiness.durationSeconds,
-        },
-        tags: a.tags,
-      },
-      { parent: this },
-    );
+    const targetGroup = this.targetGroupOf(`${name}-tg`, this.names.targetGroup.name);
     const https = new aws.lb.Listener(
       `${name}-https`,
       {
@@ -525,6 +556,93 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       { parent: this },
     );
     return { loadBalancer, targetGroup, https };
+  }
+
+  /** A target group of the tasks: IP targets, readiness health check, stickiness as configured. */
+  private targetGroupOf(logicalName: string, physicalName: string): aws.lb.TargetGroup {
+    const a = this.settings;
+    return new aws.lb.TargetGroup(
+      logicalName,
+      {
+        name: physicalName,
+        port: a.port,
+        protocol: "HTTP",
+        targetType: "ip",
+        vpcId: a.vpcId,
+        deregistrationDelay: 30,
+        healthCheck: {
+          enabled: true,
+          path: a.readinessPath,
+          matcher: "200",
+          protocol: "HTTP",
+          interval: 15,
+          timeout: 5,
+          healthyThreshold: 2,
+          unhealthyThreshold: 3,
+        },
+        stickiness: {
+          type: "lb_cookie",
+          enabled: a.stickiness.enabled,
+          cookieDuration: a.stickiness.durationSeconds,
+        },
+        tags: a.tags,
+      },
+      { parent: this },
+    );
+  }
+
+  /**
+   * Step 4b (canary, linear): what ECS needs to shift traffic (ECS developer guide, "Application Load Balancer
+   * resources for blue/green, linear, and canary deployments"): an alternate target group; a production listener
+   * rule on the HTTPS listener forwarding all paths to both groups (100/0), whose weights ECS rewrites during
+   * each deployment (so the program ignores changes to its actions); and a role `ecs.amazonaws.com` assumes with
+   * AWS's `AmazonECSInfrastructureRolePolicyForLoadBalancers`, within the environment's boundary.
+   */
+  private trafficShifting(name: string, https: aws.lb.Listener) {
+    const a = this.settings;
+    if (!shiftsTraffic(a.deployment)) return undefined;
+    const alternate = this.targetGroupOf(`${name}-tg-alt`, this.names.alternateTargetGroup.name);
+    const rule = new aws.lb.ListenerRule(
+      `${name}-production-rule`,
+      {
+        listenerArn: https.arn,
+        priority: 1,
+        conditions: [{ pathPattern: { values: ["/*"] } }],
+        actions: [
+          {
+            type: "forward",
+            forward: {
+              targetGroups: [
+                { arn: this.targetGroup.arn, weight: 100 },
+                { arn: alternate.arn, weight: 0 },
+              ],
+            },
+          },
+        ],
+        tags: a.tags,
+      },
+      // ECS moves the weights between the groups on every deployment: not drift to undo.
+      { parent: this, ignoreChanges: ["actions"] },
+    );
+    const role = new aws.iam.Role(
+      `${name}-ecs-lb-role`,
+      {
+        name: this.names.trafficShiftRole.name,
+        assumeRolePolicy: assumeRoleBy("ecs.amazonaws.com"),
+        permissionsBoundary: a.permissionsBoundary,
+        tags: a.tags,
+      },
+      { parent: this, protect: a.deletionProtection },
+    );
+    this.startAfter.push(
+      new aws.iam.RolePolicyAttachment(
+        `${name}-ecs-lb-policy`,
+        { role: role.name, policyArn: ECS_LOAD_BALANCER_POLICY_ARN },
+        { parent: this },
+      ),
+      rule,
+    );
+    return { alternate, rule, role };
   }
 
   /** Step 5: the task definition: one container, typed as ECS's own `ContainerDefinition`. */
@@ -629,8 +747,16 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     };
   }
 
-  /** Step 6: the service, started after the listener and the roles' policies exist (first pulls succeed). */
-  private serviceOf(name: string, serviceSg: aws.ec2.SecurityGroup, https: aws.lb.Listener): aws.ecs.Service {
+  /**
+   * Step 6: the service, started after the listener and the roles' policies exist (first pulls succeed). Rolls
+   * back on the circuit breaker and, with deployment alarms, on the app's 5xx and latency alarms.
+   */
+  private serviceOf(
+    name: string,
+    serviceSg: aws.ec2.SecurityGroup,
+    https: aws.lb.Listener,
+    shifting: ReturnType<ServiceRuntime["trafficShifting"]>,
+  ): aws.ecs.Service {
     const a = this.settings;
     return new aws.ecs.Service(
       `${name}-service`,
@@ -641,9 +767,14 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         desiredCount: a.desiredCount,
         launchType: "FARGATE",
         platformVersion: "LATEST",
+        deploymentController: { type: "ECS" },
         deploymentMinimumHealthyPercent: a.minimumHealthyPercent,
         deploymentMaximumPercent: a.maximumPercent,
         deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentConfiguration: this.deploymentConfiguration(),
+        ...(a.deploymentAlarmNames
+          ? { alarms: { alarmNames: a.deploymentAlarmNames, enable: true, rollback: true } }
+          : {}),
         healthCheckGracePeriodSeconds: a.healthCheckGracePeriodSeconds,
         networkConfiguration: {
           subnets: a.privateSubnetIds,
@@ -651,7 +782,20 @@ export class ServiceRuntime extends pulumi.ComponentResource {
           assignPublicIp: false,
         },
         loadBalancers: [
-          { targetGroupArn: this.targetGroup.arn, containerName: a.app, containerPort: a.port },
+          {
+            targetGroupArn: this.targetGroup.arn,
+            containerName: a.app,
+            containerPort: a.port,
+            ...(shifting
+              ? {
+                  advancedConfiguration: {
+                    alternateTargetGroupArn: shifting.alternate.arn,
+                    productionListenerRule: shifting.rule.arn,
+                    roleArn: shifting.role.arn,
+                  },
+                }
+              : {}),
+          },
         ],
         propagateTags: "SERVICE",
         enableExecuteCommand: false,
@@ -660,5 +804,32 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [https, ...this.startAfter] },
     );
+  }
+
+  /** The ECS `deploymentConfiguration` of the strategy (bake times are strings in the provider's schema). */
+  private deploymentConfiguration(): aws.types.input.ecs.ServiceDeploymentConfiguration {
+    const d = this.settings.deployment;
+    switch (d.strategy) {
+      case "rolling":
+        return { strategy: "ROLLING" };
+      case "canary":
+        return {
+          strategy: "CANARY",
+          bakeTimeInMinutes: String(d.bakeMinutes),
+          canaryConfiguration: {
+            canaryPercent: d.canaryPercent,
+            canaryBakeTimeInMinutes: String(d.canaryBakeMinutes),
+          },
+        };
+      case "linear":
+        return {
+          strategy: "LINEAR",
+          bakeTimeInMinutes: String(d.bakeMinutes),
+          linearConfiguration: {
+            stepPercent: d.stepPercent,
+            stepBakeTimeInMinutes: String(d.stepBakeMinutes),
+          },
+        };
+    }
   }
 }

@@ -19,7 +19,12 @@
  */
 import type * as aws from "@pulumi/aws";
 import { GITHUB_OIDC_HOST } from "./DeploymentEnvironment";
-import { PROJECT_NAME, shortEnv } from "./naming";
+import {
+  ECS_LOAD_BALANCER_POLICY_ARN,
+  ECS_TASK_EXECUTION_POLICY_ARN,
+  PROJECT_NAME,
+  shortEnv,
+} from "./naming";
 import { policyJson } from "./util";
 
 type Statement = aws.iam.PolicyStatement;
@@ -172,6 +177,35 @@ export function permissionsBoundaryPolicy(s: {
         Resource: `arn:aws:iam::${s.accountId}:role/*-${shortEnv(env)}-*`,
         Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
       },
+      {
+        // AmazonECSInfrastructureRolePolicyForLoadBalancers: ECS's traffic shifting of canary and linear
+        // deployments, on this environment's load balancers only.
+        Sid: "EcsShiftsTrafficOfThisEnvironment",
+        Effect: "Allow",
+        Action: [
+          "elasticloadbalancing:RegisterTargets",
+          "elasticloadbalancing:DeregisterTargets",
+          "elasticloadbalancing:ModifyListener",
+          "elasticloadbalancing:ModifyRule",
+        ],
+        Resource: [
+          arn("elasticloadbalancing", `targetgroup/*-${shortEnv(env)}-tg/*`),
+          arn("elasticloadbalancing", `targetgroup/*-${shortEnv(env)}-tg-alt/*`),
+          arn("elasticloadbalancing", `listener/app/*-${shortEnv(env)}-alb/*`),
+          arn("elasticloadbalancing", `listener-rule/app/*-${shortEnv(env)}-alb/*`),
+        ],
+      },
+      {
+        Sid: "EcsReadsLoadBalancers",
+        Effect: "Allow",
+        Action: [
+          "elasticloadbalancing:DescribeListeners",
+          "elasticloadbalancing:DescribeRules",
+          "elasticloadbalancing:DescribeTargetGroups",
+          "elasticloadbalancing:DescribeTargetHealth",
+        ],
+        Resource: "*",
+      },
     ],
   });
 }
@@ -278,6 +312,9 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
         "elasticloadbalancing:CreateListener",
         "elasticloadbalancing:DeleteListener",
         "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:ModifyRule",
         "elasticloadbalancing:RegisterTargets",
         "elasticloadbalancing:DeregisterTargets",
         "elasticloadbalancing:AddTags",
@@ -286,6 +323,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       Resource: [
         arn("elasticloadbalancing", `loadbalancer/app/*-${short}-alb/*`),
         arn("elasticloadbalancing", `targetgroup/*-${short}-tg/*`),
+        arn("elasticloadbalancing", `targetgroup/*-${short}-tg-alt/*`),
         arn("elasticloadbalancing", `listener/app/*-${short}-alb/*`),
         arn("elasticloadbalancing", `listener-rule/app/*-${short}-alb/*`),
       ],
@@ -364,10 +402,27 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       Resource: iamArn(`role/*-${short}-exec`),
       Condition: {
         ArnEquals: {
-          "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+          "iam:PolicyARN": ECS_TASK_EXECUTION_POLICY_ARN,
         },
         StringEquals: { "iam:PermissionsBoundary": boundaryArn },
       },
+    },
+    {
+      Sid: "AttachOnlyTheEcsLoadBalancerPolicy",
+      Effect: "Allow",
+      Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+      Resource: iamArn(`role/*-${short}-ecs-lb`),
+      Condition: {
+        ArnEquals: { "iam:PolicyARN": ECS_LOAD_BALANCER_POLICY_ARN },
+        StringEquals: { "iam:PermissionsBoundary": boundaryArn },
+      },
+    },
+    {
+      Sid: "PassTrafficShiftRolesToEcs",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: iamArn(`role/*-${short}-ecs-lb`),
+      Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com" } },
     },
     {
       Sid: "PassTaskRolesToEcs",

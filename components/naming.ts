@@ -9,6 +9,17 @@ export const PROJECT_NAME = "cicd-constitution";
 /** The `managed-by` tag value on every taggable resource (CC-OBS-04). */
 export const MANAGED_BY = "pulumi:cicd-constitution";
 
+/** AWS's managed policy of ECS task execution roles (image pulls, logs). */
+export const ECS_TASK_EXECUTION_POLICY_ARN =
+  "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+
+/**
+ * AWS's managed policy of the role ECS assumes to shift traffic between target groups in canary and linear
+ * deployments (ECS developer guide, "Amazon ECS infrastructure IAM role for load balancers").
+ */
+export const ECS_LOAD_BALANCER_POLICY_ARN =
+  "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
+
 /** Standard tags: `app`, `environment`, `owner`, `managed-by` (CC-OBS-04; CONST "Observability"). */
 export interface StandardTags {
   app: string;
@@ -82,6 +93,18 @@ export function physicalNames(app: string, environment: string) {
     taskFamily: n("task definition family", base, 255, "ECS RegisterTaskDefinition"),
     loadBalancer: n("load balancer", awsName(app, environment, "alb"), 32, "ELBv2 CreateLoadBalancer"),
     targetGroup: n("target group", awsName(app, environment, "tg"), 32, "ELBv2 CreateTargetGroup"),
+    alternateTargetGroup: n(
+      "alternate target group",
+      awsName(app, environment, "tg-alt"),
+      32,
+      "ELBv2 CreateTargetGroup",
+    ),
+    trafficShiftRole: n(
+      "ECS load-balancer role",
+      awsName(app, environment, "ecs-lb", 64),
+      64,
+      "IAM CreateRole",
+    ),
     executionRole: n("execution role", awsName(app, environment, "exec", 64), 64, "IAM CreateRole"),
     taskRole: n("task role", awsName(app, environment, "task", 64), 64, "IAM CreateRole"),
     flagsAlarmRole: n(

@@ -11,7 +11,7 @@ import { permissionsBoundaryArn } from "../components/deployPolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
 import { GITHUB_OIDC_HOST } from "../components/DeploymentEnvironment";
-import { AppModel, CONFIG_NAMESPACE, ConfigError, StackModel } from "./config/model";
+import { AppModel, CONFIG_NAMESPACE, ConfigError, deploymentOf, StackModel } from "./config/model";
 import { SecretValues } from "./config/secrets";
 import { RESERVED_VARIABLES } from "./contract";
 import { checkEgress } from "./egress";
@@ -309,6 +309,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
         scratchPaths: app.runtime.scratchPaths,
         stickiness: app.runtime.stickiness,
         domain: app.runtime.domain,
+        deployment: deploymentOf(env, app.runtime),
       },
       network: { ...model.network, certificateArn: model.certificateArn },
       flags: app.flags,

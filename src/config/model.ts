@@ -153,6 +153,41 @@ const healthSchema = z
   })
   .prefault({});
 
+/** ECS deployment strategy settings (ECS API `CanaryConfiguration`, `LinearConfiguration`; CC-RUN-13). */
+const deploymentSchema = z
+  .strictObject({
+    /**
+     * How ECS replaces tasks: `rolling`, `canary` (a share of the traffic first, then the rest) or `linear` (equal
+     * steps). Default: `canary` in production, `rolling` in staging (OPS "Rollout Strategies": progressive
+     * delivery, a small percentage of traffic first; staging may replace all at once).
+     */
+    strategy: z.enum(["rolling", "canary", "linear"], { error: "rolling, canary or linear" }).optional(),
+    /** Canary: percent of the traffic the new revision gets first (0.1-100). Default 10. */
+    canaryPercent: z.number().min(0.1).max(100).default(10),
+    /** Canary: minutes the canary serves alone before the rest shifts (0-1440). Default 5. */
+    canaryBakeMinutes: z.int().min(0).max(1440).default(5),
+    /** Linear: percent of the traffic shifted at each step (3-100). Default 20. */
+    stepPercent: z.number().min(3).max(100).default(20),
+    /** Linear: minutes between steps (0-1440). Default 5. */
+    stepBakeMinutes: z.int().min(0).max(1440).default(5),
+    /** Canary, linear: minutes the old revision stays after the last shift, for alarm rollback (0-1440). Default 5. */
+    bakeMinutes: z.int().min(0).max(1440).default(5),
+  })
+  .prefault({});
+
+/** The strategy an app deploys with when its config names none (CC-RUN-13): canary in production. */
+export function defaultStrategy(environment: string): "rolling" | "canary" {
+  return environment === "production" ? "canary" : "rolling";
+}
+
+/** An app's deployment settings with the environment's default strategy filled in. */
+export function deploymentOf(
+  environment: string,
+  runtime: { deployment: z.output<typeof deploymentSchema> },
+) {
+  return { ...runtime.deployment, strategy: runtime.deployment.strategy ?? defaultStrategy(environment) };
+}
+
 const runtimeSchema = z
   .strictObject({
     /** Container port the app listens on. */
@@ -201,6 +236,8 @@ const runtimeSchema = z
     secrets: z.array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name")).default([]),
     /** Public domain name served by the load balancer (covered by the certificate). */
     domain: pattern(HOSTNAME, "a lowercase DNS name such as app.example.com"),
+    /** How ECS replaces the tasks on a deploy (CC-RUN-13). */
+    deployment: deploymentSchema,
     /** CloudWatch Logs retention in days (one of the values CloudWatch accepts). Default 30. */
     logRetentionDays: z
       .int()

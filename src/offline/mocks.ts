@@ -156,6 +156,11 @@ function computed(
         id: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`),
         extra: { arn: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`) },
       };
+    case "aws:lb/listenerRule:ListenerRule": {
+      const listener = String(inputs.listenerArn ?? "").replace(":listener/", ":listener-rule/");
+      const arn = `${listener}/${h.slice(0, 16)}`;
+      return { id: arn, extra: { arn } };
+    }
     case "aws:sns/topic:Topic":
       return { id: awsArn("sns", r, n), extra: { arn: awsArn("sns", r, n), name: n } };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":

@@ -196,6 +196,7 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
         `                 pull ${pull}, read-only root with writable ${scratch.join(", ") || "nothing"}, ` +
           `stickiness ${dig(tg?.inputs, "stickiness", "enabled") ? "on" : "off"}`,
       );
+      lines.push(`                 deploys ${deploymentSummary(service.inputs)}`);
     }
     const flags = of("aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion")[0];
     if (flags) {
@@ -221,4 +222,21 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
     lines.push(`               check: ${a.check}`);
   });
   return lines;
+}
+
+/** One line on how a service deploys: strategy, shares, bake times (minutes) and its deployment alarms. */
+function deploymentSummary(service: Record<string, unknown>): string {
+  const strategy = String(dig(service, "deploymentConfiguration", "strategy") ?? "ROLLING").toLowerCase();
+  const bake = dig(service, "deploymentConfiguration", "bakeTimeInMinutes");
+  const canary = dig(service, "deploymentConfiguration", "canaryConfiguration");
+  const linear = dig(service, "deploymentConfiguration", "linearConfiguration");
+  const steps =
+    strategy === "canary"
+      ? ` ${dig(canary, "canaryPercent")}% for ${dig(canary, "canaryBakeTimeInMinutes")} min, then all; bake ${bake} min`
+      : strategy === "linear"
+        ? ` ${dig(linear, "stepPercent")}% every ${dig(linear, "stepBakeTimeInMinutes")} min; bake ${bake} min`
+        : " (all tasks replaced in place)";
+  const alarms = list(dig(service, "alarms", "alarmNames"));
+  const rollback = dig(service, "alarms", "rollback") === true ? "rollback on" : "no rollback";
+  return `${strategy}${steps}; alarms ${alarms.join(", ") || "none"} (${rollback})`;
 }

@@ -103,7 +103,6 @@ describe("Observability", () => {
           app: "shop",
           environment: "staging",
           loadBalancerArnSuffix: "app/shop-stg-alb/0123456789abcdef",
-          targetGroupArnSuffix: "targetgroup/shop-stg-tg/0123456789abcdef",
           errorBudgetPercent: 0.5,
           latencyP95Seconds: 0.8,
           alertEmail: "oncall@example.com",
