@@ -17,6 +17,7 @@ export interface ConfigProperty {
   items?: Record<string, unknown>;
   additionalProperties?: unknown;
   minimum?: number;
+  maximum?: number;
 }
 
 /**

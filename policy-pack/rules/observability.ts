@@ -14,7 +14,10 @@ export function alarmMetrics(alarm: Res): string[] {
 }
 
 /** Services of the stack with their app and environment. */
-function services(resources: Res[], byUrn: Map<string, Res>): Array<{ res: Res; app: string; env?: string }> {
+export function services(
+  resources: Res[],
+  byUrn: Map<string, Res>,
+): Array<{ res: Res; app: string; env?: string }> {
   return resources
     .filter((r) => r.type === T.service)
     .map((r) => ({
@@ -31,7 +34,7 @@ const alarmIndexes = new WeakMap<Res[], Map<string, Res[]>>();
  * Alarms of an app in an environment (by `app` / `environment` tags or the app component). Indexed once per
  * resource list, so a stack of S services and A alarms costs O(S + A), not O(S x A).
  */
-function alarmsOf(resources: Res[], byUrn: Map<string, Res>, app: string, env?: string): Res[] {
+export function alarmsOf(resources: Res[], byUrn: Map<string, Res>, app: string, env?: string): Res[] {
   let index = alarmIndexes.get(resources);
   if (!index) {
     index = new Map();

@@ -7,6 +7,7 @@ import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { allows, inlinePoliciesOf, roleNameOf, statementsOf } from "../lib/iam";
 import { T } from "../lib/tokens";
 import { nameMatches, PRODUCTION_ENV, SECRET_NAME_PATTERNS } from "./environments";
+import { alarmMetrics, alarmsOf, services } from "./observability";
 
 /** One container of a task definition, as the rules read it. */
 export interface Container {
@@ -525,6 +526,99 @@ export const RUN_12 = defineRule({
   },
 });
 
+/** ECS strategies that shift traffic progressively (`ROLLING` replaces tasks in place). */
+const PROGRESSIVE_STRATEGIES = ["CANARY", "LINEAR", "BLUE_GREEN"];
+
+/** What a production service's deployment configuration lacks for CC-RUN-13, one problem per entry. */
+function progressiveDeliveryProblems(
+  service: Res,
+  alarms: Res[],
+  minBake: number,
+  maxFirstShift: number,
+): string[] {
+  const dc = service.props.deploymentConfiguration;
+  const strategy = str(get(dc, "strategy")) ?? "ROLLING";
+  if (!PROGRESSIVE_STRATEGIES.includes(strategy))
+    return [`strategy ${strategy}, expected one of ${PROGRESSIVE_STRATEGIES.join(", ")}`];
+  const minutes = (path: string) => num(Number(get(dc, path) ?? NaN));
+  const bakes: Array<[string, number | undefined]> = [["bakeTimeInMinutes", minutes("bakeTimeInMinutes")]];
+  const firstShift =
+    strategy === "CANARY"
+      ? num(get(dc, "canaryConfiguration.canaryPercent"))
+      : strategy === "LINEAR"
+        ? num(get(dc, "linearConfiguration.stepPercent"))
+        : undefined;
+  if (strategy === "CANARY")
+    bakes.push(["canaryBakeTimeInMinutes", minutes("canaryConfiguration.canaryBakeTimeInMinutes")]);
+  if (strategy === "LINEAR")
+    bakes.push(["stepBakeTimeInMinutes", minutes("linearConfiguration.stepBakeTimeInMinutes")]);
+  const names = new Set(arr(get(service.props, "alarms.alarmNames")).map(String));
+  const watched = (re: RegExp) =>
+    alarms.some((a) => names.has(str(a.props.name) ?? a.name) && alarmMetrics(a).some((m) => re.test(m)));
+  return [
+    ...bakes
+      .filter(([, v]) => v === undefined || v < minBake)
+      .map(([k, v]) => `${k} ${v ?? "unset"}, expected at least ${minBake} minutes`),
+    ...(firstShift !== undefined && firstShift > maxFirstShift
+      ? [`first shift ${firstShift}% of the traffic, expected at most ${maxFirstShift}%`]
+      : []),
+    ...(get(service.props, "alarms.enable") === true && get(service.props, "alarms.rollback") === true
+      ? []
+      : ["deployment alarms not enabled with rollback"]),
+    ...(watched(/5XX/i) ? [] : ["no deployment alarm on the app's 5xx rate"]),
+    ...(watched(/ResponseTime|Latency/i) ? [] : ["no deployment alarm on the app's latency"]),
+  ];
+}
+
+export const RUN_13 = defineRule({
+  id: "CC-RUN-13",
+  slug: "progressive-delivery",
+  section: "RUN",
+  title:
+    "production deploys progressively: an ECS deployment strategy of canary, linear or blue/green with a bake time (at least 5 minutes, configurable), and deployment alarms (the service's 5xx and latency alarms) with rollback on",
+  description:
+    "Each production ECS service shifts traffic progressively, bakes each shift, and rolls back on its own 5xx and latency alarms.",
+  source: 'OPS "Rollout Strategies", "Rollback Procedures"; PLAY "3) Staging deploy"',
+  remediation:
+    "Set runtime.deployment.strategy canary (or linear) in the production stack: the Service gets deploymentConfiguration { strategy: 'CANARY', bakeTimeInMinutes: '5', canaryConfiguration { canaryPercent: 10, canaryBakeTimeInMinutes: '5' } } and alarms { alarmNames: [APP-production-5xx-rate, APP-production-latency-p95], enable: true, rollback: true }.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.service, T.metricAlarm],
+  configurable: {
+    minBakeMinutes: {
+      type: "integer",
+      minimum: 0,
+      description: "Least bake time, minutes, of each traffic shift and after the last one.",
+      default: 5,
+    },
+    maxFirstShiftPercent: {
+      type: "number",
+      minimum: 0.1,
+      maximum: 100,
+      description: "Most traffic, percent, the new revision may get at first (canary share or linear step).",
+      default: 25,
+    },
+    ...PRODUCTION_ENV,
+  },
+  checkStack(resources, ctx, out) {
+    for (const s of services(resources, ctx.byUrn)) {
+      out.guard(s.res, () => {
+        if (s.env !== ctx.cfg.productionEnvironment)
+          return out.na(s.res, `${s.app}: environment ${s.env ?? "(untagged)"} is not production`);
+        const problems = progressiveDeliveryProblems(
+          s.res,
+          alarmsOf(resources, ctx.byUrn, s.app, s.env),
+          Number(ctx.cfg.minBakeMinutes),
+          Number(ctx.cfg.maxFirstShiftPercent),
+        );
+        const strategy = String(get(s.res.props, "deploymentConfiguration.strategy") ?? "ROLLING");
+        if (problems.length) out.fail(s.res, `${s.app}: ${problems.join("; ")}`);
+        else out.pass(s.res, `${s.app}: ${strategy.toLowerCase()} with bake times and alarm rollback`);
+      });
+    }
+  },
+});
+
 /** The RUN rules, in catalogue order. */
 export const runtimeRules: Rule[] = [
   RUN_01,
@@ -539,4 +633,5 @@ export const runtimeRules: Rule[] = [
   RUN_10,
   RUN_11,
   RUN_12,
+  RUN_13,
 ];

@@ -40,6 +40,7 @@ const PINNED_IDS = [
   "CC-RUN-10",
   "CC-RUN-11",
   "CC-RUN-12",
+  "CC-RUN-13",
   "CC-OBS-01",
   "CC-OBS-02",
   "CC-OBS-03",

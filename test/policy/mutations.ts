@@ -337,10 +337,30 @@ export const MUTATIONS: Record<string, Mutation> = {
     on: /erp-berhan-staging-task/,
     change: (rs) => mutate(rs, TD, /erp-berhan/, (p) => container(p, (c) => delete (c as Props).mountPoints)),
   },
+  "CC-RUN-13": {
+    stack: "production",
+    on: /erp-berhan-production-service/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "aws:ecs/service:Service",
+        /erp-berhan/,
+        (p) => (p.deploymentConfiguration = { strategy: "ROLLING" }),
+      ),
+  },
   "CC-OBS-01": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: (rs) => rs.filter((r) => !/erp-berhan-production-observability-latency/.test(r.name)),
+    // The alarm stays (CC-RUN-13 names it as a deployment alarm); without an action nobody hears it.
+    change: (rs) =>
+      mutate(
+        rs,
+        "aws:cloudwatch/metricAlarm:MetricAlarm",
+        /erp-berhan-production-observability-latency/,
+        (p) => {
+          p.alarmActions = [];
+        },
+      ),
   },
   "CC-OBS-02": {
     stack: "production",
