@@ -19,6 +19,20 @@ import { checkEgress } from "./egress";
 /** Name of the StackReference resource through which production reads staging (CC-PAR-*). */
 export const STAGING_REFERENCE_NAME = "staging-profile";
 
+/** Name of the StackReference through which staging reads its own last outputs (the releases it has run). */
+export const PREVIOUS_PROFILE_REFERENCE_NAME = "previous-profile";
+
+/** Releases an environment profile keeps per app, newest first (enough for any rollback in practice). */
+export const RELEASES_KEPT = 20;
+
+/** One image an environment has run: its digest and provenance (F6 "Build metadata"). */
+export interface Release {
+  digest: string;
+  gitSha: string;
+  date: string;
+  actor: string;
+}
+
 /** What one app looks like from outside, for parity between staging and production (F6 "Environment Profiles"). */
 export interface AppProfile {
   /** GitHub repository name (CC-ENV-01 finds the other environment of a repository by it). */
@@ -26,8 +40,14 @@ export interface AppProfile {
   imageRepository: string;
   /** Digest running now. */
   digest: string;
-  /** Digests this environment has run (newest first), for promotion and rollback. */
+  /** Digests this environment has run (newest first), for promotion and rollback: `releases`' digests. */
   knownDigests: string[];
+  /**
+   * Images this environment has run, newest first, at most {@link RELEASES_KEPT}: staging adds each new digest
+   * to what its last deployment exported, so production can promote, and roll back to, any of them (CC-PAR-01)
+   * with its provenance.
+   */
+  releases: Release[];
   /** Provenance of `digest`. */
   build: { gitSha: string; date: string; actor: string };
   /** Names of the container's environment variables, sorted. */
@@ -118,13 +138,55 @@ function imageSourceOf(
     return { kind: "promote", digest: app.image.digest, ...app.image.provenance };
   }
   const fromStaging = stagingAppProfile(stagingProfile, model.promotion!.stagingStack, app.name);
-  return {
-    kind: "promote",
-    digest: app.image.digest ?? fromStaging.digest,
-    gitSha: app.image.provenance?.gitSha ?? fromStaging.build.gitSha,
-    date: app.image.provenance?.date ?? fromStaging.build.date,
-    actor: app.image.provenance?.actor ?? fromStaging.build.actor,
-  };
+  const digest = app.image.digest ?? fromStaging.digest;
+  const release = releasesOf(fromStaging).find((r) => r.digest === digest);
+  if (!release && !app.image.provenance) {
+    throw new PromotionError(
+      `production: ${CONFIG_NAMESPACE}:apps[${model.apps.indexOf(app)}].image.digest of ${app.name} is ${digest}, ` +
+        `which the staging stack ${model.promotion!.stagingStack} has not run (its releases: ` +
+        `${releasesOf(fromStaging)
+          .map((r) => r.digest.slice(0, 19))
+          .join(", ")}); promote a digest staging ran, or pin image.provenance`,
+    );
+  }
+  return { kind: "promote", digest, ...(app.image.provenance ?? release!) };
+}
+
+/** The releases of a profile; a profile exported before releases existed has its current digest only. */
+function releasesOf(profile: AppProfile): Release[] {
+  return Array.isArray(profile.releases) && profile.releases.length
+    ? profile.releases
+    : [{ digest: profile.digest, ...profile.build }];
+}
+
+/**
+ * Staging's releases of each app as its last deployment exported them, read through a StackReference to this
+ * very stack (the engine answers it from the stack's last checkpoint). A first deployment has none.
+ */
+async function previousReleases(): Promise<Record<string, Release[]>> {
+  const self = `${organization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+  const ref = new pulumi.StackReference(PREVIOUS_PROFILE_REFERENCE_NAME, { name: self });
+  const profile = (await ref.getOutputDetails("environmentProfile")).value as EnvironmentProfile | undefined;
+  return Object.fromEntries(
+    Object.entries(profile?.apps ?? {}).map(([app, p]) => [app, p && p.digest ? releasesOf(p) : []]),
+  );
+}
+
+/** The organization of stacks on a self-managed (DIY) backend, which has none of its own (Pulumi docs, "State"). */
+export const DEFAULT_ORGANIZATION = "organization";
+
+/** The stack's organization; an engine too old to send one runs against a DIY backend's. */
+function organization(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return DEFAULT_ORGANIZATION;
+  }
+}
+
+/** The releases after running `current`: it first, then the earlier ones without it, at most RELEASES_KEPT. */
+export function nextReleases(current: Release, earlier: Release[]): Release[] {
+  return [current, ...earlier.filter((r) => r.digest !== current.digest)].slice(0, RELEASES_KEPT);
 }
 
 /** Numeric GitHub ids of reviewers (users and teams), looked up by login and slug: a missing one fails. */
@@ -260,6 +322,9 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
     }
   }
 
+  // Staging remembers what it has run: its last deployment's releases, to which this one adds its digests.
+  const earlier = env === "staging" ? await previousReleases() : {};
+
   const outputs: StackOutputs["apps"] = {};
   const profiles: Array<pulumi.Output<[string, AppProfile]>> = [];
 
@@ -328,22 +393,29 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
     profiles.push(
       pulumi
         .all([component.digest, image.gitSha, image.date, image.actor])
-        .apply(([digest, gitSha, date, actor]): [string, AppProfile] => [
-          app.name,
-          {
-            repository: app.repository.name,
-            imageRepository: app.image.repository,
-            digest,
-            knownDigests: [digest, ...app.image.history.filter((d) => d !== digest)],
-            build: { gitSha, date, actor },
-            envNames: envNamesOf(app),
-            secretNames: [...app.runtime.secrets].sort(),
-            healthCheckPath: app.runtime.health.readinessPath,
-            containerHealthPath: app.runtime.health.healthPath,
-            port: app.runtime.port,
-            flags: app.flags.map((f) => f.name).sort(),
-          },
-        ]),
+        .apply(([digest, gitSha, date, actor]): [string, AppProfile] => {
+          const releases = nextReleases({ digest, gitSha, date, actor }, earlier[app.name] ?? []);
+          return [
+            app.name,
+            {
+              repository: app.repository.name,
+              imageRepository: app.image.repository,
+              digest,
+              knownDigests:
+                env === "staging"
+                  ? releases.map((r) => r.digest)
+                  : [digest, ...app.image.history.filter((d) => d !== digest)],
+              releases,
+              build: { gitSha, date, actor },
+              envNames: envNamesOf(app),
+              secretNames: [...app.runtime.secrets].sort(),
+              healthCheckPath: app.runtime.health.readinessPath,
+              containerHealthPath: app.runtime.health.healthPath,
+              port: app.runtime.port,
+              flags: app.flags.map((f) => f.name).sort(),
+            },
+          ];
+        }),
     );
   }
 

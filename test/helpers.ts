@@ -62,3 +62,19 @@ export function parsed<T = any>(value: unknown): T {
     throw new Error(`expected a JSON string, got ${JSON.stringify(value)?.slice(0, 80)}`);
   return JSON.parse(value) as T;
 }
+
+/**
+ * Staging's outputs from a last deployment that ran `releases` of `app` (newest first), as
+ * `pulumi stack output --json` prints them: what staging's reference to itself reads.
+ */
+export function stagingRan(
+  apps: Record<string, Array<{ digest: string; gitSha: string; date: string; actor: string }>>,
+): Record<string, Record<string, unknown>> {
+  const profiles = Object.fromEntries(
+    Object.entries(apps).map(([app, releases]) => [
+      app,
+      { digest: releases[0].digest, knownDigests: releases.map((r) => r.digest), releases },
+    ]),
+  );
+  return { staging: { environmentProfile: { environment: "staging", apps: profiles } } };
+}

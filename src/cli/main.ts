@@ -28,6 +28,10 @@ program
   .option("--out-dir <dir>", "where plan files go", "out")
   .option("--today <date>", "date used for date checks, YYYY-MM-DD (default: today)")
   .addOption(new Option("--format <format>", "summary format").choices(["table", "json"]).default("table"))
+  .option(
+    "--previous-outputs <stack=file...>",
+    "a stack's outputs from its last deployment (pulumi stack output --json --show-secrets); default: none",
+  )
   .action(async (opts) => {
     process.exitCode = await runPreview(opts);
   });

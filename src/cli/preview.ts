@@ -27,7 +27,7 @@ export function accountsLine(stacks: Array<{ stack: string; ids?: string[] }>): 
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/model";
-import { previewSource, projectName, StackPreview } from "../offline/preview";
+import { organizationOf, previewSource, projectName, StackPreview } from "../offline/preview";
 import { readStackFile } from "../config/sources";
 import { summarizePlan } from "../offline/summary";
 import { reportJson } from "../report/render";
@@ -48,6 +48,8 @@ export interface PreviewCommandOptions {
   today?: string;
   /** `table` (readable) or `json` (the plans on stdout). */
   format: "table" | "json";
+  /** `STACK=FILE` entries: a stack's last outputs (`pulumi stack output --json --show-secrets`). Default: none. */
+  previousOutputs?: string[];
 }
 
 /** The banner every offline summary starts with: what this run is, and what it is not. */
@@ -67,6 +69,25 @@ export function stackNames(dir: string): string[] {
   return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
+/**
+ * Reads `--previous-outputs STACK=FILE` options: each file is a stack's last outputs as
+ * `pulumi stack output --json --show-secrets --stack STACK` prints them.
+ *
+ * @throws Error naming the option when an entry is not STACK=FILE or its file is not a JSON object.
+ */
+export function readPreviousOutputs(entries: string[] = []): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const entry of entries) {
+    const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(entry);
+    if (!m) throw new Error(`--previous-outputs: expected STACK=FILE, found ${JSON.stringify(entry)}`);
+    const value: unknown = JSON.parse(fs.readFileSync(m[2], "utf8"));
+    if (!value || typeof value !== "object" || Array.isArray(value))
+      throw new Error(`--previous-outputs ${m[1]}: ${m[2]} is not a JSON object of stack outputs`);
+    out[m[1]] = value as Record<string, unknown>;
+  }
+  return out;
+}
+
 function stackFile(dir: string, stack: string): string {
   const yml = path.join(dir, `Pulumi.${stack}.yml`);
   return fs.existsSync(yml) ? yml : path.join(dir, `Pulumi.${stack}.yaml`);
@@ -78,9 +99,15 @@ function stackFile(dir: string, stack: string): string {
  *
  * @throws ConfigError / PromotionError from the stacks.
  */
-export async function previewStacks(dir: string, stacks: string[], today?: Date): Promise<StackPreview[]> {
+export async function previewStacks(
+  dir: string,
+  stacks: string[],
+  today?: Date,
+  previousOutputs: Record<string, Record<string, unknown>> = {},
+): Promise<StackPreview[]> {
   const done = new Map<string, StackPreview>();
   const outputsByRef: Record<string, Record<string, unknown>> = {};
+  const organization = organizationOf(dir);
   const run = async (stack: string): Promise<StackPreview> => {
     const existing = done.get(stack);
     if (existing) return existing;
@@ -98,6 +125,8 @@ export async function previewStacks(dir: string, stacks: string[], today?: Date)
       stackOutputs: outputsByRef,
       today,
       project: projectName(dir),
+      organization,
+      previousOutputs: previousOutputs[stack],
     });
     done.set(stack, result);
     return result;
@@ -117,7 +146,7 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
   const today = opts.today ? new Date(`${opts.today}T00:00:00Z`) : undefined;
   let previews: StackPreview[];
   try {
-    previews = await previewStacks(opts.dir, stacks, today);
+    previews = await previewStacks(opts.dir, stacks, today, readPreviousOutputs(opts.previousOutputs));
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PromotionError) {
       console.error(err.message);

@@ -29,6 +29,13 @@ export interface MockOptions {
   /** Stack outputs returned by StackReferences, by referenced stack name. */
   stackOutputs?: Record<string, Record<string, unknown>>;
   /**
+   * The stack being previewed, `ORG/PROJECT/STACK`: a StackReference to it reads its last deployment's outputs,
+   * {@link MockOptions.previousOutputs} (none given: a stack never deployed, which has no outputs).
+   */
+  self?: string;
+  /** The previewed stack's last outputs (`pulumi stack output --json --show-secrets`), for a reference to itself. */
+  previousOutputs?: Record<string, unknown>;
+  /**
    * The network the stack file declares. Route-table lookups are answered from it: each private subnet is
    * explicitly associated with a table whose `0.0.0.0/0` goes to a declared NAT gateway; this is what the
    * offline preview assumes, and what a real `pulumi preview` reads from AWS.
@@ -227,7 +234,7 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
       if (!args.custom && args.type !== "pulumi:pulumi:StackReference") return { id: undefined, state: {} };
       if (args.type === "pulumi:pulumi:StackReference") {
         const ref = String(args.inputs.name);
-        const outputs = opts.stackOutputs?.[ref];
+        const outputs = ref === opts.self ? (opts.previousOutputs ?? {}) : opts.stackOutputs?.[ref];
         if (!outputs)
           throw new Error(
             `StackReference ${ref}: no such stack (offline preview has outputs of ${Object.keys(opts.stackOutputs ?? {}).join(", ") || "none"})`,

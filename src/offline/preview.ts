@@ -11,7 +11,7 @@ import { parseStackConfig, StackModel } from "../config/model";
 import { RequiredSecret, resolveSecrets } from "../config/secrets";
 import { ConfigSource, readStackFile } from "../config/sources";
 import { Plan, PLAN_SCHEMA_VERSION, PlanResource } from "../plan/types";
-import { defineStack } from "../program";
+import { DEFAULT_ORGANIZATION, defineStack } from "../program";
 import { checkNoPlainCredentials } from "../config/credentials";
 import { createMocks, MockOptions } from "./mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
@@ -58,6 +58,27 @@ export interface PreviewOptions {
   project?: string;
   /** Apps per program run (memory bound for large stacks). Default {@link DEFAULT_BATCH_SIZE}. */
   batchSize?: number;
+  /** Pulumi organization of the stack (its StackReference to itself). Default `organization`, as on a DIY backend. */
+  organization?: string;
+  /**
+   * The stack's outputs from its last deployment (`pulumi stack output --json --show-secrets`), which staging reads
+   * to remember the releases it has run. Default: none, as for a stack never deployed.
+   */
+  previousOutputs?: Record<string, unknown>;
+}
+
+/**
+ * The Pulumi organization of a project's stacks, as a stack file names the staging stack
+ * (`promotion.stagingStack`, `ORG/PROJECT/STACK`); otherwise {@link DEFAULT_ORGANIZATION}.
+ */
+export function organizationOf(dir: string): string {
+  const files = fs.readdirSync(dir).filter((f) => /^Pulumi\..+\.ya?ml$/.test(f));
+  for (const f of files.sort()) {
+    const raw = readStackFile(path.join(dir, f)).raw.promotion as { stagingStack?: unknown } | undefined;
+    const org = typeof raw?.stagingStack === "string" ? raw.stagingStack.split("/")[0] : undefined;
+    if (org) return org;
+  }
+  return DEFAULT_ORGANIZATION;
 }
 
 /** Reads the project name from `Pulumi.yaml` next to the stack file. Default `cicd-constitution`. */
@@ -75,8 +96,13 @@ export function projectName(dir: string): string {
  * (secrets and resource references on the wire, as the engine negotiates them). `setMockOptions` resets the
  * runtime's store, so the features are set after it.
  */
-function installMonitor(monitor: RecordingMonitor, project: string, stack: string): void {
-  pulumi.runtime.setMockOptions(monitor, project, stack, false);
+function installMonitor(
+  monitor: RecordingMonitor,
+  project: string,
+  stack: string,
+  organization: string,
+): void {
+  pulumi.runtime.setMockOptions(monitor, project, stack, false, organization);
   // `getStore` is exported by the SDK but kept out of its typings.
   const store = (runtimeState as unknown as { getStore(): Record<string, boolean> }).getStore();
   Object.assign(store, {
@@ -184,6 +210,10 @@ export async function recordProgram(
     stack: string;
     region: string;
     stackOutputs?: Record<string, Record<string, unknown>>;
+    /** Pulumi organization. Default `organization`. */
+    organization?: string;
+    /** The stack's last outputs, for its reference to itself. Default: none. */
+    previousOutputs?: Record<string, unknown>;
     /** The stack file's network, from which route-table lookups are answered. */
     network?: MockOptions["network"];
     /** Wraps the offline mocks (tests: a world that remembers what earlier stacks created). */
@@ -191,9 +221,16 @@ export async function recordProgram(
   },
   program: () => Promise<Record<string, unknown>> | Record<string, unknown>,
 ): Promise<Recording> {
-  const mocks = createMocks({ region: opts.region, stackOutputs: opts.stackOutputs, network: opts.network });
+  const organization = opts.organization ?? DEFAULT_ORGANIZATION;
+  const mocks = createMocks({
+    region: opts.region,
+    stackOutputs: opts.stackOutputs,
+    network: opts.network,
+    self: `${organization}/${opts.project}/${opts.stack}`,
+    previousOutputs: opts.previousOutputs,
+  });
   const monitor = new RecordingMonitor(opts.wrapMocks ? opts.wrapMocks(mocks) : mocks);
-  installMonitor(monitor, opts.project, opts.stack);
+  installMonitor(monitor, opts.project, opts.stack, organization);
   pulumi.runtime.setAllConfig({ "aws:region": opts.region }, []);
   const restore = cheapStackTraces();
   try {
@@ -234,6 +271,7 @@ export async function previewStack(stackFile: string, options: PreviewOptions = 
   return previewSource(readStackFile(stackFile), {
     ...options,
     project: options.project ?? projectName(path.dirname(stackFile)),
+    organization: options.organization ?? organizationOf(path.dirname(stackFile)),
   });
 }
 
@@ -274,6 +312,8 @@ export async function previewSource(
         stack: source.stack,
         region: model.awsRegion,
         stackOutputs: options.stackOutputs,
+        organization: options.organization,
+        previousOutputs: options.previousOutputs,
         network: model.network,
       },
       async () => {

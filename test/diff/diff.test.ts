@@ -12,19 +12,19 @@ import { diffCounts, diffPlans, PlanDiff, SECRET } from "../../src/diff/diff";
 import { REPLACE_ON_CHANGE, replacesOnChange } from "../../src/diff/replacements";
 import { renderDiffs } from "../../src/diff/render";
 import type { Plan } from "../../src/plan/types";
-import { ROOT } from "../helpers";
+import { ROOT, stagingRan } from "../helpers";
 
-/** A digest staging knows (added to its image history), so production may promote it. */
+/** A digest staging ran in an earlier deployment (its last outputs say so), so production may promote it. */
 const NEW_DIGEST = "sha256:" + "ab".repeat(32);
 const APPS = ["config", "cicd-constitution:apps"];
+/** That digest's provenance, as staging's releases record it. */
+const NEW_BUILD = { gitSha: "e".repeat(40), date: "2026-11-01T10:00:00Z" };
 
 /** A project directory with the repository's stack files, production edited by `edit`. */
 function projectWith(edit: (production: Document) => void): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diff-test-"));
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const staging = parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
-  staging.setIn([...APPS, 0, "image", "history"], [NEW_DIGEST]);
-  fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), staging.toString());
+  fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.staging.yaml"));
   const production = parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"));
   edit(production);
   fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), production.toString());
@@ -48,8 +48,11 @@ describe("diffPlans on real plans", function () {
       const users = (p.getIn([...APPS, 0, "reviewers", "users"]) as { toJSON(): string[] }).toJSON();
       p.setIn([...APPS, 0, "reviewers", "users"], [...users, "second-reviewer"]);
     });
-    base = (await previewStacks(baseDir, ["staging", "production"]))[1].plan;
-    head = (await previewStacks(headDir, ["staging", "production"]))[1].plan;
+    const ran = stagingRan({
+      [app]: [{ digest: NEW_DIGEST, ...NEW_BUILD, actor: "mathieu" }],
+    });
+    base = (await previewStacks(baseDir, ["staging", "production"], undefined, ran))[1].plan;
+    head = (await previewStacks(headDir, ["staging", "production"], undefined, ran))[1].plan;
     diff = diffPlans(base, head);
   });
 
@@ -65,11 +68,13 @@ describe("diffPlans on real plans", function () {
     assert.deepEqual(same.outputs, []);
   });
 
-  it("shows exactly the reviewer and the digest changes", function () {
+  it("shows exactly the reviewer, the digest and its provenance (BUILD_SHA, BUILD_DATE) changes", function () {
     assert.equal(diff.added.length, 0);
     assert.equal(diff.removed.length, 0);
     const changes = diff.changed.flatMap((c) => c.properties.map((p) => `${c.type} ${c.name} ${p.path}`));
     assert.deepEqual(changes.sort(), [
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].environment[5].value`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].environment[6].value`,
       `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].image`,
       `docker-build:index:Index ${app}-production-image-alias sources[0]`,
       `github:index/repositoryEnvironment:RepositoryEnvironment ${app}-production-environment-env reviewers[0].users[1]`,
@@ -79,6 +84,8 @@ describe("diffPlans on real plans", function () {
         if (p.path === "reviewers[0].users[1]") {
           assert.equal(p.kind, "added");
           assert.equal(typeof p.after, "number");
+        } else if (/environment\[\d+\]\.value$/.test(p.path)) {
+          assert.ok([NEW_BUILD.gitSha, NEW_BUILD.date].includes(String(p.after)), String(p.after));
         } else {
           assert.equal(p.kind, "changed");
           assert.ok(String(p.before).endsWith(`@${oldDigest}`), String(p.before));
@@ -98,9 +105,16 @@ describe("diffPlans on real plans", function () {
     });
   });
 
-  it("reports the digest in the stack outputs, and nothing else there", function () {
+  it("reports the digest and its provenance in the stack outputs, and nothing else there", function () {
     assert.ok(diff.outputs.length > 0);
-    for (const o of diff.outputs) assert.ok(String(o.after).includes(NEW_DIGEST.slice(7)), o.path);
+    for (const o of diff.outputs) {
+      const expected = o.path.endsWith("gitSha")
+        ? NEW_BUILD.gitSha
+        : o.path.endsWith(".date")
+          ? NEW_BUILD.date
+          : NEW_DIGEST.slice(7);
+      assert.ok(String(o.after).includes(expected), o.path);
+    }
   });
 
   it("renders the changes in every format, with replacements marked", function () {

@@ -18,7 +18,7 @@ import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
 import { parse } from "yaml";
 import { previewStacks } from "../../src/cli/preview";
 import { createMocks } from "../../src/offline/mocks";
-import { StackPreview } from "../../src/offline/preview";
+import { organizationOf, StackPreview } from "../../src/offline/preview";
 import { RecordingMonitor } from "../../src/offline/recorder";
 import { PlanResource } from "../../src/plan/types";
 import { ROOT } from "../helpers";
@@ -52,7 +52,12 @@ async function runThroughLanguageHost(
 ): Promise<{ records: PlanResource[]; code: number | null; stderr: string }> {
   const stack = preview.plan.stack;
   const monitor = new RecordingMonitor(
-    createMocks({ region: preview.model.awsRegion, network: preview.model.network, stackOutputs }),
+    createMocks({
+      region: preview.model.awsRegion,
+      network: preview.model.network,
+      stackOutputs,
+      self: `${organizationOf(ROOT)}/cicd-constitution/${stack}`,
+    }),
     { stack, project: "cicd-constitution" },
   ) as unknown as Record<string, (req: unknown, cb: unknown) => void> & RecordingMonitor;
   const server = new grpc.Server();
@@ -105,6 +110,7 @@ async function runThroughLanguageHost(
       `--monitor=127.0.0.1:${port}`,
       `--engine=127.0.0.1:${port}`,
       "--project=cicd-constitution",
+      `--organization=${organizationOf(ROOT)}`,
       `--stack=${stack}`,
       "--dry-run=true",
       `--pwd=${ROOT}`,
