@@ -9,6 +9,7 @@ import { runDiff } from "../diff/command";
 import { runReport } from "../report/command";
 import { REPORT_FORMATS } from "../report/types";
 import { runBump } from "./bump";
+import { runRollback } from "./rollback";
 import { runPolicyConfig } from "./policy";
 import { runPreview } from "./preview";
 
@@ -89,6 +90,21 @@ program
   .option("--dir <dir>", "project directory holding Pulumi.staging.yaml", ".")
   .action((opts) => {
     process.exitCode = runBump(opts);
+  });
+
+program
+  .command("rollback")
+  .description(
+    "Re-point production to the previous digest (image.history, or --to) in Pulumi.production.yaml, comments kept; print the pull request body",
+  )
+  .requiredOption("--app <name>", "app name")
+  .option("--to <digest>", "digest to roll back to, sha256:<64 hex> (default: the first of image.history)")
+  .option("--from-version <tag>", "release tag running now, mvp-X.Y.Z, for the ROLLBACK marker")
+  .option("--to-version <tag>", "release tag rolled back to, mvp-X.Y.W, for the ROLLBACK marker")
+  .option("--stack <name>", "stack whose file is edited", "production")
+  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+  .action((opts) => {
+    process.exitCode = runRollback(opts);
   });
 
 program

@@ -1,0 +1,145 @@
+/**
+ * `cicd rollback`: production goes back to the previous digest as a reviewed change of Pulumi.production.yaml
+ * (comments kept), and the policy pack passes afterwards because staging's releases include that digest.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { auditPreview } from "../../src/cli/policy";
+import { previewStacks } from "../../src/cli/preview";
+import { planRollback, rollbackPullRequestBody, runRollback } from "../../src/cli/rollback";
+import { mockDigest } from "../../src/offline/mocks";
+import { ROOT, stagingRan } from "../helpers";
+
+const quiet = <T>(f: () => T): T => {
+  const [log, error] = [console.log, console.error];
+  console.log = console.error = () => undefined;
+  try {
+    return f();
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+};
+
+/** The production stack file's apps. */
+function appsOf(text: string): Array<{ name: string; image: { digest: string; history: string[] } }> {
+  return parse(text).config["cicd-constitution:apps"];
+}
+
+const comments = (text: string) => text.split("\n").filter((l) => l.trim().startsWith("#"));
+
+describe("cicd rollback", () => {
+  let dir: string;
+  let original: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollback-"));
+    for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml"])
+      fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    original = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("the repository's production stack carries a previous digest for every app", () => {
+    for (const app of appsOf(original)) assert.ok(app.image.history.length >= 1, app.name);
+  });
+
+  it("re-points the app to the first of its history and drops both from the history, comments kept", () => {
+    const before = appsOf(original).find((a) => a.name === "erp-berhan")!;
+    const plan = quiet(() => planRollback({ app: "erp-berhan", dir }));
+    const text = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+    const after = appsOf(text).find((a) => a.name === "erp-berhan")!;
+    assert.equal(after.image.digest, before.image.history[0]);
+    assert.deepEqual(after.image.history, before.image.history.slice(1));
+    assert.equal(plan.from, before.image.digest);
+    assert.deepEqual(comments(text), comments(original));
+    // The other app is untouched.
+    assert.deepEqual(
+      appsOf(text).find((a) => a.name === "menu-optimizer"),
+      appsOf(original).find((a) => a.name === "menu-optimizer"),
+    );
+  });
+
+  it("prints PLAY 6's marker with the release tags, and the remaining playbook steps", () => {
+    const plan = planRollback({ app: "erp-berhan", dir, fromVersion: "mvp-0.4.0", toVersion: "mvp-0.3.2" });
+    const body = rollbackPullRequestBody(plan);
+    assert.match(body, /^# ROLLBACK mvp-0\.4\.0 -> mvp-0\.3\.2 \(erp-berhan\)/);
+    assert.match(body, /Disable related feature flags|feature flags disabled/i);
+    assert.match(body, /incident issue/i);
+    assert.ok(body.includes(plan.to));
+  });
+
+  it("the policy pack passes afterwards: staging's releases include the digest rolled back to", async () => {
+    const before = appsOf(original).find((a) => a.name === "erp-berhan")!;
+    quiet(() => planRollback({ app: "erp-berhan", dir }));
+    const stagingBuild = parse(fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8")).config[
+      "cicd-constitution:apps"
+    ][0].image.build;
+    const current = mockDigest(`ghcr.io/surlefeu/erp-berhan:${stagingBuild.gitSha}`);
+    const ran = stagingRan({
+      "erp-berhan": [
+        { digest: current, ...stagingBuild },
+        {
+          digest: before.image.history[0],
+          gitSha: "9".repeat(40),
+          date: "2026-11-10T08:00:00Z",
+          actor: "mathieu",
+        },
+      ],
+    });
+    const [, production] = await previewStacks(dir, ["staging", "production"], undefined, ran);
+    const audit = auditPreview(production, undefined, dir);
+    assert.equal(
+      audit.summary.mandatoryFailures,
+      0,
+      JSON.stringify(audit.results.filter((r) => r.status === "fail")),
+    );
+    const par01 = audit.results.filter(
+      (r) => r.ruleId === "CC-PAR-01" && /erp-berhan/.test(r.resource?.urn ?? ""),
+    );
+    assert.ok(par01.length > 0 && par01.every((r) => r.status === "pass"), JSON.stringify(par01));
+    // The container says which commit it runs: the release's, not staging's current build.
+    const task = production.resources.find((r) => r.name === "erp-berhan-production-task")!;
+    const env = JSON.parse(String(task.props.containerDefinitions))[0].environment as Array<{
+      name: string;
+      value: string;
+    }>;
+    assert.equal(env.find((e) => e.name === "BUILD_SHA")?.value, "9".repeat(40));
+  });
+
+  it("without staging's record of that digest, production refuses to deploy it (exit 2, naming the key)", async () => {
+    quiet(() => planRollback({ app: "erp-berhan", dir }));
+    await assert.rejects(
+      previewStacks(dir, ["staging", "production"]),
+      /apps\[0\]\.image\.digest of erp-berhan is sha256:1ad51ab6.*has not run/,
+    );
+  });
+
+  for (const [name, opts, message] of [
+    ["a digest that is not sha256:<64 hex>", { to: "sha256:abc" }, /--to: expected a digest/],
+    ["the digest already running", { to: "current" }, /a digest other than the one running/],
+    [
+      "a version that is not a release tag",
+      { fromVersion: "v1.2.3" },
+      /expected a release tag mvp-X\.Y\.Z, found v1\.2\.3/,
+    ],
+    ["an unknown app", { app: "nope" }, /an app named nope/],
+  ] as const) {
+    it(`refuses ${name}: exit 2 and the file unchanged`, () => {
+      const current = appsOf(original)[0].image.digest;
+      const to = "to" in opts && opts.to === "current" ? current : "to" in opts ? opts.to : undefined;
+      const errors: string[] = [];
+      const error = console.error;
+      console.error = (m: string) => errors.push(m);
+      try {
+        assert.equal(runRollback({ app: "erp-berhan", dir, ...opts, to }), 2);
+      } finally {
+        console.error = error;
+      }
+      assert.match(errors.join("\n"), message);
+      assert.match(errors.join("\n"), /stack "production"/);
+      assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), original);
+    });
+  }
+});
