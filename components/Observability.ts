@@ -61,6 +61,9 @@ export const BURN_WINDOWS: readonly BurnWindow[] = [
   { name: "slow", windowSeconds: 6 * 3600, budgetConsumedPercent: 5 },
 ];
 
+/** Which of {@link physicalNames} names a window's alarm. */
+const BURN_ALARM_NAME = { fast: "burnFastAlarm", slow: "burnSlowAlarm" } as const;
+
 /**
  * The burn rate at which a window consumes its share of the budget: `consumed x period / window`. For a 30-day
  * budget the fast window gives the workbook's 14.4 (0.02 x 720 h / 1 h); for the weekly budget, 3.36 and 1.4.
@@ -146,8 +149,8 @@ export class Observability extends pulumi.ComponentResource {
     });
   }
 
-  private get prefix(): string {
-    return `${this.settings.app}-${this.settings.environment}`;
+  private get names() {
+    return physicalNames(this.settings.app, this.settings.environment);
   }
 
   /** Step 1: the SNS topic every alarm notifies, with the on-call e-mail if given. */
@@ -178,7 +181,7 @@ export class Observability extends pulumi.ComponentResource {
     const errorRate = new aws.cloudwatch.MetricAlarm(
       `${name}-5xx-rate`,
       {
-        name: `${this.prefix}-5xx-rate`,
+        name: this.names.errorRateAlarm.name,
         alarmDescription:
           `5xx rate of ${a.app} (${a.environment}), targets' and load balancer's, above ` +
           `${a.errorRateAlarmPercent}% in 3 of 5 minutes`,
@@ -195,7 +198,7 @@ export class Observability extends pulumi.ComponentResource {
     const latency = new aws.cloudwatch.MetricAlarm(
       `${name}-latency-p95`,
       {
-        name: `${this.prefix}-latency-p95`,
+        name: this.names.latencyAlarm.name,
         alarmDescription: `p95 latency of ${a.app} (${a.environment}) above ${a.latencyP95Seconds}s`,
         namespace: "AWS/ApplicationELB",
         metricName: "TargetResponseTime",
@@ -216,7 +219,7 @@ export class Observability extends pulumi.ComponentResource {
       return new aws.cloudwatch.MetricAlarm(
         `${name}-error-budget-burn-${w.name}`,
         {
-          name: `${this.prefix}-error-budget-burn-${w.name}`,
+          name: this.names[BURN_ALARM_NAME[w.name]].name,
           alarmDescription:
             `Error budget of ${a.app} (${a.environment}): ${a.errorBudgetPercent}% 5xx per ` +
             `${a.errorBudgetPeriodDays} days; ${w.name} burn: ${rate.toFixed(2)}x over ${w.windowSeconds / 3600} h ` +

@@ -119,7 +119,11 @@ export function physicalNames(app: string, environment: string) {
     appConfigApplication: n("AppConfig application", base, 64, "AppConfig CreateApplication"),
     alarmTopic: n("SNS topic", `${base}-alarms`, 256, "SNS CreateTopic"),
     dashboard: n("dashboard", base, 255, "CloudWatch PutDashboard"),
-    alarmPrefix: n("alarm", `${base}-error-budget-burn-fast`, 255, "CloudWatch PutMetricAlarm"),
+    errorRateAlarm: n("alarm", `${base}-5xx-rate`, 255, "CloudWatch PutMetricAlarm"),
+    latencyAlarm: n("alarm", `${base}-latency-p95`, 255, "CloudWatch PutMetricAlarm"),
+    /** The error budget's burn alarms, fast and slow: in ALARM, `cicd predeploy` freezes deploys (F6). */
+    burnFastAlarm: n("alarm", `${base}-error-budget-burn-fast`, 255, "CloudWatch PutMetricAlarm"),
+    burnSlowAlarm: n("alarm", `${base}-error-budget-burn-slow`, 255, "CloudWatch PutMetricAlarm"),
     registrySecret: n("secret", `${app}/${environment}/ghcr-pull`, 512, "Secrets Manager CreateSecret"),
   };
 }

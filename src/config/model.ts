@@ -278,6 +278,21 @@ const flagSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * One golden-path request of `cicd verify`'s post-deploy smoke (CONST "Observability"; PLAY "3) Staging deploy":
+ * post-deploy smoke gates promotion): an HTTPS request to the app's domain and the status it must answer.
+ */
+const smokeRequestSchema = z.strictObject({
+  /** Path and query, such as `/` or `/api/menu?limit=1`. */
+  path: pattern(/^\/[^\s]*$/, "an HTTP path starting with /"),
+  /** HTTP method. Default GET. */
+  method: z.enum(["GET", "HEAD", "POST"], { error: "GET, HEAD or POST" }).default("GET"),
+  /** Status the app must answer. Default 200. */
+  expectStatus: z.int().min(100).max(599).default(200),
+  /** Text the response body must contain. Default: none. */
+  expectBodyContains: z.string().min(1).optional(),
+});
+
 const appSchema = z.strictObject({
   /** App name: lowercase, 3-20 characters; used in every resource name. */
   name: pattern(APP_NAME, "a lowercase app name of 3-20 characters (letters, digits, -)"),
@@ -331,6 +346,8 @@ const appSchema = z.strictObject({
     provenance: provenanceSchema.optional(),
   }),
   runtime: runtimeSchema,
+  /** Post-deploy smoke: the golden-path requests `cicd verify` sends. Default: `GET /` answering 200. */
+  smoke: z.array(smokeRequestSchema).min(1).default([{ path: "/", method: "GET", expectStatus: 200 }]),
   flags: z.array(flagSchema).default([]),
   observability: z
     .strictObject({
@@ -445,6 +462,16 @@ export const stackConfigSchema = z
       })
       .optional(),
     apps: z.array(appSchema).min(1, { error: "at least one app" }),
+    /**
+     * `cicd predeploy` (F6 "Pre-Deploy Checklist", "Error Budget & Deploy Freeze"): a breached error budget blocks
+     * the deploy unless an override names the check (`ruleId: PREDEPLOY-ERROR-BUDGET`), the app (`resource`, a
+     * glob), a reason (an incident review), an owner and an expiry date, as a waiver does (CC-WAIVE-01).
+     */
+    predeploy: z
+      .strictObject({
+        overrides: z.array(z.record(z.string(), z.unknown())).default([]),
+      })
+      .prefault({}),
     /** Policy pack settings: enforcement overrides, rule settings and waivers (validated by the pack). */
     policy: z
       .strictObject({
