@@ -10,6 +10,7 @@ import { runReport } from "../report/command";
 import { REPORT_FORMATS } from "../report/types";
 import { runBump } from "./bump";
 import { runRollback } from "./rollback";
+import { runPredeploy, runVerify } from "../deploy/command";
 import { runPolicyConfig } from "./policy";
 import { runPreview } from "./preview";
 
@@ -90,6 +91,50 @@ program
   .option("--dir <dir>", "project directory holding Pulumi.staging.yaml", ".")
   .action((opts) => {
     process.exitCode = runBump(opts);
+  });
+
+program
+  .command("verify")
+  .description(
+    "After pulumi up: compare what runs (ECS service and task definition, registry alias, /version, health, smoke) with what the stack pins; record a deploy marker. Exit 1 on any mismatch",
+  )
+  .requiredOption("--stack <name>", "stack name")
+  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+  .option(
+    "--outputs <file>",
+    "the stack's outputs: pulumi stack output --json --stack <name> (staging needs it)",
+  )
+  .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+  .option("--out <file>", "write the report to a file instead of stdout")
+  .option("--app-url <app=url...>", "reach an app at this URL instead of https://<domain>")
+  .option("--registry-url <url>", "registry base URL (default: https:// and the image's host, ghcr.io)")
+  .option("--version <tag>", "release tag of this deploy, mvp-X.Y.Z, for the deploy marker")
+  .option("--no-marker", "record no deploy marker (GitHub Deployment, EventBridge event)")
+  .addHelpText(
+    "after",
+    "\nEnvironment: AWS credentials and region chain (AWS_ENDPOINT_URL_* honoured), GITHUB_TOKEN (deployments: write\non the app repositories), GITHUB_API_URL, GHCR_USERNAME and GHCR_TOKEN (read:packages) for private packages.",
+  )
+  .action(async (opts) => {
+    process.exitCode = await runVerify(opts);
+  });
+
+program
+  .command("predeploy")
+  .description(
+    "Before production's pulumi up: the pinned digests passed verify in staging, the commit's required checks are green, the secrets are set, the error budget is not breached. Exit 1 on any failure",
+  )
+  .requiredOption("--stack <name>", "stack name")
+  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+  .option("--sha <sha>", "this repository's commit being deployed (default: GITHUB_SHA)")
+  .option("--repository <owner/name>", "this repository (default: GITHUB_REPOSITORY)")
+  .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+  .option("--out <file>", "write the report to a file instead of stdout")
+  .addHelpText(
+    "after",
+    "\nEnvironment: AWS credentials and region chain (cloudwatch:DescribeAlarms), GITHUB_TOKEN (deployments, checks,\nstatuses: read), GITHUB_API_URL. A breached budget needs cicd-constitution:predeploy.overrides\n[{ ruleId: PREDEPLOY-ERROR-BUDGET, resource: APP, reason, owner, expires }].",
+  )
+  .action(async (opts) => {
+    process.exitCode = await runPredeploy(opts);
   });
 
 program

@@ -347,7 +347,10 @@ const appSchema = z.strictObject({
   }),
   runtime: runtimeSchema,
   /** Post-deploy smoke: the golden-path requests `cicd verify` sends. Default: `GET /` answering 200. */
-  smoke: z.array(smokeRequestSchema).min(1).default([{ path: "/", method: "GET", expectStatus: 200 }]),
+  smoke: z
+    .array(smokeRequestSchema)
+    .min(1)
+    .default([{ path: "/", method: "GET", expectStatus: 200 }]),
   flags: z.array(flagSchema).default([]),
   observability: z
     .strictObject({

@@ -1,0 +1,171 @@
+/**
+ * What `cicd verify` and `cicd predeploy` find, one check per app and subject, and how every report format
+ * renders it: a table (cli-table3), JSON, Markdown (a job summary), SARIF 2.1.0 (`@types/sarif`) and JUnit XML
+ * (fast-xml-parser). Any failed check fails the command (exit 1).
+ */
+import Table from "cli-table3";
+import { XMLBuilder } from "fast-xml-parser";
+import type * as Sarif from "sarif";
+import type { ReportFormat } from "../report/types";
+
+/** A check's verdict: `skip` when it could not apply (no such alarm, an override in force). */
+export type CheckStatus = "pass" | "fail" | "skip";
+
+/** The checks of both commands, with what each proves; IDs are stable, like the pack's rule IDs. */
+export const CHECKS = {
+  "VERIFY-SERVICE":
+    'the ECS service is steady on one deployment that did not fail or roll back (OPS "Rollback Procedures")',
+  "VERIFY-DIGEST":
+    'the running task definition runs the pinned image digest (CONST "Build Once, Promote Many")',
+  "VERIFY-ALIAS":
+    'the moving alias (:staging, :prod) names the pinned digest in the registry (F6 "Pipeline Guarantees")',
+  "VERIFY-VERSION": 'the app\'s /version reports the BUILD_SHA the stack pins (F6 "Pipeline Guarantees")',
+  "VERIFY-HEALTH":
+    'the health and readiness endpoints answer 200 (F6 "Health / Readiness / Liveness Endpoints")',
+  "VERIFY-SMOKE": 'each golden-path request answers as configured (PLAY "3) Staging deploy")',
+  "VERIFY-MARKER":
+    'a deploy marker with version and SHA is recorded (CONST "Observability"; PLAY "3) Staging deploy")',
+  "PREDEPLOY-STAGING-VERIFIED":
+    'the digest to promote passed cicd verify in staging (PLAY "4) Production promotion")',
+  "PREDEPLOY-CHECKS-GREEN": 'the commit\'s required checks are green (F6 "Pre-Deploy Checklist Script")',
+  "PREDEPLOY-SECRETS": 'every secret the stack requires is set (F6 "Pre-Deploy Checklist Script")',
+  "PREDEPLOY-ERROR-BUDGET":
+    'the error budget\'s burn alarms are not in ALARM (F6 "Error Budget & Deploy Freeze")',
+} as const;
+
+/** A check ID. */
+export type CheckId = keyof typeof CHECKS;
+
+/** One finding. Messages never hold a secret's value. */
+export interface Check {
+  id: CheckId;
+  /** The app checked, or `*` for the stack as a whole. */
+  app: string;
+  status: CheckStatus;
+  /** What was expected and what was found, in one sentence. */
+  message: string;
+}
+
+/** The report of one command on one stack. */
+export interface CheckReport {
+  command: "verify" | "predeploy";
+  stack: string;
+  checks: Check[];
+}
+
+/** The exit code of a report: 1 when any check failed, else 0. */
+export function exitCodeOf(r: CheckReport): number {
+  return r.checks.some((c) => c.status === "fail") ? 1 : 0;
+}
+
+function counts(r: CheckReport): string {
+  const n = (s: CheckStatus) => r.checks.filter((c) => c.status === s).length;
+  return `${n("pass")} passed, ${n("fail")} failed, ${n("skip")} skipped`;
+}
+
+function renderTable(r: CheckReport): string {
+  const table = new Table({
+    head: ["status", "check", "app", "finding"],
+    wordWrap: true,
+    colWidths: [8, 28, 16, 70],
+  });
+  for (const c of r.checks) table.push([c.status.toUpperCase(), c.id, c.app, c.message]);
+  return `cicd ${r.command} --stack ${r.stack}\n${table.toString()}\n${counts(r)}`;
+}
+
+function md(s: string): string {
+  return s.replace(/[|\\`*_<>]/g, (ch) => `\\${ch}`);
+}
+
+function renderMarkdown(r: CheckReport): string {
+  const icon: Record<CheckStatus, string> = { pass: "✅", fail: "❌", skip: "⏭️" };
+  return [
+    `## cicd ${r.command}: ${r.stack}`,
+    "",
+    counts(r),
+    "",
+    "| | check | app | finding |",
+    "| --- | --- | --- | --- |",
+    ...r.checks.map((c) => `| ${icon[c.status]} | ${c.id} | ${md(c.app)} | ${md(c.message)} |`),
+  ].join("\n");
+}
+
+function reportSarif(r: CheckReport): Sarif.Log {
+  const ids = Object.keys(CHECKS) as CheckId[];
+  return {
+    version: "2.1.0",
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: `cicd ${r.command}`,
+            rules: ids.map((id) => ({ id, shortDescription: { text: CHECKS[id] } })),
+          },
+        },
+        results: r.checks.map((c) => ({
+          ruleId: c.id,
+          ruleIndex: ids.indexOf(c.id),
+          kind: c.status === "pass" ? "pass" : c.status === "fail" ? "fail" : "notApplicable",
+          level: c.status === "fail" ? "error" : "none",
+          message: { text: `${c.app}: ${c.message}` },
+          properties: { stack: r.stack, app: c.app },
+        })),
+      },
+    ],
+  };
+}
+
+function reportJunit(r: CheckReport): string {
+  const doc = {
+    "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" },
+    testsuites: {
+      "@_name": `cicd ${r.command} ${r.stack}`,
+      testsuite: {
+        "@_name": `${r.command}: ${r.stack}`,
+        "@_tests": r.checks.length,
+        "@_failures": r.checks.filter((c) => c.status === "fail").length,
+        "@_errors": 0,
+        "@_skipped": r.checks.filter((c) => c.status === "skip").length,
+        testcase: r.checks.map((c) => ({
+          "@_classname": `${r.stack}.${c.id}`,
+          "@_name": `${c.id} ${c.app}`,
+          ...(c.status === "fail"
+            ? { failure: { "@_message": c.message, "#text": `${CHECKS[c.id]}\n${c.message}` } }
+            : c.status === "skip"
+              ? { skipped: { "@_message": c.message } }
+              : {}),
+        })),
+      },
+    },
+  };
+  return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(
+    doc,
+  ) as string;
+}
+
+/**
+ * Renders a report in one of the report formats.
+ *
+ * @throws Error for a format that is not one of table, json, markdown, sarif, junit.
+ */
+export function renderChecks(r: CheckReport, format: ReportFormat): string {
+  switch (format) {
+    case "table":
+      return renderTable(r);
+    case "json":
+      return JSON.stringify({ schemaVersion: 1, ...r, summary: counts(r) }, null, 2);
+    case "markdown":
+      return renderMarkdown(r);
+    case "sarif":
+      return JSON.stringify(reportSarif(r), null, 2);
+    case "junit":
+      return reportJunit(r);
+    default: {
+      const never: never = format;
+      throw new Error(
+        `unknown report format ${String(never)}; expected table, json, markdown, sarif or junit`,
+      );
+    }
+  }
+}

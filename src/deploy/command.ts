@@ -1,0 +1,99 @@
+/**
+ * The `cicd verify` and `cicd predeploy` commands: options from the command line, the report in the chosen
+ * format on stdout (or `--out`), and the exit code: 0 all checks passed, 1 a check failed, 2 bad input.
+ */
+import * as fs from "node:fs";
+import { ConfigError } from "../config/model";
+import type { ReportFormat } from "../report/types";
+import { CheckReport, exitCodeOf, renderChecks } from "./checks";
+import { predeployStack } from "./predeploy";
+import { verifyStack } from "./verify";
+
+/** Command-line options both commands share. */
+interface CommonOptions {
+  stack: string;
+  dir: string;
+  format: ReportFormat;
+  out?: string;
+}
+
+/** `cicd verify` options as commander parses them. */
+export interface VerifyCommandOptions extends CommonOptions {
+  outputs?: string;
+  appUrl?: string[];
+  registryUrl?: string;
+  marker: boolean;
+  version?: string;
+}
+
+/** `cicd predeploy` options as commander parses them. */
+export interface PredeployCommandOptions extends CommonOptions {
+  sha?: string;
+  repository?: string;
+}
+
+/**
+ * Parses `APP=URL` entries.
+ *
+ * @throws Error naming the option and the entry when one is not `APP=http(s)://...`.
+ */
+export function parseAppUrls(entries: string[] = []): Record<string, string> {
+  return Object.fromEntries(
+    entries.map((e) => {
+      const m = /^([a-z0-9-]+)=(https?:\/\/\S+)$/.exec(e);
+      if (!m) throw new Error(`--app-url: expected APP=http(s)://HOST[:PORT], found ${JSON.stringify(e)}`);
+      return [m[1], m[2]];
+    }),
+  );
+}
+
+/** Registry credentials from `GHCR_USERNAME` and `GHCR_TOKEN` (both, or neither: anonymous pulls). */
+function registryCredentials(env: NodeJS.ProcessEnv = process.env) {
+  return env.GHCR_USERNAME && env.GHCR_TOKEN
+    ? { username: env.GHCR_USERNAME, password: env.GHCR_TOKEN }
+    : undefined;
+}
+
+async function emit(run: () => Promise<CheckReport>, opts: CommonOptions): Promise<number> {
+  let report: CheckReport;
+  try {
+    report = await run();
+  } catch (err) {
+    console.error(err instanceof ConfigError || err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+  const text = renderChecks(report, opts.format);
+  if (opts.out) fs.writeFileSync(opts.out, `${text}\n`);
+  else console.log(text);
+  return exitCodeOf(report);
+}
+
+/** Runs `cicd verify`. */
+export function runVerify(opts: VerifyCommandOptions): Promise<number> {
+  return emit(
+    async () =>
+      verifyStack({
+        stack: opts.stack,
+        dir: opts.dir,
+        outputs: opts.outputs,
+        appUrls: parseAppUrls(opts.appUrl),
+        registryUrl: opts.registryUrl,
+        registryCredentials: registryCredentials(),
+        marker: opts.marker,
+        version: opts.version,
+        logUrl:
+          process.env.GITHUB_RUN_ID && process.env.GITHUB_REPOSITORY
+            ? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+            : undefined,
+      }),
+    opts,
+  );
+}
+
+/** Runs `cicd predeploy`. */
+export function runPredeploy(opts: PredeployCommandOptions): Promise<number> {
+  return emit(
+    () => predeployStack({ stack: opts.stack, dir: opts.dir, sha: opts.sha, repository: opts.repository }),
+    opts,
+  );
+}

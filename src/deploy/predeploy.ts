@@ -1,0 +1,212 @@
+/**
+ * `cicd predeploy --stack production` (F6 "Pre-Deploy Checklist Script", "Error Budget & Deploy Freeze";
+ * PLAY "4) Production promotion"), run by `main.yml` before production's `pulumi up`:
+ * - PREDEPLOY-STAGING-VERIFIED: each pinned digest has a GitHub Deployment in `staging` on the app's repository
+ *   whose payload names that digest and whose latest status is `success`: `cicd verify` recorded it there;
+ * - PREDEPLOY-CHECKS-GREEN: the commit being deployed has every required check (`style`, `unit`, `smoke` of
+ *   this repository's governance) successful, as a check run or a commit status;
+ * - PREDEPLOY-SECRETS: every secret the stack requires is set in the stack (Pulumi secrets);
+ * - PREDEPLOY-ERROR-BUDGET: CloudWatch `DescribeAlarms`: neither burn alarm of an app is in ALARM, unless an
+ *   override (`predeploy.overrides`) names the check and the app with a reason, an owner and an expiry, as a
+ *   waiver does; an expired or incomplete override is refused.
+ */
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { Octokit } from "@octokit/rest";
+import { globMatch } from "../../policy-pack/lib/props";
+import { validWaivers, waiverProblems } from "../../policy-pack/lib/waivers";
+import { requiredSecrets } from "../config/secrets";
+import { Check, CheckReport } from "./checks";
+import { AppTarget, deployedStack, DeployedStack } from "./targets";
+
+/** Options of {@link predeployStack}. */
+export interface PredeployOptions {
+  stack: string;
+  /** Project directory. Default `.`. */
+  dir?: string;
+  /** The commit of this repository being deployed. Default `GITHUB_SHA`. */
+  sha?: string;
+  /** This repository, `OWNER/NAME`. Default `GITHUB_REPOSITORY`, else the stack's owner and `infrastructure`. */
+  repository?: string;
+  /** The environment whose verify must have passed. Default `staging`. */
+  stagingEnvironment?: string;
+  /** GitHub token (`deployments: read`, `checks: read`, `statuses: read`). Default `GITHUB_TOKEN`. */
+  githubToken?: string;
+  /** GitHub API URL. Default `GITHUB_API_URL`, else `https://api.github.com`. */
+  githubApiUrl?: string;
+  /** "Now", for override expiry. Default: now. */
+  now?: Date;
+}
+
+/** The check that an override may lift. */
+const OVERRIDABLE = ["PREDEPLOY-ERROR-BUDGET"];
+
+type Push = (c: Check) => void;
+
+/** The payload of a deployment, which GitHub returns as an object or, for some clients, a JSON string. */
+function payloadOf(p: unknown): Record<string, unknown> {
+  if (typeof p === "string") {
+    try {
+      return JSON.parse(p) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  return p && typeof p === "object" ? (p as Record<string, unknown>) : {};
+}
+
+async function checkStagingVerified(github: Octokit, t: AppTarget, environment: string, push: Push) {
+  const { data } = await github.rest.repos.listDeployments({
+    owner: t.githubOwner,
+    repo: t.repository,
+    environment,
+    per_page: 100,
+  });
+  const mine = data.filter((d) => payloadOf(d.payload).digest === t.digest);
+  for (const d of mine) {
+    const { data: statuses } = await github.rest.repos.listDeploymentStatuses({
+      owner: t.githubOwner,
+      repo: t.repository,
+      deployment_id: d.id,
+      per_page: 1,
+    });
+    if (statuses[0]?.state === "success")
+      return push({
+        id: "PREDEPLOY-STAGING-VERIFIED",
+        app: t.app,
+        status: "pass",
+        message: `${t.digest} verified in ${environment} (deployment ${d.id})`,
+      });
+  }
+  push({
+    id: "PREDEPLOY-STAGING-VERIFIED",
+    app: t.app,
+    status: "fail",
+    message: mine.length
+      ? `${t.digest} was deployed to ${environment} ${mine.length} time(s), never verified successfully`
+      : `${t.digest} has no ${environment} deployment of ${t.githubOwner}/${t.repository}: run cicd verify there first`,
+  });
+}
+
+async function checkRequiredChecks(
+  github: Octokit,
+  repo: string,
+  sha: string,
+  required: string[],
+  push: Push,
+) {
+  const [owner, name] = repo.split("/");
+  const runs = await github.paginate(github.rest.checks.listForRef, {
+    owner,
+    repo: name,
+    ref: sha,
+    per_page: 100,
+  });
+  const { data: combined } = await github.rest.repos.getCombinedStatusForRef({ owner, repo: name, ref: sha });
+  const green = (check: string) =>
+    runs.some((r) => r.name === check && r.status === "completed" && r.conclusion === "success") ||
+    combined.statuses.some((s) => s.context === check && s.state === "success");
+  const missing = required.filter((c) => !green(c));
+  push({
+    id: "PREDEPLOY-CHECKS-GREEN",
+    app: "*",
+    status: missing.length ? "fail" : "pass",
+    message: missing.length
+      ? `${repo}@${sha.slice(0, 12)}: ${missing.join(", ")} not successful`
+      : `${repo}@${sha.slice(0, 12)}: ${required.join(", ")} successful`,
+  });
+}
+
+function checkSecrets(deployed: DeployedStack, push: Push) {
+  const missing = requiredSecrets(deployed.model, deployed.source).filter((s) => s.state === "missing");
+  push({
+    id: "PREDEPLOY-SECRETS",
+    app: "*",
+    status: missing.length ? "fail" : "pass",
+    message: missing.length
+      ? `not set: ${missing.map((s) => s.path).join(", ")} (pulumi config set --secret --path ...)`
+      : "every required secret is set as a Pulumi secret",
+  });
+}
+
+async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, now: Date, push: Push) {
+  const overrides = deployed.model.predeploy.overrides;
+  const refused = overrides.flatMap((o, i) =>
+    waiverProblems(o, now, OVERRIDABLE).map((p) => `predeploy.overrides[${i}] ${p}`),
+  );
+  for (const problem of refused)
+    push({ id: "PREDEPLOY-ERROR-BUDGET", app: "*", status: "fail", message: problem });
+  const valid = validWaivers(overrides, now, OVERRIDABLE);
+  const names = deployed.apps.flatMap((t) => t.burnAlarms);
+  const { MetricAlarms = [] } = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+  for (const t of deployed.apps) {
+    const found = MetricAlarms.filter((a) => t.burnAlarms.includes(a.AlarmName ?? ""));
+    const missing = t.burnAlarms.filter((n) => !found.some((a) => a.AlarmName === n));
+    const breached = found.filter((a) => a.StateValue === "ALARM");
+    const override = valid.find((o) => globMatch(o.resource, t.app));
+    const check = (status: Check["status"], message: string) =>
+      push({ id: "PREDEPLOY-ERROR-BUDGET", app: t.app, status, message });
+    if (missing.length) check("fail", `no alarm ${missing.join(", ")}: the error budget cannot be read`);
+    else if (!breached.length)
+      check("pass", `burn alarms ${found.map((a) => `${a.AlarmName} ${a.StateValue}`).join(", ")}`);
+    else if (override)
+      check(
+        "skip",
+        `${breached.map((a) => a.AlarmName).join(", ")} in ALARM; deploy allowed by override of ${override.owner} until ${override.expires}: ${override.reason}`,
+      );
+    else
+      check(
+        "fail",
+        `${breached.map((a) => a.AlarmName).join(", ")} in ALARM: the error budget is spent; deploys are frozen until an incident review (F6), or an override with reason, owner and expiry`,
+      );
+  }
+}
+
+/**
+ * Runs the pre-deploy checklist of a stack.
+ *
+ * @throws ConfigError for an invalid stack file; Error without a GitHub token or a commit SHA.
+ */
+export async function predeployStack(opts: PredeployOptions): Promise<CheckReport> {
+  const deployed = deployedStack(opts.dir ?? ".", opts.stack);
+  const token = opts.githubToken ?? process.env.GITHUB_TOKEN;
+  const sha = opts.sha ?? process.env.GITHUB_SHA;
+  if (!token) throw new Error("cicd predeploy: needs GITHUB_TOKEN (deployments, checks and statuses: read)");
+  if (!sha || !/^[0-9a-f]{40}$/.test(sha))
+    throw new Error(`cicd predeploy: --sha must be a 40-hex commit, found ${sha ?? "none"}`);
+  const infra = deployed.model.infrastructure;
+  const repo =
+    opts.repository ??
+    process.env.GITHUB_REPOSITORY ??
+    `${deployed.model.githubOwner}/${infra?.repository.name ?? "cicd-constitution"}`;
+  const github = new Octokit({
+    auth: token,
+    baseUrl: opts.githubApiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+  });
+  const cw = new CloudWatchClient({ region: deployed.model.awsRegion });
+  const checks: Check[] = [];
+  const push: Push = (c) => checks.push(c);
+  const guarded = async (id: Check["id"], app: string, fn: () => Promise<void> | void) => {
+    try {
+      await fn();
+    } catch (err) {
+      push({ id, app, status: "fail", message: (err as Error).message });
+    }
+  };
+  try {
+    for (const t of deployed.apps)
+      await guarded("PREDEPLOY-STAGING-VERIFIED", t.app, () =>
+        checkStagingVerified(github, t, opts.stagingEnvironment ?? "staging", push),
+      );
+    await guarded("PREDEPLOY-CHECKS-GREEN", "*", () =>
+      checkRequiredChecks(github, repo, sha, infra?.requiredChecks ?? ["style", "unit", "smoke"], push),
+    );
+    checkSecrets(deployed, push);
+    await guarded("PREDEPLOY-ERROR-BUDGET", "*", () =>
+      checkErrorBudget(cw, deployed, opts.now ?? new Date(), push),
+    );
+  } finally {
+    cw.destroy();
+  }
+  return { command: "predeploy", stack: opts.stack, checks };
+}

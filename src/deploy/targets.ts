@@ -1,0 +1,125 @@
+/**
+ * What a deployed stack should be running, per app: read from the stack file (the validated model) and the
+ * stack's outputs after `pulumi up` (`pulumi stack output --json --stack STACK`): ECS names, the image digest and
+ * its commit, the moving alias, the public URL, the health paths, the golden-path requests and the alarms.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { aliasTag, physicalNames } from "../../components/naming";
+import { AppModel, CONFIG_NAMESPACE, ConfigError, parseStackConfig, StackModel } from "../config/model";
+import { ConfigSource, readStackFile } from "../config/sources";
+
+/** One app of a deployed stack, as `cicd verify` and `cicd predeploy` check it. */
+export interface AppTarget {
+  app: string;
+  environment: "staging" | "production";
+  /** GitHub owner and repository of the app (deploy markers go there). */
+  githubOwner: string;
+  repository: string;
+  cluster: string;
+  service: string;
+  /** `ghcr.io/OWNER/NAME`. */
+  imageRepository: string;
+  /** The digest the stack pins, `sha256:<64 hex>`. */
+  digest: string;
+  /** The app repository's commit of that digest (`BUILD_SHA`). */
+  gitSha: string;
+  /** Moving alias tag, `staging` or `prod`. */
+  alias: string;
+  /** `https://DOMAIN`. */
+  url: string;
+  healthPaths: string[];
+  versionPath: string;
+  smoke: AppModel["smoke"];
+  /** The error budget's burn alarms, fast and slow. */
+  burnAlarms: string[];
+}
+
+/** A stack file, its model and its outputs. */
+export interface DeployedStack {
+  source: ConfigSource;
+  model: StackModel;
+  apps: AppTarget[];
+}
+
+/** Reads `pulumi stack output --json` output. @throws Error naming the file when it is not a JSON object. */
+export function readOutputs(file: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new Error(`${file}: not a JSON object of stack outputs (pulumi stack output --json)`);
+  return value as Record<string, unknown>;
+}
+
+const digestOfRef = (ref: unknown) => /@(sha256:[0-9a-f]{64})$/.exec(String(ref ?? ""))?.[1];
+
+/** What one app should run: the pinned digest, else the output's; the provenance of that digest. */
+function targetOf(
+  stack: string,
+  model: StackModel,
+  app: AppModel,
+  index: number,
+  outputs: Record<string, unknown>,
+): AppTarget {
+  const env = model.environment;
+  const out = (outputs.apps as Record<string, { imageRef?: unknown }> | undefined)?.[app.name];
+  const profile = (
+    outputs.environmentProfile as { apps?: Record<string, Record<string, unknown>> } | undefined
+  )?.apps?.[app.name];
+  const digest = app.image.digest ?? digestOfRef(out?.imageRef);
+  const build = profile?.build as { gitSha?: string } | undefined;
+  const gitSha = build?.gitSha ?? app.image.provenance?.gitSha ?? app.image.build?.gitSha;
+  const key = `${CONFIG_NAMESPACE}:apps[${index}]`;
+  const problems = [
+    ...(!digest
+      ? [
+          {
+            key: `${key}.image.digest`,
+            expected: "a pinned digest, or --outputs with apps." + app.name + ".imageRef",
+            found: "none",
+          },
+        ]
+      : []),
+    ...(!gitSha
+      ? [
+          {
+            key: `${key}.image`,
+            expected: "the commit of the digest (outputs' environmentProfile)",
+            found: "none",
+          },
+        ]
+      : []),
+  ];
+  if (problems.length) throw new ConfigError(stack, problems);
+  const names = physicalNames(app.name, env);
+  const h = app.runtime.health;
+  return {
+    app: app.name,
+    environment: env,
+    githubOwner: model.githubOwner,
+    repository: app.repository.name,
+    cluster: names.cluster.name,
+    service: names.service.name,
+    imageRepository: app.image.repository,
+    digest: digest!,
+    gitSha: gitSha!,
+    alias: aliasTag(env),
+    url: `https://${app.runtime.domain}`,
+    healthPaths: [...new Set([h.healthPath, h.readinessPath])],
+    versionPath: h.versionPath,
+    smoke: app.smoke,
+    burnAlarms: [names.burnFastAlarm.name, names.burnSlowAlarm.name],
+  };
+}
+
+/**
+ * Reads a deployed stack: `DIR/Pulumi.STACK.yaml` and, when given, its outputs file.
+ *
+ * @throws ConfigError (stack, key, expected, found) for invalid config or an app whose digest or commit is
+ *   known neither from the stack file nor from the outputs.
+ */
+export function deployedStack(dir: string, stack: string, outputsFile?: string): DeployedStack {
+  const source = readStackFile(path.join(dir, `Pulumi.${stack}.yaml`));
+  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
+  const outputs = outputsFile ? readOutputs(outputsFile) : {};
+  return { source, model, apps: model.apps.map((a, i) => targetOf(stack, model, a, i, outputs)) };
+}
