@@ -9,6 +9,12 @@ import { withDefaults } from "./util";
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 /**
+ * The GitHub Environments of a repository's pipeline: `staging` and `production` deploy; `drift` (this repository
+ * only) runs the scheduled drift audit, read-only, without the production approval a daily job cannot wait for.
+ */
+export type DeployEnvironmentName = "staging" | "production" | "drift";
+
+/**
  * Arguments of {@link DeploymentEnvironment}.
  * Source: CONST "Environments"; PLAY 3-4 (staging auto, production manual approval); OPS "Configuration Management".
  */
@@ -19,8 +25,8 @@ export interface DeploymentEnvironmentArgs {
   repository: pulumi.Input<string>;
   /** Repository name as a plain string, for the OIDC subject `repo:OWNER/REPO:environment:ENV`. */
   repositoryName: string;
-  /** GitHub Environment name: `staging` or `production`. */
-  environment: "staging" | "production";
+  /** GitHub Environment name: `staging`, `production`, or `drift` (this repository's read-only drift audit). */
+  environment: DeployEnvironmentName;
   /** Required reviewer user ids (numeric GitHub ids). Production only; at most 6 users + teams (GitHub limit). */
   reviewerUserIds?: pulumi.Input<number>[];
   /** Required reviewer team ids. Production only. */
@@ -33,6 +39,8 @@ export interface DeploymentEnvironmentArgs {
   oidcProviderArn: pulumi.Input<string>;
   /** IAM policy document (JSON) granted to the deploy role. Default: ECS deploy and AppConfig deploy rights. */
   deployPolicy?: pulumi.Input<string>;
+  /** AWS managed policies attached to the role as well (the drift role's `ReadOnlyAccess`). Default: none. */
+  managedPolicyArns?: string[];
   /** ARN of a permissions boundary for the deploy role (the apps' roles carry their environment's). Default: none. */
   permissionsBoundary?: pulumi.Input<string>;
   /** Tags of the AWS resources. */
@@ -56,9 +64,10 @@ export const deploymentEnvironmentDefaults = {
 };
 
 /** Where each environment may deploy from: staging from `main` only; production from `main` or release tags. */
-export const DEPLOYMENT_SOURCES: Record<"staging" | "production", { branches: string[]; tags: string[] }> = {
+export const DEPLOYMENT_SOURCES: Record<DeployEnvironmentName, { branches: string[]; tags: string[] }> = {
   staging: { branches: ["main"], tags: [] },
   production: { branches: ["main"], tags: ["mvp-*"] },
+  drift: { branches: ["main"], tags: [] },
 };
 
 /**
@@ -168,6 +177,14 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
       { parent: this, protect: a.protect },
     );
     this.deployRoleArn = this.deployRole.arn;
+
+    for (const policyArn of a.managedPolicyArns ?? []) {
+      new aws.iam.RolePolicyAttachment(
+        `${name}-deploy-${policyArn.split("/").pop()!.toLowerCase()}`,
+        { role: this.deployRole.name, policyArn },
+        { parent: this },
+      );
+    }
 
     new aws.iam.RolePolicy(
       `${name}-deploy-policy`,

@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as github from "@pulumi/github";
 import {
+  driftAuditPolicy,
   infrastructureDeployPolicy,
+  READ_ONLY_ACCESS_POLICY_ARN,
   permissionsBoundaryName,
   permissionsBoundaryPolicy,
 } from "./deployPolicies";
@@ -61,6 +63,8 @@ export interface InfrastructureRepositoryArgs {
 export class InfrastructureRepository extends pulumi.ComponentResource {
   /** Deploy role ARN per environment. */
   readonly deployRoleArns: Record<"staging" | "production", pulumi.Output<string>>;
+  /** The drift audit's read-only role ARN. */
+  readonly driftRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: InfrastructureRepositoryArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("cicd-constitution:github:InfrastructureRepository", name, {}, opts);
@@ -130,7 +134,40 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
     }
     const staging = environment("staging");
     const production = environment("production");
+    const drift = this.driftEnvironment(name, args, governance);
     this.deployRoleArns = { staging: staging.deployRoleArn, production: production.deployRoleArn };
-    this.registerOutputs({ deployRoleArns: this.deployRoleArns });
+    this.driftRoleArn = drift.deployRoleArn;
+    this.registerOutputs({ deployRoleArns: this.deployRoleArns, driftRoleArn: this.driftRoleArn });
+  }
+
+  /**
+   * The `drift` environment of `.github/workflows/drift.yml`: deploys from `main` only, no reviewers (a scheduled
+   * job cannot wait for production's approval), and a role that reads (AWS `ReadOnlyAccess` and the stacks'
+   * secret values for the refresh) and writes nothing. Created by the bootstrap like the deploy roles.
+   */
+  private driftEnvironment(
+    name: string,
+    args: InfrastructureRepositoryArgs,
+    governance: RepositoryGovernance,
+  ): DeploymentEnvironment {
+    return new DeploymentEnvironment(
+      `${name}-drift`,
+      {
+        owner: args.owner,
+        repository: governance.repositoryName,
+        repositoryName: args.repository.name,
+        environment: "drift",
+        secrets: args.environmentSecrets,
+        variables: args.variables,
+        oidcProviderArn: args.oidcProviderArn,
+        deployPolicy: pulumi
+          .output(args.accountId)
+          .apply((accountId) => driftAuditPolicy({ region: args.region, accountId })),
+        managedPolicyArns: [READ_ONLY_ACCESS_POLICY_ARN],
+        tags: standardTags(args.repository.name, "drift", args.ownerTag),
+        protect: true,
+      },
+      { parent: this },
+    );
   }
 }

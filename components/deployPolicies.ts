@@ -322,11 +322,18 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       ],
       Resource: [
         arn("elasticloadbalancing", `loadbalancer/app/*-${short}-alb/*`),
-        arn("elasticloadbalancing", `targetgroup/*-${short}-tg/*`),
-        arn("elasticloadbalancing", `targetgroup/*-${short}-tg-alt/*`),
+        // The service's target group and the alternate one of canary and linear deployments (`-tg-alt`).
+        arn("elasticloadbalancing", `targetgroup/*-${short}-tg*/*`),
         arn("elasticloadbalancing", `listener/app/*-${short}-alb/*`),
         arn("elasticloadbalancing", `listener-rule/app/*-${short}-alb/*`),
       ],
+    },
+    {
+      // cicd verify's deploy marker (CONST "Observability"): an event on the account's default bus.
+      Sid: "DeployMarkers",
+      Effect: "Allow",
+      Action: ["events:PutEvents"],
+      Resource: arn("events", "event-bus/default"),
     },
     {
       // The VPC side of CreateSecurityGroup carries no request tags (EC2 applies them to the new group).
@@ -408,7 +415,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       },
     },
     {
-      Sid: "AttachOnlyTheEcsLoadBalancerPolicy",
+      Sid: "AttachOnlyTheEcsLbPolicy",
       Effect: "Allow",
       Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
       Resource: iamArn(`role/*-${short}-ecs-lb`),
@@ -418,7 +425,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       },
     },
     {
-      Sid: "PassTrafficShiftRolesToEcs",
+      Sid: "PassEcsLbRolesToEcs",
       Effect: "Allow",
       Action: "iam:PassRole",
       Resource: iamArn(`role/*-${short}-ecs-lb`),
@@ -604,4 +611,27 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
         ]),
   ];
   return policyJson({ Version: "2012-10-17", Statement: statements });
+}
+
+/** AWS's managed read-only policy: the drift audit reads every resource a `pulumi preview --refresh` reads. */
+export const READ_ONLY_ACCESS_POLICY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+/**
+ * The drift role's inline policy, besides {@link READ_ONLY_ACCESS_POLICY_ARN}: the refresh of a secret's value
+ * (`aws.secretsmanager.SecretVersion`) reads it, which `ReadOnlyAccess` does not allow. Nothing it grants writes.
+ */
+export function driftAuditPolicy(s: { region: string; accountId: string }): string {
+  return policyJson({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RefreshSecretValuesOfBothEnvironments",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: ["staging", "production"].map(
+          (env) => `arn:aws:secretsmanager:${s.region}:${s.accountId}:secret:*/${env}/*`,
+        ),
+      },
+    ],
+  });
 }

@@ -22,8 +22,8 @@ export interface AppTarget {
   imageRepository: string;
   /** The digest the stack pins, `sha256:<64 hex>`. */
   digest: string;
-  /** The app repository's commit of that digest (`BUILD_SHA`). */
-  gitSha: string;
+  /** The app repository's commit of that digest (`BUILD_SHA`); unknown without outputs or provenance. */
+  gitSha?: string;
   /** Moving alias tag, `staging` or `prod`. */
   alias: string;
   /** `https://DOMAIN`. */
@@ -79,15 +79,6 @@ function targetOf(
           },
         ]
       : []),
-    ...(!gitSha
-      ? [
-          {
-            key: `${key}.image`,
-            expected: "the commit of the digest (outputs' environmentProfile)",
-            found: "none",
-          },
-        ]
-      : []),
   ];
   if (problems.length) throw new ConfigError(stack, problems);
   const names = physicalNames(app.name, env);
@@ -101,7 +92,7 @@ function targetOf(
     service: names.service.name,
     imageRepository: app.image.repository,
     digest: digest!,
-    gitSha: gitSha!,
+    gitSha,
     alias: aliasTag(env),
     url: `https://${app.runtime.domain}`,
     healthPaths: [...new Set([h.healthPath, h.readinessPath])],

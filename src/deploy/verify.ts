@@ -23,6 +23,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { Octokit } from "@octokit/rest";
+import { ConfigError } from "../config/model";
 import { Check, CheckReport } from "./checks";
 import { locate, RegistryCredentials, resolveTag } from "./registry";
 import { AppTarget, deployedStack } from "./targets";
@@ -56,8 +57,11 @@ export interface VerifyOptions {
 
 type Push = (c: Omit<Check, "app">) => void;
 
+/** An app whose commit is known: what verify compares against. */
+type Pinned = AppTarget & { gitSha: string };
+
 /** VERIFY-SERVICE and VERIFY-DIGEST from ECS. */
-async function checkEcs(ecs: ECSClient, t: AppTarget, push: Push): Promise<void> {
+async function checkEcs(ecs: ECSClient, t: Pinned, push: Push): Promise<void> {
   const described = await ecs.send(
     new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] }),
   );
@@ -113,7 +117,7 @@ async function checkEcs(ecs: ECSClient, t: AppTarget, push: Push): Promise<void>
 }
 
 /** VERIFY-ALIAS from the registry. */
-async function checkAlias(t: AppTarget, opts: VerifyOptions, push: Push): Promise<void> {
+async function checkAlias(t: Pinned, opts: VerifyOptions, push: Push): Promise<void> {
   try {
     const digest = await resolveTag(
       locate(t.imageRepository, opts.registryUrl),
@@ -155,7 +159,7 @@ export function buildShaOf(body: string): string | undefined {
 }
 
 /** VERIFY-VERSION, VERIFY-HEALTH and VERIFY-SMOKE over HTTP(S). */
-async function checkHttp(t: AppTarget, base: string, seconds: number, push: Push): Promise<void> {
+async function checkHttp(t: Pinned, base: string, seconds: number, push: Push): Promise<void> {
   const at = (p: string) => `${base.replace(/\/+$/, "")}${p}`;
   const attempt = async (id: Check["id"], fn: () => Promise<Omit<Check, "app" | "id">>) => {
     try {
@@ -203,7 +207,7 @@ async function checkHttp(t: AppTarget, base: string, seconds: number, push: Push
 
 /** VERIFY-MARKER: a GitHub Deployment with its status, and an EventBridge event. */
 async function recordMarker(
-  t: AppTarget,
+  t: Pinned,
   checks: Check[],
   opts: VerifyOptions,
   clients: { github: Octokit; events: EventBridgeClient },
@@ -277,6 +281,16 @@ async function recordMarker(
  */
 export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
   const deployed = deployedStack(opts.dir ?? ".", opts.stack, opts.outputs);
+  const unknown = deployed.apps.filter((t) => !t.gitSha);
+  if (unknown.length)
+    throw new ConfigError(
+      opts.stack,
+      unknown.map((t) => ({
+        key: `--outputs (environmentProfile.apps.${t.app}.build.gitSha)`,
+        expected: "the commit of the digest the stack runs: pulumi stack output --json",
+        found: "none",
+      })),
+    );
   const marker = opts.marker ?? true;
   const token = opts.githubToken ?? process.env.GITHUB_TOKEN;
   if (marker && !token)
@@ -293,7 +307,7 @@ export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
   });
   const checks: Check[] = [];
   try {
-    for (const t of deployed.apps) {
+    for (const t of deployed.apps as Pinned[]) {
       const mine: Check[] = [];
       const push: Push = (c) => mine.push({ ...c, app: t.app });
       try {

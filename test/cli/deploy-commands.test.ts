@@ -1,0 +1,65 @@
+/**
+ * The post-deploy commands on the command line: each prints its own usage, and bad input exits 2 with a
+ * message naming what was expected, before any call to AWS or GitHub.
+ */
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { ROOT } from "../helpers";
+
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+const CLI = path.join(ROOT, "src", "cli", "main.ts");
+const run = promisify(execFile);
+
+/** Runs `cicd ARGS`; resolves with the exit code and output, whatever the code. */
+async function cicd(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await run(TSX, [CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("cicd verify / predeploy / rollback (command line)", function () {
+  this.timeout(60_000);
+
+  it("each prints its own usage with --help", async () => {
+    const [verify, predeploy, rollback] = await Promise.all(
+      ["verify", "predeploy", "rollback"].map((c) => cicd([c, "--help"])),
+    );
+    assert.equal(verify.code, 0);
+    assert.match(verify.stdout, /^Usage: cicd verify \[options\]/);
+    assert.match(verify.stdout, /--outputs <file>.*--app-url/s);
+    assert.match(verify.stdout, /AWS_ENDPOINT_URL_\*/);
+    assert.match(predeploy.stdout, /^Usage: cicd predeploy \[options\]/);
+    assert.match(predeploy.stdout, /PREDEPLOY-ERROR-BUDGET/);
+    assert.match(rollback.stdout, /^Usage: cicd rollback \[options\]/);
+    assert.match(rollback.stdout, /--to <digest>/);
+  });
+
+  it("bad input exits 2 naming what was expected", async () => {
+    const [noOutputs, badUrl, noToken] = await Promise.all([
+      cicd(["verify", "--stack", "staging", "--no-marker"]),
+      cicd(["verify", "--stack", "production", "--no-marker", "--app-url", "erp-berhan=ftp://x"]),
+      cicd(["predeploy", "--stack", "production", "--sha", "a".repeat(40)], { GITHUB_TOKEN: "" }),
+    ]);
+    assert.equal(noOutputs.code, 2);
+    assert.match(
+      noOutputs.stderr,
+      /stack "staging".*apps\[0\]\.image\.digest: expected a pinned digest, or --outputs/s,
+    );
+    assert.equal(badUrl.code, 2);
+    assert.match(
+      badUrl.stderr,
+      /--app-url: expected APP=http\(s\):\/\/HOST\[:PORT\], found "erp-berhan=ftp:\/\/x"/,
+    );
+    assert.equal(noToken.code, 2);
+    assert.match(noToken.stderr, /needs GITHUB_TOKEN/);
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * `cicd predeploy --stack production` with its real clients (AWS SDK v3 CloudWatch, Octokit) against local
+ * servers speaking CloudWatch's JSON protocol and GitHub's REST API.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { requiredSecrets } from "../../src/config/secrets";
+import { readStackFile } from "../../src/config/sources";
+import { parseStackConfig } from "../../src/config/model";
+import { predeployStack } from "../../src/deploy/predeploy";
+import { ROOT } from "../helpers";
+import { awsJsonServer, githubServer, Served } from "./servers";
+
+const SHA = "c".repeat(40);
+const DIGEST: Record<string, string> = {
+  "erp-berhan": "sha256:e1db7ed9b791d429b65c423dd68ad538024b18e7929fad9301651f3753f5b56e",
+  "menu-optimizer": "sha256:dcf134742ed584dd525403ddb3ab6505c051aabe486218db9768f72761dd21dd",
+};
+const NOW = new Date("2026-12-01T12:00:00Z");
+
+/** A production stack file with every required secret set (as `secure:` values) and the given overrides. */
+function productionDir(overrides: unknown[] = [], withSecrets = true): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "predeploy-"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  const file = path.join(ROOT, "Pulumi.production.yaml");
+  const doc = parseDocument(fs.readFileSync(file, "utf8"));
+  if (withSecrets) {
+    const source = readStackFile(file);
+    const model = parseStackConfig("production", source.raw, { secretKeys: source.secretKeys });
+    for (const s of requiredSecrets(model, source)) {
+      const [head, ...rest] = s.path.split(".");
+      doc.setIn(["config", `cicd-constitution:${head}`, ...rest], { secure: "v1:bG9jYWwtdGVzdA==" });
+    }
+  }
+  if (overrides.length) doc.setIn(["config", "cicd-constitution:predeploy"], { overrides });
+  fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), doc.toString());
+  return dir;
+}
+
+const verified = (app: string, state = "success") => ({
+  repo: `surlefeu/${app}`,
+  ref: "a".repeat(40),
+  environment: "staging",
+  payload: { digest: DIGEST[app] },
+  statuses: [{ state }],
+});
+const green = ["style", "unit", "smoke"].map((name) => ({
+  name,
+  status: "completed",
+  conclusion: "success",
+}));
+
+describe("cicd predeploy", function () {
+  this.timeout(60_000);
+  const servers: Served[] = [];
+  const dirs: string[] = [];
+  const savedEnv = { ...process.env };
+  before(() =>
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
+      AWS_SECRET_ACCESS_KEY: "local-test-secret",
+    }),
+  );
+  after(() => {
+    process.env = savedEnv;
+  });
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  async function predeploy(
+    opts: {
+      deployments?: ReturnType<typeof verified>[];
+      checkRuns?: typeof green;
+      alarms?: Record<string, string>;
+      overrides?: unknown[];
+      secrets?: boolean;
+    } = {},
+  ) {
+    const github = await githubServer({
+      deployments: opts.deployments ?? [verified("erp-berhan"), verified("menu-optimizer")],
+      checkRuns: { [SHA]: opts.checkRuns ?? green },
+    });
+    const described: string[][] = [];
+    const cloudwatch = await awsJsonServer("1.0", {
+      DescribeAlarms: (b) => {
+        described.push(b.AlarmNames as string[]);
+        return {
+          MetricAlarms: (b.AlarmNames as string[]).map((n) => ({
+            AlarmName: n,
+            StateValue: opts.alarms?.[n] ?? "OK",
+          })),
+        };
+      },
+    });
+    servers.push(github, cloudwatch);
+    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
+    const dir = productionDir(opts.overrides, opts.secrets ?? true);
+    dirs.push(dir);
+    const report = await predeployStack({
+      stack: "production",
+      dir,
+      sha: SHA,
+      repository: "surlefeu/cicd-constitution",
+      githubToken: "ghs_localtesttoken",
+      githubApiUrl: github.url,
+      now: NOW,
+    });
+    const failed = report.checks.filter((c) => c.status === "fail");
+    return { report, failed, described, cloudwatch };
+  }
+
+  it("passes: both digests verified in staging, checks green, secrets set, budgets intact", async () => {
+    const { report, failed, described, cloudwatch } = await predeploy();
+    assert.deepEqual(failed, []);
+    assert.deepEqual(
+      [...new Set(report.checks.map((c) => c.id))],
+      ["PREDEPLOY-STAGING-VERIFIED", "PREDEPLOY-CHECKS-GREEN", "PREDEPLOY-SECRETS", "PREDEPLOY-ERROR-BUDGET"],
+    );
+    assert.deepEqual(described[0], [
+      "erp-berhan-production-error-budget-burn-fast",
+      "erp-berhan-production-error-budget-burn-slow",
+      "menu-optimizer-production-error-budget-burn-fast",
+      "menu-optimizer-production-error-budget-burn-slow",
+    ]);
+    assert.ok(
+      cloudwatch.calls.every((c) => c.target === "GraniteServiceVersion20100801.DescribeAlarms" && c.signed),
+    );
+  });
+
+  it("fails a digest whose staging verify failed or never ran", async () => {
+    const { failed } = await predeploy({ deployments: [verified("erp-berhan", "failure")] });
+    assert.deepEqual(
+      failed.map((c) => [c.id, c.app]),
+      [
+        ["PREDEPLOY-STAGING-VERIFIED", "erp-berhan"],
+        ["PREDEPLOY-STAGING-VERIFIED", "menu-optimizer"],
+      ],
+    );
+    assert.match(failed[0].message, /never verified successfully/);
+    assert.match(
+      failed[1].message,
+      /no staging deployment of surlefeu\/menu-optimizer: run cicd verify there first/,
+    );
+  });
+
+  it("fails when a required check of the commit is not green", async () => {
+    const { failed } = await predeploy({
+      checkRuns: [green[0], green[1], { name: "smoke", status: "completed", conclusion: "failure" }],
+    });
+    assert.deepEqual(
+      failed.map((c) => c.id),
+      ["PREDEPLOY-CHECKS-GREEN"],
+    );
+    assert.match(failed[0].message, /smoke not successful/);
+  });
+
+  it("fails when secrets are missing, naming the keys and never a value", async () => {
+    const { failed } = await predeploy({ secrets: false });
+    assert.deepEqual(
+      failed.map((c) => c.id),
+      ["PREDEPLOY-SECRETS"],
+    );
+    assert.match(failed[0].message, /secrets\.erp-berhan\.DATABASE_URL/);
+  });
+
+  const breached = { "erp-berhan-production-error-budget-burn-slow": "ALARM" };
+  const override = (expires: string, reason = "incident review INC-42 done, fix deployed") => ({
+    ruleId: "PREDEPLOY-ERROR-BUDGET",
+    resource: "erp-berhan",
+    reason,
+    owner: "mathieu",
+    expires,
+  });
+
+  it("freezes deploys when a burn alarm is in ALARM", async () => {
+    const { failed } = await predeploy({ alarms: breached });
+    assert.deepEqual(
+      failed.map((c) => [c.id, c.app]),
+      [["PREDEPLOY-ERROR-BUDGET", "erp-berhan"]],
+    );
+    assert.match(failed[0].message, /error-budget-burn-slow in ALARM: the error budget is spent/);
+  });
+
+  it("lets an override with reason, owner and expiry through, and says so", async () => {
+    const { failed, report } = await predeploy({ alarms: breached, overrides: [override("2026-12-02")] });
+    assert.deepEqual(failed, []);
+    const c = report.checks.find((x) => x.id === "PREDEPLOY-ERROR-BUDGET" && x.app === "erp-berhan")!;
+    assert.equal(c.status, "skip");
+    assert.match(c.message, /override of mathieu until 2026-12-02: incident review INC-42/);
+  });
+
+  for (const [name, o, message] of [
+    ["expired", override("2026-11-30"), /expired on 2026-11-30/],
+    ["without a reason", override("2026-12-31", "ok"), /no reason of at least 10 characters/],
+  ] as const) {
+    it(`refuses an override ${name}: the budget still blocks`, async () => {
+      const { failed } = await predeploy({ alarms: breached, overrides: [o] });
+      assert.deepEqual(failed.map((c) => c.app).sort(), ["*", "erp-berhan"]);
+      assert.ok(
+        failed.some((c) => message.test(c.message)),
+        JSON.stringify(failed),
+      );
+    });
+  }
+});
