@@ -71,10 +71,10 @@ describe("workflows: supply chain and permissions", function () {
         if (typeof job.permissions === "object") {
           for (const [scope, level] of Object.entries(job.permissions)) {
             if (level === "write") {
-              assert.ok(
-                ["pull-requests", "security-events", "id-token", "packages"].includes(scope),
-                `${f.name} ${id}: ${scope}: write`,
-              );
+              // Only the drift audit writes issues: the one issue a drift opens or updates.
+              const allowed = ["pull-requests", "security-events", "id-token", "packages"];
+              if (f.name === "drift.yml") allowed.push("issues");
+              assert.ok(allowed.includes(scope), `${f.name} ${id}: ${scope}: write`);
             }
           }
         }
@@ -91,5 +91,44 @@ describe("workflows: supply chain and permissions", function () {
     assert.equal(main.jobs.production.environment, "production");
     assert.equal(main.jobs.production.needs, "staging");
     assert.equal(main.jobs.staging.environment, "staging");
+  });
+
+  it("main.yml verifies each stack after its pulumi up, and runs predeploy before production's", function () {
+    const main = parse(fs.readFileSync(path.join(DIR, "main.yml"), "utf8")) as {
+      jobs: Record<string, { steps: Array<{ name?: string; run?: string; uses?: string }> }>;
+    };
+    for (const [job, stack] of [
+      ["staging", "staging"],
+      ["production", "production"],
+    ] as const) {
+      const steps = main.jobs[job].steps;
+      const up = steps.findIndex((s) => /^pulumi up/.test(s.name ?? ""));
+      const verify = steps.findIndex((s) => (s.run ?? "").includes(`cicd -- verify --stack ${stack}`));
+      assert.ok(up >= 0 && verify > up, `${job}: verify after pulumi up`);
+    }
+    const prod = main.jobs.production.steps;
+    const predeploy = prod.findIndex((s) => (s.run ?? "").includes("cicd -- predeploy --stack production"));
+    const up = prod.findIndex((s) => /^pulumi up/.test(s.name ?? ""));
+    assert.ok(predeploy >= 0 && predeploy < up, "predeploy before production's pulumi up");
+  });
+
+  it("drift.yml runs on a schedule per stack in the drift environment, refreshing with --expect-no-changes", function () {
+    const drift = parse(fs.readFileSync(path.join(DIR, "drift.yml"), "utf8")) as {
+      on: { schedule: unknown[] };
+      jobs: {
+        drift: {
+          environment: string;
+          strategy: { matrix: { stack: string[] } };
+          steps: Array<{ run?: string }>;
+        };
+      };
+    };
+    assert.ok(drift.on.schedule.length > 0);
+    assert.equal(drift.jobs.drift.environment, "drift");
+    assert.deepEqual(drift.jobs.drift.strategy.matrix.stack, ["staging", "production"]);
+    const run = drift.jobs.drift.steps.map((s) => s.run ?? "").join("\n");
+    assert.match(run, /pulumi preview --stack "\$STACK" --refresh --expect-no-changes/);
+    assert.match(run, /cicd -- verify --stack "\$STACK_NAME" --outputs outputs.json --no-marker/);
+    assert.match(run, /gh issue comment .*\n[\s\S]*gh issue create/);
   });
 });
