@@ -1,0 +1,130 @@
+/**
+ * Progressive delivery (CC-RUN-13) and the drift audit's identity, in the repository's own plans: what ECS's
+ * canary deployments need exists and is wired, staging stays rolling, and the drift role can only read.
+ */
+import { strict as assert } from "node:assert";
+import { ServiceRuntime } from "../../components/ServiceRuntime";
+import { one, parsed, register, repositoryStacks } from "../helpers";
+
+const SERVICE = "aws:ecs/service:Service";
+
+async function planOf(stack: string) {
+  const p = (await repositoryStacks()).find((x) => x.plan.stack === stack)!;
+  return p.resources;
+}
+
+describe("progressive delivery in the plans", () => {
+  it("production services deploy canary: 10% for 5 minutes, bake 5, alarms with rollback, circuit breaker kept", async () => {
+    const rs = await planOf("production");
+    for (const app of ["erp-berhan", "menu-optimizer"]) {
+      const svc = rs.find((r) => r.type === SERVICE && r.name === `${app}-production-service`)!;
+      assert.deepEqual(svc.props.deploymentConfiguration, {
+        strategy: "CANARY",
+        bakeTimeInMinutes: "5",
+        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: "5" },
+      });
+      assert.deepEqual(svc.props.alarms, {
+        alarmNames: [`${app}-production-5xx-rate`, `${app}-production-latency-p95`],
+        enable: true,
+        rollback: true,
+      });
+      assert.deepEqual(svc.props.deploymentCircuitBreaker, { enable: true, rollback: true });
+      const lb = (svc.props.loadBalancers as Array<Record<string, any>>)[0];
+      const alt = rs.find((r) => r.name === `${app}-production-tg-alt`)!;
+      const rule = rs.find((r) => r.name === `${app}-production-production-rule`)!;
+      const role = rs.find((r) => r.name === `${app}-production-ecs-lb-role`)!;
+      assert.ok(lb.advancedConfiguration.alternateTargetGroupArn.includes(`:targetgroup/${alt.props.name}/`));
+      assert.match(lb.advancedConfiguration.productionListenerRule, /:listener-rule\/app\//);
+      assert.ok(rule.props.listenerArn && String(rule.props.priority) === "1");
+      assert.ok(lb.advancedConfiguration.roleArn.endsWith(`:role/${role.props.name}`));
+      assert.match(String(role.props.permissionsBoundary), /cicd-constitution-production-boundary$/);
+      assert.equal(parsed(role.props.assumeRolePolicy).Statement[0].Principal.Service, "ecs.amazonaws.com");
+      const forward = (rule.props.actions as Array<Record<string, any>>)[0].forward.targetGroups;
+      assert.deepEqual(
+        forward.map((g: { weight: number }) => g.weight),
+        [100, 0],
+      );
+    }
+  });
+
+  it("staging replaces tasks in place and has no alternate target group", async () => {
+    const rs = await planOf("staging");
+    const svc = rs.find((r) => r.type === SERVICE && r.name === "erp-berhan-staging-service")!;
+    assert.deepEqual(svc.props.deploymentConfiguration, { strategy: "ROLLING" });
+    assert.ok(!rs.some((r) => r.name.endsWith("-tg-alt")));
+  });
+
+  it("a canary without deployment alarms is refused before anything is registered", async () => {
+    await assert.rejects(
+      register(
+        () =>
+          new ServiceRuntime("shop-production", {
+            app: "shop",
+            environment: "production",
+            imageRef: `ghcr.io/o/shop@sha256:${"a".repeat(64)}`,
+            build: { sha: "a".repeat(40), date: "2026-11-01T00:00:00Z", actor: "me" },
+            region: "eu-west-1",
+            port: 8000,
+            cpu: 512,
+            memoryMiB: 1024,
+            desiredCount: 2,
+            vpcId: "vpc-0a1b2c3d",
+            publicSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
+            privateSubnetIds: ["subnet-0a1b2c3f", "subnet-0a1b2c40"],
+            certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x",
+            deployment: {
+              strategy: "canary",
+              canaryPercent: 10,
+              canaryBakeMinutes: 5,
+              stepPercent: 20,
+              stepBakeMinutes: 5,
+              bakeMinutes: 5,
+            },
+            tags: { app: "shop", environment: "production", owner: "me", "managed-by": "x" },
+          }),
+      ),
+      /deployment canary needs deploymentAlarmNames/,
+    );
+  });
+});
+
+describe("the drift audit's identity", () => {
+  it("a drift environment deploying from main only, whose role reads and writes nothing", async () => {
+    const rs = await planOf("production");
+    const env = rs.find(
+      (r) =>
+        r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" &&
+        r.props.environment === "drift",
+    )!;
+    assert.deepEqual(env.props.reviewers, []);
+    const policies = rs.filter(
+      (r) =>
+        r.type ===
+          "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy" &&
+        /-drift-/.test(r.name),
+    );
+    assert.deepEqual(
+      policies.map((p) => p.props.branchPattern),
+      ["main"],
+    );
+    const role = one(rs as never, "aws:iam/role:Role", "cicd-constitution-drift-deploy-role");
+    assert.match(
+      parsed(role.props.assumeRolePolicy).Statement[0].Condition.StringEquals[
+        "token.actions.githubusercontent.com:sub"
+      ],
+      /:environment:drift$/,
+    );
+    const attached = rs.filter(
+      (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && /drift/.test(r.name),
+    );
+    assert.deepEqual(
+      attached.map((a) => a.props.policyArn),
+      ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+    );
+    const inline = rs.find(
+      (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && /drift-deploy-policy/.test(r.name),
+    )!;
+    const actions = parsed(inline.props.policy).Statement.flatMap((s: { Action: string[] }) => s.Action);
+    assert.deepEqual(actions, ["secretsmanager:GetSecretValue"]);
+  });
+});
