@@ -54,22 +54,38 @@ function payloadOf(p: unknown): Record<string, unknown> {
   return p && typeof p === "object" ? (p as Record<string, unknown>) : {};
 }
 
+/** Most deployments read per app (newest first, 100 a page): enough for any digest still worth promoting. */
+const DEPLOYMENTS_READ = 1000;
+
+/** The latest status of a deployment: the one GitHub created last (the highest id), whatever the page order. */
+async function latestState(github: Octokit, t: AppTarget, id: number): Promise<string | undefined> {
+  const statuses = await github.paginate(github.rest.repos.listDeploymentStatuses, {
+    owner: t.githubOwner,
+    repo: t.repository,
+    deployment_id: id,
+    per_page: 100,
+  });
+  return statuses.reduce<(typeof statuses)[number] | undefined>(
+    (a, b) => (!a || b.id > a.id ? b : a),
+    undefined,
+  )?.state;
+}
+
 async function checkStagingVerified(github: Octokit, t: AppTarget, environment: string, push: Push) {
-  const { data } = await github.rest.repos.listDeployments({
+  const mine: Array<{ id: number }> = [];
+  let read = 0;
+  for await (const page of github.paginate.iterator(github.rest.repos.listDeployments, {
     owner: t.githubOwner,
     repo: t.repository,
     environment,
     per_page: 100,
-  });
-  const mine = data.filter((d) => payloadOf(d.payload).digest === t.digest);
+  })) {
+    mine.push(...page.data.filter((d) => payloadOf(d.payload).digest === t.digest));
+    read += page.data.length;
+    if (read >= DEPLOYMENTS_READ) break;
+  }
   for (const d of mine) {
-    const { data: statuses } = await github.rest.repos.listDeploymentStatuses({
-      owner: t.githubOwner,
-      repo: t.repository,
-      deployment_id: d.id,
-      per_page: 1,
-    });
-    if (statuses[0]?.state === "success")
+    if ((await latestState(github, t, d.id)) === "success")
       return push({
         id: "PREDEPLOY-STAGING-VERIFIED",
         app: t.app,
@@ -83,10 +99,29 @@ async function checkStagingVerified(github: Octokit, t: AppTarget, environment: 
     status: "fail",
     message: mine.length
       ? `${t.digest} was deployed to ${environment} ${mine.length} time(s), never verified successfully`
-      : `${t.digest} has no ${environment} deployment of ${t.githubOwner}/${t.repository}: run cicd verify there first`,
+      : `${t.digest} has no ${environment} deployment of ${t.githubOwner}/${t.repository} among the last ${read}: run cicd verify there first`,
   });
 }
 
+/** Names of the successful check runs and commit statuses of a commit. */
+async function greenChecksOf(
+  github: Octokit,
+  owner: string,
+  repo: string,
+  ref: string,
+): Promise<Set<string>> {
+  const runs = await github.paginate(github.rest.checks.listForRef, { owner, repo, ref, per_page: 100 });
+  const { data: combined } = await github.rest.repos.getCombinedStatusForRef({ owner, repo, ref });
+  return new Set([
+    ...runs.filter((r) => r.status === "completed" && r.conclusion === "success").map((r) => r.name),
+    ...combined.statuses.filter((s) => s.state === "success").map((s) => s.context),
+  ]);
+}
+
+/**
+ * The required checks run on pull requests (`pr.yml`), and `main` takes squash merges only, so a commit of `main`
+ * has them through the merged pull request that made it: its head commit's checks count when the commit has none.
+ */
 async function checkRequiredChecks(
   github: Octokit,
   repo: string,
@@ -95,24 +130,28 @@ async function checkRequiredChecks(
   push: Push,
 ) {
   const [owner, name] = repo.split("/");
-  const runs = await github.paginate(github.rest.checks.listForRef, {
-    owner,
-    repo: name,
-    ref: sha,
-    per_page: 100,
-  });
-  const { data: combined } = await github.rest.repos.getCombinedStatusForRef({ owner, repo: name, ref: sha });
-  const green = (check: string) =>
-    runs.some((r) => r.name === check && r.status === "completed" && r.conclusion === "success") ||
-    combined.statuses.some((s) => s.context === check && s.state === "success");
-  const missing = required.filter((c) => !green(c));
+  const green = await greenChecksOf(github, owner, name, sha);
+  let where = `${repo}@${sha.slice(0, 12)}`;
+  if (required.some((c) => !green.has(c))) {
+    const { data: pulls } = await github.rest.repos.listPullRequestsAssociatedWithCommit({
+      owner,
+      repo: name,
+      commit_sha: sha,
+    });
+    const merged = pulls.find((p) => p.merged_at && p.base.ref === "main");
+    if (merged) {
+      for (const c of await greenChecksOf(github, owner, name, merged.head.sha)) green.add(c);
+      where += ` (pull request #${merged.number}, head ${merged.head.sha.slice(0, 12)})`;
+    }
+  }
+  const missing = required.filter((c) => !green.has(c));
   push({
     id: "PREDEPLOY-CHECKS-GREEN",
     app: "*",
     status: missing.length ? "fail" : "pass",
     message: missing.length
-      ? `${repo}@${sha.slice(0, 12)}: ${missing.join(", ")} not successful`
-      : `${repo}@${sha.slice(0, 12)}: ${required.join(", ")} successful`,
+      ? `${where}: ${missing.join(", ")} not successful`
+      : `${where}: ${required.join(", ")} successful`,
   });
 }
 

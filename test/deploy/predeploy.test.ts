@@ -15,6 +15,8 @@ import { ROOT } from "../helpers";
 import { awsJsonServer, githubServer, Served } from "./servers";
 
 const SHA = "c".repeat(40);
+/** The head commit of the pull request whose squash merge is SHA. */
+const HEAD = "d".repeat(40);
 const DIGEST: Record<string, string> = {
   "erp-berhan": "sha256:e1db7ed9b791d429b65c423dd68ad538024b18e7929fad9301651f3753f5b56e",
   "menu-optimizer": "sha256:dcf134742ed584dd525403ddb3ab6505c051aabe486218db9768f72761dd21dd",
@@ -76,6 +78,8 @@ describe("cicd predeploy", function () {
     opts: {
       deployments?: ReturnType<typeof verified>[];
       checkRuns?: typeof green;
+      /** Check runs on the merged pull request's head instead of the commit itself. */
+      viaPullRequest?: boolean;
       alarms?: Record<string, string>;
       overrides?: unknown[];
       secrets?: boolean;
@@ -83,7 +87,14 @@ describe("cicd predeploy", function () {
   ) {
     const github = await githubServer({
       deployments: opts.deployments ?? [verified("erp-berhan"), verified("menu-optimizer")],
-      checkRuns: { [SHA]: opts.checkRuns ?? green },
+      checkRuns: opts.viaPullRequest
+        ? { [HEAD]: opts.checkRuns ?? green }
+        : { [SHA]: opts.checkRuns ?? green },
+      pulls: {
+        [SHA]: [
+          { number: 42, merged_at: "2026-12-01T09:00:00Z", base: { ref: "main" }, head: { sha: HEAD } },
+        ],
+      },
     });
     const described: string[][] = [];
     const cloudwatch = await awsJsonServer("1.0", {
@@ -144,8 +155,15 @@ describe("cicd predeploy", function () {
     assert.match(failed[0].message, /never verified successfully/);
     assert.match(
       failed[1].message,
-      /no staging deployment of surlefeu\/menu-optimizer: run cicd verify there first/,
+      /no staging deployment of surlefeu\/menu-optimizer among the last 0: run cicd verify there first/,
     );
+  });
+
+  it("counts the checks of the merged pull request behind a squash-merged commit of main", async () => {
+    const { failed, report } = await predeploy({ viaPullRequest: true });
+    assert.deepEqual(failed, []);
+    const c = report.checks.find((x) => x.id === "PREDEPLOY-CHECKS-GREEN")!;
+    assert.match(c.message, /pull request #42, head d{12}.*style, unit, smoke successful/);
   });
 
   it("fails when a required check of the commit is not green", async () => {

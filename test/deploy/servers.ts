@@ -102,6 +102,11 @@ export async function githubServer(
     deployments?: Omit<StoredDeployment, "id">[];
     checkRuns?: Record<string, Array<{ name: string; status: string; conclusion: string | null }>>;
     statuses?: Record<string, Array<{ context: string; state: string }>>;
+    /** Pull requests associated with a commit (`GET /repos/O/R/commits/SHA/pulls`), by commit. */
+    pulls?: Record<
+      string,
+      Array<{ number: number; merged_at: string | null; base: { ref: string }; head: { sha: string } }>
+    >;
   } = {},
 ): Promise<Served & { deployments: StoredDeployment[] }> {
   const deployments: StoredDeployment[] = (seed.deployments ?? []).map((d, i) => ({ ...d, id: 1000 + i }));
@@ -164,6 +169,8 @@ export async function githubServer(
         check_runs: runs.map((r, i) => ({ id: i + 1, ...r })),
       });
     }
+    if ((m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]{40})\/pulls$/.exec(url.pathname)))
+      return json(res, 200, seed.pulls?.[m[1]] ?? []);
     if ((m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]{40})\/status$/.exec(url.pathname))) {
       const statuses = seed.statuses?.[m[1]] ?? [];
       return json(res, 200, { state: "success", sha: m[1], total_count: statuses.length, statuses });
