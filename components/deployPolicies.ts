@@ -403,24 +403,14 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       },
     },
     {
-      Sid: "AttachOnlyTheEcsExecutionPolicy",
+      // AWS's two managed policies the stack attaches: task execution on `-exec` roles, ECS's traffic shifting on
+      // `-ecs-lb` roles; either stays within the environment's boundary.
+      Sid: "AttachOnlyTheEcsPolicies",
       Effect: "Allow",
       Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-      Resource: iamArn(`role/*-${short}-exec`),
+      Resource: [iamArn(`role/*-${short}-exec`), iamArn(`role/*-${short}-ecs-lb`)],
       Condition: {
-        ArnEquals: {
-          "iam:PolicyARN": ECS_TASK_EXECUTION_POLICY_ARN,
-        },
-        StringEquals: { "iam:PermissionsBoundary": boundaryArn },
-      },
-    },
-    {
-      Sid: "AttachOnlyTheEcsLbPolicy",
-      Effect: "Allow",
-      Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-      Resource: iamArn(`role/*-${short}-ecs-lb`),
-      Condition: {
-        ArnEquals: { "iam:PolicyARN": ECS_LOAD_BALANCER_POLICY_ARN },
+        ArnEquals: { "iam:PolicyARN": [ECS_TASK_EXECUTION_POLICY_ARN, ECS_LOAD_BALANCER_POLICY_ARN] },
         StringEquals: { "iam:PermissionsBoundary": boundaryArn },
       },
     },
@@ -582,6 +572,14 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
               "iam:DeleteRolePolicy",
             ],
             Resource: iamArn(`role/${s.infrastructureRepository}-*-deploy`),
+          },
+          {
+            // The drift role reads through AWS's ReadOnlyAccess, and only that may be attached to it.
+            Sid: "DriftRoleReadsOnly",
+            Effect: "Allow" as const,
+            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+            Resource: iamArn(`role/${s.infrastructureRepository}-drift-deploy`),
+            Condition: { ArnEquals: { "iam:PolicyARN": READ_ONLY_ACCESS_POLICY_ARN } },
           },
           {
             Sid: "PermissionsBoundaries",

@@ -146,10 +146,24 @@ program
   .option("--to <digest>", "digest to roll back to, sha256:<64 hex> (default: the first of image.history)")
   .option("--from-version <tag>", "release tag running now, mvp-X.Y.Z, for the ROLLBACK marker")
   .option("--to-version <tag>", "release tag rolled back to, mvp-X.Y.W, for the ROLLBACK marker")
+  .option(
+    "--owner <login>",
+    "owner of the error-budget override the rollback adds (default: GITHUB_ACTOR, else the app's owner)",
+  )
+  .option(
+    "--commit <sha>",
+    "the target digest's commit, when staging's releases no longer hold it (with --date, --actor)",
+  )
+  .option("--date <iso>", "the target digest's build date, ISO 8601 UTC")
+  .option("--actor <login>", "who built the target digest")
   .option("--stack <name>", "stack whose file is edited", "production")
   .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
   .action((opts) => {
-    process.exitCode = runRollback(opts);
+    const provenance =
+      opts.commit || opts.date || opts.actor
+        ? { gitSha: opts.commit, date: opts.date, actor: opts.actor }
+        : undefined;
+    process.exitCode = runRollback({ ...opts, provenance });
   });
 
 program

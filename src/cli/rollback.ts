@@ -25,6 +25,15 @@ export interface RollbackOptions {
   fromVersion?: string;
   /** Release tag rolled back to (`mvp-X.Y.W`). Default: the digest's first 12 hex digits. */
   toVersion?: string;
+  /**
+   * Provenance of the target digest (`image.provenance`), for a digest older than staging's release record.
+   * Default: none (staging's releases give it).
+   */
+  provenance?: { gitSha: string; date: string; actor: string };
+  /** Who owns the rollback's error-budget override. Default: `GITHUB_ACTOR`, else the app's owner. */
+  owner?: string;
+  /** "Now", for the override's expiry (the next day, UTC). Default: now. */
+  now?: Date;
   /** Stack whose file is edited. Default `production`. */
   stack?: string;
   /** Project directory. Default `.`. */
@@ -42,6 +51,8 @@ export interface RollbackPlan {
   marker: string;
   /** Whether a pinned `image.provenance` was dropped (it described the digest rolled back from). */
   droppedProvenance: boolean;
+  /** The error-budget override the rollback adds: a rollback runs while the budget burns. */
+  override: { ruleId: string; resource: string; reason: string; owner: string; expires: string };
 }
 
 /** Reads an app's `image.digest` and `image.history` from the document. */
@@ -92,6 +103,35 @@ function targetOf(
   return to;
 }
 
+const label = (v: string | undefined, d: string) => v ?? d.slice(7, 19);
+
+/**
+ * A rollback deploys while the error budget burns (that is why it happens), which `cicd predeploy` would freeze
+ * (F6 "Error Budget & Deploy Freeze"). The rollback therefore adds an override for the app that expires the next
+ * day (UTC), with the marker as its reason and an owner, reviewed in the same pull request.
+ */
+function errorBudgetOverride(
+  edit: StackFileEdit,
+  opts: RollbackOptions,
+  marker: string,
+): RollbackPlan["override"] {
+  const now = opts.now ?? new Date();
+  const owner =
+    opts.owner ?? process.env.GITHUB_ACTOR ?? String(edit.doc.getIn([...edit.appPath, "owner"]) ?? "unknown");
+  const override = {
+    ruleId: "PREDEPLOY-ERROR-BUDGET",
+    resource: opts.app,
+    reason: `${marker}: restoring the last good release during the incident`,
+    owner,
+    expires: new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10),
+  };
+  const at = ["config", `${CONFIG_NAMESPACE}:predeploy`, "overrides"];
+  const list = edit.doc.getIn(at);
+  if (isSeq(list)) (list as YAMLSeq).add(edit.doc.createNode(override));
+  else edit.doc.setIn(at, [override]);
+  return override;
+}
+
 /** Rewrites the stack file for the rollback; returns what changed. @throws ConfigError, file unchanged. */
 export function planRollback(opts: RollbackOptions): RollbackPlan {
   const stack = opts.stack ?? "production";
@@ -111,10 +151,12 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
       ...history.map((d) => edit.doc.createNode(d)),
     );
   else edit.doc.setIn([...edit.appPath, "image", "history"], history);
-  // A pinned provenance described the failed digest; staging's releases hold the target's.
-  if (current.provenance) edit.doc.deleteIn([...edit.appPath, "image", "provenance"]);
+  // A pinned provenance described the failed digest; staging's releases hold the target's, unless given.
+  if (opts.provenance) edit.doc.setIn([...edit.appPath, "image", "provenance"], opts.provenance);
+  else if (current.provenance) edit.doc.deleteIn([...edit.appPath, "image", "provenance"]);
+  const marker = `ROLLBACK ${label(opts.fromVersion, from)} -> ${label(opts.toVersion, to)}`;
+  const override = errorBudgetOverride(edit, opts, marker);
   writeValidated(edit);
-  const label = (v: string | undefined, d: string) => v ?? d.slice(7, 19);
   return {
     app: opts.app,
     stack,
@@ -122,8 +164,9 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
     from,
     to,
     history,
-    marker: `ROLLBACK ${label(opts.fromVersion, from)} -> ${label(opts.toVersion, to)}`,
-    droppedProvenance: current.provenance,
+    marker,
+    droppedProvenance: current.provenance && !opts.provenance,
+    override,
   };
 }
 
@@ -141,6 +184,8 @@ export function rollbackPullRequestBody(p: RollbackPlan): string {
     ...(p.droppedProvenance
       ? ["- image.provenance dropped: staging's release record gives the target's."]
       : []),
+    `- predeploy.overrides: the error-budget freeze lifted for ${p.app} until ${p.override.expires} ` +
+      `(owner ${p.override.owner}): a rollback runs while the budget burns.`,
     "",
     "## Result",
     `After approval, \`pulumi up --stack ${p.stack}\` re-points \`:prod\` and the service to \`${p.to}\`;`,

@@ -61,6 +61,38 @@ describe("cicd rollback", () => {
     );
   });
 
+  it("lifts the error-budget freeze for that app until the next day, with an owner and the marker as reason", () => {
+    const plan = planRollback({
+      app: "erp-berhan",
+      dir,
+      owner: "mathieu",
+      fromVersion: "mvp-0.4.0",
+      toVersion: "mvp-0.3.2",
+      now: new Date("2026-12-01T15:00:00Z"),
+    });
+    const text = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+    const overrides = parse(text).config["cicd-constitution:predeploy"].overrides;
+    assert.deepEqual(overrides, [
+      {
+        ruleId: "PREDEPLOY-ERROR-BUDGET",
+        resource: "erp-berhan",
+        reason: "ROLLBACK mvp-0.4.0 -> mvp-0.3.2: restoring the last good release during the incident",
+        owner: "mathieu",
+        expires: "2026-12-02",
+      },
+    ]);
+    assert.match(rollbackPullRequestBody(plan), /error-budget freeze lifted for erp-berhan until 2026-12-02/);
+  });
+
+  it("pins the target's provenance when given (a digest older than staging's releases)", () => {
+    const provenance = { gitSha: "7".repeat(40), date: "2026-10-01T08:00:00Z", actor: "mathieu" };
+    quiet(() => planRollback({ app: "erp-berhan", dir, provenance }));
+    const app = parse(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8")).config[
+      "cicd-constitution:apps"
+    ][0];
+    assert.deepEqual(app.image.provenance, provenance);
+  });
+
   it("prints PLAY 6's marker with the release tags, and the remaining playbook steps", () => {
     const plan = planRollback({ app: "erp-berhan", dir, fromVersion: "mvp-0.4.0", toVersion: "mvp-0.3.2" });
     const body = rollbackPullRequestBody(plan);
