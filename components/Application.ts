@@ -241,6 +241,9 @@ export class Application extends pulumi.ComponentResource {
         app: args.app,
         environment: env,
         loadBalancerArnSuffix: runtime.loadBalancerArnSuffix,
+        targetGroupArnSuffixes: runtime.alternateTargetGroup
+          ? [runtime.targetGroupArnSuffix, runtime.alternateTargetGroup.arnSuffix]
+          : undefined,
         ...args.observability,
         alertEmail: args.alertEmail,
         region: args.region,

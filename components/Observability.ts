@@ -15,6 +15,12 @@ export interface ObservabilityArgs {
   environment: string;
   /** `app/NAME/ID` suffix of the ALB (CloudWatch dimension `LoadBalancer`). */
   loadBalancerArnSuffix: pulumi.Input<string>;
+  /**
+   * Canary and linear deployments: the `targetgroup/NAME/ID` suffixes of both target groups. Each gets its own
+   * 5xx-rate alarm, a deployment alarm too: with 10% of the traffic on the canary, the load balancer's rate would
+   * stay under the threshold until more than half of the canary's requests fail. Default: none (rolling).
+   */
+  targetGroupArnSuffixes?: pulumi.Input<string>[];
   /** Error budget: percent of requests allowed to fail with 5xx per budget period. Default: 0.5. */
   errorBudgetPercent?: number;
   /** The error budget's period, days (F6 "Error Budget & Deploy Freeze": weekly). Default: 7. */
@@ -81,10 +87,11 @@ export const GOLDEN_PATH_NAMESPACE = "CicdConstitution/GoldenPath";
  * when no target is healthy: `HTTPCode_ELB_5XX_Count`, which has only the `LoadBalancer` dimension), over all
  * requests. `RequestCount` counts only requests for which a target was chosen (ELB user guide, "CloudWatch
  * metrics for your Application Load Balancer"), so the load balancer's 5xx are added to the denominator too; a
- * window with no request at all is 0, not a division by zero.
+ * window with no request at all is 0, not a division by zero. With a `TargetGroup`, the targets' terms are that
+ * group's (a canary's own requests) and the load balancer's 5xx stay the whole load balancer's.
  */
 export function fiveXxRateQueries(
-  dims: { LoadBalancer: pulumi.Input<string> },
+  dims: { LoadBalancer: pulumi.Input<string>; TargetGroup?: pulumi.Input<string> },
   period: number,
 ): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
   const metric = (id: string, metricName: string, dimensions: Record<string, pulumi.Input<string>>) => ({
@@ -138,7 +145,13 @@ export class Observability extends pulumi.ComponentResource {
     this.topicArn = topic.arn;
     this.alarmNames = alarms.map((a) => a.name);
     this.errorRateAlarmArn = alarms[0].arn;
-    this.deploymentAlarmNames = pulumi.all([alarms[0].name, alarms[1].name]);
+    const perTargetGroup = this.targetGroupAlarms(name, topic.arn);
+    this.alarmNames.push(...perTargetGroup.map((a) => a.name));
+    this.deploymentAlarmNames = pulumi.all([
+      alarms[0].name,
+      alarms[1].name,
+      ...perTargetGroup.map((a) => a.name),
+    ]);
     this.dashboardName = dashboard.dashboardName;
     this.registerOutputs({
       topicArn: this.topicArn,
@@ -151,6 +164,36 @@ export class Observability extends pulumi.ComponentResource {
 
   private get names() {
     return physicalNames(this.settings.app, this.settings.environment);
+  }
+
+  /** Step 2b (canary, linear): a 5xx-rate alarm per target group, on that group's own requests. */
+  private targetGroupAlarms(name: string, topicArn: pulumi.Output<string>): aws.cloudwatch.MetricAlarm[] {
+    const a = this.settings;
+    return (a.targetGroupArnSuffixes ?? []).map((suffix, i) => {
+      const which = i === 0 ? "tg" : "tg-alt";
+      return new aws.cloudwatch.MetricAlarm(
+        `${name}-5xx-rate-${which}`,
+        {
+          name: `${this.names.errorRateAlarm.name}-${which}`,
+          alarmDescription:
+            `5xx rate of ${a.app} (${a.environment}) on target group ${which} above ${a.errorRateAlarmPercent}% in ` +
+            "3 of 5 minutes (the load balancer's own 5xx counted too): rolls back a canary whose requests fail",
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: a.errorRateAlarmPercent,
+          evaluationPeriods: 5,
+          datapointsToAlarm: 3,
+          metricQueries: fiveXxRateQueries(
+            { LoadBalancer: a.loadBalancerArnSuffix, TargetGroup: suffix },
+            60,
+          ),
+          alarmActions: [topicArn],
+          okActions: [topicArn],
+          treatMissingData: "notBreaching",
+          tags: a.tags,
+        },
+        { parent: this },
+      );
+    });
   }
 
   /** Step 1: the SNS topic every alarm notifies, with the on-call e-mail if given. */

@@ -43,6 +43,23 @@ export interface DeploymentStrategy {
   bakeMinutes: number;
 }
 
+/**
+ * Minutes `pulumi up` waits for a deployment of this strategy to reach a steady state: the provider's default
+ * (20 minutes) for rolling; for canary and linear, the shifts and bake times plus those 20 minutes for the tasks
+ * to start and register (a linear deployment of 20% every 5 minutes bakes 25 minutes before its last shift).
+ */
+export function steadyStateMinutes(d: DeploymentStrategy): number {
+  const margin = 20;
+  switch (d.strategy) {
+    case "rolling":
+      return margin;
+    case "canary":
+      return d.canaryBakeMinutes + d.bakeMinutes + margin;
+    case "linear":
+      return Math.ceil(100 / d.stepPercent) * d.stepBakeMinutes + d.bakeMinutes + margin;
+  }
+}
+
 /** Whether ECS shifts traffic between two target groups for this strategy (canary, linear). */
 export function shiftsTraffic(d: Pick<DeploymentStrategy, "strategy">): boolean {
   return d.strategy !== "rolling";
@@ -802,7 +819,14 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         waitForSteadyState: true,
         tags: a.tags,
       },
-      { parent: this, dependsOn: [https, ...this.startAfter] },
+      {
+        parent: this,
+        dependsOn: [https, ...this.startAfter],
+        customTimeouts: {
+          create: `${steadyStateMinutes(a.deployment)}m`,
+          update: `${steadyStateMinutes(a.deployment)}m`,
+        },
+      },
     );
   }
 

@@ -166,7 +166,9 @@ function releasesOf(profile: AppProfile): Release[] {
 async function previousReleases(): Promise<Record<string, Release[]>> {
   const self = `${organization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
   const ref = new pulumi.StackReference(PREVIOUS_PROFILE_REFERENCE_NAME, { name: self });
-  const profile = (await ref.getOutputDetails("environmentProfile")).value as EnvironmentProfile | undefined;
+  const details = await ref.getOutputDetails("environmentProfile");
+  // A profile exported as a secret is still the profile: never a silent reset of what staging ran.
+  const profile = (details.value ?? details.secretValue) as EnvironmentProfile | undefined;
   return Object.fromEntries(
     Object.entries(profile?.apps ?? {}).map(([app, p]) => [app, p && p.digest ? releasesOf(p) : []]),
   );

@@ -91,7 +91,11 @@ describe("the repository's stacks (offline preview)", () => {
           assert.ok((res.get(type) ?? []).length > 0, `${stack}/${app} lacks ${type}`);
         assert.equal(res.get("aws:lb/listener:Listener")!.length, 2);
         // 5xx rate, p95 latency, error-budget burn over a fast and a slow window.
-        assert.equal(res.get("aws:cloudwatch/metricAlarm:MetricAlarm")!.length, 4);
+        // 5xx rate, latency, two burn windows; production also a 5xx rate per target group (canary deployments).
+        assert.equal(
+          res.get("aws:cloudwatch/metricAlarm:MetricAlarm")!.length,
+          stack === "production" ? 6 : 4,
+        );
         const deployRole = res.get("aws:iam/role:Role")!.find((r) => r.name.endsWith("-deploy-role"));
         assert.ok(deployRole, `${stack}/${app} has no deploy role`);
       }

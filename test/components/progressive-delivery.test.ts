@@ -3,7 +3,7 @@
  * canary deployments need exists and is wired, staging stays rolling, and the drift role can only read.
  */
 import { strict as assert } from "node:assert";
-import { ServiceRuntime } from "../../components/ServiceRuntime";
+import { ServiceRuntime, steadyStateMinutes } from "../../components/ServiceRuntime";
 import { one, parsed, register, repositoryStacks } from "../helpers";
 
 const SERVICE = "aws:ecs/service:Service";
@@ -24,7 +24,12 @@ describe("progressive delivery in the plans", () => {
         canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: "5" },
       });
       assert.deepEqual(svc.props.alarms, {
-        alarmNames: [`${app}-production-5xx-rate`, `${app}-production-latency-p95`],
+        alarmNames: [
+          `${app}-production-5xx-rate`,
+          `${app}-production-latency-p95`,
+          `${app}-production-5xx-rate-tg`,
+          `${app}-production-5xx-rate-tg-alt`,
+        ],
         enable: true,
         rollback: true,
       });
@@ -45,6 +50,33 @@ describe("progressive delivery in the plans", () => {
         [100, 0],
       );
     }
+  });
+
+  it("each target group's 5xx alarm reads that group's requests, so a failing 10% canary alarms", async () => {
+    const rs = await planOf("production");
+    const alt = rs.find((r) => r.name === "erp-berhan-production-observability-5xx-rate-tg-alt")!;
+    const queries = alt.props.metricQueries as Array<{
+      id: string;
+      metric?: { dimensions: Record<string, string> };
+    }>;
+    const target = queries.find((q) => q.id === "target5xx")!.metric!.dimensions;
+    assert.match(target.TargetGroup, /^targetgroup\/erp-berhan-prod-tg-alt\//);
+    assert.deepEqual(Object.keys(queries.find((q) => q.id === "elb5xx")!.metric!.dimensions), [
+      "LoadBalancer",
+    ]);
+  });
+
+  it("pulumi up waits long enough for the strategy's shifts and bake times", () => {
+    const d = {
+      canaryPercent: 10,
+      canaryBakeMinutes: 5,
+      stepPercent: 20,
+      stepBakeMinutes: 5,
+      bakeMinutes: 5,
+    };
+    assert.equal(steadyStateMinutes({ ...d, strategy: "rolling" }), 20);
+    assert.equal(steadyStateMinutes({ ...d, strategy: "canary" }), 30);
+    assert.equal(steadyStateMinutes({ ...d, strategy: "linear" }), 50);
   });
 
   it("staging replaces tasks in place and has no alternate target group", async () => {
