@@ -90,7 +90,6 @@ describe("the repository's stacks (offline preview)", () => {
         for (const type of perApp)
           assert.ok((res.get(type) ?? []).length > 0, `${stack}/${app} lacks ${type}`);
         assert.equal(res.get("aws:lb/listener:Listener")!.length, 2);
-        // 5xx rate, p95 latency, error-budget burn over a fast and a slow window.
         // 5xx rate, latency, two burn windows; production also a 5xx rate per target group (canary deployments).
         assert.equal(
           res.get("aws:cloudwatch/metricAlarm:MetricAlarm")!.length,
