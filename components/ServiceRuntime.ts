@@ -41,6 +41,8 @@ export interface DeploymentStrategy {
   stepBakeMinutes: number;
   /** Canary and linear: minutes the old revision is kept after the last shift (ECS `bakeTimeInMinutes`). */
   bakeMinutes: number;
+  /** Whether the deployment alarms fail and roll back a deployment. Default: true. */
+  alarms?: boolean;
 }
 
 /**
@@ -323,8 +325,8 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         ? [`environmentVariables ${reserved.join(", ")} are set by the runtime itself`]
         : []),
       ...(both.length ? [`environmentVariables ${both.join(", ")} are also secrets`] : []),
-      ...(shiftsTraffic(a.deployment) && !args.deploymentAlarmNames
-        ? [`deployment ${a.deployment.strategy} needs deploymentAlarmNames (the alarms that roll it back)`]
+      ...(shiftsTraffic(a.deployment) && (!args.deploymentAlarmNames || a.deployment.alarms === false)
+        ? [`deployment ${a.deployment.strategy} needs deploymentAlarmNames and alarms on (they roll it back)`]
         : []),
       ...(a.containerHealth.startPeriodSeconds > 300
         ? [`containerHealth.startPeriodSeconds ${a.containerHealth.startPeriodSeconds} > 300 (ECS limit)`]
@@ -789,7 +791,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         deploymentMaximumPercent: a.maximumPercent,
         deploymentCircuitBreaker: { enable: true, rollback: true },
         deploymentConfiguration: this.deploymentConfiguration(),
-        ...(a.deploymentAlarmNames
+        ...(a.deploymentAlarmNames && a.deployment.alarms !== false
           ? { alarms: { alarmNames: a.deploymentAlarmNames, enable: true, rollback: true } }
           : {}),
         healthCheckGracePeriodSeconds: a.healthCheckGracePeriodSeconds,

@@ -172,6 +172,12 @@ const deploymentSchema = z
     stepBakeMinutes: z.int().min(0).max(1440).default(5),
     /** Canary, linear: minutes the old revision stays after the last shift, for alarm rollback (0-1440). Default 5. */
     bakeMinutes: z.int().min(0).max(1440).default(5),
+    /**
+     * Whether the app's 5xx and latency alarms fail and roll back a deployment (ECS deployment alarms). Default
+     * true. `false` only for a rollback during an incident, when the alarms are already in ALARM: with
+     * `strategy: rolling` and an audited override of CC-RUN-13 (reason, owner, expiry; CC-WAIVE-02).
+     */
+    alarms: z.boolean({ error: "true or false" }).default(true),
   })
   .prefault({});
 

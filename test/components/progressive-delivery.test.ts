@@ -115,8 +115,45 @@ describe("progressive delivery in the plans", () => {
             tags: { app: "shop", environment: "production", owner: "me", "managed-by": "x" },
           }),
       ),
-      /deployment canary needs deploymentAlarmNames/,
+      /deployment canary needs deploymentAlarmNames and alarms on/,
     );
+  });
+});
+
+describe("deployment alarms can be turned off for an incident rollback", () => {
+  it("rolling with alarms: false registers a service without deployment alarms (CC-RUN-13 then fails in production)", async () => {
+    const rs = await register(
+      () =>
+        new ServiceRuntime("shop-staging", {
+          app: "shop",
+          environment: "staging",
+          imageRef: `ghcr.io/o/shop@sha256:${"a".repeat(64)}`,
+          build: { sha: "a".repeat(40), date: "2026-11-01T00:00:00Z", actor: "me" },
+          region: "eu-west-1",
+          port: 8000,
+          cpu: 512,
+          memoryMiB: 1024,
+          desiredCount: 1,
+          vpcId: "vpc-0a1b2c3d",
+          publicSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
+          privateSubnetIds: ["subnet-0a1b2c3f", "subnet-0a1b2c40"],
+          certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x",
+          deployment: {
+            strategy: "rolling",
+            canaryPercent: 10,
+            canaryBakeMinutes: 5,
+            stepPercent: 20,
+            stepBakeMinutes: 5,
+            bakeMinutes: 5,
+            alarms: false,
+          },
+          deploymentAlarmNames: ["shop-staging-5xx-rate", "shop-staging-latency-p95"],
+          tags: { app: "shop", environment: "staging", owner: "me", "managed-by": "x" },
+        }),
+    );
+    const svc = rs.find((r) => r.type === SERVICE)!;
+    assert.equal(svc.props.alarms, undefined);
+    assert.deepEqual(svc.props.deploymentCircuitBreaker, { enable: true, rollback: true });
   });
 });
 
