@@ -78,3 +78,14 @@ export function stagingRan(
   );
   return { staging: { environmentProfile: { environment: "staging", apps: profiles } } };
 }
+
+/** Runs `f` with console.log and console.error silenced (a command's output is not what the test reads). */
+export function quiet<T>(f: () => T): T {
+  const [log, error] = [console.log, console.error];
+  console.log = console.error = () => undefined;
+  try {
+    return f();
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+}

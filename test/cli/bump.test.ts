@@ -8,20 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runBump } from "../../src/cli/bump";
 import { accountsLine } from "../../src/cli/preview";
-import { ROOT } from "../helpers";
+import { quiet, ROOT } from "../helpers";
 
 describe("cicd bump", () => {
   let dir: string;
   let original: string;
-  const quiet = <T>(f: () => T): T => {
-    const [log, error] = [console.log, console.error];
-    console.log = console.error = () => undefined;
-    try {
-      return f();
-    } finally {
-      [console.log, console.error] = [log, error];
-    }
-  };
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "bump-"));
     original = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8");

@@ -11,17 +11,8 @@ import { auditPreview } from "../../src/cli/policy";
 import { previewStacks } from "../../src/cli/preview";
 import { planRollback, rollbackPullRequestBody, runRollback } from "../../src/cli/rollback";
 import { mockDigest } from "../../src/offline/mocks";
-import { ROOT, stagingRan } from "../helpers";
+import { quiet, ROOT, stagingRan } from "../helpers";
 
-const quiet = <T>(f: () => T): T => {
-  const [log, error] = [console.log, console.error];
-  console.log = console.error = () => undefined;
-  try {
-    return f();
-  } finally {
-    [console.log, console.error] = [log, error];
-  }
-};
 
 /** The production stack file's apps. */
 function appsOf(text: string): Array<{ name: string; image: { digest: string; history: string[] } }> {

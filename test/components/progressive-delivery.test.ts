@@ -3,10 +3,50 @@
  * canary deployments need exists and is wired, staging stays rolling, and the drift role can only read.
  */
 import { strict as assert } from "node:assert";
-import { ServiceRuntime, steadyStateMinutes } from "../../components/ServiceRuntime";
+import {
+  DeploymentStrategy,
+  ServiceRuntime,
+  ServiceRuntimeArgs,
+  steadyStateMinutes,
+} from "../../components/ServiceRuntime";
 import { one, parsed, register, repositoryStacks } from "../helpers";
 
 const SERVICE = "aws:ecs/service:Service";
+
+/** A ServiceRuntime's arguments for app `shop`, with `deployment` and the rest of `extra` as given. */
+function shopArgs(
+  environment: "staging" | "production",
+  extra: Partial<ServiceRuntimeArgs>,
+): ServiceRuntimeArgs {
+  return {
+    app: "shop",
+    environment,
+    imageRef: `ghcr.io/o/shop@sha256:${"a".repeat(64)}`,
+    build: { sha: "a".repeat(40), date: "2026-11-01T00:00:00Z", actor: "me" },
+    region: "eu-west-1",
+    port: 8000,
+    cpu: 512,
+    memoryMiB: 1024,
+    desiredCount: 2,
+    vpcId: "vpc-0a1b2c3d",
+    publicSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
+    privateSubnetIds: ["subnet-0a1b2c3f", "subnet-0a1b2c40"],
+    certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x",
+    tags: { app: "shop", environment, owner: "me", "managed-by": "x" },
+    ...extra,
+  };
+}
+
+/** Deployment settings of the given strategy, every other field at the model's defaults. */
+const deploymentOf = (strategy: DeploymentStrategy["strategy"], alarms = true): DeploymentStrategy => ({
+  strategy,
+  canaryPercent: 10,
+  canaryBakeMinutes: 5,
+  stepPercent: 20,
+  stepBakeMinutes: 5,
+  bakeMinutes: 5,
+  alarms,
+});
 
 async function planOf(stack: string) {
   const p = (await repositoryStacks()).find((x) => x.plan.stack === stack)!;
@@ -90,30 +130,10 @@ describe("progressive delivery in the plans", () => {
     await assert.rejects(
       register(
         () =>
-          new ServiceRuntime("shop-production", {
-            app: "shop",
-            environment: "production",
-            imageRef: `ghcr.io/o/shop@sha256:${"a".repeat(64)}`,
-            build: { sha: "a".repeat(40), date: "2026-11-01T00:00:00Z", actor: "me" },
-            region: "eu-west-1",
-            port: 8000,
-            cpu: 512,
-            memoryMiB: 1024,
-            desiredCount: 2,
-            vpcId: "vpc-0a1b2c3d",
-            publicSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
-            privateSubnetIds: ["subnet-0a1b2c3f", "subnet-0a1b2c40"],
-            certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x",
-            deployment: {
-              strategy: "canary",
-              canaryPercent: 10,
-              canaryBakeMinutes: 5,
-              stepPercent: 20,
-              stepBakeMinutes: 5,
-              bakeMinutes: 5,
-            },
-            tags: { app: "shop", environment: "production", owner: "me", "managed-by": "x" },
-          }),
+          new ServiceRuntime(
+            "shop-production",
+            shopArgs("production", { deployment: deploymentOf("canary") }),
+          ),
       ),
       /deployment canary needs deploymentAlarmNames and alarms on/,
     );
@@ -124,32 +144,13 @@ describe("deployment alarms can be turned off for an incident rollback", () => {
   it("rolling with alarms: false registers a service without deployment alarms (CC-RUN-13 then fails in production)", async () => {
     const rs = await register(
       () =>
-        new ServiceRuntime("shop-staging", {
-          app: "shop",
-          environment: "staging",
-          imageRef: `ghcr.io/o/shop@sha256:${"a".repeat(64)}`,
-          build: { sha: "a".repeat(40), date: "2026-11-01T00:00:00Z", actor: "me" },
-          region: "eu-west-1",
-          port: 8000,
-          cpu: 512,
-          memoryMiB: 1024,
-          desiredCount: 1,
-          vpcId: "vpc-0a1b2c3d",
-          publicSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
-          privateSubnetIds: ["subnet-0a1b2c3f", "subnet-0a1b2c40"],
-          certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x",
-          deployment: {
-            strategy: "rolling",
-            canaryPercent: 10,
-            canaryBakeMinutes: 5,
-            stepPercent: 20,
-            stepBakeMinutes: 5,
-            bakeMinutes: 5,
-            alarms: false,
-          },
-          deploymentAlarmNames: ["shop-staging-5xx-rate", "shop-staging-latency-p95"],
-          tags: { app: "shop", environment: "staging", owner: "me", "managed-by": "x" },
-        }),
+        new ServiceRuntime(
+          "shop-staging",
+          shopArgs("staging", {
+            deployment: deploymentOf("rolling", false),
+            deploymentAlarmNames: ["shop-staging-5xx-rate", "shop-staging-latency-p95"],
+          }),
+        ),
     );
     const svc = rs.find((r) => r.type === SERVICE)!;
     assert.equal(svc.props.alarms, undefined);
