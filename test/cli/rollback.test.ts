@@ -13,7 +13,6 @@ import { planRollback, rollbackPullRequestBody, runRollback } from "../../src/cl
 import { mockDigest } from "../../src/offline/mocks";
 import { quiet, ROOT, stagingRan } from "../helpers";
 
-
 /** The production stack file's apps. */
 function appsOf(text: string): Array<{ name: string; image: { digest: string; history: string[] } }> {
   return parse(text).config["cicd-constitution:apps"];
