@@ -6,7 +6,7 @@ import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
 import { appDeployPolicy } from "./deployPolicies";
 import { physicalNames, standardTags } from "./naming";
 import { Observability } from "./Observability";
-import { governanceArgsOf, RepositoryGovernance } from "./RepositoryGovernance";
+import { governanceArgsOf, RepositoryGovernance, RepositoryGovernanceArgs } from "./RepositoryGovernance";
 import { ServiceRuntime } from "./ServiceRuntime";
 
 /** Where the image comes from: a staging build of the commit, or a promoted digest with its provenance. */
@@ -51,6 +51,11 @@ export interface ApplicationArgs {
     visibility: "private" | "public" | "internal";
     import: boolean;
   };
+  /** Code owners, allowed actions and the required checks' app of the repository (CC-BR-10 to CC-BR-12). */
+  repositoryHardening: Pick<
+    RepositoryGovernanceArgs,
+    "codeOwners" | "allowedActions" | "checksIntegrationId"
+  >;
   /** Whether this stack owns the repository and its rulesets (exactly one stack does). */
   ownsRepository: boolean;
   /** Required status checks on `main`. */
@@ -120,14 +125,14 @@ const APPLICATION_TYPE = "cicd-constitution:app:Application";
 /** What governs an app's repository, from its arguments. */
 export type GovernanceArgs = Pick<
   ApplicationArgs,
-  "app" | "repository" | "requiredChecks" | "requiredApprovals"
+  "app" | "repository" | "requiredChecks" | "requiredApprovals" | "repositoryHardening"
 >;
 
 /** The app's repository governance, child `APP-governance` of its Application component. */
 function governanceOf(args: GovernanceArgs, parent: pulumi.Resource): RepositoryGovernance {
   return new RepositoryGovernance(
     `${args.app}-governance`,
-    governanceArgsOf(args.repository, args.requiredChecks, args.requiredApprovals),
+    governanceArgsOf(args.repository, args.requiredChecks, args.requiredApprovals, args.repositoryHardening),
     { parent },
   );
 }

@@ -10,7 +10,7 @@ import {
 } from "./deployPolicies";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { standardTags } from "./naming";
-import { governanceArgsOf, RepositoryGovernance } from "./RepositoryGovernance";
+import { governanceArgsOf, RepositoryGovernance, RepositoryGovernanceArgs } from "./RepositoryGovernance";
 
 /**
  * Arguments of {@link InfrastructureRepository}.
@@ -27,6 +27,11 @@ export interface InfrastructureRepositoryArgs {
     visibility: "private" | "public" | "internal";
     import: boolean;
   };
+  /** Code owners, allowed actions and the required checks' app of this repository (CC-BR-10 to CC-BR-12). */
+  repositoryHardening: Pick<
+    RepositoryGovernanceArgs,
+    "codeOwners" | "allowedActions" | "checksIntegrationId"
+  >;
   /** Required status checks on `main`: the jobs of `.github/workflows/pr.yml`. */
   requiredChecks: string[];
   /** Approving reviews on pull requests to `main`. */
@@ -70,7 +75,12 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
     super("cicd-constitution:github:InfrastructureRepository", name, {}, opts);
     const governance = new RepositoryGovernance(
       `${name}-governance`,
-      governanceArgsOf(args.repository, args.requiredChecks, args.requiredApprovals),
+      governanceArgsOf(
+        args.repository,
+        args.requiredChecks,
+        args.requiredApprovals,
+        args.repositoryHardening,
+      ),
       { parent: this },
     );
     const environment = (env: "staging" | "production") =>

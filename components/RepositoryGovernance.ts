@@ -1,5 +1,11 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import {
+  CODEOWNERS_PATHS,
+  GITHUB_ACTIONS_INTEGRATION_ID,
+  PR_TEMPLATE_PATH,
+  PR_TEMPLATE_SECTIONS,
+} from "../policy-pack/lib/facts";
 import { withDefaults } from "./util";
 
 /**
@@ -26,6 +32,35 @@ export interface RepositoryGovernanceArgs {
   releaseTagPattern?: string;
   /** Protect the repository from `pulumi destroy` (the repository is archived on destroy regardless). Default: true. */
   protect?: boolean;
+  /**
+   * Code owners of every file (`.github/CODEOWNERS` `* OWNERS`): `@login` or `@ORG/TEAM` with write access; `main`
+   * requires one's review (CC-BR-11).
+   */
+  codeOwners: string[];
+  /**
+   * Actions besides GitHub's own and verified creators' that workflows may use (`OWNER/REPO@*` patterns,
+   * GitHub's `patterns_allowed`); every action must be pinned by a full commit SHA (CC-BR-10). Default: none.
+   */
+  allowedActions?: string[];
+  /** The app every required check must come from (CC-BR-12). Default: GitHub Actions, 15368. */
+  checksIntegrationId?: number;
+}
+
+/** The managed pull request template: one `## ` heading per section of CONST "Documentation & Roles". */
+export function pullRequestTemplate(): string {
+  return [
+    '<!-- Managed by cicd-constitution (CONST "Documentation & Roles"): change it through a pull request. -->',
+    ...PR_TEMPLATE_SECTIONS.flatMap((section) => ["", `## ${section}`, ""]),
+  ].join("\n");
+}
+
+/** The managed CODEOWNERS: every path owned by `owners`. */
+export function codeOwnersFile(owners: string[]): string {
+  return [
+    "# Managed by cicd-constitution: main requires a code owner's review (CC-BR-11).",
+    `* ${owners.join(" ")}`,
+    "",
+  ].join("\n");
 }
 
 /** The arguments of a governed repository from its config (`repository`, checks, approvals), for both callers. */
@@ -38,6 +73,7 @@ export function governanceArgsOf(
   },
   requiredChecks: string[],
   requiredApprovals: number,
+  hardening: Pick<RepositoryGovernanceArgs, "codeOwners" | "allowedActions" | "checksIntegrationId">,
 ): RepositoryGovernanceArgs {
   return {
     repository: repository.name,
@@ -46,6 +82,7 @@ export function governanceArgsOf(
     importExisting: repository.import,
     requiredChecks,
     requiredApprovals,
+    ...hardening,
   };
 }
 
@@ -58,6 +95,8 @@ export const repositoryGovernanceDefaults = {
   requiredApprovals: 1,
   releaseTagPattern: "mvp-*",
   protect: true,
+  allowedActions: [] as string[],
+  checksIntegrationId: GITHUB_ACTIONS_INTEGRATION_ID,
 };
 
 /**
@@ -68,6 +107,8 @@ export const repositoryGovernanceDefaults = {
  *
  * @throws Error when `requiredChecks` is empty or has duplicates, or `requiredApprovals` is negative.
  */
+type RepositoryGovernanceSettings = typeof repositoryGovernanceDefaults & RepositoryGovernanceArgs;
+
 export class RepositoryGovernance extends pulumi.ComponentResource {
   /** The repository. */
   readonly repository: github.Repository;
@@ -108,6 +149,11 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
         squashMergeCommitMessage: "PR_BODY",
         deleteBranchOnMerge: true,
         vulnerabilityAlerts: true,
+        // CC-BR-09: secrets found in pushes are refused, and those already pushed are reported.
+        securityAndAnalysis: {
+          secretScanning: { status: "enabled" },
+          secretScanningPushProtection: { status: "enabled" },
+        },
         // A created repository gets an initial commit, so `main` exists before its ruleset forbids direct pushes
         // (an empty repository under an active ruleset refuses the push that would create `main`).
         autoInit: !a.importExisting,
@@ -116,6 +162,8 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
       { parent: this, import: a.importExisting ? a.repository : undefined, protect: a.protect },
     );
     this.repositoryName = this.repository.name;
+    this.actionsHardening(name, a);
+    const files = this.managedFiles(name, a);
 
     this.mainRuleset = new github.RepositoryRuleset(
       `${name}-main-ruleset`,
@@ -135,15 +183,19 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
             dismissStaleReviewsOnPush: true,
             requireLastPushApproval: true,
             requiredReviewThreadResolution: true,
-            requireCodeOwnerReview: false,
+            requireCodeOwnerReview: true,
           },
           requiredStatusChecks: {
             strictRequiredStatusChecksPolicy: true,
-            requiredChecks: a.requiredChecks.map((context) => ({ context })),
+            requiredChecks: a.requiredChecks.map((context) => ({
+              context,
+              integrationId: a.checksIntegrationId,
+            })),
           },
         },
       },
-      { parent: this },
+      // The managed files reach `main` before its ruleset forbids direct pushes.
+      { parent: this, dependsOn: files },
     );
 
     this.tagRuleset = new github.RepositoryRuleset(
@@ -162,8 +214,81 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
 
     this.registerOutputs({
       repositoryName: this.repositoryName,
+      managedFiles: files.map((f) => f.file),
       mainRulesetId: this.mainRuleset.rulesetId,
       tagRulesetId: this.tagRuleset.rulesetId,
     });
+  }
+
+  /**
+   * CC-BR-09/10 (Scorecard Token-Permissions, Pinned-Dependencies; Legitify): Dependabot security updates; the
+   * workflow token read-only and unable to approve pull requests; only GitHub's, verified creators' and listed
+   * actions, each pinned by a full commit SHA (GitHub's `sha_pinning_required`).
+   */
+  private actionsHardening(name: string, a: RepositoryGovernanceSettings): void {
+    const child = { parent: this, dependsOn: [this.repository] };
+    new github.RepositoryDependabotSecurityUpdates(
+      `${name}-dependabot-security-updates`,
+      { repository: this.repository.name, enabled: true },
+      child,
+    );
+    new github.WorkflowRepositoryPermissions(
+      `${name}-workflow-permissions`,
+      {
+        repository: this.repository.name,
+        defaultWorkflowPermissions: "read",
+        canApprovePullRequestReviews: false,
+      },
+      child,
+    );
+    new github.ActionsRepositoryPermissions(
+      `${name}-actions-permissions`,
+      {
+        repository: this.repository.name,
+        enabled: true,
+        allowedActions: "selected",
+        allowedActionsConfig: {
+          githubOwnedAllowed: true,
+          verifiedAllowed: true,
+          patternsAlloweds: a.allowedActions,
+        },
+        shaPinningRequired: true,
+      },
+      child,
+    );
+  }
+
+  /**
+   * CC-BR-11: the pull request template and CODEOWNERS. Written once: on a created repository before its
+   * rulesets exist; an adopted one (`importExisting`) must already hold them, as rendered here, and they are
+   * imported. After that `main` takes changes only through reviewed pull requests, so the program ignores
+   * changes to their content and never overwrites a reviewed edit (README, "Managed files").
+   */
+  private managedFiles(name: string, a: RepositoryGovernanceSettings): github.RepositoryFile[] {
+    const files: Array<[string, string, string]> = [
+      ["pr-template", PR_TEMPLATE_PATH, pullRequestTemplate()],
+      ["codeowners", CODEOWNERS_PATHS[0], codeOwnersFile(a.codeOwners)],
+    ];
+    return files.map(
+      ([id, file, content]) =>
+        new github.RepositoryFile(
+          `${name}-${id}`,
+          {
+            repository: this.repository.name,
+            branch: "main",
+            file,
+            content,
+            commitMessage: `chore(governance): ${file} managed by cicd-constitution`,
+            commitAuthor: "cicd-constitution",
+            commitEmail: "cicd-constitution@users.noreply.github.com",
+            overwriteOnCreate: true,
+          },
+          {
+            parent: this,
+            import: a.importExisting ? `${a.repository}/${file}` : undefined,
+            ignoreChanges: ["content", "commitMessage", "commitAuthor", "commitEmail"],
+          },
+        ),
+    );
   }
 }

@@ -191,6 +191,15 @@ export function nextReleases(current: Release, earlier: Release[]): Release[] {
   return [current, ...earlier.filter((r) => r.digest !== current.digest)].slice(0, RELEASES_KEPT);
 }
 
+/** A governed repository's code owners (default: `@OWNER`), allowed actions and the required checks' app. */
+function hardeningOf(model: StackModel, repository: { codeOwners?: string[] }, owner: string) {
+  return {
+    codeOwners: repository.codeOwners ?? [`@${owner}`],
+    allowedActions: model.governance.allowedActions,
+    checksIntegrationId: model.governance.checksIntegrationId,
+  };
+}
+
 /** Numeric GitHub ids of reviewers (users and teams), looked up by login and slug: a missing one fails. */
 function reviewerIds(reviewers: { users: string[]; teams: string[] }) {
   return {
@@ -256,6 +265,7 @@ function governInfrastructure(
   return new InfrastructureRepository(infra.repository.name, {
     owner: model.githubOwner,
     repository: infra.repository,
+    repositoryHardening: hardeningOf(model, infra.repository, infra.owner),
     requiredChecks: infra.requiredChecks,
     requiredApprovals: infra.requiredApprovals,
     ...reviewerIds(infra.reviewers),
@@ -285,7 +295,12 @@ async function bootstrapStack(
 ): Promise<StackOutputs> {
   const oidcProviderArn = await githubOidcProvider(model);
   governInfrastructure(model, secretOf, oidcProviderArn, accountId);
-  for (const app of model.apps) new ApplicationGovernance(app.name, { ...app, app: app.name });
+  for (const app of model.apps)
+    new ApplicationGovernance(app.name, {
+      ...app,
+      app: app.name,
+      repositoryHardening: hardeningOf(model, app.repository, app.owner),
+    });
   return {
     environmentProfile: pulumi.output<EnvironmentProfile>({ environment: model.environment, apps: {} }),
     apps: {},
@@ -350,6 +365,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       environment: env,
       githubOwner: model.githubOwner,
       repository: app.repository,
+      repositoryHardening: hardeningOf(model, app.repository, app.owner),
       ownsRepository: model.governance.ownsRepositories,
       requiredChecks: app.requiredChecks,
       requiredApprovals: app.requiredApprovals,

@@ -139,6 +139,13 @@ describe("the repository's stacks (offline preview)", () => {
           return `repo-variable:${i.repository}:${i.variableName}`;
         case "github:index/actionsSecret:ActionsSecret":
           return `repo-secret:${i.repository}:${i.secretName}`;
+        // One per repository: its security updates, workflow token and actions settings.
+        case "github:index/repositoryDependabotSecurityUpdates:RepositoryDependabotSecurityUpdates":
+        case "github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions":
+        case "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions":
+          return `${r.type}:${i.repository}`;
+        case "github:index/repositoryFile:RepositoryFile":
+          return `file:${i.repository}:${i.branch}:${i.file}`;
         default:
           assert.ok(!r.type.startsWith("github:"), `identity of ${r.type} unknown to this test`);
           return null;

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { nameLimitProblems, PROJECT_NAME } from "../../components/naming";
 import { DEPLOY_VARIABLES, MAX_ENVIRONMENT_REVIEWERS, RESERVED_VARIABLES } from "../contract";
+import { GITHUB_ACTIONS_INTEGRATION_ID } from "../../policy-pack/lib/facts";
 
 /** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
 export const CONFIG_NAMESPACE = "cicd-constitution";
@@ -85,6 +86,18 @@ const provenanceSchema = z.strictObject({
   actor: pattern(BUILD_ACTOR, "a GitHub login or a bot login such as dependabot[bot]"),
 });
 
+/**
+ * Actions this repository's workflows use that are neither GitHub's own nor (all of them) from verified creators;
+ * the default `governance.allowedActions` (CC-BR-10).
+ */
+export const DEFAULT_ALLOWED_ACTIONS = [
+  "aws-actions/configure-aws-credentials@*",
+  "pulumi/actions@*",
+  "docker/setup-qemu-action@*",
+  "docker/setup-buildx-action@*",
+  "marocchino/sticky-pull-request-comment@*",
+];
+
 /** Repository settings of a governed repository (the apps' and this one's). */
 const repositorySchema = z.strictObject({
   /** Repository name under the GitHub owner. */
@@ -96,6 +109,16 @@ const repositorySchema = z.strictObject({
     .default("private"),
   /** Adopt an existing repository with Pulumi's `import` instead of creating it. Default false. */
   import: z.boolean().default(false),
+  /**
+   * Code owners of every file, `@login` or `@ORG/TEAM` (a team with write access): the managed `.github/CODEOWNERS`,
+   * and `main` requires one's review (CC-BR-11). Default: `@` and the app's (or this repository's) owner.
+   */
+  codeOwners: z
+    .array(
+      pattern(/^@[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:\/[A-Za-z0-9._-]+)?$/, "a code owner @login or @ORG/TEAM"),
+    )
+    .min(1)
+    .optional(),
 });
 
 /** Required status check contexts on `main`, at least one (CONST "Required PR Checks"). */
@@ -385,6 +408,20 @@ export const stackConfigSchema = z
       .strictObject({
         /** Whether this stack owns repository-level resources (repository, rulesets). Exactly one stack does. */
         ownsRepositories: z.boolean({ error: "true or false" }),
+        /**
+         * Actions the governed repositories' workflows may use besides GitHub's own and verified creators'
+         * (`OWNER/REPO@*` patterns; CC-BR-10). Default: the actions this repository's workflows use.
+         */
+        allowedActions: z
+          .array(
+            pattern(
+              /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.\/*-]+@[A-Za-z0-9_.*-]+$/,
+              "an action pattern OWNER/REPO@REF",
+            ),
+          )
+          .default(DEFAULT_ALLOWED_ACTIONS),
+        /** The app every required status check must come from (CC-BR-12). Default 15368, GitHub Actions. */
+        checksIntegrationId: z.int().positive().default(GITHUB_ACTIONS_INTEGRATION_ID),
       })
       .prefault({ ownsRepositories: false }),
     network: z.strictObject({
