@@ -50,7 +50,8 @@ export interface RepositoryGovernanceArgs {
 export function pullRequestTemplate(): string {
   return [
     '<!-- Managed by cicd-constitution (CONST "Documentation & Roles"): change it through a pull request. -->',
-    ...PR_TEMPLATE_SECTIONS.flatMap((section) => ["", `## ${section}`, ""]),
+    "",
+    ...PR_TEMPLATE_SECTIONS.flatMap((section) => [`## ${section}`, ""]),
   ].join("\n");
 }
 

@@ -830,6 +830,13 @@ function planProblems(model: StackModel): ConfigProblem[] {
           "public, or githubPlan pro, team or enterprise: rulesets (CC-BR-01) and environments (CC-ENV-01) of private repositories need a paid plan",
         found,
       });
+    } else if (plan === "pro") {
+      problems.push({
+        key,
+        expected:
+          "public, or githubPlan team or enterprise: secret scanning and push protection (CC-BR-09) of private repositories need GitHub Secret Protection, sold for Team and Enterprise",
+        found,
+      });
     } else if (reviewers && plan !== "enterprise") {
       problems.push({
         key,

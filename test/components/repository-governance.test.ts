@@ -4,7 +4,9 @@ import { one, register } from "../helpers";
 
 describe("RepositoryGovernance", () => {
   it("registers a squash-only repository archived on destroy and protected", async () => {
-    const rs = await register(() => new RepositoryGovernance("app", { repository: "app-repo", codeOwners: ["@mathieu"] }));
+    const rs = await register(
+      () => new RepositoryGovernance("app", { repository: "app-repo", codeOwners: ["@mathieu"] }),
+    );
     const repo = one(rs, "github:index/repository:Repository");
     assert.equal(repo.inputs.name, "app-repo");
     assert.equal(repo.inputs.allowSquashMerge, true);
@@ -46,7 +48,9 @@ describe("RepositoryGovernance", () => {
   });
 
   it("makes release tags mvp-* immutable", async () => {
-    const rs = await register(() => new RepositoryGovernance("app", { repository: "app-repo", codeOwners: ["@mathieu"] }));
+    const rs = await register(
+      () => new RepositoryGovernance("app", { repository: "app-repo", codeOwners: ["@mathieu"] }),
+    );
     const tags = one(rs, "github:index/repositoryRuleset:RepositoryRuleset", "tag-ruleset");
     assert.equal(tags.inputs.target, "tag");
     assert.deepEqual((tags.inputs.conditions as any).refName.includes, ["refs/tags/mvp-*"]);
@@ -55,25 +59,39 @@ describe("RepositoryGovernance", () => {
 
   it("imports an existing repository when asked", async () => {
     const rs = await register(
-      () => new RepositoryGovernance("app", { repository: "legacy", codeOwners: ["@mathieu"], importExisting: true }),
+      () =>
+        new RepositoryGovernance("app", {
+          repository: "legacy",
+          codeOwners: ["@mathieu"],
+          importExisting: true,
+        }),
     );
     assert.equal(one(rs, "github:index/repository:Repository").options?.import, "legacy");
   });
 
   it("rejects an empty or duplicated check list, naming the field", () => {
     assert.throws(
-      () => new RepositoryGovernance("bad", { repository: "r", codeOwners: ["@mathieu"], requiredChecks: [] }),
+      () =>
+        new RepositoryGovernance("bad", { repository: "r", codeOwners: ["@mathieu"], requiredChecks: [] }),
       /requiredChecks/,
     );
     assert.throws(
-      () => new RepositoryGovernance("bad2", { repository: "r", codeOwners: ["@mathieu"], requiredChecks: ["unit", "unit"] }),
+      () =>
+        new RepositoryGovernance("bad2", {
+          repository: "r",
+          codeOwners: ["@mathieu"],
+          requiredChecks: ["unit", "unit"],
+        }),
       /requiredChecks must be a non-empty list without duplicates/,
     );
   });
 
   it("registers nothing when its arguments are rejected", async () => {
     const rs = await register(() => {
-      assert.throws(() => new RepositoryGovernance("bad", { repository: "r", codeOwners: ["@mathieu"], requiredChecks: [] }));
+      assert.throws(
+        () =>
+          new RepositoryGovernance("bad", { repository: "r", codeOwners: ["@mathieu"], requiredChecks: [] }),
+      );
     });
     assert.deepEqual(rs, []);
   });

@@ -1,0 +1,68 @@
+/**
+ * The managed files of a governed repository (CC-BR-11): the pull request template holds every section of
+ * CONST "Documentation & Roles"; this repository, which the program adopts (`import`), holds both files exactly
+ * as rendered, so importing them changes nothing.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { codeOwnersFile, pullRequestTemplate } from "../../components/RepositoryGovernance";
+import { PR_TEMPLATE_SECTIONS } from "../../policy-pack/lib/facts";
+import { repositoryStacks, ROOT } from "../helpers";
+
+describe("managed files", () => {
+  it("the template has one heading per section of the constitution, in its order", () => {
+    const headings = pullRequestTemplate()
+      .split("\n")
+      .filter((l) => l.startsWith("## "))
+      .map((l) => l.slice(3));
+    assert.deepEqual(headings, [...PR_TEMPLATE_SECTIONS]);
+    const constitution = fs.readFileSync(
+      path.join(ROOT, "../shared/constitution/ci_cd_constitution.md"),
+      "utf8",
+    );
+    const line = constitution.split("\n").find((l) => l.includes("Every PR body uses"))!;
+    for (const s of PR_TEMPLATE_SECTIONS) assert.ok(line.includes(s), s);
+  });
+
+  it("this repository holds both files exactly as the production stack renders them (it is imported)", async () => {
+    const production = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
+    const infra = production.model.infrastructure!.repository;
+    assert.equal(infra.import, true);
+    assert.equal(
+      fs.readFileSync(path.join(ROOT, ".github/pull_request_template.md"), "utf8"),
+      pullRequestTemplate(),
+    );
+    assert.equal(
+      fs.readFileSync(path.join(ROOT, ".github/CODEOWNERS"), "utf8"),
+      codeOwnersFile(infra.codeOwners!),
+    );
+    const files = production.resources.filter(
+      (r) =>
+        r.type === "github:index/repositoryFile:RepositoryFile" && r.props.repository === "cicd-constitution",
+    );
+    assert.deepEqual(files.map((f) => f.props.file).sort(), [
+      ".github/CODEOWNERS",
+      ".github/pull_request_template.md",
+    ]);
+  });
+
+  it("every governed repository gets both files; the adopted repository's are imported", async () => {
+    const production = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
+    const repos = production.resources.filter((r) => r.type === "github:index/repository:Repository");
+    const files = production.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile");
+    for (const repo of repos)
+      assert.equal(
+        files.filter((f) => f.props.repository === repo.props.name).length,
+        2,
+        String(repo.props.name),
+      );
+    const erp = files.find(
+      (f) => f.props.repository === "erp-berhan" && f.props.file === ".github/CODEOWNERS",
+    )!;
+    assert.equal(
+      erp.props.content,
+      "# Managed by cicd-constitution: main requires a code owner's review (CC-BR-11).\n* @surlefeu/erp-team\n",
+    );
+  });
+});
