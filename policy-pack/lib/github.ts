@@ -53,6 +53,12 @@ export interface BranchProtectionView {
   dismissStale: boolean;
   noForcePush: boolean;
   noDeletion: boolean;
+  /** A code owner's review is required (ruleset `requireCodeOwnerReview`, classic `requireCodeOwnerReviews`). */
+  codeOwnerReview: boolean;
+  /** The most recent push must be approved by someone else (`requireLastPushApproval`). */
+  lastPushApproval: boolean;
+  /** Each required check's context with the app that must report it (undefined: any app). */
+  checkApps: Map<string, number | undefined>;
   /** Who may bypass: ruleset bypass actors, or "admins" when classic protection does not enforce admins. */
   bypass: string[];
 }
@@ -80,6 +86,9 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
     dismissStale: false,
     noForcePush: false,
     noDeletion: false,
+    codeOwnerReview: false,
+    lastPushApproval: false,
+    checkApps: new Map(),
     bypass: [],
   };
   const ref = `refs/heads/${DEFAULT_BRANCH}`;
@@ -96,7 +105,10 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
       const rules = (r.props.rules ?? {}) as Record<string, unknown>;
       for (const c of arr(get(rules, "requiredStatusChecks.requiredChecks"))) {
         const ctx = str(get(c, "context"));
-        if (ctx) view.requiredChecks.add(ctx);
+        if (ctx) {
+          view.requiredChecks.add(ctx);
+          view.checkApps.set(ctx, num(get(c, "integrationId")));
+        }
       }
       if (get(rules, "requiredStatusChecks.strictRequiredStatusChecksPolicy") === true) view.strict = true;
       const pr = get(rules, "pullRequest");
@@ -104,6 +116,8 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
         view.pullRequest = true;
         view.approvals = Math.max(view.approvals, num(get(pr, "requiredApprovingReviewCount")) ?? 0);
         if (get(pr, "dismissStaleReviewsOnPush") === true) view.dismissStale = true;
+        if (get(pr, "requireCodeOwnerReview") === true) view.codeOwnerReview = true;
+        if (get(pr, "requireLastPushApproval") === true) view.lastPushApproval = true;
       }
       if (rules.nonFastForward === true) view.noForcePush = true;
       if (rules.deletion === true) view.noDeletion = true;
@@ -131,6 +145,8 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
         // Provider default: 1 approving review when the block is present.
         view.approvals = Math.max(view.approvals, num(get(reviews, "requiredApprovingReviewCount")) ?? 1);
         if (get(reviews, "dismissStaleReviews") === true) view.dismissStale = true;
+        if (get(reviews, "requireCodeOwnerReviews") === true) view.codeOwnerReview = true;
+        if (get(reviews, "requireLastPushApproval") === true) view.lastPushApproval = true;
         for (const b of arr(get(reviews, "pullRequestBypassers")))
           view.bypass.push(`${String(b)} (${r.name})`);
       }

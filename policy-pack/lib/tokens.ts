@@ -3,6 +3,9 @@ export const T = {
   repository: "github:index/repository:Repository",
   ruleset: "github:index/repositoryRuleset:RepositoryRuleset",
   branchProtection: "github:index/branchProtection:BranchProtection",
+  workflowPermissions: "github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions",
+  actionsPermissions: "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions",
+  repositoryFile: "github:index/repositoryFile:RepositoryFile",
   environment: "github:index/repositoryEnvironment:RepositoryEnvironment",
   deploymentPolicy:
     "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",

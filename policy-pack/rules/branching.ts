@@ -2,8 +2,22 @@
  * BR: branching and pull requests. Source: CONST "Branching & Flow", "Required PR Checks"; OPS "CI/CD Pipeline".
  * Catalogue: shared/policy-catalogue.md "BR". Protection is read from rulesets and classic branch protection.
  */
-import { DEFAULT_BRANCH, mainProtection, names, refersTo, repositories, rulesetTargets } from "../lib/github";
-import { arr, str } from "../lib/props";
+import {
+  CODEOWNERS_PATHS,
+  GITHUB_ACTIONS_INTEGRATION_ID,
+  PR_TEMPLATE_PATH,
+  PR_TEMPLATE_SECTIONS,
+} from "../lib/facts";
+import {
+  DEFAULT_BRANCH,
+  mainProtection,
+  names,
+  refersTo,
+  Repo,
+  repositories,
+  rulesetTargets,
+} from "../lib/github";
+import { arr, get, str } from "../lib/props";
 import { defineRule, Res, Rule, Verdicts, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
 
@@ -270,4 +284,188 @@ export const BR_08 = defineRule({
 });
 
 /** The BR rules, in catalogue order. */
-export const branchingRules: Rule[] = [BR_01, BR_02, BR_03, BR_04, BR_05, BR_06, BR_07, BR_08];
+/** The resources of `type` that configure `repo` (by their `repository` input). */
+function settingsOf(resources: Res[], type: string, repo: Repo): Res[] {
+  return resources.filter((r) => r.type === type && refersTo(r.props.repository, repo));
+}
+
+export const BR_09 = defineRule({
+  id: "CC-BR-09",
+  slug: "secret-scanning",
+  section: "BR",
+  title: "secret scanning and push protection are on for every managed repository",
+  description: "Each managed repository enables secret scanning and secret scanning push protection.",
+  source: 'CONST "Environments"; OPS "Configuration Management"',
+  remediation:
+    "Set securityAndAnalysis { secretScanning: { status: 'enabled' }, secretScanningPushProtection: { status: 'enabled' } } on the Repository (private repositories need GitHub Secret Protection: Team or Enterprise).",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.repository],
+  checkStack(resources, _ctx, out) {
+    for (const repo of repositories(resources)) {
+      out.guard(repo.res, () => {
+        const sa = repo.res.props.securityAndAnalysis;
+        const off = [
+          ["secret scanning", "secretScanning.status"],
+          ["push protection", "secretScanningPushProtection.status"],
+        ].filter(([, path]) => str(get(sa, path)) !== "enabled");
+        if (off.length) out.fail(repo.res, `${repo.name}: ${off.map(([n]) => n).join(" and ")} not enabled`);
+        else out.pass(repo.res, `${repo.name}: secret scanning and push protection enabled`);
+      });
+    }
+  },
+});
+
+export const BR_10 = defineRule({
+  id: "CC-BR-10",
+  slug: "actions-hardening",
+  section: "BR",
+  title:
+    "GitHub Actions of every managed repository: the default workflow token is read-only, workflows cannot approve pull requests, and actions must be pinned by full commit SHA",
+  description:
+    "Each managed repository's workflow token defaults to read, cannot approve pull requests, and its actions are selected and pinned by SHA.",
+  source: 'OPS "CI/CD Pipeline", "Pipeline Policies"; LANES "Secrets & Registry Expectations"',
+  remediation:
+    "Add a WorkflowRepositoryPermissions { defaultWorkflowPermissions: 'read', canApprovePullRequestReviews: false } and an ActionsRepositoryPermissions { allowedActions: 'selected', shaPinningRequired: true } for the repository.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  appliesTo: [T.repository, T.workflowPermissions, T.actionsPermissions],
+  checkStack(resources, _ctx, out) {
+    for (const repo of repositories(resources)) {
+      out.guard(repo.res, () => {
+        const wp = settingsOf(resources, T.workflowPermissions, repo)[0];
+        const ap = settingsOf(resources, T.actionsPermissions, repo)[0];
+        const tokenProblems = !wp
+          ? ["no workflow permissions (the token keeps GitHub's default)"]
+          : [
+              ...(str(wp.props.defaultWorkflowPermissions) !== "read"
+                ? [
+                    `default workflow token ${str(wp.props.defaultWorkflowPermissions) ?? "unset"}, expected read`,
+                  ]
+                : []),
+              ...(wp.props.canApprovePullRequestReviews !== false
+                ? ["workflows can approve pull requests"]
+                : []),
+            ];
+        const actionProblems = !ap
+          ? ["no actions permissions (any action, any ref)"]
+          : [
+              ...(ap.props.shaPinningRequired !== true
+                ? ["actions need not be pinned by full commit SHA"]
+                : []),
+              ...(["selected", "local_only"].includes(str(ap.props.allowedActions) ?? "all")
+                ? []
+                : [`allowed actions ${str(ap.props.allowedActions) ?? "all"}, expected selected`]),
+            ];
+        // Each failure names the resource that holds the setting (the repository when there is none).
+        if (tokenProblems.length) out.fail(wp ?? repo.res, `${repo.name}: ${tokenProblems.join("; ")}`);
+        if (actionProblems.length)
+          out.fail(ap ?? wp ?? repo.res, `${repo.name}: ${actionProblems.join("; ")}`);
+        if (!tokenProblems.length && !actionProblems.length)
+          out.pass(
+            ap,
+            `${repo.name}: read-only token, no approvals by workflows, selected actions pinned by SHA`,
+          );
+      });
+    }
+  },
+});
+
+export const BR_11 = defineRule({
+  id: "CC-BR-11",
+  slug: "pull-request-template-and-code-owners",
+  section: "BR",
+  title:
+    "every managed repository carries the constitution's pull request template (Because / Changed / Result / Done when / Out of scope / Flags / Migrations / Observability / Changelog) and a CODEOWNERS file, and `main` requires a code owner's review",
+  description:
+    "Each managed repository has the pull request template with every section, a CODEOWNERS file with an owner, and code-owner review on main.",
+  source: 'CONST "Documentation & Roles", "Branching & Flow"',
+  remediation: `Add RepositoryFiles ${PR_TEMPLATE_PATH} (one '## ' heading per section) and .github/CODEOWNERS ('* @owner'), and set rules.pullRequest.requireCodeOwnerReview: true in the main ruleset.`,
+  enforcementLevel: "advisory",
+  kind: "stack",
+  appliesTo: [T.repository, T.repositoryFile, T.ruleset, T.branchProtection],
+  checkStack(resources, _ctx, out) {
+    for (const repo of repositories(resources)) {
+      out.guard(repo.res, () => {
+        const files = settingsOf(resources, T.repositoryFile, repo);
+        const fileAt = (paths: readonly string[]) =>
+          files.find((f) => paths.includes(str(f.props.file) ?? ""));
+        const template = fileAt([PR_TEMPLATE_PATH]);
+        const owners = fileAt(CODEOWNERS_PATHS);
+        const headings = (str(template?.props.content) ?? "").split("\n").map((l) => l.trim());
+        const missing = PR_TEMPLATE_SECTIONS.filter((sec) => !headings.includes(`## ${sec}`));
+        const ownerLines = (str(owners?.props.content) ?? "")
+          .split("\n")
+          .filter((l) => /^\S+\s+@\S+/.test(l.trim()));
+        const p = mainProtection(repo, resources);
+        if (p.sources.length === 0)
+          return out.na(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is not protected (see CC-BR-01)`);
+        const problems = [
+          ...(!template
+            ? [`no ${PR_TEMPLATE_PATH}`]
+            : missing.length
+              ? [`template lacks ${missing.join(", ")}`]
+              : []),
+          ...(!owners ? ["no CODEOWNERS"] : ownerLines.length === 0 ? ["CODEOWNERS names no owner"] : []),
+          ...(p.codeOwnerReview ? [] : [`${DEFAULT_BRANCH} does not require a code owner's review`]),
+        ];
+        if (problems.length) out.fail(p.sources[0] ?? repo.res, `${repo.name}: ${problems.join("; ")}`);
+        else
+          out.pass(
+            p.sources[0] ?? repo.res,
+            `${repo.name}: template with every section, CODEOWNERS, code-owner review`,
+          );
+      });
+    }
+  },
+});
+
+export const BR_12 = defineRule({
+  id: "CC-BR-12",
+  slug: "required-checks-pinned-to-app",
+  section: "BR",
+  title:
+    "each required status check is pinned to the app that must report it (GitHub Actions' integration ID), so no other app can satisfy a gate by posting a status of the same name",
+  description:
+    "Every required status check of the default branch names the app (integration ID) that must report it.",
+  source: 'CONST "Required PR Checks"',
+  remediation: `Set integrationId: ${GITHUB_ACTIONS_INTEGRATION_ID} (GitHub Actions) on every requiredStatusChecks.requiredChecks entry of the main ruleset (classic: checks 'context:${GITHUB_ACTIONS_INTEGRATION_ID}').`,
+  enforcementLevel: "advisory",
+  kind: "stack",
+  appliesTo: PROTECTION_TYPES,
+  configurable: {
+    integrationId: {
+      type: "integer",
+      minimum: 1,
+      description: "The app required checks must come from (GitHub Actions: 15368).",
+      default: GITHUB_ACTIONS_INTEGRATION_ID,
+    },
+  },
+  checkStack(resources, ctx, out) {
+    const want = Number(ctx.cfg.integrationId);
+    perRepository(resources, out, (holder, p, repoName) => {
+      const loose = [...p.checkApps]
+        .filter(([, app]) => app !== want)
+        .map(([c, app]) => `${c} (${app ?? "any app"})`);
+      if (p.checkApps.size === 0) out.na(holder, `${repoName}: no required checks (see CC-BR-02)`);
+      else if (loose.length)
+        out.fail(holder, `${DEFAULT_BRANCH} of ${repoName}: ${loose.join(", ")} not pinned to app ${want}`);
+      else out.pass(holder, `${DEFAULT_BRANCH} of ${repoName}: every required check comes from app ${want}`);
+    });
+  },
+});
+
+export const branchingRules: Rule[] = [
+  BR_01,
+  BR_02,
+  BR_03,
+  BR_04,
+  BR_05,
+  BR_06,
+  BR_07,
+  BR_08,
+  BR_09,
+  BR_10,
+  BR_11,
+  BR_12,
+];

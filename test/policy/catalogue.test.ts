@@ -13,6 +13,10 @@ const PINNED_IDS = [
   "CC-BR-06",
   "CC-BR-07",
   "CC-BR-08",
+  "CC-BR-09",
+  "CC-BR-10",
+  "CC-BR-11",
+  "CC-BR-12",
   "CC-ENV-01",
   "CC-ENV-02",
   "CC-ENV-03",
@@ -82,7 +86,8 @@ describe("policy catalogue", () => {
       rows.filter((m) => !m[2] || shipped.has(m[1])).map((m) => `${m[1]} ${m[3]}`),
       RULES.map((r) => `${r.id} ${r.enforcementLevel}`),
     );
-    assert.ok(rows.length > RULES.length, "the catalogue still reserves rules not shipped yet");
+    // Every rule the catalogue reserves has shipped (CC-BR-09 to CC-BR-12 were the last).
+    assert.equal(rows.length, RULES.length, "a catalogue row is neither shipped nor reserved");
   });
 
   it("gives every rule a policy name prefixed by its ID, a description, source, remediation and level", () => {

@@ -96,6 +96,50 @@ export const MUTATIONS: Record<string, Mutation> = {
     on: /erp-berhan-governance-tag-ruleset/,
     change: (rs) => mutate(rs, RULESET, /erp-berhan-governance-tag/, (p) => (p.rules.update = false)),
   },
+  "CC-BR-09": {
+    stack: "production",
+    on: /erp-berhan-governance-repo/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "github:index/repository:Repository",
+        /erp-berhan-governance-repo/,
+        (p) => (p.securityAndAnalysis.secretScanningPushProtection.status = "disabled"),
+      ),
+  },
+  "CC-BR-10": {
+    stack: "production",
+    on: /erp-berhan-governance-actions-permissions/,
+    change: (rs) =>
+      mutate(
+        rs,
+        "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions",
+        /erp-berhan-governance/,
+        (p) => (p.shaPinningRequired = false),
+      ),
+  },
+  "CC-BR-11": {
+    stack: "production",
+    on: /erp-berhan-governance-main-ruleset/,
+    change: (rs) =>
+      mutate(
+        rs,
+        RULESET,
+        /erp-berhan-governance-main/,
+        (p) => (p.rules.pullRequest.requireCodeOwnerReview = false),
+      ),
+  },
+  "CC-BR-12": {
+    stack: "production",
+    on: /erp-berhan-governance-main-ruleset/,
+    change: (rs) =>
+      mutate(
+        rs,
+        RULESET,
+        /erp-berhan-governance-main/,
+        (p) => delete p.rules.requiredStatusChecks.requiredChecks[0].integrationId,
+      ),
+  },
   "CC-ENV-01": {
     stack: "production",
     on: /erp-berhan-governance-repo/,

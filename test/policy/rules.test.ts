@@ -149,8 +149,11 @@ describe("policy rules on the program's real resources", function () {
         enforceAdmins: true,
         allowsDeletions: false,
         allowsForcePushes: false,
-        requiredStatusChecks: [{ strict: true, contexts: ["style", "unit", "smoke"] }],
-        requiredPullRequestReviews: [{ requiredApprovingReviewCount: 1, dismissStaleReviews: true }],
+        // Classic `checks` entries pin the app: `context:app_id` (CC-BR-12).
+        requiredStatusChecks: [{ strict: true, checks: ["style:15368", "unit:15368", "smoke:15368"] }],
+        requiredPullRequestReviews: [
+          { requiredApprovingReviewCount: 1, dismissStaleReviews: true, requireCodeOwnerReviews: true },
+        ],
       },
     };
     const swapped = [...s.resources.filter((r) => r !== main), classic];
