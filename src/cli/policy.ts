@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { ValidateFunction } from "ajv";
 import { configSchemaOf } from "../../policy-pack/lib/rule";
+import { branchProtectionScores } from "../../policy-pack/lib/scorecard";
 import type { RuleMeta } from "../../policy-pack/lib/types";
 import {
   evaluate,
@@ -162,6 +163,7 @@ export function auditReport(resources: PolicyResourceInput[], input: AuditInput)
     results,
     rules: RULES,
     overrides: overridesInForce(input.config),
+    scorecard: branchProtectionScores(resources),
     stackFile: input.stackFile,
   });
 }

@@ -35,6 +35,7 @@ import { redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
 import { AuditReport } from "../report/types";
 import { auditPreview } from "./policy";
+import { scoreLine } from "../../policy-pack/lib/scorecard";
 
 /** Options of {@link runPreview}. */
 export interface PreviewCommandOptions {
@@ -217,6 +218,7 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
       `  policy pack  ${s.pass} pass, ${s.fail} fail (${s.mandatoryFailures} mandatory), ${s.waived} waived, ` +
         `${s.notApplicable} not applicable`,
     );
+    for (const sc of audit.scorecard) console.log(`  scorecard    ${scoreLine(sc)}`);
     for (const r of audit.results.filter((x) => x.status === "fail" || x.status === "waived")) {
       const where = r.resource ? r.resource.name : "stack";
       const line = `    ${r.status.toUpperCase()} ${r.ruleId} [${r.enforcementLevel}] ${where}: ${r.message}`;

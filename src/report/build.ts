@@ -10,6 +10,7 @@ import type {
   ResultLocation,
   RuleMeta,
   RuleResult,
+  ScorecardBranchProtection,
 } from "./types";
 
 /** Counts results by status and failing level: the pack's own counts, plus the total. */
@@ -168,6 +169,8 @@ export interface BuildReportInput {
   rules: RuleMeta[];
   /** Enforcement overrides in force. Default: none. */
   overrides?: OverrideInForce[];
+  /** Scorecard Branch-Protection scores of the governed repositories. Default: none. */
+  scorecard?: ScorecardBranchProtection[];
   /** The stack file, relative to the repository root, and its text: results are located in it. */
   stackFile?: { uri: string; text: string };
 }
@@ -193,6 +196,7 @@ export function buildReport(input: BuildReportInput): AuditReport {
       owner: o.owner,
       expires: o.expires,
     })),
+    scorecard: input.scorecard ?? [],
     rules: input.rules,
     ...(locator ? { locations: input.results.map((r) => locator.locate(r)) } : {}),
   };

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import Table from "cli-table3";
 import { XMLBuilder } from "fast-xml-parser";
 import type * as Sarif from "sarif";
+import { scoreLine } from "../../policy-pack/lib/scorecard";
 import {
   AuditReport,
   AuditReportJson,
@@ -114,6 +115,10 @@ function renderTable(r: AuditReport, opts: RenderOptions): string {
     out.push("", paint("bold", `Overrides in force (CC-WAIVE-02): ${r.overrides.length}`));
     for (const o of r.overrides) out.push(`  ${overrideLine(o)}`);
   }
+  if (r.scorecard.length) {
+    out.push("", paint("bold", "OpenSSF Scorecard Branch-Protection (declared settings)"));
+    for (const sc of r.scorecard) out.push(`  ${scoreLine(sc)}`);
+  }
   for (const s of sections(r, meta)) {
     const rows = r.results
       .filter((x) => sectionOf(meta, x.ruleId) === s)
@@ -158,6 +163,7 @@ export function reportJson(r: AuditReport): AuditReportJson {
     policyPack: { name: r.policyPack.name, version: r.policyPack.version },
     summary: r.summary,
     overrides: r.overrides,
+    scorecard: r.scorecard,
     results: r.results.map((x) => ({
       ruleId: x.ruleId,
       status: x.status,
@@ -211,6 +217,21 @@ function renderMarkdown(r: AuditReport): string {
     for (const o of r.overrides)
       out.push(
         `| ${o.ruleId} | ${o.from} | ${o.to} | ${md(o.owner ?? "")} | ${o.expires} | ${md(o.reason ?? "")} |`,
+      );
+  }
+  if (r.scorecard.length) {
+    out.push(
+      "",
+      "#### OpenSSF Scorecard Branch-Protection (declared settings)",
+      "",
+      "| repository | score | next tier needs |",
+      "| --- | --- | --- |",
+    );
+    for (const sc of r.scorecard)
+      out.push(
+        `| ${md(sc.repository)} | ${sc.score}/10 | ${
+          sc.nextScore === null ? "top tier" : md(`${sc.nextScore}/10: ${sc.nextTierNeeds.join(", ")}`)
+        }${sc.approvalsNote ? ` (${md(sc.approvalsNote)})` : ""} |`,
       );
   }
   const failures = r.results.filter((x) => x.status === "fail");
@@ -392,6 +413,8 @@ export function reportSarif(r: AuditReport, opts: RenderOptions = {}): Sarif.Log
           summary: r.summary,
           // Enforcement overrides in force (CC-WAIVE-02): rule, from, to, reason, owner, expiry.
           overrides: r.overrides,
+          // OpenSSF Scorecard Branch-Protection score of each governed repository, with the next tier's needs.
+          scorecard: r.scorecard,
         },
       },
     ],
@@ -415,6 +438,7 @@ export function reportJunit(r: AuditReport): string {
       { "@_name": "policyPack", "@_value": `${r.policyPack.name}@${r.policyPack.version}` },
       { "@_name": "summary", "@_value": countsLine(r) },
       ...r.overrides.map((o) => ({ "@_name": `override:${o.ruleId}`, "@_value": overrideLine(o) })),
+      ...r.scorecard.map((sc) => ({ "@_name": `scorecard:${sc.repository}`, "@_value": scoreLine(sc) })),
     ],
   };
   const suites = sections(r, meta).map((sec) => {

@@ -11,6 +11,8 @@ export type {
   RuleResult,
 } from "../../policy-pack/evaluate";
 import type { EnforcementOverride, RuleMeta, RuleResult, Summary } from "../../policy-pack/evaluate";
+import type { ScorecardBranchProtection } from "../../policy-pack/lib/scorecard";
+export type { ScorecardBranchProtection } from "../../policy-pack/lib/scorecard";
 
 /** An enforcement override in force, as every report lists it (CC-WAIVE-02). */
 export type OverrideInForce = Pick<
@@ -33,6 +35,8 @@ export interface AuditReportJson {
   summary: ReportSummary;
   /** Enforcement overrides in force: each lowers a mandatory rule, with its reason, owner and expiry. */
   overrides: OverrideInForce[];
+  /** OpenSSF Scorecard Branch-Protection score of each repository the stack governs (Scorecard's tier logic). */
+  scorecard: ScorecardBranchProtection[];
   results: Array<Pick<RuleResult, "ruleId" | "status" | "enforcementLevel" | "resource" | "message">>;
 }
 
@@ -60,6 +64,8 @@ export interface AuditReport {
   results: RuleResult[];
   /** Enforcement overrides in force (CC-WAIVE-02): listed by every format. */
   overrides: OverrideInForce[];
+  /** Scorecard Branch-Protection score per governed repository, with what the next tier needs: every format. */
+  scorecard: ScorecardBranchProtection[];
   /** Metadata of every rule of the pack (sections, remediation, help). */
   rules: RuleMeta[];
   /** Location of each result (same index as `results`), or null where none is known. Not part of the JSON format. */
