@@ -415,7 +415,7 @@ export const stackConfigSchema = z
         allowedActions: z
           .array(
             pattern(
-              /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.\/*-]+@[A-Za-z0-9_.*-]+$/,
+              /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./*-]+@[A-Za-z0-9_.*-]+$/,
               "an action pattern OWNER/REPO@REF",
             ),
           )

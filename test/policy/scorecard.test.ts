@@ -63,9 +63,15 @@ describe("Scorecard Branch-Protection score of the declared settings", () => {
       ["approval of the most recent push"],
     ],
     [
-      "no required check stops at 6",
+      "no required checks at all stop at 3 (up to date is a setting of the required checks)",
       (p) => delete p.rules.requiredStatusChecks,
-      6,
+      3,
+      ["branch up to date before merging"],
+    ],
+    [
+      "checks that need not be up to date stop at 3",
+      (p) => (p.rules.requiredStatusChecks.strictRequiredStatusChecksPolicy = false),
+      3,
       ["branch up to date before merging"],
     ],
   ];
