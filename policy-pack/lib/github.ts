@@ -133,10 +133,18 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
       view.sources.push(r);
       const checks = arr(r.props.requiredStatusChecks)[0];
       if (checks && typeof checks === "object") {
-        for (const c of arr(get(checks, "contexts"))) if (typeof c === "string") view.requiredChecks.add(c);
-        // `checks` entries are "context:app_id".
+        for (const c of arr(get(checks, "contexts")))
+          if (typeof c === "string") {
+            view.requiredChecks.add(c);
+            view.checkApps.set(c, undefined);
+          }
+        // Classic `checks` entries are `context:app_id`, the app optional.
         for (const c of arr(get(checks, "checks")))
-          if (typeof c === "string") view.requiredChecks.add(c.split(":")[0]);
+          if (typeof c === "string") {
+            const [ctx, app] = c.split(":");
+            view.requiredChecks.add(ctx);
+            view.checkApps.set(ctx, app ? Number(app) : undefined);
+          }
         if (get(checks, "strict") === true) view.strict = true;
       }
       const reviews = arr(r.props.requiredPullRequestReviews)[0];

@@ -541,6 +541,12 @@ describe("policy-pack lib: protection of main", () => {
         dismissStale: true,
         noForcePush: true,
         noDeletion: true,
+        codeOwnerReview: false,
+        lastPushApproval: false,
+        checkApps: new Map([
+          ["style", undefined],
+          ["unit", undefined],
+        ]),
         bypass: ["Team 7 (erp-main)", "actor ? (erp-main)"],
       },
     );
@@ -636,6 +642,13 @@ describe("policy-pack lib: protection of main", () => {
         dismissStale: true,
         noForcePush: true,
         noDeletion: true,
+        codeOwnerReview: false,
+        lastPushApproval: false,
+        // Classic `checks` are `context:app_id`: unit comes from app 15368, style from any app.
+        checkApps: new Map<string, number | undefined>([
+          ["style", undefined],
+          ["unit", 15368],
+        ]),
         bypass: ["/octocat (erp-bp)", "admins (erp-bp: enforceAdmins is not true)", "/release-bot (erp-bp)"],
       },
     );

@@ -114,6 +114,28 @@ describe("repository hardening (CC-BR-09 to CC-BR-12)", () => {
       assert.match(results.find((r) => r.status === "fail")!.message, message);
     });
 
+  it("CC-BR-12 fails on classic protection whose checks are bare contexts (any app)", async () => {
+    const { production } = await realStacks();
+    const main = production.resources.find((r) => r.type === RULESET && MAIN.test(r.name))!;
+    const classic = {
+      ...main,
+      urn: main.urn.replace(RULESET, "github:index/branchProtection:BranchProtection"),
+      type: "github:index/branchProtection:BranchProtection",
+      name: "erp-berhan-main-protection",
+      props: {
+        repositoryId: "erp-berhan",
+        pattern: "main",
+        enforceAdmins: true,
+        requiredStatusChecks: [{ strict: true, contexts: ["style", "unit", "smoke"] }],
+        requiredPullRequestReviews: [
+          { requiredApprovingReviewCount: 1, dismissStaleReviews: true, requireCodeOwnerReviews: true },
+        ],
+      },
+    };
+    const results = run(production, [...production.resources.filter((r) => r !== main), classic]);
+    assert.deepEqual(failures(results), ["CC-BR-12 erp-berhan-main-protection"]);
+  });
+
   it("CC-BR-10 fails when a repository has no actions settings at all", async () => {
     const { production } = await realStacks();
     const without = production.resources.filter((r) => !(r.type === ACTIONS && /^erp-berhan/.test(r.name)));

@@ -101,12 +101,14 @@ describe("proofs: destroy and failure safety", function () {
     for (const r of albs) assert.equal(r.inputs.enableDeletionProtection, false, r.urn);
   });
 
-  it("nothing is imported by accident: only this repository (it holds this code) carries an import id", () => {
-    for (const r of [...staging.plan.resources, ...production.plan.resources]) {
-      if (r.name === "cicd-constitution-governance-repo")
-        assert.equal(r.options?.import, "cicd-constitution");
-      else assert.equal(r.options?.import, undefined, r.urn);
-    }
+  it("nothing is imported by accident: only this repository (it holds this code) and its managed files", () => {
+    const adopted: Record<string, string> = {
+      "cicd-constitution-governance-repo": "cicd-constitution",
+      "cicd-constitution-governance-pr-template": "cicd-constitution/.github/pull_request_template.md",
+      "cicd-constitution-governance-codeowners": "cicd-constitution/.github/CODEOWNERS",
+    };
+    for (const r of [...staging.plan.resources, ...production.plan.resources])
+      assert.equal(r.options?.import, adopted[r.name], r.urn);
   });
 
   describe("production fails before anything changes", () => {

@@ -116,6 +116,7 @@ describe("json", function () {
       "policyPack",
       "results",
       "schemaVersion",
+      "scorecard",
       "stack",
       "summary",
     ]);
