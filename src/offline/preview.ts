@@ -195,6 +195,17 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
         `(private repositories: rulesets need Team, environment reviewers need Enterprise)`,
       check: "gh api orgs/<owner> --jq .plan.name",
     },
+    ...(model.governance.ownsRepositories
+      ? [
+          {
+            what:
+              `${model.githubOwner} has GitHub Secret Protection for its private repositories (secret scanning and ` +
+              `push protection, CC-BR-09), and its Actions policy lets repositories choose their allowed actions (CC-BR-10)`,
+            check:
+              "gh api orgs/<owner> --jq '.advanced_security_enabled_for_new_repositories, .secret_scanning_push_protection_enabled_for_new_repositories'; gh api orgs/<owner>/actions/permissions",
+          },
+        ]
+      : []),
   ];
 }
 
