@@ -24,6 +24,37 @@ export function repositories(resources: Res[]): Repo[] {
     .map((r) => ({ res: r, name: str(r.props.name) ?? r.name }));
 }
 
+/** Indexes built once per resource list: `(type, field)` -> repository reference -> resources. */
+const repositoryIndexes = new WeakMap<Res[], Map<string, Map<string, Res[]>>>();
+
+/**
+ * The resources of `type` whose `field` (`repository`, or `repositoryId` for classic protection) designates
+ * `repo`, as {@link refersTo} decides, in resource order. The index is built once per resource list, so a rule
+ * over R repositories and N resources costs O(N + R), not O(N x R).
+ */
+export function ofRepository(resources: Res[], type: string, repo: Repo, field = "repository"): Res[] {
+  let byTypeField = repositoryIndexes.get(resources);
+  if (!byTypeField) repositoryIndexes.set(resources, (byTypeField = new Map()));
+  const key = `${type}\u0000${field}`;
+  let index = byTypeField.get(key);
+  if (!index) {
+    index = new Map();
+    for (const r of resources) {
+      const ref = r.type === type ? r.props[field] : undefined;
+      if (typeof ref !== "string") continue;
+      const short = ref.includes("/") ? ref.split("/").pop()! : ref;
+      index.set(short, [...(index.get(short) ?? []), r]);
+    }
+    byTypeField.set(key, index);
+  }
+  const nodeId = str(repo.res.props.nodeId);
+  const found = [
+    ...(index.get(repo.name) ?? []),
+    ...(nodeId && nodeId !== repo.name ? (index.get(nodeId) ?? []) : []),
+  ];
+  return found.filter((r) => refersTo(r.props[field], repo));
+}
+
 /** True when `repoRef` (a ruleset's `repository` or a protection's `repositoryId`) designates `repo`. */
 export function refersTo(repoRef: unknown, repo: Repo): boolean {
   if (typeof repoRef !== "string") return false;
@@ -63,17 +94,6 @@ export interface BranchProtectionView {
   bypass: string[];
 }
 
-/** Rulesets and classic protections of a resource list, found once per list (mainProtection runs per repository). */
-const protectionLists = new WeakMap<Res[], Res[]>();
-function protectionsOf(resources: Res[]): Res[] {
-  let list = protectionLists.get(resources);
-  if (!list) {
-    list = resources.filter((r) => r.type === T.ruleset || r.type === T.branchProtection);
-    protectionLists.set(resources, list);
-  }
-  return list;
-}
-
 /** The effective protection of `repo`'s default branch, from every ruleset and classic protection in the stack. */
 export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionView {
   const view: BranchProtectionView = {
@@ -92,7 +112,11 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
     bypass: [],
   };
   const ref = `refs/heads/${DEFAULT_BRANCH}`;
-  for (const r of protectionsOf(resources)) {
+  const mine = [
+    ...ofRepository(resources, T.ruleset, repo),
+    ...ofRepository(resources, T.branchProtection, repo, "repositoryId"),
+  ];
+  for (const r of mine) {
     if (r.type === T.ruleset) {
       if (!refersTo(r.props.repository, repo)) continue;
       if ((str(r.props.target) ?? "branch") !== "branch") continue;

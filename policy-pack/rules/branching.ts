@@ -12,7 +12,7 @@ import {
   DEFAULT_BRANCH,
   mainProtection,
   names,
-  refersTo,
+  ofRepository,
   Repo,
   repositories,
   rulesetTargets,
@@ -255,12 +255,8 @@ export const BR_08 = defineRule({
     for (const repo of repositories(resources)) {
       out.guard(repo.res, () => {
         const sample = "refs/tags/mvp-1.0.0";
-        const covering = resources.filter(
-          (r) =>
-            r.type === T.ruleset &&
-            refersTo(r.props.repository, repo) &&
-            str(r.props.target) === "tag" &&
-            rulesetTargets(r.props, sample, false),
+        const covering = ofRepository(resources, T.ruleset, repo).filter(
+          (r) => str(r.props.target) === "tag" && rulesetTargets(r.props, sample, false),
         );
         const good = covering.find((r) => {
           const rules = (r.props.rules ?? {}) as Record<string, unknown>;
@@ -284,9 +280,9 @@ export const BR_08 = defineRule({
 });
 
 /** The BR rules, in catalogue order. */
-/** The resources of `type` that configure `repo` (by their `repository` input). */
+/** The resources of `type` that configure `repo` (by their `repository` input), indexed once per stack. */
 function settingsOf(resources: Res[], type: string, repo: Repo): Res[] {
-  return resources.filter((r) => r.type === type && refersTo(r.props.repository, repo));
+  return ofRepository(resources, type, repo);
 }
 
 export const BR_09 = defineRule({

@@ -18,6 +18,22 @@ import { inlinePoliciesOf, statementsOf } from "../lib/iam";
 import { T } from "../lib/tokens";
 import type { ConfigProperty } from "../lib/types";
 
+/** Deployment policies by repository and environment, built once per resource list (linear, not per environment). */
+const deploymentPolicyIndexes = new WeakMap<Res[], Map<string, Res[]>>();
+function deploymentPoliciesOf(resources: Res[]): Map<string, Res[]> {
+  let index = deploymentPolicyIndexes.get(resources);
+  if (!index) {
+    index = new Map();
+    for (const p of resources) {
+      if (p.type !== T.deploymentPolicy) continue;
+      const key = `${str(p.props.repository)}\u0000${str(p.props.environment)}`;
+      index.set(key, [...(index.get(key) ?? []), p]);
+    }
+    deploymentPolicyIndexes.set(resources, index);
+  }
+  return index;
+}
+
 /** Config property: the environment that counts as production (never the stack name). */
 export const PRODUCTION_ENV: Record<string, ConfigProperty> = {
   productionEnvironment: {
@@ -176,13 +192,7 @@ export const ENV_03 = defineRule({
         }
         if (policy.customBranchPolicies !== true)
           return out.fail(e, `${env}: no branch restriction (customBranchPolicies is not true)`);
-        const repo = str(e.props.repository);
-        const rules = resources.filter(
-          (p) =>
-            p.type === T.deploymentPolicy &&
-            str(p.props.repository) === repo &&
-            str(p.props.environment) === env,
-        );
+        const rules = deploymentPoliciesOf(resources).get(`${str(e.props.repository)}\u0000${env}`) ?? [];
         if (rules.length === 0)
           return out.fail(e, `${env}: custom branch policies with no deployment policy, nothing may deploy`);
         const bad = rules.flatMap((p) => {
