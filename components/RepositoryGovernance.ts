@@ -164,6 +164,7 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
     );
     this.repositoryName = this.repository.name;
     this.actionsHardening(name, a);
+    this.codeOwnerTeams(name, a);
     const files = this.managedFiles(name, a);
 
     this.mainRuleset = new github.RepositoryRuleset(
@@ -260,6 +261,22 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
   }
 
   /**
+   * A team named in CODEOWNERS counts only if it can write to the repository (GitHub docs, "About code owners"):
+   * each `@ORG/TEAM` code owner gets `push` on it.
+   */
+  private codeOwnerTeams(name: string, a: RepositoryGovernanceSettings): void {
+    for (const owner of a.codeOwners) {
+      const team = /^@[^/]+\/(.+)$/.exec(owner)?.[1];
+      if (!team) continue;
+      new github.TeamRepository(
+        `${name}-code-owner-${team}`,
+        { teamId: team, repository: this.repository.name, permission: "push" },
+        { parent: this },
+      );
+    }
+  }
+
+  /**
    * CC-BR-11: the pull request template and CODEOWNERS. Written once: on a created repository before its
    * rulesets exist; an adopted one (`importExisting`) must already hold them, as rendered here, and they are
    * imported. After that `main` takes changes only through reviewed pull requests, so the program ignores
@@ -286,8 +303,11 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
           },
           {
             parent: this,
-            import: a.importExisting ? `${a.repository}/${file}` : undefined,
-            ignoreChanges: ["content", "commitMessage", "commitAuthor", "commitEmail"],
+            // The provider's import id: `REPO:PATH:BRANCH` (terraform-provider-github 6.12 and later).
+            import: a.importExisting ? `${a.repository}:${file}:main` : undefined,
+            ignoreChanges: ["content", "commitMessage", "commitAuthor", "commitEmail", "overwriteOnCreate"],
+            // Deleting a file is a commit to `main`, which its ruleset refuses: a destroy leaves the files.
+            retainOnDelete: true,
           },
         ),
     );

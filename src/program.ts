@@ -191,10 +191,10 @@ export function nextReleases(current: Release, earlier: Release[]): Release[] {
   return [current, ...earlier.filter((r) => r.digest !== current.digest)].slice(0, RELEASES_KEPT);
 }
 
-/** A governed repository's code owners (default: `@OWNER`), allowed actions and the required checks' app. */
-function hardeningOf(model: StackModel, repository: { codeOwners?: string[] }, owner: string) {
+/** A governed repository's code owners (the model requires them where repositories are owned), actions, checks' app. */
+function hardeningOf(model: StackModel, repository: { codeOwners?: string[] }) {
   return {
-    codeOwners: repository.codeOwners ?? [`@${owner}`],
+    codeOwners: repository.codeOwners ?? [],
     allowedActions: model.governance.allowedActions,
     checksIntegrationId: model.governance.checksIntegrationId,
   };
@@ -265,7 +265,7 @@ function governInfrastructure(
   return new InfrastructureRepository(infra.repository.name, {
     owner: model.githubOwner,
     repository: infra.repository,
-    repositoryHardening: hardeningOf(model, infra.repository, infra.owner),
+    repositoryHardening: hardeningOf(model, infra.repository),
     requiredChecks: infra.requiredChecks,
     requiredApprovals: infra.requiredApprovals,
     ...reviewerIds(infra.reviewers),
@@ -299,7 +299,7 @@ async function bootstrapStack(
     new ApplicationGovernance(app.name, {
       ...app,
       app: app.name,
-      repositoryHardening: hardeningOf(model, app.repository, app.owner),
+      repositoryHardening: hardeningOf(model, app.repository),
     });
   return {
     environmentProfile: pulumi.output<EnvironmentProfile>({ environment: model.environment, apps: {} }),
@@ -365,7 +365,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       environment: env,
       githubOwner: model.githubOwner,
       repository: app.repository,
-      repositoryHardening: hardeningOf(model, app.repository, app.owner),
+      repositoryHardening: hardeningOf(model, app.repository),
       ownsRepository: model.governance.ownsRepositories,
       requiredChecks: app.requiredChecks,
       requiredApprovals: app.requiredApprovals,

@@ -144,6 +144,8 @@ describe("the repository's stacks (offline preview)", () => {
         case "github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions":
         case "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions":
           return `${r.type}:${i.repository}`;
+        case "github:index/teamRepository:TeamRepository":
+          return `team-access:${i.repository}:${i.teamId}`;
         case "github:index/repositoryFile:RepositoryFile":
           return `file:${i.repository}:${i.branch}:${i.file}`;
         default:

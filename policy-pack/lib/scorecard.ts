@@ -1,50 +1,62 @@
 /**
- * The OpenSSF Scorecard Branch-Protection score of a repository's declared protection, with the tier logic of
- * Scorecard's own documentation (ossf/scorecard docs/checks.md, "Branch-Protection"): tiers are cumulative, and
- * a tier counts only when every earlier tier is fully met.
- *   Tier 1 (3/10): prevent force push; prevent branch deletion; administrators do not bypass.
- *   Tier 2 (6/10): at least 1 approving review; branch up to date before merging; approval of the last push.
- *   Tier 3 (7/10): at least 1 required status check.
- *   Tier 4 (9/10): at least 2 approving reviews; review from code owners.
- *   Tier 5 (10/10): stale approvals dismissed on new commits.
- * It scores what the program declares (rulesets and classic protection), as Scorecard would read them with an
- * administrator's token; Scorecard itself reads the live settings.
+ * The OpenSSF Scorecard Branch-Protection score of a repository's declared protection, computed as Scorecard's
+ * own evaluation computes it (ossf/scorecard `checks/evaluation/branch_protection.go`; the tiers of its
+ * docs/checks.md "Branch-Protection", whose point values the code has since changed). Five tiers worth 3, 3, 2, 1
+ * and 1 points; a tier counts only when every earlier tier is fully met, and the first tier not fully met adds
+ * the share of its requirements that are met; the sum is truncated to an integer.
+ *   Tier 1: prevent force push; prevent branch deletion.
+ *   Tier 2: at least 1 approving review (weight 2); up to date before merging; approval of the last push;
+ *           changes only through pull requests.
+ *   Tier 3: a required status check.
+ *   Tier 4: at least 2 approving reviews; code owners' review, with a CODEOWNERS file.
+ *   Tier 5: stale approvals dismissed; the protection applies to administrators.
+ * It scores what the program declares (rulesets, classic protection, the managed CODEOWNERS), as Scorecard would
+ * read them with an administrator's token; Scorecard itself reads the live settings.
  */
-import { BranchProtectionView, mainProtection, Repo, repositories } from "./github";
+import { BranchProtectionView, mainProtection, ofRepository, Repo, repositories } from "./github";
+import { CODEOWNERS_PATHS } from "./facts";
+import { str } from "./props";
 import type { Res } from "./rule";
+import { T } from "./tokens";
 
-/** One tier: its score and what it requires of the protection. */
+/** What a tier requires of the protection, each requirement with its weight. */
 interface Tier {
-  score: number;
-  requirements: Array<[string, (p: BranchProtectionView) => boolean]>;
+  points: number;
+  requirements: Array<[string, number, (p: BranchProtectionView, codeOwnersFile: boolean) => boolean]>;
 }
 
 const TIERS: Tier[] = [
   {
-    score: 3,
+    points: 3,
     requirements: [
-      ["prevent force push", (p) => p.noForcePush],
-      ["prevent branch deletion", (p) => p.noDeletion],
-      ["administrators do not bypass", (p) => p.bypass.length === 0],
+      ["prevent force push", 1, (p) => p.noForcePush],
+      ["prevent branch deletion", 1, (p) => p.noDeletion],
     ],
   },
   {
-    score: 6,
+    points: 3,
     requirements: [
-      ["at least 1 approving review", (p) => p.pullRequest && p.approvals >= 1],
-      ["branch up to date before merging", (p) => p.strict],
-      ["approval of the most recent push", (p) => p.lastPushApproval],
+      ["at least 1 approving review", 2, (p) => p.pullRequest && p.approvals >= 1],
+      ["branch up to date before merging", 1, (p) => p.strict],
+      ["approval of the most recent push", 1, (p) => p.lastPushApproval],
+      ["changes only through pull requests", 1, (p) => p.pullRequest],
     ],
   },
-  { score: 7, requirements: [["at least 1 required status check", (p) => p.requiredChecks.size >= 1]] },
+  { points: 2, requirements: [["a required status check", 1, (p) => p.requiredChecks.size >= 1]] },
   {
-    score: 9,
+    points: 1,
     requirements: [
-      ["at least 2 approving reviews", (p) => p.pullRequest && p.approvals >= 2],
-      ["review from code owners", (p) => p.codeOwnerReview],
+      ["at least 2 approving reviews", 1, (p) => p.pullRequest && p.approvals >= 2],
+      ["code owners' review, with a CODEOWNERS file", 1, (p, file) => p.codeOwnerReview && file],
     ],
   },
-  { score: 10, requirements: [["stale approvals dismissed on new commits", (p) => p.dismissStale]] },
+  {
+    points: 1,
+    requirements: [
+      ["stale approvals dismissed on new commits", 1, (p) => p.dismissStale],
+      ["administrators do not bypass", 1, (p) => p.bypass.length === 0],
+    ],
+  },
 ];
 
 /** A repository's Branch-Protection score and what the next tier needs. */
@@ -66,27 +78,36 @@ export interface ScorecardBranchProtection {
 /** The score of one repository's default-branch protection. */
 export function branchProtectionScore(repo: Repo, resources: Res[]): ScorecardBranchProtection {
   const p = mainProtection(repo, resources);
+  const codeOwnersFile = ofRepository(resources, T.repositoryFile, repo).some((f) =>
+    (CODEOWNERS_PATHS as readonly string[]).includes(str(f.props.file) ?? ""),
+  );
   let score = 0;
-  for (const tier of TIERS) {
-    const missing = tier.requirements.filter(([, ok]) => !ok(p)).map(([what]) => what);
-    if (missing.length) {
-      const onlyApprovals =
-        tier.score === 9 && missing.length === 1 && missing[0] === "at least 2 approving reviews";
-      return {
-        repository: repo.name,
-        score,
-        nextTierNeeds: missing,
-        nextScore: tier.score,
-        ...(onlyApprovals
-          ? {
-              approvalsNote: `the configured requiredApprovals (${p.approvals}) keeps this repository at ${score}/10: Tier 4 needs 2 approving reviews on every change`,
-            }
-          : {}),
-      };
+  let reached = 0;
+  for (const [i, tier] of TIERS.entries()) {
+    const met = tier.requirements.filter(([, , ok]) => ok(p, codeOwnersFile));
+    const weight = (list: Tier["requirements"]) => list.reduce((n, [, w]) => n + w, 0);
+    if (met.length === tier.requirements.length) {
+      score += tier.points;
+      reached = i + 1;
+      continue;
     }
-    score = tier.score;
+    score += (weight(met) * tier.points) / weight(tier.requirements);
+    const missing = tier.requirements.filter((r) => !met.includes(r)).map(([what]) => what);
+    const full = reached === 0 ? 0 : TIERS.slice(0, reached).reduce((n, t) => n + t.points, 0);
+    const onlyApprovals = i === 3 && missing.length === 1 && missing[0] === "at least 2 approving reviews";
+    return {
+      repository: repo.name,
+      score: Math.trunc(score),
+      nextTierNeeds: missing,
+      nextScore: full + tier.points,
+      ...(onlyApprovals
+        ? {
+            approvalsNote: `the configured requiredApprovals (${p.approvals}) keeps this repository at ${Math.trunc(score)}/10: Tier 4 needs 2 approving reviews on every change`,
+          }
+        : {}),
+    };
   }
-  return { repository: repo.name, score, nextTierNeeds: [], nextScore: null };
+  return { repository: repo.name, score: 10, nextTierNeeds: [], nextScore: null };
 }
 
 /** The scores of every repository of a stack (none where the stack owns no repository). */

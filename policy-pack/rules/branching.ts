@@ -279,7 +279,6 @@ export const BR_08 = defineRule({
   },
 });
 
-/** The BR rules, in catalogue order. */
 /** The resources of `type` that configure `repo` (by their `repository` input), indexed once per stack. */
 function settingsOf(resources: Res[], type: string, repo: Repo): Res[] {
   return ofRepository(resources, type, repo);
@@ -451,6 +450,7 @@ export const BR_12 = defineRule({
   },
 });
 
+/** The BR rules, in catalogue order. */
 export const branchingRules: Rule[] = [
   BR_01,
   BR_02,

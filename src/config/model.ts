@@ -111,7 +111,8 @@ const repositorySchema = z.strictObject({
   import: z.boolean().default(false),
   /**
    * Code owners of every file, `@login` or `@ORG/TEAM` (a team with write access): the managed `.github/CODEOWNERS`,
-   * and `main` requires one's review (CC-BR-11). Default: `@` and the app's (or this repository's) owner.
+   * and `main` requires one's review (CC-BR-11). Required in the stack that owns repositories; a team code owner
+   * gets `push` on the repository (GitHub counts only code owners who can write).
    */
   codeOwners: z
     .array(
@@ -629,6 +630,32 @@ export const stackConfigSchema = z
         input: true,
         message: "false: only the stack that owns repositories bootstraps governance and identity",
       });
+    }
+    if (owns) {
+      // CC-BR-11: whoever must review every change is said, never guessed from an owner tag.
+      const repos: Array<[Array<string | number>, { codeOwners?: string[] }]> = [
+        ...c.apps.map((a, i): [Array<string | number>, { codeOwners?: string[] }] => [
+          ["apps", i, "repository"],
+          a.repository,
+        ]),
+        ...(c.infrastructure
+          ? [
+              [["infrastructure", "repository"], c.infrastructure.repository] as [
+                Array<string | number>,
+                { codeOwners?: string[] },
+              ],
+            ]
+          : []),
+      ];
+      for (const [at, repo] of repos)
+        if (!repo.codeOwners)
+          ctx.addIssue({
+            code: "custom",
+            path: [...at, "codeOwners"],
+            input: undefined,
+            message:
+              "the repository's code owners (@login or @ORG/TEAM, at least one besides the usual author): main requires a code owner's review",
+          });
     }
     if (c.infrastructure && c.apps.some((a) => a.name === c.infrastructure!.repository.name)) {
       ctx.addIssue({

@@ -200,9 +200,10 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
           {
             what:
               `${model.githubOwner} has GitHub Secret Protection for its private repositories (secret scanning and ` +
-              `push protection, CC-BR-09), and its Actions policy lets repositories choose their allowed actions (CC-BR-10)`,
+              `push protection, CC-BR-09); its Actions policy lets repositories choose their actions; and the apps' ` +
+              `workflows use only GitHub's, verified creators' or governance.allowedActions, pinned by full SHA (CC-BR-10)`,
             check:
-              "gh api orgs/<owner> --jq '.advanced_security_enabled_for_new_repositories, .secret_scanning_push_protection_enabled_for_new_repositories'; gh api orgs/<owner>/actions/permissions",
+              "gh api repos/<owner>/<repo> --jq .security_and_analysis; gh api orgs/<owner>/actions/permissions; grep -n 'uses:' .github/workflows/*.yml in each app repository",
           },
         ]
       : []),

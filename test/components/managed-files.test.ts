@@ -8,9 +8,35 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { codeOwnersFile, pullRequestTemplate } from "../../components/RepositoryGovernance";
 import { PR_TEMPLATE_SECTIONS } from "../../policy-pack/lib/facts";
+import { parseStackConfig } from "../../src/config/model";
+import { readStackFile } from "../../src/config/sources";
 import { repositoryStacks, ROOT } from "../helpers";
 
 describe("managed files", () => {
+  it("the stack that owns repositories must name each repository's code owners", () => {
+    const source = readStackFile(path.join(ROOT, "Pulumi.production.yaml"));
+    const raw = structuredClone(source.raw) as { apps: Array<{ repository: Record<string, unknown> }> };
+    delete raw.apps[1].repository.codeOwners;
+    assert.throws(
+      () => parseStackConfig("production", raw, { secretKeys: source.secretKeys }),
+      /cicd-constitution:apps\[1\]\.repository\.codeOwners: expected the repository's code owners/,
+    );
+  });
+
+  it("a team code owner can write to the repository (GitHub counts only code owners who can)", async () => {
+    const production = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
+    const grants = production.resources
+      .filter((r) => r.type === "github:index/teamRepository:TeamRepository")
+      .map((r) => `${r.props.repository} ${r.props.teamId} ${r.props.permission}`)
+      .sort();
+    assert.deepEqual(grants, [
+      "cicd-constitution release-managers push",
+      "erp-berhan erp-team push",
+      "erp-berhan release-managers push",
+      "menu-optimizer release-managers push",
+    ]);
+  });
+
   it("the template has one heading per section of the constitution, in its order", () => {
     const headings = pullRequestTemplate()
       .split("\n")
@@ -62,7 +88,7 @@ describe("managed files", () => {
     )!;
     assert.equal(
       erp.props.content,
-      "# Managed by cicd-constitution: main requires a code owner's review (CC-BR-11).\n* @surlefeu/erp-team\n",
+      "# Managed by cicd-constitution: main requires a code owner's review (CC-BR-11).\n* @surlefeu/erp-team @surlefeu/release-managers\n",
     );
   });
 });

@@ -41,7 +41,7 @@ describe("audit of an exported governed repository (CC-BR-09 to CC-BR-12)", () =
     assert.deepEqual(statuses(report), Object.fromEntries(RULES.map((id) => [id, ["pass"]])));
     assert.deepEqual(
       report.scorecard.map((s) => [s.repository, s.score, s.nextScore]),
-      [["erp-berhan", 7, 9]],
+      [["erp-berhan", 8, 9]],
     );
   });
 

@@ -19,59 +19,57 @@ async function erpScore(change?: (p: Record<string, any>) => void) {
 }
 
 describe("Scorecard Branch-Protection score of the declared settings", () => {
-  it("the repositories score 7/10 and say plainly that one required approval keeps them there", async () => {
+  it("the repositories score 8/10 and say plainly that one required approval keeps them there", async () => {
     const { production } = await realStacks();
     const scores = branchProtectionScores(production.resources);
     assert.deepEqual(scores.map((s) => [s.repository, s.score, s.nextScore]).sort(), [
-      ["cicd-constitution", 7, 9],
-      ["erp-berhan", 7, 9],
-      ["menu-optimizer", 7, 9],
+      ["cicd-constitution", 8, 9],
+      ["erp-berhan", 8, 9],
+      ["menu-optimizer", 8, 9],
     ]);
     for (const s of scores) {
       assert.deepEqual(s.nextTierNeeds, ["at least 2 approving reviews"]);
-      assert.match(s.approvalsNote!, /requiredApprovals \(1\) keeps this repository at 7\/10/);
+      assert.match(s.approvalsNote!, /requiredApprovals \(1\) keeps this repository at 8\/10/);
     }
   });
 
+  const two = (p: Record<string, any>) => (p.rules.pullRequest.requiredApprovingReviewCount = 2);
   const cases: Array<[string, (p: Record<string, any>) => void, number, string[]]> = [
+    ["two approvals reach the top tier", two, 10, []],
     [
-      "two approvals reach the top tier",
-      (p) => (p.rules.pullRequest.requiredApprovingReviewCount = 2),
-      10,
-      [],
-    ],
-    [
-      "two approvals without dismissing stale ones stop at 9",
+      "two approvals without dismissing stale ones: 9 (half of tier 5)",
       (p) => {
-        p.rules.pullRequest.requiredApprovingReviewCount = 2;
+        two(p);
         p.rules.pullRequest.dismissStaleReviewsOnPush = false;
       },
       9,
       ["stale approvals dismissed on new commits"],
     ],
-    ["force pushes allowed give 0", (p) => (p.rules.nonFastForward = false), 0, ["prevent force push"]],
     [
-      "a bypass actor gives 0",
-      (p) => (p.bypassActors = [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }]),
-      0,
+      "two approvals and a bypass actor: 9 (the protection does not apply to administrators)",
+      (p) => {
+        two(p);
+        p.bypassActors = [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }];
+      },
+      9,
       ["administrators do not bypass"],
     ],
     [
-      "no approval of the last push stops at 3",
+      "force pushes allowed: 1 (half of tier 1)",
+      (p) => (p.rules.nonFastForward = false),
+      1,
+      ["prevent force push"],
+    ],
+    [
+      "no approval of the last push: 5 (tier 2 four fifths met)",
       (p) => (p.rules.pullRequest.requireLastPushApproval = false),
-      3,
+      5,
       ["approval of the most recent push"],
     ],
     [
-      "no required checks at all stop at 3 (up to date is a setting of the required checks)",
+      "no required checks at all: 5 (up to date is a setting of the required checks)",
       (p) => delete p.rules.requiredStatusChecks,
-      3,
-      ["branch up to date before merging"],
-    ],
-    [
-      "checks that need not be up to date stop at 3",
-      (p) => (p.rules.requiredStatusChecks.strictRequiredStatusChecksPolicy = false),
-      3,
+      5,
       ["branch up to date before merging"],
     ],
   ];
@@ -81,6 +79,22 @@ describe("Scorecard Branch-Protection score of the declared settings", () => {
       assert.equal(s.score, score);
       assert.deepEqual(s.nextTierNeeds, needs);
     });
+
+  it("code-owner review without a CODEOWNERS file does not count (as Scorecard's probe)", async () => {
+    const { production } = await realStacks();
+    const without = production.resources.filter(
+      (r) =>
+        !(
+          r.type === "github:index/repositoryFile:RepositoryFile" &&
+          /^erp-berhan-governance-codeowners$/.test(r.name)
+        ),
+    );
+    const erp = branchProtectionScores(without).find((s) => s.repository === "erp-berhan")!;
+    assert.deepEqual(
+      [erp.score, erp.nextTierNeeds],
+      [8, ["at least 2 approving reviews", "code owners' review, with a CODEOWNERS file"]],
+    );
+  });
 
   it("every report format shows each repository's score and what the next tier needs", async () => {
     const { production } = await realStacks();
@@ -94,7 +108,7 @@ describe("Scorecard Branch-Protection score of the declared settings", () => {
       const text = renderReport(report, format);
       for (const repo of ["erp-berhan", "menu-optimizer", "cicd-constitution"])
         assert.ok(text.includes(repo), `${format} ${repo}`);
-      assert.match(text, /7\/10|"score": 7/, format);
+      assert.match(text, /8\/10|"score": 8/, format);
       assert.match(text, /at least 2 approving reviews/, format);
     }
   });

@@ -240,7 +240,12 @@ export function appConfig(
   return {
     name: a.name,
     owner: a.owner,
-    repository: { name: a.repo, description: `${a.name} service`, visibility: a.visibility },
+    repository: {
+      name: a.repo,
+      description: `${a.name} service`,
+      visibility: a.visibility,
+      codeOwners: [`@${githubOwner}/${a.owner}`, `@${a.reviewers.users[0] ?? githubOwner}`],
+    },
     requiredChecks: ["style", "unit", "smoke", ...a.extraChecks],
     requiredApprovals: a.approvals,
     ...(env === "production" ? { reviewers: a.reviewers } : {}),
@@ -313,7 +318,7 @@ export function stackPair(p: ProjectSpec, apps: AppSpec[], withSecrets = true): 
       ...common("production", 1),
       [ns("governance")]: { ownsRepositories: true },
       [ns("infrastructure")]: {
-        repository: { name: INFRASTRUCTURE_REPOSITORY, import: true },
+        repository: { name: INFRASTRUCTURE_REPOSITORY, import: true, codeOwners: [`@${p.actor}`] },
         reviewers: { users: [p.actor] },
       },
       [ns("promotion")]: { stagingStack: stagingRef },

@@ -104,8 +104,8 @@ describe("proofs: destroy and failure safety", function () {
   it("nothing is imported by accident: only this repository (it holds this code) and its managed files", () => {
     const adopted: Record<string, string> = {
       "cicd-constitution-governance-repo": "cicd-constitution",
-      "cicd-constitution-governance-pr-template": "cicd-constitution/.github/pull_request_template.md",
-      "cicd-constitution-governance-codeowners": "cicd-constitution/.github/CODEOWNERS",
+      "cicd-constitution-governance-pr-template": "cicd-constitution:.github/pull_request_template.md:main",
+      "cicd-constitution-governance-codeowners": "cicd-constitution:.github/CODEOWNERS:main",
     };
     for (const r of [...staging.plan.resources, ...production.plan.resources])
       assert.equal(r.options?.import, adopted[r.name], r.urn);
