@@ -87,11 +87,10 @@ export const GOLDEN_PATH_NAMESPACE = "CicdConstitution/GoldenPath";
  * when no target is healthy: `HTTPCode_ELB_5XX_Count`, which has only the `LoadBalancer` dimension), over all
  * requests. `RequestCount` counts only requests for which a target was chosen (ELB user guide, "CloudWatch
  * metrics for your Application Load Balancer"), so the load balancer's 5xx are added to the denominator too; a
- * window with no request at all is 0, not a division by zero. With a `TargetGroup`, the targets' terms are that
- * group's (a canary's own requests) and the load balancer's 5xx stay the whole load balancer's.
+ * window with no request at all is 0, not a division by zero.
  */
 export function fiveXxRateQueries(
-  dims: { LoadBalancer: pulumi.Input<string>; TargetGroup?: pulumi.Input<string> },
+  dims: { LoadBalancer: pulumi.Input<string> },
   period: number,
 ): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
   const metric = (id: string, metricName: string, dimensions: Record<string, pulumi.Input<string>>) => ({
@@ -109,6 +108,35 @@ export function fiveXxRateQueries(
         "IF((FILL(requests, 0) + FILL(elb5xx, 0)) > 0, " +
         "100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)",
       label: "5xx rate (%)",
+      returnData: true,
+    },
+  ];
+}
+
+/** Requests a minute below which a target group's 5xx rate reads 0: one failed request of two is no signal. */
+export const TARGET_GROUP_MIN_REQUESTS = 10;
+
+/**
+ * One target group's own 5xx rate (a canary's requests only): its targets' 5xx over its requests, 0 below
+ * {@link TARGET_GROUP_MIN_REQUESTS} a minute. The load balancer's own 5xx have no target group; the
+ * load-balancer-wide alarm counts them (CC-OBS-05).
+ */
+export function targetGroupFiveXxRateQueries(
+  dims: { LoadBalancer: pulumi.Input<string>; TargetGroup: pulumi.Input<string> },
+  period: number,
+): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+  const metric = (id: string, metricName: string) => ({
+    id,
+    returnData: false,
+    metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: dims, period, stat: "Sum" },
+  });
+  return [
+    metric("target5xx", "HTTPCode_Target_5XX_Count"),
+    metric("requests", "RequestCount"),
+    {
+      id: "rate",
+      expression: `IF(FILL(requests, 0) >= ${TARGET_GROUP_MIN_REQUESTS}, 100 * FILL(target5xx, 0) / FILL(requests, 0), 0)`,
+      label: "5xx rate of the target group (%)",
       returnData: true,
     },
   ];
@@ -177,12 +205,12 @@ export class Observability extends pulumi.ComponentResource {
           name: `${this.names.errorRateAlarm.name}-${which}`,
           alarmDescription:
             `5xx rate of ${a.app} (${a.environment}) on target group ${which} above ${a.errorRateAlarmPercent}% in ` +
-            "3 of 5 minutes (the load balancer's own 5xx counted too): rolls back a canary whose requests fail",
+            "3 of 5 minutes (at least 10 requests a minute): rolls back a canary whose own requests fail",
           comparisonOperator: "GreaterThanThreshold",
           threshold: a.errorRateAlarmPercent,
           evaluationPeriods: 5,
           datapointsToAlarm: 3,
-          metricQueries: fiveXxRateQueries(
+          metricQueries: targetGroupFiveXxRateQueries(
             { LoadBalancer: a.loadBalancerArnSuffix, TargetGroup: suffix },
             60,
           ),

@@ -92,18 +92,23 @@ describe("progressive delivery in the plans", () => {
     }
   });
 
-  it("each target group's 5xx alarm reads that group's requests, so a failing 10% canary alarms", async () => {
+  it("each target group's 5xx alarm reads that group's own requests, so a failing 10% canary alarms", async () => {
     const rs = await planOf("production");
     const alt = rs.find((r) => r.name === "erp-berhan-production-observability-5xx-rate-tg-alt")!;
     const queries = alt.props.metricQueries as Array<{
       id: string;
-      metric?: { dimensions: Record<string, string> };
+      expression?: string;
+      metric?: { metricName: string; dimensions: Record<string, string> };
     }>;
-    const target = queries.find((q) => q.id === "target5xx")!.metric!.dimensions;
-    assert.match(target.TargetGroup, /^targetgroup\/erp-berhan-prod-tg-alt\//);
-    assert.deepEqual(Object.keys(queries.find((q) => q.id === "elb5xx")!.metric!.dimensions), [
-      "LoadBalancer",
-    ]);
+    const metrics = queries.filter((q) => q.metric);
+    assert.deepEqual(
+      metrics.map((q) => q.metric!.metricName),
+      ["HTTPCode_Target_5XX_Count", "RequestCount"],
+    );
+    for (const q of metrics)
+      assert.match(q.metric!.dimensions.TargetGroup, /^targetgroup\/erp-berhan-prod-tg-alt\//);
+    // An idle group (no requests) or a handful of requests reads 0, never 100%.
+    assert.match(queries.find((q) => q.id === "rate")!.expression!, /^IF\(FILL\(requests, 0\) >= 10, /);
   });
 
   it("pulumi up waits long enough for the strategy's shifts and bake times", () => {

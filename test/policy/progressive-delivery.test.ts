@@ -59,6 +59,20 @@ describe("CC-RUN-13 progressive delivery", () => {
       assert.match(results.find((r) => r.status === "fail")!.message, message);
     });
 
+  it("CC-OBS-05 leaves a target group's own rate to the load-balancer-wide alarms, and fails without them", async () => {
+    const { production } = await realStacks();
+    const results = run(production).filter((r) => r.ruleId === "CC-OBS-05");
+    assert.equal(results.filter((r) => r.status === "not-applicable").length, 4);
+    const withoutWide = production.resources.filter(
+      (r) => r.name !== "erp-berhan-production-observability-5xx-rate",
+    );
+    const failed = run(production, withoutWide).filter(
+      (r) => r.ruleId === "CC-OBS-05" && r.status === "fail",
+    );
+    assert.equal(failed.length, 1);
+    assert.match(failed[0].message, /erp-berhan: no load-balancer-wide 5xx alarm/);
+  });
+
   it("a linear strategy with 20% steps baked 5 minutes passes", async () => {
     const { production } = await realStacks();
     const linear = mutate(production.resources, SERVICE, ERP, (p) => {
