@@ -117,9 +117,24 @@ export function packConfigOfSection(section: unknown, stack: string, origin: str
   }
 }
 
+/**
+ * The stack's policy section with what the stack config says once for both the program and the pack: the app
+ * the required checks are pinned to (`governance.checksIntegrationId`) is CC-BR-12's `integrationId`, unless the
+ * section sets it.
+ */
+export function withGovernanceSettings(policy: unknown, governance: unknown): unknown {
+  const id = (governance as { checksIntegrationId?: unknown } | undefined)?.checksIntegrationId;
+  if (typeof id !== "number") return policy;
+  const section = structuredClone((policy ?? {}) as { settings?: Record<string, Record<string, unknown>> });
+  section.settings ??= {};
+  section.settings["CC-BR-12"] = { integrationId: id, ...section.settings["CC-BR-12"] };
+  return section;
+}
+
 /** The pack config of a previewed stack. */
 export function packConfigOf(preview: Pick<StackPreview, "model" | "source">, now?: Date): PackConfig {
-  return packConfigOfSection(preview.model.policy, preview.source.stack, preview.source.origin, now);
+  const section = withGovernanceSettings(preview.model.policy, preview.model.governance);
+  return packConfigOfSection(section, preview.source.stack, preview.source.origin, now);
 }
 
 /**
@@ -132,7 +147,11 @@ export function packConfigOfStackFile(dir: string, stack: string): PackConfig {
   const file = findStackFile(dir, stack);
   if (!file) return resolvePackConfig(undefined);
   const source = readStackFile(path.join(dir, file.uri));
-  return packConfigOfSection(source.raw.policy, stack, source.origin);
+  return packConfigOfSection(
+    withGovernanceSettings(source.raw.policy, source.raw.governance),
+    stack,
+    source.origin,
+  );
 }
 
 /** Everything {@link auditReport} needs besides the resources. */

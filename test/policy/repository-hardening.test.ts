@@ -4,6 +4,7 @@
  * the setting.
  */
 import { strict as assert } from "node:assert";
+import { packConfigOfSection, withGovernanceSettings } from "../../src/cli/policy";
 import { failures, mutate, realStacks, run } from "./helpers";
 
 const REPO = "github:index/repository:Repository";
@@ -134,6 +135,22 @@ describe("repository hardening (CC-BR-09 to CC-BR-12)", () => {
     };
     const results = run(production, [...production.resources.filter((r) => r !== main), classic]);
     assert.deepEqual(failures(results), ["CC-BR-12 erp-berhan-main-protection"]);
+  });
+
+  it("CC-BR-12 expects the app governance.checksIntegrationId pins the checks to, unless its settings say otherwise", async () => {
+    const { production } = await realStacks();
+    const pinned42 = mutate(production.resources, RULESET, MAIN, (p) =>
+      p.rules.requiredStatusChecks.requiredChecks.forEach(
+        (c: Record<string, unknown>) => (c.integrationId = 42),
+      ),
+    );
+    const config = (policy: unknown) =>
+      packConfigOfSection(withGovernanceSettings(policy, { checksIntegrationId: 42 }), "production", "test");
+    assert.deepEqual(failures(run(production, pinned42, config({}))), []);
+    const explicit = config({ settings: { "CC-BR-12": { integrationId: 15368 } } });
+    assert.deepEqual(failures(run(production, pinned42, explicit)), [
+      "CC-BR-12 erp-berhan-governance-main-ruleset",
+    ]);
   });
 
   it("CC-BR-10 fails when a repository has no actions settings at all", async () => {
