@@ -169,11 +169,23 @@ function checkSecrets(deployed: DeployedStack, push: Push) {
 
 async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, now: Date, push: Push) {
   const overrides = deployed.model.predeploy.overrides;
-  const refused = overrides.flatMap((o, i) =>
-    waiverProblems(o, now, OVERRIDABLE).map((p) => `predeploy.overrides[${i}] ${p}`),
-  );
-  for (const problem of refused)
-    push({ id: "PREDEPLOY-ERROR-BUDGET", app: "*", status: "fail", message: problem });
+  // An expired override is history (a rollback's lapses the next day): it lifts nothing and blocks nothing. An
+  // incomplete one is a mistake to fix before it is trusted.
+  for (const [i, o] of overrides.entries()) {
+    const problems = waiverProblems(o, now, OVERRIDABLE);
+    const expired = problems.filter((p) => p.startsWith("expired on"));
+    const wrong = problems.filter((p) => !expired.includes(p));
+    const at = `predeploy.overrides[${i}]`;
+    if (wrong.length)
+      push({ id: "PREDEPLOY-ERROR-BUDGET", app: "*", status: "fail", message: `${at} ${wrong.join("; ")}` });
+    else if (expired.length)
+      push({
+        id: "PREDEPLOY-ERROR-BUDGET",
+        app: "*",
+        status: "skip",
+        message: `${at} ${expired[0]}: lifts nothing`,
+      });
+  }
   const valid = validWaivers(overrides, now, OVERRIDABLE);
   const names = deployed.apps.flatMap((t) => t.burnAlarms);
   const { MetricAlarms = [] } = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names }));

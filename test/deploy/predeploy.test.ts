@@ -212,17 +212,27 @@ describe("cicd predeploy", function () {
     assert.match(c.message, /override of mathieu until 2026-12-02: incident review INC-42/);
   });
 
-  for (const [name, o, message] of [
-    ["expired", override("2026-11-30"), /expired on 2026-11-30/],
-    ["without a reason", override("2026-12-31", "ok"), /no reason of at least 10 characters/],
-  ] as const) {
-    it(`refuses an override ${name}: the budget still blocks`, async () => {
-      const { failed } = await predeploy({ alarms: breached, overrides: [o] });
-      assert.deepEqual(failed.map((c) => c.app).sort(), ["*", "erp-berhan"]);
-      assert.ok(
-        failed.some((c) => message.test(c.message)),
-        JSON.stringify(failed),
-      );
-    });
-  }
+  it("refuses an override without a reason: it is reported, and the budget still blocks", async () => {
+    const { failed } = await predeploy({ alarms: breached, overrides: [override("2026-12-31", "ok")] });
+    assert.deepEqual(failed.map((c) => c.app).sort(), ["*", "erp-berhan"]);
+    assert.ok(
+      failed.some((c) => /no reason of at least 10 characters/.test(c.message)),
+      JSON.stringify(failed),
+    );
+  });
+
+  it("an expired override lifts nothing: the budget blocks while breached, and nothing blocks once it recovers", async () => {
+    const breachedRun = await predeploy({ alarms: breached, overrides: [override("2026-11-30")] });
+    assert.deepEqual(
+      breachedRun.failed.map((c) => c.app),
+      ["erp-berhan"],
+    );
+    const recovered = await predeploy({ overrides: [override("2026-11-30")] });
+    assert.deepEqual(recovered.failed, []);
+    assert.ok(
+      recovered.report.checks.some(
+        (c) => c.status === "skip" && /expired on 2026-11-30: lifts nothing/.test(c.message),
+      ),
+    );
+  });
 });
