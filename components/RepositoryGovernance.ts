@@ -100,16 +100,20 @@ export const repositoryGovernanceDefaults = {
   checksIntegrationId: GITHUB_ACTIONS_INTEGRATION_ID,
 };
 
+/** The arguments with their defaults applied. */
+type RepositoryGovernanceSettings = typeof repositoryGovernanceDefaults & RepositoryGovernanceArgs;
+
 /**
  * A repository governed by the constitution: squash-merge only, branches deleted after merge, vulnerability
  * alerts, archived (never deleted) on destroy; an active ruleset on the default branch (pull request with
  * reviews and stale-review dismissal, strict required checks, no force push, no deletion, no bypass actors);
- * and a tag ruleset that makes release tags immutable.
+ * and a tag ruleset that makes release tags immutable. Hardened like Scorecard and Legitify expect (CC-BR-09 to
+ * CC-BR-12): secret scanning with push protection, Dependabot security updates, a read-only workflow token,
+ * selected actions pinned by SHA, the managed pull request template and CODEOWNERS (code-owner review on `main`,
+ * team code owners given `push`), and required checks pinned to the GitHub Actions app.
  *
  * @throws Error when `requiredChecks` is empty or has duplicates, or `requiredApprovals` is negative.
  */
-type RepositoryGovernanceSettings = typeof repositoryGovernanceDefaults & RepositoryGovernanceArgs;
-
 export class RepositoryGovernance extends pulumi.ComponentResource {
   /** The repository. */
   readonly repository: github.Repository;
@@ -262,9 +266,12 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
 
   /**
    * A team named in CODEOWNERS counts only if it can write to the repository (GitHub docs, "About code owners"):
-   * each `@ORG/TEAM` code owner gets `push` on it.
+   * each `@ORG/TEAM` code owner of a created repository gets `push` on it; on an adopted one the preview lists the
+   * access as an assumption.
    */
   private codeOwnerTeams(name: string, a: RepositoryGovernanceSettings): void {
+    // An adopted repository keeps the access its teams have: `push` could lower a team that maintains it.
+    if (a.importExisting) return;
     for (const owner of a.codeOwners) {
       const team = /^@[^/]+\/(.+)$/.exec(owner)?.[1];
       if (!team) continue;

@@ -48,7 +48,7 @@ export interface DeploymentStrategy {
 /**
  * Minutes `pulumi up` waits for a deployment of this strategy to reach a steady state: the provider's default
  * (20 minutes) for rolling; for canary and linear, the shifts and bake times plus those 20 minutes for the tasks
- * to start and register (a linear deployment of 20% every 5 minutes bakes 25 minutes before its last shift).
+ * to start and register (a linear deployment of 20% every 5 minutes is counted as five waits, one more than it takes: the margin errs long).
  */
 export function steadyStateMinutes(d: DeploymentStrategy): number {
   const margin = 20;

@@ -854,7 +854,7 @@ function planProblems(model: StackModel): ConfigProblem[] {
       problems.push({
         key,
         expected:
-          "public, or githubPlan pro, team or enterprise: rulesets (CC-BR-01) and environments (CC-ENV-01) of private repositories need a paid plan",
+          "public, or githubPlan team or enterprise: rulesets (CC-BR-01) and environments (CC-ENV-01) of private repositories need a paid plan, and their secret scanning (CC-BR-09) Team or Enterprise",
         found,
       });
     } else if (plan === "pro") {

@@ -25,7 +25,10 @@ export interface PredeployOptions {
   dir?: string;
   /** The commit of this repository being deployed. Default `GITHUB_SHA`. */
   sha?: string;
-  /** This repository, `OWNER/NAME`. Default `GITHUB_REPOSITORY`, else the stack's owner and `infrastructure`. */
+  /**
+   * This repository, `OWNER/NAME`. Default `GITHUB_REPOSITORY`, else the stack's `githubOwner` and
+   * `infrastructure.repository.name` (`cicd-constitution` when the stack governs no repository).
+   */
   repository?: string;
   /** The environment whose verify must have passed. Default `staging`. */
   stagingEnvironment?: string;

@@ -42,9 +42,18 @@ export interface DeployedStack {
   apps: AppTarget[];
 }
 
-/** Reads `pulumi stack output --json` output. @throws Error naming the file when it is not a JSON object. */
+/**
+ * Reads `pulumi stack output --json` output.
+ *
+ * @throws Error naming the file when it is not JSON (without quoting it: outputs may hold values) or not an object.
+ */
 export function readOutputs(file: string): Record<string, unknown> {
-  const value: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`${file}: not JSON stack outputs (${(err as Error).name})`);
+  }
   if (!value || typeof value !== "object" || Array.isArray(value))
     throw new Error(`${file}: not a JSON object of stack outputs (pulumi stack output --json)`);
   return value as Record<string, unknown>;

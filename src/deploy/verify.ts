@@ -51,7 +51,7 @@ export interface VerifyOptions {
   githubApiUrl?: string;
   /** Seconds each HTTP request may take. Default 10. */
   timeoutSeconds?: number;
-  /** Runs the link to the CI run in the marker (`GITHUB_SERVER_URL/REPO/actions/runs/ID`). Default: none. */
+  /** The CI run's page, the deployment status's `log_url` (`GITHUB_SERVER_URL/REPO/actions/runs/ID`). Default: none. */
   logUrl?: string;
 }
 
@@ -103,8 +103,17 @@ async function checkEcs(ecs: ECSClient, t: Pinned, push: Push): Promise<void> {
       ? `${t.service}: ${problems.join("; ")}`
       : `${t.service}: ${svc.runningCount}/${svc.desiredCount} tasks on one successful deployment`,
   });
-  const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition }));
-  const image = td.taskDefinition?.containerDefinitions?.find((c) => c.name === t.app)?.image;
+  let image: string | undefined;
+  try {
+    const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: svc.taskDefinition }));
+    image = td.taskDefinition?.containerDefinitions?.find((c) => c.name === t.app)?.image;
+  } catch (err) {
+    return push({
+      id: "VERIFY-DIGEST",
+      status: "fail",
+      message: `ECS DescribeTaskDefinition: ${(err as Error).message}`,
+    });
+  }
   const expected = `${t.imageRepository}@${t.digest}`;
   push({
     id: "VERIFY-DIGEST",

@@ -195,6 +195,7 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
         `(private repositories: rulesets need Team, environment reviewers need Enterprise)`,
       check: "gh api orgs/<owner> --jq .plan.name",
     },
+    ...adoptedCodeOwnerTeams(model),
     ...(model.governance.ownsRepositories
       ? [
           {
@@ -208,6 +209,26 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
         ]
       : []),
   ];
+}
+
+/** Team code owners of adopted repositories, whose access the program leaves as it is (CC-BR-11). */
+function adoptedCodeOwnerTeams(model: StackModel): Plan["assumptions"] {
+  if (!model.governance.ownsRepositories) return [];
+  const repos = [
+    ...model.apps.map((a) => a.repository),
+    ...(model.infrastructure ? [model.infrastructure.repository] : []),
+  ].filter((r) => r.import);
+  return repos.flatMap((r) => {
+    const teams = (r.codeOwners ?? []).filter((o) => o.includes("/"));
+    return teams.length
+      ? [
+          {
+            what: `the code-owner teams ${teams.join(", ")} can write to the adopted repository ${r.name} (GitHub ignores code owners who cannot)`,
+            check: `gh api repos/${model.githubOwner}/${r.name}/teams --jq '.[] | [.slug, .permission]'`,
+          },
+        ]
+      : [];
+  });
 }
 
 /**

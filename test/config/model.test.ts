@@ -263,7 +263,7 @@ describe("config model: GitHub plan awareness (never a silent skip)", () => {
     r.githubPlan = "free";
     assert.match(
       problemsOf("staging", r).message,
-      /apps\[0\]\.repository\.visibility: expected public, or githubPlan pro, team or enterprise: rulesets \(CC-BR-01\) and environments \(CC-ENV-01\) of private repositories need a paid plan/,
+      /apps\[0\]\.repository\.visibility: expected public, or githubPlan team or enterprise: rulesets \(CC-BR-01\) and environments \(CC-ENV-01\) of private repositories need a paid plan/,
     );
   });
 
