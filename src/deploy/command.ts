@@ -42,6 +42,10 @@ export function parseAppUrls(entries: string[] = []): Record<string, string> {
     entries.map((e) => {
       const m = /^([a-z0-9-]+)=(https?:\/\/\S+)$/.exec(e);
       if (!m) throw new Error(`--app-url: expected APP=http(s)://HOST[:PORT], found ${JSON.stringify(e)}`);
+      const url = new URL(m[2]);
+      // Credentials in a URL would reach error messages and logs: never accepted.
+      if (url.username || url.password)
+        throw new Error(`--app-url ${m[1]}: expected a URL without credentials (user:password@ is refused)`);
       return [m[1], m[2]];
     }),
   );

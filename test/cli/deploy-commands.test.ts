@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { parseAppUrls } from "../../src/deploy/command";
 import { ROOT } from "../helpers";
 
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -25,6 +26,18 @@ async function cicd(args: string[], env: NodeJS.ProcessEnv = {}) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+describe("--app-url", () => {
+  it("takes APP=URL entries and refuses one with credentials, without echoing them", () => {
+    assert.deepEqual(parseAppUrls(["erp-berhan=http://127.0.0.1:8080"]), {
+      "erp-berhan": "http://127.0.0.1:8080",
+    });
+    assert.throws(
+      () => parseAppUrls(["erp-berhan=https://me:hunter2@erp.example"]),
+      (e: Error) => /without credentials/.test(e.message) && !e.message.includes("hunter2"),
+    );
+  });
+});
 
 describe("cicd verify / predeploy / rollback (command line)", function () {
   this.timeout(60_000);
