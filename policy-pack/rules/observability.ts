@@ -260,18 +260,20 @@ export const OBS_05 = defineRule({
         );
         if (fiveXx.length === 0) return out.fail(s.res, `${s.app}: no 5xx alarm`);
         // A target group's own 5xx rate (a canary's) cannot count the load balancer's 5xx, which have no group:
-        // it is judged by the app's load-balancer-wide 5xx alarm, which must exist and count them.
+        // it is left to the app's load-balancer-wide 5xx-rate alarm (not a burn alarm), when that one counts them.
+        const countsElb = (a: Res) => countedMetrics(a).includes("HTTPCode_ELB_5XX_Count");
         const perGroup = (a: Res) =>
-          arr(a.props.metricQueries).some((q) => get(q, "metric.dimensions.TargetGroup") !== undefined) ||
-          get(a.props.dimensions, "TargetGroup") !== undefined;
-        const wide = fiveXx.filter((a) => !perGroup(a));
-        if (wide.length === 0)
-          return out.fail(s.res, `${s.app}: no load-balancer-wide 5xx alarm (only per target group ones)`);
+          !countsElb(a) &&
+          (arr(a.props.metricQueries).some((q) => get(q, "metric.dimensions.TargetGroup") !== undefined) ||
+            get(a.props.dimensions, "TargetGroup") !== undefined);
+        const wide = fiveXx.find(
+          (a) => countsElb(a) && tagsOf(a.props)["error-budget-percent"] === undefined,
+        );
         for (const a of fiveXx) {
-          if (perGroup(a)) {
+          if (perGroup(a) && wide) {
             out.na(
               a,
-              `${s.app}: ${a.name} is one target group's rate; ${wide[0].name} counts the load balancer's 5xx`,
+              `${s.app}: ${a.name} is one target group's rate; ${wide.name} counts the load balancer's 5xx`,
             );
             continue;
           }
