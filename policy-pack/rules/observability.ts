@@ -245,7 +245,7 @@ export const OBS_05 = defineRule({
   title:
     "5xx alarms count the load balancer's own 5xx (`HTTPCode_ELB_5XX_Count`) as well as the targets', so an outage with no healthy target alarms",
   description:
-    "Every alarm on an app's target 5xx also counts HTTPCode_ELB_5XX_Count in the value it alarms on.",
+    "Every alarm on an app's target 5xx also counts HTTPCode_ELB_5XX_Count, except one target group's own rate when the app's load-balancer-wide 5xx-rate alarm counts it.",
   source: 'CONST "Observability"; OPS "Observability"',
   remediation:
     "Add a metric query on AWS/ApplicationELB HTTPCode_ELB_5XX_Count (dimension LoadBalancer) and use it in the alarm's expression, e.g. IF((requests + elb5xx) > 0, 100 * (target5xx + elb5xx) / (requests + elb5xx), 0).",
