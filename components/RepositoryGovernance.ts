@@ -112,7 +112,8 @@ type RepositoryGovernanceSettings = typeof repositoryGovernanceDefaults & Reposi
  * selected actions pinned by SHA, the managed pull request template and CODEOWNERS (code-owner review on `main`,
  * team code owners given `push`), and required checks pinned to the GitHub Actions app.
  *
- * @throws Error when `requiredChecks` is empty or has duplicates, or `requiredApprovals` is negative.
+ * @throws Error when `requiredChecks` is empty or has duplicates, `requiredApprovals` is negative, or `codeOwners`
+ *   is empty.
  */
 export class RepositoryGovernance extends pulumi.ComponentResource {
   /** The repository. */
@@ -136,6 +137,10 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
       throw new Error(
         `RepositoryGovernance ${name}: requiredApprovals must be >= 0, got ${a.requiredApprovals}`,
       );
+    }
+    if (a.codeOwners.length === 0) {
+      // Code-owner review on `main` with nobody in CODEOWNERS would require a review nobody can give.
+      throw new Error(`RepositoryGovernance ${name}: codeOwners must name at least one @login or @ORG/TEAM`);
     }
     super("cicd-constitution:github:RepositoryGovernance", name, {}, opts);
 

@@ -29,21 +29,30 @@ export interface ContainerHealthTiming {
  * Ranges (ECS API `CanaryConfiguration`, `LinearConfiguration`): canaryPercent 0.1-100, stepPercent 3-100,
  * every bake time 0-1440 minutes.
  */
-export interface DeploymentStrategy {
-  strategy: "rolling" | "canary" | "linear";
-  /** Canary: percent of the traffic the new revision gets first. */
-  canaryPercent: number;
-  /** Canary: minutes the canary serves before the rest of the traffic shifts. */
-  canaryBakeMinutes: number;
-  /** Linear: percent of the traffic shifted at each step. */
-  stepPercent: number;
-  /** Linear: minutes between steps. */
-  stepBakeMinutes: number;
-  /** Canary and linear: minutes the old revision is kept after the last shift (ECS `bakeTimeInMinutes`). */
-  bakeMinutes: number;
-  /** Whether the deployment alarms fail and roll back a deployment. Default: true. */
-  alarms?: boolean;
-}
+export type DeploymentStrategy =
+  | { strategy: "rolling"; alarms?: boolean }
+  | {
+      strategy: "canary";
+      /** Percent of the traffic the new revision gets first. */
+      canaryPercent: number;
+      /** Minutes the canary serves before the rest of the traffic shifts. */
+      canaryBakeMinutes: number;
+      /** Minutes the old revision is kept after the last shift (ECS `bakeTimeInMinutes`). */
+      bakeMinutes: number;
+      /** Whether the deployment alarms fail and roll back a deployment. Default: true. */
+      alarms?: boolean;
+    }
+  | {
+      strategy: "linear";
+      /** Percent of the traffic shifted at each step. */
+      stepPercent: number;
+      /** Minutes between steps. */
+      stepBakeMinutes: number;
+      /** Minutes the old revision is kept after the last shift (ECS `bakeTimeInMinutes`). */
+      bakeMinutes: number;
+      /** Whether the deployment alarms fail and roll back a deployment. Default: true. */
+      alarms?: boolean;
+    };
 
 /**
  * Minutes `pulumi up` waits for a deployment of this strategy to reach a steady state: the provider's default
@@ -186,14 +195,8 @@ export const serviceRuntimeDefaults = {
   healthCheckGracePeriodSeconds: 60,
   minimumHealthyPercent: 100,
   maximumPercent: 200,
-  deployment: {
-    strategy: "rolling",
-    canaryPercent: 10,
-    canaryBakeMinutes: 5,
-    stepPercent: 20,
-    stepBakeMinutes: 5,
-    bakeMinutes: 5,
-  } as DeploymentStrategy,
+  // The shares and bake times of canary and linear come with the strategy (the config model's defaults).
+  deployment: { strategy: "rolling" } as DeploymentStrategy,
   sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
 };
 

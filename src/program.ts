@@ -49,7 +49,7 @@ export interface AppProfile {
    */
   releases: Release[];
   /** Provenance of `digest`. */
-  build: { gitSha: string; date: string; actor: string };
+  build: Omit<Release, "digest">;
   /** Names of the container's environment variables, sorted. */
   envNames: string[];
   /** Names of the container's secrets, sorted. */

@@ -81,28 +81,27 @@ export function branchProtectionScore(repo: Repo, resources: Res[]): ScorecardBr
   const codeOwnersFile = ofRepository(resources, T.repositoryFile, repo).some((f) =>
     (CODEOWNERS_PATHS as readonly string[]).includes(str(f.props.file) ?? ""),
   );
-  let score = 0;
-  let reached = 0;
+  /** Points of the tiers fully met so far. */
+  let full = 0;
   for (const [i, tier] of TIERS.entries()) {
     const met = tier.requirements.filter(([, , ok]) => ok(p, codeOwnersFile));
     const weight = (list: Tier["requirements"]) => list.reduce((n, [, w]) => n + w, 0);
     if (met.length === tier.requirements.length) {
-      score += tier.points;
-      reached = i + 1;
+      full += tier.points;
       continue;
     }
-    score += (weight(met) * tier.points) / weight(tier.requirements);
+    // The first tier not fully met adds the share of it that is met; Scorecard truncates the sum.
+    const score = Math.trunc(full + (weight(met) * tier.points) / weight(tier.requirements));
     const missing = tier.requirements.filter((r) => !met.includes(r)).map(([what]) => what);
-    const full = reached === 0 ? 0 : TIERS.slice(0, reached).reduce((n, t) => n + t.points, 0);
     const onlyApprovals = i === 3 && missing.length === 1 && missing[0] === "at least 2 approving reviews";
     return {
       repository: repo.name,
-      score: Math.trunc(score),
+      score,
       nextTierNeeds: missing,
       nextScore: full + tier.points,
       ...(onlyApprovals
         ? {
-            approvalsNote: `the configured requiredApprovals (${p.approvals}) keeps this repository at ${Math.trunc(score)}/10: Tier 4 needs 2 approving reviews on every change`,
+            approvalsNote: `the configured requiredApprovals (${p.approvals}) keeps this repository at ${score}/10: Tier 4 needs 2 approving reviews on every change`,
           }
         : {}),
     };

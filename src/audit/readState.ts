@@ -238,3 +238,21 @@ export function readState(file: string): StateInput {
   }
   return parseState(text, file);
 }
+
+/**
+ * Reads a stack's outputs as `pulumi stack output --json --stack STACK` prints them (`cicd verify --outputs`,
+ * `cicd preview --previous-outputs`).
+ *
+ * @throws Error naming the file when it is not JSON (without quoting it: outputs may hold values) or not an object.
+ */
+export function readStackOutputs(file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new Error(`${file}: not JSON stack outputs (${jsonErrorWithoutInput(err)})`);
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new Error(`${file}: not a JSON object of stack outputs (pulumi stack output --json)`);
+  return value as Record<string, unknown>;
+}

@@ -28,6 +28,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError } from "../config/model";
 import { organizationOf, previewSource, projectName, StackPreview } from "../offline/preview";
+import { readStackOutputs } from "../audit/readState";
 import { readStackFile } from "../config/sources";
 import { summarizePlan } from "../offline/summary";
 import { reportJson } from "../report/render";
@@ -74,17 +75,14 @@ export function stackNames(dir: string): string[] {
  * Reads `--previous-outputs STACK=FILE` options: each file is a stack's last outputs as
  * `pulumi stack output --json --show-secrets --stack STACK` prints them.
  *
- * @throws Error naming the option when an entry is not STACK=FILE or its file is not a JSON object.
+ * @throws Error naming the option when an entry is not STACK=FILE, or the file when it is not a JSON object.
  */
 export function readPreviousOutputs(entries: string[] = []): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
   for (const entry of entries) {
     const m = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(entry);
     if (!m) throw new Error(`--previous-outputs: expected STACK=FILE, found ${JSON.stringify(entry)}`);
-    const value: unknown = JSON.parse(fs.readFileSync(m[2], "utf8"));
-    if (!value || typeof value !== "object" || Array.isArray(value))
-      throw new Error(`--previous-outputs ${m[1]}: ${m[2]} is not a JSON object of stack outputs`);
-    out[m[1]] = value as Record<string, unknown>;
+    out[m[1]] = readStackOutputs(m[2]);
   }
   return out;
 }

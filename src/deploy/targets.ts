@@ -3,10 +3,10 @@
  * stack's outputs after `pulumi up` (`pulumi stack output --json --stack STACK`): ECS names, the image digest and
  * its commit, the moving alias, the public URL, the health paths, the golden-path requests and the alarms.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { aliasTag, physicalNames } from "../../components/naming";
 import { AppModel, CONFIG_NAMESPACE, ConfigError, parseStackConfig, StackModel } from "../config/model";
+import { readStackOutputs } from "../audit/readState";
 import { ConfigSource, readStackFile } from "../config/sources";
 
 /** One app of a deployed stack, as `cicd verify` and `cicd predeploy` check it. */
@@ -40,23 +40,6 @@ export interface DeployedStack {
   source: ConfigSource;
   model: StackModel;
   apps: AppTarget[];
-}
-
-/**
- * Reads `pulumi stack output --json` output.
- *
- * @throws Error naming the file when it is not JSON (without quoting it: outputs may hold values) or not an object.
- */
-export function readOutputs(file: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new Error(`${file}: not JSON stack outputs (${(err as Error).name})`);
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value))
-    throw new Error(`${file}: not a JSON object of stack outputs (pulumi stack output --json)`);
-  return value as Record<string, unknown>;
 }
 
 const digestOfRef = (ref: unknown) => /@(sha256:[0-9a-f]{64})$/.exec(String(ref ?? ""))?.[1];
@@ -120,6 +103,6 @@ function targetOf(
 export function deployedStack(dir: string, stack: string, outputsFile?: string): DeployedStack {
   const source = readStackFile(path.join(dir, `Pulumi.${stack}.yaml`));
   const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
-  const outputs = outputsFile ? readOutputs(outputsFile) : {};
+  const outputs = outputsFile ? readStackOutputs(outputsFile) : {};
   return { source, model, apps: model.apps.map((a, i) => targetOf(stack, model, a, i, outputs)) };
 }

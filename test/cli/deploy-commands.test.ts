@@ -4,8 +4,11 @@
  */
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { readStackOutputs } from "../../src/audit/readState";
 import { parseAppUrls } from "../../src/deploy/command";
 import { ROOT } from "../helpers";
 
@@ -26,6 +29,25 @@ async function cicd(args: string[], env: NodeJS.ProcessEnv = {}) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+describe("stack outputs files", () => {
+  it("a file that is not JSON is named, and its text never quoted (outputs may hold values)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "outputs-"));
+    try {
+      const file = path.join(dir, "outputs.json");
+      fs.writeFileSync(file, "hunter2-not-json");
+      assert.throws(
+        () => readStackOutputs(file),
+        (e: Error) =>
+          e.message.startsWith(`${file}: not JSON stack outputs`) && !e.message.includes("hunter2"),
+      );
+      fs.writeFileSync(file, "[1, 2]");
+      assert.throws(() => readStackOutputs(file), /not a JSON object of stack outputs/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("--app-url", () => {
   it("takes APP=URL entries and refuses one with credentials, without echoing them", () => {

@@ -37,16 +37,17 @@ function shopArgs(
   };
 }
 
-/** Deployment settings of the given strategy, every other field at the model's defaults. */
-const deploymentOf = (strategy: DeploymentStrategy["strategy"], alarms = true): DeploymentStrategy => ({
-  strategy,
-  canaryPercent: 10,
-  canaryBakeMinutes: 5,
-  stepPercent: 20,
-  stepBakeMinutes: 5,
-  bakeMinutes: 5,
-  alarms,
-});
+/** Deployment settings of the given strategy, the shares and bake times at the config model's defaults. */
+const deploymentOf = (strategy: DeploymentStrategy["strategy"], alarms = true): DeploymentStrategy =>
+  ({
+    strategy,
+    canaryPercent: 10,
+    canaryBakeMinutes: 5,
+    stepPercent: 20,
+    stepBakeMinutes: 5,
+    bakeMinutes: 5,
+    alarms,
+  }) as DeploymentStrategy;
 
 async function planOf(stack: string) {
   const p = (await repositoryStacks()).find((x) => x.plan.stack === stack)!;

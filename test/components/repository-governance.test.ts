@@ -84,6 +84,11 @@ describe("RepositoryGovernance", () => {
         }),
       /requiredChecks must be a non-empty list without duplicates/,
     );
+    // Code-owner review with nobody in CODEOWNERS would block every merge.
+    assert.throws(
+      () => new RepositoryGovernance("bad3", { repository: "r", codeOwners: [] }),
+      /codeOwners must name at least one @login or @ORG\/TEAM/,
+    );
   });
 
   it("registers nothing when its arguments are rejected", async () => {

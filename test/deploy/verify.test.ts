@@ -253,7 +253,7 @@ function ecsHandlers(state: EcsState) {
     assert.match(failed[2].message, /GET \/ answered 500, expected 200/);
   });
 
-  it("needs a GitHub token for markers, and refuses nothing else silently", async () => {
+  it("refuses to run with markers on and no GitHub token, before any call", async () => {
     const token = process.env.GITHUB_TOKEN;
     delete process.env.GITHUB_TOKEN;
     try {
