@@ -146,9 +146,9 @@ type Settings = ObservabilityArgs & typeof observabilityDefaults;
 
 /**
  * Alarms and a dashboard for one service: a 5xx-rate alarm (targets' and load balancer's 5xx), a p95 latency
- * alarm and two error-budget burn alarms (fast and slow window), each notifying an SNS topic on ALARM and on
- * OK; a dashboard with error rate, latency and golden-path success. Built in named steps: topic, alarms,
- * dashboard.
+ * alarm, two error-budget burn alarms (fast and slow window) and, for canary and linear deployments, a 5xx-rate
+ * alarm per target group, each notifying an SNS topic on ALARM and on OK; a dashboard with error rate, latency
+ * and golden-path success. Built in named steps: topic, alarms, target-group alarms, dashboard.
  */
 export class Observability extends pulumi.ComponentResource {
   /** The alarm topic. */

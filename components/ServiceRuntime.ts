@@ -229,15 +229,18 @@ type Settings = ReturnType<
 /**
  * An ECS Fargate service behind an internet-facing ALB: HTTPS listener (HTTP redirects), target-group health
  * check on the readiness path, container health check on the health path, deployment circuit breaker with
- * rollback, image by digest pulled with registry credentials, `APP_ENV`/`BUILD_*`/`APPCONFIG_*` variables,
- * secrets by Secrets Manager reference, a log group with retention, no public IP, read-only root filesystem
- * with writable scratch volumes, separate execution and task roles, Container Insights.
+ * rollback and deployment alarms with rollback, a rolling, canary or linear deployment (the latter two with an
+ * alternate target group, a production listener rule and ECS's load-balancer role), image by digest pulled with
+ * registry credentials, `APP_ENV`/`BUILD_*`/`APPCONFIG_*` variables, secrets by Secrets Manager reference, a log
+ * group with retention, no public IP, read-only root filesystem with writable scratch volumes, separate execution
+ * and task roles, Container Insights.
  *
- * Built in named steps: roles, secrets, network, load balancer, task definition, service.
+ * Built in named steps: roles, secrets, network, load balancer, traffic shifting, task definition, service.
  *
- * @throws Error when a variable is reserved or also a secret, the container start period exceeds ECS's 300 s, or
- *   an image given as a plain string is not pinned by digest (`...@sha256:<64 hex>`, CC-ART-06); an image given as
- *   an Output is checked by the policy pack.
+ * @throws Error when a variable is reserved or also a secret, the container start period exceeds ECS's 300 s, a
+ *   canary or linear deployment has no deployment alarms (or has them turned off), or an image given as a plain
+ *   string is not pinned by digest (`...@sha256:<64 hex>`, CC-ART-06); an image given as an Output is checked by
+ *   the policy pack.
  */
 export class ServiceRuntime extends pulumi.ComponentResource {
   readonly cluster: aws.ecs.Cluster;

@@ -202,9 +202,10 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
             what:
               `${model.githubOwner} has GitHub Secret Protection for its private repositories (secret scanning and ` +
               `push protection, CC-BR-09); its Actions policy lets repositories choose their actions; and the apps' ` +
-              `workflows use only GitHub's, verified creators' or governance.allowedActions, pinned by full SHA (CC-BR-10)`,
+              `workflows use only GitHub's, verified creators' or governance.allowedActions, pinned by full SHA (CC-BR-10); ` +
+              `its new repositories' default branch is main (the managed files are committed there before the rulesets)`,
             check:
-              "gh api repos/<owner>/<repo> --jq .security_and_analysis; gh api orgs/<owner>/actions/permissions; grep -n 'uses:' .github/workflows/*.yml in each app repository",
+              "gh api repos/<owner>/<repo> --jq .security_and_analysis; gh api orgs/<owner>/actions/permissions; grep -n 'uses:' .github/workflows/*.yml in each app repository; the organisation's Settings > Repository > default branch",
           },
         ]
       : []),
