@@ -11,7 +11,8 @@
  *   waiver does; an expired or incomplete override is refused.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
+import { githubClient } from "./github";
 import { globMatch } from "../../policy-pack/lib/props";
 import { validWaivers, waiverProblems } from "../../policy-pack/lib/waivers";
 import { requiredSecrets } from "../config/secrets";
@@ -232,11 +233,7 @@ export async function predeployStack(opts: PredeployOptions): Promise<CheckRepor
     opts.repository ??
     process.env.GITHUB_REPOSITORY ??
     `${deployed.model.githubOwner}/${infra?.repository.name ?? "cicd-constitution"}`;
-  const github = new Octokit({
-    auth: token,
-    baseUrl: opts.githubApiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  });
+  const github = githubClient(token, opts.githubApiUrl);
   const cw = new CloudWatchClient({ region: deployed.model.awsRegion });
   const checks: Check[] = [];
   const push: Push = (c) => checks.push(c);

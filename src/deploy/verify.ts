@@ -22,7 +22,8 @@ import {
   ListServiceDeploymentsCommand,
 } from "@aws-sdk/client-ecs";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { Octokit } from "@octokit/rest";
+import type { Octokit } from "@octokit/rest";
+import { githubClient } from "./github";
 import { ConfigError } from "../config/model";
 import { Check, CheckReport } from "./checks";
 import { locate, RegistryCredentials, resolveTag } from "./registry";
@@ -309,11 +310,7 @@ export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
   const region = deployed.model.awsRegion;
   const ecs = new ECSClient({ region });
   const events = new EventBridgeClient({ region });
-  const github = new Octokit({
-    auth: token,
-    baseUrl: opts.githubApiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  });
+  const github = githubClient(token, opts.githubApiUrl);
   const checks: Check[] = [];
   try {
     for (const t of deployed.apps as Pinned[]) {
