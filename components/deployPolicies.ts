@@ -189,8 +189,8 @@ export function permissionsBoundaryPolicy(s: {
           "elasticloadbalancing:ModifyRule",
         ],
         Resource: [
-          arn("elasticloadbalancing", `targetgroup/*-${shortEnv(env)}-tg/*`),
-          arn("elasticloadbalancing", `targetgroup/*-${shortEnv(env)}-tg-alt/*`),
+          // The service's target group and its alternate (`-tg-alt`), as the deploy role names them.
+          arn("elasticloadbalancing", `targetgroup/*-${shortEnv(env)}-tg*/*`),
           arn("elasticloadbalancing", `listener/app/*-${shortEnv(env)}-alb/*`),
           arn("elasticloadbalancing", `listener-rule/app/*-${shortEnv(env)}-alb/*`),
         ],
