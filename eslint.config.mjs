@@ -9,6 +9,7 @@ export default tseslint.config(
       "policy-pack/node_modules/**",
       "out/**",
       "bin/**",
+      "policy-pack/bin/**",
       "reports/**",
       ".stryker-tmp/**",
     ],

@@ -3,12 +3,17 @@
  * config (engine) -> validated model -> components -> resources; the offline preview (src/offline) runs the
  * same `defineStack` under Pulumi's mock runtime instead.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "./src/config/model";
 import { checkNoPlainCredentials } from "./src/config/credentials";
 import { resolveSecrets } from "./src/config/secrets";
 import { readRuntimeConfig } from "./src/config/sources";
 import { defineStack } from "./src/program";
+import { assertFreshBuild } from "./policy-pack/lib/build";
+
+// Compiled (bin/index.js, what Pulumi.yaml runs): refuse to run older than the sources.
+if (__filename.endsWith(".js")) assertFreshBuild(path.resolve(__dirname, ".."), __dirname);
 
 /**
  * Whether the engine marked a config key secret. The SDK keeps `isConfigSecret` internal, so this reads the

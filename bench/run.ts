@@ -19,6 +19,7 @@ import { previewStacks } from "../src/cli/preview";
 import { auditPreview } from "../src/cli/policy";
 import { TODAY } from "../test/proofs/arbitraries";
 import { writeBenchProject } from "./generate";
+import { AuditFigure, benchAudit, benchEngine, benchLaunch, EngineFigure, LaunchFigure } from "./engine";
 
 /** What one size measured. */
 export interface BenchResult {
@@ -76,7 +77,7 @@ function runSize(size: string): BenchResult {
   return JSON.parse(line) as BenchResult;
 }
 
-function main(argv: string[]): number {
+function main(argv: string[]): number | Promise<number> {
   const at = argv.indexOf("--worker");
   if (at >= 0) {
     worker(argv[at + 1]).catch((err: unknown) => {
@@ -85,6 +86,26 @@ function main(argv: string[]): number {
     });
     return 0;
   }
+  const onlyArg = argv.indexOf("--only");
+  const only = onlyArg >= 0 ? argv[onlyArg + 1].split(",") : ["scale", "launch", "engine", "audit"];
+  if (only.includes("scale")) scale(argv);
+  return (async () => {
+    const json: Record<string, unknown> = {};
+    if (only.includes("launch")) json.launch = reportLaunch(await benchLaunch());
+    if (only.includes("engine")) json.engine = reportEngine(await benchEngine());
+    if (only.includes("audit")) json.audit = reportAudit(await benchAudit());
+    const jsonArg = argv.indexOf("--json");
+    if (jsonArg >= 0 && Object.keys(json).length)
+      fs.writeFileSync(
+        argv[jsonArg + 1].replace(/\.json$/, ".engine.json"),
+        JSON.stringify(json, null, 2) + "\n",
+      );
+    return 0;
+  })();
+}
+
+/** The scale benchmark (issue 5): preview and audit of generated projects, one process per size. */
+function scale(argv: string[]): void {
   const sizesArg = argv.indexOf("--sizes");
   const sizes = sizesArg >= 0 ? argv[sizesArg + 1].split(",") : ["1", "10", "50", "200"];
   const jsonArg = argv.indexOf("--json");
@@ -155,7 +176,81 @@ function main(argv: string[]): number {
   for (const [what, ok, fig] of targets)
     console.log(`${ok ? "MET   " : "MISSED"} ${what}${fig ? ` (${fig})` : ""}`);
   if (jsonArg >= 0) fs.writeFileSync(argv[jsonArg + 1], JSON.stringify(results, null, 2) + "\n");
-  return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+function met(ok: boolean, what: string, figure: string): void {
+  console.log(`${ok ? "MET   " : "MISSED"} ${what} (${figure})`);
+}
+
+function reportLaunch(figures: LaunchFigure[]): LaunchFigure[] {
+  const table = new Table({
+    style: { head: [], border: [] },
+    head: ["launch", "median ms", "floor ms", "ratio", "runs"],
+  });
+  for (const f of figures) table.push([f.what, f.medianMs, f.floorMs, `${f.ratio.toFixed(2)}x`, f.runs]);
+  console.log(table.toString());
+  met(
+    figures[0].ratio <= 1.5,
+    "main job at most 1.5x its floor (SDK and providers loaded)",
+    `${figures[0].ratio.toFixed(2)}x`,
+  );
+  met(
+    figures[1].ratio <= 2,
+    "pack launch at most 2x its floor (@pulumi/pulumi and @pulumi/policy loaded)",
+    `${figures[1].ratio.toFixed(2)}x`,
+  );
+  return figures;
+}
+
+function reportEngine(figures: EngineFigure[]): EngineFigure[] {
+  const table = new Table({
+    style: { head: [], border: [] },
+    head: [
+      "stack",
+      "resources",
+      "rounds",
+      "pack CPU ms/resource",
+      "empty pack (protocol) ms/resource",
+      "policies' share ms/resource",
+      "in-process ms/resource",
+    ],
+  });
+  for (const f of figures)
+    table.push([
+      f.stack,
+      f.resources,
+      f.rounds,
+      f.engineMsPerResource.toFixed(3),
+      f.protocolMsPerResource.toFixed(3),
+      (f.engineMsPerResource - f.protocolMsPerResource).toFixed(3),
+      f.inProcessMsPerResource.toFixed(3),
+    ]);
+  console.log(table.toString());
+  const worst = Math.max(...figures.map((f) => f.engineMsPerResource));
+  const share = Math.max(...figures.map((f) => f.engineMsPerResource - f.protocolMsPerResource));
+  met(
+    worst <= 0.1,
+    "at most 0.1 ms of pack CPU per resource under the engine protocol",
+    `${worst.toFixed(3)} ms`,
+  );
+  met(share <= 0.1, "at most 0.1 ms per resource above a pack without policies", `${share.toFixed(3)} ms`);
+  return figures;
+}
+
+function reportAudit(figures: AuditFigure[]): AuditFigure[] {
+  const table = new Table({
+    style: { head: [], border: [] },
+    head: ["audit --from-export", "wall ms", "ms/resource"],
+  });
+  for (const f of figures) table.push([`${f.resources} resources`, f.wallMs, f.msPerResource.toFixed(4)]);
+  console.log(table.toString());
+  const ratio = figures[figures.length - 1].msPerResource / figures[0].msPerResource;
+  met(
+    ratio <= 1.3,
+    `time per resource at ${figures[figures.length - 1].resources} at most 1.3x that at ${figures[0].resources}`,
+    `${ratio.toFixed(2)}x`,
+  );
+  return figures;
+}
+
+void Promise.resolve(main(process.argv.slice(2))).then((code) => (process.exitCode = code));

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_ENVIRONMENT_REVIEWERS } from "../src/contract";

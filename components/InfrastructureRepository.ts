@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as github from "@pulumi/github";
 import {
   driftAuditPolicy,

@@ -1,5 +1,5 @@
 import type { ContainerDefinition, HealthCheck } from "@aws-sdk/client-ecs";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { APPCONFIG_VARIABLES, RESERVED_VARIABLES } from "../src/contract";
 import {

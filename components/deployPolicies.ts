@@ -17,7 +17,7 @@
  * Sources: AWS Service Authorization Reference (ECS, Elastic Load Balancing v2, EC2, IAM, Secrets Manager,
  * CloudWatch Logs, CloudWatch, SNS, AppConfig); IAM user guide, "Controlling access using tags".
  */
-import type * as aws from "@pulumi/aws";
+import type * as aws from "./aws";
 import { GITHUB_OIDC_HOST } from "./DeploymentEnvironment";
 import {
   ECS_LOAD_BALANCER_POLICY_ARN,

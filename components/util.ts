@@ -1,3 +1,5 @@
+import type * as aws from "./aws";
+
 /**
  * Applies defaults written once: `{ ...defaults, ...args }`, except that a field given as `undefined`
  * keeps its default (TypeScript optional fields are often passed through as undefined).
@@ -11,7 +13,7 @@ export function withDefaults<D extends object, A extends object>(defaults: D, ar
  * An IAM policy document as the JSON string IAM stores, typed as `aws.iam.PolicyDocument` so a misspelt field
  * or effect fails `tsc`. A string (not the object) keeps plans and policy rules reading one form.
  */
-export function policyJson(doc: import("@pulumi/aws").iam.PolicyDocument): string {
+export function policyJson(doc: aws.iam.PolicyDocument): string {
   return JSON.stringify(doc);
 }
 

@@ -3,10 +3,18 @@
  * Run it with `pulumi preview --policy-pack policy-pack --policy-pack-config policy-config.json` (README.md).
  * This file only constructs the pack; the rules live in side-effect-free modules (rules/, lib/).
  */
+import * as path from "node:path";
 import { PolicyPack } from "@pulumi/policy";
 import { POLICY_PACK_NAME } from "./catalogue";
 import { toPolicy } from "./lib/rule";
 import { ALL_RULES } from "./rules";
+import { assertFreshBuild } from "./lib/build";
+import { convertOncePerRequest } from "./lib/engine";
+
+// Compiled (bin/index.js, package.json `main`, what the engine loads): refuse to run older than the sources.
+if (__filename.endsWith(".js")) assertFreshBuild(path.resolve(__dirname, ".."), __dirname);
+// Under the engine, each request's properties are converted once for all policies (lib/engine.ts).
+convertOncePerRequest();
 
 new PolicyPack(POLICY_PACK_NAME, {
   description:

@@ -4,7 +4,7 @@
  * does not create it; it reads each private subnet's route table and stops, before registering anything, when
  * `0.0.0.0/0` does not go to a NAT gateway the stack file declares (`network.egress.natGatewayIds`).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, StackModel } from "./config/model";
 

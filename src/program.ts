@@ -3,7 +3,7 @@
  * outputs (the environment profile that production's parity checks read). `index.ts` calls it under the
  * engine; the offline preview calls it under Pulumi's mock runtime.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ApplicationGovernance, ImageSource } from "../components/Application";

@@ -215,26 +215,28 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     waivers: Array.isArray(config?.waivers) ? Array.from(config.waivers) : [],
   });
   if (m.kind === "resource") {
-    return {
-      ...base,
-      validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-        if (!m.appliesTo.includes(args.type)) return;
-        const config = engineConfig(args.getConfig);
-        const r: Res = {
-          urn: args.urn,
-          type: args.type,
-          name: args.name,
-          props: args.props,
-          parent: args.opts?.parent,
-        };
-        const [agg] = runRule(rule, [r], context(config, new Map([[r.urn, r]])));
-        if (!agg || agg.status === "pass") return;
-        if (agg.status === "not-applicable") args.notApplicable(agg.message);
-        const w = findWaiver(waiversOf(config, new Date()), m.id, r, stackOfUrn(args.urn));
-        if (w) args.notApplicable(waivedNote(w));
-        report(agg.message);
-      },
+    const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
+      if (!m.appliesTo.includes(args.type)) return;
+      const config = engineConfig(args.getConfig);
+      const r: Res = {
+        urn: args.urn,
+        type: args.type,
+        name: args.name,
+        props: args.props,
+        parent: args.opts?.parent,
+      };
+      const [agg] = runRule(rule, [r], context(config, new Map([[r.urn, r]])));
+      if (!agg || agg.status === "pass") return;
+      if (agg.status === "not-applicable") args.notApplicable(agg.message);
+      const w = findWaiver(waiversOf(config, new Date()), m.id, r, stackOfUrn(args.urn));
+      if (w) args.notApplicable(waivedNote(w));
+      report(agg.message);
     };
+    // A rule of one resource type carries it as `@pulumi/policy`'s `validateResourceOfType` does
+    // (`__pulumiType`): the server then answers "not applicable" for other types without converting the
+    // request's properties or building the policy's arguments (policy.js `getPulumiType`, server.js Analyze).
+    if (m.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: m.appliesTo[0] });
+    return { ...base, validateResource };
   }
   return {
     ...base,

@@ -3,191 +3,236 @@
  * The `cicd` command line: `npm run --silent cicd -- <command>`.
  * Exit codes: 0 success; 1 a mandatory policy failed; 2 invalid config or unreadable input.
  */
-import { Command, Option } from "commander";
-import { runAudit } from "../audit/command";
-import { runDiff } from "../diff/command";
-import { runReport } from "../report/command";
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { assertFreshBuild } from "../../policy-pack/lib/build";
 import { REPORT_FORMATS } from "../report/types";
-import { runBump } from "./bump";
-import { runRollback } from "./rollback";
-import { runPredeploy, runVerify } from "../deploy/command";
-import { runPolicyConfig } from "./policy";
-import { runPreview } from "./preview";
 
-const program = new Command()
-  .name("cicd")
-  .description("Offline preview, policy audit and reports of the cicd-constitution Pulumi stacks.")
-  .showHelpAfterError()
-  .exitOverride((err) => {
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  });
+/**
+ * A command's module, loaded when its command runs. `require` (what tsc emits for this CommonJS project) rather
+ * than `import()`, which under tsx (development, tests) would take Node's ESM path, where tsx/cjs does not resolve
+ * TypeScript files.
+ */
+function load<T>(id: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(id) as T;
+}
 
-program
-  .command("preview")
-  .description("Preview stacks offline under Pulumi's mock runtime and write out/plan.<stack>.json")
-  .addOption(new Option("--stack <name>", "stack to preview: a stack name or all").default("all"))
-  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-  .option("--out-dir <dir>", "where plan files go", "out")
-  .option("--today <date>", "date used for date checks, YYYY-MM-DD (default: today)")
-  .addOption(new Option("--format <format>", "summary format").choices(["table", "json"]).default("table"))
-  .option(
-    "--previous-outputs <stack=file...>",
-    "a stack's outputs from its last deployment (pulumi stack output --json --show-secrets); default: none",
-  )
-  .action(async (opts) => {
-    process.exitCode = await runPreview(opts);
-  });
+/**
+ * The command tree. Each action loads its command's module when it runs (`load`), so a command pays only
+ * for what it uses: `verify --help` never loads the Pulumi SDK, `preview` never loads the AWS SDK clients. Each
+ * action puts its command's exit code in `result.code`.
+ */
+function commands(result: { code: number }): Command {
+  const program = new Command()
+    .name("cicd")
+    .description("Offline preview, policy audit and reports of the cicd-constitution Pulumi stacks.")
+    .showHelpAfterError()
+    .exitOverride();
 
-program
-  .command("policy-config")
-  .description("Print a stack's policy pack config (JSON) for pulumi preview --policy-pack-config")
-  .requiredOption("--stack <name>", "stack name")
-  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-  .action((opts) => {
-    process.exitCode = runPolicyConfig(opts);
-  });
+  program
+    .command("preview")
+    .description("Preview stacks offline under Pulumi's mock runtime and write out/plan.<stack>.json")
+    .addOption(new Option("--stack <name>", "stack to preview: a stack name or all").default("all"))
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .option("--out-dir <dir>", "where plan files go", "out")
+    .option("--today <date>", "date used for date checks, YYYY-MM-DD (default: today)")
+    .addOption(new Option("--format <format>", "summary format").choices(["table", "json"]).default("table"))
+    .option(
+      "--previous-outputs <stack=file...>",
+      "a stack's outputs from its last deployment (pulumi stack output --json --show-secrets); default: none",
+    )
+    .action(async (opts) => {
+      result.code = await load<typeof import("./preview")>("./preview").runPreview(opts);
+    });
 
-program
-  .command("audit")
-  .description(
-    "Run the policy pack over existing state: pulumi stack export, pulumi preview --json, or a plan file",
-  )
-  .requiredOption("--from-export <file>", "state file to audit")
-  .option(
-    "--stack <name>",
-    "stack name (default: from the file's URNs); its Pulumi.<stack>.yaml gives the policy config",
-  )
-  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-  .option("--out <file>", "write the report to a file instead of stdout")
-  .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
-  .action(async (opts) => {
-    process.exitCode = await runAudit(opts);
-  });
+  program
+    .command("policy-config")
+    .description("Print a stack's policy pack config (JSON) for pulumi preview --policy-pack-config")
+    .requiredOption("--stack <name>", "stack name")
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .action(async (opts) => {
+      result.code = load<typeof import("./policy")>("./policy").runPolicyConfig(opts);
+    });
 
-program
-  .command("report")
-  .description(
-    "Preview stacks offline, run the policy pack and render the audit (table, json, markdown, sarif, junit)",
-  )
-  .addOption(new Option("--stack <name>", "a stack name or all").default("all"))
-  .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
-  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-  .option("--out <file>", "write the report to a file instead of stdout")
-  .option("--out-dir <dir>", "write one file per stack, audit.<stack>.<ext>")
-  .option("--today <date>", "date used for expiry checks, YYYY-MM-DD (default: today)")
-  .action(async (opts) => {
-    process.exitCode = await runReport(opts);
-  });
+  program
+    .command("audit")
+    .description(
+      "Run the policy pack over existing state: pulumi stack export, pulumi preview --json, or a plan file",
+    )
+    .requiredOption("--from-export <file>", "state file to audit")
+    .option(
+      "--stack <name>",
+      "stack name (default: from the file's URNs); its Pulumi.<stack>.yaml gives the policy config",
+    )
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+    .action(async (opts) => {
+      result.code = await load<typeof import("../audit/command")>("../audit/command").runAudit(opts);
+    });
 
-program
-  .command("bump")
-  .description(
-    "Set an app's build (its repository's commit) in Pulumi.staging.yaml: how an app's merge reaches staging",
-  )
-  .requiredOption("--app <name>", "app name")
-  .requiredOption("--commit <sha>", "the app repository's full 40-hex commit")
-  .requiredOption("--date <iso>", "when it was merged, ISO 8601 UTC")
-  .requiredOption("--actor <login>", "who merged it (a login or bot login)")
-  .option("--dir <dir>", "project directory holding Pulumi.staging.yaml", ".")
-  .action((opts) => {
-    process.exitCode = runBump(opts);
-  });
+  program
+    .command("report")
+    .description(
+      "Preview stacks offline, run the policy pack and render the audit (table, json, markdown, sarif, junit)",
+    )
+    .addOption(new Option("--stack <name>", "a stack name or all").default("all"))
+    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .option("--out-dir <dir>", "write one file per stack, audit.<stack>.<ext>")
+    .option("--today <date>", "date used for expiry checks, YYYY-MM-DD (default: today)")
+    .action(async (opts) => {
+      result.code = await load<typeof import("../report/command")>("../report/command").runReport(opts);
+    });
 
-program
-  .command("verify")
-  .description(
-    "After pulumi up: compare what runs (ECS service and task definition, registry alias, /version, health, smoke) with what the stack pins; record a deploy marker. Exit 1 on any mismatch",
-  )
-  .requiredOption("--stack <name>", "stack name")
-  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-  .option(
-    "--outputs <file>",
-    "the stack's outputs: pulumi stack output --json --stack <name> (staging needs it)",
-  )
-  .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
-  .option("--out <file>", "write the report to a file instead of stdout")
-  .option("--app-url <app=url...>", "reach an app at this URL instead of https://<domain>")
-  .option("--registry-url <url>", "registry base URL (default: https:// and the image's host, ghcr.io)")
-  .option("--version <tag>", "release tag of this deploy, mvp-X.Y.Z, for the deploy marker")
-  .option("--no-marker", "record no deploy marker (GitHub Deployment, EventBridge event)")
-  .addHelpText(
-    "after",
-    "\nEnvironment: AWS credentials and region chain (AWS_ENDPOINT_URL_* honoured), GITHUB_TOKEN (deployments: write\non the app repositories), GITHUB_API_URL, GHCR_USERNAME and GHCR_TOKEN (read:packages) for private packages.",
-  )
-  .action(async (opts) => {
-    process.exitCode = await runVerify(opts);
-  });
+  program
+    .command("bump")
+    .description(
+      "Set an app's build (its repository's commit) in Pulumi.staging.yaml: how an app's merge reaches staging",
+    )
+    .requiredOption("--app <name>", "app name")
+    .requiredOption("--commit <sha>", "the app repository's full 40-hex commit")
+    .requiredOption("--date <iso>", "when it was merged, ISO 8601 UTC")
+    .requiredOption("--actor <login>", "who merged it (a login or bot login)")
+    .option("--dir <dir>", "project directory holding Pulumi.staging.yaml", ".")
+    .action(async (opts) => {
+      result.code = load<typeof import("./bump")>("./bump").runBump(opts);
+    });
 
-program
-  .command("predeploy")
-  .description(
-    "Before production's pulumi up: the pinned digests passed verify in staging, the commit's required checks are green, the secrets are set, the error budget is not breached. Exit 1 on any failure",
-  )
-  .requiredOption("--stack <name>", "stack name")
-  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-  .option("--sha <sha>", "this repository's commit being deployed (default: GITHUB_SHA)")
-  .option("--repository <owner/name>", "this repository (default: GITHUB_REPOSITORY)")
-  .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
-  .option("--out <file>", "write the report to a file instead of stdout")
-  .addHelpText(
-    "after",
-    "\nEnvironment: AWS credentials and region chain (cloudwatch:DescribeAlarms), GITHUB_TOKEN (deployments, checks,\nstatuses: read), GITHUB_API_URL. A breached budget needs cicd-constitution:predeploy.overrides\n[{ ruleId: PREDEPLOY-ERROR-BUDGET, resource: APP, reason, owner, expires }].",
-  )
-  .action(async (opts) => {
-    process.exitCode = await runPredeploy(opts);
-  });
+  program
+    .command("verify")
+    .description(
+      "After pulumi up: compare what runs (ECS service and task definition, registry alias, /version, health, smoke) with what the stack pins; record a deploy marker. Exit 1 on any mismatch",
+    )
+    .requiredOption("--stack <name>", "stack name")
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .option(
+      "--outputs <file>",
+      "the stack's outputs: pulumi stack output --json --stack <name> (staging needs it)",
+    )
+    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .option("--app-url <app=url...>", "reach an app at this URL instead of https://<domain>")
+    .option("--registry-url <url>", "registry base URL (default: https:// and the image's host, ghcr.io)")
+    .option("--version <tag>", "release tag of this deploy, mvp-X.Y.Z, for the deploy marker")
+    .option("--no-marker", "record no deploy marker (GitHub Deployment, EventBridge event)")
+    .addHelpText(
+      "after",
+      "\nEnvironment: AWS credentials and region chain (AWS_ENDPOINT_URL_* honoured), GITHUB_TOKEN (deployments: write\non the app repositories), GITHUB_API_URL, GHCR_USERNAME and GHCR_TOKEN (read:packages) for private packages.",
+    )
+    .action(async (opts) => {
+      result.code = await load<typeof import("../deploy/command")>("../deploy/command").runVerify(opts);
+    });
 
-program
-  .command("rollback")
-  .description(
-    "Re-point production to the previous digest (image.history, or --to) in Pulumi.production.yaml, comments kept; print the pull request body",
-  )
-  .requiredOption("--app <name>", "app name")
-  .option("--to <digest>", "digest to roll back to, sha256:<64 hex> (default: the first of image.history)")
-  .option("--from-version <tag>", "release tag running now, mvp-X.Y.Z, for the ROLLBACK marker")
-  .option("--to-version <tag>", "release tag rolled back to, mvp-X.Y.W, for the ROLLBACK marker")
-  .option(
-    "--owner <login>",
-    "owner of the error-budget override the rollback adds (default: GITHUB_ACTOR, else the app's owner)",
-  )
-  .option(
-    "--commit <sha>",
-    "the target digest's commit, when staging's releases no longer hold it (with --date, --actor)",
-  )
-  .option("--date <iso>", "the target digest's build date, ISO 8601 UTC")
-  .option("--actor <login>", "who built the target digest")
-  .option("--stack <name>", "stack whose file is edited", "production")
-  .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-  .action((opts) => {
-    const provenance =
-      opts.commit || opts.date || opts.actor
-        ? { gitSha: opts.commit, date: opts.date, actor: opts.actor }
-        : undefined;
-    process.exitCode = runRollback({ ...opts, provenance });
-  });
+  program
+    .command("predeploy")
+    .description(
+      "Before production's pulumi up: the pinned digests passed verify in staging, the commit's required checks are green, the secrets are set, the error budget is not breached. Exit 1 on any failure",
+    )
+    .requiredOption("--stack <name>", "stack name")
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .option("--sha <sha>", "this repository's commit being deployed (default: GITHUB_SHA)")
+    .option("--repository <owner/name>", "this repository (default: GITHUB_REPOSITORY)")
+    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .addHelpText(
+      "after",
+      "\nEnvironment: AWS credentials and region chain (cloudwatch:DescribeAlarms), GITHUB_TOKEN (deployments, checks,\nstatuses: read), GITHUB_API_URL. A breached budget needs cicd-constitution:predeploy.overrides\n[{ ruleId: PREDEPLOY-ERROR-BUDGET, resource: APP, reason, owner, expires }].",
+    )
+    .action(async (opts) => {
+      result.code = await load<typeof import("../deploy/command")>("../deploy/command").runPredeploy(opts);
+    });
 
-program
-  .command("diff")
-  .description("Diff two plan files, or the stacks of a git ref against the working tree (--base-ref)")
-  .argument("[base]", "base plan file (out/plan.<stack>.json)")
-  .argument(
-    "[head]",
-    "head plan file, or with --base-ref a directory of plan files (default: preview the working tree)",
-  )
-  .option(
-    "--base-ref <ref>",
-    "preview this git ref's stacks in a temporary worktree and use them as the base",
-  )
-  .addOption(
-    new Option("--format <format>", "output format").choices(["table", "markdown", "json"]).default("table"),
-  )
-  .option("--out <file>", "write the diff to a file instead of stdout")
-  .action(async (base: string | undefined, head: string | undefined, opts) => {
-    const [b, h] = opts.baseRef && base && !head ? [undefined, base] : [base, head];
-    process.exitCode = await runDiff({ ...opts, base: b, head: h });
-  });
+  program
+    .command("rollback")
+    .description(
+      "Re-point production to the previous digest (image.history, or --to) in Pulumi.production.yaml, comments kept; print the pull request body",
+    )
+    .requiredOption("--app <name>", "app name")
+    .option("--to <digest>", "digest to roll back to, sha256:<64 hex> (default: the first of image.history)")
+    .option("--from-version <tag>", "release tag running now, mvp-X.Y.Z, for the ROLLBACK marker")
+    .option("--to-version <tag>", "release tag rolled back to, mvp-X.Y.W, for the ROLLBACK marker")
+    .option(
+      "--owner <login>",
+      "owner of the error-budget override the rollback adds (default: GITHUB_ACTOR, else the app's owner)",
+    )
+    .option(
+      "--commit <sha>",
+      "the target digest's commit, when staging's releases no longer hold it (with --date, --actor)",
+    )
+    .option("--date <iso>", "the target digest's build date, ISO 8601 UTC")
+    .option("--actor <login>", "who built the target digest")
+    .option("--stack <name>", "stack whose file is edited", "production")
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .action(async (opts) => {
+      const provenance =
+        opts.commit || opts.date || opts.actor
+          ? { gitSha: opts.commit, date: opts.date, actor: opts.actor }
+          : undefined;
+      result.code = load<typeof import("./rollback")>("./rollback").runRollback({ ...opts, provenance });
+    });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(2);
-});
+  program
+    .command("diff")
+    .description("Diff two plan files, or the stacks of a git ref against the working tree (--base-ref)")
+    .argument("[base]", "base plan file (out/plan.<stack>.json)")
+    .argument(
+      "[head]",
+      "head plan file, or with --base-ref a directory of plan files (default: preview the working tree)",
+    )
+    .option(
+      "--base-ref <ref>",
+      "preview this git ref's stacks in a temporary worktree and use them as the base",
+    )
+    .addOption(
+      new Option("--format <format>", "output format")
+        .choices(["table", "markdown", "json"])
+        .default("table"),
+    )
+    .option("--out <file>", "write the diff to a file instead of stdout")
+    .action(async (base: string | undefined, head: string | undefined, opts) => {
+      const [b, h] = opts.baseRef && base && !head ? [undefined, base] : [base, head];
+      result.code = await load<typeof import("../diff/command")>("../diff/command").runDiff({
+        ...opts,
+        base: b,
+        head: h,
+      });
+    });
+
+  return program;
+}
+
+/**
+ * Runs one `cicd` command line in this process, as the `cicd` executable would, and returns its exit code:
+ * 0 success, 1 a mandatory policy failed (or a post-deploy check), 2 bad input, usage errors included. Help and
+ * messages go to stdout and stderr. Tests call this instead of a subprocess where the process is not what they test.
+ *
+ * @param argv the arguments after the program name, e.g. `["preview", "--stack", "all"]`.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  const result = { code: 0 };
+  try {
+    await commands(result).parseAsync(argv, { from: "user" });
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    console.error(err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  try {
+    // Compiled (bin/src/cli/main.js, what `npm start` and `npm run cicd` run): refuse to run older than the sources.
+    if (__filename.endsWith(".js"))
+      assertFreshBuild(path.resolve(__dirname, "../../.."), path.resolve(__dirname, "../.."));
+    void runCli(process.argv.slice(2)).then((code) => {
+      process.exitCode = code;
+    });
+  } catch (err) {
+    console.error(`cicd: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 2;
+  }
+}

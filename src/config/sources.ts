@@ -80,6 +80,26 @@ export function readStackFile(file: string): ConfigSource {
  * @throws ConfigError when the text is not YAML or has no `config:` map (key `config`).
  */
 export function readStackText(text: string, stack: string, origin: string): ConfigSource {
+  const key = `${stack}\0${origin}\0${text}`;
+  let read = readTexts.get(key);
+  if (!read) {
+    read = parseStackText(text, stack, origin);
+    if (readTexts.size >= READ_TEXTS_KEPT) readTexts.delete(readTexts.keys().next().value!);
+    readTexts.set(key, read);
+  }
+  return structuredClone(read);
+}
+
+/**
+ * What `readStackText` read, by stack, origin and text: one preview of all stacks reads each stack file several
+ * times (its own config, the organization, report locations), and the YAML parse is the costly part. Callers get
+ * a copy, so no caller sees another's changes. Errors are not kept: they are thrown again. The oldest of
+ * {@link READ_TEXTS_KEPT} is dropped first (a long test run reads thousands of generated files).
+ */
+const readTexts = new Map<string, ConfigSource>();
+const READ_TEXTS_KEPT = 16;
+
+function parseStackText(text: string, stack: string, origin: string): ConfigSource {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(

@@ -1,34 +1,14 @@
 /**
- * The post-deploy commands on the command line: each prints its own usage, and bad input exits 2 with a
- * message naming what was expected, before any call to AWS or GitHub.
+ * The post-deploy commands on the command line (in this process, test/cli-harness.ts): each prints its own usage,
+ * and bad input exits 2 with a message naming what was expected, before any call to AWS or GitHub.
  */
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { readStackOutputs } from "../../src/audit/readState";
 import { parseAppUrls } from "../../src/deploy/command";
-import { ROOT } from "../helpers";
-
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-const CLI = path.join(ROOT, "src", "cli", "main.ts");
-const run = promisify(execFile);
-
-/** Runs `cicd ARGS`; resolves with the exit code and output, whatever the code. */
-async function cicd(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await run(TSX, [CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: "1", ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { cicd } from "../cli-harness";
 
 describe("stack outputs files", () => {
   it("a file that is not JSON is named, and its text never quoted (outputs may hold values)", () => {
@@ -65,9 +45,9 @@ describe("cicd verify / predeploy / rollback (command line)", function () {
   this.timeout(60_000);
 
   it("each prints its own usage with --help", async () => {
-    const [verify, predeploy, rollback] = await Promise.all(
-      ["verify", "predeploy", "rollback"].map((c) => cicd([c, "--help"])),
-    );
+    const verify = await cicd(["verify", "--help"]);
+    const predeploy = await cicd(["predeploy", "--help"]);
+    const rollback = await cicd(["rollback", "--help"]);
     assert.equal(verify.code, 0);
     assert.match(verify.stdout, /^Usage: cicd verify \[options\]/);
     assert.match(verify.stdout, /--outputs <file>.*--app-url/s);
@@ -79,11 +59,19 @@ describe("cicd verify / predeploy / rollback (command line)", function () {
   });
 
   it("bad input exits 2 naming what was expected", async () => {
-    const [noOutputs, badUrl, noToken] = await Promise.all([
-      cicd(["verify", "--stack", "staging", "--no-marker"]),
-      cicd(["verify", "--stack", "production", "--no-marker", "--app-url", "erp-berhan=ftp://x"]),
-      cicd(["predeploy", "--stack", "production", "--sha", "a".repeat(40)], { GITHUB_TOKEN: "" }),
+    // One at a time: in-process runs share stdout, stderr and the environment.
+    const noOutputs = await cicd(["verify", "--stack", "staging", "--no-marker"]);
+    const badUrl = await cicd([
+      "verify",
+      "--stack",
+      "production",
+      "--no-marker",
+      "--app-url",
+      "erp-berhan=ftp://x",
     ]);
+    const noToken = await cicd(["predeploy", "--stack", "production", "--sha", "a".repeat(40)], {
+      env: { GITHUB_TOKEN: "" },
+    });
     assert.equal(noOutputs.code, 2);
     assert.match(
       noOutputs.stderr,

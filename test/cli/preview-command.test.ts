@@ -1,35 +1,20 @@
+/**
+ * The `preview` and `policy-config` commands as a user runs them: arguments, output, exit codes. In this process
+ * (test/cli-harness.ts `cicd`, the function the executable calls); the executable itself is tested once, last.
+ */
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT } from "../helpers";
-
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-const CLI = path.join(ROOT, "src", "cli", "main.ts");
-
-function cicd(args: string[], cwd = ROOT) {
-  const r = spawnSync(TSX, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function tempProject(mutate?: (text: string) => string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cicd-cli-"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  for (const s of ["staging", "production"]) {
-    const text = fs.readFileSync(path.join(ROOT, `Pulumi.${s}.yaml`), "utf8");
-    fs.writeFileSync(path.join(dir, `Pulumi.${s}.yaml`), s === "production" && mutate ? mutate(text) : text);
-  }
-  return dir;
-}
+import { cicd, cicdProcess, cleanTempDirs, tempProject } from "../cli-harness";
 
 describe("cicd preview (command line)", function () {
   this.timeout(120_000);
+  after(cleanTempDirs);
 
-  it("previews both stacks, says it is offline, writes both plans, exits 0", () => {
+  it("previews both stacks, says it is offline, writes both plans, exits 0", async () => {
     const dir = tempProject();
     const out = path.join(dir, "out");
-    const r = cicd(["preview", "--stack", "all", "--dir", dir, "--out-dir", out]);
+    const r = await cicd(["preview", "--stack", "all", "--dir", dir, "--out-dir", out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /OFFLINE PREVIEW/);
     assert.match(r.stdout, /no Pulumi CLI, provider plugin or cloud API was called/);
@@ -52,10 +37,10 @@ describe("cicd preview (command line)", function () {
     }
   });
 
-  it("invalid config: exit 2, a message naming stack, key, expected and found, and no plan written", () => {
+  it("invalid config: exit 2, a message naming stack, key, expected and found, and no plan written", async () => {
     const dir = tempProject((t) => t.replace("desiredCount: 2", "desiredCount: two"));
     const out = path.join(dir, "out");
-    const r = cicd(["preview", "--stack", "production", "--dir", dir, "--out-dir", out]);
+    const r = await cicd(["preview", "--stack", "production", "--dir", dir, "--out-dir", out]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /Invalid config for stack "production" \(Pulumi\.production\.yaml\): 1 problem/);
     assert.match(
@@ -65,15 +50,15 @@ describe("cicd preview (command line)", function () {
     assert.equal(fs.existsSync(out), false);
   });
 
-  it("an unknown command or option exits 2 with usage help", () => {
-    const r = cicd(["preview", "--stak", "staging"]);
+  it("an unknown command or option exits 2 with usage help", async () => {
+    const r = await cicd(["preview", "--stak", "staging"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option '--stak'/);
   });
 
-  it("the repository's stacks pass the policy pack with zero mandatory violations", () => {
+  it("the repository's stacks pass the policy pack with zero mandatory violations", async () => {
     const dir = tempProject();
-    const r = cicd(["preview", "--stack", "all", "--dir", dir, "--out-dir", path.join(dir, "out")]);
+    const r = await cicd(["preview", "--stack", "all", "--dir", dir, "--out-dir", path.join(dir, "out")]);
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /policy pack +\d+ pass, 0 fail \(0 mandatory\)/);
     assert.match(r.stdout, /OK: no mandatory policy violation\./);
@@ -86,21 +71,29 @@ describe("cicd preview (command line)", function () {
     assert.match(r.stdout, /accounts +shared: staging 123456789012; production 123456789012/);
   });
 
-  it("production without reviewers fails the preview (exit 1) naming CC-ENV-02", () => {
+  it("production without reviewers fails the preview (exit 1) naming CC-ENV-02", async () => {
     const dir = tempProject((t) =>
       t.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, ""),
     );
-    const r = cicd(["preview", "--stack", "production", "--dir", dir, "--out-dir", path.join(dir, "out")]);
+    const r = await cicd([
+      "preview",
+      "--stack",
+      "production",
+      "--dir",
+      dir,
+      "--out-dir",
+      path.join(dir, "out"),
+    ]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /FAIL CC-ENV-02 \[mandatory\] erp-berhan-production-environment-env/);
     assert.match(r.stdout, /FAILED: 1 mandatory policy violation\(s\)\./);
   });
 
-  it("--format json carries the same verdicts and the same exit code as the table (1 on a mandatory failure)", () => {
+  it("--format json carries the same verdicts and the same exit code as the table (1 on a mandatory failure)", async () => {
     const dir = tempProject((t) =>
       t.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, ""),
     );
-    const r = cicd([
+    const r = await cicd([
       "preview",
       "--stack",
       "production",
@@ -122,12 +115,35 @@ describe("cicd preview (command line)", function () {
     );
   });
 
-  it("policy-config prints the pack config the offline preview uses, with the stack's settings", () => {
-    const r = cicd(["policy-config", "--stack", "production"]);
+  it("policy-config prints the pack config the offline preview uses, with the stack's settings", async () => {
+    const r = await cicd(["policy-config", "--stack", "production"]);
     assert.equal(r.code, 0, r.stderr);
     const config = JSON.parse(r.stdout);
     const run07 = Object.entries(config).find(([name]) => name.startsWith("CC-RUN-07"))![1] as any;
     assert.deepEqual(run07.apps["menu-optimizer"], ["DATABASE_URL"]);
     assert.equal(run07.enforcementLevel, "mandatory");
+  });
+
+  it("the compiled executable (what npm start and npm run cicd run) gives the same output and exit code", async () => {
+    const dir = tempProject();
+    const args = [
+      "preview",
+      "--stack",
+      "all",
+      "--dir",
+      dir,
+      "--out-dir",
+      path.join(dir, "out"),
+      "--format",
+      "json",
+    ];
+    const child = cicdProcess(args);
+    const inProcess = await cicd(args);
+    assert.equal(child.code, 0, child.stderr);
+    assert.equal(child.code, inProcess.code);
+    assert.deepEqual(JSON.parse(child.stdout), JSON.parse(inProcess.stdout));
+    const usage = cicdProcess(["preview", "--stak", "staging"]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /unknown option '--stak'/);
   });
 });

@@ -7,11 +7,12 @@ import { credentialProblems } from "../../src/config/credentials";
 import { resolveSecrets } from "../../src/config/secrets";
 import { OFFLINE_SECRET_PLACEHOLDER, readRuntimeConfig, readStackFile } from "../../src/config/sources";
 import { ROOT } from "../helpers";
+import { cleanTempDirs, tempDir } from "../temp";
 
 const TODAY = new Date("2026-11-21T00:00:00Z");
 
 function withSecrets(extra: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cicd-secrets-"));
+  const dir = tempDir("cicd-secrets");
   const text = fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8") + extra;
   const file = path.join(dir, "Pulumi.staging.yaml");
   fs.writeFileSync(file, text);
@@ -19,6 +20,7 @@ function withSecrets(extra: string): string {
 }
 
 describe("secrets in config", () => {
+  after(cleanTempDirs);
   it("offline: unset and secure: values become placeholders, and each required secret says where it stands", () => {
     const file = withSecrets(
       "  cicd-constitution:secrets:\n    erp-berhan:\n      JWT_SECRET:\n        secure: v1:AAAABBBBCCCC\n",

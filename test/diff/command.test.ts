@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { runDiff } from "../../src/diff/command";
 import { repositoryStacks, ROOT } from "../helpers";
+import { cleanTempDirs, tempDir } from "../temp";
 
 describe("cicd diff (command)", function () {
   let dir: string;
@@ -15,8 +16,9 @@ describe("cicd diff (command)", function () {
   let errors: string[];
   const origError = console.error;
 
+  after(cleanTempDirs);
   before(async function () {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "diff-cmd-"));
+    dir = tempDir("diff-cmd");
     const [s, p] = await repositoryStacks();
     staging = path.join(dir, "plan.staging.json");
     production = path.join(dir, "plan.production.json");

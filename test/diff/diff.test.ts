@@ -4,7 +4,6 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { Document, parseDocument } from "yaml";
 import { previewStacks } from "../../src/cli/preview";
@@ -13,6 +12,7 @@ import { REPLACE_ON_CHANGE, replacesOnChange } from "../../src/diff/replacements
 import { renderDiffs } from "../../src/diff/render";
 import type { Plan } from "../../src/plan/types";
 import { ROOT, stagingRan } from "../helpers";
+import { cleanTempDirs, tempDir } from "../temp";
 
 /** A digest staging ran in an earlier deployment (its last outputs say so), so production may promote it. */
 const NEW_DIGEST = "sha256:" + "ab".repeat(32);
@@ -22,7 +22,7 @@ const NEW_BUILD = { gitSha: "e".repeat(40), date: "2026-11-01T10:00:00Z" };
 
 /** A project directory with the repository's stack files, production edited by `edit`. */
 function projectWith(edit: (production: Document) => void): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diff-test-"));
+  const dir = tempDir("diff-test");
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   fs.copyFileSync(path.join(ROOT, "Pulumi.staging.yaml"), path.join(dir, "Pulumi.staging.yaml"));
   const production = parseDocument(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"));
@@ -32,6 +32,7 @@ function projectWith(edit: (production: Document) => void): string {
 }
 
 describe("diffPlans on real plans", function () {
+  after(cleanTempDirs);
   let base: Plan;
   let head: Plan;
   let diff: PlanDiff;

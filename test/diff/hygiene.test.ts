@@ -3,13 +3,14 @@
  * a JSON parse error, or leave a git worktree behind when interrupted.
  */
 import * as assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseState } from "../../src/audit/readState";
 import { readPlan } from "../../src/diff/command";
 import { SECRET_SIG, SIG_KEY } from "../../src/audit/readState";
+import { startCicdProcess } from "../cli-harness";
 import { ROOT } from "../helpers";
 
 describe("diff and state readers: hygiene", function () {
@@ -67,14 +68,8 @@ describe("diff and state readers: hygiene", function () {
 
   it("Ctrl-C during `diff --base-ref` removes the temporary worktree", async () => {
     const worktrees = () => execFileSync("git", ["-C", ROOT, "worktree", "list"], { encoding: "utf8" });
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(ROOT, "src/cli/main.ts"), "diff", "--base-ref", "HEAD"],
-      {
-        cwd: ROOT,
-        stdio: "ignore",
-      },
-    );
+    // The compiled executable, as `npm run cicd` runs it: the signal reaches the process that made the worktree.
+    const child = startCicdProcess(["diff", "--base-ref", "HEAD"]);
     const exited = new Promise<number | null>((resolve) =>
       child.on("exit", (code, signal) => resolve(code ?? (signal ? 130 : null))),
     );
@@ -83,7 +78,8 @@ describe("diff and state readers: hygiene", function () {
     while (!/cicd-diff-/.test(worktrees()) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     assert.match(worktrees(), /cicd-diff-/, "the worktree was created");
-    child.kill("SIGINT");
+    // Ctrl-C: the terminal signals the whole foreground process group (the command and the preview it runs).
+    process.kill(-child.pid!, "SIGINT");
     await exited;
     const left = worktrees();
     // Whatever the verdict, leave nothing behind for the next test.

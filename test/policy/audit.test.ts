@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { AuditReportJson, runAudit } from "../../src/audit/command";
 import { parseState, readState } from "../../src/audit/readState";
+import { cleanTempDirs, tempDir } from "../temp";
 
 const FIX = path.resolve(__dirname, "../fixtures/audit");
 const EXPORT = path.join(FIX, "stack-export.production.json");
@@ -22,7 +23,7 @@ async function audit(
   format: "json" | "table",
   stack?: string,
 ): Promise<{ code: number; text: string; stderr: string }> {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "audit-")), "report");
+  const out = path.join(tempDir("audit"), "report");
   const errors: string[] = [];
   const original = console.error;
   console.error = (...args: unknown[]) => void errors.push(args.join(" "));
@@ -35,6 +36,7 @@ async function audit(
 }
 
 describe("audit --from-export", () => {
+  after(cleanTempDirs);
   it("reads a v3 stack export: secret objects become [secret], plain text where a secret belongs becomes [plaintext]", () => {
     const state = readState(EXPORT);
     assert.equal(state.kind, "stack-export");

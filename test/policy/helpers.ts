@@ -1,7 +1,8 @@
 /**
  * Shared fixtures of the policy tests: the program's real resources, recorded by the offline preview of both
  * stack files (src/cli/preview.ts `previewStacks`), with properties as the engine hands them to policies
- * (secrets unwrapped, in memory only), and small mutation helpers.
+ * (secrets unwrapped, in memory only), and the helpers that change them for one case (`mutate`, `editJson`; the
+ * changes themselves are in mutations.ts). Rule tests on hand-built resources use rule-harness.ts instead.
  */
 import * as path from "node:path";
 import { previewStacks } from "../../src/cli/preview";
@@ -12,9 +13,9 @@ import {
   resolvePackConfig,
   RuleResult,
 } from "../../policy-pack/evaluate";
+import { NOW } from "./rule-harness";
 
-/** "Today" of every policy test: flags (removal 2027) are current, waivers are judged against it. */
-export const NOW = new Date("2026-11-21T12:00:00Z");
+export { NOW };
 
 /** One stack as the policy tests use it. */
 export interface RealStack {

@@ -1,11 +1,17 @@
 /**
- * One mutation per rule (shared/style.md: one happy-path fixture from the program's real resources, then one change
- * per failing case): which stack, what changes, which resource must fail. CC-ART-05's change is set by
- * {@link withArt05}, since it needs staging's Image.
+ * The fixture changes of the rule tests on the real stacks (rules.test.ts, grpc.test.ts): for every rule, one
+ * change applied to the resources the offline preview records for the repository's own stack files
+ * (helpers.ts `realStacks`), the stack it is applied to, and the resource that must then fail (shared/style.md:
+ * one happy-path fixture from the program's real resources, then one change per failing case). A "mutation"
+ * here is such a change of a test fixture; the tests written to kill Stryker's mutants of the rules are
+ * rules-*.test.ts and rule-lib.test.ts. CC-ART-05's change is set by {@link withArt05}, since it needs
+ * staging's Image.
  */
 import { PolicyResourceInput } from "../../policy-pack/evaluate";
 import { editJson, mutate } from "./helpers";
+import { T } from "./rule-harness";
 
+/** One rule's fixture change: which real stack, what changes, which resource must fail. */
 export type Mutation = {
   stack: "staging" | "production";
   change: (rs: PolicyResourceInput[]) => PolicyResourceInput[];
@@ -20,524 +26,403 @@ type Container = {
   healthCheck: { command: string[] };
 };
 
-export const RULESET = "github:index/repositoryRuleset:RepositoryRuleset";
-export const TD = "aws:ecs/taskDefinition:TaskDefinition";
-const HCV = "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion";
-const REF = "pulumi:pulumi:StackReference";
+/** erp-berhan's resources, and its main ruleset. */
+const ERP = /erp-berhan/;
+const ERP_MAIN = /erp-berhan-governance-main/;
+/** The change that edits the props of every resource of `type` whose name matches `name` (see {@link mutate}). */
+const edit =
+  (type: string, name: RegExp, change: (props: Props) => void) =>
+  (rs: PolicyResourceInput[]): PolicyResourceInput[] =>
+    mutate(rs, type, name, change);
 const container = (p: Props, f: (c: Container) => void) =>
   editJson<Container[]>(p, "containerDefinitions", (cs) => f(cs[0]));
 const flagValues = (p: Props, f: (v: Record<string, Props>) => void) =>
   editJson<{ values: Record<string, Props> }>(p, "content", (d) => f(d.values));
 const stagingApp = (p: Props, app: string) => p.outputs.environmentProfile.apps[app];
 
-/** One mutation per rule: which stack, what changes, which resource must fail. */
+/** One fixture change per rule: which stack, what changes, which resource must fail. */
 export const MUTATIONS: Record<string, Mutation> = {
   "CC-BR-01": {
     stack: "production",
     on: /erp-berhan-governance-main-ruleset/,
-    change: (rs) => mutate(rs, RULESET, /erp-berhan-governance-main/, (p) => (p.enforcement = "evaluate")),
+    change: edit(T.ruleset, ERP_MAIN, (p) => (p.enforcement = "evaluate")),
   },
   "CC-BR-02": {
     stack: "production",
     on: /erp-berhan-governance-main-ruleset/,
-    change: (rs) =>
-      mutate(
-        rs,
-        RULESET,
-        /erp-berhan-governance-main/,
-        (p) =>
-          (p.rules.requiredStatusChecks.requiredChecks = p.rules.requiredStatusChecks.requiredChecks.filter(
-            (c: Props) => c.context !== "smoke",
-          )),
-      ),
+    change: edit(
+      T.ruleset,
+      ERP_MAIN,
+      (p) =>
+        (p.rules.requiredStatusChecks.requiredChecks = p.rules.requiredStatusChecks.requiredChecks.filter(
+          (c: Props) => c.context !== "smoke",
+        )),
+    ),
   },
   "CC-BR-03": {
     stack: "production",
     on: /erp-berhan-governance-main-ruleset/,
-    change: (rs) =>
-      mutate(
-        rs,
-        RULESET,
-        /erp-berhan-governance-main/,
-        (p) => (p.rules.pullRequest.dismissStaleReviewsOnPush = false),
-      ),
+    change: edit(T.ruleset, ERP_MAIN, (p) => (p.rules.pullRequest.dismissStaleReviewsOnPush = false)),
   },
   "CC-BR-04": {
     stack: "production",
     on: /erp-berhan-governance-repo/,
-    change: (rs) =>
-      mutate(rs, "github:index/repository:Repository", /erp-berhan/, (p) => (p.allowMergeCommit = true)),
+    change: edit(T.repository, ERP, (p) => (p.allowMergeCommit = true)),
   },
   "CC-BR-05": {
     stack: "production",
     on: /erp-berhan-governance-repo/,
-    change: (rs) =>
-      mutate(rs, "github:index/repository:Repository", /erp-berhan/, (p) => (p.deleteBranchOnMerge = false)),
+    change: edit(T.repository, ERP, (p) => (p.deleteBranchOnMerge = false)),
   },
   "CC-BR-06": {
     stack: "production",
     on: /erp-berhan-governance-main-ruleset/,
-    change: (rs) =>
-      mutate(rs, RULESET, /erp-berhan-governance-main/, (p) => (p.rules.nonFastForward = false)),
+    change: edit(T.ruleset, ERP_MAIN, (p) => (p.rules.nonFastForward = false)),
   },
   "CC-BR-07": {
     stack: "production",
     on: /erp-berhan-governance-main-ruleset/,
-    change: (rs) =>
-      mutate(
-        rs,
-        RULESET,
-        /erp-berhan-governance-main/,
-        (p) => (p.bypassActors = [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }]),
-      ),
+    change: edit(
+      T.ruleset,
+      ERP_MAIN,
+      (p) => (p.bypassActors = [{ actorId: 5, actorType: "RepositoryRole", bypassMode: "always" }]),
+    ),
   },
   "CC-BR-08": {
     stack: "production",
     on: /erp-berhan-governance-tag-ruleset/,
-    change: (rs) => mutate(rs, RULESET, /erp-berhan-governance-tag/, (p) => (p.rules.update = false)),
+    change: edit(T.ruleset, /erp-berhan-governance-tag/, (p) => (p.rules.update = false)),
   },
   "CC-BR-09": {
     stack: "production",
     on: /erp-berhan-governance-repo/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "github:index/repository:Repository",
-        /erp-berhan-governance-repo/,
-        (p) => (p.securityAndAnalysis.secretScanningPushProtection.status = "disabled"),
-      ),
+    change: edit(
+      T.repository,
+      /erp-berhan-governance-repo/,
+      (p) => (p.securityAndAnalysis.secretScanningPushProtection.status = "disabled"),
+    ),
   },
   "CC-BR-10": {
     stack: "production",
     on: /erp-berhan-governance-actions-permissions/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions",
-        /erp-berhan-governance/,
-        (p) => (p.shaPinningRequired = false),
-      ),
+    change: edit(T.actionsPermissions, /erp-berhan-governance/, (p) => (p.shaPinningRequired = false)),
   },
   "CC-BR-11": {
     stack: "production",
     on: /erp-berhan-governance-main-ruleset/,
-    change: (rs) =>
-      mutate(
-        rs,
-        RULESET,
-        /erp-berhan-governance-main/,
-        (p) => (p.rules.pullRequest.requireCodeOwnerReview = false),
-      ),
+    change: edit(T.ruleset, ERP_MAIN, (p) => (p.rules.pullRequest.requireCodeOwnerReview = false)),
   },
   "CC-BR-12": {
     stack: "production",
     on: /erp-berhan-governance-main-ruleset/,
-    change: (rs) =>
-      mutate(
-        rs,
-        RULESET,
-        /erp-berhan-governance-main/,
-        (p) => delete p.rules.requiredStatusChecks.requiredChecks[0].integrationId,
-      ),
+    change: edit(
+      T.ruleset,
+      ERP_MAIN,
+      (p) => delete p.rules.requiredStatusChecks.requiredChecks[0].integrationId,
+    ),
   },
   "CC-ENV-01": {
     stack: "production",
     on: /erp-berhan-governance-repo/,
-    change: (rs) =>
-      rs.filter(
-        (r) =>
-          !(
-            r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" && /erp-berhan/.test(r.name)
-          ),
-      ),
+    change: (rs) => rs.filter((r) => !(r.type === T.environment && ERP.test(r.name))),
   },
   "CC-ENV-02": {
     stack: "production",
     on: /erp-berhan-production-environment-env/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "github:index/repositoryEnvironment:RepositoryEnvironment",
-        /erp-berhan/,
-        (p) => (p.preventSelfReview = false),
-      ),
+    change: edit(T.environment, ERP, (p) => (p.preventSelfReview = false)),
   },
   "CC-ENV-03": {
     stack: "production",
     on: /erp-berhan-production-environment-env/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
-        /erp-berhan-production-environment-tag/,
-        (p) => (p.tagPattern = "*"),
-      ),
+    change: edit(T.deploymentPolicy, /erp-berhan-production-environment-tag/, (p) => (p.tagPattern = "*")),
   },
   "CC-ENV-04": {
     stack: "staging",
     on: /erp-berhan-staging-environment-var-aws_region/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
-        /erp-berhan-staging-environment-var-aws_region/,
-        (p) => (p.variableName = "SLACK_WEBHOOK_TOKEN"),
-      ),
+    change: edit(
+      T.envVariable,
+      /erp-berhan-staging-environment-var-aws_region/,
+      (p) => (p.variableName = "SLACK_WEBHOOK_TOKEN"),
+    ),
   },
   "CC-ENV-05": {
     stack: "staging",
     on: /erp-berhan-staging-environment-secret/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
-        /erp-berhan/,
-        (p) => (p.secretName = "AWS_SECRET_ACCESS_KEY"),
-      ),
+    change: edit(T.envSecret, ERP, (p) => (p.secretName = "AWS_SECRET_ACCESS_KEY")),
   },
   "CC-ENV-06": {
     stack: "staging",
     on: /erp-berhan-staging-environment-deploy-role/,
-    change: (rs) =>
-      mutate(rs, "aws:iam/role:Role", /erp-berhan-staging-environment-deploy-role/, (p) =>
-        editJson<Props>(
-          p,
-          "assumeRolePolicy",
-          (d) =>
-            (d.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] =
-              "repo:surlefeu/*"),
-        ),
+    change: edit(T.role, /erp-berhan-staging-environment-deploy-role/, (p) =>
+      editJson<Props>(
+        p,
+        "assumeRolePolicy",
+        (d) =>
+          (d.Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] =
+            "repo:surlefeu/*"),
       ),
+    ),
   },
   "CC-ART-01": {
     stack: "staging",
     on: /erp-berhan-staging-image-build/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "docker-build:index:Image",
-        /erp-berhan/,
-        (p) => (p.tags = ["ghcr.io/surlefeu/erp-berhan:latest"]),
-      ),
+    change: edit(T.image, ERP, (p) => (p.tags = ["ghcr.io/surlefeu/erp-berhan:latest"])),
   },
   "CC-ART-02": {
     stack: "staging",
     on: /erp-berhan-staging-image-build/,
-    change: (rs) =>
-      mutate(rs, "docker-build:index:Image", /erp-berhan/, (p) => delete p.buildArgs.BUILD_ACTOR),
+    change: edit(T.image, ERP, (p) => delete p.buildArgs.BUILD_ACTOR),
   },
   "CC-ART-03": {
     stack: "staging",
     on: /erp-berhan-staging-image-build/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "docker-build:index:Image",
-        /erp-berhan/,
-        (p) => (p.tags = p.tags.map((t: string) => t.replace("ghcr.io", "docker.io"))),
-      ),
+    change: edit(
+      T.image,
+      ERP,
+      (p) => (p.tags = p.tags.map((t: string) => t.replace("ghcr.io", "docker.io"))),
+    ),
   },
   "CC-ART-04": {
     stack: "staging",
     on: /erp-berhan-staging-image-build/,
-    change: (rs) =>
-      mutate(rs, "docker-build:index:Image", /erp-berhan/, (p) => (p.platforms = ["linux/amd64"])),
+    change: edit(T.image, ERP, (p) => (p.platforms = ["linux/amd64"])),
   },
   "CC-ART-05": { stack: "production", on: /erp-berhan-staging-image-build/, change: (rs) => rs }, // see withArt05
   "CC-ART-06": {
     stack: "staging",
     on: /erp-berhan-staging-task/,
-    change: (rs) =>
-      mutate(rs, TD, /erp-berhan/, (p) =>
-        container(p, (c) => (c.image = "ghcr.io/surlefeu/erp-berhan:staging")),
-      ),
+    change: edit(T.taskDefinition, ERP, (p) =>
+      container(p, (c) => (c.image = "ghcr.io/surlefeu/erp-berhan:staging")),
+    ),
   },
   "CC-ART-07": {
     stack: "staging",
     on: /erp-berhan-staging-image-alias/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "docker-build:index:Index",
-        /erp-berhan/,
-        (p) => (p.sources = [`ghcr.io/surlefeu/erp-berhan@sha256:${"0".repeat(64)}`]),
-      ),
+    change: edit(T.index, ERP, (p) => (p.sources = [`ghcr.io/surlefeu/erp-berhan@sha256:${"0".repeat(64)}`])),
   },
   "CC-ART-08": {
     stack: "staging",
     on: /erp-berhan-staging-image-build/,
     // This repository's checkout as the context: the image would not be the app's code.
-    change: (rs) =>
-      mutate(rs, "docker-build:index:Image", /erp-berhan/, (p) => (p.context = { location: "." })),
+    change: edit(T.image, ERP, (p) => (p.context = { location: "." })),
   },
   "CC-ENV-07": {
     stack: "production",
     on: /erp-berhan-production-environment-deploy-role/,
     // Any service of the account, production's included, instead of the app's own.
-    change: (rs) =>
-      mutate(rs, "aws:iam/rolePolicy:RolePolicy", /erp-berhan-production-environment-deploy-policy/, (p) =>
-        editJson<{ Statement: Props[] }>(p, "policy", (d) => (d.Statement[0].Resource = "*")),
-      ),
+    change: edit(T.rolePolicy, /erp-berhan-production-environment-deploy-policy/, (p) =>
+      editJson<{ Statement: Props[] }>(p, "policy", (d) => (d.Statement[0].Resource = "*")),
+    ),
   },
   "CC-RUN-01": {
     stack: "staging",
     on: /erp-berhan-staging-tg/,
-    change: (rs) =>
-      mutate(rs, "aws:lb/targetGroup:TargetGroup", /erp-berhan/, (p) => (p.healthCheck.path = "/")),
+    change: edit(T.targetGroup, ERP, (p) => (p.healthCheck.path = "/")),
   },
   "CC-RUN-02": {
     stack: "staging",
     on: /erp-berhan-staging-task/,
-    change: (rs) =>
-      mutate(rs, TD, /erp-berhan/, (p) =>
-        container(
-          p,
-          (c) => (c.healthCheck.command = ["CMD-SHELL", "curl -fsS http://localhost:8000/ || exit 1"]),
-        ),
+    change: edit(T.taskDefinition, ERP, (p) =>
+      container(
+        p,
+        (c) => (c.healthCheck.command = ["CMD-SHELL", "curl -fsS http://localhost:8000/ || exit 1"]),
       ),
+    ),
   },
   "CC-RUN-03": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "aws:ecs/service:Service",
-        /erp-berhan/,
-        (p) => (p.deploymentCircuitBreaker.rollback = false),
-      ),
+    change: edit(T.service, ERP, (p) => (p.deploymentCircuitBreaker.rollback = false)),
   },
   "CC-RUN-04": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: (rs) => mutate(rs, "aws:ecs/service:Service", /erp-berhan/, (p) => (p.desiredCount = 1)),
+    change: edit(T.service, ERP, (p) => (p.desiredCount = 1)),
   },
   "CC-RUN-05": {
     stack: "staging",
     on: /erp-berhan-staging-task/,
-    change: (rs) =>
-      mutate(rs, TD, /erp-berhan/, (p) =>
-        container(p, (c) => (c.environment.find((e) => e.name === "APP_ENV")!.value = "production")),
-      ),
+    change: edit(T.taskDefinition, ERP, (p) =>
+      container(p, (c) => (c.environment.find((e) => e.name === "APP_ENV")!.value = "production")),
+    ),
   },
   "CC-RUN-06": {
     stack: "staging",
     on: /erp-berhan-staging-task/,
-    change: (rs) =>
-      mutate(rs, TD, /erp-berhan/, (p) =>
-        container(p, (c) => c.environment.push({ name: "API_TOKEN", value: "not-from-a-store" })),
-      ),
+    change: edit(T.taskDefinition, ERP, (p) =>
+      container(p, (c) => c.environment.push({ name: "API_TOKEN", value: "not-from-a-store" })),
+    ),
   },
   "CC-RUN-07": {
     stack: "staging",
     on: /erp-berhan-staging-task/,
-    change: (rs) =>
-      mutate(rs, TD, /erp-berhan/, (p) =>
-        container(p, (c) => (c.secrets = c.secrets.filter((s) => s.name !== "JWT_SECRET"))),
-      ),
+    change: edit(T.taskDefinition, ERP, (p) =>
+      container(p, (c) => (c.secrets = c.secrets.filter((s) => s.name !== "JWT_SECRET"))),
+    ),
   },
   "CC-RUN-08": {
     stack: "staging",
     on: /erp-berhan-staging-logs/,
-    change: (rs) =>
-      mutate(rs, "aws:cloudwatch/logGroup:LogGroup", /erp-berhan/, (p) => (p.retentionInDays = 7)),
+    change: edit(T.logGroup, ERP, (p) => (p.retentionInDays = 7)),
   },
   "CC-RUN-09": {
     stack: "production",
     on: /erp-berhan-production-http-redirect/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "aws:lb/listener:Listener",
-        /erp-berhan-production-http-redirect/,
-        (p) =>
-          (p.defaultActions = [
-            {
-              type: "forward",
-              targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/1",
-            },
-          ]),
-      ),
+    change: edit(
+      T.listener,
+      /erp-berhan-production-http-redirect/,
+      (p) =>
+        (p.defaultActions = [
+          {
+            type: "forward",
+            targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/1",
+          },
+        ]),
+    ),
   },
   "CC-RUN-10": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "aws:ecs/service:Service",
-        /erp-berhan/,
-        (p) => (p.networkConfiguration.assignPublicIp = true),
-      ),
+    change: edit(T.service, ERP, (p) => (p.networkConfiguration.assignPublicIp = true)),
   },
   "CC-RUN-11": {
     stack: "production",
     on: /erp-berhan-production-task/,
-    change: (rs) =>
-      mutate(rs, TD, /erp-berhan/, (p) => container(p, (c) => delete (c as Props).repositoryCredentials)),
+    change: edit(T.taskDefinition, ERP, (p) =>
+      container(p, (c) => delete (c as Props).repositoryCredentials),
+    ),
   },
   "CC-RUN-12": {
     stack: "staging",
     on: /erp-berhan-staging-task/,
-    change: (rs) => mutate(rs, TD, /erp-berhan/, (p) => container(p, (c) => delete (c as Props).mountPoints)),
+    change: edit(T.taskDefinition, ERP, (p) => container(p, (c) => delete (c as Props).mountPoints)),
   },
   "CC-RUN-13": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "aws:ecs/service:Service",
-        /erp-berhan/,
-        (p) => (p.deploymentConfiguration = { strategy: "ROLLING" }),
-      ),
+    change: edit(T.service, ERP, (p) => (p.deploymentConfiguration = { strategy: "ROLLING" })),
   },
   "CC-OBS-01": {
     stack: "production",
     on: /erp-berhan-production-service/,
     // The alarm stays (CC-RUN-13 names it as a deployment alarm); without an action nobody hears it.
-    change: (rs) =>
-      mutate(
-        rs,
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        /erp-berhan-production-observability-latency/,
-        (p) => {
-          p.alarmActions = [];
-        },
-      ),
+    change: edit(T.metricAlarm, /erp-berhan-production-observability-latency/, (p) => {
+      p.alarmActions = [];
+    }),
   },
   "CC-OBS-02": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: (rs) =>
-      mutate(rs, "aws:cloudwatch/dashboard:Dashboard", /erp-berhan/, (p) =>
-        editJson<{ widgets: Props[] }>(
-          p,
-          "dashboardBody",
-          (d) => (d.widgets = d.widgets.filter((w) => !/Golden/.test(w.properties.title))),
-        ),
+    change: edit(T.dashboard, ERP, (p) =>
+      editJson<{ widgets: Props[] }>(
+        p,
+        "dashboardBody",
+        (d) => (d.widgets = d.widgets.filter((w) => !/Golden/.test(w.properties.title))),
       ),
+    ),
   },
   "CC-OBS-03": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        /erp-berhan-production-observability-error-budget/,
-        // A budget of 5% with thresholds consistent with it: the burn math holds (CC-OBS-06), the budget is too big.
-        (p) => {
-          p.threshold = (p.threshold / Number(p.tags["error-budget-percent"])) * 5;
-          p.tags["error-budget-percent"] = "5";
-        },
-      ),
+    change: edit(
+      T.metricAlarm,
+      /erp-berhan-production-observability-error-budget/,
+      // A budget of 5% with thresholds consistent with it: the burn math holds (CC-OBS-06), the budget is too big.
+      (p) => {
+        p.threshold = (p.threshold / Number(p.tags["error-budget-percent"])) * 5;
+        p.tags["error-budget-percent"] = "5";
+      },
+    ),
   },
   "CC-OBS-05": {
     stack: "production",
     on: /erp-berhan-production-observability-5xx-rate/,
-    change: (rs) =>
-      mutate(
-        rs,
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        /erp-berhan-production-observability-5xx-rate/,
-        (p) => {
-          p.metricQueries = p.metricQueries.filter((q: Props) => q.id !== "elb5xx");
-          p.metricQueries.find((q: Props) => q.returnData).expression =
-            "IF(FILL(requests, 0) > 0, 100 * FILL(target5xx, 0) / requests, 0)";
-        },
-      ),
+    change: edit(T.metricAlarm, /erp-berhan-production-observability-5xx-rate/, (p) => {
+      p.metricQueries = p.metricQueries.filter((q: Props) => q.id !== "elb5xx");
+      p.metricQueries.find((q: Props) => q.returnData).expression =
+        "IF(FILL(requests, 0) > 0, 100 * FILL(target5xx, 0) / requests, 0)";
+    }),
   },
   "CC-OBS-06": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: (rs) =>
-      // The 30-day fast burn rate (14.4x) on a weekly budget: never fires before the week's budget is gone.
-      mutate(
-        rs,
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        /erp-berhan-production-observability-error-budget-burn-fast/,
-        (p) => (p.threshold = 0.5 * 14.4),
-      ),
+    // The 30-day fast burn rate (14.4x) on a weekly budget: never fires before the week's budget is gone.
+    change: edit(
+      T.metricAlarm,
+      /erp-berhan-production-observability-error-budget-burn-fast/,
+      (p) => (p.threshold = 0.5 * 14.4),
+    ),
   },
   "CC-OBS-04": {
     stack: "production",
     on: /erp-berhan-production-logs/,
-    change: (rs) => mutate(rs, "aws:cloudwatch/logGroup:LogGroup", /erp-berhan/, (p) => delete p.tags.owner),
+    change: edit(T.logGroup, ERP, (p) => delete p.tags.owner),
   },
   "CC-FLAG-01": {
     stack: "production",
     on: /erp-berhan-production-flags-flags/,
-    change: (rs) =>
-      mutate(rs, HCV, /erp-berhan/, (p) => flagValues(p, (v) => delete v.telegram_bot_v2.owner)),
+    change: edit(T.hostedConfig, ERP, (p) => flagValues(p, (v) => delete v.telegram_bot_v2.owner)),
   },
   "CC-FLAG-02": {
     stack: "staging",
     on: /erp-berhan-staging-flags-flags/,
-    change: (rs) =>
-      mutate(rs, HCV, /erp-berhan/, (p) =>
-        flagValues(p, (v) => (v.telegram_bot_v2.removalDate = "2026-11-01")),
-      ),
+    change: edit(T.hostedConfig, ERP, (p) =>
+      flagValues(p, (v) => (v.telegram_bot_v2.removalDate = "2026-11-01")),
+    ),
   },
   "CC-FLAG-03": {
     stack: "production",
     on: /erp-berhan-production-flags-flags/,
-    change: (rs) =>
-      mutate(rs, HCV, /erp-berhan/, (p) => flagValues(p, (v) => (v.telegram_bot_v2.enabled = true))),
+    change: edit(T.hostedConfig, ERP, (p) => flagValues(p, (v) => (v.telegram_bot_v2.enabled = true))),
   },
   "CC-FLAG-04": {
     stack: "production",
     on: /erp-berhan-production-task/,
-    change: (rs) =>
-      mutate(rs, "aws:iam/rolePolicy:RolePolicy", /erp-berhan-production-read-flags/, (p) =>
-        editJson<{ Statement: Props[] }>(p, "policy", (d) => (d.Statement[0].Resource = "*")),
-      ),
+    change: edit(T.rolePolicy, /erp-berhan-production-read-flags/, (p) =>
+      editJson<{ Statement: Props[] }>(p, "policy", (d) => (d.Statement[0].Resource = "*")),
+    ),
   },
   "CC-FLAG-05": {
     stack: "staging",
     on: /erp-berhan-staging-flags-env/,
-    change: (rs) =>
-      mutate(rs, "aws:appconfig/environment:Environment", /erp-berhan/, (p) => (p.monitors = [])),
+    change: edit(T.appconfigEnvironment, ERP, (p) => (p.monitors = [])),
   },
   "CC-PAR-01": {
     stack: "production",
     on: /erp-berhan-production-task/,
-    change: (rs) =>
-      mutate(rs, REF, /staging-profile/, (p) =>
-        Object.assign(stagingApp(p, "erp-berhan"), {
-          digest: `sha256:${"1".repeat(64)}`,
-          knownDigests: [`sha256:${"1".repeat(64)}`],
-        }),
-      ),
+    change: edit(T.stackReference, /staging-profile/, (p) =>
+      Object.assign(stagingApp(p, "erp-berhan"), {
+        digest: `sha256:${"1".repeat(64)}`,
+        knownDigests: [`sha256:${"1".repeat(64)}`],
+      }),
+    ),
   },
   "CC-PAR-02": {
     stack: "production",
     on: /erp-berhan-production-task/,
-    change: (rs) =>
-      mutate(
-        rs,
-        REF,
-        /staging-profile/,
-        (p) =>
-          (stagingApp(p, "erp-berhan").envNames = stagingApp(p, "erp-berhan").envNames.filter(
-            (n: string) => n !== "LOG_LEVEL",
-          )),
-      ),
+    change: edit(
+      T.stackReference,
+      /staging-profile/,
+      (p) =>
+        (stagingApp(p, "erp-berhan").envNames = stagingApp(p, "erp-berhan").envNames.filter(
+          (n: string) => n !== "LOG_LEVEL",
+        )),
+    ),
   },
   "CC-PAR-03": {
     stack: "production",
     on: /erp-berhan-production-task/,
-    change: (rs) => mutate(rs, REF, /staging-profile/, (p) => (stagingApp(p, "erp-berhan").port = 9000)),
+    change: edit(T.stackReference, /staging-profile/, (p) => (stagingApp(p, "erp-berhan").port = 9000)),
   },
 };
 
 /** Sets CC-ART-05's change: staging's erp-berhan Image added to production. */
 export function withArt05(staging: PolicyResourceInput[]): void {
-  const image = staging.find((r) => r.type === "docker-build:index:Image" && /erp-berhan/.test(r.name))!;
+  const image = staging.find((r) => r.type === T.image && ERP.test(r.name))!;
   MUTATIONS["CC-ART-05"].change = (rs) => [...rs, structuredClone(image)];
 }
 
-/** Every mutation of `stack` applied in turn (those whose target an earlier one removed are skipped). */
+/** Every fixture change of `stack` applied in turn (those whose target an earlier one removed are skipped). */
 export function allMutations(stack: string, resources: PolicyResourceInput[]): PolicyResourceInput[] {
   let out = resources;
   for (const m of Object.values(MUTATIONS)) {

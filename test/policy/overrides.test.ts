@@ -14,6 +14,7 @@ import { renderReport } from "../../src/report/render";
 import { REPORT_FORMATS } from "../../src/report/types";
 import { overridesInForce, PolicyConfigError, resolvePackConfig } from "../../policy-pack/evaluate";
 import { mutate, NOW, RealStack, realStacks } from "./helpers";
+import { T } from "./rule-harness";
 
 const AUDITED = {
   level: "advisory",
@@ -43,7 +44,7 @@ describe("CC-WAIVE-02: audited enforcement overrides", () => {
     // A CC-RUN-09 failure (a production load balancer without deletion protection) to lower.
     broken = mutate(
       production.resources,
-      "aws:lb/loadBalancer:LoadBalancer",
+      T.loadBalancer,
       /erp-berhan/,
       (p) => (p.enableDeletionProtection = false),
     );

@@ -4,8 +4,9 @@
  */
 import { strict as assert } from "node:assert";
 import { failures, mutate, realStacks, run } from "./helpers";
+import { T } from "./rule-harness";
 
-const SERVICE = "aws:ecs/service:Service";
+const SERVICE = T.service;
 const ERP = /^erp-berhan-production-service$/;
 
 const cases: Array<[string, (p: Record<string, any>) => void, RegExp]> = [

@@ -6,12 +6,10 @@
 import { strict as assert } from "node:assert";
 import { packConfigOfSection, withGovernanceSettings } from "../../src/cli/policy";
 import { failures, mutate, realStacks, run } from "./helpers";
+import { T } from "./rule-harness";
 
-const REPO = "github:index/repository:Repository";
-const RULESET = "github:index/repositoryRuleset:RepositoryRuleset";
-const ACTIONS = "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions";
-const WORKFLOW = "github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions";
-const FILE = "github:index/repositoryFile:RepositoryFile";
+const { repository: REPO, ruleset: RULESET, actionsPermissions: ACTIONS, workflowPermissions: WORKFLOW } = T;
+const FILE = T.repositoryFile;
 const MAIN = /^erp-berhan-governance-main-ruleset$/;
 
 const cases: Array<[string, string, string, RegExp, (p: Record<string, any>) => void, string, RegExp]> = [
@@ -120,8 +118,8 @@ describe("repository hardening (CC-BR-09 to CC-BR-12)", () => {
     const main = production.resources.find((r) => r.type === RULESET && MAIN.test(r.name))!;
     const classic = {
       ...main,
-      urn: main.urn.replace(RULESET, "github:index/branchProtection:BranchProtection"),
-      type: "github:index/branchProtection:BranchProtection",
+      urn: main.urn.replace(RULESET, T.branchProtection),
+      type: T.branchProtection,
       name: "erp-berhan-main-protection",
       props: {
         repositoryId: "erp-berhan",

@@ -3,9 +3,18 @@
  * that rule fail (catalogue: shared/policy-catalogue.md; style: one fixture, one change per failing case).
  */
 import { strict as assert } from "node:assert";
-import { evaluate, PolicyResourceInput, RULES } from "../../policy-pack/evaluate";
+import {
+  evaluate,
+  PLAINTEXT_MARKER,
+  PolicyResourceInput,
+  RULES,
+  SECRET_MARKER,
+  UNKNOWN_MARKER,
+  UNKNOWN_SENTINEL,
+} from "../../policy-pack/evaluate";
 import { failures, mutate, NOW, RealStack, realStacks, run } from "./helpers";
-import { MUTATIONS, RULESET, TD, withArt05 } from "./mutations";
+import { MUTATIONS, withArt05 } from "./mutations";
+import { T, WAIVER } from "./rule-harness";
 
 describe("policy rules on the program's real resources", function () {
   let stacks: Record<string, RealStack>;
@@ -40,7 +49,7 @@ describe("policy rules on the program's real resources", function () {
     );
   });
 
-  it("has a mutation for every rule but CC-WAIVE-01 and CC-WAIVE-02 (tested on config, below)", () => {
+  it("has a fixture change for every rule but CC-WAIVE-01 and CC-WAIVE-02 (tested on config, below)", () => {
     assert.deepEqual(
       Object.keys(MUTATIONS).sort(),
       RULES.map((r) => r.id)
@@ -67,118 +76,118 @@ describe("policy rules on the program's real resources", function () {
     });
   }
 
-  it("CC-WAIVE-01: an incomplete waiver fails and waives nothing; a complete one passes", () => {
-    const s = stacks.production;
-    const fixed = MUTATIONS["CC-BR-07"].change(s.resources);
-    const config = (waiver: Record<string, unknown>) => ({
-      ...s.config,
-      "CC-BR-07-no-bypass": { ...s.config["CC-BR-07-no-bypass"], waivers: [waiver] },
-      "CC-WAIVE-01-waivers-valid": { ...s.config["CC-WAIVE-01-waivers-valid"], waivers: [waiver] },
-    });
+  describe("waivers on the real production stack, where CC-BR-07's fixture change fails", () => {
     const valid = {
-      ruleId: "CC-BR-07",
+      ...WAIVER,
       resource: "erp-berhan-governance-main-ruleset",
       reason: "release bot needs a bypass during migration",
-      owner: "mathieu",
-      expires: "2026-12-31",
     };
-    const ok = run(s, fixed, config(valid));
-    assert.deepEqual(failures(ok), []);
-    const waived = ok.filter((r) => r.status === "waived");
-    assert.deepEqual(
-      waived.map((r) => `${r.ruleId} ${r.resource?.name}`),
-      ["CC-BR-07 erp-berhan-governance-main-ruleset"],
-    );
-    assert.deepEqual(waived[0].waiver, { reason: valid.reason, owner: "mathieu", expires: "2026-12-31" });
-    assert.equal(ok.find((r) => r.ruleId === "CC-WAIVE-01")?.status, "pass");
+    const waiving = (waiver: Record<string, unknown>, now = NOW) => {
+      const s = stacks.production;
+      const config = {
+        ...s.config,
+        "CC-BR-07-no-bypass": { ...s.config["CC-BR-07-no-bypass"], waivers: [waiver] },
+        "CC-WAIVE-01-waivers-valid": { ...s.config["CC-WAIVE-01-waivers-valid"], waivers: [waiver] },
+      };
+      return run(s, MUTATIONS["CC-BR-07"].change(s.resources), config, now);
+    };
+    const br07 = (results: ReturnType<typeof run>) =>
+      results.find(
+        (r) => r.ruleId === "CC-BR-07" && r.resource?.name === "erp-berhan-governance-main-ruleset",
+      )?.status;
+
+    it("CC-WAIVE-01 passes a complete waiver, which turns the failure into waived", () => {
+      const ok = waiving(valid);
+      assert.deepEqual(failures(ok), []);
+      const waived = ok.filter((r) => r.status === "waived");
+      assert.deepEqual(
+        waived.map((r) => `${r.ruleId} ${r.resource?.name}`),
+        ["CC-BR-07 erp-berhan-governance-main-ruleset"],
+      );
+      assert.deepEqual(waived[0].waiver, { reason: valid.reason, owner: "mathieu", expires: "2026-12-31" });
+      assert.equal(ok.find((r) => r.ruleId === "CC-WAIVE-01")?.status, "pass");
+    });
 
     const noOwner: Record<string, unknown> = { ...valid };
     delete noOwner.owner;
-    for (const bad of [noOwner, { ...valid, expires: "2026-11-20" }, { ...valid, reason: "because" }]) {
-      const res = run(s, fixed, config(bad));
-      assert.deepEqual(
-        failures(res).sort(),
-        ["CC-BR-07 erp-berhan-governance-main-ruleset", "CC-WAIVE-01 (stack)"],
-        JSON.stringify(bad),
+    for (const [what, bad] of [
+      ["without owner", noOwner],
+      ["that expired yesterday", { ...valid, expires: "2026-11-20" }],
+      ["with a reason shorter than 10 characters", { ...valid, reason: "because" }],
+    ] as const)
+      it(`CC-WAIVE-01 fails a waiver ${what}, which waives nothing`, () =>
+        assert.deepEqual(failures(waiving(bad)).sort(), [
+          "CC-BR-07 erp-berhan-governance-main-ruleset",
+          "CC-WAIVE-01 (stack)",
+        ]));
+
+    const today = { ...valid, resource: "*erp-berhan*", expires: "2026-11-21" };
+    it("a waiver expiring today still waives on its expiry day", () =>
+      assert.equal(br07(waiving(today)), "waived"));
+    it("a waiver waives nothing a second after its expiry day", () =>
+      assert.equal(br07(waiving(today, new Date("2026-11-22T00:00:01Z"))), "fail"));
+  });
+
+  describe("classic branch protection is understood like a ruleset", () => {
+    const swapped = () => {
+      const s = stacks.production;
+      const main = s.resources.find(
+        (r) => r.type === T.ruleset && /erp-berhan-governance-main/.test(r.name),
+      )!;
+      const classic: PolicyResourceInput = {
+        urn: main.urn
+          .replace(T.ruleset, T.branchProtection)
+          .replace(/::[^:]+$/, "::erp-berhan-main-protection"),
+        type: T.branchProtection,
+        name: "erp-berhan-main-protection",
+        parent: main.parent,
+        props: {
+          repositoryId: "erp-berhan",
+          pattern: "main",
+          enforceAdmins: true,
+          allowsDeletions: false,
+          allowsForcePushes: false,
+          // Classic `checks` entries pin the app: `context:app_id` (CC-BR-12).
+          requiredStatusChecks: [{ strict: true, checks: ["style:15368", "unit:15368", "smoke:15368"] }],
+          requiredPullRequestReviews: [
+            { requiredApprovingReviewCount: 1, dismissStaleReviews: true, requireCodeOwnerReviews: true },
+          ],
+        },
+      };
+      return { classic, resources: [...s.resources.filter((r) => r !== main), classic] };
+    };
+
+    it("a classic protection with the ruleset's settings passes every rule", () =>
+      assert.deepEqual(failures(run(stacks.production, swapped().resources)), []));
+
+    it("a classic protection admins bypass and force pushes may reach fails CC-BR-06 and CC-BR-07 on it", () => {
+      const { classic, resources } = swapped();
+      const lax = resources.map((r) =>
+        r === classic ? { ...r, props: { ...r.props, enforceAdmins: false, allowsForcePushes: true } } : r,
       );
-    }
-  });
-
-  it("a waiver expires at the end of its expiry day", () => {
-    const s = stacks.production;
-    const w = {
-      ruleId: "CC-BR-07",
-      resource: "*erp-berhan*",
-      reason: "release bot needs a bypass during migration",
-      owner: "mathieu",
-      expires: "2026-11-21",
-    };
-    const config = {
-      ...s.config,
-      "CC-BR-07-no-bypass": { waivers: [w] },
-      "CC-WAIVE-01-waivers-valid": { waivers: [w] },
-    };
-    const fixed = MUTATIONS["CC-BR-07"].change(s.resources);
-    assert.equal(
-      run(s, fixed, config, NOW).find(
-        (r) => r.ruleId === "CC-BR-07" && r.resource?.name === "erp-berhan-governance-main-ruleset",
-      )?.status,
-      "waived",
-    );
-    assert.equal(
-      run(s, fixed, config, new Date("2026-11-22T00:00:01Z")).find(
-        (r) => r.ruleId === "CC-BR-07" && r.resource?.name === "erp-berhan-governance-main-ruleset",
-      )?.status,
-      "fail",
-    );
-  });
-
-  it("classic branch protection is understood like a ruleset", () => {
-    const s = stacks.production;
-    const main = s.resources.find((r) => r.type === RULESET && /erp-berhan-governance-main/.test(r.name))!;
-    const classic: PolicyResourceInput = {
-      urn: main.urn
-        .replace(RULESET, "github:index/branchProtection:BranchProtection")
-        .replace(/::[^:]+$/, "::erp-berhan-main-protection"),
-      type: "github:index/branchProtection:BranchProtection",
-      name: "erp-berhan-main-protection",
-      parent: main.parent,
-      props: {
-        repositoryId: "erp-berhan",
-        pattern: "main",
-        enforceAdmins: true,
-        allowsDeletions: false,
-        allowsForcePushes: false,
-        // Classic `checks` entries pin the app: `context:app_id` (CC-BR-12).
-        requiredStatusChecks: [{ strict: true, checks: ["style:15368", "unit:15368", "smoke:15368"] }],
-        requiredPullRequestReviews: [
-          { requiredApprovingReviewCount: 1, dismissStaleReviews: true, requireCodeOwnerReviews: true },
-        ],
-      },
-    };
-    const swapped = [...s.resources.filter((r) => r !== main), classic];
-    assert.deepEqual(failures(run(s, swapped)), []);
-    const lax = swapped.map((r) =>
-      r === classic ? { ...r, props: { ...r.props, enforceAdmins: false, allowsForcePushes: true } } : r,
-    );
-    assert.deepEqual(failures(run(s, lax)).sort(), [
-      // The verdicts name the resource that holds the setting: the classic protection.
-      "CC-BR-06 erp-berhan-main-protection",
-      "CC-BR-07 erp-berhan-main-protection",
-    ]);
+      assert.deepEqual(failures(run(stacks.production, lax)).sort(), [
+        // The verdicts name the resource that holds the setting: the classic protection.
+        "CC-BR-06 erp-berhan-main-protection",
+        "CC-BR-07 erp-berhan-main-protection",
+      ]);
+    });
   });
 
   it("values unknown during preview give not-applicable with the reason, never a failure", () => {
     const s = stacks.production;
-    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    let rs = mutate(s.resources, TD, /erp-berhan/, (p) => (p.containerDefinitions = unknown));
+    let rs = mutate(
+      s.resources,
+      T.taskDefinition,
+      /erp-berhan/,
+      (p) => (p.containerDefinitions = UNKNOWN_SENTINEL),
+    );
     rs = mutate(
       rs,
-      "aws:iam/role:Role",
+      T.role,
       /erp-berhan-production-environment-deploy-role/,
-      (p) => (p.assumeRolePolicy = "[unknown]"),
+      (p) => (p.assumeRolePolicy = UNKNOWN_MARKER),
     );
-    rs = mutate(rs, RULESET, /erp-berhan-governance-main/, (p) => (p.rules = unknown));
+    rs = mutate(rs, T.ruleset, /erp-berhan-governance-main/, (p) => (p.rules = UNKNOWN_SENTINEL));
     const results = run(s, rs);
     assert.deepEqual(failures(results), []);
     const na = results.filter(
@@ -199,36 +208,39 @@ describe("policy rules on the program's real resources", function () {
       );
   });
 
-  it("CC-ENV-04 reports a secret stored in plain text when the input marks secrets", () => {
-    const s = stacks.staging;
-    const marked = mutate(
-      s.resources,
-      "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
-      /erp-berhan/,
-      (p) => (p.value = "[secret]"),
-    );
-    const base = { stack: "staging", config: s.config, now: NOW, secretsMarked: true };
-    const ok = evaluate(marked, base).filter(
-      (r) => r.ruleId === "CC-ENV-04" && /erp-berhan-staging-environment-secret/.test(r.resource?.name ?? ""),
-    );
-    assert.deepEqual(
-      ok.map((r) => r.status),
-      ["pass"],
-    );
-    const plain = mutate(
-      marked,
-      "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
-      /erp-berhan/,
-      (p) => (p.value = "[plaintext]"),
-    );
-    const bad = evaluate(plain, base).filter(
-      (r) => r.status === "fail" && /erp-berhan/.test(r.resource?.name ?? ""),
-    );
-    assert.deepEqual(
-      bad.map((r) => r.ruleId),
-      ["CC-ENV-04"],
-    );
-    assert.match(bad[0].message, /plain text/);
+  describe("CC-ENV-04 when the input marks secrets (plan files, exports)", () => {
+    const marked = (value: string) =>
+      mutate(stacks.staging.resources, T.envSecret, /erp-berhan/, (p) => (p.value = value));
+    const judged = (value: string) =>
+      evaluate(marked(value), {
+        stack: "staging",
+        config: stacks.staging.config,
+        now: NOW,
+        secretsMarked: true,
+      });
+
+    it("CC-ENV-04 passes a secret marked as a secret", () =>
+      assert.deepEqual(
+        judged(SECRET_MARKER)
+          .filter(
+            (r) =>
+              r.ruleId === "CC-ENV-04" &&
+              /erp-berhan-staging-environment-secret/.test(r.resource?.name ?? ""),
+          )
+          .map((r) => r.status),
+        ["pass"],
+      ));
+
+    it("CC-ENV-04 alone fails a secret stored in plain text, saying so", () => {
+      const bad = judged(PLAINTEXT_MARKER).filter(
+        (r) => r.status === "fail" && /erp-berhan/.test(r.resource?.name ?? ""),
+      );
+      assert.deepEqual(
+        bad.map((r) => r.ruleId),
+        ["CC-ENV-04"],
+      );
+      assert.match(bad[0].message, /plain text/);
+    });
   });
 
   it("a disabled rule gives one not-applicable result and no failure", () => {

@@ -8,8 +8,9 @@ import { auditReport } from "../../src/cli/policy";
 import { renderReport } from "../../src/report/render";
 import { REPORT_FORMATS } from "../../src/report/types";
 import { mutate, NOW, realStacks } from "./helpers";
+import { T } from "./rule-harness";
 
-const RULESET = "github:index/repositoryRuleset:RepositoryRuleset";
+const RULESET = T.ruleset;
 const MAIN = /^erp-berhan-governance-main-ruleset$/;
 
 async function erpScore(change?: (p: Record<string, any>) => void) {
@@ -83,11 +84,7 @@ describe("Scorecard Branch-Protection score of the declared settings", () => {
   it("code-owner review without a CODEOWNERS file does not count (as Scorecard's probe)", async () => {
     const { production } = await realStacks();
     const without = production.resources.filter(
-      (r) =>
-        !(
-          r.type === "github:index/repositoryFile:RepositoryFile" &&
-          /^erp-berhan-governance-codeowners$/.test(r.name)
-        ),
+      (r) => !(r.type === T.repositoryFile && /^erp-berhan-governance-codeowners$/.test(r.name)),
     );
     const erp = branchProtectionScores(without).find((s) => s.repository === "erp-berhan")!;
     assert.deepEqual(

@@ -1,7 +1,8 @@
 /**
  * Engine parity: the program launched the way Pulumi's nodejs language host launches it
  * (`node node_modules/@pulumi/pulumi/cmd/run --monitor --engine --project --stack --dry-run .`, config in
- * `PULUMI_CONFIG` / `PULUMI_CONFIG_SECRET_KEYS`, TypeScript through the SDK's ts-node with type checking) against a
+ * `PULUMI_CONFIG` / `PULUMI_CONFIG_SECRET_KEYS`, the program and the TypeScript option Pulumi.yaml names: the
+ * compiled bin/index.js, without ts-node) against a
  * gRPC ResourceMonitor and Engine this test serves, for both stacks. What it registers (types, names, parents,
  * URNs, protect / retainOnDelete, inputs) equals the offline plan, and no secret appears unwrapped.
  */
@@ -25,6 +26,18 @@ import { ROOT } from "../helpers";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const SECRET_KEYS = ["secrets", "ghcrToken", "ghcrPullToken", "gitSourceToken"];
+
+/**
+ * What Pulumi.yaml tells the language host: the program (`main`, the compiled bin/index.js that `npm run build`
+ * writes) and whether to register ts-node (`runtime.options.typescript`), as the host passes them to `cmd/run`.
+ */
+const PROJECT = (() => {
+  const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    main?: string;
+    runtime: { options?: { typescript?: boolean } };
+  };
+  return { main: doc.main ?? ".", typescript: doc.runtime.options?.typescript ?? true };
+})();
 
 /** The stack file's config as the engine hands it over, with a distinctive value for every required secret. */
 function engineConfig(preview: StackPreview): { config: Record<string, string>; secretValues: string[] } {
@@ -114,14 +127,14 @@ async function runThroughLanguageHost(
       `--stack=${stack}`,
       "--dry-run=true",
       `--pwd=${ROOT}`,
-      ".",
+      PROJECT.main,
     ],
     {
       env: {
         ...process.env,
         PULUMI_CONFIG: JSON.stringify(config),
         PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(SECRET_KEYS.map((k) => `cicd-constitution:${k}`)),
-        PULUMI_NODEJS_TYPESCRIPT: "true",
+        PULUMI_NODEJS_TYPESCRIPT: String(PROJECT.typescript),
       },
       stdio: ["ignore", "ignore", "pipe"],
     },

@@ -1,0 +1,131 @@
+/**
+ * Compiled JavaScript that cannot silently run stale. The CLI, the Pulumi program and the policy pack run from
+ * `tsc` output (`bin/`, built by `npm ci`'s postinstall and by `npm run build`), because loading TypeScript at
+ * launch cost more than the work itself (issue 13). The price of compiled code is that an edited `.ts` file
+ * changes nothing until the next build; this module makes that an error instead of a wrong verdict.
+ *
+ * After each `tsc`, `stampBuild` records the sources the build compiled (one `.ts` per emitted `.js`), their
+ * newest modification time and a SHA-256 of their contents. An entry point calls `assertFreshBuild` first:
+ * it stats the recorded sources (about a millisecond for a hundred files) and hashes them only when one is newer
+ * than the build, so a checkout that touches files without changing them still runs.
+ *
+ * Lives on the pack's side because the pack installs and runs on its own; the program's entries import it.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The file `stampBuild` writes in the output directory. */
+export const BUILD_STAMP = ".build-stamp.json";
+
+/** What `stampBuild` records. Paths are relative to the project root, with `/` separators. */
+export interface BuildStamp {
+  /** The TypeScript sources the build compiled. */
+  sources: string[];
+  /** The newest modification time among them when the build ran, milliseconds since the epoch. */
+  newestMtimeMs: number;
+  /** SHA-256 (hex) over every source's path and content, in `sources` order. */
+  sha256: string;
+}
+
+/** Thrown by `assertFreshBuild` when a source changed after the build that is about to run. */
+export class StaleBuildError extends Error {
+  constructor(
+    readonly outDir: string,
+    readonly changed: string,
+  ) {
+    super(
+      `${outDir} was compiled before ${changed} changed (or was removed): run \`npm run build\` ` +
+        "(npm ci runs it too), then try again",
+    );
+    this.name = "StaleBuildError";
+  }
+}
+
+function listJs(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...listJs(dir, r));
+    else if (e.name.endsWith(".js")) out.push(r);
+  }
+  return out;
+}
+
+function digest(root: string, sources: string[]): string {
+  const h = createHash("sha256");
+  for (const s of sources)
+    h.update(`${s}\0`)
+      .update(fs.readFileSync(path.join(root, s)))
+      .update("\0");
+  return h.digest("hex");
+}
+
+function newestMtime(root: string, sources: string[]): { newest: number; newestFile: string } {
+  let newest = 0;
+  let newestFile = "";
+  for (const s of sources) {
+    const m = fs.statSync(path.join(root, s)).mtimeMs;
+    if (m > newest) [newest, newestFile] = [m, s];
+  }
+  return { newest, newestFile };
+}
+
+/**
+ * Records what a build compiled: every `.js` under `outDir` whose `.ts` exists at the same place under `root`.
+ *
+ * @param root the directory `tsc`'s `rootDir` names (the project root).
+ * @param outDir `tsc`'s `outDir`.
+ * @returns the stamp written to `outDir/.build-stamp.json`.
+ */
+export function stampBuild(root: string, outDir: string): BuildStamp {
+  const sources = listJs(outDir)
+    .map((js) => js.replace(/\.js$/, ".ts"))
+    .filter((ts) => fs.existsSync(path.join(root, ts)))
+    .sort();
+  const stamp: BuildStamp = {
+    sources,
+    newestMtimeMs: newestMtime(root, sources).newest,
+    sha256: digest(root, sources),
+  };
+  fs.writeFileSync(path.join(outDir, BUILD_STAMP), `${JSON.stringify(stamp, null, 2)}\n`);
+  return stamp;
+}
+
+/**
+ * Refuses to run compiled code older than its sources. A no-op when `outDir` holds no stamp (the code runs from
+ * TypeScript, under tsx or ts-node, or was copied without its sources).
+ *
+ * @param root the project root the stamp's paths are relative to.
+ * @param outDir the directory the running code was compiled into.
+ * @throws StaleBuildError naming a changed or missing source.
+ */
+export function assertFreshBuild(root: string, outDir: string): void {
+  let stamp: BuildStamp;
+  try {
+    stamp = JSON.parse(fs.readFileSync(path.join(outDir, BUILD_STAMP), "utf8")) as BuildStamp;
+  } catch {
+    return;
+  }
+  let newer: { newest: number; newestFile: string };
+  try {
+    newer = newestMtime(root, stamp.sources);
+  } catch (err) {
+    const missing = (err as { path?: string }).path ?? "a source";
+    throw new StaleBuildError(path.relative(root, outDir) || outDir, path.relative(root, missing));
+  }
+  if (newer.newest <= stamp.newestMtimeMs) return;
+  if (digest(root, stamp.sources) !== stamp.sha256)
+    throw new StaleBuildError(path.relative(root, outDir) || outDir, newer.newestFile);
+}
+
+/** `node bin/.../build.js stamp ROOT OUT_DIR`: run after `tsc` by `npm run build`. */
+if (require.main === module) {
+  const [command, root, outDir] = process.argv.slice(2);
+  if (command !== "stamp" || !root || !outDir) {
+    console.error("usage: node build.js stamp ROOT OUT_DIR");
+    process.exit(2);
+  }
+  const stamp = stampBuild(path.resolve(root), path.resolve(outDir));
+  console.log(`${outDir}: ${stamp.sources.length} sources compiled`);
+}

@@ -1,0 +1,22 @@
+/**
+ * Temporary directories of the tests: `tempDir()` makes one under os.tmpdir() (the run's own TMPDIR, test/hooks.ts)
+ * and remembers it; `cleanTempDirs()` removes every one made so far. A test file calls it in `after`; the root hook
+ * calls it once more at the end of the run, then fails the run if anything else is left in TMPDIR.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const made: string[] = [];
+
+/** A new temporary directory `prefix-XXXXXX`, removed by {@link cleanTempDirs}. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every directory {@link tempDir} made. */
+export function cleanTempDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
