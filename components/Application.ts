@@ -8,6 +8,7 @@ import { physicalNames, standardTags } from "./naming";
 import { Observability } from "./Observability";
 import { governanceArgsOf, RepositoryGovernance, RepositoryGovernanceArgs } from "./RepositoryGovernance";
 import { ServiceRuntime } from "./ServiceRuntime";
+import { APPLICATION_TYPE } from "../policy-pack/lib/facts";
 
 /** Where the image comes from: a staging build of the commit, or a promoted digest with its provenance. */
 export type ImageSource =
@@ -120,7 +121,6 @@ export interface ApplicationArgs {
 }
 
 /** The Pulumi type of {@link Application} (and of {@link ApplicationGovernance}, which shares its URNs). */
-const APPLICATION_TYPE = "cicd-constitution:app:Application";
 
 /** What governs an app's repository, from its arguments. */
 export type GovernanceArgs = Pick<

@@ -1,12 +1,11 @@
 import * as aws from "./aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_ENVIRONMENT_REVIEWERS } from "../src/contract";
+import { GITHUB_OIDC_HOST, MAX_ENVIRONMENT_REVIEWERS, RELEASE_TAG_GLOB } from "../policy-pack/lib/facts";
 import { StandardTags } from "./naming";
 import { withDefaults } from "./util";
 
 /** The GitHub OIDC issuer host (GitHub docs: "Configuring OpenID Connect in Amazon Web Services"). */
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
 /**
  * The GitHub Environments of a repository's pipeline: `staging` and `production` deploy; `drift` (this repository
@@ -66,7 +65,7 @@ export const deploymentEnvironmentDefaults = {
 /** Where each environment may deploy from: staging from `main` only; production from `main` or release tags. */
 export const DEPLOYMENT_SOURCES: Record<DeployEnvironmentName, { branches: string[]; tags: string[] }> = {
   staging: { branches: ["main"], tags: [] },
-  production: { branches: ["main"], tags: ["mvp-*"] },
+  production: { branches: ["main"], tags: [RELEASE_TAG_GLOB] },
   drift: { branches: ["main"], tags: [] },
 };
 

@@ -5,6 +5,7 @@ import {
   GITHUB_ACTIONS_INTEGRATION_ID,
   PR_TEMPLATE_PATH,
   PR_TEMPLATE_SECTIONS,
+  RELEASE_TAG_GLOB,
 } from "../policy-pack/lib/facts";
 import { withDefaults } from "./util";
 
@@ -94,7 +95,7 @@ export const repositoryGovernanceDefaults = {
   importExisting: false,
   requiredChecks: ["style", "unit", "smoke"],
   requiredApprovals: 1,
-  releaseTagPattern: "mvp-*",
+  releaseTagPattern: RELEASE_TAG_GLOB,
   protect: true,
   allowedActions: [] as string[],
   checksIntegrationId: GITHUB_ACTIONS_INTEGRATION_ID,

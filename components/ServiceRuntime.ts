@@ -1,7 +1,13 @@
 import type { ContainerDefinition, HealthCheck } from "@aws-sdk/client-ecs";
 import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
-import { APPCONFIG_VARIABLES, RESERVED_VARIABLES } from "../src/contract";
+import {
+  APPCONFIG_VARIABLES,
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_PATHS,
+  digestOfRef,
+  RESERVED_VARIABLES,
+} from "../policy-pack/lib/facts";
 import {
   ECS_LOAD_BALANCER_POLICY_ARN,
   ECS_TASK_EXECUTION_POLICY_ARN,
@@ -184,14 +190,14 @@ export interface ServiceRuntimeArgs {
 
 /** Defaults, written once. */
 export const serviceRuntimeDefaults = {
-  readinessPath: "/readyz",
-  healthPath: "/healthz",
+  readinessPath: DEFAULT_PATHS.readiness,
+  healthPath: DEFAULT_PATHS.liveness,
   containerHealth: { intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 },
   scratchPaths: ["/tmp"],
   stickiness: { enabled: false, durationSeconds: 86_400 },
   environmentVariables: {} as Record<string, string>,
   secrets: {} as Record<string, pulumi.Input<string>>,
-  logRetentionDays: 30,
+  logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
   healthCheckGracePeriodSeconds: 60,
   minimumHealthyPercent: 100,
   maximumPercent: 200,
@@ -319,7 +325,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       { ...serviceRuntimeDefaults, deletionProtection: args.environment === "production" },
       args,
     );
-    if (typeof args.imageRef === "string" && !/@sha256:[0-9a-f]{64}$/.test(args.imageRef)) {
+    if (typeof args.imageRef === "string" && !digestOfRef(args.imageRef)) {
       throw new Error(
         `ServiceRuntime ${name}: imageRef must be pinned by digest (...@sha256:<64 hex>), got ${args.imageRef}`,
       );

@@ -18,7 +18,7 @@
  * CloudWatch Logs, CloudWatch, SNS, AppConfig); IAM user guide, "Controlling access using tags".
  */
 import type * as aws from "./aws";
-import { GITHUB_OIDC_HOST } from "./DeploymentEnvironment";
+import { GITHUB_OIDC_HOST } from "../policy-pack/lib/facts";
 import {
   ECS_LOAD_BALANCER_POLICY_ARN,
   ECS_TASK_EXECUTION_POLICY_ARN,

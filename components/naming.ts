@@ -2,12 +2,13 @@
  * Names and tags shared by every component: one place, so a resource's name and tags are derivable
  * from (app, environment) alone.
  */
+import { PROJECT_NAME } from "../policy-pack/lib/facts";
 
 /** This project's name: the Pulumi project, this repository's default name, the prefix of its IAM policies. */
-export const PROJECT_NAME = "cicd-constitution";
+export { PROJECT_NAME };
 
 /** The `managed-by` tag value on every taggable resource (CC-OBS-04). */
-export const MANAGED_BY = "pulumi:cicd-constitution";
+export const MANAGED_BY = `pulumi:${PROJECT_NAME}`;
 
 /** AWS's managed policy of ECS task execution roles (image pulls, logs). */
 export const ECS_TASK_EXECUTION_POLICY_ARN =

@@ -10,10 +10,9 @@ import { Application, ApplicationGovernance, ImageSource } from "../components/A
 import { permissionsBoundaryArn } from "../components/deployPolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
-import { GITHUB_OIDC_HOST } from "../components/DeploymentEnvironment";
+import { DIGEST_PATTERN, GITHUB_OIDC_HOST, RESERVED_VARIABLES } from "../policy-pack/lib/facts";
 import { AppModel, CONFIG_NAMESPACE, ConfigError, deploymentOf, StackModel } from "./config/model";
 import { SecretValues } from "./config/secrets";
-import { RESERVED_VARIABLES } from "./contract";
 import { checkEgress } from "./egress";
 
 /** Name of the StackReference resource through which production reads staging (CC-PAR-*). */
@@ -102,7 +101,7 @@ function stagingAppProfile(profile: unknown, stackName: string, app: string): Ap
     );
   }
   const p = apps[app];
-  if (!p || typeof p.digest !== "string" || !/^sha256:[0-9a-f]{64}$/.test(p.digest)) {
+  if (!p || typeof p.digest !== "string" || !DIGEST_PATTERN.test(p.digest)) {
     throw new PromotionError(
       `production: the staging stack ${stackName} has no digest for app ${app}; staging must build and run it first`,
     );

@@ -31,3 +31,77 @@ export const CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEO
  * `integration_id`).
  */
 export const GITHUB_ACTIONS_INTEGRATION_ID = 15368;
+
+/** The Pulumi project (Pulumi.yaml `name`) and the config namespace of its keys (`cicd-constitution:apps`). */
+export const PROJECT_NAME = "cicd-constitution";
+
+/** The type token of the component that owns an app's resources: resources under it belong to that app. */
+export const APPLICATION_TYPE = `${PROJECT_NAME}:app:Application`;
+
+const DIGEST_SOURCE = "sha256:[0-9a-f]{64}";
+
+/** An OCI content digest as GHCR and ECS report it: `sha256:` and 64 lowercase hex (CONST "Build once"). */
+export const DIGEST_PATTERN = new RegExp(`^${DIGEST_SOURCE}$`);
+
+/** An image reference pinned by digest, `REPOSITORY@sha256:...`: group 1 the repository, group 2 the digest. */
+export const DIGEST_REF_PATTERN = new RegExp(`^(.+)@(${DIGEST_SOURCE})$`);
+
+/** The digest an image reference pins (`REPO@sha256:...`), or undefined when it pins none. */
+export function digestOfRef(ref: unknown): string | undefined {
+  return typeof ref === "string" ? DIGEST_REF_PATTERN.exec(ref)?.[2] : undefined;
+}
+
+/** Plan and export marker of a value that was a Pulumi secret: known to be secret, content hidden. */
+export const SECRET_MARKER = "[secret]";
+
+/** Release tags (CONST "Trunk-based": `mvp-X.Y.Z`): the ruleset and environment glob, and the exact pattern. */
+export const RELEASE_TAG_GLOB = "mvp-*";
+export const RELEASE_TAG_PATTERN = /^mvp-\d+\.\d+\.\d+$/;
+
+/** The issuer host of GitHub Actions' OIDC tokens (GitHub docs, "About security hardening with OpenID Connect"). */
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+
+/**
+ * The paths every app serves (CONST "Runtimes"): readiness (the load balancer's health check), liveness (the
+ * container health check) and version (`BUILD_SHA`, read by `cicd verify`). Defaults of `runtime.*Path`.
+ */
+export const DEFAULT_PATHS = { readiness: "/readyz", liveness: "/healthz", version: "/version" } as const;
+
+/** Default CloudWatch Logs retention of an app's log group, days; also CC-RUN-10's default minimum. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+/**
+ * Container variables naming the app's AppConfig feature-flag profile (CC-FLAG-04): the ids an AppConfigData
+ * client passes to `StartConfigurationSession`.
+ */
+export const APPCONFIG_VARIABLES = {
+  application: "APPCONFIG_APPLICATION_ID",
+  environment: "APPCONFIG_ENVIRONMENT_ID",
+  profile: "APPCONFIG_PROFILE_ID",
+} as const;
+
+/**
+ * Container variables the runtime sets itself (CC-RUN-05: `APP_ENV`, `BUILD_*`; `PORT`; CC-FLAG-04:
+ * `APPCONFIG_*`), so an app may not set them.
+ */
+export const RESERVED_VARIABLES: readonly string[] = [
+  "APP_ENV",
+  "BUILD_SHA",
+  "BUILD_DATE",
+  "BUILD_ACTOR",
+  "PORT",
+  ...Object.values(APPCONFIG_VARIABLES),
+];
+
+/** GitHub Environment variables the program writes for the deploy workflow; a secret may not take their names. */
+export const DEPLOY_VARIABLES: readonly string[] = [
+  "AWS_DEPLOY_ROLE_ARN",
+  "AWS_REGION",
+  "IMAGE_REPOSITORY",
+  "ECS_CLUSTER",
+  "ECS_SERVICE",
+  "APP_URL",
+];
+
+/** Most required reviewers (users and teams together) a GitHub Environment accepts (GitHub REST docs). */
+export const MAX_ENVIRONMENT_REVIEWERS = 6;

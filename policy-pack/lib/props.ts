@@ -2,13 +2,13 @@
  * Reading resource properties safely: unknown values (preview), secret markers (plans, exports), JSON-string
  * properties, tags and environments. Side-effect free.
  */
+import { APPLICATION_TYPE, SECRET_MARKER } from "./facts";
 
 /** Pulumi's wire sentinel of a value unknown during preview (@pulumi/pulumi runtime/rpc `unknownValue`). */
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Plan-file marker of an unknown value (src/offline/recorder.ts). */
 export const UNKNOWN_MARKER = "[unknown]";
-/** Plan/export marker of a value that was a Pulumi secret: known to be secret, content hidden. */
-export const SECRET_MARKER = "[secret]";
+export { SECRET_MARKER };
 /**
  * Export-reader marker of a value that should be secret but is stored in plain text in the state
  * (src/audit/readState.ts replaces the plain value by this marker so it is never printed).
@@ -144,10 +144,10 @@ export function appOf(
     const p = byUrn.get(parent);
     if (!p) {
       // The URN alone names the parent: `...::cicd-constitution:app:Application::NAME`.
-      const m = /cicd-constitution:app:Application::([^:]+)$/.exec(parent);
+      const m = new RegExp(`${APPLICATION_TYPE}::([^:]+)$`).exec(parent);
       return m?.[1];
     }
-    if (p.type === "cicd-constitution:app:Application") return p.name;
+    if (p.type === APPLICATION_TYPE) return p.name;
     parent = p.parent ?? undefined;
   }
   return undefined;

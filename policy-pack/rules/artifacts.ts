@@ -6,9 +6,9 @@ import { arr, environmentOf, get, parseJsonProp, str } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { PRODUCTION_ENV } from "./environments";
+import { DIGEST_REF_PATTERN } from "../lib/facts";
 
 /** `repo@sha256:<64 hex>`. */
-export const DIGEST_REF_RE = /^(.+)@(sha256:[0-9a-f]{64})$/;
 
 /** Images of the containers of a task definition (parsed `containerDefinitions`). */
 export function containerImages(td: Res): string[] {
@@ -200,7 +200,7 @@ export const ART_06 = defineRule({
   appliesTo: [T.taskDefinition],
   checkResource(r, _ctx, out) {
     const images = containerImages(r);
-    const bad = images.filter((i) => !DIGEST_REF_RE.test(i));
+    const bad = images.filter((i) => !DIGEST_REF_PATTERN.test(i));
     if (images.length === 0) out.fail(r, "no container image");
     else if (bad.length) out.fail(r, `image(s) not pinned by digest: ${bad.join(", ")}`);
     else out.pass(r, `runs ${images.join(", ")}`);
@@ -234,7 +234,7 @@ export const ART_07 = defineRule({
     for (const td of resources.filter((r) => r.type === T.taskDefinition)) {
       try {
         for (const img of containerImages(td)) {
-          const m = DIGEST_REF_RE.exec(img);
+          const m = DIGEST_REF_PATTERN.exec(img);
           if (m) running.set(m[1], (running.get(m[1]) ?? new Set()).add(m[2]));
         }
       } catch {
@@ -250,7 +250,7 @@ export const ART_07 = defineRule({
         const digests = running.get(repo);
         if (!digests) return out.na(ix, `no task definition of this stack runs ${repo}`);
         const sources = arr(ix.props.sources).map(String);
-        const pointed = sources.map((s) => DIGEST_REF_RE.exec(s)?.[2]);
+        const pointed = sources.map((s) => DIGEST_REF_PATTERN.exec(s)?.[2]);
         if (sources.length !== 1 || !pointed[0])
           return out.fail(
             ix,

@@ -7,6 +7,7 @@ import {
   GITHUB_ACTIONS_INTEGRATION_ID,
   PR_TEMPLATE_PATH,
   PR_TEMPLATE_SECTIONS,
+  RELEASE_TAG_GLOB,
 } from "../lib/facts";
 import {
   DEFAULT_BRANCH,
@@ -236,7 +237,7 @@ export const BR_07 = defineRule({
 });
 
 /** Pattern of release tags (PLAY "Version bump", tags `mvp-X.Y.Z`). */
-export const RELEASE_TAG_REF = "refs/tags/mvp-*";
+export const RELEASE_TAG_REF = `refs/tags/${RELEASE_TAG_GLOB}`;
 
 export const BR_08 = defineRule({
   id: "CC-BR-08",

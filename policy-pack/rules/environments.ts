@@ -17,6 +17,7 @@ import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { inlinePoliciesOf, statementsOf } from "../lib/iam";
 import { T } from "../lib/tokens";
 import type { ConfigProperty } from "../lib/types";
+import { GITHUB_OIDC_HOST, RELEASE_TAG_GLOB } from "../lib/facts";
 
 /** Deployment policies by repository and environment, built once per resource list (linear, not per environment). */
 const deploymentPolicyIndexes = new WeakMap<Res[], Map<string, Res[]>>();
@@ -165,7 +166,7 @@ export const ENV_03 = defineRule({
   appliesTo: [T.environment, T.deploymentPolicy],
   configurable: {
     productionBranches: stringList("Branch patterns production may deploy from.", ["main"]),
-    productionTags: stringList("Tag patterns production may deploy from.", ["mvp-*"]),
+    productionTags: stringList("Tag patterns production may deploy from.", [RELEASE_TAG_GLOB]),
     stagingBranches: stringList("Branch patterns staging may deploy from.", ["main"]),
     ...PRODUCTION_ENV,
     ...STAGING_ENV,
@@ -339,8 +340,6 @@ export const ENV_05 = defineRule({
   },
 });
 
-const OIDC_HOST = "token.actions.githubusercontent.com";
-
 export const ENV_06 = defineRule({
   id: "CC-ENV-06",
   slug: "oidc-trust-scoped",
@@ -358,7 +357,7 @@ export const ENV_06 = defineRule({
   checkResource(r, _ctx, out) {
     const doc = parseJsonProp(r.props, "assumeRolePolicy");
     const statements = arr(get(doc, "Statement")).filter((s) =>
-      arr(get(s, "Principal.Federated")).some((p) => typeof p === "string" && p.includes(OIDC_HOST)),
+      arr(get(s, "Principal.Federated")).some((p) => typeof p === "string" && p.includes(GITHUB_OIDC_HOST)),
     );
     if (statements.length === 0) return out.na(r, "not trusted by GitHub's OIDC provider");
     const env = str(tagsOf(r.props).environment);
@@ -370,12 +369,12 @@ export const ENV_06 = defineRule({
         problems.push("the statement does not use sts:AssumeRoleWithWebIdentity");
       const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
       const like = (get(s, "Condition.StringLike") ?? {}) as Record<string, unknown>;
-      const aud = arr(eq[`${OIDC_HOST}:aud`]);
+      const aud = arr(eq[`${GITHUB_OIDC_HOST}:aud`]);
       if (aud.length !== 1 || aud[0] !== "sts.amazonaws.com")
         problems.push(`audience is ${JSON.stringify(aud)}, not exactly sts.amazonaws.com`);
-      if (like[`${OIDC_HOST}:sub`] !== undefined)
-        problems.push(`subject uses StringLike ${JSON.stringify(like[`${OIDC_HOST}:sub`])}`);
-      const sub = arr(eq[`${OIDC_HOST}:sub`]);
+      if (like[`${GITHUB_OIDC_HOST}:sub`] !== undefined)
+        problems.push(`subject uses StringLike ${JSON.stringify(like[`${GITHUB_OIDC_HOST}:sub`])}`);
+      const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
       if (sub.length === 0) problems.push("no subject condition: every repository can assume the role");
       for (const v of sub) {
         const m =
@@ -399,11 +398,13 @@ export const ENV_06 = defineRule({
 function oidcEnvironment(role: Res): string | undefined {
   const doc = parseJsonProp(role.props, "assumeRolePolicy");
   for (const s of arr(get(doc, "Statement"))) {
-    if (!arr(get(s, "Principal.Federated")).some((p) => typeof p === "string" && p.includes(OIDC_HOST)))
+    if (
+      !arr(get(s, "Principal.Federated")).some((p) => typeof p === "string" && p.includes(GITHUB_OIDC_HOST))
+    )
       continue;
     // The key holds dots (the host): read the map, then the key.
     const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
-    const sub = arr(eq[`${OIDC_HOST}:sub`]);
+    const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
     const m = sub.map((v) => /:environment:([^:*?]+)$/.exec(String(v))).find(Boolean);
     if (m) return m[1];
   }

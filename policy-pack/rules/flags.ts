@@ -11,6 +11,7 @@ import { stackEnvironments } from "./artifacts";
 import { PRODUCTION_ENV } from "./environments";
 import { alarmMetrics } from "./observability";
 import { containersOf } from "./runtime";
+import { APPCONFIG_VARIABLES } from "../lib/facts";
 
 /** One flag of a feature-flags document: its definition key and this environment's value entry. */
 export interface FlagEntry {
@@ -133,13 +134,6 @@ export const FLAG_03 = defineRule({
   },
 });
 
-/** Container variables naming the AppConfig profile the app reads (the program's APPCONFIG_VARIABLES). */
-export const APPCONFIG_ID_VARIABLES = {
-  application: "APPCONFIG_APPLICATION_ID",
-  environment: "APPCONFIG_ENVIRONMENT_ID",
-  profile: "APPCONFIG_PROFILE_ID",
-} as const;
-
 /** The AppConfigData actions an app needs to read its configuration. */
 const READ_FLAG_ACTIONS = ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"];
 
@@ -171,8 +165,8 @@ export const FLAG_04 = defineRule({
           : [];
         for (const c of containers) {
           const vars = new Map(c.environment.map((e) => [e.name, str(e.value)] as const));
-          const ids = Object.values(APPCONFIG_ID_VARIABLES).map((n) => vars.get(n));
-          const missing = Object.values(APPCONFIG_ID_VARIABLES).filter((n) => !vars.get(n));
+          const ids = Object.values(APPCONFIG_VARIABLES).map((n) => vars.get(n));
+          const missing = Object.values(APPCONFIG_VARIABLES).filter((n) => !vars.get(n));
           if (missing.length) {
             problems.push(`container ${c.name} is not given ${missing.join(", ")}`);
             continue;

@@ -10,10 +10,11 @@
 import { appOf, arr, get, num, resourcesOfApp, str, tagsOf } from "../lib/props";
 import { defineRule, Res, Rule, RuleContext, Verdicts } from "../lib/rule";
 import { T } from "../lib/tokens";
-import { DIGEST_REF_RE, repositoryOf, stackEnvironments } from "./artifacts";
+import { repositoryOf, stackEnvironments } from "./artifacts";
 import { PRODUCTION_ENV, STAGING_ENV } from "./environments";
 import { flagsOf } from "./flags";
 import { containersOf, healthPaths } from "./runtime";
+import { DIGEST_REF_PATTERN } from "../lib/facts";
 
 /** An app's profile, as exported by the program (`environmentProfile.apps[APP]`). */
 export interface AppProfile {
@@ -50,7 +51,7 @@ export function ownProfile(
 ): { app: string; profile: AppProfile } {
   const app = appOf(td, byUrn) ?? str(td.props.family) ?? td.name;
   const [c] = containersOf(td);
-  const m = DIGEST_REF_RE.exec(c?.image ?? "");
+  const m = DIGEST_REF_PATTERN.exec(c?.image ?? "");
   const tg = resourcesOfApp(resources, byUrn, T.targetGroup, app)[0];
   return {
     app,

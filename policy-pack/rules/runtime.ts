@@ -8,6 +8,7 @@ import { allows, inlinePoliciesOf, roleNameOf, statementsOf } from "../lib/iam";
 import { T } from "../lib/tokens";
 import { nameMatches, PRODUCTION_ENV, SECRET_NAME_PATTERNS } from "./environments";
 import { alarmMetrics, alarmsOf, services } from "./observability";
+import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_PATHS } from "../lib/facts";
 
 /** One container of a task definition, as the rules read it. */
 export interface Container {
@@ -87,7 +88,11 @@ export const RUN_01 = defineRule({
   kind: "resource",
   appliesTo: [T.targetGroup],
   configurable: {
-    path: { type: "string", description: "Readiness path the load balancer probes.", default: "/readyz" },
+    path: {
+      type: "string",
+      description: "Readiness path the load balancer probes.",
+      default: DEFAULT_PATHS.readiness,
+    },
     apps: perAppPaths(
       "Readiness path per app (by `app` tag), replacing `path` for that app (e.g. Streamlit's `/_stcore/health`).",
     ),
@@ -118,7 +123,7 @@ export const RUN_02 = defineRule({
     path: {
       type: "string",
       description: "Liveness path the container health check probes.",
-      default: "/healthz",
+      default: DEFAULT_PATHS.liveness,
     },
     apps: perAppPaths("Container health path per app (by `app` tag), replacing `path` for that app."),
   },
@@ -319,7 +324,7 @@ export const RUN_08 = defineRule({
       type: "integer",
       minimum: 1,
       description: "Minimum log retention, days.",
-      default: 30,
+      default: DEFAULT_LOG_RETENTION_DAYS,
     },
   },
   checkStack(resources, ctx, out) {

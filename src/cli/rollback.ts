@@ -11,10 +11,9 @@ import * as path from "node:path";
 import { isSeq, YAMLSeq } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError } from "../config/model";
 import { openAppEntry, StackFileEdit, writeValidated } from "./stackFile";
+import { DIGEST_PATTERN, RELEASE_TAG_PATTERN } from "../../policy-pack/lib/facts";
 
 /** A release tag of the constitution (PLAY "1) Version bump": `mvp-X.Y.Z`). */
-export const RELEASE_TAG = /^mvp-\d+\.\d+\.\d+$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** Options of {@link runRollback}. */
 export interface RollbackOptions {
@@ -80,7 +79,7 @@ function targetOf(
     ...(!current.digest
       ? [{ key: `${key}.digest`, expected: "the digest production runs now", found: "(unset)" }]
       : []),
-    ...(opts.to && !DIGEST.test(opts.to)
+    ...(opts.to && !DIGEST_PATTERN.test(opts.to)
       ? [{ key: "--to", expected: "a digest sha256:<64 hex>", found: opts.to }]
       : []),
     ...(!opts.to && current.history.length === 0
@@ -93,7 +92,7 @@ function targetOf(
         ]
       : []),
     ...[opts.fromVersion, opts.toVersion]
-      .filter((v): v is string => v !== undefined && !RELEASE_TAG.test(v))
+      .filter((v): v is string => v !== undefined && !RELEASE_TAG_PATTERN.test(v))
       .map((v) => ({ key: "--from-version/--to-version", expected: "a release tag mvp-X.Y.Z", found: v })),
   ];
   const to = opts.to ?? current.history[0];

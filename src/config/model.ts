@@ -7,12 +7,21 @@
  * before any resource is registered.
  */
 import { z } from "zod";
-import { nameLimitProblems, PROJECT_NAME } from "../../components/naming";
-import { DEPLOY_VARIABLES, MAX_ENVIRONMENT_REVIEWERS, RESERVED_VARIABLES } from "../contract";
-import { GITHUB_ACTIONS_INTEGRATION_ID } from "../../policy-pack/lib/facts";
+import { nameLimitProblems } from "../../components/naming";
+import {
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_PATHS,
+  DEPLOY_VARIABLES,
+  DIGEST_PATTERN,
+  GITHUB_ACTIONS_INTEGRATION_ID,
+  MAX_ENVIRONMENT_REVIEWERS,
+  PROJECT_NAME,
+  RESERVED_VARIABLES,
+  SECRET_MARKER,
+} from "../../policy-pack/lib/facts";
 
 /** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
-export const CONFIG_NAMESPACE = "cicd-constitution";
+export const CONFIG_NAMESPACE = PROJECT_NAME;
 
 /** Top-level config keys whose values are always Pulumi secrets. */
 export const SECRET_CONFIG_KEYS: readonly string[] = [
@@ -22,11 +31,10 @@ export const SECRET_CONFIG_KEYS: readonly string[] = [
   "gitSourceToken",
 ];
 
-/** Marker used for secret values wherever they could be printed. */
-export const SECRET_MARKER = "[secret]";
+/** Marker used for secret values wherever they could be printed (written once, on the pack's side). */
+export { SECRET_MARKER };
 
 const GIT_SHA = /^[0-9a-f]{40}$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const APP_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
@@ -142,13 +150,13 @@ const reviewersSchema = z
 const healthSchema = z
   .strictObject({
     /** Load balancer target-group health check (readiness). F6 "Health / Readiness / Liveness". Default `/readyz`. */
-    readinessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/readyz"),
+    readinessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.readiness),
     /** Container health check (process up, no dependencies). Default `/healthz`. */
-    healthPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/healthz"),
+    healthPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.liveness),
     /** Liveness endpoint, documented for orchestrators. Default `/livez`. */
     livenessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/livez"),
     /** Build metadata endpoint (BUILD_SHA, BUILD_DATE, BUILD_ACTOR). Default `/version`. */
-    versionPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/version"),
+    versionPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.version),
     /**
      * Container health check command, in ECS form: `["CMD", exe, ...args]` or `["CMD-SHELL", "shell line"]`.
      * It must call `http://127.0.0.1:<port><healthPath>` (CC-RUN-02 reads the URL from it). Default: a
@@ -274,7 +282,7 @@ const runtimeSchema = z
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
         error: `one of the CloudWatch retention periods ${LOG_RETENTION_DAYS.join(", ")}`,
       })
-      .default(30),
+      .default(DEFAULT_LOG_RETENTION_DAYS),
   })
   .superRefine((r, ctx) => {
     const allowed = FARGATE_SIZES[r.cpu];
@@ -366,9 +374,9 @@ const appSchema = z.strictObject({
       .min(1)
       .default(["linux/amd64", "linux/arm64"]),
     /** Production: the digest staging built, `sha256:<64 hex>`. Rollback: set it to a previous digest. */
-    digest: pattern(DIGEST, "an image digest sha256:<64 hex>").optional(),
+    digest: pattern(DIGEST_PATTERN, "an image digest sha256:<64 hex>").optional(),
     /** Digests released before (newest first), kept for rollback and for parity (CC-PAR-01). */
-    history: z.array(pattern(DIGEST, "an image digest sha256:<64 hex>")).default([]),
+    history: z.array(pattern(DIGEST_PATTERN, "an image digest sha256:<64 hex>")).default([]),
     /**
      * Production: provenance of `digest` (F6 "Build metadata"). Default: read from staging's environment
      * profile through `promotion.stagingStack`.

@@ -5,6 +5,7 @@
  * A `401` with `WWW-Authenticate: Bearer realm=...,service=...,scope=...` is answered by fetching a pull token
  * from the realm (with basic credentials when given, anonymously otherwise) and asking again.
  */
+import { DIGEST_PATTERN } from "../../policy-pack/lib/facts";
 
 /** Media types a multi-arch alias may be: OCI index and manifest, Docker manifest list and manifest v2. */
 export const MANIFEST_MEDIA_TYPES = [
@@ -77,7 +78,7 @@ export async function resolveTag(
   if (res.status === 404) throw new Error(`${image.name}:${tag} does not exist in ${image.registryUrl}`);
   if (!res.ok) throw new Error(`${image.name}:${tag}: the registry answered ${res.status}`);
   const digest = res.headers.get("docker-content-digest");
-  if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest))
+  if (!digest || !DIGEST_PATTERN.test(digest))
     throw new Error(`${image.name}:${tag}: the registry answered no Docker-Content-Digest`);
   return digest;
 }

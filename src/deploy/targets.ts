@@ -8,6 +8,7 @@ import { aliasTag, physicalNames } from "../../components/naming";
 import { AppModel, CONFIG_NAMESPACE, ConfigError, parseStackConfig, StackModel } from "../config/model";
 import { readStackOutputs } from "../audit/readState";
 import { ConfigSource, readStackFile } from "../config/sources";
+import { digestOfRef } from "../../policy-pack/lib/facts";
 
 /** One app of a deployed stack, as `cicd verify` and `cicd predeploy` check it. */
 export interface AppTarget {
@@ -41,8 +42,6 @@ export interface DeployedStack {
   model: StackModel;
   apps: AppTarget[];
 }
-
-const digestOfRef = (ref: unknown) => /@(sha256:[0-9a-f]{64})$/.exec(String(ref ?? ""))?.[1];
 
 /** What one app should run: the pinned digest, else the output's; the provenance of that digest. */
 function targetOf(

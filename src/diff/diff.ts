@@ -3,10 +3,8 @@
  * changes, with the changed properties and the replacements Pulumi would make. Pure: no I/O.
  */
 import type { Plan, PlanResource } from "../plan/types";
+import { SECRET_MARKER } from "../../policy-pack/lib/facts";
 import { replacesOnChange } from "./replacements";
-
-/** The placeholder plan files hold instead of a secret value. */
-export const SECRET = "[secret]";
 
 /** One changed property (or stack output). */
 export interface PropertyChange {
@@ -92,8 +90,8 @@ function mask(type: string, path: string, v: unknown): unknown {
   const secretBearing =
     /actionsEnvironmentSecret|secretVersion|actionsSecret/i.test(type) ||
     /registries\[\d+\]\.password$/.test(path);
-  if (secretBearing && SECRET_KEY.test(last) && v !== null) return SECRET;
-  if (/password|privatekey/i.test(last) && v !== null && v !== "") return SECRET;
+  if (secretBearing && SECRET_KEY.test(last) && v !== null) return SECRET_MARKER;
+  if (/password|privatekey/i.test(last) && v !== null && v !== "") return SECRET_MARKER;
   return v;
 }
 
@@ -130,7 +128,7 @@ function compare(type: string, path: string, a: unknown, b: unknown, out: Proper
     const before = mask(type, path, a);
     const after = mask(type, path, b);
     // Both masked: the plans cannot tell whether the secret changed, so nothing is reported.
-    if (before === SECRET && after === SECRET) return;
+    if (before === SECRET_MARKER && after === SECRET_MARKER) return;
     out.push({ path, kind: "changed", before, after, replaces: replacesOnChange(type, path) });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { digestOfRef } from "../../policy-pack/lib/facts";
 
 /** The AWS account id the offline preview pretends to run in. */
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -200,7 +201,7 @@ function computed(
     }
     case "docker-build:index:Index": {
       const source = ((inputs.sources as string[] | undefined) ?? [""])[0];
-      const digest = /@(sha256:[0-9a-f]{64})$/.exec(source)?.[1] ?? `sha256:${h}`;
+      const digest = digestOfRef(source) ?? `sha256:${h}`;
       return {
         id: String(inputs.tag),
         extra: { ref: `${String(inputs.tag).replace(/:[^:/]+$/, "")}@${digest}` },

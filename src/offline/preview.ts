@@ -18,6 +18,7 @@ import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
 import * as runtimeState from "@pulumi/pulumi/runtime/state";
 import { maskWireValue, RecordingMonitor, unwrapWireValue } from "./recorder";
+import { PROJECT_NAME } from "../../policy-pack/lib/facts";
 
 /** Apps per program run of the offline preview: bounds the SDK's memory on large stacks. */
 export const DEFAULT_BATCH_SIZE = 10;
@@ -85,9 +86,9 @@ export function organizationOf(dir: string): string {
 export function projectName(dir: string): string {
   try {
     const doc = parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name?: string };
-    return doc?.name ?? "cicd-constitution";
+    return doc?.name ?? PROJECT_NAME;
   } catch {
-    return "cicd-constitution";
+    return PROJECT_NAME;
   }
 }
 
@@ -327,7 +328,7 @@ export async function previewSource(
   });
   const { values, required } = resolveSecrets(model, source, options.mode ?? "offline");
   await checkNoPlainCredentials(source.stack, source.raw, source.secretKeys, source.origin);
-  const project = options.project ?? "cicd-constitution";
+  const project = options.project ?? PROJECT_NAME;
   // The program registers nothing shared between apps (each app's resources derive from that app alone; the
   // staging StackReference has one URN), so a large stack runs in batches of apps: the SDK's per-resource
   // objects of one batch are freed before the next, which bounds memory (docs/PROOFS.md, scale benchmark).

@@ -9,10 +9,9 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { SECRET_MARKER } from "../../policy-pack/lib/facts";
 import { PlanResource } from "../plan/types";
 
-/** Plan marker of a secret value. */
-export const SECRET = "[secret]";
 /** Plan marker of a value unknown until deployment. */
 export const UNKNOWN = "[unknown]";
 
@@ -23,10 +22,10 @@ export function maskWireValue(value: unknown): unknown {
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
     const sig = obj[rpc.specialSigKey];
-    if (sig === rpc.specialSecretSig) return SECRET;
+    if (sig === rpc.specialSecretSig) return SECRET_MARKER;
     if (sig === rpc.specialResourceSig) return obj.urn;
     if (sig === rpc.specialOutputValueSig) {
-      if (obj.secret) return SECRET;
+      if (obj.secret) return SECRET_MARKER;
       return "value" in obj ? maskWireValue(obj.value) : UNKNOWN;
     }
     return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, maskWireValue(v)]));
@@ -205,6 +204,6 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   let out = text;
   // Longest first, so a secret that contains another is replaced whole.
   const ordered = [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  for (const s of ordered) if (out.includes(s)) out = out.split(s).join(SECRET);
+  for (const s of ordered) if (out.includes(s)) out = out.split(s).join(SECRET_MARKER);
   return out;
 }

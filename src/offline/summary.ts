@@ -5,6 +5,7 @@
  */
 import { healthPaths } from "../../policy-pack/rules/runtime";
 import { Plan, PlanResource } from "../plan/types";
+import { APPLICATION_TYPE } from "../../policy-pack/lib/facts";
 
 const COMPONENT_PREFIX = "cicd-constitution:";
 
@@ -26,7 +27,7 @@ function json(value: unknown): unknown {
 export function appOf(resource: PlanResource, byUrn: Map<string, PlanResource>): string | null {
   let cur: PlanResource | undefined = resource;
   while (cur) {
-    if (cur.type === "cicd-constitution:app:Application") return cur.name;
+    if (cur.type === APPLICATION_TYPE) return cur.name;
     cur = cur.parent ? byUrn.get(cur.parent) : undefined;
   }
   return null;
@@ -100,9 +101,7 @@ export function summarizePlan(plan: Plan, unmasked?: Map<string, Record<string, 
     const app = appOf(r, byUrn);
     if (app) byApp.set(app, [...(byApp.get(app) ?? []), r]);
   }
-  const apps = plan.resources
-    .filter((r) => r.type === "cicd-constitution:app:Application")
-    .map((r) => r.name);
+  const apps = plan.resources.filter((r) => r.type === APPLICATION_TYPE).map((r) => r.name);
   for (const app of apps) {
     const mine = byApp.get(app) ?? [];
     const of = (type: string) => mine.filter((r) => r.type === type);

@@ -12,13 +12,14 @@ import type {
   RuleResult,
   ScorecardBranchProtection,
 } from "./types";
+import { PROJECT_NAME } from "../../policy-pack/lib/facts";
 
 /** Counts results by status and failing level: the pack's own counts, plus the total. */
 export function summarizeResults(results: RuleResult[]): ReportSummary {
   return { total: results.length, ...summarize(results) };
 }
 
-const PROJECT = "cicd-constitution";
+const PROJECT = PROJECT_NAME;
 
 /**
  * The app config key a rule is about, most specific first; the resolver uses the first key present in the

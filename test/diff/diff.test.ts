@@ -7,7 +7,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document, parseDocument } from "yaml";
 import { previewStacks } from "../../src/cli/preview";
-import { diffCounts, diffPlans, PlanDiff, SECRET } from "../../src/diff/diff";
+import { SECRET_MARKER } from "../../policy-pack/lib/facts";
+import { diffCounts, diffPlans, PlanDiff } from "../../src/diff/diff";
 import { REPLACE_ON_CHANGE, replacesOnChange } from "../../src/diff/replacements";
 import { renderDiffs } from "../../src/diff/render";
 import type { Plan } from "../../src/plan/types";
@@ -133,7 +134,7 @@ describe("diffPlans on real plans", function () {
   it("keeps secrets masked and never reports two masked values as a change", function () {
     const secret = base.resources.find((r) => r.type.endsWith("ActionsEnvironmentSecret"));
     assert.ok(secret, "the production plan has an environment secret");
-    assert.equal(secret.inputs.value, SECRET);
+    assert.equal(secret.inputs.value, SECRET_MARKER);
     const leaked: Plan = JSON.parse(JSON.stringify(head));
     const target = leaked.resources.find((r) => r.urn === secret.urn)!;
     target.inputs.value = "hunter2-plain-text";
