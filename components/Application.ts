@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ContainerHealthTiming, DeploymentStrategy } from "./ServiceRuntime";
 import { ContainerImage } from "./ContainerImage";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
@@ -7,7 +6,7 @@ import { appDeployPolicy } from "./deployPolicies";
 import { physicalNames, standardTags } from "./naming";
 import { Observability } from "./Observability";
 import { governanceArgsOf, RepositoryGovernance, RepositoryGovernanceArgs } from "./RepositoryGovernance";
-import { ServiceRuntime } from "./ServiceRuntime";
+import { RuntimeSettings, ServiceRuntime } from "./ServiceRuntime";
 import { APPLICATION_TYPE } from "../policy-pack/lib/facts";
 
 /** Where the image comes from: a staging build of the commit, or a promoted digest with its provenance. */
@@ -76,27 +75,11 @@ export interface ApplicationArgs {
   registryToken: pulumi.Input<string>;
   /** GHCR pull token for the tasks (Pulumi secret, `read:packages`); absent when the image is public. */
   pullToken?: pulumi.Input<string>;
-  /** Runtime sizing and wiring. Units: CPU units, MiB, seconds, days. */
-  runtime: {
-    port: number;
-    cpu: number;
-    memoryMiB: number;
-    desiredCount: number;
-    readinessPath: string;
-    healthPath: string;
-    environmentVariables: Record<string, string>;
-    secrets: Record<string, pulumi.Input<string>>;
-    logRetentionDays: number;
-    healthCheckGracePeriodSeconds: number;
-    /** Container health command; absent: the default python3 probe. */
-    healthCommand?: string[];
-    containerHealth: ContainerHealthTiming;
-    scratchPaths: string[];
-    stickiness: { enabled: boolean; durationSeconds: number };
-    domain: string;
-    /** How ECS replaces tasks: rolling, canary or linear (CC-RUN-13). */
-    deployment: DeploymentStrategy;
-  };
+  /**
+   * The app's runtime settings, passed to {@link ServiceRuntime} as they are (their documentation and defaults
+   * are ServiceRuntime's), and the app's public DNS name.
+   */
+  runtime: RuntimeSettings & { domain: string };
   /** Network and TLS. */
   network: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[]; certificateArn: string };
   /** Feature flags with this environment's values. */
@@ -202,6 +185,7 @@ export class Application extends pulumi.ComponentResource {
       },
       child,
     );
+    const { domain, ...settings } = args.runtime;
     const runtime = new ServiceRuntime(
       `${prefix}`,
       {
@@ -213,27 +197,13 @@ export class Application extends pulumi.ComponentResource {
           ? { username: args.githubOwner, password: args.pullToken }
           : undefined,
         build,
-        port: args.runtime.port,
-        cpu: args.runtime.cpu,
-        memoryMiB: args.runtime.memoryMiB,
-        desiredCount: args.runtime.desiredCount,
-        readinessPath: args.runtime.readinessPath,
-        healthPath: args.runtime.healthPath,
-        healthCommand: args.runtime.healthCommand,
-        containerHealth: args.runtime.containerHealth,
-        scratchPaths: args.runtime.scratchPaths,
-        stickiness: args.runtime.stickiness,
+        ...settings,
         featureFlags: flags.target,
         permissionsBoundary: args.permissionsBoundary,
-        environmentVariables: args.runtime.environmentVariables,
-        secrets: args.runtime.secrets,
         vpcId: args.network.vpcId,
         publicSubnetIds: args.network.publicSubnetIds,
         privateSubnetIds: args.network.privateSubnetIds,
         certificateArn: args.network.certificateArn,
-        logRetentionDays: args.runtime.logRetentionDays,
-        healthCheckGracePeriodSeconds: args.runtime.healthCheckGracePeriodSeconds,
-        deployment: args.runtime.deployment,
         deploymentAlarmNames,
         tags,
       },
@@ -276,7 +246,7 @@ export class Application extends pulumi.ComponentResource {
           IMAGE_REPOSITORY: args.imageRepository,
           ECS_CLUSTER: names.cluster.name,
           ECS_SERVICE: names.service.name,
-          APP_URL: `https://${args.runtime.domain}`,
+          APP_URL: `https://${domain}`,
         },
         oidcProviderArn: args.oidcProviderArn,
         permissionsBoundary: args.permissionsBoundary,
@@ -300,7 +270,7 @@ export class Application extends pulumi.ComponentResource {
 
     this.imageRef = image.imageRef;
     this.digest = image.digest;
-    this.url = pulumi.interpolate`https://${args.runtime.domain}`;
+    this.url = pulumi.interpolate`https://${domain}`;
     this.deployRoleArn = environment.deployRoleArn;
     this.registerOutputs({
       imageRef: this.imageRef,

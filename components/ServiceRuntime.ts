@@ -188,6 +188,31 @@ export interface ServiceRuntimeArgs {
   tags: StandardTags;
 }
 
+/**
+ * The settings of an app's runtime that come from its config (`cicd-constitution:apps[].runtime`): what
+ * {@link Application} passes to ServiceRuntime as they are. A setting added to {@link ServiceRuntimeArgs} and
+ * listed here reaches the component from the model without another file naming it (src/program.ts maps the
+ * model's runtime onto these names and fails to compile when the model has a field this type lacks).
+ */
+export type RuntimeSettings = Pick<
+  ServiceRuntimeArgs,
+  | "port"
+  | "cpu"
+  | "memoryMiB"
+  | "desiredCount"
+  | "readinessPath"
+  | "healthPath"
+  | "healthCommand"
+  | "containerHealth"
+  | "scratchPaths"
+  | "stickiness"
+  | "environmentVariables"
+  | "secrets"
+  | "logRetentionDays"
+  | "healthCheckGracePeriodSeconds"
+  | "deployment"
+>;
+
 /** Defaults, written once. */
 export const serviceRuntimeDefaults = {
   readinessPath: DEFAULT_PATHS.readiness,

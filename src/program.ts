@@ -7,6 +7,7 @@ import * as aws from "../components/aws";
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
+import type { RuntimeSettings } from "../components/ServiceRuntime";
 import { permissionsBoundaryArn } from "../components/deployPolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
@@ -84,6 +85,45 @@ export class PromotionError extends Error {
 }
 
 /** The container's variable names: the app's own and those the runtime sets ({@link RESERVED_VARIABLES}). */
+/** The model's runtime fields that go to the component under another name or shape; the rest go as they are. */
+type MappedRuntimeFields = "health" | "environment" | "secrets" | "deployment";
+
+/**
+ * Compiles only while every runtime field of the model is either mapped in {@link runtimeOf} or a setting
+ * {@link RuntimeSettings} takes under the same name: a field added to the model's runtime schema and to
+ * ServiceRuntimeArgs needs nothing here; one added to the model alone fails `tsc` here.
+ */
+const EVERY_RUNTIME_FIELD_REACHES_THE_COMPONENT: Exclude<
+  keyof AppModel["runtime"],
+  MappedRuntimeFields | keyof RuntimeSettings | "domain"
+> extends never
+  ? true
+  : never = true;
+void EVERY_RUNTIME_FIELD_REACHES_THE_COMPONENT;
+
+/**
+ * An app's runtime settings for {@link Application} from its validated config: the fields the component takes
+ * as they are, then the health paths out of `health`, the variables, the secrets as Pulumi secrets (by name,
+ * through `secretOf`) and the deployment strategy with this environment's defaults.
+ */
+function runtimeOf(
+  app: AppModel,
+  env: "staging" | "production",
+  secretOf: (name: string) => pulumi.Output<string>,
+): RuntimeSettings & { domain: string } {
+  const { health, environment, secrets, deployment, ...asTheyAre } = app.runtime;
+  return {
+    ...asTheyAre,
+    readinessPath: health.readinessPath,
+    healthPath: health.healthPath,
+    healthCommand: health.command,
+    containerHealth: health.container,
+    environmentVariables: environment,
+    secrets: Object.fromEntries(secrets.map((n) => [n, secretOf(n)])),
+    deployment: deploymentOf(env, app.runtime),
+  };
+}
+
 function envNamesOf(app: AppModel): string[] {
   return [...Object.keys(app.runtime.environment), ...RESERVED_VARIABLES].sort();
 }
@@ -375,24 +415,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       image,
       registryToken: secretOf("", "ghcrToken"),
       pullToken: app.image.public ? undefined : secretOf("", "ghcrPullToken"),
-      runtime: {
-        port: app.runtime.port,
-        cpu: app.runtime.cpu,
-        memoryMiB: app.runtime.memoryMiB,
-        desiredCount: app.runtime.desiredCount,
-        readinessPath: app.runtime.health.readinessPath,
-        healthPath: app.runtime.health.healthPath,
-        environmentVariables: app.runtime.environment,
-        secrets: Object.fromEntries(app.runtime.secrets.map((n) => [n, secretOf(app.name, n)])),
-        logRetentionDays: app.runtime.logRetentionDays,
-        healthCheckGracePeriodSeconds: app.runtime.healthCheckGracePeriodSeconds,
-        healthCommand: app.runtime.health.command,
-        containerHealth: app.runtime.health.container,
-        scratchPaths: app.runtime.scratchPaths,
-        stickiness: app.runtime.stickiness,
-        domain: app.runtime.domain,
-        deployment: deploymentOf(env, app.runtime),
-      },
+      runtime: runtimeOf(app, env, (n) => secretOf(app.name, n)),
       network: { ...model.network, certificateArn: model.certificateArn },
       flags: app.flags,
       observability: app.observability,
