@@ -39,7 +39,7 @@ export function benchApp(i: number): AppSpec {
     port: 8000 + (i % 1000),
     staging: { size: FARGATE_PAIRS[i % 3], count: 1 },
     production: { size: FARGATE_PAIRS[3 + (i % 4)], count: 2 + (i % 3) },
-    liveness: "/livez",
+    version: "/version",
     environment: { LOG_LEVEL: "info", SERVICE_INDEX: String(i) },
     extraSecrets: i % 2 === 0 ? ["TELEGRAM_BOTS_JSON"] : [],
     retention: 90,

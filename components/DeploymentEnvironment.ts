@@ -26,7 +26,7 @@ export interface DeploymentEnvironmentArgs {
   repositoryName: string;
   /** GitHub Environment name: `staging`, `production`, or `drift` (this repository's read-only drift audit). */
   environment: DeployEnvironmentName;
-  /** Required reviewer user ids (numeric GitHub ids). Production only; at most 6 users + teams (GitHub limit). */
+  /** Required reviewer user ids (numeric GitHub ids). Production only; at most {@link MAX_ENVIRONMENT_REVIEWERS} users + teams (GitHub limit). */
   reviewerUserIds?: pulumi.Input<number>[];
   /** Required reviewer team ids. Production only. */
   reviewerTeamIds?: pulumi.Input<number>[];
@@ -101,7 +101,7 @@ export function deployTrustPolicy(
  * One GitHub Environment of a repository with its protection rules, secrets and variables, and the AWS IAM
  * role its workflows assume through OIDC (no long-lived cloud keys: CC-ENV-05).
  *
- * @throws Error when a secret name is also a variable name, or production has more than 6 reviewers.
+ * @throws Error when a secret name is also a variable name, or production has more than {@link MAX_ENVIRONMENT_REVIEWERS} reviewers.
  */
 export class DeploymentEnvironment extends pulumi.ComponentResource {
   /** The GitHub Environment. */
@@ -124,7 +124,9 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
       );
     }
     if (a.reviewerUserIds.length + a.reviewerTeamIds.length > MAX_ENVIRONMENT_REVIEWERS) {
-      throw new Error(`DeploymentEnvironment ${name}: GitHub allows at most 6 required reviewers`);
+      throw new Error(
+        `DeploymentEnvironment ${name}: GitHub allows at most ${MAX_ENVIRONMENT_REVIEWERS} required reviewers (users and teams together)`,
+      );
     }
     const isProduction = a.environment === "production";
     const hasReviewers = a.reviewerUserIds.length + a.reviewerTeamIds.length > 0;

@@ -355,11 +355,15 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         `ServiceRuntime ${name}: imageRef must be pinned by digest (...@sha256:<64 hex>), got ${args.imageRef}`,
       );
     }
-    const reserved = Object.keys(a.environmentVariables).filter((k) => RESERVED_VARIABLES.includes(k));
+    const reserved = (names: object) => Object.keys(names).filter((k) => RESERVED_VARIABLES.includes(k));
+    const [reservedVariables, reservedSecrets] = [reserved(a.environmentVariables), reserved(a.secrets)];
     const both = Object.keys(a.environmentVariables).filter((k) => k in a.secrets);
     const problems = [
-      ...(reserved.length
-        ? [`environmentVariables ${reserved.join(", ")} are set by the runtime itself`]
+      ...(reservedVariables.length
+        ? [`environmentVariables ${reservedVariables.join(", ")} are set by the runtime itself`]
+        : []),
+      ...(reservedSecrets.length
+        ? [`secrets ${reservedSecrets.join(", ")} take names of variables the runtime sets itself`]
         : []),
       ...(both.length ? [`environmentVariables ${both.join(", ")} are also secrets`] : []),
       ...(shiftsTraffic(a.deployment) && (!args.deploymentAlarmNames || a.deployment.alarms === false)

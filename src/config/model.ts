@@ -151,11 +151,9 @@ const healthSchema = z
   .strictObject({
     /** Load balancer target-group health check (readiness). F6 "Health / Readiness / Liveness". Default `/readyz`. */
     readinessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.readiness),
-    /** Container health check (process up, no dependencies). Default `/healthz`. */
+    /** Container health check: the liveness probe (process up, no dependencies). Default `/healthz`. */
     healthPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.liveness),
-    /** Liveness endpoint, documented for orchestrators. Default `/livez`. */
-    livenessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default("/livez"),
-    /** Build metadata endpoint (BUILD_SHA, BUILD_DATE, BUILD_ACTOR). Default `/version`. */
+    /** Build metadata endpoint (BUILD_SHA, BUILD_DATE, BUILD_ACTOR), read by `cicd verify`. Default `/version`. */
     versionPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.version),
     /**
      * Container health check command, in ECS form: `["CMD", exe, ...args]` or `["CMD-SHELL", "shell line"]`.
@@ -790,6 +788,21 @@ function expectedOf(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * Keys of an app entry that were renamed or removed, with what to write instead: an old stack file gets a config
+ * error that names the new key rather than a bare "unknown key".
+ */
+export const MOVED_APP_KEYS: Readonly<Record<string, string>> = {
+  "runtime.health.livenessPath":
+    "no livenessPath: it was never read; the container health check (the liveness probe) is runtime.health.healthPath",
+};
+
+/** What replaces an unknown key at `path` (`apps.0.runtime...`), if it is one of {@link MOVED_APP_KEYS}. */
+function movedKeyOf(path: ReadonlyArray<PropertyKey>): string | undefined {
+  if (path[0] !== "apps" || typeof path[1] !== "number") return undefined;
+  return MOVED_APP_KEYS[path.slice(2).map(String).join(".")];
+}
+
+/**
  * Validates raw stack config and returns the typed model with defaults applied.
  *
  * @param stack Stack name, for messages.
@@ -809,7 +822,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
           const path = [...issue.path, k];
           problems.push({
             key: `${CONFIG_NAMESPACE}:${formatPath(path)}`,
-            expected: expectedOf(issue),
+            expected: movedKeyOf(path) ?? expectedOf(issue),
             found: `an unknown key ${JSON.stringify(k)}`,
           });
         }
@@ -968,6 +981,15 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
         });
       }
     }
+    app.runtime.secrets.forEach((name, j) => {
+      if (RESERVED_VARIABLES.includes(name)) {
+        problems.push({
+          key: `${at}.runtime.secrets[${j}]`,
+          expected: `no secret named like a variable the runtime sets itself (${RESERVED_VARIABLES.join(", ")})`,
+          found: JSON.stringify(name),
+        });
+      }
+    });
     // Lists that are sets: a duplicate would count twice (two reviewers that are one person).
     problems.push(
       ...governedListDuplicates(at, app),

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { DeploymentEnvironment, deployTrustPolicy } from "../../components/DeploymentEnvironment";
 import { standardTags } from "../../components/naming";
 import { ofType, one, parsed, register } from "../helpers";
+import { MAX_ENVIRONMENT_REVIEWERS } from "../../policy-pack/lib/facts";
 
 const base = {
   owner: "acme",
@@ -111,7 +112,7 @@ describe("DeploymentEnvironment", () => {
     assert.doesNotMatch(JSON.stringify(doc.Statement[0].Condition), /\*/);
   });
 
-  it("rejects a name given both as secret and variable, and more than 6 reviewers", () => {
+  it("rejects a name given both as secret and variable, and more reviewers than GitHub allows", () => {
     assert.throws(
       () =>
         new DeploymentEnvironment("x", {
@@ -130,7 +131,7 @@ describe("DeploymentEnvironment", () => {
           reviewerUserIds: [1, 2, 3, 4],
           reviewerTeamIds: [5, 6, 7],
         }),
-      /at most 6 required reviewers/,
+      new RegExp(`at most ${MAX_ENVIRONMENT_REVIEWERS} required reviewers \\(users and teams together\\)`),
     );
   });
 });

@@ -84,7 +84,16 @@ describe("ServiceRuntime", () => {
     assert.doesNotMatch(plan, /jwt-secret-value|user:pw/);
   });
 
-  it("ALB: HTTPS with a TLS 1.3 policy, HTTP redirects, invalid headers dropped, target group checks /readyz", async () => {
+  it("without health paths, the target group checks /readyz and the container health check calls /healthz", async () => {
+    const rs = await register(() => new ServiceRuntime("shop-staging", args("staging")));
+    const tg = one(rs, "aws:lb/targetGroup:TargetGroup");
+    assert.equal((tg.inputs.healthCheck as any).path, "/readyz");
+    const td = one(rs, "aws:ecs/taskDefinition:TaskDefinition");
+    const [container] = JSON.parse(td.inputs.containerDefinitions as string);
+    assert.match(container.healthCheck.command.join(" "), /http:\/\/127\.0\.0\.1:\d+\/healthz/);
+  });
+
+  it("ALB: HTTPS with a TLS 1.3 policy, HTTP redirects, invalid headers dropped, target group checks the readiness path it is given", async () => {
     const rs = await register(
       () => new ServiceRuntime("shop-staging", args("staging", { readinessPath: "/ready" })),
     );
@@ -148,10 +157,25 @@ describe("ServiceRuntime", () => {
     );
   });
 
-  it("rejects reserved variables and variables that are also secrets", () => {
+  it("rejects reserved variables, secrets named like reserved variables, and variables that are also secrets", () => {
     assert.throws(
       () => new ServiceRuntime("x", args("staging", { environmentVariables: { APP_ENV: "prod" } })),
       /APP_ENV are set by the runtime itself/,
+    );
+    // A reserved name among the secrets is named as a secret, not reported as a variable.
+    assert.throws(
+      () =>
+        new ServiceRuntime(
+          "z",
+          args("staging", {
+            environmentVariables: { PORT: "80" },
+            secrets: { BUILD_SHA: "x", JWT_SECRET: "y" },
+          }),
+        ),
+      (e: Error) =>
+        /environmentVariables PORT are set by the runtime itself/.test(e.message) &&
+        /secrets BUILD_SHA take names of variables the runtime sets itself/.test(e.message) &&
+        !/JWT_SECRET/.test(e.message),
     );
     assert.throws(
       () => new ServiceRuntime("y", args("staging", { environmentVariables: { JWT_SECRET: "plain" } })),

@@ -243,6 +243,21 @@ describe("config model boundaries", () => {
     assert.equal(reserved[0].key, "cicd-constitution:apps[1].runtime.environment.APP_ENV");
     assert.equal(reserved[0].found, '"APP_ENV"');
     assert.match(reserved[0].expected, /^no variable the runtime sets itself \(APP_ENV, BUILD_SHA, /);
+    const reservedSecret = problems((r) => (r.apps[1].runtime.secrets = ["DATABASE_URL", "APP_ENV"]));
+    assert.deepEqual(
+      reservedSecret.map((p) => [p.key, p.found]),
+      [["cicd-constitution:apps[1].runtime.secrets[1]", '"APP_ENV"']],
+    );
+    assert.match(reservedSecret[0].expected, /^no secret named like a variable the runtime sets itself/);
+  });
+
+  it("a removed key gets an error naming what replaces it: runtime.health.livenessPath", () => {
+    const moved = problems((r) => (r.apps[0].runtime.health = { livenessPath: "/livez" }));
+    assert.deepEqual(
+      moved.map((p) => [p.key, p.found]),
+      [["cicd-constitution:apps[0].runtime.health.livenessPath", 'an unknown key "livenessPath"']],
+    );
+    assert.match(moved[0].expected, /runtime\.health\.healthPath/);
   });
 
   it("reviewers: 6 users and teams together are accepted, 7 are not", () => {

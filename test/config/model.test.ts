@@ -36,7 +36,6 @@ describe("config model", () => {
       assert.deepEqual(erp.runtime.health, {
         readinessPath: "/readyz",
         healthPath: "/healthz",
-        livenessPath: "/livez",
         versionPath: "/version",
         container: { intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 },
       });

@@ -78,7 +78,7 @@ export interface AppSpec {
   port: number;
   staging: { size: [number, number]; count: number };
   production: { size: [number, number]; count: number };
-  liveness: string;
+  version: string;
   environment: Record<string, string>;
   extraSecrets: string[];
   retention: number;
@@ -111,7 +111,7 @@ export const appSpec: fc.Arbitrary<AppSpec> = fc
     productionSize: fc.constantFrom(...FARGATE_PAIRS),
     stagingCount: fc.integer({ min: 1, max: 3 }),
     productionCount: fc.integer({ min: 2, max: 10 }),
-    liveness: fc.stringMatching(/^\/[a-z0-9._~-]{0,12}$/),
+    version: fc.stringMatching(/^\/[a-z0-9._~-]{0,12}$/),
     environment: fc.dictionary(plainVarName, fc.string({ maxLength: 30 }), { maxKeys: 3 }),
     extraSecrets: fc.uniqueArray(secretName, { maxLength: 2 }),
     retention: fc.constantFrom(...LOG_RETENTION_DAYS.filter((d) => d >= 30)),
@@ -155,7 +155,7 @@ export const appSpec: fc.Arbitrary<AppSpec> = fc
       port: g.port,
       staging: { size: g.stagingSize, count: g.stagingCount },
       production: { size: g.productionSize, count: g.productionCount },
-      liveness: g.liveness,
+      version: g.version,
       environment,
       extraSecrets: secrets.slice(REQUIRED_APP_SECRETS.length),
       retention: g.retention,
@@ -260,7 +260,7 @@ export function appConfig(
       memoryMiB: side.size[1],
       desiredCount: side.count,
       domain: `${a.name}.${env === "staging" ? "staging." : ""}example.com`,
-      health: { livenessPath: a.liveness },
+      health: { versionPath: a.version },
       environment: a.environment,
       secrets: [...REQUIRED_APP_SECRETS, ...a.extraSecrets],
       logRetentionDays: a.retention,
@@ -525,7 +525,7 @@ const PATTERNED: Path[] = [
   ["apps", "*", "environmentSecrets", "*"],
   ["apps", "*", "image", "repository"],
   ["apps", "*", "runtime", "domain"],
-  ["apps", "*", "runtime", "health", "livenessPath"],
+  ["apps", "*", "runtime", "health", "versionPath"],
   ["apps", "*", "runtime", "secrets", "*"],
   ["apps", "*", "flags", "*", "name"],
   ["apps", "*", "flags", "*", "owner"],
