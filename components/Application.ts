@@ -145,76 +145,113 @@ export class Application extends pulumi.ComponentResource {
 
   constructor(name: string, args: ApplicationArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(APPLICATION_TYPE, name, {}, opts);
-    const child = { parent: this };
-    const env = args.environment;
-    const tags = standardTags(args.app, env, args.owner);
-    const prefix = `${args.app}-${env}`;
-
+    const tags = standardTags(args.app, args.environment, args.owner);
+    const prefix = `${args.app}-${args.environment}`;
     const governance = args.ownsRepository ? governanceOf(args, this) : undefined;
-    const repository: pulumi.Input<string> = governance ? governance.repositoryName : args.repository.name;
-
-    const image = new ContainerImage(
-      `${prefix}-image`,
-      {
-        repository: args.imageRepository,
-        sourceUrl: `https://github.com/${args.githubOwner}/${args.repository.name}`,
-        environment: env,
-        build: args.image.kind === "build" ? args.image : undefined,
-        promoteDigest: args.image.kind === "promote" ? args.image.digest : undefined,
-        registryUser: args.githubOwner,
-        registryToken: args.registryToken,
-      },
-      child,
-    );
-    const build = { sha: args.image.gitSha, date: args.image.date, actor: args.image.actor };
-
+    const image = this.image(prefix, args);
     // The flag environment monitors the 5xx alarm, which needs the runtime's load balancer, which needs the
     // flags' ids: resource by resource there is no cycle, so the alarm ARN is handed over once it exists.
-    const [alarmArn, resolveAlarmArn] = pulumi.deferredOutput<string>();
     // Likewise the service's deployment alarms (CC-RUN-13): the service waits for them.
+    const [alarmArn, resolveAlarmArn] = pulumi.deferredOutput<string>();
     const [deploymentAlarmNames, resolveDeploymentAlarmNames] = pulumi.deferredOutput<string[]>();
     const flags = new FeatureFlags(
       `${prefix}-flags`,
       {
         app: args.app,
-        environment: env,
+        environment: args.environment,
         flags: args.flags,
         monitorAlarmArn: alarmArn,
         permissionsBoundary: args.permissionsBoundary,
         tags,
       },
-      child,
+      { parent: this },
     );
-    const { domain, ...settings } = args.runtime;
-    const runtime = new ServiceRuntime(
-      `${prefix}`,
+    const runtime = this.runtime(prefix, args, { image, flags, deploymentAlarmNames, tags });
+    const observability = this.observability(prefix, args, runtime, tags);
+    resolveAlarmArn(observability.errorRateAlarmArn);
+    resolveDeploymentAlarmNames(observability.deploymentAlarmNames);
+    const environment = this.deploymentEnvironment(prefix, args, {
+      repository: governance ? governance.repositoryName : args.repository.name,
+      runtime,
+      flags,
+      tags,
+    });
+
+    this.imageRef = image.imageRef;
+    this.digest = image.digest;
+    this.url = pulumi.interpolate`https://${args.runtime.domain}`;
+    this.deployRoleArn = environment.deployRoleArn;
+    this.registerOutputs({
+      imageRef: this.imageRef,
+      url: this.url,
+      deployRoleArn: this.deployRoleArn,
+      lb: runtime.dnsName,
+    });
+  }
+
+  /** The app's image: built from its repository (staging) or promoted by digest (production). */
+  private image(prefix: string, args: ApplicationArgs): ContainerImage {
+    return new ContainerImage(
+      `${prefix}-image`,
+      {
+        repository: args.imageRepository,
+        sourceUrl: `https://github.com/${args.githubOwner}/${args.repository.name}`,
+        environment: args.environment,
+        build: args.image.kind === "build" ? args.image : undefined,
+        promoteDigest: args.image.kind === "promote" ? args.image.digest : undefined,
+        registryUser: args.githubOwner,
+        registryToken: args.registryToken,
+      },
+      { parent: this },
+    );
+  }
+
+  /** The ECS service behind its load balancer, running `image` with the app's runtime settings and flags. */
+  private runtime(
+    prefix: string,
+    args: ApplicationArgs,
+    with_: {
+      image: ContainerImage;
+      flags: FeatureFlags;
+      deploymentAlarmNames: pulumi.Output<string[]>;
+      tags: ReturnType<typeof standardTags>;
+    },
+  ): ServiceRuntime {
+    const { domain: _domain, ...settings } = args.runtime;
+    return new ServiceRuntime(
+      prefix,
       {
         app: args.app,
-        environment: env,
+        environment: args.environment,
         region: args.region,
-        imageRef: image.imageRef,
+        imageRef: with_.image.imageRef,
         registryCredentials: args.pullToken
           ? { username: args.githubOwner, password: args.pullToken }
           : undefined,
-        build,
+        build: { sha: args.image.gitSha, date: args.image.date, actor: args.image.actor },
         ...settings,
-        featureFlags: flags.target,
+        featureFlags: with_.flags.target,
         permissionsBoundary: args.permissionsBoundary,
-        vpcId: args.network.vpcId,
-        publicSubnetIds: args.network.publicSubnetIds,
-        privateSubnetIds: args.network.privateSubnetIds,
-        certificateArn: args.network.certificateArn,
-        deploymentAlarmNames,
-        tags,
+        ...args.network,
+        deploymentAlarmNames: with_.deploymentAlarmNames,
+        tags: with_.tags,
       },
-      child,
+      { parent: this },
     );
+  }
 
-    const observability = new Observability(
+  /** The app's alarms and dashboard: both target groups' 5xx when traffic shifts (CC-RUN-13), the SLOs. */
+  private observability(
+    prefix: string,
+    args: ApplicationArgs,
+    runtime: ServiceRuntime,
+    tags: ReturnType<typeof standardTags>,
+  ): Observability {
+    return new Observability(
       `${prefix}-observability`,
       {
         app: args.app,
-        environment: env,
+        environment: args.environment,
         loadBalancerArnSuffix: runtime.loadBalancerArnSuffix,
         targetGroupArnSuffixes: runtime.alternateTargetGroup
           ? [runtime.targetGroupArnSuffix, runtime.alternateTargetGroup.arnSuffix]
@@ -224,20 +261,33 @@ export class Application extends pulumi.ComponentResource {
         region: args.region,
         tags,
       },
-      child,
+      { parent: this },
     );
-    resolveAlarmArn(observability.errorRateAlarmArn);
-    resolveDeploymentAlarmNames(observability.deploymentAlarmNames);
+  }
 
-    // The deploy role acts on this app in this environment only (CC-ENV-07).
-    const names = physicalNames(args.app, env);
-    const environment = new DeploymentEnvironment(
+  /**
+   * The app's GitHub Environment and its deploy role, which acts on this app in this environment only
+   * (CC-ENV-07): the variables the deploy workflow reads and the role's policy on this service's resources.
+   */
+  private deploymentEnvironment(
+    prefix: string,
+    args: ApplicationArgs,
+    with_: {
+      repository: pulumi.Input<string>;
+      runtime: ServiceRuntime;
+      flags: FeatureFlags;
+      tags: ReturnType<typeof standardTags>;
+    },
+  ): DeploymentEnvironment {
+    const names = physicalNames(args.app, args.environment);
+    const { runtime, flags } = with_;
+    return new DeploymentEnvironment(
       `${prefix}-environment`,
       {
         owner: args.githubOwner,
-        repository,
+        repository: with_.repository,
         repositoryName: args.repository.name,
-        environment: env,
+        environment: args.environment,
         reviewerUserIds: args.reviewerUserIds,
         reviewerTeamIds: args.reviewerTeamIds,
         secrets: args.environmentSecrets,
@@ -246,7 +296,7 @@ export class Application extends pulumi.ComponentResource {
           IMAGE_REPOSITORY: args.imageRepository,
           ECS_CLUSTER: names.cluster.name,
           ECS_SERVICE: names.service.name,
-          APP_URL: `https://${domain}`,
+          APP_URL: `https://${args.runtime.domain}`,
         },
         oidcProviderArn: args.oidcProviderArn,
         permissionsBoundary: args.permissionsBoundary,
@@ -263,20 +313,9 @@ export class Application extends pulumi.ComponentResource {
               appConfigApplicationArn,
             }),
           ),
-        tags,
+        tags: with_.tags,
       },
-      child,
+      { parent: this },
     );
-
-    this.imageRef = image.imageRef;
-    this.digest = image.digest;
-    this.url = pulumi.interpolate`https://${domain}`;
-    this.deployRoleArn = environment.deployRoleArn;
-    this.registerOutputs({
-      imageRef: this.imageRef,
-      url: this.url,
-      deployRoleArn: this.deployRoleArn,
-      lb: runtime.dnsName,
-    });
   }
 }
