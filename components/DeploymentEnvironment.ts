@@ -113,26 +113,23 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
 
   constructor(name: string, args: DeploymentEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Arguments are checked before anything is registered.
-    const a = withDefaults(
-      { ...deploymentEnvironmentDefaults, protect: args.environment === "production" },
-      args,
-    );
-    const clash = Object.keys(a.secrets).filter((k) => k in a.variables);
-    if (clash.length > 0) {
-      throw new Error(
-        `DeploymentEnvironment ${name}: ${clash.join(", ")} given both as secret and as variable`,
-      );
-    }
-    if (a.reviewerUserIds.length + a.reviewerTeamIds.length > MAX_ENVIRONMENT_REVIEWERS) {
-      throw new Error(
-        `DeploymentEnvironment ${name}: GitHub allows at most ${MAX_ENVIRONMENT_REVIEWERS} required reviewers (users and teams together)`,
-      );
-    }
+    const a = checkedArgs(name, args);
+    super("cicd-constitution:github:DeploymentEnvironment", name, {}, opts);
+    this.environment = this.githubEnvironment(name, a);
+    this.deployRole = this.role(name, a);
+    this.deployRoleArn = this.deployRole.arn;
+    this.secretsAndVariables(name, a);
+    this.registerOutputs({ environment: this.environment.environment, deployRoleArn: this.deployRoleArn });
+  }
+
+  /**
+   * The GitHub Environment: production with its reviewers and self-review prevented; both deploy only from the
+   * branches and tags of {@link DEPLOYMENT_SOURCES} (custom deployment branch policies).
+   */
+  private githubEnvironment(name: string, a: ResolvedArgs): github.RepositoryEnvironment {
     const isProduction = a.environment === "production";
     const hasReviewers = a.reviewerUserIds.length + a.reviewerTeamIds.length > 0;
-    super("cicd-constitution:github:DeploymentEnvironment", name, {}, opts);
-
-    this.environment = new github.RepositoryEnvironment(
+    const environment = new github.RepositoryEnvironment(
       `${name}-env`,
       {
         repository: a.repository,
@@ -146,28 +143,31 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
       },
       { parent: this, protect: a.protect },
     );
-
     const sources = DEPLOYMENT_SOURCES[a.environment];
     for (const branch of sources.branches) {
       new github.RepositoryEnvironmentDeploymentPolicy(
         `${name}-branch-${branch.replace(/[^A-Za-z0-9]+/g, "-")}`,
-        { repository: a.repository, environment: this.environment.environment, branchPattern: branch },
+        { repository: a.repository, environment: environment.environment, branchPattern: branch },
         { parent: this },
       );
     }
     for (const tag of sources.tags) {
       new github.RepositoryEnvironmentDeploymentPolicy(
         `${name}-tag-${tag.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "")}`,
-        { repository: a.repository, environment: this.environment.environment, tagPattern: tag },
+        { repository: a.repository, environment: environment.environment, tagPattern: tag },
         { parent: this },
       );
     }
+    return environment;
+  }
 
-    this.deployRole = new aws.iam.Role(
+  /** The deploy role, trusted only by this repository's environment through OIDC, with its policies. */
+  private role(name: string, a: ResolvedArgs): aws.iam.Role {
+    const role = new aws.iam.Role(
       `${name}-deploy-role`,
       {
         name: `${a.tags.app}-${a.environment}-deploy`,
-        description: `GitHub Actions deploys of ${args.owner}/${a.repositoryName} (${a.environment}) through OIDC`,
+        description: `GitHub Actions deploys of ${a.owner}/${a.repositoryName} (${a.environment}) through OIDC`,
         maxSessionDuration: 3600,
         permissionsBoundary: a.permissionsBoundary,
         assumeRolePolicy: pulumi
@@ -177,25 +177,23 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
       },
       { parent: this, protect: a.protect },
     );
-    this.deployRoleArn = this.deployRole.arn;
-
     for (const policyArn of a.managedPolicyArns ?? []) {
       new aws.iam.RolePolicyAttachment(
         `${name}-deploy-${policyArn.split("/").pop()!.toLowerCase()}`,
-        { role: this.deployRole.name, policyArn },
+        { role: role.name, policyArn },
         { parent: this },
       );
     }
-
     new aws.iam.RolePolicy(
       `${name}-deploy-policy`,
-      {
-        role: this.deployRole.name,
-        policy: a.deployPolicy ?? defaultDeployPolicy(),
-      },
+      { role: role.name, policy: a.deployPolicy ?? defaultDeployPolicy() },
       { parent: this },
     );
+    return role;
+  }
 
+  /** The environment's secrets (as Pulumi secrets) and variables, the deploy role's ARN among them. */
+  private secretsAndVariables(name: string, a: ResolvedArgs): void {
     for (const [secretName, value] of Object.entries(a.secrets)) {
       new github.ActionsEnvironmentSecret(
         `${name}-secret-${secretName.toLowerCase()}`,
@@ -219,9 +217,35 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-
-    this.registerOutputs({ environment: this.environment.environment, deployRoleArn: this.deployRoleArn });
   }
+}
+
+/** The arguments with their defaults. */
+type ResolvedArgs = ReturnType<typeof resolvedArgs>;
+
+function resolvedArgs(args: DeploymentEnvironmentArgs) {
+  return withDefaults({ ...deploymentEnvironmentDefaults, protect: args.environment === "production" }, args);
+}
+
+/**
+ * The arguments with their defaults, checked.
+ *
+ * @throws Error when a secret name is also a variable name, or there are more reviewers than GitHub allows.
+ */
+function checkedArgs(name: string, args: DeploymentEnvironmentArgs): ResolvedArgs {
+  const a = resolvedArgs(args);
+  const clash = Object.keys(a.secrets).filter((k) => k in a.variables);
+  if (clash.length > 0) {
+    throw new Error(
+      `DeploymentEnvironment ${name}: ${clash.join(", ")} given both as secret and as variable`,
+    );
+  }
+  if (a.reviewerUserIds.length + a.reviewerTeamIds.length > MAX_ENVIRONMENT_REVIEWERS) {
+    throw new Error(
+      `DeploymentEnvironment ${name}: GitHub allows at most ${MAX_ENVIRONMENT_REVIEWERS} required reviewers (users and teams together)`,
+    );
+  }
+  return a;
 }
 
 /** What a deploy job needs: roll an ECS service, register task definitions, pass roles, deploy AppConfig. */
