@@ -128,24 +128,29 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
 
   constructor(name: string, args: RepositoryGovernanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Arguments are checked before anything is registered.
-    const a = withDefaults(repositoryGovernanceDefaults, args);
-    if (a.requiredChecks.length === 0 || new Set(a.requiredChecks).size !== a.requiredChecks.length) {
-      throw new Error(
-        `RepositoryGovernance ${name}: requiredChecks must be a non-empty list without duplicates, got ${JSON.stringify(a.requiredChecks)}`,
-      );
-    }
-    if (a.requiredApprovals < 0) {
-      throw new Error(
-        `RepositoryGovernance ${name}: requiredApprovals must be >= 0, got ${a.requiredApprovals}`,
-      );
-    }
-    if (a.codeOwners.length === 0) {
-      // Code-owner review on `main` with nobody in CODEOWNERS would require a review nobody can give.
-      throw new Error(`RepositoryGovernance ${name}: codeOwners must name at least one @login or @ORG/TEAM`);
-    }
+    const a = checkedGovernanceArgs(name, args);
     super("cicd-constitution:github:RepositoryGovernance", name, {}, opts);
+    this.repository = this.githubRepository(name, a);
+    this.repositoryName = this.repository.name;
+    this.actionsHardening(name, a);
+    this.codeOwnerTeams(name, a);
+    const files = this.managedFiles(name, a);
+    this.mainRuleset = this.mainBranchRuleset(name, a, files);
+    this.tagRuleset = this.releaseTagRuleset(name, a);
+    this.registerOutputs({
+      repositoryName: this.repositoryName,
+      managedFiles: files.map((f) => f.file),
+      mainRulesetId: this.mainRuleset.rulesetId,
+      tagRulesetId: this.tagRuleset.rulesetId,
+    });
+  }
 
-    this.repository = new github.Repository(
+  /**
+   * The repository (CONST "Trunk-based"): squash merges only, titled and described by the pull request,
+   * branches deleted after merge, secret scanning with push protection (CC-BR-09), archived rather than deleted.
+   */
+  private githubRepository(name: string, a: RepositoryGovernanceSettings): github.Repository {
+    return new github.Repository(
       `${name}-repo`,
       {
         name: a.repository,
@@ -172,12 +177,19 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
       },
       { parent: this, import: a.importExisting ? a.repository : undefined, protect: a.protect },
     );
-    this.repositoryName = this.repository.name;
-    this.actionsHardening(name, a);
-    this.codeOwnerTeams(name, a);
-    const files = this.managedFiles(name, a);
+  }
 
-    this.mainRuleset = new github.RepositoryRuleset(
+  /**
+   * The ruleset on `main` (CC-BR-01 to 05): no deletion or force push, linear history, pull requests with the
+   * required approvals, stale reviews dismissed, last push approved, conversations resolved, code owners' review,
+   * and the required status checks, strict and pinned to the checks' app. The managed files reach `main` first.
+   */
+  private mainBranchRuleset(
+    name: string,
+    a: RepositoryGovernanceSettings,
+    files: github.RepositoryFile[],
+  ): github.RepositoryRuleset {
+    return new github.RepositoryRuleset(
       `${name}-main-ruleset`,
       {
         name: "main",
@@ -209,8 +221,11 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
       // The managed files reach `main` before its ruleset forbids direct pushes.
       { parent: this, dependsOn: files },
     );
+  }
 
-    this.tagRuleset = new github.RepositoryRuleset(
+  /** The ruleset on release tags (CC-BR-08): they cannot be updated, deleted or force-pushed. */
+  private releaseTagRuleset(name: string, a: RepositoryGovernanceSettings): github.RepositoryRuleset {
+    return new github.RepositoryRuleset(
       `${name}-tag-ruleset`,
       {
         name: "release-tags",
@@ -223,13 +238,6 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-
-    this.registerOutputs({
-      repositoryName: this.repositoryName,
-      managedFiles: files.map((f) => f.file),
-      mainRulesetId: this.mainRuleset.rulesetId,
-      tagRulesetId: this.tagRuleset.rulesetId,
-    });
   }
 
   /**
@@ -325,4 +333,28 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
         ),
     );
   }
+}
+
+/**
+ * The arguments with their defaults, checked.
+ *
+ * @throws Error on an empty or duplicated `requiredChecks`, negative `requiredApprovals`, or no code owner.
+ */
+function checkedGovernanceArgs(name: string, args: RepositoryGovernanceArgs): RepositoryGovernanceSettings {
+  const a = withDefaults(repositoryGovernanceDefaults, args);
+  if (a.requiredChecks.length === 0 || new Set(a.requiredChecks).size !== a.requiredChecks.length) {
+    throw new Error(
+      `RepositoryGovernance ${name}: requiredChecks must be a non-empty list without duplicates, got ${JSON.stringify(a.requiredChecks)}`,
+    );
+  }
+  if (a.requiredApprovals < 0) {
+    throw new Error(
+      `RepositoryGovernance ${name}: requiredApprovals must be >= 0, got ${a.requiredApprovals}`,
+    );
+  }
+  if (a.codeOwners.length === 0) {
+    // Code-owner review on `main` with nobody in CODEOWNERS would require a review nobody can give.
+    throw new Error(`RepositoryGovernance ${name}: codeOwners must name at least one @login or @ORG/TEAM`);
+  }
+  return a;
 }
