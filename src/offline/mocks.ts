@@ -89,139 +89,187 @@ function awsArn(service: string, region: string, resource: string): string {
   return `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
 }
 
-/** Computed outputs per resource type; inputs are kept as well, as the engine would. */
+/** What a computed-output function sees: the region, a hash of type and name, the physical name, the inputs. */
+interface Computing {
+  type: string;
+  name: string;
+  inputs: State;
+  /** Region. */
+  r: string;
+  /** Hex hash of type and name: stable ids and suffixes. */
+  h: string;
+  /** Physical name: the `name` input, else the logical name. */
+  n: string;
+}
+
+type ComputedOutputs = (c: Computing) => { id: string; extra: State };
+
+/** Computed outputs of IAM, logs and secrets. */
+const IAM_LOGS_SECRETS: Record<string, ComputedOutputs> = {
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ({ inputs }) => {
+    const host = String(inputs.url ?? "").replace(/^https:\/\//, "");
+    const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}`;
+    return { id: arn, extra: { arn } };
+  },
+  "aws:iam/role:Role": ({ h, n }) => ({
+    id: n,
+    extra: {
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${n}`,
+      name: n,
+      uniqueId: `AROA${h.slice(0, 17).toUpperCase()}`,
+    },
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": ({ r, n }) => ({
+    id: n,
+    extra: { arn: awsArn("logs", r, `log-group:${n}`), name: n },
+  }),
+  "aws:secretsmanager/secret:Secret": ({ r, h, n }) => ({
+    id: awsArn("secretsmanager", r, `secret:${n}-${h.slice(0, 6)}`),
+    extra: { arn: awsArn("secretsmanager", r, `secret:${n}-${h.slice(0, 6)}`) },
+  }),
+  "aws:secretsmanager/secretVersion:SecretVersion": ({ h }) => ({
+    id: `${h.slice(0, 8)}|${h.slice(8, 16)}`,
+    extra: { versionId: h.slice(0, 32) },
+  }),
+};
+
+/** Computed outputs of ECS, EC2 and the load balancer. */
+const ECS_AND_LOAD_BALANCING: Record<string, ComputedOutputs> = {
+  "aws:ecs/cluster:Cluster": ({ r, n }) => ({
+    id: awsArn("ecs", r, `cluster/${n}`),
+    extra: { arn: awsArn("ecs", r, `cluster/${n}`), name: n },
+  }),
+  "aws:ecs/taskDefinition:TaskDefinition": ({ r, inputs }) => ({
+    id: String(inputs.family),
+    extra: { arn: awsArn("ecs", r, `task-definition/${inputs.family}:1`), revision: 1 },
+  }),
+  "aws:ecs/service:Service": ({ r, n }) => ({
+    id: awsArn("ecs", r, `service/${n}`),
+    extra: { name: n },
+  }),
+  "aws:ec2/securityGroup:SecurityGroup": ({ r, h }) => ({
+    id: `sg-${h.slice(0, 17)}`,
+    extra: { arn: awsArn("ec2", r, `security-group/sg-${h.slice(0, 17)}`) },
+  }),
+  "aws:lb/loadBalancer:LoadBalancer": ({ r, h, n }) => {
+    const suffix = `app/${n}/${h.slice(0, 16)}`;
+    return {
+      id: awsArn("elasticloadbalancing", r, `loadbalancer/${suffix}`),
+      extra: {
+        arn: awsArn("elasticloadbalancing", r, `loadbalancer/${suffix}`),
+        arnSuffix: suffix,
+        dnsName: `${n}-${parseInt(h.slice(0, 8), 16)}.${r}.elb.amazonaws.com`,
+        zoneId: "Z32O12XQLNTSW2",
+      },
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": ({ r, h, n }) => {
+    const suffix = `targetgroup/${n}/${h.slice(0, 16)}`;
+    return {
+      id: awsArn("elasticloadbalancing", r, suffix),
+      extra: { arn: awsArn("elasticloadbalancing", r, suffix), arnSuffix: suffix },
+    };
+  },
+  "aws:lb/listener:Listener": ({ r, h }) => ({
+    id: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`),
+    extra: { arn: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`) },
+  }),
+  "aws:lb/listenerRule:ListenerRule": ({ h, inputs }) => {
+    const listener = String(inputs.listenerArn ?? "").replace(":listener/", ":listener-rule/");
+    const arn = `${listener}/${h.slice(0, 16)}`;
+    return { id: arn, extra: { arn } };
+  },
+};
+
+/** Computed outputs of alarms, dashboards and AppConfig. */
+const ALARMS_AND_APPCONFIG: Record<string, ComputedOutputs> = {
+  "aws:sns/topic:Topic": ({ r, n }) => ({
+    id: awsArn("sns", r, n),
+    extra: { arn: awsArn("sns", r, n), name: n },
+  }),
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ({ r, n }) => ({
+    id: n,
+    extra: { arn: awsArn("cloudwatch", r, `alarm:${n}`), name: n },
+  }),
+  "aws:cloudwatch/dashboard:Dashboard": ({ inputs }) => ({
+    id: String(inputs.dashboardName),
+    extra: { dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName}` },
+  }),
+  "aws:appconfig/application:Application": ({ r, h }) => ({
+    id: h.slice(0, 7),
+    extra: { arn: awsArn("appconfig", r, `application/${h.slice(0, 7)}`) },
+  }),
+  "aws:appconfig/environment:Environment": ({ h, inputs }) => ({
+    id: `${inputs.applicationId}:${h.slice(0, 7)}`,
+    extra: { environmentId: h.slice(0, 7) },
+  }),
+  "aws:appconfig/configurationProfile:ConfigurationProfile": ({ h, inputs }) => ({
+    id: `${h.slice(0, 7)}:${inputs.applicationId}`,
+    extra: { configurationProfileId: h.slice(0, 7) },
+  }),
+  "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion": ({ inputs }) => ({
+    id: `${inputs.applicationId}/${inputs.configurationProfileId}/1`,
+    extra: { versionNumber: 1 },
+  }),
+  "aws:appconfig/deployment:Deployment": ({ inputs }) => ({
+    id: `${inputs.applicationId}/${inputs.environmentId}/1`,
+    extra: { deploymentNumber: 1 },
+  }),
+};
+
+/** Computed outputs of images and GitHub. */
+const IMAGES_AND_GITHUB: Record<string, ComputedOutputs> = {
+  "docker-build:index:Image": ({ inputs, name }) => {
+    const tag = ((inputs.tags as string[] | undefined) ?? [name])[0];
+    const digest = mockDigest(tag);
+    return { id: tag, extra: { digest, ref: `${tag.replace(/:[^:/]+$/, "")}@${digest}` } };
+  },
+  "docker-build:index:Index": ({ h, inputs }) => {
+    const source = ((inputs.sources as string[] | undefined) ?? [""])[0];
+    const digest = digestOfRef(source) ?? `sha256:${h}`;
+    return {
+      id: String(inputs.tag),
+      extra: { ref: `${String(inputs.tag).replace(/:[^:/]+$/, "")}@${digest}` },
+    };
+  },
+  "github:index/repository:Repository": ({ h, n }) => ({
+    id: n,
+    extra: { fullName: `${n}`, nodeId: `R_${h.slice(0, 12)}`, repoId: parseInt(h.slice(0, 8), 16) },
+  }),
+  "github:index/repositoryRuleset:RepositoryRuleset": ({ h }) => ({
+    id: String(parseInt(h.slice(0, 6), 16)),
+    extra: { rulesetId: parseInt(h.slice(0, 6), 16), etag: h.slice(0, 16) },
+  }),
+  "github:index/repositoryEnvironment:RepositoryEnvironment": ({ inputs }) => ({
+    id: `${inputs.repository}:${inputs.environment}`,
+    extra: {},
+  }),
+};
+
+const COMPUTED: Record<string, ComputedOutputs> = {
+  ...IAM_LOGS_SECRETS,
+  ...ECS_AND_LOAD_BALANCING,
+  ...ALARMS_AND_APPCONFIG,
+  ...IMAGES_AND_GITHUB,
+};
+
+/** Computed outputs per resource type; inputs are kept as well, as the engine would. Other types: an id only. */
 function computed(
   type: string,
   name: string,
   inputs: State,
   opts: MockOptions,
 ): { id: string; extra: State } {
-  const r = opts.region;
   const h = hashOf(type, name);
-  const n = (inputs.name as string | undefined) ?? name;
-  switch (type) {
-    case "aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
-      const host = String(inputs.url ?? "").replace(/^https:\/\//, "");
-      const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${host}`;
-      return { id: arn, extra: { arn } };
-    }
-    case "aws:iam/role:Role":
-      return {
-        id: n,
-        extra: {
-          arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${n}`,
-          name: n,
-          uniqueId: `AROA${h.slice(0, 17).toUpperCase()}`,
-        },
-      };
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return { id: n, extra: { arn: awsArn("logs", r, `log-group:${n}`), name: n } };
-    case "aws:secretsmanager/secret:Secret":
-      return {
-        id: awsArn("secretsmanager", r, `secret:${n}-${h.slice(0, 6)}`),
-        extra: { arn: awsArn("secretsmanager", r, `secret:${n}-${h.slice(0, 6)}`) },
-      };
-    case "aws:secretsmanager/secretVersion:SecretVersion":
-      return { id: `${h.slice(0, 8)}|${h.slice(8, 16)}`, extra: { versionId: h.slice(0, 32) } };
-    case "aws:ecs/cluster:Cluster":
-      return {
-        id: awsArn("ecs", r, `cluster/${n}`),
-        extra: { arn: awsArn("ecs", r, `cluster/${n}`), name: n },
-      };
-    case "aws:ecs/taskDefinition:TaskDefinition":
-      return {
-        id: String(inputs.family),
-        extra: { arn: awsArn("ecs", r, `task-definition/${inputs.family}:1`), revision: 1 },
-      };
-    case "aws:ecs/service:Service":
-      return { id: awsArn("ecs", r, `service/${n}`), extra: { name: n } };
-    case "aws:ec2/securityGroup:SecurityGroup":
-      return {
-        id: `sg-${h.slice(0, 17)}`,
-        extra: { arn: awsArn("ec2", r, `security-group/sg-${h.slice(0, 17)}`) },
-      };
-    case "aws:lb/loadBalancer:LoadBalancer": {
-      const suffix = `app/${n}/${h.slice(0, 16)}`;
-      return {
-        id: awsArn("elasticloadbalancing", r, `loadbalancer/${suffix}`),
-        extra: {
-          arn: awsArn("elasticloadbalancing", r, `loadbalancer/${suffix}`),
-          arnSuffix: suffix,
-          dnsName: `${n}-${parseInt(h.slice(0, 8), 16)}.${r}.elb.amazonaws.com`,
-          zoneId: "Z32O12XQLNTSW2",
-        },
-      };
-    }
-    case "aws:lb/targetGroup:TargetGroup": {
-      const suffix = `targetgroup/${n}/${h.slice(0, 16)}`;
-      return {
-        id: awsArn("elasticloadbalancing", r, suffix),
-        extra: { arn: awsArn("elasticloadbalancing", r, suffix), arnSuffix: suffix },
-      };
-    }
-    case "aws:lb/listener:Listener":
-      return {
-        id: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`),
-        extra: { arn: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`) },
-      };
-    case "aws:lb/listenerRule:ListenerRule": {
-      const listener = String(inputs.listenerArn ?? "").replace(":listener/", ":listener-rule/");
-      const arn = `${listener}/${h.slice(0, 16)}`;
-      return { id: arn, extra: { arn } };
-    }
-    case "aws:sns/topic:Topic":
-      return { id: awsArn("sns", r, n), extra: { arn: awsArn("sns", r, n), name: n } };
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
-      return { id: n, extra: { arn: awsArn("cloudwatch", r, `alarm:${n}`), name: n } };
-    case "aws:cloudwatch/dashboard:Dashboard":
-      return {
-        id: String(inputs.dashboardName),
-        extra: { dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName}` },
-      };
-    case "aws:appconfig/application:Application":
-      return { id: h.slice(0, 7), extra: { arn: awsArn("appconfig", r, `application/${h.slice(0, 7)}`) } };
-    case "aws:appconfig/environment:Environment":
-      return { id: `${inputs.applicationId}:${h.slice(0, 7)}`, extra: { environmentId: h.slice(0, 7) } };
-    case "aws:appconfig/configurationProfile:ConfigurationProfile":
-      return {
-        id: `${h.slice(0, 7)}:${inputs.applicationId}`,
-        extra: { configurationProfileId: h.slice(0, 7) },
-      };
-    case "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion":
-      return {
-        id: `${inputs.applicationId}/${inputs.configurationProfileId}/1`,
-        extra: { versionNumber: 1 },
-      };
-    case "aws:appconfig/deployment:Deployment":
-      return { id: `${inputs.applicationId}/${inputs.environmentId}/1`, extra: { deploymentNumber: 1 } };
-    case "docker-build:index:Image": {
-      const tag = ((inputs.tags as string[] | undefined) ?? [name])[0];
-      const digest = mockDigest(tag);
-      return { id: tag, extra: { digest, ref: `${tag.replace(/:[^:/]+$/, "")}@${digest}` } };
-    }
-    case "docker-build:index:Index": {
-      const source = ((inputs.sources as string[] | undefined) ?? [""])[0];
-      const digest = digestOfRef(source) ?? `sha256:${h}`;
-      return {
-        id: String(inputs.tag),
-        extra: { ref: `${String(inputs.tag).replace(/:[^:/]+$/, "")}@${digest}` },
-      };
-    }
-    case "github:index/repository:Repository":
-      return {
-        id: n,
-        extra: { fullName: `${n}`, nodeId: `R_${h.slice(0, 12)}`, repoId: parseInt(h.slice(0, 8), 16) },
-      };
-    case "github:index/repositoryRuleset:RepositoryRuleset":
-      return {
-        id: String(parseInt(h.slice(0, 6), 16)),
-        extra: { rulesetId: parseInt(h.slice(0, 6), 16), etag: h.slice(0, 16) },
-      };
-    case "github:index/repositoryEnvironment:RepositoryEnvironment":
-      return { id: `${inputs.repository}:${inputs.environment}`, extra: {} };
-    default:
-      return { id: `${name}-${h.slice(0, 8)}`, extra: {} };
-  }
+  const c: Computing = {
+    type,
+    name,
+    inputs,
+    r: opts.region,
+    h,
+    n: (inputs.name as string | undefined) ?? name,
+  };
+  return COMPUTED[type]?.(c) ?? { id: `${name}-${h.slice(0, 8)}`, extra: {} };
 }
 
 /**
