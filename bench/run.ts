@@ -8,7 +8,11 @@
  * Targets (docs/PROOFS.md): the repository's stacks in under 3 s wall; 200 apps in under 20 s and under
  * 1 GiB RSS; time per resource roughly constant (linear growth). Not a unit test: figures depend on the machine.
  *
- * Usage: `npm run bench [-- --sizes 1,10,50,200] [--json FILE]`.
+ * Then the speed benchmarks of issue 13 (bench/engine.ts): the main job and the pack launch against their floors,
+ * the pack's CPU per resource under the engine protocol (and a pack without policies: the protocol's own cost),
+ * and `audit --from-export` of about 5,000 and 50,000 resources. Figures in docs/PROOFS.md section 6.
+ *
+ * Usage: `npm run bench [-- --only scale,launch,engine,audit] [--sizes 1,10,50,200] [--json FILE]`.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
