@@ -29,7 +29,7 @@ export interface ObservabilityArgs {
   latencyP95Seconds?: number;
   /** Golden-path success target, percent. Default: 99. */
   goldenPathSuccessPercent?: number;
-  /** Threshold of the 5xx-rate alarm, percent of requests over 5 minutes. Default: 5. */
+  /** Threshold of the 5xx-rate alarm, percent of a minute's requests; it alarms when 3 of 5 minutes exceed it. Default: 5. */
   errorRateAlarmPercent?: number;
   /** E-mail subscribed to the alarm topic. Default: none (subscribe on-call tooling separately). */
   alertEmail?: string;
@@ -71,9 +71,11 @@ export const BURN_WINDOWS: readonly BurnWindow[] = [
 const BURN_ALARM_NAME = { fast: "burnFastAlarm", slow: "burnSlowAlarm" } as const;
 
 /**
- * The burn rate at which a window consumes its share of the budget: `consumed x period / window`. For a 30-day
- * budget the fast window gives the workbook's 14.4 (0.02 x 720 h / 1 h); for the weekly budget, 3.36 and 1.4.
- * The alarm fires when the window's 5xx rate exceeds `budgetPercent x burnRate`.
+ * The burn rate at which a window consumes its share of the budget: `consumed x period / window`, the period being
+ * the app's `errorBudgetPeriodDays` (default 7: the budget is weekly, F6). With the weekly budget (168 h) the fast
+ * window's rate is 3.36 (0.02 x 168 h / 1 h) and the slow window's 1.4 (0.05 x 168 h / 6 h); the SRE workbook's
+ * 14.4 and 6 are the same windows over a 30-day budget (720 h), which this program does not use unless a stack
+ * sets `errorBudgetPeriodDays: 30`. The alarm fires when the window's 5xx rate exceeds `budgetPercent x burnRate`.
  */
 export function burnRate(window: BurnWindow, periodDays: number): number {
   return ((window.budgetConsumedPercent / 100) * periodDays * 86_400) / window.windowSeconds;

@@ -222,19 +222,44 @@ export interface InfrastructureDeployScope {
 }
 
 /**
- * The policy a `pulumi up` of one stack needs, and no more: full control of resources named for the
- * environment, tag-conditioned creation where AWS generates the name, read-only access elsewhere.
+ * The names and conditions the statements of {@link infrastructureDeployPolicy} are written with, for one scope:
+ * the environment and its short form (`stg`, `prod`), ARN builders, the `environment` tag conditions on a request
+ * and on a resource, and the environment's permissions boundary ARN.
  */
-export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string {
-  const env = s.environment;
-  const short = shortEnv(env);
-  const arn = (service: string, resource: string) =>
-    `arn:aws:${service}:${s.region}:${s.accountId}:${resource}`;
-  const iamArn = (resource: string) => `arn:aws:iam::${s.accountId}:${resource}`;
-  const ownEnvTag = { "aws:RequestTag/environment": env };
-  const taggedOwnEnv = { "aws:ResourceTag/environment": env };
-  const boundaryArn = permissionsBoundaryArn(s.accountId, env);
-  const statements: Statement[] = [
+interface InfrastructureNames {
+  env: InfrastructureDeployScope["environment"];
+  short: string;
+  accountId: string;
+  infrastructureRepository: string;
+  /** `arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE`. */
+  arn: (service: string, resource: string) => string;
+  /** `arn:aws:iam::ACCOUNT:RESOURCE` (IAM ARNs have no region). */
+  iamArn: (resource: string) => string;
+  /** Condition: the request tags the new resource `environment=ENV`. */
+  ownEnvTag: Record<string, string>;
+  /** Condition: the resource is tagged `environment=ENV`. */
+  taggedOwnEnv: Record<string, string>;
+  boundaryArn: string;
+}
+
+/** The {@link InfrastructureNames} of a scope. */
+function infrastructureNames(s: InfrastructureDeployScope): InfrastructureNames {
+  return {
+    env: s.environment,
+    short: shortEnv(s.environment),
+    accountId: s.accountId,
+    infrastructureRepository: s.infrastructureRepository,
+    arn: (service, resource) => `arn:aws:${service}:${s.region}:${s.accountId}:${resource}`,
+    iamArn: (resource) => `arn:aws:iam::${s.accountId}:${resource}`,
+    ownEnvTag: { "aws:RequestTag/environment": s.environment },
+    taggedOwnEnv: { "aws:ResourceTag/environment": s.environment },
+    boundaryArn: permissionsBoundaryArn(s.accountId, s.environment),
+  };
+}
+
+/** Reading what the stack refreshes and diffs: describe, list and get actions, on `"*"`. */
+function readStatements(): Statement[] {
+  return [
     {
       Sid: "ReadEverything",
       Effect: "Allow",
@@ -266,6 +291,15 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       ],
       Resource: "*",
     },
+  ];
+}
+
+/**
+ * ECS and the load balancers: full control of what the environment names (clusters, services, task
+ * definitions, `-alb`, `-tg`/`-tg-alt`), creation on `"*"` only tagged for it.
+ */
+function computeStatements({ env, short, arn, ownEnvTag }: InfrastructureNames): Statement[] {
+  return [
     {
       Sid: "EcsOfThisEnvironment",
       Effect: "Allow",
@@ -328,6 +362,15 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
         arn("elasticloadbalancing", `listener-rule/app/*-${short}-alb/*`),
       ],
     },
+  ];
+}
+
+/**
+ * Deploy markers on the default event bus, and security groups: created in any VPC only tagged for the
+ * environment, changed only when so tagged.
+ */
+function networkStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames): Statement[] {
+  return [
     {
       // cicd verify's deploy marker (CONST "Observability"): an event on the account's default bus.
       Sid: "DeployMarkers",
@@ -366,6 +409,15 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       Resource: arn("ec2", "security-group/*"),
       Condition: { StringEquals: taggedOwnEnv },
     },
+  ];
+}
+
+/**
+ * The environment's roles: written only under its permissions boundary (which never comes off), the ECS and
+ * ELB service-linked roles, AWS's two ECS policies, and each role passed only to the service it is for.
+ */
+function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames): Statement[] {
+  return [
     {
       // Every role this stack creates carries the environment's permissions boundary, so a role it makes
       // (or rewrites) can never do more than the boundary allows: no escalation through new roles.
@@ -435,6 +487,15 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       Resource: iamArn(`role/*-${short}-flags-alarms`),
       Condition: { StringEquals: { "iam:PassedToService": "appconfig.amazonaws.com" } },
     },
+  ];
+}
+
+/**
+ * The environment's secrets (paths `.../ENV/...`), log groups (`/ecs/APP-ENV`), alarms and dashboards, and alarm
+ * topics.
+ */
+function operationsStatements({ env, arn, accountId }: InfrastructureNames): Statement[] {
+  return [
     {
       Sid: "SecretsOfThisEnvironment",
       Effect: "Allow",
@@ -479,7 +540,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       ],
       Resource: [
         arn("cloudwatch", `alarm:*-${env}-*`),
-        `arn:aws:cloudwatch::${s.accountId}:dashboard/*-${env}`,
+        `arn:aws:cloudwatch::${accountId}:dashboard/*-${env}`,
       ],
     },
     {
@@ -496,6 +557,15 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
       ],
       Resource: [arn("sns", `*-${env}-alarms`), arn("sns", `*-${env}-alarms:*`)],
     },
+  ];
+}
+
+/**
+ * AppConfig, which names resources by generated ids: created tagged for the environment, changed only when
+ * so tagged; hosted versions and deployment strategies, which carry no tags, by ARN.
+ */
+function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames): Statement[] {
+  return [
     {
       // AppConfig names resources by generated ids: created tagged for this environment, changed only when so tagged.
       Sid: "CreateAppConfigTaggedForThisEnvironment",
@@ -545,68 +615,100 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
         arn("appconfig", "deploymentstrategy/*"),
       ],
     },
-    ...(s.ownsIdentity
-      ? [
-          {
-            Sid: "GitHubOidcProvider",
-            Effect: "Allow" as const,
-            Action: [
-              "iam:CreateOpenIDConnectProvider",
-              "iam:DeleteOpenIDConnectProvider",
-              "iam:TagOpenIDConnectProvider",
-              "iam:UntagOpenIDConnectProvider",
-              "iam:UpdateOpenIDConnectProviderThumbprint",
-              "iam:AddClientIDToOpenIDConnectProvider",
-              "iam:RemoveClientIDFromOpenIDConnectProvider",
-            ],
-            Resource: iamArn(`oidc-provider/${GITHUB_OIDC_HOST}`),
-          },
-          {
-            // The owning stack's deploys pass the production approval: they may maintain this repository's roles.
-            Sid: "DeployRolesOfThisRepository",
-            Effect: "Allow" as const,
-            Action: [
-              ...ROLE_MAINTENANCE_ACTIONS,
-              "iam:CreateRole",
-              "iam:PutRolePolicy",
-              "iam:DeleteRolePolicy",
-            ],
-            Resource: iamArn(`role/${s.infrastructureRepository}-*-deploy`),
-          },
-          {
-            // The drift role reads through AWS's ReadOnlyAccess, and only that may be attached to it.
-            Sid: "DriftRoleReadsOnly",
-            Effect: "Allow" as const,
-            Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-            Resource: iamArn(`role/${s.infrastructureRepository}-drift-deploy`),
-            Condition: { ArnEquals: { "iam:PolicyARN": READ_ONLY_ACCESS_POLICY_ARN } },
-          },
-          {
-            Sid: "PermissionsBoundaries",
-            Effect: "Allow" as const,
-            Action: [
-              "iam:CreatePolicy",
-              "iam:DeletePolicy",
-              "iam:CreatePolicyVersion",
-              "iam:DeletePolicyVersion",
-              "iam:GetPolicy",
-              "iam:GetPolicyVersion",
-              "iam:ListPolicyVersions",
-              "iam:TagPolicy",
-              "iam:UntagPolicy",
-            ],
-            Resource: iamArn(`policy/${PROJECT_NAME}-*-boundary`),
-          },
-        ]
-      : [
-          {
-            // Staging may never change a deploy role of this repository (its own included), nor widen its rights.
-            Sid: "NeverTheDeployRolesOfThisRepository",
-            Effect: "Deny" as const,
-            Action: "iam:*",
-            Resource: [iamArn(`role/${s.infrastructureRepository}-*`), iamArn(`policy/${PROJECT_NAME}-*`)],
-          },
-        ]),
+  ];
+}
+
+/**
+ * The deploy identities: the owning stack (behind the production approval) maintains the GitHub OIDC provider,
+ * this repository's deploy roles (the drift role only with AWS's ReadOnlyAccess) and the permissions boundaries;
+ * any other stack is denied every IAM action on them, so it cannot widen its own rights.
+ */
+function identityStatements(
+  ownsIdentity: boolean,
+  { iamArn, infrastructureRepository }: InfrastructureNames,
+): Statement[] {
+  return ownsIdentity
+    ? [
+        {
+          Sid: "GitHubOidcProvider",
+          Effect: "Allow" as const,
+          Action: [
+            "iam:CreateOpenIDConnectProvider",
+            "iam:DeleteOpenIDConnectProvider",
+            "iam:TagOpenIDConnectProvider",
+            "iam:UntagOpenIDConnectProvider",
+            "iam:UpdateOpenIDConnectProviderThumbprint",
+            "iam:AddClientIDToOpenIDConnectProvider",
+            "iam:RemoveClientIDFromOpenIDConnectProvider",
+          ],
+          Resource: iamArn(`oidc-provider/${GITHUB_OIDC_HOST}`),
+        },
+        {
+          // The owning stack's deploys pass the production approval: they may maintain this repository's roles.
+          Sid: "DeployRolesOfThisRepository",
+          Effect: "Allow" as const,
+          Action: [
+            ...ROLE_MAINTENANCE_ACTIONS,
+            "iam:CreateRole",
+            "iam:PutRolePolicy",
+            "iam:DeleteRolePolicy",
+          ],
+          Resource: iamArn(`role/${infrastructureRepository}-*-deploy`),
+        },
+        {
+          // The drift role reads through AWS's ReadOnlyAccess, and only that may be attached to it.
+          Sid: "DriftRoleReadsOnly",
+          Effect: "Allow" as const,
+          Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+          Resource: iamArn(`role/${infrastructureRepository}-drift-deploy`),
+          Condition: { ArnEquals: { "iam:PolicyARN": READ_ONLY_ACCESS_POLICY_ARN } },
+        },
+        {
+          Sid: "PermissionsBoundaries",
+          Effect: "Allow" as const,
+          Action: [
+            "iam:CreatePolicy",
+            "iam:DeletePolicy",
+            "iam:CreatePolicyVersion",
+            "iam:DeletePolicyVersion",
+            "iam:GetPolicy",
+            "iam:GetPolicyVersion",
+            "iam:ListPolicyVersions",
+            "iam:TagPolicy",
+            "iam:UntagPolicy",
+          ],
+          Resource: iamArn(`policy/${PROJECT_NAME}-*-boundary`),
+        },
+      ]
+    : [
+        {
+          // Staging may never change a deploy role of this repository (its own included), nor widen its rights.
+          Sid: "NeverTheDeployRolesOfThisRepository",
+          Effect: "Deny" as const,
+          Action: "iam:*",
+          Resource: [iamArn(`role/${infrastructureRepository}-*`), iamArn(`policy/${PROJECT_NAME}-*`)],
+        },
+      ];
+}
+
+/**
+ * The policy a `pulumi up` of one stack needs, and no more: full control of resources named for the
+ * environment, tag-conditioned creation where AWS generates the name, read-only access elsewhere. Statements in
+ * this order: reads, ECS and load balancers, network, roles, operations (secrets, logs, alarms, topics), AppConfig,
+ * identities.
+ *
+ * @returns the policy document as JSON (`policyJson`).
+ */
+export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string {
+  const names = infrastructureNames(s);
+  const statements: Statement[] = [
+    ...readStatements(),
+    ...computeStatements(names),
+    ...networkStatements(names),
+    ...roleStatements(names),
+    ...operationsStatements(names),
+    ...appConfigStatements(names),
+    ...identityStatements(s.ownsIdentity, names),
   ];
   return policyJson({ Version: "2012-10-17", Statement: statements });
 }

@@ -132,11 +132,22 @@ export function environmentOf(r: { type: string; props: Record<string, unknown> 
   return str(tagsOf(r.props).environment);
 }
 
-/** The app a resource belongs to: its `app` tag, or the name of its `cicd-constitution:app:Application` ancestor. */
+/**
+ * The app a resource belongs to, the one rule of the repository (the pack, the plan summary and the reports' stack
+ * file locations all use it): an Application component's own name; else the resource's `app` tag (AWS); else the
+ * name of its nearest `cicd-constitution:app:Application` ancestor, found through `byUrn` (resources by URN) or,
+ * for a parent `byUrn` lacks, read from the parent's URN (`...::cicd-constitution:app:Application::NAME`); at most
+ * 20 ancestors up. Undefined when nothing names one (stack-wide resources such as the StackReference). This
+ * repository's own deploy roles and boundaries carry `app: cicd-constitution`, an app no stack file lists. Source:
+ * docs/RESOURCES.md (every app's resources are children of its Application; AWS ones carry the standard tags).
+ *
+ * @param r the resource: its props (tags), parent URN, and optionally its type and name.
+ */
 export function appOf(
-  r: { props: Record<string, unknown>; parent?: string | null },
+  r: { props: Record<string, unknown>; parent?: string | null; type?: string; name?: string },
   byUrn: Map<string, { type: string; name: string; parent?: string | null }>,
 ): string | undefined {
+  if (r.type === APPLICATION_TYPE && r.name) return r.name;
   const tag = str(tagsOf(r.props).app);
   if (tag) return tag;
   let parent = r.parent ?? undefined;

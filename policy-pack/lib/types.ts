@@ -46,6 +46,15 @@ export interface RuleMeta {
   appliesTo: string[];
   /** Settings the catalogue calls "configurable" (JSON schema properties with defaults); absent otherwise. */
   configurable?: Record<string, ConfigProperty>;
+  /**
+   * The keys of an app's entry in the stack file (`cicd-constitution:apps[]`, src/config/model.ts) that set what
+   * the rule judges, as dotted paths, most specific first: `["runtime.health", "runtime"]`. A report locates a
+   * result on an app's resource at the first of them the app's entry has, else at the entry itself (SARIF, the
+   * Markdown comment). Required, so that a new rule says where its findings are fixed: `[]` for a rule no app key
+   * sets (stack-wide settings, waivers, what the components derive on their own); a result is then located at
+   * the app's entry. test/policy/config-keys.test.ts checks every key against the config model's app schema.
+   */
+  configKeys: readonly string[];
 }
 
 /** One resource as the in-process runner takes it (a plan record, an export's state, a preview step). */

@@ -50,6 +50,7 @@ export const ART_01 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.image],
+  configKeys: ["image"],
   checkResource(r, _ctx, out) {
     const tags = arr(r.props.tags).map(String);
     const sha = tags.filter((t) => /:[0-9a-f]{40}$/.test(t));
@@ -81,6 +82,7 @@ export const ART_02 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.image],
+  configKeys: ["image"],
   checkResource(r, _ctx, out) {
     const labels = (r.props.labels ?? {}) as Record<string, unknown>;
     const args = (r.props.buildArgs ?? {}) as Record<string, unknown>;
@@ -108,6 +110,7 @@ export const ART_03 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.image, T.index],
+  configKeys: ["image.repository", "image"],
   configurable: {
     registry: {
       type: "string",
@@ -116,14 +119,17 @@ export const ART_03 = defineRule({
     },
   },
   checkResource(r, ctx, out) {
-    const refs =
-      r.type === T.image
-        ? arr(r.props.tags).map(String)
-        : [String(r.props.tag ?? ""), ...arr(r.props.sources).map(String)];
+    // What the resource publishes (an Image's tags, an Index's one tag), and what an Index copies from.
+    const tag = str(r.props.tag);
+    const published = r.type === T.image ? arr(r.props.tags).map(String) : tag ? [tag] : [];
+    const refs = [...published, ...(r.type === T.index ? arr(r.props.sources).map(String) : [])];
     const prefix = `${ctx.cfg.registry}/`;
     const bad = refs.filter((t) => !t.startsWith(prefix) || t.slice(prefix.length).split("/").length < 2);
-    if (refs.length === 0) out.fail(r, "publishes no tag");
-    else if (bad.length) out.fail(r, `not in ${prefix}OWNER/...: ${bad.join(", ")}`);
+    const problems = [
+      ...(published.length === 0 ? ["publishes no tag"] : []),
+      ...(bad.length ? [`not in ${prefix}OWNER/...: ${bad.join(", ")}`] : []),
+    ];
+    if (problems.length) out.fail(r, problems.join("; "));
     else
       out.pass(
         r,
@@ -146,6 +152,7 @@ export const ART_04 = defineRule({
   enforcementLevel: "advisory",
   kind: "resource",
   appliesTo: [T.image],
+  configKeys: ["image.platforms", "image"],
   configurable: {
     platforms: stringList("Platforms every image is built for.", ["linux/amd64", "linux/arm64"]),
   },
@@ -171,6 +178,7 @@ export const ART_05 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.image],
+  configKeys: ["image"],
   configurable: { ...PRODUCTION_ENV },
   checkStack(resources, ctx, out) {
     const prodEnv = String(ctx.cfg.productionEnvironment);
@@ -198,6 +206,7 @@ export const ART_06 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.taskDefinition],
+  configKeys: ["image.digest", "image"],
   checkResource(r, _ctx, out) {
     const images = containerImages(r);
     const bad = images.filter((i) => !DIGEST_REF_PATTERN.test(i));
@@ -221,6 +230,7 @@ export const ART_07 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.index, T.taskDefinition],
+  configKeys: ["image.digest", "image"],
   configurable: {
     aliases: stringList("Alias tags that name an environment's running image.", [
       "staging",
@@ -243,7 +253,9 @@ export const ART_07 = defineRule({
     }
     for (const ix of resources.filter((r) => r.type === T.index)) {
       out.guard(ix, () => {
-        const tag = String(ix.props.tag ?? "");
+        const tag = str(ix.props.tag);
+        if (!tag)
+          return out.na(ix, "the Index has no tag, so it is no environment alias (CC-ART-03 fails it)");
         const alias = tag.slice(tag.lastIndexOf(":") + 1);
         if (!aliases.includes(alias)) return out.na(ix, `${tag} is not an environment alias`);
         const repo = repositoryOf(tag);
@@ -283,6 +295,7 @@ export const ART_08 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.image],
+  configKeys: [],
   configurable: {
     infrastructureRepository: {
       type: "string",

@@ -58,6 +58,7 @@ export const BR_01 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
+  configKeys: ["repository"],
   checkStack(resources, _ctx, out) {
     for (const repo of repositories(resources)) {
       out.guard(repo.res, () => {
@@ -89,6 +90,7 @@ export const BR_02 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
+  configKeys: ["requiredChecks"],
   configurable: {
     requiredChecks: stringList("Status check contexts that must be required on the default branch.", [
       "style",
@@ -128,6 +130,7 @@ export const BR_03 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
+  configKeys: ["requiredApprovals"],
   configurable: {
     minApprovals: { type: "integer", minimum: 0, description: "Minimum approving reviews.", default: 1 },
   },
@@ -161,6 +164,7 @@ export const BR_04 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.repository],
+  configKeys: ["repository"],
   checkResource(r, _ctx, out) {
     // GitHub defaults: all three merge methods allowed when unset.
     const problems: string[] = [];
@@ -185,6 +189,7 @@ export const BR_05 = defineRule({
   enforcementLevel: "advisory",
   kind: "resource",
   appliesTo: [T.repository],
+  configKeys: ["repository"],
   checkResource(r, _ctx, out) {
     if (r.props.deleteBranchOnMerge === true) out.pass(r, "head branches are deleted on merge");
     else out.fail(r, "deleteBranchOnMerge is not true: merged head branches are kept");
@@ -203,6 +208,7 @@ export const BR_06 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
+  configKeys: ["repository"],
   checkStack(resources, _ctx, out) {
     perRepository(resources, out, (holder, p, repoName) => {
       const problems = [
@@ -227,6 +233,7 @@ export const BR_07 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
+  configKeys: ["repository"],
   checkStack(resources, _ctx, out) {
     perRepository(resources, out, (holder, p, repoName) => {
       if (p.bypass.length)
@@ -252,6 +259,7 @@ export const BR_08 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.repository, T.ruleset],
+  configKeys: ["repository"],
   checkStack(resources, _ctx, out) {
     for (const repo of repositories(resources)) {
       out.guard(repo.res, () => {
@@ -297,6 +305,7 @@ export const BR_09 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.repository],
+  configKeys: [],
   checkStack(resources, _ctx, out) {
     for (const repo of repositories(resources)) {
       out.guard(repo.res, () => {
@@ -326,6 +335,7 @@ export const BR_10 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.repository, T.workflowPermissions, T.actionsPermissions],
+  configKeys: [],
   checkStack(resources, _ctx, out) {
     for (const repo of repositories(resources)) {
       out.guard(repo.res, () => {
@@ -380,6 +390,7 @@ export const BR_11 = defineRule({
   enforcementLevel: "advisory",
   kind: "stack",
   appliesTo: [T.repository, T.repositoryFile, T.ruleset, T.branchProtection],
+  configKeys: [],
   checkStack(resources, _ctx, out) {
     for (const repo of repositories(resources)) {
       out.guard(repo.res, () => {
@@ -429,6 +440,7 @@ export const BR_12 = defineRule({
   enforcementLevel: "advisory",
   kind: "stack",
   appliesTo: PROTECTION_TYPES,
+  configKeys: [],
   configurable: {
     integrationId: {
       type: "integer",

@@ -48,9 +48,6 @@ export const STAGING_ENV: Record<string, ConfigProperty> = {
   stagingEnvironment: { type: "string", description: "Name of the staging environment.", default: "staging" },
 };
 
-/** Repository-level Actions secret (`github.ActionsSecret`), also checked for long-lived keys. */
-const ACTIONS_SECRET = "github:index/actionsSecret:ActionsSecret";
-
 /** Environment names a StackReference's `environmentProfile` vouches for, per app key / repository. */
 function referencedEnvironments(resources: Res[]): Array<{ env: string; repos: Set<string>; via: string }> {
   const found: Array<{ env: string; repos: Set<string>; via: string }> = [];
@@ -84,6 +81,7 @@ export const ENV_01 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.repository, T.environment, T.stackReference],
+  configKeys: [],
   configurable: {
     environments: stringList("Environments every managed repository must have.", ["staging", "production"]),
   },
@@ -124,6 +122,7 @@ export const ENV_02 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.environment],
+  configKeys: ["reviewers"],
   configurable: {
     minReviewers: {
       type: "integer",
@@ -164,6 +163,7 @@ export const ENV_03 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.environment, T.deploymentPolicy],
+  configKeys: [],
   configurable: {
     productionBranches: stringList("Branch patterns production may deploy from.", ["main"]),
     productionTags: stringList("Tag patterns production may deploy from.", [RELEASE_TAG_GLOB]),
@@ -260,6 +260,7 @@ export const ENV_04 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.envSecret, T.envVariable],
+  configKeys: ["environmentSecrets"],
   configurable: {
     secretNamePatterns: stringList(
       "Glob patterns of variable names that must be secrets instead.",
@@ -268,33 +269,31 @@ export const ENV_04 = defineRule({
   },
   checkResource(r, ctx, out) {
     if (r.type === T.envSecret) {
+      const secret = str(r.props.secretName) || "(no name)";
       const fields = ["value", "plaintextValue", "valueEncrypted", "encryptedValue"].filter(
         (k) => r.props[k] !== undefined && r.props[k] !== null && r.props[k] !== "",
       );
-      if (fields.length === 0) return out.fail(r, `secret ${str(r.props.secretName)} carries no value`);
+      if (fields.length === 0) return out.fail(r, `secret ${secret} carries no value`);
       const plain = fields.filter((k) => r.props[k] === PLAINTEXT_MARKER);
       if (plain.length)
-        return out.fail(
-          r,
-          `secret ${str(r.props.secretName)}: ${plain.join(", ")} is stored in plain text in the state`,
-        );
+        return out.fail(r, `secret ${secret}: ${plain.join(", ")} is stored in plain text in the state`);
       const unmarked = fields.filter(
         (k) => (k === "value" || k === "plaintextValue") && ctx.secretsMarked && r.props[k] !== SECRET_MARKER,
       );
       if (unmarked.length)
         return out.fail(
           r,
-          `secret ${str(r.props.secretName)}: ${unmarked.join(", ")} is not a Pulumi secret (plain text in the program)`,
+          `secret ${secret}: ${unmarked.join(", ")} is not a Pulumi secret (plain text in the program)`,
         );
       return out.pass(
         r,
-        `secret ${str(r.props.secretName)} is carried by ${fields.join(", ")}${ctx.secretsMarked ? " as a secret" : " (the provider stores it encrypted)"}`,
+        `secret ${secret} is carried by ${fields.join(", ")}${ctx.secretsMarked ? " as a secret" : " (the provider stores it encrypted)"}`,
       );
     }
-    const name = str(r.props.variableName) ?? "";
+    const name = str(r.props.variableName) || "(no name)";
     const value = r.props.value;
     const problems: string[] = [];
-    if (nameMatches(name, arr(ctx.cfg.secretNamePatterns).map(String)))
+    if (nameMatches(str(r.props.variableName) ?? "", arr(ctx.cfg.secretNamePatterns).map(String)))
       problems.push(`variable ${name} has a secret-looking name`);
     if (value === SECRET_MARKER || value === PLAINTEXT_MARKER)
       problems.push(`variable ${name} holds a secret value`);
@@ -304,6 +303,13 @@ export const ENV_04 = defineRule({
     else out.pass(r, `variable ${name} is not secret-looking`);
   },
 });
+
+/** What CC-ENV-05's evidence calls a secret or variable that has no name, by type. */
+const ACTIONS_KINDS: Record<string, string> = {
+  [T.envSecret]: "environment secret",
+  [T.envVariable]: "variable",
+  [T.actionsSecret]: "repository secret",
+};
 
 export const ENV_05 = defineRule({
   id: "CC-ENV-05",
@@ -319,7 +325,8 @@ export const ENV_05 = defineRule({
     "Delete the key secret, deactivate the IAM user's access key, and let the workflow assume the environment's deploy role (AWS_DEPLOY_ROLE_ARN) with aws-actions/configure-aws-credentials and id-token: write.",
   enforcementLevel: "mandatory",
   kind: "resource",
-  appliesTo: [T.envSecret, T.envVariable, ACTIONS_SECRET],
+  appliesTo: [T.envSecret, T.envVariable, T.actionsSecret],
+  configKeys: ["environmentSecrets"],
   configurable: {
     forbiddenNames: stringList("Glob patterns of secret/variable names that denote long-lived cloud keys.", [
       "AWS_ACCESS_KEY_ID",
@@ -330,16 +337,64 @@ export const ENV_05 = defineRule({
     ]),
   },
   checkResource(r, ctx, out) {
-    const name = str(r.props.secretName) ?? str(r.props.variableName) ?? "";
-    if (nameMatches(name, arr(ctx.cfg.forbiddenNames).map(String)))
-      return out.fail(r, `${name} is a long-lived cloud key; use OIDC`);
+    const name = str(r.props.secretName) ?? str(r.props.variableName);
+    const label = name || `the ${ACTIONS_KINDS[r.type]} without a name`;
+    if (nameMatches(name ?? "", arr(ctx.cfg.forbiddenNames).map(String)))
+      return out.fail(r, `${label} is a long-lived cloud key; use OIDC`);
     const value = r.props.value;
     if (r.type === T.envVariable && typeof value === "string" && /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value))
-      return out.fail(r, `${name} holds an AWS access key id; use OIDC`);
-    out.pass(r, `${name} is not a cloud key`);
+      return out.fail(r, `${label} holds an AWS access key id; use OIDC`);
+    out.pass(r, `${label} is not a cloud key`);
   },
 });
 
+/** Whether an IAM statement's federated principal is GitHub's OIDC provider (its ARN names the issuer host). */
+function trustsGitHubOidc(statement: unknown): boolean {
+  return arr(get(statement, "Principal.Federated")).some(
+    (p) => typeof p === "string" && p.includes(GITHUB_OIDC_HOST),
+  );
+}
+
+/**
+ * The problems of one Allow statement trusting GitHub's OIDC provider (CC-ENV-06): its action, its audience, its
+ * subject (exactly one `repo:OWNER/REPO:environment:ENV`, no wildcard, ENV the role's `env`). Pushes the subjects it
+ * trusts correctly to `subjects`. `env` undefined: the subject's environment is not compared (the caller fails the
+ * missing tag).
+ */
+function oidcStatementProblems(statement: unknown, env: string | undefined, subjects: string[]): string[] {
+  const problems: string[] = [];
+  if (!arr(get(statement, "Action")).includes("sts:AssumeRoleWithWebIdentity"))
+    problems.push("the statement does not use sts:AssumeRoleWithWebIdentity");
+  // The keys hold dots (the host): read the maps, then the keys.
+  const eq = (get(statement, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
+  const like = (get(statement, "Condition.StringLike") ?? {}) as Record<string, unknown>;
+  const aud = arr(eq[`${GITHUB_OIDC_HOST}:aud`]);
+  if (aud.length !== 1 || aud[0] !== "sts.amazonaws.com")
+    problems.push(`audience is ${JSON.stringify(aud)}, not exactly sts.amazonaws.com`);
+  if (like[`${GITHUB_OIDC_HOST}:sub`] !== undefined)
+    problems.push(`subject uses StringLike ${JSON.stringify(like[`${GITHUB_OIDC_HOST}:sub`])}`);
+  const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
+  if (sub.length === 0) problems.push("no subject condition: every repository can assume the role");
+  for (const v of sub) {
+    const m = typeof v === "string" ? /^repo:([^/:*?]+)\/([^/:*?]+):environment:([^:*?]+)$/.exec(v) : null;
+    if (!m)
+      problems.push(`subject ${JSON.stringify(v)} is not repo:OWNER/REPO:environment:ENV without wildcards`);
+    else if (env && m[3] !== env)
+      problems.push(`subject environment ${m[3]} is not the role's environment ${env}`);
+    else subjects.push(String(v));
+  }
+  if (sub.length > 1) problems.push(`${sub.length} subjects trusted, one expected`);
+  return problems;
+}
+
+/**
+ * CC-ENV-06. A role whose trust policy names GitHub's OIDC provider only in statements that do not allow (Deny, or
+ * no `Effect: Allow`) fails: it trusts no repository environment, so "trusts only its own" cannot be shown, and a
+ * role meant for OIDC that nothing may assume is a broken deploy role. A role without an `environment` tag fails
+ * too (rather than not applicable): the rule checks the subject against the role's own environment, which is that
+ * tag (docs/RESOURCES.md; CC-OBS-04 requires it); without it, any environment's workflow could be trusted and the
+ * rule would vouch for it.
+ */
 export const ENV_06 = defineRule({
   id: "CC-ENV-06",
   slug: "oidc-trust-scoped",
@@ -347,48 +402,33 @@ export const ENV_06 = defineRule({
   title:
     "the OIDC deploy role trusts only its own repository and environment (`repo:OWNER/REPO:environment:ENV`, audience `sts.amazonaws.com`), never a wildcard",
   description:
-    "A role trusted by GitHub's OIDC provider requires audience sts.amazonaws.com and an exact subject repo:OWNER/REPO:environment:ENV matching its own environment.",
+    "A role trusted by GitHub's OIDC provider allows it in a statement requiring audience sts.amazonaws.com and an exact subject repo:OWNER/REPO:environment:ENV whose ENV is the role's own environment tag.",
   source: 'CONST "Environments"; GitHub docs "Configuring OpenID Connect in Amazon Web Services"',
   remediation:
-    "In assumeRolePolicy use Condition.StringEquals { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:OWNER/REPO:environment:ENV' } with no StringLike wildcard.",
+    "In assumeRolePolicy use an Allow statement with Condition.StringEquals { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': 'repo:OWNER/REPO:environment:ENV' } with no StringLike wildcard, and tag the role environment=ENV.",
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.role],
+  configKeys: [],
   checkResource(r, _ctx, out) {
     const doc = parseJsonProp(r.props, "assumeRolePolicy");
-    const statements = arr(get(doc, "Statement")).filter((s) =>
-      arr(get(s, "Principal.Federated")).some((p) => typeof p === "string" && p.includes(GITHUB_OIDC_HOST)),
-    );
-    if (statements.length === 0) return out.na(r, "not trusted by GitHub's OIDC provider");
-    const env = str(tagsOf(r.props).environment);
-    const problems: string[] = [];
-    const subjects: string[] = [];
-    for (const s of statements) {
-      if (get(s, "Effect") !== "Allow") continue;
-      if (!arr(get(s, "Action")).includes("sts:AssumeRoleWithWebIdentity"))
-        problems.push("the statement does not use sts:AssumeRoleWithWebIdentity");
-      const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
-      const like = (get(s, "Condition.StringLike") ?? {}) as Record<string, unknown>;
-      const aud = arr(eq[`${GITHUB_OIDC_HOST}:aud`]);
-      if (aud.length !== 1 || aud[0] !== "sts.amazonaws.com")
-        problems.push(`audience is ${JSON.stringify(aud)}, not exactly sts.amazonaws.com`);
-      if (like[`${GITHUB_OIDC_HOST}:sub`] !== undefined)
-        problems.push(`subject uses StringLike ${JSON.stringify(like[`${GITHUB_OIDC_HOST}:sub`])}`);
-      const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
-      if (sub.length === 0) problems.push("no subject condition: every repository can assume the role");
-      for (const v of sub) {
-        const m =
-          typeof v === "string" ? /^repo:([^/:*?]+)\/([^/:*?]+):environment:([^:*?]+)$/.exec(v) : null;
-        if (!m)
-          problems.push(
-            `subject ${JSON.stringify(v)} is not repo:OWNER/REPO:environment:ENV without wildcards`,
-          );
-        else if (env && m[3] !== env)
-          problems.push(`subject environment ${m[3]} is not the role's environment ${env}`);
-        else subjects.push(String(v));
-      }
-      if (sub.length > 1) problems.push(`${sub.length} subjects trusted, one expected`);
+    const trusting = arr(get(doc, "Statement")).filter(trustsGitHubOidc);
+    if (trusting.length === 0) return out.na(r, "not trusted by GitHub's OIDC provider");
+    const allows = trusting.filter((s) => get(s, "Effect") === "Allow");
+    if (allows.length === 0) {
+      const effects = trusting.map((s) => JSON.stringify(get(s, "Effect") ?? null)).join(", ");
+      return out.fail(
+        r,
+        `no statement naming GitHub's OIDC provider allows it (Effect ${effects}): the role trusts no repository environment`,
+      );
     }
+    const env = str(tagsOf(r.props).environment);
+    const subjects: string[] = [];
+    const problems = allows.flatMap((s) => oidcStatementProblems(s, env, subjects));
+    if (!env)
+      problems.push(
+        "the role has no environment tag, so its subject's environment cannot be compared with the role's own",
+      );
     if (problems.length) out.fail(r, problems.join("; "));
     else out.pass(r, `trusts only ${subjects.join(", ")} (audience sts.amazonaws.com)`);
   },
@@ -398,10 +438,7 @@ export const ENV_06 = defineRule({
 function oidcEnvironment(role: Res): string | undefined {
   const doc = parseJsonProp(role.props, "assumeRolePolicy");
   for (const s of arr(get(doc, "Statement"))) {
-    if (
-      !arr(get(s, "Principal.Federated")).some((p) => typeof p === "string" && p.includes(GITHUB_OIDC_HOST))
-    )
-      continue;
+    if (!trustsGitHubOidc(s)) continue;
     // The key holds dots (the host): read the map, then the key.
     const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
     const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
@@ -437,6 +474,7 @@ export const ENV_07 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.role, T.rolePolicy],
+  configKeys: [],
   configurable: {
     environmentMarkers: {
       type: "object",

@@ -45,6 +45,7 @@ export const FLAG_01 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.hostedConfig],
+  configKeys: ["flags"],
   checkResource(r, _ctx, out) {
     const flags = flagsOf(r);
     if (!flags) return out.na(r, "not a feature-flags document");
@@ -72,6 +73,7 @@ export const FLAG_02 = defineRule({
   enforcementLevel: "advisory",
   kind: "resource",
   appliesTo: [T.hostedConfig],
+  configKeys: ["flags"],
   checkResource(r, ctx, out) {
     const flags = flagsOf(r);
     if (!flags) return out.na(r, "not a feature-flags document");
@@ -103,6 +105,7 @@ export const FLAG_03 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.hostedConfig],
+  configKeys: ["flags"],
   configurable: { ...PRODUCTION_ENV },
   checkStack(resources, ctx, out) {
     const prodEnv = String(ctx.cfg.productionEnvironment);
@@ -151,6 +154,7 @@ export const FLAG_04 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.taskDefinition, T.rolePolicy, T.appconfigApp],
+  configKeys: [],
   checkStack(resources, ctx, out) {
     for (const td of resources.filter((r) => r.type === T.taskDefinition)) {
       const app = appOf(td, ctx.byUrn);
@@ -214,6 +218,7 @@ export const FLAG_05 = defineRule({
   enforcementLevel: "advisory",
   kind: "stack",
   appliesTo: [T.appconfigEnvironment, T.metricAlarm],
+  configKeys: [],
   checkStack(resources, _ctx, out) {
     const alarms = new Map(
       resources.filter((r) => r.type === T.metricAlarm).map((a) => [str(a.props.name) ?? a.name, a] as const),

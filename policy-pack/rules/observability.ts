@@ -65,6 +65,7 @@ export const OBS_01 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.service, T.metricAlarm],
+  configKeys: ["observability"],
   checkStack(resources, ctx, out) {
     for (const s of services(resources, ctx.byUrn)) {
       out.guard(s.res, () => {
@@ -115,6 +116,7 @@ export const OBS_02 = defineRule({
   enforcementLevel: "advisory",
   kind: "stack",
   appliesTo: [T.service, T.dashboard],
+  configKeys: ["observability"],
   checkStack(resources, ctx, out) {
     const dashboards = resources.filter((r) => r.type === T.dashboard);
     for (const s of services(resources, ctx.byUrn)) {
@@ -140,6 +142,20 @@ export const OBS_02 = defineRule({
   },
 });
 
+/**
+ * Why an error-budget burn alarm does not count for CC-OBS-03, in words: its `error-budget-percent` tag is not a
+ * number, or exceeds `max` (percent of requests per budget period), or the alarm has no action. Empty when it counts.
+ */
+function budgetAlarmProblems(alarm: Res, max: number): string[] {
+  const raw = tagsOf(alarm.props)["error-budget-percent"];
+  const pct = num(raw);
+  const problems: string[] = [];
+  if (pct === undefined) problems.push(`has a budget ${JSON.stringify(raw)} that is not a number`);
+  else if (pct > max) problems.push(`has a budget of ${pct}%, above ${max}%`);
+  if (!hasAction(alarm)) problems.push("has no alarm action");
+  return problems;
+}
+
 export const OBS_03 = defineRule({
   id: "CC-OBS-03",
   slug: "error-budget-declared",
@@ -154,11 +170,13 @@ export const OBS_03 = defineRule({
   enforcementLevel: "advisory",
   kind: "stack",
   appliesTo: [T.service, T.metricAlarm],
+  configKeys: ["observability"],
   configurable: {
     maxErrorBudgetPercent: {
       type: "number",
       minimum: 0,
-      description: "Largest allowed error budget, percent of requests per week.",
+      description:
+        "Largest allowed error budget, percent of requests per budget period (a week by default: CC-OBS-06's budgetPeriodDays).",
       default: 0.5,
     },
   },
@@ -171,10 +189,8 @@ export const OBS_03 = defineRule({
         );
         if (budgets.length === 0)
           return out.fail(s.res, `${s.app}: no error-budget burn alarm (tag error-budget-percent)`);
-        const ok = budgets.find((a) => {
-          const pct = num(tagsOf(a.props)["error-budget-percent"]);
-          return pct !== undefined && pct <= max && hasAction(a);
-        });
+        const judged = budgets.map((a) => ({ alarm: a, problems: budgetAlarmProblems(a, max) }));
+        const ok = judged.find((j) => j.problems.length === 0)?.alarm;
         if (ok)
           out.pass(
             s.res,
@@ -183,7 +199,9 @@ export const OBS_03 = defineRule({
         else
           out.fail(
             s.res,
-            `${s.app}: error budget ${budgets.map((a) => tagsOf(a.props)["error-budget-percent"]).join(", ")}% exceeds ${max}% or its alarm has no action`,
+            `${s.app}: no burn alarm watches an error budget within ${max}% with an action: ${judged
+              .map((j) => `${j.alarm.name} ${j.problems.join(" and ")}`)
+              .join("; ")}`,
           );
       });
     }
@@ -202,6 +220,7 @@ export const OBS_04 = defineRule({
   enforcementLevel: "advisory",
   kind: "resource",
   appliesTo: TAGGABLE_AWS_TYPES,
+  configKeys: [],
   configurable: {
     requiredTags: stringList("Tag keys every taggable resource carries.", [
       "app",
@@ -252,6 +271,7 @@ export const OBS_05 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.service, T.metricAlarm],
+  configKeys: [],
   checkStack(resources, ctx, out) {
     for (const s of services(resources, ctx.byUrn)) {
       out.guard(s.res, () => {
@@ -304,6 +324,7 @@ export const OBS_06 = defineRule({
   enforcementLevel: "advisory",
   kind: "stack",
   appliesTo: [T.service, T.metricAlarm],
+  configKeys: [],
   configurable: {
     windows: stringList("Burn windows every service alarms on (tag error-budget-window).", ["fast", "slow"]),
     budgetPeriodDays: {

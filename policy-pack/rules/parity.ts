@@ -119,6 +119,9 @@ const diff = (a: unknown, b: unknown) => {
   return `only in production: [${only(x, y).join(", ")}], only in staging: [${only(y, x).join(", ")}]`;
 };
 
+/** A profile value as evidence prints it: the value, or `(none)` where an environment has none (no target group, no container, an older profile). */
+const shown = (v: unknown): string => (v === undefined || v === null ? "(none)" : String(v));
+
 const PARITY_CONFIG = { ...PRODUCTION_ENV, ...STAGING_ENV };
 
 export const PAR_01 = defineRule({
@@ -134,6 +137,7 @@ export const PAR_01 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.taskDefinition, T.stackReference],
+  configKeys: ["image.digest", "image"],
   configurable: PARITY_CONFIG,
   checkStack(resources, ctx, out) {
     compare(resources, ctx, out, (td, app, mine, theirs) => {
@@ -141,7 +145,9 @@ export const PAR_01 = defineRule({
       const problems = [
         ...(mine.imageRepository === theirs.imageRepository
           ? []
-          : [`repository ${mine.imageRepository} differs from staging's ${theirs.imageRepository}`]),
+          : [
+              `repository ${shown(mine.imageRepository)} differs from staging's ${shown(theirs.imageRepository)}`,
+            ]),
         ...(mine.digest && known.includes(mine.digest)
           ? []
           : [`digest ${mine.digest ?? "(none)"} was never run by staging`]),
@@ -166,6 +172,7 @@ export const PAR_02 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.taskDefinition, T.stackReference],
+  configKeys: ["runtime.environment", "runtime"],
   configurable: PARITY_CONFIG,
   checkStack(resources, ctx, out) {
     compare(resources, ctx, out, (td, app, mine, theirs) => {
@@ -200,6 +207,7 @@ export const PAR_03 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.taskDefinition, T.targetGroup, T.hostedConfig, T.stackReference],
+  configKeys: ["runtime"],
   configurable: PARITY_CONFIG,
   checkStack(resources, ctx, out) {
     compare(resources, ctx, out, (td, app, mine, theirs) => {
@@ -207,18 +215,24 @@ export const PAR_03 = defineRule({
       const problems = [
         ...(mine.healthCheckPath === theirs.healthCheckPath
           ? []
-          : [`load balancer health path ${mine.healthCheckPath} vs staging ${theirs.healthCheckPath}`]),
+          : [
+              `load balancer health path ${shown(mine.healthCheckPath)} vs staging ${shown(theirs.healthCheckPath)}`,
+            ]),
         ...(mine.containerHealthPath === theirs.containerHealthPath
           ? []
-          : [`container health path ${mine.containerHealthPath} vs staging ${theirs.containerHealthPath}`]),
-        ...(num(mine.port) === num(theirs.port) ? [] : [`port ${mine.port} vs staging ${theirs.port}`]),
+          : [
+              `container health path ${shown(mine.containerHealthPath)} vs staging ${shown(theirs.containerHealthPath)}`,
+            ]),
+        ...(num(mine.port) === num(theirs.port)
+          ? []
+          : [`port ${shown(mine.port)} vs staging ${shown(theirs.port)}`]),
         ...(sameSet(flags, theirs.flags) ? [] : [`flags differ (${diff(flags, theirs.flags)})`]),
       ];
       if (problems.length) out.fail(td, `${app}: ${problems.join("; ")}`);
       else
         out.pass(
           td,
-          `${app}: health ${mine.healthCheckPath} / ${mine.containerHealthPath}, port ${mine.port}, flags [${flags.join(", ")}] as in staging`,
+          `${app}: health ${shown(mine.healthCheckPath)} / ${shown(mine.containerHealthPath)}, port ${shown(mine.port)}, flags [${flags.join(", ")}] as in staging`,
         );
     });
   },

@@ -87,6 +87,7 @@ export const RUN_01 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.targetGroup],
+  configKeys: ["runtime.health", "runtime"],
   configurable: {
     path: {
       type: "string",
@@ -119,6 +120,7 @@ export const RUN_02 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.taskDefinition],
+  configKeys: ["runtime.health", "runtime"],
   configurable: {
     path: {
       type: "string",
@@ -155,14 +157,17 @@ export const RUN_03 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.service],
+  configKeys: ["runtime"],
   checkResource(r, _ctx, out) {
     const cb = r.props.deploymentCircuitBreaker;
     if (get(cb, "enable") === true && get(cb, "rollback") === true)
       out.pass(r, "circuit breaker with rollback");
+    else if (cb === undefined || cb === null)
+      out.fail(r, "no deploymentCircuitBreaker, expected { enable: true, rollback: true }");
     else
       out.fail(
         r,
-        `deploymentCircuitBreaker is ${JSON.stringify(cb ?? null)}, expected { enable: true, rollback: true }`,
+        `deploymentCircuitBreaker is ${JSON.stringify(cb)}, expected { enable: true, rollback: true }`,
       );
   },
 });
@@ -180,6 +185,7 @@ export const RUN_04 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.service],
+  configKeys: ["runtime.desiredCount", "runtime"],
   configurable: {
     minTasks: {
       type: "integer",
@@ -218,6 +224,7 @@ export const RUN_05 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.taskDefinition],
+  configKeys: ["runtime.environment", "runtime"],
   checkResource(r, _ctx, out) {
     const env = str(tagsOf(r.props).environment);
     if (!env) return out.na(r, "the task definition has no environment tag to compare APP_ENV with");
@@ -250,6 +257,7 @@ export const RUN_06 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.taskDefinition],
+  configKeys: ["runtime.environment", "runtime"],
   configurable: {
     secretNamePatterns: stringList("Glob patterns of secret-looking variable names.", SECRET_NAME_PATTERNS),
   },
@@ -276,6 +284,7 @@ export const RUN_07 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.taskDefinition],
+  configKeys: ["runtime.secrets", "runtime"],
   configurable: {
     requiredSecrets: stringList("Secrets every app requires unless `apps` says otherwise.", [
       "DATABASE_URL",
@@ -319,6 +328,7 @@ export const RUN_08 = defineRule({
   enforcementLevel: "advisory",
   kind: "stack",
   appliesTo: [T.taskDefinition, T.logGroup],
+  configKeys: ["runtime.logRetentionDays", "runtime"],
   configurable: {
     minRetentionDays: {
       type: "integer",
@@ -375,6 +385,7 @@ export const RUN_09 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.listener, T.loadBalancer],
+  configKeys: ["runtime.domain", "runtime"],
   configurable: { ...PRODUCTION_ENV },
   checkResource(r, ctx, out) {
     if (r.type === T.listener) {
@@ -427,6 +438,7 @@ export const RUN_10 = defineRule({
   enforcementLevel: "advisory",
   kind: "resource",
   appliesTo: [T.service, T.taskDefinition],
+  configKeys: ["runtime"],
   checkResource(r, _ctx, out) {
     if (r.type === T.service) {
       if (get(r.props, "networkConfiguration.assignPublicIp") === true)
@@ -459,6 +471,7 @@ export const RUN_11 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.taskDefinition, T.rolePolicy],
+  configKeys: [],
   configurable: {
     privateRegistries: stringList("Image prefixes of registries whose images are private by default.", [
       "ghcr.io/",
@@ -513,6 +526,7 @@ export const RUN_12 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.taskDefinition],
+  configKeys: [],
   configurable: {
     paths: stringList("Directories that must be writable on a read-only root.", ["/tmp"]),
   },
@@ -589,6 +603,7 @@ export const RUN_13 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.service, T.metricAlarm],
+  configKeys: [],
   configurable: {
     minBakeMinutes: {
       type: "integer",

@@ -21,6 +21,7 @@ export const WAIVE_01 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [],
+  configKeys: [],
   checkStack(_resources, ctx, out) {
     const waivers = ctx.waivers;
     if (waivers.length === 0) return out.pass(null, "no waivers declared");
@@ -47,6 +48,7 @@ export const WAIVE_02 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [],
+  configKeys: [],
   configurable: {
     overrides: {
       type: "array",

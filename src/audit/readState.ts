@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import type { PolicyResourceInput } from "../../policy-pack/evaluate";
 import { PLAINTEXT_MARKER, SECRET_MARKER } from "../../policy-pack/evaluate";
+import { T } from "../../policy-pack/lib/tokens";
 
 /** Signature key and value of a Pulumi secret object in state and on the wire. */
 export const SIG_KEY: string = rpc.specialSigKey;
@@ -37,8 +38,8 @@ export interface StateInput {
 
 /** Types whose value fields must be secrets (CC-ENV-04), with those fields. */
 const SECRET_FIELDS: Record<string, string[]> = {
-  "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret": ["value", "plaintextValue"],
-  "github:index/actionsSecret:ActionsSecret": ["value", "plaintextValue"],
+  [T.envSecret]: ["value", "plaintextValue"],
+  [T.actionsSecret]: ["value", "plaintextValue"],
 };
 
 /** Types that are not resources a policy judges (the stack itself, providers). */
@@ -112,13 +113,18 @@ function typeOfUrn(urn: string): string {
   return types.slice(types.lastIndexOf("$") + 1);
 }
 
-/**
- * Parses audit input text.
- *
- * @param origin File name, for messages.
- * @throws AuditInputError when the text is not JSON, not one of the three formats, or a deployment version other than 3.
- */
-export function parseState(text: string, origin: string): StateInput {
+/** What a reader found: every format marks every secret, so `secretsMarked` is true. */
+function stateOf(
+  kind: StateInput["kind"],
+  stack: string | undefined,
+  resources: PolicyResourceInput[],
+  seen: Set<string>,
+): StateInput {
+  return { kind, stack, resources, secretsMarked: true, secretValues: seen };
+}
+
+/** Parses `text` as a JSON object, the shape of every input. */
+function jsonObject(text: string, origin: string): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -129,95 +135,113 @@ export function parseState(text: string, origin: string): StateInput {
     throw new AuditInputError(
       `${origin}: expected a JSON object (pulumi stack export, pulumi preview --json, or a plan file)`,
     );
-  const seen = new Set<string>();
+  return doc;
+}
+
+/**
+ * A `pulumi stack export` (deployment version 3): each live resource's inputs overlaid with its outputs, secrets
+ * masked; the stack itself, providers and resources pending deletion skipped.
+ */
+function fromStackExport(doc: Record<string, unknown>, origin: string, seen: Set<string>): StateInput {
+  if (doc.version !== 3)
+    throw new AuditInputError(
+      `${origin}: deployment version ${JSON.stringify(doc.version)} is not supported (expected 3, as written by pulumi stack export)`,
+    );
+  const deployment = doc.deployment;
+  if (!isObject(deployment) || !Array.isArray(deployment.resources ?? []))
+    throw new AuditInputError(`${origin}: deployment.resources is missing or not a list`);
   const resources: PolicyResourceInput[] = [];
-
-  if ("deployment" in doc || "version" in doc) {
-    if (doc.version !== 3)
-      throw new AuditInputError(
-        `${origin}: deployment version ${JSON.stringify(doc.version)} is not supported (expected 3, as written by pulumi stack export)`,
-      );
-    const deployment = doc.deployment;
-    if (!isObject(deployment) || !Array.isArray(deployment.resources ?? []))
-      throw new AuditInputError(`${origin}: deployment.resources is missing or not a list`);
-    for (const [i, r] of (Array.isArray(deployment.resources) ? deployment.resources : []).entries()) {
-      if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string")
-        throw new AuditInputError(`${origin}: deployment.resources[${i}] has no urn or type`);
-      if (SKIPPED(r.type) || r.delete === true) continue;
-      const state = maskSecrets(
-        { ...(isObject(r.inputs) ? r.inputs : {}), ...(isObject(r.outputs) ? r.outputs : {}) },
-        seen,
-      ) as Record<string, unknown>;
-      resources.push({
-        urn: r.urn,
-        type: r.type,
-        name: nameOfUrn(r.urn),
-        parent: typeof r.parent === "string" ? r.parent : null,
-        props: markPlaintext(r.type, state, seen),
-      });
-    }
-    return {
-      kind: "stack-export",
-      stack: stackOfUrn(resources[0]?.urn),
-      resources,
-      secretsMarked: true,
-      secretValues: seen,
-    };
+  for (const [i, r] of (Array.isArray(deployment.resources) ? deployment.resources : []).entries()) {
+    if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string")
+      throw new AuditInputError(`${origin}: deployment.resources[${i}] has no urn or type`);
+    if (SKIPPED(r.type) || r.delete === true) continue;
+    const state = maskSecrets(
+      { ...(isObject(r.inputs) ? r.inputs : {}), ...(isObject(r.outputs) ? r.outputs : {}) },
+      seen,
+    ) as Record<string, unknown>;
+    resources.push({
+      urn: r.urn,
+      type: r.type,
+      name: nameOfUrn(r.urn),
+      parent: typeof r.parent === "string" ? r.parent : null,
+      props: markPlaintext(r.type, state, seen),
+    });
   }
+  return stateOf("stack-export", stackOfUrn(resources[0]?.urn), resources, seen);
+}
 
-  if (Array.isArray(doc.steps)) {
-    for (const [i, step] of doc.steps.entries()) {
-      if (!isObject(step)) throw new AuditInputError(`${origin}: steps[${i}] is not an object`);
-      if (step.op === "delete" || step.op === "discard") continue;
-      const ns = step.newState;
-      if (!isObject(ns)) continue;
-      const urn = typeof ns.urn === "string" ? ns.urn : typeof step.urn === "string" ? step.urn : undefined;
-      if (!urn) throw new AuditInputError(`${origin}: steps[${i}].newState has no urn`);
-      const type = typeof ns.type === "string" ? ns.type : typeOfUrn(urn);
-      if (SKIPPED(type)) continue;
-      const props = maskSecrets(
-        { ...(isObject(ns.outputs) ? ns.outputs : {}), ...(isObject(ns.inputs) ? ns.inputs : {}) },
-        seen,
-      ) as Record<string, unknown>;
-      resources.push({
-        urn,
-        type,
-        name: nameOfUrn(urn),
-        parent: typeof ns.parent === "string" ? ns.parent : null,
-        props: markPlaintext(type, props, seen),
-      });
-    }
-    return {
-      kind: "preview",
-      stack: stackOfUrn(resources[0]?.urn),
-      resources,
-      secretsMarked: true,
-      secretValues: seen,
-    };
+/**
+ * A `pulumi preview --json`: each step's new state, its outputs overlaid with its inputs, secrets masked; deletes,
+ * discards, steps without a new state, the stack and providers skipped.
+ */
+function fromPreview(steps: unknown[], origin: string, seen: Set<string>): StateInput {
+  const resources: PolicyResourceInput[] = [];
+  for (const [i, step] of steps.entries()) {
+    if (!isObject(step)) throw new AuditInputError(`${origin}: steps[${i}] is not an object`);
+    if (step.op === "delete" || step.op === "discard") continue;
+    const ns = step.newState;
+    if (!isObject(ns)) continue;
+    const urn = typeof ns.urn === "string" ? ns.urn : typeof step.urn === "string" ? step.urn : undefined;
+    if (!urn) throw new AuditInputError(`${origin}: steps[${i}].newState has no urn`);
+    const type = typeof ns.type === "string" ? ns.type : typeOfUrn(urn);
+    if (SKIPPED(type)) continue;
+    const props = maskSecrets(
+      { ...(isObject(ns.outputs) ? ns.outputs : {}), ...(isObject(ns.inputs) ? ns.inputs : {}) },
+      seen,
+    ) as Record<string, unknown>;
+    resources.push({
+      urn,
+      type,
+      name: nameOfUrn(urn),
+      parent: typeof ns.parent === "string" ? ns.parent : null,
+      props: markPlaintext(type, props, seen),
+    });
   }
+  return stateOf("preview", stackOfUrn(resources[0]?.urn), resources, seen);
+}
 
-  if (doc.schemaVersion === 1 && Array.isArray(doc.resources)) {
-    for (const [i, r] of doc.resources.entries()) {
-      if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string")
-        throw new AuditInputError(`${origin}: resources[${i}] has no urn or type`);
-      const props = maskSecrets(isObject(r.inputs) ? r.inputs : {}, seen) as Record<string, unknown>;
-      resources.push({
-        urn: r.urn,
-        type: r.type,
-        name: typeof r.name === "string" ? r.name : nameOfUrn(r.urn),
-        parent: typeof r.parent === "string" ? r.parent : null,
-        props: markPlaintext(r.type, props, seen),
-      });
-    }
-    return {
-      kind: "plan",
-      stack: typeof doc.stack === "string" ? doc.stack : stackOfUrn(resources[0]?.urn),
-      resources,
-      secretsMarked: true,
-      secretValues: seen,
-    };
+/** An offline plan file (schema version 1): each resource's recorded inputs, already masked, masked again. */
+function fromPlan(
+  doc: Record<string, unknown>,
+  planResources: unknown[],
+  origin: string,
+  seen: Set<string>,
+): StateInput {
+  const resources: PolicyResourceInput[] = [];
+  for (const [i, r] of planResources.entries()) {
+    if (!isObject(r) || typeof r.urn !== "string" || typeof r.type !== "string")
+      throw new AuditInputError(`${origin}: resources[${i}] has no urn or type`);
+    const props = maskSecrets(isObject(r.inputs) ? r.inputs : {}, seen) as Record<string, unknown>;
+    resources.push({
+      urn: r.urn,
+      type: r.type,
+      name: typeof r.name === "string" ? r.name : nameOfUrn(r.urn),
+      parent: typeof r.parent === "string" ? r.parent : null,
+      props: markPlaintext(r.type, props, seen),
+    });
   }
+  return stateOf(
+    "plan",
+    typeof doc.stack === "string" ? doc.stack : stackOfUrn(resources[0]?.urn),
+    resources,
+    seen,
+  );
+}
 
+/**
+ * Parses audit input text: a stack export (`{ version, deployment }`), a preview (`{ steps: [...] }`) or a plan file
+ * (`{ schemaVersion: 1, resources }`), told apart in that order.
+ *
+ * @param origin File name, for messages.
+ * @throws AuditInputError when the text is not JSON, not one of the three formats, or a deployment version other than 3.
+ */
+export function parseState(text: string, origin: string): StateInput {
+  const doc = jsonObject(text, origin);
+  const seen = new Set<string>();
+  if ("deployment" in doc || "version" in doc) return fromStackExport(doc, origin, seen);
+  if (Array.isArray(doc.steps)) return fromPreview(doc.steps, origin, seen);
+  if (doc.schemaVersion === 1 && Array.isArray(doc.resources))
+    return fromPlan(doc, doc.resources, origin, seen);
   throw new AuditInputError(
     `${origin}: not a stack export ({ version: 3, deployment }), a preview ({ steps: [...] }) or a plan file ({ schemaVersion: 1, resources })`,
   );

@@ -7,6 +7,18 @@ import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { assertFreshBuild } from "../../policy-pack/lib/build";
 import { REPORT_FORMATS } from "../report/types";
+import type { DiffFormat } from "../diff/render";
+import type { SummaryFormat } from "./preview";
+
+/**
+ * The formats of `preview --format` and `diff --format`: every {@link SummaryFormat} and {@link DiffFormat}, in the
+ * order listed (tsc fails when one is missing or unknown), without loading ./preview (the Pulumi SDK) or the diff.
+ */
+const SUMMARY_CHOICES = Object.keys({ table: true, json: true } satisfies Record<SummaryFormat, true>);
+const DIFF_CHOICES = Object.keys({ table: true, markdown: true, json: true } satisfies Record<
+  DiffFormat,
+  true
+>);
 
 /**
  * A command's module, loaded when its command runs. `require` (what tsc emits for this CommonJS project) rather
@@ -18,18 +30,13 @@ function load<T>(id: string): T {
   return require(id) as T;
 }
 
-/**
- * The command tree. Each action loads its command's module when it runs (`load`), so a command pays only
- * for what it uses: `verify --help` never loads the Pulumi SDK, `preview` never loads the AWS SDK clients. Each
- * action puts its command's exit code in `result.code`.
- */
-function commands(result: { code: number }): Command {
-  const program = new Command()
-    .name("cicd")
-    .description("Offline preview, policy audit and reports of the cicd-constitution Pulumi stacks.")
-    .showHelpAfterError()
-    .exitOverride();
+/** Where each action puts its command's exit code. */
+interface CommandResult {
+  code: number;
+}
 
+/** `preview` (offline preview, plans and audit) and `policy-config` (a stack's pack config). */
+function previewCommands(program: Command, result: CommandResult): void {
   program
     .command("preview")
     .description("Preview stacks offline under Pulumi's mock runtime and write out/plan.<stack>.json")
@@ -37,7 +44,7 @@ function commands(result: { code: number }): Command {
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option("--out-dir <dir>", "where plan files go", "out")
     .option("--today <date>", "date used for date checks, YYYY-MM-DD (default: today)")
-    .addOption(new Option("--format <format>", "summary format").choices(["table", "json"]).default("table"))
+    .addOption(new Option("--format <format>", "summary format").choices(SUMMARY_CHOICES).default("table"))
     .option(
       "--previous-outputs <stack=file...>",
       "a stack's outputs from its last deployment (pulumi stack output --json --show-secrets); default: none",
@@ -54,7 +61,10 @@ function commands(result: { code: number }): Command {
     .action(async (opts) => {
       result.code = load<typeof import("./policy")>("./policy").runPolicyConfig(opts);
     });
+}
 
+/** `audit` (the pack over existing state) and `report` (the audit of the offline preview, in any report format). */
+function auditCommands(program: Command, result: CommandResult): void {
   program
     .command("audit")
     .description(
@@ -86,7 +96,11 @@ function commands(result: { code: number }): Command {
     .action(async (opts) => {
       result.code = await load<typeof import("../report/command")>("../report/command").runReport(opts);
     });
+}
 
+/** The release path: `bump` (an app's build into staging), `verify` and `predeploy` (after and before
+ * `pulumi up`), `rollback` (production back to an earlier digest). */
+function deployCommands(program: Command, result: CommandResult): void {
   program
     .command("bump")
     .description(
@@ -173,7 +187,10 @@ function commands(result: { code: number }): Command {
           : undefined;
       result.code = load<typeof import("./rollback")>("./rollback").runRollback({ ...opts, provenance });
     });
+}
 
+/** `diff`: two plan files, or a git ref's stacks against the working tree. */
+function diffCommand(program: Command, result: CommandResult): void {
   program
     .command("diff")
     .description("Diff two plan files, or the stacks of a git ref against the working tree (--base-ref)")
@@ -186,11 +203,7 @@ function commands(result: { code: number }): Command {
       "--base-ref <ref>",
       "preview this git ref's stacks in a temporary worktree and use them as the base",
     )
-    .addOption(
-      new Option("--format <format>", "output format")
-        .choices(["table", "markdown", "json"])
-        .default("table"),
-    )
+    .addOption(new Option("--format <format>", "output format").choices(DIFF_CHOICES).default("table"))
     .option("--out <file>", "write the diff to a file instead of stdout")
     .action(async (base: string | undefined, head: string | undefined, opts) => {
       const [b, h] = opts.baseRef && base && !head ? [undefined, base] : [base, head];
@@ -200,7 +213,23 @@ function commands(result: { code: number }): Command {
         head: h,
       });
     });
+}
 
+/**
+ * The command tree. Each action loads its command's module when it runs (`load`), so a command pays only
+ * for what it uses: `verify --help` never loads the Pulumi SDK, `preview` never loads the AWS SDK clients. Each
+ * action puts its command's exit code in `result.code`.
+ */
+function commands(result: CommandResult): Command {
+  const program = new Command()
+    .name("cicd")
+    .description("Offline preview, policy audit and reports of the cicd-constitution Pulumi stacks.")
+    .showHelpAfterError()
+    .exitOverride();
+  previewCommands(program, result);
+  auditCommands(program, result);
+  deployCommands(program, result);
+  diffCommand(program, result);
   return program;
 }
 

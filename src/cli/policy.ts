@@ -201,6 +201,7 @@ export function auditReport(resources: PolicyResourceInput[], input: AuditInput)
     overrides: overridesInForce(input.config),
     scorecard: branchProtectionScores(resources),
     stackFile: input.stackFile,
+    resources,
   });
 }
 

@@ -38,6 +38,12 @@ import { AuditReport } from "../report/types";
 import { auditPreview } from "./policy";
 import { scoreLine } from "../../policy-pack/lib/scorecard";
 
+/** Formats of `cicd preview --format`: `table` (a summary for people) or `json` (plans and audits on stdout). */
+export const SUMMARY_FORMATS = ["table", "json"] as const;
+
+/** A format of `cicd preview --format` ({@link SUMMARY_FORMATS}). */
+export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+
 /** Options of {@link runPreview}. */
 export interface PreviewCommandOptions {
   /** Stack name or `all`. */
@@ -49,7 +55,7 @@ export interface PreviewCommandOptions {
   /** `YYYY-MM-DD` for date checks. */
   today?: string;
   /** `table` (readable) or `json` (the plans on stdout). */
-  format: "table" | "json";
+  format: SummaryFormat;
   /** `STACK=FILE` entries: a stack's last outputs (`pulumi stack output --json --show-secrets`). Default: none. */
   previousOutputs?: string[];
 }
@@ -135,7 +141,125 @@ export async function previewStacks(
   return results;
 }
 
-/** Runs `cicd preview`; returns the exit code. */
+/** An error class whose instances a command reports as bad input (exit 2) instead of crashing. */
+type InputErrorClass = new (...args: never[]) => Error;
+
+/**
+ * Runs one step of a command; an error of one of the `expected` classes is printed (its message only) and gives
+ * exit code 2 instead of a result. Other errors propagate.
+ */
+async function exitCode2On<T>(step: () => T | Promise<T>, expected: InputErrorClass[]): Promise<T | 2> {
+  try {
+    return await step();
+  } catch (err) {
+    if (expected.some((c) => err instanceof c)) {
+      console.error((err as Error).message);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+/** The previews of a run and their audits, in the same order. */
+interface PreviewRun {
+  previews: StackPreview[];
+  audits: AuditReport[];
+  /** Mandatory failures over every stack: the run fails (exit 1) when there is one. */
+  mandatoryFailures: number;
+}
+
+/** Writes each preview's plan to `outDir/plan.<stack>.json` (pretty-printed, one trailing newline). */
+function writePlans(outDir: string, previews: StackPreview[]): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const p of previews) {
+    fs.writeFileSync(path.join(outDir, `plan.${p.plan.stack}.json`), JSON.stringify(p.plan, null, 2) + "\n");
+  }
+}
+
+/** `--format json`: `{ ok, mandatoryFailures, stacks: [{ plan, audit }] }`, the audits in the report's JSON format. */
+function printJson(run: PreviewRun): void {
+  // The same verdicts and the same exit code as the table: a format never hides a failure.
+  console.log(
+    JSON.stringify(
+      {
+        ok: run.mandatoryFailures === 0,
+        mandatoryFailures: run.mandatoryFailures,
+        stacks: run.previews.map((p, i) => ({ plan: p.plan, audit: reportJson(run.audits[i]) })),
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+/** The required secrets of a stack: how many, which are not set yet (with the command), which are encrypted. */
+function secretLines(p: StackPreview): string[] {
+  const missing = p.requiredSecrets.filter((s) => s.state === "missing");
+  const encrypted = p.requiredSecrets.filter((s) => s.state === "encrypted");
+  const lines = [
+    `  secrets      ${p.requiredSecrets.length} required by pulumi up; previewed with placeholders`,
+  ];
+  if (missing.length > 0) {
+    lines.push(
+      `               not set yet (pulumi config set --stack ${p.plan.stack} --secret --path '<key>' ...):`,
+      ...missing.map((s) => `                 ${s.path}`),
+    );
+  }
+  if (encrypted.length > 0)
+    lines.push(`               encrypted in the stack file: ${encrypted.map((s) => s.path).join(", ")}`);
+  return lines;
+}
+
+/** The audit of a stack: counts, Scorecard scores, and each failing or waived result (secret values redacted). */
+function auditLines(p: StackPreview, audit: AuditReport): string[] {
+  const s = audit.summary;
+  return [
+    `  policy pack  ${s.pass} pass, ${s.fail} fail (${s.mandatoryFailures} mandatory), ${s.waived} waived, ` +
+      `${s.notApplicable} not applicable`,
+    ...audit.scorecard.map((sc) => `  scorecard    ${scoreLine(sc)}`),
+    ...audit.results
+      .filter((x) => x.status === "fail" || x.status === "waived")
+      .map((r) => {
+        const where = r.resource ? r.resource.name : "stack";
+        const line = `    ${r.status.toUpperCase()} ${r.ruleId} [${r.enforcementLevel}] ${where}: ${r.message}`;
+        return redactSecrets(line, p.secretValues);
+      }),
+  ];
+}
+
+/** `--format table`: the banner, then per stack its summary, secrets, plan file and audit; accounts; the verdict. */
+function printTable(run: PreviewRun, outDir: string): void {
+  const lines = [...OFFLINE_BANNER];
+  run.previews.forEach((p, i) => {
+    lines.push(
+      "",
+      `== ${p.plan.project} / ${p.plan.stack} (${p.source.origin}) in ${p.millis} ms`,
+      ...summarizePlan(p.plan, new Map(p.resources.map((r) => [r.urn, r.props]))),
+      ...secretLines(p),
+      `  plan         ${path.join(outDir, `plan.${p.plan.stack}.json`)}`,
+      ...auditLines(p, run.audits[i]),
+    );
+  });
+  const accounts = accountsLine(
+    run.previews.map((p) => ({ stack: p.plan.stack, ids: p.model.awsAllowedAccountIds })),
+  );
+  if (accounts) lines.push("", accounts);
+  lines.push(
+    "",
+    run.mandatoryFailures > 0
+      ? `FAILED: ${run.mandatoryFailures} mandatory policy violation(s).`
+      : "OK: no mandatory policy violation.",
+  );
+  for (const line of lines) console.log(line);
+}
+
+/**
+ * Runs `cicd preview`: previews the stacks (all of the directory's, staging first, or one), audits each with the
+ * policy pack, writes the plans to `opts.outDir` and prints the summary in `opts.format`.
+ *
+ * @returns the exit code: 0; 1 when a mandatory rule fails; 2 when there is no stack file, or a config or
+ *   promotion error (printed).
+ */
 export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
   const stacks = opts.stack === "all" ? stackNames(opts.dir) : [opts.stack];
   if (stacks.length === 0) {
@@ -143,98 +267,34 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
     return 2;
   }
   const today = opts.today ? new Date(`${opts.today}T00:00:00Z`) : undefined;
-  let previews: StackPreview[];
-  try {
-    previews = await previewStacks(opts.dir, stacks, today, readPreviousOutputs(opts.previousOutputs));
-  } catch (err) {
-    if (err instanceof ConfigError || err instanceof PromotionError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
-  let audits: AuditReport[];
-  try {
-    audits = previews.map((p) => auditPreview(p, today, opts.dir));
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 2;
-    }
-    throw err;
-  }
-  const mandatoryFailures = audits.reduce((n, a) => n + a.summary.mandatoryFailures, 0);
-  fs.mkdirSync(opts.outDir, { recursive: true });
-  for (const p of previews) {
-    fs.writeFileSync(
-      path.join(opts.outDir, `plan.${p.plan.stack}.json`),
-      JSON.stringify(p.plan, null, 2) + "\n",
-    );
-  }
-  const exitCode = mandatoryFailures > 0 ? 1 : 0;
-  if (opts.format === "json") {
-    // The same verdicts and the same exit code as the table: a format never hides a failure.
-    console.log(
-      JSON.stringify(
-        {
-          ok: exitCode === 0,
-          mandatoryFailures,
-          stacks: previews.map((p) => ({
-            plan: p.plan,
-            audit: reportJson(audits.find((a) => a.stack === p.plan.stack)!),
-          })),
-        },
-        null,
-        2,
-      ),
-    );
-    return exitCode;
-  }
-  console.log(OFFLINE_BANNER.join("\n"));
-  for (const p of previews) {
-    console.log("");
-    console.log(`== ${p.plan.project} / ${p.plan.stack} (${p.source.origin}) in ${p.millis} ms`);
-    for (const line of summarizePlan(p.plan, new Map(p.resources.map((r) => [r.urn, r.props]))))
-      console.log(line);
-    const missing = p.requiredSecrets.filter((s) => s.state === "missing");
-    const encrypted = p.requiredSecrets.filter((s) => s.state === "encrypted");
-    console.log(
-      `  secrets      ${p.requiredSecrets.length} required by pulumi up; previewed with placeholders`,
-    );
-    if (missing.length > 0) {
-      console.log(
-        `               not set yet (pulumi config set --stack ${p.plan.stack} --secret --path '<key>' ...):`,
-      );
-      for (const s of missing) console.log(`                 ${s.path}`);
-    }
-    if (encrypted.length > 0)
-      console.log(`               encrypted in the stack file: ${encrypted.map((s) => s.path).join(", ")}`);
-    console.log(`  plan         ${path.join(opts.outDir, `plan.${p.plan.stack}.json`)}`);
-    const audit = audits.find((a) => a.stack === p.plan.stack)!;
-    const s = audit.summary;
-    console.log(
-      `  policy pack  ${s.pass} pass, ${s.fail} fail (${s.mandatoryFailures} mandatory), ${s.waived} waived, ` +
-        `${s.notApplicable} not applicable`,
-    );
-    for (const sc of audit.scorecard) console.log(`  scorecard    ${scoreLine(sc)}`);
-    for (const r of audit.results.filter((x) => x.status === "fail" || x.status === "waived")) {
-      const where = r.resource ? r.resource.name : "stack";
-      const line = `    ${r.status.toUpperCase()} ${r.ruleId} [${r.enforcementLevel}] ${where}: ${r.message}`;
-      console.log(redactSecrets(line, p.secretValues));
-    }
-  }
-  const accounts = accountsLine(
-    previews.map((p) => ({ stack: p.plan.stack, ids: p.model.awsAllowedAccountIds })),
+  const previews = await exitCode2On(
+    () => previewStacks(opts.dir, stacks, today, readPreviousOutputs(opts.previousOutputs)),
+    [ConfigError, PromotionError],
   );
-  if (accounts) {
-    console.log("");
-    console.log(accounts);
-  }
-  console.log("");
-  console.log(
-    mandatoryFailures > 0
-      ? `FAILED: ${mandatoryFailures} mandatory policy violation(s).`
-      : "OK: no mandatory policy violation.",
+  if (previews === 2) return 2;
+  const audits = await exitCode2On(
+    () => previews.map((p) => auditPreview(p, today, opts.dir)),
+    [ConfigError],
   );
-  return exitCode;
+  if (audits === 2) return 2;
+  const run: PreviewRun = {
+    previews,
+    audits,
+    mandatoryFailures: audits.reduce((n, a) => n + a.summary.mandatoryFailures, 0),
+  };
+  writePlans(opts.outDir, previews);
+  switch (opts.format) {
+    case "json":
+      printJson(run);
+      break;
+    case "table":
+      printTable(run, opts.outDir);
+      break;
+    default: {
+      // A format added to SUMMARY_FORMATS and not printed here fails tsc: `opts.format` is not `never` then.
+      const unknown: never = opts.format;
+      throw new Error(`unknown summary format ${String(unknown)}; expected ${SUMMARY_FORMATS.join(" or ")}`);
+    }
+  }
+  return run.mandatoryFailures > 0 ? 1 : 0;
 }

@@ -13,6 +13,9 @@ import type {
   ScorecardBranchProtection,
 } from "./types";
 import { PROJECT_NAME } from "../../policy-pack/lib/facts";
+import { appOf } from "../../policy-pack/lib/props";
+import { T } from "../../policy-pack/lib/tokens";
+import type { PolicyResourceInput } from "../../policy-pack/evaluate";
 
 /** Counts results by status and failing level: the pack's own counts, plus the total. */
 export function summarizeResults(results: RuleResult[]): ReportSummary {
@@ -22,62 +25,28 @@ export function summarizeResults(results: RuleResult[]): ReportSummary {
 const PROJECT = PROJECT_NAME;
 
 /**
- * The app config key a rule is about, most specific first; the resolver uses the first key present in the
- * app's entry, else the entry itself. Source: the catalogue's rules and the config model (src/config/model.ts).
+ * Resolves results to lines of a stack file (`Pulumi.<stack>.yaml`): a result on an app's resource at the first of
+ * its rule's `configKeys` (policy-pack/lib/types.ts) that the app's entry has, else at the entry.
  */
-const RULE_KEYS: Readonly<Record<string, string[]>> = {
-  "CC-BR-02": ["requiredChecks"],
-  "CC-BR-03": ["requiredApprovals"],
-  "CC-BR-01": ["repository"],
-  "CC-BR-04": ["repository"],
-  "CC-BR-05": ["repository"],
-  "CC-BR-06": ["repository"],
-  "CC-BR-07": ["repository"],
-  "CC-BR-08": ["repository"],
-  "CC-ENV-02": ["reviewers"],
-  "CC-ENV-04": ["environmentSecrets"],
-  "CC-ENV-05": ["environmentSecrets"],
-  "CC-ART-01": ["image"],
-  "CC-ART-02": ["image"],
-  "CC-ART-03": ["image.repository", "image"],
-  "CC-ART-04": ["image.platforms", "image"],
-  "CC-ART-05": ["image"],
-  "CC-ART-06": ["image.digest", "image"],
-  "CC-ART-07": ["image.digest", "image"],
-  "CC-PAR-01": ["image.digest", "image"],
-  "CC-RUN-01": ["runtime.health", "runtime"],
-  "CC-RUN-02": ["runtime.health", "runtime"],
-  "CC-RUN-03": ["runtime"],
-  "CC-RUN-04": ["runtime.desiredCount", "runtime"],
-  "CC-RUN-05": ["runtime.environment", "runtime"],
-  "CC-RUN-06": ["runtime.environment", "runtime"],
-  "CC-RUN-07": ["runtime.secrets", "runtime"],
-  "CC-RUN-08": ["runtime.logRetentionDays", "runtime"],
-  "CC-RUN-09": ["runtime.domain", "runtime"],
-  "CC-RUN-10": ["runtime"],
-  "CC-PAR-02": ["runtime.environment", "runtime"],
-  "CC-PAR-03": ["runtime"],
-  "CC-OBS-01": ["observability"],
-  "CC-OBS-02": ["observability"],
-  "CC-OBS-03": ["observability"],
-  "CC-FLAG-01": ["flags"],
-  "CC-FLAG-02": ["flags"],
-  "CC-FLAG-03": ["flags"],
-};
-
-/** Resolves results to lines of a stack file (`Pulumi.<stack>.yaml`). */
 export class StackFileLocator {
   private readonly lc = new LineCounter();
   private readonly config: YAMLMap | undefined;
   private readonly apps = new Map<string, YAMLMap>();
+  private readonly configKeys: Map<string, readonly string[]>;
+  private readonly byUrn: Map<string, PolicyResourceInput>;
 
   /**
    * @param uri the stack file's path relative to the repository root (what SARIF and links print).
    * @param text the stack file's content.
+   * @param rules the pack's rule metadata: each rule's `configKeys`.
+   * @param resources the resources the results judge, with their parents, to find each one's app
+   *   (policy-pack/lib/props.ts `appOf`). Default: none; then no result is located inside an app's entry.
    */
   constructor(
     readonly uri: string,
     text: string,
+    rules: readonly RuleMeta[],
+    resources: readonly PolicyResourceInput[] = [],
   ) {
     const doc = parseDocument(text, { lineCounter: this.lc });
     const config = doc.get("config", true);
@@ -91,6 +60,8 @@ export class StackFileLocator {
         }
       }
     }
+    this.configKeys = new Map(rules.map((m) => [m.id, m.configKeys]));
+    this.byUrn = new Map(resources.map((r) => [r.urn, r]));
   }
 
   /** App names of the stack file. */
@@ -116,7 +87,7 @@ export class StackFileLocator {
   }
 
   /** Location of `path` (dotted) inside app `app`'s entry, the deepest key found; the entry when none. */
-  appKey(app: string, paths: string[]): ResultLocation | null {
+  appKey(app: string, paths: readonly string[]): ResultLocation | null {
     const entry = this.apps.get(app);
     if (!entry) return null;
     const prefix = `${PROJECT}:apps[${app}]`;
@@ -133,28 +104,32 @@ export class StackFileLocator {
     return this.pos(entry.range?.[0], prefix);
   }
 
-  /** The app a resource belongs to: resources are named `<app>` or `<app>-...` (docs/RESOURCES.md). */
-  appOf(resourceName: string): string | undefined {
-    let best: string | undefined;
-    for (const a of this.apps.keys()) {
-      if ((resourceName === a || resourceName.startsWith(`${a}-`)) && (!best || a.length > best.length))
-        best = a;
-    }
-    return best;
+  /**
+   * The app of the stack file a result's resource belongs to (the pack's `appOf` over the resources given), or
+   * undefined: no resource, a resource not given, or an app the stack file does not list (this repository's own
+   * governance).
+   */
+  appOf(resource: RuleResult["resource"]): string | undefined {
+    const r = resource ? this.byUrn.get(resource.urn) : undefined;
+    const app = r ? appOf(r, this.byUrn) : undefined;
+    return app !== undefined && this.apps.has(app) ? app : undefined;
   }
 
   /**
    * Location of one result: the rule's config key in the resource's app entry; for the staging reference the
    * `promotion` key; for waivers the `policy` key; otherwise the `apps` key, else the first line.
+   *
+   * @throws Error for a result of a rule the locator was not given (its config keys are not known).
    */
   locate(r: RuleResult): ResultLocation {
+    const keys = this.configKeys.get(r.ruleId);
+    if (!keys) throw new Error(`no rule metadata for ${r.ruleId}: its config keys are unknown`);
     const fallback = this.topKey(`${PROJECT}:apps`) ?? { uri: this.uri, line: 1, column: 1, key: "config" };
     if (r.ruleId.startsWith("CC-WAIVE")) return this.topKey(`${PROJECT}:policy`) ?? fallback;
     if (r.resource) {
-      if (r.resource.type === "pulumi:pulumi:StackReference")
-        return this.topKey(`${PROJECT}:promotion`) ?? fallback;
-      const app = this.appOf(r.resource.name);
-      if (app) return this.appKey(app, RULE_KEYS[r.ruleId] ?? []) ?? fallback;
+      if (r.resource.type === T.stackReference) return this.topKey(`${PROJECT}:promotion`) ?? fallback;
+      const app = this.appOf(r.resource);
+      if (app) return this.appKey(app, keys) ?? fallback;
     }
     if (r.ruleId.startsWith("CC-PAR")) return this.topKey(`${PROJECT}:promotion`) ?? fallback;
     return fallback;
@@ -174,12 +149,22 @@ export interface BuildReportInput {
   scorecard?: ScorecardBranchProtection[];
   /** The stack file, relative to the repository root, and its text: results are located in it. */
   stackFile?: { uri: string; text: string };
+  /**
+   * The resources the results judge (with their parents): where each result's app is found, to locate it in the
+   * app's entry of the stack file. Default: none; results are then located at the stack file's `apps` key.
+   */
+  resources?: readonly PolicyResourceInput[];
 }
 
-/** Builds the report: counts the results and, when the stack file is given, locates each result in it. */
+/**
+ * Builds the report: counts the results and, when the stack file is given, locates each result in it (see
+ * {@link StackFileLocator.locate}).
+ *
+ * @throws Error when a result's rule is not among `input.rules` and a stack file is given.
+ */
 export function buildReport(input: BuildReportInput): AuditReport {
   const locator = input.stackFile
-    ? new StackFileLocator(input.stackFile.uri, input.stackFile.text)
+    ? new StackFileLocator(input.stackFile.uri, input.stackFile.text, input.rules, input.resources)
     : undefined;
   return {
     schemaVersion: 1,

@@ -41,7 +41,35 @@ export const EXTENSIONS: Record<ReportFormat, string> = {
   junit: "xml",
 };
 
-/** Runs `cicd report`; returns the exit code. */
+/**
+ * Whether reports of several stacks in `format` may share one file (`--out`): text meant for people (table,
+ * Markdown) reads well one after the other; a JSON, SARIF or JUnit file must hold one document.
+ *
+ * @throws Error for a format outside {@link ReportFormat} (only reachable from untyped callers).
+ */
+export function concatenates(format: ReportFormat): boolean {
+  switch (format) {
+    case "table":
+    case "markdown":
+      return true;
+    case "json":
+    case "sarif":
+    case "junit":
+      return false;
+    default: {
+      const unknown: never = format;
+      throw new Error(`unknown report format ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Runs `cicd report`: previews the stacks, audits each (results located in its stack file) and writes the
+ * reports (stdout, `--out`, or one file per stack in `--out-dir`), secret values redacted.
+ *
+ * @returns the exit code: 0, 1 when a mandatory rule failed, 2 on invalid config, no stack file, or several
+ *   stacks into one `--out` file of a format that holds one document ({@link concatenates}).
+ */
 export async function runReport(opts: ReportCommandOptions): Promise<number> {
   const dir = opts.dir ?? ".";
   const stacks = opts.stack === "all" ? stackNames(dir) : [opts.stack];
@@ -49,7 +77,7 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     console.error(`No Pulumi.<stack>.yaml in ${path.resolve(dir)}`);
     return 2;
   }
-  if (opts.out && stacks.length > 1 && opts.format !== "table" && opts.format !== "markdown") {
+  if (opts.out && stacks.length > 1 && !concatenates(opts.format)) {
     console.error(`--format ${opts.format} writes one document per stack: use --out-dir or --stack NAME`);
     return 2;
   }

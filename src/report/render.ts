@@ -11,6 +11,7 @@ import { scoreLine } from "../../policy-pack/lib/scorecard";
 import {
   AuditReport,
   AuditReportJson,
+  REPORT_FORMATS,
   ReportFormat,
   ResultLocation,
   RuleMeta,
@@ -176,12 +177,52 @@ export function reportJson(r: AuditReport): AuditReportJson {
 
 // ---------------------------------------------------------------- Markdown
 
-function md(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/</g, "&lt;");
+/** Text made safe inside one row of a GFM table: a `|` would end the cell, a line break the row. */
+function tableSafe(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\r\n|\r|\n/g, " ");
 }
 
-function mdCode(s: string): string {
-  return `\`${s.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+/**
+ * The Markdown escaper of the reports (every text of the Markdown format goes through it): `s` as plain text in a
+ * GFM table cell or a list item. A `|` becomes `\|` (it would end the cell) and line breaks become spaces (they
+ * would end the row); `&` and `<` become `&amp;` and `&lt;` (an entity or HTML such as `<details>` in evidence must
+ * not render); a backtick becomes `` \` `` (it would open a code span, inside which the entities would show as
+ * written) and a backslash `\\` (it would escape what follows). Other Markdown (`*`, `_`) is left as it is.
+ */
+export function markdownText(s: string): string {
+  return tableSafe(
+    s.replace(/\\/g, "\\\\").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/`/g, "\\`"),
+  );
+}
+
+/**
+ * `s` as a Markdown code span that is safe in a GFM table cell: delimited by one backtick more than the longest run
+ * of backticks in `s` (CommonMark), padded with a space where `s` starts or ends with one; `|` escaped and line
+ * breaks made spaces as {@link markdownText} does (a code span shows `&` and `<` as written, so they stay).
+ */
+export function markdownCode(s: string): string {
+  const text = tableSafe(s);
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** One GFM table row of `cells` (escaped by the caller: {@link markdownText}, {@link markdownCode}). */
+function markdownRow(cells: string[]): string {
+  return `| ${cells.join(" | ")} |`;
+}
+
+/** A section of the comment: a blank line, the `#### title`, then a table of `head` and `rows` (escaped cells). */
+function markdownTable(title: string, head: string[], rows: string[][]): string[] {
+  return [
+    "",
+    `#### ${title}`,
+    "",
+    markdownRow(head),
+    markdownRow(head.map(() => "---")),
+    ...rows.map(markdownRow),
+  ];
 }
 
 function location(r: AuditReport, x: RuleResult): ResultLocation | null {
@@ -189,8 +230,8 @@ function location(r: AuditReport, x: RuleResult): ResultLocation | null {
   return r.locations?.[i] ?? null;
 }
 
-function renderMarkdown(r: AuditReport): string {
-  const meta = metaOf(r);
+/** The comment's title (stack, mode, verdict), the counts, and the offline notice. */
+function markdownHeader(r: AuditReport): string[] {
   const s = r.summary;
   const verdict =
     s.mandatoryFailures > 0
@@ -206,68 +247,98 @@ function renderMarkdown(r: AuditReport): string {
   ];
   if (r.mode === "offline")
     out.push("", "_Offline: the program's desired state under Pulumi mocks; no cloud API was called._");
-  if (r.overrides.length) {
-    out.push(
-      "",
-      "#### Overrides in force (CC-WAIVE-02)",
-      "",
-      "| rule | from | to | owner | expires | reason |",
-      "| --- | --- | --- | --- | --- | --- |",
-    );
-    for (const o of r.overrides)
-      out.push(
-        `| ${o.ruleId} | ${o.from} | ${o.to} | ${md(o.owner ?? "")} | ${o.expires} | ${md(o.reason ?? "")} |`,
-      );
-  }
-  if (r.scorecard.length) {
-    out.push(
-      "",
-      "#### OpenSSF Scorecard Branch-Protection (declared settings)",
-      "",
-      "| repository | score | next tier needs |",
-      "| --- | --- | --- |",
-    );
-    for (const sc of r.scorecard)
-      out.push(
-        `| ${md(sc.repository)} | ${sc.score}/10 | ${
-          sc.nextScore === null ? "top tier" : md(`${sc.nextScore}/10: ${sc.nextTierNeeds.join(", ")}`)
-        }${sc.approvalsNote ? ` (${md(sc.approvalsNote)})` : ""} |`,
-      );
-  }
+  return out;
+}
+
+/** The overrides in force (CC-WAIVE-02) as a table; nothing when there are none. */
+function markdownOverrides(r: AuditReport): string[] {
+  if (!r.overrides.length) return [];
+  return markdownTable(
+    "Overrides in force (CC-WAIVE-02)",
+    ["rule", "from", "to", "owner", "expires", "reason"],
+    r.overrides.map((o) => [
+      o.ruleId,
+      o.from,
+      o.to,
+      markdownText(o.owner ?? ""),
+      String(o.expires),
+      markdownText(o.reason ?? ""),
+    ]),
+  );
+}
+
+/** The Scorecard Branch-Protection scores as a table; nothing when there are none. */
+function markdownScorecard(r: AuditReport): string[] {
+  if (!r.scorecard.length) return [];
+  return markdownTable(
+    "OpenSSF Scorecard Branch-Protection (declared settings)",
+    ["repository", "score", "next tier needs"],
+    r.scorecard.map((sc) => [
+      markdownText(sc.repository),
+      `${sc.score}/10`,
+      (sc.nextScore === null
+        ? "top tier"
+        : markdownText(`${sc.nextScore}/10: ${sc.nextTierNeeds.join(", ")}`)) +
+        (sc.approvalsNote ? ` (${markdownText(sc.approvalsNote)})` : ""),
+    ]),
+  );
+}
+
+/**
+ * The failures, mandatory first then by rule, each with its stack file location, and the remediation of every
+ * failing rule; nothing when nothing fails.
+ */
+function markdownFailures(r: AuditReport, meta: Map<string, RuleMeta>): string[] {
   const failures = r.results.filter((x) => x.status === "fail");
-  if (failures.length > 0) {
-    out.push("", "#### Failures", "", "| level | rule | resource | evidence |", "| --- | --- | --- | --- |");
-    for (const x of failures.sort(
-      (a, b) =>
-        (a.enforcementLevel === "mandatory" ? -1 : 1) - (b.enforcementLevel === "mandatory" ? -1 : 1) ||
-        a.ruleId.localeCompare(b.ruleId),
-    )) {
+  if (failures.length === 0) return [];
+  const sorted = failures.sort(
+    (a, b) =>
+      (a.enforcementLevel === "mandatory" ? -1 : 1) - (b.enforcementLevel === "mandatory" ? -1 : 1) ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+  const out = markdownTable(
+    "Failures",
+    ["level", "rule", "resource", "evidence"],
+    sorted.map((x) => {
       const loc = location(r, x);
-      const where = loc ? ` (${mdCode(`${loc.uri}:${loc.line}`)})` : "";
-      out.push(
-        `| ${x.enforcementLevel} | ${x.ruleId} | ${mdCode(resourceText(x))}${where} | ${md(x.message)} |`,
-      );
-    }
-    out.push("", "**Remediation**", "");
-    for (const id of [...new Set(failures.map((x) => x.ruleId))].sort()) {
-      const m = meta.get(id);
-      out.push(`- **${id}** ${md(m?.title ?? "")}: ${md(m?.remediation ?? "see the catalogue")}`);
-    }
-  }
-  const waived = r.results.filter((x) => x.status === "waived");
-  if (waived.length > 0) {
+      const where = loc ? ` (${markdownCode(`${loc.uri}:${loc.line}`)})` : "";
+      return [
+        x.enforcementLevel,
+        x.ruleId,
+        `${markdownCode(resourceText(x))}${where}`,
+        markdownText(x.message),
+      ];
+    }),
+  );
+  out.push("", "**Remediation**", "");
+  for (const id of [...new Set(failures.map((x) => x.ruleId))].sort()) {
+    const m = meta.get(id);
     out.push(
-      "",
-      "#### Waived",
-      "",
-      "| rule | resource | owner | expires | reason |",
-      "| --- | --- | --- | --- | --- |",
+      `- **${id}** ${markdownText(m?.title ?? "")}: ${markdownText(m?.remediation ?? "see the catalogue")}`,
     );
-    for (const x of waived)
-      out.push(
-        `| ${x.ruleId} | ${mdCode(resourceText(x))} | ${md(x.waiver?.owner ?? "")} | ${md(x.waiver?.expires ?? "")} | ${md(x.waiver?.reason ?? x.message)} |`,
-      );
   }
+  return out;
+}
+
+/** The waived results with owner, expiry and reason; nothing when none is waived. */
+function markdownWaived(r: AuditReport): string[] {
+  const waived = r.results.filter((x) => x.status === "waived");
+  if (waived.length === 0) return [];
+  return markdownTable(
+    "Waived",
+    ["rule", "resource", "owner", "expires", "reason"],
+    waived.map((x) => [
+      x.ruleId,
+      markdownCode(resourceText(x)),
+      markdownText(x.waiver?.owner ?? ""),
+      markdownText(x.waiver?.expires ?? ""),
+      markdownText(x.waiver?.reason ?? x.message),
+    ]),
+  );
+}
+
+/** Passing and not-applicable counts per rule, by catalogue section, collapsed in a `<details>` block. */
+function markdownPassed(r: AuditReport, meta: Map<string, RuleMeta>): string[] {
   const perRule = new Map<string, { pass: number; na: number }>();
   for (const x of r.results) {
     if (x.status !== "pass" && x.status !== "not-applicable") continue;
@@ -276,20 +347,33 @@ function renderMarkdown(r: AuditReport): string {
     else e.na++;
     perRule.set(x.ruleId, e);
   }
-  out.push(
+  const out = [
     "",
-    `<details><summary>Passed: ${s.pass} result(s) over ${[...perRule.values()].filter((e) => e.pass > 0).length} rule(s); ${s.notApplicable} not applicable</summary>`,
+    `<details><summary>Passed: ${r.summary.pass} result(s) over ${[...perRule.values()].filter((e) => e.pass > 0).length} rule(s); ${r.summary.notApplicable} not applicable</summary>`,
     "",
-    "| section | rule | title | pass | n/a |",
-    "| --- | --- | --- | --- | --- |",
-  );
+    markdownRow(["section", "rule", "title", "pass", "n/a"]),
+    markdownRow(["---", "---", "---", "---", "---"]),
+  ];
   for (const sec of sections(r, meta)) {
     for (const [id, e] of [...perRule].filter(([id]) => sectionOf(meta, id) === sec).sort()) {
-      out.push(`| ${sec} | ${id} | ${md(meta.get(id)?.title ?? "")} | ${e.pass} | ${e.na} |`);
+      out.push(markdownRow([sec, id, markdownText(meta.get(id)?.title ?? ""), String(e.pass), String(e.na)]));
     }
   }
   out.push("", "</details>");
-  return out.join("\n");
+  return out;
+}
+
+/** The PR comment: header and counts, overrides, scorecard, failures with remediation, waivers, passes collapsed. */
+function renderMarkdown(r: AuditReport): string {
+  const meta = metaOf(r);
+  return [
+    ...markdownHeader(r),
+    ...markdownOverrides(r),
+    ...markdownScorecard(r),
+    ...markdownFailures(r, meta),
+    ...markdownWaived(r),
+    ...markdownPassed(r, meta),
+  ].join("\n");
 }
 
 // ---------------------------------------------------------------- SARIF
@@ -303,18 +387,9 @@ function sarifLevel(x: RuleResult): Sarif.Result.level {
   return "note";
 }
 
-/**
- * The SARIF log: one run per report, tool `cicd-constitution` (the pack's name and version) with every rule
- * (ID, policy name, title, description, remediation as help, catalogue `helpUri`, section/source/level as
- * properties); one result per failing or waived verdict (waived ones carry an external suppression with the
- * waiver's reason), located at the stack file and config key, with the resource URN as logical location.
- * Passing and not-applicable verdicts are counted in `runs[0].properties.summary`, not listed (code scanning
- * would show them as alerts). `automationDetails.id` is `cicd-constitution/<stack>/`, so both stacks upload
- * as separate categories.
- */
-export function reportSarif(r: AuditReport, opts: RenderOptions = {}): Sarif.Log {
-  const base = opts.catalogueUrl ?? defaultCatalogueUrl();
-  const rules: Sarif.ReportingDescriptor[] = r.rules.map((m) => ({
+/** The SARIF rule of one catalogue rule: ID, policy name, texts, remediation as help, `helpUri` at `base`. */
+function sarifRule(m: RuleMeta, base: string): Sarif.ReportingDescriptor {
+  return {
     id: m.id,
     name: m.policyName,
     shortDescription: { text: m.title },
@@ -331,61 +406,86 @@ export function reportSarif(r: AuditReport, opts: RenderOptions = {}): Sarif.Log
       enforcementLevel: m.enforcementLevel,
       tags: ["cicd-constitution", m.section],
     },
-  }));
-  const index = new Map(rules.map((x, i) => [x.id, i]));
-  const results: Sarif.Result[] = [];
-  r.results.forEach((x, i) => {
-    if (x.status !== "fail" && x.status !== "waived") return;
-    const loc = r.locations?.[i] ?? {
-      uri: r.stackFile ?? `Pulumi.${r.stack}.yaml`,
-      line: 1,
-      column: 1,
-      key: "config",
-    };
-    const fingerprint = createHash("sha256")
-      .update(`${r.stack}\n${x.ruleId}\n${x.resource?.urn ?? "(stack)"}`)
-      .digest("hex");
-    const result: Sarif.Result = {
-      ruleId: x.ruleId,
-      ...(index.has(x.ruleId) ? { ruleIndex: index.get(x.ruleId) } : {}),
-      level: sarifLevel(x),
-      kind: "fail",
-      message: { text: `${x.resource ? x.resource.name : `stack ${r.stack}`}: ${x.message}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: loc.uri, uriBaseId: "%SRCROOT%" },
-            region: { startLine: loc.line, startColumn: loc.column },
-          },
-          logicalLocations: [
-            x.resource
-              ? { name: x.resource.name, fullyQualifiedName: x.resource.urn, kind: "resource" }
-              : { name: r.stack, fullyQualifiedName: `stack:${r.stack}`, kind: "module" },
-          ],
-          message: { text: `config key ${loc.key}` },
+  };
+}
+
+/**
+ * The SARIF result of one failing or waived verdict, located at `loc` (the stack file and config key; the
+ * first line of the stack file when unknown), with the resource URN as logical location, a fingerprint of stack,
+ * rule and resource, and for a waived verdict an accepted external suppression with the waiver's reason.
+ *
+ * @param ruleIndex the rule's index in the run's rules, when the report lists it.
+ */
+function sarifResult(
+  r: AuditReport,
+  x: RuleResult,
+  loc: ResultLocation | null | undefined,
+  ruleIndex: number | undefined,
+): Sarif.Result {
+  const at = loc ?? { uri: r.stackFile ?? `Pulumi.${r.stack}.yaml`, line: 1, column: 1, key: "config" };
+  const fingerprint = createHash("sha256")
+    .update(`${r.stack}\n${x.ruleId}\n${x.resource?.urn ?? "(stack)"}`)
+    .digest("hex");
+  const result: Sarif.Result = {
+    ruleId: x.ruleId,
+    ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+    level: sarifLevel(x),
+    kind: "fail",
+    message: { text: `${x.resource ? x.resource.name : `stack ${r.stack}`}: ${x.message}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: at.uri, uriBaseId: "%SRCROOT%" },
+          region: { startLine: at.line, startColumn: at.column },
         },
-      ],
-      partialFingerprints: { "cicdConstitutionResult/v1": fingerprint },
-      properties: {
-        stack: r.stack,
-        policyName: x.policyName,
-        enforcementLevel: x.enforcementLevel,
-        ...(x.resource ? { resourceType: x.resource.type } : {}),
+        logicalLocations: [
+          x.resource
+            ? { name: x.resource.name, fullyQualifiedName: x.resource.urn, kind: "resource" }
+            : { name: r.stack, fullyQualifiedName: `stack:${r.stack}`, kind: "module" },
+        ],
+        message: { text: `config key ${at.key}` },
       },
-    };
-    if (x.status === "waived") {
-      result.suppressions = [
-        {
-          kind: "external",
-          status: "accepted",
-          justification: x.waiver
-            ? `${x.waiver.reason} (owner ${x.waiver.owner}, expires ${x.waiver.expires})`
-            : x.message,
-        },
-      ];
-    }
-    results.push(result);
-  });
+    ],
+    partialFingerprints: { "cicdConstitutionResult/v1": fingerprint },
+    properties: {
+      stack: r.stack,
+      policyName: x.policyName,
+      enforcementLevel: x.enforcementLevel,
+      ...(x.resource ? { resourceType: x.resource.type } : {}),
+    },
+  };
+  if (x.status === "waived") {
+    result.suppressions = [
+      {
+        kind: "external",
+        status: "accepted",
+        justification: x.waiver
+          ? `${x.waiver.reason} (owner ${x.waiver.owner}, expires ${x.waiver.expires})`
+          : x.message,
+      },
+    ];
+  }
+  return result;
+}
+
+/**
+ * The SARIF log: one run per report, tool `cicd-constitution` (the pack's name and version) with every rule
+ * (ID, policy name, title, description, remediation as help, catalogue `helpUri`, section/source/level as
+ * properties); one result per failing or waived verdict (waived ones carry an external suppression with the
+ * waiver's reason), located at the stack file and config key, with the resource URN as logical location.
+ * Passing and not-applicable verdicts are counted in `runs[0].properties.summary`, not listed (code scanning
+ * would show them as alerts). `automationDetails.id` is `cicd-constitution/<stack>/`, so both stacks upload
+ * as separate categories.
+ */
+export function reportSarif(r: AuditReport, opts: RenderOptions = {}): Sarif.Log {
+  const base = opts.catalogueUrl ?? defaultCatalogueUrl();
+  const rules = r.rules.map((m) => sarifRule(m, base));
+  const index = new Map(rules.map((x, i) => [x.id, i]));
+  const results = r.results.flatMap((x, i) =>
+    x.status === "fail" || x.status === "waived"
+      ? [sarifResult(r, x, r.locations?.[i], index.get(x.ruleId))]
+      : [],
+  );
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
@@ -488,9 +588,9 @@ export function reportJunit(r: AuditReport): string {
 /**
  * Renders a report in one format.
  *
- * @param format `table` | `json` | `markdown` | `sarif` | `junit`.
+ * @param format `table` | `json` | `markdown` | `sarif` | `junit` ({@link REPORT_FORMATS}).
  * @returns the text (no trailing newline for table/markdown; JSON and SARIF pretty-printed).
- * @throws Error for an unknown format.
+ * @throws Error for a format outside {@link ReportFormat} (only reachable from untyped callers).
  */
 export function renderReport(report: AuditReport, format: ReportFormat, opts: RenderOptions = {}): string {
   switch (format) {
@@ -504,9 +604,10 @@ export function renderReport(report: AuditReport, format: ReportFormat, opts: Re
       return JSON.stringify(reportSarif(report, opts), null, 2);
     case "junit":
       return reportJunit(report);
-    default:
-      throw new Error(
-        `unknown report format ${String(format)}; expected table, json, markdown, sarif or junit`,
-      );
+    default: {
+      // A format added to ReportFormat and not rendered here fails tsc: `format` is not `never` then.
+      const unknown: never = format;
+      throw new Error(`unknown report format ${String(unknown)}; expected ${REPORT_FORMATS.join(", ")}`);
+    }
   }
 }

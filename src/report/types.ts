@@ -72,11 +72,15 @@ export interface AuditReport {
   locations?: Array<ResultLocation | null>;
 }
 
-/** Report formats of `--format`. */
-export type ReportFormat = "table" | "json" | "markdown" | "sarif" | "junit";
+/**
+ * Every report format of `--format`, in the order the CLI lists them. A format added here must be rendered
+ * (src/report/render.ts `renderReport`), given an extension and a file policy (src/report/command.ts): each
+ * switches exhaustively on {@link ReportFormat}, so tsc fails until it is.
+ */
+export const REPORT_FORMATS = ["table", "json", "markdown", "sarif", "junit"] as const;
 
-/** Every report format, in the order the CLI lists them. */
-export const REPORT_FORMATS: readonly ReportFormat[] = ["table", "json", "markdown", "sarif", "junit"];
+/** Report formats of `--format`. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Catalogue section titles (shared/policy-catalogue.md headings), for grouping. */
 export const SECTION_TITLES: Readonly<Record<string, string>> = {

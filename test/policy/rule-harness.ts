@@ -1,7 +1,7 @@
 /**
  * The harness of the rule tests (rules-*.test.ts, rule-lib.test.ts): minimal hand-built resources, one way to
  * judge them with the in-process runner, and tables of named scenarios, one `it` each. The type tokens are the
- * pack's own (policy-pack/lib/tokens.ts), plus the few the pack does not export.
+ * pack's own (policy-pack/lib/tokens.ts), plus the few only tests use.
  */
 import { strict as assert } from "node:assert";
 import { evaluate, PolicyResourceInput, resolvePackConfig, RuleResult } from "../../policy-pack/evaluate";
@@ -10,13 +10,10 @@ import { T as PACK_TOKENS } from "../../policy-pack/lib/tokens";
 /** "Today" of every policy test: flags (removal 2027) are current, waivers are judged against it. */
 export const NOW = new Date("2026-11-21T12:00:00Z");
 
-/** Resource type tokens: the pack's, and those it reads without exporting them or that only tests use. */
+/** Resource type tokens: the pack's, and those only tests use. */
 export const T = {
   ...PACK_TOKENS,
-  actionsSecret: "github:index/actionsSecret:ActionsSecret",
   teamRepository: "github:index/teamRepository:TeamRepository",
-  cluster: "aws:ecs/cluster:Cluster",
-  topic: "aws:sns/topic:Topic",
   bucket: "aws:s3/bucket:Bucket",
 } as const;
 

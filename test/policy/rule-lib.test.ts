@@ -587,7 +587,7 @@ describe("policy-pack lib: property readers", () => {
       },
     ]));
 
-  describe("appOf: the app tag, else the Application ancestor (by map or by URN), within 20 levels", () => {
+  describe("appOf: an Application's name, the app tag, else the Application ancestor (by map or URN), within 20 levels", () => {
     type Node = { type: string; name: string; parent?: string | null };
     const app = { type: T.appComponent, name: "erp-berhan", parent: null };
     const byUrn = new Map<string, Node>([
@@ -600,8 +600,25 @@ describe("policy-pack lib: property readers", () => {
       chain.set(`urn:p${i}`, { type: "aws:x", name: `p${i}`, parent: i === 19 ? APP_URN : `urn:p${i + 1}` });
     const none = new Map<string, Node>();
     const cases: Array<
-      [string, { props: Record<string, unknown>; parent?: string }, Map<string, Node>, string | undefined]
+      [
+        string,
+        { props: Record<string, unknown>; parent?: string; type?: string; name?: string },
+        Map<string, Node>,
+        string | undefined,
+      ]
     > = [
+      [
+        "an Application component's own name",
+        { type: app.type, name: app.name, props: {} },
+        none,
+        "erp-berhan",
+      ],
+      [
+        "nothing for another type of that name",
+        { type: "aws:x", name: app.name, props: {} },
+        none,
+        undefined,
+      ],
       [
         "the app tag wins over the ancestor",
         { props: { tags: { app: "menu-optimizer" } }, parent: "urn:mid" },
@@ -935,6 +952,7 @@ const ruleMeta: RuleSpec = {
   enforcementLevel: "advisory",
   kind: "resource",
   appliesTo: [T.repository],
+  configKeys: [],
 };
 
 describe("policy-pack lib: verdicts, aggregation, runRule", () => {

@@ -154,9 +154,14 @@ describe("CC-ART-03: images and aliases are published to ghcr.io/OWNER/...", () 
       expected: [["pass", "erp-prod-alias", `published to ${REPO}, ghcr.io/other/x`]],
     },
     {
-      name: "fails an alias without tag and sources",
+      name: "fails an alias without tag and sources: it publishes no tag",
       resources: [r(T.index, "ix", { sources: [] })],
-      expected: [["fail", "ix", "not in ghcr.io/OWNER/...: "]],
+      expected: [["fail", "ix", "publishes no tag"]],
+    },
+    {
+      name: "fails an alias with an empty tag and a source outside ghcr.io, naming both problems",
+      resources: [r(T.index, "ix", { tag: "", sources: ["docker.io/acme/erp:1"] })],
+      expected: [["fail", "ix", "publishes no tag; not in ghcr.io/OWNER/...: docker.io/acme/erp:1"]],
     },
     {
       name: "with registry registry.acme, passes an image there",
@@ -343,9 +348,15 @@ describe("CC-ART-07: environment aliases point at the digest the environment run
       status: "pass",
     },
     {
-      name: "is not applicable to an alias without a tag",
+      name: "is not applicable to an alias without a tag, saying it has none",
       resources: [RUNNING, alias(undefined, [])],
-      expected: [["not-applicable", "erp-alias", " is not an environment alias"]],
+      expected: [
+        [
+          "not-applicable",
+          "erp-alias",
+          "the Index has no tag, so it is no environment alias (CC-ART-03 fails it)",
+        ],
+      ],
     },
     {
       name: "reads containers of task definitions only",
@@ -512,16 +523,32 @@ describe("CC-OBS-03: an error-budget burn alarm within the maximum budget, with 
       expected: [["pass", "erp-svc", "erp-berhan: error budget 0.5% watched by erp-burn"]],
     },
     {
-      name: "fails a 1% budget",
+      name: "fails a 1% budget, saying it is above the maximum",
       resources: [service(), burn("1")],
-      expected: [["fail", "erp-svc", "erp-berhan: error budget 1% exceeds 0.5% or its alarm has no action"]],
+      expected: [
+        [
+          "fail",
+          "erp-svc",
+          "erp-berhan: no burn alarm watches an error budget within 0.5% with an action: erp-burn has a budget of 1%, above 0.5%",
+        ],
+      ],
     },
     {
-      name: "fails a silent alarm and a budget that is not a number, naming both",
+      name: "fails a silent alarm within budget and a budget that is not a number, saying what each lacks",
       resources: [service(), burn("0.1", { alarmActions: [] }), burn("x")],
       expected: [
-        ["fail", "erp-svc", "erp-berhan: error budget 0.1, x% exceeds 0.5% or its alarm has no action"],
+        [
+          "fail",
+          "erp-svc",
+          'erp-berhan: no burn alarm watches an error budget within 0.5% with an action: erp-burn has no alarm action; erp-burn has a budget "x" that is not a number',
+        ],
       ],
+    },
+    {
+      name: "fails a silent alarm above the budget, naming both problems",
+      resources: [service(), burn("2", { alarmActions: [] })],
+      message:
+        "erp-berhan: no burn alarm watches an error budget within 0.5% with an action: erp-burn has a budget of 2%, above 0.5% and has no alarm action",
     },
     {
       name: "fails a service whose alarms carry no budget tag",
@@ -817,6 +844,11 @@ describe("CC-PAR-01: production runs a digest staging ran, from the same reposit
       resources: [stagingRef({ "erp-berhan": PROFILE }), prodTd({}, `${REPO}:prod`)],
       expected: [["fail", "erp-td", "erp-berhan: digest (none) was never run by staging"]],
     },
+    {
+      name: "says (none) for the repository of a profile that has none",
+      resources: parity({ imageRepository: undefined }),
+      expected: [["fail", "erp-td", `erp-berhan: repository ${REPO} differs from staging's (none)`]],
+    },
   ]));
 
 describe("CC-PAR-02: production has the variable and secret names staging has", () =>
@@ -898,7 +930,7 @@ describe("CC-PAR-03: production has staging's health paths, port and flag keys",
       ],
     },
     {
-      name: "fails production without target group, health check or port",
+      name: "fails production without target group, health check or port, saying (none) for each",
       resources: [
         stagingRef({ "erp-berhan": { ...PROFILE, flags: [] } }),
         prodTd({ healthCheck: undefined, portMappings: [] }),
@@ -907,7 +939,7 @@ describe("CC-PAR-03: production has staging's health paths, port and flag keys",
         [
           "fail",
           "erp-td",
-          "erp-berhan: load balancer health path undefined vs staging /readyz; container health path undefined vs staging /healthz; port undefined vs staging 8000",
+          "erp-berhan: load balancer health path (none) vs staging /readyz; container health path (none) vs staging /healthz; port (none) vs staging 8000",
         ],
       ],
     },

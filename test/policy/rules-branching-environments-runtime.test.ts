@@ -571,6 +571,14 @@ describe("CC-ENV-04: environment secrets carry a value kept secret; variables lo
       expected: [["pass", "erp-var", "variable AWS_REGION is not secret-looking"]],
     },
     {
+      name: "says (no name) for a secret and a variable without names",
+      resources: [r(T.envSecret, "erp-db", {}), r(T.envVariable, "erp-var", { value: "x" })],
+      expected: [
+        ["fail", "erp-db", "secret (no name) carries no value"],
+        ["pass", "erp-var", "variable (no name) is not secret-looking"],
+      ],
+    },
+    {
       name: "fails a variable with a secret-looking name holding a secret, naming both problems",
       resources: [envVariable("api_token", SECRET_MARKER)],
       expected: [
@@ -670,9 +678,22 @@ describe("CC-ENV-05: no long-lived AWS keys as secrets or variables", () =>
       expected: [["pass", "v", "KEY_ID is not a cloud key"]],
     },
     {
-      name: "passes a nameless variable holding an access key id one character too long",
+      name: "passes a nameless variable holding an access key id one character too long, saying it has no name",
       resources: [r(T.envVariable, "v", { value: "AKIAABCDEFGHIJKLMNOPQ" })],
-      expected: [["pass", "v", " is not a cloud key"]],
+      expected: [["pass", "v", "the variable without a name is not a cloud key"]],
+    },
+    {
+      name: "fails a nameless variable holding an access key id, saying it has no name",
+      resources: [r(T.envVariable, "v", { value: "AKIAABCDEFGHIJKLMNOP" })],
+      expected: [["fail", "v", "the variable without a name holds an AWS access key id; use OIDC"]],
+    },
+    {
+      name: "names a nameless environment secret and a nameless repository secret by what they are",
+      resources: [r(T.envSecret, "s", { value: "x" }), r(T.actionsSecret, "a", { secretName: "" })],
+      expected: [
+        ["pass", "s", "the environment secret without a name is not a cloud key"],
+        ["pass", "a", "the repository secret without a name is not a cloud key"],
+      ],
     },
   ]));
 
@@ -749,9 +770,37 @@ describe("CC-ENV-06: OIDC trust is scoped to one repository environment", () =>
       ],
     },
     {
-      name: "passes a Deny statement with another action, trusting nobody",
+      name: "fails a role GitHub's OIDC provider appears in only through a Deny statement, saying so",
       resources: [overridden({ Effect: "Deny", Action: "x" })],
-      expected: [["pass", "erp-deploy-role", "trusts only  (audience sts.amazonaws.com)"]],
+      expected: [
+        [
+          "fail",
+          "erp-deploy-role",
+          `no statement naming GitHub's OIDC provider allows it (Effect "Deny"): the role trusts no repository environment`,
+        ],
+      ],
+    },
+    {
+      name: "fails a trust policy whose OIDC statements have no Allow effect, quoting each effect",
+      resources: [
+        trustRole([
+          { ...webIdentity(), Effect: "Deny" },
+          { ...webIdentity(), Effect: undefined },
+          { ...webIdentity(), Effect: "allow" },
+        ]),
+      ],
+      expected: [
+        [
+          "fail",
+          "erp-deploy-role",
+          `no statement naming GitHub's OIDC provider allows it (Effect "Deny", null, "allow"): the role trusts no repository environment`,
+        ],
+      ],
+    },
+    {
+      name: "judges only the Allow statements beside a Deny one",
+      resources: [trustRole([webIdentity(), { ...webIdentity(SUBJECT_B), Effect: "Deny" }])],
+      expected: [["pass", "erp-deploy-role", `trusts only ${SUBJECT} (audience sts.amazonaws.com)`]],
     },
     {
       name: "is not applicable to a role trusted by a service, not by GitHub's OIDC provider",
@@ -759,9 +808,21 @@ describe("CC-ENV-06: OIDC trust is scoped to one repository environment", () =>
       expected: [["not-applicable", "erp-deploy-role", "not trusted by GitHub's OIDC provider"]],
     },
     {
-      name: "passes an untagged role (no environment to compare)",
+      name: "fails an untagged role: its subject's environment cannot be compared with its own",
       resources: [trustRole([webIdentity()], {})],
-      status: "pass",
+      expected: [
+        [
+          "fail",
+          "erp-deploy-role",
+          "the role has no environment tag, so its subject's environment cannot be compared with the role's own",
+        ],
+      ],
+    },
+    {
+      name: "fails an untagged role after the problems of its statements",
+      resources: [trustRole([webIdentity(SUBJECT, "x")], {})],
+      message:
+        "audience is [\"x\"], not exactly sts.amazonaws.com; the role has no environment tag, so its subject's environment cannot be compared with the role's own",
     },
     {
       name: "lists every trusted subject of several statements",
@@ -911,10 +972,17 @@ describe("CC-RUN-03: services deploy behind a circuit breaker with rollback", ()
       status: "fail",
     },
     {
-      name: "fails a service without a circuit breaker",
+      name: "fails a service without a circuit breaker, saying it has none",
       resources: [breaker(undefined)],
       expected: [
-        ["fail", "erp-svc", "deploymentCircuitBreaker is null, expected { enable: true, rollback: true }"],
+        ["fail", "erp-svc", "no deploymentCircuitBreaker, expected { enable: true, rollback: true }"],
+      ],
+    },
+    {
+      name: "fails a service whose circuit breaker is null, saying it has none",
+      resources: [breaker(null)],
+      expected: [
+        ["fail", "erp-svc", "no deploymentCircuitBreaker, expected { enable: true, rollback: true }"],
       ],
     },
   ]));

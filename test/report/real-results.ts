@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { evaluate, POLICY_PACK_NAME, POLICY_PACK_VERSION, RULES } from "../../policy-pack/evaluate";
-import type { PackConfig, RuleResult } from "../../policy-pack/evaluate";
+import type { PackConfig, PolicyResourceInput, RuleResult } from "../../policy-pack/evaluate";
 import { buildReport } from "../../src/report/build";
 import type { AuditReport } from "../../src/report/types";
 import { repositoryStacks, ROOT } from "../helpers";
@@ -31,7 +31,7 @@ export interface RealReports {
   brokenLogGroup: string;
 }
 
-function report(stack: string, results: RuleResult[]): AuditReport {
+function report(stack: string, results: RuleResult[], resources: PolicyResourceInput[]): AuditReport {
   const uri = `Pulumi.${stack}.yaml`;
   return buildReport({
     mode: "offline",
@@ -40,6 +40,7 @@ function report(stack: string, results: RuleResult[]): AuditReport {
     results,
     rules: RULES,
     stackFile: { uri, text: fs.readFileSync(path.join(ROOT, uri), "utf8") },
+    resources,
   });
 }
 
@@ -74,10 +75,18 @@ export function realReports(): Promise<RealReports> {
       },
     };
     return {
-      staging: report("staging", evaluate(staging.resources, { stack: "staging", now: NOW })),
-      production: report("production", evaluate(production.resources, { stack: "production", now: NOW })),
-      broken: report("production", brokenResults),
-      brokenWaived: report("production", evaluate(broken, { stack: "production", now: NOW, config })),
+      staging: report(
+        "staging",
+        evaluate(staging.resources, { stack: "staging", now: NOW }),
+        staging.resources,
+      ),
+      production: report(
+        "production",
+        evaluate(production.resources, { stack: "production", now: NOW }),
+        production.resources,
+      ),
+      broken: report("production", brokenResults, broken),
+      brokenWaived: report("production", evaluate(broken, { stack: "production", now: NOW, config }), broken),
       brokenEnvironment: env.name,
       brokenLogGroup:
         brokenResults.find((x) => x.ruleId === "CC-RUN-08" && x.status === "fail")?.resource?.name ?? "",

@@ -1,0 +1,37 @@
+/**
+ * Every report format is rendered, has a file extension and a file policy (src/report/render.ts `renderReport`,
+ * src/report/command.ts `EXTENSIONS`, `concatenates`); each switches exhaustively on `ReportFormat`, so tsc fails on a
+ * format added to `REPORT_FORMATS` and not handled, and an untyped caller's unknown format is refused by name.
+ */
+import { strict as assert } from "node:assert";
+import { concatenates, EXTENSIONS } from "../../src/report/command";
+import { renderReport } from "../../src/report/render";
+import { REPORT_FORMATS } from "../../src/report/types";
+import { realReports } from "./real-results";
+
+describe("report formats", function () {
+  it("renders every format, each with its extension", async function () {
+    const { broken } = await realReports();
+    for (const f of REPORT_FORMATS) {
+      assert.ok(renderReport(broken, f, { color: false }).length > 100, f);
+      assert.match(EXTENSIONS[f], /^[a-z]+$/, f);
+    }
+    assert.deepEqual(Object.keys(EXTENSIONS).sort(), [...REPORT_FORMATS].sort());
+  });
+
+  it("lets only table and Markdown reports of several stacks share one file", function () {
+    assert.deepEqual(
+      REPORT_FORMATS.filter((f) => concatenates(f)),
+      ["table", "markdown"],
+    );
+  });
+
+  it("refuses an unknown format from an untyped caller, listing the formats", async function () {
+    const { production } = await realReports();
+    assert.throws(
+      () => renderReport(production, "xml" as never),
+      /^Error: unknown report format xml; expected table, json, markdown, sarif, junit$/,
+    );
+    assert.throws(() => concatenates("xml" as never), /unknown report format xml/);
+  });
+});
