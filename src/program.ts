@@ -86,7 +86,7 @@ export class PromotionError extends Error {
 
 /** The container's variable names: the app's own and those the runtime sets ({@link RESERVED_VARIABLES}). */
 /** The model's runtime fields that go to the component under another name or shape; the rest go as they are. */
-type MappedRuntimeFields = "health" | "environment" | "secrets" | "deployment";
+type MappedRuntimeFields = "health" | "secrets" | "deployment";
 
 /**
  * Compiles only while every runtime field of the model is either mapped in {@link runtimeOf} or a setting
@@ -103,7 +103,7 @@ void EVERY_RUNTIME_FIELD_REACHES_THE_COMPONENT;
 
 /**
  * An app's runtime settings for {@link Application} from its validated config: the fields the component takes
- * as they are, then the health paths out of `health`, the variables, the secrets as Pulumi secrets (by name,
+ * as they are, then the health paths out of `health`, the secrets as Pulumi secrets (by name,
  * through `secretOf`) and the deployment strategy with this environment's defaults.
  */
 function runtimeOf(
@@ -111,21 +111,20 @@ function runtimeOf(
   env: "staging" | "production",
   secretOf: (name: string) => pulumi.Output<string>,
 ): RuntimeSettings & { domain: string } {
-  const { health, environment, secrets, deployment, ...asTheyAre } = app.runtime;
+  const { health, secrets, deployment, ...asTheyAre } = app.runtime;
   return {
     ...asTheyAre,
     readinessPath: health.readinessPath,
     healthPath: health.healthPath,
     healthCommand: health.command,
     containerHealth: health.container,
-    environmentVariables: environment,
     secrets: Object.fromEntries(secrets.map((n) => [n, secretOf(n)])),
     deployment: deploymentOf(env, app.runtime),
   };
 }
 
 function envNamesOf(app: AppModel): string[] {
-  return [...Object.keys(app.runtime.environment), ...RESERVED_VARIABLES].sort();
+  return [...Object.keys(app.runtime.environmentVariables), ...RESERVED_VARIABLES].sort();
 }
 
 /**

@@ -172,7 +172,7 @@ export const PAR_02 = defineRule({
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.taskDefinition, T.stackReference],
-  configKeys: ["runtime.environment", "runtime"],
+  configKeys: ["runtime.environmentVariables", "runtime"],
   configurable: PARITY_CONFIG,
   checkStack(resources, ctx, out) {
     compare(resources, ctx, out, (td, app, mine, theirs) => {

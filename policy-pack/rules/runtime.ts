@@ -224,7 +224,7 @@ export const RUN_05 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.taskDefinition],
-  configKeys: ["runtime.environment", "runtime"],
+  configKeys: ["runtime.environmentVariables", "runtime"],
   checkResource(r, _ctx, out) {
     const env = str(tagsOf(r.props).environment);
     if (!env) return out.na(r, "the task definition has no environment tag to compare APP_ENV with");
@@ -257,7 +257,7 @@ export const RUN_06 = defineRule({
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.taskDefinition],
-  configKeys: ["runtime.environment", "runtime"],
+  configKeys: ["runtime.environmentVariables", "runtime"],
   configurable: {
     secretNamePatterns: stringList("Glob patterns of secret-looking variable names.", SECRET_NAME_PATTERNS),
   },

@@ -264,8 +264,11 @@ const runtimeSchema = z
         durationSeconds: z.int().min(1).max(604_800).default(86_400),
       })
       .prefault({}),
-    /** Plain (non-secret) environment variables, name -> value. 12-factor config (OPS "Configuration Management"). */
-    environment: z
+    /**
+     * The container's plain (non-secret) environment variables, name -> value: 12-factor config (OPS
+     * "Configuration Management"). Formerly `runtime.environment`, a word the stack file uses for its stage.
+     */
+    environmentVariables: z
       .record(pattern(ENV_NAME, "an UPPER_SNAKE_CASE variable name"), str("a string value"))
       .default({}),
     /** Names of secrets the app requires; values live in `cicd-constitution:secrets.<app>.<NAME>`. */
@@ -824,6 +827,8 @@ function expectedOf(issue: z.core.$ZodIssue): string {
  * error that names the new key rather than a bare "unknown key".
  */
 export const MOVED_APP_KEYS: Readonly<Record<string, string>> = {
+  "runtime.environment":
+    "runtime.environmentVariables instead: the container's plain variables (renamed; `environment` is the stack's stage)",
   "runtime.health.livenessPath":
     "no livenessPath: it was never read; the container health check (the liveness probe) is runtime.health.healthPath",
 };
@@ -997,17 +1002,17 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
         found: renderFound(health.command, false),
       });
     }
-    for (const envName of Object.keys(app.runtime.environment)) {
+    for (const envName of Object.keys(app.runtime.environmentVariables)) {
       if (RESERVED_VARIABLES.includes(envName)) {
         problems.push({
-          key: `${at}.runtime.environment.${envName}`,
+          key: `${at}.runtime.environmentVariables.${envName}`,
           expected: `no variable the runtime sets itself (${RESERVED_VARIABLES.join(", ")})`,
           found: JSON.stringify(envName),
         });
       }
       if (app.runtime.secrets.includes(envName)) {
         problems.push({
-          key: `${CONFIG_NAMESPACE}:apps[${i}].runtime.environment.${envName}`,
+          key: `${CONFIG_NAMESPACE}:apps[${i}].runtime.environmentVariables.${envName}`,
           expected: `${envName} only once: it is declared as a secret in runtime.secrets`,
           found: "a plain value too",
         });

@@ -227,20 +227,20 @@ describe("config model boundaries", () => {
     const dup = problems((r) => (r.apps[0].flags = [r.apps[0].flags[0], r.apps[0].flags[0]]));
     assert.deepEqual(dup[0].expected, "a flag name unique within the app");
     const both = problems((r) => {
-      r.apps[0].runtime.environment = { ...r.apps[0].runtime.environment, JWT_SECRET: "x" };
+      r.apps[0].runtime.environmentVariables = { ...r.apps[0].runtime.environmentVariables, JWT_SECRET: "x" };
       r.apps[0].runtime.secrets = ["JWT_SECRET"];
     });
     assert.deepEqual(
       both,
       one(
-        "apps[0].runtime.environment.JWT_SECRET",
+        "apps[0].runtime.environmentVariables.JWT_SECRET",
         "JWT_SECRET only once: it is declared as a secret in runtime.secrets",
         "a plain value too",
       ),
     );
-    const reserved = problems((r) => (r.apps[1].runtime.environment = { APP_ENV: "prod" }));
+    const reserved = problems((r) => (r.apps[1].runtime.environmentVariables = { APP_ENV: "prod" }));
     assert.equal(reserved.length, 1);
-    assert.equal(reserved[0].key, "cicd-constitution:apps[1].runtime.environment.APP_ENV");
+    assert.equal(reserved[0].key, "cicd-constitution:apps[1].runtime.environmentVariables.APP_ENV");
     assert.equal(reserved[0].found, '"APP_ENV"');
     assert.match(reserved[0].expected, /^no variable the runtime sets itself \(APP_ENV, BUILD_SHA, /);
     const reservedSecret = problems((r) => (r.apps[1].runtime.secrets = ["DATABASE_URL", "APP_ENV"]));
@@ -249,6 +249,18 @@ describe("config model boundaries", () => {
       [["cicd-constitution:apps[1].runtime.secrets[1]", '"APP_ENV"']],
     );
     assert.match(reservedSecret[0].expected, /^no secret named like a variable the runtime sets itself/);
+  });
+
+  it("a renamed key gets an error naming the new one: runtime.environment is runtime.environmentVariables", () => {
+    const moved = problems((r) => {
+      r.apps[0].runtime.environment = r.apps[0].runtime.environmentVariables;
+      delete r.apps[0].runtime.environmentVariables;
+    });
+    assert.deepEqual(
+      moved.map((p) => [p.key, p.found]),
+      [["cicd-constitution:apps[0].runtime.environment", 'an unknown key "environment"']],
+    );
+    assert.match(moved[0].expected, /^runtime\.environmentVariables instead/);
   });
 
   it("a removed key gets an error naming what replaces it: runtime.health.livenessPath", () => {

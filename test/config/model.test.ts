@@ -137,8 +137,8 @@ describe("config model", () => {
     {
       what: "a variable the runtime sets itself",
       stack: "staging",
-      mutate: (r) => (r.apps[0].runtime.environment.APP_ENV = "prod"),
-      key: "cicd-constitution:apps[0].runtime.environment.APP_ENV",
+      mutate: (r) => (r.apps[0].runtime.environmentVariables.APP_ENV = "prod"),
+      key: "cicd-constitution:apps[0].runtime.environmentVariables.APP_ENV",
       message:
         /expected no variable the runtime sets itself \(APP_ENV, BUILD_SHA, BUILD_DATE, BUILD_ACTOR, PORT, APPCONFIG_APPLICATION_ID, APPCONFIG_ENVIRONMENT_ID, APPCONFIG_PROFILE_ID\), found "APP_ENV"/,
     },

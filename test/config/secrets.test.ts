@@ -137,13 +137,13 @@ describe("config: credentials found by value in plain config", () => {
 
   it("a URL with a password under an innocent name is named by key, never echoed", async () => {
     const r = raw();
-    r.apps[0].runtime.environment.UPSTREAM = "postgres://erp:hunter2-by-value@db.internal:5432/erp";
+    r.apps[0].runtime.environmentVariables.UPSTREAM = "postgres://erp:hunter2-by-value@db.internal:5432/erp";
     r.apps[1].flags[0].description = "mongodb+srv://ops:s3cr3t-by-value@cluster0.example.net/";
     const problems = await credentialProblems(r, secretKeys);
     assert.deepEqual(
       problems.map((p) => p.key),
       [
-        "cicd-constitution:apps[0].runtime.environment.UPSTREAM",
+        "cicd-constitution:apps[0].runtime.environmentVariables.UPSTREAM",
         "cicd-constitution:apps[1].flags[0].description",
       ],
     );
@@ -153,11 +153,11 @@ describe("config: credentials found by value in plain config", () => {
 
   it("a known token format (secretlint's preset) in a plain value is named with the rule that matched", async () => {
     const r = raw();
-    r.apps[0].runtime.environment.SLACK_HOOK_URL_NOTE =
+    r.apps[0].runtime.environmentVariables.SLACK_HOOK_URL_NOTE =
       "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";
     const problems = await credentialProblems(r, secretKeys);
     assert.equal(problems.length, 1);
-    assert.equal(problems[0].key, "cicd-constitution:apps[0].runtime.environment.SLACK_HOOK_URL_NOTE");
+    assert.equal(problems[0].key, "cicd-constitution:apps[0].runtime.environmentVariables.SLACK_HOOK_URL_NOTE");
     assert.match(problems[0].found, /slack/);
     assert.ok(!problems[0].found.includes("xoxb-"));
   });

@@ -261,7 +261,7 @@ export function appConfig(
       desiredCount: side.count,
       domain: `${a.name}.${env === "staging" ? "staging." : ""}example.com`,
       health: { versionPath: a.version },
-      environment: a.environment,
+      environmentVariables: a.environment,
       secrets: [...REQUIRED_APP_SECRETS, ...a.extraSecrets],
       logRetentionDays: a.retention,
     },
