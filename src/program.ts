@@ -8,6 +8,9 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
 import type { RuntimeSettings } from "../components/ServiceRuntime";
+import type { AppProfile, EnvironmentProfile, Release } from "../policy-pack/lib/profile";
+
+export type { AppProfile, EnvironmentProfile, Release };
 import { permissionsBoundaryArn } from "../components/deployPolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
@@ -24,48 +27,6 @@ export const PREVIOUS_PROFILE_REFERENCE_NAME = "previous-profile";
 
 /** Releases an environment profile keeps per app, newest first (enough for any rollback in practice). */
 export const RELEASES_KEPT = 20;
-
-/** One image an environment has run: its digest and provenance (F6 "Build metadata"). */
-export interface Release {
-  digest: string;
-  gitSha: string;
-  date: string;
-  actor: string;
-}
-
-/** What one app looks like from outside, for parity between staging and production (F6 "Environment Profiles"). */
-export interface AppProfile {
-  /** GitHub repository name (CC-ENV-01 finds the other environment of a repository by it). */
-  repository: string;
-  imageRepository: string;
-  /** Digest running now. */
-  digest: string;
-  /** Digests this environment has run (newest first), for promotion and rollback: `releases`' digests. */
-  knownDigests: string[];
-  /**
-   * Images this environment has run, newest first, at most {@link RELEASES_KEPT}: staging adds each new digest
-   * to what its last deployment exported, so production can promote, and roll back to, any of them (CC-PAR-01)
-   * with its provenance.
-   */
-  releases: Release[];
-  /** Provenance of `digest`. */
-  build: Omit<Release, "digest">;
-  /** Names of the container's environment variables, sorted. */
-  envNames: string[];
-  /** Names of the container's secrets, sorted. */
-  secretNames: string[];
-  healthCheckPath: string;
-  containerHealthPath: string;
-  port: number;
-  /** Flag keys, sorted. */
-  flags: string[];
-}
-
-/** A stack's environment profile: exported by every stack as `environmentProfile`. */
-export interface EnvironmentProfile {
-  environment: string;
-  apps: Record<string, AppProfile>;
-}
 
 /** Stack outputs of the program. */
 export interface StackOutputs {
@@ -448,7 +409,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
               build: { gitSha, date, actor },
               envNames: envNamesOf(app),
               secretNames: [...app.runtime.secrets].sort(),
-              healthCheckPath: app.runtime.health.readinessPath,
+              readinessPath: app.runtime.health.readinessPath,
               containerHealthPath: app.runtime.health.healthPath,
               port: app.runtime.port,
               flags: app.flags.map((f) => f.name).sort(),

@@ -15,19 +15,11 @@ import { PRODUCTION_ENV, STAGING_ENV } from "./environments";
 import { flagsOf } from "./flags";
 import { containersOf, healthPaths } from "./runtime";
 import { DIGEST_REF_PATTERN } from "../lib/facts";
+import { ExportedAppProfile, readinessPathOf } from "../lib/profile";
 
 /** An app's profile, as exported by the program (`environmentProfile.apps[APP]`). */
-export interface AppProfile {
-  imageRepository?: string;
-  digest?: string;
-  knownDigests?: string[];
-  envNames?: string[];
-  secretNames?: string[];
-  healthCheckPath?: string;
-  containerHealthPath?: string;
-  port?: number;
-  flags?: string[];
-}
+/** An app's profile as parity compares it: this stack's rebuilt from its resources, staging's as exported. */
+export type AppProfile = ExportedAppProfile & { flags?: string[] };
 
 /** The staging profile of the stack: the StackReference whose profile's environment is staging. */
 export function stagingProfile(
@@ -62,7 +54,7 @@ export function ownProfile(
       secretNames: c?.secrets.map((s) => s.name).sort(),
       containerHealthPath: c ? healthPaths(c.healthCommand)[0] : undefined,
       port: c?.ports[0],
-      healthCheckPath: tg ? str(get(tg.props, "healthCheck.path")) : undefined,
+      readinessPath: tg ? str(get(tg.props, "healthCheck.path")) : undefined,
     },
   };
 }
@@ -213,10 +205,10 @@ export const PAR_03 = defineRule({
     compare(resources, ctx, out, (td, app, mine, theirs) => {
       const flags = ownFlags(app, resources, ctx.byUrn);
       const problems = [
-        ...(mine.healthCheckPath === theirs.healthCheckPath
+        ...(readinessPathOf(mine) === readinessPathOf(theirs)
           ? []
           : [
-              `load balancer health path ${shown(mine.healthCheckPath)} vs staging ${shown(theirs.healthCheckPath)}`,
+              `load balancer health path ${shown(readinessPathOf(mine))} vs staging ${shown(readinessPathOf(theirs))}`,
             ]),
         ...(mine.containerHealthPath === theirs.containerHealthPath
           ? []
@@ -232,7 +224,7 @@ export const PAR_03 = defineRule({
       else
         out.pass(
           td,
-          `${app}: health ${shown(mine.healthCheckPath)} / ${shown(mine.containerHealthPath)}, port ${shown(mine.port)}, flags [${flags.join(", ")}] as in staging`,
+          `${app}: health ${shown(readinessPathOf(mine))} / ${shown(mine.containerHealthPath)}, port ${shown(mine.port)}, flags [${flags.join(", ")}] as in staging`,
         );
     });
   },

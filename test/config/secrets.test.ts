@@ -157,7 +157,10 @@ describe("config: credentials found by value in plain config", () => {
       "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";
     const problems = await credentialProblems(r, secretKeys);
     assert.equal(problems.length, 1);
-    assert.equal(problems[0].key, "cicd-constitution:apps[0].runtime.environmentVariables.SLACK_HOOK_URL_NOTE");
+    assert.equal(
+      problems[0].key,
+      "cicd-constitution:apps[0].runtime.environmentVariables.SLACK_HOOK_URL_NOTE",
+    );
     assert.match(problems[0].found, /slack/);
     assert.ok(!problems[0].found.includes("xoxb-"));
   });

@@ -727,7 +727,7 @@ const PROFILE = {
   knownDigests: [D2],
   envNames: ["APP_ENV", "BUILD_SHA"],
   secretNames: ["DATABASE_URL"],
-  healthCheckPath: "/readyz",
+  readinessPath: "/readyz",
   containerHealthPath: "/healthz",
   port: 8000,
   flags: ["beta_menu"],
@@ -916,7 +916,7 @@ describe("CC-PAR-03: production has staging's health paths, port and flag keys",
     {
       name: "fails other paths, port and flags, naming each difference",
       resources: parity({
-        healthCheckPath: "/ready",
+        readinessPath: "/ready",
         containerHealthPath: "/live",
         port: 9000,
         flags: ["beta_menu", "new_ui"],
