@@ -2,6 +2,7 @@
  * Renders a {@link PlanDiff} as a terminal table, a Markdown section for a PR comment, or JSON.
  */
 import Table from "cli-table3";
+import { markdownCode } from "../markdown";
 import { diffCounts, PlanDiff, PropertyChange, ResourceRef } from "./diff";
 
 /** Output formats of `cicd diff`. */
@@ -80,16 +81,6 @@ function renderTable(diffs: PlanDiff[]): string {
   return lines.join("\n");
 }
 
-/** Escapes text for a Markdown table cell. */
-function cell(s: string): string {
-  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
-function code(s: string): string {
-  const t = cell(s);
-  return t.includes("`") ? `\`\` ${t} \`\`` : `\`${t}\``;
-}
-
 function renderMarkdown(diffs: PlanDiff[]): string {
   const out: string[] = ["### Infrastructure diff", ""];
   for (const d of diffs) out.push(`- **${d.project} / ${summaryLine(d)}**`);
@@ -103,25 +94,32 @@ function renderMarkdown(diffs: PlanDiff[]): string {
         `> [!WARNING]\n> ${c.replaced} resource(s) will be **replaced**: ` +
           d.changed
             .filter((x) => x.action === "replace")
-            .map((x) => code(x.name))
+            .map((x) => markdownCode(x.name))
             .join(", "),
         "",
       );
     }
     out.push("| | resource | property | before | after |", "| --- | --- | --- | --- | --- |");
-    for (const r of d.added) out.push(`| ➕ add | ${code(r.name)} (${code(r.type)}) | | | |`);
-    for (const r of d.removed) out.push(`| ➖ remove | ${code(r.name)} (${code(r.type)}) | | | |`);
+    for (const r of d.added) out.push(`| ➕ add | ${markdownCode(r.name)} (${markdownCode(r.type)}) | | | |`);
+    for (const r of d.removed)
+      out.push(`| ➖ remove | ${markdownCode(r.name)} (${markdownCode(r.type)}) | | | |`);
     for (const ch of d.changed) {
       const sign = ch.action === "replace" ? "♻️ replace" : "✏️ update";
       for (const p of ch.properties) {
         out.push(
-          `| ${sign} | ${code(ch.name)} | ${code(p.path)}${p.replaces ? " **(forces replacement)**" : ""} | ` +
-            `${showChange(p, 60).map(code).join(" | ")} |`,
+          `| ${sign} | ${markdownCode(ch.name)} | ${markdownCode(p.path)}${p.replaces ? " **(forces replacement)**" : ""} | ` +
+            `${showChange(p, 60)
+              .map((v) => markdownCode(v))
+              .join(" | ")} |`,
         );
       }
     }
     for (const o of d.outputs)
-      out.push(`| ✏️ output | | ${code(o.path)} | ${showChange(o, 60).map(code).join(" | ")} |`);
+      out.push(
+        `| ✏️ output | | ${markdownCode(o.path)} | ${showChange(o, 60)
+          .map((v) => markdownCode(v))
+          .join(" | ")} |`,
+      );
     out.push("");
   }
   out.push("_Offline diff of plan files: inputs as the program registers them; secrets show as `[secret]`._");
