@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { previewStacks } from "../src/cli/preview";
 import { evaluate } from "../policy-pack/evaluate";
+import { appOf } from "../policy-pack/lib/props";
 import { TODAY } from "../test/proofs/arbitraries";
 import { realStacks } from "../test/policy/helpers";
 import {
@@ -203,7 +204,11 @@ async function writeExport(file: string, copies: number): Promise<number> {
     writeBenchProject(dir, 10);
     const [prod] = await previewStacks(dir, ["production"], TODAY);
     const apps = prod.model.apps.map((a) => a.name);
-    const appOf = (urn: string) => apps.find((a) => urn.includes(`::${a}`) || urn.includes(`$${a}`));
+    const byUrn = new Map(prod.plan.resources.map((r) => [r.urn, r] as const));
+    const appOfUrn = (urn: string) => {
+      const r = byUrn.get(urn)!;
+      return appOf({ props: r.inputs, parent: r.parent }, byUrn);
+    };
     const resources: unknown[] = [];
     const toExport = (r: (typeof prod.plan.resources)[number]) => ({
       urn: r.urn,
@@ -213,9 +218,9 @@ async function writeExport(file: string, copies: number): Promise<number> {
       inputs: r.inputs,
       outputs: r.inputs,
     });
-    const shared = prod.plan.resources.filter((r) => !appOf(r.urn));
+    const shared = prod.plan.resources.filter((r) => !appOfUrn(r.urn));
     resources.push(...shared.map(toExport));
-    const perApp = prod.plan.resources.filter((r) => appOf(r.urn));
+    const perApp = prod.plan.resources.filter((r) => appOfUrn(r.urn));
     const text = JSON.stringify(perApp.map(toExport));
     for (let c = 0; c < copies; c++) {
       const renamed = apps.reduce((t, a) => t.split(a).join(`${a}-c${c}`), text);
