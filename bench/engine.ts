@@ -25,9 +25,8 @@ import {
   PACK_DIR,
   processCpuMs,
 } from "../test/engine-client";
+import { ROOT } from "../test/root";
 import { writeBenchProject } from "./generate";
-
-const ROOT = path.resolve(__dirname, "..");
 
 /** The SDK modules the main job loads, for its floor. */
 const MAIN_FLOOR = [

@@ -22,6 +22,7 @@ import Table from "cli-table3";
 import { previewStacks } from "../src/cli/preview";
 import { auditPreview } from "../src/cli/policy";
 import { TODAY } from "../test/proofs/arbitraries";
+import { ROOT } from "../test/root";
 import { writeBenchProject } from "./generate";
 import { AuditFigure, benchAudit, benchEngine, benchLaunch, EngineFigure, LaunchFigure } from "./engine";
 
@@ -38,8 +39,6 @@ export interface BenchResult {
   maxRssMiB: number;
   mandatoryFailures: number;
 }
-
-const ROOT = path.resolve(__dirname, "..");
 
 /** Child process: measures one size and prints its result as one JSON line. */
 async function worker(size: string): Promise<void> {

@@ -14,9 +14,10 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as services from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/analyzer_pb";
 import type { PackConfig, PolicyResourceInput } from "../policy-pack/evaluate";
+import { ROOT } from "./root";
 
 /** The pack's directory, where the engine launches it. */
-export const PACK_DIR = path.resolve(__dirname, "../policy-pack");
+export const PACK_DIR = path.join(ROOT, "policy-pack");
 
 type Call<Req, Res> = (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown;
 

@@ -2,14 +2,13 @@
  * Shared test helpers: run code under the offline mocks (realistic ARNs, ids and digests, see
  * src/offline/mocks.ts) and read what was registered; preview the repository's stacks once per run.
  */
-import * as path from "node:path";
 import { previewStacks } from "../src/cli/preview";
 import { recordProgram } from "../src/offline/preview";
 import { StackPreview } from "../src/offline/preview";
 import { PlanResource } from "../src/plan/types";
+import { ROOT } from "./root";
 
-/** Project root. */
-export const ROOT = path.resolve(__dirname, "..");
+export { ROOT };
 
 /** A registered resource with masked inputs (plan view) and unmasked props (engine view). */
 export interface Registered extends PlanResource {

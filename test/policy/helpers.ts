@@ -4,7 +4,6 @@
  * (secrets unwrapped, in memory only), and the helpers that change them for one case (`mutate`, `editJson`; the
  * changes themselves are in mutations.ts). Rule tests on hand-built resources use rule-harness.ts instead.
  */
-import * as path from "node:path";
 import { previewStacks } from "../../src/cli/preview";
 import {
   evaluate,
@@ -14,6 +13,7 @@ import {
   RuleResult,
 } from "../../policy-pack/evaluate";
 import { NOW } from "./rule-harness";
+import { ROOT } from "../root";
 
 export { NOW };
 
@@ -36,7 +36,7 @@ let cache: Promise<Record<string, RealStack>> | undefined;
 
 /** Both stacks of the repository's stack files, previewed once per test run. */
 export function realStacks(): Promise<Record<string, RealStack>> {
-  cache ??= previewStacks(path.resolve(__dirname, "../.."), ["staging", "production"], NOW).then((previews) =>
+  cache ??= previewStacks(ROOT, ["staging", "production"], NOW).then((previews) =>
     Object.fromEntries(
       previews.map((p) => {
         const section = structuredClone(p.model.policy ?? {}) as {
