@@ -15,6 +15,12 @@ import {
   StandardTags,
 } from "./naming";
 import { assumeRoleBy, policyJson, withDefaults } from "./util";
+import {
+  DEFAULT_CONTAINER_HEALTH,
+  DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
+  DEFAULT_SCRATCH_PATHS,
+  DEFAULT_STICKINESS,
+} from "./defaults";
 
 /** Container health check timing, seconds (ECS `HealthCheck`: interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300). */
 export interface ContainerHealthTiming {
@@ -217,13 +223,13 @@ export type RuntimeSettings = Pick<
 export const serviceRuntimeDefaults = {
   readinessPath: DEFAULT_PATHS.readiness,
   healthPath: DEFAULT_PATHS.liveness,
-  containerHealth: { intervalSeconds: 15, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 60 },
-  scratchPaths: ["/tmp"],
-  stickiness: { enabled: false, durationSeconds: 86_400 },
+  containerHealth: { ...DEFAULT_CONTAINER_HEALTH } as ContainerHealthTiming,
+  scratchPaths: [...DEFAULT_SCRATCH_PATHS],
+  stickiness: { ...DEFAULT_STICKINESS } as { enabled: boolean; durationSeconds: number },
   environmentVariables: {} as Record<string, string>,
   secrets: {} as Record<string, pulumi.Input<string>>,
   logRetentionDays: DEFAULT_LOG_RETENTION_DAYS,
-  healthCheckGracePeriodSeconds: 60,
+  healthCheckGracePeriodSeconds: DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
   minimumHealthyPercent: 100,
   maximumPercent: 200,
   // The shares and bake times of canary and linear come with the strategy (the config model's defaults).

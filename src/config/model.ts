@@ -7,6 +7,12 @@
  * before any resource is registered.
  */
 import { z } from "zod";
+import {
+  DEFAULT_CONTAINER_HEALTH,
+  DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
+  DEFAULT_SCRATCH_PATHS,
+  DEFAULT_STICKINESS,
+} from "../../components/defaults";
 import { nameLimitProblems } from "../../components/naming";
 import {
   DEFAULT_LOG_RETENTION_DAYS,
@@ -170,10 +176,10 @@ const healthSchema = z
      */
     container: z
       .strictObject({
-        intervalSeconds: z.int().min(5).max(300).default(15),
-        timeoutSeconds: z.int().min(2).max(60).default(5),
-        retries: z.int().min(1).max(10).default(3),
-        startPeriodSeconds: z.int().min(0).max(300).default(60),
+        intervalSeconds: z.int().min(5).max(300).default(DEFAULT_CONTAINER_HEALTH.intervalSeconds),
+        timeoutSeconds: z.int().min(2).max(60).default(DEFAULT_CONTAINER_HEALTH.timeoutSeconds),
+        retries: z.int().min(1).max(10).default(DEFAULT_CONTAINER_HEALTH.retries),
+        startPeriodSeconds: z.int().min(0).max(300).default(DEFAULT_CONTAINER_HEALTH.startPeriodSeconds),
       })
       .prefault({})
       .refine((c) => c.timeoutSeconds < c.intervalSeconds, {
@@ -244,7 +250,11 @@ const runtimeSchema = z
      * `healthCheckGracePeriodSeconds`, 0-2147483647). Default 60. The container's own start period is
      * `health.container.startPeriodSeconds` (at most 300).
      */
-    healthCheckGracePeriodSeconds: z.int().min(0).max(2_147_483_647).default(60),
+    healthCheckGracePeriodSeconds: z
+      .int()
+      .min(0)
+      .max(2_147_483_647)
+      .default(DEFAULT_HEALTH_CHECK_GRACE_SECONDS),
     /**
      * Writable scratch directories on a read-only root filesystem: each gets a task-level ephemeral volume
      * mounted read-write (CC-RUN-12). gunicorn's worker temp files and Streamlit need `/tmp`. Default `["/tmp"]`.
@@ -252,7 +262,7 @@ const runtimeSchema = z
     scratchPaths: z
       .array(pattern(/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, "an absolute directory path other than /"))
       .min(1)
-      .default(["/tmp"]),
+      .default([...DEFAULT_SCRATCH_PATHS]),
     /**
      * Load-balancer session stickiness (`lb_cookie`). Streamlit keeps a session per browser tab on one
      * server, so it needs stickiness as soon as more than one task runs. Default: off; duration 86400 s
@@ -260,8 +270,8 @@ const runtimeSchema = z
      */
     stickiness: z
       .strictObject({
-        enabled: z.boolean({ error: "true or false" }).default(false),
-        durationSeconds: z.int().min(1).max(604_800).default(86_400),
+        enabled: z.boolean({ error: "true or false" }).default(DEFAULT_STICKINESS.enabled),
+        durationSeconds: z.int().min(1).max(604_800).default(DEFAULT_STICKINESS.durationSeconds),
       })
       .prefault({}),
     /**

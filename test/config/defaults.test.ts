@@ -1,8 +1,9 @@
 /**
- * One default, three readers: an app entry that sets no health path and no log retention gets from the config
+ * One default, several readers: an app entry that sets no health path and no log retention gets from the config
  * model exactly what the component builds without them (ServiceRuntime's defaults) and what the policy pack checks
- * by default (CC-RUN-01 readiness path, CC-RUN-02 container health path, CC-RUN-08 minimum retention). Written once
- * in policy-pack/lib/facts.ts; this test fails if any of the three stops reading it.
+ * by default (CC-RUN-01 readiness path, CC-RUN-02 container health path, CC-RUN-08 minimum retention), written once
+ * in policy-pack/lib/facts.ts; the runtime defaults only the model and the component share are written once in
+ * components/defaults.ts. This test fails if any reader stops reading them.
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
@@ -48,6 +49,21 @@ describe("defaults the model, the components and the pack share", () => {
 
   it("version path: the model's default is the one cicd verify reads when nothing is set", () => {
     assert.equal(model.health.versionPath, DEFAULT_PATHS.version);
+  });
+
+  it("container health timing, scratch paths, stickiness and grace period: the model's defaults are the component's", () => {
+    const raw = structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as {
+      apps: Array<{ runtime: Record<string, unknown> }>;
+    };
+    for (const app of raw.apps)
+      for (const k of ["health", "scratchPaths", "stickiness", "healthCheckGracePeriodSeconds"])
+        delete app.runtime[k];
+    const bare = parseStackConfig("staging", raw as never, { today: new Date("2026-11-21T12:00:00Z") })
+      .apps[0].runtime;
+    assert.deepEqual(bare.health.container, serviceRuntimeDefaults.containerHealth);
+    assert.deepEqual(bare.scratchPaths, serviceRuntimeDefaults.scratchPaths);
+    assert.deepEqual(bare.stickiness, serviceRuntimeDefaults.stickiness);
+    assert.equal(bare.healthCheckGracePeriodSeconds, serviceRuntimeDefaults.healthCheckGracePeriodSeconds);
   });
 
   it("log retention: the model's default is the component's and CC-RUN-08's minimum", () => {

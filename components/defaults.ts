@@ -1,0 +1,23 @@
+/**
+ * Defaults of an app's runtime that the config model and the components share, written once. Side-effect free
+ * (no Pulumi import), so the model reads them without loading a provider. Units in the names; sources where a
+ * service sets the bound. The defaults the policy pack checks too (health paths, log retention) are in
+ * policy-pack/lib/facts.ts.
+ */
+
+/** Container health check timing, seconds (ECS `healthCheck`): every 15, 5 to answer, 3 tries, 60 to start. */
+export const DEFAULT_CONTAINER_HEALTH = {
+  intervalSeconds: 15,
+  timeoutSeconds: 5,
+  retries: 3,
+  startPeriodSeconds: 60,
+} as const;
+
+/** Writable directories on the read-only root filesystem (CC-RUN-12): gunicorn and Streamlit need `/tmp`. */
+export const DEFAULT_SCRATCH_PATHS: readonly string[] = ["/tmp"];
+
+/** Load-balancer stickiness: off; a day's cookie when on (ELB `lb_cookie`, 1-604800 s). */
+export const DEFAULT_STICKINESS = { enabled: false, durationSeconds: 86_400 } as const;
+
+/** Seconds the ECS service ignores load-balancer health checks after a task starts. */
+export const DEFAULT_HEALTH_CHECK_GRACE_SECONDS = 60;
