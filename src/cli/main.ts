@@ -76,8 +76,8 @@ function auditCommands(program: Command, result: CommandResult): void {
       "stack name (default: from the file's URNs); its Pulumi.<stack>.yaml gives the policy config",
     )
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-    .option("--out <file>", "write the report to a file instead of stdout")
-    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+    .addOption(reportOutOption())
+    .addOption(reportFormatOption())
     .action(async (opts) => {
       result.code = await load<typeof import("../audit/command")>("../audit/command").runAudit(opts);
     });
@@ -88,9 +88,9 @@ function auditCommands(program: Command, result: CommandResult): void {
       "Preview stacks offline, run the policy pack and render the audit (table, json, markdown, sarif, junit)",
     )
     .addOption(new Option("--stack <name>", "a stack name or all").default("all"))
-    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
+    .addOption(reportFormatOption())
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
-    .option("--out <file>", "write the report to a file instead of stdout")
+    .addOption(reportOutOption())
     .option("--out-dir <dir>", "write one file per stack, audit.<stack>.<ext>")
     .option("--today <date>", "date used for expiry checks, YYYY-MM-DD (default: today)")
     .action(async (opts) => {
@@ -126,8 +126,8 @@ function deployCommands(program: Command, result: CommandResult): void {
       "--outputs <file>",
       "the stack's outputs: pulumi stack output --json --stack <name> (staging needs it)",
     )
-    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
-    .option("--out <file>", "write the report to a file instead of stdout")
+    .addOption(reportFormatOption())
+    .addOption(reportOutOption())
     .option("--app-url <app=url...>", "reach an app at this URL instead of https://<domain>")
     .option("--registry-url <url>", "registry base URL (default: https:// and the image's host, ghcr.io)")
     .option("--version <tag>", "release tag of this deploy, mvp-X.Y.Z, for the deploy marker")
@@ -149,8 +149,8 @@ function deployCommands(program: Command, result: CommandResult): void {
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option("--sha <sha>", "this repository's commit being deployed (default: GITHUB_SHA)")
     .option("--repository <owner/name>", "this repository (default: GITHUB_REPOSITORY)")
-    .addOption(new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table"))
-    .option("--out <file>", "write the report to a file instead of stdout")
+    .addOption(reportFormatOption())
+    .addOption(reportOutOption())
     .addHelpText(
       "after",
       "\nEnvironment: AWS credentials and region chain (cloudwatch:DescribeAlarms), GITHUB_TOKEN (deployments, checks,\nstatuses: read), GITHUB_API_URL. A breached budget needs cicd-constitution:predeploy.overrides\n[{ ruleId: PREDEPLOY-ERROR-BUDGET, resource: APP, reason, owner, expires }].",
@@ -213,6 +213,16 @@ function diffCommand(program: Command, result: CommandResult): void {
         head: h,
       });
     });
+}
+
+/** `--format`: a report format (REPORT_FORMATS), default `table`; every command that renders a report takes it. */
+function reportFormatOption(): Option {
+  return new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table");
+}
+
+/** `--out FILE`: the report written to a file instead of stdout. */
+function reportOutOption(): Option {
+  return new Option("--out <file>", "write the report to a file instead of stdout");
 }
 
 /**

@@ -7,6 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { cicd, cicdProcess, cleanTempDirs, tempProject } from "../cli-harness";
 
+/** Production's stack file without the erp-berhan app's reviewers (CC-ENV-02 fails). */
+const withoutProductionReviewers = (text: string) =>
+  text.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, "");
+
 describe("cicd preview (command line)", function () {
   this.timeout(120_000);
   after(cleanTempDirs);
@@ -72,9 +76,7 @@ describe("cicd preview (command line)", function () {
   });
 
   it("production without reviewers fails the preview (exit 1) naming CC-ENV-02", async () => {
-    const dir = tempProject((t) =>
-      t.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, ""),
-    );
+    const dir = tempProject(withoutProductionReviewers);
     const r = await cicd([
       "preview",
       "--stack",
@@ -90,9 +92,7 @@ describe("cicd preview (command line)", function () {
   });
 
   it("--format json carries the same verdicts and the same exit code as the table (1 on a mandatory failure)", async () => {
-    const dir = tempProject((t) =>
-      t.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, ""),
-    );
+    const dir = tempProject(withoutProductionReviewers);
     const r = await cicd([
       "preview",
       "--stack",
