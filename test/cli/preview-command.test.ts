@@ -11,6 +11,21 @@ import { cicd, cicdProcess, cleanTempDirs, tempProject } from "../cli-harness";
 const withoutProductionReviewers = (text: string) =>
   text.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, "");
 
+/** `cicd preview --stack production` of a copy of the stack files without production's reviewers. */
+function previewWithoutReviewers(...more: string[]) {
+  const dir = tempProject(withoutProductionReviewers);
+  return cicd([
+    "preview",
+    "--stack",
+    "production",
+    "--dir",
+    dir,
+    "--out-dir",
+    path.join(dir, "out"),
+    ...more,
+  ]);
+}
+
 describe("cicd preview (command line)", function () {
   this.timeout(120_000);
   after(cleanTempDirs);
@@ -76,34 +91,14 @@ describe("cicd preview (command line)", function () {
   });
 
   it("production without reviewers fails the preview (exit 1) naming CC-ENV-02", async () => {
-    const dir = tempProject(withoutProductionReviewers);
-    const r = await cicd([
-      "preview",
-      "--stack",
-      "production",
-      "--dir",
-      dir,
-      "--out-dir",
-      path.join(dir, "out"),
-    ]);
+    const r = await previewWithoutReviewers();
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /FAIL CC-ENV-02 \[mandatory\] erp-berhan-production-environment-env/);
     assert.match(r.stdout, /FAILED: 1 mandatory policy violation\(s\)\./);
   });
 
   it("--format json carries the same verdicts and the same exit code as the table (1 on a mandatory failure)", async () => {
-    const dir = tempProject(withoutProductionReviewers);
-    const r = await cicd([
-      "preview",
-      "--stack",
-      "production",
-      "--dir",
-      dir,
-      "--out-dir",
-      path.join(dir, "out"),
-      "--format",
-      "json",
-    ]);
+    const r = await previewWithoutReviewers("--format", "json");
     assert.equal(r.code, 1, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.equal(out.ok, false);
