@@ -28,15 +28,23 @@ const NOW = new Date("2026-11-21T12:00:00Z");
 const SECRET_KEYS = ["secrets", "ghcrToken", "ghcrPullToken", "gitSourceToken"];
 
 /**
- * What Pulumi.yaml tells the language host: the program (`main`, the compiled bin/index.js that `npm run build`
- * writes) and whether to register ts-node (`runtime.options.typescript`), as the host passes them to `cmd/run`.
+ * What Pulumi.yaml tells the language host, as the engine turns it into `cmd/run`'s working directory and program
+ * (pulumi/pulumi pkg/engine/project.go `getPwdMain`): no `main`, the project directory and `.` (package.json's
+ * `main`, the compiled bin/index.js); a directory `main`, that directory; a file `main`, its directory and its base
+ * name. And whether to register ts-node (`runtime.options.typescript`).
  */
 const PROJECT = (() => {
   const doc = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
     main?: string;
     runtime: { options?: { typescript?: boolean } };
   };
-  return { main: doc.main ?? ".", typescript: doc.runtime.options?.typescript ?? true };
+  const main = doc.main ? path.join(ROOT, doc.main) : ROOT;
+  const isFile = doc.main !== undefined && fs.existsSync(main) && fs.statSync(main).isFile();
+  return {
+    pwd: isFile ? path.dirname(main) : main,
+    program: isFile ? path.basename(main) : ".",
+    typescript: doc.runtime.options?.typescript ?? true,
+  };
 })();
 
 /** The stack file's config as the engine hands it over, with a distinctive value for every required secret. */
@@ -126,8 +134,8 @@ async function runThroughLanguageHost(
       `--organization=${organizationOf(ROOT)}`,
       `--stack=${stack}`,
       "--dry-run=true",
-      `--pwd=${ROOT}`,
-      PROJECT.main,
+      `--pwd=${PROJECT.pwd}`,
+      PROJECT.program,
     ],
     {
       env: {
