@@ -45,21 +45,20 @@ export class PromotionError extends Error {
   }
 }
 
-/** The container's variable names: the app's own and those the runtime sets ({@link RESERVED_VARIABLES}). */
 /** The model's runtime fields that go to the component under another name or shape; the rest go as they are. */
 type MappedRuntimeFields = "health" | "secrets" | "deployment";
 
 /**
- * Compiles only while every runtime field of the model is either mapped in {@link runtimeOf} or a setting
- * {@link RuntimeSettings} takes under the same name: a field added to the model's runtime schema and to
- * ServiceRuntimeArgs needs nothing here; one added to the model alone fails `tsc` here.
+ * The model's runtime fields that reach no component: none. Compiles only while every runtime field of the model is
+ * either mapped in {@link runtimeOf} or a setting {@link RuntimeSettings} takes under the same name: a field added to
+ * the model's runtime schema and to ServiceRuntimeArgs needs nothing here; one added to the model alone fails `tsc`
+ * here, naming the field ("Property 'x' is missing in type '{}'").
  */
-const EVERY_RUNTIME_FIELD_REACHES_THE_COMPONENT: Exclude<
+type RuntimeFieldsReachingNoComponent = Exclude<
   keyof AppModel["runtime"],
   MappedRuntimeFields | keyof RuntimeSettings | "domain"
-> extends never
-  ? true
-  : never = true;
+>;
+const EVERY_RUNTIME_FIELD_REACHES_THE_COMPONENT: Record<RuntimeFieldsReachingNoComponent, never> = {};
 void EVERY_RUNTIME_FIELD_REACHES_THE_COMPONENT;
 
 /**
@@ -84,6 +83,7 @@ function runtimeOf(
   };
 }
 
+/** The container's variable names: the app's own and those the runtime sets ({@link RESERVED_VARIABLES}). */
 function envNamesOf(app: AppModel): string[] {
   return [...Object.keys(app.runtime.environmentVariables), ...RESERVED_VARIABLES].sort();
 }
@@ -306,6 +306,81 @@ async function bootstrapStack(
   };
 }
 
+/** What every app's {@link Application} shares: secrets by app and name, the OIDC provider, the account. */
+interface StackWiring {
+  secretOf: (app: string, name: string) => pulumi.Output<string>;
+  oidcProviderArn: pulumi.Input<string>;
+  accountId: pulumi.Output<string>;
+}
+
+/** The arguments of one app's {@link Application}, from the validated model and the app's image source. */
+function applicationArgsOf(
+  model: StackModel,
+  app: AppModel,
+  image: ImageSource,
+  wiring: StackWiring,
+): ConstructorParameters<typeof Application>[1] {
+  const env = model.environment;
+  const { secretOf } = wiring;
+  return {
+    app: app.name,
+    owner: app.owner,
+    environment: env,
+    githubOwner: model.githubOwner,
+    repository: app.repository,
+    repositoryHardening: hardeningOf(model, app.repository),
+    ownsRepository: model.governance.ownsRepositories,
+    requiredChecks: app.requiredChecks,
+    requiredApprovals: app.requiredApprovals,
+    ...reviewerIds(app.reviewers),
+    environmentSecrets: Object.fromEntries(app.environmentSecrets.map((n) => [n, secretOf(app.name, n)])),
+    imageRepository: app.image.repository,
+    image,
+    registryToken: secretOf("", "ghcrToken"),
+    pullToken: app.image.public ? undefined : secretOf("", "ghcrPullToken"),
+    runtime: runtimeOf(app, env, (n) => secretOf(app.name, n)),
+    network: { ...model.network, certificateArn: model.certificateArn },
+    flags: app.flags,
+    observability: app.observability,
+    oidcProviderArn: wiring.oidcProviderArn,
+    accountId: wiring.accountId,
+    permissionsBoundary: wiring.accountId.apply((accountId) => permissionsBoundaryArn(accountId, env)),
+    region: model.awsRegion,
+    alertEmail: model.alerting.email,
+  };
+}
+
+/**
+ * One app's environment profile (exported as `environmentProfile.apps.<app>`): the release running now, with
+ * staging's history of releases (`earlier`, newest first) or production's pinned history, and what parity compares.
+ */
+function profileOf(
+  env: "staging" | "production",
+  app: AppModel,
+  current: Release,
+  earlier: Release[],
+): AppProfile {
+  const releases = nextReleases(current, earlier);
+  const { digest, ...build } = current;
+  return {
+    repository: app.repository.name,
+    imageRepository: app.image.repository,
+    digest,
+    knownDigests:
+      env === "staging"
+        ? releases.map((r) => r.digest)
+        : [digest, ...app.image.history.filter((d) => d !== digest)],
+    releases,
+    build,
+    envNames: envNamesOf(app),
+    secretNames: [...app.runtime.secrets].sort(),
+    readinessPath: app.runtime.health.readinessPath,
+    containerHealthPath: app.runtime.health.healthPath,
+    port: app.runtime.port,
+    flags: app.flags.map((f) => f.name).sort(),
+  };
+}
+
 /**
  * Registers every resource of the stack.
  *
@@ -356,35 +431,10 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
 
   for (const app of model.apps) {
     const image = images.get(app.name)!;
-    const { reviewerUserIds, reviewerTeamIds } = reviewerIds(app.reviewers);
-
-    const component = new Application(app.name, {
-      app: app.name,
-      owner: app.owner,
-      environment: env,
-      githubOwner: model.githubOwner,
-      repository: app.repository,
-      repositoryHardening: hardeningOf(model, app.repository),
-      ownsRepository: model.governance.ownsRepositories,
-      requiredChecks: app.requiredChecks,
-      requiredApprovals: app.requiredApprovals,
-      reviewerUserIds,
-      reviewerTeamIds,
-      environmentSecrets: Object.fromEntries(app.environmentSecrets.map((n) => [n, secretOf(app.name, n)])),
-      imageRepository: app.image.repository,
-      image,
-      registryToken: secretOf("", "ghcrToken"),
-      pullToken: app.image.public ? undefined : secretOf("", "ghcrPullToken"),
-      runtime: runtimeOf(app, env, (n) => secretOf(app.name, n)),
-      network: { ...model.network, certificateArn: model.certificateArn },
-      flags: app.flags,
-      observability: app.observability,
-      oidcProviderArn,
-      accountId: identity.accountId,
-      permissionsBoundary: identity.accountId.apply((accountId) => permissionsBoundaryArn(accountId, env)),
-      region: model.awsRegion,
-      alertEmail: model.alerting.email,
-    });
+    const component = new Application(
+      app.name,
+      applicationArgsOf(model, app, image, { secretOf, oidcProviderArn, accountId: identity.accountId }),
+    );
     outputs[app.name] = {
       imageRef: component.imageRef,
       url: component.url,
@@ -393,29 +443,10 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
     profiles.push(
       pulumi
         .all([component.digest, image.gitSha, image.date, image.actor])
-        .apply(([digest, gitSha, date, actor]): [string, AppProfile] => {
-          const releases = nextReleases({ digest, gitSha, date, actor }, earlier[app.name] ?? []);
-          return [
-            app.name,
-            {
-              repository: app.repository.name,
-              imageRepository: app.image.repository,
-              digest,
-              knownDigests:
-                env === "staging"
-                  ? releases.map((r) => r.digest)
-                  : [digest, ...app.image.history.filter((d) => d !== digest)],
-              releases,
-              build: { gitSha, date, actor },
-              envNames: envNamesOf(app),
-              secretNames: [...app.runtime.secrets].sort(),
-              readinessPath: app.runtime.health.readinessPath,
-              containerHealthPath: app.runtime.health.healthPath,
-              port: app.runtime.port,
-              flags: app.flags.map((f) => f.name).sort(),
-            },
-          ];
-        }),
+        .apply(([digest, gitSha, date, actor]): [string, AppProfile] => [
+          app.name,
+          profileOf(env, app, { digest, gitSha, date, actor }, earlier[app.name] ?? []),
+        ]),
     );
   }
 
