@@ -149,8 +149,8 @@ export interface EngineVerdicts {
   /** Not-applicable verdicts the policies gave (waivers, unknown values, rules that do not apply). */
   notApplicable: Set<string>;
   /**
-   * Not-applicable verdicts the server gave without running the policy: a policy of one resource type
-   * (`__pulumiType`) on a resource of another ("Policy only applies to resources of type ...").
+   * Not-applicable verdicts for a resource of a type the policy does not apply to ("Policy only applies to resources
+   * of type ..."): given by the server itself for a one-type policy, by the policy for the others.
    */
   typeSkipped: Set<string>;
   /** Stack policies that answered not-applicable. */

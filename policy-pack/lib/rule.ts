@@ -216,7 +216,12 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
   });
   if (m.kind === "resource") {
     const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
-      if (!m.appliesTo.includes(args.type)) return;
+      // Not applicable to other types, as the server says itself for a one-type rule (below), so every rule
+      // counts the same resources as passed in the engine's policy summary.
+      if (!m.appliesTo.includes(args.type))
+        args.notApplicable(
+          `Policy only applies to resources of type ${m.appliesTo.map((t) => `'${t}'`).join(", ")}`,
+        );
       const config = engineConfig(args.getConfig);
       const r: Res = {
         urn: args.urn,

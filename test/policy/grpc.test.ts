@@ -26,12 +26,12 @@ function engineVerdicts(pack: LaunchedPack, resources: PolicyResourceInput[]) {
   return analyzeAll(pack.client, engineRequests(resources));
 }
 
-/** `policyName urn` of each one-type resource rule on each resource of another type: what the server skips. */
+/** `policyName urn` of each resource rule on each resource of a type it does not apply to: not applicable. */
 function typeSkips(resources: PolicyResourceInput[]): Set<string> {
-  const oneType = RULES.filter((m) => m.kind === "resource" && m.appliesTo.length === 1);
+  const resourceRules = RULES.filter((m) => m.kind === "resource");
   return new Set(
     resources.flatMap((r) =>
-      oneType.filter((m) => m.appliesTo[0] !== r.type).map((m) => `${m.policyName} ${r.urn}`),
+      resourceRules.filter((m) => !m.appliesTo.includes(r.type)).map((m) => `${m.policyName} ${r.urn}`),
     ),
   );
 }

@@ -1184,7 +1184,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
     assert.ok("validateResource" in toPolicy(rule("CC-BR-04"))));
   it("CC-BR-05 is a resource policy", () => assert.ok("validateResource" in toPolicy(rule("CC-BR-05"))));
 
-  describe("a resource policy reports a failure, stays silent on a pass or another type, waives with a note", () => {
+  describe("a resource policy reports a failure, stays silent on a pass, is not applicable to another type, waives with a note", () => {
     const squash = { allowMergeCommit: false, allowRebaseMerge: false, allowSquashMerge: true };
     const merges = { ...squash, allowMergeCommit: true };
     const waiver = { ...GOOD, ruleId: "CC-BR-04", resource: "erp-*", expires: "2999-01-01" };
@@ -1200,11 +1200,11 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
     engineCases([
       { name: "silent on a pass", policy: p, args: repoArgs(squash), config: {}, expected: SILENT },
       {
-        name: "silent on another type",
+        name: "not applicable to another type, naming the type it applies to (as the server says for it)",
         policy: p,
         args: repoArgs(merges, T.ruleset),
         config: {},
-        expected: SILENT,
+        expected: { reports: [], na: `Policy only applies to resources of type '${T.repository}'` },
       },
       {
         name: "reports a failure",

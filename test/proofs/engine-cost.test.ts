@@ -1,7 +1,7 @@
 /**
  * The pack under the engine converts each request's properties once (policy-pack/lib/engine.ts): driven through
  * `@pulumi/policy`'s own Analyze and AnalyzeStack handlers (server.js), one Analyze request is converted once
- * for all 23 resource policies and one AnalyzeStack converts each resource once for all 19 stack policies, and
+ * for all 25 resource policies and one AnalyzeStack converts each resource once for all 31 stack policies, and
  * the verdicts are those of the unpatched conversion. The figures (CPU per resource) are `npm run bench`'s.
  */
 import { strict as assert } from "node:assert";
