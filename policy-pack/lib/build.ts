@@ -4,10 +4,12 @@
  * launch cost more than the work itself (issue 13). The price of compiled code is that an edited `.ts` file
  * changes nothing until the next build; this module makes that an error instead of a wrong verdict.
  *
- * After each `tsc`, `stampBuild` records the sources the build compiled (one `.ts` per emitted `.js`), their
- * newest modification time and a SHA-256 of their contents. An entry point calls `assertFreshBuild` first:
- * it stats the recorded sources (about a millisecond for a hundred files) and hashes them only when one is newer
- * than the build, so a checkout that touches files without changing them still runs.
+ * After each `tsc`, `stampBuild` records the sources the build compiled (one `.ts` per emitted `.js`), each one's
+ * modification time and size, and a SHA-256 of their contents. An entry point calls `assertFreshBuild` first:
+ * it stats the recorded sources (about a millisecond for a hundred files) and hashes them only when a time or a
+ * size differs from the stamp's (older times too: `cp -p`, `rsync -a`, `tar x` keep them), so a checkout that
+ * touches files without changing them still runs. The stamp is taken just after `tsc`: a source saved while
+ * `tsc` ran counts as compiled (run the build again after such a save).
  *
  * Lives on the pack's side because the pack installs and runs on its own; the program's entries import it.
  */
@@ -22,10 +24,11 @@ export const BUILD_STAMP = ".build-stamp.json";
 export interface BuildStamp {
   /** The TypeScript sources the build compiled. */
   sources: string[];
-  /** The newest modification time among them when the build ran, milliseconds since the epoch. */
-  newestMtimeMs: number;
-  /** SHA-256 (hex) over every source's path and content, in `sources` order. */
-  sha256: string;
+  /**
+   * Each source's modification time (milliseconds since the epoch), size (bytes) and content SHA-256 (hex), in
+   * `sources` order.
+   */
+  stats: Array<[mtimeMs: number, size: number, sha256: string]>;
 }
 
 /** Thrown by `assertFreshBuild` when a source changed after the build that is about to run. */
@@ -52,23 +55,16 @@ function listJs(dir: string, rel = ""): string[] {
   return out;
 }
 
-function digest(root: string, sources: string[]): string {
-  const h = createHash("sha256");
-  for (const s of sources)
-    h.update(`${s}\0`)
-      .update(fs.readFileSync(path.join(root, s)))
-      .update("\0");
-  return h.digest("hex");
+function sha256Of(root: string, source: string): string {
+  return createHash("sha256")
+    .update(fs.readFileSync(path.join(root, source)))
+    .digest("hex");
 }
 
-function newestMtime(root: string, sources: string[]): { newest: number; newestFile: string } {
-  let newest = 0;
-  let newestFile = "";
-  for (const s of sources) {
-    const m = fs.statSync(path.join(root, s)).mtimeMs;
-    if (m > newest) [newest, newestFile] = [m, s];
-  }
-  return { newest, newestFile };
+/** A source's time and size now; throws (ENOENT) when it is gone. */
+function statOf(root: string, source: string): [number, number] {
+  const st = fs.statSync(path.join(root, source));
+  return [st.mtimeMs, st.size];
 }
 
 /**
@@ -87,8 +83,7 @@ export function stampBuild(root: string, outDir: string, except: readonly string
     .sort();
   const stamp: BuildStamp = {
     sources,
-    newestMtimeMs: newestMtime(root, sources).newest,
-    sha256: digest(root, sources),
+    stats: sources.map((src) => [...statOf(root, src), sha256Of(root, src)]),
   };
   fs.writeFileSync(path.join(outDir, BUILD_STAMP), `${JSON.stringify(stamp, null, 2)}\n`);
   return stamp;
@@ -109,16 +104,18 @@ export function assertFreshBuild(root: string, outDir: string): void {
   } catch {
     return;
   }
-  let newer: { newest: number; newestFile: string };
-  try {
-    newer = newestMtime(root, stamp.sources);
-  } catch (err) {
-    const missing = (err as { path?: string }).path ?? "a source";
-    throw new StaleBuildError(path.relative(root, outDir) || outDir, path.relative(root, missing));
-  }
-  if (newer.newest <= stamp.newestMtimeMs) return;
-  if (digest(root, stamp.sources) !== stamp.sha256)
-    throw new StaleBuildError(path.relative(root, outDir) || outDir, newer.newestFile);
+  const dir = path.relative(root, outDir) || outDir;
+  stamp.sources.forEach((source, i) => {
+    const [mtimeMs, size, sha256] = stamp.stats?.[i] ?? [NaN, NaN, ""];
+    let now: [number, number];
+    try {
+      now = statOf(root, source);
+    } catch {
+      throw new StaleBuildError(dir, source);
+    }
+    if (now[0] === mtimeMs && now[1] === size) return;
+    if (now[1] !== size || sha256Of(root, source) !== sha256) throw new StaleBuildError(dir, source);
+  });
 }
 
 /** `node bin/.../build.js stamp ROOT OUT_DIR [--except DIR,...]`: run after `tsc` by `npm run build`. */

@@ -40,7 +40,10 @@ describe("proofs: compiled code never runs older than its sources", () => {
     const { root, out } = project();
     const stamp = stampBuild(root, out);
     assert.deepEqual(stamp.sources, ["src/a.ts", "src/b/c.ts"]);
-    assert.match(stamp.sha256, /^[0-9a-f]{64}$/);
+    for (const [mtimeMs, size, sha256] of stamp.stats) {
+      assert.ok(mtimeMs > 0 && size > 0);
+      assert.match(sha256, /^[0-9a-f]{64}$/);
+    }
     assert.ok(fs.existsSync(path.join(out, BUILD_STAMP)));
     assert.doesNotThrow(() => assertFreshBuild(root, out));
   });
@@ -61,6 +64,31 @@ describe("proofs: compiled code never runs older than its sources", () => {
       () => assertFreshBuild(root, out),
       (e: unknown) =>
         e instanceof StaleBuildError && e.changed === "src/b/c.ts" && /run `npm run build`/.test(e.message),
+    );
+  });
+
+  it("a content change that keeps an older time (cp -p, rsync -a, tar x) is refused, naming the file", () => {
+    const { root, out } = project();
+    stampBuild(root, out);
+    const file = path.join(root, "src/a.ts");
+    fs.writeFileSync(file, "export const a = 42;\n");
+    const past = new Date("2020-01-01T00:00:00Z");
+    fs.utimesSync(file, past, past);
+    assert.throws(
+      () => assertFreshBuild(root, out),
+      (e: unknown) => e instanceof StaleBuildError && e.changed === "src/a.ts",
+    );
+  });
+
+  it("the file named is the one that changed, not the first one touched", () => {
+    const { root, out } = project();
+    stampBuild(root, out);
+    later(path.join(root, "src/a.ts"));
+    fs.writeFileSync(path.join(root, "src/b/c.ts"), "export const c = 9;\n");
+    later(path.join(root, "src/b/c.ts"));
+    assert.throws(
+      () => assertFreshBuild(root, out),
+      (e: unknown) => e instanceof StaleBuildError && e.changed === "src/b/c.ts",
     );
   });
 
