@@ -193,6 +193,24 @@ function engineConfig(getConfig: () => object): PolicyConfig {
 }
 
 /**
+ * `args.notApplicable(reason)`, which throws the server's NotApplicableError, without capturing a stack trace: the
+ * server reads only the reason, and capturing the stack was most of the cost of answering "not applicable" once per
+ * rule and resource (issue 13's engine benchmark). The limit is restored before the error leaves.
+ */
+function notApplicableWithoutStack(
+  args: { notApplicable: (reason?: string) => never },
+  reason: string,
+): never {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return args.notApplicable(reason);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * The CrossGuard policy of a rule, for `new PolicyPack(...)`. Violations are reported with the rule's message;
  * failures matched by a valid waiver are not reported (resource rules report them as not applicable with the
  * waiver); unknown values give not-applicable, never a violation.
@@ -215,13 +233,11 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     waivers: Array.isArray(config?.waivers) ? Array.from(config.waivers) : [],
   });
   if (m.kind === "resource") {
+    const typesNote = `Policy only applies to resources of type ${m.appliesTo.map((t) => `'${t}'`).join(", ")}`;
     const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
       // Not applicable to other types, as the server says itself for a one-type rule (below), so every rule
       // counts the same resources as passed in the engine's policy summary.
-      if (!m.appliesTo.includes(args.type))
-        args.notApplicable(
-          `Policy only applies to resources of type ${m.appliesTo.map((t) => `'${t}'`).join(", ")}`,
-        );
+      if (!m.appliesTo.includes(args.type)) notApplicableWithoutStack(args, typesNote);
       const config = engineConfig(args.getConfig);
       const r: Res = {
         urn: args.urn,
