@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { ValidateFunction } from "ajv";
-import { COMMON_CONFIG, configSchemaOf } from "../../policy-pack/lib/rule";
+import { COMMON_CONFIG } from "../../policy-pack/lib/rule";
 import { branchProtectionScores } from "../../policy-pack/lib/scorecard";
 import type { RuleMeta } from "../../policy-pack/lib/types";
 import {
@@ -64,17 +64,14 @@ function compiled(key: string, properties: Record<string, unknown>): ValidateFun
 
 /** The validators an entry of `meta`'s rule must pass: the common one, and the rule's own when it sets any. */
 function validatorsOf(meta: RuleMeta, entry: object): ValidateFunction[] {
-  const { properties } = configSchemaOf(meta) as { properties: Record<string, unknown> };
-  const common = Object.fromEntries(Object.keys(COMMON_CONFIG).map((k) => [k, properties[k]]));
   const out = [
     compiled("(common)", {
-      ...common,
+      ...COMMON_CONFIG,
       enforcementLevel: { enum: ["advisory", "mandatory", "disabled", "remediate"] },
     }),
   ];
-  const own = Object.keys(meta.configurable ?? {});
-  if (own.some((k) => k in entry))
-    out.push(compiled(meta.id, Object.fromEntries(own.map((k) => [k, properties[k]]))));
+  const own = meta.configurable ?? {};
+  if (Object.keys(own).some((k) => k in entry)) out.push(compiled(meta.id, own));
   return out;
 }
 

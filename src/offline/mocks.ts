@@ -91,7 +91,6 @@ function awsArn(service: string, region: string, resource: string): string {
 
 /** What a computed-output function sees: the region, a hash of type and name, the physical name, the inputs. */
 interface Computing {
-  type: string;
   name: string;
   inputs: State;
   /** Region. */
@@ -262,7 +261,6 @@ function computed(
 ): { id: string; extra: State } {
   const h = hashOf(type, name);
   const c: Computing = {
-    type,
     name,
     inputs,
     r: opts.region,

@@ -69,7 +69,7 @@ describe("proofs: the pack converts each request's properties once under the eng
     return out;
   }
 
-  it("without the patch, the server converts an Analyze request once per resource policy (what it fixes)", async () => {
+  it("without the patch, the server converts an Analyze request once per policy it runs (what it fixes)", async () => {
     let calls = 0;
     deserialize.deserializeProperties = (s, p) => (calls++, original(s, p));
     const analyze = server.makeAnalyzeRpcFun("cicd-constitution", "0.1.0", "advisory", policies);
