@@ -265,8 +265,16 @@ export async function runCli(argv: string[]): Promise<number> {
 if (require.main === module) {
   try {
     // Compiled (bin/src/cli/main.js, what `npm start` and `npm run cicd` run): refuse to run older than the sources.
-    if (__filename.endsWith(".js"))
-      assertFreshBuild(path.resolve(__dirname, "../../.."), path.resolve(__dirname, "../.."));
+    if (__filename.endsWith(".js")) {
+      const root = path.resolve(__dirname, "../../..");
+      assertFreshBuild(root, path.resolve(__dirname, "../.."));
+      // Start-up (./startup.ts): a code cache for what this run loads, and the SDK's function serializer deferred.
+      const { enableCompileCache, deferSdkClosureModules } = load<typeof import("./startup")>("./startup");
+      enableCompileCache(
+        path.join(root, "node_modules/.cache/cicd-compile-cache", `${process.version}-${process.arch}`),
+      );
+      deferSdkClosureModules();
+    }
     void runCli(process.argv.slice(2)).then((code) => {
       process.exitCode = code;
     });
