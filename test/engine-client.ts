@@ -55,11 +55,14 @@ export interface LaunchedPack {
 }
 
 /**
- * Launches the pack as the engine does and waits for GetAnalyzerInfo.
+ * Launches the pack as the engine does and waits for GetAnalyzerInfo; `env` is added to this process's environment.
  *
  * @throws Error with the pack's stderr when it exits before printing its port.
  */
-export async function launchPack(packDir = PACK_DIR): Promise<LaunchedPack> {
+export async function launchPack(
+  packDir = PACK_DIR,
+  env: Record<string, string> = {},
+): Promise<LaunchedPack> {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
@@ -67,6 +70,7 @@ export async function launchPack(packDir = PACK_DIR): Promise<LaunchedPack> {
     {
       cwd: packDir,
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
     },
   );
   let stderr = "";

@@ -257,20 +257,17 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     // (`__pulumiType`): the server then answers "not applicable" for other types without converting the
     // request's properties or building the policy's arguments (policy.js `getPulumiType`, server.js Analyze).
     if (m.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: m.appliesTo[0] });
+    // A rule of several types says which, and its reason for the others, so the pack's Analyzer answers for them
+    // without calling it (lib/analyzer.ts); the check above gives the same answer where it is called.
+    else
+      Object.assign(validateResource, { __cicdAppliesTo: m.appliesTo, __cicdNotApplicableReason: typesNote });
     return { ...base, validateResource };
   }
   return {
     ...base,
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const config = engineConfig(args.getConfig);
-      const resources: Res[] = args.resources.map((p) => ({
-        urn: p.urn,
-        type: p.type,
-        name: p.name,
-        props: p.props,
-        parent: p.parent?.urn ?? null,
-      }));
-      const byUrn = new Map(resources.map((r) => [r.urn, r] as const));
+      const { resources, byUrn } = stackOf(args.resources);
       const aggs = runRule(rule, resources, context(config, byUrn));
       const waivers = waiversOf(config, new Date());
       // The engine does not hand policies the stack's name; every URN carries it.
@@ -285,6 +282,25 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
       }
     },
   };
+}
+
+/** The stack as rules read it, per view of the server's (each stack policy's own, or one shared: lib/analyzer.ts). */
+const stacks = new WeakMap<StackValidationArgs["resources"], { resources: Res[]; byUrn: Map<string, Res> }>();
+
+function stackOf(view: StackValidationArgs["resources"]): { resources: Res[]; byUrn: Map<string, Res> } {
+  let stack = stacks.get(view);
+  if (!stack) {
+    const resources: Res[] = view.map((p) => ({
+      urn: p.urn,
+      type: p.type,
+      name: p.name,
+      props: p.props,
+      parent: p.parent?.urn ?? null,
+    }));
+    stack = { resources, byUrn: new Map(resources.map((r) => [r.urn, r] as const)) };
+    stacks.set(view, stack);
+  }
+  return stack;
 }
 
 /** Fields of {@link defineRule}: the metadata without the derived `policyName`, plus the check. */
