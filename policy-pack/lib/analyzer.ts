@@ -73,7 +73,10 @@ interface Library {
     asGrpcError(e: unknown, message?: string): unknown;
   };
   proxy: { UnknownValueError: new (...a: never[]) => Error };
-  analyzerProto: { PolicyNotApplicable: new () => NotApplicableMessage };
+  analyzerProto: {
+    PolicyNotApplicable: new () => NotApplicableMessage;
+    AnalyzeResponse: new () => AnalyzeResponse;
+  };
   analyzerService: unknown;
   grpcServer: { prototype: { addService(service: unknown, impl: Impl): void } };
 }
@@ -213,12 +216,23 @@ interface ConfigMessage {
   getEnforcementlevel(): number;
 }
 
-/** Analyze for one type: the policies in order, each with its known answer or to be run by `handler`. */
+/**
+ * Analyze for one type: the policies in order, each with its known answer (and that answer's bytes in an
+ * AnalyzeResponse) or to be run by `handler`.
+ */
 interface TypePlan {
-  steps: Array<{ name: string; known?: NotApplicableMessage }>;
+  steps: Array<{ name: string; known?: NotApplicableMessage; bytes?: Uint8Array }>;
   /** Whether any step has a known answer (else the library's response is the answer). */
   anyKnown: boolean;
   handler?: Handler;
+  lib: Library;
+}
+
+/** The bytes of an AnalyzeResponse holding only `entries` in its not-applicable field (field 3). */
+function responseBytes(lib: Library, entries: NotApplicableMessage[]): Uint8Array {
+  const res = new lib.analyzerProto.AnalyzeResponse();
+  res.setNotApplicableList(entries);
+  return res.serializeBinary();
 }
 
 /** The "not applicable" a resource of `type` gets from `p` without being looked at, if any. */
@@ -250,16 +264,22 @@ function typePlan(pack: ServedPack, lib: Library, levelOf: (p: Policy) => Level,
     const known = new lib.analyzerProto.PolicyNotApplicable();
     known.setPolicyName(p.name);
     if (reason) known.setReason(reason);
-    steps.push({ name: p.name, known });
+    steps.push({ name: p.name, known, bytes: responseBytes(lib, [known]) });
   }
   return {
     steps,
     anyKnown: steps.some((s) => s.known),
+    lib,
     handler: run.length ? lib.server.makeAnalyzeRpcFun(pack.name, pack.version, pack.level, run) : undefined,
   };
 }
 
-/** The library's response with the known answers put back, in the policies' order. */
+/**
+ * The library's response with the known answers put back, in the policies' order. Its bytes are put together
+ * from the parts (a protobuf message is its fields' encodings, one after another: the diagnostics, field 2, then
+ * each not-applicable answer, field 3, as google-protobuf writes them), so the known answers are encoded once per
+ * type rather than in every response; `serializeBinary`, which the service's serializer calls, returns them.
+ */
 function withKnown(res: AnalyzeResponse, plan: TypePlan): AnalyzeResponse {
   if (!plan.anyKnown) return res;
   const given = new Map<string, NotApplicableMessage[]>();
@@ -268,9 +288,22 @@ function withKnown(res: AnalyzeResponse, plan: TypePlan): AnalyzeResponse {
     list.push(n);
     given.set(n.getPolicyName(), list);
   }
-  const all = plan.steps.flatMap((s) => (s.known ? [s.known] : (given.get(s.name) ?? [])));
+  res.setNotApplicableList([]);
+  const parts: Uint8Array[] = [res.serializeBinary()];
+  const all: NotApplicableMessage[] = [];
+  for (const s of plan.steps) {
+    if (s.known) {
+      all.push(s.known);
+      parts.push(s.bytes!);
+      continue;
+    }
+    const mine = given.get(s.name) ?? [];
+    all.push(...mine);
+    if (mine.length) parts.push(responseBytes(plan.lib, mine));
+  }
   if (all.length) res.setNotApplicableList(all);
-  return res;
+  const bytes = Buffer.concat(parts);
+  return Object.assign(res, { serializeBinary: () => bytes });
 }
 
 /**
