@@ -326,16 +326,31 @@ function stackAnalyzer(
     },
   };
   const build = lib.server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.level, [viewPolicy]);
+  // One AnalyzeStack at a time (the engine sends one per preview or update), so `view` is this call's.
+  let queue = Promise.resolve();
   return (call, callback) => {
-    view = undefined;
-    build(call, (err) => {
-      if (err || !view) return callback(err ?? new Error("the stack's resources were not built"));
-      const resources = Object.freeze(view.resources.map((r) => Object.freeze(r)));
-      runStackPolicies(pack, lib, levelOf, configOf, { resources, stackTags: view.stackTags }).then(
-        (res) => callback(undefined, res),
-        (e: unknown) => callback(e),
-      );
-    });
+    queue = queue.then(
+      () =>
+        new Promise<void>((done) => {
+          const answer: Callback = (err, res) => {
+            done();
+            callback(err, res);
+          };
+          view = undefined;
+          try {
+            build(call, (err) => {
+              if (err || !view) return answer(err ?? new Error("the stack's resources were not built"));
+              const resources = Object.freeze(view.resources.map((r) => Object.freeze(r)));
+              runStackPolicies(pack, lib, levelOf, configOf, { resources, stackTags: view.stackTags }).then(
+                (res) => answer(undefined, res),
+                (e: unknown) => answer(e),
+              );
+            });
+          } catch (e) {
+            answer(e);
+          }
+        }),
+    );
   };
 }
 

@@ -130,6 +130,22 @@ describe("the pack's Analyzer answers as @pulumi/policy's handlers, byte for byt
         }
         assert.ok(compared > 3 * s.resources.length, `${compared} responses compared`);
       });
+
+  it("answers AnalyzeStack requests sent together as it answers each alone", async () => {
+    const s = stacks.staging;
+    await Promise.all([configure(fast.client, s.config), configure(library.client, s.config)]);
+    const stacksOf = [s.resources, s.resources.map((r) => ({ ...r, props: {} }))].map(
+      (rs) => engineRequests(rs).stack,
+    );
+    const send = (pack: LaunchedPack, req: proto.AnalyzeStackRequest) =>
+      call<proto.AnalyzeStackRequest, proto.AnalyzeResponse>(pack.client, pack.client.analyzeStack, req).then(
+        (res) => Buffer.from(res.serializeBinary()),
+      );
+    const together = await Promise.all(stacksOf.map((req) => send(fast, req)));
+    for (const [i, req] of stacksOf.entries())
+      assert.ok(together[i].equals(await send(library, req)), `request ${i}`);
+    assert.ok(!together[0].equals(together[1]), "the two stacks' answers differ (the test is not vacuous)");
+  });
 });
 
 describe("the pack's Analyzer: launch checks", () => {
