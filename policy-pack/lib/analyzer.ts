@@ -14,8 +14,10 @@
  *   handler runs over the others only, and the known "not applicable" answers, built once, are put back in the
  *   policies' order.
  * - **AnalyzeStack, one view.** The library's AnalyzeStack handler builds the stack's resources once, for a view
- *   policy that keeps them; every stack policy then gets that one view (frozen, so no policy can change what the
- *   next one sees), with the server's enforcement levels, violation reports and error handling, copied below.
+ *   policy that keeps them; every stack policy then gets that one view, with the server's enforcement levels,
+ *   violation reports and error handling, copied below. The view is frozen: a policy that writes to it (sorts the
+ *   list in place, say) fails with an error naming it, where the library would have given it a copy of its own.
+ *   This pack's rules only read; the fast path is for them, not for any pack.
  *
  * The server, Configure, GetAnalyzerInfo and Remediate are the library's, unchanged. `CICD_PACK_ANALYZER=library`
  * serves the library's handlers alone (a way back, and what test/policy/analyzer-parity.test.ts compares with:
@@ -142,11 +144,10 @@ export function serveFastAnalyzer(lib: Library = loadLibrary()): boolean {
     const addService = proto.addService;
     proto.addService = function (this: unknown, service, impl) {
       const pack = { name, version, level, policies: args.policies ?? [] };
-      return addService.call(
-        this,
-        service,
-        service === lib.analyzerService ? fastAnalyzer(pack, impl, lib) : impl,
-      );
+      // Answers are put back by policy name: a pack whose names repeat is served by the library alone.
+      const unique = new Set(pack.policies.map((p) => p.name)).size === pack.policies.length;
+      const fast = service === lib.analyzerService && unique;
+      return addService.call(this, service, fast ? fastAnalyzer(pack, impl, lib) : impl);
     };
     try {
       return serve(name, version, level, args, initial);
@@ -158,9 +159,22 @@ export function serveFastAnalyzer(lib: Library = loadLibrary()): boolean {
   return true;
 }
 
-/** A policy's "not applicable" raised through {@link fastAnalyzer}'s stack arguments (no stack trace). */
-class StackNotApplicable {
-  constructor(readonly reason?: string) {}
+/** A policy's "not applicable" raised through {@link fastAnalyzer}'s stack arguments (an Error, as the server's). */
+class StackNotApplicable extends Error {
+  constructor(readonly reason?: string) {
+    super(reason ?? "Policy does not apply");
+  }
+}
+
+/** Throws {@link StackNotApplicable} without capturing a stack trace: the server reads only the reason. */
+function stackNotApplicable(reason?: string): never {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    throw new StackNotApplicable(reason);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**
@@ -172,7 +186,7 @@ export function fastAnalyzer(pack: ServedPack, impl: Impl, lib: Library): Impl {
   const levelOf = (p: Policy): Level =>
     ((config[p.name]?.enforcementLevel as Level | undefined) || p.enforcementLevel || pack.level) as Level;
   const byType = new Map<string, TypePlan>();
-  const stack = stackAnalyzer(pack, lib, levelOf, (name) => config[name]);
+  const stack = stackAnalyzer(pack, lib, levelOf, (name) => config[name], impl.analyzeStack);
   return {
     ...impl,
     configure: (call, callback) => {
@@ -198,11 +212,20 @@ export function fastAnalyzer(pack: ServedPack, impl: Impl, lib: Library): Impl {
       });
     },
     analyze: (call, callback) => {
-      const type = (call.request as { getType(): string }).getType();
+      const req = call.request as { getType(): string; getOptions(): unknown };
+      // A request without options (an older CLI): the library's handler gives its error.
+      if (!req.getOptions()) {
+        impl.analyze(call, callback);
+        return;
+      }
+      const type = req.getType();
       let plan = byType.get(type);
       if (!plan) byType.set(type, (plan = typePlan(pack, lib, levelOf, type)));
       const p = plan;
-      if (!p.handler) return callback(undefined, withKnown(lib.protoutil.makeAnalyzeResponse([]), p));
+      if (!p.handler) {
+        callback(undefined, withKnown(lib.protoutil.makeAnalyzeResponse([]), p));
+        return;
+      }
       p.handler(call, (err, res) =>
         err ? callback(err) : callback(undefined, withKnown(res as AnalyzeResponse, p)),
       );
@@ -315,43 +338,53 @@ function stackAnalyzer(
   lib: Library,
   levelOf: (p: Policy) => Level,
   configOf: (name: string) => Record<string, unknown> | undefined,
+  libraryStack: Handler,
 ): Handler {
-  let view: StackArgs | undefined;
-  const viewPolicy: StackValidationPolicy = {
-    name: "cicd-stack-view",
-    description: "keeps the stack's resources for the pack's stack policies",
-    enforcementLevel: "advisory",
-    validateStack: (args) => {
-      view = args as unknown as StackArgs;
-    },
-  };
-  const build = lib.server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.level, [viewPolicy]);
-  // One AnalyzeStack at a time (the engine sends one per preview or update), so `view` is this call's.
-  let queue = Promise.resolve();
   return (call, callback) => {
-    queue = queue.then(
-      () =>
-        new Promise<void>((done) => {
-          const answer: Callback = (err, res) => {
-            done();
-            callback(err, res);
-          };
-          view = undefined;
-          try {
-            build(call, (err) => {
-              if (err || !view) return answer(err ?? new Error("the stack's resources were not built"));
-              const resources = Object.freeze(view.resources.map((r) => Object.freeze(r)));
-              runStackPolicies(pack, lib, levelOf, configOf, { resources, stackTags: view.stackTags }).then(
-                (res) => answer(undefined, res),
-                (e: unknown) => answer(e),
-              );
-            });
-          } catch (e) {
-            answer(e);
-          }
-        }),
-    );
+    // A view policy and handler of the call's own (making one is cheap), so calls that overlap keep their views.
+    let view: StackArgs | undefined;
+    const viewPolicy: StackValidationPolicy = {
+      name: "cicd-stack-view",
+      description: "keeps the stack's resources for the pack's stack policies",
+      enforcementLevel: "advisory",
+      validateStack: (args) => {
+        view = args as unknown as StackArgs;
+      },
+    };
+    const build = lib.server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.level, [viewPolicy]);
+    build(call, (err) => {
+      // The stack's resources could not be built (a request from an older CLI, say): the library's own handler
+      // gives its own error, naming the first policy rather than the view policy.
+      if (err || !view) {
+        libraryStack(call, callback);
+        return;
+      }
+      const shared = { resources: frozen(view.resources), stackTags: view.stackTags };
+      runStackPolicies(pack, lib, levelOf, configOf, shared).then(
+        (res) => callback(undefined, res),
+        (e: unknown) => callback(e),
+      );
+    });
   };
+}
+
+/**
+ * The view every stack policy gets, frozen so that a policy writing to it fails loudly (a gRPC error naming the
+ * policy) rather than changing what the next one sees: the list, each resource, its options, dependencies and
+ * property dependencies. Its properties are behind the server's proxies, shared as lib/engine.ts explains.
+ */
+function frozen(resources: ViewResource[]): readonly ViewResource[] {
+  const freeze = (v: unknown) => {
+    if (v && typeof v === "object") Object.freeze(v);
+  };
+  for (const r of resources) {
+    const res = r as unknown as Record<string, unknown>;
+    for (const v of Object.values((res.opts as object | undefined) ?? {})) freeze(v);
+    for (const v of Object.values((res.propertyDependencies as object | undefined) ?? {})) freeze(v);
+    for (const k of ["opts", "dependencies", "propertyDependencies"]) freeze(res[k]);
+    Object.freeze(r);
+  }
+  return Object.freeze(resources);
 }
 
 async function runStackPolicies(
@@ -385,9 +418,7 @@ async function runStackPolicies(
         return props;
       },
       stackTags: view.stackTags,
-      notApplicable: (reason?: string): never => {
-        throw new StackNotApplicable(reason);
-      },
+      notApplicable: stackNotApplicable,
     };
     try {
       await Promise.resolve(
@@ -419,7 +450,8 @@ async function runStackPolicies(
 function reporter(pack: ServedPack, p: Policy, level: Level, ds: Diagnostic[]) {
   const base = { policyPackName: pack.name, policyPackVersion: pack.version, description: p.description };
   return (message: unknown, urn?: string) => {
-    if (typeof message === "object" && message !== null) {
+    // As server.js: `null` is an object there too (and fails reading its name).
+    if (typeof message === "object") {
       const info = message as Record<string, string | undefined>;
       ds.push({
         policyName: info.name || p.name,

@@ -284,19 +284,25 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
   };
 }
 
-/** The stack as rules read it, per view of the server's (each stack policy's own, or one shared: lib/analyzer.ts). */
+/**
+ * The stack as rules read it, per view of the server's (each stack policy's own, or one shared: lib/analyzer.ts),
+ * frozen like the shared view: a rule that wrote to it would change what the next rule reads.
+ */
 const stacks = new WeakMap<StackValidationArgs["resources"], { resources: Res[]; byUrn: Map<string, Res> }>();
 
 function stackOf(view: StackValidationArgs["resources"]): { resources: Res[]; byUrn: Map<string, Res> } {
   let stack = stacks.get(view);
   if (!stack) {
-    const resources: Res[] = view.map((p) => ({
-      urn: p.urn,
-      type: p.type,
-      name: p.name,
-      props: p.props,
-      parent: p.parent?.urn ?? null,
-    }));
+    const resources: Res[] = view.map((p) =>
+      Object.freeze({
+        urn: p.urn,
+        type: p.type,
+        name: p.name,
+        props: p.props,
+        parent: p.parent?.urn ?? null,
+      }),
+    );
+    Object.freeze(resources);
     stack = { resources, byUrn: new Map(resources.map((r) => [r.urn, r] as const)) };
     stacks.set(view, stack);
   }

@@ -4,6 +4,11 @@
  * with `CICD_PACK_ANALYZER=library`, and every Analyze and AnalyzeStack response of both stacks, configured as
  * they are and with policies disabled, downgraded and waived, on the real resources, on resources without
  * properties (most rules fail), with every fixture change of mutations.ts and with values unknown in preview, is compared byte for byte.
+ *
+ * In process, policy shapes this pack does not have (remediate levels, arrays of validations, remediation-only,
+ * object-form reports, typed stack policies, not-applicable caught as an Error, unknown values) are compared with the
+ * library's handlers the same way; a policy writing to the shared stack view fails, naming itself; and the wiring
+ * (the Analyzer service gets these handlers, any other service and a pack with repeated names the library's).
  */
 import { strict as assert } from "node:assert";
 import type * as services from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -14,7 +19,8 @@ import {
   RULES,
   UNKNOWN_SENTINEL as UNKNOWN,
 } from "../../policy-pack/evaluate";
-import { serveFastAnalyzer, loadLibrary } from "../../policy-pack/lib/analyzer";
+import type { Policy } from "@pulumi/policy";
+import { fastAnalyzer, serveFastAnalyzer, loadLibrary } from "../../policy-pack/lib/analyzer";
 import { call, configure, engineRequests, LaunchedPack, launchPack } from "../engine-client";
 import { RealStack, realStacks } from "./helpers";
 import { allMutations, withArt05 } from "./mutations";
@@ -163,12 +169,198 @@ describe("the pack's Analyzer: launch checks", () => {
     }
   });
 
+  it("serves its handlers on the Analyzer service the library's serve adds, and nothing else changed", () => {
+    const lib = loadLibrary();
+    const added: Array<{ service: unknown; impl: Record<string, unknown> }> = [];
+    class FakeServer {
+      addService(service: unknown, impl: Record<string, unknown>) {
+        added.push({ service, impl });
+      }
+    }
+    const original = FakeServer.prototype.addService;
+    const impl = { analyze: () => 1, analyzeStack: () => 2, configure: () => 3, getAnalyzerInfo: () => 4 };
+    const other = {};
+    const fake = {
+      ...lib,
+      grpcServer: FakeServer,
+      server: {
+        ...lib.server,
+        serve: () => {
+          new FakeServer().addService(lib.analyzerService, impl);
+          new FakeServer().addService(other, impl);
+        },
+      },
+    } as unknown as typeof lib;
+    assert.equal(serveFastAnalyzer(fake), true);
+    const policy = { name: "p", description: "d", validateResource: () => undefined };
+    fake.server.serve("pack", "1.0.0", "advisory", { policies: [policy] });
+    assert.notEqual(added[0].impl.analyze, impl.analyze);
+    assert.notEqual(added[0].impl.analyzeStack, impl.analyzeStack);
+    assert.notEqual(added[0].impl.configure, impl.configure, "Configure is wrapped to keep the config");
+    assert.equal(added[0].impl.getAnalyzerInfo, impl.getAnalyzerInfo);
+    assert.equal(added[1].impl, impl, "another service is left alone");
+    assert.equal(FakeServer.prototype.addService, original, "addService is restored after serve");
+    fake.server.serve("pack", "1.0.0", "advisory", { policies: [policy, { ...policy }] });
+    assert.equal(added[2].impl, impl, "a pack whose policy names repeat is served by the library alone");
+  });
+
   it("refuses, naming what is missing, a @pulumi/policy without the handlers it builds on", () => {
     const lib = loadLibrary();
     const changed = { ...lib, server: { ...lib.server, makeAnalyzeStackRpcFun: undefined } };
     assert.throws(
       () => serveFastAnalyzer(changed as unknown as typeof lib),
       /lacks server\.makeAnalyzeStackRpcFun: .*1\.21\.0.*CICD_PACK_ANALYZER=library/,
+    );
+  });
+});
+
+/**
+ * Policy shapes this pack does not have, in process: the pack's Analyzer over the library's own handlers against
+ * those handlers alone (no Configure: the library's configuration is module state, set only over gRPC).
+ */
+describe("the pack's Analyzer: policy shapes this pack does not use answer as the library's", () => {
+  const lib = loadLibrary();
+  type Args = {
+    type: string;
+    urn: string;
+    notApplicable(r?: string): never;
+    resources?: Array<{ urn: string }>;
+  };
+  type Report = (m: unknown, urn?: string) => void;
+  const BUCKET = "aws:s3/bucket:Bucket";
+  const typed = <F extends object>(f: F, type: string) => Object.assign(f, { __pulumiType: type });
+  const several = Object.assign(
+    (a: Args, report: Report) => {
+      if (![BUCKET, "aws:sqs/queue:Queue"].includes(a.type)) a.notApplicable("only buckets and queues");
+      report("several");
+    },
+    {
+      __cicdAppliesTo: [BUCKET, "aws:sqs/queue:Queue"],
+      __cicdNotApplicableReason: "only buckets and queues",
+    },
+  );
+  const unknown = () => {
+    throw new (lib.proxy.UnknownValueError as unknown as new (s: unknown, p: string[]) => Error)(
+      "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+      ["x"],
+    );
+  };
+  const policies = [
+    {
+      name: "one-type",
+      description: "d",
+      enforcementLevel: "mandatory",
+      validateResource: typed((_a: Args, r: Report) => r("bucket"), BUCKET),
+    },
+    {
+      name: "remediate-level",
+      description: "d",
+      enforcementLevel: "remediate",
+      validateResource: (_a: Args, r: Report) => r("r"),
+    },
+    {
+      name: "array",
+      description: "d",
+      enforcementLevel: "advisory",
+      validateResource: [(a: Args) => a.notApplicable("first"), (_a: Args, r: Report) => r("second")],
+    },
+    {
+      name: "remediation-only",
+      description: "d",
+      enforcementLevel: "mandatory",
+      remediateResource: () => undefined,
+    },
+    {
+      name: "disabled",
+      description: "d",
+      enforcementLevel: "disabled",
+      validateResource: (_a: Args, r: Report) => r("never"),
+    },
+    { name: "several", description: "d", enforcementLevel: "mandatory", validateResource: several },
+    {
+      name: "object-report",
+      description: "d",
+      severity: "high",
+      validateResource: (a: Args, r: Report) => r({ message: "m", urn: a.urn, enforcementLevel: "advisory" }),
+    },
+    { name: "resource-unknown", description: "d", validateResource: unknown },
+    {
+      name: "stack-object",
+      description: "d",
+      validateStack: (_a: Args, r: Report) => r({ name: "renamed", message: "x", severity: "low" }),
+    },
+    {
+      name: "stack-typed",
+      description: "d",
+      validateStack: typed((_a: Args, r: Report) => r("typed"), "aws:sqs/queue:Queue"),
+    },
+    { name: "stack-na", description: "d", validateStack: (a: Args) => a.notApplicable("why") },
+    {
+      name: "stack-na-error",
+      description: "d",
+      validateStack: (a: Args, r: Report) => {
+        try {
+          a.notApplicable("caught");
+        } catch (e) {
+          r(e instanceof Error ? `an Error: ${e.message}` : "not an Error");
+        }
+      },
+    },
+    {
+      name: "stack-remediate",
+      description: "d",
+      enforcementLevel: "remediate",
+      validateStack: (a: Args, r: Report) => r("m", a.resources?.[0]?.urn),
+    },
+    { name: "stack-unknown", description: "d", validateStack: unknown },
+  ] as unknown as Policy[];
+  const pack = { name: "shapes", version: "1.0.0", level: "mandatory", policies };
+  const library = {
+    analyze: lib.server.makeAnalyzeRpcFun(pack.name, pack.version, pack.level, policies),
+    analyzeStack: lib.server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.level, policies),
+  };
+  const fast = fastAnalyzer(pack, library, lib);
+  const answer = (
+    h: (c: { request: unknown }, cb: (e: unknown, r?: unknown) => void) => unknown,
+    request: unknown,
+  ) =>
+    new Promise<Buffer>((resolve, reject) =>
+      h({ request }, (e, r) =>
+        e ? reject(e) : resolve(Buffer.from((r as proto.AnalyzeResponse).serializeBinary())),
+      ),
+    );
+  const resources: PolicyResourceInput[] = [BUCKET, "aws:sqs/queue:Queue", "aws:ecs/service:Service"].map(
+    (type, i) => ({
+      type,
+      urn: `urn:pulumi:staging::p::${type}::r${i}`,
+      name: `r${i}`,
+      props: { i },
+      parent: i ? `urn:pulumi:staging::p::${BUCKET}::r0` : null,
+    }),
+  );
+
+  it("Analyze of each type and AnalyzeStack: the same bytes", async () => {
+    const requests = engineRequests(resources);
+    for (const { urn, req } of requests.analyze)
+      assert.ok((await answer(fast.analyze, req)).equals(await answer(library.analyze, req)), urn);
+    const [a, b] = [
+      await answer(fast.analyzeStack, requests.stack),
+      await answer(library.analyzeStack, requests.stack),
+    ];
+    assert.ok(a.equals(b), "AnalyzeStack");
+    assert.ok(a.length > 100, "the stack answer holds diagnostics (the test is not vacuous)");
+  });
+
+  it("a stack policy writing to the shared view fails, naming itself (the library gave it a copy)", async () => {
+    const sorter = {
+      name: "sorter",
+      description: "d",
+      validateStack: (a: { resources: unknown[] }) => void a.resources.sort(),
+    };
+    const mine = fastAnalyzer({ ...pack, policies: [sorter] as unknown as Policy[] }, library, lib);
+    await assert.rejects(
+      answer(mine.analyzeStack, engineRequests(resources).stack),
+      /Error validating resource with policy 'sorter'/,
     );
   });
 });
