@@ -270,9 +270,7 @@ if (require.main === module) {
       assertFreshBuild(root, path.resolve(__dirname, "../.."));
       // Start-up (./startup.ts): a code cache for what this run loads, and the SDK's function serializer deferred.
       const { enableCompileCache, deferSdkClosureModules } = load<typeof import("./startup")>("./startup");
-      enableCompileCache(
-        path.join(root, "node_modules/.cache/cicd-compile-cache", `${process.version}-${process.arch}`),
-      );
+      enableCompileCache(path.join(root, "node_modules/.cache/cicd-compile-cache"));
       deferSdkClosureModules();
     }
     void runCli(process.argv.slice(2)).then((code) => {

@@ -74,8 +74,18 @@ export function deferSdkClosureModules(fromDir = __dirname): string[] {
     const standIn = new Module(file, module);
     standIn.filename = file;
     standIn.loaded = true;
+    // Whatever else is asked of the stand-in (another export, its keys) loads the real module and answers from it.
     standIn.exports = new Proxy(readAtLoad, {
       get: (target, key) => (key in target ? target[key] : load()[key]),
+      has: (target, key) => key in target || key in load(),
+      ownKeys: (target) => [...new Set([...Reflect.ownKeys(target), ...Reflect.ownKeys(load())])],
+      getOwnPropertyDescriptor: (target, key) => {
+        const own = Reflect.getOwnPropertyDescriptor(target, key);
+        if (own) return own;
+        return key in load()
+          ? { value: load()[key], enumerable: true, configurable: true, writable: false }
+          : undefined;
+      },
     });
     require.cache[file] = standIn;
     return file;
@@ -113,23 +123,38 @@ interface ModuleInternals {
 /** Bytes of the SHA-1 of a module's source at the start of its cache file. */
 const HASH_BYTES = 20;
 
+/** A dynamic `import(`, comments between allowed: such a module is left to Node, whose compiler has the hook. */
+const DYNAMIC_IMPORT = /\bimport\s*(?:\/\*[\s\S]*?\*\/\s*)*\(/;
+
+/** The characters `Module.wrap` puts before a module's first line: stack columns on line 1 are offset by it. */
+const WRAP_PREFIX = Module.wrap("\0").indexOf("\0");
+
 /**
- * Turns on a V8 code cache for the CommonJS modules loaded from now on, kept in `dir` (created when missing): one
- * file per module (its path's SHA-1), holding the SHA-1 of the source it was made from and V8's cached data; a
- * changed source or a rejected cache compiles afresh and rewrites the file when the process exits (written
- * under a temporary name and renamed, so concurrent runs never read half a file).
+ * Turns on a V8 code cache for the CommonJS modules loaded from now on, kept in `parent/<node version>-<arch>`
+ * (created when missing; the folders of other Node versions in `parent` are removed): one file per module (its
+ * path's SHA-1), holding the SHA-1 of the source it was made from and V8's cached data; a changed source or a
+ * rejected cache compiles afresh and rewrites the file when the process exits (written under a temporary name
+ * and renamed, so concurrent runs never read half a file).
  *
  * Modules it leaves to Node's compiler: ES modules and files with ES module syntax (a SyntaxError here hands the
  * file back), files that call `import()` (a compiled script would need Node's dynamic-import hook), anything
- * loaded with a format. `CICD_COMPILE_CACHE=off` turns it off.
+ * loaded with a format other than CommonJS. Stack positions are the source's (line 1's columns included); it
+ * stays off when source maps are on (`--enable-source-maps`: a cached module would lose its mapping), when
+ * `CICD_COMPILE_CACHE=off`, and when the folder cannot be written.
  *
- * @returns what was turned on; `off` when switched off or when `dir` cannot be created.
+ * @param parent the cache's folder, e.g. `node_modules/.cache/cicd-compile-cache`.
+ * @returns what was turned on, and live counts.
  */
-export function enableCompileCache(dir: string): CompileCache {
+export function enableCompileCache(parent: string): CompileCache {
+  const version = `${process.version}-${process.arch}`;
+  const dir = path.join(parent, version);
   const cache: CompileCache = { kind: "off", dir, hits: 0, misses: 0, handedBack: 0 };
-  if (process.env.CICD_COMPILE_CACHE === "off") return cache;
+  if (process.env.CICD_COMPILE_CACHE === "off" || process.sourceMapsEnabled) return cache;
   try {
     fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    for (const other of fs.readdirSync(parent))
+      if (other !== version) fs.rmSync(path.join(parent, other), { recursive: true, force: true });
   } catch {
     return cache;
   }
@@ -146,13 +171,17 @@ export function enableCompileCache(dir: string): CompileCache {
       cache.handedBack++;
       return original.call(this, content, filename, format);
     };
-    if (format || content.includes("import(")) return handBack();
+    if ((format && format !== "commonjs") || DYNAMIC_IMPORT.test(content)) return handBack();
     const hash = crypto.createHash("sha1").update(content).digest();
     const file = path.join(dir, crypto.createHash("sha1").update(filename).digest("hex"));
     const cached = readCache(file, hash);
     let script: vm.Script;
     try {
-      script = new vm.Script(Module.wrap(content), { filename, cachedData: cached });
+      script = new vm.Script(Module.wrap(content), {
+        filename,
+        cachedData: cached,
+        columnOffset: -WRAP_PREFIX,
+      });
     } catch {
       return handBack();
     }
@@ -172,12 +201,12 @@ export function enableCompileCache(dir: string): CompileCache {
   };
   process.once("exit", () => {
     for (const { file, hash, script } of toWrite) {
-      const tmp = `${file}.${process.pid}.tmp`;
+      const tmp = `${file}.${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`;
       try {
         fs.writeFileSync(tmp, Buffer.concat([hash, script.createCachedData()]));
         fs.renameSync(tmp, file);
       } catch {
-        fs.rmSync(tmp, { force: true });
+        fs.rmSync(tmp, { force: true }); // a full disk or a read-only folder: the next run compiles afresh
       }
     }
   });

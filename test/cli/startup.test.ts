@@ -46,6 +46,22 @@ describe("CLI start-up: the SDK's function serializer deferred", () => {
     assert.equal(r.computeCodePaths, "function");
   });
 
+  it("a stand-in lists and has every export of the real module (reading them loads it)", () => {
+    const r = node(`
+      const { deferSdkClosureModules } = require(${JSON.stringify(STARTUP)});
+      ${LOADED}
+      const [, codePaths] = deferSdkClosureModules();
+      const standIn = require.cache[codePaths].exports;
+      const before = loaded("@npmcli/arborist");
+      console.log(JSON.stringify({ before, keys: Object.keys(standIn), has: "findWorkspaceRoot" in standIn,
+        fn: typeof standIn.findWorkspaceRoot, after: loaded("@npmcli/arborist") }));`);
+    assert.equal(r.before, false);
+    assert.ok(
+      (r.keys as string[]).includes("findWorkspaceRoot") && (r.keys as string[]).includes("computeCodePaths"),
+    );
+    assert.deepEqual([r.has, r.fn, r.after], [true, "function", true]);
+  });
+
   it("defers nothing once the SDK is loaded", () => {
     const r = node(`
       require("@pulumi/pulumi");
@@ -68,55 +84,89 @@ describe("CLI start-up: the SDK's function serializer deferred", () => {
 
 describe("CLI start-up: the code cache", () => {
   after(cleanTempDirs);
+  const VERSION = `${process.version}-${process.arch}`;
 
-  /** A project of three modules: `b` CommonJS, `esm` ES module syntax, `dyn` with `import()`. */
+  /**
+   * A project: `main.js` (the process's main module) turns the cache on and requires `a.js`, which requires `b`
+   * (CommonJS), `lib/c` (a package of type commonjs: cached too), `esm.js` (ES module syntax) and two modules with
+   * `import()` (one spaced and commented); `one.js` throws from its first line.
+   */
   function project(): string {
     const dir = tempDir("cicd-compile-cache");
-    fs.writeFileSync(
-      path.join(dir, "a.js"),
+    const write = (f: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, f), text);
+    };
+    write(
+      "main.js",
+      [
+        `const { enableCompileCache } = require(${JSON.stringify(STARTUP)});`,
+        `const cache = enableCompileCache(require("path").join(__dirname, "cache"));`,
+        `const a = require("./a");`,
+        `let line1; try { require("./one"); } catch (e) { line1 = e.stack.split("\\n")[1]; }`,
+        `console.log(JSON.stringify({ ...a, line1, kind: cache.kind, hits: cache.hits, misses: cache.misses,`,
+        `  handedBack: cache.handedBack }));`,
+      ].join("\n"),
+    );
+    write(
+      "a.js",
       [
         `const b = require("./b");`,
         `module.exports = { b, file: __filename, dir: __dirname, resolved: require.resolve("./b"),`,
-        `  paths: Array.isArray(require.resolve.paths("x")), main: require.main === process.mainModule,`,
+        `  resolvedFrom: require.resolve("./b", { paths: [__dirname + "/lib"] }), c: require("./lib/c").c,`,
+        `  paths: Array.isArray(require.resolve.paths("x")), main: require.main === require.cache[require.resolve("./main")],`,
         `  self: module.exports === exports, esm: require("./esm.js").x, dyn: typeof require("./dyn").load,`,
-        `  line: new Error().stack.split("\\n")[1] };`,
+        `  spaced: typeof require("./spaced").load, line: new Error().stack.split("\\n")[1] };`,
       ].join("\n"),
     );
-    fs.writeFileSync(path.join(dir, "b.js"), `exports.value = 42;\n`);
-    fs.writeFileSync(path.join(dir, "esm.js"), `export const x = "esm";\n`);
-    fs.writeFileSync(path.join(dir, "dyn.js"), `exports.load = () => import("node:os");\n`);
+    write("b.js", `exports.value = 42;\n`);
+    write("lib/b.js", `exports.value = "lib";\n`);
+    write("lib/package.json", `{ "type": "commonjs" }\n`);
+    write("lib/c.js", `exports.c = "commonjs";\n`);
+    write("esm.js", `export const x = "esm";\n`);
+    write("dyn.js", `exports.load = () => import("node:os");\n`);
+    write("spaced.js", `exports.load = () => import /* later */ ("node:os");\n`);
+    write("one.js", `const f = () => { throw new Error("line one"); }; f();\n`);
     return dir;
   }
 
-  function run(dir: string, env: Record<string, string> = {}) {
-    return node(
-      `
-      const { enableCompileCache } = require(${JSON.stringify(STARTUP)});
-      const cache = enableCompileCache(${JSON.stringify(path.join(dir, "cache"))});
-      const a = require(${JSON.stringify(path.join(dir, "a.js"))});
-      console.log(JSON.stringify({ ...a, kind: cache.kind, hits: cache.hits, misses: cache.misses,
-        handedBack: cache.handedBack }));`,
-      env,
-    );
+  function run(dir: string, args: string[] = [], env: Record<string, string> = {}) {
+    const out = execFileSync(process.execPath, [...args, path.join(dir, "main.js")], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
+    return JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>;
   }
+  const files = (dir: string) => fs.readdirSync(path.join(dir, "cache", VERSION));
 
   it("compiles a module as Node does, and from the cache on the next run", () => {
     const dir = project();
+    const plain = run(dir, [], { CICD_COMPILE_CACHE: "off" });
     const first = run(dir);
     assert.equal(first.kind, "own");
     assert.deepEqual(first.b, { value: 42 });
     assert.equal(first.file, path.join(dir, "a.js"));
     assert.equal(first.dir, dir);
     assert.equal(first.resolved, path.join(dir, "b.js"));
+    assert.equal(first.resolvedFrom, path.join(dir, "lib/b.js"), "require.resolve with paths");
+    assert.equal(first.c, "commonjs");
     assert.deepEqual([first.paths, first.main, first.self], [true, true, true]);
     assert.equal(first.esm, "esm", "an ES module handed back to Node");
-    assert.equal(first.dyn, "function", "a module with import() handed back to Node");
-    assert.match(String(first.line), /a\.js:5:/, "stack positions are the source's");
-    assert.deepEqual([first.hits, first.misses, first.handedBack], [0, 2, 2]);
-    assert.equal(fs.readdirSync(path.join(dir, "cache")).length, 2, "one cache file per cached module");
+    assert.deepEqual(
+      [first.dyn, first.spaced],
+      ["function", "function"],
+      "modules with import() handed back",
+    );
+    assert.match(String(first.line), /a\.js:6:/, "stack positions are the source's");
+    // main.js is compiled by Node (it turns the cache on); a, b, lib/c and one are cached; esm, dyn, spaced not.
+    assert.deepEqual([first.hits, first.misses, first.handedBack], [0, 4, 3]);
+    assert.equal(files(dir).length, 4, "one cache file per cached module");
     const second = run(dir);
-    assert.deepEqual([second.hits, second.misses], [2, 0]);
-    assert.deepEqual({ ...second, hits: 0, misses: 0 }, { ...first, hits: 0, misses: 0 });
+    assert.deepEqual([second.hits, second.misses], [4, 0]);
+    const positions = (r: Record<string, unknown>) => ({ ...r, hits: 0, misses: 0, handedBack: 0, kind: "" });
+    assert.deepEqual(positions(second), positions(first));
+    assert.deepEqual(positions(first), positions(plain), "as Node's own compiler, line 1's columns included");
   });
 
   it("compiles afresh a changed module and a damaged cache file", () => {
@@ -125,20 +175,27 @@ describe("CLI start-up: the code cache", () => {
     fs.writeFileSync(path.join(dir, "b.js"), `exports.value = 43;\n`);
     const changed = run(dir);
     assert.deepEqual(changed.b, { value: 43 });
-    assert.deepEqual([changed.hits, changed.misses], [1, 1]);
-    for (const f of fs.readdirSync(path.join(dir, "cache")))
-      fs.writeFileSync(path.join(dir, "cache", f), "damaged");
+    assert.deepEqual([changed.hits, changed.misses], [3, 1]);
+    for (const f of files(dir)) fs.writeFileSync(path.join(dir, "cache", VERSION, f), "damaged");
     const damaged = run(dir);
     assert.deepEqual(damaged.b, { value: 43 });
-    assert.deepEqual([damaged.hits, damaged.misses], [0, 2]);
-    assert.deepEqual([run(dir).hits, run(dir).misses], [2, 0], "the damaged files were rewritten");
+    assert.deepEqual([damaged.hits, damaged.misses], [0, 4]);
+    assert.deepEqual([run(dir).hits, run(dir).misses], [4, 0], "the damaged files were rewritten");
   });
 
-  it("is off with CICD_COMPILE_CACHE=off, and writes nothing", () => {
+  it("removes the folders of other Node versions", () => {
     const dir = project();
-    const r = run(dir, { CICD_COMPILE_CACHE: "off" });
-    assert.equal(r.kind, "off");
-    assert.deepEqual(r.b, { value: 42 });
+    fs.mkdirSync(path.join(dir, "cache", "v0.0.0-x64"), { recursive: true });
+    run(dir);
+    assert.deepEqual(fs.readdirSync(path.join(dir, "cache")), [VERSION]);
+  });
+
+  it("is off with CICD_COMPILE_CACHE=off and with source maps on, and writes nothing", () => {
+    const dir = project();
+    const off = run(dir, [], { CICD_COMPILE_CACHE: "off" });
+    const maps = run(dir, ["--enable-source-maps"]);
+    assert.deepEqual([off.kind, maps.kind], ["off", "off"]);
+    assert.deepEqual(off.b, { value: 42 });
     assert.equal(fs.existsSync(path.join(dir, "cache")), false);
   });
 });
