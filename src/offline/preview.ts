@@ -278,20 +278,29 @@ export async function recordProgram(
   }
 }
 
+/** `Resource.callsites`, the SDK's stack walk for a resource's source position (resource.js). */
+type Callsites = () => unknown[];
+
 /**
  * The SDK captures a stack trace for every promise it creates (`debuggablePromise`, for leak reports) and for
- * every resource (`Resource.callsites`, source positions). Under tsx each frame went through source maps, which
- * took most of the preview's time (bench/run.ts, docs/PROOFS.md). During a recording: no frames for promise
- * traces, no source-map lookups; both restored after. Returns the restore function.
+ * every resource (`Resource.callsites`, source positions, with no frame limit). Under tsx each frame went through
+ * source maps, which took most of the preview's time (bench/run.ts, docs/PROOFS.md). During a recording: no frames
+ * for promise traces, no source-map lookups, and no source positions (the engine shows them in its diagnostics;
+ * the mocks and the plan have no use for them: the SDK sends none when the stack has no position either); all
+ * restored after. Returns the restore function.
  */
 function cheapStackTraces(): () => void {
   const limit = Error.stackTraceLimit;
   const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+  const resource = pulumi.Resource as unknown as { callsites: Callsites };
+  const callsites = resource.callsites;
   Error.stackTraceLimit = 0;
   if (sourceMaps) process.setSourceMapsEnabled(false);
+  resource.callsites = () => [];
   return () => {
     Error.stackTraceLimit = limit;
     if (sourceMaps) process.setSourceMapsEnabled(true);
+    resource.callsites = callsites;
   };
 }
 
