@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { previewStack, StackPreview } from "../src/offline/preview";
+import * as pulumi from "@pulumi/pulumi";
+import { previewStack, recordProgram, StackPreview } from "../src/offline/preview";
 import { appOf } from "../src/offline/summary";
 import { PlanResource } from "../src/plan/types";
 import { parsed, repositoryStacks, ROOT } from "./helpers";
@@ -204,6 +205,26 @@ describe("the repository's stacks (offline preview)", () => {
       assert.deepEqual(byUrn(one.resources), byUrn(all.resources), stack);
       assert.ok(one.plan.resources.length > 90);
     }
+  });
+});
+
+describe("the offline recording's stack traces", () => {
+  it("records without stack frames or source positions, and gives both back after", async () => {
+    type WithCallsites = { callsites: () => unknown[] };
+    const callsites = (pulumi.Resource as unknown as WithCallsites).callsites;
+    const limit = Error.stackTraceLimit;
+    let inside: { limit: number; positions: number } | undefined;
+    await recordProgram({ project: "p", stack: "s", region: "eu-west-1" }, () => {
+      inside = {
+        limit: Error.stackTraceLimit,
+        positions: (pulumi.Resource as unknown as WithCallsites).callsites().length,
+      };
+      return {};
+    });
+    assert.deepEqual(inside, { limit: 0, positions: 0 });
+    assert.equal((pulumi.Resource as unknown as WithCallsites).callsites, callsites);
+    assert.equal(Error.stackTraceLimit, limit);
+    assert.ok(callsites().length > 0, "outside a recording the SDK walks the stack again");
   });
 });
 
