@@ -226,6 +226,28 @@ describe("the offline recording's stack traces", () => {
     assert.equal(Error.stackTraceLimit, limit);
     assert.ok(callsites().length > 0, "outside a recording the SDK walks the stack again");
   });
+
+  it("gives both back after recordings that overlap, the first started ending first", async () => {
+    type WithCallsites = { callsites: () => unknown[] };
+    const callsites = (pulumi.Resource as unknown as WithCallsites).callsites;
+    const limit = Error.stackTraceLimit;
+    const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const opts = { project: "p", stack: "s", region: "eu-west-1" };
+    let afterFirst: number | undefined;
+    await Promise.all([
+      recordProgram(opts, async () => {
+        await tick(5);
+        return {};
+      }).then(() => (afterFirst = Error.stackTraceLimit)),
+      recordProgram(opts, async () => {
+        await tick(40);
+        return {};
+      }),
+    ]);
+    assert.equal(afterFirst, 0, "still switched off while the second recording runs");
+    assert.equal((pulumi.Resource as unknown as WithCallsites).callsites, callsites);
+    assert.equal(Error.stackTraceLimit, limit);
+  });
 });
 
 describe("engine parity of the offline plan's URNs", () => {

@@ -370,8 +370,8 @@ function stackAnalyzer(
 
 /**
  * The view every stack policy gets, frozen so that a policy writing to it fails loudly (a gRPC error naming the
- * policy) rather than changing what the next one sees: the list, each resource, its options, dependencies and
- * property dependencies. Its properties are behind the server's proxies, shared as lib/engine.ts explains.
+ * policy) rather than changing what the next one sees: the list, each resource, its options, dependencies,
+ * property dependencies and provider. Its properties are behind the server's proxies, shared as lib/engine.ts explains.
  */
 function frozen(resources: ViewResource[]): readonly ViewResource[] {
   const freeze = (v: unknown) => {
@@ -381,7 +381,7 @@ function frozen(resources: ViewResource[]): readonly ViewResource[] {
     const res = r as unknown as Record<string, unknown>;
     for (const v of Object.values((res.opts as object | undefined) ?? {})) freeze(v);
     for (const v of Object.values((res.propertyDependencies as object | undefined) ?? {})) freeze(v);
-    for (const k of ["opts", "dependencies", "propertyDependencies"]) freeze(res[k]);
+    for (const k of ["opts", "dependencies", "propertyDependencies", "provider"]) freeze(res[k]);
     Object.freeze(r);
   }
   return Object.freeze(resources);

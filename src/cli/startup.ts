@@ -123,8 +123,8 @@ interface ModuleInternals {
 /** Bytes of the SHA-1 of a module's source at the start of its cache file. */
 const HASH_BYTES = 20;
 
-/** A dynamic `import(`, comments between allowed: such a module is left to Node, whose compiler has the hook. */
-const DYNAMIC_IMPORT = /\bimport\s*(?:\/\*[\s\S]*?\*\/\s*)*\(/;
+/** A dynamic `import(`, comments of both kinds between allowed: left to Node, whose compiler has the hook. */
+const DYNAMIC_IMPORT = /\bimport\s*(?:(?:\/\*[\s\S]*?\*\/|\/\/[^\n]*)\s*)*\(/;
 
 /** The characters `Module.wrap` puts before a module's first line: stack columns on line 1 are offset by it. */
 const WRAP_PREFIX = Module.wrap("\0").indexOf("\0");

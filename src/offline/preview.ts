@@ -290,6 +290,8 @@ type Callsites = () => unknown[];
  * restored after. Returns the restore function.
  */
 function cheapStackTraces(): () => void {
+  // Recordings that overlap (none do today: the SDK's runtime state is global) switch off once and restore last.
+  if (cheap.depth++ > 0) return () => void cheap.restore?.(--cheap.depth);
   const limit = Error.stackTraceLimit;
   const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
   const resource = pulumi.Resource as unknown as { callsites: Callsites };
@@ -297,12 +299,17 @@ function cheapStackTraces(): () => void {
   Error.stackTraceLimit = 0;
   if (sourceMaps) process.setSourceMapsEnabled(false);
   resource.callsites = () => [];
-  return () => {
+  cheap.restore = (depth: number) => {
+    if (depth > 0) return;
     Error.stackTraceLimit = limit;
     if (sourceMaps) process.setSourceMapsEnabled(true);
     resource.callsites = callsites;
   };
+  return () => void cheap.restore?.(--cheap.depth);
 }
+
+/** How many recordings are running, and how to give back what the first switched off. */
+const cheap: { depth: number; restore?: (depth: number) => void } = { depth: 0 };
 
 /**
  * Previews one stack file offline.
