@@ -208,6 +208,8 @@ describe("the repository's stacks (offline preview)", () => {
   });
 });
 
+// A recording that never ends (first-deploy.test.ts races one against a refusal) keeps both switched off in its
+// process: these compare with what was there before each recording, not with the SDK's own.
 describe("the offline recording's stack traces", () => {
   it("records without stack frames or source positions, and gives both back after", async () => {
     type WithCallsites = { callsites: () => unknown[] };
@@ -224,7 +226,6 @@ describe("the offline recording's stack traces", () => {
     assert.deepEqual(inside, { limit: 0, positions: 0 });
     assert.equal((pulumi.Resource as unknown as WithCallsites).callsites, callsites);
     assert.equal(Error.stackTraceLimit, limit);
-    assert.ok(callsites().length > 0, "outside a recording the SDK walks the stack again");
   });
 
   it("gives both back after recordings that overlap, the first started ending first", async () => {
