@@ -19,12 +19,14 @@
  *   list in place, say) fails with an error naming it, where the library would have given it a copy of its own.
  *   This pack's rules only read; the fast path is for them, not for any pack.
  *
- * The server, Configure, GetAnalyzerInfo and Remediate are the library's, unchanged. `CICD_PACK_ANALYZER=library`
+ * The server, GetAnalyzerInfo, ConfigureStack and Remediate are the library's, unchanged; so is Configure, wrapped
+ * to keep a copy of the configuration (enforcement levels decide which policies run). `CICD_PACK_ANALYZER=library`
  * serves the library's handlers alone (a way back, and what test/policy/analyzer-parity.test.ts compares with:
  * byte-identical responses under the engine protocol).
  */
 import * as path from "node:path";
 import type { Policy, PolicyPackArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { withoutStackTrace } from "./engine";
 
 /** A policy's enforcement level as the server names it. */
 type Level = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -159,21 +161,15 @@ export function serveFastAnalyzer(lib: Library = loadLibrary()): boolean {
   return true;
 }
 
+/** The reason server.js gives a policy of one type (`__pulumiType`) for a resource, or a stack, without it. */
+function onlyType(pulumiType: string): string {
+  return `Policy only applies to resources of type '${pulumiType}'`;
+}
+
 /** A policy's "not applicable" raised through {@link fastAnalyzer}'s stack arguments (an Error, as the server's). */
 class StackNotApplicable extends Error {
   constructor(readonly reason?: string) {
     super(reason ?? "Policy does not apply");
-  }
-}
-
-/** Throws {@link StackNotApplicable} without capturing a stack trace: the server reads only the reason. */
-function stackNotApplicable(reason?: string): never {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    throw new StackNotApplicable(reason);
-  } finally {
-    Error.stackTraceLimit = limit;
   }
 }
 
@@ -223,11 +219,11 @@ export function fastAnalyzer(pack: ServedPack, impl: Impl, lib: Library): Impl {
       if (!plan) byType.set(type, (plan = typePlan(pack, lib, levelOf, type)));
       const p = plan;
       if (!p.handler) {
-        callback(undefined, withKnown(lib.protoutil.makeAnalyzeResponse([]), p));
+        callback(undefined, withKnown(lib, lib.protoutil.makeAnalyzeResponse([]), p));
         return;
       }
       p.handler(call, (err, res) =>
-        err ? callback(err) : callback(undefined, withKnown(res as AnalyzeResponse, p)),
+        err ? callback(err) : callback(undefined, withKnown(lib, res as AnalyzeResponse, p)),
       );
     },
     analyzeStack: stack,
@@ -248,7 +244,6 @@ interface TypePlan {
   /** Whether any step has a known answer (else the library's response is the answer). */
   anyKnown: boolean;
   handler?: Handler;
-  lib: Library;
 }
 
 /** The bytes of an AnalyzeResponse holding only `entries` in its not-applicable field (field 3). */
@@ -263,8 +258,7 @@ function knownNotApplicable(lib: Library, p: ResourceValidationPolicy, type: str
   const v = p.validateResource;
   if (!v || Array.isArray(v)) return undefined;
   const pulumiType = lib.policy.getPulumiType(v);
-  if (pulumiType)
-    return type !== pulumiType ? `Policy only applies to resources of type '${pulumiType}'` : undefined;
+  if (pulumiType) return type !== pulumiType ? onlyType(pulumiType) : undefined;
   const several = v as SeveralTypes;
   return several.__cicdAppliesTo && !several.__cicdAppliesTo.includes(type)
     ? several.__cicdNotApplicableReason
@@ -292,7 +286,6 @@ function typePlan(pack: ServedPack, lib: Library, levelOf: (p: Policy) => Level,
   return {
     steps,
     anyKnown: steps.some((s) => s.known),
-    lib,
     handler: run.length ? lib.server.makeAnalyzeRpcFun(pack.name, pack.version, pack.level, run) : undefined,
   };
 }
@@ -303,7 +296,7 @@ function typePlan(pack: ServedPack, lib: Library, levelOf: (p: Policy) => Level,
  * each not-applicable answer, field 3, as google-protobuf writes them), so the known answers are encoded once per
  * type rather than in every response; `serializeBinary`, which the service's serializer calls, returns them.
  */
-function withKnown(res: AnalyzeResponse, plan: TypePlan): AnalyzeResponse {
+function withKnown(lib: Library, res: AnalyzeResponse, plan: TypePlan): AnalyzeResponse {
   if (!plan.anyKnown) return res;
   const given = new Map<string, NotApplicableMessage[]>();
   for (const n of res.getNotApplicableList()) {
@@ -322,7 +315,7 @@ function withKnown(res: AnalyzeResponse, plan: TypePlan): AnalyzeResponse {
     }
     const mine = given.get(s.name) ?? [];
     all.push(...mine);
-    if (mine.length) parts.push(responseBytes(plan.lib, mine));
+    if (mine.length) parts.push(responseBytes(lib, mine));
   }
   if (all.length) res.setNotApplicableList(all);
   const bytes = Buffer.concat(parts);
@@ -408,7 +401,7 @@ async function runStackPolicies(
     if (level === "remediate") level = "mandatory";
     const pulumiType = lib.policy.getPulumiType(p.validateStack);
     if (pulumiType && !view.resources.some((r) => r.type === pulumiType)) {
-      notApplicable(p.name, `Policy only applies to resources of type '${pulumiType}'`);
+      notApplicable(p.name, onlyType(pulumiType));
       continue;
     }
     const args = {
@@ -418,7 +411,11 @@ async function runStackPolicies(
         return props;
       },
       stackTags: view.stackTags,
-      notApplicable: stackNotApplicable,
+      // Without a stack trace: the server reads only the reason.
+      notApplicable: (reason?: string): never =>
+        withoutStackTrace(() => {
+          throw new StackNotApplicable(reason);
+        }),
     };
     try {
       await Promise.resolve(

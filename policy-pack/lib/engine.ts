@@ -1,5 +1,6 @@
 /**
- * The pack under the Pulumi engine: one conversion of a resource's properties per request.
+ * The pack under the Pulumi engine: one conversion of a resource's properties per request, and "not applicable"
+ * answers without stack traces ({@link withoutStackTrace}).
  *
  * `@pulumi/policy` (1.21.0, server.js) answers `Analyze` by converting the request's protobuf `Struct` to
  * JavaScript (`deserializeProperties`: `Struct.toJavaScript` and the unwrapping of secrets, assets and resource
@@ -70,4 +71,19 @@ export function convertOncePerRequest(
   once.counts = counts;
   mod.deserializeProperties = once;
   return counts;
+}
+
+/**
+ * Runs `fn` (which throws a "not applicable" error) without capturing a stack trace: the server reads only the
+ * error's reason, and capturing the stack was most of the cost of answering "not applicable" once per rule and
+ * resource (issue 13's engine benchmark). The limit is restored before the error leaves.
+ */
+export function withoutStackTrace<T>(fn: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }

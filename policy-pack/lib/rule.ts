@@ -14,6 +14,8 @@ import type {
 import { isUnknownError } from "./props";
 import type { ConfigProperty, PolicyConfig, RuleMeta } from "./types";
 import { findWaiver, ValidWaiver, validWaivers } from "./waivers";
+import type { SeveralTypes } from "./analyzer";
+import { withoutStackTrace } from "./engine";
 
 /** A resource as a rule reads it. */
 export interface Res {
@@ -193,24 +195,6 @@ function engineConfig(getConfig: () => object): PolicyConfig {
 }
 
 /**
- * `args.notApplicable(reason)`, which throws the server's NotApplicableError, without capturing a stack trace: the
- * server reads only the reason, and capturing the stack was most of the cost of answering "not applicable" once per
- * rule and resource (issue 13's engine benchmark). The limit is restored before the error leaves.
- */
-function notApplicableWithoutStack(
-  args: { notApplicable: (reason?: string) => never },
-  reason: string,
-): never {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return args.notApplicable(reason);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-/**
  * The CrossGuard policy of a rule, for `new PolicyPack(...)`. Violations are reported with the rule's message;
  * failures matched by a valid waiver are not reported (resource rules report them as not applicable with the
  * waiver); unknown values give not-applicable, never a violation.
@@ -237,7 +221,7 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
       // Not applicable to other types, as the server says itself for a one-type rule (below), so every rule
       // counts the same resources as passed in the engine's policy summary.
-      if (!m.appliesTo.includes(args.type)) notApplicableWithoutStack(args, typesNote);
+      if (!m.appliesTo.includes(args.type)) withoutStackTrace(() => args.notApplicable(typesNote));
       const config = engineConfig(args.getConfig);
       const r: Res = {
         urn: args.urn,
@@ -260,7 +244,10 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     // A rule of several types says which, and its reason for the others, so the pack's Analyzer answers for them
     // without calling it (lib/analyzer.ts); the check above gives the same answer where it is called.
     else
-      Object.assign(validateResource, { __cicdAppliesTo: m.appliesTo, __cicdNotApplicableReason: typesNote });
+      Object.assign(validateResource, {
+        __cicdAppliesTo: m.appliesTo,
+        __cicdNotApplicableReason: typesNote,
+      } satisfies SeveralTypes);
     return { ...base, validateResource };
   }
   return {

@@ -291,25 +291,28 @@ type Callsites = () => unknown[];
  */
 function cheapStackTraces(): () => void {
   // Recordings that overlap (none do today: the SDK's runtime state is global) switch off once and restore last.
-  if (cheap.depth++ > 0) return () => void cheap.restore?.(--cheap.depth);
-  const limit = Error.stackTraceLimit;
-  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
-  const resource = pulumi.Resource as unknown as { callsites: Callsites };
-  const callsites = resource.callsites;
-  Error.stackTraceLimit = 0;
-  if (sourceMaps) process.setSourceMapsEnabled(false);
-  resource.callsites = () => [];
-  cheap.restore = (depth: number) => {
-    if (depth > 0) return;
-    Error.stackTraceLimit = limit;
-    if (sourceMaps) process.setSourceMapsEnabled(true);
-    resource.callsites = callsites;
+  if (recordings++ === 0) {
+    const limit = Error.stackTraceLimit;
+    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
+    const resource = pulumi.Resource as unknown as { callsites: Callsites };
+    const callsites = resource.callsites;
+    Error.stackTraceLimit = 0;
+    if (sourceMaps) process.setSourceMapsEnabled(false);
+    resource.callsites = () => [];
+    giveBack = () => {
+      Error.stackTraceLimit = limit;
+      if (sourceMaps) process.setSourceMapsEnabled(true);
+      resource.callsites = callsites;
+    };
+  }
+  return () => {
+    if (--recordings === 0) giveBack();
   };
-  return () => void cheap.restore?.(--cheap.depth);
 }
 
-/** How many recordings are running, and how to give back what the first switched off. */
-const cheap: { depth: number; restore?: (depth: number) => void } = { depth: 0 };
+/** How many recordings are running; what the first one switched off, given back when the last ends. */
+let recordings = 0;
+let giveBack: () => void = () => undefined;
 
 /**
  * Previews one stack file offline.

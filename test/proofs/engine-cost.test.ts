@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import type * as proto from "@pulumi/pulumi/proto/analyzer_pb";
-import { convertOncePerRequest } from "../../policy-pack/lib/engine";
+import { convertOncePerRequest, withoutStackTrace } from "../../policy-pack/lib/engine";
 import { toPolicy } from "../../policy-pack/lib/rule";
 import { ALL_RULES } from "../../policy-pack/rules";
 import { engineRequests } from "../engine-client";
@@ -108,5 +108,22 @@ describe("proofs: the pack converts each request's properties once under the eng
       () => convertOncePerRequest({} as never),
       /deserializeProperties .*@pulumi\/policy 1\.21\.0/,
     );
+  });
+});
+
+describe("proofs: not applicable without a stack trace", () => {
+  it("the error thrown inside carries no frames, and the limit is given back as it leaves", () => {
+    const limit = Error.stackTraceLimit;
+    let thrown: unknown;
+    try {
+      withoutStackTrace(() => {
+        throw new Error("not applicable");
+      });
+    } catch (e) {
+      thrown = e;
+    }
+    assert.equal((thrown as Error).stack, "Error: not applicable");
+    assert.equal(Error.stackTraceLimit, limit);
+    assert.ok(limit > 0 && new Error("x").stack!.split("\n").length > 1, "outside, errors have frames");
   });
 });
