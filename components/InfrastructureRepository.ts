@@ -39,7 +39,11 @@ export interface InfrastructureRepositoryArgs {
   /** Reviewers of the `production` environment (numeric GitHub ids): the gate before production. */
   reviewerUserIds: pulumi.Input<number>[];
   reviewerTeamIds: pulumi.Input<number>[];
-  /** Secrets of both environments (`PULUMI_ACCESS_TOKEN`, `GOVERNANCE_GITHUB_TOKEN`), Pulumi secrets. */
+  /**
+   * This repository's environment secrets, Pulumi secrets. The names in {@link READ_ONLY_SECRET_NAMES} go to the
+   * `drift` and `preview` environments only; every other name (`PULUMI_ACCESS_TOKEN`, `GOVERNANCE_GITHUB_TOKEN`) to
+   * `staging` and `production` only.
+   */
   environmentSecrets: Record<string, pulumi.Input<string>>;
   /** Variables of both environments besides the deploy role (`AWS_REGION`). */
   variables: Record<string, pulumi.Input<string>>;
@@ -48,7 +52,11 @@ export interface InfrastructureRepositoryArgs {
    * environment's (GitHub docs, "Variables"). Default: none.
    */
   repositoryVariables?: Record<string, pulumi.Input<string>>;
-  /** Repository-level Actions secrets (`BUMP_TOKEN`, the token bump-app.yml opens pull requests with). */
+  /**
+   * Secrets of the `bump` environment (`BUMP_TOKEN`, the token bump-app.yml pushes and opens pull requests with):
+   * environment secrets that only a job of `main` receives, never repository secrets any branch's workflow could
+   * read. Default: none.
+   */
   repositorySecrets?: Record<string, pulumi.Input<string>>;
   /** The account's GitHub OIDC provider. */
   oidcProviderArn: pulumi.Input<string>;
@@ -60,10 +68,31 @@ export interface InfrastructureRepositoryArgs {
 }
 
 /**
+ * The read-only tokens of this repository's workflows, by secret name: the only secrets the `drift` and `preview`
+ * environments receive, and never given to `staging` or `production`.
+ * - `PULUMI_READ_TOKEN`: a Pulumi Cloud team token with Stack Read on both stacks. It previews and refreshes but
+ *   cannot update; Stack Read includes `stack:decrypt` (Pulumi Cloud RBAC), so it reads both stacks' secrets.
+ * - `GOVERNANCE_READ_TOKEN`: a GitHub token that only reads the governed repositories' settings (administration,
+ *   environments, secrets and variables metadata, contents: read), what the github provider's refresh reads.
+ */
+export const READ_ONLY_SECRET_NAMES: readonly string[] = ["PULUMI_READ_TOKEN", "GOVERNANCE_READ_TOKEN"];
+
+/** The environment secrets of `names` only, or of every other name (`except`). */
+function secretsNamed(
+  secrets: Record<string, pulumi.Input<string>>,
+  names: readonly string[],
+  except = false,
+): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(Object.entries(secrets).filter(([n]) => names.includes(n) !== except));
+}
+
+/**
  * This repository, governed by the constitution like the apps: `main` and release-tag rulesets, and its
  * `staging` and `production` GitHub Environments with the OIDC deploy roles `main.yml` assumes, each with
  * exactly what a `pulumi up` of its stack needs ({@link infrastructureDeployPolicy}). Production's environment
  * requires reviewers and prevents self-review: it is the approval before every production deploy.
+ * Three more environments hold the other workflows' keys: `drift` (read-only tokens, `main` only), `preview`
+ * (read-only tokens, after a reviewer's approval) and `bump` (the bump token, `main` only).
  */
 export class InfrastructureRepository extends pulumi.ComponentResource {
   /** Deploy role ARN per environment. */
@@ -93,7 +122,8 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
           environment: env,
           reviewerUserIds: env === "production" ? args.reviewerUserIds : [],
           reviewerTeamIds: env === "production" ? args.reviewerTeamIds : [],
-          secrets: args.environmentSecrets,
+          // The tokens that write; the read-only ones are drift's and preview's.
+          secrets: secretsNamed(args.environmentSecrets, READ_ONLY_SECRET_NAMES, true),
           variables: args.variables,
           oidcProviderArn: args.oidcProviderArn,
           deployPolicy: pulumi.output(args.accountId).apply((accountId) =>
@@ -135,16 +165,10 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    for (const [secretName, value] of Object.entries(args.repositorySecrets ?? {})) {
-      new github.ActionsSecret(
-        `${name}-secret-${secretName.toLowerCase()}`,
-        { repository: governance.repositoryName, secretName, plaintextValue: pulumi.secret(value) },
-        { parent: this },
-      );
-    }
     const staging = environment("staging");
     const production = environment("production");
     const drift = this.driftEnvironment(name, args, governance);
+    this.workflowEnvironments(name, args, governance);
     this.deployRoleArns = { staging: staging.deployRoleArn, production: production.deployRoleArn };
     this.driftRoleArn = drift.deployRoleArn;
     this.registerOutputs({ deployRoleArns: this.deployRoleArns, driftRoleArn: this.driftRoleArn });
@@ -167,7 +191,8 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
         repository: governance.repositoryName,
         repositoryName: args.repository.name,
         environment: "drift",
-        secrets: args.environmentSecrets,
+        // Read-only tokens only: a schedule starts it, and nobody approves it.
+        secrets: secretsNamed(args.environmentSecrets, READ_ONLY_SECRET_NAMES),
         variables: args.variables,
         oidcProviderArn: args.oidcProviderArn,
         deployPolicy: pulumi
@@ -179,5 +204,83 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+  }
+
+  /**
+   * The environments of the workflows that deploy nothing, each a gate in front of its secrets: `preview`
+   * (preview-cloud.yml) and `bump` (bump-app.yml).
+   */
+  private workflowEnvironments(
+    name: string,
+    args: InfrastructureRepositoryArgs,
+    governance: RepositoryGovernance,
+  ): void {
+    const reviewed = args.reviewerUserIds.length + args.reviewerTeamIds.length > 0;
+    // A pull request's cloud preview runs the pull request's code with a token that decrypts both stacks: only
+    // after a reviewer (never the one who pushed) approves the run; without reviewers, no secret at all. No
+    // deployment branch policy: GitHub checks it against the pull request's head branch, which can be any.
+    this.workflowEnvironment(name, governance, "preview", {
+      reviewers: reviewed ? { users: args.reviewerUserIds, teams: args.reviewerTeamIds } : undefined,
+      secrets: reviewed ? secretsNamed(args.environmentSecrets, READ_ONLY_SECRET_NAMES) : {},
+      variables: args.variables,
+    });
+    // The push token of bump-app.yml: jobs of `main` only, no reviewers (an app's merge dispatches it unattended).
+    this.workflowEnvironment(name, governance, "bump", {
+      branches: ["main"],
+      secrets: args.repositorySecrets ?? {},
+    });
+  }
+
+  /**
+   * A GitHub Environment with secrets and variables and no AWS role: required reviewers with self-review prevented
+   * when `reviewers` is given, deployments only from `branches` when given, admins never bypassing; protected.
+   */
+  private workflowEnvironment(
+    name: string,
+    governance: RepositoryGovernance,
+    environment: "preview" | "bump",
+    a: {
+      reviewers?: { users: pulumi.Input<number>[]; teams: pulumi.Input<number>[] };
+      branches?: string[];
+      secrets: Record<string, pulumi.Input<string>>;
+      variables?: Record<string, pulumi.Input<string>>;
+    },
+  ): void {
+    const repository = governance.repositoryName;
+    const env = new github.RepositoryEnvironment(
+      `${name}-${environment}-env`,
+      {
+        repository,
+        environment,
+        preventSelfReview: a.reviewers !== undefined,
+        canAdminsBypass: false,
+        reviewers: a.reviewers ? [a.reviewers] : [],
+        deploymentBranchPolicy: a.branches
+          ? { protectedBranches: false, customBranchPolicies: true }
+          : undefined,
+      },
+      { parent: this, protect: true },
+    );
+    for (const branch of a.branches ?? []) {
+      new github.RepositoryEnvironmentDeploymentPolicy(
+        `${name}-${environment}-branch-${branch.replace(/[^A-Za-z0-9]+/g, "-")}`,
+        { repository, environment: env.environment, branchPattern: branch },
+        { parent: this },
+      );
+    }
+    for (const [secretName, value] of Object.entries(a.secrets)) {
+      new github.ActionsEnvironmentSecret(
+        `${name}-${environment}-secret-${secretName.toLowerCase()}`,
+        { repository, environment: env.environment, secretName, value: pulumi.secret(value) },
+        { parent: this },
+      );
+    }
+    for (const [variableName, value] of Object.entries(a.variables ?? {})) {
+      new github.ActionsEnvironmentVariable(
+        `${name}-${environment}-var-${variableName.toLowerCase()}`,
+        { repository, environment: env.environment, variableName, value },
+        { parent: this },
+      );
+    }
   }
 }

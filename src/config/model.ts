@@ -491,14 +491,21 @@ const stackShape = z.strictObject({
       reviewers: reviewersSchema,
       /** Owner tag of this repository's AWS resources (its deploy roles). Default `platform`. */
       owner: pattern(/^\S{2,}$/, "an owner (login or team)").default("platform"),
-      /** Secrets of both environments (values in `secrets.cicd-constitution.<NAME>`). */
+      /**
+       * This repository's environment secrets (values in `secrets.cicd-constitution.<NAME>`). `PULUMI_READ_TOKEN`
+       * and `GOVERNANCE_READ_TOKEN`, the read-only tokens, go to the `drift` and `preview` environments only
+       * (components/InfrastructureRepository.ts, READ_ONLY_SECRET_NAMES); every other name, the tokens that write,
+       * to `staging` and `production` only. Without the read-only ones drift.yml and preview-cloud.yml get none.
+       */
       environmentSecrets: z
         .array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name"))
         .default(["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
       /**
-       * Repository secrets (values in `secrets.cicd-constitution.<NAME>`). `BUMP_TOKEN`: a GitHub App or
-       * fine-grained token (contents and pull requests: write) that bump-app.yml pushes and opens pull
-       * requests with; one opened with the workflow's own token would run no workflow, so no required check.
+       * Secrets of this repository's `bump` environment, which only jobs of `main` may use (values in
+       * `secrets.cicd-constitution.<NAME>`; never repository secrets, which a workflow of any branch could read).
+       * `BUMP_TOKEN`: a GitHub App or fine-grained token (contents and pull requests: write on this repository, no
+       * workflows permission) that bump-app.yml pushes and opens pull requests with; one opened with the
+       * workflow's own token would run no workflow, so no required check.
        */
       repositorySecrets: z
         .array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name"))

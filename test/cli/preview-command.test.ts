@@ -85,7 +85,7 @@ describe("cicd preview (command line)", function () {
     assert.match(r.stdout, /identity +GitHub OIDC provider https:\/\/token\.actions\.githubusercontent\.com/);
     assert.match(
       r.stdout,
-      /environments staging \(reviewers 0\); drift \(reviewers 0\); production \(reviewers 2, self-review prevented\)/,
+      /environments bump \(reviewers 0\); staging \(reviewers 0\); drift \(reviewers 0\); preview \(reviewers 2, self-review prevented\); production \(reviewers 2, self-review prevented\)/,
     );
     assert.match(r.stdout, /accounts +shared: staging 123456789012; production 123456789012/);
   });
