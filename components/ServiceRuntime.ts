@@ -8,12 +8,8 @@ import {
   digestOfRef,
   RESERVED_VARIABLES,
 } from "../policy-pack/lib/facts";
-import {
-  ECS_LOAD_BALANCER_POLICY_ARN,
-  ECS_TASK_EXECUTION_POLICY_ARN,
-  physicalNames,
-  StandardTags,
-} from "./naming";
+import { physicalNames, StandardTags } from "./naming";
+import { executionPolicy, trafficShiftPolicy } from "./runtimePolicies";
 import { assumeRoleBy, policyJson, withDefaults } from "./util";
 import {
   DEFAULT_CONTAINER_HEALTH,
@@ -397,13 +393,11 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       },
       opts,
     );
+    // Image pulls and this app's own log streams (AWS's AmazonECSTaskExecutionRolePolicy allows every log group).
     this.startAfter.push(
-      new aws.iam.RolePolicyAttachment(
+      new aws.iam.RolePolicy(
         `${name}-execution-policy`,
-        {
-          role: executionRole.name,
-          policyArn: ECS_TASK_EXECUTION_POLICY_ARN,
-        },
+        { role: executionRole.name, policy: this.logGroup.arn.apply(executionPolicy) },
         { parent: this },
       ),
     );
@@ -662,7 +656,8 @@ export class ServiceRuntime extends pulumi.ComponentResource {
    * resources for blue/green, linear, and canary deployments"): an alternate target group; a production listener
    * rule on the HTTPS listener forwarding all paths to both groups (100/0), whose weights ECS rewrites during
    * each deployment (so the program ignores changes to its actions); and a role `ecs.amazonaws.com` assumes with
-   * AWS's `AmazonECSInfrastructureRolePolicyForLoadBalancers`, within the environment's boundary.
+   * the actions of AWS's `AmazonECSInfrastructureRolePolicyForLoadBalancers` on this app's own groups, listener
+   * and rule only (the managed policy allows them on every load balancer of the account, another app's too).
    */
   private trafficShifting(name: string, https: aws.lb.Listener) {
     const a = this.settings;
@@ -700,12 +695,13 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       },
       { parent: this, protect: a.deletionProtection },
     );
+    const policy = pulumi
+      .all([this.targetGroup.arn, alternate.arn, https.arn, rule.arn])
+      .apply(([targetGroup, alternateGroup, listener, listenerRule]) =>
+        trafficShiftPolicy({ targetGroups: [targetGroup, alternateGroup], listener, listenerRule }),
+      );
     this.startAfter.push(
-      new aws.iam.RolePolicyAttachment(
-        `${name}-ecs-lb-policy`,
-        { role: role.name, policyArn: ECS_LOAD_BALANCER_POLICY_ARN },
-        { parent: this },
-      ),
+      new aws.iam.RolePolicy(`${name}-ecs-lb-policy`, { role: role.name, policy }, { parent: this }),
       rule,
     );
     return { alternate, rule, role };
@@ -769,6 +765,10 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         volumes: a.scratchPaths.map((p) => ({ name: scratchVolumeName(p) })),
         containerDefinitions: containers,
         tags: a.tags,
+        // A replaced revision stays registered (ACTIVE): a rollback re-points the service to it, and no deploy
+        // role needs ecs:DeregisterTaskDefinition, which AWS authorizes only on "*" (every family, every
+        // environment; Service Authorization Reference, Amazon ECS).
+        skipDestroy: true,
       },
       { parent: this },
     );

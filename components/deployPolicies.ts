@@ -19,13 +19,15 @@
  */
 import type * as aws from "./aws";
 import { GITHUB_OIDC_HOST } from "../policy-pack/lib/facts";
-import {
-  ECS_LOAD_BALANCER_POLICY_ARN,
-  ECS_TASK_EXECUTION_POLICY_ARN,
-  PROJECT_NAME,
-  shortEnv,
-} from "./naming";
+import { PROJECT_NAME, shortEnv } from "./naming";
+import { FLAG_DEPLOYMENT_ACTIONS, permissionsBoundaryArn } from "./runtimePolicies";
 import { policyJson } from "./util";
+
+export {
+  permissionsBoundaryArn,
+  permissionsBoundaryName,
+  permissionsBoundaryPolicy,
+} from "./runtimePolicies";
 
 type Statement = aws.iam.PolicyStatement;
 
@@ -39,13 +41,39 @@ const ROLE_MAINTENANCE_ACTIONS = [
   "iam:UntagRole",
 ];
 
-/** What running a flag deployment takes (an app's deploy role; the environment's boundary allows it). */
-const FLAG_DEPLOYMENT_ACTIONS = [
-  "appconfig:StartDeployment",
-  "appconfig:StopDeployment",
-  "appconfig:GetDeployment",
-  "appconfig:ListDeployments",
+/**
+ * The actions that read, add or remove tags in the services a stack uses (Service Authorization Reference, access
+ * level Tagging), as patterns (the inline policy quota is 10,240 characters): a deploy role may never use them on
+ * another environment's resources nor to label anything for another environment.
+ */
+export const TAGGING_ACTIONS = [
+  "ec2:*Tags",
+  "ecs:*TagResource",
+  "elasticloadbalancing:*Tags",
+  "appconfig:*TagResource",
+  "secretsmanager:*TagResource",
+  "logs:*Tag*",
+  "cloudwatch:*TagResource",
+  "sns:*TagResource",
+  "iam:Tag*",
+  "iam:Untag*",
 ];
+
+/** The actions that remove tags: a deploy role may never remove the `environment` tag of a resource. */
+export const UNTAGGING_ACTIONS = [
+  "ec2:DeleteTags",
+  "ecs:UntagResource",
+  "elasticloadbalancing:RemoveTags",
+  "appconfig:UntagResource",
+  "secretsmanager:UntagResource",
+  "logs:Untag*",
+  "cloudwatch:UntagResource",
+  "sns:UntagResource",
+  "iam:Untag*",
+];
+
+/** The tag that says which environment a resource belongs to (docs/RESOURCES.md; CC-OBS-04). */
+const ENVIRONMENT_TAG = "environment";
 
 /** What an app's deploy role may act on: ARNs of its own resources. */
 export interface AppDeployScope {
@@ -99,115 +127,6 @@ export function appDeployPolicy(s: AppDeployScope): string {
     },
   ];
   return policyJson({ Version: "2012-10-17", Statement: statements });
-}
-
-/** The name of an environment's permissions boundary: every role a stack creates carries it. */
-export function permissionsBoundaryName(environment: string): string {
-  return `${PROJECT_NAME}-${environment}-boundary`;
-}
-
-/** The ARN of an environment's permissions boundary (the roles carry it; the deploy roles require it). */
-export function permissionsBoundaryArn(accountId: string, environment: string): string {
-  return `arn:aws:iam::${accountId}:policy/${permissionsBoundaryName(environment)}`;
-}
-
-/**
- * The permissions boundary of an environment's roles: the most any role a stack creates may ever do (its task,
- * execution, AppConfig alarm and app deploy roles), scoped to the environment. The deploy role may create and
- * change roles only with this boundary attached (`iam:PermissionsBoundary`), so a role it writes cannot exceed it.
- */
-export function permissionsBoundaryPolicy(s: {
-  region: string;
-  accountId: string;
-  environment: string;
-}): string {
-  const env = s.environment;
-  const arn = (service: string, resource: string) =>
-    `arn:aws:${service}:${s.region}:${s.accountId}:${resource}`;
-  return policyJson({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        // AmazonECSTaskExecutionRolePolicy's actions (image pulls from ECR, log streams).
-        Sid: "TaskExecution",
-        Effect: "Allow",
-        Action: [
-          "ecr:GetAuthorizationToken",
-          "ecr:BatchCheckLayerAvailability",
-          "ecr:GetDownloadUrlForLayer",
-          "ecr:BatchGetImage",
-          "logs:CreateLogStream",
-          "logs:PutLogEvents",
-        ],
-        Resource: "*",
-      },
-      {
-        Sid: "SecretsOfThisEnvironment",
-        Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
-        Resource: arn("secretsmanager", `secret:*/${env}/*`),
-      },
-      {
-        Sid: "ReadFlagsAndAlarms",
-        Effect: "Allow",
-        Action: [
-          "appconfig:StartConfigurationSession",
-          "appconfig:GetLatestConfiguration",
-          "cloudwatch:DescribeAlarms",
-          "ecs:DescribeTaskDefinition",
-        ],
-        Resource: "*",
-      },
-      {
-        Sid: "AppDeploysOfThisEnvironment",
-        Effect: "Allow",
-        Action: ["ecs:DescribeServices", "ecs:UpdateService"],
-        Resource: arn("ecs", `service/*-${env}/*-${env}`),
-      },
-      {
-        Sid: "FlagDeployments",
-        Effect: "Allow",
-        Action: FLAG_DEPLOYMENT_ACTIONS,
-        Resource: [arn("appconfig", "application/*"), arn("appconfig", "deploymentstrategy/*")],
-      },
-      {
-        Sid: "PassRolesOfThisEnvironmentToEcs",
-        Effect: "Allow",
-        Action: "iam:PassRole",
-        Resource: `arn:aws:iam::${s.accountId}:role/*-${shortEnv(env)}-*`,
-        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-      },
-      {
-        // AmazonECSInfrastructureRolePolicyForLoadBalancers: ECS's traffic shifting of canary and linear
-        // deployments, on this environment's load balancers only.
-        Sid: "EcsShiftsTrafficOfThisEnvironment",
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:RegisterTargets",
-          "elasticloadbalancing:DeregisterTargets",
-          "elasticloadbalancing:ModifyListener",
-          "elasticloadbalancing:ModifyRule",
-        ],
-        Resource: [
-          // The service's target group and its alternate (`-tg-alt`), as the deploy role names them.
-          arn("elasticloadbalancing", `targetgroup/*-${shortEnv(env)}-tg*/*`),
-          arn("elasticloadbalancing", `listener/app/*-${shortEnv(env)}-alb/*`),
-          arn("elasticloadbalancing", `listener-rule/app/*-${shortEnv(env)}-alb/*`),
-        ],
-      },
-      {
-        Sid: "EcsReadsLoadBalancers",
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:DescribeListeners",
-          "elasticloadbalancing:DescribeRules",
-          "elasticloadbalancing:DescribeTargetGroups",
-          "elasticloadbalancing:DescribeTargetHealth",
-        ],
-        Resource: "*",
-      },
-    ],
-  });
 }
 
 /** What this repository's deploy role of an environment may act on. */
@@ -268,22 +187,16 @@ function readStatements(): Statement[] {
         "ecs:List*",
         "elasticloadbalancing:Describe*",
         "ec2:Describe*",
-        "iam:GetRole",
-        "iam:GetRolePolicy",
-        "iam:ListRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        "iam:ListInstanceProfilesForRole",
-        "iam:GetOpenIDConnectProvider",
-        "iam:ListOpenIDConnectProviders",
-        "logs:DescribeLogGroups",
-        "logs:ListTagsForResource",
-        "cloudwatch:DescribeAlarms",
-        "cloudwatch:ListTagsForResource",
-        "cloudwatch:GetDashboard",
-        "sns:GetTopicAttributes",
-        "sns:GetSubscriptionAttributes",
-        "sns:ListTagsForResource",
-        "secretsmanager:DescribeSecret",
+        "iam:Get*",
+        "iam:List*",
+        "logs:Describe*",
+        "logs:List*",
+        "cloudwatch:Describe*",
+        "cloudwatch:Get*",
+        "cloudwatch:List*",
+        "sns:Get*",
+        "sns:List*",
+        "secretsmanager:Describe*",
         "secretsmanager:GetResourcePolicy",
         "appconfig:Get*",
         "appconfig:List*",
@@ -295,15 +208,17 @@ function readStatements(): Statement[] {
 }
 
 /**
- * ECS and the load balancers: full control of what the environment names (clusters, services, task
- * definitions, `-alb`, `-tg`/`-tg-alt`), creation on `"*"` only tagged for it.
+ * ECS and the load balancers: full control of what the environment names (clusters, services, task definition
+ * families, `-alb`, `-tg`/`-tg-alt`), creation included: CreateCluster and RegisterTaskDefinition authorize on
+ * the cluster and task-definition ARNs they create (Service Authorization Reference, Amazon ECS).
  */
-function computeStatements({ env, short, arn, ownEnvTag }: InfrastructureNames): Statement[] {
+function computeStatements({ env, short, arn }: InfrastructureNames): Statement[] {
   return [
     {
-      Sid: "EcsOfThisEnvironment",
+      Sid: "OwnEcs",
       Effect: "Allow",
       Action: [
+        "ecs:CreateCluster",
         "ecs:UpdateCluster",
         "ecs:UpdateClusterSettings",
         "ecs:PutClusterCapacityProviders",
@@ -311,8 +226,7 @@ function computeStatements({ env, short, arn, ownEnvTag }: InfrastructureNames):
         "ecs:CreateService",
         "ecs:UpdateService",
         "ecs:DeleteService",
-        "ecs:DeregisterTaskDefinition",
-        "ecs:DeleteTaskDefinitions",
+        "ecs:RegisterTaskDefinition",
         "ecs:TagResource",
         "ecs:UntagResource",
       ],
@@ -323,32 +237,13 @@ function computeStatements({ env, short, arn, ownEnvTag }: InfrastructureNames):
       ],
     },
     {
-      // CreateCluster and RegisterTaskDefinition authorize on "*": only when tagged for this environment.
-      Sid: "CreateEcsTaggedForThisEnvironment",
-      Effect: "Allow",
-      Action: ["ecs:CreateCluster", "ecs:RegisterTaskDefinition"],
-      Resource: "*",
-      Condition: { StringEquals: ownEnvTag },
-    },
-    {
-      Sid: "LoadBalancersOfThisEnvironment",
+      Sid: "OwnLoadBalancers",
       Effect: "Allow",
       Action: [
-        "elasticloadbalancing:CreateLoadBalancer",
-        "elasticloadbalancing:DeleteLoadBalancer",
-        "elasticloadbalancing:ModifyLoadBalancerAttributes",
-        "elasticloadbalancing:SetSecurityGroups",
-        "elasticloadbalancing:SetSubnets",
-        "elasticloadbalancing:CreateTargetGroup",
-        "elasticloadbalancing:DeleteTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroup",
-        "elasticloadbalancing:ModifyTargetGroupAttributes",
-        "elasticloadbalancing:CreateListener",
-        "elasticloadbalancing:DeleteListener",
-        "elasticloadbalancing:ModifyListener",
-        "elasticloadbalancing:CreateRule",
-        "elasticloadbalancing:DeleteRule",
-        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:Create*",
+        "elasticloadbalancing:Delete*",
+        "elasticloadbalancing:Modify*",
+        "elasticloadbalancing:Set*",
         "elasticloadbalancing:RegisterTargets",
         "elasticloadbalancing:DeregisterTargets",
         "elasticloadbalancing:AddTags",
@@ -386,14 +281,22 @@ function networkStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames
       Resource: arn("ec2", "vpc/*"),
     },
     {
-      Sid: "CreateSecurityGroupsTaggedForThisEnvironment",
+      Sid: "CreateSecurityGroupsLabelled",
       Effect: "Allow",
-      Action: ["ec2:CreateSecurityGroup", "ec2:CreateTags"],
+      Action: ["ec2:CreateSecurityGroup"],
       Resource: arn("ec2", "security-group/*"),
       Condition: { StringEquals: ownEnvTag },
     },
     {
-      Sid: "SecurityGroupsOfThisEnvironment",
+      // Tags on a new group: only inside CreateSecurityGroup (ec2:CreateAction), only this environment's label.
+      Sid: "TagSecurityGroupsOnCreate",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags"],
+      Resource: arn("ec2", "security-group/*"),
+      Condition: { StringEquals: { ...ownEnvTag, "ec2:CreateAction": "CreateSecurityGroup" } },
+    },
+    {
+      Sid: "OwnSecurityGroups",
       Effect: "Allow",
       Action: [
         "ec2:AuthorizeSecurityGroupIngress",
@@ -414,14 +317,15 @@ function networkStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames
 
 /**
  * The environment's roles: written only under its permissions boundary (which never comes off), the ECS and
- * ELB service-linked roles, AWS's two ECS policies, and each role passed only to the service it is for.
+ * ELB service-linked roles, and each role passed only to the service it is for. No managed policy is attached:
+ * every role's permissions are inline, on its own app's resources.
  */
 function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames): Statement[] {
   return [
     {
       // Every role this stack creates carries the environment's permissions boundary, so a role it makes
       // (or rewrites) can never do more than the boundary allows: no escalation through new roles.
-      Sid: "RolesOfThisEnvironmentWithinTheBoundary",
+      Sid: "OwnRolesWithinTheBoundary",
       Effect: "Allow",
       Action: [
         "iam:CreateRole",
@@ -433,7 +337,7 @@ function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames
       Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn } },
     },
     {
-      Sid: "RolesOfThisEnvironment",
+      Sid: "OwnRoles",
       Effect: "Allow",
       Action: ROLE_MAINTENANCE_ACTIONS,
       Resource: [iamArn(`role/*-${short}-*`), iamArn(`role/*-${env}-deploy`)],
@@ -452,18 +356,6 @@ function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames
       Resource: iamArn("role/aws-service-role/*"),
       Condition: {
         StringEquals: { "iam:AWSServiceName": ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com"] },
-      },
-    },
-    {
-      // AWS's two managed policies the stack attaches: task execution on `-exec` roles, ECS's traffic shifting on
-      // `-ecs-lb` roles; either stays within the environment's boundary.
-      Sid: "AttachOnlyTheEcsPolicies",
-      Effect: "Allow",
-      Action: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
-      Resource: [iamArn(`role/*-${short}-exec`), iamArn(`role/*-${short}-ecs-lb`)],
-      Condition: {
-        ArnEquals: { "iam:PolicyARN": [ECS_TASK_EXECUTION_POLICY_ARN, ECS_LOAD_BALANCER_POLICY_ARN] },
-        StringEquals: { "iam:PermissionsBoundary": boundaryArn },
       },
     },
     {
@@ -497,7 +389,7 @@ function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames
 function operationsStatements({ env, arn, accountId }: InfrastructureNames): Statement[] {
   return [
     {
-      Sid: "SecretsOfThisEnvironment",
+      Sid: "OwnSecrets",
       Effect: "Allow",
       Action: [
         "secretsmanager:CreateSecret",
@@ -512,7 +404,7 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
       Resource: arn("secretsmanager", `secret:*/${env}/*`),
     },
     {
-      Sid: "LogsOfThisEnvironment",
+      Sid: "OwnLogs",
       Effect: "Allow",
       Action: [
         "logs:CreateLogGroup",
@@ -528,7 +420,7 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
       Resource: [arn("logs", `log-group:/ecs/*-${env}`), arn("logs", `log-group:/ecs/*-${env}:*`)],
     },
     {
-      Sid: "AlarmsAndDashboardsOfThisEnvironment",
+      Sid: "OwnAlarmsAndDashboards",
       Effect: "Allow",
       Action: [
         "cloudwatch:PutMetricAlarm",
@@ -544,7 +436,7 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
       ],
     },
     {
-      Sid: "AlarmTopicsOfThisEnvironment",
+      Sid: "OwnAlarmTopics",
       Effect: "Allow",
       Action: [
         "sns:CreateTopic",
@@ -561,33 +453,33 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
 }
 
 /**
- * AppConfig, which names resources by generated ids: created tagged for the environment, changed only when
- * so tagged; hosted versions and deployment strategies, which carry no tags, by ARN.
+ * AppConfig, which names resources by generated ids: an application is created only labelled for the environment;
+ * anything inside one (an environment, a profile, a hosted version, a deployment) is created or changed only when
+ * the application, and the resource itself where it carries tags, is labelled for the environment. Hosted versions
+ * and the predefined deployment strategies carry no tags: they are allowed by ARN, and each request that names one
+ * also names its application, which must be the environment's (Service Authorization Reference, AWS AppConfig:
+ * the resource types each action authorizes).
  */
 function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames): Statement[] {
   return [
     {
-      // AppConfig names resources by generated ids: created tagged for this environment, changed only when so tagged.
-      Sid: "CreateAppConfigTaggedForThisEnvironment",
+      // CreateApplication has no resource type: it authorizes on "*", labelled for this environment.
+      Sid: "CreateAppConfigApplicationsLabelled",
       Effect: "Allow",
       Action: ["appconfig:CreateApplication"],
-      // CreateApplication has no resource type: it authorizes on "*", tagged for this environment.
       Resource: "*",
       Condition: { StringEquals: ownEnvTag },
     },
     {
-      Sid: "CreateInAppConfigApplicationsTaggedForThisEnvironment",
+      // Creating inside an application authorizes on the application: this environment's, labelled for it.
+      Sid: "CreateInsideOwnApplications",
       Effect: "Allow",
-      Action: [
-        "appconfig:CreateEnvironment",
-        "appconfig:CreateConfigurationProfile",
-        "appconfig:TagResource",
-      ],
+      Action: ["appconfig:CreateEnvironment", "appconfig:CreateConfigurationProfile"],
       Resource: arn("appconfig", "application/*"),
-      Condition: { StringEquals: ownEnvTag },
+      Condition: { StringEquals: { ...taggedOwnEnv, ...ownEnvTag } },
     },
     {
-      Sid: "AppConfigOfThisEnvironment",
+      Sid: "OwnAppConfig",
       Effect: "Allow",
       Action: [
         "appconfig:UpdateApplication",
@@ -597,6 +489,7 @@ function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNam
         "appconfig:UpdateConfigurationProfile",
         "appconfig:DeleteConfigurationProfile",
         "appconfig:CreateHostedConfigurationVersion",
+        "appconfig:DeleteHostedConfigurationVersion",
         "appconfig:StartDeployment",
         "appconfig:StopDeployment",
         "appconfig:TagResource",
@@ -606,7 +499,7 @@ function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNam
       Condition: { StringEquals: taggedOwnEnv },
     },
     {
-      // Hosted versions and predefined strategies carry no tags.
+      // Untaggable: hosted versions, and the strategies a deployment names.
       Sid: "AppConfigUntaggable",
       Effect: "Allow",
       Action: ["appconfig:DeleteHostedConfigurationVersion", "appconfig:StartDeployment"],
@@ -615,6 +508,51 @@ function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNam
         arn("appconfig", "deploymentstrategy/*"),
       ],
     },
+  ];
+}
+
+/**
+ * The environment label, which tag-conditioned statements trust, is the environment's own to write: no tag may be
+ * written on a resource labelled for another environment, no request may label anything for another environment,
+ * and no `environment` tag is ever removed. `except` lists the ARNs outside this rule (the owning stack's deploy
+ * identities, which it labels for every environment). IAM user guide, "Controlling access to and for IAM users and
+ * roles using tags" and "Condition operators" (`Null`).
+ */
+function environmentLabelStatements({ env }: InfrastructureNames, except: string[]): Statement[] {
+  const where = except.length ? { NotResource: except } : { Resource: "*" };
+  const requestTag = `aws:RequestTag/${ENVIRONMENT_TAG}`;
+  const resourceTag = `aws:ResourceTag/${ENVIRONMENT_TAG}`;
+  return [
+    {
+      Sid: "NeverTagOtherEnvironments",
+      Effect: "Deny",
+      Action: TAGGING_ACTIONS,
+      ...where,
+      Condition: { Null: { [resourceTag]: "false" }, StringNotEquals: { [resourceTag]: env } },
+    },
+    {
+      Sid: "NeverLabelOtherEnvironments",
+      Effect: "Deny",
+      Action: "*",
+      ...where,
+      Condition: { Null: { [requestTag]: "false" }, StringNotEquals: { [requestTag]: env } },
+    },
+    {
+      Sid: "NeverRemoveTheEnvironmentLabel",
+      Effect: "Deny",
+      Action: UNTAGGING_ACTIONS,
+      Resource: "*",
+      Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": [ENVIRONMENT_TAG] } },
+    },
+  ];
+}
+
+/** The ARNs of the deploy identities the owning stack maintains, for every environment. */
+function identityArns({ iamArn, infrastructureRepository }: InfrastructureNames): string[] {
+  return [
+    iamArn(`role/${infrastructureRepository}-*-deploy`),
+    iamArn(`policy/${PROJECT_NAME}-*-boundary`),
+    iamArn(`oidc-provider/${GITHUB_OIDC_HOST}`),
   ];
 }
 
@@ -709,6 +647,7 @@ export function infrastructureDeployPolicy(s: InfrastructureDeployScope): string
     ...operationsStatements(names),
     ...appConfigStatements(names),
     ...identityStatements(s.ownsIdentity, names),
+    ...environmentLabelStatements(names, s.ownsIdentity ? identityArns(names) : []),
   ];
   return policyJson({ Version: "2012-10-17", Statement: statements });
 }

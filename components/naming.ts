@@ -10,17 +10,6 @@ export { PROJECT_NAME };
 /** The `managed-by` tag value on every taggable resource (CC-OBS-04). */
 export const MANAGED_BY = `pulumi:${PROJECT_NAME}`;
 
-/** AWS's managed policy of ECS task execution roles (image pulls, logs). */
-export const ECS_TASK_EXECUTION_POLICY_ARN =
-  "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
-
-/**
- * AWS's managed policy of the role ECS assumes to shift traffic between target groups in canary and linear
- * deployments (ECS developer guide, "Amazon ECS infrastructure IAM role for load balancers").
- */
-export const ECS_LOAD_BALANCER_POLICY_ARN =
-  "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
-
 /** Standard tags: `app`, `environment`, `owner`, `managed-by` (CC-OBS-04; CONST "Observability"). */
 export interface StandardTags {
   app: string;

