@@ -306,6 +306,8 @@ export class Application extends pulumi.ComponentResource {
             appDeployPolicy({
               region: args.region,
               accountId,
+              environment: args.environment,
+              app: args.app,
               cluster: names.cluster.name,
               service: names.service.name,
               taskRoleArn,

@@ -18,7 +18,7 @@
  * CloudWatch Logs, CloudWatch, SNS, AppConfig); IAM user guide, "Controlling access using tags".
  */
 import type * as aws from "./aws";
-import { GITHUB_OIDC_HOST } from "../policy-pack/lib/facts";
+import { ENVIRONMENT_TAG, GITHUB_OIDC_HOST } from "../policy-pack/lib/facts";
 import { PROJECT_NAME, shortEnv } from "./naming";
 import { FLAG_DEPLOYMENT_ACTIONS, permissionsBoundaryArn } from "./runtimePolicies";
 import { policyJson } from "./util";
@@ -72,13 +72,13 @@ export const UNTAGGING_ACTIONS = [
   "iam:Untag*",
 ];
 
-/** The tag that says which environment a resource belongs to (docs/RESOURCES.md; CC-OBS-04). */
-const ENVIRONMENT_TAG = "environment";
-
 /** What an app's deploy role may act on: ARNs of its own resources. */
 export interface AppDeployScope {
   region: string;
   accountId: string;
+  /** The environment and the app: its AppConfig resources carry them as their `environment` and `app` tags. */
+  environment: string;
+  app: string;
   /** ECS cluster and service names. */
   cluster: string;
   service: string;
@@ -109,14 +109,21 @@ export function appDeployPolicy(s: AppDeployScope): string {
       Resource: "*",
     },
     {
+      // The application's own environments, profiles and deployments, each labelled for this app and environment.
       Sid: "OwnFlagDeployments",
       Effect: "Allow",
       Action: FLAG_DEPLOYMENT_ACTIONS,
-      Resource: [
-        s.appConfigApplicationArn,
-        `${s.appConfigApplicationArn}/*`,
-        `arn:aws:appconfig:${s.region}:${s.accountId}:deploymentstrategy/*`,
-      ],
+      Resource: [s.appConfigApplicationArn, `${s.appConfigApplicationArn}/*`],
+      Condition: {
+        StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: s.environment, "aws:ResourceTag/app": s.app },
+      },
+    },
+    {
+      // A deployment names a strategy too: AppConfig's predefined ones belong to no environment.
+      Sid: "DeploymentStrategies",
+      Effect: "Allow",
+      Action: "appconfig:StartDeployment",
+      Resource: `arn:aws:appconfig:${s.region}:${s.accountId}:deploymentstrategy/*`,
     },
     {
       Sid: "PassOwnRolesToEcs",

@@ -8,6 +8,7 @@
  * Sources: AWS Managed Policy reference (the two policies above); ECS developer guide, "Amazon ECS task execution
  * IAM role" and "Amazon ECS infrastructure IAM role for load balancers"; IAM user guide, "Permissions boundaries".
  */
+import { ENVIRONMENT_TAG } from "../policy-pack/lib/facts";
 import { PROJECT_NAME, shortEnv } from "./naming";
 import { policyJson } from "./util";
 
@@ -162,7 +163,14 @@ export function permissionsBoundaryPolicy(s: {
         Sid: "FlagDeployments",
         Effect: "Allow",
         Action: FLAG_DEPLOYMENT_ACTIONS,
-        Resource: [arn("appconfig", "application/*"), arn("appconfig", "deploymentstrategy/*")],
+        Resource: arn("appconfig", "application/*"),
+        Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env } },
+      },
+      {
+        Sid: "DeploymentStrategies",
+        Effect: "Allow",
+        Action: "appconfig:StartDeployment",
+        Resource: arn("appconfig", "deploymentstrategy/*"),
       },
       {
         Sid: "PassRolesOfThisEnvironmentToEcs",

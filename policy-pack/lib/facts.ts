@@ -61,6 +61,30 @@ export const RELEASE_TAG_PATTERN = /^mvp-\d+\.\d+\.\d+$/;
 /** The issuer host of GitHub Actions' OIDC tokens (GitHub docs, "About security hardening with OpenID Connect"). */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 
+/** The tag that says which environment a resource belongs to (docs/RESOURCES.md; CC-OBS-04, CC-ENV-07). */
+export const ENVIRONMENT_TAG = "environment";
+
+/**
+ * Creates that can never name an existing resource, because AWS gives the new one its id (EC2 gives a security
+ * group its `sg-` id): granted on the type's ARNs labelled for the environment by request tag, they reach nothing
+ * that exists. Action -> the resource type it creates (Service Authorization Reference).
+ */
+export const CREATES_WITH_NEW_ID: Readonly<Record<string, string>> = {
+  "ec2:CreateSecurityGroup": "security-group",
+};
+
+/**
+ * Writes on resources of the account that no environment owns (CC-ENV-07): each action with the ARN pattern it
+ * may name. A VPC a security group is created in; the default event bus deploy markers go to; the ECS and ELB
+ * service-linked roles AWS creates once per account; AppConfig's deployment strategies a flag deployment names.
+ */
+export const ACCOUNT_SHARED_WRITES: ReadonlyArray<{ action: string; resource: RegExp }> = [
+  { action: "ec2:CreateSecurityGroup", resource: /:vpc\/\*$/ },
+  { action: "events:PutEvents", resource: /:event-bus\/default$/ },
+  { action: "iam:CreateServiceLinkedRole", resource: /:role\/aws-service-role\/\*$/ },
+  { action: "appconfig:StartDeployment", resource: /:deploymentstrategy\/\*$/ },
+];
+
 /**
  * The paths every app serves (CONST "Runtimes"): readiness (the load balancer's health check), liveness (the
  * container health check) and version (`BUILD_SHA`, read by `cicd verify`). Defaults of `runtime.*Path`.

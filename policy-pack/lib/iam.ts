@@ -8,8 +8,11 @@ import { T } from "./tokens";
 
 /** One statement of a policy document, normalised. */
 export interface Statement {
+  sid?: string;
   effect: string;
+  /** Its `Action` (see {@link statementsOf} for `NotAction`). */
   actions: string[];
+  /** Its `Resource`; a statement with `NotResource` applies to nearly everything, so it reads as `["*"]`. */
   resources: string[];
   condition: unknown;
 }
@@ -20,9 +23,16 @@ const asList = (v: unknown): string[] =>
 /** The statements of a JSON policy property (`policy`, `assumeRolePolicy`). */
 export function statementsOf(r: Res, key = "policy"): Statement[] {
   return arr(get(parseJsonProp(r.props, key), "Statement")).map((s) => ({
+    sid: get(s, "Sid") === undefined ? undefined : String(get(s, "Sid")),
     effect: String(get(s, "Effect") ?? ""),
-    actions: asList(get(s, "Action")),
-    resources: asList(get(s, "Resource")),
+    // NotAction: an Allow grants nearly everything (read as "*"); a Deny is not counted as denying anything.
+    actions:
+      get(s, "NotAction") === undefined
+        ? asList(get(s, "Action"))
+        : get(s, "Effect") === "Allow"
+          ? ["*"]
+          : [],
+    resources: get(s, "NotResource") === undefined ? asList(get(s, "Resource")) : ["*"],
     condition: get(s, "Condition"),
   }));
 }

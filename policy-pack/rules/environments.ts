@@ -14,10 +14,11 @@ import {
   tagsOf,
 } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
-import { inlinePoliciesOf, statementsOf } from "../lib/iam";
+import { inlinePoliciesOf, statementsOf, type Statement } from "../lib/iam";
+import { grantProblems, writingActions, type Scope } from "../lib/iamScope";
 import { T } from "../lib/tokens";
 import type { ConfigProperty } from "../lib/types";
-import { GITHUB_OIDC_HOST, RELEASE_TAG_GLOB } from "../lib/facts";
+import { GITHUB_OIDC_HOST, PROJECT_NAME, RELEASE_TAG_GLOB } from "../lib/facts";
 
 /** Deployment policies by repository and environment, built once per resource list (linear, not per environment). */
 const deploymentPolicyIndexes = new WeakMap<Res[], Map<string, Res[]>>();
@@ -450,14 +451,65 @@ function oidcEnvironment(role: Res): string | undefined {
 
 const listy = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
-/** Services whose mutating actions CC-ENV-07 scopes. */
-const SCOPED_SERVICES = ["ecs", "appconfig", "elasticloadbalancing", "iam"];
-/** Whether an action (possibly a wildcard) can change something in a scoped service. */
-function mutating(action: string): boolean {
-  if (action === "*") return true;
-  const [service, name = ""] = action.split(":");
-  if (!SCOPED_SERVICES.includes(service)) return false;
-  return !/^(Describe|List|Get)/.test(name) || name === "*";
+
+/** The IAM actions that write a role's permissions: only under the environment's boundary (no escalation). */
+const ROLE_WRITING = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:*", "*"];
+
+/**
+ * The IAM-specific problems of one Allow statement: writing roles without the environment's permissions boundary
+ * (except this repository's own deploy roles, which only the owning stack maintains), passing roles to any
+ * service or any role.
+ */
+function roleProblems(s: Statement, infrastructureRepository: string): string[] {
+  const cond = (s.condition ?? {}) as Record<string, Record<string, unknown>>;
+  const problems: string[] = [];
+  const ownRolesOnly = s.resources.every((x) => x.includes(`:role/${infrastructureRepository}-`));
+  const bounded = listy(cond.StringEquals?.["iam:PermissionsBoundary"]).length > 0;
+  if (s.actions.some((a) => ROLE_WRITING.includes(a)) && !bounded && !ownRolesOnly)
+    problems.push("writes roles without Condition iam:PermissionsBoundary");
+  if (s.actions.some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*")) {
+    if (s.resources.includes("*")) problems.push('iam:PassRole on "*"');
+    if (listy(cond.StringEquals?.["iam:PassedToService"]).length === 0)
+      problems.push("iam:PassRole without Condition iam:PassedToService");
+  }
+  return problems;
+}
+
+/**
+ * The scope CC-ENV-07 judges a role of `env` in: its markers, the other environments', and, for the owning
+ * stack's role (production), this repository's deploy identities, which it maintains for every environment.
+ */
+function scopeOf(
+  env: string,
+  markers: Record<string, string[]>,
+  infrastructureRepository: string,
+  role: Res,
+): Scope {
+  const exempt =
+    env === "production"
+      ? [
+          new RegExp(`:role/${infrastructureRepository}-[^/]*$`),
+          new RegExp(`:policy/${PROJECT_NAME}-[^/]*-boundary$`),
+          new RegExp(`:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, "\\.")}$`),
+        ]
+      : [];
+  const foreignMarkers = Object.entries(markers)
+    .filter(([e]) => e !== env)
+    .flatMap(([, m]) => m);
+  const app = str(tagsOf(role.props).app);
+  // This repository's deploy roles and boundaries (ACCOUNT: the account a grant names).
+  const identities = [...Object.keys(markers), "drift"].flatMap((e) => [
+    `arn:aws:iam::ACCOUNT:role/${infrastructureRepository}-${e}-deploy`,
+    `arn:aws:iam::ACCOUNT:policy/${PROJECT_NAME}-${e}-boundary`,
+  ]);
+  return {
+    env,
+    ownMarkers: markers[env] ?? [env],
+    foreignMarkers,
+    exempt,
+    app: app && app !== infrastructureRepository ? app : undefined,
+    identities: env === "production" ? [] : identities,
+  };
 }
 
 export const ENV_07 = defineRule({
@@ -465,12 +517,13 @@ export const ENV_07 = defineRule({
   slug: "deploy-role-least-privilege",
   section: "ENV",
   title:
-    "a deploy role acts only on its own environment: no `*` resource on mutating ECS, AppConfig, load balancer or IAM actions, and `iam:PassRole` only for its own task and execution roles, conditioned on `iam:PassedToService` = `ecs-tasks.amazonaws.com`",
+    "a deploy role writes only its own environment: every write, tag and permissions grant limited to the environment's names, labels or new resources, the `environment` label never rewritten, roles written under the boundary and passed to a named service",
   description:
-    "Every OIDC deploy role's inline policies scope mutating ECS, AppConfig, ELB and IAM actions to resources of its environment (or to its environment's tag), never name the other environment, write roles only under the environment's permissions boundary, and pass roles only to a named service.",
-  source: 'CONST "Environments"; PLAY "4) Production promotion"',
+    "Every OIDC deploy role's inline policies limit each action AWS classes as Write, Tagging or Permissions management (Service Authorization Reference, via iam-data) to resources named for its environment, labelled for it (aws:ResourceTag/environment), or created labelled for it; tag writes cannot relabel or unlabel a resource; no resource of another environment is named; roles are written only under the environment's permissions boundary and passed only to a named service.",
+  source:
+    'CONST "Environments"; PLAY "4) Production promotion"; AWS Service Authorization Reference; AWS IAM docs "Controlling access to AWS resources using tags"',
   remediation:
-    "Replace Resource '*' on mutating actions by the environment's ARNs (service/CLUSTER/SERVICE, application/ID/*) or add Condition StringEquals aws:RequestTag/environment (or aws:ResourceTag/environment) = ENV; give iam:PassRole the role ARNs and Condition StringEquals iam:PassedToService.",
+    "Scope each write to the environment's ARNs (cluster/*-ENV, service/CLUSTER/SERVICE) or add Condition StringEquals aws:ResourceTag/environment = ENV; allow tags only inside creation (Condition SERVICE:CreateAction) or on resources so labelled; add Deny statements for aws:RequestTag/environment other than ENV (Null false + StringNotEquals) and for aws:TagKeys containing environment on untagging; give iam:PassRole the role ARNs and Condition StringEquals iam:PassedToService.",
   enforcementLevel: "mandatory",
   kind: "stack",
   appliesTo: [T.role, T.rolePolicy],
@@ -491,55 +544,39 @@ export const ENV_07 = defineRule({
   },
   checkStack(resources, ctx, out) {
     const markers = (ctx.cfg.environmentMarkers ?? {}) as Record<string, string[]>;
+    const infrastructureRepository = String(ctx.cfg.infrastructureRepository);
     for (const role of resources.filter((r) => r.type === T.role)) {
       out.guard(role, () => {
         const env = oidcEnvironment(role);
         if (!env) return out.na(role, "not an OIDC deploy role");
         const name = str(role.props.name) ?? role.name;
-        const foreign = Object.entries(markers)
-          .filter(([e]) => e !== env)
-          .flatMap(([, m]) => m);
-        const problems: string[] = [];
+        const scope = scopeOf(env, markers, infrastructureRepository, role);
         const policies = inlinePoliciesOf(resources, name);
-        for (const p of policies) {
-          out.guard(p, () => {
-            for (const s of statementsOf(p)) {
-              if (s.effect !== "Allow") continue;
-              const sid = `${p.name}${s.actions.length ? ` (${s.actions.slice(0, 2).join(", ")}${s.actions.length > 2 ? ", ..." : ""})` : ""}`;
-              const changes = s.actions.filter(mutating);
-              if (changes.length === 0) continue;
-              const cond = (s.condition ?? {}) as Record<string, Record<string, unknown>>;
-              const tagged = ["aws:RequestTag/environment", "aws:ResourceTag/environment"].some((k) =>
-                listy(cond.StringEquals?.[k]).includes(env),
-              );
-              if (s.resources.includes("*") && !tagged) problems.push(`${sid}: ${changes.join(", ")} on "*"`);
-              const named = s.resources.filter((x) => foreign.some((m) => x.includes(m)));
-              if (named.length)
-                problems.push(`${sid}: names another environment's resources ${named.join(", ")}`);
-              // Writing a role's permissions must keep the environment's boundary on it (no escalation through
-              // a new role), except on this repository's own deploy roles, which only the owning stack maintains.
-              const writesRoles = changes.some((a) =>
-                ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:*", "*"].includes(a),
-              );
-              const ownRolesOnly = s.resources.every((x) =>
-                x.includes(`:role/${String(ctx.cfg.infrastructureRepository)}-`),
-              );
-              const bounded = listy(cond.StringEquals?.["iam:PermissionsBoundary"]).length > 0;
-              if (writesRoles && !bounded && !ownRolesOnly)
-                problems.push(`${sid}: writes roles without Condition iam:PermissionsBoundary`);
-              if (changes.some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*")) {
-                if (s.resources.includes("*")) problems.push(`${sid}: iam:PassRole on "*"`);
-                if (listy(cond.StringEquals?.["iam:PassedToService"]).length === 0)
-                  problems.push(`${sid}: iam:PassRole without Condition iam:PassedToService`);
-              }
-            }
-          });
+        const statements = policies.flatMap((p) => statementsOf(p).map((st) => ({ p, st })));
+        const all = statements.map(({ st }) => st);
+        const problems: string[] = [];
+        for (const { p, st } of statements) {
+          if (st.effect !== "Allow") continue;
+          const label = `${p.name}${st.sid ? ` ${st.sid}` : ""}`;
+          // A role of an environment with names of its own (staging, production) names no other environment's
+          // resources at all (its secrets included); another (drift, which audits both) only in no write.
+          const judged = env in markers || st.actions.some((a) => writingActions(a).length > 0);
+          const named = judged
+            ? st.resources.filter((x) => scope.foreignMarkers.some((m) => x.includes(m)))
+            : [];
+          if (named.length)
+            problems.push(`${label}: names another environment's resources ${named.join(", ")}`);
+          for (const problem of [
+            ...grantProblems(st, all, scope),
+            ...roleProblems(st, infrastructureRepository),
+          ])
+            problems.push(`${label}: ${problem}`);
         }
-        if (problems.length) out.fail(role, `${name} (${env}): ${problems.join("; ")}`);
+        if (problems.length) out.fail(role, `${name} (${env}): ${[...new Set(problems)].join("; ")}`);
         else
           out.pass(
             role,
-            `${name} acts only on ${env} (${policies.length} inline polic${policies.length === 1 ? "y" : "ies"})`,
+            `${name} writes only ${env} (${policies.length} inline polic${policies.length === 1 ? "y" : "ies"}, ${all.length} statements)`,
           );
       });
     }

@@ -15,40 +15,12 @@ import * as assert from "node:assert/strict";
 import { allowedExactly, writesOf } from "./iam/evaluate";
 import { crossings, wildcardWrites } from "./iam/isolation";
 import { requestsOf } from "./iam/operations";
-import { principalsOf, type Principal } from "./iam/principals";
-import { targetsOf, type Target } from "./iam/targets";
-import { repositoryStacks } from "../helpers";
-import { MOCK_ACCOUNT_ID } from "../../src/offline/mocks";
+import type { Target } from "./iam/targets";
+import { roleOf, worldOf } from "./iam/world";
 import { PROJECT_NAME } from "../../policy-pack/lib/facts";
 
-const WHERE = { region: "eu-west-1", accountId: MOCK_ACCOUNT_ID };
 const OWNING_ROLE = `${PROJECT_NAME}-production-deploy`;
 const stackRole = (stack: string) => `${PROJECT_NAME}-${stack}-deploy`;
-
-interface World {
-  principals: Principal[];
-  targets: Target[];
-  services: string[];
-}
-
-let world: Promise<World> | undefined;
-/** The roles and resources of both previewed stacks. */
-function worldOf(): Promise<World> {
-  world ??= (async () => {
-    const stacks = await repositoryStacks();
-    const plans = Object.fromEntries(stacks.map((s) => [s.plan.stack, s.plan.resources]));
-    const targets = Object.entries(plans).flatMap(([stack, resources]) => targetsOf(stack, resources, WHERE));
-    const services = [...new Set(targets.map((t) => t.service))].sort();
-    return { principals: await principalsOf(plans, WHERE, services), targets, services };
-  })();
-  return world;
-}
-
-const role = (w: World, name: string) => {
-  const found = w.principals.find((p) => p.name === name);
-  assert.ok(found, `no role ${name} in the plans`);
-  return found;
-};
 
 describe("IAM isolation, judged by an IAM policy simulator", function () {
   it("no role writes another environment's or another app's resources, nor the deploy identities", async function () {
@@ -74,7 +46,7 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
 
   it("the drift role writes nothing: every write of every resource is denied it", async function () {
     const w = await worldOf();
-    const drift = role(w, `${PROJECT_NAME}-drift-deploy`);
+    const drift = roleOf(w, `${PROJECT_NAME}-drift-deploy`);
     const run = await crossings([drift], w.targets, OWNING_ROLE);
     assert.deepEqual(run.crossings, []);
     assert.ok(run.requests > 1_000, `${run.requests} requests`);
@@ -88,7 +60,7 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
       `${stackRole("staging")} appconfig:CreateApplication`,
     ]);
     // Labelled for another environment, it is denied.
-    const staging = role(w, stackRole("staging"));
+    const staging = roleOf(w, stackRole("staging"));
     const ctx = { "aws:RequestTag/environment": "production", "aws:TagKeys": ["environment"] };
     const labelled = await allowedExactly(
       staging,
@@ -105,7 +77,7 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
     let requests = 0;
     for (const t of w.targets) {
       if (t.type.endsWith("(stream)")) continue;
-      const p = role(w, stackRole(t.stack));
+      const p = roleOf(w, stackRole(t.stack));
       for (const r of await requestsOf(t)) {
         for (const arn of r.arns) {
           requests++;
@@ -156,7 +128,7 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
             const request = (await writesOf(t)).find((r) => r.action === action);
             assert.ok(request, `${action} does not apply to ${t.self.arn}`);
             for (const arn of request.arns) {
-              const res = await allowedExactly(role(w, name), action, arn, ctx);
+              const res = await allowedExactly(roleOf(w, name), action, arn, ctx);
               assert.ok(res.allowed, `${name} ${action} ${arn.arn}: ${res.result}`);
             }
           }

@@ -94,7 +94,18 @@ const typesOfArn = new Map<string, string[]>();
  * The requests that write `target`: each writing action with a resource type of the target's ARN, and the ARNs
  * AWS authorizes for it (the target and those of its parents that are resource types of the action).
  */
-export async function writesOf(target: Target): Promise<Array<{ action: string; arns: ArnOf[] }>> {
+export function writesOf(target: Target): Promise<Array<{ action: string; arns: ArnOf[] }>> {
+  let found = writesCache.get(target);
+  if (!found) {
+    found = computeWrites(target);
+    writesCache.set(target, found);
+  }
+  return found;
+}
+
+const writesCache = new WeakMap<Target, Promise<Array<{ action: string; arns: ArnOf[] }>>>();
+
+async function computeWrites(target: Target): Promise<Array<{ action: string; arns: ArnOf[] }>> {
   const out: Array<{ action: string; arns: ArnOf[] }> = [];
   for (const info of await writingActionsOf(target.service)) {
     if (!(await arnMatches(target.self.arn, info.arnFormats))) continue;
