@@ -11,7 +11,7 @@
  *   to every role but the owning stack's deploy role, which runs behind the production approval;
  * - for the drift role, everything: it reads.
  */
-import { PROJECT_NAME } from "../../../policy-pack/lib/facts";
+import { CREATES_WITH_NEW_ID, PROJECT_NAME } from "../../../policy-pack/lib/facts";
 import { attackerAllowed, writingActionsOf, writesOf } from "./evaluate";
 import type { Principal } from "./principals";
 import type { Target } from "./targets";
@@ -23,12 +23,6 @@ export interface Crossing {
   arn: string;
   why: string;
 }
-
-/**
- * Creating these names no existing resource: AWS gives the new resource its id (EC2 `CreateSecurityGroup`), so
- * the request's ARN is never an existing group's.
- */
-const CREATES_A_NEW_ID = new Set(["ec2:CreateSecurityGroup"]);
 
 /** Whether a target belongs to this repository's deploy identities (owned by the production stack). */
 const isIdentity = (t: Target) =>
@@ -73,7 +67,8 @@ export async function crossings(
       const why = offLimits(p, t, owningRole);
       if (!why) continue;
       for (const w of writes.get(t)!) {
-        if (CREATES_A_NEW_ID.has(w.action)) continue;
+        // Creating with a new id names no existing resource (the same fact CC-ENV-07 reads).
+        if (CREATES_WITH_NEW_ID[w.action] !== undefined) continue;
         run.requests++;
         run.actions.add(w.action);
         if (await attackerAllowed(p, w.action, w.arns))
