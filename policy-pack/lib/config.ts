@@ -5,7 +5,7 @@
  * in-process runner takes as `config`.
  */
 import { KNOWN_IDS } from "./rule";
-import type { EnforcementLevel, PackConfig, PolicyConfig, RuleMeta } from "./types";
+import type { ConfigProperty, EnforcementLevel, PackConfig, PolicyConfig, RuleMeta } from "./types";
 
 /** Thrown for a policy section that cannot be applied (unknown rule, unknown setting, bad level). */
 export class PolicyConfigError extends Error {
@@ -56,6 +56,46 @@ function overrideProblems(o: Record<string, unknown>, now: Date): string[] {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === "object" && !Array.isArray(v);
 
+const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/**
+ * How `given` loosens a mandatory rule's setting compared with its default, in the direction the setting declares
+ * (`ConfigProperty.tightens`), or undefined when it keeps or tightens it.
+ */
+export function loosening(property: ConfigProperty, given: unknown): string | undefined {
+  const d = property.default;
+  const show = (v: unknown) => JSON.stringify(v);
+  switch (property.tightens) {
+    case "higher":
+      return typeof given === "number" && typeof d === "number" && given < d
+        ? `below the default ${d}`
+        : undefined;
+    case "lower":
+      return typeof given === "number" && typeof d === "number" && given > d
+        ? `above the default ${d}`
+        : undefined;
+    case "superset": {
+      const pairs: Array<[string, unknown, unknown]> = isObject(d)
+        ? Object.entries(d).map(([k, v]) => [`.${k}`, v, isObject(given) ? given[k] : undefined])
+        : [["", d, given]];
+      const dropped = pairs.flatMap(([at, def, g]) =>
+        listOf(def)
+          .filter((x) => !listOf(g).includes(x))
+          .map((x) => `${at ? `${at} ` : ""}drops ${show(x)}`),
+      );
+      return dropped.length ? `${dropped.join(", ")} of the default` : undefined;
+    }
+    case "subset": {
+      const added = listOf(given).filter((x) => !listOf(d).includes(x));
+      return added.length ? `adds ${added.map(show).join(", ")} to the default ${show(d)}` : undefined;
+    }
+    case "fixed":
+      return show(given) === show(d) ? undefined : `points the rule away from ${show(d)}`;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Resolves the stack config's policy section into the pack config.
  *
@@ -89,6 +129,13 @@ export function resolvePackConfigWith(
   if (!isObject(settings))
     throw new PolicyConfigError("cicd-constitution:policy.settings must be an object by rule ID");
   if (!Array.isArray(waivers)) throw new PolicyConfigError("cicd-constitution:policy.waivers must be a list");
+  waivers.forEach((w, i) => {
+    const id = isObject(w) ? String(w.ruleId ?? "").trim() : "";
+    if (UNLOWERABLE.includes(id))
+      throw new PolicyConfigError(
+        `cicd-constitution:policy.waivers[${i}]: ${id} cannot be waived (it audits the waivers and overrides themselves)`,
+      );
+  });
   for (const id of [...Object.keys(enforcement), ...Object.keys(settings)]) {
     if (!byId.has(id))
       throw new PolicyConfigError(
@@ -137,6 +184,16 @@ export function resolvePackConfigWith(
       throw new PolicyConfigError(
         `cicd-constitution:policy.settings.${rule.id}: unknown setting(s) ${bad.join(", ")} (${allowed.length ? `allowed: ${allowed.join(", ")}` : "the rule has no settings"})`,
       );
+    // A mandatory rule's setting may only tighten it: loosening it is what an enforcement override is for.
+    if (rule.enforcementLevel === "mandatory") {
+      for (const [key, value] of Object.entries(given)) {
+        const how = loosening(rule.configurable![key], value);
+        if (how)
+          throw new PolicyConfigError(
+            `cicd-constitution:policy.settings.${rule.id}.${key}: ${JSON.stringify(value)} loosens the mandatory rule ${rule.id} (${how}); a setting may only tighten it: lower the rule with an enforcement override (reason, owner, expires) instead`,
+          );
+      }
+    }
     const entry: PolicyConfig = { enforcementLevel: level as EnforcementLevel, ...given };
     const mine =
       rule.id === "CC-WAIVE-01"

@@ -110,13 +110,54 @@ export const COMMON_CONFIG: Record<string, ConfigProperty> = {
 };
 
 /** A configurable setting that is a list of strings (checks, patterns, environments), with its default. */
-export function stringList(description: string, defaultValue: readonly string[]): ConfigProperty {
-  return { type: "array", items: { type: "string" }, description, default: [...defaultValue] };
+export function stringList(
+  description: string,
+  defaultValue: readonly string[],
+  tightens: "superset" | "subset" = "superset",
+): ConfigProperty {
+  return { type: "array", items: { type: "string" }, description, default: [...defaultValue], tightens };
+}
+
+/**
+ * A mandatory rule's setting as JSON Schema that refuses what loosens it (`tightens`), so that the engine, which
+ * validates `--policy-pack-config` against the schema, refuses a hand-written config as the CLI does: `higher` a
+ * minimum, `lower` a maximum, `superset` every default item contained, `subset` only default items, `fixed` the
+ * default itself.
+ */
+function tightSchema(p: ConfigProperty): Record<string, unknown> {
+  const { tightens, ...schema } = p;
+  const d = p.default;
+  const containsAll = (items: unknown) =>
+    Array.isArray(items) && items.length ? { allOf: items.map((x) => ({ contains: { const: x } })) } : {};
+  switch (tightens) {
+    case "higher":
+      return { ...schema, minimum: Math.max(Number(d), p.minimum ?? -Infinity) };
+    case "lower":
+      return { ...schema, maximum: Math.min(Number(d), p.maximum ?? Infinity) };
+    case "superset":
+      return Array.isArray(d)
+        ? { ...schema, ...containsAll(d) }
+        : {
+            ...schema,
+            required: Object.keys(d as object),
+            properties: Object.fromEntries(Object.entries(d as object).map(([k, v]) => [k, containsAll(v)])),
+          };
+    case "subset":
+      return { ...schema, items: { type: "string", enum: d } };
+    case "fixed":
+      return { ...schema, const: d };
+    default:
+      return schema;
+  }
 }
 
 /** CrossGuard config schema of a rule: its configurable settings plus {@link COMMON_CONFIG}. */
 export function configSchemaOf(meta: RuleMeta): PolicyConfigSchema {
-  return { properties: { ...(meta.configurable ?? {}), ...COMMON_CONFIG } } as PolicyConfigSchema;
+  const own = Object.entries(meta.configurable ?? {}).map(([k, p]) => [
+    k,
+    meta.enforcementLevel === "mandatory" ? tightSchema(p) : (({ tightens: _t, ...rest }) => rest)(p),
+  ]);
+  return { properties: { ...Object.fromEntries(own), ...COMMON_CONFIG } } as PolicyConfigSchema;
 }
 
 /** Settings of a rule: schema defaults overlaid with the policy's config, without `enforcementLevel`/`waivers`. */

@@ -18,6 +18,14 @@ export interface ConfigProperty {
   additionalProperties?: unknown;
   minimum?: number;
   maximum?: number;
+  /**
+   * Which way a value tightens a mandatory rule, compared with `default` (policy-pack/lib/config.ts refuses a value
+   * that loosens it): `higher` or `lower` numbers; a `superset` or `subset` of the default list (for an object of
+   * lists, per key); `fixed`, a name the rule must not be pointed away from (environments, this repository); `free`,
+   * a value that says what to check rather than how strictly (an app's own health path), documented in its
+   * description. Required on every setting of a mandatory rule (test/policy/settings-tighten.test.ts).
+   */
+  tightens?: "higher" | "lower" | "superset" | "subset" | "fixed" | "free";
 }
 
 /**

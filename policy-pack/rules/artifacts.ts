@@ -113,6 +113,7 @@ export const ART_03 = defineRule({
   configKeys: ["image.repository", "image"],
   configurable: {
     registry: {
+      tightens: "fixed",
       type: "string",
       description: "Registry host images must be published to.",
       default: "ghcr.io",
@@ -298,6 +299,7 @@ export const ART_08 = defineRule({
   configKeys: [],
   configurable: {
     infrastructureRepository: {
+      tightens: "fixed",
       type: "string",
       description: "This repository's name: never a build context.",
       default: "cicd-constitution",

@@ -132,7 +132,13 @@ export const BR_03 = defineRule({
   appliesTo: PROTECTION_TYPES,
   configKeys: ["requiredApprovals"],
   configurable: {
-    minApprovals: { type: "integer", minimum: 0, description: "Minimum approving reviews.", default: 1 },
+    minApprovals: {
+      tightens: "higher",
+      type: "integer",
+      minimum: 0,
+      description: "Minimum approving reviews.",
+      default: 1,
+    },
   },
   checkStack(resources, ctx, out) {
     const min = Number(ctx.cfg.minApprovals);

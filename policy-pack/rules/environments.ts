@@ -39,6 +39,7 @@ function deploymentPoliciesOf(resources: Res[]): Map<string, Res[]> {
 /** Config property: the environment that counts as production (never the stack name). */
 export const PRODUCTION_ENV: Record<string, ConfigProperty> = {
   productionEnvironment: {
+    tightens: "fixed",
     type: "string",
     description: "Name of the environment that counts as production.",
     default: "production",
@@ -46,7 +47,12 @@ export const PRODUCTION_ENV: Record<string, ConfigProperty> = {
 };
 /** Config property: the environment that counts as staging. */
 export const STAGING_ENV: Record<string, ConfigProperty> = {
-  stagingEnvironment: { type: "string", description: "Name of the staging environment.", default: "staging" },
+  stagingEnvironment: {
+    tightens: "fixed",
+    type: "string",
+    description: "Name of the staging environment.",
+    default: "staging",
+  },
 };
 
 /** Environment names a StackReference's `environmentProfile` vouches for, per app key / repository. */
@@ -126,6 +132,7 @@ export const ENV_02 = defineRule({
   configKeys: ["reviewers"],
   configurable: {
     minReviewers: {
+      tightens: "higher",
       type: "integer",
       minimum: 1,
       description: "Minimum reviewers (users plus teams).",
@@ -166,9 +173,9 @@ export const ENV_03 = defineRule({
   appliesTo: [T.environment, T.deploymentPolicy],
   configKeys: [],
   configurable: {
-    productionBranches: stringList("Branch patterns production may deploy from.", ["main"]),
-    productionTags: stringList("Tag patterns production may deploy from.", [RELEASE_TAG_GLOB]),
-    stagingBranches: stringList("Branch patterns staging may deploy from.", ["main"]),
+    productionBranches: stringList("Branch patterns production may deploy from.", ["main"], "subset"),
+    productionTags: stringList("Tag patterns production may deploy from.", [RELEASE_TAG_GLOB], "subset"),
+    stagingBranches: stringList("Branch patterns staging may deploy from.", ["main"], "subset"),
     ...PRODUCTION_ENV,
     ...STAGING_ENV,
   },
@@ -530,12 +537,14 @@ export const ENV_07 = defineRule({
   configKeys: [],
   configurable: {
     environmentMarkers: {
+      tightens: "superset",
       type: "object",
       additionalProperties: { type: "array", items: { type: "string" } },
       description: "Substrings of resource ARNs that name each environment (a role may not name another's).",
       default: { staging: ["staging", "-stg-"], production: ["production", "-prod-"] },
     },
     infrastructureRepository: {
+      tightens: "fixed",
       type: "string",
       description:
         "This repository's name: its own deploy roles are maintained by the owning stack without a boundary.",

@@ -61,6 +61,8 @@ function perAppPaths(description: string) {
     additionalProperties: { type: "string" },
     description,
     default: {},
+    // Which path an app serves says what to probe, not how strictly.
+    tightens: "free" as const,
   };
 }
 
@@ -90,6 +92,7 @@ export const RUN_01 = defineRule({
   configKeys: ["runtime.health", "runtime"],
   configurable: {
     path: {
+      tightens: "free",
       type: "string",
       description: "Readiness path the load balancer probes.",
       default: DEFAULT_PATHS.readiness,
@@ -123,6 +126,7 @@ export const RUN_02 = defineRule({
   configKeys: ["runtime.health", "runtime"],
   configurable: {
     path: {
+      tightens: "free",
       type: "string",
       description: "Liveness path the container health check probes.",
       default: DEFAULT_PATHS.liveness,
@@ -188,6 +192,7 @@ export const RUN_04 = defineRule({
   configKeys: ["runtime.desiredCount", "runtime"],
   configurable: {
     minTasks: {
+      tightens: "higher",
       type: "integer",
       minimum: 1,
       description: "Minimum desired task count in production.",
@@ -292,6 +297,7 @@ export const RUN_07 = defineRule({
       "JWT_SECRET",
     ]),
     apps: {
+      tightens: "free",
       type: "object",
       additionalProperties: { type: "array", items: { type: "string" } },
       description: "Required secrets per app (by `app` tag), replacing `requiredSecrets` for that app.",
@@ -476,7 +482,11 @@ export const RUN_11 = defineRule({
     privateRegistries: stringList("Image prefixes of registries whose images are private by default.", [
       "ghcr.io/",
     ]),
-    publicImages: stringList("Image repositories (prefixes) that are public and pulled anonymously.", []),
+    // Which images are public says what needs no pull credential, not how strictly the rule judges the rest.
+    publicImages: {
+      ...stringList("Image repositories (prefixes) that are public and pulled anonymously.", []),
+      tightens: "free",
+    },
   },
   checkStack(resources, ctx, out) {
     const registries = arr(ctx.cfg.privateRegistries).map(String);
@@ -606,12 +616,14 @@ export const RUN_13 = defineRule({
   configKeys: [],
   configurable: {
     minBakeMinutes: {
+      tightens: "higher",
       type: "integer",
       minimum: 0,
       description: "Least bake time, minutes, of each traffic shift and after the last one.",
       default: 5,
     },
     maxFirstShiftPercent: {
+      tightens: "lower",
       type: "number",
       minimum: 0.1,
       maximum: 100,

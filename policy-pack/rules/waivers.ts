@@ -51,6 +51,7 @@ export const WAIVE_02 = defineRule({
   configKeys: [],
   configurable: {
     overrides: {
+      tightens: "fixed",
       type: "array",
       items: { type: "object" },
       description:

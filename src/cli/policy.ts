@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { ValidateFunction } from "ajv";
-import { COMMON_CONFIG } from "../../policy-pack/lib/rule";
+import { COMMON_CONFIG, configSchemaOf } from "../../policy-pack/lib/rule";
 import { branchProtectionScores } from "../../policy-pack/lib/scorecard";
 import type { RuleMeta } from "../../policy-pack/lib/types";
 import {
@@ -70,8 +70,12 @@ function validatorsOf(meta: RuleMeta, entry: object): ValidateFunction[] {
       enforcementLevel: { enum: ["advisory", "mandatory", "disabled", "remediate"] },
     }),
   ];
-  const own = meta.configurable ?? {};
-  if (Object.keys(own).some((k) => k in entry)) out.push(compiled(meta.id, own));
+  const own = Object.keys(meta.configurable ?? {});
+  if (own.some((k) => k in entry)) {
+    // The engine's schema: a mandatory rule's settings refuse what loosens them (policy-pack/lib/rule.ts).
+    const schema = configSchemaOf(meta).properties as Record<string, unknown>;
+    out.push(compiled(meta.id, Object.fromEntries(own.map((k) => [k, schema[k]]))));
+  }
   return out;
 }
 

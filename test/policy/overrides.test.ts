@@ -117,7 +117,7 @@ describe("rule settings are validated against each rule's config schema (ajv) be
     assert.throws(
       () =>
         packConfigOfSection(
-          { settings: { "CC-ENV-02": { minReviewers: 0 } } },
+          { settings: { "CC-ENV-02": { minReviewers: 1.5 } } },
           "production",
           "Pulumi.production.yaml",
         ),
@@ -126,8 +126,8 @@ describe("rule settings are validated against each rule's config schema (ajv) be
         e.stackName === "production" &&
         e.problems.length === 1 &&
         e.problems[0].key === "cicd-constitution:policy.settings.CC-ENV-02.minReviewers" &&
-        /config schema accepts: must be >= 1/.test(e.problems[0].expected) &&
-        e.problems[0].found === "0",
+        /config schema accepts: must be integer/.test(e.problems[0].expected) &&
+        e.problems[0].found === "1.5",
     );
   });
 
@@ -135,11 +135,11 @@ describe("rule settings are validated against each rule's config schema (ajv) be
     assert.throws(
       () =>
         packConfigOfSection(
-          { settings: { "CC-BR-02": { requiredChecks: ["style", 7] } } },
+          { settings: { "CC-BR-02": { requiredChecks: ["style", "unit", "smoke", 7] } } },
           "staging",
           "Pulumi.staging.yaml",
         ),
-      /policy\.settings\.CC-BR-02\.requiredChecks\.1: expected a value .* must be string, found 7/,
+      /policy\.settings\.CC-BR-02\.requiredChecks\.3: expected a value .* must be string, found 7/,
     );
     const section = readStackFile(path.join(ROOT, "Pulumi.production.yaml")).raw.policy;
     assert.ok(packConfigOfSection(section, "production", "Pulumi.production.yaml"));

@@ -96,7 +96,7 @@ describe("policy-pack lib: resolvePackConfig", () => {
       resolvePackConfigWith(
         {
           enforcement: { "CC-BR-05": "mandatory", "CC-BR-01": "disabled" },
-          settings: { "CC-BR-02": { requiredChecks: ["lint"] } },
+          settings: { "CC-BR-02": { requiredChecks: ["style", "unit", "smoke", "lint"] } },
           waivers: [GOOD, other, "not a waiver", { ruleId: 7 }],
         },
         RULES,
@@ -115,7 +115,7 @@ describe("policy-pack lib: resolvePackConfig", () => {
       {
         name: "CC-BR-02 gets its settings beside its default level",
         got: () => cfg()["CC-BR-02-required-status-checks"],
-        expected: { enforcementLevel: "mandatory", requiredChecks: ["lint"] },
+        expected: { enforcementLevel: "mandatory", requiredChecks: ["style", "unit", "smoke", "lint"] },
       },
       {
         name: "CC-BR-07 gets the waiver naming it",

@@ -163,12 +163,6 @@ describe("CC-ART-03: images and aliases are published to ghcr.io/OWNER/...", () 
       resources: [r(T.index, "ix", { tag: "", sources: ["docker.io/acme/erp:1"] })],
       expected: [["fail", "ix", "publishes no tag; not in ghcr.io/OWNER/...: docker.io/acme/erp:1"]],
     },
-    {
-      name: "with registry registry.acme, passes an image there",
-      resources: [tags("registry.acme/acme/erp:1")],
-      opts: { settings: { registry: "registry.acme" } },
-      expected: [["pass", "erp-image", "published to registry.acme/acme/erp"]],
-    },
   ]));
 
 describe("CC-ART-04: images are built for every configured platform", () =>
@@ -226,12 +220,6 @@ describe("CC-ART-05: a production stack builds no image (it promotes staging's d
       expected: [
         ["not-applicable", null, "not a production stack (no resource tagged environment=production)"],
       ],
-    },
-    {
-      name: "with productionEnvironment live, judges the live stack",
-      resources: [environmentTag("live")],
-      opts: { settings: { productionEnvironment: "live" } },
-      expected: [["pass", null, "the live stack builds no image"]],
     },
     {
       name: "does not take a StackReference's or an unknown environment tag for this stack's",
@@ -342,9 +330,9 @@ describe("CC-ART-07: environment aliases point at the digest the environment run
       message: `${REPO}:prod points at ${D3} but the stack runs ${D1}, ${D2}`,
     },
     {
-      name: "with aliases [live], judges the live alias",
+      name: "with aliases adding live, judges the live alias",
       resources: [RUNNING, alias(`${REPO}:live`, [`${REPO}@${D1}`])],
-      opts: { settings: { aliases: ["live"] } },
+      opts: { settings: { aliases: ["staging", "prod", "production", "live"] } },
       status: "pass",
     },
     {
@@ -803,16 +791,6 @@ describe("CC-PAR-01, CC-PAR-02, CC-PAR-03: production is judged against staging'
       ],
       expected: [["not-applicable", null, "nothing in this stack for this rule to check"]],
     },
-    {
-      name: "with productionEnvironment live and stagingEnvironment preprod, judges live against preprod",
-      resources: [
-        environmentTag("live"),
-        stagingRef({ "erp-berhan": PROFILE }, "preprod"),
-        retagged(prodTd(), { environment: "live", app: "erp-berhan" }),
-      ],
-      opts: { settings: { productionEnvironment: "live", stagingEnvironment: "preprod" } },
-      status: "pass",
-    },
   ]);
 });
 
@@ -990,18 +968,6 @@ describe("CC-WAIVE-01: the evidence names each waiver by position, rule and reso
           "fail",
           null,
           "waiver #2 (CC-BR-07 on ?) names no resource (resource), expired on 2026-11-20; it waives nothing; waiver #3 is not an object; it waives nothing; waiver #4 names no rule (ruleId), names no resource (resource), has no reason of at least 10 characters (reason), has no expiry date (expires); it waives nothing",
-        ],
-      ],
-    },
-    {
-      name: "fails a waiver of CC-WAIVE-01 itself",
-      resources: [],
-      opts: { waivers: [{ ...W, ruleId: "CC-WAIVE-01" }] },
-      expected: [
-        [
-          "fail",
-          null,
-          "waiver #1 (CC-WAIVE-01 on erp-*) waives CC-WAIVE-01, which cannot be waived; it waives nothing",
         ],
       ],
     },
