@@ -310,6 +310,7 @@ export class Application extends pulumi.ComponentResource {
               app: args.app,
               cluster: names.cluster.name,
               service: names.service.name,
+              taskFamily: names.taskFamily.name,
               taskRoleArn,
               executionRoleArn,
               appConfigApplicationArn,

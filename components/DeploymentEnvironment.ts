@@ -47,6 +47,12 @@ export interface DeploymentEnvironmentArgs {
   /** Minutes to wait before a production deployment may start. Default: 0. */
   waitTimerMinutes?: number;
   /**
+   * Whether the environment also admits release tags (`mvp-*`), besides its branches ({@link DEPLOYMENT_SOURCES}).
+   * Default: as {@link DEPLOYMENT_SOURCES} says (production: yes). A repository whose workflows never deploy from a
+   * tag (this one's main.yml) says no: any writer can push a tag on an unreviewed commit.
+   */
+  releaseTags?: boolean;
+  /**
    * Protect the GitHub Environment and the deploy role from `pulumi destroy` (identity and approval rules).
    * Default: true in production, false otherwise.
    */
@@ -151,7 +157,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    for (const tag of sources.tags) {
+    for (const tag of a.releaseTags === false ? [] : sources.tags) {
       new github.RepositoryEnvironmentDeploymentPolicy(
         `${name}-tag-${tag.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "")}`,
         { repository: a.repository, environment: environment.environment, tagPattern: tag },

@@ -9,6 +9,7 @@ import {
   permissionsBoundaryPolicy,
 } from "./deployPolicies";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
+import { STAGING_VALUES } from "./defaults";
 import { standardTags } from "./naming";
 import { governanceArgsOf, RepositoryGovernance, RepositoryGovernanceArgs } from "./RepositoryGovernance";
 
@@ -42,7 +43,7 @@ export interface InfrastructureRepositoryArgs {
   /**
    * This repository's environment secrets, Pulumi secrets. The names in {@link READ_ONLY_SECRET_NAMES} go to the
    * `drift` and `preview` environments only; every other name (`PULUMI_ACCESS_TOKEN`, `GOVERNANCE_GITHUB_TOKEN`) to
-   * `staging` and `production` only.
+   * `staging` and `production` only, staging taking its own values where {@link STAGING_VALUES} names one.
    */
   environmentSecrets: Record<string, pulumi.Input<string>>;
   /** Variables of both environments besides the deploy role (`AWS_REGION`). */
@@ -76,6 +77,22 @@ export interface InfrastructureRepositoryArgs {
  *   environments, secrets and variables metadata, contents: read), what the github provider's refresh reads.
  */
 export const READ_ONLY_SECRET_NAMES: readonly string[] = ["PULUMI_READ_TOKEN", "GOVERNANCE_READ_TOKEN"];
+
+/** The write tokens of `env` (`staging` or `production`): every secret not read-only, staging's own values. */
+export function writeTokensOf(
+  secrets: Record<string, pulumi.Input<string>>,
+  env: "staging" | "production",
+): Record<string, pulumi.Input<string>> {
+  const own = new Set(Object.values(STAGING_VALUES));
+  const write = secretsNamed(secrets, [...READ_ONLY_SECRET_NAMES, ...own], true);
+  if (env === "production") return write;
+  return Object.fromEntries(
+    Object.entries(write).map(([name, value]) => [
+      name,
+      STAGING_VALUES[name] ? secrets[STAGING_VALUES[name]] : value,
+    ]),
+  );
+}
 
 /** The environment secrets of `names` only, or of every other name (`except`). */
 function secretsNamed(
@@ -122,8 +139,10 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
           environment: env,
           reviewerUserIds: env === "production" ? args.reviewerUserIds : [],
           reviewerTeamIds: env === "production" ? args.reviewerTeamIds : [],
-          // The tokens that write; the read-only ones are drift's and preview's.
-          secrets: secretsNamed(args.environmentSecrets, READ_ONLY_SECRET_NAMES, true),
+          // The tokens that write, each environment its own; the read-only ones are drift's and preview's.
+          secrets: writeTokensOf(args.environmentSecrets, env),
+          // main.yml deploys from main only: a tag on an unreviewed commit must not reach production's role.
+          releaseTags: false,
           variables: args.variables,
           oidcProviderArn: args.oidcProviderArn,
           deployPolicy: pulumi.output(args.accountId).apply((accountId) =>

@@ -21,3 +21,13 @@ export const DEFAULT_STICKINESS = { enabled: false, durationSeconds: 86_400 } as
 
 /** Seconds the ECS service ignores load-balancer health checks after a task starts. */
 export const DEFAULT_HEALTH_CHECK_GRACE_SECONDS = 60;
+
+/**
+ * Secrets whose value differs per environment: in the `staging` environment, the secret named by the key takes the
+ * value of the stack's secret named by the value. `PULUMI_ACCESS_TOKEN` in staging is `PULUMI_STAGING_TOKEN`, a
+ * token with access to the staging stack only (Pulumi Cloud RBAC), so the job that deploys on every merge cannot
+ * update or decrypt the production stack.
+ */
+export const STAGING_VALUES: Readonly<Record<string, string>> = {
+  PULUMI_ACCESS_TOKEN: "PULUMI_STAGING_TOKEN",
+};

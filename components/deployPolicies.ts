@@ -79,9 +79,10 @@ export interface AppDeployScope {
   /** The environment and the app: its AppConfig resources carry them as their `environment` and `app` tags. */
   environment: string;
   app: string;
-  /** ECS cluster and service names. */
+  /** ECS cluster, service and task-definition family names. */
   cluster: string;
   service: string;
+  taskFamily: string;
   /** The app's task and execution role ARNs (the only roles it may pass, and only to ECS). */
   taskRoleArn: string;
   executionRoleArn: string;
@@ -96,10 +97,18 @@ export interface AppDeployScope {
 export function appDeployPolicy(s: AppDeployScope): string {
   const statements: Statement[] = [
     {
+      // Roll and scale only: no network change (ecs:subnet absent, so the service cannot move into another
+      // environment's subnets and target groups) and no task definition but the app's own family here.
       Sid: "OwnService",
       Effect: "Allow",
       Action: ["ecs:DescribeServices", "ecs:UpdateService"],
       Resource: `arn:aws:ecs:${s.region}:${s.accountId}:service/${s.cluster}/${s.service}`,
+      Condition: {
+        Null: { "ecs:subnet": "true" },
+        ArnLikeIfExists: {
+          "ecs:task-definition": `arn:aws:ecs:${s.region}:${s.accountId}:task-definition/${s.taskFamily}:*`,
+        },
+      },
     },
     {
       // DescribeTaskDefinition has no resource-level permission; it only reads.
@@ -226,22 +235,22 @@ function computeStatements({ env, short, arn }: InfrastructureNames): Statement[
       Effect: "Allow",
       Action: [
         "ecs:CreateCluster",
-        "ecs:UpdateCluster",
-        "ecs:UpdateClusterSettings",
+        "ecs:UpdateCluster*",
         "ecs:PutClusterCapacityProviders",
         "ecs:DeleteCluster",
         "ecs:CreateService",
         "ecs:UpdateService",
         "ecs:DeleteService",
         "ecs:RegisterTaskDefinition",
-        "ecs:TagResource",
-        "ecs:UntagResource",
+        "ecs:*TagResource",
       ],
       Resource: [
         arn("ecs", `cluster/*-${env}`),
         arn("ecs", `service/*-${env}/*-${env}`),
         arn("ecs", `task-definition/*-${env}:*`),
       ],
+      // A service runs only this environment's task definitions (ecs:task-definition, CreateService/UpdateService).
+      Condition: { ArnLikeIfExists: { "ecs:task-definition": arn("ecs", `task-definition/*-${env}:*`) } },
     },
     {
       Sid: "OwnLoadBalancers",
@@ -357,7 +366,7 @@ function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames
     },
     {
       // A new account has no ECS or ELB service-linked role yet; AWS creates it on the first service or LB.
-      Sid: "ServiceLinkedRolesOfEcsAndElb",
+      Sid: "ServiceLinkedRoles",
       Effect: "Allow",
       Action: ["iam:CreateServiceLinkedRole"],
       Resource: iamArn("role/aws-service-role/*"),
@@ -471,7 +480,7 @@ function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNam
   return [
     {
       // CreateApplication has no resource type: it authorizes on "*", labelled for this environment.
-      Sid: "CreateAppConfigApplicationsLabelled",
+      Sid: "CreateAppConfigApps",
       Effect: "Allow",
       Action: ["appconfig:CreateApplication"],
       Resource: "*",

@@ -12,6 +12,7 @@ import {
   DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
   DEFAULT_SCRATCH_PATHS,
   DEFAULT_STICKINESS,
+  STAGING_VALUES,
 } from "../../components/defaults";
 import { nameLimitProblems } from "../../components/naming";
 import {
@@ -499,7 +500,7 @@ const stackShape = z.strictObject({
        */
       environmentSecrets: z
         .array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name"))
-        .default(["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
+        .default(["PULUMI_ACCESS_TOKEN", "PULUMI_STAGING_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
       /**
        * Secrets of this repository's `bump` environment, which only jobs of `main` may use (values in
        * `secrets.cicd-constitution.<NAME>`; never repository secrets, which a workflow of any branch could read).
@@ -979,11 +980,30 @@ function governedListDuplicates(
   ];
 }
 
+/**
+ * This repository's staging environment deploys on every merge, unapproved: it never holds production's value of
+ * a token, so each token {@link STAGING_VALUES} names needs its staging value beside it. (An app's environments
+ * take their values from each stack's own config.)
+ */
+function stagingValueProblems(at: string, environmentSecrets: string[]): ConfigProblem[] {
+  return Object.entries(STAGING_VALUES)
+    .filter(([name, own]) => environmentSecrets.includes(name) && !environmentSecrets.includes(own))
+    .map(([name, own]) => ({
+      key: `${at}.environmentSecrets`,
+      expected: `${own} beside ${name}: the staging environment's own ${name}, with access to the staging stack only (the staging job must not hold production's)`,
+      found: JSON.stringify(environmentSecrets),
+    }));
+}
+
 /** Checks that need the whole parsed model: dates against today, secrets present for every declared name. */
 function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
   const problems: ConfigProblem[] = [...planProblems(model)];
-  if (model.infrastructure)
+  if (model.infrastructure) {
     problems.push(...governedListDuplicates(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure));
+    problems.push(
+      ...stagingValueProblems(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure.environmentSecrets),
+    );
+  }
   const todayIso = today.toISOString().slice(0, 10);
   model.apps.forEach((app, i) => {
     app.flags.forEach((flag, j) => {

@@ -400,6 +400,22 @@ describe("config model boundaries: messages in full", () => {
     assert.equal(model.apps[0].image.provenance?.actor, "mathieu");
   });
 
+  it("this repository's PULUMI_ACCESS_TOKEN needs PULUMI_STAGING_TOKEN beside it: staging never holds production's", () => {
+    const found = problems(
+      (r) => (r.infrastructure.environmentSecrets = ["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
+      "production",
+    );
+    assert.deepEqual(
+      found.map((p) => p.key),
+      ["cicd-constitution:infrastructure.environmentSecrets"],
+    );
+    assert.match(found[0].expected, /^PULUMI_STAGING_TOKEN beside PULUMI_ACCESS_TOKEN/);
+    assert.deepEqual(
+      problems((r) => r.infrastructure.environmentSecrets.push("EXTRA_TOKEN"), "production"),
+      [],
+    );
+  });
+
   it("an environment secret named like a deploy variable names them all", () => {
     const found = problems((r) => (r.apps[0].environmentSecrets = ["AWS_REGION"]));
     assert.equal(found.length, 1);

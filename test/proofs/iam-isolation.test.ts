@@ -136,4 +136,33 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
       }
     }
   });
+
+  it("an app's role cannot move its service into another environment's subnets or task definitions", async function () {
+    const w = await worldOf();
+    const services = w.targets.filter((t) => t.type === "aws:ecs/service:Service");
+    for (const own of services) {
+      const role = roleOf(w, `${own.app}-${own.environment}-deploy`);
+      const other = services.find((t) => t.app === own.app && t.environment !== own.environment)!;
+      const network = other.resource.inputs.networkConfiguration as { subnets: string[] };
+      const family = (t: Target) => String(t.resource.inputs.taskDefinition).replace(/:\d+$/, ":9");
+      const verdict = async (ctx: Record<string, string | string[]>) =>
+        (await allowedExactly(role, "ecs:UpdateService", own.self, ctx)).allowed;
+      assert.equal(await verdict({}), true, `${role.name}: a forced new deployment`);
+      assert.equal(
+        await verdict({ "ecs:task-definition": family(own) }),
+        true,
+        `${role.name}: its own family`,
+      );
+      assert.equal(
+        await verdict({ "ecs:subnet": network.subnets }),
+        false,
+        `${role.name}: ${other.environment}'s subnets`,
+      );
+      assert.equal(
+        await verdict({ "ecs:task-definition": family(other) }),
+        false,
+        `${role.name}: ${other.environment}'s family`,
+      );
+    }
+  });
 });
