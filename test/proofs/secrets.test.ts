@@ -51,7 +51,11 @@ function withSecrets(stack: string): { config: NamespacedConfig; values: string[
   if (infra) {
     secrets["cicd-constitution"] = {};
     for (const n of [
-      ...(infra.environmentSecrets ?? ["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
+      ...(infra.environmentSecrets ?? [
+        "PULUMI_ACCESS_TOKEN",
+        "PULUMI_STAGING_TOKEN",
+        "GOVERNANCE_GITHUB_TOKEN",
+      ]),
       "BUMP_TOKEN",
     ])
       secrets["cicd-constitution"][n] = `S3CR3T-${stack}-cicd-constitution-${n}-${RUN}`;
