@@ -1,13 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
 import * as github from "@pulumi/github";
-import {
-  driftAuditPolicy,
-  infrastructureDeployPolicy,
-  READ_ONLY_ACCESS_POLICY_ARN,
-  permissionsBoundaryName,
-  permissionsBoundaryPolicy,
-} from "./deployPolicies";
+import { driftAuditPolicy } from "./deployPolicies";
+import { infrastructureDeployPolicy } from "./infrastructurePolicy";
+import { READ_ONLY_ACCESS_POLICY_ARN } from "./policyGuards";
+import { permissionsBoundaryName, permissionsBoundaryPolicy } from "./runtimePolicies";
 import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { STAGING_VALUES } from "./defaults";
 import { standardTags } from "./naming";

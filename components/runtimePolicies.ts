@@ -28,6 +28,14 @@ const ECR_PULL_ACTIONS = [
   "ecr:BatchGetImage",
 ];
 
+/** What ECS reads of the load balancers it shifts traffic on (AmazonECSInfrastructureRolePolicyForLoadBalancers). */
+const ELB_READ_ACTIONS = [
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeRules",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetHealth",
+];
+
 /** The awslogs driver's writes (AmazonECSTaskExecutionRolePolicy's logs actions). */
 const LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"];
 
@@ -66,12 +74,7 @@ export function trafficShiftPolicy(s: TrafficShiftScope): string {
       {
         Sid: "ReadLoadBalancers",
         Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:DescribeListeners",
-          "elasticloadbalancing:DescribeRules",
-          "elasticloadbalancing:DescribeTargetGroups",
-          "elasticloadbalancing:DescribeTargetHealth",
-        ],
+        Action: ELB_READ_ACTIONS,
         Resource: "*",
       },
       {
@@ -200,12 +203,7 @@ export function permissionsBoundaryPolicy(s: {
       {
         Sid: "EcsReadsLoadBalancers",
         Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:DescribeListeners",
-          "elasticloadbalancing:DescribeRules",
-          "elasticloadbalancing:DescribeTargetGroups",
-          "elasticloadbalancing:DescribeTargetHealth",
-        ],
+        Action: ELB_READ_ACTIONS,
         Resource: "*",
       },
     ],

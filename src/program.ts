@@ -11,7 +11,7 @@ import type { RuntimeSettings } from "../components/ServiceRuntime";
 import type { AppProfile, EnvironmentProfile, Release } from "../policy-pack/lib/profile";
 
 export type { AppProfile, EnvironmentProfile, Release };
-import { permissionsBoundaryArn } from "../components/deployPolicies";
+import { permissionsBoundaryArn } from "../components/runtimePolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
 import { DIGEST_PATTERN, GITHUB_OIDC_HOST, RESERVED_VARIABLES } from "../policy-pack/lib/facts";

@@ -2,6 +2,7 @@
  * IAM policy documents as rules read them: statements with actions and resources always as lists, and the
  * inline policies (`aws:iam/rolePolicy:RolePolicy`) of a role found by the role's name or ARN.
  */
+import { GITHUB_OIDC_HOST } from "./facts";
 import { arr, get, parseJsonProp, str } from "./props";
 import type { Res } from "./rule";
 import { T } from "./tokens";
@@ -69,4 +70,25 @@ export function allows(statements: Statement[], action: string, resource: string
       s.actions.some((a) => a === action || a === "*" || a === `${service}:*`) &&
       s.resources.some((x) => x === resource || x === "*"),
   );
+}
+
+/** Whether an IAM statement's federated principal is GitHub's OIDC provider (its ARN names the issuer host). */
+export function trustsGitHubOidc(statement: unknown): boolean {
+  return arr(get(statement, "Principal.Federated")).some(
+    (p) => typeof p === "string" && p.includes(GITHUB_OIDC_HOST),
+  );
+}
+
+/** The environment a deploy role is trusted for: `repo:OWNER/REPO:environment:ENV` of its OIDC trust, if any. */
+export function oidcEnvironment(role: Res): string | undefined {
+  const doc = parseJsonProp(role.props, "assumeRolePolicy");
+  for (const s of arr(get(doc, "Statement"))) {
+    if (!trustsGitHubOidc(s)) continue;
+    // The key holds dots (the host): read the map, then the key.
+    const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
+    const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
+    const m = sub.map((v) => /:environment:([^:*?]+)$/.exec(String(v))).find(Boolean);
+    if (m) return m[1];
+  }
+  return undefined;
 }

@@ -17,9 +17,17 @@
  * (a condition, or a Deny for any other value), and no `environment` tag may be removed (a Deny on `aws:TagKeys`).
  * IAM user guide, "Controlling access to AWS resources using tags" and "Condition operators".
  */
-import { ACCOUNT_SHARED_WRITES, CREATES_WITH_NEW_ID, ENVIRONMENT_TAG } from "./facts";
+import {
+  ACCOUNT_SHARED_WRITES,
+  CREATES_WITH_NEW_ID,
+  ENVIRONMENT_TAG,
+  GITHUB_OIDC_HOST,
+  PROJECT_NAME,
+} from "./facts";
 import { IAM_ACTIONS } from "./iamActions.generated";
 import type { Statement } from "./iam";
+import { str, tagsOf } from "./props";
+import type { Res } from "./rule";
 
 const REQUEST_TAG = `aws:RequestTag/${ENVIRONMENT_TAG}`;
 const RESOURCE_TAG = `aws:ResourceTag/${ENVIRONMENT_TAG}`;
@@ -209,4 +217,67 @@ export function grantProblems(s: Statement, all: Statement[], scope: Scope): str
       );
   }
   return problems;
+}
+
+const listy = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
+
+/** The IAM actions that write a role's permissions: only under the environment's boundary (no escalation). */
+const ROLE_WRITING = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:*", "*"];
+
+/**
+ * The IAM-specific problems of one Allow statement: writing roles without the environment's permissions boundary
+ * (except this repository's own deploy roles, which only the owning stack maintains), passing roles to any
+ * service or any role.
+ */
+export function roleProblems(s: Statement, infrastructureRepository: string): string[] {
+  const cond = (s.condition ?? {}) as Record<string, Record<string, unknown>>;
+  const problems: string[] = [];
+  const ownRolesOnly = s.resources.every((x) => x.includes(`:role/${infrastructureRepository}-`));
+  const bounded = listy(cond.StringEquals?.["iam:PermissionsBoundary"]).length > 0;
+  if (s.actions.some((a) => ROLE_WRITING.includes(a)) && !bounded && !ownRolesOnly)
+    problems.push("writes roles without Condition iam:PermissionsBoundary");
+  if (s.actions.some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*")) {
+    if (s.resources.includes("*")) problems.push('iam:PassRole on "*"');
+    if (listy(cond.StringEquals?.["iam:PassedToService"]).length === 0)
+      problems.push("iam:PassRole without Condition iam:PassedToService");
+  }
+  return problems;
+}
+
+/**
+ * The scope CC-ENV-07 judges a role of `env` in: its markers, the other environments', and, for the owning
+ * stack's role (production), this repository's deploy identities, which it maintains for every environment.
+ */
+export function scopeOf(
+  env: string,
+  markers: Record<string, string[]>,
+  infrastructureRepository: string,
+  role: Res,
+): Scope {
+  const exempt =
+    env === "production"
+      ? [
+          new RegExp(`:role/${infrastructureRepository}-[^/]*$`),
+          new RegExp(`:policy/${PROJECT_NAME}-[^/]*-boundary$`),
+          new RegExp(`:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, "\\.")}$`),
+        ]
+      : [];
+  const foreignMarkers = Object.entries(markers)
+    .filter(([e]) => e !== env)
+    .flatMap(([, m]) => m);
+  const app = str(tagsOf(role.props).app);
+  // This repository's deploy roles and boundaries (ACCOUNT: the account a grant names).
+  const identities = [...Object.keys(markers), "drift"].flatMap((e) => [
+    `arn:aws:iam::ACCOUNT:role/${infrastructureRepository}-${e}-deploy`,
+    `arn:aws:iam::ACCOUNT:policy/${PROJECT_NAME}-${e}-boundary`,
+  ]);
+  return {
+    env,
+    ownMarkers: markers[env] ?? [env],
+    foreignMarkers,
+    exempt,
+    app: app && app !== infrastructureRepository ? app : undefined,
+    identities: env === "production" ? [] : identities,
+  };
 }

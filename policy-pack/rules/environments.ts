@@ -14,11 +14,11 @@ import {
   tagsOf,
 } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
-import { inlinePoliciesOf, statementsOf, type Statement } from "../lib/iam";
-import { grantProblems, writingActions, type Scope } from "../lib/iamScope";
+import { inlinePoliciesOf, oidcEnvironment, statementsOf, trustsGitHubOidc } from "../lib/iam";
+import { grantProblems, roleProblems, scopeOf, writingActions } from "../lib/iamScope";
 import { T } from "../lib/tokens";
 import type { ConfigProperty } from "../lib/types";
-import { GITHUB_OIDC_HOST, PROJECT_NAME, RELEASE_TAG_GLOB } from "../lib/facts";
+import { GITHUB_OIDC_HOST, RELEASE_TAG_GLOB } from "../lib/facts";
 
 /** Deployment policies by repository and environment, built once per resource list (linear, not per environment). */
 const deploymentPolicyIndexes = new WeakMap<Res[], Map<string, Res[]>>();
@@ -356,13 +356,6 @@ export const ENV_05 = defineRule({
   },
 });
 
-/** Whether an IAM statement's federated principal is GitHub's OIDC provider (its ARN names the issuer host). */
-function trustsGitHubOidc(statement: unknown): boolean {
-  return arr(get(statement, "Principal.Federated")).some(
-    (p) => typeof p === "string" && p.includes(GITHUB_OIDC_HOST),
-  );
-}
-
 /**
  * The problems of one Allow statement trusting GitHub's OIDC provider (CC-ENV-06): its action, its audience, its
  * subject (exactly one `repo:OWNER/REPO:environment:ENV`, no wildcard, ENV the role's `env`). Pushes the subjects it
@@ -441,83 +434,6 @@ export const ENV_06 = defineRule({
     else out.pass(r, `trusts only ${subjects.join(", ")} (audience sts.amazonaws.com)`);
   },
 });
-
-/** The environment a deploy role is trusted for: `repo:OWNER/REPO:environment:ENV` of its OIDC trust, if any. */
-function oidcEnvironment(role: Res): string | undefined {
-  const doc = parseJsonProp(role.props, "assumeRolePolicy");
-  for (const s of arr(get(doc, "Statement"))) {
-    if (!trustsGitHubOidc(s)) continue;
-    // The key holds dots (the host): read the map, then the key.
-    const eq = (get(s, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
-    const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
-    const m = sub.map((v) => /:environment:([^:*?]+)$/.exec(String(v))).find(Boolean);
-    if (m) return m[1];
-  }
-  return undefined;
-}
-
-const listy = (v: unknown): string[] =>
-  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
-
-/** The IAM actions that write a role's permissions: only under the environment's boundary (no escalation). */
-const ROLE_WRITING = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:*", "*"];
-
-/**
- * The IAM-specific problems of one Allow statement: writing roles without the environment's permissions boundary
- * (except this repository's own deploy roles, which only the owning stack maintains), passing roles to any
- * service or any role.
- */
-function roleProblems(s: Statement, infrastructureRepository: string): string[] {
-  const cond = (s.condition ?? {}) as Record<string, Record<string, unknown>>;
-  const problems: string[] = [];
-  const ownRolesOnly = s.resources.every((x) => x.includes(`:role/${infrastructureRepository}-`));
-  const bounded = listy(cond.StringEquals?.["iam:PermissionsBoundary"]).length > 0;
-  if (s.actions.some((a) => ROLE_WRITING.includes(a)) && !bounded && !ownRolesOnly)
-    problems.push("writes roles without Condition iam:PermissionsBoundary");
-  if (s.actions.some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*")) {
-    if (s.resources.includes("*")) problems.push('iam:PassRole on "*"');
-    if (listy(cond.StringEquals?.["iam:PassedToService"]).length === 0)
-      problems.push("iam:PassRole without Condition iam:PassedToService");
-  }
-  return problems;
-}
-
-/**
- * The scope CC-ENV-07 judges a role of `env` in: its markers, the other environments', and, for the owning
- * stack's role (production), this repository's deploy identities, which it maintains for every environment.
- */
-function scopeOf(
-  env: string,
-  markers: Record<string, string[]>,
-  infrastructureRepository: string,
-  role: Res,
-): Scope {
-  const exempt =
-    env === "production"
-      ? [
-          new RegExp(`:role/${infrastructureRepository}-[^/]*$`),
-          new RegExp(`:policy/${PROJECT_NAME}-[^/]*-boundary$`),
-          new RegExp(`:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, "\\.")}$`),
-        ]
-      : [];
-  const foreignMarkers = Object.entries(markers)
-    .filter(([e]) => e !== env)
-    .flatMap(([, m]) => m);
-  const app = str(tagsOf(role.props).app);
-  // This repository's deploy roles and boundaries (ACCOUNT: the account a grant names).
-  const identities = [...Object.keys(markers), "drift"].flatMap((e) => [
-    `arn:aws:iam::ACCOUNT:role/${infrastructureRepository}-${e}-deploy`,
-    `arn:aws:iam::ACCOUNT:policy/${PROJECT_NAME}-${e}-boundary`,
-  ]);
-  return {
-    env,
-    ownMarkers: markers[env] ?? [env],
-    foreignMarkers,
-    exempt,
-    app: app && app !== infrastructureRepository ? app : undefined,
-    identities: env === "production" ? [] : identities,
-  };
-}
 
 export const ENV_07 = defineRule({
   id: "CC-ENV-07",

@@ -45,7 +45,7 @@ function stagingRole(statements: unknown[], tags: Record<string, string> = {}) {
 const REQUEST_STAGING = { "aws:RequestTag/environment": "staging" };
 const TAGGED_STAGING = { "aws:ResourceTag/environment": "staging" };
 const SG = arn("ec2", "security-group/*");
-/** The label denials of the program's deploy roles (components/deployPolicies.ts). */
+/** The label denials of the program's deploy roles (components/policyGuards.ts). */
 const LABEL_DENIALS = [
   {
     Effect: "Deny",
