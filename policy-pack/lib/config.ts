@@ -5,6 +5,7 @@
  * in-process runner takes as `config`.
  */
 import { KNOWN_IDS } from "./rule";
+import { dayOf, parseDay } from "./waivers";
 import type { ConfigProperty, EnforcementLevel, PackConfig, PolicyConfig, RuleMeta } from "./types";
 
 /** Thrown for a policy section that cannot be applied (unknown rule, unknown setting, bad level). */
@@ -43,13 +44,9 @@ function overrideProblems(o: Record<string, unknown>, now: Date): string[] {
   if (typeof o.reason !== "string" || o.reason.trim().length < 10)
     problems.push("no reason (10+ characters)");
   if (typeof o.owner !== "string" || o.owner.trim().length < 2) problems.push("no owner");
-  if (
-    typeof o.expires !== "string" ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(o.expires) ||
-    Number.isNaN(Date.parse(o.expires))
-  )
-    problems.push("no expiry date (YYYY-MM-DD)");
-  else if (o.expires < now.toISOString().slice(0, 10)) problems.push(`expired on ${o.expires}`);
+  const day = typeof o.expires === "string" ? parseDay(o.expires) : undefined;
+  if (day === undefined) problems.push("no expiry date (YYYY-MM-DD)");
+  else if (day < dayOf(now)) problems.push(`expired on ${o.expires}`);
   return problems;
 }
 

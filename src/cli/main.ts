@@ -4,9 +4,10 @@
  * Exit codes: 0 success; 1 a mandatory policy failed; 2 invalid config or unreadable input.
  */
 import * as path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { assertFreshBuild } from "../../policy-pack/lib/build";
 import { REPORT_FORMATS } from "../report/types";
+import { parseDay } from "../../policy-pack/lib/waivers";
 import type { DiffFormat } from "../diff/render";
 import type { SummaryFormat } from "./preview";
 
@@ -25,6 +26,15 @@ const DIFF_CHOICES = Object.keys({ table: true, markdown: true, json: true } sat
  * than `import()`, which under tsx (development, tests) would take Node's ESM path, where tsx/cjs does not resolve
  * TypeScript files.
  */
+/** A `--today` value: a real calendar date (the one date parser of waivers, overrides and flags' removal dates). */
+function calendarDay(value: string): string {
+  if (parseDay(value) === undefined)
+    throw new InvalidArgumentError(
+      `expected a real calendar date YYYY-MM-DD, found ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
 function load<T>(id: string): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(id) as T;
@@ -43,7 +53,7 @@ function previewCommands(program: Command, result: CommandResult): void {
     .addOption(new Option("--stack <name>", "stack to preview: a stack name or all").default("all"))
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option("--out-dir <dir>", "where plan files go", "out")
-    .option("--today <date>", "date used for date checks, YYYY-MM-DD (default: today)")
+    .option("--today <date>", "date used for date checks, YYYY-MM-DD (default: today)", calendarDay)
     .addOption(new Option("--format <format>", "summary format").choices(SUMMARY_CHOICES).default("table"))
     .option(
       "--previous-outputs <stack=file...>",
@@ -92,7 +102,7 @@ function auditCommands(program: Command, result: CommandResult): void {
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .addOption(reportOutOption())
     .option("--out-dir <dir>", "write one file per stack, audit.<stack>.<ext>")
-    .option("--today <date>", "date used for expiry checks, YYYY-MM-DD (default: today)")
+    .option("--today <date>", "date used for expiry checks, YYYY-MM-DD (default: today)", calendarDay)
     .action(async (opts) => {
       result.code = await load<typeof import("../report/command")>("../report/command").runReport(opts);
     });

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import Ajv, { ValidateFunction } from "ajv";
 import { COMMON_CONFIG, configSchemaOf } from "../../policy-pack/lib/rule";
 import { branchProtectionScores } from "../../policy-pack/lib/scorecard";
+import { validWaivers } from "../../policy-pack/lib/waivers";
 import type { RuleMeta } from "../../policy-pack/lib/types";
 import {
   evaluate,
@@ -20,11 +21,11 @@ import {
   resolvePackConfig,
   RULES,
 } from "../../policy-pack/evaluate";
-import { ConfigError, ConfigProblem, parseStackConfig } from "../config/model";
+import { ConfigError, ConfigProblem, GATE_OVERRIDABLE, parseStackConfig } from "../config/model";
 import { readStackFile } from "../config/sources";
 import { StackPreview } from "../offline/preview";
 import { buildReport } from "../report/build";
-import { AuditReport } from "../report/types";
+import { AuditReport, OverrideInForce } from "../report/types";
 
 /** A stack file's location and text, for locating results (SARIF, Markdown). */
 export interface StackFileText {
@@ -183,6 +184,8 @@ export interface AuditInput {
   secretsMarked?: boolean;
   /** The stack file, to locate results. */
   stackFile?: StackFileText;
+  /** Pre-deploy gates lifted by an override in force (`predeploy.overrides`): listed with the overrides. */
+  gateOverrides?: OverrideInForce[];
 }
 
 /** Runs the pack over resources and builds the report every format renders. */
@@ -199,7 +202,7 @@ export function auditReport(resources: PolicyResourceInput[], input: AuditInput)
     policyPack: { name: POLICY_PACK_NAME, version: POLICY_PACK_VERSION },
     results,
     rules: RULES,
-    overrides: overridesInForce(input.config),
+    overrides: [...overridesInForce(input.config), ...(input.gateOverrides ?? [])],
     scorecard: branchProtectionScores(resources),
     stackFile: input.stackFile,
     resources,
@@ -219,7 +222,21 @@ export function auditPreview(preview: StackPreview, now?: Date, dir?: string): A
     config: packConfigOf(preview, now),
     now,
     stackFile: dir ? findStackFile(dir, preview.plan.stack) : undefined,
+    gateOverrides: gateOverridesInForce(preview.model.predeploy.overrides, now ?? new Date()),
   });
+}
+
+/** The pre-deploy overrides in force (complete, not expired) as report entries: a gate lifted for one app. */
+function gateOverridesInForce(overrides: Array<Record<string, unknown>>, now: Date): OverrideInForce[] {
+  return validWaivers(overrides, now, GATE_OVERRIDABLE).map((o) => ({
+    ruleId: o.ruleId,
+    from: "mandatory",
+    to: "disabled",
+    reason: o.reason,
+    owner: o.owner,
+    expires: o.expires,
+    resource: o.resource,
+  }));
 }
 
 /**

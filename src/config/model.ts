@@ -26,6 +26,7 @@ import {
   RESERVED_VARIABLES,
   SECRET_MARKER,
 } from "../../policy-pack/lib/facts";
+import { dayOf, parseDay } from "../../policy-pack/lib/waivers";
 
 /** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
 export const CONFIG_NAMESPACE = PROJECT_NAME;
@@ -88,11 +89,9 @@ const pattern = (re: RegExp, expected: string) =>
   z.string({ error: expected }).regex(re, { error: expected });
 
 /** A calendar date `YYYY-MM-DD` that exists. */
-const calendarDate = pattern(ISO_DATE, "a date YYYY-MM-DD").refine(
-  // Date.parse rolls 2026-02-30 over to March; a real date reads back unchanged.
-  (s) => !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
-  { error: "a real calendar date YYYY-MM-DD" },
-);
+const calendarDate = pattern(ISO_DATE, "a date YYYY-MM-DD").refine((s) => parseDay(s) !== undefined, {
+  error: "a real calendar date YYYY-MM-DD",
+});
 
 /** A build of an app: its repository's commit (40 hex), when it was merged (ISO 8601 UTC), by whom. */
 const provenanceSchema = z.strictObject({
@@ -995,6 +994,50 @@ function stagingValueProblems(at: string, environmentSecrets: string[]): ConfigP
     }));
 }
 
+/** The pre-deploy gates an override (`predeploy.overrides`) may lift: the error-budget freeze (F6). */
+export const GATE_OVERRIDABLE = ["PREDEPLOY-ERROR-BUDGET"];
+
+/** The longest an override of a pre-deploy gate may last, days after today: long enough for an incident review. */
+export const MAX_GATE_OVERRIDE_DAYS = 7;
+
+/**
+ * What bounds a pre-deploy override beyond a waiver's fields (reason, owner, expiry, checked where it is used):
+ * it names one app of the stack (no wildcard: one incident, one app) and expires at most
+ * {@link MAX_GATE_OVERRIDE_DAYS} days after `today` (an expired one is history and stays). Empty when bounded.
+ */
+export function gateOverrideProblems(
+  o: Record<string, unknown>,
+  today: Date,
+  apps: readonly string[],
+): Array<{ field: "resource" | "expires"; expected: string }> {
+  const problems: Array<{ field: "resource" | "expires"; expected: string }> = [];
+  if (typeof o.resource === "string" && !apps.includes(o.resource.trim()))
+    problems.push({
+      field: "resource",
+      expected: `one app of this stack (${apps.join(", ")}), no wildcard: an override lifts the freeze for one app`,
+    });
+  const day = typeof o.expires === "string" ? parseDay(o.expires.trim()) : undefined;
+  const latest = dayOf(today) + MAX_GATE_OVERRIDE_DAYS * 86_400_000;
+  if (day !== undefined && day > latest)
+    problems.push({
+      field: "expires",
+      expected: `a date at most ${MAX_GATE_OVERRIDE_DAYS} days after today (${new Date(latest).toISOString().slice(0, 10)}): an override of a gate is for an incident, not for ever`,
+    });
+  return problems;
+}
+
+/** The pre-deploy overrides that are not bounded ({@link gateOverrideProblems}), by key. */
+function overridesProblems(model: StackModel, today: Date): ConfigProblem[] {
+  const apps = model.apps.map((a) => a.name);
+  return model.predeploy.overrides.flatMap((o, i) =>
+    gateOverrideProblems(o, today, apps).map((p) => ({
+      key: `${CONFIG_NAMESPACE}:predeploy.overrides[${i}].${p.field}`,
+      expected: p.expected,
+      found: JSON.stringify(o[p.field]),
+    })),
+  );
+}
+
 /** Checks that need the whole parsed model: dates against today, secrets present for every declared name. */
 function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
   const problems: ConfigProblem[] = [...planProblems(model)];
@@ -1004,6 +1047,7 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
       ...stagingValueProblems(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure.environmentSecrets),
     );
   }
+  problems.push(...overridesProblems(model, today));
   const todayIso = today.toISOString().slice(0, 10);
   model.apps.forEach((app, i) => {
     app.flags.forEach((flag, j) => {

@@ -13,7 +13,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import type { Octokit } from "@octokit/rest";
 import { githubClient } from "./github";
-import { globMatch } from "../../policy-pack/lib/props";
+import { gateOverrideProblems, GATE_OVERRIDABLE } from "../config/model";
 import { validWaivers, waiverProblems } from "../../policy-pack/lib/waivers";
 import { requiredSecrets } from "../config/secrets";
 import { Check, CheckReport } from "./checks";
@@ -42,7 +42,7 @@ export interface PredeployOptions {
 }
 
 /** The check that an override may lift. */
-const OVERRIDABLE = ["PREDEPLOY-ERROR-BUDGET"];
+const OVERRIDABLE = GATE_OVERRIDABLE;
 
 type Push = (c: Check) => void;
 
@@ -173,10 +173,14 @@ function checkSecrets(deployed: DeployedStack, push: Push) {
 
 async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, now: Date, push: Push) {
   const overrides = deployed.model.predeploy.overrides;
+  const apps = deployed.apps.map((t) => t.app);
   // An expired override is history (a rollback's lapses the next day): it lifts nothing and blocks nothing. An
   // incomplete one is a mistake to fix before it is trusted.
   for (const [i, o] of overrides.entries()) {
-    const problems = waiverProblems(o, now, OVERRIDABLE);
+    const bounds = gateOverrideProblems(o as Record<string, unknown>, now, apps).map(
+      (p) => `${p.field}: ${p.expected}`,
+    );
+    const problems = [...waiverProblems(o, now, OVERRIDABLE), ...bounds];
     const expired = problems.filter((p) => p.startsWith("expired on"));
     const wrong = problems.filter((p) => !expired.includes(p));
     const at = `predeploy.overrides[${i}]`;
@@ -190,14 +194,16 @@ async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, n
         message: `${at} ${expired[0]}: lifts nothing`,
       });
   }
-  const valid = validWaivers(overrides, now, OVERRIDABLE);
+  const valid = validWaivers(overrides, now, OVERRIDABLE).filter(
+    (o) => gateOverrideProblems(o as unknown as Record<string, unknown>, now, apps).length === 0,
+  );
   const names = deployed.apps.flatMap((t) => t.burnAlarms);
   const { MetricAlarms = [] } = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names }));
   for (const t of deployed.apps) {
     const found = MetricAlarms.filter((a) => t.burnAlarms.includes(a.AlarmName ?? ""));
     const missing = t.burnAlarms.filter((n) => !found.some((a) => a.AlarmName === n));
     const breached = found.filter((a) => a.StateValue === "ALARM");
-    const override = valid.find((o) => globMatch(o.resource, t.app));
+    const override = valid.find((o) => o.resource === t.app);
     const check = (status: Check["status"], message: string) =>
       push({ id: "PREDEPLOY-ERROR-BUDGET", app: t.app, status, message });
     if (missing.length) check("fail", `no alarm ${missing.join(", ")}: the error budget cannot be read`);
@@ -222,7 +228,7 @@ async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, n
  * @throws ConfigError for an invalid stack file; Error without a GitHub token or a commit SHA.
  */
 export async function predeployStack(opts: PredeployOptions): Promise<CheckReport> {
-  const deployed = deployedStack(opts.dir ?? ".", opts.stack);
+  const deployed = deployedStack(opts.dir ?? ".", opts.stack, undefined, opts.now);
   const token = opts.githubToken ?? process.env.GITHUB_TOKEN;
   const sha = opts.sha ?? process.env.GITHUB_SHA;
   if (!token) throw new Error("cicd predeploy: needs GITHUB_TOKEN (deployments, checks and statuses: read)");

@@ -94,14 +94,19 @@ function targetOf(
 }
 
 /**
- * Reads a deployed stack: `DIR/Pulumi.STACK.yaml` and, when given, its outputs file.
+ * Reads a deployed stack: `DIR/Pulumi.STACK.yaml` and, when given, its outputs file; `today` (default: now)
+ * dates the config's checks (flag removal dates, overrides' bounds).
  *
  * @throws ConfigError (stack, key, expected, found) for invalid config or an app whose digest or commit is
  *   known neither from the stack file nor from the outputs.
  */
-export function deployedStack(dir: string, stack: string, outputsFile?: string): DeployedStack {
+export function deployedStack(dir: string, stack: string, outputsFile?: string, today?: Date): DeployedStack {
   const source = readStackFile(path.join(dir, `Pulumi.${stack}.yaml`));
-  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
+  const model = parseStackConfig(stack, source.raw, {
+    secretKeys: source.secretKeys,
+    source: source.origin,
+    today,
+  });
   const outputs = outputsFile ? readStackOutputs(outputsFile) : {};
   return { source, model, apps: model.apps.map((a, i) => targetOf(stack, model, a, i, outputs)) };
 }

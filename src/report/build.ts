@@ -181,6 +181,7 @@ export function buildReport(input: BuildReportInput): AuditReport {
       reason: o.reason,
       owner: o.owner,
       expires: o.expires,
+      ...(o.resource ? { resource: o.resource } : {}),
     })),
     scorecard: input.scorecard ?? [],
     rules: input.rules,

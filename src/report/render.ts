@@ -68,7 +68,8 @@ export function countsLine(r: AuditReport): string {
 
 /** One override in force as a line: `CC-X-01 mandatory -> advisory by OWNER until DATE: REASON`. */
 export function overrideLine(o: AuditReport["overrides"][number]): string {
-  return `${o.ruleId} ${o.from} -> ${o.to} by ${o.owner} until ${o.expires}: ${o.reason}`;
+  const what = o.resource ? `${o.ruleId} lifted for ${o.resource}` : `${o.ruleId} ${o.from} -> ${o.to}`;
+  return `${what} by ${o.owner} until ${o.expires}: ${o.reason}`;
 }
 
 function metaOf(r: AuditReport): Map<string, RuleMeta> {
@@ -226,12 +227,12 @@ function markdownHeader(r: AuditReport): string[] {
 function markdownOverrides(r: AuditReport): string[] {
   if (!r.overrides.length) return [];
   return markdownTable(
-    "Overrides in force (CC-WAIVE-02)",
+    "Overrides in force (CC-WAIVE-02, pre-deploy gates)",
     ["rule", "from", "to", "owner", "expires", "reason"],
     r.overrides.map((o) => [
       o.ruleId,
       o.from,
-      o.to,
+      o.resource ? `lifted for ${markdownText(o.resource)}` : o.to,
       markdownText(o.owner ?? ""),
       String(o.expires),
       markdownText(o.reason ?? ""),

@@ -18,7 +18,10 @@ export type { ScorecardBranchProtection } from "../../policy-pack/lib/scorecard"
 export type OverrideInForce = Pick<
   EnforcementOverride,
   "ruleId" | "from" | "to" | "reason" | "owner" | "expires"
->;
+> & {
+  /** The app a pre-deploy gate is lifted for (`predeploy.overrides`); absent for a rule's enforcement override. */
+  resource?: string;
+};
 
 /** Counts of a report: the pack's counts (`mandatoryFailures` fail a preview or an audit) and the total. */
 export type ReportSummary = Summary & {

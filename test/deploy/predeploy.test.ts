@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { requiredSecrets } from "../../src/config/secrets";
 import { readStackFile } from "../../src/config/sources";
-import { parseStackConfig } from "../../src/config/model";
+import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { predeployStack } from "../../src/deploy/predeploy";
 import { ROOT } from "../helpers";
 import { awsJsonServer, githubServer, Served } from "./servers";
@@ -213,7 +213,7 @@ describe("cicd predeploy", function () {
   });
 
   it("refuses an override without a reason: it is reported, and the budget still blocks", async () => {
-    const { failed } = await predeploy({ alarms: breached, overrides: [override("2026-12-31", "ok")] });
+    const { failed } = await predeploy({ alarms: breached, overrides: [override("2026-12-05", "ok")] });
     assert.deepEqual(failed.map((c) => c.app).sort(), ["*", "erp-berhan"]);
     assert.ok(
       failed.some((c) => /no reason of at least 10 characters/.test(c.message)),
@@ -234,5 +234,23 @@ describe("cicd predeploy", function () {
         (c) => c.status === "skip" && /expired on 2026-11-30: lifts nothing/.test(c.message),
       ),
     );
+  });
+
+  it("an override is bounded: one app by name (no wildcard), at most 7 days: the stack file is refused, naming the key", async () => {
+    for (const [o, key] of [
+      [{ ...override("2026-12-05"), resource: "*" }, "predeploy.overrides[0].resource"],
+      [override("9999-12-31"), "predeploy.overrides[0].expires"],
+      [override("2026-12-09"), "predeploy.overrides[0].expires"],
+    ] as const) {
+      await assert.rejects(
+        predeploy({ alarms: breached, overrides: [o] }),
+        (e: unknown) =>
+          e instanceof ConfigError && e.problems.some((p) => p.key === `cicd-constitution:${key}`),
+        JSON.stringify(o),
+      );
+    }
+    // The last day of the window is accepted.
+    const { failed } = await predeploy({ alarms: breached, overrides: [override("2026-12-08")] });
+    assert.deepEqual(failed, []);
   });
 });
