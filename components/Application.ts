@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerImage } from "./ContainerImage";
-import { DeploymentEnvironment } from "./DeploymentEnvironment";
+import { DeploymentEnvironment, repositoryEnvironment } from "./DeploymentEnvironment";
 import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
 import { appDeployPolicy } from "./deployPolicies";
 import { physicalNames, standardTags } from "./naming";
@@ -108,16 +108,32 @@ export interface ApplicationArgs {
 /** What governs an app's repository, from its arguments. */
 export type GovernanceArgs = Pick<
   ApplicationArgs,
-  "app" | "repository" | "requiredChecks" | "requiredApprovals" | "repositoryHardening"
+  "app" | "environment" | "repository" | "requiredChecks" | "requiredApprovals" | "repositoryHardening"
 >;
 
 /** The app's repository governance, child `APP-governance` of its Application component. */
 function governanceOf(args: GovernanceArgs, parent: pulumi.Resource): RepositoryGovernance {
-  return new RepositoryGovernance(
+  const governance = new RepositoryGovernance(
     `${args.app}-governance`,
     governanceArgsOf(args.repository, args.requiredChecks, args.requiredApprovals, args.repositoryHardening),
     { parent },
   );
+  // The owning stack (production) also creates the app's staging environment, bootstrap included: creating an
+  // environment and its branch policy takes administration of the repository, which staging's token lacks.
+  if (args.environment === "production")
+    repositoryEnvironment(
+      `${args.app}-staging-environment`,
+      {
+        repository: governance.repositoryName,
+        environment: "staging",
+        reviewerUserIds: [],
+        reviewerTeamIds: [],
+        waitTimerMinutes: 0,
+        protect: true,
+      },
+      governance,
+    );
+  return governance;
 }
 
 /**
@@ -170,12 +186,8 @@ export class Application extends pulumi.ComponentResource {
     const observability = this.observability(prefix, args, runtime, tags);
     resolveAlarmArn(observability.errorRateAlarmArn);
     resolveDeploymentAlarmNames(observability.deploymentAlarmNames);
-    const environment = this.deploymentEnvironment(prefix, args, {
-      repository: governance ? governance.repositoryName : args.repository.name,
-      runtime,
-      flags,
-      tags,
-    });
+    const repository = governance ? governance.repositoryName : args.repository.name;
+    const environment = this.deploymentEnvironment(prefix, args, { repository, runtime, flags, tags });
 
     this.imageRef = image.imageRef;
     this.digest = image.digest;
@@ -288,6 +300,8 @@ export class Application extends pulumi.ComponentResource {
         repository: with_.repository,
         repositoryName: args.repository.name,
         environment: args.environment,
+        // Staging writes only its environment's secrets and variables, into the environment production created.
+        createsEnvironment: args.ownsRepository || args.environment === "production",
         reviewerUserIds: args.reviewerUserIds,
         reviewerTeamIds: args.reviewerTeamIds,
         secrets: args.environmentSecrets,

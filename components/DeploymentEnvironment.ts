@@ -53,6 +53,13 @@ export interface DeploymentEnvironmentArgs {
    */
   releaseTags?: boolean;
   /**
+   * Whether this stack creates the GitHub Environment itself (with its protection rules, which GitHub lets only
+   * repository administrators write). False: the stack owning the repository created it
+   * ({@link repositoryEnvironment}), and this one writes only the environment's secrets and variables, which a
+   * token without administration can (fine-grained "Environments: write"). Default: true.
+   */
+  createsEnvironment?: boolean;
+  /**
    * Protect the GitHub Environment and the deploy role from `pulumi destroy` (identity and approval rules).
    * Default: true in production, false otherwise.
    */
@@ -110,8 +117,10 @@ export function deployTrustPolicy(
  * @throws Error when a secret name is also a variable name, or production has more than {@link MAX_ENVIRONMENT_REVIEWERS} reviewers.
  */
 export class DeploymentEnvironment extends pulumi.ComponentResource {
-  /** The GitHub Environment. */
-  readonly environment: github.RepositoryEnvironment;
+  /** The GitHub Environment, when this stack creates it (`createsEnvironment`). */
+  readonly environment?: github.RepositoryEnvironment;
+  /** The GitHub Environment's name, once it exists. */
+  readonly environmentName: pulumi.Output<string>;
   /** The deploy role GitHub Actions assumes. */
   readonly deployRole: aws.iam.Role;
   /** ARN of the deploy role. */
@@ -121,50 +130,12 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
     // Arguments are checked before anything is registered.
     const a = checkedArgs(name, args);
     super("cicd-constitution:github:DeploymentEnvironment", name, {}, opts);
-    this.environment = this.githubEnvironment(name, a);
+    this.environment = a.createsEnvironment === false ? undefined : repositoryEnvironment(name, a, this);
+    this.environmentName = this.environment ? this.environment.environment : pulumi.output(a.environment);
     this.deployRole = this.role(name, a);
     this.deployRoleArn = this.deployRole.arn;
     this.secretsAndVariables(name, a);
-    this.registerOutputs({ environment: this.environment.environment, deployRoleArn: this.deployRoleArn });
-  }
-
-  /**
-   * The GitHub Environment: production with its reviewers and self-review prevented; both deploy only from the
-   * branches and tags of {@link DEPLOYMENT_SOURCES} (custom deployment branch policies).
-   */
-  private githubEnvironment(name: string, a: ResolvedArgs): github.RepositoryEnvironment {
-    const isProduction = a.environment === "production";
-    const hasReviewers = a.reviewerUserIds.length + a.reviewerTeamIds.length > 0;
-    const environment = new github.RepositoryEnvironment(
-      `${name}-env`,
-      {
-        repository: a.repository,
-        environment: a.environment,
-        preventSelfReview: isProduction,
-        waitTimer: a.waitTimerMinutes,
-        canAdminsBypass: false,
-        reviewers:
-          isProduction && hasReviewers ? [{ users: a.reviewerUserIds, teams: a.reviewerTeamIds }] : [],
-        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
-      },
-      { parent: this, protect: a.protect },
-    );
-    const sources = DEPLOYMENT_SOURCES[a.environment];
-    for (const branch of sources.branches) {
-      new github.RepositoryEnvironmentDeploymentPolicy(
-        `${name}-branch-${branch.replace(/[^A-Za-z0-9]+/g, "-")}`,
-        { repository: a.repository, environment: environment.environment, branchPattern: branch },
-        { parent: this },
-      );
-    }
-    for (const tag of a.releaseTags === false ? [] : sources.tags) {
-      new github.RepositoryEnvironmentDeploymentPolicy(
-        `${name}-tag-${tag.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "")}`,
-        { repository: a.repository, environment: environment.environment, tagPattern: tag },
-        { parent: this },
-      );
-    }
-    return environment;
+    this.registerOutputs({ environment: this.environmentName, deployRoleArn: this.deployRoleArn });
   }
 
   /** The deploy role, trusted only by this repository's environment through OIDC, with its policies. */
@@ -205,7 +176,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
         `${name}-secret-${secretName.toLowerCase()}`,
         {
           repository: a.repository,
-          environment: this.environment.environment,
+          environment: this.environmentName,
           secretName,
           value: pulumi.secret(value),
         },
@@ -219,11 +190,64 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
     for (const [variableName, value] of Object.entries(variables)) {
       new github.ActionsEnvironmentVariable(
         `${name}-var-${variableName.toLowerCase()}`,
-        { repository: a.repository, environment: this.environment.environment, variableName, value },
+        { repository: a.repository, environment: this.environmentName, variableName, value },
         { parent: this },
       );
     }
   }
+}
+
+/** What a GitHub Environment's protection takes: where it is, who approves, what it deploys from. */
+export type EnvironmentProtection = Pick<
+  DeploymentEnvironmentArgs,
+  "repository" | "environment" | "releaseTags"
+> & {
+  reviewerUserIds: pulumi.Input<number>[];
+  reviewerTeamIds: pulumi.Input<number>[];
+  waitTimerMinutes: number;
+  protect?: boolean;
+};
+
+/**
+ * A repository's GitHub Environment: production with its reviewers and self-review prevented; both deploy only from the
+ * branches and tags of {@link DEPLOYMENT_SOURCES} (custom deployment branch policies).
+ */
+export function repositoryEnvironment(
+  name: string,
+  a: EnvironmentProtection,
+  parent: pulumi.Resource,
+): github.RepositoryEnvironment {
+  const isProduction = a.environment === "production";
+  const hasReviewers = a.reviewerUserIds.length + a.reviewerTeamIds.length > 0;
+  const environment = new github.RepositoryEnvironment(
+    `${name}-env`,
+    {
+      repository: a.repository,
+      environment: a.environment,
+      preventSelfReview: isProduction,
+      waitTimer: a.waitTimerMinutes,
+      canAdminsBypass: false,
+      reviewers: isProduction && hasReviewers ? [{ users: a.reviewerUserIds, teams: a.reviewerTeamIds }] : [],
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    },
+    { parent, protect: a.protect },
+  );
+  const sources = DEPLOYMENT_SOURCES[a.environment];
+  for (const branch of sources.branches) {
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-branch-${branch.replace(/[^A-Za-z0-9]+/g, "-")}`,
+      { repository: a.repository, environment: environment.environment, branchPattern: branch },
+      { parent },
+    );
+  }
+  for (const tag of a.releaseTags === false ? [] : sources.tags) {
+    new github.RepositoryEnvironmentDeploymentPolicy(
+      `${name}-tag-${tag.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "")}`,
+      { repository: a.repository, environment: environment.environment, tagPattern: tag },
+      { parent },
+    );
+  }
+  return environment;
 }
 
 /** The arguments with their defaults. */

@@ -24,10 +24,15 @@ export const DEFAULT_HEALTH_CHECK_GRACE_SECONDS = 60;
 
 /**
  * Secrets whose value differs per environment: in the `staging` environment, the secret named by the key takes the
- * value of the stack's secret named by the value. `PULUMI_ACCESS_TOKEN` in staging is `PULUMI_STAGING_TOKEN`, a
- * token with access to the staging stack only (Pulumi Cloud RBAC), so the job that deploys on every merge cannot
- * update or decrypt the production stack.
+ * value of the stack's secret named by the value, so the job that deploys on every merge, unapproved, holds nothing
+ * that reaches production. `PULUMI_ACCESS_TOKEN` in staging is `PULUMI_STAGING_TOKEN`: a token with access to the
+ * staging stack only (Pulumi Cloud RBAC), which can neither update nor decrypt production's. `GOVERNANCE_GITHUB_TOKEN`
+ * in staging is `GOVERNANCE_STAGING_TOKEN`: a token without repository administration (fine-grained: Environments
+ * and Deployments write, Contents read), which writes the staging environments' secrets and variables but cannot
+ * change an environment's reviewers or branch policies, nor a ruleset (GitHub REST: creating or updating an
+ * environment, its branch policies and rulesets take Administration write).
  */
 export const STAGING_VALUES: Readonly<Record<string, string>> = {
   PULUMI_ACCESS_TOKEN: "PULUMI_STAGING_TOKEN",
+  GOVERNANCE_GITHUB_TOKEN: "GOVERNANCE_STAGING_TOKEN",
 };

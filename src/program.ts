@@ -298,6 +298,7 @@ async function bootstrapStack(
     new ApplicationGovernance(app.name, {
       ...app,
       app: app.name,
+      environment: model.environment,
       repositoryHardening: hardeningOf(model, app.repository),
     });
   return {

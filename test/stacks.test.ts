@@ -69,7 +69,6 @@ describe("the repository's stacks (offline preview)", () => {
   });
 
   const perApp = [
-    "github:index/repositoryEnvironment:RepositoryEnvironment",
     "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
     "aws:iam/role:Role",
     "aws:ecs/service:Service",
@@ -101,6 +100,27 @@ describe("the repository's stacks (offline preview)", () => {
       }
     });
   }
+
+  it("the owning stack creates each app's staging and production environments; staging writes only staging's secrets", () => {
+    const ENV = "github:index/repositoryEnvironment:RepositoryEnvironment";
+    const POLICY = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy";
+    for (const app of ["erp-berhan", "menu-optimizer"]) {
+      const envs = (appResources(production, app).get(ENV) ?? []).map((e) => e.inputs.environment).sort();
+      assert.deepEqual(envs, ["production", "staging"]);
+      const secrets = appResources(staging, app).get(
+        "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+      )!;
+      assert.deepEqual([...new Set(secrets.map((s) => s.inputs.environment))], ["staging"]);
+    }
+    // Nothing in staging needs repository administration: no environment, branch policy, repository or ruleset.
+    const admin = staging.plan.resources.filter(
+      (r) => [ENV, POLICY].includes(r.type) || r.type.includes("Ruleset"),
+    );
+    assert.deepEqual(
+      admin.map((r) => r.urn),
+      [],
+    );
+  });
 
   it("the owning stack (production) holds each app's repository, main ruleset and tag ruleset; staging none", () => {
     for (const app of ["erp-berhan", "menu-optimizer"]) {

@@ -499,7 +499,12 @@ const stackShape = z.strictObject({
        */
       environmentSecrets: z
         .array(pattern(ENV_NAME, "an UPPER_SNAKE_CASE secret name"))
-        .default(["PULUMI_ACCESS_TOKEN", "PULUMI_STAGING_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
+        .default([
+          "PULUMI_ACCESS_TOKEN",
+          "PULUMI_STAGING_TOKEN",
+          "GOVERNANCE_GITHUB_TOKEN",
+          "GOVERNANCE_STAGING_TOKEN",
+        ]),
       /**
        * Secrets of this repository's `bump` environment, which only jobs of `main` may use (values in
        * `secrets.cicd-constitution.<NAME>`; never repository secrets, which a workflow of any branch could read).

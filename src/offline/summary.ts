@@ -145,17 +145,30 @@ function rulesetLines(of: OfType): string[] {
 
 /** One line per GitHub environment: deployment sources, reviewers, self-review, secret names. */
 function environmentLines(of: OfType): string[] {
-  return of(T.environment).map((env) => {
-    const policies = of(T.deploymentPolicy).map((p) =>
+  const inEnv = (type: string, name: unknown) => of(type).filter((r) => r.inputs.environment === name);
+  const secretsOf = (name: unknown) =>
+    inEnv(T.envSecret, name)
+      .map((s) => s.inputs.secretName)
+      .join(", ") || "none";
+  const created = of(T.environment).map((env) => {
+    const policies = inEnv(T.deploymentPolicy, env.inputs.environment).map((p) =>
       p.inputs.branchPattern ? `branch ${p.inputs.branchPattern}` : `tag ${p.inputs.tagPattern}`,
     );
-    const secrets = of(T.envSecret).map((s) => s.inputs.secretName);
     const selfReview = env.inputs.preventSelfReview ? " (self-review prevented)" : "";
     return (
       `    environment  ${env.inputs.environment}: deploys from ${policies.join(" or ")}; reviewers ${reviewersOf(env).length}` +
-      `${selfReview}; secrets ${secrets.join(", ") || "none"}`
+      `${selfReview}; secrets ${secretsOf(env.inputs.environment)}`
     );
   });
+  // An environment the stack owning the repository created, whose secrets and variables this stack writes.
+  const names = new Set(of(T.environment).map((e) => e.inputs.environment));
+  const written = [...new Set(of(T.envSecret).map((s) => s.inputs.environment))].filter((e) => !names.has(e));
+  return [
+    ...created,
+    ...written.map(
+      (e) => `    environment  ${e}: created by the stack owning the repository; secrets ${secretsOf(e)}`,
+    ),
+  ];
 }
 
 /** The images the app builds (tags, platforms) and the aliases it points (tag -> sources). */

@@ -10,6 +10,7 @@ const SECRETS = {
   PULUMI_ACCESS_TOKEN: "production-stack-token",
   PULUMI_STAGING_TOKEN: "staging-stack-token",
   GOVERNANCE_GITHUB_TOKEN: "github-admin-token",
+  GOVERNANCE_STAGING_TOKEN: "github-environments-token",
   PULUMI_READ_TOKEN: "read-token",
   GOVERNANCE_READ_TOKEN: "github-read-token",
 };
@@ -22,10 +23,10 @@ describe("InfrastructureRepository: each environment's write tokens", function (
     });
   });
 
-  it("staging's PULUMI_ACCESS_TOKEN is PULUMI_STAGING_TOKEN's value, never production's", function () {
+  it("staging's tokens are PULUMI_STAGING_TOKEN's and GOVERNANCE_STAGING_TOKEN's values, never production's", function () {
     assert.deepEqual(writeTokensOf(SECRETS, "staging"), {
       PULUMI_ACCESS_TOKEN: "staging-stack-token",
-      GOVERNANCE_GITHUB_TOKEN: "github-admin-token",
+      GOVERNANCE_GITHUB_TOKEN: "github-environments-token",
     });
   });
 });

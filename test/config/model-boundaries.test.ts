@@ -400,16 +400,20 @@ describe("config model boundaries: messages in full", () => {
     assert.equal(model.apps[0].image.provenance?.actor, "mathieu");
   });
 
-  it("this repository's PULUMI_ACCESS_TOKEN needs PULUMI_STAGING_TOKEN beside it: staging never holds production's", () => {
+  it("this repository's write tokens need their staging values beside them: staging never holds production's", () => {
     const found = problems(
       (r) => (r.infrastructure.environmentSecrets = ["PULUMI_ACCESS_TOKEN", "GOVERNANCE_GITHUB_TOKEN"]),
       "production",
     );
     assert.deepEqual(
       found.map((p) => p.key),
-      ["cicd-constitution:infrastructure.environmentSecrets"],
+      [
+        "cicd-constitution:infrastructure.environmentSecrets",
+        "cicd-constitution:infrastructure.environmentSecrets",
+      ],
     );
     assert.match(found[0].expected, /^PULUMI_STAGING_TOKEN beside PULUMI_ACCESS_TOKEN/);
+    assert.match(found[1].expected, /^GOVERNANCE_STAGING_TOKEN beside GOVERNANCE_GITHUB_TOKEN/);
     assert.deepEqual(
       problems((r) => r.infrastructure.environmentSecrets.push("EXTRA_TOKEN"), "production"),
       [],

@@ -214,6 +214,7 @@ export function secretValuesFor(apps: AppSpec[], tag: string): Record<string, un
     secrets[INFRASTRUCTURE_REPOSITORY] = {
       PULUMI_ACCESS_TOKEN: `S3CR3T-${tag}-infra-PULUMI_ACCESS_TOKEN`,
       PULUMI_STAGING_TOKEN: `S3CR3T-${tag}-infra-PULUMI_STAGING_TOKEN`,
+      GOVERNANCE_STAGING_TOKEN: `S3CR3T-${tag}-infra-GOVERNANCE_STAGING_TOKEN`,
       GOVERNANCE_GITHUB_TOKEN: `S3CR3T-${tag}-infra-GOVERNANCE_GITHUB_TOKEN`,
       BUMP_TOKEN: `S3CR3T-${tag}-infra-BUMP_TOKEN`,
     };
