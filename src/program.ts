@@ -333,7 +333,8 @@ function applicationArgsOf(
     ownsRepository: model.governance.ownsRepositories,
     requiredChecks: app.requiredChecks,
     requiredApprovals: app.requiredApprovals,
-    ...reviewerIds(app.reviewers),
+    // Reviewers guard production only; staging looks none up (its token reads no organisation membership).
+    ...(env === "production" ? reviewerIds(app.reviewers) : { reviewerUserIds: [], reviewerTeamIds: [] }),
     environmentSecrets: Object.fromEntries(app.environmentSecrets.map((n) => [n, secretOf(app.name, n)])),
     imageRepository: app.image.repository,
     image,
