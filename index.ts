@@ -35,7 +35,7 @@ export = async () => {
   // Both throw a ConfigError listing every problem before any resource is registered.
   const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
   const { values } = resolveSecrets(model, source, "engine");
-  await checkNoPlainCredentials(stack, source.raw, source.secretKeys, source.origin);
+  await checkNoPlainCredentials(stack, source.raw, source.origin);
   const outputs = await defineStack(model, values);
   return { environmentProfile: outputs.environmentProfile, apps: outputs.apps };
 };

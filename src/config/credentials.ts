@@ -6,13 +6,19 @@
  * a config error naming the key; the value is never echoed (secretlint's own messages quote it, so only the
  * rule that matched is reported).
  */
-import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, formatPath } from "./model";
+import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, formatPath, SECRET_CONFIG_KEYS } from "./model";
 
-/** `scheme://user:password@host`: a credential embedded in a URL, whatever the scheme. */
-const URL_CREDENTIAL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
+/**
+ * `scheme://user:password@host`: a credential embedded in a URL, whatever the scheme; the user may be empty, as in
+ * Redis's `redis://:password@host` (RFC 3986 userinfo).
+ */
+const URL_CREDENTIAL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i;
 
-/** Rule names secretlint matched, per value (same order as the values). */
-type Lint = (values: string[]) => Promise<string[][]>;
+/**
+ * Rule names secretlint matched, per value (same order as the values). Each value is linted as `NAME=value`, its
+ * key's name in front: secretlint's rules recognise some credentials by their name (an AWS secret access key).
+ */
+type Lint = (values: Array<{ name: string; value: string }>) => Promise<string[][]>;
 let linter: Promise<Lint> | undefined;
 
 /**
@@ -24,8 +30,8 @@ function secretlint(): Promise<Lint> {
     const { lintSource } = await import("@secretlint/core");
     const { creator } = await import("@secretlint/secretlint-rule-preset-recommend");
     const config = { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: creator }] };
-    return async (values: string[]) => {
-      const lines = values.map((v) => v.replace(/[\r\n]+/g, " "));
+    return async (values: Array<{ name: string; value: string }>) => {
+      const lines = values.map(({ name, value }) => `${name}=${value}`.replace(/[\r\n]+/g, " "));
       const starts: number[] = [];
       let offset = 0;
       for (const l of lines) {
@@ -49,33 +55,30 @@ function secretlint(): Promise<Lint> {
   return linter;
 }
 
-/** Every plain string leaf of the raw config, with its path (secret keys left out: they hold secrets by design). */
-function plainStrings(
-  raw: Record<string, unknown>,
-  secretKeys: ReadonlySet<string>,
-): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+/**
+ * Every plain string leaf of the raw config, with its path and the name of its key (the keys that hold secrets by
+ * design left out; a secret anywhere else is refused by the config model).
+ */
+function plainStrings(raw: Record<string, unknown>): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
+  const nameOf = (at: PropertyKey[]) => String([...at].reverse().find((k) => typeof k === "string") ?? "");
   const walk = (v: unknown, at: PropertyKey[]) => {
-    if (typeof v === "string") out.push([formatPath(at), v]);
+    if (typeof v === "string") out.push([formatPath(at), v, nameOf(at)]);
     else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
     else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, [...at, k]);
   };
-  for (const [k, v] of Object.entries(raw)) if (!secretKeys.has(k)) walk(v, [k]);
+  for (const [k, v] of Object.entries(raw)) if (!SECRET_CONFIG_KEYS.includes(k)) walk(v, [k]);
   return out;
 }
 
 /**
- * The credentials in the plain config, one problem per key.
- *
- * @param secretKeys Top-level keys whose values are Pulumi secrets (not scanned).
+ * The credentials in the plain config, one problem per key: every string outside the keys that hold secrets by
+ * design ({@link SECRET_CONFIG_KEYS}), whatever else in the config is secret.
  */
-export async function credentialProblems(
-  raw: Record<string, unknown>,
-  secretKeys: ReadonlySet<string>,
-): Promise<ConfigProblem[]> {
+export async function credentialProblems(raw: Record<string, unknown>): Promise<ConfigProblem[]> {
   const lint = await secretlint();
-  const strings = plainStrings(raw, secretKeys);
-  const linted = strings.length ? await lint(strings.map(([, v]) => v)) : [];
+  const strings = plainStrings(raw);
+  const linted = strings.length ? await lint(strings.map(([, value, name]) => ({ name, value }))) : [];
   const problems: ConfigProblem[] = [];
   strings.forEach(([at, value], i) => {
     const found = [...(URL_CREDENTIAL.test(value) ? ["a credential in a URL"] : []), ...linted[i]];
@@ -100,9 +103,8 @@ export async function credentialProblems(
 export async function checkNoPlainCredentials(
   stack: string,
   raw: Record<string, unknown>,
-  secretKeys: ReadonlySet<string>,
   origin?: string,
 ): Promise<void> {
-  const problems = await credentialProblems(raw, secretKeys);
+  const problems = await credentialProblems(raw);
   if (problems.length) throw new ConfigError(stack, problems, origin);
 }

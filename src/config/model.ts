@@ -896,8 +896,26 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
   } else {
     problems.push(...semanticProblems(result.data, options.today ?? new Date()));
   }
+  problems.push(...misplacedSecretProblems(secretKeys));
   if (problems.length > 0) throw new ConfigError(stack, problems, options.source);
   return result.data as StackModel;
+}
+
+/**
+ * A Pulumi secret (`--secret`, `secure:`) under a key that is not one of {@link SECRET_CONFIG_KEYS}: the program
+ * would register it where plain values go (a container variable, a tag, a description), in clear in the task
+ * definition and the state, so it is refused rather than wired.
+ */
+function misplacedSecretProblems(secretKeys: ReadonlySet<string>): ConfigProblem[] {
+  return [...secretKeys]
+    .filter((k) => !SECRET_CONFIG_KEYS.includes(k))
+    .map((k) => ({
+      key: `${CONFIG_NAMESPACE}:${k}`,
+      expected:
+        "no secret value here: a secret goes under cicd-constitution:secrets (declared in the app's runtime.secrets, " +
+        "set with pulumi config set --secret --path 'secrets.<app>.<NAME>'), which the container reads from Secrets Manager",
+      found: "a secret value [secret]",
+    }));
 }
 
 /**

@@ -346,7 +346,7 @@ export async function previewSource(
     today: options.today,
   });
   const { values, required } = resolveSecrets(model, source, options.mode ?? "offline");
-  await checkNoPlainCredentials(source.stack, source.raw, source.secretKeys, source.origin);
+  await checkNoPlainCredentials(source.stack, source.raw, source.origin);
   const project = options.project ?? PROJECT_NAME;
   // The program registers nothing shared between apps (each app's resources derive from that app alone; the
   // staging StackReference has one URN), so a large stack runs in batches of apps: the SDK's per-resource

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, parseStackConfig, SECRET_CONFIG_KEYS } from "../../src/config/model";
+import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { credentialProblems } from "../../src/config/credentials";
 import { resolveSecrets } from "../../src/config/secrets";
 import { OFFLINE_SECRET_PLACEHOLDER, readRuntimeConfig, readStackFile } from "../../src/config/sources";
@@ -129,17 +129,16 @@ describe("config sources: prototype keys", () => {
 
 describe("config: credentials found by value in plain config", () => {
   const raw = () => structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as any;
-  const secretKeys = new Set(SECRET_CONFIG_KEYS);
 
   it("the repository's stack files hold none", async () => {
-    assert.deepEqual(await credentialProblems(raw(), secretKeys), []);
+    assert.deepEqual(await credentialProblems(raw()), []);
   });
 
   it("a URL with a password under an innocent name is named by key, never echoed", async () => {
     const r = raw();
     r.apps[0].runtime.environmentVariables.UPSTREAM = "postgres://erp:hunter2-by-value@db.internal:5432/erp";
     r.apps[1].flags[0].description = "mongodb+srv://ops:s3cr3t-by-value@cluster0.example.net/";
-    const problems = await credentialProblems(r, secretKeys);
+    const problems = await credentialProblems(r);
     assert.deepEqual(
       problems.map((p) => p.key),
       [
@@ -155,7 +154,7 @@ describe("config: credentials found by value in plain config", () => {
     const r = raw();
     r.apps[0].runtime.environmentVariables.SLACK_HOOK_URL_NOTE =
       "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";
-    const problems = await credentialProblems(r, secretKeys);
+    const problems = await credentialProblems(r);
     assert.equal(problems.length, 1);
     assert.equal(
       problems[0].key,
@@ -163,5 +162,53 @@ describe("config: credentials found by value in plain config", () => {
     );
     assert.match(problems[0].found, /slack/);
     assert.ok(!problems[0].found.includes("xoxb-"));
+  });
+
+  it("the forms the scan once missed: a URL with an empty user, an AWS secret key named as one", async () => {
+    const r = raw();
+    r.apps[0].runtime.environmentVariables.CACHE = "redis://:hunter2-by-value@cache.internal:6379/0";
+    r.apps[0].runtime.environmentVariables.AWS_SECRET_ACCESS_KEY = "Zt7Qk2vN9pR4sW8xY1bC3dF6gH0jK5mL2nP8qR4s";
+    const problems = await credentialProblems(r);
+    assert.deepEqual(
+      problems.map((p) => [p.key, p.found]),
+      [
+        ["cicd-constitution:apps[0].runtime.environmentVariables.CACHE", "a credential in a URL [secret]"],
+        ["cicd-constitution:apps[0].runtime.environmentVariables.AWS_SECRET_ACCESS_KEY", "aws [secret]"],
+      ],
+    );
+  });
+});
+
+describe("config: a secret value only where secrets go", () => {
+  it("a secure: value under apps is refused, naming the key, and does not hide the plain values beside it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cicd-misplaced-"));
+    try {
+      const text = fs
+        .readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")
+        .replace(
+          /^(\s+)environmentVariables:\n/m,
+          "$1environmentVariables:\n$1  TOKEN_NOTE:\n$1    secure: v1:abc\n",
+        );
+      assert.match(text, /TOKEN_NOTE:\n\s+secure: v1:abc/);
+      fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), text);
+      const source = readStackFile(path.join(dir, "Pulumi.staging.yaml"));
+      assert.ok(source.secretKeys.has("apps"));
+      assert.throws(
+        () =>
+          parseStackConfig("staging", source.raw, { secretKeys: source.secretKeys, source: source.origin }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.problems.some(
+            (p) => p.key === "cicd-constitution:apps" && /no secret value here/.test(p.expected),
+          ),
+      );
+      // The scan still reads every plain value under apps.
+      const r = structuredClone(source.raw) as any;
+      r.apps[0].runtime.environmentVariables.UPSTREAM =
+        "postgres://erp:hunter2-by-value@db.internal:5432/erp";
+      assert.equal((await credentialProblems(r)).length, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
