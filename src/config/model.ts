@@ -46,6 +46,8 @@ const GIT_SHA = /^[0-9a-f]{40}$/;
 const APP_NAME = /^[a-z][a-z0-9-]{1,18}[a-z0-9]$/;
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+/** The login of a user, or of a GitHub App acting as itself (`NAME[bot]`). */
+const ACTOR_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 /** Who triggered a build: a GitHub login or a GitHub App's bot login (`dependabot[bot]`, `github-actions[bot]`). */
 const BUILD_ACTOR = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const GHCR_REPOSITORY = /^ghcr\.io\/[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9._/-]*$/;
@@ -547,6 +549,12 @@ const stackShape = z.strictObject({
   predeploy: z
     .strictObject({
       overrides: z.array(z.record(z.string(), z.unknown())).default([]),
+      /**
+       * The GitHub logins `cicd verify` runs as in staging (the identity of staging's GOVERNANCE_GITHUB_TOKEN): only
+       * their deployments prove a digest verified there (PREDEPLOY-STAGING-VERIFIED). Default: none, and the check
+       * fails saying so.
+       */
+      verifiers: z.array(pattern(ACTOR_LOGIN, "a GitHub login (an app's is NAME[bot])")).default([]),
     })
     .prefault({}),
   /** Policy pack settings: enforcement overrides, rule settings and waivers (validated by the pack). */

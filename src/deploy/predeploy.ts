@@ -75,8 +75,27 @@ async function latestState(github: Octokit, t: AppTarget, id: number): Promise<s
   )?.state;
 }
 
-async function checkStagingVerified(github: Octokit, t: AppTarget, environment: string, push: Push) {
-  const mine: Array<{ id: number }> = [];
+/**
+ * A digest counts as verified in staging only through a deployment that the identity `cicd verify` runs as there
+ * created (`predeploy.verifiers`): anyone with Deployments write on the app's repository can create one.
+ */
+async function checkStagingVerified(
+  github: Octokit,
+  t: AppTarget,
+  environment: string,
+  verifiers: readonly string[],
+  push: Push,
+) {
+  if (verifiers.length === 0)
+    return push({
+      id: "PREDEPLOY-STAGING-VERIFIED",
+      app: t.app,
+      status: "fail",
+      message:
+        "predeploy.verifiers is not set: name the GitHub login cicd verify runs as in staging, whose deployments alone count",
+    });
+  const mine: Array<{ id: number; creator: string }> = [];
+  const others = new Set<string>();
   let read = 0;
   for await (const page of github.paginate.iterator(github.rest.repos.listDeployments, {
     owner: t.githubOwner,
@@ -84,7 +103,11 @@ async function checkStagingVerified(github: Octokit, t: AppTarget, environment: 
     environment,
     per_page: 100,
   })) {
-    mine.push(...page.data.filter((d) => payloadOf(d.payload).digest === t.digest));
+    for (const d of page.data.filter((x) => payloadOf(x.payload).digest === t.digest)) {
+      const creator = d.creator?.login ?? "";
+      if (verifiers.includes(creator)) mine.push({ id: d.id, creator });
+      else others.add(creator || "(unknown)");
+    }
     read += page.data.length;
     if (read >= DEPLOYMENTS_READ) break;
   }
@@ -94,32 +117,39 @@ async function checkStagingVerified(github: Octokit, t: AppTarget, environment: 
         id: "PREDEPLOY-STAGING-VERIFIED",
         app: t.app,
         status: "pass",
-        message: `${t.digest} verified in ${environment} (deployment ${d.id})`,
+        message: `${t.digest} verified in ${environment} (deployment ${d.id}, created by ${d.creator})`,
       });
   }
   push({
     id: "PREDEPLOY-STAGING-VERIFIED",
     app: t.app,
     status: "fail",
-    message: mine.length
-      ? `${t.digest} was deployed to ${environment} ${mine.length} time(s), never verified successfully`
-      : `${t.digest} has no ${environment} deployment of ${t.githubOwner}/${t.repository} among the last ${read}: run cicd verify there first`,
+    message:
+      (mine.length
+        ? `${t.digest} was deployed to ${environment} ${mine.length} time(s), never verified successfully`
+        : `${t.digest} has no ${environment} deployment of ${t.githubOwner}/${t.repository} by ${verifiers.join(", ")} among the last ${read}: run cicd verify there first`) +
+      (others.size ? `; not counted: deployments by ${[...others].join(", ")}` : ""),
   });
 }
 
-/** Names of the successful check runs and commit statuses of a commit. */
+/**
+ * Names of the successful check runs of a commit made by the app the rulesets pin the required checks to
+ * (`governance.checksIntegrationId`, GitHub Actions by default; CC-BR-12). Commit statuses do not count: any token
+ * with statuses write can post one under any name, and GitHub records no app for it.
+ */
 async function greenChecksOf(
   github: Octokit,
   owner: string,
   repo: string,
   ref: string,
+  integrationId: number,
 ): Promise<Set<string>> {
   const runs = await github.paginate(github.rest.checks.listForRef, { owner, repo, ref, per_page: 100 });
-  const { data: combined } = await github.rest.repos.getCombinedStatusForRef({ owner, repo, ref });
-  return new Set([
-    ...runs.filter((r) => r.status === "completed" && r.conclusion === "success").map((r) => r.name),
-    ...combined.statuses.filter((s) => s.state === "success").map((s) => s.context),
-  ]);
+  return new Set(
+    runs
+      .filter((r) => r.app?.id === integrationId && r.status === "completed" && r.conclusion === "success")
+      .map((r) => r.name),
+  );
 }
 
 /**
@@ -130,13 +160,13 @@ async function checkRequiredChecks(
   github: Octokit,
   repo: string,
   sha: string,
-  required: string[],
+  required: { checks: string[]; integrationId: number },
   push: Push,
 ) {
   const [owner, name] = repo.split("/");
-  const green = await greenChecksOf(github, owner, name, sha);
+  const green = await greenChecksOf(github, owner, name, sha, required.integrationId);
   let where = `${repo}@${sha.slice(0, 12)}`;
-  if (required.some((c) => !green.has(c))) {
+  if (required.checks.some((c) => !green.has(c))) {
     const { data: pulls } = await github.rest.repos.listPullRequestsAssociatedWithCommit({
       owner,
       repo: name,
@@ -144,18 +174,20 @@ async function checkRequiredChecks(
     });
     const merged = pulls.find((p) => p.merged_at && p.base.ref === "main");
     if (merged) {
-      for (const c of await greenChecksOf(github, owner, name, merged.head.sha)) green.add(c);
+      for (const c of await greenChecksOf(github, owner, name, merged.head.sha, required.integrationId))
+        green.add(c);
       where += ` (pull request #${merged.number}, head ${merged.head.sha.slice(0, 12)})`;
     }
   }
-  const missing = required.filter((c) => !green.has(c));
+  const missing = required.checks.filter((c) => !green.has(c));
+  const by = `check runs of app ${required.integrationId}`;
   push({
     id: "PREDEPLOY-CHECKS-GREEN",
     app: "*",
     status: missing.length ? "fail" : "pass",
     message: missing.length
-      ? `${where}: ${missing.join(", ")} not successful`
-      : `${where}: ${required.join(", ")} successful`,
+      ? `${where}: ${missing.join(", ")} not successful (${by})`
+      : `${where}: ${required.checks.join(", ")} successful (${by})`,
   });
 }
 
@@ -253,10 +285,25 @@ export async function predeployStack(opts: PredeployOptions): Promise<CheckRepor
   try {
     for (const t of deployed.apps)
       await guarded("PREDEPLOY-STAGING-VERIFIED", t.app, () =>
-        checkStagingVerified(github, t, opts.stagingEnvironment ?? "staging", push),
+        checkStagingVerified(
+          github,
+          t,
+          opts.stagingEnvironment ?? "staging",
+          deployed.model.predeploy.verifiers,
+          push,
+        ),
       );
     await guarded("PREDEPLOY-CHECKS-GREEN", "*", () =>
-      checkRequiredChecks(github, repo, sha, infra?.requiredChecks ?? ["style", "unit", "smoke"], push),
+      checkRequiredChecks(
+        github,
+        repo,
+        sha,
+        {
+          checks: infra?.requiredChecks ?? ["style", "unit", "smoke"],
+          integrationId: deployed.model.governance.checksIntegrationId,
+        },
+        push,
+      ),
     );
     checkSecrets(deployed, push);
     await guarded("PREDEPLOY-ERROR-BUDGET", "*", () =>

@@ -37,7 +37,7 @@ function productionDir(overrides: unknown[] = [], withSecrets = true): string {
       doc.setIn(["config", `cicd-constitution:${head}`, ...rest], { secure: "v1:bG9jYWwtdGVzdA==" });
     }
   }
-  if (overrides.length) doc.setIn(["config", "cicd-constitution:predeploy"], { overrides });
+  if (overrides.length) doc.setIn(["config", "cicd-constitution:predeploy", "overrides"], overrides);
   fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), doc.toString());
   return dir;
 }
@@ -155,7 +155,7 @@ describe("cicd predeploy", function () {
     assert.match(failed[0].message, /never verified successfully/);
     assert.match(
       failed[1].message,
-      /no staging deployment of surlefeu\/menu-optimizer among the last 0: run cicd verify there first/,
+      /no staging deployment of surlefeu\/menu-optimizer by surlefeu-staging-deployer among the last 0: run cicd verify there first/,
     );
   });
 
@@ -252,5 +252,24 @@ describe("cicd predeploy", function () {
     // The last day of the window is accepted.
     const { failed } = await predeploy({ alarms: breached, overrides: [override("2026-12-08")] });
     assert.deepEqual(failed, []);
+  });
+
+  it("counts only the verifier's deployments and GitHub Actions' check runs, and names what it did not count", async () => {
+    const forged = { ...verified("erp-berhan"), creator: "someone-with-write" };
+    const deployments = await predeploy({ deployments: [forged, verified("menu-optimizer")] });
+    assert.deepEqual(
+      deployments.failed.map((c) => [c.id, c.app]),
+      [["PREDEPLOY-STAGING-VERIFIED", "erp-berhan"]],
+    );
+    assert.match(deployments.failed[0].message, /not counted: deployments by someone-with-write/);
+    const passed = deployments.report.checks.find((c) => c.app === "menu-optimizer")!;
+    assert.match(passed.message, /created by surlefeu-staging-deployer/);
+    const otherApp = green.map((r) => ({ ...r, app: { id: 999, slug: "status-poster" } }));
+    const checks = await predeploy({ checkRuns: otherApp });
+    assert.deepEqual(
+      checks.failed.map((c) => c.id),
+      ["PREDEPLOY-CHECKS-GREEN"],
+    );
+    assert.match(checks.failed[0].message, /style, unit, smoke not successful \(check runs of app 15368\)/);
   });
 });

@@ -91,7 +91,15 @@ export interface StoredDeployment {
   environment: string;
   payload: Record<string, unknown>;
   statuses: Array<{ state: string; description?: string; environment_url?: string }>;
+  /** The login that created it. Default: {@link VERIFIER}, the identity cicd verify runs as in staging. */
+  creator?: string;
 }
+
+/** The login the repository's production stack file names as staging's verifier (`predeploy.verifiers`). */
+export const VERIFIER = "surlefeu-staging-deployer";
+
+/** The GitHub Actions app: check runs of workflow jobs carry it (GitHub REST, check runs `app.id`). */
+const ACTIONS_APP = { id: 15368, slug: "github-actions" };
 
 /**
  * GitHub's REST API for deployments, check runs and commit statuses, in memory. Requests without a token get
@@ -100,7 +108,11 @@ export interface StoredDeployment {
 export async function githubServer(
   seed: {
     deployments?: Omit<StoredDeployment, "id">[];
-    checkRuns?: Record<string, Array<{ name: string; status: string; conclusion: string | null }>>;
+    /** Check runs by commit; `app` defaults to GitHub Actions. */
+    checkRuns?: Record<
+      string,
+      Array<{ name: string; status: string; conclusion: string | null; app?: { id: number; slug: string } }>
+    >;
     statuses?: Record<string, Array<{ context: string; state: string }>>;
     /** Pull requests associated with a commit (`GET /repos/O/R/commits/SHA/pulls`), by commit. */
     pulls?: Record<
@@ -132,6 +144,7 @@ export async function githubServer(
           environment: String(body.environment),
           payload: (body.payload as Record<string, unknown>) ?? {},
           statuses: [],
+          creator: VERIFIER,
         };
         deployments.push(d);
         return json(res, 201, {
@@ -146,7 +159,14 @@ export async function githubServer(
       const list = deployments
         .filter((d) => d.repo === repo && (!env || d.environment === env))
         .reverse()
-        .map((d) => ({ id: d.id, sha: d.ref, ref: d.ref, environment: d.environment, payload: d.payload }));
+        .map((d) => ({
+          id: d.id,
+          sha: d.ref,
+          ref: d.ref,
+          environment: d.environment,
+          payload: d.payload,
+          creator: { login: d.creator ?? VERIFIER },
+        }));
       return json(res, 200, list);
     }
     if ((m = /^\/repos\/([^/]+\/[^/]+)\/deployments\/(\d+)\/statuses$/.exec(url.pathname))) {
@@ -166,7 +186,7 @@ export async function githubServer(
       const runs = seed.checkRuns?.[m[1]] ?? [];
       return json(res, 200, {
         total_count: runs.length,
-        check_runs: runs.map((r, i) => ({ id: i + 1, ...r })),
+        check_runs: runs.map((r, i) => ({ id: i + 1, app: ACTIONS_APP, ...r })),
       });
     }
     if ((m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]{40})\/pulls$/.exec(url.pathname)))

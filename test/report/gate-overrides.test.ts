@@ -4,18 +4,22 @@
  * an expired one is not "in force".
  */
 import * as assert from "node:assert/strict";
+import { parseDocument } from "yaml";
 import { cicd, cleanTempDirs, tempProject } from "../cli-harness";
 
-const OVERRIDE = (expires: string) => `  cicd-constitution:predeploy:
-    overrides:
-      - ruleId: PREDEPLOY-ERROR-BUDGET
-        resource: erp-berhan
-        reason: incident review INC-42 done, fix deployed
-        owner: mathieu
-        expires: "${expires}"
-`;
+const OVERRIDE = (expires: string) => ({
+  ruleId: "PREDEPLOY-ERROR-BUDGET",
+  resource: "erp-berhan",
+  reason: "incident review INC-42 done, fix deployed",
+  owner: "mathieu",
+  expires,
+});
 const withOverride = (expires: string) =>
-  tempProject((text) => text.replace(/^config:\n/m, `config:\n${OVERRIDE(expires)}`));
+  tempProject((text) => {
+    const doc = parseDocument(text);
+    doc.setIn(["config", "cicd-constitution:predeploy", "overrides"], [OVERRIDE(expires)]);
+    return doc.toString();
+  });
 
 describe("report: pre-deploy overrides in force are listed with the overrides", function () {
   after(cleanTempDirs);
