@@ -26,19 +26,15 @@ import {
 } from "./facts";
 import { IAM_ACTIONS } from "./iamActions.generated";
 import type { Statement } from "./iam";
-import { str, tagsOf } from "./props";
+import { globMatch, str, tagsOf } from "./props";
 import type { Res } from "./rule";
 
 const REQUEST_TAG = `aws:RequestTag/${ENVIRONMENT_TAG}`;
 const RESOURCE_TAG = `aws:ResourceTag/${ENVIRONMENT_TAG}`;
 
-/** An IAM wildcard pattern (`*`, `?`) as a case-insensitive regular expression. */
-function wildcard(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${body}$`, "i");
+/** An IAM wildcard pattern (`*`, `?`), matched case-insensitively in linear time ({@link globMatch}). */
+function wildcard(pattern: string): { test: (value: string) => boolean } {
+  return { test: (value) => globMatch(pattern, value, true) };
 }
 
 /** The writing actions (`service:Action`) an action pattern of a statement names. */

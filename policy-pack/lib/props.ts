@@ -2,6 +2,7 @@
  * Reading resource properties safely: unknown values (preview), secret markers (plans, exports), JSON-string
  * properties, tags and environments. Side-effect free.
  */
+import { RE2JS } from "re2js";
 import { APPLICATION_TYPE, SECRET_MARKER } from "./facts";
 
 /** Pulumi's wire sentinel of a value unknown during preview (@pulumi/pulumi runtime/rpc `unknownValue`). */
@@ -193,11 +194,24 @@ export function resourcesOfApp<
   return index.get(`${type}\u0000${app}`) ?? [];
 }
 
-/** Glob match (`*` = any run of characters, `?` = one character), whole string. */
-export function globMatch(pattern: string, value: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${re}$`).test(value);
+const globs = new Map<string, RE2JS>();
+
+/**
+ * Glob match (`*` = any run of characters, `?` = one character), whole string, case-sensitive unless
+ * `ignoreCase`, in time linear in the value: the
+ * pattern runs on RE2JS (`re2js`, the JavaScript port of RE2), never on a backtracking engine, so a waiver's
+ * `*?*?*?*?*?*?*Z` cannot hang a preview.
+ */
+export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  const key = `${ignoreCase ? "i" : "s"}${pattern}`;
+  let re = globs.get(key);
+  if (!re) {
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
+    re = RE2JS.compile(`^${body}$`, RE2JS.DOTALL | (ignoreCase ? RE2JS.CASE_INSENSITIVE : 0));
+    globs.set(key, re);
+  }
+  return re.matches(value);
 }

@@ -7,6 +7,7 @@ import {
   arr,
   environmentOf,
   get,
+  globMatch,
   parseJsonProp,
   PLAINTEXT_MARKER,
   SECRET_MARKER,
@@ -242,17 +243,9 @@ export const SECRET_NAME_PATTERNS = [
 export const SECRET_VALUE_RE =
   /^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_|(AKIA|ASIA)[A-Z0-9]{16}$|-----BEGIN [A-Z ]*PRIVATE KEY|xox[abprs]-)|:\/\/[^/\s:@]+:[^/\s@]+@/;
 
-/** True when `name` matches one of the glob `patterns` (case-insensitive). */
+/** True when `name` matches one of the glob `patterns` (case-insensitive; {@link globMatch}). */
 export function nameMatches(name: string, patterns: string[]): boolean {
-  const up = name.toUpperCase();
-  return patterns.some((p) =>
-    new RegExp(
-      `^${p
-        .toUpperCase()
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")}$`,
-    ).test(up),
-  );
+  return patterns.some((p) => globMatch(p, name, true));
 }
 
 export const ENV_04 = defineRule({
