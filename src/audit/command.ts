@@ -12,6 +12,7 @@ import { redactSecrets } from "../offline/recorder";
 import { renderReport } from "../report/render";
 import type { ReportFormat } from "../report/types";
 import { AuditInputError, readState } from "./readState";
+import { isStackName, writeOutputFile } from "../files";
 
 /** Options of {@link runAudit}. */
 export interface AuditOptions {
@@ -46,6 +47,10 @@ export async function runAudit(opts: AuditOptions): Promise<number> {
     const stack = opts.stack ?? state.stack;
     if (!stack)
       throw new AuditInputError(`${opts.fromExport}: no resource names its stack; pass --stack NAME`);
+    if (!isStackName(stack))
+      throw new AuditInputError(
+        `${opts.fromExport}: its URNs name the stack ${JSON.stringify(stack)}, not a stack name`,
+      );
     const dir = opts.dir ?? process.cwd();
     const report = auditReport(state.resources, {
       stack,
@@ -66,7 +71,7 @@ export async function runAudit(opts: AuditOptions): Promise<number> {
   }
   if (opts.out) {
     fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    fs.writeFileSync(opts.out, `${text}\n`);
+    writeOutputFile(opts.out, `${text}\n`);
   } else process.stdout.write(`${text}\n`);
   return mandatoryFailures > 0 ? 1 : 0;
 }

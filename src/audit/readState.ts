@@ -5,11 +5,11 @@
  * belongs in a secret but is stored in plain text becomes `[plaintext]` (CC-ENV-04), so no output can print it.
  * Sources: Pulumi docs "pulumi stack export", "Secrets" (secret signature 1b47061264138c4ac30d75fd1eb44270).
  */
-import * as fs from "node:fs";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import type { PolicyResourceInput } from "../../policy-pack/evaluate";
 import { PLAINTEXT_MARKER, SECRET_MARKER } from "../../policy-pack/evaluate";
 import { T } from "../../policy-pack/lib/tokens";
+import { readInputFile } from "../files";
 
 /** Signature key and value of a Pulumi secret object in state and on the wire. */
 export const SIG_KEY: string = rpc.specialSigKey;
@@ -254,7 +254,7 @@ export function parseState(text: string, origin: string): StateInput {
 export function readState(file: string): StateInput {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readInputFile(file);
   } catch (e) {
     throw new AuditInputError(
       `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
@@ -272,7 +272,7 @@ export function readState(file: string): StateInput {
 export function readStackOutputs(file: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, "utf8"));
+    value = JSON.parse(readInputFile(file));
   } catch (err) {
     throw new Error(`${file}: not JSON stack outputs (${jsonErrorWithoutInput(err)})`);
   }

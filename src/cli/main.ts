@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { assertFreshBuild } from "../../policy-pack/lib/build";
 import { REPORT_FORMATS } from "../report/types";
 import { parseDay } from "../../policy-pack/lib/waivers";
+import { isStackName } from "../files";
 import type { DiffFormat } from "../diff/render";
 import type { SummaryFormat } from "./preview";
 
@@ -26,6 +27,15 @@ const DIFF_CHOICES = Object.keys({ table: true, markdown: true, json: true } sat
  * than `import()`, which under tsx (development, tests) would take Node's ESM path, where tsx/cjs does not resolve
  * TypeScript files.
  */
+/** A `--stack` value: a stack name ({@link isStackName}), or `all` where a command takes every stack. */
+function stackName(value: string): string {
+  if (value !== "all" && !isStackName(value))
+    throw new InvalidArgumentError(
+      `expected a stack name (letters, digits, -, _ and .), found ${JSON.stringify(value)}`,
+    );
+  return value;
+}
+
 /** A `--today` value: a real calendar date (the one date parser of waivers, overrides and flags' removal dates). */
 function calendarDay(value: string): string {
   if (parseDay(value) === undefined)
@@ -50,7 +60,11 @@ function previewCommands(program: Command, result: CommandResult): void {
   program
     .command("preview")
     .description("Preview stacks offline under Pulumi's mock runtime and write out/plan.<stack>.json")
-    .addOption(new Option("--stack <name>", "stack to preview: a stack name or all").default("all"))
+    .addOption(
+      new Option("--stack <name>", "stack to preview: a stack name or all")
+        .default("all")
+        .argParser(stackName),
+    )
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option("--out-dir <dir>", "where plan files go", "out")
     .option("--today <date>", "date used for date checks, YYYY-MM-DD (default: today)", calendarDay)
@@ -66,7 +80,7 @@ function previewCommands(program: Command, result: CommandResult): void {
   program
     .command("policy-config")
     .description("Print a stack's policy pack config (JSON) for pulumi preview --policy-pack-config")
-    .requiredOption("--stack <name>", "stack name")
+    .requiredOption("--stack <name>", "stack name", stackName)
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .action(async (opts) => {
       result.code = load<typeof import("./policy")>("./policy").runPolicyConfig(opts);
@@ -84,6 +98,7 @@ function auditCommands(program: Command, result: CommandResult): void {
     .option(
       "--stack <name>",
       "stack name (default: from the file's URNs); its Pulumi.<stack>.yaml gives the policy config",
+      stackName,
     )
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .addOption(reportOutOption())
@@ -97,7 +112,7 @@ function auditCommands(program: Command, result: CommandResult): void {
     .description(
       "Preview stacks offline, run the policy pack and render the audit (table, json, markdown, sarif, junit)",
     )
-    .addOption(new Option("--stack <name>", "a stack name or all").default("all"))
+    .addOption(new Option("--stack <name>", "a stack name or all").default("all").argParser(stackName))
     .addOption(reportFormatOption())
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .addOption(reportOutOption())
@@ -130,7 +145,7 @@ function deployCommands(program: Command, result: CommandResult): void {
     .description(
       "After pulumi up: compare what runs (ECS service and task definition, registry alias, /version, health, smoke) with what the stack pins; record a deploy marker. Exit 1 on any mismatch",
     )
-    .requiredOption("--stack <name>", "stack name")
+    .requiredOption("--stack <name>", "stack name", stackName)
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option(
       "--outputs <file>",
@@ -155,7 +170,7 @@ function deployCommands(program: Command, result: CommandResult): void {
     .description(
       "Before production's pulumi up: the pinned digests passed verify in staging, the commit's required checks are green, the secrets are set, the error budget is not breached. Exit 1 on any failure",
     )
-    .requiredOption("--stack <name>", "stack name")
+    .requiredOption("--stack <name>", "stack name", stackName)
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option("--sha <sha>", "this repository's commit being deployed (default: GITHUB_SHA)")
     .option("--repository <owner/name>", "this repository (default: GITHUB_REPOSITORY)")
@@ -188,7 +203,7 @@ function deployCommands(program: Command, result: CommandResult): void {
     )
     .option("--date <iso>", "the target digest's build date, ISO 8601 UTC")
     .option("--actor <login>", "who built the target digest")
-    .option("--stack <name>", "stack whose file is edited", "production")
+    .option("--stack <name>", "stack whose file is edited", stackName, "production")
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .action(async (opts) => {
       const provenance =

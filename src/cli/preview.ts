@@ -37,6 +37,7 @@ import { PromotionError } from "../program";
 import { AuditReport } from "../report/types";
 import { auditPreview } from "./policy";
 import { scoreLine } from "../../policy-pack/lib/scorecard";
+import { writeInDirectory } from "../files";
 
 /** Formats of `cicd preview --format`: `table` (a summary for people) or `json` (plans and audits on stdout). */
 export const SUMMARY_FORMATS = ["table", "json"] as const;
@@ -172,7 +173,7 @@ interface PreviewRun {
 function writePlans(outDir: string, previews: StackPreview[]): void {
   fs.mkdirSync(outDir, { recursive: true });
   for (const p of previews) {
-    fs.writeFileSync(path.join(outDir, `plan.${p.plan.stack}.json`), JSON.stringify(p.plan, null, 2) + "\n");
+    writeInDirectory(outDir, `plan.${p.plan.stack}.json`, JSON.stringify(p.plan, null, 2) + "\n");
   }
 }
 

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { Document, isMap, isSeq, parseDocument, YAMLMap } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, parseStackConfig, StackModel } from "../config/model";
 import { readStackText } from "../config/sources";
+import { writeOutputFile } from "../files";
 
 /** A stack file opened for editing. */
 export interface StackFileEdit {
@@ -51,6 +52,6 @@ export function writeValidated(edit: StackFileEdit): StackModel {
     secretKeys: source.secretKeys,
     source: source.origin,
   });
-  fs.writeFileSync(edit.file, text);
+  writeOutputFile(edit.file, text);
   return model;
 }

@@ -2,10 +2,10 @@
  * Where raw config comes from: a `Pulumi.<stack>.yaml` file (the offline preview) or the Pulumi runtime
  * (a real `pulumi preview`/`pulumi up`). Both produce the same {@link ConfigSource}; the model does the rest.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, RawStackConfig, SECRET_CONFIG_KEYS } from "./model";
+import { readInputFile } from "../files";
 
 /** Placeholder standing in for a secret the offline preview cannot decrypt or that is not set yet. */
 export const OFFLINE_SECRET_PLACEHOLDER = "offline-placeholder-secret-value";
@@ -63,7 +63,7 @@ export function readStackFile(file: string): ConfigSource {
   const stack = m ? m[1] : origin;
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readInputFile(file);
   } catch (err) {
     throw new ConfigError(
       stack,

@@ -2,12 +2,12 @@
  * The `cicd verify` and `cicd predeploy` commands: options from the command line, the report in the chosen
  * format on stdout (or `--out`), and the exit code: 0 all checks passed, 1 a check failed, 2 bad input.
  */
-import * as fs from "node:fs";
 import { ConfigError } from "../config/model";
 import type { ReportFormat } from "../report/types";
 import { CheckReport, exitCodeOf, renderChecks } from "./checks";
 import { predeployStack } from "./predeploy";
 import { verifyStack } from "./verify";
+import { writeOutputFile } from "../files";
 
 /** Command-line options both commands share. */
 interface CommonOptions {
@@ -67,7 +67,7 @@ async function emit(run: () => Promise<CheckReport>, opts: CommonOptions): Promi
     return 2;
   }
   const text = renderChecks(report, opts.format);
-  if (opts.out) fs.writeFileSync(opts.out, `${text}\n`);
+  if (opts.out) writeOutputFile(opts.out, `${text}\n`);
   else console.log(text);
   return exitCodeOf(report);
 }

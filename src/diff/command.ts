@@ -13,6 +13,7 @@ import * as path from "node:path";
 import type { Plan } from "../plan/types";
 import { diffPlans, PlanDiff } from "./diff";
 import { DiffFormat, renderDiffs } from "./render";
+import { readInputFile, writeOutputFile } from "../files";
 
 /** Options of {@link runDiff}. */
 export interface DiffCommandOptions {
@@ -43,7 +44,7 @@ export class DiffInputError extends Error {}
 export function readPlan(file: string): Plan {
   let raw: string;
   try {
-    raw = fs.readFileSync(file, "utf8");
+    raw = readInputFile(file);
   } catch {
     throw new DiffInputError(`cannot read plan file ${file}`);
   }
@@ -232,7 +233,7 @@ export async function runDiff(opts: DiffCommandOptions): Promise<number> {
   const text = renderDiffs(diffs, opts.format) + "\n";
   if (opts.out) {
     fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-    fs.writeFileSync(opts.out, text);
+    writeOutputFile(opts.out, text);
   } else {
     process.stdout.write(text);
   }

@@ -14,6 +14,7 @@ import { redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
 import { renderReport } from "./render";
 import type { ReportFormat } from "./types";
+import { writeInDirectory, writeOutputFile } from "../files";
 
 /** Options of {@link runReport}. */
 export interface ReportCommandOptions {
@@ -94,7 +95,7 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
         redactSecrets(renderReport(report, opts.format, { color: opts.color }), p.secretValues) + "\n";
       if (opts.outDir) {
         fs.mkdirSync(opts.outDir, { recursive: true });
-        fs.writeFileSync(path.join(opts.outDir, `audit.${stack}.${EXTENSIONS[opts.format]}`), text);
+        writeInDirectory(opts.outDir, `audit.${stack}.${EXTENSIONS[opts.format]}`, text);
       } else texts.push(text);
     }
   } catch (err) {
@@ -108,7 +109,7 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     const all = texts.join("\n");
     if (opts.out) {
       fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-      fs.writeFileSync(opts.out, all);
+      writeOutputFile(opts.out, all);
     } else process.stdout.write(all);
   }
   return mandatory > 0 ? 1 : 0;
