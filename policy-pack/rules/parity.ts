@@ -13,7 +13,7 @@ import { T } from "../lib/tokens";
 import { repositoryOf, stackEnvironments } from "./artifacts";
 import { PRODUCTION_ENV, STAGING_ENV } from "./environments";
 import { flagsOf } from "./flags";
-import { containersOf, healthPaths } from "./runtime";
+import { containersOf } from "./runtime";
 import { DIGEST_REF_PATTERN } from "../lib/facts";
 import { ExportedAppProfile, readinessPathOf } from "../lib/profile";
 
@@ -52,7 +52,7 @@ export function ownProfile(
       digest: m?.[2],
       envNames: c?.environment.map((e) => e.name).sort(),
       secretNames: c?.secrets.map((s) => s.name).sort(),
-      containerHealthPath: c ? healthPaths(c.healthCommand)[0] : undefined,
+      containerHealthPath: c?.healthProbe,
       port: c?.ports[0],
       readinessPath: tg ? str(get(tg.props, "healthCheck.path")) : undefined,
     },

@@ -7,6 +7,7 @@ import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { allows, inlinePoliciesOf, roleNameOf, statementsOf } from "../lib/iam";
 import { T } from "../lib/tokens";
 import { nameMatches, PRODUCTION_ENV, SECRET_NAME_PATTERNS } from "./environments";
+import { probedPath } from "../lib/probe";
 import { alarmMetrics, alarmsOf, services } from "./observability";
 import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_PATHS } from "../lib/facts";
 
@@ -17,6 +18,8 @@ export interface Container {
   environment: Array<{ name: string; value: unknown }>;
   secrets: Array<{ name: string; valueFrom: unknown }>;
   healthCommand: string;
+  /** The path the health check probes, when its command is a recognised probe (policy-pack/lib/probe.ts). */
+  healthProbe?: string;
   readonlyRootFilesystem: boolean;
   logDriver?: string;
   logGroup?: string;
@@ -41,6 +44,7 @@ export function containersOf(td: Res): Container[] {
       valueFrom: get(e, "valueFrom"),
     })),
     healthCommand: arr(get(c, "healthCheck.command")).map(String).join(" "),
+    healthProbe: probedPath(arr(get(c, "healthCheck.command")).map(String)),
     readonlyRootFilesystem: get(c, "readonlyRootFilesystem") === true,
     logDriver: str(get(c, "logConfiguration.logDriver")),
     logGroup: str(get(c, "logConfiguration.options.awslogs-group")),
@@ -135,14 +139,14 @@ export const RUN_02 = defineRule({
   },
   checkResource(r, ctx, out) {
     const expected = pathFor(r, ctx.cfg);
-    const bad = containersOf(r).filter((c) => !healthPaths(c.healthCommand).includes(expected));
+    const bad = containersOf(r).filter((c) => c.healthProbe !== expected);
     if (bad.length)
       out.fail(
         r,
         bad
           .map(
             (c) =>
-              `container ${c.name}: health check ${c.healthCommand ? `"${c.healthCommand}" does not probe ${expected}` : "missing"}`,
+              `container ${c.name}: health check ${c.healthCommand ? `"${c.healthCommand}" ${c.healthProbe === undefined ? "is not a probe (curl -f URL, wget -q --spider URL, python3 urllib.request.urlopen(URL), and nothing else)" : `probes ${c.healthProbe}, not ${expected}`}` : "missing"}`,
           )
           .join("; "),
       );

@@ -26,6 +26,7 @@ import {
   RESERVED_VARIABLES,
   SECRET_MARKER,
 } from "../../policy-pack/lib/facts";
+import { probedPath } from "../../policy-pack/lib/probe";
 import { dayOf, parseDay } from "../../policy-pack/lib/waivers";
 
 /** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
@@ -724,6 +725,28 @@ function infrastructureNameFree(c: StackShape, ctx: z.RefinementCtx): void {
   }
 }
 
+/**
+ * One repository is governed by one app, and never by an app and this repository: two would both declare its
+ * rulesets and environments, and one app's deploy role would trust the other's workflows (OIDC subject
+ * `repo:OWNER/REPO:environment:ENV`). GitHub repository names are case-insensitive.
+ */
+function repositoriesGovernedOnce(c: StackShape, ctx: z.RefinementCtx): void {
+  const owners = new Map<string, string>();
+  if (c.infrastructure) owners.set(c.infrastructure.repository.name.toLowerCase(), "infrastructure");
+  c.apps.forEach((app, i) => {
+    const repo = app.repository.name.toLowerCase();
+    const first = owners.get(repo);
+    if (first)
+      ctx.addIssue({
+        code: "custom",
+        path: ["apps", i, "repository", "name"],
+        input: app.repository.name,
+        message: `a repository no other app governs (${app.repository.name} is already ${first === "infrastructure" ? "this repository" : `${first}'s`})`,
+      });
+    else owners.set(repo, app.name);
+  });
+}
+
 /** Production promotes: each app's digest and provenance are pinned, or read from staging (promotion). */
 function promotionSource(c: StackShape, ctx: z.RefinementCtx): void {
   if (c.environment === "production") {
@@ -750,6 +773,7 @@ export const stackConfigSchema = stackShape.superRefine((c, ctx) => {
   governanceSections(c, ctx);
   codeOwnersNamed(c, ctx);
   infrastructureNameFree(c, ctx);
+  repositoriesGovernedOnce(c, ctx);
   promotionSource(c, ctx);
 });
 
@@ -1107,10 +1131,14 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
     }
     const health = app.runtime.health;
     const healthUrl = `http://127.0.0.1:${app.runtime.port}${health.healthPath}`;
-    if (health.command && !health.command.slice(1).join(" ").includes(healthUrl)) {
+    const probes =
+      health.command &&
+      probedPath(health.command) === health.healthPath &&
+      health.command.slice(1).join(" ").includes(healthUrl);
+    if (health.command && !probes) {
       problems.push({
         key: `${at}.runtime.health.command`,
-        expected: `a command that calls ${healthUrl} (runtime.port and runtime.health.healthPath)`,
+        expected: `a probe of ${healthUrl} and nothing else (curl -f URL, wget -q --spider URL, python3 urllib.request.urlopen(URL); runtime.port and runtime.health.healthPath)`,
         found: renderFound(health.command, false),
       });
     }

@@ -420,6 +420,26 @@ describe("config model boundaries: messages in full", () => {
     );
   });
 
+  it("one repository is governed by one app: a second app naming it is refused, naming both", () => {
+    const found = problems((r) => (r.apps[1].repository = { ...r.apps[1].repository, name: "ERP-Berhan" }));
+    assert.deepEqual(
+      found.map((p) => p.key),
+      ["cicd-constitution:apps[1].repository.name"],
+    );
+    assert.match(
+      found[0].expected,
+      /a repository no other app governs \(ERP-Berhan is already erp-berhan's\)/,
+    );
+    const infra = problems(
+      (r) => (r.apps[1].repository = { ...r.apps[1].repository, name: "cicd-constitution" }),
+      "production",
+    );
+    assert.ok(
+      infra.some((p) => /is already this repository/.test(p.expected)),
+      JSON.stringify(infra),
+    );
+  });
+
   it("an environment secret named like a deploy variable names them all", () => {
     const found = problems((r) => (r.apps[0].environmentSecrets = ["AWS_REGION"]));
     assert.equal(found.length, 1);

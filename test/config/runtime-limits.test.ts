@@ -62,7 +62,7 @@ describe("runtime limits in the config model", () => {
     );
     assert.match(
       msg,
-      /apps\[0\]\.runtime\.health\.command: expected a command that calls http:\/\/127\.0\.0\.1:8000\/healthz/,
+      /apps\[0\]\.runtime\.health\.command: expected a probe of http:\/\/127\.0\.0\.1:8000\/healthz and nothing else/,
     );
   });
 

@@ -894,7 +894,7 @@ describe("CC-RUN-02: every container's health check probes the liveness path", (
         [
           "fail",
           "erp-td",
-          'container web: health check "CMD-SHELL curl -fsS http://localhost:8000/readyz" does not probe /healthz; container side: health check missing',
+          'container web: health check "CMD-SHELL curl -fsS http://localhost:8000/readyz" probes /readyz, not /healthz; container side: health check missing',
         ],
       ],
     },
@@ -906,6 +906,16 @@ describe("CC-RUN-02: every container's health check probes the liveness path", (
     {
       name: "fails a command that names /healthz without requesting it",
       resources: [td([probing("cat /healthz")])],
+      status: "fail",
+    },
+    {
+      name: "fails a no-op that only names the URL: exit 0 # http://localhost:8000/healthz",
+      resources: [td([probing("exit 0 # http://localhost:8000/healthz")])],
+      expected: [["fail", "erp-td", /is not a probe/]],
+    },
+    {
+      name: "fails a probe chained with something that always succeeds",
+      resources: [td([probing("curl -f http://localhost:8000/healthz; true")])],
       status: "fail",
     },
   ]));
