@@ -9,15 +9,22 @@ function tableSafe(s: string): string {
 }
 
 /**
- * The Markdown escaper of the reports (every text of the Markdown format goes through it): `s` as plain text in a
- * GFM table cell or a list item. A `|` becomes `\|` (it would end the cell) and line breaks become spaces (they
- * would end the row); `&` and `<` become `&amp;` and `&lt;` (an entity or HTML such as `<details>` in evidence must
- * not render); a backtick becomes `` \` `` (it would open a code span, inside which the entities would show as
- * written) and a backslash `\\` (it would escape what follows). Other Markdown (`*`, `_`) is left as it is.
+ * The Markdown escaper of the reports (every text of the Markdown format goes through it): `s` as plain, inert text
+ * in a GFM table cell or a list item. A `|` becomes `\|` (it would end the cell) and line breaks become spaces (they
+ * would end the row); `&`, `<` and `>` become entities (an entity, HTML such as `<details>` or a quote must not
+ * render); a backslash and the punctuation that opens Markdown (`` ` `` code, `*` `_` `~` emphasis, `[` `]` links
+ * and images, `#` headings) are backslash-escaped; `@` is followed by a zero-width space, so `@login` mentions no
+ * one (GitHub notifies mentioned users).
  */
 export function markdownText(s: string): string {
   return tableSafe(
-    s.replace(/\\/g, "\\\\").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/`/g, "\\`"),
+    s
+      .replace(/\\/g, "\\\\")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/[`*_~[\]#]/g, (c) => `\\${c}`)
+      .replace(/@/g, "@&#8203;"),
   );
 }
 

@@ -7,6 +7,8 @@ import Table from "cli-table3";
 import { XMLBuilder } from "fast-xml-parser";
 import type * as Sarif from "sarif";
 import type { ReportFormat } from "../report/types";
+import { terminalText, xmlSafe } from "../inert";
+import { markdownText } from "../markdown";
 
 /** A check's verdict: `skip` when it could not apply (no such alarm, an override in force). */
 export type CheckStatus = "pass" | "fail" | "skip";
@@ -69,12 +71,9 @@ function renderTable(r: CheckReport): string {
     wordWrap: true,
     colWidths: [8, 28, 16, 70],
   });
-  for (const c of r.checks) table.push([c.status.toUpperCase(), c.id, c.app, c.message]);
+  for (const c of r.checks)
+    table.push([c.status.toUpperCase(), c.id, terminalText(c.app), terminalText(c.message)]);
   return `cicd ${r.command} --stack ${r.stack}\n${table.toString()}\n${counts(r)}`;
-}
-
-function md(s: string): string {
-  return s.replace(/[|\\`*_<>]/g, (ch) => `\\${ch}`);
 }
 
 function renderMarkdown(r: CheckReport): string {
@@ -86,7 +85,9 @@ function renderMarkdown(r: CheckReport): string {
     "",
     "| | check | app | finding |",
     "| --- | --- | --- | --- |",
-    ...r.checks.map((c) => `| ${icon[c.status]} | ${c.id} | ${md(c.app)} | ${md(c.message)} |`),
+    ...r.checks.map(
+      (c) => `| ${icon[c.status]} | ${c.id} | ${markdownText(c.app)} | ${markdownText(c.message)} |`,
+    ),
   ].join("\n");
 }
 
@@ -140,7 +141,7 @@ function reportJunit(r: CheckReport): string {
     },
   };
   return new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true }).build(
-    doc,
+    xmlSafe(doc),
   ) as string;
 }
 

@@ -20,6 +20,7 @@ import {
   SECTION_TITLES,
 } from "./types";
 import { markdownCode, markdownText } from "../markdown";
+import { terminalText, xmlSafe } from "../inert";
 
 export { markdownCode, markdownText };
 
@@ -118,7 +119,7 @@ function renderTable(r: AuditReport, opts: RenderOptions): string {
   ];
   if (r.overrides.length) {
     out.push("", paint("bold", `Overrides in force (CC-WAIVE-02): ${r.overrides.length}`));
-    for (const o of r.overrides) out.push(`  ${overrideLine(o)}`);
+    for (const o of r.overrides) out.push(`  ${terminalText(overrideLine(o))}`);
   }
   if (r.scorecard.length) {
     out.push("", paint("bold", "OpenSSF Scorecard Branch-Protection (declared settings)"));
@@ -143,7 +144,8 @@ function renderTable(r: AuditReport, opts: RenderOptions): string {
       wordWrap: true,
       wrapOnWordBoundary: true,
     });
-    for (const x of shown) t.push([statusText(x), x.ruleId, resourceText(x), x.message]);
+    for (const x of shown)
+      t.push([statusText(x), x.ruleId, terminalText(resourceText(x)), terminalText(x.message)]);
     out.push(t.toString());
   }
   const failing = [...new Set(r.results.filter((x) => x.status === "fail").map((x) => x.ruleId))];
@@ -553,7 +555,7 @@ export function reportJunit(r: AuditReport): string {
     },
   };
   const builder = new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true });
-  return builder.build(doc) as string;
+  return builder.build(xmlSafe(doc)) as string;
 }
 
 // ---------------------------------------------------------------- entry point

@@ -26,11 +26,26 @@ describe("markdownText: text in a Markdown table cell", () =>
   escapes(markdownText, [
     ["escapes a pipe, which would end the cell", "a|b", "a\\|b"],
     ["escapes a backtick, which would open a code span", "run `x`", "run \\`x\\`"],
-    ["turns < into &lt;, which would open HTML", "<details>", "&lt;details>"],
+    ["turns < and > into entities, which would open HTML or a quote", "<details>", "&lt;details&gt;"],
     ["turns & into &amp;, which would start an entity", "a &lt; b", "a &amp;lt; b"],
     ["turns a line break (LF, CRLF, CR) into a space, which would end the row", "a\nb\r\nc\rd", "a b c d"],
     ["doubles a backslash, which would escape what follows", "a\\|b", "a\\\\\\|b"],
-    ["leaves other text as it is", "CC-ENV-02 *x* _y_ [z]", "CC-ENV-02 *x* _y_ [z]"],
+    [
+      "escapes emphasis and link brackets, which would format or link",
+      "CC-ENV-02 *x* _y_ [z]",
+      "CC-ENV-02 \\*x\\* \\_y\\_ \\[z\\]",
+    ],
+    [
+      "leaves plain words, digits and other punctuation as they are",
+      "CC-ENV-02: 3 rules, 1 app.",
+      "CC-ENV-02: 3 rules, 1 app.",
+    ],
+    ["breaks a mention, which would notify the login", "ping @mathieu", "ping @&#8203;mathieu"],
+    [
+      "escapes a heading mark and an image",
+      "# title ![x](https://e.example/a.png)",
+      "\\# title !\\[x\\](https://e.example/a.png)",
+    ],
   ]));
 
 describe("markdownCode: a code span in a Markdown table cell", () =>
@@ -66,6 +81,6 @@ describe("the Markdown report with hostile text", function () {
 
   it("escapes the waiver's reason and owner the same way", function () {
     const m = renderReport(R.brokenWaived, "markdown");
-    assert.ok(m.includes("self-review allowed during the &lt;on-call> rotation &amp; handover"));
+    assert.ok(m.includes("self-review allowed during the &lt;on-call&gt; rotation &amp; handover"));
   });
 });

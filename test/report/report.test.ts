@@ -154,7 +154,7 @@ describe("markdown (PR comment)", function () {
     const m = renderReport(R.brokenWaived, "markdown");
     assert.match(m, /#### Waived/);
     assert.match(m, /\| mathieu \| 2099-12-31 \|/);
-    assert.ok(m.includes("&lt;on-call>"), "angle brackets cannot open HTML in the comment");
+    assert.ok(m.includes("&lt;on-call&gt;"), "angle brackets cannot open HTML in the comment");
   });
 
   it("says there are no failures when there are none", function () {
