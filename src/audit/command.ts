@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { auditReport, findStackFile, packConfigOfStackFile } from "../cli/policy";
 import { ConfigError } from "../config/model";
-import { redactSecrets } from "../offline/recorder";
+import { redactDeep, redactSecrets } from "../offline/recorder";
 import { renderReport } from "../report/render";
 import type { ReportFormat } from "../report/types";
 import { AuditInputError, readState } from "./readState";
@@ -61,7 +61,10 @@ export async function runAudit(opts: AuditOptions): Promise<number> {
       stackFile: findStackFile(dir, stack),
     });
     mandatoryFailures = report.summary.mandatoryFailures;
-    text = redactSecrets(renderReport(report, opts.format, { color: opts.color }), state.secretValues);
+    text = redactSecrets(
+      renderReport(redactDeep(report, state.secretValues), opts.format, { color: opts.color }),
+      state.secretValues,
+    );
   } catch (err) {
     if (err instanceof AuditInputError || err instanceof ConfigError) {
       console.error(`audit: ${err.message}`);

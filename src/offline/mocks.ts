@@ -272,6 +272,17 @@ function computed(
 }
 
 /**
+ * The outputs this program exports and reads back from its last deployment (`environmentProfile`, `apps`; neither
+ * holds a secret), taken from a `--previous-outputs` file. Any other key is left out: printed with `--show-secrets`,
+ * the file may hold another program's secret outputs in clear, and the plan would record them.
+ */
+function ownOutputs(previous: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ["environmentProfile", "apps"]) if (previous && key in previous) out[key] = previous[key];
+  return out;
+}
+
+/**
  * Builds the mocks of the offline preview.
  *
  * @throws Error (from `newResource`) when a StackReference names a stack whose outputs were not given.
@@ -282,7 +293,7 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
       if (!args.custom && args.type !== "pulumi:pulumi:StackReference") return { id: undefined, state: {} };
       if (args.type === "pulumi:pulumi:StackReference") {
         const ref = String(args.inputs.name);
-        const outputs = ref === opts.self ? (opts.previousOutputs ?? {}) : opts.stackOutputs?.[ref];
+        const outputs = ref === opts.self ? ownOutputs(opts.previousOutputs) : opts.stackOutputs?.[ref];
         if (!outputs)
           throw new Error(
             `StackReference ${ref}: no such stack (offline preview has outputs of ${Object.keys(opts.stackOutputs ?? {}).join(", ") || "none"})`,

@@ -207,3 +207,20 @@ export function redactSecrets(text: string, secrets: Iterable<string>): string {
   for (const s of ordered) if (out.includes(s)) out = out.split(s).join(SECRET_MARKER);
   return out;
 }
+
+/**
+ * `value` with every secret replaced in each of its strings (keys included), before it is encoded: a JSON, XML,
+ * SARIF or Markdown renderer escapes a value (`"` as `\"`, `<` as `&lt;`), and {@link redactSecrets} run over the
+ * encoded text would no longer find the secret's raw form.
+ */
+export function redactDeep<T>(value: T, secrets: Iterable<string>): T {
+  const list = [...secrets];
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return redactSecrets(v, list);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactSecrets(k, list), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

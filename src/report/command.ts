@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { auditPreview } from "../cli/policy";
 import { previewStacks, stackNames } from "../cli/preview";
 import { ConfigError } from "../config/model";
-import { redactSecrets } from "../offline/recorder";
+import { redactDeep, redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
 import { renderReport } from "./render";
 import type { ReportFormat } from "./types";
@@ -92,7 +92,10 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
       const report = auditPreview(p, now, dir);
       mandatory += report.summary.mandatoryFailures;
       const text =
-        redactSecrets(renderReport(report, opts.format, { color: opts.color }), p.secretValues) + "\n";
+        redactSecrets(
+          renderReport(redactDeep(report, p.secretValues), opts.format, { color: opts.color }),
+          p.secretValues,
+        ) + "\n";
       if (opts.outDir) {
         fs.mkdirSync(opts.outDir, { recursive: true });
         writeInDirectory(opts.outDir, `audit.${stack}.${EXTENSIONS[opts.format]}`, text);
