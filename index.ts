@@ -32,10 +32,11 @@ function isConfigSecret(key: string): boolean {
 export = async () => {
   const stack = pulumi.getStack();
   const source = readRuntimeConfig(stack, pulumi.runtime.allConfig(), isConfigSecret);
-  // Both throw a ConfigError listing every problem before any resource is registered.
+  // Both throw a ConfigError listing every problem before any resource is registered; credentials first, so a
+  // token pasted into an ordinary field is reported as one, never echoed by a schema error.
+  await checkNoPlainCredentials(stack, source.raw, source.origin);
   const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
   const { values } = resolveSecrets(model, source, "engine");
-  await checkNoPlainCredentials(stack, source.raw, source.origin);
   const outputs = await defineStack(model, values);
   return { environmentProfile: outputs.environmentProfile, apps: outputs.apps };
 };

@@ -5,7 +5,7 @@
  * in-process runner takes as `config`.
  */
 import { KNOWN_IDS } from "./rule";
-import { dayOf, parseDay } from "./waivers";
+import { dayOf, MAX_WAIVER_DAYS, parseDay } from "./waivers";
 import type { ConfigProperty, EnforcementLevel, PackConfig, PolicyConfig, RuleMeta } from "./types";
 
 /** Thrown for a policy section that cannot be applied (unknown rule, unknown setting, bad level). */
@@ -47,6 +47,8 @@ function overrideProblems(o: Record<string, unknown>, now: Date): string[] {
   const day = typeof o.expires === "string" ? parseDay(o.expires) : undefined;
   if (day === undefined) problems.push("no expiry date (YYYY-MM-DD)");
   else if (day < dayOf(now)) problems.push(`expired on ${o.expires}`);
+  else if (day > dayOf(now) + MAX_WAIVER_DAYS * 86_400_000)
+    problems.push(`expires on ${o.expires}, more than ${MAX_WAIVER_DAYS} days after today`);
   return problems;
 }
 

@@ -23,7 +23,12 @@ const PYTHON_PROBE = new RegExp(
 /** The path a health-check command probes, or undefined when the command is not a recognised probe. */
 export function probedPath(command: readonly string[]): string | undefined {
   const [kind, ...rest] = command;
-  if (kind === "CMD-SHELL" && rest.length === 1) return SHELL_PROBE.exec(rest[0].trim())?.[1];
+  if (kind === "CMD-SHELL" && rest.length === 1) {
+    // Nothing the shell would act on besides the final `|| exit 1`: `&` backgrounds the probe, `;` and `|` chain.
+    const line = rest[0].trim();
+    if (/[&;|$`<>()\\\n]/.test(line.replace(/ \|\| exit 1$/, ""))) return undefined;
+    return SHELL_PROBE.exec(line)?.[1];
+  }
   if (kind !== "CMD") return undefined;
   if (rest[0] === "python3" && rest.length === 3 && rest[1] === "-c") return PYTHON_PROBE.exec(rest[2])?.[1];
   return ARGV_PROBE.exec(rest.join(" "))?.[1];

@@ -8,6 +8,12 @@ import type { Waiver } from "./types";
 /** Minimum length of a waiver's reason, characters. */
 export const MIN_REASON_LENGTH = 10;
 
+/**
+ * The longest a waiver (or an enforcement override) may run, days after today: an exception is reviewed at least
+ * once a quarter, never granted for ever (`expires: 9999-12-31` would be a silent disable).
+ */
+export const MAX_WAIVER_DAYS = 90;
+
 /** A waiver that passed validation. */
 export interface ValidWaiver {
   ruleId: string;
@@ -58,6 +64,10 @@ export function waiverProblems(w: unknown, now: Date, knownIds: readonly string[
     if (day === undefined)
       problems.push(`has an expiry that is not a YYYY-MM-DD date (${JSON.stringify(expires)})`);
     else if (day < dayOf(now)) problems.push(`expired on ${expires}`);
+    else if (day > dayOf(now) + MAX_WAIVER_DAYS * 86_400_000)
+      problems.push(
+        `expires on ${expires}, more than ${MAX_WAIVER_DAYS} days after today: review it within a quarter`,
+      );
   }
   return problems;
 }

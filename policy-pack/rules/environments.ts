@@ -446,7 +446,8 @@ export const ENV_07 = defineRule({
   configKeys: [],
   configurable: {
     environmentMarkers: {
-      tightens: "superset",
+      // A role writes what its own markers name: more of them would let it write more (fixed, not a superset).
+      tightens: "fixed",
       type: "object",
       additionalProperties: { type: "array", items: { type: "string" } },
       description: "Substrings of resource ARNs that name each environment (a role may not name another's).",

@@ -29,7 +29,11 @@ function secretlint(): Promise<Lint> {
   linter ??= (async () => {
     const { lintSource } = await import("@secretlint/core");
     const { creator } = await import("@secretlint/secretlint-rule-preset-recommend");
-    const config = { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: creator }] };
+    // The AWS rule also reports access key IDs (AKIA..., ASIA...): off by default in secretlint.
+    const aws = { id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } };
+    const config = {
+      rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: creator, rules: [aws] }],
+    };
     return async (values: Array<{ name: string; value: string }>) => {
       const lines = values.map(({ name, value }) => `${name}=${value}`.replace(/[\r\n]+/g, " "));
       const starts: number[] = [];

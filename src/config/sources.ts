@@ -118,11 +118,12 @@ function parseStackText(text: string, stack: string, origin: string): ConfigSour
   }
   const prototypeKeys = prototypeKeyProblems(body.config);
   if (prototypeKeys.length) throw new ConfigError(stack, prototypeKeys, origin);
-  const read = fromNamespacedConfig(body.config, (key, value) => {
+  const { foreign, ...read } = fromNamespacedConfig(body.config, (key, value) => {
     const found: string[] = [];
     const stripped = stripSecure(value, key, found);
     return { value: stripped, encrypted: found };
   });
+  refuseForeignKeys(stack, foreign, origin);
   // In a stack file, a secret is a `secure:` value; any other string under a secret key is plain text.
   const plaintextSecretPaths: string[] = [];
   for (const key of SECRET_KEYS)
@@ -150,7 +151,8 @@ export function readRuntimeConfig(
   }
   const prototypeKeys = prototypeKeyProblems(decoded);
   if (prototypeKeys.length) throw new ConfigError(stack, prototypeKeys, `stack ${stack}`);
-  const read = fromNamespacedConfig(decoded, (_key, value) => ({ value, encrypted: [] }));
+  const { foreign, ...read } = fromNamespacedConfig(decoded, (_key, value) => ({ value, encrypted: [] }));
+  refuseForeignKeys(stack, foreign, `stack ${stack}`);
   for (const key of Object.keys(all)) {
     if (key.startsWith(`${CONFIG_NAMESPACE}:`) && isSecret(key))
       read.secretKeys.add(key.slice(CONFIG_NAMESPACE.length + 1));
@@ -197,10 +199,11 @@ const SECRET_KEYS = SECRET_CONFIG_KEYS;
 function fromNamespacedConfig(
   config: Record<string, unknown>,
   unwrap: (key: string, value: unknown) => { value: unknown; encrypted: string[] },
-): Pick<ConfigSource, "raw" | "secretKeys" | "encryptedPaths"> {
+): Pick<ConfigSource, "raw" | "secretKeys" | "encryptedPaths"> & { foreign: string[] } {
   const raw: RawStackConfig = Object.create(null) as RawStackConfig; // no prototype to pollute
   const encryptedPaths: string[] = [];
   const secretKeys = new Set<string>();
+  const foreign: string[] = [];
   for (const [fullKey, value] of Object.entries(config)) {
     if (fullKey === "aws:region") {
       raw.awsRegion = value;
@@ -210,7 +213,10 @@ function fromNamespacedConfig(
       raw.awsAllowedAccountIds = value;
       continue;
     }
-    if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue; // other providers' keys (aws:, github:) are theirs
+    if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) {
+      foreign.push(fullKey);
+      continue;
+    }
     const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
     const { value: v, encrypted } = unwrap(key, value);
     raw[key] = v;
@@ -218,5 +224,26 @@ function fromNamespacedConfig(
     encryptedPaths.push(...encrypted);
   }
   for (const key of SECRET_KEYS) secretKeys.add(key); // never print these keys' values, whatever the source says
-  return { raw, secretKeys, encryptedPaths };
+  return { raw, secretKeys, encryptedPaths, foreign };
+}
+
+/**
+ * A config key of another namespace (`github:token`, `github:baseUrl`, `aws:secretKey`, `docker-build:registries`)
+ * configures a provider the program uses as its default one: a stack file could send the GitHub token to another
+ * host or deploy with long-lived keys, and no check of this program would see it. Only `aws:region` and
+ * `aws:allowedAccountIds` are read; any other is refused, naming it.
+ *
+ * @throws ConfigError listing every such key (never its value).
+ */
+function refuseForeignKeys(stack: string, foreign: string[], origin: string): void {
+  if (foreign.length)
+    throw new ConfigError(
+      stack,
+      foreign.map((key) => ({
+        key,
+        expected: `no provider setting in the stack config (only ${CONFIG_NAMESPACE}:*, aws:region and aws:allowedAccountIds): providers take their credentials from the deploy job's environment`,
+        found: "a provider setting [not shown]",
+      })),
+      origin,
+    );
 }

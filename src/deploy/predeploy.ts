@@ -61,18 +61,25 @@ function payloadOf(p: unknown): Record<string, unknown> {
 /** Most deployments read per app (newest first, 100 a page): enough for any digest still worth promoting. */
 const DEPLOYMENTS_READ = 1000;
 
-/** The latest status of a deployment: the one GitHub created last (the highest id), whatever the page order. */
-async function latestState(github: Octokit, t: AppTarget, id: number): Promise<string | undefined> {
+/**
+ * The latest status of a deployment that a verifier posted: the one GitHub created last (the highest id) among
+ * theirs, whatever the page order. A status from anyone else (Deployments write is enough to post one) is ignored.
+ */
+async function latestState(
+  github: Octokit,
+  t: AppTarget,
+  id: number,
+  verifiers: readonly string[],
+): Promise<string | undefined> {
   const statuses = await github.paginate(github.rest.repos.listDeploymentStatuses, {
     owner: t.githubOwner,
     repo: t.repository,
     deployment_id: id,
     per_page: 100,
   });
-  return statuses.reduce<(typeof statuses)[number] | undefined>(
-    (a, b) => (!a || b.id > a.id ? b : a),
-    undefined,
-  )?.state;
+  return statuses
+    .filter((s) => verifiers.includes(s.creator?.login ?? ""))
+    .reduce<(typeof statuses)[number] | undefined>((a, b) => (!a || b.id > a.id ? b : a), undefined)?.state;
 }
 
 /**
@@ -112,7 +119,7 @@ async function checkStagingVerified(
     if (read >= DEPLOYMENTS_READ) break;
   }
   for (const d of mine) {
-    if ((await latestState(github, t, d.id)) === "success")
+    if ((await latestState(github, t, d.id, verifiers)) === "success")
       return push({
         id: "PREDEPLOY-STAGING-VERIFIED",
         app: t.app,

@@ -340,13 +340,14 @@ export async function previewSource(
   options: PreviewOptions & { mode?: "offline" | "engine" } = {},
 ): Promise<StackPreview> {
   const started = Date.now();
+  // Credentials first: a token pasted into an ordinary field is reported as one, never echoed by a schema error.
+  await checkNoPlainCredentials(source.stack, source.raw, source.origin);
   const model = parseStackConfig(source.stack, source.raw, {
     secretKeys: source.secretKeys,
     source: source.origin,
     today: options.today,
   });
   const { values, required } = resolveSecrets(model, source, options.mode ?? "offline");
-  await checkNoPlainCredentials(source.stack, source.raw, source.origin);
   const project = options.project ?? PROJECT_NAME;
   // The program registers nothing shared between apps (each app's resources derive from that app alone; the
   // staging StackReference has one URN), so a large stack runs in batches of apps: the SDK's per-resource

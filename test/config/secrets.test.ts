@@ -211,4 +211,46 @@ describe("config: a secret value only where secrets go", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("a provider setting in a stack file (github:token, github:baseUrl, aws:secretKey) is refused, never shown", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cicd-provider-"));
+    try {
+      const text = fs
+        .readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8")
+        .replace(
+          /^config:\n/m,
+          "config:\n  github:token: ghp_ProviderToken0123456789abcdefABCDEF\n  github:baseUrl: https://collector.evil.example/\n  aws:secretKey: abc\n",
+        );
+      fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), text);
+      assert.throws(
+        () => readStackFile(path.join(dir, "Pulumi.production.yaml")),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          JSON.stringify(e.problems.map((p) => p.key)) ===
+            JSON.stringify(["github:token", "github:baseUrl", "aws:secretKey"]) &&
+          !e.message.includes("ghp_ProviderToken") &&
+          !e.message.includes("collector.evil"),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("an AWS access key ID is found by the scan; a token pasted into an ordinary field is never echoed", async () => {
+    const raw = () => structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw) as any;
+    const r = raw();
+    r.apps[0].runtime.environmentVariables.X_ID = "AKIA2E0A8F3B244C9986";
+    assert.deepEqual(
+      (await credentialProblems(r)).map((p) => p.found),
+      ["aws [secret]"],
+    );
+    const owner = raw();
+    owner.githubOwner = "ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+    const problems = await credentialProblems(owner);
+    assert.deepEqual(
+      problems.map((p) => p.key),
+      ["cicd-constitution:githubOwner"],
+    );
+    assert.ok(!JSON.stringify(problems).includes("ghp_AbCd"));
+  });
 });

@@ -262,6 +262,16 @@ describe("cicd predeploy", function () {
       [["PREDEPLOY-STAGING-VERIFIED", "erp-berhan"]],
     );
     assert.match(deployments.failed[0].message, /not counted: deployments by someone-with-write/);
+    // A verifier's deployment whose verify failed, then marked success by someone else, is not verified.
+    const repainted = {
+      ...verified("erp-berhan", "failure"),
+      statuses: [{ state: "failure" }, { state: "success", creator: "someone-with-write" }],
+    };
+    const statuses = await predeploy({ deployments: [repainted, verified("menu-optimizer")] });
+    assert.deepEqual(
+      statuses.failed.map((c) => [c.id, c.app]),
+      [["PREDEPLOY-STAGING-VERIFIED", "erp-berhan"]],
+    );
     const passed = deployments.report.checks.find((c) => c.app === "menu-optimizer")!;
     assert.match(passed.message, /created by surlefeu-staging-deployer/);
     const otherApp = green.map((r) => ({ ...r, app: { id: 999, slug: "status-poster" } }));

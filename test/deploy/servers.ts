@@ -90,7 +90,7 @@ export interface StoredDeployment {
   ref: string;
   environment: string;
   payload: Record<string, unknown>;
-  statuses: Array<{ state: string; description?: string; environment_url?: string }>;
+  statuses: Array<{ state: string; description?: string; environment_url?: string; creator?: string }>;
   /** The login that created it. Default: {@link VERIFIER}, the identity cicd verify runs as in staging. */
   creator?: string;
 }
@@ -173,13 +173,15 @@ export async function githubServer(
       const d = deployments.find((x) => x.repo === m![1] && x.id === Number(m![2]));
       if (!d) return json(res, 404, { message: "Not Found" });
       if (req.method === "POST") {
-        d.statuses.push(body as StoredDeployment["statuses"][number]);
+        d.statuses.push({ ...(body as StoredDeployment["statuses"][number]), creator: VERIFIER });
         return json(res, 201, { id: d.statuses.length, state: body.state });
       }
       return json(
         res,
         200,
-        [...d.statuses].reverse().map((s, i) => ({ id: i + 1, ...s })),
+        [...d.statuses]
+          .map((s, i) => ({ id: i + 1, ...s, creator: { login: s.creator ?? VERIFIER } }))
+          .reverse(),
       );
     }
     if ((m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]{40})\/check-runs$/.exec(url.pathname))) {

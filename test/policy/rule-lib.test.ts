@@ -53,6 +53,9 @@ import { dayOf, findWaiver, parseDay, validWaivers, waiverProblems } from "../..
 import { ALL_RULES } from "../../policy-pack/rules";
 import { APP_URN, r, T, urnOf, WAIVER as GOOD } from "./rule-harness";
 
+/** A date within a waiver's 90 days of today, for code that judges against the real clock (the engine adapter). */
+const IN_A_MONTH = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+
 /** The last minute of the harness's NOW day (2026-11-21): a waiver expiring that day is still valid. */
 const LAST_MINUTE = new Date("2026-11-21T23:59:00Z");
 
@@ -1187,7 +1190,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
   describe("a resource policy reports a failure, stays silent on a pass, is not applicable to another type, waives with a note", () => {
     const squash = { allowMergeCommit: false, allowRebaseMerge: false, allowSquashMerge: true };
     const merges = { ...squash, allowMergeCommit: true };
-    const waiver = { ...GOOD, ruleId: "CC-BR-04", resource: "erp-*", expires: "2999-01-01" };
+    const waiver = { ...GOOD, ruleId: "CC-BR-04", resource: "erp-*", expires: IN_A_MONTH };
     const repoArgs = (props: Record<string, unknown>, type: string = T.repository) => ({
       urn: urnOf(T.repository, "erp-repo"),
       type,
@@ -1218,7 +1221,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
         policy: p,
         args: repoArgs(merges),
         config: { waivers: [waiver] },
-        expected: { reports: [], na: "waived until 2999-01-01 by mathieu: release bot needs a bypass" },
+        expected: { reports: [], na: `waived until ${IN_A_MONTH} by mathieu: release bot needs a bypass` },
       },
       {
         name: "an expired waiver waives nothing",
@@ -1307,7 +1310,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
         name: "skips a waived failure",
         policy: br01,
         args: { resources: [repo, menu, ruleset] },
-        config: { waivers: [{ ...GOOD, ruleId: "CC-BR-01", resource: "menu-*", expires: "2999-01-01" }] },
+        config: { waivers: [{ ...GOOD, ruleId: "CC-BR-01", resource: "menu-*", expires: IN_A_MONTH }] },
         expected: SILENT,
       },
       {
@@ -1587,7 +1590,7 @@ describe("policy-pack lib: stack-scoped waivers under the engine match the stack
       out.fail(null, "a failure of the whole stack"),
   }) as StackValidationPolicy;
   const resources = [{ urn: urnOf(T.topic, "t"), type: T.topic, name: "t", props: {} }];
-  const waiver = (resource: string) => ({ ...GOOD, ruleId: "CC-OBS-02", resource, expires: "2999-01-01" });
+  const waiver = (resource: string) => ({ ...GOOD, ruleId: "CC-OBS-02", resource, expires: IN_A_MONTH });
   engineCases([
     {
       name: "a waiver naming the URNs' stack waives (the engine hands policies no stack name)",

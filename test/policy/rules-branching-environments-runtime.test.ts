@@ -914,6 +914,11 @@ describe("CC-RUN-02: every container's health check probes the liveness path", (
       expected: [["fail", "erp-td", /is not a probe/]],
     },
     {
+      name: "fails a probe the shell backgrounds (& in a query string), which exits 0 whatever curl says",
+      resources: [td([probing("curl -f http://127.0.0.1:8000/healthz?&true")])],
+      status: "fail",
+    },
+    {
       name: "fails a probe chained with something that always succeeds",
       resources: [td([probing("curl -f http://localhost:8000/healthz; true")])],
       status: "fail",

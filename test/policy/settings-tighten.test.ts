@@ -41,7 +41,17 @@ describe("policy settings only tighten a mandatory rule", function () {
     [
       "CC-ENV-07",
       { environmentMarkers: { staging: ["staging"], production: ["production", "-prod-"] } },
-      /\.staging drops "-stg-"/,
+      /points the rule away/,
+    ],
+    [
+      "CC-ENV-07",
+      {
+        environmentMarkers: {
+          staging: ["staging", "-stg-", "arn:aws:ecs:"],
+          production: ["production", "-prod-"],
+        },
+      },
+      /points the rule away/,
     ],
     ["CC-ENV-03", { productionBranches: ["main", "release/*"] }, /adds "release\/\*"/],
     ["CC-RUN-13", { maxFirstShiftPercent: 50 }, /above the default 25/],
@@ -66,18 +76,12 @@ describe("policy settings only tighten a mandatory rule", function () {
     }
   });
 
-  it("accepts settings that tighten: a higher minimum, a longer forbidden list, more markers", function () {
+  it("accepts settings that tighten: a higher minimum, a longer forbidden list, fewer deployment branches", function () {
     const section = {
       settings: {
         "CC-BR-03": { minApprovals: 2 },
         "CC-ENV-05": {
           forbiddenNames: [...defaultOf("CC-ENV-05", "forbiddenNames"), "GCP_SA_KEY"],
-        },
-        "CC-ENV-07": {
-          environmentMarkers: {
-            staging: ["staging", "-stg-", "-stage-"],
-            production: ["production", "-prod-"],
-          },
         },
         "CC-ENV-03": { productionBranches: [] },
       },

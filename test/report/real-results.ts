@@ -69,7 +69,7 @@ export function realReports(): Promise<RealReports> {
             resource: env.name,
             reason: "self-review allowed during the <on-call> rotation & handover",
             owner: "mathieu",
-            expires: "2099-12-31",
+            expires: "2027-01-31",
           },
         ],
       },
