@@ -56,7 +56,6 @@ const HTTP_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
-const STACK_REF = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 /** CloudWatch Logs accepts only these retention periods (days). Source: AWS `PutRetentionPolicy` API. */
 export const LOG_RETENTION_DAYS = [
@@ -538,7 +537,11 @@ const stackShape = z.strictObject({
   promotion: z
     .strictObject({
       /** Fully qualified staging stack, `org/cicd-constitution/staging`, read through a StackReference. */
-      stagingStack: pattern(STACK_REF, "a stack reference ORG/PROJECT/STACK"),
+      // This project's staging stack, whatever the organisation: parity reads what staging ran from it.
+      stagingStack: pattern(
+        new RegExp(`^[A-Za-z0-9_.-]+/${PROJECT_NAME}/staging$`),
+        `a reference to this project's staging stack, ORG/${PROJECT_NAME}/staging`,
+      ),
     })
     .optional(),
   apps: z.array(appSchema).min(1, { error: "at least one app" }),
@@ -555,7 +558,16 @@ const stackShape = z.strictObject({
        * their deployments prove a digest verified there (PREDEPLOY-STAGING-VERIFIED). Default: none, and the check
        * fails saying so.
        */
-      verifiers: z.array(pattern(ACTOR_LOGIN, "a GitHub login (an app's is NAME[bot])")).default([]),
+      verifiers: z
+        .array(
+          pattern(ACTOR_LOGIN, "a GitHub login (an app's is NAME[bot])").refine(
+            (l) => l !== "github-actions[bot]",
+            {
+              error: "a login other than github-actions[bot], whose token any workflow run holds",
+            },
+          ),
+        )
+        .default([]),
     })
     .prefault({}),
   /** Policy pack settings: enforcement overrides, rule settings and waivers (validated by the pack). */

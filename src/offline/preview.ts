@@ -179,6 +179,18 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
         ]
       : []),
     ...reviewerAssumption(model),
+    ...(model.environment === "production"
+      ? [
+          {
+            what:
+              `production's gate trusts only check runs of app ${model.governance.checksIntegrationId} ` +
+              `(governance.checksIntegrationId) and staging deployments by ${model.predeploy.verifiers.join(", ") || "nobody: predeploy.verifiers is empty"} ` +
+              `(predeploy.verifiers), read from ${model.promotion?.stagingStack ?? "the pinned digests"}`,
+            check:
+              "gh api /apps/<slug> --jq .id (15368 is GitHub Actions); the login of staging's GOVERNANCE_GITHUB_TOKEN: gh api user --jq .login",
+          },
+        ]
+      : []),
     ...(model.environment === "staging"
       ? [
           {

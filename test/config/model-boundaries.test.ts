@@ -420,6 +420,19 @@ describe("config model boundaries: messages in full", () => {
     );
   });
 
+  it("gate evidence comes from this project's staging stack and a verifier that is not every workflow's token", () => {
+    const stack = problems((r) => (r.promotion = { stagingStack: "mallory/scratch/staging" }), "production");
+    assert.deepEqual(
+      stack.map((p) => p.key),
+      ["cicd-constitution:promotion.stagingStack"],
+    );
+    const bot = problems((r) => (r.predeploy = { verifiers: ["github-actions[bot]"] }), "production");
+    assert.deepEqual(
+      bot.map((p) => p.key),
+      ["cicd-constitution:predeploy.verifiers[0]"],
+    );
+  });
+
   it("one repository is governed by one app: a second app naming it is refused, naming both", () => {
     const found = problems((r) => (r.apps[1].repository = { ...r.apps[1].repository, name: "ERP-Berhan" }));
     assert.deepEqual(
