@@ -96,6 +96,38 @@ export function loosening(property: ConfigProperty, given: unknown): string | un
 }
 
 /**
+ * A rule's settings from the stack's policy section, checked: an object of the settings the rule declares, none
+ * loosening a mandatory rule, and no `overrides` for the audit rules (the pack lists those itself).
+ *
+ * @throws PolicyConfigError naming the key.
+ */
+function checkedSettings(rule: RuleMeta, given: unknown): Record<string, unknown> {
+  if (!isObject(given))
+    throw new PolicyConfigError(`cicd-constitution:policy.settings.${rule.id} must be an object`);
+  if (UNLOWERABLE.includes(rule.id) && "overrides" in given)
+    throw new PolicyConfigError(
+      `cicd-constitution:policy.settings.${rule.id}.overrides: the overrides in force are the pack's to list (from policy.enforcement records), never a setting`,
+    );
+  const allowed = Object.keys(rule.configurable ?? {});
+  const bad = Object.keys(given).filter((k) => !allowed.includes(k));
+  if (bad.length)
+    throw new PolicyConfigError(
+      `cicd-constitution:policy.settings.${rule.id}: unknown setting(s) ${bad.join(", ")} (${allowed.length ? `allowed: ${allowed.join(", ")}` : "the rule has no settings"})`,
+    );
+  // A mandatory rule's setting may only tighten it: loosening it is what an enforcement override is for.
+  if (rule.enforcementLevel === "mandatory") {
+    for (const [key, value] of Object.entries(given)) {
+      const how = loosening(rule.configurable![key], value);
+      if (how)
+        throw new PolicyConfigError(
+          `cicd-constitution:policy.settings.${rule.id}.${key}: ${JSON.stringify(value)} loosens the mandatory rule ${rule.id} (${how}); a setting may only tighten it: lower the rule with an enforcement override (reason, owner, expires) instead`,
+        );
+    }
+  }
+  return given;
+}
+
+/**
  * Resolves the stack config's policy section into the pack config.
  *
  * Every policy gets an entry with its effective `enforcementLevel`; settings are copied as given (defaults live in
@@ -174,25 +206,7 @@ export function resolvePackConfigWith(
       });
       if (problems.length) level = "mandatory";
     }
-    const given = settings[rule.id] ?? {};
-    if (!isObject(given))
-      throw new PolicyConfigError(`cicd-constitution:policy.settings.${rule.id} must be an object`);
-    const allowed = Object.keys(rule.configurable ?? {});
-    const bad = Object.keys(given).filter((k) => !allowed.includes(k));
-    if (bad.length)
-      throw new PolicyConfigError(
-        `cicd-constitution:policy.settings.${rule.id}: unknown setting(s) ${bad.join(", ")} (${allowed.length ? `allowed: ${allowed.join(", ")}` : "the rule has no settings"})`,
-      );
-    // A mandatory rule's setting may only tighten it: loosening it is what an enforcement override is for.
-    if (rule.enforcementLevel === "mandatory") {
-      for (const [key, value] of Object.entries(given)) {
-        const how = loosening(rule.configurable![key], value);
-        if (how)
-          throw new PolicyConfigError(
-            `cicd-constitution:policy.settings.${rule.id}.${key}: ${JSON.stringify(value)} loosens the mandatory rule ${rule.id} (${how}); a setting may only tighten it: lower the rule with an enforcement override (reason, owner, expires) instead`,
-          );
-      }
-    }
+    const given = checkedSettings(rule, settings[rule.id] ?? {});
     const entry: PolicyConfig = { enforcementLevel: level as EnforcementLevel, ...given };
     const mine =
       rule.id === "CC-WAIVE-01"

@@ -51,7 +51,8 @@ export const WAIVE_02 = defineRule({
   configKeys: [],
   configurable: {
     overrides: {
-      tightens: "fixed",
+      // The resolver's records (resolvePackConfigWith), never the stack file's: a setting written there is refused.
+      tightens: "free",
       type: "array",
       items: { type: "object" },
       description:

@@ -83,7 +83,7 @@ function previewCommands(program: Command, result: CommandResult): void {
     .requiredOption("--stack <name>", "stack name", stackName)
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .action(async (opts) => {
-      result.code = load<typeof import("./policy")>("./policy").runPolicyConfig(opts);
+      result.code = await load<typeof import("./policy")>("./policy").runPolicyConfig(opts);
     });
 }
 

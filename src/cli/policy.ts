@@ -26,6 +26,7 @@ import { readStackFile } from "../config/sources";
 import { StackPreview } from "../offline/preview";
 import { buildReport } from "../report/build";
 import { AuditReport, OverrideInForce } from "../report/types";
+import { checkNoPlainCredentials } from "../config/credentials";
 
 /** A stack file's location and text, for locating results (SARIF, Markdown). */
 export interface StackFileText {
@@ -244,9 +245,11 @@ function gateOverridesInForce(overrides: Array<Record<string, unknown>>, now: Da
  * `pulumi preview --policy-pack policy-pack --policy-pack-config FILE` (the same object the offline preview uses).
  * Returns the exit code: 0, or 2 on invalid config.
  */
-export function runPolicyConfig(opts: { stack: string; dir: string }): number {
+export async function runPolicyConfig(opts: { stack: string; dir: string }): Promise<number> {
   try {
     const source = readStackFile(path.join(opts.dir, `Pulumi.${opts.stack}.yaml`));
+    // Credentials first: a token pasted into an ordinary field is reported as one, never echoed by a schema error.
+    await checkNoPlainCredentials(source.stack, source.raw, source.origin);
     const model = parseStackConfig(source.stack, source.raw, {
       secretKeys: source.secretKeys,
       source: source.origin,

@@ -267,7 +267,7 @@ async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, n
  * @throws ConfigError for an invalid stack file; Error without a GitHub token or a commit SHA.
  */
 export async function predeployStack(opts: PredeployOptions): Promise<CheckReport> {
-  const deployed = deployedStack(opts.dir ?? ".", opts.stack, undefined, opts.now);
+  const deployed = await deployedStack(opts.dir ?? ".", opts.stack, undefined, opts.now);
   const token = opts.githubToken ?? process.env.GITHUB_TOKEN;
   const sha = opts.sha ?? process.env.GITHUB_SHA;
   if (!token) throw new Error("cicd predeploy: needs GITHUB_TOKEN (deployments, checks and statuses: read)");

@@ -9,6 +9,7 @@ import { AppModel, CONFIG_NAMESPACE, ConfigError, parseStackConfig, StackModel }
 import { readStackOutputs } from "../audit/readState";
 import { ConfigSource, readStackFile } from "../config/sources";
 import { digestOfRef } from "../../policy-pack/lib/facts";
+import { checkNoPlainCredentials } from "../config/credentials";
 
 /** One app of a deployed stack, as `cicd verify` and `cicd predeploy` check it. */
 export interface AppTarget {
@@ -100,8 +101,15 @@ function targetOf(
  * @throws ConfigError (stack, key, expected, found) for invalid config or an app whose digest or commit is
  *   known neither from the stack file nor from the outputs.
  */
-export function deployedStack(dir: string, stack: string, outputsFile?: string, today?: Date): DeployedStack {
+export async function deployedStack(
+  dir: string,
+  stack: string,
+  outputsFile?: string,
+  today?: Date,
+): Promise<DeployedStack> {
   const source = readStackFile(path.join(dir, `Pulumi.${stack}.yaml`));
+  // Credentials first: a token pasted into an ordinary field is reported as one, never echoed by a schema error.
+  await checkNoPlainCredentials(stack, source.raw, source.origin);
   const model = parseStackConfig(stack, source.raw, {
     secretKeys: source.secretKeys,
     source: source.origin,

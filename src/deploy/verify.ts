@@ -290,7 +290,7 @@ async function recordMarker(
  *   when markers are on without a GitHub token.
  */
 export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
-  const deployed = deployedStack(opts.dir ?? ".", opts.stack, opts.outputs);
+  const deployed = await deployedStack(opts.dir ?? ".", opts.stack, opts.outputs);
   const unknown = deployed.apps.filter((t) => !t.gitSha);
   if (unknown.length)
     throw new ConfigError(

@@ -59,4 +59,14 @@ describe("inputs and outputs: named stacks, regular files, no symbolic links", f
     assert.equal(fs.readFileSync(elsewhere, "utf8"), "unchanged");
     assert.throws(() => writeInDirectory(out, "../escape.txt", "x"), /not a file name inside/);
   });
+
+  it("a token pasted into an ordinary field is reported as a credential by policy-config, never echoed", async function () {
+    const dir = tempProject((text) =>
+      text.replace(/^(\s*cicd-constitution:githubOwner:).*$/m, "$1 ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"),
+    );
+    const run = await cicd(["policy-config", "--stack", "production", "--dir", dir]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /cicd-constitution:githubOwner: expected no credential in a plain value/);
+    assert.ok(!run.stderr.includes("ghp_AbCd") && !run.stdout.includes("ghp_AbCd"));
+  });
 });

@@ -5,7 +5,8 @@
  * the audit rules themselves. Tightening is accepted.
  */
 import * as assert from "node:assert/strict";
-import { resolvePackConfig } from "../../policy-pack/evaluate";
+import { overridesInForce, resolvePackConfig } from "../../policy-pack/evaluate";
+import { settingsProblems } from "../../src/cli/policy";
 import { ALL_RULES } from "../../policy-pack/rules";
 
 const settings = (id: string, value: Record<string, unknown>) => ({ settings: { [id]: value } });
@@ -55,7 +56,11 @@ describe("policy settings only tighten a mandatory rule", function () {
     ],
     ["CC-ENV-03", { productionBranches: ["main", "release/*"] }, /adds "release\/\*"/],
     ["CC-RUN-13", { maxFirstShiftPercent: 50 }, /above the default 25/],
-    ["CC-WAIVE-02", { overrides: [{ ruleId: "CC-ENV-02", applied: true }] }, /CC-WAIVE-02\.overrides/],
+    [
+      "CC-WAIVE-02",
+      { overrides: [{ ruleId: "CC-ENV-02", applied: true }] },
+      /CC-WAIVE-02\.overrides: the overrides in force are the pack's/,
+    ],
   ];
   for (const [id, value, message] of refused) {
     it(`refuses ${id} ${JSON.stringify(value)}`, function () {
@@ -89,5 +94,21 @@ describe("policy settings only tighten a mandatory rule", function () {
     const config = resolvePackConfig(section);
     const entry = Object.entries(config).find(([name]) => name.startsWith("CC-BR-03-"))![1];
     assert.equal((entry as { minApprovals: number }).minApprovals, 2);
+  });
+
+  it("a complete enforcement override still resolves, and its config passes the engine's schema (policy-config)", function () {
+    const today = new Date();
+    const expires = new Date(today.getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const section = {
+      enforcement: {
+        "CC-RUN-04": { level: "advisory", reason: "ticket OPS-1 capacity", owner: "mathieu", expires },
+      },
+    };
+    const config = resolvePackConfig(section, today);
+    assert.deepEqual(
+      overridesInForce(config).map((o) => [o.ruleId, o.to]),
+      [["CC-RUN-04", "advisory"]],
+    );
+    assert.deepEqual(settingsProblems(config), []);
   });
 });
