@@ -295,6 +295,9 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
         "secretsmanager:UpdateSecret",
         "secretsmanager:PutSecretValue",
         "secretsmanager:GetSecretValue",
+        // UpdateSecretVersionStage and ListSecretVersionIds: the provider's SecretVersion moves AWSCURRENT and
+        // lists versions after a refresh (terraform-provider-aws secretsmanager/secret_version.go).
+        "secretsmanager:*SecretVersion*",
         "secretsmanager:TagResource",
         "secretsmanager:UntagResource",
       ],

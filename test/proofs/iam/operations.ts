@@ -98,7 +98,8 @@ export const OPERATIONS: Record<string, Op[]> = {
   "aws:secretsmanager/secret:Secret": lifecycle(
     "secretsmanager",
     "CreateSecret",
-    ["UpdateSecret", "PutSecretValue"],
+    // The SecretVersion resource's calls authorize on its secret (terraform-provider-aws secret_version.go).
+    ["UpdateSecret", "PutSecretValue", "UpdateSecretVersionStage", "ListSecretVersionIds"],
     "DeleteSecret",
     TAGS,
   ),
