@@ -293,10 +293,10 @@ if (require.main === module) {
     if (__filename.endsWith(".js")) {
       const root = path.resolve(__dirname, "../../..");
       assertFreshBuild(root, path.resolve(__dirname, "../.."));
-      // Start-up (./startup.ts): a code cache for what this run loads, and the SDK's function serializer deferred.
-      const { enableCompileCache, deferSdkClosureModules } = load<typeof import("./startup")>("./startup");
-      enableCompileCache(path.join(root, "node_modules/.cache/cicd-compile-cache"));
-      deferSdkClosureModules();
+      // Node's own V8 code cache where Node has it (22.1+, `module.enableCompileCache`); nothing else is patched.
+      const nodeModule = load<{ enableCompileCache?: (dir: string) => unknown }>("node:module");
+      if (process.env.CICD_COMPILE_CACHE !== "off")
+        nodeModule.enableCompileCache?.(path.join(root, "node_modules/.cache/cicd-compile-cache"));
     }
     void runCli(process.argv.slice(2)).then((code) => {
       process.exitCode = code;
