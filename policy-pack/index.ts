@@ -9,15 +9,9 @@ import { POLICY_PACK_NAME } from "./catalogue";
 import { toPolicy } from "./lib/rule";
 import { ALL_RULES } from "./rules";
 import { assertFreshBuild } from "./lib/build";
-import { convertOncePerRequest } from "./lib/engine";
-import { serveFastAnalyzer } from "./lib/analyzer";
 
 // Compiled (bin/index.js, package.json `main`, what the engine loads): refuse to run older than the sources.
 if (__filename.endsWith(".js")) assertFreshBuild(path.resolve(__dirname, ".."), __dirname);
-// Under the engine, each request's properties are converted once for all policies (lib/engine.ts).
-convertOncePerRequest();
-// Analyze by type and one AnalyzeStack view of the stack for all stack policies (lib/analyzer.ts).
-serveFastAnalyzer();
 
 new PolicyPack(POLICY_PACK_NAME, {
   description:

@@ -14,7 +14,6 @@ import type {
 import { isUnknownError } from "./props";
 import type { ConfigProperty, PolicyConfig, RuleMeta } from "./types";
 import { findWaiver, ValidWaiver, validWaivers } from "./waivers";
-import type { SeveralTypes } from "./analyzer";
 import { withoutStackTrace } from "./engine";
 
 /** A resource as a rule reads it. */
@@ -282,13 +281,6 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     // (`__pulumiType`): the server then answers "not applicable" for other types without converting the
     // request's properties or building the policy's arguments (policy.js `getPulumiType`, server.js Analyze).
     if (m.appliesTo.length === 1) Object.assign(validateResource, { __pulumiType: m.appliesTo[0] });
-    // A rule of several types says which, and its reason for the others, so the pack's Analyzer answers for them
-    // without calling it (lib/analyzer.ts); the check above gives the same answer where it is called.
-    else
-      Object.assign(validateResource, {
-        __cicdAppliesTo: m.appliesTo,
-        __cicdNotApplicableReason: typesNote,
-      } satisfies SeveralTypes);
     return { ...base, validateResource };
   }
   return {
@@ -313,8 +305,8 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
 }
 
 /**
- * The stack as rules read it, per view of the server's (each stack policy's own, or one shared: lib/analyzer.ts),
- * frozen like the shared view: a rule that wrote to it would change what the next rule reads.
+ * The stack as rules read it, per view of the server's (each stack policy's own), frozen: a rule that wrote to it
+ * would change what the next rule reads.
  */
 const stacks = new WeakMap<StackValidationArgs["resources"], { resources: Res[]; byUrn: Map<string, Res> }>();
 
