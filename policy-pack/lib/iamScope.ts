@@ -215,27 +215,29 @@ export function grantProblems(s: Statement, all: Statement[], scope: Scope): str
   return problems;
 }
 
-const listy = (v: unknown): string[] =>
-  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
-
 /** The IAM actions that write a role's permissions: only under the environment's boundary (no escalation). */
-const ROLE_WRITING = ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:*", "*"];
+const ROLE_WRITING = [
+  "iam:CreateRole",
+  "iam:PutRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+];
 
 /**
- * The IAM-specific problems of one Allow statement: writing roles without the environment's permissions boundary
- * (except this repository's own deploy roles, which only the owning stack maintains), passing roles to any
- * service or any role.
+ * The IAM-specific problems of one Allow statement, whatever patterns its actions use (`iam:Put*`, `iam:*`, `*`):
+ * writing roles without the environment's permissions boundary (except this repository's own deploy roles, which
+ * only the owning stack maintains), passing roles to any service or any role.
  */
 export function roleProblems(s: Statement, infrastructureRepository: string): string[] {
-  const cond = (s.condition ?? {}) as Record<string, Record<string, unknown>>;
+  if (s.effect !== "Allow") return [];
   const problems: string[] = [];
   const ownRolesOnly = s.resources.every((x) => x.includes(`:role/${infrastructureRepository}-`));
-  const bounded = listy(cond.StringEquals?.["iam:PermissionsBoundary"]).length > 0;
-  if (s.actions.some((a) => ROLE_WRITING.includes(a)) && !bounded && !ownRolesOnly)
+  const bounded = conditionValues(s.condition, ["StringEquals"], "iam:PermissionsBoundary").length > 0;
+  if (ROLE_WRITING.some((a) => covers(s, a)) && !bounded && !ownRolesOnly)
     problems.push("writes roles without Condition iam:PermissionsBoundary");
-  if (s.actions.some((a) => a === "iam:PassRole" || a === "iam:*" || a === "*")) {
+  if (covers(s, "iam:PassRole")) {
     if (s.resources.includes("*")) problems.push('iam:PassRole on "*"');
-    if (listy(cond.StringEquals?.["iam:PassedToService"]).length === 0)
+    if (conditionValues(s.condition, ["StringEquals"], "iam:PassedToService").length === 0)
       problems.push("iam:PassRole without Condition iam:PassedToService");
   }
   return problems;

@@ -220,6 +220,19 @@ ruleCases("CC-ENV-07", [
     ],
   },
   {
+    name: "fails role writes through a wildcard (iam:Put*) without the environment's permissions boundary",
+    resources: stagingRole([
+      { Effect: "Allow", Action: "iam:Put*", Resource: `arn:aws:iam::${ACCOUNT}:role/*-stg-*` },
+    ]),
+    expected: [
+      [
+        "fail",
+        "cicd-constitution-staging-deploy-role",
+        /writes roles without Condition iam:PermissionsBoundary/,
+      ],
+    ],
+  },
+  {
     name: "fails an app's role on every application of its environment (another app's flags too)",
     resources: stagingRole(
       [
