@@ -51,6 +51,20 @@ export function digestOfRef(ref: unknown): string | undefined {
   return typeof ref === "string" ? DIGEST_REF_PATTERN.exec(ref)?.[2] : undefined;
 }
 
+/**
+ * A whole image repository, `registry/namespace/name` (OCI distribution spec names: lowercase components separated
+ * by `/`, the registry first, a port allowed), with no tag or digest.
+ */
+export const IMAGE_REPOSITORY_PATTERN = "^[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*){2,}$";
+
+/** The repository of an image reference: without its digest (`@sha256:...`) and its tag (`:tag` after the last `/`). */
+export function imageRepository(ref: string): string {
+  const name = ref.split("@")[0];
+  const slash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  return colon > slash ? name.slice(0, colon) : name;
+}
+
 /** Plan and export marker of a value that was a Pulumi secret: known to be secret, content hidden. */
 export const SECRET_MARKER = "[secret]";
 
@@ -90,6 +104,13 @@ export const ACCOUNT_SHARED_WRITES: ReadonlyArray<{ action: string; resource: Re
  * container health check) and version (`BUILD_SHA`, read by `cicd verify`). Defaults of `runtime.*Path`.
  */
 export const DEFAULT_PATHS = { readiness: "/readyz", liveness: "/healthz", version: "/version" } as const;
+
+/**
+ * A probe path (readiness, liveness, version): absolute, at least one segment, no query. Not `/`: a root page
+ * answers 200 whether or not the app is ready, so a probe of it says nothing (CONST "Runtimes": dedicated paths).
+ * Used by the stack file's schema (src/config/model.ts) and by the settings of CC-RUN-01/02.
+ */
+export const PROBE_PATH_PATTERN = "^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$";
 
 /** Default CloudWatch Logs retention of an app's log group, days; also CC-RUN-10's default minimum. */
 export const DEFAULT_LOG_RETENTION_DAYS = 30;

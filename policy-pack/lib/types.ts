@@ -18,6 +18,8 @@ export interface ConfigProperty {
   additionalProperties?: unknown;
   minimum?: number;
   maximum?: number;
+  /** For a string: the pattern it must match (JSON Schema `pattern`, ECMA syntax). */
+  pattern?: string;
   /**
    * Which way a value tightens a mandatory rule, compared with `default` (policy-pack/lib/config.ts refuses a value
    * that loosens it): `higher` or `lower` numbers; a `superset` or `subset` of the default list (for an object of

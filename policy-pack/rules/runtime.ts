@@ -9,7 +9,13 @@ import { T } from "../lib/tokens";
 import { nameMatches, PRODUCTION_ENV, SECRET_NAME_PATTERNS } from "./environments";
 import { probedPath } from "../lib/probe";
 import { alarmMetrics, alarmsOf, services } from "./observability";
-import { DEFAULT_LOG_RETENTION_DAYS, DEFAULT_PATHS } from "../lib/facts";
+import {
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_PATHS,
+  IMAGE_REPOSITORY_PATTERN,
+  imageRepository,
+  PROBE_PATH_PATTERN,
+} from "../lib/facts";
 
 /** One container of a task definition, as the rules read it. */
 export interface Container {
@@ -62,10 +68,10 @@ export function containersOf(td: Res): Container[] {
 function perAppPaths(description: string) {
   return {
     type: "object" as const,
-    additionalProperties: { type: "string" },
+    additionalProperties: { type: "string", pattern: PROBE_PATH_PATTERN },
     description,
     default: {},
-    // Which path an app serves says what to probe, not how strictly.
+    // Which path an app serves says what to probe, not how strictly; a probe of `/` is refused by the pattern.
     tightens: "free" as const,
   };
 }
@@ -98,6 +104,7 @@ export const RUN_01 = defineRule({
     path: {
       tightens: "free",
       type: "string",
+      pattern: PROBE_PATH_PATTERN,
       description: "Readiness path the load balancer probes.",
       default: DEFAULT_PATHS.readiness,
     },
@@ -132,6 +139,7 @@ export const RUN_02 = defineRule({
     path: {
       tightens: "free",
       type: "string",
+      pattern: PROBE_PATH_PATTERN,
       description: "Liveness path the container health check probes.",
       default: DEFAULT_PATHS.liveness,
     },
@@ -300,11 +308,17 @@ export const RUN_07 = defineRule({
       "REDIS_URL",
       "JWT_SECRET",
     ]),
+    // Which secrets an app needs says what to check, not how strictly; at least one, so no app's list is emptied.
     apps: {
       tightens: "free",
       type: "object",
-      additionalProperties: { type: "array", items: { type: "string" } },
-      description: "Required secrets per app (by `app` tag), replacing `requiredSecrets` for that app.",
+      additionalProperties: {
+        type: "array",
+        items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+        minItems: 1,
+      },
+      description:
+        "Required secrets per app (by `app` tag), replacing `requiredSecrets` for that app: one or more variable names.",
       default: {},
     },
   },
@@ -486,9 +500,14 @@ export const RUN_11 = defineRule({
     privateRegistries: stringList("Image prefixes of registries whose images are private by default.", [
       "ghcr.io/",
     ]),
-    // Which images are public says what needs no pull credential, not how strictly the rule judges the rest.
+    // Which images are public says what needs no pull credential, not how strictly the rule judges the rest. Whole
+    // repositories only, matched exactly: an entry cannot name a registry or an owner and so exempt every image.
     publicImages: {
-      ...stringList("Image repositories (prefixes) that are public and pulled anonymously.", []),
+      ...stringList(
+        "Image repositories that are public and pulled anonymously, each whole (`registry/owner/name`, no tag), matched exactly.",
+        [],
+      ),
+      items: { type: "string", pattern: IMAGE_REPOSITORY_PATTERN },
       tightens: "free",
     },
   },
@@ -499,7 +518,7 @@ export const RUN_11 = defineRule({
       out.guard(td, () => {
         const privateOnes = containersOf(td).filter(
           (c) =>
-            registries.some((p) => c.image.startsWith(p)) && !publicImages.some((p) => c.image.startsWith(p)),
+            registries.some((p) => c.image.startsWith(p)) && !publicImages.includes(imageRepository(c.image)),
         );
         if (privateOnes.length === 0) return out.na(td, "no image from a private registry");
         const execution = str(td.props.executionRoleArn);

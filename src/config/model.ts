@@ -18,6 +18,7 @@ import { nameLimitProblems } from "../../components/naming";
 import {
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_PATHS,
+  PROBE_PATH_PATTERN,
   DEPLOY_VARIABLES,
   DIGEST_PATTERN,
   GITHUB_ACTIONS_INTEGRATION_ID,
@@ -52,6 +53,7 @@ const ACTOR_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 /** Who triggered a build: a GitHub login or a GitHub App's bot login (`dependabot[bot]`, `github-actions[bot]`). */
 const BUILD_ACTOR = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const GHCR_REPOSITORY = /^ghcr\.io\/[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9._/-]*$/;
+const PROBE_PATH = new RegExp(PROBE_PATH_PATTERN);
 const HTTP_PATH = /^\/[A-Za-z0-9._~/-]*$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -158,9 +160,13 @@ const reviewersSchema = z
 const healthSchema = z
   .strictObject({
     /** Load balancer target-group health check (readiness). F6 "Health / Readiness / Liveness". Default `/readyz`. */
-    readinessPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.readiness),
+    readinessPath: pattern(PROBE_PATH, "an HTTP path such as /readyz (not / alone)").default(
+      DEFAULT_PATHS.readiness,
+    ),
     /** Container health check: the liveness probe (process up, no dependencies). Default `/healthz`. */
-    healthPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.liveness),
+    healthPath: pattern(PROBE_PATH, "an HTTP path such as /healthz (not / alone)").default(
+      DEFAULT_PATHS.liveness,
+    ),
     /** Build metadata endpoint (BUILD_SHA, BUILD_DATE, BUILD_ACTOR), read by `cicd verify`. Default `/version`. */
     versionPath: pattern(HTTP_PATH, "an HTTP path starting with /").default(DEFAULT_PATHS.version),
     /**
@@ -335,7 +341,7 @@ const flagSchema = z.strictObject({
  */
 const smokeRequestSchema = z.strictObject({
   /** Path and query, such as `/` or `/api/menu?limit=1`. */
-  path: pattern(/^\/[^\s]*$/, "an HTTP path starting with /"),
+  path: pattern(/^\/[^\s]*$/, "an HTTP path such as /readyz (not / alone)"),
   /** HTTP method. Default GET. */
   method: z.enum(["GET", "HEAD", "POST"], { error: "GET, HEAD or POST" }).default("GET"),
   /** Status the app must answer. Default 200. */
@@ -1069,15 +1075,21 @@ export const MAX_GATE_OVERRIDE_DAYS = 7;
 
 /**
  * What bounds a pre-deploy override beyond a waiver's fields (reason, owner, expiry, checked where it is used):
- * it names one app of the stack (no wildcard: one incident, one app) and expires at most
+ * it lifts a gate that may be lifted ({@link GATE_OVERRIDABLE}), names one app of the stack (no wildcard: one
+ * incident, one app) and expires at most
  * {@link MAX_GATE_OVERRIDE_DAYS} days after `today` (an expired one is history and stays). Empty when bounded.
  */
 export function gateOverrideProblems(
   o: Record<string, unknown>,
   today: Date,
   apps: readonly string[],
-): Array<{ field: "resource" | "expires"; expected: string }> {
-  const problems: Array<{ field: "resource" | "expires"; expected: string }> = [];
+): Array<{ field: "ruleId" | "resource" | "expires"; expected: string }> {
+  const problems: Array<{ field: "ruleId" | "resource" | "expires"; expected: string }> = [];
+  if (!GATE_OVERRIDABLE.includes(String(o.ruleId ?? "").trim()))
+    problems.push({
+      field: "ruleId",
+      expected: `a gate an incident may lift (${GATE_OVERRIDABLE.join(", ")}); the others (staging verified, the pin, the checks) hold whatever the override says`,
+    });
   if (typeof o.resource === "string" && !apps.includes(o.resource.trim()))
     problems.push({
       field: "resource",

@@ -236,8 +236,9 @@ describe("cicd predeploy", function () {
     );
   });
 
-  it("an override is bounded: one app by name (no wildcard), at most 7 days: the stack file is refused, naming the key", async () => {
+  it("an override is bounded: the error-budget gate only, one app by name (no wildcard), at most 7 days: the stack file is refused, naming the key", async () => {
     for (const [o, key] of [
+      [{ ...override("2026-12-05"), ruleId: "PREDEPLOY-STAGING-VERIFIED" }, "predeploy.overrides[0].ruleId"],
       [{ ...override("2026-12-05"), resource: "*" }, "predeploy.overrides[0].resource"],
       [override("9999-12-31"), "predeploy.overrides[0].expires"],
       [override("2026-12-09"), "predeploy.overrides[0].expires"],

@@ -112,3 +112,36 @@ describe("policy settings only tighten a mandatory rule", function () {
     assert.deepEqual(settingsProblems(config), []);
   });
 });
+
+/**
+ * The settings that say what to check rather than how strictly (`tightens: "free"`) are bounded by their schema, so
+ * none can empty a mandatory rule: a probe path is a dedicated path, an app's required secrets are at least one
+ * variable name, a public image is a whole repository (not a registry or an owner).
+ */
+describe("a free setting cannot empty a mandatory rule", function () {
+  const problemsOf = (id: string, value: Record<string, unknown>) =>
+    settingsProblems(resolvePackConfig(settings(id, value)))
+      .map((p) => `${p.key}: ${p.expected}; found ${p.found}`)
+      .join("\n");
+
+  const refused: Array<[string, Record<string, unknown>, RegExp]> = [
+    ["CC-RUN-07", { apps: { "menu-optimizer": [] } }, /CC-RUN-07.*apps.*menu-optimizer.*fewer than 1/],
+    ["CC-RUN-07", { apps: { "menu-optimizer": ["$(true)"] } }, /CC-RUN-07.*must match pattern/],
+    ["CC-RUN-01", { path: "/" }, /CC-RUN-01.*path.*must match pattern/],
+    ["CC-RUN-01", { apps: { "menu-optimizer": "/?ok" } }, /CC-RUN-01.*must match pattern/],
+    ["CC-RUN-02", { apps: { "erp-berhan": "/" } }, /CC-RUN-02.*must match pattern/],
+    ["CC-RUN-11", { publicImages: ["ghcr.io/"] }, /CC-RUN-11.*publicImages.*must match pattern/],
+    ["CC-RUN-11", { publicImages: ["ghcr.io/surlefeu"] }, /CC-RUN-11.*publicImages.*must match pattern/],
+  ];
+  for (const [id, value, message] of refused) {
+    it(`refuses ${id} ${JSON.stringify(value)}`, function () {
+      assert.match(problemsOf(id, value), message);
+    });
+  }
+
+  it("accepts an app's own paths, one required secret and a whole public repository", function () {
+    assert.equal(problemsOf("CC-RUN-07", { apps: { "menu-optimizer": ["DATABASE_URL"] } }), "");
+    assert.equal(problemsOf("CC-RUN-01", { apps: { "menu-optimizer": "/_stcore/health" } }), "");
+    assert.equal(problemsOf("CC-RUN-11", { publicImages: ["docker.io/library/postgres"] }), "");
+  });
+});
