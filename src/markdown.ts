@@ -13,8 +13,9 @@ function tableSafe(s: string): string {
  * in a GFM table cell or a list item. A `|` becomes `\|` (it would end the cell) and line breaks become spaces (they
  * would end the row); `&`, `<` and `>` become entities (an entity, HTML such as `<details>` or a quote must not
  * render); a backslash and the punctuation that opens Markdown (`` ` `` code, `*` `_` `~` emphasis, `[` `]` links
- * and images, `#` headings) are backslash-escaped; `@` is followed by a zero-width space, so `@login` mentions no
- * one (GitHub notifies mentioned users).
+ * and images, `#` headings) are backslash-escaped. What GitHub links in the rendered text gets a zero-width space
+ * that breaks the pattern: after `@` (a mention notifies the user), after `#` and in `GH-` (an issue reference adds
+ * a timeline event to that issue), and in `www.` and `https:` (GFM extended autolinks).
  */
 export function markdownText(s: string): string {
   return tableSafe(
@@ -24,7 +25,7 @@ export function markdownText(s: string): string {
       .replace(/</g, "&lt;")
       .replace(/>/g, "&gt;")
       .replace(/[`*_~[\]#]/g, (c) => `\\${c}`)
-      .replace(/@/g, "@&#8203;"),
+      .replace(/[@#]|www(?=\.)|(?:https?|ftp|mailto|xmpp|GH)(?=[:-])/gi, (m) => `${m}&#8203;`),
   );
 }
 

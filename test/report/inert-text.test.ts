@@ -10,6 +10,8 @@ import { XMLValidator } from "fast-xml-parser";
 import { renderChecks, type CheckReport } from "../../src/deploy/checks";
 import { terminalText, xmlText } from "../../src/inert";
 import { markdownText } from "../../src/markdown";
+import { micromark } from "micromark";
+import { gfm, gfmHtml } from "micromark-extension-gfm";
 import { renderReport } from "../../src/report/render";
 import type { AuditReport } from "../../src/report/types";
 import { realReports, type RealReports } from "./real-results";
@@ -36,6 +38,12 @@ const FRAGMENTS = [
   "\ud800",
   "&amp;",
   "\\",
+  "www.evil.example",
+  "https://evil.example",
+  "mailto:a@b.example",
+  "GH-12",
+  "#12",
+  "owner/repo#12",
 ];
 const hostile = fc
   .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 })), { minLength: 1, maxLength: 8 })
@@ -47,12 +55,18 @@ const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 /** The colour codes the table renderer itself writes (SGR), taken out before looking for control characters. */
 const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 
-/** Whether Markdown would render something active from `md`: a link or image, a mention, a tag, a heading. */
+/**
+ * What GitHub would render active from `md`, judged on the HTML a GFM renderer makes of it (micromark with its GFM
+ * extension: links, images, autolinks, headings, HTML) and, on that HTML's text, what GitHub links itself (mentions,
+ * issue references). Undefined when `md` renders as one paragraph of plain text.
+ */
 function activeMarkdown(md: string): string | undefined {
-  if (/(?<!\\)\[[^\]]*(?<!\\)\]\(/.test(md)) return "a link or an image";
-  if (/@[A-Za-z0-9]/.test(md)) return "a mention";
-  if (/<[A-Za-z!/]/.test(md)) return "an HTML tag";
-  if (/(^|\n)\s{0,3}#{1,6}\s/.test(md)) return "a heading";
+  const html = micromark(md, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+  const tags = [...html.matchAll(/<\/?([a-z0-9]+)/gi)].map((m) => m[1]).filter((t) => t !== "p");
+  if (tags.length) return `rendered <${tags[0]}>`;
+  const text = html.replace(/<[^>]*>/g, "").replace(/&[a-z]+;|&#\d+;/g, "");
+  if (/@[A-Za-z0-9]/.test(text)) return "a mention";
+  if (/#\d|\bGH-\d/i.test(text)) return "an issue reference";
   return undefined;
 }
 

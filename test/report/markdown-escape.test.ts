@@ -44,7 +44,12 @@ describe("markdownText: text in a Markdown table cell", () =>
     [
       "escapes a heading mark and an image",
       "# title ![x](https://e.example/a.png)",
-      "\\# title !\\[x\\](https://e.example/a.png)",
+      "\\#&#8203; title !\\[x\\](https&#8203;://e.example/a.png)",
+    ],
+    [
+      "breaks what GitHub links by itself: issue references and autolinks",
+      "GH-12 #12 www.e.example http://e.example",
+      "GH&#8203;-12 \\#&#8203;12 www&#8203;.e.example http&#8203;://e.example",
     ],
   ]));
 
