@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerImage } from "./ContainerImage";
 import { DeploymentEnvironment, repositoryEnvironment } from "./DeploymentEnvironment";
-import { FeatureFlag, FeatureFlags } from "./FeatureFlags";
+import { FeatureFlag, FeatureFlags, FlagOperations } from "./FeatureFlags";
 import { appDeployPolicy } from "./deployPolicies";
 import { physicalNames, standardTags } from "./naming";
 import { Observability } from "./Observability";
@@ -158,6 +158,8 @@ export class Application extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** Deploy role ARN. */
   readonly deployRoleArn: pulumi.Output<string>;
+  /** What `cicd flags` and `cicd verify` read of the app's flags. */
+  readonly flags: pulumi.Output<FlagOperations>;
 
   constructor(name: string, args: ApplicationArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(APPLICATION_TYPE, name, {}, opts);
@@ -183,6 +185,7 @@ export class Application extends pulumi.ComponentResource {
       { parent: this },
     );
     const runtime = this.runtime(prefix, args, { image, flags, deploymentAlarmNames, tags });
+    flags.deployAfter([runtime.service]);
     const observability = this.observability(prefix, args, runtime, tags);
     resolveAlarmArn(observability.errorRateAlarmArn);
     resolveDeploymentAlarmNames(observability.deploymentAlarmNames);
@@ -193,7 +196,9 @@ export class Application extends pulumi.ComponentResource {
     this.digest = image.digest;
     this.url = pulumi.interpolate`https://${args.runtime.domain}`;
     this.deployRoleArn = environment.deployRoleArn;
+    this.flags = flags.operations;
     this.registerOutputs({
+      flags: this.flags,
       imageRef: this.imageRef,
       url: this.url,
       deployRoleArn: this.deployRoleArn,

@@ -35,9 +35,14 @@ export interface FeatureFlagsArgs {
    */
   deploymentStrategyId?: string;
   /**
-   * CloudWatch alarm the AppConfig environment monitors: a flag deployment rolls back when it fires
-   * (CC-FLAG-05). AppConfig reads it through a role it assumes (`cloudwatch:DescribeAlarms`; AppConfig user
-   * guide, "Configuring permissions for automatic rollback"). Default: none.
+   * The app's 5xx alarm: a flag deployment rolls back when it fires (CC-FLAG-05). The environment monitors a
+   * composite alarm of it rather than the alarm itself: AppConfig rolls back on `ALARM` *and* on
+   * `INSUFFICIENT_DATA` (AppConfig user guide, "Monitoring deployments for automatic rollback"), a new metric alarm
+   * sits in `INSUFFICIENT_DATA` until its first evaluation, and a composite alarm is `INSUFFICIENT_DATA` only at its
+   * creation, then `ALARM` exactly when its rule holds (CloudWatch API reference, `PutCompositeAlarm`). The composite
+   * has no notification actions, so `cicd flags off` may disable its actions (then AppConfig does not roll back)
+   * without silencing the 5xx alarm's page. AppConfig reads it through a role it assumes
+   * (`cloudwatch:DescribeAlarms`; "Configuring permissions for automatic rollback"). Default: none.
    */
   monitorAlarmArn?: pulumi.Input<string>;
   /** ARN of the environment's permissions boundary, attached to the alarm role. Default: none. */
@@ -81,6 +86,25 @@ export function featureFlagsDocument(flags: FeatureFlag[]): string {
   });
 }
 
+/** What the `cicd flags` commands and `cicd verify` read of an app's flags (stack output `apps.<app>.flags`). */
+export interface FlagOperations {
+  applicationId: string;
+  environmentId: string;
+  configurationProfileId: string;
+  /** The strategy `cicd flags off` deploys with ({@link EMERGENCY_FLAG_STRATEGY}). */
+  emergencyStrategyId: string;
+  /** The alarms the environment monitors, whose actions `cicd flags off` disables while it deploys. */
+  monitorAlarmNames: string[];
+}
+
+/**
+ * The strategy of `cicd flags off`: AWS's predefined `AppConfig.AllAtOnce` (every target at once, then 10 minutes
+ * of bake; AppConfig user guide, "Predefined deployment strategies"). The command keeps the monitored alarm's
+ * actions disabled until the deployment is COMPLETE, bake included, so the flag stays off while the 5xx alarm fires;
+ * no other deployment of the environment can start meanwhile anyway (one in progress per environment).
+ */
+export const EMERGENCY_FLAG_STRATEGY = "AppConfig.AllAtOnce";
+
 /** Predefined AppConfig deployment strategies by environment (AppConfig user guide). */
 export const DEFAULT_FLAG_STRATEGIES = {
   staging: "AppConfig.AllAtOnce",
@@ -100,6 +124,10 @@ export class FeatureFlags extends pulumi.ComponentResource {
   readonly versionNumber: pulumi.Output<number>;
   /** What the app needs to read its flags: ids and the configuration ARN (CC-FLAG-04). */
   readonly target: pulumi.Output<FeatureFlagsTarget>;
+  /** What `cicd flags wait|off` and `cicd verify` need (exported as `apps.<app>.flags`). */
+  readonly operations: pulumi.Output<FlagOperations>;
+  private readonly prefix: string;
+  private readonly deployment: Omit<aws.appconfig.DeploymentArgs, "tags"> & { tags: StandardTags };
 
   constructor(name: string, args: FeatureFlagsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Arguments are checked before anything is registered.
@@ -111,6 +139,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
       args.deploymentStrategyId ??
       DEFAULT_FLAG_STRATEGIES[args.environment === "production" ? "production" : "staging"];
     super("cicd-constitution:flags:FeatureFlags", name, {}, opts);
+    this.prefix = name;
     const child = { parent: this };
 
     const application = new aws.appconfig.Application(
@@ -122,17 +151,17 @@ export class FeatureFlags extends pulumi.ComponentResource {
       },
       child,
     );
-    const alarmRole = args.monitorAlarmArn ? this.alarmRole(name, args) : undefined;
+    const monitor = args.monitorAlarmArn ? this.monitor(name, args, args.monitorAlarmArn) : undefined;
     const environment = new aws.appconfig.Environment(
       `${name}-env`,
       {
         applicationId: application.id,
         name: args.environment,
-        monitors: alarmRole ? [{ alarmArn: args.monitorAlarmArn!, alarmRoleArn: alarmRole.role.arn }] : [],
+        monitors: monitor ? [{ alarmArn: monitor.alarm.arn, alarmRoleArn: monitor.role.arn }] : [],
         tags: args.tags,
       },
       // The first deployment may read the alarm as soon as the environment exists: the role's policy first.
-      { ...child, dependsOn: alarmRole ? [alarmRole.policy] : [] },
+      { ...child, dependsOn: monitor ? [monitor.policy] : [] },
     );
     const profile = new aws.appconfig.ConfigurationProfile(
       `${name}-profile`,
@@ -156,19 +185,15 @@ export class FeatureFlags extends pulumi.ComponentResource {
       },
       child,
     );
-    new aws.appconfig.Deployment(
-      `${name}-deployment`,
-      {
-        applicationId: application.id,
-        environmentId: environment.environmentId,
-        configurationProfileId: profile.configurationProfileId,
-        configurationVersion: version.versionNumber.apply(String),
-        deploymentStrategyId: strategy,
-        description: `${args.app} flags to ${args.environment}`,
-        tags: args.tags,
-      },
-      child,
-    );
+    this.deployment = {
+      applicationId: application.id,
+      environmentId: environment.environmentId,
+      configurationProfileId: profile.configurationProfileId,
+      configurationVersion: version.versionNumber.apply(String),
+      deploymentStrategyId: strategy,
+      description: `${args.app} flags to ${args.environment}`,
+      tags: args.tags,
+    };
     this.applicationId = application.id;
     this.applicationArn = application.arn;
     this.versionNumber = version.versionNumber;
@@ -180,11 +205,60 @@ export class FeatureFlags extends pulumi.ComponentResource {
         profileId,
         configurationArn: `${appArn}/environment/${environmentId}/configuration/${profileId}`,
       }));
+    this.operations = pulumi
+      .all([
+        application.id,
+        environment.environmentId,
+        profile.configurationProfileId,
+        monitor ? monitor.alarm.alarmName : "",
+      ])
+      .apply(([applicationId, environmentId, configurationProfileId, alarm]) => ({
+        applicationId,
+        environmentId,
+        configurationProfileId,
+        emergencyStrategyId: EMERGENCY_FLAG_STRATEGY,
+        monitorAlarmNames: alarm ? [alarm] : [],
+      }));
     this.registerOutputs({
       applicationId: this.applicationId,
       versionNumber: this.versionNumber,
       target: this.target,
+      operations: this.operations,
     });
+  }
+
+  /**
+   * Deploys the document after `after` (the app's ECS service): on a first `pulumi up` the monitored alarm has been
+   * evaluated by then, and in an update that changes both, the code that reads a flag runs before the flag changes.
+   * AppConfig allows one deployment in progress per environment (`StartDeployment` answers `ConflictException`), and
+   * the provider only starts one: `cicd flags wait` runs before `pulumi up`, and this is the update's last step, so
+   * a conflict can only stop an update with nothing left to do.
+   */
+  deployAfter(after: pulumi.Resource[]): aws.appconfig.Deployment {
+    return new aws.appconfig.Deployment(`${this.prefix}-deployment`, this.deployment, {
+      parent: this,
+      dependsOn: after,
+    });
+  }
+
+  /** The composite alarm the environment monitors (see `monitorAlarmArn`) and the role AppConfig reads it with. */
+  private monitor(
+    name: string,
+    args: FeatureFlagsArgs,
+    alarmArn: pulumi.Input<string>,
+  ): { alarm: aws.cloudwatch.CompositeAlarm; role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+    const alarm = new aws.cloudwatch.CompositeAlarm(
+      `${name}-rollback-alarm`,
+      {
+        alarmName: physicalNames(args.app, args.environment).flagsAlarm.name,
+        alarmDescription: `AppConfig rolls back ${args.app} flag deployments while the 5xx alarm is in ALARM`,
+        alarmRule: pulumi.interpolate`ALARM("${alarmArn}")`,
+        actionsEnabled: true,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    return { alarm, ...this.alarmRole(name, args) };
   }
 
   /** The role AppConfig assumes to read the monitored alarm's state. */

@@ -9,7 +9,8 @@
  */
 import type * as aws from "./aws";
 import { ENVIRONMENT_TAG } from "../policy-pack/lib/facts";
-import { FLAG_DEPLOYMENT_ACTIONS } from "./runtimePolicies";
+import { FLAG_ALARM_ACTIONS, FLAG_DEPLOYMENT_ACTIONS, FLAG_VERSION_READS } from "./runtimePolicies";
+import { physicalNames } from "./naming";
 import { policyJson } from "./util";
 
 export {
@@ -74,6 +75,21 @@ export function appDeployPolicy(s: AppDeployScope): string {
       Condition: {
         StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: s.environment, "aws:ResourceTag/app": s.app },
       },
+    },
+    {
+      // `cicd flags off` reads the deployed document. A read authorizes on the application, the profile and the
+      // hosted version, which carries no tags: the app's own application by ARN, and everything inside it.
+      Sid: "OwnFlagVersions",
+      Effect: "Allow",
+      Action: FLAG_VERSION_READS,
+      Resource: [s.appConfigApplicationArn, `${s.appConfigApplicationArn}/configurationprofile/*`],
+    },
+    {
+      // ... and disables the actions of the composite alarm AppConfig monitors while it deploys a flag off.
+      Sid: "OwnFlagRollbackAlarm",
+      Effect: "Allow",
+      Action: FLAG_ALARM_ACTIONS,
+      Resource: `arn:aws:cloudwatch:${s.region}:${s.accountId}:alarm:${physicalNames(s.app, s.environment).flagsAlarm.name}`,
     },
     {
       // A deployment names a strategy too: AppConfig's predefined ones belong to no environment.

@@ -323,7 +323,8 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
       Sid: "OwnAlarmsAndDashboards",
       Effect: "Allow",
       Action: [
-        "cloudwatch:PutMetricAlarm",
+        // PutMetricAlarm and PutCompositeAlarm (the alarm AppConfig monitors).
+        "cloudwatch:Put*Alarm",
         "cloudwatch:DeleteAlarms",
         "cloudwatch:TagResource",
         "cloudwatch:UntagResource",

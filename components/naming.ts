@@ -107,6 +107,8 @@ export function physicalNames(app: string, environment: string) {
     albSecurityGroup: n("security group", `${base}-alb-sg`, 255, "EC2 CreateSecurityGroup", true),
     serviceSecurityGroup: n("security group", `${base}-service-sg`, 255, "EC2 CreateSecurityGroup", true),
     appConfigApplication: n("AppConfig application", base, 64, "AppConfig CreateApplication"),
+    /** The composite alarm AppConfig monitors: never INSUFFICIENT_DATA after creation, no notification actions. */
+    flagsAlarm: n("alarm", `${base}-flags-rollback`, 255, "CloudWatch PutCompositeAlarm"),
     alarmTopic: n("SNS topic", `${base}-alarms`, 256, "SNS CreateTopic"),
     dashboard: n("dashboard", base, 255, "CloudWatch PutDashboard"),
     errorRateAlarm: n("alarm", `${base}-5xx-rate`, 255, "CloudWatch PutMetricAlarm"),

@@ -14,11 +14,21 @@ import { policyJson } from "./util";
 
 /** What running a flag deployment takes (an app's deploy role; the environment's boundary allows it). */
 export const FLAG_DEPLOYMENT_ACTIONS = [
+  "appconfig:CreateHostedConfigurationVersion",
   "appconfig:StartDeployment",
   "appconfig:StopDeployment",
   "appconfig:GetDeployment",
   "appconfig:ListDeployments",
 ];
+
+/** What `cicd flags off` reads of a hosted version: hosted versions carry no tags, so they go by ARN. */
+export const FLAG_VERSION_READS = ["appconfig:GetHostedConfigurationVersion"];
+
+/**
+ * What `cicd flags off` does to the composite alarm AppConfig monitors, while it deploys a flag off: with its actions
+ * disabled, AppConfig does not roll back (AppConfig user guide, "Monitoring deployments for automatic rollback").
+ */
+export const FLAG_ALARM_ACTIONS = ["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"];
 
 /** Image pulls from ECR: AmazonECSTaskExecutionRolePolicy's ECR actions, all reads. */
 const ECR_PULL_ACTIONS = [
@@ -174,6 +184,22 @@ export function permissionsBoundaryPolicy(s: {
         Effect: "Allow",
         Action: "appconfig:StartDeployment",
         Resource: arn("appconfig", "deploymentstrategy/*"),
+      },
+      {
+        // Hosted versions carry no tags; the deploy role's own policy names its application.
+        Sid: "FlagVersions",
+        Effect: "Allow",
+        Action: FLAG_VERSION_READS,
+        Resource: [
+          arn("appconfig", "application/*"),
+          arn("appconfig", "application/*/configurationprofile/*"),
+        ],
+      },
+      {
+        Sid: "FlagRollbackAlarmsOfThisEnvironment",
+        Effect: "Allow",
+        Action: FLAG_ALARM_ACTIONS,
+        Resource: arn("cloudwatch", `alarm:*-${env}-flags-rollback`),
       },
       {
         Sid: "PassRolesOfThisEnvironmentToEcs",

@@ -8,6 +8,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
 import type { RuntimeSettings } from "../components/ServiceRuntime";
+import type { FlagOperations } from "../components/FeatureFlags";
 import type { AppProfile, EnvironmentProfile, Release } from "../policy-pack/lib/profile";
 
 export type { AppProfile, EnvironmentProfile, Release };
@@ -33,7 +34,13 @@ export interface StackOutputs {
   environmentProfile: pulumi.Output<EnvironmentProfile>;
   apps: Record<
     string,
-    { imageRef: pulumi.Output<string>; url: pulumi.Output<string>; deployRoleArn: pulumi.Output<string> }
+    {
+      imageRef: pulumi.Output<string>;
+      url: pulumi.Output<string>;
+      deployRoleArn: pulumi.Output<string>;
+      /** Ids and names the `cicd flags` commands and `cicd verify` read (components/FeatureFlags.ts). */
+      flags: pulumi.Output<FlagOperations>;
+    }
   >;
 }
 
@@ -441,6 +448,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       imageRef: component.imageRef,
       url: component.url,
       deployRoleArn: component.deployRoleArn,
+      flags: component.flags,
     };
     profiles.push(
       pulumi

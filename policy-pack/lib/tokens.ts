@@ -30,6 +30,7 @@ export const T = {
   listener: "aws:lb/listener:Listener",
   loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
   metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
   hostedConfig: "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion",
   appconfigApp: "aws:appconfig/application:Application",
@@ -59,4 +60,5 @@ export const TAGGABLE_AWS_TYPES: string[] = [
   T.appconfigDeployment,
   T.topic,
   T.metricAlarm,
+  T.compositeAlarm,
 ];

@@ -217,39 +217,77 @@ export const FLAG_05 = defineRule({
     "Set monitors [{ alarmArn: <the app's 5xx-rate alarm ARN>, alarmRoleArn: <a role appconfig.amazonaws.com assumes with cloudwatch:DescribeAlarms> }] on the AppConfig Environment.",
   enforcementLevel: "advisory",
   kind: "stack",
-  appliesTo: [T.appconfigEnvironment, T.metricAlarm],
+  appliesTo: [T.appconfigEnvironment, T.metricAlarm, T.compositeAlarm],
   configKeys: [],
   checkStack(resources, _ctx, out) {
-    const alarms = new Map(
-      resources.filter((r) => r.type === T.metricAlarm).map((a) => [str(a.props.name) ?? a.name, a] as const),
-    );
+    const byName = (type: string, key: string) =>
+      new Map(resources.filter((r) => r.type === type).map((a) => [str(a.props[key]) ?? a.name, a] as const));
+    const metric = byName(T.metricAlarm, "name");
+    const composite = byName(T.compositeAlarm, "alarmName");
     for (const env of resources.filter((r) => r.type === T.appconfigEnvironment)) {
       out.guard(env, () => {
         const monitors = arr(env.props.monitors);
         if (monitors.length === 0) return out.fail(env, "no monitor: a bad flag deployment never rolls back");
         const watched = monitors.map((m) => {
           const arn = String(get(m, "alarmArn") ?? "");
-          const alarm = alarms.get(arn.slice(arn.indexOf(":alarm:") + ":alarm:".length));
-          return {
-            arn,
-            role: str(get(m, "alarmRoleArn")),
-            fiveXx: !!alarm && alarmMetrics(alarm).some((x) => /5XX/i.test(x)),
-          };
+          return { arn, role: str(get(m, "alarmRoleArn")), verdict: monitorVerdict(arn, metric, composite) };
         });
         const noRole = watched.filter((w) => !w.role);
         if (noRole.length)
           return out.fail(env, `monitor of ${noRole.map((w) => w.arn).join(", ")} has no alarmRoleArn`);
-        const good = watched.find((w) => w.fiveXx);
+        const good = watched.find((w) => w.verdict.ok);
         if (!good)
           return out.fail(
             env,
-            `monitors ${watched.map((w) => w.arn).join(", ")}, none a 5xx alarm of the stack`,
+            watched.map((w) => `monitors ${w.arn || "(unknown)"}: ${w.verdict.why}`).join("; "),
           );
-        out.pass(env, `rolls back on ${good.arn}`);
+        out.pass(env, `rolls back on ${good.arn}: ${good.verdict.why}`);
       });
     }
   },
 });
+
+/** The alarm name of a CloudWatch alarm ARN (`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`), or the text itself. */
+const alarmNameOf = (arnOrName: string) =>
+  arnOrName.includes(":alarm:")
+    ? arnOrName.slice(arnOrName.indexOf(":alarm:") + ":alarm:".length)
+    : arnOrName;
+
+/**
+ * Whether an AppConfig monitor rolls a flag deployment back on the app's 5xx errors, and only then. AppConfig rolls
+ * back while a monitored alarm is in ALARM *or* INSUFFICIENT_DATA (AppConfig user guide, "Monitoring deployments for
+ * automatic rollback"): a metric alarm is INSUFFICIENT_DATA until its first evaluation and whenever its metric is
+ * missing (no requests), unless `treatMissingData` is `notBreaching`; a composite alarm is INSUFFICIENT_DATA only at
+ * its creation (CloudWatch API reference, `PutCompositeAlarm`). So: a composite alarm whose rule is `ALARM(a)` terms
+ * joined by `OR`, one of them a 5xx alarm; or a 5xx metric alarm that treats missing data as not breaching.
+ */
+function monitorVerdict(
+  arn: string,
+  metric: Map<string, Res>,
+  composite: Map<string, Res>,
+): { ok: boolean; why: string } {
+  const name = alarmNameOf(arn);
+  const is5xx = (a: Res | undefined) => !!a && alarmMetrics(a).some((x) => /5XX/i.test(x));
+  const direct = metric.get(name);
+  if (direct) {
+    if (!is5xx(direct)) return { ok: false, why: "not a 5xx alarm of the stack" };
+    return direct.props.treatMissingData === "notBreaching"
+      ? { ok: true, why: "a 5xx alarm that treats missing data as not breaching" }
+      : {
+          ok: false,
+          why: "a 5xx alarm that is INSUFFICIENT_DATA without requests: AppConfig would roll back",
+        };
+  }
+  const rule = str(composite.get(name)?.props.alarmRule);
+  if (rule === undefined) return { ok: false, why: "not an alarm of the stack" };
+  const terms = rule.split(/\s+OR\s+/).map((t) => /^\(?\s*ALARM\(\s*"?([^")]+)"?\s*\)\s*\)?$/.exec(t.trim()));
+  if (terms.some((t) => !t))
+    return { ok: false, why: `composite rule ${rule} is not ALARM(...) terms joined by OR` };
+  const fiveXx = terms.find((t) => is5xx(metric.get(alarmNameOf(t![1]))));
+  return fiveXx
+    ? { ok: true, why: `a composite alarm in ALARM whenever ${alarmNameOf(fiveXx[1])} is` }
+    : { ok: false, why: `composite rule ${rule} names no 5xx alarm of the stack` };
+}
 
 /** The FLAG rules, in catalogue order. */
 export const flagRules: Rule[] = [FLAG_01, FLAG_02, FLAG_03, FLAG_04, FLAG_05];

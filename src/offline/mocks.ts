@@ -191,6 +191,10 @@ const ALARMS_AND_APPCONFIG: Record<string, ComputedOutputs> = {
     id: n,
     extra: { arn: awsArn("cloudwatch", r, `alarm:${n}`), name: n },
   }),
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": ({ r, inputs }) => ({
+    id: String(inputs.alarmName),
+    extra: { arn: awsArn("cloudwatch", r, `alarm:${inputs.alarmName}`) },
+  }),
   "aws:cloudwatch/dashboard:Dashboard": ({ inputs }) => ({
     id: String(inputs.dashboardName),
     extra: { dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${inputs.dashboardName}` },

@@ -165,4 +165,37 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
       );
     }
   });
+
+  it("each app's deploy role may switch its own flag off while its alarm fires (cicd flags off), and no other app's", async function () {
+    const w = await worldOf();
+    const of = (type: string) => w.targets.filter((t) => t.type === type);
+    const versions = of("aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion");
+    const alarms = of("aws:cloudwatch/compositeAlarm:CompositeAlarm");
+    assert.equal(alarms.length, 4, "one flags rollback alarm per app and environment");
+    for (const version of versions) {
+      const role = roleOf(w, `${version.app}-${version.environment}-deploy`);
+      // Creating a version authorizes on its application and profile; reading one on those and the version.
+      const create = (await requestsOf(version)).find(
+        (r) => r.action === "appconfig:CreateHostedConfigurationVersion",
+      )!;
+      const reads = [...version.parents, version.self].map((arn) => ({
+        action: "appconfig:GetHostedConfigurationVersion",
+        arn,
+      }));
+      for (const { action, arn } of [
+        ...create.arns.map((arn) => ({ action: create.action, arn })),
+        ...reads,
+      ]) {
+        const res = await allowedExactly(role, action, arn);
+        assert.ok(res.allowed, `${role.name} ${action} ${arn.arn}: ${res.result}`);
+      }
+      for (const alarm of alarms) {
+        const own = alarm.app === version.app && alarm.environment === version.environment;
+        for (const action of ["cloudwatch:DisableAlarmActions", "cloudwatch:EnableAlarmActions"]) {
+          const res = await allowedExactly(role, action, alarm.self);
+          assert.equal(res.allowed, own, `${role.name} ${action} ${alarm.self.arn}: ${res.result}`);
+        }
+      }
+    }
+  });
 });

@@ -117,6 +117,13 @@ export const OPERATIONS: Record<string, Op[]> = {
     "DeleteAlarms",
     TAGS,
   ),
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": lifecycle(
+    "cloudwatch",
+    "PutCompositeAlarm",
+    [],
+    "DeleteAlarms",
+    TAGS,
+  ),
   "aws:cloudwatch/dashboard:Dashboard": [
     { action: "cloudwatch:PutDashboard", kind: "create" },
     { action: "cloudwatch:DeleteDashboards", kind: "delete" },

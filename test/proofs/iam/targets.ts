@@ -134,6 +134,10 @@ const BUILDERS: Record<string, Builder> = {
     service: "cloudwatch",
     self: regional(where, "cloudwatch", `alarm:${str(r.inputs.name)}`),
   }),
+  "aws:cloudwatch/compositeAlarm:CompositeAlarm": (r, { where }) => ({
+    service: "cloudwatch",
+    self: regional(where, "cloudwatch", `alarm:${str(r.inputs.alarmName)}`),
+  }),
   "aws:cloudwatch/dashboard:Dashboard": (r, { where }) => ({
     service: "cloudwatch",
     self: `arn:aws:cloudwatch::${where.accountId}:dashboard/${str(r.inputs.dashboardName)}`,
