@@ -140,28 +140,36 @@ async function checkStagingVerified(
 }
 
 /**
- * Names of the successful check runs of a commit made by the app the rulesets pin the required checks to
- * (`governance.checksIntegrationId`, GitHub Actions by default; CC-BR-12). Commit statuses do not count: any token
- * with statuses write can post one under any name, and GitHub records no app for it.
+ * Each check name of a commit's check runs by the app the rulesets pin the required checks to
+ * (`governance.checksIntegrationId`, GitHub Actions by default; CC-BR-12), with whether its latest run (by start
+ * time, then id) completed successfully. Commit statuses do not count: any token with statuses write can post one
+ * under any name, and GitHub records no app for it.
  */
-async function greenChecksOf(
+async function latestChecksOf(
   github: Octokit,
   owner: string,
   repo: string,
   ref: string,
   integrationId: number,
-): Promise<Set<string>> {
+): Promise<Map<string, boolean>> {
   const runs = await github.paginate(github.rest.checks.listForRef, { owner, repo, ref, per_page: 100 });
-  return new Set(
-    runs
-      .filter((r) => r.app?.id === integrationId && r.status === "completed" && r.conclusion === "success")
-      .map((r) => r.name),
+  const latest = new Map<string, (typeof runs)[number]>();
+  const order = (r: (typeof runs)[number]) => [Date.parse(r.started_at ?? "") || 0, r.id] as const;
+  for (const r of runs.filter((x) => x.app?.id === integrationId)) {
+    const seen = latest.get(r.name);
+    const [t, id] = order(r);
+    if (!seen || t > order(seen)[0] || (t === order(seen)[0] && id > order(seen)[1])) latest.set(r.name, r);
+  }
+  return new Map(
+    [...latest].map(([name, r]) => [name, r.status === "completed" && r.conclusion === "success"] as const),
   );
 }
 
 /**
  * The required checks run on pull requests (`pr.yml`), and `main` takes squash merges only, so a commit of `main`
- * has them through the merged pull request that made it: its head commit's checks count when the commit has none.
+ * has them through the merged pull request that made it: its head commit's checks count for a check the commit has
+ * no run of. A check is green when its latest run (by start time, then id) succeeded: a newer failed or unfinished
+ * run is never outweighed by an older success.
  */
 async function checkRequiredChecks(
   github: Octokit,
@@ -171,9 +179,9 @@ async function checkRequiredChecks(
   push: Push,
 ) {
   const [owner, name] = repo.split("/");
-  const green = await greenChecksOf(github, owner, name, sha, required.integrationId);
+  const latest = await latestChecksOf(github, owner, name, sha, required.integrationId);
   let where = `${repo}@${sha.slice(0, 12)}`;
-  if (required.checks.some((c) => !green.has(c))) {
+  if (required.checks.some((c) => !latest.has(c))) {
     const { data: pulls } = await github.rest.repos.listPullRequestsAssociatedWithCommit({
       owner,
       repo: name,
@@ -181,13 +189,13 @@ async function checkRequiredChecks(
     });
     const merged = pulls.find((p) => p.merged_at && p.base.ref === "main");
     if (merged) {
-      for (const c of await greenChecksOf(github, owner, name, merged.head.sha, required.integrationId))
-        green.add(c);
+      const head = await latestChecksOf(github, owner, name, merged.head.sha, required.integrationId);
+      for (const [c, green] of head) if (!latest.has(c)) latest.set(c, green);
       where += ` (pull request #${merged.number}, head ${merged.head.sha.slice(0, 12)})`;
     }
   }
-  const missing = required.checks.filter((c) => !green.has(c));
-  const by = `check runs of app ${required.integrationId}`;
+  const missing = required.checks.filter((c) => latest.get(c) !== true);
+  const by = `latest check runs of app ${required.integrationId}`;
   push({
     id: "PREDEPLOY-CHECKS-GREEN",
     app: "*",

@@ -77,7 +77,7 @@ describe("cicd predeploy", function () {
   async function predeploy(
     opts: {
       deployments?: ReturnType<typeof verified>[];
-      checkRuns?: typeof green;
+      checkRuns?: Array<{ name: string; status: string; conclusion: string | null; started_at?: string }>;
       /** Check runs on the merged pull request's head instead of the commit itself. */
       viaPullRequest?: boolean;
       alarms?: Record<string, string>;
@@ -175,6 +175,29 @@ describe("cicd predeploy", function () {
       ["PREDEPLOY-CHECKS-GREEN"],
     );
     assert.match(failed[0].message, /smoke not successful/);
+  });
+
+  it("judges each check by its latest run: a newer failed or unfinished run is not outweighed by an older success", async () => {
+    const rerun = (name: string, status: string, conclusion: string | null) => [
+      ...green,
+      { name, status, conclusion },
+    ];
+    for (const checkRuns of [rerun("unit", "completed", "failure"), rerun("smoke", "in_progress", null)]) {
+      const { failed } = await predeploy({ checkRuns });
+      assert.deepEqual(
+        failed.map((c) => c.id),
+        ["PREDEPLOY-CHECKS-GREEN"],
+        JSON.stringify(checkRuns.at(-1)),
+      );
+    }
+    // By start time first: a success started after the failure is the latest run.
+    const { failed } = await predeploy({
+      checkRuns: [
+        ...green.map((r) => ({ ...r, started_at: "2026-12-05T10:00:00Z" })),
+        { name: "unit", status: "completed", conclusion: "failure", started_at: "2026-12-05T09:00:00Z" },
+      ],
+    });
+    assert.deepEqual(failed, []);
   });
 
   it("fails when secrets are missing, naming the keys and never a value", async () => {
@@ -281,6 +304,9 @@ describe("cicd predeploy", function () {
       checks.failed.map((c) => c.id),
       ["PREDEPLOY-CHECKS-GREEN"],
     );
-    assert.match(checks.failed[0].message, /style, unit, smoke not successful \(check runs of app 15368\)/);
+    assert.match(
+      checks.failed[0].message,
+      /style, unit, smoke not successful \(latest check runs of app 15368\)/,
+    );
   });
 });

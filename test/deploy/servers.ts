@@ -111,7 +111,13 @@ export async function githubServer(
     /** Check runs by commit; `app` defaults to GitHub Actions. */
     checkRuns?: Record<
       string,
-      Array<{ name: string; status: string; conclusion: string | null; app?: { id: number; slug: string } }>
+      Array<{
+        name: string;
+        status: string;
+        conclusion: string | null;
+        started_at?: string;
+        app?: { id: number; slug: string };
+      }>
     >;
     statuses?: Record<string, Array<{ context: string; state: string }>>;
     /** Pull requests associated with a commit (`GET /repos/O/R/commits/SHA/pulls`), by commit. */
