@@ -836,7 +836,9 @@ export class ServiceRuntime extends pulumi.ComponentResource {
         deploymentController: { type: "ECS" },
         deploymentMinimumHealthyPercent: a.minimumHealthyPercent,
         deploymentMaximumPercent: a.maximumPercent,
-        deploymentCircuitBreaker: { enable: true, rollback: true },
+        // The circuit breaker is for rolling updates only (ECS API reference, DeploymentCircuitBreaker); a shifting
+        // strategy rolls back on its deployment alarms instead (CC-RUN-03, CC-RUN-13).
+        ...(shifting ? {} : { deploymentCircuitBreaker: { enable: true, rollback: true } }),
         deploymentConfiguration: this.deploymentConfiguration(),
         ...(a.deploymentAlarmNames && a.deployment.alarms !== false
           ? { alarms: { alarmNames: a.deploymentAlarmNames, enable: true, rollback: true } }
@@ -871,6 +873,17 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       {
         parent: this,
         dependsOn: [https, ...this.startAfter],
+        // A shifting deployment leaves the alternate group live: ECS swaps the two ARNs in the service, and the
+        // provider's Read writes them back into state (terraform-provider-aws service.go, flattenLoadBalancers), so
+        // the program's order would swap them back on the next update or show drift. ECS owns which one is live.
+        ...(shifting
+          ? {
+              ignoreChanges: [
+                "loadBalancers[0].targetGroupArn",
+                "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn",
+              ],
+            }
+          : {}),
         customTimeouts: {
           create: `${steadyStateMinutes(a.deployment)}m`,
           update: `${steadyStateMinutes(a.deployment)}m`,

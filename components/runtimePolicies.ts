@@ -8,6 +8,7 @@
  * Sources: AWS Managed Policy reference (the two policies above); ECS developer guide, "Amazon ECS task execution
  * IAM role" and "Amazon ECS infrastructure IAM role for load balancers"; IAM user guide, "Permissions boundaries".
  */
+import type * as aws from "./aws";
 import { ENVIRONMENT_TAG } from "../policy-pack/lib/facts";
 import { PROJECT_NAME, shortEnv } from "./naming";
 import { policyJson } from "./util";
@@ -119,6 +120,28 @@ export function permissionsBoundaryArn(accountId: string, environment: string): 
   return `arn:aws:iam::${accountId}:policy/${permissionsBoundaryName(environment)}`;
 }
 
+/** What `cicd flags off` does within the boundary: read hosted versions, mute the flags rollback alarm's actions. */
+function flagOperationStatements(
+  arn: (service: string, resource: string) => string,
+  env: string,
+): aws.iam.PolicyStatement[] {
+  return [
+    {
+      // Hosted versions carry no tags; the deploy role's own policy names its application.
+      Sid: "FlagVersions",
+      Effect: "Allow",
+      Action: FLAG_VERSION_READS,
+      Resource: [arn("appconfig", "application/*"), arn("appconfig", "application/*/configurationprofile/*")],
+    },
+    {
+      Sid: "FlagRollbackAlarmsOfThisEnvironment",
+      Effect: "Allow",
+      Action: FLAG_ALARM_ACTIONS,
+      Resource: arn("cloudwatch", `alarm:*-${env}-flags-rollback`),
+    },
+  ];
+}
+
 /**
  * The permissions boundary of an environment's roles: the most any role a stack creates may ever do (its task,
  * execution, AppConfig alarm and app deploy roles), scoped to the environment. The deploy role may create and
@@ -185,22 +208,7 @@ export function permissionsBoundaryPolicy(s: {
         Action: "appconfig:StartDeployment",
         Resource: arn("appconfig", "deploymentstrategy/*"),
       },
-      {
-        // Hosted versions carry no tags; the deploy role's own policy names its application.
-        Sid: "FlagVersions",
-        Effect: "Allow",
-        Action: FLAG_VERSION_READS,
-        Resource: [
-          arn("appconfig", "application/*"),
-          arn("appconfig", "application/*/configurationprofile/*"),
-        ],
-      },
-      {
-        Sid: "FlagRollbackAlarmsOfThisEnvironment",
-        Effect: "Allow",
-        Action: FLAG_ALARM_ACTIONS,
-        Resource: arn("cloudwatch", `alarm:*-${env}-flags-rollback`),
-      },
+      ...flagOperationStatements(arn, env),
       {
         Sid: "PassRolesOfThisEnvironmentToEcs",
         Effect: "Allow",

@@ -206,14 +206,33 @@ function hardeningOf(model: StackModel, repository: { codeOwners?: string[] }) {
   };
 }
 
+const githubProviders = new WeakMap<StackModel, github.Provider>();
+
+/**
+ * The GitHub provider every GitHub resource and lookup of the stack uses, owned by `cicd-constitution:githubOwner`:
+ * without an owner, terraform-provider-github acts on the token's personal account and `getTeam` (organisations
+ * only) fails (provider docs, "owner"). The token comes from `GITHUB_TOKEN`, as for the default provider; the stack
+ * file may not set `github:*` keys (src/config/sources.ts), so the owner is written once, in the model. One per
+ * program run (keyed by the run's model).
+ */
+export function githubProviderOf(model: StackModel): github.Provider {
+  let provider = githubProviders.get(model);
+  if (!provider) {
+    provider = new github.Provider("github", { owner: model.githubOwner });
+    githubProviders.set(model, provider);
+  }
+  return provider;
+}
+
 /** Numeric GitHub ids of reviewers (users and teams), looked up by login and slug: a missing one fails. */
-function reviewerIds(reviewers: { users: string[]; teams: string[] }) {
+function reviewerIds(model: StackModel, reviewers: { users: string[]; teams: string[] }) {
+  const provider = githubProviderOf(model);
   return {
     reviewerUserIds: reviewers.users.map((username) =>
-      github.getUserOutput({ username }).id.apply((id) => Number(id)),
+      github.getUserOutput({ username }, { provider }).id.apply((id) => Number(id)),
     ),
     reviewerTeamIds: reviewers.teams.map((slug) =>
-      github.getTeamOutput({ slug }).id.apply((id) => Number(id)),
+      github.getTeamOutput({ slug }, { provider }).id.apply((id) => Number(id)),
     ),
   };
 }
@@ -268,26 +287,30 @@ function governInfrastructure(
 ): InfrastructureRepository {
   const infra = model.infrastructure!;
   const pulumiOrg = model.promotion?.stagingStack.split("/")[0];
-  return new InfrastructureRepository(infra.repository.name, {
-    owner: model.githubOwner,
-    repository: infra.repository,
-    repositoryHardening: hardeningOf(model, infra.repository),
-    requiredChecks: infra.requiredChecks,
-    requiredApprovals: infra.requiredApprovals,
-    ...reviewerIds(infra.reviewers),
-    environmentSecrets: Object.fromEntries(
-      infra.environmentSecrets.map((n) => [n, secretOf(infra.repository.name, n)]),
-    ),
-    variables: { AWS_REGION: model.awsRegion },
-    repositoryVariables: pulumiOrg ? { PULUMI_ORG: pulumiOrg } : {},
-    repositorySecrets: Object.fromEntries(
-      infra.repositorySecrets.map((n) => [n, secretOf(infra.repository.name, n)]),
-    ),
-    oidcProviderArn,
-    accountId,
-    region: model.awsRegion,
-    ownerTag: infra.owner,
-  });
+  return new InfrastructureRepository(
+    infra.repository.name,
+    {
+      owner: model.githubOwner,
+      repository: infra.repository,
+      repositoryHardening: hardeningOf(model, infra.repository),
+      requiredChecks: infra.requiredChecks,
+      requiredApprovals: infra.requiredApprovals,
+      ...reviewerIds(model, infra.reviewers),
+      environmentSecrets: Object.fromEntries(
+        infra.environmentSecrets.map((n) => [n, secretOf(infra.repository.name, n)]),
+      ),
+      variables: { AWS_REGION: model.awsRegion },
+      repositoryVariables: pulumiOrg ? { PULUMI_ORG: pulumiOrg } : {},
+      repositorySecrets: Object.fromEntries(
+        infra.repositorySecrets.map((n) => [n, secretOf(infra.repository.name, n)]),
+      ),
+      oidcProviderArn,
+      accountId,
+      region: model.awsRegion,
+      ownerTag: infra.owner,
+    },
+    { providers: [githubProviderOf(model)] },
+  );
 }
 
 /**
@@ -302,12 +325,16 @@ async function bootstrapStack(
   const oidcProviderArn = await githubOidcProvider(model);
   governInfrastructure(model, secretOf, oidcProviderArn, accountId);
   for (const app of model.apps)
-    new ApplicationGovernance(app.name, {
-      ...app,
-      app: app.name,
-      environment: model.environment,
-      repositoryHardening: hardeningOf(model, app.repository),
-    });
+    new ApplicationGovernance(
+      app.name,
+      {
+        ...app,
+        app: app.name,
+        environment: model.environment,
+        repositoryHardening: hardeningOf(model, app.repository),
+      },
+      { providers: [githubProviderOf(model)] },
+    );
   return {
     environmentProfile: pulumi.output<EnvironmentProfile>({ environment: model.environment, apps: {} }),
     apps: {},
@@ -341,7 +368,9 @@ function applicationArgsOf(
     requiredChecks: app.requiredChecks,
     requiredApprovals: app.requiredApprovals,
     // Reviewers guard production only; staging looks none up (its token reads no organisation membership).
-    ...(env === "production" ? reviewerIds(app.reviewers) : { reviewerUserIds: [], reviewerTeamIds: [] }),
+    ...(env === "production"
+      ? reviewerIds(model, app.reviewers)
+      : { reviewerUserIds: [], reviewerTeamIds: [] }),
     environmentSecrets: Object.fromEntries(app.environmentSecrets.map((n) => [n, secretOf(app.name, n)])),
     imageRepository: app.image.repository,
     image,
@@ -443,6 +472,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
     const component = new Application(
       app.name,
       applicationArgsOf(model, app, image, { secretOf, oidcProviderArn, accountId: identity.accountId }),
+      { providers: [githubProviderOf(model)] },
     );
     outputs[app.name] = {
       imageRef: component.imageRef,

@@ -166,15 +166,29 @@ export const RUN_03 = defineRule({
   id: "CC-RUN-03",
   slug: "automatic-rollback",
   section: "RUN",
-  title: "deployments roll back automatically: circuit breaker with rollback on",
-  description: "Every ECS service enables the deployment circuit breaker with rollback.",
+  title:
+    "deployments roll back automatically: circuit breaker (rolling) or deployment alarms (shifting), with rollback",
+  description:
+    "Every ECS service rolls a failed deployment back: a rolling update with the deployment circuit breaker and rollback on, or a canary, linear or blue/green deployment with deployment alarms and rollback on (the circuit breaker is for rolling updates only: ECS API reference, DeploymentCircuitBreaker).",
   source: 'OPS "Rollback Procedures"; F6 "Rollback Strategy"',
-  remediation: "Set deploymentCircuitBreaker { enable: true, rollback: true } on the Service.",
+  remediation:
+    "Rolling: set deploymentCircuitBreaker { enable: true, rollback: true }. Canary, linear, blue/green: set alarms { alarmNames: [the app's 5xx alarms], enable: true, rollback: true } on the Service.",
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.service],
   configKeys: ["runtime"],
   checkResource(r, _ctx, out) {
+    const strategy = str(get(r.props, "deploymentConfiguration.strategy")) ?? "ROLLING";
+    if (strategy !== "ROLLING") {
+      const alarms = r.props.alarms;
+      const names = arr(get(alarms, "alarmNames"));
+      if (get(alarms, "enable") === true && get(alarms, "rollback") === true && names.length)
+        return out.pass(r, `${strategy}: deployment alarms with rollback (${names.join(", ")})`);
+      return out.fail(
+        r,
+        `${strategy}: no deployment alarms with rollback (alarms ${JSON.stringify(alarms ?? null)}), expected { alarmNames: [...], enable: true, rollback: true }`,
+      );
+    }
     const cb = r.props.deploymentCircuitBreaker;
     if (get(cb, "enable") === true && get(cb, "rollback") === true)
       out.pass(r, "circuit breaker with rollback");

@@ -214,6 +214,53 @@ function deployCommands(program: Command, result: CommandResult): void {
     });
 }
 
+/** A `--max-wait` or `--poll` value: seconds, a number at least `min`. */
+function seconds(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < min)
+      throw new InvalidArgumentError(`expected seconds, a number >= ${min}, found ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+/** `flags wait` (before `pulumi up`) and `flags off` (the incident path): AppConfig feature flags. */
+function flagsCommands(program: Command, result: CommandResult): void {
+  const flags = program
+    .command("flags")
+    .description("AppConfig feature flags of a deployed stack: wait for deployments, turn a flag off")
+    .addHelpText(
+      "after",
+      "\nEnvironment: AWS credentials and region chain (AWS_ENDPOINT_URL_APPCONFIG, AWS_ENDPOINT_URL_CLOUDWATCH honoured).",
+    );
+  const common = (c: Command) =>
+    c
+      .requiredOption("--stack <name>", "stack name", stackName)
+      .requiredOption("--outputs <file>", "the stack's outputs: pulumi stack output --json --stack <name>")
+      .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".");
+  const run = () => load<typeof import("../deploy/flags")>("../deploy/flags");
+  common(flags.command("wait"))
+    .description(
+      "Before pulumi up: wait until no app's AppConfig environment has a flag deployment in progress. Exit 1 at --max-wait, with when to retry",
+    )
+    .option("--max-wait <seconds>", "seconds to wait at most", seconds(0), 900)
+    .option("--poll <seconds>", "seconds between two reads", seconds(0.01), 15)
+    .action(async (opts) => {
+      result.code = await run().runFlagsWait(opts);
+    });
+  common(flags.command("off"))
+    .description(
+      "Incident: stop the app's flag deployment in progress, deploy its live document with FLAG disabled (all at once, alarm actions disabled meanwhile, then enabled again)",
+    )
+    .requiredOption("--app <name>", "app name")
+    .requiredOption("--flag <name>", "flag to turn off")
+    .option("--max-wait <seconds>", "seconds the stop and the deployment may take", seconds(0), 900)
+    .option("--poll <seconds>", "seconds between two reads of a deployment", seconds(0.01), 5)
+    .action(async (opts) => {
+      result.code = await run().runFlagsOff(opts);
+    });
+}
+
 /** `diff`: two plan files, or a git ref's stacks against the working tree. */
 function diffCommand(program: Command, result: CommandResult): void {
   program
@@ -264,6 +311,7 @@ function commands(result: CommandResult): Command {
   previewCommands(program, result);
   auditCommands(program, result);
   deployCommands(program, result);
+  flagsCommands(program, result);
   diffCommand(program, result);
   return program;
 }

@@ -18,6 +18,18 @@ const URL_CREDENTIAL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i;
  * Rule names secretlint matched, per value (same order as the values). Each value is linted as `NAME=value`, its
  * key's name in front: secretlint's rules recognise some credentials by their name (an AWS secret access key).
  */
+/**
+ * Credentials the recommended preset has no rule for, as secretlint-rule-pattern patterns: the token formats their
+ * issuers document. A Pulumi access token (`pul-` and 40 hex) is what this project's own `PULUMI_ACCESS_TOKEN`
+ * holds; the apps use Telegram bots; Stripe live keys and Google API keys are common in web apps.
+ */
+const EXTRA_PATTERNS = [
+  { name: "pulumi-access-token", patterns: ["/\\bpul-[0-9a-f]{40}\\b/"] },
+  { name: "telegram-bot-token", patterns: ["/\\b[0-9]{5,16}:A[0-9A-Za-z_-]{32,34}\\b/"] },
+  { name: "stripe-live-key", patterns: ["/\\b[rs]k_live_[0-9A-Za-z]{24,}\\b/"] },
+  { name: "google-api-key", patterns: ["/\\bAIza[0-9A-Za-z_-]{35}\\b/"] },
+];
+
 type Lint = (values: Array<{ name: string; value: string }>) => Promise<string[][]>;
 let linter: Promise<Lint> | undefined;
 
@@ -29,10 +41,14 @@ function secretlint(): Promise<Lint> {
   linter ??= (async () => {
     const { lintSource } = await import("@secretlint/core");
     const { creator } = await import("@secretlint/secretlint-rule-preset-recommend");
+    const { creator: pattern } = await import("@secretlint/secretlint-rule-pattern");
     // The AWS rule also reports access key IDs (AKIA..., ASIA...): off by default in secretlint.
     const aws = { id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } };
     const config = {
-      rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: creator, rules: [aws] }],
+      rules: [
+        { id: "@secretlint/secretlint-rule-preset-recommend", rule: creator, rules: [aws] },
+        { id: "@secretlint/secretlint-rule-pattern", rule: pattern, options: { patterns: EXTRA_PATTERNS } },
+      ],
     };
     return async (values: Array<{ name: string; value: string }>) => {
       const lines = values.map(({ name, value }) => `${name}=${value}`.replace(/[\r\n]+/g, " "));

@@ -25,6 +25,8 @@ export const CHECKS = {
   "VERIFY-HEALTH":
     'the health and readiness endpoints answer 200 (F6 "Health / Readiness / Liveness Endpoints")',
   "VERIFY-SMOKE": 'each golden-path request answers as configured (PLAY "3) Staging deploy")',
+  "VERIFY-FLAGS":
+    'the latest AppConfig flag deployment is COMPLETE, not rolled back (CONST "Feature Flags & Rollout")',
   "VERIFY-MARKER":
     'a deploy marker with version and SHA is recorded (CONST "Observability"; PLAY "3) Staging deploy")',
   "PREDEPLOY-STAGING-VERIFIED":

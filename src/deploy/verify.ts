@@ -9,6 +9,8 @@
  * - VERIFY-ALIAS: the registry's `:staging` / `:prod` names the digest (distribution API v2);
  * - VERIFY-VERSION, VERIFY-HEALTH, VERIFY-SMOKE: the app's `/version` BUILD_SHA, health endpoints and
  *   golden-path requests over HTTPS;
+ * - VERIFY-FLAGS: AppConfig `ListDeployments`/`GetDeployment` of the app's flag environment (ids from the outputs'
+ *   `apps.<app>.flags`): the latest deployment COMPLETE (src/deploy/flags.ts);
  * - VERIFY-MARKER: a GitHub Deployment with a deployment status on the app's repository (the digest, SHA and
  *   version in its payload; `cicd predeploy` reads it back) and an EventBridge event `Deploy marker`.
  * AWS calls use the SDK v3 clients (credentials and endpoints from the standard chain, `AWS_ENDPOINT_URL_*`
@@ -22,12 +24,15 @@ import {
   ListServiceDeploymentsCommand,
 } from "@aws-sdk/client-ecs";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { AppConfigClient } from "@aws-sdk/client-appconfig";
 import type { Octokit } from "@octokit/rest";
 import { githubClient } from "./github";
 import { ConfigError } from "../config/model";
 import { Check, CheckReport } from "./checks";
 import { locate, RegistryCredentials, resolveTag } from "./registry";
 import { AppTarget, deployedStack } from "./targets";
+import { FlagIds, flagIdsOf, IN_PROGRESS_STATES, latestDeployment, progressOf } from "./flags";
+import { readStackOutputs } from "../audit/readState";
 
 /** Options of {@link verifyStack}. */
 export interface VerifyOptions {
@@ -215,6 +220,57 @@ async function checkHttp(t: Pinned, base: string, seconds: number, push: Push): 
     });
 }
 
+/**
+ * VERIFY-FLAGS from the environment's latest flag deployment (AppConfig `DeploymentState`): COMPLETE passes;
+ * ROLLED_BACK or REVERTED fails (the environment serves the previous version); in progress is `skip` with the
+ * percentage (production's linear strategy and its bake take about an hour); no deployment at all fails.
+ */
+export async function flagDeploymentCheck(
+  client: AppConfigClient,
+  ids: FlagIds,
+): Promise<Omit<Check, "app">> {
+  const d = await latestDeployment(client, ids);
+  const id = "VERIFY-FLAGS";
+  if (!d)
+    return {
+      id,
+      status: "fail",
+      message: `no flag deployment in environment ${ids.environmentId} of application ${ids.applicationId}: the app reads no flags`,
+    };
+  const what = `deployment ${d.DeploymentNumber} of version ${d.ConfigurationVersion}`;
+  if (d.State === "COMPLETE") return { id, status: "pass", message: `${what} COMPLETE` };
+  if (IN_PROGRESS_STATES.has(d.State ?? ""))
+    return { id, status: "skip", message: `${what} in progress: ${progressOf(d)}` };
+  return {
+    id,
+    status: "fail",
+    message: `${what} ${d.State}, expected COMPLETE: the previous version is served`,
+  };
+}
+
+/** VERIFY-FLAGS: skipped without the app's `apps.<app>.flags` outputs; an AppConfig error fails it. */
+async function checkFlags(
+  client: () => AppConfigClient,
+  outputs: Record<string, unknown> | undefined,
+  app: string,
+  push: Push,
+): Promise<void> {
+  const { ids, problems } = flagIdsOf(outputs ?? {}, app);
+  if (!ids)
+    return push({
+      id: "VERIFY-FLAGS",
+      status: "skip",
+      message: outputs
+        ? `no flag ids: ${problems.map((p) => `${p.key}: expected ${p.expected}, found ${p.found}`).join("; ")}`
+        : "no --outputs: the flag environment's ids come from apps.<app>.flags",
+    });
+  try {
+    push(await flagDeploymentCheck(client(), ids));
+  } catch (err) {
+    push({ id: "VERIFY-FLAGS", status: "fail", message: `AppConfig: ${(err as Error).message}` });
+  }
+}
+
 /** VERIFY-MARKER: a GitHub Deployment with its status, and an EventBridge event. */
 async function recordMarker(
   t: Pinned,
@@ -310,6 +366,9 @@ export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
   const region = deployed.model.awsRegion;
   const ecs = new ECSClient({ region });
   const events = new EventBridgeClient({ region });
+  const outputs = opts.outputs ? readStackOutputs(opts.outputs) : undefined;
+  let appconfig: AppConfigClient | undefined;
+  const flagsClient = () => (appconfig ??= new AppConfigClient({ region }));
   const github = githubClient(token, opts.githubApiUrl);
   const checks: Check[] = [];
   try {
@@ -323,12 +382,14 @@ export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
       }
       await checkAlias(t, opts, push);
       await checkHttp(t, opts.appUrls?.[t.app] ?? t.url, opts.timeoutSeconds ?? 10, push);
+      await checkFlags(flagsClient, outputs, t.app, push);
       if (marker) await recordMarker(t, mine, opts, { github, events }, push);
       checks.push(...mine);
     }
   } finally {
     ecs.destroy();
     events.destroy();
+    appconfig?.destroy();
   }
   return { command: "verify", stack: opts.stack, checks };
 }

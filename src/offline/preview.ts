@@ -165,6 +165,15 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
     },
     {
       what:
+        `each app's image can write its scratch paths as its own user (${model.apps.map((a) => `${a.name}: ${a.runtime.scratchPaths.join(", ")}`).join("; ")}): ` +
+        "Fargate mounts them as bind volumes owned by root and does not support tmpfs, so an image whose USER is not " +
+        "root creates them in its Dockerfile with the permissions its user needs",
+      check:
+        "docker image inspect --format '{{.Config.User}}' IMAGE; for a non-root user, a sandbox task whose command " +
+        "touches a file in each scratch path",
+    },
+    {
+      what:
         `DNS names ${model.apps.map((a) => a.runtime.domain).join(", ")} point at their load balancers and ` +
         `certificateArn covers them (DNS is not managed by this program)`,
       check:

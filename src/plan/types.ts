@@ -22,7 +22,13 @@ export interface PlanResource {
    */
   inputs: Record<string, unknown>;
   /** Resource options that decide what `pulumi destroy` and replacements may do; only those set appear. */
-  options?: { protect?: boolean; retainOnDelete?: boolean; import?: string };
+  options?: {
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    import?: string;
+    /** URN of the explicit provider the resource uses (`pulumi:providers:PACKAGE`); absent for a default provider. */
+    provider?: string;
+  };
 }
 
 /** A plan file. */

@@ -14,14 +14,13 @@ const flag = {
 
 describe("FeatureFlags", () => {
   it("serves an AWS.AppConfig.FeatureFlags profile with owner, default, removal date and this stack's value", async () => {
-    const rs = await register(
-      () =>
-        new FeatureFlags("shop-production-flags", {
-          app: "shop",
-          environment: "production",
-          flags: [flag, { ...flag, name: "beta_menu", value: { enabled: true, cohort: "pilot" } }],
-          tags: standardTags("shop", "production", "team-a"),
-        }),
+    const rs = await register(() =>
+      new FeatureFlags("shop-production-flags", {
+        app: "shop",
+        environment: "production",
+        flags: [flag, { ...flag, name: "beta_menu", value: { enabled: true, cohort: "pilot" } }],
+        tags: standardTags("shop", "production", "team-a"),
+      }).deployAfter([]),
     );
     const profile = one(rs, "aws:appconfig/configurationProfile:ConfigurationProfile");
     assert.equal(profile.inputs.type, "AWS.AppConfig.FeatureFlags");
@@ -47,21 +46,27 @@ describe("FeatureFlags", () => {
     assert.deepEqual(one(rs, "aws:appconfig/environment:Environment").inputs.monitors, []);
   });
 
-  it("monitors the given alarm through a role AppConfig assumes, which may only describe alarms", async () => {
+  it("monitors a composite alarm of the given alarm through a role AppConfig assumes, which may only describe alarms", async () => {
     const alarmArn = "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:shop-staging-5xx-rate";
-    const rs = await register(
-      () =>
-        new FeatureFlags("shop-staging-flags", {
-          app: "shop",
-          environment: "staging",
-          flags: [flag],
-          monitorAlarmArn: alarmArn,
-          tags: standardTags("shop", "staging", "team-a"),
-        }),
+    const rs = await register(() =>
+      new FeatureFlags("shop-staging-flags", {
+        app: "shop",
+        environment: "staging",
+        flags: [flag],
+        monitorAlarmArn: alarmArn,
+        tags: standardTags("shop", "staging", "team-a"),
+      }).deployAfter([]),
     );
     const role = one(rs, "aws:iam/role:Role");
+    const composite = one(rs, "aws:cloudwatch/compositeAlarm:CompositeAlarm");
+    // ALARM exactly when the 5xx alarm is; never INSUFFICIENT_DATA after its creation; no notification of its own.
+    assert.equal(composite.props.alarmRule, `ALARM("${alarmArn}")`);
+    assert.equal(composite.props.alarmActions, undefined);
     assert.deepEqual(one(rs, "aws:appconfig/environment:Environment").props.monitors, [
-      { alarmArn, alarmRoleArn: `arn:aws:iam::123456789012:role/${role.inputs.name}` },
+      {
+        alarmArn: "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:shop-staging-flags-rollback",
+        alarmRoleArn: `arn:aws:iam::123456789012:role/${role.inputs.name}`,
+      },
     ]);
     assert.equal(
       parsed(role.inputs.assumeRolePolicy).Statement[0].Principal.Service,

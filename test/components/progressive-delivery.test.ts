@@ -55,7 +55,7 @@ async function planOf(stack: string) {
 }
 
 describe("progressive delivery in the plans", () => {
-  it("production services deploy canary: 10% for 5 minutes, bake 5, alarms with rollback, circuit breaker kept", async () => {
+  it("production services deploy canary: 10% for 5 minutes, bake 5, alarms with rollback, no circuit breaker", async () => {
     const rs = await planOf("production");
     for (const app of ["erp-berhan", "menu-optimizer"]) {
       const svc = rs.find((r) => r.type === SERVICE && r.name === `${app}-production-service`)!;
@@ -74,7 +74,8 @@ describe("progressive delivery in the plans", () => {
         enable: true,
         rollback: true,
       });
-      assert.deepEqual(svc.props.deploymentCircuitBreaker, { enable: true, rollback: true });
+      // The circuit breaker is for rolling updates only (ECS API reference): the alarms roll a canary back.
+      assert.equal(svc.props.deploymentCircuitBreaker, undefined);
       const lb = (svc.props.loadBalancers as Array<Record<string, any>>)[0];
       const alt = rs.find((r) => r.name === `${app}-production-tg-alt`)!;
       const rule = rs.find((r) => r.name === `${app}-production-production-rule`)!;

@@ -164,6 +164,26 @@ describe("config: credentials found by value in plain config", () => {
     assert.ok(!problems[0].found.includes("xoxb-"));
   });
 
+  it("tokens the preset has no rule for: Pulumi, Telegram, Stripe live, Google API keys, under innocent names", async () => {
+    const r = raw();
+    const vars = r.apps[0].runtime.environmentVariables;
+    vars.DEPLOY_HOOK = "pul-93ad699fc1f7cd5bb2e35cbf0f19c557067cbbe8";
+    vars.BOT = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+    vars.PAYMENTS = `sk_live_${"4eC39HqLyjWDarjtT1zdp7dc"}`;
+    vars.MAPS = "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY";
+    const problems = await credentialProblems(r);
+    assert.deepEqual(
+      problems.map((p) => [p.key.split(".").pop(), p.found]),
+      [
+        ["DEPLOY_HOOK", "pattern [secret]"],
+        ["BOT", "pattern [secret]"],
+        ["PAYMENTS", "pattern [secret]"],
+        ["MAPS", "pattern [secret]"],
+      ],
+    );
+    assert.ok(!JSON.stringify(problems).includes("pul-93ad"));
+  });
+
   it("the forms the scan once missed: a URL with an empty user, an AWS secret key named as one", async () => {
     const r = raw();
     r.apps[0].runtime.environmentVariables.CACHE = "redis://:hunter2-by-value@cache.internal:6379/0";

@@ -230,8 +230,9 @@ export const MUTATIONS: Record<string, Mutation> = {
     ),
   },
   "CC-RUN-03": {
-    stack: "production",
-    on: /erp-berhan-production-service/,
+    // Staging rolls: the circuit breaker is its automatic rollback (production's canary is CC-RUN-13's too).
+    stack: "staging",
+    on: /erp-berhan-staging-service/,
     change: edit(T.service, ERP, (p) => (p.deploymentCircuitBreaker.rollback = false)),
   },
   "CC-RUN-04": {
@@ -300,7 +301,7 @@ export const MUTATIONS: Record<string, Mutation> = {
   "CC-RUN-13": {
     stack: "production",
     on: /erp-berhan-production-service/,
-    change: edit(T.service, ERP, (p) => (p.deploymentConfiguration = { strategy: "ROLLING" })),
+    change: edit(T.service, ERP, (p) => (p.deploymentConfiguration.canaryConfiguration.canaryPercent = 50)),
   },
   "CC-OBS-01": {
     stack: "production",

@@ -9,8 +9,17 @@ import { T } from "./rule-harness";
 const SERVICE = T.service;
 const ERP = /^erp-berhan-production-service$/;
 
-const cases: Array<[string, (p: Record<string, any>) => void, RegExp]> = [
-  ["rolling in production", (p) => (p.deploymentConfiguration = { strategy: "ROLLING" }), /strategy ROLLING/],
+/**
+ * Each change, what CC-RUN-13 says, and whether CC-RUN-03 fails too: a shifting service rolls back on its deployment
+ * alarms, and a rolling one needs the circuit breaker the shifting service does not have.
+ */
+const cases: Array<[string, (p: Record<string, any>) => void, RegExp, "also CC-RUN-03"?]> = [
+  [
+    "rolling in production",
+    (p) => (p.deploymentConfiguration = { strategy: "ROLLING" }),
+    /strategy ROLLING/,
+    "also CC-RUN-03",
+  ],
   [
     "a canary bake shorter than 5 minutes",
     (p) => (p.deploymentConfiguration.canaryConfiguration.canaryBakeTimeInMinutes = "2"),
@@ -30,6 +39,7 @@ const cases: Array<[string, (p: Record<string, any>) => void, RegExp]> = [
     "deployment alarms without rollback",
     (p) => (p.alarms.rollback = false),
     /deployment alarms not enabled with rollback/,
+    "also CC-RUN-03",
   ],
   [
     "no latency alarm among the deployment alarms",
@@ -40,6 +50,7 @@ const cases: Array<[string, (p: Record<string, any>) => void, RegExp]> = [
     "no deployment alarms at all",
     (p) => delete p.alarms,
     /deployment alarms not enabled.*no deployment alarm on the app's 5xx rate/,
+    "also CC-RUN-03",
   ],
 ];
 
@@ -52,12 +63,15 @@ describe("CC-RUN-13 progressive delivery", () => {
     assert.ok(stg.length > 0 && stg.every((r) => r.status === "not-applicable"));
   });
 
-  for (const [name, change, message] of cases)
+  for (const [name, change, message, also] of cases)
     it(`fails on ${name}`, async () => {
       const { production } = await realStacks();
       const results = run(production, mutate(production.resources, SERVICE, ERP, change));
-      assert.deepEqual(failures(results), ["CC-RUN-13 erp-berhan-production-service"]);
-      assert.match(results.find((r) => r.status === "fail")!.message, message);
+      assert.deepEqual(failures(results), [
+        ...(also ? ["CC-RUN-03 erp-berhan-production-service"] : []),
+        "CC-RUN-13 erp-berhan-production-service",
+      ]);
+      assert.match(results.find((r) => r.ruleId === "CC-RUN-13" && r.status === "fail")!.message, message);
     });
 
   it("CC-OBS-05 leaves a target group's own rate to the load-balancer-wide 5xx-rate alarm, and fails it without one", async () => {

@@ -1,6 +1,8 @@
 /**
- * CC-FLAG-05 on hand-made resources: the AppConfig environment's monitor rolls a flag deployment back on the app's
- * 5xx errors, and never for lack of data (AppConfig rolls back on ALARM and on INSUFFICIENT_DATA).
+ * Automatic rollback on hand-made resources. CC-FLAG-05: the AppConfig environment's monitor rolls a flag deployment
+ * back on the app's 5xx errors, and never for lack of data (AppConfig rolls back on ALARM and on INSUFFICIENT_DATA).
+ * CC-RUN-03, shifting strategies: deployment alarms with rollback stand for the circuit breaker, which ECS limits to
+ * rolling updates (the rolling cases are in rules-branching-environments-runtime.test.ts).
  */
 import { PolicyResourceInput } from "../../policy-pack/evaluate";
 import { PRODUCTION_TAGS, r, ruleCases, T } from "./rule-harness";
@@ -78,5 +80,40 @@ describe("CC-FLAG-05: a flag deployment rolls back on the app's 5xx alarm, never
       name: "fails a monitor without a role",
       resources: stack(metric("erp-5xx", { treatMissingData: "notBreaching" }), env("erp-5xx", null)),
       expected: [["fail", "erp-flags-env", /has no alarmRoleArn/]],
+    },
+  ]));
+
+const shifting = (strategy: string, alarms: unknown) =>
+  r(T.service, "erp-svc", { deploymentConfiguration: { strategy }, alarms });
+const ALARMS = { alarmNames: ["erp-5xx-tg", "erp-5xx-tg-alt"], enable: true, rollback: true };
+
+describe("CC-RUN-03: a shifting deployment rolls back on its deployment alarms", () =>
+  ruleCases("CC-RUN-03", [
+    {
+      name: "passes a canary deployment with deployment alarms and rollback, naming them",
+      resources: [shifting("CANARY", ALARMS)],
+      expected: [["pass", "erp-svc", "CANARY: deployment alarms with rollback (erp-5xx-tg, erp-5xx-tg-alt)"]],
+    },
+    {
+      name: "fails a linear deployment whose alarms do not roll back",
+      resources: [shifting("LINEAR", { ...ALARMS, rollback: false })],
+      expected: [["fail", "erp-svc", /^LINEAR: no deployment alarms with rollback/]],
+    },
+    {
+      name: "fails a canary deployment without alarms, or with none named",
+      resources: [shifting("CANARY", undefined)],
+      status: "fail",
+    },
+    {
+      name: "fails a blue/green deployment with an empty alarm list",
+      resources: [shifting("BLUE_GREEN", { ...ALARMS, alarmNames: [] })],
+      status: "fail",
+    },
+    {
+      name: "a rolling strategy still needs the circuit breaker, alarms or not",
+      resources: [shifting("ROLLING", ALARMS)],
+      expected: [
+        ["fail", "erp-svc", "no deploymentCircuitBreaker, expected { enable: true, rollback: true }"],
+      ],
     },
   ]));
