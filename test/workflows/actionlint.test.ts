@@ -93,7 +93,7 @@ describe("workflows: supply chain and permissions", function () {
     assert.equal(main.jobs.staging.environment, "staging");
   });
 
-  it("main.yml verifies each stack after its pulumi up, and runs predeploy before production's", function () {
+  it("main.yml waits for flag deployments and verifies each stack around its pulumi up, and runs predeploy before production's", function () {
     const main = parse(fs.readFileSync(path.join(DIR, "main.yml"), "utf8")) as {
       jobs: Record<string, { steps: Array<{ name?: string; run?: string; uses?: string }> }>;
     };
@@ -105,6 +105,9 @@ describe("workflows: supply chain and permissions", function () {
       const up = steps.findIndex((s) => /^pulumi up/.test(s.name ?? ""));
       const verify = steps.findIndex((s) => (s.run ?? "").includes(`cicd -- verify --stack ${stack}`));
       assert.ok(up >= 0 && verify > up, `${job}: verify after pulumi up`);
+      // AppConfig runs one flag deployment per environment: wait for it before the update starts another.
+      const wait = steps.findIndex((s) => (s.run ?? "").includes(`cicd -- flags wait --stack ${stack}`));
+      assert.ok(wait >= 0 && wait < up, `${job}: flags wait before pulumi up`);
     }
     const prod = main.jobs.production.steps;
     const predeploy = prod.findIndex((s) => (s.run ?? "").includes("cicd -- predeploy --stack production"));
