@@ -113,7 +113,13 @@ export class ContainerImage extends pulumi.ComponentResource {
         {
           // The app's own repository at its commit; the Dockerfile is the one at the context's root.
           context: { location: gitContext(args.sourceUrl, b.gitSha, b.context) },
-          ...(b.sourceToken ? { secrets: { [GIT_AUTH_SECRET]: pulumi.secret(b.sourceToken) } } : {}),
+          // A rotated source token is not a new build: docker-build leaves the named secret out of its diff.
+          ...(b.sourceToken
+            ? {
+                secrets: { [GIT_AUTH_SECRET]: pulumi.secret(b.sourceToken) },
+                ignoreSecretsInDiffCalculation: [GIT_AUTH_SECRET],
+              }
+            : {}),
           platforms: b.platforms as dockerBuild.Platform[],
           // Registry cache (needs a docker-container builder: main.yml sets up buildx and QEMU).
           cacheFrom: [{ registry: { ref: buildCacheRef(args.repository) } }],

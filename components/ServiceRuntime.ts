@@ -414,7 +414,12 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     return [executionRole, taskRole];
   }
 
-  /** A Secrets Manager secret with its value; protected and retained in production. */
+  /**
+   * A Secrets Manager secret with its value; protected and retained in production. Production keeps a deleted
+   * secret 30 days (the longest recovery window); staging deletes without recovery (`recoveryWindowInDays: 0`),
+   * because a secret scheduled for deletion keeps its name and a destroy-and-recreate of the stack would fail on
+   * `CreateSecret` (Secrets Manager `DeleteSecret`, "RecoveryWindowInDays" and "ForceDeleteWithoutRecovery").
+   */
   private secretOf(
     logicalName: string,
     secretName: string,
@@ -427,7 +432,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       {
         name: secretName,
         description,
-        recoveryWindowInDays: a.environment === "production" ? 30 : 7,
+        recoveryWindowInDays: a.environment === "production" ? 30 : 0,
         tags: a.tags,
       },
       { parent: this, protect: a.deletionProtection, retainOnDelete: a.deletionProtection },
@@ -677,6 +682,12 @@ export class ServiceRuntime extends pulumi.ComponentResource {
                 { arn: this.targetGroup.arn, weight: 100 },
                 { arn: alternate.arn, weight: 0 },
               ],
+              // A sticky app keeps a client on one group while the weights shift: target stickiness alone does
+              // not hold across the groups of a weighted forward (ELB guide, "Listener rules", "Target group
+              // stickiness").
+              ...(a.stickiness.enabled
+                ? { stickiness: { enabled: true, duration: a.stickiness.durationSeconds } }
+                : {}),
             },
           },
         ],

@@ -206,12 +206,12 @@ const deploymentSchema = z
      * delivery, a small percentage of traffic first; staging may replace all at once).
      */
     strategy: z.enum(["rolling", "canary", "linear"], { error: "rolling, canary or linear" }).optional(),
-    /** Canary: percent of the traffic the new revision gets first (0.1-100). Default 10. */
-    canaryPercent: z.number().min(0.1).max(100).default(10),
+    /** Canary: percent of the traffic the new revision gets first (0.1-100, a multiple of 0.1). Default 10. */
+    canaryPercent: z.number().min(0.1).max(100).multipleOf(0.1, { error: "a multiple of 0.1" }).default(10),
     /** Canary: minutes the canary serves alone before the rest shifts (0-1440). Default 5. */
     canaryBakeMinutes: z.int().min(0).max(1440).default(5),
-    /** Linear: percent of the traffic shifted at each step (3-100). Default 20. */
-    stepPercent: z.number().min(3).max(100).default(20),
+    /** Linear: percent of the traffic shifted at each step (3-100, a multiple of 0.1). Default 20. */
+    stepPercent: z.number().min(3).max(100).multipleOf(0.1, { error: "a multiple of 0.1" }).default(20),
     /** Linear: minutes between steps (0-1440). Default 5. */
     stepBakeMinutes: z.int().min(0).max(1440).default(5),
     /** Canary, linear: minutes the old revision stays after the last shift, for alarm rollback (0-1440). Default 5. */

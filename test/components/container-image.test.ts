@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ContainerImage } from "../../components/ContainerImage";
+import { ContainerImage, GIT_AUTH_SECRET } from "../../components/ContainerImage";
 import { mockDigest } from "../../src/offline/mocks";
 import { one, register } from "../helpers";
 
@@ -39,6 +39,20 @@ describe("ContainerImage", () => {
     const registries = image.inputs.registries as Array<Record<string, unknown>>;
     assert.equal(registries[0].address, "ghcr.io");
     assert.equal(registries[0].password, "[secret]");
+  });
+
+  it("a private source's token is a build secret left out of the diff, so rotating it rebuilds nothing", async () => {
+    const rs = await register(
+      () =>
+        new ContainerImage("shop-staging-image", {
+          ...common,
+          environment: "staging",
+          build: { ...BUILD, sourceToken: "ghp-source-token" },
+        }),
+    );
+    const image = one(rs, "docker-build:index:Image");
+    assert.equal(image.inputs.secrets, "[secret]", "the build secrets are recorded as a Pulumi secret");
+    assert.deepEqual(image.inputs.ignoreSecretsInDiffCalculation, [GIT_AUTH_SECRET]);
   });
 
   it("staging points :staging at the digest the build produced", async () => {

@@ -94,6 +94,15 @@ describe("progressive delivery in the plans", () => {
     }
   });
 
+  it("a sticky app's weighted rule keeps each client on one target group while ECS shifts the weights", async () => {
+    const rs = await planOf("production");
+    const forwardOf = (app: string) =>
+      (rs.find((r) => r.name === `${app}-production-production-rule`)!.props.actions as any[])[0].forward;
+    // menu-optimizer (Streamlit) is sticky in Pulumi.production.yaml; erp-berhan is not.
+    assert.deepEqual(forwardOf("menu-optimizer").stickiness, { enabled: true, duration: 86_400 });
+    assert.equal(forwardOf("erp-berhan").stickiness, undefined);
+  });
+
   it("each target group's 5xx alarm reads that group's own requests, so a failing 10% canary alarms", async () => {
     const rs = await planOf("production");
     const alt = rs.find((r) => r.name === "erp-berhan-production-observability-5xx-rate-tg-alt")!;

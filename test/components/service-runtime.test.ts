@@ -137,9 +137,18 @@ describe("ServiceRuntime", () => {
     assert.deepEqual(alb.options, { protect: true });
     for (const role of ofType(rs, "aws:iam/role:Role"))
       assert.deepEqual(role.options, { protect: true }, role.urn);
-    for (const s of ofType(rs, "aws:secretsmanager/secret:Secret"))
+    for (const s of ofType(rs, "aws:secretsmanager/secret:Secret")) {
       assert.deepEqual(s.options, { protect: true, retainOnDelete: true }, s.urn);
+      assert.equal(s.inputs.recoveryWindowInDays, 30, s.urn);
+    }
     assert.deepEqual(one(rs, "aws:cloudwatch/logGroup:LogGroup").options, { retainOnDelete: true });
+  });
+
+  it("staging deletes its secrets without a recovery window, so a recreated stack can reuse their names", async () => {
+    const rs = await register(() => new ServiceRuntime("shop-staging", args("staging")));
+    const secrets = ofType(rs, "aws:secretsmanager/secret:Secret");
+    assert.ok(secrets.length > 0);
+    for (const s of secrets) assert.equal(s.inputs.recoveryWindowInDays, 0, s.urn);
   });
 
   it("tags every taggable resource with app, environment, owner, managed-by", async () => {

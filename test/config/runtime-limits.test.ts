@@ -55,6 +55,19 @@ describe("runtime limits in the config model", () => {
     );
   });
 
+  it("fails when a canary or linear share is not a multiple of 0.1, as ECS requires", () => {
+    const msg = problems(
+      "production",
+      (r) => (r.apps[0].runtime.deployment = { canaryPercent: 2.55, stepPercent: 3.33 }),
+    );
+    assert.match(msg, /runtime\.deployment\.canaryPercent: expected a multiple of 0\.1, found 2\.55/);
+    assert.match(msg, /runtime\.deployment\.stepPercent: expected a multiple of 0\.1, found 3\.33/);
+    const raw = rawOf("production") as any;
+    raw.apps[0].runtime.deployment = { canaryPercent: 2.5, stepPercent: 33.3 };
+    const model = parseStackConfig("production", raw, { today: TODAY, source: "Pulumi.production.yaml" });
+    assert.equal(model.apps[0].runtime.deployment.canaryPercent, 2.5);
+  });
+
   it("fails when a custom health command does not call the app's health URL", () => {
     const msg = problems(
       "production",
