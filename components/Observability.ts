@@ -115,13 +115,21 @@ export function fiveXxRateQueries(
   ];
 }
 
-/** Requests a minute below which a target group's 5xx rate reads 0: one failed request of two is no signal. */
-export const TARGET_GROUP_MIN_REQUESTS = 10;
+/**
+ * Requests a minute below which a target group's 5xx rate reads 0. One: a canary gets only its share of the
+ * traffic (10% by default), so any higher floor would blind the alarm on a quiet app (a floor of 10 needs 100
+ * requests a minute overall). Noise is held off by the alarm's 3-of-5-minutes rule instead: a healthy canary
+ * alarms only if three separate minutes of five each end with a failed request.
+ */
+export const TARGET_GROUP_MIN_REQUESTS = 1;
+
+/** The target-group 5xx alarm's evaluation: minutes breaching (`datapointsToAlarm`) of minutes read. */
+export const TARGET_GROUP_ALARM_WINDOW = { datapointsToAlarm: 3, evaluationPeriods: 5 } as const;
 
 /**
  * One target group's own 5xx rate (a canary's requests only): its targets' 5xx over its requests, 0 below
- * {@link TARGET_GROUP_MIN_REQUESTS} a minute. The load balancer's own 5xx have no target group; the
- * load-balancer-wide alarm counts them (CC-OBS-05).
+ * {@link TARGET_GROUP_MIN_REQUESTS} a minute (a minute without requests is no evidence either way). The load
+ * balancer's own 5xx have no target group; the load-balancer-wide alarm counts them (CC-OBS-05).
  */
 export function targetGroupFiveXxRateQueries(
   dims: { LoadBalancer: pulumi.Input<string>; TargetGroup: pulumi.Input<string> },
@@ -207,11 +215,11 @@ export class Observability extends pulumi.ComponentResource {
           name: `${this.names.errorRateAlarm.name}-${which}`,
           alarmDescription:
             `5xx rate of ${a.app} (${a.environment}) on target group ${which} above ${a.errorRateAlarmPercent}% in ` +
-            "3 of 5 minutes (at least 10 requests a minute): rolls back a canary whose own requests fail",
+            `${TARGET_GROUP_ALARM_WINDOW.datapointsToAlarm} of ${TARGET_GROUP_ALARM_WINDOW.evaluationPeriods} ` +
+            "minutes with requests: rolls back a canary whose own requests fail",
           comparisonOperator: "GreaterThanThreshold",
           threshold: a.errorRateAlarmPercent,
-          evaluationPeriods: 5,
-          datapointsToAlarm: 3,
+          ...TARGET_GROUP_ALARM_WINDOW,
           metricQueries: targetGroupFiveXxRateQueries(
             { LoadBalancer: a.loadBalancerArnSuffix, TargetGroup: suffix },
             60,

@@ -76,7 +76,8 @@ export interface TrafficShiftScope {
 
 /**
  * The policy of the role ECS assumes to shift traffic: the actions of AWS's
- * `AmazonECSInfrastructureRolePolicyForLoadBalancers`, writes on this app's groups, listener and rule only.
+ * `AmazonECSInfrastructureRolePolicyForLoadBalancers` (default version v6, 2026-02-12: four ELB reads, target
+ * registration, `ModifyListener`, `ModifyRule`), writes on this app's groups, listener and rule only.
  */
 export function trafficShiftPolicy(s: TrafficShiftScope): string {
   return policyJson({

@@ -118,8 +118,17 @@ describe("progressive delivery in the plans", () => {
     );
     for (const q of metrics)
       assert.match(q.metric!.dimensions.TargetGroup, /^targetgroup\/erp-berhan-prod-tg-alt\//);
-    // An idle group (no requests) or a handful of requests reads 0, never 100%.
-    assert.match(queries.find((q) => q.id === "rate")!.expression!, /^IF\(FILL\(requests, 0\) >= 10, /);
+    // An idle group reads 0, never a division by zero.
+    const floor = /^IF\(FILL\(requests, 0\) >= (\d+), /.exec(
+      queries.find((q) => q.id === "rate")!.expression!,
+    );
+    assert.ok(floor, "the rate is guarded by a minimum request count");
+    // A canary failing every request alarms on a quiet app: at 10% of 10 requests a minute it sees one a minute,
+    // which must reach the floor; the 3-of-5 rule keeps a single failed request from rolling back.
+    const canaryPercent = 10;
+    const quietAppRequestsPerMinute = 10;
+    assert.ok(Number(floor[1]) <= (quietAppRequestsPerMinute * canaryPercent) / 100, `floor ${floor[1]}`);
+    assert.deepEqual([alt.props.datapointsToAlarm, alt.props.evaluationPeriods], [3, 5]);
   });
 
   it("pulumi up waits long enough for the strategy's shifts and bake times", () => {

@@ -22,6 +22,19 @@ import { PROJECT_NAME } from "../../policy-pack/lib/facts";
 const OWNING_ROLE = `${PROJECT_NAME}-production-deploy`;
 const stackRole = (stack: string) => `${PROJECT_NAME}-${stack}-deploy`;
 
+const LISTENER = "aws:lb/listener:Listener";
+
+/**
+ * The writes of AWS's `AmazonECSInfrastructureRolePolicyForLoadBalancers`, default version v6 (2026-02-12; AWS
+ * Managed Policy reference), on an Application Load Balancer, with the resource type each one acts on.
+ */
+const ECS_TRAFFIC_SHIFT_WRITES: Array<[string, string]> = [
+  ["elasticloadbalancing:RegisterTargets", "aws:lb/targetGroup:TargetGroup"],
+  ["elasticloadbalancing:DeregisterTargets", "aws:lb/targetGroup:TargetGroup"],
+  ["elasticloadbalancing:ModifyListener", LISTENER],
+  ["elasticloadbalancing:ModifyRule", "aws:lb/listenerRule:ListenerRule"],
+];
+
 describe("IAM isolation, judged by an IAM policy simulator", function () {
   it("no role writes another environment's or another app's resources, nor the deploy identities", async function () {
     const w = await worldOf();
@@ -116,11 +129,14 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
           ],
         ];
         if (stack === "production")
-          checks.push([
-            `${app}-prod-ecs-lb`,
-            "elasticloadbalancing:RegisterTargets",
-            own(app, stack, "aws:lb/targetGroup:TargetGroup"),
-          ]);
+          // Every write of AmazonECSInfrastructureRolePolicyForLoadBalancers (v6), on this app's own resources.
+          for (const [action, type] of ECS_TRAFFIC_SHIFT_WRITES)
+            checks.push([
+              `${app}-prod-ecs-lb`,
+              action,
+              // The production listener (HTTPS); the port-80 redirect is no part of a deployment.
+              own(app, stack, type).filter((t) => type !== LISTENER || t.resource.inputs.port === 443),
+            ]);
         for (const [name, action, targets, ctx] of checks) {
           assert.ok(targets.length > 0, `${name}: no target for ${action}`);
           for (const t of targets) {

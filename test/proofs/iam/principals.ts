@@ -44,6 +44,7 @@ const MANAGED: Record<string, unknown> = {
       },
     ],
   },
+  // Default version v6, 2026-02-12.
   "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers": {
     Version: "2012-10-17",
     Statement: [
@@ -66,6 +67,11 @@ const MANAGED: Record<string, unknown> = {
         Effect: "Allow",
         Action: "elasticloadbalancing:ModifyListener",
         Resource: ["arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*"],
+      },
+      {
+        Effect: "Allow",
+        Action: "elasticloadbalancing:ModifyListener",
+        Resource: ["arn:aws:elasticloadbalancing:*:*:listener/net/*/*/*"],
       },
       {
         Effect: "Allow",
