@@ -148,5 +148,15 @@ export const DEPLOY_VARIABLES: readonly string[] = [
   "APP_URL",
 ];
 
+/**
+ * Whether an environment's required reviewers can approve every run while self-review is prevented. GitHub does
+ * not let the person who started a run approve it (GitHub docs, "Managing environments for deployment", "Prevent
+ * self-review"), so a lone user reviewer blocks every run that user starts. Two users, or a team (whose size the
+ * preview cannot read: assumed two or more), leave someone else to approve.
+ */
+export function approvableDespiteSelfReview(users: number, teams: number): boolean {
+  return users >= 2 || teams >= 1;
+}
+
 /** Most required reviewers (users and teams together) a GitHub Environment accepts (GitHub REST docs). */
 export const MAX_ENVIRONMENT_REVIEWERS = 6;

@@ -19,7 +19,7 @@ import { inlinePoliciesOf, oidcEnvironment, statementsOf, trustsGitHubOidc } fro
 import { grantProblems, roleProblems, scopeOf, writingActions } from "../lib/iamScope";
 import { T } from "../lib/tokens";
 import type { ConfigProperty } from "../lib/types";
-import { GITHUB_OIDC_HOST, RELEASE_TAG_GLOB } from "../lib/facts";
+import { approvableDespiteSelfReview, GITHUB_OIDC_HOST, RELEASE_TAG_GLOB } from "../lib/facts";
 
 /** Deployment policies by repository and environment, built once per resource list (linear, not per environment). */
 const deploymentPolicyIndexes = new WeakMap<Res[], Map<string, Res[]>>();
@@ -122,11 +122,13 @@ export const ENV_02 = defineRule({
   id: "CC-ENV-02",
   slug: "production-reviewers",
   section: "ENV",
-  title: "`production` requires at least 1 reviewer (configurable) and prevents self-review",
-  description: "The production GitHub Environment names enough required reviewers and prevents self-review.",
+  title:
+    "`production` requires at least 1 reviewer (configurable), prevents self-review and leaves someone to approve",
+  description:
+    "The production GitHub Environment names enough required reviewers and prevents self-review, with two or more users or a team, so that a run one reviewer starts can still be approved.",
   source: 'CONST "Environments"; PLAY "4) Production promotion"',
   remediation:
-    "Set reviewers [{ users: [...], teams: [...] }] with at least the minimum count and preventSelfReview: true on the production RepositoryEnvironment.",
+    "Set reviewers [{ users: [...], teams: [...] }] with at least the minimum count, two or more users or a team, and preventSelfReview: true on the production RepositoryEnvironment.",
   enforcementLevel: "mandatory",
   kind: "resource",
   appliesTo: [T.environment],
@@ -144,15 +146,18 @@ export const ENV_02 = defineRule({
   checkResource(r, ctx, out) {
     const env = str(r.props.environment);
     if (env !== ctx.cfg.productionEnvironment) return out.na(r, `environment ${env} is not production`);
-    const count = arr(r.props.reviewers).reduce<number>(
-      (n, rv) => n + arr(get(rv, "users")).length + arr(get(rv, "teams")).length,
-      0,
-    );
+    const users = arr(r.props.reviewers).reduce<number>((n, rv) => n + arr(get(rv, "users")).length, 0);
+    const teams = arr(r.props.reviewers).reduce<number>((n, rv) => n + arr(get(rv, "teams")).length, 0);
+    const count = users + teams;
     const problems: string[] = [];
     if (count < Number(ctx.cfg.minReviewers))
       problems.push(`${count} reviewer(s), at least ${ctx.cfg.minReviewers} required`);
     if (r.props.preventSelfReview !== true)
       problems.push("self-review is not prevented (preventSelfReview is not true)");
+    else if (count > 0 && !approvableDespiteSelfReview(users, teams))
+      problems.push(
+        "a lone user reviewer with self-review prevented: the runs that user starts cannot be approved",
+      );
     if (problems.length) out.fail(r, problems.join("; "));
     else out.pass(r, `${count} reviewer(s), self-review prevented`);
   },

@@ -23,6 +23,7 @@ import {
   DIGEST_PATTERN,
   GITHUB_ACTIONS_INTEGRATION_ID,
   MAX_ENVIRONMENT_REVIEWERS,
+  approvableDespiteSelfReview,
   PROJECT_NAME,
   RESERVED_VARIABLES,
   SECRET_MARKER,
@@ -1052,6 +1053,19 @@ function governedListDuplicates(
   ];
 }
 
+/** Production prevents self-review (CC-ENV-02): a lone user reviewer could not approve the runs they start. */
+function selfReviewProblems(at: string, reviewers: { users: string[]; teams: string[] }): ConfigProblem[] {
+  if (approvableDespiteSelfReview(reviewers.users.length, reviewers.teams.length)) return [];
+  return [
+    {
+      key: `${at}.reviewers`,
+      expected:
+        "two or more users, or a team: production prevents self-review, so a lone reviewer cannot approve the runs they start",
+      found: JSON.stringify(reviewers),
+    },
+  ];
+}
+
 /**
  * This repository's staging environment deploys on every merge, unapproved: it never holds production's value of
  * a token, so each token {@link STAGING_VALUES} names needs its staging value beside it. (An app's environments
@@ -1122,6 +1136,10 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
   const problems: ConfigProblem[] = [...planProblems(model)];
   if (model.infrastructure) {
     problems.push(...governedListDuplicates(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure));
+    if (model.environment === "production")
+      problems.push(
+        ...selfReviewProblems(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure.reviewers),
+      );
     problems.push(
       ...stagingValueProblems(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure.environmentSecrets),
     );
@@ -1199,6 +1217,7 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
       ...duplicates(`${at}.image.history`, app.image.history, "each digest once"),
     );
     const reviewers = app.reviewers.users.length + app.reviewers.teams.length;
+    if (model.environment === "production") problems.push(...selfReviewProblems(at, app.reviewers));
     if (reviewers > MAX_ENVIRONMENT_REVIEWERS) {
       problems.push({
         key: `${at}.reviewers`,

@@ -157,6 +157,14 @@ describe("config model", () => {
       message: /expected at most 6 users and teams together \(GitHub's limit\), found 7/,
     },
     {
+      what: "a lone production reviewer, who could not approve the runs they start",
+      stack: "production",
+      mutate: (r) => (r.apps[1].reviewers = { users: ["mathieu"] }),
+      key: "cicd-constitution:apps[1].reviewers",
+      message:
+        /expected two or more users, or a team: production prevents self-review.*found \{"users":\["mathieu"\],"teams":\[\]\}/,
+    },
+    {
       what: "an environment secret named like a deploy variable",
       stack: "staging",
       mutate: (r) => (r.apps[0].environmentSecrets = ["PULUMI_ACCESS_TOKEN", "AWS_REGION"]),

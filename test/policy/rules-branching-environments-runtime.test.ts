@@ -366,6 +366,22 @@ describe("CC-ENV-02: production has enough required reviewers and prevents self-
       ],
     },
     {
+      name: "passes two users, self-review prevented: one can approve the other's run",
+      resources: [prodEnv({ reviewers: [{ users: [1, 3] }], preventSelfReview: true })],
+      expected: [["pass", "erp-prod", "2 reviewer(s), self-review prevented"]],
+    },
+    {
+      name: "fails a lone user reviewer with self-review prevented: their own runs cannot be approved",
+      resources: [prodEnv({ reviewers: [{ users: [1] }], preventSelfReview: true })],
+      expected: [
+        [
+          "fail",
+          "erp-prod",
+          "a lone user reviewer with self-review prevented: the runs that user starts cannot be approved",
+        ],
+      ],
+    },
+    {
       name: "with minReviewers 3, fails two reviewers counted across entries",
       resources: [prodEnv({ reviewers: [{ users: [1] }, { users: [3] }], preventSelfReview: true })],
       opts: { settings: { minReviewers: 3 } },
