@@ -2,6 +2,7 @@ import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalNames, StandardTags } from "./naming";
 import { withDefaults } from "./util";
+import { GOLDEN_PATH } from "../policy-pack/lib/facts";
 
 /**
  * Arguments of {@link Observability}.
@@ -80,9 +81,6 @@ const BURN_ALARM_NAME = { fast: "burnFastAlarm", slow: "burnSlowAlarm" } as cons
 export function burnRate(window: BurnWindow, periodDays: number): number {
   return ((window.budgetConsumedPercent / 100) * periodDays * 86_400) / window.windowSeconds;
 }
-
-/** Namespace of the golden-path metric the post-deploy smoke test publishes (`Success`, `Attempts`, dimension `App`). */
-export const GOLDEN_PATH_NAMESPACE = "CicdConstitution/GoldenPath";
 
 /**
  * The 5xx rate in percent as CloudWatch metric math: the targets' 5xx plus the load balancer's own 5xx (502/503
@@ -327,12 +325,13 @@ export class Observability extends pulumi.ComponentResource {
   /** Step 3: the dashboard: error rate (with the budget line), p95 latency, golden-path success. */
   private dashboard(name: string): aws.cloudwatch.Dashboard {
     const a = this.settings;
+    // The series `cicd verify` publishes after each deploy's smoke (policy-pack/lib/facts.ts GOLDEN_PATH).
     const goldenPath = (metric: string, id: string) => [
-      GOLDEN_PATH_NAMESPACE,
+      GOLDEN_PATH.namespace,
       metric,
-      "App",
+      GOLDEN_PATH.dimensions[0],
       a.app,
-      "Environment",
+      GOLDEN_PATH.dimensions[1],
       a.environment,
       { id, stat: "Sum", visible: false },
     ];
@@ -399,8 +398,8 @@ export class Observability extends pulumi.ComponentResource {
                       id: "g",
                     },
                   ],
-                  goldenPath("Success", "s"),
-                  goldenPath("Attempts", "t"),
+                  goldenPath(GOLDEN_PATH.metrics.success, "s"),
+                  goldenPath(GOLDEN_PATH.metrics.attempts, "t"),
                 ],
                 { horizontal: [{ label: "target", value: a.goldenPathSuccessPercent }] },
               ),

@@ -15,6 +15,7 @@
  */
 import type * as aws from "./aws";
 import { shortEnv } from "./naming";
+import { GOLDEN_PATH } from "../policy-pack/lib/facts";
 import { permissionsBoundaryArn } from "./runtimePolicies";
 import {
   environmentLabelStatements,
@@ -171,6 +172,15 @@ function networkStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames
       Resource: arn("events", "event-bus/default"),
     },
     {
+      // cicd verify's golden-path metrics (CONST "Observability"): PutMetricData names no resource, so the
+      // namespace is the scope (CloudWatch condition key `cloudwatch:namespace`).
+      Sid: "GoldenPathMetrics",
+      Effect: "Allow",
+      Action: ["cloudwatch:PutMetricData"],
+      Resource: "*",
+      Condition: { StringEquals: { "cloudwatch:namespace": GOLDEN_PATH.namespace } },
+    },
+    {
       // The VPC side of CreateSecurityGroup carries no request tags (EC2 applies them to the new group).
       Sid: "CreateSecurityGroupsInVpcs",
       Effect: "Allow",
@@ -298,8 +308,7 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
         // UpdateSecretVersionStage and ListSecretVersionIds: the provider's SecretVersion moves AWSCURRENT and
         // lists versions after a refresh (terraform-provider-aws secretsmanager/secret_version.go).
         "secretsmanager:*SecretVersion*",
-        "secretsmanager:TagResource",
-        "secretsmanager:UntagResource",
+        "secretsmanager:*TagResource",
       ],
       Resource: arn("secretsmanager", `secret:*/${env}/*`),
     },
@@ -311,11 +320,8 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
         "logs:DeleteLogGroup",
         "logs:PutRetentionPolicy",
         "logs:DeleteRetentionPolicy",
-        "logs:TagResource",
-        "logs:UntagResource",
-        "logs:TagLogGroup",
-        "logs:UntagLogGroup",
-        "logs:ListTagsLogGroup",
+        // TagResource, UntagResource, TagLogGroup, UntagLogGroup and their List reads.
+        "logs:*Tag*",
       ],
       Resource: [arn("logs", `log-group:/ecs/*-${env}`), arn("logs", `log-group:/ecs/*-${env}:*`)],
     },
@@ -326,8 +332,7 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
         // PutMetricAlarm and PutCompositeAlarm (the alarm AppConfig monitors).
         "cloudwatch:Put*Alarm",
         "cloudwatch:DeleteAlarms",
-        "cloudwatch:TagResource",
-        "cloudwatch:UntagResource",
+        "cloudwatch:*TagResource",
         "cloudwatch:PutDashboard",
         "cloudwatch:DeleteDashboards",
       ],
@@ -345,8 +350,7 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
         "sns:SetTopicAttributes",
         "sns:Subscribe",
         "sns:Unsubscribe",
-        "sns:TagResource",
-        "sns:UntagResource",
+        "sns:*TagResource",
       ],
       Resource: [arn("sns", `*-${env}-alarms`), arn("sns", `*-${env}-alarms:*`)],
     },

@@ -155,9 +155,7 @@ export function identityStatements(
             "iam:DeletePolicy",
             "iam:CreatePolicyVersion",
             "iam:DeletePolicyVersion",
-            "iam:GetPolicy",
-            "iam:GetPolicyVersion",
-            "iam:ListPolicyVersions",
+            // Their reads (GetPolicy, GetPolicyVersion, ListPolicyVersions) are ReadEverything's iam:Get*, iam:List*.
             "iam:TagPolicy",
             "iam:UntagPolicy",
           ],

@@ -90,13 +90,16 @@ export const CREATES_WITH_NEW_ID: Readonly<Record<string, string>> = {
 /**
  * Writes on resources of the account that no environment owns (CC-ENV-07): each action with the ARN pattern it
  * may name. A VPC a security group is created in; the default event bus deploy markers go to; the ECS and ELB
- * service-linked roles AWS creates once per account; AppConfig's deployment strategies a flag deployment names.
+ * service-linked roles AWS creates once per account; AppConfig's deployment strategies a flag deployment names;
+ * CloudWatch's metrics, which have no ARN (the golden-path metrics `cicd verify` publishes).
  */
 export const ACCOUNT_SHARED_WRITES: ReadonlyArray<{ action: string; resource: RegExp }> = [
   { action: "ec2:CreateSecurityGroup", resource: /:vpc\/\*$/ },
   { action: "events:PutEvents", resource: /:event-bus\/default$/ },
   { action: "iam:CreateServiceLinkedRole", resource: /:role\/aws-service-role\/\*$/ },
   { action: "appconfig:StartDeployment", resource: /:deploymentstrategy\/\*$/ },
+  // PutMetricData names no resource; the deploy role's grant is bounded by `cloudwatch:namespace` instead.
+  { action: "cloudwatch:PutMetricData", resource: /^\*$/ },
 ];
 
 /**
@@ -157,6 +160,17 @@ export const DEPLOY_VARIABLES: readonly string[] = [
 export function approvableDespiteSelfReview(users: number, teams: number): boolean {
   return users >= 2 || teams >= 1;
 }
+
+/**
+ * The golden-path metrics `cicd verify` publishes after its post-deploy smoke (CloudWatch `PutMetricData`) and
+ * each app's dashboard reads (CONST "Observability": golden-path success): `Attempts` requests sent and `Success`
+ * requests answering as configured, in counts, per `App` and `Environment` dimension.
+ */
+export const GOLDEN_PATH = {
+  namespace: "CicdConstitution/GoldenPath",
+  metrics: { success: "Success", attempts: "Attempts" },
+  dimensions: ["App", "Environment"],
+} as const;
 
 /** Most required reviewers (users and teams together) a GitHub Environment accepts (GitHub REST docs). */
 export const MAX_ENVIRONMENT_REVIEWERS = 6;

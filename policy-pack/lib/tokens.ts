@@ -32,6 +32,7 @@ export const T = {
   metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
+  syntheticsCanary: "aws:synthetics/canary:Canary",
   hostedConfig: "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion",
   appconfigApp: "aws:appconfig/application:Application",
   appconfigEnvironment: "aws:appconfig/environment:Environment",

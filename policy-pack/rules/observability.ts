@@ -5,6 +5,7 @@
 import { appOf, arr, get, num, parseJsonProp, str, tagsOf } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { TAGGABLE_AWS_TYPES, T } from "../lib/tokens";
+import { GOLDEN_PATH } from "../lib/facts";
 
 /** Metric names an alarm watches (`metricName`, or each `metricQueries[].metric.metricName`). */
 export function alarmMetrics(alarm: Res): string[] {
@@ -103,40 +104,82 @@ const DASHBOARD_WIDGETS: Array<[string, RegExp]> = [
   ["golden-path success", /golden.?path/i],
 ];
 
+const GOLDEN_WIDGET = /golden.?path/i;
+
+/** The metric series of a dashboard widget: `[namespace, metric, dimension, value, ...]` rows, expressions left out. */
+function widgetSeries(
+  widget: unknown,
+): Array<{ namespace: string; metric: string; dims: Record<string, string> }> {
+  return arr(get(widget, "properties.metrics")).flatMap((row) => {
+    const cells = arr(row);
+    if (typeof cells[0] !== "string" || typeof cells[1] !== "string") return [];
+    const dims: Record<string, string> = {};
+    for (let i = 2; i + 1 < cells.length && typeof cells[i] === "string"; i += 2)
+      dims[String(cells[i])] = String(cells[i + 1]);
+    return [{ namespace: cells[0], metric: cells[1], dims }];
+  });
+}
+
+/**
+ * Why nothing would publish a golden-path series of app `app` in `env`, or undefined when something does: the
+ * series `cicd verify` publishes ({@link GOLDEN_PATH}: its namespace, metrics, and this app's and environment's
+ * dimensions), or a CloudWatch Synthetics canary of the stack (`CloudWatchSynthetics`, `CanaryName`).
+ */
+function unpublishedSeries(
+  series: ReturnType<typeof widgetSeries>,
+  app: string,
+  env: string | undefined,
+  canaries: Set<string>,
+): string | undefined {
+  if (series.length === 0) return "the golden-path widget reads no metric";
+  const [appDim, envDim] = GOLDEN_PATH.dimensions;
+  const metrics: string[] = Object.values(GOLDEN_PATH.metrics);
+  const bad = series.filter((m) =>
+    m.namespace === GOLDEN_PATH.namespace
+      ? !metrics.includes(m.metric) || m.dims[appDim] !== app || (env !== undefined && m.dims[envDim] !== env)
+      : !(m.namespace === "CloudWatchSynthetics" && canaries.has(m.dims.CanaryName ?? "")),
+  );
+  if (bad.length === 0) return undefined;
+  const shown = bad.map((m) => `${m.namespace}/${m.metric} ${JSON.stringify(m.dims)}`).join(", ");
+  return `nothing publishes ${shown}: cicd verify publishes ${GOLDEN_PATH.namespace} ${metrics.join("/")} with ${appDim}=${app}${env ? ` ${envDim}=${env}` : ""}`;
+}
+
 export const OBS_02 = defineRule({
   id: "CC-OBS-02",
   slug: "service-dashboard",
   section: "OBS",
-  title: "every service has a dashboard with error rate, latency and golden-path success",
+  title: "every service has a dashboard with error rate, latency and a published golden-path success",
   description:
-    "Each ECS service's app has a CloudWatch dashboard with error-rate, latency and golden-path success widgets.",
+    "Each ECS service's app has a CloudWatch dashboard with error-rate, latency and golden-path success widgets, the golden-path widget reading a series something publishes: cicd verify's post-deploy smoke metrics for this app and environment, or a CloudWatch Synthetics canary of the stack.",
   source: 'CONST "Observability"; OPS "Observability"',
   remediation:
-    "Add a CloudWatch Dashboard named after the app whose dashboardBody has widgets titled 'Error rate (5xx %)', 'Latency (p95, seconds)' and 'Golden-path success (%)'.",
+    "Add a CloudWatch Dashboard named after the app whose dashboardBody has widgets titled 'Error rate (5xx %)', 'Latency (p95, seconds)' and 'Golden-path success (%)', the last reading CicdConstitution/GoldenPath Success and Attempts with App and Environment dimensions (published by cicd verify), or CloudWatchSynthetics SuccessPercent of a canary the stack declares.",
   enforcementLevel: "advisory",
   kind: "stack",
-  appliesTo: [T.service, T.dashboard],
+  appliesTo: [T.service, T.dashboard, T.syntheticsCanary],
   configKeys: ["observability"],
   checkStack(resources, ctx, out) {
     const dashboards = resources.filter((r) => r.type === T.dashboard);
+    const canaries = new Set(
+      resources.filter((r) => r.type === T.syntheticsCanary).map((r) => str(r.props.name) ?? ""),
+    );
     for (const s of services(resources, ctx.byUrn)) {
       out.guard(s.res, () => {
         const mine = dashboards.filter(
           (d) => appOf(d, ctx.byUrn) === s.app || (str(d.props.dashboardName) ?? "").startsWith(s.app),
         );
         if (mine.length === 0) return out.fail(s.res, `${s.app}: no dashboard`);
-        const titles = mine.flatMap((d) =>
-          arr(get(parseJsonProp(d.props, "dashboardBody"), "widgets")).map((w) =>
-            String(get(w, "properties.title") ?? ""),
-          ),
-        );
+        const widgets = mine.flatMap((d) => arr(get(parseJsonProp(d.props, "dashboardBody"), "widgets")));
+        const titles = widgets.map((w) => String(get(w, "properties.title") ?? ""));
         const missing = DASHBOARD_WIDGETS.filter(([, re]) => !titles.some((t) => re.test(t))).map(([n]) => n);
-        if (missing.length) out.fail(s.res, `${s.app}: dashboard lacks ${missing.join(", ")}`);
-        else
-          out.pass(
-            s.res,
-            `${s.app}: dashboard ${mine.map((d) => d.name).join(", ")} shows error rate, latency, golden path`,
-          );
+        if (missing.length) return out.fail(s.res, `${s.app}: dashboard lacks ${missing.join(", ")}`);
+        const golden = widgets.filter((w) => GOLDEN_WIDGET.test(String(get(w, "properties.title") ?? "")));
+        const unpublished = unpublishedSeries(golden.flatMap(widgetSeries), s.app, s.env, canaries);
+        if (unpublished) return out.fail(s.res, `${s.app}: ${unpublished}`);
+        out.pass(
+          s.res,
+          `${s.app}: dashboard ${mine.map((d) => d.name).join(", ")} shows error rate, latency, golden path (published)`,
+        );
       });
     }
   },

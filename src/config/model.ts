@@ -1053,17 +1053,34 @@ function governedListDuplicates(
   ];
 }
 
-/** Production prevents self-review (CC-ENV-02): a lone user reviewer could not approve the runs they start. */
-function selfReviewProblems(at: string, reviewers: { users: string[]; teams: string[] }): ConfigProblem[] {
-  if (approvableDespiteSelfReview(reviewers.users.length, reviewers.teams.length)) return [];
-  return [
-    {
+/**
+ * A governed repository's production reviewers: at most GitHub's limit, and (in the stack that creates the
+ * production environment, which prevents self-review: CC-ENV-02) two or more users or a team, since a lone user
+ * reviewer could not approve the runs they start.
+ */
+function reviewerProblems(
+  at: string,
+  reviewers: { users: string[]; teams: string[] },
+  environment: string,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { users, teams } = reviewers;
+  // No reviewer at all is CC-ENV-02's finding (its minimum is the pack's setting); a lone one is never approvable.
+  const count = users.length + teams.length;
+  if (environment === "production" && count > 0 && !approvableDespiteSelfReview(users.length, teams.length))
+    problems.push({
       key: `${at}.reviewers`,
       expected:
         "two or more users, or a team: production prevents self-review, so a lone reviewer cannot approve the runs they start",
       found: JSON.stringify(reviewers),
-    },
-  ];
+    });
+  if (count > MAX_ENVIRONMENT_REVIEWERS)
+    problems.push({
+      key: `${at}.reviewers`,
+      expected: `at most ${MAX_ENVIRONMENT_REVIEWERS} users and teams together (GitHub's limit)`,
+      found: `${count}`,
+    });
+  return problems;
 }
 
 /**
@@ -1136,10 +1153,13 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
   const problems: ConfigProblem[] = [...planProblems(model)];
   if (model.infrastructure) {
     problems.push(...governedListDuplicates(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure));
-    if (model.environment === "production")
-      problems.push(
-        ...selfReviewProblems(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure.reviewers),
-      );
+    problems.push(
+      ...reviewerProblems(
+        `${CONFIG_NAMESPACE}:infrastructure`,
+        model.infrastructure.reviewers,
+        model.environment,
+      ),
+    );
     problems.push(
       ...stagingValueProblems(`${CONFIG_NAMESPACE}:infrastructure`, model.infrastructure.environmentSecrets),
     );
@@ -1216,15 +1236,7 @@ function semanticProblems(model: StackModel, today: Date): ConfigProblem[] {
       ...duplicates(`${at}.runtime.scratchPaths`, app.runtime.scratchPaths, "each path once"),
       ...duplicates(`${at}.image.history`, app.image.history, "each digest once"),
     );
-    const reviewers = app.reviewers.users.length + app.reviewers.teams.length;
-    if (model.environment === "production") problems.push(...selfReviewProblems(at, app.reviewers));
-    if (reviewers > MAX_ENVIRONMENT_REVIEWERS) {
-      problems.push({
-        key: `${at}.reviewers`,
-        expected: `at most ${MAX_ENVIRONMENT_REVIEWERS} users and teams together (GitHub's limit)`,
-        found: `${reviewers}`,
-      });
-    }
+    problems.push(...reviewerProblems(at, app.reviewers, model.environment));
     app.environmentSecrets.forEach((name, j) => {
       if (DEPLOY_VARIABLES.includes(name)) {
         problems.push({

@@ -25,6 +25,8 @@ export const CHECKS = {
   "VERIFY-HEALTH":
     'the health and readiness endpoints answer 200 (F6 "Health / Readiness / Liveness Endpoints")',
   "VERIFY-SMOKE": 'each golden-path request answers as configured (PLAY "3) Staging deploy")',
+  "VERIFY-GOLDEN-PATH":
+    'the smoke\'s golden-path result is published as the metrics the dashboard reads (CONST "Observability")',
   "VERIFY-FLAGS":
     'the latest AppConfig flag deployment is COMPLETE, not rolled back (CONST "Feature Flags & Rollout")',
   "VERIFY-MARKER":

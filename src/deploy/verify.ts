@@ -9,6 +9,8 @@
  * - VERIFY-ALIAS: the registry's `:staging` / `:prod` names the digest (distribution API v2);
  * - VERIFY-VERSION, VERIFY-HEALTH, VERIFY-SMOKE: the app's `/version` BUILD_SHA, health endpoints and
  *   golden-path requests over HTTPS;
+ * - VERIFY-GOLDEN-PATH: with the markers, the smoke's result as the dashboard's golden-path metrics (CloudWatch
+ *   `PutMetricData`; src/deploy/goldenPath.ts);
  * - VERIFY-FLAGS: AppConfig `ListDeployments`/`GetDeployment` of the app's flag environment (ids from the outputs'
  *   `apps.<app>.flags`): the latest deployment COMPLETE (src/deploy/flags.ts);
  * - VERIFY-MARKER: a GitHub Deployment with a deployment status on the app's repository (the digest, SHA and
@@ -24,6 +26,8 @@ import {
   ListServiceDeploymentsCommand,
 } from "@aws-sdk/client-ecs";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { publishGoldenPath } from "./goldenPath";
 import { AppConfigClient } from "@aws-sdk/client-appconfig";
 import type { Octokit } from "@octokit/rest";
 import { githubClient } from "./github";
@@ -47,7 +51,7 @@ export interface VerifyOptions {
   registryUrl?: string;
   /** Registry credentials (GHCR: owner login and a `read:packages` token). Default: anonymous. */
   registryCredentials?: RegistryCredentials;
-  /** Record deploy markers (GitHub Deployment, EventBridge event). Default true. */
+  /** Record deploy markers (GitHub Deployment, EventBridge event) and the golden-path metrics. Default true. */
   marker?: boolean;
   /** Release tag of this deploy, for the markers (`mvp-X.Y.Z`). Default: none. */
   version?: string;
@@ -366,6 +370,7 @@ export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
   const region = deployed.model.awsRegion;
   const ecs = new ECSClient({ region });
   const events = new EventBridgeClient({ region });
+  const cloudwatch = new CloudWatchClient({ region });
   const outputs = opts.outputs ? readStackOutputs(opts.outputs) : undefined;
   let appconfig: AppConfigClient | undefined;
   const flagsClient = () => (appconfig ??= new AppConfigClient({ region }));
@@ -382,6 +387,14 @@ export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
       }
       await checkAlias(t, opts, push);
       await checkHttp(t, opts.appUrls?.[t.app] ?? t.url, opts.timeoutSeconds ?? 10, push);
+      if (marker)
+        push(
+          await publishGoldenPath(
+            cloudwatch,
+            t,
+            mine.filter((c) => c.id === "VERIFY-SMOKE"),
+          ),
+        );
       await checkFlags(flagsClient, outputs, t.app, push);
       if (marker) await recordMarker(t, mine, opts, { github, events }, push);
       checks.push(...mine);
@@ -389,6 +402,7 @@ export async function verifyStack(opts: VerifyOptions): Promise<CheckReport> {
   } finally {
     ecs.destroy();
     events.destroy();
+    cloudwatch.destroy();
     appconfig?.destroy();
   }
   return { command: "verify", stack: opts.stack, checks };

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { renderChecks } from "../../src/deploy/checks";
 import { buildShaOf, verifyStack, VerifyOptions } from "../../src/deploy/verify";
-import { ROOT } from "../helpers";
+import { repositoryStacks, ROOT } from "../helpers";
 import {
   appServer,
   awsJsonServer,
@@ -92,6 +92,7 @@ function ecsHandlers(state: EcsState) {
   let registry: Awaited<ReturnType<typeof startRegistry>>;
   let github: Awaited<ReturnType<typeof githubServer>>;
   let events: Served & { calls: AwsCall[] };
+  let cloudwatch: Served & { calls: AwsCall[] };
   let apps: Record<string, Awaited<ReturnType<typeof appServer>>>;
   let dir: string;
   const digests: Record<string, string> = {};
@@ -130,10 +131,12 @@ function ecsHandlers(state: EcsState) {
     events = await awsJsonServer("1.1", {
       PutEvents: () => ({ FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] }),
     });
+    cloudwatch = await awsJsonServer("1.0", { PutMetricData: () => ({}) });
     apps = {};
     for (const a of APPS) apps[a] = await appServer({ buildSha: SHA[a] });
-    servers.push(github, events, ...Object.values(apps));
+    servers.push(github, events, cloudwatch, ...Object.values(apps));
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = events.url;
+    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
   });
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -196,6 +199,71 @@ function ecsHandlers(state: EcsState) {
       "GET /version",
     ]);
     assert.deepEqual(apps["menu-optimizer"].hits.sort(), ["GET /", "GET /_stcore/health", "GET /version"]);
+  });
+
+  it("publishes each app's golden-path result as the series its dashboard reads", async () => {
+    await apps["menu-optimizer"].close();
+    apps["menu-optimizer"] = await appServer({ buildSha: SHA["menu-optimizer"], status: { "/": 500 } });
+    servers.push(apps["menu-optimizer"]);
+    const { report } = await verify();
+    const published = cloudwatch.calls.map((c) => {
+      assert.equal(c.target, "GraniteServiceVersion20100801.PutMetricData");
+      assert.ok(c.signed);
+      const data = c.body.MetricData as Array<{ MetricName: string; Value: number; Dimensions: unknown }>;
+      return [c.body.Namespace, data.map((d) => [d.MetricName, d.Value]), data[0].Dimensions];
+    });
+    const dims = (app: string) => [
+      { Name: "App", Value: app },
+      { Name: "Environment", Value: "staging" },
+    ];
+    assert.deepEqual(published, [
+      [
+        "CicdConstitution/GoldenPath",
+        [
+          ["Attempts", 1],
+          ["Success", 1],
+        ],
+        dims("erp-berhan"),
+      ],
+      [
+        "CicdConstitution/GoldenPath",
+        [
+          ["Attempts", 1],
+          ["Success", 0],
+        ],
+        dims("menu-optimizer"),
+      ],
+    ]);
+    // The series is the one the dashboard's golden-path widget reads (components/Observability.ts).
+    const plan = (await repositoryStacks()).find((x) => x.plan.stack === "staging")!;
+    const body = plan.resources.find((r) => r.name === "menu-optimizer-staging-observability-dashboard")!;
+    const widget = JSON.parse(String(body.props.dashboardBody)).widgets.find((w: any) =>
+      /golden/i.test(w.properties.title),
+    );
+    const series = widget.properties.metrics.filter((m: unknown[]) => typeof m[0] === "string");
+    for (const m of series)
+      assert.deepEqual(m.slice(0, 6), [
+        published[1][0],
+        m[1],
+        "App",
+        "menu-optimizer",
+        "Environment",
+        "staging",
+      ]);
+    assert.ok(report.checks.some((c) => c.id === "VERIFY-GOLDEN-PATH" && c.status === "pass"));
+  });
+
+  it("fails VERIFY-GOLDEN-PATH when CloudWatch refuses the metrics", async () => {
+    await cloudwatch.close();
+    cloudwatch = await awsJsonServer("1.0", {});
+    servers.push(cloudwatch);
+    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
+    const { failed } = await verify();
+    assert.deepEqual(
+      failed.map((c) => c.id),
+      ["VERIFY-GOLDEN-PATH", "VERIFY-GOLDEN-PATH"],
+    );
+    assert.match(failed[0].message, /CloudWatch PutMetricData: .*PutMetricData/);
   });
 
   it("fails after an ECS rollback: the service runs the previous digest and its deployment rolled back", async () => {

@@ -440,8 +440,23 @@ describe("CC-OBS-01: every service has a 5xx alarm and a latency alarm, with act
     },
   ]));
 
-const body = (...titles: unknown[]) =>
-  JSON.stringify({ widgets: titles.map((title) => ({ properties: { title } })) });
+/** The series cicd verify publishes for erp-berhan in production. */
+const PUBLISHED = [
+  ["CicdConstitution/GoldenPath", "Success", "App", "erp-berhan", "Environment", "production", { id: "s" }],
+  ["CicdConstitution/GoldenPath", "Attempts", "App", "erp-berhan", "Environment", "production", { id: "t" }],
+];
+/** A dashboard body with these widget titles; a golden-path widget reads `golden` (default: the published series). */
+const body = (...titles: unknown[]) => bodyReading(PUBLISHED, ...titles);
+const bodyReading = (golden: unknown[][], ...titles: unknown[]) =>
+  JSON.stringify({
+    widgets: titles.map((title) => ({
+      properties: {
+        title,
+        ...(/golden/i.test(String(title)) ? { metrics: [[{ expression: "s/t" }], ...golden] } : {}),
+      },
+    })),
+  });
+const THREE = ["Error rate (5xx %)", "Latency (p95)", "Golden-path success"];
 const dashboard = (name: string, props: Props) => r(T.dashboard, name, props);
 
 describe("CC-OBS-02: every service has a dashboard of error rate, latency and golden path", () =>
@@ -456,8 +471,68 @@ describe("CC-OBS-02: every service has a dashboard of error rate, latency and go
         }),
       ],
       expected: [
-        ["pass", "erp-svc", "erp-berhan: dashboard erp-dash shows error rate, latency, golden path"],
+        [
+          "pass",
+          "erp-svc",
+          "erp-berhan: dashboard erp-dash shows error rate, latency, golden path (published)",
+        ],
       ],
+    },
+    {
+      name: "fails a golden-path widget reading a series nothing publishes (another environment's, another namespace)",
+      resources: [
+        service(),
+        dashboard("erp-dash", {
+          dashboardName: "erp-berhan-production",
+          dashboardBody: bodyReading(
+            [
+              [...PUBLISHED[0].slice(0, 5), "staging"],
+              ["Custom/Shop", "Checkout", "App", "erp-berhan"],
+            ],
+            ...THREE,
+          ),
+        }),
+      ],
+      message:
+        'erp-berhan: nothing publishes CicdConstitution/GoldenPath/Success {"App":"erp-berhan","Environment":"staging"}, Custom/Shop/Checkout {"App":"erp-berhan"}: cicd verify publishes CicdConstitution/GoldenPath Success/Attempts with App=erp-berhan Environment=production',
+    },
+    {
+      name: "fails a golden-path widget with no metric at all",
+      resources: [
+        service(),
+        dashboard("d", { dashboardName: "erp-berhan", dashboardBody: bodyReading([], ...THREE) }),
+      ],
+      expected: [["fail", "erp-svc", "erp-berhan: the golden-path widget reads no metric"]],
+    },
+    {
+      name: "passes a Synthetics canary's success the stack declares",
+      resources: [
+        service(),
+        r(T.syntheticsCanary, "gp", { name: "erp-golden" }),
+        dashboard("d", {
+          dashboardName: "erp-berhan",
+          dashboardBody: bodyReading(
+            [["CloudWatchSynthetics", "SuccessPercent", "CanaryName", "erp-golden"]],
+            ...THREE,
+          ),
+        }),
+      ],
+      message: "erp-berhan: dashboard d shows error rate, latency, golden path (published)",
+    },
+    {
+      name: "fails a Synthetics series whose canary the stack does not declare",
+      resources: [
+        service(),
+        dashboard("d", {
+          dashboardName: "erp-berhan",
+          dashboardBody: bodyReading(
+            [["CloudWatchSynthetics", "SuccessPercent", "CanaryName", "someone-elses"]],
+            ...THREE,
+          ),
+        }),
+      ],
+      message:
+        'erp-berhan: nothing publishes CloudWatchSynthetics/SuccessPercent {"CanaryName":"someone-elses"}: cicd verify publishes CicdConstitution/GoldenPath Success/Attempts with App=erp-berhan Environment=production',
     },
     {
       name: "fails a dashboard with only a 5XX widget, naming what it lacks",
@@ -489,7 +564,13 @@ describe("CC-OBS-02: every service has a dashboard of error rate, latency and go
         dashboard("d1", { dashboardName: "erp-berhan-a", dashboardBody: body("error rate") }),
         dashboard("d2", { dashboardName: "erp-berhan-b", dashboardBody: body("latency", "golden path") }),
       ],
-      expected: [["pass", "erp-svc", "erp-berhan: dashboard d1, d2 shows error rate, latency, golden path"]],
+      expected: [
+        [
+          "pass",
+          "erp-svc",
+          "erp-berhan: dashboard d1, d2 shows error rate, latency, golden path (published)",
+        ],
+      ],
     },
     {
       name: "is not applicable when the dashboard body is a hidden secret",

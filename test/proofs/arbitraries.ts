@@ -150,7 +150,14 @@ export const appSpec: fc.Arbitrary<AppSpec> = fc
       visibility: g.visibility,
       extraChecks: g.extraChecks.filter((c) => !["style", "unit", "smoke"].includes(c)),
       approvals: g.approvals,
-      reviewers: { users: g.users, teams: g.teams.slice(0, 6 - g.users.length) },
+      // A lone user gets a team: production prevents self-review, so the model refuses a lone reviewer.
+      reviewers: {
+        users: g.users,
+        teams: (g.users.length < 2 && g.teams.length === 0 ? ["release-managers"] : g.teams).slice(
+          0,
+          6 - g.users.length,
+        ),
+      },
       environmentSecrets: g.environmentSecrets,
       port: g.port,
       staging: { size: g.stagingSize, count: g.stagingCount },
@@ -321,7 +328,7 @@ export function stackPair(p: ProjectSpec, apps: AppSpec[], withSecrets = true): 
       [ns("governance")]: { ownsRepositories: true },
       [ns("infrastructure")]: {
         repository: { name: INFRASTRUCTURE_REPOSITORY, import: true, codeOwners: [`@${p.actor}`] },
-        reviewers: { users: [p.actor] },
+        reviewers: { users: [p.actor], teams: ["release-managers"] },
       },
       [ns("promotion")]: { stagingStack: stagingRef },
       ...secretsOf("prd"),

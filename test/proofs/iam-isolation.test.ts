@@ -17,7 +17,7 @@ import { crossings, wildcardWrites } from "./iam/isolation";
 import { requestsOf } from "./iam/operations";
 import type { Target } from "./iam/targets";
 import { roleOf, worldOf } from "./iam/world";
-import { PROJECT_NAME } from "../../policy-pack/lib/facts";
+import { GOLDEN_PATH, PROJECT_NAME } from "../../policy-pack/lib/facts";
 
 const OWNING_ROLE = `${PROJECT_NAME}-production-deploy`;
 const stackRole = (stack: string) => `${PROJECT_NAME}-${stack}-deploy`;
@@ -82,6 +82,24 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
       ctx,
     );
     assert.equal(labelled.allowed, false);
+  });
+
+  it("each stack's deploy role may publish the golden-path metrics (cicd verify), in no other namespace", async function () {
+    const w = await worldOf();
+    for (const stack of ["staging", "production"]) {
+      const role = roleOf(w, stackRole(stack));
+      const put = async (namespace: string) =>
+        (
+          await allowedExactly(
+            role,
+            "cloudwatch:PutMetricData",
+            { arn: "*", tags: {} },
+            { "cloudwatch:namespace": namespace },
+          )
+        ).allowed;
+      assert.equal(await put(GOLDEN_PATH.namespace), true, `${role.name} ${GOLDEN_PATH.namespace}`);
+      assert.equal(await put("CicdConstitution/Other"), false, `${role.name} another namespace`);
+    }
   });
 
   it("each deploy role may make every write its own stack's pulumi up makes", async function () {

@@ -54,7 +54,8 @@ export function realReports(): Promise<RealReports> {
     const env = broken.find(
       (r) =>
         r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" &&
-        r.props.environment === "production",
+        r.props.environment === "production" &&
+        r.name.startsWith("erp-berhan-"),
     )!;
     env.props.preventSelfReview = false;
     const logs = broken.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
