@@ -4,7 +4,6 @@
  * engine; the offline preview calls it under Pulumi's mock runtime.
  */
 import * as aws from "../components/aws";
-import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
 import type { RuntimeSettings } from "../components/ServiceRuntime";
@@ -19,6 +18,7 @@ import { DIGEST_PATTERN, GITHUB_OIDC_HOST, RESERVED_VARIABLES } from "../policy-
 import { AppModel, CONFIG_NAMESPACE, ConfigError, deploymentOf, StackModel } from "./config/model";
 import { SecretValues } from "./config/secrets";
 import { checkEgress } from "./egress";
+import { checkOrganizationOwner, githubProviderOf, reviewerIds } from "./githubOwner";
 
 /** Name of the StackReference resource through which production reads staging (CC-PAR-*). */
 export const STAGING_REFERENCE_NAME = "staging-profile";
@@ -203,37 +203,6 @@ function hardeningOf(model: StackModel, repository: { codeOwners?: string[] }) {
     codeOwners: repository.codeOwners ?? [],
     allowedActions: model.governance.allowedActions,
     checksIntegrationId: model.governance.checksIntegrationId,
-  };
-}
-
-const githubProviders = new WeakMap<StackModel, github.Provider>();
-
-/**
- * The GitHub provider every GitHub resource and lookup of the stack uses, owned by `cicd-constitution:githubOwner`:
- * without an owner, terraform-provider-github acts on the token's personal account and `getTeam` (organisations
- * only) fails (provider docs, "owner"). The token comes from `GITHUB_TOKEN`, as for the default provider; the stack
- * file may not set `github:*` keys (src/config/sources.ts), so the owner is written once, in the model. One per
- * program run (keyed by the run's model).
- */
-export function githubProviderOf(model: StackModel): github.Provider {
-  let provider = githubProviders.get(model);
-  if (!provider) {
-    provider = new github.Provider("github", { owner: model.githubOwner });
-    githubProviders.set(model, provider);
-  }
-  return provider;
-}
-
-/** Numeric GitHub ids of reviewers (users and teams), looked up by login and slug: a missing one fails. */
-function reviewerIds(model: StackModel, reviewers: { users: string[]; teams: string[] }) {
-  const provider = githubProviderOf(model);
-  return {
-    reviewerUserIds: reviewers.users.map((username) =>
-      github.getUserOutput({ username }, { provider }).id.apply((id) => Number(id)),
-    ),
-    reviewerTeamIds: reviewers.teams.map((slug) =>
-      github.getTeamOutput({ slug }, { provider }).id.apply((id) => Number(id)),
-    ),
   };
 }
 
@@ -464,6 +433,8 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
     model.apps.map((app) => [app.name, imageSourceOf(model, app, stagingProfile, sourceToken)]),
   );
 
+  // Teams need an organisation: a user account as owner stops the program before any change.
+  await checkOrganizationOwner(model);
   const oidcProviderArn = await githubOidcProvider(model);
   if (model.infrastructure) governInfrastructure(model, secretOf, oidcProviderArn, identity.accountId);
 

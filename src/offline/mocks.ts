@@ -48,6 +48,11 @@ export interface MockOptions {
     /** Subnets with no explicit route-table association (they use the VPC's main table). Default: none. */
     mainTableSubnets?: string[];
   };
+  /**
+   * GitHub owners that are user accounts, not organisations: `getOrganization` fails for them as GitHub's
+   * `GET /orgs/OWNER` does (404). Default: none (the offline preview assumes the owner is an organisation).
+   */
+  userAccounts?: string[];
 }
 
 /** The route table the offline preview assumes for a private subnet of the stack file. */
@@ -342,6 +347,17 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
         case "github:index/getUser:getUser": {
           const login = String(args.inputs.username);
           return { id: String(parseInt(hashOf("user", login).slice(0, 7), 16)), login, name: login };
+        }
+        case "github:index/getOrganization:getOrganization": {
+          const name = String(args.inputs.name);
+          if (opts.userAccounts?.includes(name))
+            throw new Error(`GET https://api.github.com/orgs/${name}: 404 Not Found []`);
+          return {
+            id: String(parseInt(hashOf("org", name).slice(0, 7), 16)),
+            login: name,
+            name,
+            orgname: name,
+          };
         }
         case "github:index/getTeam:getTeam": {
           const slug = String(args.inputs.slug);

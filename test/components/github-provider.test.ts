@@ -4,7 +4,15 @@
  * token's personal account (terraform-provider-github: no owner means the authenticated user).
  */
 import * as assert from "node:assert/strict";
-import { repositoryStacks } from "../helpers";
+import * as path from "node:path";
+import { ConfigError, parseStackConfig } from "../../src/config/model";
+import { resolveSecrets } from "../../src/config/secrets";
+import { readStackFile } from "../../src/config/sources";
+import { recordProgram } from "../../src/offline/preview";
+import { defineStack } from "../../src/program";
+import { repositoryStacks, ROOT } from "../helpers";
+
+const NOW = new Date("2026-11-21T12:00:00Z");
 
 describe("the GitHub provider of a stack", function () {
   it("each stack declares one GitHub provider for its owner, and every GitHub resource uses it", async function () {
@@ -17,5 +25,83 @@ describe("the GitHub provider of a stack", function () {
       const stray = resources.filter((r) => r.options?.provider !== providers[0].urn).map((r) => r.name);
       assert.deepEqual(stray, [], `${s.plan.stack}: GitHub resources on another provider`);
     }
+  });
+});
+
+/** Runs the stack's program offline; `userAccounts` are owners GitHub answers as users, not organisations. */
+async function run(
+  stack: string,
+  change: (raw: any) => void = () => {},
+  userAccounts: string[] = [],
+  stackOutputs?: Record<string, Record<string, unknown>>,
+) {
+  const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+  change(source.raw);
+  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: NOW });
+  const values = resolveSecrets(model, source, "offline").values;
+  const invoked: string[] = [];
+  let error: unknown;
+  const recording = await recordProgram(
+    {
+      project: "cicd-constitution",
+      stack,
+      region: model.awsRegion,
+      network: model.network,
+      stackOutputs,
+      wrapMocks: (base) => ({
+        newResource: (args) => base.newResource(args),
+        call: (args) => {
+          if (args.token === "github:index/getOrganization:getOrganization") {
+            invoked.push(String(args.inputs.name));
+            if (userAccounts.includes(String(args.inputs.name)))
+              throw new Error(`GET https://api.github.com/orgs/${args.inputs.name}: 404 Not Found []`);
+          }
+          return base.call(args);
+        },
+      }),
+    },
+    async () => {
+      try {
+        return { environmentProfile: (await defineStack(model, values)).environmentProfile };
+      } catch (err) {
+        error = err;
+        return {};
+      }
+    },
+  );
+  const registered = recording.monitor.records.filter((r) => !r.type.startsWith("pulumi:"));
+  return { invoked, error, registered, outputs: recording.outputs };
+}
+
+describe("a stack that names teams has an organisation as its GitHub owner", function () {
+  // Production reads staging's profile first: the outputs of an offline staging run.
+  let staging: Record<string, Record<string, unknown>>;
+  before(async function () {
+    staging = { "surlefeu/cicd-constitution/staging": (await run("staging")).outputs };
+  });
+  it("reads the owner as an organisation before anything is registered", async function () {
+    const { invoked, error } = await run("production", () => {}, [], staging);
+    assert.equal(error, undefined);
+    assert.deepEqual(invoked, ["surlefeu"]);
+  });
+
+  it("stops before any change when the owner is a user account, naming githubOwner and the keys with teams", async function () {
+    const { error, registered } = await run("production", () => {}, ["surlefeu"], staging);
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(
+      error.message,
+      /cicd-constitution:githubOwner: expected a GitHub organisation: the stack names teams \(apps\[0\]\.reviewers\.teams: release-managers; apps\[0\]\.repository\.codeOwners: @surlefeu\/erp-team, @surlefeu\/release-managers;.*found "surlefeu", which GitHub does not answer as an organisation \(.*GET https:\/\/api\.github\.com\/orgs\/surlefeu: 404 Not Found \[\]/,
+    );
+    assert.deepEqual(
+      registered.map((r) => r.type),
+      [],
+      "nothing is registered",
+    );
+  });
+
+  it("does not ask when no team is named (a user account may own the repositories)", async function () {
+    const { invoked, error } = await run("staging");
+    assert.equal(error, undefined);
+    assert.deepEqual(invoked, [], "staging names no teams");
   });
 });
