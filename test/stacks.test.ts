@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { previewStack, recordProgram, StackPreview } from "../src/offline/preview";
+import { previewStack, StackPreview } from "../src/offline/preview";
 import { appOf } from "../src/offline/summary";
 import { PlanResource } from "../src/plan/types";
 import { parsed, repositoryStacks, ROOT } from "./helpers";
@@ -225,49 +224,6 @@ describe("the repository's stacks (offline preview)", () => {
       assert.deepEqual(byUrn(one.resources), byUrn(all.resources), stack);
       assert.ok(one.plan.resources.length > 90);
     }
-  });
-});
-
-// A recording that never ends (first-deploy.test.ts races one against a refusal) keeps both switched off in its
-// process: these compare with what was there before each recording, not with the SDK's own.
-describe("the offline recording's stack traces", () => {
-  it("records without stack frames or source positions, and gives both back after", async () => {
-    type WithCallsites = { callsites: () => unknown[] };
-    const callsites = (pulumi.Resource as unknown as WithCallsites).callsites;
-    const limit = Error.stackTraceLimit;
-    let inside: { limit: number; positions: number } | undefined;
-    await recordProgram({ project: "p", stack: "s", region: "eu-west-1" }, () => {
-      inside = {
-        limit: Error.stackTraceLimit,
-        positions: (pulumi.Resource as unknown as WithCallsites).callsites().length,
-      };
-      return {};
-    });
-    assert.deepEqual(inside, { limit: 0, positions: 0 });
-    assert.equal((pulumi.Resource as unknown as WithCallsites).callsites, callsites);
-    assert.equal(Error.stackTraceLimit, limit);
-  });
-
-  it("gives both back after recordings that overlap, the first started ending first", async () => {
-    type WithCallsites = { callsites: () => unknown[] };
-    const callsites = (pulumi.Resource as unknown as WithCallsites).callsites;
-    const limit = Error.stackTraceLimit;
-    const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const opts = { project: "p", stack: "s", region: "eu-west-1" };
-    let afterFirst: number | undefined;
-    await Promise.all([
-      recordProgram(opts, async () => {
-        await tick(5);
-        return {};
-      }).then(() => (afterFirst = Error.stackTraceLimit)),
-      recordProgram(opts, async () => {
-        await tick(40);
-        return {};
-      }),
-    ]);
-    assert.equal(afterFirst, 0, "still switched off while the second recording runs");
-    assert.equal((pulumi.Resource as unknown as WithCallsites).callsites, callsites);
-    assert.equal(Error.stackTraceLimit, limit);
   });
 });
 

@@ -288,52 +288,11 @@ export async function recordProgram(
   const monitor = new RecordingMonitor(opts.wrapMocks ? opts.wrapMocks(mocks) : mocks);
   installMonitor(monitor, opts.project, opts.stack, organization);
   pulumi.runtime.setAllConfig({ "aws:region": opts.region }, []);
-  const restore = cheapStackTraces();
-  try {
-    const outputs = await program();
-    const wire = (await rpc.serializeProperties("stack outputs", outputs)) as Record<string, unknown>;
-    await drain();
-    return { monitor, outputs: wire };
-  } finally {
-    restore();
-  }
+  const outputs = await program();
+  const wire = (await rpc.serializeProperties("stack outputs", outputs)) as Record<string, unknown>;
+  await drain();
+  return { monitor, outputs: wire };
 }
-
-/** `Resource.callsites`, the SDK's stack walk for a resource's source position (resource.js). */
-type Callsites = () => unknown[];
-
-/**
- * The SDK captures a stack trace for every promise it creates (`debuggablePromise`, for leak reports) and for
- * every resource (`Resource.callsites`, source positions, with no frame limit). Under tsx each frame went through
- * source maps, which took most of the preview's time (bench/run.ts, docs/PROOFS.md). During a recording: no frames
- * for promise traces, no source-map lookups, and no source positions (the engine shows them in its diagnostics;
- * the mocks and the plan have no use for them: the SDK sends none when the stack has no position either); all
- * restored after. Returns the restore function.
- */
-function cheapStackTraces(): () => void {
-  // Recordings that overlap (none do today: the SDK's runtime state is global) switch off once and restore last.
-  if (recordings++ === 0) {
-    const limit = Error.stackTraceLimit;
-    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true;
-    const resource = pulumi.Resource as unknown as { callsites: Callsites };
-    const callsites = resource.callsites;
-    Error.stackTraceLimit = 0;
-    if (sourceMaps) process.setSourceMapsEnabled(false);
-    resource.callsites = () => [];
-    giveBack = () => {
-      Error.stackTraceLimit = limit;
-      if (sourceMaps) process.setSourceMapsEnabled(true);
-      resource.callsites = callsites;
-    };
-  }
-  return () => {
-    if (--recordings === 0) giveBack();
-  };
-}
-
-/** How many recordings are running; what the first one switched off, given back when the last ends. */
-let recordings = 0;
-let giveBack: () => void = () => undefined;
 
 /**
  * Previews one stack file offline.
