@@ -2,40 +2,18 @@
  * ART: artifacts, build once, promote many. Source: CONST "Build Once, Promote Many"; F6 "Pipeline Guarantees";
  * LANES 4-6. Catalogue: shared/policy-catalogue.md "ART".
  */
-import { arr, environmentOf, get, parseJsonProp, str } from "../lib/props";
+import { arr, get, parseJsonProp, str } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
-import { PRODUCTION_ENV } from "./environments";
 import { DIGEST_REF_PATTERN } from "../lib/facts";
+import { PRODUCTION_ENV } from "../lib/settings";
+import { repositoryOf, stackEnvironments } from "../lib/stack";
 
 /** `repo@sha256:<64 hex>`. */
 
 /** Images of the containers of a task definition (parsed `containerDefinitions`). */
 export function containerImages(td: Res): string[] {
   return arr(parseJsonProp(td.props, "containerDefinitions")).map((c) => String(get(c, "image") ?? ""));
-}
-
-/** Repository part of an image reference (`ghcr.io/o/app:tag` or `...@sha256:...` -> `ghcr.io/o/app`). */
-export function repositoryOf(ref: string): string {
-  const noDigest = ref.split("@")[0];
-  const slash = noDigest.lastIndexOf("/");
-  const colon = noDigest.lastIndexOf(":");
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
-}
-
-/** Environments the stack's resources declare (AWS `environment` tags, GitHub `environment` fields). */
-export function stackEnvironments(resources: Res[]): Set<string> {
-  const envs = new Set<string>();
-  for (const r of resources) {
-    if (r.type === T.stackReference) continue;
-    try {
-      const e = environmentOf(r);
-      if (e) envs.add(e);
-    } catch {
-      // an unknown environment tag says nothing about the stack
-    }
-  }
-  return envs;
 }
 
 export const ART_01 = defineRule({

@@ -7,7 +7,6 @@ import {
   arr,
   environmentOf,
   get,
-  globMatch,
   parseJsonProp,
   PLAINTEXT_MARKER,
   SECRET_MARKER,
@@ -18,8 +17,9 @@ import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { inlinePoliciesOf, oidcEnvironment, statementsOf, trustsGitHubOidc } from "../lib/iam";
 import { grantProblems, roleProblems, scopeOf, writingActions } from "../lib/iamScope";
 import { T } from "../lib/tokens";
-import type { ConfigProperty } from "../lib/types";
 import { approvableDespiteSelfReview, GITHUB_OIDC_HOST, RELEASE_TAG_GLOB } from "../lib/facts";
+import { PRODUCTION_ENV, STAGING_ENV } from "../lib/settings";
+import { nameMatches, SECRET_NAME_PATTERNS } from "../lib/secretNames";
 
 /** Deployment policies by repository and environment, built once per resource list (linear, not per environment). */
 const deploymentPolicyIndexes = new WeakMap<Res[], Map<string, Res[]>>();
@@ -36,25 +36,6 @@ function deploymentPoliciesOf(resources: Res[]): Map<string, Res[]> {
   }
   return index;
 }
-
-/** Config property: the environment that counts as production (never the stack name). */
-export const PRODUCTION_ENV: Record<string, ConfigProperty> = {
-  productionEnvironment: {
-    tightens: "fixed",
-    type: "string",
-    description: "Name of the environment that counts as production.",
-    default: "production",
-  },
-};
-/** Config property: the environment that counts as staging. */
-export const STAGING_ENV: Record<string, ConfigProperty> = {
-  stagingEnvironment: {
-    tightens: "fixed",
-    type: "string",
-    description: "Name of the staging environment.",
-    default: "staging",
-  },
-};
 
 /** Environment names a StackReference's `environmentProfile` vouches for, per app key / repository. */
 function referencedEnvironments(resources: Res[]): Array<{ env: string; repos: Set<string>; via: string }> {
@@ -232,26 +213,9 @@ export const ENV_03 = defineRule({
   },
 });
 
-/** Names that look like secrets (CC-RUN-06, CC-ENV-04): *SECRET*, *TOKEN*, *PASSWORD*, *_KEY, DATABASE_URL. */
-export const SECRET_NAME_PATTERNS = [
-  "*SECRET*",
-  "*TOKEN*",
-  "*PASSWORD*",
-  "*PASSWD*",
-  "*_KEY",
-  "*PRIVATE_KEY*",
-  "DATABASE_URL",
-  "*_DSN",
-];
-
 /** Values that look like credentials: GitHub tokens, AWS key ids, PEM keys, Slack tokens, URLs with a password. */
 export const SECRET_VALUE_RE =
   /^(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_|(AKIA|ASIA)[A-Z0-9]{16}$|-----BEGIN [A-Z ]*PRIVATE KEY|xox[abprs]-)|:\/\/[^/\s:@]+:[^/\s@]+@/;
-
-/** True when `name` matches one of the glob `patterns` (case-insensitive; {@link globMatch}). */
-export function nameMatches(name: string, patterns: string[]): boolean {
-  return patterns.some((p) => globMatch(p, name, true));
-}
 
 export const ENV_04 = defineRule({
   id: "CC-ENV-04",

@@ -3,34 +3,16 @@
  * Catalogue: shared/policy-catalogue.md "FLAG".
  */
 import { inlinePoliciesOf, roleNameOf, statementsOf } from "../lib/iam";
-import { appOf, arr, get, parseJsonProp, resourcesOfApp, str } from "../lib/props";
+import { appOf, arr, get, resourcesOfApp, str } from "../lib/props";
 import { defineRule, Res, Rule } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { dayOf, parseDay } from "../lib/waivers";
-import { stackEnvironments } from "./artifacts";
-import { PRODUCTION_ENV } from "./environments";
-import { alarmMetrics } from "./observability";
-import { containersOf } from "./runtime";
 import { APPCONFIG_VARIABLES } from "../lib/facts";
-
-/** One flag of a feature-flags document: its definition key and this environment's value entry. */
-export interface FlagEntry {
-  key: string;
-  value: Record<string, unknown>;
-}
-
-/**
- * Flags of a hosted configuration version; undefined when the content is not a feature-flags document.
- *
- * @throws HiddenSecretError when the content is `[secret]` (plans hide it: the AWS provider marks `content` secret).
- */
-export function flagsOf(r: Res): FlagEntry[] | undefined {
-  const doc = parseJsonProp(r.props, "content");
-  const flags = get(doc, "flags");
-  if (!flags || typeof flags !== "object") return undefined;
-  const values = (get(doc, "values") ?? {}) as Record<string, unknown>;
-  return Object.keys(flags).map((key) => ({ key, value: (values[key] ?? {}) as Record<string, unknown> }));
-}
+import { stackEnvironments } from "../lib/stack";
+import { PRODUCTION_ENV } from "../lib/settings";
+import { alarmMetrics } from "../lib/alarms";
+import { containersOf } from "../lib/containers";
+import { flagsOf } from "../lib/flagDocuments";
 
 export const FLAG_01 = defineRule({
   id: "CC-FLAG-01",

@@ -10,6 +10,7 @@ import { flagRules } from "./flags";
 import { observabilityRules } from "./observability";
 import { parityRules } from "./parity";
 import { runtimeRules } from "./runtime";
+import { runtimePlatformRules } from "./runtimePlatform";
 import { waiverRules } from "./waivers";
 
 /** All rules, catalogue order: BR, ENV, ART, RUN, OBS, FLAG, PAR, WAIVE. */
@@ -18,6 +19,7 @@ export const ALL_RULES: Rule[] = [
   ...environmentRules,
   ...artifactRules,
   ...runtimeRules,
+  ...runtimePlatformRules,
   ...observabilityRules,
   ...flagRules,
   ...parityRules,

@@ -10,12 +10,12 @@
 import { appOf, arr, get, num, resourcesOfApp, str, tagsOf } from "../lib/props";
 import { defineRule, Res, Rule, RuleContext, Verdicts } from "../lib/rule";
 import { T } from "../lib/tokens";
-import { repositoryOf, stackEnvironments } from "./artifacts";
-import { PRODUCTION_ENV, STAGING_ENV } from "./environments";
-import { flagsOf } from "./flags";
-import { containersOf } from "./runtime";
 import { DIGEST_REF_PATTERN } from "../lib/facts";
 import { ExportedAppProfile, readinessPathOf } from "../lib/profile";
+import { repositoryOf, stackEnvironments } from "../lib/stack";
+import { PRODUCTION_ENV, STAGING_ENV } from "../lib/settings";
+import { flagsOf } from "../lib/flagDocuments";
+import { containersOf } from "../lib/containers";
 
 /** An app's profile, as exported by the program (`environmentProfile.apps[APP]`). */
 /** An app's profile as parity compares it: this stack's rebuilt from its resources, staging's as exported. */

@@ -3,7 +3,7 @@
  * checks first (rulesets, environments, image references, health paths). Read from the recorded resources,
  * not from the config, so it shows what the program really registers.
  */
-import { healthPaths } from "../../policy-pack/rules/runtime";
+import { healthPaths } from "../../policy-pack/lib/containers";
 import { appOf as packAppOf } from "../../policy-pack/lib/props";
 import { T } from "../../policy-pack/lib/tokens";
 import { Plan, PlanResource } from "../plan/types";

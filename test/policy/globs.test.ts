@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { globMatch } from "../../policy-pack/lib/props";
-import { nameMatches } from "../../policy-pack/rules/environments";
+import { nameMatches } from "../../policy-pack/lib/secretNames";
 
 describe("globs match in linear time", function () {
   it("match as globs: * any run, ? one character, the rest literal, whole string", function () {

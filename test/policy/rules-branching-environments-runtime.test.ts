@@ -6,7 +6,7 @@
  * mutations.ts and rules.test.ts).
  */
 import { PLAINTEXT_MARKER, SECRET_MARKER } from "../../policy-pack/evaluate";
-import { SECRET_NAME_PATTERNS } from "../../policy-pack/rules/environments";
+import { SECRET_NAME_PATTERNS } from "../../policy-pack/lib/secretNames";
 import { profileRef, r, RuleCase, ruleCases, T, taskDefinition } from "./rule-harness";
 
 type Props = Record<string, unknown>;
