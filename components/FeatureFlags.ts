@@ -183,7 +183,10 @@ export class FeatureFlags extends pulumi.ComponentResource {
         content: featureFlagsDocument(args.flags),
         description: `${args.flags.length} flag(s)`,
       },
-      child,
+      // Every input forces a new version, and the provider's Delete removes the old one at the end of the update,
+      // while the new version's deployment is still rolling out (an hour in production) or after AppConfig rolled
+      // it back: the version the environment serves must stay readable for `cicd flags off`, so versions are kept.
+      { ...child, retainOnDelete: true },
     );
     this.deployment = {
       applicationId: application.id,
@@ -230,9 +233,10 @@ export class FeatureFlags extends pulumi.ComponentResource {
   /**
    * Deploys the document after `after` (the app's ECS service): on a first `pulumi up` the monitored alarm has been
    * evaluated by then, and in an update that changes both, the code that reads a flag runs before the flag changes.
-   * AppConfig allows one deployment in progress per environment (`StartDeployment` answers `ConflictException`), and
-   * the provider only starts one: `cicd flags wait` runs before `pulumi up`, and this is the update's last step, so
-   * a conflict can only stop an update with nothing left to do.
+   * AppConfig allows one deployment in progress per environment (`StartDeployment` answers `ConflictException`, which
+   * the provider retries for 30 minutes: facts.ts APPCONFIG_CONFLICT_RETRY_MINUTES): `cicd flags wait` runs before
+   * `pulumi up`, and this is the update's last step, so a conflict can only hold an update with nothing left to do
+   * (main.yml's job timeouts allow for it).
    */
   deployAfter(after: pulumi.Resource[]): aws.appconfig.Deployment {
     return new aws.appconfig.Deployment(`${this.prefix}-deployment`, this.deployment, {

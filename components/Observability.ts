@@ -125,7 +125,9 @@ export const TARGET_GROUP_MIN_REQUESTS = 1;
 export const TARGET_GROUP_ALARM_WINDOW = { datapointsToAlarm: 3, evaluationPeriods: 5 } as const;
 
 /**
- * One target group's own 5xx rate (a canary's requests only): its targets' 5xx over its requests, 0 below
+ * One target group's own 5xx rate (a canary's requests only): its targets' 5xx, plus the connections the load
+ * balancer could not open to them (`TargetConnectionErrorCount`: a crashed worker, answered 502 by the load
+ * balancer, whose `HTTPCode_ELB_5XX_Count` has no target-group dimension), over its requests, 0 below
  * {@link TARGET_GROUP_MIN_REQUESTS} a minute (a minute without requests is no evidence either way). The load
  * balancer's own 5xx have no target group; the load-balancer-wide alarm counts them (CC-OBS-05).
  */
@@ -140,10 +142,13 @@ export function targetGroupFiveXxRateQueries(
   });
   return [
     metric("target5xx", "HTTPCode_Target_5XX_Count"),
+    metric("connErrors", "TargetConnectionErrorCount"),
     metric("requests", "RequestCount"),
     {
       id: "rate",
-      expression: `IF(FILL(requests, 0) >= ${TARGET_GROUP_MIN_REQUESTS}, 100 * FILL(target5xx, 0) / FILL(requests, 0), 0)`,
+      expression:
+        `IF(FILL(requests, 0) >= ${TARGET_GROUP_MIN_REQUESTS}, ` +
+        "100 * (FILL(target5xx, 0) + FILL(connErrors, 0)) / FILL(requests, 0), 0)",
       label: "5xx rate of the target group (%)",
       returnData: true,
     },
@@ -392,11 +397,8 @@ export class Observability extends pulumi.ComponentResource {
                 a.region,
                 [
                   [
-                    {
-                      expression: "IF(FILL(t, 0) > 0, 100 * FILL(s, 0) / t, 100)",
-                      label: "success %",
-                      id: "g",
-                    },
+                    // No FILL: a period without a deploy (nothing published) is a gap, not a 100% success.
+                    { expression: "100 * s / t", label: "success %", id: "g" },
                   ],
                   goldenPath(GOLDEN_PATH.metrics.success, "s"),
                   goldenPath(GOLDEN_PATH.metrics.attempts, "t"),

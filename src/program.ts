@@ -400,6 +400,8 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
   const secretOf = (app: string, name: string) => pulumi.secret(secrets.get(app)?.get(name) ?? "");
   const identity = aws.getCallerIdentityOutput({});
 
+  // Teams need an organisation: a user account as owner stops the program (the bootstrap too) before any change.
+  await checkOrganizationOwner(model);
   if (model.bootstrap) return bootstrapStack(model, secretOf, identity.accountId);
 
   // The private subnets must reach ghcr.io and the AWS APIs: checked before anything is registered.
@@ -433,8 +435,6 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
     model.apps.map((app) => [app.name, imageSourceOf(model, app, stagingProfile, sourceToken)]),
   );
 
-  // Teams need an organisation: a user account as owner stops the program before any change.
-  await checkOrganizationOwner(model);
   const oidcProviderArn = await githubOidcProvider(model);
   if (model.infrastructure) governInfrastructure(model, secretOf, oidcProviderArn, identity.accountId);
 

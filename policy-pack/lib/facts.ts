@@ -161,6 +161,16 @@ export function approvableDespiteSelfReview(users: number, teams: number): boole
   return users >= 2 || teams >= 1;
 }
 
+/** Seconds `cicd flags wait` and `cicd flags off` wait at most by default (main.yml's job timeouts count on it). */
+export const FLAG_MAX_WAIT_SECONDS = 900;
+
+/**
+ * The provider's retries of a flag deployment AppConfig refuses with `ConflictException` (another one in progress),
+ * in minutes: terraform-provider-aws `internal/service/appconfig/deployment.go` wraps `StartDeployment` in
+ * `RetryWhenIsA[*ConflictException]` for 30 minutes, so a conflict holds the end of `pulumi up` that long.
+ */
+export const APPCONFIG_CONFLICT_RETRY_MINUTES = 30;
+
 /**
  * The golden-path metrics `cicd verify` publishes after its post-deploy smoke (CloudWatch `PutMetricData`) and
  * each app's dashboard reads (CONST "Observability": golden-path success): `Attempts` requests sent and `Success`

@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { assertFreshBuild } from "../../policy-pack/lib/build";
 import { REPORT_FORMATS } from "../report/types";
 import { parseDay } from "../../policy-pack/lib/waivers";
+import { FLAG_MAX_WAIT_SECONDS } from "../../policy-pack/lib/facts";
 import { isStackName } from "../files";
 import type { DiffFormat } from "../diff/render";
 import type { SummaryFormat } from "./preview";
@@ -243,7 +244,7 @@ function flagsCommands(program: Command, result: CommandResult): void {
     .description(
       "Before pulumi up: wait until no app's AppConfig environment has a flag deployment in progress. Exit 1 at --max-wait, with when to retry",
     )
-    .option("--max-wait <seconds>", "seconds to wait at most", seconds(0), 900)
+    .option("--max-wait <seconds>", "seconds to wait at most", seconds(0), FLAG_MAX_WAIT_SECONDS)
     .option("--poll <seconds>", "seconds between two reads", seconds(0.01), 15)
     .action(async (opts) => {
       result.code = await run().runFlagsWait(opts);
@@ -254,7 +255,12 @@ function flagsCommands(program: Command, result: CommandResult): void {
     )
     .requiredOption("--app <name>", "app name")
     .requiredOption("--flag <name>", "flag to turn off")
-    .option("--max-wait <seconds>", "seconds the stop and the deployment may take", seconds(0), 900)
+    .option(
+      "--max-wait <seconds>",
+      "seconds the stop and the deployment may take",
+      seconds(0),
+      FLAG_MAX_WAIT_SECONDS,
+    )
     .option("--poll <seconds>", "seconds between two reads of a deployment", seconds(0.01), 5)
     .action(async (opts) => {
       result.code = await run().runFlagsOff(opts);

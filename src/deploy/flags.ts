@@ -9,7 +9,8 @@
  *   (`StopDeployment` with `AllowRevert`: AppConfig rolls it back), turns one flag off in the live document, disables
  *   the monitored alarms' actions ("A deployment doesn't automatically roll back if actions have been disabled in an
  *   associated CloudWatch alarm": AppConfig user guide, "Monitoring deployments for automatic rollback"), deploys
- *   with the stack's emergency strategy (0 minutes, no bake, 100% at once) and always re-enables the actions.
+ *   with the stack's emergency strategy (`AppConfig.AllAtOnce`: every target at once, then a 10-minute bake with the
+ *   alarm's actions still off) and always re-enables the actions.
  * - VERIFY-FLAGS of `cicd verify`: the environment's latest deployment is COMPLETE.
  * AWS calls use the SDK v3 clients (credentials and endpoints from the standard chain, `AWS_ENDPOINT_URL_APPCONFIG`
  * and `AWS_ENDPOINT_URL_CLOUDWATCH` included).
@@ -33,6 +34,7 @@ import {
   EnableAlarmActionsCommand,
 } from "@aws-sdk/client-cloudwatch";
 import { z } from "zod";
+import { FLAG_MAX_WAIT_SECONDS } from "../../policy-pack/lib/facts";
 import { readStackOutputs } from "../audit/readState";
 import { checkNoPlainCredentials } from "../config/credentials";
 import { ConfigError, ConfigProblem, parseStackConfig, StackModel } from "../config/model";
@@ -61,7 +63,7 @@ const flagIdsSchema = z.object({
   applicationId: z.string().min(1),
   environmentId: z.string().min(1),
   configurationProfileId: z.string().min(1),
-  /** Custom strategy: 0 minutes duration, 0 minutes final bake, growth 100% (all at once). */
+  /** The strategy `cicd flags off` deploys with: AWS's predefined `AppConfig.AllAtOnce`. */
   emergencyStrategyId: z.string().min(1),
   /** The CloudWatch alarms the AppConfig environment monitors (one composite alarm, no actions of its own). */
   monitorAlarmNames: z.array(z.string().min(1)),
@@ -180,7 +182,7 @@ export function progressOf(d: Deployment, now = new Date()): string {
 
 /** Options of {@link waitForFlagDeployments} and {@link flagsOff}. */
 export interface WaitOptions {
-  /** Seconds to wait at most (`flags off`: the stop and the emergency deployment together). Default 900. */
+  /** Seconds to wait at most (`flags off`: the stop and the emergency deployment together). Default {@link FLAG_MAX_WAIT_SECONDS}. */
   maxWaitSeconds?: number;
   /** Seconds between two reads of a deployment. Default 15 (`flags wait`), 5 (`flags off`). */
   pollSeconds?: number;
@@ -203,7 +205,7 @@ export interface FlagsResult {
  *   deployment number, state, percentage complete and "retry after" its estimated end.
  */
 export async function waitForFlagDeployments(st: FlagStack, opts: WaitOptions = {}): Promise<FlagsResult> {
-  const deadline = Date.now() + (opts.maxWaitSeconds ?? 900) * 1000;
+  const deadline = Date.now() + (opts.maxWaitSeconds ?? FLAG_MAX_WAIT_SECONDS) * 1000;
   const pollMs = (opts.pollSeconds ?? 15) * 1000;
   const client = new AppConfigClient({ region: st.model.awsRegion });
   try {
@@ -220,7 +222,7 @@ export async function waitForFlagDeployments(st: FlagStack, opts: WaitOptions = 
         return {
           code: 1,
           lines: [
-            `${st.stack}: flag deployments still in progress after ${opts.maxWaitSeconds ?? 900} s; pulumi up would meet AppConfig's ConflictException`,
+            `${st.stack}: flag deployments still in progress after ${opts.maxWaitSeconds ?? FLAG_MAX_WAIT_SECONDS} s; pulumi up would meet AppConfig's ConflictException`,
             ...busy.map((b) => `  ${b}`),
           ],
         };
@@ -373,7 +375,7 @@ export async function flagsOff(st: FlagStack, opts: FlagsOffOptions): Promise<Fl
     ]);
   const log = opts.log ?? (() => undefined);
   const timing = {
-    deadline: Date.now() + (opts.maxWaitSeconds ?? 900) * 1000,
+    deadline: Date.now() + (opts.maxWaitSeconds ?? FLAG_MAX_WAIT_SECONDS) * 1000,
     pollMs: (opts.pollSeconds ?? 5) * 1000,
   };
   const appconfig = new AppConfigClient({ region: st.model.awsRegion });

@@ -26,6 +26,9 @@ describe("FeatureFlags", () => {
     assert.equal(profile.inputs.type, "AWS.AppConfig.FeatureFlags");
     const version = one(rs, "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion");
     assert.equal(version.inputs.content, "[secret]", "the AWS provider marks content secret");
+    // A replaced document keeps its old version: the one AppConfig serves (mid-rollout, or after a rollback)
+    // stays readable for `cicd flags off`.
+    assert.deepEqual(version.options, { retainOnDelete: true });
     const doc = parsed(version.props.content);
     assert.deepEqual(Object.keys(doc.flags), ["new_checkout", "beta_menu"]);
     assert.deepEqual(doc.values.new_checkout, {

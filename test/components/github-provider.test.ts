@@ -99,6 +99,13 @@ describe("a stack that names teams has an organisation as its GitHub owner", fun
     );
   });
 
+  it("the bootstrap, which looks up the infrastructure reviewers, stops the same way", async function () {
+    const { error, registered } = await run("production", (r) => (r.bootstrap = true), ["surlefeu"]);
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /cicd-constitution:githubOwner: expected a GitHub organisation/);
+    assert.deepEqual(registered, []);
+  });
+
   it("does not ask when no team is named (a user account may own the repositories)", async function () {
     const { invoked, error } = await run("staging");
     assert.equal(error, undefined);

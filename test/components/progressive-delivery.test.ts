@@ -114,7 +114,7 @@ describe("progressive delivery in the plans", () => {
     const metrics = queries.filter((q) => q.metric);
     assert.deepEqual(
       metrics.map((q) => q.metric!.metricName),
-      ["HTTPCode_Target_5XX_Count", "RequestCount"],
+      ["HTTPCode_Target_5XX_Count", "TargetConnectionErrorCount", "RequestCount"],
     );
     for (const q of metrics)
       assert.match(q.metric!.dimensions.TargetGroup, /^targetgroup\/erp-berhan-prod-tg-alt\//);

