@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { previewStacks } from "../src/cli/preview";
+import { previewStacks } from "../src/offline/stacks";
 import { evaluate } from "../policy-pack/evaluate";
 import { appOf } from "../policy-pack/lib/props";
 import { TODAY } from "../test/proofs/arbitraries";

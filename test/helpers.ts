@@ -2,7 +2,7 @@
  * Shared test helpers: run code under the offline mocks (realistic ARNs, ids and digests, see
  * src/offline/mocks.ts) and read what was registered; preview the repository's stacks once per run.
  */
-import { previewStacks } from "../src/cli/preview";
+import { previewStacks } from "../src/offline/stacks";
 import { recordProgram } from "../src/offline/preview";
 import { StackPreview } from "../src/offline/preview";
 import { PlanResource } from "../src/plan/types";

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { auditReport, findStackFile, packConfigOfStackFile } from "../cli/policy";
+import { auditReport, findStackFile, packConfigOfStackFile } from "./policy";
 import { ConfigError } from "../config/model";
 import { redactDeep, redactSecrets } from "../offline/recorder";
 import { renderReport } from "../report/render";

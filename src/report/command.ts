@@ -7,8 +7,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { auditPreview } from "../cli/policy";
-import { previewStacks, stackNames } from "../cli/preview";
+import { auditPreview } from "../audit/policy";
+import { previewStacks, stackNames } from "../offline/stacks";
 import { ConfigError } from "../config/model";
 import { redactDeep, redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";

@@ -1,12 +1,12 @@
 /**
  * The rules' config schemas are valid JSON Schema (draft-07, what ajv and the engine read). The CLI's validators
- * skip this check at run time (src/cli/policy.ts, `validateSchema: false`), so it is made here, once per rule.
+ * skip this check at run time (src/audit/policy.ts, `validateSchema: false`), so it is made here, once per rule.
  */
 import { strict as assert } from "node:assert";
 import Ajv from "ajv";
 import { configSchemaOf } from "../../policy-pack/lib/rule";
 import { RULES } from "../../policy-pack/evaluate";
-import { settingsProblems } from "../../src/cli/policy";
+import { settingsProblems } from "../../src/audit/policy";
 
 describe("policy config schemas", () => {
   const ajv = new Ajv({ allErrors: true, strict: false });

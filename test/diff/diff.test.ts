@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document, parseDocument } from "yaml";
-import { previewStacks } from "../../src/cli/preview";
+import { previewStacks } from "../../src/offline/stacks";
 import { SECRET_MARKER } from "../../policy-pack/lib/facts";
 import { diffCounts, diffPlans, PlanDiff } from "../../src/diff/diff";
 import { REPLACE_ON_CHANGE, replacesOnChange } from "../../src/diff/replacements";

@@ -1,10 +1,10 @@
 /**
  * Shared fixtures of the policy tests: the program's real resources, recorded by the offline preview of both
- * stack files (src/cli/preview.ts `previewStacks`), with properties as the engine hands them to policies
+ * stack files (src/offline/stacks.ts `previewStacks`), with properties as the engine hands them to policies
  * (secrets unwrapped, in memory only), and the helpers that change them for one case (`mutate`, `editJson`; the
  * changes themselves are in mutations.ts). Rule tests on hand-built resources use rule-harness.ts instead.
  */
-import { previewStacks } from "../../src/cli/preview";
+import { previewStacks } from "../../src/offline/stacks";
 import {
   evaluate,
   PackConfig,

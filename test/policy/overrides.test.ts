@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { auditReport, packConfigOfSection } from "../../src/cli/policy";
+import { auditReport, packConfigOfSection } from "../../src/audit/policy";
 import { ConfigError } from "../../src/config/model";
 import { readStackFile } from "../../src/config/sources";
 import { ROOT } from "../helpers";

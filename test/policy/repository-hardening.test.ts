@@ -4,7 +4,7 @@
  * the setting.
  */
 import { strict as assert } from "node:assert";
-import { packConfigOfSection, withGovernanceSettings } from "../../src/cli/policy";
+import { packConfigOfSection, withGovernanceSettings } from "../../src/audit/policy";
 import { failures, mutate, realStacks, run } from "./helpers";
 import { T } from "./rule-harness";
 

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { branchProtectionScores } from "../../policy-pack/lib/scorecard";
-import { auditReport } from "../../src/cli/policy";
+import { auditReport } from "../../src/audit/policy";
 import { renderReport } from "../../src/report/render";
 import { REPORT_FORMATS } from "../../src/report/types";
 import { mutate, NOW, realStacks } from "./helpers";

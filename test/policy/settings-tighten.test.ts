@@ -6,7 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import { overridesInForce, resolvePackConfig } from "../../policy-pack/evaluate";
-import { settingsProblems } from "../../src/cli/policy";
+import { settingsProblems } from "../../src/audit/policy";
 import { ALL_RULES } from "../../policy-pack/rules";
 
 const settings = (id: string, value: Record<string, unknown>) => ({ settings: { [id]: value } });

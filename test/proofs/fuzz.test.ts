@@ -15,7 +15,7 @@ import fc from "fast-check";
 import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { resolveSecrets } from "../../src/config/secrets";
 import { ConfigSource } from "../../src/config/sources";
-import { auditPreview } from "../../src/cli/policy";
+import { auditPreview } from "../../src/audit/policy";
 import { previewSource } from "../../src/offline/preview";
 import {
   arbMutation,

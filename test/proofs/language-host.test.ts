@@ -17,7 +17,7 @@ import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import * as resourceGrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
 import { parse } from "yaml";
-import { previewStacks } from "../../src/cli/preview";
+import { previewStacks } from "../../src/offline/stacks";
 import { createMocks } from "../../src/offline/mocks";
 import { organizationOf, StackPreview } from "../../src/offline/preview";
 import { RecordingMonitor } from "../../src/offline/recorder";

@@ -19,7 +19,7 @@ import { parse as parseYaml, stringify } from "yaml";
 import { RULES, POLICY_PACK_NAME, POLICY_PACK_VERSION } from "../../policy-pack/evaluate";
 import { runAudit } from "../../src/audit/command";
 import { SECRET_SIG, SIG_KEY } from "../../src/audit/readState";
-import { auditPreview } from "../../src/cli/policy";
+import { auditPreview } from "../../src/audit/policy";
 import { previewSource, StackPreview } from "../../src/offline/preview";
 import { buildReport } from "../../src/report/build";
 import { renderReport } from "../../src/report/render";

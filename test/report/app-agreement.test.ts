@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { appOf as packAppOf } from "../../policy-pack/lib/props";
-import { auditPreview, findStackFile } from "../../src/cli/policy";
+import { auditPreview, findStackFile } from "../../src/audit/policy";
 import { appOf as summaryAppOf, summarizePlan } from "../../src/offline/summary";
 import type { StackPreview } from "../../src/offline/preview";
 import { StackFileLocator } from "../../src/report/build";

@@ -10,7 +10,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as Sarif from "sarif";
-import { auditPreview } from "../../src/cli/policy";
+import { auditPreview } from "../../src/audit/policy";
 import type { StackPreview } from "../../src/offline/preview";
 import { StackFileLocator } from "../../src/report/build";
 import { renderReport, reportSarif } from "../../src/report/render";

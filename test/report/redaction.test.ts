@@ -8,7 +8,7 @@ import { redactDeep, redactSecrets } from "../../src/offline/recorder";
 import { renderReport } from "../../src/report/render";
 import { REPORT_FORMATS, type AuditReport } from "../../src/report/types";
 import { realReports } from "./real-results";
-import { previewStacks } from "../../src/cli/preview";
+import { previewStacks } from "../../src/offline/stacks";
 import { ROOT } from "../helpers";
 
 /** A secret every encoding changes: a quote, a pipe, markup and an ampersand. */
