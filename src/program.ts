@@ -400,9 +400,11 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
   const secretOf = (app: string, name: string) => pulumi.secret(secrets.get(app)?.get(name) ?? "");
   const identity = aws.getCallerIdentityOutput({});
 
-  // Teams need an organisation: a user account as owner stops the program (the bootstrap too) before any change.
-  await checkOrganizationOwner(model);
-  if (model.bootstrap) return bootstrapStack(model, secretOf, identity.accountId);
+  // Teams need an organisation: a user account as owner stops the program, the bootstrap too, before any change.
+  if (model.bootstrap) {
+    await checkOrganizationOwner(model);
+    return bootstrapStack(model, secretOf, identity.accountId);
+  }
 
   // The private subnets must reach ghcr.io and the AWS APIs: checked before anything is registered.
   await checkEgress(model);
@@ -435,6 +437,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
     model.apps.map((app) => [app.name, imageSourceOf(model, app, stagingProfile, sourceToken)]),
   );
 
+  await checkOrganizationOwner(model);
   const oidcProviderArn = await githubOidcProvider(model);
   if (model.infrastructure) governInfrastructure(model, secretOf, oidcProviderArn, identity.accountId);
 

@@ -111,7 +111,7 @@ export const DEFAULT_PATHS = { readiness: "/readyz", liveness: "/healthz", versi
 /**
  * A probe path (readiness, liveness, version): absolute, at least one segment, no query. Not `/`: a root page
  * answers 200 whether or not the app is ready, so a probe of it says nothing (CONST "Runtimes": dedicated paths).
- * Used by the stack file's schema (src/config/model.ts) and by the settings of CC-RUN-01/02.
+ * Used by the stack file's schema (src/config/appSchema.ts) and by the settings of CC-RUN-01/02.
  */
 export const PROBE_PATH_PATTERN = "^/[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$";
 

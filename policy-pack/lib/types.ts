@@ -57,7 +57,7 @@ export interface RuleMeta {
   /** Settings the catalogue calls "configurable" (JSON schema properties with defaults); absent otherwise. */
   configurable?: Record<string, ConfigProperty>;
   /**
-   * The keys of an app's entry in the stack file (`cicd-constitution:apps[]`, src/config/model.ts) that set what
+   * The keys of an app's entry in the stack file (`cicd-constitution:apps[]`, src/config/appSchema.ts) that set what
    * the rule judges, as dotted paths, most specific first: `["runtime.health", "runtime"]`. A report locates a
    * result on an app's resource at the first of them the app's entry has, else at the entry itself (SARIF, the
    * Markdown comment). Required, so that a new rule says where its findings are fixed: `[]` for a rule no app key

@@ -64,6 +64,7 @@ interface WireRequest {
   getProtect?(): boolean | undefined;
   getRetainondelete?(): boolean | undefined;
   getImportid?(): string;
+  getIgnorechangesList?(): string[];
   getProvider?(): string;
   getProperties?(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -146,6 +147,8 @@ export class RecordingMonitor extends MockMonitor {
     if (req.getProtect?.()) options.protect = true;
     if (req.getRetainondelete?.()) options.retainOnDelete = true;
     if (req.getImportid?.()) options.import = req.getImportid!();
+    const ignored = req.getIgnorechangesList?.() ?? [];
+    if (ignored.length) options.ignoreChanges = ignored;
     // An explicit provider, as the engine's reference `URN::ID`: its URN.
     const provider = req.getProvider?.()?.split("::").slice(0, -1).join("::");
     if (provider) options.provider = provider;

@@ -21,13 +21,15 @@ export interface PlanResource {
    * StackReference, the state the engine reads, as a stack policy sees it.
    */
   inputs: Record<string, unknown>;
-  /** Resource options that decide what `pulumi destroy` and replacements may do; only those set appear. */
+  /** Resource options that decide what `pulumi destroy`, replacements and updates may do; only those set appear. */
   options?: {
     protect?: boolean;
     retainOnDelete?: boolean;
     import?: string;
     /** URN of the explicit provider the resource uses (`pulumi:providers:PACKAGE`); absent for a default provider. */
     provider?: string;
+    /** Input paths the engine leaves as they are in the cloud (what ECS or a person owns). */
+    ignoreChanges?: string[];
   };
 }
 

@@ -76,6 +76,11 @@ describe("progressive delivery in the plans", () => {
       });
       // The circuit breaker is for rolling updates only (ECS API reference): the alarms roll a canary back.
       assert.equal(svc.props.deploymentCircuitBreaker, undefined);
+      // ECS owns which target group is live; the set attribute is ignored whole (bridge issue 1756).
+      const registered = (await repositoryStacks())
+        .find((x) => x.plan.stack === "production")!
+        .plan.resources.find((r) => r.urn === svc.urn)!;
+      assert.deepEqual(registered.options?.ignoreChanges, ["loadBalancers"]);
       const lb = (svc.props.loadBalancers as Array<Record<string, any>>)[0];
       const alt = rs.find((r) => r.name === `${app}-production-tg-alt`)!;
       const rule = rs.find((r) => r.name === `${app}-production-production-rule`)!;

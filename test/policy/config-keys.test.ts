@@ -1,6 +1,6 @@
 /**
  * Every rule declares the app config keys its findings are fixed at (`RuleMeta.configKeys`, policy-pack/lib/types.ts),
- * each key is a key of the config model's app schema (src/config/model.ts), and the declared keys are the ones the
+ * each key is a key of the config model's app schema (src/config/appSchema.ts), and the declared keys are the ones the
  * report located results at before they moved from a table in src/report/build.ts into the rules.
  */
 import { strict as assert } from "node:assert";

@@ -38,7 +38,7 @@ export function dayFromToday(days: number): string {
   return new Date(TODAY.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Every (cpu, memory) pair Fargate accepts (src/config/model.ts FARGATE_SIZES). */
+/** Every (cpu, memory) pair Fargate accepts (src/config/appSchema.ts FARGATE_SIZES). */
 export const FARGATE_PAIRS: Array<[number, number]> = Object.entries(FARGATE_SIZES).flatMap(([cpu, mems]) =>
   mems.map((m) => [Number(cpu), m] as [number, number]),
 );

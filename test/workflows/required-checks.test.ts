@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { ROOT } from "../helpers";
 
-/** Default of `requiredChecks` in the config model (src/config/model.ts). */
+/** Default of `requiredChecks` in the config model (src/config/appSchema.ts). */
 const DEFAULT_CHECKS = ["style", "unit", "smoke"];
 
 /** Required check contexts declared by a stack file, per app. */

@@ -48,7 +48,7 @@ const TAGS = { tag: "TagResource", untag: "UntagResource" };
 export const OPERATIONS: Record<string, Op[]> = {
   "aws:ecs/cluster:Cluster": lifecycle("ecs", "CreateCluster", ["UpdateCluster"], "DeleteCluster", ECS_TAGS),
   "aws:ecs/service:Service": lifecycle("ecs", "CreateService", ["UpdateService"], "DeleteService", ECS_TAGS),
-  // skipDestroy: a replaced revision is never deregistered (components/ServiceRuntime.ts).
+  // skipDestroy: a replaced revision is never deregistered (components/runtimeTask.ts).
   "aws:ecs/taskDefinition:TaskDefinition": [
     { action: "ecs:RegisterTaskDefinition", kind: "create" },
     { action: "ecs:TagResource", kind: "tagOnCreate", createdBy: "RegisterTaskDefinition" },
