@@ -1,6 +1,6 @@
 /**
  * The `@pulumi/aws` services this program uses, each loaded from its own submodule. The package's index loads
- * every service's module map (about 90 ms of the main job's 1 s, measured in issue 13); these eight load in
+ * every service's module map (about 90 ms of the main job's 1 s: docs/PROOFS.md, "Speed"); these eight load in
  * about 17 ms. Import this as `aws` (`import * as aws from "./aws"`): call sites read as with the package itself.
  * A service not listed here is one line to add.
  */

@@ -48,10 +48,13 @@ export function one(resources: Registered[], type: string, suffix = ""): Registe
   return found[0];
 }
 
+/** The day the suite previews and audits on, so that dates in the stack files judge the same every day. */
+export const TEST_TODAY = new Date("2026-11-21T12:00:00Z");
+
 let cached: Promise<StackPreview[]> | undefined;
-/** The repository's staging and production stacks, previewed once per test run. */
+/** The repository's staging and production stacks, previewed once per test run (the suite's one preview). */
 export function repositoryStacks(): Promise<StackPreview[]> {
-  cached ??= previewStacks(ROOT, ["staging", "production"]);
+  cached ??= previewStacks(ROOT, ["staging", "production"], TEST_TODAY);
   return cached;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Compiled JavaScript that cannot silently run stale. The CLI, the Pulumi program and the policy pack run from
  * `tsc` output (`bin/`, built by `npm ci`'s postinstall and by `npm run build`), because loading TypeScript at
- * launch cost more than the work itself (issue 13). The price of compiled code is that an edited `.ts` file
+ * launch cost more than the work itself (docs/PROOFS.md, "Speed"). The price of compiled code is that an edited `.ts` file
  * changes nothing until the next build; this module makes that an error instead of a wrong verdict.
  *
  * After each `tsc`, `stampBuild` records the sources the build compiled (one `.ts` per emitted `.js`), each one's

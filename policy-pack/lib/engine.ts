@@ -6,7 +6,7 @@
 /**
  * Runs `fn` (which throws a "not applicable" error) without capturing a stack trace: the server reads only the
  * error's reason, and capturing the stack was most of the cost of answering "not applicable" once per rule and
- * resource (issue 13's engine benchmark). The limit is restored before the error leaves.
+ * resource (bench/engine.ts). The limit is restored before the error leaves.
  */
 export function withoutStackTrace<T>(fn: () => T): T {
   const limit = Error.stackTraceLimit;

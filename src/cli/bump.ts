@@ -5,7 +5,7 @@
  * merge runs `main.yml`, whose staging job builds that commit once (CC-ART-08) and deploys it.
  */
 import * as path from "node:path";
-import { openAppEntry, writeValidated } from "./stackFile";
+import { openAppEntry, writeValidated } from "../config/stackFileEdit";
 
 /** Options of {@link runBump}. */
 export interface BumpOptions {

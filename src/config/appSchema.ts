@@ -234,7 +234,8 @@ const runtimeSchema = z
       .prefault({}),
     /**
      * The container's plain (non-secret) environment variables, name -> value: 12-factor config (OPS
-     * "Configuration Management"). Formerly `runtime.environment`, a word the stack file uses for its stage.
+     * "Configuration Management"). Not `runtime.environment`: the stack file uses that word for its stage
+     * (`MOVED_APP_KEYS` names this key when the other is found).
      */
     environmentVariables: z
       .record(pattern(ENV_NAME, "an UPPER_SNAKE_CASE variable name"), str("a string value"))

@@ -81,8 +81,9 @@ const stackShape = z.strictObject({
   certificateArn: pattern(CERTIFICATE_ARN, "an ACM certificate ARN"),
   alerting: z.strictObject({ email: z.email({ error: "an e-mail address" }).optional() }).prefault({}),
   /**
-   * Retired: the stack-level build named this repository's commit, not the apps'. Each app builds from its
-   * own repository at `apps[].image.build` (CC-ART-08); a stack file that still has it gets a config error.
+   * Not a setting: a stack-level build would name this repository's commit, not an app's. Each app builds from
+   * its own repository at `apps[].image.build` (CC-ART-08); a stack file with a stack-level `build` gets a config
+   * error saying so.
    */
   build: z.unknown().optional(),
   /**

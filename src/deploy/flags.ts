@@ -1,5 +1,5 @@
 /**
- * AWS AppConfig feature flags after (and around) `pulumi up` (issue 22 item 1). Per app, the stack exports
+ * AWS AppConfig feature flags after (and around) `pulumi up`. Per app, the stack exports
  * `apps.<app>.flags` = `{ applicationId, environmentId, configurationProfileId, emergencyStrategyId,
  * monitorAlarmNames }` (components/FeatureFlags.ts); the commands read it from `pulumi stack output --json`.
  * - `cicd flags wait`: before `pulumi up`, wait until no environment has a flag deployment in progress. AppConfig

@@ -67,7 +67,7 @@ const DEPLOYMENTS_READ = 1000;
  */
 async function latestState(
   github: Octokit,
-  t: AppTarget,
+  t: Pick<AppTarget, "githubOwner" | "repository">,
   id: number,
   verifiers: readonly string[],
 ): Promise<string | undefined> {
@@ -86,9 +86,9 @@ async function latestState(
  * A digest counts as verified in staging only through a deployment that the identity `cicd verify` runs as there
  * created (`predeploy.verifiers`): anyone with Deployments write on the app's repository can create one.
  */
-async function checkStagingVerified(
+export async function checkStagingVerified(
   github: Octokit,
-  t: AppTarget,
+  t: Pick<AppTarget, "app" | "githubOwner" | "repository" | "digest">,
   environment: string,
   verifiers: readonly string[],
   push: Push,

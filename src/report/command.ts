@@ -21,6 +21,11 @@ export interface ReportCommandOptions {
   /** A stack name or `all`. */
   stack: string;
   format: ReportFormat;
+  /**
+   * With {@link outDir}: more formats rendered from the same preview of each stack (one preview, every file),
+   * as `pr.yml` writes SARIF, Markdown, JUnit and JSON. Default: none.
+   */
+  alsoFormats?: ReportFormat[];
   /** Project directory (stack files). Default `.`. */
   dir?: string;
   /** One file for all stacks (reports concatenated; one stack only for json/sarif/junit). */
@@ -78,6 +83,10 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     console.error(`No Pulumi.<stack>.yaml in ${path.resolve(dir)}`);
     return 2;
   }
+  if (opts.alsoFormats?.length && !opts.outDir) {
+    console.error("--also-formats writes one file per stack and format: give --out-dir");
+    return 2;
+  }
   if (opts.out && stacks.length > 1 && !concatenates(opts.format)) {
     console.error(`--format ${opts.format} writes one document per stack: use --out-dir or --stack NAME`);
     return 2;
@@ -91,15 +100,14 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
       const stack = p.plan.stack;
       const report = auditPreview(p, now, dir);
       mandatory += report.summary.mandatoryFailures;
-      const text =
-        redactSecrets(
-          renderReport(redactDeep(report, p.secretValues), opts.format, { color: opts.color }),
-          p.secretValues,
-        ) + "\n";
+      const redacted = redactDeep(report, p.secretValues);
+      const textOf = (format: ReportFormat) =>
+        redactSecrets(renderReport(redacted, format, { color: opts.color }), p.secretValues) + "\n";
       if (opts.outDir) {
         fs.mkdirSync(opts.outDir, { recursive: true });
-        writeInDirectory(opts.outDir, `audit.${stack}.${EXTENSIONS[opts.format]}`, text);
-      } else texts.push(text);
+        for (const format of new Set([opts.format, ...(opts.alsoFormats ?? [])]))
+          writeInDirectory(opts.outDir, `audit.${stack}.${EXTENSIONS[format]}`, textOf(format));
+      } else texts.push(textOf(opts.format));
     }
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PromotionError) {

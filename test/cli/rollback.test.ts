@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { auditPreview } from "../../src/audit/policy";
 import { previewStacks } from "../../src/offline/stacks";
-import { planRollback, rollbackPullRequestBody, runRollback } from "../../src/cli/rollback";
+import { planRollback, rollbackPullRequestBody } from "../../src/deploy/rollback";
+import { runRollback } from "../../src/cli/rollback";
 import { mockDigest } from "../../src/offline/mocks";
 import { quiet, ROOT, stagingRan } from "../helpers";
 

@@ -4,7 +4,7 @@
  * (secrets unwrapped, in memory only), and the helpers that change them for one case (`mutate`, `editJson`; the
  * changes themselves are in mutations.ts). Rule tests on hand-built resources use rule-harness.ts instead.
  */
-import { previewStacks } from "../../src/offline/stacks";
+import { repositoryStacks } from "../helpers";
 import {
   evaluate,
   PackConfig,
@@ -13,7 +13,6 @@ import {
   RuleResult,
 } from "../../policy-pack/evaluate";
 import { NOW } from "./rule-harness";
-import { ROOT } from "../root";
 
 export { NOW };
 
@@ -36,7 +35,7 @@ let cache: Promise<Record<string, RealStack>> | undefined;
 
 /** Both stacks of the repository's stack files, previewed once per test run. */
 export function realStacks(): Promise<Record<string, RealStack>> {
-  cache ??= previewStacks(ROOT, ["staging", "production"], NOW).then((previews) =>
+  cache ??= repositoryStacks().then((previews) =>
     Object.fromEntries(
       previews.map((p) => {
         const section = structuredClone(p.model.policy ?? {}) as {

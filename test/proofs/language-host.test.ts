@@ -17,14 +17,12 @@ import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import * as resourceGrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
 import { parse } from "yaml";
-import { previewStacks } from "../../src/offline/stacks";
 import { createMocks } from "../../src/offline/mocks";
 import { organizationOf, StackPreview } from "../../src/offline/preview";
 import { RecordingMonitor } from "../../src/offline/recorder";
 import { PlanResource } from "../../src/plan/types";
-import { ROOT } from "../helpers";
+import { repositoryStacks, ROOT } from "../helpers";
 
-const NOW = new Date("2026-11-21T12:00:00Z");
 const SECRET_KEYS = ["secrets", "ghcrToken", "ghcrPullToken", "gitSourceToken"];
 
 /**
@@ -163,7 +161,7 @@ describe("proofs: the offline plan equals what the language host registers", fun
   let previews: StackPreview[];
   let runs: Map<string, Awaited<ReturnType<typeof runThroughLanguageHost>>>;
   before(async () => {
-    previews = await previewStacks(ROOT, ["staging", "production"], NOW);
+    previews = await repositoryStacks();
     const staging = previews.find((p) => p.plan.stack === "staging")!;
     // Both stacks at once: each run waits on its gRPC round trips far more than it computes.
     const done = await Promise.all(

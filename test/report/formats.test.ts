@@ -4,12 +4,17 @@
  * format added to `REPORT_FORMATS` and not handled, and an untyped caller's unknown format is refused by name.
  */
 import { strict as assert } from "node:assert";
-import { concatenates, EXTENSIONS } from "../../src/report/command";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { concatenates, EXTENSIONS, runReport } from "../../src/report/command";
+import { ROOT } from "../helpers";
+import { cleanTempDirs, tempDir } from "../temp";
 import { renderReport } from "../../src/report/render";
 import { REPORT_FORMATS } from "../../src/report/types";
 import { realReports } from "./real-results";
 
 describe("report formats", function () {
+  after(cleanTempDirs);
   it("renders every format, each with its extension", async function () {
     const { broken } = await realReports();
     for (const f of REPORT_FORMATS) {
@@ -33,5 +38,36 @@ describe("report formats", function () {
       /^Error: unknown report format xml; expected table, json, markdown, sarif, junit$/,
     );
     assert.throws(() => concatenates("xml" as never), /unknown report format xml/);
+  });
+
+  it("renders several formats from one preview per stack into --out-dir, and refuses them without it", async function () {
+    const out = tempDir("report-formats");
+    const code = await runReport({
+      stack: "all",
+      dir: ROOT,
+      format: "sarif",
+      alsoFormats: ["markdown", "junit", "json"],
+      outDir: out,
+    });
+    assert.equal(code, 0);
+    assert.deepEqual(fs.readdirSync(out).sort(), [
+      "audit.production.json",
+      "audit.production.md",
+      "audit.production.sarif",
+      "audit.production.xml",
+      "audit.staging.json",
+      "audit.staging.md",
+      "audit.staging.sarif",
+      "audit.staging.xml",
+    ]);
+    const sarif = JSON.parse(fs.readFileSync(path.join(out, "audit.staging.sarif"), "utf8"));
+    assert.equal(sarif.version, "2.1.0");
+    assert.equal(
+      JSON.parse(fs.readFileSync(path.join(out, "audit.production.json"), "utf8")).stack,
+      "production",
+    );
+    assert.match(fs.readFileSync(path.join(out, "audit.staging.xml"), "utf8"), /^<\?xml/);
+    const refused = await runReport({ stack: "all", dir: ROOT, format: "sarif", alsoFormats: ["json"] });
+    assert.equal(refused, 2);
   });
 });

@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document, isMap, isSeq, parseDocument, YAMLMap } from "yaml";
-import { CONFIG_NAMESPACE, ConfigError, parseStackConfig, StackModel } from "../config/model";
-import { readStackText } from "../config/sources";
+import { CONFIG_NAMESPACE, ConfigError, parseStackConfig, StackModel } from "./model";
+import { readStackText } from "./sources";
 import { writeOutputFile } from "../files";
 
 /** A stack file opened for editing. */

@@ -1,0 +1,193 @@
+/**
+ * `cicd promote --app APP --staging-outputs FILE [--digest D]`: production's pin written from what staging ran and
+ * verified (LANES "Release PR", "Build & Pin"; CONST "Build Once, Promote Many"). The digest comes from staging's
+ * release record (`environmentProfile.apps.APP.releases` in `pulumi stack output --json --stack staging`: digest,
+ * commit, date, actor, newest first), by default the newest. It is refused when staging never ran it, or, with a
+ * GitHub token, when no staging deployment of it by `predeploy.verifiers` ends in success (the same evidence
+ * PREDEPLOY-STAGING-VERIFIED reads). `Pulumi.production.yaml` gets `image.digest`; the digest it replaces goes
+ * first into `image.history`; a pinned `image.provenance` is dropped (staging's record gives the new digest's);
+ * every comment stays, and the file is validated as the program reads it before it is written. The release pull
+ * request's title and body are printed: `Promote staging -> main @ SHA`.
+ */
+import * as path from "node:path";
+import { isSeq, YAMLSeq } from "yaml";
+import type { Octokit } from "@octokit/rest";
+import { ConfigError, ConfigProblem } from "../config/model";
+import { openAppEntry, writeValidated } from "../config/stackFileEdit";
+import { DIGEST_PATTERN, RELEASE_TAG_PATTERN } from "../../policy-pack/lib/facts";
+import type { Release } from "../../policy-pack/lib/profile";
+import { readStackOutputs } from "../audit/readState";
+import type { Check } from "./checks";
+import { checkStagingVerified } from "./predeploy";
+import { deployedStack } from "./targets";
+
+/** Options of {@link planPromotion}. */
+export interface PromoteOptions {
+  app: string;
+  /** `pulumi stack output --json --stack staging`: staging's release record. */
+  stagingOutputs: string;
+  /** Digest to promote. Default: the newest of staging's releases of the app. */
+  digest?: string;
+  /** Release tag the digest ships as (`mvp-X.Y.Z`), for the title and body. Default: none. */
+  version?: string;
+  /** Project directory. Default `.`. */
+  dir?: string;
+  /** Stack whose file is edited. Default `production`. */
+  stack?: string;
+  /**
+   * GitHub client reading the app repository's deployments; without one the verify evidence is not read and the
+   * body says so (the production job's `cicd predeploy` reads it again before `pulumi up`).
+   */
+  github?: Octokit;
+}
+
+/** What a promotion changed, for the pull request. */
+export interface PromotionPlan {
+  app: string;
+  stack: string;
+  file: string;
+  from?: string;
+  release: Release;
+  history: string[];
+  version?: string;
+  /** The staging verify evidence, or why it was not read. */
+  verified: string;
+  title: string;
+}
+
+/** Staging's releases of `app`, newest first; problems name the file and the key. */
+function stagingReleases(file: string, app: string, stack: string): Release[] {
+  const outputs = readStackOutputs(file);
+  const profile = (outputs.environmentProfile ?? {}) as {
+    environment?: string;
+    apps?: Record<string, unknown>;
+  };
+  const releases = (profile.apps?.[app] as { releases?: unknown } | undefined)?.releases;
+  const valid = Array.isArray(releases)
+    ? releases.filter(
+        (r): r is Release =>
+          !!r &&
+          typeof r === "object" &&
+          DIGEST_PATTERN.test(String((r as Release).digest)) &&
+          typeof (r as Release).gitSha === "string",
+      )
+    : [];
+  if (profile.environment !== "staging" || valid.length === 0)
+    throw new ConfigError(stack, [
+      {
+        key: `--staging-outputs (environmentProfile.apps.${app}.releases)`,
+        expected: "staging's outputs with the app's releases: pulumi stack output --json --stack staging",
+        found: `${path.basename(file)}: environment ${JSON.stringify(profile.environment)}, ${valid.length} release(s)`,
+      },
+    ]);
+  return valid;
+}
+
+/** The release to promote: `--digest` among staging's releases, else the newest. */
+function releaseOf(opts: PromoteOptions, releases: Release[], stack: string): Release {
+  const problems: ConfigProblem[] = [];
+  if (opts.digest !== undefined && !DIGEST_PATTERN.test(opts.digest))
+    problems.push({ key: "--digest", expected: "a digest sha256:<64 hex>", found: opts.digest });
+  if (opts.version !== undefined && !RELEASE_TAG_PATTERN.test(opts.version))
+    problems.push({ key: "--version", expected: "a release tag mvp-X.Y.Z", found: opts.version });
+  const release = opts.digest ? releases.find((r) => r.digest === opts.digest) : releases[0];
+  if (!problems.length && !release)
+    problems.push({
+      key: "--digest",
+      expected: `a digest staging ran (its releases of ${opts.app}: ${releases.map((r) => r.digest.slice(0, 19)).join(", ")})`,
+      found: String(opts.digest),
+    });
+  if (problems.length) throw new ConfigError(stack, problems);
+  return release!;
+}
+
+/** PREDEPLOY-STAGING-VERIFIED's evidence for the digest; a failure refuses the promotion. */
+async function stagingVerified(opts: PromoteOptions, release: Release, stack: string): Promise<string> {
+  if (!opts.github)
+    return "not read (no GitHub token): cicd predeploy reads it before production's pulumi up";
+  const deployed = await deployedStack(opts.dir ?? ".", stack);
+  const target = deployed.apps.find((t) => t.app === opts.app);
+  if (!target)
+    throw new ConfigError(stack, [{ key: "--app", expected: "an app of the stack", found: opts.app }]);
+  const found: Check[] = [];
+  await checkStagingVerified(
+    opts.github,
+    { ...target, digest: release.digest },
+    "staging",
+    deployed.model.predeploy.verifiers,
+    (c) => found.push(c),
+  );
+  const check = found[0];
+  if (check.status !== "pass")
+    throw new ConfigError(stack, [
+      { key: "--digest", expected: "a digest whose staging verify passed", found: check.message },
+    ]);
+  return check.message;
+}
+
+/**
+ * Writes production's pin for one app from staging's release record; returns what changed.
+ *
+ * @throws ConfigError naming the stack, the key (or option), what was expected and what was found; the file is
+ *   then unchanged.
+ */
+export async function planPromotion(opts: PromoteOptions): Promise<PromotionPlan> {
+  const stack = opts.stack ?? "production";
+  const release = releaseOf(opts, stagingReleases(opts.stagingOutputs, opts.app, stack), stack);
+  const verified = await stagingVerified(opts, release, stack);
+  const edit = openAppEntry(opts.dir ?? ".", stack, opts.app);
+  const image = [...edit.appPath, "image"];
+  const from = edit.doc.getIn([...image, "digest"]);
+  const seq = edit.doc.getIn([...image, "history"]);
+  const before = isSeq(seq)
+    ? (seq as YAMLSeq).items.map((i) => String((i as { value?: unknown }).value ?? i))
+    : [];
+  // Newest first: the digest running now becomes the rollback target; the promoted one leaves the history.
+  const history = [...(typeof from === "string" && from !== release.digest ? [from] : []), ...before].filter(
+    (d, i, all) => d !== release.digest && all.indexOf(d) === i,
+  );
+  edit.doc.setIn([...image, "digest"], release.digest);
+  if (isSeq(seq))
+    (seq as YAMLSeq).items.splice(
+      0,
+      (seq as YAMLSeq).items.length,
+      ...history.map((d) => edit.doc.createNode(d)),
+    );
+  else edit.doc.setIn([...image, "history"], history);
+  if (edit.doc.hasIn([...image, "provenance"])) edit.doc.deleteIn([...image, "provenance"]);
+  writeValidated(edit);
+  return {
+    app: opts.app,
+    stack,
+    file: path.basename(edit.file),
+    from: typeof from === "string" ? from : undefined,
+    release,
+    history,
+    version: opts.version,
+    verified,
+    title: `Promote staging -> main @ ${release.gitSha.slice(0, 12)}${opts.version ? ` (${opts.version})` : ""}`,
+  };
+}
+
+/** The release pull request's body: the app, digests, commit, date, actor and version, and what happens next. */
+export function promotionPullRequestBody(p: PromotionPlan): string {
+  return [
+    `# ${p.title}`,
+    "",
+    "| app | digest | commit | built | by | version |",
+    "| --- | --- | --- | --- | --- | --- |",
+    `| ${p.app} | \`${p.release.digest}\` | \`${p.release.gitSha}\` | ${p.release.date} | ${p.release.actor} | ${p.version ?? "-"} |`,
+    "",
+    "## Changed",
+    `- \`${p.file}\`: \`${p.app}\` image.digest ${p.from ? `\`${p.from}\`` : "(unset)"} -> \`${p.release.digest}\` (the digest staging ran: no rebuild).`,
+    `- image.history: ${p.history.length ? p.history.map((d) => `\`${d}\``).join(", ") : "(empty)"} (the first is the rollback target).`,
+    "",
+    "## Evidence",
+    `- staging ran it: staging's release record (${p.release.date}, ${p.release.actor}).`,
+    `- staging verify: ${p.verified}.`,
+    "",
+    "## Result",
+    `After approval in the \`${p.stack}\` environment, \`cicd predeploy\` gates and \`pulumi up --stack ${p.stack}\` points \`:prod\` and the service at this digest; \`cicd verify\` proves it runs.`,
+    "",
+  ].join("\n");
+}

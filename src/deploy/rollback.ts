@@ -1,0 +1,200 @@
+/**
+ * `cicd rollback --app APP [--to DIGEST]`: PLAY 6 "Rollback playbook" and F6 "Rollback Strategy" as one command.
+ * Production is re-pointed to the previous digest (the first of `image.history`, or `--to`) in
+ * `Pulumi.production.yaml`, keeping every comment and the layout; the history drops the digest rolled back to
+ * and the one rolled back from (it failed), and the command prints the pull request body to open, whose title is
+ * PLAY 6's deploy marker `ROLLBACK mvp-X.Y.Z -> mvp-X.Y.W`. Its merge runs `main.yml`'s production job: the
+ * `:prod` alias and the service follow the digest; `cicd verify` then proves what runs. No rebuild: the digest
+ * is one staging ran (CC-PAR-01 reads staging's releases), so its provenance is staging's record of it.
+ */
+import * as path from "node:path";
+import { isSeq, YAMLSeq } from "yaml";
+import { CONFIG_NAMESPACE, ConfigError } from "../config/model";
+import { openAppEntry, StackFileEdit, writeValidated } from "../config/stackFileEdit";
+import { DIGEST_PATTERN, RELEASE_TAG_PATTERN } from "../../policy-pack/lib/facts";
+
+/** A release tag of the constitution (PLAY "1) Version bump": `mvp-X.Y.Z`). */
+
+/** Options of {@link runRollback}. */
+export interface RollbackOptions {
+  app: string;
+  /** Digest to roll back to. Default: the first of the app's `image.history` (the release before this one). */
+  to?: string;
+  /** Release tag running now, for the marker (`mvp-X.Y.Z`). Default: the digest's first 12 hex digits. */
+  fromVersion?: string;
+  /** Release tag rolled back to (`mvp-X.Y.W`). Default: the digest's first 12 hex digits. */
+  toVersion?: string;
+  /**
+   * Provenance of the target digest (`image.provenance`), for a digest older than staging's release record.
+   * Default: none (staging's releases give it).
+   */
+  provenance?: { gitSha: string; date: string; actor: string };
+  /** Who owns the rollback's error-budget override. Default: `GITHUB_ACTOR`, else the app's owner. */
+  owner?: string;
+  /** "Now", for the override's expiry (the next day, UTC). Default: now. */
+  now?: Date;
+  /** Stack whose file is edited. Default `production`. */
+  stack?: string;
+  /** Project directory. Default `.`. */
+  dir?: string;
+}
+
+/** What a rollback changed, for the pull request body. */
+export interface RollbackPlan {
+  app: string;
+  stack: string;
+  file: string;
+  from: string;
+  to: string;
+  history: string[];
+  marker: string;
+  /** Whether a pinned `image.provenance` was dropped (it described the digest rolled back from). */
+  droppedProvenance: boolean;
+  /** The error-budget override the rollback adds: a rollback runs while the budget burns. */
+  override: { ruleId: string; resource: string; reason: string; owner: string; expires: string };
+}
+
+/** Reads an app's `image.digest` and `image.history` from the document. */
+function imageOf(edit: StackFileEdit): { digest?: string; history: string[]; provenance: boolean } {
+  const get = (k: string) => edit.doc.getIn([...edit.appPath, "image", k]);
+  const history = get("history");
+  return {
+    digest: typeof get("digest") === "string" ? String(get("digest")) : undefined,
+    history: isSeq(history)
+      ? (history as YAMLSeq).items.map((i) => String((i as { value?: unknown }).value ?? i))
+      : [],
+    provenance: get("provenance") !== undefined,
+  };
+}
+
+/** Checks the arguments against the file; every problem names the stack, the key, what was expected and found. */
+function targetOf(
+  opts: RollbackOptions,
+  stack: string,
+  current: { digest?: string; history: string[] },
+  index: number,
+): string {
+  const key = `${CONFIG_NAMESPACE}:apps[${index}].image`;
+  const problems = [
+    ...(!current.digest
+      ? [{ key: `${key}.digest`, expected: "the digest production runs now", found: "(unset)" }]
+      : []),
+    ...(opts.to && !DIGEST_PATTERN.test(opts.to)
+      ? [{ key: "--to", expected: "a digest sha256:<64 hex>", found: opts.to }]
+      : []),
+    ...(!opts.to && current.history.length === 0
+      ? [
+          {
+            key: `${key}.history`,
+            expected: "a previous digest to roll back to (or --to DIGEST)",
+            found: "[]",
+          },
+        ]
+      : []),
+    ...[opts.fromVersion, opts.toVersion]
+      .filter((v): v is string => v !== undefined && !RELEASE_TAG_PATTERN.test(v))
+      .map((v) => ({ key: "--from-version/--to-version", expected: "a release tag mvp-X.Y.Z", found: v })),
+  ];
+  const to = opts.to ?? current.history[0];
+  if (!problems.length && to === current.digest)
+    problems.push({ key: "--to", expected: `a digest other than the one running (${to})`, found: to });
+  if (problems.length) throw new ConfigError(stack, problems);
+  return to;
+}
+
+const label = (v: string | undefined, d: string) => v ?? d.slice(7, 19);
+
+/**
+ * A rollback deploys while the error budget burns (that is why it happens), which `cicd predeploy` would freeze
+ * (F6 "Error Budget & Deploy Freeze"). The rollback therefore adds an override for the app that expires the next
+ * day (UTC), with the marker as its reason and an owner, reviewed in the same pull request.
+ */
+function errorBudgetOverride(
+  edit: StackFileEdit,
+  opts: RollbackOptions,
+  marker: string,
+): RollbackPlan["override"] {
+  const now = opts.now ?? new Date();
+  const owner =
+    opts.owner ?? process.env.GITHUB_ACTOR ?? String(edit.doc.getIn([...edit.appPath, "owner"]) ?? "unknown");
+  const override = {
+    ruleId: "PREDEPLOY-ERROR-BUDGET",
+    resource: opts.app,
+    reason: `${marker}: restoring the last good release during the incident`,
+    owner,
+    expires: new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10),
+  };
+  const at = ["config", `${CONFIG_NAMESPACE}:predeploy`, "overrides"];
+  const list = edit.doc.getIn(at);
+  if (isSeq(list)) (list as YAMLSeq).add(edit.doc.createNode(override));
+  else edit.doc.setIn(at, [override]);
+  return override;
+}
+
+/** Rewrites the stack file for the rollback; returns what changed. @throws ConfigError, file unchanged. */
+export function planRollback(opts: RollbackOptions): RollbackPlan {
+  const stack = opts.stack ?? "production";
+  const edit = openAppEntry(opts.dir ?? ".", stack, opts.app);
+  const current = imageOf(edit);
+  const to = targetOf(opts, stack, current, Number(edit.appPath[2]));
+  const from = current.digest!;
+  const at = current.history.indexOf(to);
+  // Newest first: what was released before the target stays; the target and the failed release leave it.
+  const history = at >= 0 ? current.history.slice(at + 1) : current.history.filter((d) => d !== from);
+  edit.doc.setIn([...edit.appPath, "image", "digest"], to);
+  const seq = edit.doc.getIn([...edit.appPath, "image", "history"]);
+  if (isSeq(seq))
+    (seq as YAMLSeq).items.splice(
+      0,
+      (seq as YAMLSeq).items.length,
+      ...history.map((d) => edit.doc.createNode(d)),
+    );
+  else edit.doc.setIn([...edit.appPath, "image", "history"], history);
+  // A pinned provenance described the failed digest; staging's releases hold the target's, unless given.
+  if (opts.provenance) edit.doc.setIn([...edit.appPath, "image", "provenance"], opts.provenance);
+  else if (current.provenance) edit.doc.deleteIn([...edit.appPath, "image", "provenance"]);
+  const marker = `ROLLBACK ${label(opts.fromVersion, from)} -> ${label(opts.toVersion, to)}`;
+  const override = errorBudgetOverride(edit, opts, marker);
+  writeValidated(edit);
+  return {
+    app: opts.app,
+    stack,
+    file: path.basename(edit.file),
+    from,
+    to,
+    history,
+    marker,
+    droppedProvenance: current.provenance && !opts.provenance,
+    override,
+  };
+}
+
+/** The pull request body of a rollback, with PLAY 6's remaining steps as a checklist. */
+export function rollbackPullRequestBody(p: RollbackPlan): string {
+  return [
+    `# ${p.marker} (${p.app})`,
+    "",
+    "## Because",
+    `Production smoke failed or an SLO degraded after the release of ${p.app} (PLAY "6) Rollback playbook").`,
+    "",
+    "## Changed",
+    `- \`${p.file}\`: \`${p.app}\` image.digest \`${p.from}\` -> \`${p.to}\` (a digest staging ran: no rebuild).`,
+    `- image.history: ${p.history.length ? p.history.map((d) => `\`${d}\``).join(", ") : "(empty)"}.`,
+    ...(p.droppedProvenance
+      ? ["- image.provenance dropped: staging's release record gives the target's."]
+      : []),
+    `- predeploy.overrides: the error-budget freeze lifted for ${p.app} until ${p.override.expires} ` +
+      `(owner ${p.override.owner}): a rollback runs while the budget burns.`,
+    "",
+    "## Result",
+    `After approval, \`pulumi up --stack ${p.stack}\` re-points \`:prod\` and the service to \`${p.to}\`;`,
+    `\`cicd verify --stack ${p.stack}\` records the deploy marker and proves the digest runs.`,
+    "",
+    "## Done when",
+    `- [ ] \`cicd verify --stack ${p.stack}\` passes for ${p.app}`,
+    "- [ ] related feature flags disabled (PLAY 6, step 4)",
+    "- [ ] incident issue opened: Impact, Timeline, Suspected Cause, Fix plan (PLAY 6, step 5)",
+    "- [ ] fix forward or hold decided; CHANGELOG and release notes updated (PLAY 6, steps 6-7)",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,138 @@
+/**
+ * `cicd promote` (src/deploy/promote.ts): production's pin is written from staging's release record, with the
+ * staging verify evidence read from a local server speaking GitHub's REST API; the file keeps its comments and is
+ * validated as the program reads it; a digest staging never ran or never verified is refused, the file unchanged.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import { cleanTempDirs, tempProject } from "../cli-harness";
+import { planPromotion, promotionPullRequestBody } from "../../src/deploy/promote";
+import { githubClient } from "../../src/deploy/github";
+import { ConfigError } from "../../src/config/model";
+import { githubServer, VERIFIER } from "./servers";
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const RELEASES = [
+  { digest: digest("c"), gitSha: "c".repeat(40), date: "2026-12-04T10:00:00Z", actor: "dev1" },
+  { digest: digest("b"), gitSha: "b".repeat(40), date: "2026-12-03T10:00:00Z", actor: "dev2" },
+];
+
+/** A project copy with staging's outputs holding `releases` for erp-berhan. */
+function project(): { dir: string; outputs: string; before: string } {
+  const dir = tempProject();
+  const outputs = path.join(dir, "staging-outputs.json");
+  fs.writeFileSync(
+    outputs,
+    JSON.stringify({
+      environmentProfile: { environment: "staging", apps: { "erp-berhan": { releases: RELEASES } } },
+    }),
+  );
+  return { dir, outputs, before: fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8") };
+}
+
+const imageOf = (dir: string) =>
+  (
+    parseDocument(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8")).toJS().config[
+      "cicd-constitution:apps"
+    ] as Array<{ name: string; image: { digest: string; history: string[] } }>
+  ).find((a) => a.name === "erp-berhan")!.image;
+
+describe("cicd promote", function () {
+  after(cleanTempDirs);
+
+  it("pins the newest staging release, the running digest first in the history, comments kept", async function () {
+    const { dir, outputs, before } = project();
+    const running = imageOf(dir);
+    const plan = await planPromotion({
+      app: "erp-berhan",
+      stagingOutputs: outputs,
+      dir,
+      version: "mvp-0.5.0",
+    });
+    const after = imageOf(dir);
+    assert.equal(after.digest, digest("c"));
+    assert.deepEqual(after.history, [running.digest, ...running.history]);
+    const text = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+    const comments = (t: string) => t.split("\n").filter((l) => l.trim().startsWith("#"));
+    assert.deepEqual(comments(text), comments(before), "every comment kept");
+    assert.equal(plan.title, `Promote staging -> main @ ${"c".repeat(12)} (mvp-0.5.0)`);
+    const body = promotionPullRequestBody(plan);
+    assert.match(
+      body,
+      new RegExp(
+        `\\| erp-berhan \\| \`${digest("c")}\` \\| \`${"c".repeat(40)}\` \\| 2026-12-04T10:00:00Z \\| dev1 \\| mvp-0.5.0 \\|`,
+      ),
+    );
+    assert.match(body, /staging verify: not read \(no GitHub token\)/);
+  });
+
+  it("refuses a digest staging never ran, naming it and staging's releases; the file unchanged", async function () {
+    const { dir, outputs, before } = project();
+    await assert.rejects(
+      planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir, digest: digest("d") }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /--digest: expected a digest staging ran \(its releases of erp-berhan: sha256:c{12}, sha256:b{12}\), found sha256:d{64}/.test(
+          err.message,
+        ),
+    );
+    assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), before);
+  });
+
+  it("reads staging's verify from GitHub: a verified digest is promoted, an unverified one refused", async function () {
+    const github = await githubServer({
+      deployments: [
+        {
+          repo: "surlefeu/erp-berhan",
+          ref: "b".repeat(40),
+          environment: "staging",
+          payload: { digest: digest("b") },
+          statuses: [{ state: "success", creator: VERIFIER }],
+        },
+        {
+          repo: "surlefeu/erp-berhan",
+          ref: "c".repeat(40),
+          environment: "staging",
+          payload: { digest: digest("c") },
+          statuses: [{ state: "failure", creator: VERIFIER }],
+        },
+      ],
+    });
+    try {
+      const client = githubClient("ghs_localtesttoken", github.url);
+      const { dir, outputs, before } = project();
+      await assert.rejects(
+        planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir, github: client }),
+        /--digest: expected a digest whose staging verify passed, found sha256:c{64} was deployed to staging 1 time\(s\), never verified successfully/,
+      );
+      assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), before);
+      const plan = await planPromotion({
+        app: "erp-berhan",
+        stagingOutputs: outputs,
+        dir,
+        digest: digest("b"),
+        github: client,
+      });
+      assert.equal(imageOf(dir).digest, digest("b"));
+      assert.match(
+        promotionPullRequestBody(plan),
+        /staging verify: sha256:b{64} verified in staging \(deployment \d+, created by surlefeu-staging-deployer\)/,
+      );
+    } finally {
+      await github.close();
+    }
+  });
+
+  it("refuses outputs that are not staging's, before touching the file", async function () {
+    const { dir, before } = project();
+    const other = path.join(dir, "production-outputs.json");
+    fs.writeFileSync(other, JSON.stringify({ environmentProfile: { environment: "production", apps: {} } }));
+    await assert.rejects(
+      planPromotion({ app: "erp-berhan", stagingOutputs: other, dir }),
+      /--staging-outputs \(environmentProfile\.apps\.erp-berhan\.releases\): expected staging's outputs with the app's releases/,
+    );
+    assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), before);
+  });
+});
