@@ -23,9 +23,9 @@ export default tseslint.config(
     },
   },
   {
-    // Issue 14: no function over 100 lines in the program, the components, the CLI and the pack (tests aside).
+    // Issue 14: no function over 80 lines in the program, the components, the CLI and the pack (tests aside).
     files: ["index.ts", "components/**/*.ts", "src/**/*.ts", "policy-pack/**/*.ts"],
-    rules: { "max-lines-per-function": ["error", { max: 100, IIFEs: true }] },
+    rules: { "max-lines-per-function": ["error", { max: 80, IIFEs: true }] },
   },
   {
     // Tests read parsed JSON (task definitions, dashboards) by path; `any` there is the honest type.

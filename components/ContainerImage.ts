@@ -89,16 +89,7 @@ export class ContainerImage extends pulumi.ComponentResource {
 
   constructor(name: string, args: ContainerImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Arguments are checked before anything is registered.
-    if (!!args.build === (args.promoteDigest !== undefined)) {
-      throw new Error(
-        `ContainerImage ${name}: give exactly one of build (staging) and promoteDigest (production)`,
-      );
-    }
-    if (!args.repository.startsWith(`${GHCR}/`)) {
-      throw new Error(
-        `ContainerImage ${name}: repository must be on GHCR (${GHCR}/OWNER/NAME), got ${args.repository}`,
-      );
-    }
+    checkContainerImageArgs(name, args);
     const registry = {
       address: GHCR,
       username: args.registryUser,
@@ -107,47 +98,7 @@ export class ContainerImage extends pulumi.ComponentResource {
     super("cicd-constitution:image:ContainerImage", name, {}, opts);
 
     if (args.build) {
-      const b = withDefaults(containerImageDefaults, args.build);
-      this.image = new dockerBuild.Image(
-        `${name}-build`,
-        {
-          // The app's own repository at its commit; the Dockerfile is the one at the context's root.
-          context: { location: gitContext(args.sourceUrl, b.gitSha, b.context) },
-          // A rotated source token is not a new build: docker-build leaves the named secret out of its diff.
-          ...(b.sourceToken
-            ? {
-                secrets: { [GIT_AUTH_SECRET]: pulumi.secret(b.sourceToken) },
-                ignoreSecretsInDiffCalculation: [GIT_AUTH_SECRET],
-              }
-            : {}),
-          platforms: b.platforms as dockerBuild.Platform[],
-          // Registry cache (needs a docker-container builder: main.yml sets up buildx and QEMU).
-          cacheFrom: [{ registry: { ref: buildCacheRef(args.repository) } }],
-          cacheTo: [
-            {
-              registry: {
-                ref: buildCacheRef(args.repository),
-                mode: dockerBuild.CacheMode.Max,
-                imageManifest: true,
-                ociMediaTypes: true,
-              },
-            },
-          ],
-          push: true,
-          // A preview (every pull request's) never builds or pushes; only `pulumi up` does.
-          buildOnPreview: false,
-          tags: [`${args.repository}:${b.gitSha}`],
-          labels: {
-            "org.opencontainers.image.revision": b.gitSha,
-            "org.opencontainers.image.created": b.date,
-            "org.opencontainers.image.source": args.sourceUrl,
-            "org.opencontainers.image.authors": b.actor,
-          },
-          buildArgs: { BUILD_SHA: b.gitSha, BUILD_DATE: b.date, BUILD_ACTOR: b.actor },
-          registries: [registry],
-        },
-        { parent: this },
-      );
+      this.image = buildImage(name, args, args.build, registry, this);
       this.digest = this.image.digest;
     } else {
       this.digest = pulumi.output(args.promoteDigest!);
@@ -168,4 +119,77 @@ export class ContainerImage extends pulumi.ComponentResource {
 
     this.registerOutputs({ imageRef: this.imageRef, digest: this.digest, aliasRef: this.aliasRef });
   }
+}
+
+/**
+ * Checks the arguments of a {@link ContainerImage}.
+ *
+ * @throws Error when both or neither of `build` and `promoteDigest` are given, or the repository is not GHCR.
+ */
+function checkContainerImageArgs(name: string, args: ContainerImageArgs): void {
+  if (!!args.build === (args.promoteDigest !== undefined)) {
+    throw new Error(
+      `ContainerImage ${name}: give exactly one of build (staging) and promoteDigest (production)`,
+    );
+  }
+  if (!args.repository.startsWith(`${GHCR}/`)) {
+    throw new Error(
+      `ContainerImage ${name}: repository must be on GHCR (${GHCR}/OWNER/NAME), got ${args.repository}`,
+    );
+  }
+}
+
+/**
+ * The staging build of a {@link ContainerImage}: the app's commit built from its own repository for every
+ * platform, tagged with the full git SHA, labelled and given `BUILD_*` args from its provenance, pushed to GHCR
+ * with `registry` and cached there beside the images.
+ */
+function buildImage(
+  name: string,
+  args: ContainerImageArgs,
+  build: NonNullable<ContainerImageArgs["build"]>,
+  registry: dockerBuild.types.input.RegistryArgs,
+  parent: ContainerImage,
+): dockerBuild.Image {
+  const b = withDefaults(containerImageDefaults, build);
+  return new dockerBuild.Image(
+    `${name}-build`,
+    {
+      // The app's own repository at its commit; the Dockerfile is the one at the context's root.
+      context: { location: gitContext(args.sourceUrl, b.gitSha, b.context) },
+      // A rotated source token is not a new build: docker-build leaves the named secret out of its diff.
+      ...(b.sourceToken
+        ? {
+            secrets: { [GIT_AUTH_SECRET]: pulumi.secret(b.sourceToken) },
+            ignoreSecretsInDiffCalculation: [GIT_AUTH_SECRET],
+          }
+        : {}),
+      platforms: b.platforms as dockerBuild.Platform[],
+      // Registry cache (needs a docker-container builder: main.yml sets up buildx and QEMU).
+      cacheFrom: [{ registry: { ref: buildCacheRef(args.repository) } }],
+      cacheTo: [
+        {
+          registry: {
+            ref: buildCacheRef(args.repository),
+            mode: dockerBuild.CacheMode.Max,
+            imageManifest: true,
+            ociMediaTypes: true,
+          },
+        },
+      ],
+      push: true,
+      // A preview (every pull request's) never builds or pushes; only `pulumi up` does.
+      buildOnPreview: false,
+      tags: [`${args.repository}:${b.gitSha}`],
+      labels: {
+        "org.opencontainers.image.revision": b.gitSha,
+        "org.opencontainers.image.created": b.date,
+        "org.opencontainers.image.source": args.sourceUrl,
+        "org.opencontainers.image.authors": b.actor,
+      },
+      buildArgs: { BUILD_SHA: b.gitSha, BUILD_DATE: b.date, BUILD_ACTOR: b.actor },
+      registries: [registry],
+    },
+    { parent },
+  );
 }

@@ -111,6 +111,13 @@ export const DEFAULT_FLAG_STRATEGIES = {
   production: "AppConfig.Linear20PercentEvery6Minutes",
 } as const;
 
+/** The composite alarm an AppConfig environment monitors, the role AppConfig reads it with and that role's policy. */
+interface FlagsMonitor {
+  alarm: aws.cloudwatch.CompositeAlarm;
+  role: aws.iam.Role;
+  policy: aws.iam.RolePolicy;
+}
+
 /**
  * Feature flags of one app in one environment, served by AWS AppConfig, deployed with a strategy and rolled
  * back when the app's 5xx alarm fires.
@@ -140,8 +147,44 @@ export class FeatureFlags extends pulumi.ComponentResource {
       DEFAULT_FLAG_STRATEGIES[args.environment === "production" ? "production" : "staging"];
     super("cicd-constitution:flags:FeatureFlags", name, {}, opts);
     this.prefix = name;
-    const child = { parent: this };
 
+    const { application, monitor, environment } = this.applicationAndEnvironment(name, args);
+    const { profile, version } = this.hostedDocument(name, args, application);
+    this.deployment = {
+      applicationId: application.id,
+      environmentId: environment.environmentId,
+      configurationProfileId: profile.configurationProfileId,
+      configurationVersion: version.versionNumber.apply(String),
+      deploymentStrategyId: strategy,
+      description: `${args.app} flags to ${args.environment}`,
+      tags: args.tags,
+    };
+    this.applicationId = application.id;
+    this.applicationArn = application.arn;
+    this.versionNumber = version.versionNumber;
+    this.target = flagsTarget(application, environment, profile);
+    this.operations = flagOperations(application, environment, profile, monitor);
+    this.registerOutputs({
+      applicationId: this.applicationId,
+      versionNumber: this.versionNumber,
+      target: this.target,
+      operations: this.operations,
+    });
+  }
+
+  /**
+   * The AppConfig application of the app and its environment, which monitors the composite alarm (when
+   * `monitorAlarmArn` is given) so that a flag deployment rolls back when the app's 5xx alarm fires.
+   */
+  private applicationAndEnvironment(
+    name: string,
+    args: FeatureFlagsArgs,
+  ): {
+    application: aws.appconfig.Application;
+    monitor?: FlagsMonitor;
+    environment: aws.appconfig.Environment;
+  } {
+    const child = { parent: this };
     const application = new aws.appconfig.Application(
       `${name}-app`,
       {
@@ -163,6 +206,16 @@ export class FeatureFlags extends pulumi.ComponentResource {
       // The first deployment may read the alarm as soon as the environment exists: the role's policy first.
       { ...child, dependsOn: monitor ? [monitor.policy] : [] },
     );
+    return { application, monitor, environment };
+  }
+
+  /** The feature-flags configuration profile of the application and the hosted version of the flags document. */
+  private hostedDocument(
+    name: string,
+    args: FeatureFlagsArgs,
+    application: aws.appconfig.Application,
+  ): { profile: aws.appconfig.ConfigurationProfile; version: aws.appconfig.HostedConfigurationVersion } {
+    const child = { parent: this };
     const profile = new aws.appconfig.ConfigurationProfile(
       `${name}-profile`,
       {
@@ -188,46 +241,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
       // it back: the version the environment serves must stay readable for `cicd flags off`, so versions are kept.
       { ...child, retainOnDelete: true },
     );
-    this.deployment = {
-      applicationId: application.id,
-      environmentId: environment.environmentId,
-      configurationProfileId: profile.configurationProfileId,
-      configurationVersion: version.versionNumber.apply(String),
-      deploymentStrategyId: strategy,
-      description: `${args.app} flags to ${args.environment}`,
-      tags: args.tags,
-    };
-    this.applicationId = application.id;
-    this.applicationArn = application.arn;
-    this.versionNumber = version.versionNumber;
-    this.target = pulumi
-      .all([application.id, application.arn, environment.environmentId, profile.configurationProfileId])
-      .apply(([applicationId, appArn, environmentId, profileId]) => ({
-        applicationId,
-        environmentId,
-        profileId,
-        configurationArn: `${appArn}/environment/${environmentId}/configuration/${profileId}`,
-      }));
-    this.operations = pulumi
-      .all([
-        application.id,
-        environment.environmentId,
-        profile.configurationProfileId,
-        monitor ? monitor.alarm.alarmName : "",
-      ])
-      .apply(([applicationId, environmentId, configurationProfileId, alarm]) => ({
-        applicationId,
-        environmentId,
-        configurationProfileId,
-        emergencyStrategyId: EMERGENCY_FLAG_STRATEGY,
-        monitorAlarmNames: alarm ? [alarm] : [],
-      }));
-    this.registerOutputs({
-      applicationId: this.applicationId,
-      versionNumber: this.versionNumber,
-      target: this.target,
-      operations: this.operations,
-    });
+    return { profile, version };
   }
 
   /**
@@ -246,11 +260,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
   }
 
   /** The composite alarm the environment monitors (see `monitorAlarmArn`) and the role AppConfig reads it with. */
-  private monitor(
-    name: string,
-    args: FeatureFlagsArgs,
-    alarmArn: pulumi.Input<string>,
-  ): { alarm: aws.cloudwatch.CompositeAlarm; role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+  private monitor(name: string, args: FeatureFlagsArgs, alarmArn: pulumi.Input<string>): FlagsMonitor {
     const alarm = new aws.cloudwatch.CompositeAlarm(
       `${name}-rollback-alarm`,
       {
@@ -296,4 +306,43 @@ export class FeatureFlags extends pulumi.ComponentResource {
     );
     return { role, policy };
   }
+}
+
+/** What the app needs to read its flags: the ids and the ARN of its one configuration (CC-FLAG-04). */
+function flagsTarget(
+  application: aws.appconfig.Application,
+  environment: aws.appconfig.Environment,
+  profile: aws.appconfig.ConfigurationProfile,
+): pulumi.Output<FeatureFlagsTarget> {
+  return pulumi
+    .all([application.id, application.arn, environment.environmentId, profile.configurationProfileId])
+    .apply(([applicationId, appArn, environmentId, profileId]) => ({
+      applicationId,
+      environmentId,
+      profileId,
+      configurationArn: `${appArn}/environment/${environmentId}/configuration/${profileId}`,
+    }));
+}
+
+/** What `cicd flags wait|off` and `cicd verify` read of the flags: ids, emergency strategy, monitored alarms. */
+function flagOperations(
+  application: aws.appconfig.Application,
+  environment: aws.appconfig.Environment,
+  profile: aws.appconfig.ConfigurationProfile,
+  monitor: FlagsMonitor | undefined,
+): pulumi.Output<FlagOperations> {
+  return pulumi
+    .all([
+      application.id,
+      environment.environmentId,
+      profile.configurationProfileId,
+      monitor ? monitor.alarm.alarmName : "",
+    ])
+    .apply(([applicationId, environmentId, configurationProfileId, alarm]) => ({
+      applicationId,
+      environmentId,
+      configurationProfileId,
+      emergencyStrategyId: EMERGENCY_FLAG_STRATEGY,
+      monitorAlarmNames: alarm ? [alarm] : [],
+    }));
 }

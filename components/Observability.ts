@@ -330,82 +330,13 @@ export class Observability extends pulumi.ComponentResource {
   /** Step 3: the dashboard: error rate (with the budget line), p95 latency, golden-path success. */
   private dashboard(name: string): aws.cloudwatch.Dashboard {
     const a = this.settings;
-    // The series `cicd verify` publishes after each deploy's smoke (policy-pack/lib/facts.ts GOLDEN_PATH).
-    const goldenPath = (metric: string, id: string) => [
-      GOLDEN_PATH.namespace,
-      metric,
-      GOLDEN_PATH.dimensions[0],
-      a.app,
-      GOLDEN_PATH.dimensions[1],
-      a.environment,
-      { id, stat: "Sum", visible: false },
-    ];
     return new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,
       {
         dashboardName: physicalNames(a.app, a.environment).dashboard.name,
         dashboardBody: pulumi.output(a.loadBalancerArnSuffix).apply((lb) =>
           JSON.stringify({
-            widgets: [
-              widget(
-                0,
-                "Error rate (5xx %)",
-                a.region,
-                [
-                  [
-                    {
-                      expression:
-                        "IF((FILL(m2, 0) + FILL(m3, 0)) > 0, 100 * (FILL(m1, 0) + FILL(m3, 0)) / (FILL(m2, 0) + FILL(m3, 0)), 0)",
-                      label: "5xx %",
-                      id: "e1",
-                    },
-                  ],
-                  [
-                    "AWS/ApplicationELB",
-                    "HTTPCode_Target_5XX_Count",
-                    "LoadBalancer",
-                    lb,
-                    { id: "m1", stat: "Sum", visible: false },
-                  ],
-                  [
-                    "AWS/ApplicationELB",
-                    "RequestCount",
-                    "LoadBalancer",
-                    lb,
-                    { id: "m2", stat: "Sum", visible: false },
-                  ],
-                  [
-                    "AWS/ApplicationELB",
-                    "HTTPCode_ELB_5XX_Count",
-                    "LoadBalancer",
-                    lb,
-                    { id: "m3", stat: "Sum", visible: false },
-                  ],
-                ],
-                { horizontal: [{ label: "error budget", value: a.errorBudgetPercent }] },
-              ),
-              widget(
-                8,
-                "Latency (p95, seconds)",
-                a.region,
-                [["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb, { stat: "p95" }]],
-                { horizontal: [{ label: "target", value: a.latencyP95Seconds }] },
-              ),
-              widget(
-                16,
-                "Golden-path success (%)",
-                a.region,
-                [
-                  [
-                    // No FILL: a period without a deploy (nothing published) is a gap, not a 100% success.
-                    { expression: "100 * s / t", label: "success %", id: "g" },
-                  ],
-                  goldenPath(GOLDEN_PATH.metrics.success, "s"),
-                  goldenPath(GOLDEN_PATH.metrics.attempts, "t"),
-                ],
-                { horizontal: [{ label: "target", value: a.goldenPathSuccessPercent }] },
-              ),
-            ],
+            widgets: [errorRateWidget(a, lb), latencyWidget(a, lb), goldenPathWidget(a)],
           }),
         ),
       },
@@ -414,6 +345,87 @@ export class Observability extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * The dashboard's error-rate widget: the 5xx share of the load balancer's requests, the targets' 5xx and the load
+ * balancer's own, with the error budget as a line.
+ */
+function errorRateWidget(a: Settings, lb: string) {
+  return widget(
+    0,
+    "Error rate (5xx %)",
+    a.region,
+    [
+      [
+        {
+          expression:
+            "IF((FILL(m2, 0) + FILL(m3, 0)) > 0, 100 * (FILL(m1, 0) + FILL(m3, 0)) / (FILL(m2, 0) + FILL(m3, 0)), 0)",
+          label: "5xx %",
+          id: "e1",
+        },
+      ],
+      [
+        "AWS/ApplicationELB",
+        "HTTPCode_Target_5XX_Count",
+        "LoadBalancer",
+        lb,
+        { id: "m1", stat: "Sum", visible: false },
+      ],
+      ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", lb, { id: "m2", stat: "Sum", visible: false }],
+      [
+        "AWS/ApplicationELB",
+        "HTTPCode_ELB_5XX_Count",
+        "LoadBalancer",
+        lb,
+        { id: "m3", stat: "Sum", visible: false },
+      ],
+    ],
+    { horizontal: [{ label: "error budget", value: a.errorBudgetPercent }] },
+  );
+}
+
+/** The dashboard's latency widget: the targets' p95 response time, with the latency target as a line. */
+function latencyWidget(a: Settings, lb: string) {
+  return widget(
+    8,
+    "Latency (p95, seconds)",
+    a.region,
+    [["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb, { stat: "p95" }]],
+    { horizontal: [{ label: "target", value: a.latencyP95Seconds }] },
+  );
+}
+
+/**
+ * The dashboard's golden-path widget: the share of golden-path requests that answered as configured among those
+ * sent, with the success target as a line.
+ */
+function goldenPathWidget(a: Settings) {
+  // The series `cicd verify` publishes after each deploy's smoke (policy-pack/lib/facts.ts GOLDEN_PATH).
+  const goldenPath = (metric: string, id: string) => [
+    GOLDEN_PATH.namespace,
+    metric,
+    GOLDEN_PATH.dimensions[0],
+    a.app,
+    GOLDEN_PATH.dimensions[1],
+    a.environment,
+    { id, stat: "Sum", visible: false },
+  ];
+  return widget(
+    16,
+    "Golden-path success (%)",
+    a.region,
+    [
+      [
+        // No FILL: a period without a deploy (nothing published) is a gap, not a 100% success.
+        { expression: "100 * s / t", label: "success %", id: "g" },
+      ],
+      goldenPath(GOLDEN_PATH.metrics.success, "s"),
+      goldenPath(GOLDEN_PATH.metrics.attempts, "t"),
+    ],
+    { horizontal: [{ label: "target", value: a.goldenPathSuccessPercent }] },
+  );
+}
+
+/** A time-series metric widget of the dashboard's one row, 8 columns wide, starting at column `x`. */
 function widget(x: number, title: string, region: string, metrics: unknown[], annotations: unknown) {
   return {
     type: "metric",

@@ -121,11 +121,81 @@ export function permissionsBoundaryArn(accountId: string, environment: string): 
   return `arn:aws:iam::${accountId}:policy/${permissionsBoundaryName(environment)}`;
 }
 
+/** The ARN of a resource of one service in the environment's region and account: `arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE`. */
+type ArnOf = (service: string, resource: string) => string;
+
+/**
+ * What an environment's apps do while they run: their execution roles pull images, write this environment's log
+ * streams and read its secrets; the reads of flags (task roles), alarms (AppConfig's alarm roles) and task
+ * definitions (deploy roles) go on every resource.
+ */
+function runningAppStatements(arn: ArnOf, env: string): aws.iam.PolicyStatement[] {
+  return [
+    {
+      // Image pulls from ECR (AmazonECSTaskExecutionRolePolicy's reads; GetAuthorizationToken takes only "*").
+      Sid: "ImagePulls",
+      Effect: "Allow",
+      Action: ECR_PULL_ACTIONS,
+      Resource: "*",
+    },
+    {
+      // Log streams of this environment's log groups only (`/ecs/APP-ENV`), never another environment's.
+      Sid: "LogsOfThisEnvironment",
+      Effect: "Allow",
+      Action: LOG_WRITE_ACTIONS,
+      Resource: arn("logs", `log-group:/ecs/*-${env}:*`),
+    },
+    {
+      Sid: "SecretsOfThisEnvironment",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: arn("secretsmanager", `secret:*/${env}/*`),
+    },
+    {
+      Sid: "ReadFlagsAndAlarms",
+      Effect: "Allow",
+      Action: [
+        "appconfig:StartConfigurationSession",
+        "appconfig:GetLatestConfiguration",
+        "cloudwatch:DescribeAlarms",
+        "ecs:DescribeTaskDefinition",
+      ],
+      Resource: "*",
+    },
+  ];
+}
+
+/**
+ * What an app's deploy role does in this environment: update its services, and run flag deployments of the
+ * applications tagged with this environment with any deployment strategy, plus what `cicd flags off` needs.
+ */
+function appDeployStatements(arn: ArnOf, env: string): aws.iam.PolicyStatement[] {
+  return [
+    {
+      Sid: "AppDeploysOfThisEnvironment",
+      Effect: "Allow",
+      Action: ["ecs:DescribeServices", "ecs:UpdateService"],
+      Resource: arn("ecs", `service/*-${env}/*-${env}`),
+    },
+    {
+      Sid: "FlagDeployments",
+      Effect: "Allow",
+      Action: FLAG_DEPLOYMENT_ACTIONS,
+      Resource: arn("appconfig", "application/*"),
+      Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env } },
+    },
+    {
+      Sid: "DeploymentStrategies",
+      Effect: "Allow",
+      Action: "appconfig:StartDeployment",
+      Resource: arn("appconfig", "deploymentstrategy/*"),
+    },
+    ...flagOperationStatements(arn, env),
+  ];
+}
+
 /** What `cicd flags off` does within the boundary: read hosted versions, mute the flags rollback alarm's actions. */
-function flagOperationStatements(
-  arn: (service: string, resource: string) => string,
-  env: string,
-): aws.iam.PolicyStatement[] {
+function flagOperationStatements(arn: ArnOf, env: string): aws.iam.PolicyStatement[] {
   return [
     {
       // Hosted versions carry no tags; the deploy role's own policy names its application.
@@ -144,6 +214,46 @@ function flagOperationStatements(
 }
 
 /**
+ * What goes to ECS in this environment: this environment's roles passed to ECS tasks only, and ECS's traffic
+ * shifting of canary and linear deployments on this environment's load balancers only.
+ */
+function ecsStatements(arn: ArnOf, accountId: string, env: string): aws.iam.PolicyStatement[] {
+  return [
+    {
+      Sid: "PassRolesOfThisEnvironmentToEcs",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: `arn:aws:iam::${accountId}:role/*-${shortEnv(env)}-*`,
+      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+    {
+      // AmazonECSInfrastructureRolePolicyForLoadBalancers: ECS's traffic shifting of canary and linear
+      // deployments, on this environment's load balancers only.
+      Sid: "EcsShiftsTrafficOfThisEnvironment",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyRule",
+      ],
+      Resource: [
+        // The service's target group and its alternate (`-tg-alt`), as the deploy role names them.
+        arn("elasticloadbalancing", `targetgroup/*-${shortEnv(env)}-tg*/*`),
+        arn("elasticloadbalancing", `listener/app/*-${shortEnv(env)}-alb/*`),
+        arn("elasticloadbalancing", `listener-rule/app/*-${shortEnv(env)}-alb/*`),
+      ],
+    },
+    {
+      Sid: "EcsReadsLoadBalancers",
+      Effect: "Allow",
+      Action: ELB_READ_ACTIONS,
+      Resource: "*",
+    },
+  ];
+}
+
+/**
  * The permissions boundary of an environment's roles: the most any role a stack creates may ever do (its task,
  * execution, AppConfig alarm and app deploy roles), scoped to the environment. The deploy role may create and
  * change roles only with this boundary attached (`iam:PermissionsBoundary`), so a role it writes cannot exceed it.
@@ -154,93 +264,13 @@ export function permissionsBoundaryPolicy(s: {
   environment: string;
 }): string {
   const env = s.environment;
-  const arn = (service: string, resource: string) =>
-    `arn:aws:${service}:${s.region}:${s.accountId}:${resource}`;
+  const arn: ArnOf = (service, resource) => `arn:aws:${service}:${s.region}:${s.accountId}:${resource}`;
   return policyJson({
     Version: "2012-10-17",
     Statement: [
-      {
-        // Image pulls from ECR (AmazonECSTaskExecutionRolePolicy's reads; GetAuthorizationToken takes only "*").
-        Sid: "ImagePulls",
-        Effect: "Allow",
-        Action: ECR_PULL_ACTIONS,
-        Resource: "*",
-      },
-      {
-        // Log streams of this environment's log groups only (`/ecs/APP-ENV`), never another environment's.
-        Sid: "LogsOfThisEnvironment",
-        Effect: "Allow",
-        Action: LOG_WRITE_ACTIONS,
-        Resource: arn("logs", `log-group:/ecs/*-${env}:*`),
-      },
-      {
-        Sid: "SecretsOfThisEnvironment",
-        Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
-        Resource: arn("secretsmanager", `secret:*/${env}/*`),
-      },
-      {
-        Sid: "ReadFlagsAndAlarms",
-        Effect: "Allow",
-        Action: [
-          "appconfig:StartConfigurationSession",
-          "appconfig:GetLatestConfiguration",
-          "cloudwatch:DescribeAlarms",
-          "ecs:DescribeTaskDefinition",
-        ],
-        Resource: "*",
-      },
-      {
-        Sid: "AppDeploysOfThisEnvironment",
-        Effect: "Allow",
-        Action: ["ecs:DescribeServices", "ecs:UpdateService"],
-        Resource: arn("ecs", `service/*-${env}/*-${env}`),
-      },
-      {
-        Sid: "FlagDeployments",
-        Effect: "Allow",
-        Action: FLAG_DEPLOYMENT_ACTIONS,
-        Resource: arn("appconfig", "application/*"),
-        Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: env } },
-      },
-      {
-        Sid: "DeploymentStrategies",
-        Effect: "Allow",
-        Action: "appconfig:StartDeployment",
-        Resource: arn("appconfig", "deploymentstrategy/*"),
-      },
-      ...flagOperationStatements(arn, env),
-      {
-        Sid: "PassRolesOfThisEnvironmentToEcs",
-        Effect: "Allow",
-        Action: "iam:PassRole",
-        Resource: `arn:aws:iam::${s.accountId}:role/*-${shortEnv(env)}-*`,
-        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-      },
-      {
-        // AmazonECSInfrastructureRolePolicyForLoadBalancers: ECS's traffic shifting of canary and linear
-        // deployments, on this environment's load balancers only.
-        Sid: "EcsShiftsTrafficOfThisEnvironment",
-        Effect: "Allow",
-        Action: [
-          "elasticloadbalancing:RegisterTargets",
-          "elasticloadbalancing:DeregisterTargets",
-          "elasticloadbalancing:ModifyListener",
-          "elasticloadbalancing:ModifyRule",
-        ],
-        Resource: [
-          // The service's target group and its alternate (`-tg-alt`), as the deploy role names them.
-          arn("elasticloadbalancing", `targetgroup/*-${shortEnv(env)}-tg*/*`),
-          arn("elasticloadbalancing", `listener/app/*-${shortEnv(env)}-alb/*`),
-          arn("elasticloadbalancing", `listener-rule/app/*-${shortEnv(env)}-alb/*`),
-        ],
-      },
-      {
-        Sid: "EcsReadsLoadBalancers",
-        Effect: "Allow",
-        Action: ELB_READ_ACTIONS,
-        Resource: "*",
-      },
+      ...runningAppStatements(arn, env),
+      ...appDeployStatements(arn, env),
+      ...ecsStatements(arn, s.accountId, env),
     ],
   });
 }

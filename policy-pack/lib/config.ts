@@ -128,6 +128,49 @@ function checkedSettings(rule: RuleMeta, given: unknown): Record<string, unknown
 }
 
 /**
+ * A rule's effective enforcement level from its `policy.enforcement` entry (a bare level, or a record of level,
+ * reason, owner and expires), with the override it makes when it lowers a mandatory rule. Such an override is
+ * audited like a waiver (CC-WAIVE-02): an incomplete or expired one is recorded but not applied, and the rule stays
+ * mandatory.
+ *
+ * @throws PolicyConfigError naming the key, for an unknown level or a lowered rule of {@link UNLOWERABLE}.
+ */
+function enforcementOf(
+  rule: RuleMeta,
+  given: unknown,
+  now: Date,
+): { level: EnforcementLevel; override?: EnforcementOverride } {
+  const record = isObject(given) ? given : undefined;
+  const level = (record ? record.level : given) ?? rule.enforcementLevel;
+  if (!LEVELS.includes(level as EnforcementLevel))
+    throw new PolicyConfigError(
+      `cicd-constitution:policy.enforcement.${rule.id}${record ? ".level" : ""}: ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`,
+    );
+  if (rule.enforcementLevel !== "mandatory" || level === "mandatory")
+    return { level: level as EnforcementLevel };
+  if (UNLOWERABLE.includes(rule.id))
+    throw new PolicyConfigError(
+      `cicd-constitution:policy.enforcement.${rule.id}: ${rule.id} cannot be lowered (it audits the waivers and overrides themselves)`,
+    );
+  const problems = record ? overrideProblems(record, now) : ["a bare level: no reason, owner or expiry"];
+  const override: EnforcementOverride = {
+    ruleId: rule.id,
+    from: "mandatory",
+    to: level as EnforcementLevel,
+    ...(record
+      ? {
+          reason: record.reason as string,
+          owner: record.owner as string,
+          expires: record.expires as string,
+        }
+      : {}),
+    applied: problems.length === 0,
+    problems,
+  };
+  return { level: problems.length ? "mandatory" : (level as EnforcementLevel), override };
+}
+
+/**
  * Resolves the stack config's policy section into the pack config.
  *
  * Every policy gets an entry with its effective `enforcementLevel`; settings are copied as given (defaults live in
@@ -176,38 +219,10 @@ export function resolvePackConfigWith(
   const out: PackConfig = {};
   const overrides: EnforcementOverride[] = [];
   for (const rule of rules) {
-    const given0 = enforcement[rule.id];
-    const record = isObject(given0) ? given0 : undefined;
-    let level = (record ? record.level : given0) ?? rule.enforcementLevel;
-    if (!LEVELS.includes(level as EnforcementLevel))
-      throw new PolicyConfigError(
-        `cicd-constitution:policy.enforcement.${rule.id}${record ? ".level" : ""}: ${JSON.stringify(level)} is not one of ${LEVELS.join(", ")}`,
-      );
-    if (rule.enforcementLevel === "mandatory" && level !== "mandatory") {
-      if (UNLOWERABLE.includes(rule.id))
-        throw new PolicyConfigError(
-          `cicd-constitution:policy.enforcement.${rule.id}: ${rule.id} cannot be lowered (it audits the waivers and overrides themselves)`,
-        );
-      // CC-WAIVE-02: lowering a mandatory rule is audited like a waiver; an incomplete override does not apply.
-      const problems = record ? overrideProblems(record, now) : ["a bare level: no reason, owner or expiry"];
-      overrides.push({
-        ruleId: rule.id,
-        from: "mandatory",
-        to: level as EnforcementLevel,
-        ...(record
-          ? {
-              reason: record.reason as string,
-              owner: record.owner as string,
-              expires: record.expires as string,
-            }
-          : {}),
-        applied: problems.length === 0,
-        problems,
-      });
-      if (problems.length) level = "mandatory";
-    }
+    const { level, override } = enforcementOf(rule, enforcement[rule.id], now);
+    if (override) overrides.push(override);
     const given = checkedSettings(rule, settings[rule.id] ?? {});
-    const entry: PolicyConfig = { enforcementLevel: level as EnforcementLevel, ...given };
+    const entry: PolicyConfig = { enforcementLevel: level, ...given };
     const mine =
       rule.id === "CC-WAIVE-01"
         ? waivers

@@ -117,79 +117,93 @@ export function mainProtection(repo: Repo, resources: Res[]): BranchProtectionVi
     ...ofRepository(resources, T.branchProtection, repo, "repositoryId"),
   ];
   for (const r of mine) {
-    if (r.type === T.ruleset) {
-      if (!refersTo(r.props.repository, repo)) continue;
-      if ((str(r.props.target) ?? "branch") !== "branch") continue;
-      if (!rulesetTargets(r.props, ref, true)) continue;
-      if (str(r.props.enforcement) !== "active") {
-        view.inactive.push(r);
-        continue;
-      }
-      view.sources.push(r);
-      const rules = (r.props.rules ?? {}) as Record<string, unknown>;
-      for (const c of arr(get(rules, "requiredStatusChecks.requiredChecks"))) {
-        const ctx = str(get(c, "context"));
-        if (ctx) {
-          view.requiredChecks.add(ctx);
-          view.checkApps.set(ctx, num(get(c, "integrationId")));
-        }
-      }
-      if (get(rules, "requiredStatusChecks.strictRequiredStatusChecksPolicy") === true) view.strict = true;
-      const pr = get(rules, "pullRequest");
-      if (pr && typeof pr === "object") {
-        view.pullRequest = true;
-        view.approvals = Math.max(view.approvals, num(get(pr, "requiredApprovingReviewCount")) ?? 0);
-        if (get(pr, "dismissStaleReviewsOnPush") === true) view.dismissStale = true;
-        if (get(pr, "requireCodeOwnerReview") === true) view.codeOwnerReview = true;
-        if (get(pr, "requireLastPushApproval") === true) view.lastPushApproval = true;
-      }
-      if (rules.nonFastForward === true) view.noForcePush = true;
-      if (rules.deletion === true) view.noDeletion = true;
-      for (const a of arr(r.props.bypassActors)) {
-        view.bypass.push(
-          `${str(get(a, "actorType")) ?? "actor"} ${String(get(a, "actorId") ?? "?")} (${r.name})`,
-        );
-      }
-    } else if (r.type === T.branchProtection) {
-      if (!refersTo(r.props.repositoryId, repo)) continue;
-      const pattern = str(r.props.pattern);
-      if (!pattern || !globMatch(pattern, DEFAULT_BRANCH)) continue;
-      view.sources.push(r);
-      const checks = arr(r.props.requiredStatusChecks)[0];
-      if (checks && typeof checks === "object") {
-        for (const c of arr(get(checks, "contexts")))
-          if (typeof c === "string") {
-            view.requiredChecks.add(c);
-            view.checkApps.set(c, undefined);
-          }
-        // Classic `checks` entries are `context:app_id`, the app optional.
-        for (const c of arr(get(checks, "checks")))
-          if (typeof c === "string") {
-            const [ctx, app] = c.split(":");
-            view.requiredChecks.add(ctx);
-            view.checkApps.set(ctx, app ? Number(app) : undefined);
-          }
-        if (get(checks, "strict") === true) view.strict = true;
-      }
-      const reviews = arr(r.props.requiredPullRequestReviews)[0];
-      if (reviews && typeof reviews === "object") {
-        view.pullRequest = true;
-        // Provider default: 1 approving review when the block is present.
-        view.approvals = Math.max(view.approvals, num(get(reviews, "requiredApprovingReviewCount")) ?? 1);
-        if (get(reviews, "dismissStaleReviews") === true) view.dismissStale = true;
-        if (get(reviews, "requireCodeOwnerReviews") === true) view.codeOwnerReview = true;
-        if (get(reviews, "requireLastPushApproval") === true) view.lastPushApproval = true;
-        for (const b of arr(get(reviews, "pullRequestBypassers")))
-          view.bypass.push(`${String(b)} (${r.name})`);
-      }
-      // Provider defaults: allowsForcePushes=false, allowsDeletions=false, enforceAdmins=false.
-      if (r.props.allowsForcePushes !== true) view.noForcePush = true;
-      if (r.props.allowsDeletions !== true) view.noDeletion = true;
-      if (r.props.enforceAdmins !== true) view.bypass.push(`admins (${r.name}: enforceAdmins is not true)`);
-      for (const b of arr(r.props.forcePushBypassers)) view.bypass.push(`${String(b)} (${r.name})`);
-    }
+    if (r.type === T.ruleset) addRuleset(view, r, repo, ref);
+    else if (r.type === T.branchProtection) addClassicProtection(view, r, repo);
   }
   return view;
+}
+
+/**
+ * Adds ruleset `r` to `view` when it is a branch ruleset of `repo` that targets `ref`. An active one becomes a
+ * source and adds its required checks (with their apps), pull-request rules, push and deletion blocks and bypass
+ * actors; an inactive one (evaluate or disabled) goes to `inactive` only.
+ */
+function addRuleset(view: BranchProtectionView, r: Res, repo: Repo, ref: string): void {
+  if (!refersTo(r.props.repository, repo)) return;
+  if ((str(r.props.target) ?? "branch") !== "branch") return;
+  if (!rulesetTargets(r.props, ref, true)) return;
+  if (str(r.props.enforcement) !== "active") {
+    view.inactive.push(r);
+    return;
+  }
+  view.sources.push(r);
+  const rules = (r.props.rules ?? {}) as Record<string, unknown>;
+  for (const c of arr(get(rules, "requiredStatusChecks.requiredChecks"))) {
+    const ctx = str(get(c, "context"));
+    if (ctx) {
+      view.requiredChecks.add(ctx);
+      view.checkApps.set(ctx, num(get(c, "integrationId")));
+    }
+  }
+  if (get(rules, "requiredStatusChecks.strictRequiredStatusChecksPolicy") === true) view.strict = true;
+  const pr = get(rules, "pullRequest");
+  if (pr && typeof pr === "object") {
+    view.pullRequest = true;
+    view.approvals = Math.max(view.approvals, num(get(pr, "requiredApprovingReviewCount")) ?? 0);
+    if (get(pr, "dismissStaleReviewsOnPush") === true) view.dismissStale = true;
+    if (get(pr, "requireCodeOwnerReview") === true) view.codeOwnerReview = true;
+    if (get(pr, "requireLastPushApproval") === true) view.lastPushApproval = true;
+  }
+  if (rules.nonFastForward === true) view.noForcePush = true;
+  if (rules.deletion === true) view.noDeletion = true;
+  for (const a of arr(r.props.bypassActors)) {
+    view.bypass.push(
+      `${str(get(a, "actorType")) ?? "actor"} ${String(get(a, "actorId") ?? "?")} (${r.name})`,
+    );
+  }
+}
+
+/**
+ * Adds classic branch protection `r` to `view` as a source when it is `repo`'s and its pattern matches the default
+ * branch: its required checks (with their apps), pull-request reviews, push and deletion blocks (the provider's
+ * defaults when unset) and who may bypass it.
+ */
+function addClassicProtection(view: BranchProtectionView, r: Res, repo: Repo): void {
+  if (!refersTo(r.props.repositoryId, repo)) return;
+  const pattern = str(r.props.pattern);
+  if (!pattern || !globMatch(pattern, DEFAULT_BRANCH)) return;
+  view.sources.push(r);
+  const checks = arr(r.props.requiredStatusChecks)[0];
+  if (checks && typeof checks === "object") {
+    for (const c of arr(get(checks, "contexts")))
+      if (typeof c === "string") {
+        view.requiredChecks.add(c);
+        view.checkApps.set(c, undefined);
+      }
+    // Classic `checks` entries are `context:app_id`, the app optional.
+    for (const c of arr(get(checks, "checks")))
+      if (typeof c === "string") {
+        const [ctx, app] = c.split(":");
+        view.requiredChecks.add(ctx);
+        view.checkApps.set(ctx, app ? Number(app) : undefined);
+      }
+    if (get(checks, "strict") === true) view.strict = true;
+  }
+  const reviews = arr(r.props.requiredPullRequestReviews)[0];
+  if (reviews && typeof reviews === "object") {
+    view.pullRequest = true;
+    // Provider default: 1 approving review when the block is present.
+    view.approvals = Math.max(view.approvals, num(get(reviews, "requiredApprovingReviewCount")) ?? 1);
+    if (get(reviews, "dismissStaleReviews") === true) view.dismissStale = true;
+    if (get(reviews, "requireCodeOwnerReviews") === true) view.codeOwnerReview = true;
+    if (get(reviews, "requireLastPushApproval") === true) view.lastPushApproval = true;
+    for (const b of arr(get(reviews, "pullRequestBypassers"))) view.bypass.push(`${String(b)} (${r.name})`);
+  }
+  // Provider defaults: allowsForcePushes=false, allowsDeletions=false, enforceAdmins=false.
+  if (r.props.allowsForcePushes !== true) view.noForcePush = true;
+  if (r.props.allowsDeletions !== true) view.noDeletion = true;
+  if (r.props.enforceAdmins !== true) view.bypass.push(`admins (${r.name}: enforceAdmins is not true)`);
+  for (const b of arr(r.props.forcePushBypassers)) view.bypass.push(`${String(b)} (${r.name})`);
 }
 
 /** Names of resources, for evidence. */

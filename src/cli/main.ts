@@ -23,11 +23,6 @@ const DIFF_CHOICES = Object.keys({ table: true, markdown: true, json: true } sat
   true
 >);
 
-/**
- * A command's module, loaded when its command runs. `require` (what tsc emits for this CommonJS project) rather
- * than `import()`, which under tsx (development, tests) would take Node's ESM path, where tsx/cjs does not resolve
- * TypeScript files.
- */
 /** A `--stack` value: a stack name ({@link isStackName}), or `all` where a command takes every stack. */
 function stackName(value: string): string {
   if (value !== "all" && !isStackName(value))
@@ -46,6 +41,11 @@ function calendarDay(value: string): string {
   return value;
 }
 
+/**
+ * A command's module, loaded when its command runs. `require` (what tsc emits for this CommonJS project) rather
+ * than `import()`, which under tsx (development, tests) would take Node's ESM path, where tsx/cjs does not resolve
+ * TypeScript files.
+ */
 function load<T>(id: string): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(id) as T;
@@ -127,6 +127,13 @@ function auditCommands(program: Command, result: CommandResult): void {
 /** The release path: `bump` (an app's build into staging), `verify` and `predeploy` (after and before
  * `pulumi up`), `rollback` (production back to an earlier digest). */
 function deployCommands(program: Command, result: CommandResult): void {
+  bumpCommand(program, result);
+  deployCheckCommands(program, result);
+  rollbackCommand(program, result);
+}
+
+/** `bump`: an app's build (its repository's commit) into Pulumi.staging.yaml. */
+function bumpCommand(program: Command, result: CommandResult): void {
   program
     .command("bump")
     .description(
@@ -140,7 +147,13 @@ function deployCommands(program: Command, result: CommandResult): void {
     .action(async (opts) => {
       result.code = load<typeof import("./bump")>("./bump").runBump(opts);
     });
+}
 
+/**
+ * The checks around `pulumi up`: `verify` after it (what runs against what the stack pins) and `predeploy` before
+ * production's (the pinned digests verified in staging, the commit's checks, the secrets, the error budget).
+ */
+function deployCheckCommands(program: Command, result: CommandResult): void {
   program
     .command("verify")
     .description(
@@ -184,7 +197,10 @@ function deployCommands(program: Command, result: CommandResult): void {
     .action(async (opts) => {
       result.code = await load<typeof import("../deploy/command")>("../deploy/command").runPredeploy(opts);
     });
+}
 
+/** `rollback`: production re-pointed to an earlier digest in Pulumi.production.yaml. */
+function rollbackCommand(program: Command, result: CommandResult): void {
   program
     .command("rollback")
     .description(

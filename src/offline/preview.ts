@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { parseStackConfig, StackModel } from "../config/model";
-import { RequiredSecret, resolveSecrets } from "../config/secrets";
+import { RequiredSecret, resolveSecrets, SecretValues } from "../config/secrets";
 import { ConfigSource, readStackFile } from "../config/sources";
 import { Plan, PLAN_SCHEMA_VERSION, PlanResource } from "../plan/types";
 import { DEFAULT_ORGANIZATION, defineStack } from "../program";
@@ -152,8 +152,48 @@ function reviewerAssumption(model: StackModel): Plan["assumptions"] {
  * before the first `pulumi up` (README, "What the offline preview is, and is not").
  */
 export function assumptionsOf(model: StackModel): Plan["assumptions"] {
-  const net = model.network;
   const pulls = model.apps.filter((a) => !a.image.public).map((a) => a.image.repository);
+  return [
+    ...runtimeAssumptions(model),
+    ...(pulls.length
+      ? [
+          {
+            what: `ghcrPullToken is a classic personal access token with read:packages that can read ${pulls.join(", ")}`,
+            check: "docker login ghcr.io -u <owner> --password-stdin, then docker pull <image>@<digest>",
+          },
+        ]
+      : []),
+    ...reviewerAssumption(model),
+    ...releaseAssumptions(model),
+    {
+      what:
+        `the GitHub plan of ${model.githubOwner} allows rulesets and environment reviewers on its repositories ` +
+        `(private repositories: rulesets need Team, environment reviewers need Enterprise)`,
+      check: "gh api orgs/<owner> --jq .plan.name",
+    },
+    ...adoptedCodeOwnerTeams(model),
+    ...(model.governance.ownsRepositories
+      ? [
+          {
+            what:
+              `${model.githubOwner} has GitHub Secret Protection for its private repositories (secret scanning and ` +
+              `push protection, CC-BR-09); its Actions policy lets repositories choose their actions; and the apps' ` +
+              `workflows use only GitHub's, verified creators' or governance.allowedActions, pinned by full SHA (CC-BR-10); ` +
+              `its new repositories' default branch is main (the managed files are committed there before the rulesets)`,
+            check:
+              "gh api repos/<owner>/<repo> --jq .security_and_analysis; gh api orgs/<owner>/actions/permissions; grep -n 'uses:' .github/workflows/*.yml in each app repository; the organisation's Settings > Repository > default branch",
+          },
+        ]
+      : []),
+  ];
+}
+
+/**
+ * What the apps' runtime takes for granted outside the program: their private subnets reach ghcr.io through NAT,
+ * their images can write their scratch paths, and their DNS names and certificate are in place.
+ */
+function runtimeAssumptions(model: StackModel): Plan["assumptions"] {
+  const net = model.network;
   return [
     {
       what:
@@ -179,15 +219,15 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
       check:
         "aws acm describe-certificate --certificate-arn <certificateArn> (SubjectAlternativeNames, Status ISSUED)",
     },
-    ...(pulls.length
-      ? [
-          {
-            what: `ghcrPullToken is a classic personal access token with read:packages that can read ${pulls.join(", ")}`,
-            check: "docker login ghcr.io -u <owner> --password-stdin, then docker pull <image>@<digest>",
-          },
-        ]
-      : []),
-    ...reviewerAssumption(model),
+  ];
+}
+
+/**
+ * What the release path takes for granted: in production, whose check runs and staging deployments its gate
+ * trusts; in staging, that each app's build commit is one of its own repository's.
+ */
+function releaseAssumptions(model: StackModel): Plan["assumptions"] {
+  return [
     ...(model.environment === "production"
       ? [
           {
@@ -208,26 +248,6 @@ export function assumptionsOf(model: StackModel): Plan["assumptions"] {
               .join(", ")}), readable with gitSourceToken`,
             check:
               "git ls-remote https://github.com/OWNER/APP.git, or the app's commit page; bump-app.yml sets it",
-          },
-        ]
-      : []),
-    {
-      what:
-        `the GitHub plan of ${model.githubOwner} allows rulesets and environment reviewers on its repositories ` +
-        `(private repositories: rulesets need Team, environment reviewers need Enterprise)`,
-      check: "gh api orgs/<owner> --jq .plan.name",
-    },
-    ...adoptedCodeOwnerTeams(model),
-    ...(model.governance.ownsRepositories
-      ? [
-          {
-            what:
-              `${model.githubOwner} has GitHub Secret Protection for its private repositories (secret scanning and ` +
-              `push protection, CC-BR-09); its Actions policy lets repositories choose their actions; and the apps' ` +
-              `workflows use only GitHub's, verified creators' or governance.allowedActions, pinned by full SHA (CC-BR-10); ` +
-              `its new repositories' default branch is main (the managed files are committed there before the rulesets)`,
-            check:
-              "gh api repos/<owner>/<repo> --jq .security_and_analysis; gh api orgs/<owner>/actions/permissions; grep -n 'uses:' .github/workflows/*.yml in each app repository; the organisation's Settings > Repository > default branch",
           },
         ]
       : []),
@@ -295,6 +315,64 @@ export async function recordProgram(
 }
 
 /**
+ * Runs the program over `model`'s apps, `options.batchSize` apps at a time, and merges what the runs recorded: the
+ * registrations (each once), their unmasked properties, the secret values used, and the stack outputs in wire form.
+ * The program registers nothing shared between apps (each app's resources derive from that app alone; the staging
+ * StackReference has one URN), so a large stack runs in batches of apps: the SDK's per-resource objects of one
+ * batch are freed before the next, which bounds memory (docs/PROOFS.md, scale benchmark).
+ */
+async function recordApps(
+  model: StackModel,
+  values: SecretValues,
+  project: string,
+  stack: string,
+  options: PreviewOptions,
+): Promise<{
+  records: PlanResource[];
+  properties: Map<string, Record<string, unknown>>;
+  secretValues: Set<string>;
+  outputs: Record<string, unknown>;
+}> {
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const records: PlanResource[] = [];
+  const properties = new Map<string, Record<string, unknown>>();
+  const secretValues = new Set<string>();
+  const profiles: Record<string, unknown> = {};
+  const appOutputs: Record<string, unknown> = {};
+  let environment: unknown = model.environment;
+  for (let i = 0; i < model.apps.length; i += batchSize) {
+    const batch: StackModel = { ...model, apps: model.apps.slice(i, i + batchSize) };
+    const { monitor, outputs } = await recordProgram(
+      {
+        project,
+        stack,
+        region: model.awsRegion,
+        stackOutputs: options.stackOutputs,
+        organization: options.organization,
+        previousOutputs: options.previousOutputs,
+        network: model.network,
+      },
+      async () => {
+        const out = await defineStack(batch, values);
+        return { environmentProfile: out.environmentProfile, apps: out.apps };
+      },
+    );
+    for (const r of monitor.records) {
+      if (properties.has(r.urn)) continue; // the StackReference, read again by each batch
+      records.push(r);
+      properties.set(r.urn, monitor.properties.get(r.urn) ?? {});
+    }
+    for (const v of monitor.secretValues) secretValues.add(v);
+    const profile = outputs.environmentProfile as { environment?: unknown; apps?: Record<string, unknown> };
+    environment = profile.environment;
+    Object.assign(profiles, profile.apps);
+    Object.assign(appOutputs, outputs.apps as Record<string, unknown>);
+  }
+  const outputs = { environmentProfile: { environment, apps: profiles }, apps: appOutputs };
+  return { records, properties, secretValues, outputs };
+}
+
+/**
  * Previews one stack file offline.
  *
  * @param stackFile Path to `Pulumi.<stack>.yaml`.
@@ -329,45 +407,13 @@ export async function previewSource(
   });
   const { values, required } = resolveSecrets(model, source, options.mode ?? "offline");
   const project = options.project ?? PROJECT_NAME;
-  // The program registers nothing shared between apps (each app's resources derive from that app alone; the
-  // staging StackReference has one URN), so a large stack runs in batches of apps: the SDK's per-resource
-  // objects of one batch are freed before the next, which bounds memory (docs/PROOFS.md, scale benchmark).
-  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
-  const records: PlanResource[] = [];
-  const properties = new Map<string, Record<string, unknown>>();
-  const secretValues = new Set<string>();
-  const profiles: Record<string, unknown> = {};
-  const appOutputs: Record<string, unknown> = {};
-  let environment: unknown = model.environment;
-  for (let i = 0; i < model.apps.length; i += batchSize) {
-    const batch: StackModel = { ...model, apps: model.apps.slice(i, i + batchSize) };
-    const { monitor, outputs } = await recordProgram(
-      {
-        project,
-        stack: source.stack,
-        region: model.awsRegion,
-        stackOutputs: options.stackOutputs,
-        organization: options.organization,
-        previousOutputs: options.previousOutputs,
-        network: model.network,
-      },
-      async () => {
-        const out = await defineStack(batch, values);
-        return { environmentProfile: out.environmentProfile, apps: out.apps };
-      },
-    );
-    for (const r of monitor.records) {
-      if (properties.has(r.urn)) continue; // the StackReference, read again by each batch
-      records.push(r);
-      properties.set(r.urn, monitor.properties.get(r.urn) ?? {});
-    }
-    for (const v of monitor.secretValues) secretValues.add(v);
-    const profile = outputs.environmentProfile as { environment?: unknown; apps?: Record<string, unknown> };
-    environment = profile.environment;
-    Object.assign(profiles, profile.apps);
-    Object.assign(appOutputs, outputs.apps as Record<string, unknown>);
-  }
-  const outputs = { environmentProfile: { environment, apps: profiles }, apps: appOutputs };
+  const { records, properties, secretValues, outputs } = await recordApps(
+    model,
+    values,
+    project,
+    source.stack,
+    options,
+  );
 
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
