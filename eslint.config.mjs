@@ -23,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    // Issue 14: no function over 80 lines in the program, the components, the CLI and the pack (tests aside).
+    // No function over 80 lines in the program, the components, the CLI and the pack (tests aside).
     files: ["index.ts", "components/**/*.ts", "src/**/*.ts", "policy-pack/**/*.ts"],
     rules: { "max-lines-per-function": ["error", { max: 80, IIFEs: true }] },
   },
