@@ -118,6 +118,12 @@ function auditCommands(program: Command, result: CommandResult): void {
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .addOption(reportOutOption())
     .option("--out-dir <dir>", "write one file per stack, audit.<stack>.<ext>")
+    .addOption(
+      new Option(
+        "--also-formats <list>",
+        "with --out-dir: more formats, comma-separated, rendered from the same preview of each stack",
+      ).argParser(reportFormatList),
+    )
     .option("--today <date>", "date used for expiry checks, YYYY-MM-DD (default: today)", calendarDay)
     .action(async (opts) => {
       result.code = await load<typeof import("../report/command")>("../report/command").runReport(opts);
@@ -130,6 +136,31 @@ function deployCommands(program: Command, result: CommandResult): void {
   bumpCommand(program, result);
   deployCheckCommands(program, result);
   rollbackCommand(program, result);
+  promoteCommand(program, result);
+}
+
+/** `promote`: production's pin from what staging ran and verified (LANES "Release PR"). */
+function promoteCommand(program: Command, result: CommandResult): void {
+  program
+    .command("promote")
+    .description(
+      "Pin in Pulumi.production.yaml a digest staging ran and verified (default: its newest), the running one first in image.history; print the release PR's title (stderr) and body",
+    )
+    .requiredOption("--app <name>", "app name")
+    .requiredOption(
+      "--staging-outputs <file>",
+      "staging's outputs: pulumi stack output --json --stack staging",
+    )
+    .option("--digest <digest>", "a digest of staging's releases, sha256:<64 hex> (default: the newest)")
+    .option("--version <tag>", "release tag the digest ships as, mvp-X.Y.Z, for the title and body")
+    .option("--stack <name>", "stack whose file is edited", stackName, "production")
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .action(async (opts) => {
+      result.code = await load<typeof import("./promote")>("./promote").runPromote({
+        ...opts,
+        stagingOutputs: opts.stagingOutputs,
+      });
+    });
 }
 
 /** `bump`: an app's build (its repository's commit) into Pulumi.staging.yaml. */
@@ -312,6 +343,17 @@ function diffCommand(program: Command, result: CommandResult): void {
 /** `--format`: a report format (REPORT_FORMATS), default `table`; every command that renders a report takes it. */
 function reportFormatOption(): Option {
   return new Option("--format <format>", "report format").choices([...REPORT_FORMATS]).default("table");
+}
+
+/** A comma-separated list of report formats (REPORT_FORMATS). @throws InvalidArgumentError naming the unknown one. */
+function reportFormatList(value: string): string[] {
+  const formats = value.split(",").map((f) => f.trim());
+  const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length)
+    throw new InvalidArgumentError(
+      `${unknown.join(", ")}: expected formats among ${REPORT_FORMATS.join(", ")}`,
+    );
+  return formats;
 }
 
 /** `--out FILE`: the report written to a file instead of stdout. */

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { cleanTempDirs, tempProject } from "../cli-harness";
+import { cicdProcess, cleanTempDirs, tempProject } from "../cli-harness";
 import { planPromotion, promotionPullRequestBody } from "../../src/deploy/promote";
 import { githubClient } from "../../src/deploy/github";
 import { ConfigError } from "../../src/config/model";
@@ -134,5 +134,24 @@ describe("cicd promote", function () {
       /--staging-outputs \(environmentProfile\.apps\.erp-berhan\.releases\): expected staging's outputs with the app's releases/,
     );
     assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), before);
+  });
+
+  it("the command exits 0 with the title on stderr and the body on stdout, and 2 on a digest staging never ran", function () {
+    const { dir, outputs, before } = project();
+    const env = { GITHUB_TOKEN: "" };
+    const refused = cicdProcess(
+      ["promote", "--app", "erp-berhan", "--staging-outputs", outputs, "--dir", dir, "--digest", digest("d")],
+      { env },
+    );
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /--digest: expected a digest staging ran/);
+    assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), before);
+    const done = cicdProcess(["promote", "--app", "erp-berhan", "--staging-outputs", outputs, "--dir", dir], {
+      env,
+    });
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(done.stderr.trim(), `Promote staging -> main @ ${"c".repeat(12)}`);
+    assert.match(done.stdout, /^# Promote staging -> main @ c{12}\n/);
+    assert.equal(imageOf(dir).digest, digest("c"));
   });
 });
