@@ -377,7 +377,33 @@ function commands(result: CommandResult): Command {
   deployCommands(program, result);
   flagsCommands(program, result);
   diffCommand(program, result);
+  doraCommand(program, result);
   return program;
+}
+
+/** `dora`: the four DORA metrics of a stack's apps from the deployments `cicd verify` recorded. */
+function doraCommand(program: Command, result: CommandResult): void {
+  program
+    .command("dora")
+    .description(
+      "Deployment frequency, lead time, change failure rate and time to restore of a stack's apps, with their DORA bands (GitHub Deployments; GITHUB_TOKEN)",
+    )
+    .option("--stack <name>", "stack whose environment's deployments are read", stackName, "production")
+    .option(
+      "--since <date>",
+      "first day of the window, YYYY-MM-DD (default: 30 days before --until)",
+      calendarDay,
+    )
+    .option("--until <date>", "day after the window, YYYY-MM-DD (default: now)", calendarDay)
+    .addOption(
+      new Option("--format <format>", "table, json or markdown")
+        .choices(["table", "json", "markdown"])
+        .default("table"),
+    )
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .action(async (opts) => {
+      result.code = await load<typeof import("../dora/command")>("../dora/command").runDora(opts);
+    });
 }
 
 /**

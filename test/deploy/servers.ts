@@ -90,9 +90,18 @@ export interface StoredDeployment {
   ref: string;
   environment: string;
   payload: Record<string, unknown>;
-  statuses: Array<{ state: string; description?: string; environment_url?: string; creator?: string }>;
+  statuses: Array<{
+    state: string;
+    description?: string;
+    environment_url?: string;
+    creator?: string;
+    /** When GitHub recorded it (ISO 8601). Default: when the server stored it. */
+    created_at?: string;
+  }>;
   /** The login that created it. Default: {@link VERIFIER}, the identity cicd verify runs as in staging. */
   creator?: string;
+  /** When GitHub created it (ISO 8601). Default: when the server stored it. */
+  created_at?: string;
 }
 
 /** The login the repository's production stack file names as staging's verifier (`predeploy.verifiers`). */
@@ -120,6 +129,8 @@ export async function githubServer(
       }>
     >;
     statuses?: Record<string, Array<{ context: string; state: string }>>;
+    /** Commit times by commit (`GET /repos/O/R/commits/SHA`: `commit.committer.date`). */
+    commits?: Record<string, string>;
     /** Pull requests associated with a commit (`GET /repos/O/R/commits/SHA/pulls`), by commit. */
     pulls?: Record<
       string,
@@ -127,7 +138,13 @@ export async function githubServer(
     >;
   } = {},
 ): Promise<Served & { deployments: StoredDeployment[] }> {
-  const deployments: StoredDeployment[] = (seed.deployments ?? []).map((d, i) => ({ ...d, id: 1000 + i }));
+  const now = () => new Date().toISOString();
+  const deployments: StoredDeployment[] = (seed.deployments ?? []).map((d, i) => ({
+    ...d,
+    id: 1000 + i,
+    created_at: d.created_at ?? now(),
+    statuses: d.statuses.map((st) => ({ ...st, created_at: st.created_at ?? now() })),
+  }));
   const json = (res: http.ServerResponse, status: number, value: unknown) => {
     res.statusCode = status;
     res.setHeader("content-type", "application/json; charset=utf-8");
@@ -151,6 +168,7 @@ export async function githubServer(
           payload: (body.payload as Record<string, unknown>) ?? {},
           statuses: [],
           creator: VERIFIER,
+          created_at: now(),
         };
         deployments.push(d);
         return json(res, 201, {
@@ -172,6 +190,7 @@ export async function githubServer(
           environment: d.environment,
           payload: d.payload,
           creator: { login: d.creator ?? VERIFIER },
+          created_at: d.created_at,
         }));
       return json(res, 200, list);
     }
@@ -179,7 +198,11 @@ export async function githubServer(
       const d = deployments.find((x) => x.repo === m![1] && x.id === Number(m![2]));
       if (!d) return json(res, 404, { message: "Not Found" });
       if (req.method === "POST") {
-        d.statuses.push({ ...(body as StoredDeployment["statuses"][number]), creator: VERIFIER });
+        d.statuses.push({
+          ...(body as StoredDeployment["statuses"][number]),
+          creator: VERIFIER,
+          created_at: now(),
+        });
         return json(res, 201, { id: d.statuses.length, state: body.state });
       }
       return json(
@@ -189,6 +212,11 @@ export async function githubServer(
           .map((s, i) => ({ id: i + 1, ...s, creator: { login: s.creator ?? VERIFIER } }))
           .reverse(),
       );
+    }
+    if ((m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]{40})$/.exec(url.pathname))) {
+      const date = seed.commits?.[m[1]];
+      if (!date) return json(res, 404, { message: "No commit found for SHA" });
+      return json(res, 200, { sha: m[1], commit: { committer: { date }, author: { date } } });
     }
     if ((m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]{40})\/check-runs$/.exec(url.pathname))) {
       const runs = seed.checkRuns?.[m[1]] ?? [];

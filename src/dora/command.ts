@@ -1,0 +1,153 @@
+/**
+ * `cicd dora --stack S [--since DATE] [--until DATE] [--format table|json|markdown]`: the four DORA metrics of a
+ * stack's apps (CONST "North Star"; OPS "Post-Release") from the GitHub Deployments `cicd verify` records in the
+ * stack's environment, per app and overall, each with its performance band (src/dora/metrics.ts). GitHub calls
+ * use Octokit (`GITHUB_TOKEN`: deployments read on the app repositories; `GITHUB_API_URL`).
+ */
+import * as path from "node:path";
+import Table from "cli-table3";
+import { ConfigError, parseStackConfig } from "../config/model";
+import { readStackFile } from "../config/sources";
+import { githubClient } from "../deploy/github";
+import { markdownText } from "../markdown";
+import { readDeployments } from "./github";
+import { doraMetrics, DoraMetrics } from "./metrics";
+
+/** Formats of `cicd dora --format`. */
+export const DORA_FORMATS = ["table", "json", "markdown"] as const;
+
+/** Options of {@link runDora}. */
+export interface DoraOptions {
+  stack: string;
+  /** First day of the window, `YYYY-MM-DD` (UTC). Default: 30 days before `until`. */
+  since?: string;
+  /** Day after the window, `YYYY-MM-DD` (UTC). Default: now. */
+  until?: string;
+  format: (typeof DORA_FORMATS)[number];
+  dir?: string;
+  githubToken?: string;
+  githubApiUrl?: string;
+}
+
+/** The metrics of a window: per app and overall. */
+export interface DoraReport {
+  stack: string;
+  environment: string;
+  since: string;
+  until: string;
+  overall: DoraMetrics;
+  apps: Record<string, DoraMetrics>;
+}
+
+const DAY = 86_400_000;
+
+/** Reads the stack's deployments in the window and computes the metrics. @throws ConfigError on bad input. */
+export async function doraReport(opts: DoraOptions): Promise<DoraReport> {
+  const source = readStackFile(path.join(opts.dir ?? ".", `Pulumi.${opts.stack}.yaml`));
+  const model = parseStackConfig(opts.stack, source.raw, {
+    secretKeys: source.secretKeys,
+    source: source.origin,
+  });
+  const until = opts.until ? new Date(`${opts.until}T00:00:00Z`) : new Date();
+  const since = opts.since ? new Date(`${opts.since}T00:00:00Z`) : new Date(until.getTime() - 30 * DAY);
+  if (!(since < until))
+    throw new ConfigError(opts.stack, [
+      {
+        key: "--since",
+        expected: `a day before --until (${until.toISOString().slice(0, 10)})`,
+        found: String(opts.since),
+      },
+    ]);
+  const token = opts.githubToken ?? process.env.GITHUB_TOKEN;
+  if (!token)
+    throw new ConfigError(opts.stack, [
+      {
+        key: "GITHUB_TOKEN",
+        expected: "a token that reads the app repositories' deployments",
+        found: "(unset)",
+      },
+    ]);
+  const repositories = model.apps.map((a) => ({
+    app: a.name,
+    owner: model.githubOwner,
+    repository: a.repository.name,
+  }));
+  const records = await readDeployments(
+    githubClient(token, opts.githubApiUrl),
+    repositories,
+    model.environment,
+    {
+      since,
+      until,
+    },
+  );
+  const days = (until.getTime() - since.getTime()) / DAY;
+  return {
+    stack: opts.stack,
+    environment: model.environment,
+    since: since.toISOString(),
+    until: until.toISOString(),
+    overall: doraMetrics(records, days),
+    apps: Object.fromEntries(
+      model.apps.map((a) => [
+        a.name,
+        doraMetrics(
+          records.filter((r) => r.app === a.name),
+          days,
+        ),
+      ]),
+    ),
+  };
+}
+
+const fixed = (n: number | undefined, unit: string) => (n === undefined ? "-" : `${n.toFixed(1)} ${unit}`);
+
+/** One row per scope: the four metrics, each with its band. */
+function rows(r: DoraReport): string[][] {
+  return [...Object.entries(r.apps), ["all apps", r.overall] as const].map(([scope, m]) => [
+    scope,
+    `${m.deploymentsPerWeek.toFixed(2)}/week (${m.bands.deploymentFrequency})`,
+    `${fixed(m.leadTimeHours, "h")}${m.bands.leadTime ? ` (${m.bands.leadTime})` : ""}`,
+    `${fixed(m.changeFailurePercent, "%")}${m.bands.changeFailureRate ? ` (${m.bands.changeFailureRate})` : ""} ${m.failedChanges}/${m.deployments}`,
+    `${fixed(m.timeToRestoreHours, "h")}${m.bands.timeToRestore ? ` (${m.bands.timeToRestore})` : ""}`,
+  ]);
+}
+
+const HEAD = [
+  "scope",
+  "deployment frequency",
+  "lead time (median)",
+  "change failure rate",
+  "time to restore (median)",
+];
+
+/** Renders the report: a terminal table, JSON, or a Markdown table (a job summary). */
+export function renderDora(r: DoraReport, format: DoraOptions["format"]): string {
+  const title = `DORA metrics of ${r.stack} (${r.environment}), ${r.since.slice(0, 10)} to ${r.until.slice(0, 10)}`;
+  if (format === "json") return JSON.stringify(r, null, 2);
+  if (format === "markdown")
+    return [
+      `### ${markdownText(title)}`,
+      "",
+      `| ${HEAD.join(" | ")} |`,
+      `| ${HEAD.map(() => "---").join(" | ")} |`,
+      ...rows(r).map((cells) => `| ${cells.map(markdownText).join(" | ")} |`),
+      "",
+      "Bands: 2023 Accelerate State of DevOps report clusters (elite, high, medium, low).",
+    ].join("\n");
+  const table = new Table({ head: HEAD, style: { head: [], border: [] } });
+  table.push(...rows(r));
+  return `${title}\n${table.toString()}`;
+}
+
+/** Runs `cicd dora`: exit 0 with the report, 2 on bad input (named), GitHub errors thrown. */
+export async function runDora(opts: DoraOptions): Promise<number> {
+  try {
+    console.log(renderDora(await doraReport(opts), opts.format));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
+}
