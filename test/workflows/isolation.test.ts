@@ -135,6 +135,21 @@ describe("workflows: what the isolation checks read", function () {
     ]);
     assert.deepEqual([...jobSecrets(wf("bump-app.yml"), wf("bump-app.yml").jobs.change)], []);
     assert.deepEqual([...jobSecrets(wf("pr.yml"), wf("pr.yml").jobs.smoke)], []);
+    // promote.yml: the read-only Pulumi token reads staging's record, the code that edits holds nothing, and
+    // only the job that pushes holds BUMP_TOKEN.
+    const promote = wf("promote.yml");
+    assert.deepEqual(
+      Object.entries(promote.jobs).map(([name, job]) => [
+        name,
+        environmentOf(job),
+        [...jobSecrets(promote, job)],
+      ]),
+      [
+        ["record", "drift", ["PULUMI_READ_TOKEN"]],
+        ["change", undefined, []],
+        ["pull-request", "bump", ["BUMP_TOKEN"]],
+      ],
+    );
   });
 });
 
