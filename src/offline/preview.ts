@@ -141,8 +141,9 @@ function reviewerAssumption(model: StackModel): Plan["assumptions"] {
   if (!users.length && !teams.length) return [];
   return [
     {
-      what: `the production reviewers exist in ${model.githubOwner}: users ${users.join(", ") || "none"}; teams ${teams.join(", ") || "none"} (looked up by id; a missing one fails the preview)${teams.length ? `; ${model.githubOwner} is an organisation (read first: a user account stops the program)` : ""}`,
-      check: "gh api orgs/OWNER, gh api users/LOGIN and gh api orgs/OWNER/teams/SLUG",
+      what: `the production reviewers exist in ${model.githubOwner}: users ${users.join(", ") || "none"}; teams ${teams.join(", ") || "none"} (looked up by id; a missing one fails the preview)${teams.length ? `; ${model.githubOwner} is an organisation (read first: a user account stops the program); each reviewer team has two or more members, so someone other than whoever starts a run can approve it (self-review is prevented)` : ""}`,
+      check:
+        "gh api orgs/OWNER, gh api users/LOGIN, gh api orgs/OWNER/teams/SLUG and gh api orgs/OWNER/teams/SLUG/members --jq length",
     },
   ];
 }
