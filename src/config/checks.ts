@@ -141,8 +141,17 @@ function stagingValueProblems(at: string, environmentSecrets: string[]): ConfigP
     }));
 }
 
-/** The pre-deploy gates an override (`predeploy.overrides`) may lift: the error-budget freeze (F6). */
-export const GATE_OVERRIDABLE = ["PREDEPLOY-ERROR-BUDGET"];
+/**
+ * The pre-deploy gates an override (`predeploy.overrides`) may lift during an incident: the error-budget freeze
+ * (F6), the soak, an open drift issue and a missing rollback target. Staging's verify, the pin and the required
+ * checks hold whatever an override says.
+ */
+export const GATE_OVERRIDABLE = [
+  "PREDEPLOY-ERROR-BUDGET",
+  "PREDEPLOY-STAGING-SOAK",
+  "PREDEPLOY-DRIFT",
+  "PREDEPLOY-ROLLBACK-TARGET",
+];
 
 /** The longest an override of a pre-deploy gate may last, days after today: long enough for an incident review. */
 export const MAX_GATE_OVERRIDE_DAYS = 7;

@@ -183,6 +183,12 @@ const stackShape = z.strictObject({
           ),
         )
         .default([]),
+      /**
+       * Minutes a digest must have run verified in staging, its 5xx, latency and burn alarms OK all along, before
+       * production may deploy it (PREDEPLOY-STAGING-SOAK; PLAY 3 "Gate to proceed", 9 "Staging gate: metrics
+       * stable"). 0-10080 (a week). Default 15.
+       */
+      soakMinutes: z.int().min(0).max(10_080).default(15),
     })
     .prefault({}),
   /** Policy pack settings: enforcement overrides, rule settings and waivers (validated by the pack). */

@@ -35,6 +35,12 @@ export const CHECKS = {
     'the digest to promote passed cicd verify in staging (PLAY "4) Production promotion")',
   "PREDEPLOY-CHECKS-GREEN": 'the commit\'s required checks are green (F6 "Pre-Deploy Checklist Script")',
   "PREDEPLOY-SECRETS": 'every secret the stack requires is set (F6 "Pre-Deploy Checklist Script")',
+  "PREDEPLOY-STAGING-SOAK":
+    'the digest ran verified in staging for the soak time, its alarms OK all along (PLAY "9) Staging gate")',
+  "PREDEPLOY-DRIFT":
+    'no open drift issue: drift stops the line (LANES "treat failures as stop-the-line events")',
+  "PREDEPLOY-ROLLBACK-TARGET":
+    'a previous digest to roll back to, verified in staging (OPS "Rollback plan verified")',
   "PREDEPLOY-ERROR-BUDGET":
     'the error budget\'s burn alarms are not in ALARM (F6 "Error Budget & Deploy Freeze")',
 } as const;

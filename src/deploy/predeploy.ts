@@ -8,7 +8,9 @@
  * - PREDEPLOY-SECRETS: every secret the stack requires is set in the stack (Pulumi secrets);
  * - PREDEPLOY-ERROR-BUDGET: CloudWatch `DescribeAlarms`: neither burn alarm of an app is in ALARM, unless an
  *   override (`predeploy.overrides`) names the check and the app with a reason, an owner and an expiry, as a
- *   waiver does; an expired or incomplete override is refused.
+ *   waiver does; an expired or incomplete override is refused;
+ * - PREDEPLOY-STAGING-SOAK, PREDEPLOY-ROLLBACK-TARGET, PREDEPLOY-DRIFT (src/deploy/releaseGates.ts), which an
+ *   override may lift the same way.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import type { Octokit } from "@octokit/rest";
@@ -18,6 +20,7 @@ import { validWaivers, waiverProblems } from "../../policy-pack/lib/waivers";
 import { requiredSecrets } from "../config/secrets";
 import { Check, CheckReport } from "./checks";
 import { AppTarget, deployedStack, DeployedStack } from "./targets";
+import { checkReleaseGates } from "./releaseGates";
 
 /** Options of {@link predeployStack}. */
 export interface PredeployOptions {
@@ -218,6 +221,32 @@ function checkSecrets(deployed: DeployedStack, push: Push) {
   });
 }
 
+/** The overrides in force: complete, unexpired and bounded ({@link gateOverrideProblems}). */
+function validOverrides(deployed: DeployedStack, now: Date) {
+  const apps = deployed.apps.map((t) => t.app);
+  return validWaivers(deployed.model.predeploy.overrides, now, OVERRIDABLE).filter(
+    (o) => gateOverrideProblems(o as unknown as Record<string, unknown>, now, apps).length === 0,
+  );
+}
+
+/**
+ * A failed release gate (soak, drift, rollback target) an override in force names, for its app (a stack-wide gate:
+ * any app's override of it), becomes `skip` with the override's owner, expiry and reason.
+ */
+function lifted(c: Check, deployed: DeployedStack, now: Date): Check {
+  if (c.status !== "fail" || c.id === "PREDEPLOY-ERROR-BUDGET" || !OVERRIDABLE.includes(c.id)) return c;
+  const o = validOverrides(deployed, now).find(
+    (x) => x.ruleId === c.id && (c.app === "*" || x.resource === c.app),
+  );
+  return o
+    ? {
+        ...c,
+        status: "skip",
+        message: `${c.message}; deploy allowed by override of ${o.owner} until ${o.expires}: ${o.reason}`,
+      }
+    : c;
+}
+
 async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, now: Date, push: Push) {
   const overrides = deployed.model.predeploy.overrides;
   const apps = deployed.apps.map((t) => t.app);
@@ -241,9 +270,7 @@ async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, n
         message: `${at} ${expired[0]}: lifts nothing`,
       });
   }
-  const valid = validWaivers(overrides, now, OVERRIDABLE).filter(
-    (o) => gateOverrideProblems(o as unknown as Record<string, unknown>, now, apps).length === 0,
-  );
+  const valid = validOverrides(deployed, now);
   const names = deployed.apps.flatMap((t) => t.burnAlarms);
   const { MetricAlarms = [] } = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names }));
   for (const t of deployed.apps) {
@@ -323,6 +350,10 @@ export async function predeployStack(opts: PredeployOptions): Promise<CheckRepor
     checkSecrets(deployed, push);
     await guarded("PREDEPLOY-ERROR-BUDGET", "*", () =>
       checkErrorBudget(cw, deployed, opts.now ?? new Date(), push),
+    );
+    const now = opts.now ?? new Date();
+    await guarded("PREDEPLOY-STAGING-SOAK", "*", () =>
+      checkReleaseGates({ github, cw }, deployed, repo, now, (c) => push(lifted(c, deployed, now))),
     );
   } finally {
     cw.destroy();

@@ -11,6 +11,7 @@ import { requiredSecrets } from "../../src/config/secrets";
 import { readStackFile } from "../../src/config/sources";
 import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { predeployStack } from "../../src/deploy/predeploy";
+import { DRIFT_ISSUE_TITLE } from "../../src/deploy/releaseGates";
 import { ROOT } from "../helpers";
 import { awsJsonServer, githubServer, Served } from "./servers";
 
@@ -42,13 +43,25 @@ function productionDir(overrides: unknown[] = [], withSecrets = true): string {
   return dir;
 }
 
-const verified = (app: string, state = "success") => ({
+/** The digests production would roll back to: the first of each app's image.history. */
+const PREVIOUS: Record<string, string> = {
+  "erp-berhan": "sha256:1ad51ab6b70f33fffa542f0fe2066148b33ed06d56d93fe675132f1b36ab4e83",
+  "menu-optimizer": "sha256:32fd66d33a4b137eaca29ecb9cc732227f41b4c5a26440e0874d0a0c52b317a5",
+};
+/** A staging deployment of the app's pinned digest (or `digest`), verified at `at` (three hours before NOW). */
+const verified = (app: string, state = "success", at = "2026-12-01T09:00:00Z", digest = DIGEST[app]) => ({
   repo: `surlefeu/${app}`,
   ref: "a".repeat(40),
   environment: "staging",
-  payload: { digest: DIGEST[app] },
-  statuses: [{ state }],
+  payload: { digest },
+  created_at: at,
+  statuses: [{ state, created_at: at }],
 });
+/** Every app's pinned digest and rollback target verified in staging. */
+const ALL_VERIFIED = ["erp-berhan", "menu-optimizer"].flatMap((a) => [
+  verified(a),
+  verified(a, "success", "2026-11-28T09:00:00Z", PREVIOUS[a]),
+]);
 const green = ["style", "unit", "smoke"].map((name) => ({
   name,
   status: "completed",
@@ -83,10 +96,14 @@ describe("cicd predeploy", function () {
       alarms?: Record<string, string>;
       overrides?: unknown[];
       secrets?: boolean;
+      /** Staging alarms that went to ALARM, by name, at the given time. */
+      alarmHistory?: Record<string, string>;
+      issues?: Array<{ number: number; title: string; state: "open" | "closed" }>;
     } = {},
   ) {
     const github = await githubServer({
-      deployments: opts.deployments ?? [verified("erp-berhan"), verified("menu-optimizer")],
+      deployments: opts.deployments ?? ALL_VERIFIED,
+      issues: { "surlefeu/cicd-constitution": opts.issues ?? [] },
       checkRuns: opts.viaPullRequest
         ? { [HEAD]: opts.checkRuns ?? green }
         : { [SHA]: opts.checkRuns ?? green },
@@ -98,6 +115,21 @@ describe("cicd predeploy", function () {
     });
     const described: string[][] = [];
     const cloudwatch = await awsJsonServer("1.0", {
+      DescribeAlarmHistory: (b) => {
+        const at = opts.alarmHistory?.[String(b.AlarmName)];
+        return {
+          AlarmHistoryItems: at
+            ? [
+                {
+                  AlarmName: b.AlarmName,
+                  Timestamp: Date.parse(at) / 1000,
+                  HistoryItemType: "StateUpdate",
+                  HistoryData: JSON.stringify({ newState: { stateValue: "ALARM" } }),
+                },
+              ]
+            : [],
+        };
+      },
       DescribeAlarms: (b) => {
         described.push(b.AlarmNames as string[]);
         return {
@@ -130,7 +162,15 @@ describe("cicd predeploy", function () {
     assert.deepEqual(failed, []);
     assert.deepEqual(
       [...new Set(report.checks.map((c) => c.id))],
-      ["PREDEPLOY-STAGING-VERIFIED", "PREDEPLOY-CHECKS-GREEN", "PREDEPLOY-SECRETS", "PREDEPLOY-ERROR-BUDGET"],
+      [
+        "PREDEPLOY-STAGING-VERIFIED",
+        "PREDEPLOY-CHECKS-GREEN",
+        "PREDEPLOY-SECRETS",
+        "PREDEPLOY-ERROR-BUDGET",
+        "PREDEPLOY-STAGING-SOAK",
+        "PREDEPLOY-ROLLBACK-TARGET",
+        "PREDEPLOY-DRIFT",
+      ],
     );
     assert.deepEqual(described[0], [
       "erp-berhan-production-error-budget-burn-fast",
@@ -138,13 +178,16 @@ describe("cicd predeploy", function () {
       "menu-optimizer-production-error-budget-burn-fast",
       "menu-optimizer-production-error-budget-burn-slow",
     ]);
-    assert.ok(
-      cloudwatch.calls.every((c) => c.target === "GraniteServiceVersion20100801.DescribeAlarms" && c.signed),
+    assert.ok(cloudwatch.calls.every((c) => c.signed));
+    assert.deepEqual(
+      [...new Set(cloudwatch.calls.map((c) => c.target.split(".")[1]))],
+      ["DescribeAlarms", "DescribeAlarmHistory"],
     );
   });
 
   it("fails a digest whose staging verify failed or never ran", async () => {
-    const { failed } = await predeploy({ deployments: [verified("erp-berhan", "failure")] });
+    const { failed: all } = await predeploy({ deployments: [verified("erp-berhan", "failure")] });
+    const failed = all.filter((c) => c.id === "PREDEPLOY-STAGING-VERIFIED");
     assert.deepEqual(
       failed.map((c) => [c.id, c.app]),
       [
@@ -278,22 +321,107 @@ describe("cicd predeploy", function () {
     assert.deepEqual(failed, []);
   });
 
+  const gate = (r: { failed: Array<{ id: string; app: string; message: string }> }, id: string) =>
+    r.failed.filter((c) => c.id === id);
+
+  it("holds a digest until it has soaked in staging, naming when to retry", async () => {
+    const fresh = ALL_VERIFIED.map((d) =>
+      d.payload.digest === DIGEST["erp-berhan"]
+        ? verified("erp-berhan", "success", "2026-12-01T11:50:00Z")
+        : d,
+    );
+    const run = await predeploy({ deployments: fresh });
+    assert.deepEqual(
+      run.failed.map((c) => [c.id, c.app]),
+      [["PREDEPLOY-STAGING-SOAK", "erp-berhan"]],
+    );
+    assert.match(
+      run.failed[0].message,
+      /verified in staging 10 min ago; the soak is 15 min: retry after 2026-12-01T12:05:00\.000Z/,
+    );
+  });
+
+  it("holds a digest whose staging alarms went to ALARM since its verify", async () => {
+    const run = await predeploy({
+      alarmHistory: { "menu-optimizer-staging-latency-p95": "2026-12-01T10:00:00Z" },
+    });
+    assert.deepEqual(
+      run.failed.map((c) => [c.id, c.app]),
+      [["PREDEPLOY-STAGING-SOAK", "menu-optimizer"]],
+    );
+    assert.match(
+      run.failed[0].message,
+      /menu-optimizer-staging-latency-p95 went to ALARM in staging since 2026-12-01T09:00:00\.000Z/,
+    );
+  });
+
+  it("stops the line on an open drift issue, not on a closed one", async () => {
+    const title = DRIFT_ISSUE_TITLE;
+    const open = await predeploy({ issues: [{ number: 7, title, state: "open" }] });
+    assert.deepEqual(
+      gate(open, "PREDEPLOY-DRIFT").map((c) => c.message),
+      [
+        "drift issue #7 is open: what runs differs from the stacks; resolve it (or close it as explained) first",
+      ],
+    );
+    const closed = await predeploy({ issues: [{ number: 7, title, state: "closed" }] });
+    assert.deepEqual(closed.failed, []);
+    // drift.yml opens the issue under the title the gate reads.
+    assert.ok(
+      fs.readFileSync(path.join(ROOT, ".github/workflows/drift.yml"), "utf8").includes(`title="${title}"`),
+    );
+  });
+
+  it("needs a rollback target verified in staging; an audited override lifts the gate for one app", async () => {
+    const current = ["erp-berhan", "menu-optimizer"].map((a) => verified(a));
+    const run = await predeploy({ deployments: current });
+    assert.deepEqual(
+      run.failed.map((c) => [c.id, c.app]),
+      [
+        ["PREDEPLOY-ROLLBACK-TARGET", "erp-berhan"],
+        ["PREDEPLOY-ROLLBACK-TARGET", "menu-optimizer"],
+      ],
+    );
+    assert.match(
+      run.failed[0].message,
+      new RegExp(`rollback target ${PREVIOUS["erp-berhan"]} was never verified in staging`),
+    );
+    const lifted = await predeploy({
+      deployments: current,
+      overrides: [{ ...override("2026-12-02"), ruleId: "PREDEPLOY-ROLLBACK-TARGET" }],
+    });
+    assert.deepEqual(
+      lifted.failed.map((c) => [c.id, c.app]),
+      [["PREDEPLOY-ROLLBACK-TARGET", "menu-optimizer"]],
+    );
+    const skipped = lifted.report.checks.find(
+      (c) => c.id === "PREDEPLOY-ROLLBACK-TARGET" && c.app === "erp-berhan",
+    )!;
+    assert.equal(skipped.status, "skip");
+    assert.match(skipped.message, /deploy allowed by override of mathieu until 2026-12-02/);
+  });
+
   it("counts only the verifier's deployments and GitHub Actions' check runs, and names what it did not count", async () => {
     const forged = { ...verified("erp-berhan"), creator: "someone-with-write" };
+    const verifiedOnly = (r: { failed: Array<{ id: string; app: string; message: string }> }) =>
+      r.failed.filter((c) => c.id === "PREDEPLOY-STAGING-VERIFIED");
     const deployments = await predeploy({ deployments: [forged, verified("menu-optimizer")] });
     assert.deepEqual(
-      deployments.failed.map((c) => [c.id, c.app]),
+      verifiedOnly(deployments).map((c) => [c.id, c.app]),
       [["PREDEPLOY-STAGING-VERIFIED", "erp-berhan"]],
     );
-    assert.match(deployments.failed[0].message, /not counted: deployments by someone-with-write/);
+    assert.match(verifiedOnly(deployments)[0].message, /not counted: deployments by someone-with-write/);
     // A verifier's deployment whose verify failed, then marked success by someone else, is not verified.
     const repainted = {
       ...verified("erp-berhan", "failure"),
-      statuses: [{ state: "failure" }, { state: "success", creator: "someone-with-write" }],
+      statuses: [
+        { state: "failure", created_at: "2026-12-01T09:00:00Z" },
+        { state: "success", created_at: "2026-12-01T09:05:00Z", creator: "someone-with-write" },
+      ],
     };
     const statuses = await predeploy({ deployments: [repainted, verified("menu-optimizer")] });
     assert.deepEqual(
-      statuses.failed.map((c) => [c.id, c.app]),
+      verifiedOnly(statuses).map((c) => [c.id, c.app]),
       [["PREDEPLOY-STAGING-VERIFIED", "erp-berhan"]],
     );
     const passed = deployments.report.checks.find((c) => c.app === "menu-optimizer")!;

@@ -129,6 +129,8 @@ export async function githubServer(
       }>
     >;
     statuses?: Record<string, Array<{ context: string; state: string }>>;
+    /** Issues by repository `OWNER/NAME` (`GET /repos/O/R/issues?state=open` lists the open ones). */
+    issues?: Record<string, Array<{ number: number; title: string; state: "open" | "closed" }>>;
     /** Commit times by commit (`GET /repos/O/R/commits/SHA`: `commit.committer.date`). */
     commits?: Record<string, string>;
     /** Pull requests associated with a commit (`GET /repos/O/R/commits/SHA/pulls`), by commit. */
@@ -211,6 +213,14 @@ export async function githubServer(
         [...d.statuses]
           .map((s, i) => ({ id: i + 1, ...s, creator: { login: s.creator ?? VERIFIER } }))
           .reverse(),
+      );
+    }
+    if ((m = /^\/repos\/([^/]+\/[^/]+)\/issues$/.exec(url.pathname))) {
+      const state = url.searchParams.get("state") ?? "open";
+      return json(
+        res,
+        200,
+        (seed.issues?.[m[1]] ?? []).filter((i) => state === "all" || i.state === state),
       );
     }
     if ((m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]{40})$/.exec(url.pathname))) {

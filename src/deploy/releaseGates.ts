@@ -1,0 +1,203 @@
+/**
+ * The release gates `cicd predeploy` adds before production's `pulumi up` (PLAY "3) Staging deploy" gate to
+ * proceed, "9) Staging gate: metrics stable"; LANES "treat failures as stop-the-line events"; OPS "Rollback plan
+ * verified"):
+ * - PREDEPLOY-STAGING-SOAK: the pinned digest's first successful staging verify is at least `predeploy.soakMinutes`
+ *   old, and the app's staging 5xx, latency and burn alarms never went to ALARM since (CloudWatch
+ *   `DescribeAlarmHistory`, state updates);
+ * - PREDEPLOY-DRIFT: this repository has no open issue titled {@link DRIFT_ISSUE_TITLE} (drift.yml opens it);
+ * - PREDEPLOY-ROLLBACK-TARGET: the app's `image.history` names a previous digest, verified in staging.
+ * Each may be lifted for one app by an audited override (`predeploy.overrides`: reason, owner, expiry).
+ */
+import { CloudWatchClient, DescribeAlarmHistoryCommand } from "@aws-sdk/client-cloudwatch";
+import type { Octokit } from "@octokit/rest";
+import { physicalNames } from "../../components/naming";
+import type { Check } from "./checks";
+import type { AppTarget, DeployedStack } from "./targets";
+
+/** The title of the one drift issue drift.yml opens (a workflow test pins that drift.yml uses it). */
+export const DRIFT_ISSUE_TITLE = "Drift: what runs differs from the stacks";
+
+type Push = (c: Check) => void;
+type Target = Pick<AppTarget, "app" | "githubOwner" | "repository" | "digest">;
+
+/** When a digest was first verified in staging: the earliest success status of a verifier's deployment of it. */
+export async function firstVerifiedAt(
+  github: Octokit,
+  t: Target,
+  verifiers: readonly string[],
+): Promise<Date | undefined> {
+  const deployments = await github.paginate(github.rest.repos.listDeployments, {
+    owner: t.githubOwner,
+    repo: t.repository,
+    environment: "staging",
+    per_page: 100,
+  });
+  const times: number[] = [];
+  for (const d of deployments) {
+    const payload = typeof d.payload === "string" ? {} : (d.payload as Record<string, unknown>);
+    if (payload.digest !== t.digest || !verifiers.includes(d.creator?.login ?? "")) continue;
+    const statuses = await github.paginate(github.rest.repos.listDeploymentStatuses, {
+      owner: t.githubOwner,
+      repo: t.repository,
+      deployment_id: d.id,
+      per_page: 100,
+    });
+    for (const s of statuses)
+      if (s.state === "success" && verifiers.includes(s.creator?.login ?? ""))
+        times.push(Date.parse(s.created_at));
+  }
+  return times.length ? new Date(Math.min(...times)) : undefined;
+}
+
+/** The staging alarms a soak watches for an app: its 5xx, latency and both burn alarms. */
+export function soakAlarms(app: string): string[] {
+  const n = physicalNames(app, "staging");
+  return [n.errorRateAlarm.name, n.latencyAlarm.name, n.burnFastAlarm.name, n.burnSlowAlarm.name];
+}
+
+/** The alarms of `names` that went to ALARM since `since` (state updates of CloudWatch's alarm history). */
+async function alarmedSince(
+  cw: CloudWatchClient,
+  names: string[],
+  since: Date,
+  until: Date,
+): Promise<string[]> {
+  const alarmed = new Set<string>();
+  for (const name of names) {
+    let token: string | undefined;
+    do {
+      const page = await cw.send(
+        new DescribeAlarmHistoryCommand({
+          AlarmName: name,
+          HistoryItemType: "StateUpdate",
+          StartDate: since,
+          EndDate: until,
+          NextToken: token,
+        }),
+      );
+      for (const item of page.AlarmHistoryItems ?? []) {
+        const data = JSON.parse(item.HistoryData ?? "{}") as { newState?: { stateValue?: string } };
+        if (data.newState?.stateValue === "ALARM") alarmed.add(name);
+      }
+      token = page.NextToken;
+    } while (token);
+  }
+  return [...alarmed];
+}
+
+/** PREDEPLOY-STAGING-SOAK for one app. */
+export async function checkSoak(
+  clients: { github: Octokit; cw: CloudWatchClient },
+  t: Target,
+  settings: { verifiers: readonly string[]; soakMinutes: number; now: Date },
+  push: Push,
+): Promise<void> {
+  const id = "PREDEPLOY-STAGING-SOAK";
+  const since = await firstVerifiedAt(clients.github, t, settings.verifiers);
+  if (!since)
+    return push({
+      id,
+      app: t.app,
+      status: "fail",
+      message: `${t.digest} was never verified in staging: nothing soaked`,
+    });
+  const minutes = (settings.now.getTime() - since.getTime()) / 60_000;
+  if (minutes < settings.soakMinutes)
+    return push({
+      id,
+      app: t.app,
+      status: "fail",
+      message: `${t.digest} verified in staging ${Math.floor(minutes)} min ago; the soak is ${settings.soakMinutes} min: retry after ${new Date(since.getTime() + settings.soakMinutes * 60_000).toISOString()}`,
+    });
+  const alarmed = await alarmedSince(clients.cw, soakAlarms(t.app), since, settings.now);
+  push(
+    alarmed.length
+      ? {
+          id,
+          app: t.app,
+          status: "fail",
+          message: `${alarmed.join(", ")} went to ALARM in staging since ${since.toISOString()}: not stable`,
+        }
+      : {
+          id,
+          app: t.app,
+          status: "pass",
+          message: `verified in staging ${Math.floor(minutes)} min ago (soak ${settings.soakMinutes} min), its alarms OK since`,
+        },
+  );
+}
+
+/** PREDEPLOY-DRIFT: an open drift issue on this repository stops the line. */
+export async function checkDrift(github: Octokit, repository: string, push: Push): Promise<void> {
+  const [owner, repo] = repository.split("/");
+  const open = await github.paginate(github.rest.issues.listForRepo, {
+    owner,
+    repo,
+    state: "open",
+    per_page: 100,
+  });
+  const drift = open.filter((i) => i.title === DRIFT_ISSUE_TITLE && !i.pull_request);
+  push(
+    drift.length
+      ? {
+          id: "PREDEPLOY-DRIFT",
+          app: "*",
+          status: "fail",
+          message: `drift issue #${drift[0].number} is open: what runs differs from the stacks; resolve it (or close it as explained) first`,
+        }
+      : { id: "PREDEPLOY-DRIFT", app: "*", status: "pass", message: `no open drift issue on ${repository}` },
+  );
+}
+
+/** The app's rollback target: the first of `image.history`, which must be verified in staging. */
+export async function checkRollbackTarget(
+  github: Octokit,
+  t: Target,
+  history: readonly string[],
+  verifiers: readonly string[],
+  push: Push,
+): Promise<void> {
+  const id = "PREDEPLOY-ROLLBACK-TARGET";
+  const target = history[0];
+  if (!target)
+    return push({
+      id,
+      app: t.app,
+      status: "fail",
+      message: "image.history is empty: no previous digest to roll back to",
+    });
+  const at = await firstVerifiedAt(github, { ...t, digest: target }, verifiers);
+  push(
+    at
+      ? {
+          id,
+          app: t.app,
+          status: "pass",
+          message: `rollback target ${target} verified in staging ${at.toISOString()}`,
+        }
+      : {
+          id,
+          app: t.app,
+          status: "fail",
+          message: `rollback target ${target} was never verified in staging`,
+        },
+  );
+}
+
+/** The gates of a deployed stack, in order, per app then for the stack. */
+export async function checkReleaseGates(
+  clients: { github: Octokit; cw: CloudWatchClient },
+  deployed: DeployedStack,
+  repository: string,
+  now: Date,
+  push: Push,
+): Promise<void> {
+  const { verifiers, soakMinutes } = deployed.model.predeploy;
+  for (const t of deployed.apps) {
+    await checkSoak(clients, t, { verifiers, soakMinutes, now }, push);
+    const history = deployed.model.apps.find((a) => a.name === t.app)?.image.history ?? [];
+    await checkRollbackTarget(clients.github, t, history, verifiers, push);
+  }
+  await checkDrift(clients.github, repository, push);
+}
