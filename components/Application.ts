@@ -90,6 +90,8 @@ export interface ApplicationArgs {
     errorBudgetPeriodDays: number;
     latencyP95Seconds: number;
     goldenPathSuccessPercent: number;
+    /** The alarms' runbook URL. Default: none. */
+    runbookUrl?: string;
   };
   /** GitHub OIDC provider ARN of the AWS account. */
   oidcProviderArn: pulumi.Input<string>;

@@ -30,6 +30,8 @@ export interface ObservabilityArgs {
   latencyP95Seconds?: number;
   /** Golden-path success target, percent. Default: 99. */
   goldenPathSuccessPercent?: number;
+  /** The on-call runbook, an `https://` URL every alarm's description ends with (CC-OBS-07). Default: none. */
+  runbookUrl?: string;
   /** Threshold of the 5xx-rate alarm, percent of a minute's requests; it alarms when 3 of 5 minutes exceed it. Default: 5. */
   errorRateAlarmPercent?: number;
   /** E-mail subscribed to the alarm topic. Default: none (subscribe on-call tooling separately). */
@@ -203,6 +205,12 @@ export class Observability extends pulumi.ComponentResource {
     });
   }
 
+  /** An alarm's description, ending with the runbook link when there is one (CC-OBS-07). */
+  private described(text: string): string {
+    const url = this.settings.runbookUrl;
+    return url ? `${text}. Runbook: ${url}` : text;
+  }
+
   private get names() {
     return physicalNames(this.settings.app, this.settings.environment);
   }
@@ -216,10 +224,11 @@ export class Observability extends pulumi.ComponentResource {
         `${name}-5xx-rate-${which}`,
         {
           name: `${this.names.errorRateAlarm.name}-${which}`,
-          alarmDescription:
+          alarmDescription: this.described(
             `5xx rate of ${a.app} (${a.environment}) on target group ${which} above ${a.errorRateAlarmPercent}% in ` +
-            `${TARGET_GROUP_ALARM_WINDOW.datapointsToAlarm} of ${TARGET_GROUP_ALARM_WINDOW.evaluationPeriods} ` +
-            "minutes with requests: rolls back a canary whose own requests fail",
+              `${TARGET_GROUP_ALARM_WINDOW.datapointsToAlarm} of ${TARGET_GROUP_ALARM_WINDOW.evaluationPeriods} ` +
+              "minutes with requests: rolls back a canary whose own requests fail",
+          ),
           comparisonOperator: "GreaterThanThreshold",
           threshold: a.errorRateAlarmPercent,
           ...TARGET_GROUP_ALARM_WINDOW,
@@ -266,9 +275,10 @@ export class Observability extends pulumi.ComponentResource {
       `${name}-5xx-rate`,
       {
         name: this.names.errorRateAlarm.name,
-        alarmDescription:
+        alarmDescription: this.described(
           `5xx rate of ${a.app} (${a.environment}), targets' and load balancer's, above ` +
-          `${a.errorRateAlarmPercent}% in 3 of 5 minutes`,
+            `${a.errorRateAlarmPercent}% in 3 of 5 minutes`,
+        ),
         comparisonOperator: "GreaterThanThreshold",
         threshold: a.errorRateAlarmPercent,
         evaluationPeriods: 5,
@@ -283,7 +293,9 @@ export class Observability extends pulumi.ComponentResource {
       `${name}-latency-p95`,
       {
         name: this.names.latencyAlarm.name,
-        alarmDescription: `p95 latency of ${a.app} (${a.environment}) above ${a.latencyP95Seconds}s`,
+        alarmDescription: this.described(
+          `p95 latency of ${a.app} (${a.environment}) above ${a.latencyP95Seconds}s`,
+        ),
         namespace: "AWS/ApplicationELB",
         metricName: "TargetResponseTime",
         dimensions: dims,
@@ -304,10 +316,11 @@ export class Observability extends pulumi.ComponentResource {
         `${name}-error-budget-burn-${w.name}`,
         {
           name: this.names[BURN_ALARM_NAME[w.name]].name,
-          alarmDescription:
+          alarmDescription: this.described(
             `Error budget of ${a.app} (${a.environment}): ${a.errorBudgetPercent}% 5xx per ` +
-            `${a.errorBudgetPeriodDays} days; ${w.name} burn: ${rate.toFixed(2)}x over ${w.windowSeconds / 3600} h ` +
-            `spends ${w.budgetConsumedPercent}% of it. Exceeding the budget freezes deploys (F6).`,
+              `${a.errorBudgetPeriodDays} days; ${w.name} burn: ${rate.toFixed(2)}x over ${w.windowSeconds / 3600} h ` +
+              `spends ${w.budgetConsumedPercent}% of it. Exceeding the budget freezes deploys (F6).`,
+          ),
           comparisonOperator: "GreaterThanThreshold",
           threshold: Number((a.errorBudgetPercent * rate).toFixed(4)),
           evaluationPeriods: 1,

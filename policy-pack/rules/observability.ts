@@ -384,5 +384,30 @@ export const OBS_06 = defineRule({
   },
 });
 
+/** A runbook link in an alarm's description: an `https://` URL. */
+const RUNBOOK_LINK = /https:\/\/[^\s]+/;
+
+export const OBS_07 = defineRule({
+  id: "CC-OBS-07",
+  slug: "alarm-runbooks",
+  section: "OBS",
+  title: "every alarm that notifies links its on-call runbook in its description",
+  description:
+    "Each CloudWatch metric or composite alarm with alarm actions carries an https:// runbook link in its description, so whoever it pages knows what to do.",
+  source: 'OPS "Alerting" (keep on-call runbooks up to date), "Deployment Checklist"',
+  remediation:
+    "Set apps[].observability.runbookUrl in the stack file (every alarm description of the app ends with `Runbook: URL`), or put an https:// runbook link in the alarm's alarmDescription.",
+  enforcementLevel: "mandatory",
+  kind: "resource",
+  appliesTo: [T.metricAlarm, T.compositeAlarm],
+  configKeys: ["observability"],
+  checkResource(r, _ctx, out) {
+    if (arr(r.props.alarmActions).length === 0) return out.na(r, "no alarm action: it pages nobody");
+    const link = RUNBOOK_LINK.exec(str(r.props.alarmDescription) ?? "");
+    if (link) out.pass(r, `runbook ${link[0]}`);
+    else out.fail(r, "its description links no runbook (an https:// URL)");
+  },
+});
+
 /** The OBS rules, in catalogue order. */
-export const observabilityRules: Rule[] = [OBS_01, OBS_02, OBS_03, OBS_04, OBS_05, OBS_06];
+export const observabilityRules: Rule[] = [OBS_01, OBS_02, OBS_03, OBS_04, OBS_05, OBS_06, OBS_07];

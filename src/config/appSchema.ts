@@ -370,6 +370,11 @@ export const appSchema = z.strictObject({
       latencyP95Seconds: z.number().gt(0).max(60).default(1),
       /** Golden-path success target in percent. Default 99. */
       goldenPathSuccessPercent: z.number().gt(0).max(100).default(99),
+      /**
+       * The on-call runbook of the app's alarms, an `https://` URL: every alarm's description ends with it (OPS
+       * "Alerting": keep on-call runbooks up to date; CC-OBS-07). Default: none, and CC-OBS-07 fails.
+       */
+      runbookUrl: pattern(/^https:\/\/[^\s]+$/, "an https:// URL of the runbook").optional(),
     })
     .prefault({}),
 });

@@ -60,6 +60,7 @@ const PINNED_CONFIG_KEYS: Record<string, readonly string[]> = {
   "CC-OBS-04": [],
   "CC-OBS-05": [],
   "CC-OBS-06": [],
+  "CC-OBS-07": ["observability"],
   "CC-FLAG-01": ["flags"],
   "CC-FLAG-02": ["flags"],
   "CC-FLAG-03": ["flags"],

@@ -359,6 +359,15 @@ export const MUTATIONS: Record<string, Mutation> = {
     on: /erp-berhan-production-logs/,
     change: edit(T.logGroup, ERP, (p) => delete p.tags.owner),
   },
+  "CC-OBS-07": {
+    stack: "production",
+    on: /erp-berhan-production-observability-latency/,
+    change: edit(
+      T.metricAlarm,
+      /erp-berhan-production-observability-latency/,
+      (p) => (p.alarmDescription = String(p.alarmDescription).replace(/\. Runbook: \S+$/, "")),
+    ),
+  },
   "CC-FLAG-01": {
     stack: "production",
     on: /erp-berhan-production-flags-flags/,
