@@ -378,7 +378,24 @@ function commands(result: CommandResult): Command {
   flagsCommands(program, result);
   diffCommand(program, result);
   doraCommand(program, result);
+  releaseCommand(program, result);
   return program;
+}
+
+/** `release`: the next mvp-X.Y.Z from the Conventional Commits since the last one: VERSION, CHANGELOG, commit, tag. */
+function releaseCommand(program: Command, result: CommandResult): void {
+  program
+    .command("release")
+    .description(
+      "On main: the next mvp-X.Y.Z from the commits since the last tag (feat: Y, fix: Z), VERSION, a CHANGELOG section, the chore(release) commit and the annotated tag; nothing pushed",
+    )
+    .option("--dry-run", "print the next tag and its notes, change nothing")
+    .option("--github-release", "also create the GitHub Release (GITHUB_TOKEN, GITHUB_REPOSITORY)")
+    .option("--date <date>", "release date, YYYY-MM-DD (default: today, UTC)", calendarDay)
+    .option("--dir <dir>", "the git checkout", ".")
+    .action(async (opts) => {
+      result.code = await load<typeof import("../release/command")>("../release/command").runRelease(opts);
+    });
 }
 
 /** `dora`: the four DORA metrics of a stack's apps from the deployments `cicd verify` recorded. */

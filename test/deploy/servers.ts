@@ -139,7 +139,13 @@ export async function githubServer(
       Array<{ number: number; merged_at: string | null; base: { ref: string }; head: { sha: string } }>
     >;
   } = {},
-): Promise<Served & { deployments: StoredDeployment[] }> {
+): Promise<
+  Served & {
+    deployments: StoredDeployment[];
+    releases: Array<{ repo: string; tag_name: string; name: string; body: string }>;
+  }
+> {
+  const releases: Array<{ repo: string; tag_name: string; name: string; body: string }> = [];
   const now = () => new Date().toISOString();
   const deployments: StoredDeployment[] = (seed.deployments ?? []).map((d, i) => ({
     ...d,
@@ -215,6 +221,20 @@ export async function githubServer(
           .reverse(),
       );
     }
+    if ((m = /^\/repos\/([^/]+\/[^/]+)\/releases$/.exec(url.pathname)) && req.method === "POST") {
+      const r = {
+        repo: m[1],
+        tag_name: String(body.tag_name),
+        name: String(body.name),
+        body: String(body.body),
+      };
+      releases.push(r);
+      return json(res, 201, {
+        id: releases.length,
+        ...r,
+        html_url: `https://github.com/${m[1]}/releases/tag/${r.tag_name}`,
+      });
+    }
     if ((m = /^\/repos\/([^/]+\/[^/]+)\/issues$/.exec(url.pathname))) {
       const state = url.searchParams.get("state") ?? "open";
       return json(
@@ -243,7 +263,7 @@ export async function githubServer(
     }
     json(res, 404, { message: "Not Found" });
   });
-  return { ...served, deployments };
+  return { ...served, deployments, releases };
 }
 
 /** An app answering `/version` with a BUILD_SHA, its health paths and a golden path, each status configurable. */

@@ -1,0 +1,144 @@
+/**
+ * `cicd release [--dry-run] [--github-release]`: PLAY "1) Version bump", "2) Changelog", "3) Tag" and "Release
+ * notes" as one command, run on `main`. From the commits since the last `mvp-*` tag reachable from HEAD
+ * (src/release/notes.ts): the next `mvp-X.Y.Z`, `VERSION` set to it, its section added on top of `CHANGELOG.md`,
+ * the commit `chore(release): bump version to mvp-X.Y.Z`, the annotated tag on that commit with the notes, and with
+ * `--github-release` a GitHub Release of the tag with the same notes (Octokit; `GITHUB_TOKEN`, contents: write).
+ * Nothing is pushed: the caller pushes the commit and the tag (release.yml, or a person).
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as semver from "semver";
+import { githubClient } from "../deploy/github";
+import { changelogSection, Commit, nextTag, TAG_PREFIX, withSection } from "./notes";
+
+/** Options of {@link release}. */
+export interface ReleaseOptions {
+  /** The git checkout. Default `.`. */
+  dir?: string;
+  /** The release date, `YYYY-MM-DD`. Default: today (UTC). */
+  date?: string;
+  /** Print what would happen and change nothing. */
+  dryRun?: boolean;
+  /** Also create the GitHub Release of the tag. */
+  githubRelease?: boolean;
+  /** `OWNER/NAME` of the GitHub Release. Default `GITHUB_REPOSITORY`. */
+  repository?: string;
+  githubToken?: string;
+  githubApiUrl?: string;
+}
+
+/** What a release did (or would do). */
+export interface ReleaseResult {
+  previous?: string;
+  tag?: string;
+  notes: string;
+  commits: number;
+  releaseUrl?: string;
+}
+
+/** A release could not be made as asked: the message says why and what to do. */
+export class ReleaseError extends Error {}
+
+function git(dir: string, args: string[]): string {
+  try {
+    return execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new ReleaseError(`git ${args.join(" ")}: ${(err.stderr || err.message).trim()}`);
+  }
+}
+
+/** The newest `mvp-X.Y.Z` tag reachable from HEAD, by SemVer order; undefined before the first release. */
+export function lastReleaseTag(dir: string): string | undefined {
+  const tags = git(dir, ["tag", "--list", `${TAG_PREFIX}*`, "--merged", "HEAD"])
+    .split("\n")
+    .map((t) => t.trim())
+    .filter((t) => semver.valid(t.slice(TAG_PREFIX.length)));
+  return tags.sort((a, b) => semver.rcompare(a.slice(TAG_PREFIX.length), b.slice(TAG_PREFIX.length)))[0];
+}
+
+/** The commits after `since` up to HEAD (all of HEAD's history before the first release), newest first. */
+export function commitsSince(dir: string, since: string | undefined): Commit[] {
+  const range = since ? [`${since}..HEAD`] : ["HEAD"];
+  return git(dir, ["log", "--format=%H%x1f%B%x1e", ...range])
+    .split("\x1e")
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((r) => {
+      const [sha, message] = r.split("\x1f");
+      return { sha, message: message ?? "" };
+    });
+}
+
+/**
+ * Makes the next release in the checkout (or says what it would be).
+ *
+ * @throws ReleaseError when the working tree has changes (the release commit would take them), or git refuses.
+ */
+export async function release(opts: ReleaseOptions): Promise<ReleaseResult> {
+  const dir = opts.dir ?? ".";
+  const previous = lastReleaseTag(dir);
+  const commits = commitsSince(dir, previous);
+  const tag = nextTag(previous, commits);
+  if (!tag) return { previous, notes: "", commits: commits.length };
+  const date = opts.date ?? new Date().toISOString().slice(0, 10);
+  const notes = changelogSection(tag, date, commits);
+  if (opts.dryRun) return { previous, tag, notes, commits: commits.length };
+  if (git(dir, ["status", "--porcelain"]).trim())
+    throw new ReleaseError("the working tree has changes: commit or stash them, then release");
+  const changelog = path.join(dir, "CHANGELOG.md");
+  fs.writeFileSync(path.join(dir, "VERSION"), `${tag}\n`);
+  fs.writeFileSync(
+    changelog,
+    withSection(fs.existsSync(changelog) ? fs.readFileSync(changelog, "utf8") : "", notes),
+  );
+  git(dir, ["add", "VERSION", "CHANGELOG.md"]);
+  git(dir, ["commit", "-m", `chore(release): bump version to ${tag}`]);
+  // Verbatim: git would drop the notes' Markdown headings as comment lines.
+  git(dir, ["tag", "-a", tag, "--cleanup=verbatim", "-m", notes]);
+  const releaseUrl = opts.githubRelease ? await githubRelease(opts, tag, notes) : undefined;
+  return { previous, tag, notes, commits: commits.length, releaseUrl };
+}
+
+/** The GitHub Release of the tag, titled with it, its body the notes (PLAY "Release notes"). */
+async function githubRelease(opts: ReleaseOptions, tag: string, notes: string): Promise<string> {
+  const token = opts.githubToken ?? process.env.GITHUB_TOKEN;
+  const repository = opts.repository ?? process.env.GITHUB_REPOSITORY;
+  if (!token || !repository || !/^[^/]+\/[^/]+$/.test(repository))
+    throw new ReleaseError(
+      "--github-release needs GITHUB_TOKEN (contents: write) and GITHUB_REPOSITORY (OWNER/NAME)",
+    );
+  const [owner, repo] = repository.split("/");
+  const { data } = await githubClient(token, opts.githubApiUrl).rest.repos.createRelease({
+    owner,
+    repo,
+    tag_name: tag,
+    name: tag,
+    body: notes,
+  });
+  return data.html_url;
+}
+
+/** Runs `cicd release`: exit 0 released (or nothing to release, said so), 2 when it cannot (message why). */
+export async function runRelease(opts: ReleaseOptions): Promise<number> {
+  try {
+    const r = await release(opts);
+    if (!r.tag) {
+      console.error(
+        `nothing to release: no feature or fix among ${r.commits} commit(s) since ${r.previous ?? "the start"}`,
+      );
+      return 0;
+    }
+    console.error(
+      `${opts.dryRun ? "would release" : "released"} ${r.tag} (after ${r.previous ?? "no release"}, ${r.commits} commit(s))${r.releaseUrl ? `: ${r.releaseUrl}` : ""}`,
+    );
+    console.log(r.notes);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ReleaseError)) throw err;
+    console.error(`cicd release: ${err.message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * `cicd release` in a real git repository (a temporary one): VERSION, the CHANGELOG section, the release commit,
+ * the annotated tag, and the GitHub Release through Octokit against a local server speaking GitHub's REST API.
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { release, runRelease } from "../../src/release/command";
+import { githubServer } from "../deploy/servers";
+import { cleanTempDirs, tempDir } from "../temp";
+
+const git = (dir: string, ...args: string[]) =>
+  execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+
+/** A repository with one release tag and commits after it. */
+function repository(messages: string[]): string {
+  const dir = tempDir("release");
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "config", "user.email", "dev@example.org");
+  git(dir, "config", "user.name", "dev");
+  git(dir, "config", "commit.gpgsign", "false");
+  git(dir, "config", "tag.gpgsign", "false");
+  fs.writeFileSync(
+    path.join(dir, "CHANGELOG.md"),
+    "# Changelog\n\n## mvp-0.4.2 - 2026-11-30\n\n### Fixed\n\n- x (1234567)\n",
+  );
+  fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.4.2\n");
+  git(dir, "add", ".");
+  git(dir, "commit", "-q", "-m", "chore(release): bump version to mvp-0.4.2");
+  git(dir, "tag", "-a", "mvp-0.4.2", "-m", "mvp-0.4.2");
+  messages.forEach((m, i) => {
+    fs.writeFileSync(path.join(dir, `f${i}.txt`), m);
+    git(dir, "add", ".");
+    git(dir, "commit", "-q", "-m", m);
+  });
+  return dir;
+}
+
+describe("cicd release", function () {
+  after(cleanTempDirs);
+
+  it("bumps VERSION, adds the CHANGELOG section, commits and tags, and creates the GitHub Release", async () => {
+    const dir = repository(["fix: rounding of totals", "feat(menu): weekly plan", "chore: deps"]);
+    const github = await githubServer();
+    try {
+      const r = await release({
+        dir,
+        date: "2026-12-05",
+        githubRelease: true,
+        repository: "surlefeu/erp-berhan",
+        githubToken: "ghs_localtesttoken",
+        githubApiUrl: github.url,
+      });
+      assert.equal(r.tag, "mvp-0.5.0");
+      assert.equal(fs.readFileSync(path.join(dir, "VERSION"), "utf8"), "mvp-0.5.0\n");
+      const changelog = fs.readFileSync(path.join(dir, "CHANGELOG.md"), "utf8");
+      assert.match(
+        changelog,
+        /^# Changelog\n\n## mvp-0\.5\.0 - 2026-12-05\n\n### Added\n\n- \*\*menu\*\*: weekly plan \([0-9a-f]{7}\)\n\n### Fixed\n\n- rounding of totals/,
+      );
+      assert.ok(changelog.indexOf("## mvp-0.5.0") < changelog.indexOf("## mvp-0.4.2"));
+      assert.equal(git(dir, "log", "-1", "--format=%s"), "chore(release): bump version to mvp-0.5.0");
+      assert.equal(git(dir, "cat-file", "-t", "mvp-0.5.0"), "tag", "an annotated tag");
+      assert.equal(git(dir, "rev-list", "-n1", "mvp-0.5.0"), git(dir, "rev-parse", "HEAD"));
+      assert.match(git(dir, "tag", "-l", "--format=%(contents)", "mvp-0.5.0"), /### Added/);
+      assert.deepEqual(
+        github.releases.map((x) => [x.repo, x.tag_name, x.name]),
+        [["surlefeu/erp-berhan", "mvp-0.5.0", "mvp-0.5.0"]],
+      );
+      assert.equal(github.releases[0].body, r.notes);
+      // The release itself is a chore: nothing more to release.
+      assert.equal((await release({ dir })).tag, undefined);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it("a dry run says what it would release and changes nothing; a dirty tree is refused with exit 2", async () => {
+    const dir = repository(["fix: a"]);
+    const head = git(dir, "rev-parse", "HEAD");
+    const dry = await release({ dir, dryRun: true, date: "2026-12-05" });
+    assert.equal(dry.tag, "mvp-0.4.3");
+    assert.equal(git(dir, "rev-parse", "HEAD"), head);
+    assert.equal(git(dir, "tag", "-l", "mvp-0.4.3"), "");
+    fs.writeFileSync(path.join(dir, "f0.txt"), "edited");
+    assert.equal(await runRelease({ dir }), 2);
+    assert.equal(git(dir, "rev-parse", "HEAD"), head);
+  });
+});
