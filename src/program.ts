@@ -15,7 +15,14 @@ import { permissionsBoundaryArn } from "../components/runtimePolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
 import { DIGEST_PATTERN, GITHUB_OIDC_HOST, RESERVED_VARIABLES } from "../policy-pack/lib/facts";
-import { AppModel, CONFIG_NAMESPACE, ConfigError, deploymentOf, StackModel } from "./config/model";
+import {
+  AppModel,
+  CONFIG_NAMESPACE,
+  ConfigError,
+  deploymentOf,
+  historyDigests,
+  StackModel,
+} from "./config/model";
 import { SecretValues } from "./config/secrets";
 import { checkEgress } from "./egress";
 import { checkOrganizationOwner, githubProviderOf, reviewerIds } from "./githubOwner";
@@ -376,7 +383,7 @@ function profileOf(
     knownDigests:
       env === "staging"
         ? releases.map((r) => r.digest)
-        : [digest, ...app.image.history.filter((d) => d !== digest)],
+        : [digest, ...historyDigests(app.image).filter((d) => d !== digest)],
     releases,
     build,
     envNames: envNamesOf(app),

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { previewStack, StackPreview } from "../src/offline/preview";
+import { previousOutputsOf } from "../src/offline/stacks";
 import { appOf } from "../src/offline/summary";
 import { PlanResource } from "../src/plan/types";
 import { parsed, repositoryStacks, ROOT } from "./helpers";
@@ -209,8 +210,9 @@ describe("the repository's stacks (offline preview)", () => {
       ["production", production],
     ] as const) {
       const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-      const one = await previewStack(file, { stackOutputs: ref, batchSize: 1 });
-      const all = await previewStack(file, { stackOutputs: ref, batchSize: 1000 });
+      const history = previousOutputsOf(ROOT, stack, undefined);
+      const one = await previewStack(file, { stackOutputs: ref, batchSize: 1, ...history });
+      const all = await previewStack(file, { stackOutputs: ref, batchSize: 1000, ...history });
       // Registration order interleaves apps in one run; the set of resources and every other field are equal.
       const byUrn = <T extends { urn: string }>(xs: T[]) =>
         [...xs].sort((a, b) => a.urn.localeCompare(b.urn));

@@ -60,6 +60,11 @@ const calendarDate = pattern(ISO_DATE, "a date YYYY-MM-DD").refine((s) => parseD
 });
 
 /** A build of an app: its repository's commit (40 hex), when it was merged (ISO 8601 UTC), by whom. */
+/** The digests of an image's `history`, newest first, whichever form each entry has. */
+export function historyDigests(image: { history: Array<string | { digest: string }> }): string[] {
+  return image.history.map((h) => (typeof h === "string" ? h : h.digest));
+}
+
 const provenanceSchema = z.strictObject({
   gitSha: pattern(GIT_SHA, "a full 40-character lowercase git SHA"),
   date: z.iso.datetime({ error: "an ISO 8601 UTC time such as 2026-11-20T10:00:00Z" }),
@@ -345,8 +350,22 @@ export const appSchema = z.strictObject({
       .default(["linux/amd64", "linux/arm64"]),
     /** Production: the digest staging built, `sha256:<64 hex>`. Rollback: set it to a previous digest. */
     digest: pattern(DIGEST_PATTERN, "an image digest sha256:<64 hex>").optional(),
-    /** Digests released before (newest first), kept for rollback and for parity (CC-PAR-01). */
-    history: z.array(pattern(DIGEST_PATTERN, "an image digest sha256:<64 hex>")).default([]),
+    /**
+     * Digests released before (newest first), kept for rollback and for parity (CC-PAR-01): each a digest, or
+     * `{ digest, gitSha, date, actor }` with the provenance staging recorded for it, which `cicd rollback` pins
+     * with the digest (so a rollback to a release older than staging's record still previews and passes).
+     */
+    history: z
+      .array(
+        z.union(
+          [
+            pattern(DIGEST_PATTERN, "an image digest sha256:<64 hex>"),
+            provenanceSchema.extend({ digest: pattern(DIGEST_PATTERN, "an image digest sha256:<64 hex>") }),
+          ],
+          { error: "a digest sha256:<64 hex>, or { digest, gitSha, date, actor }" },
+        ),
+      )
+      .default([]),
     /**
      * Production: provenance of `digest` (F6 "Build metadata"). Default: read from staging's environment
      * profile through `promotion.stagingStack`.

@@ -11,6 +11,7 @@ import { probedPath } from "../../policy-pack/lib/probe";
 import { dayOf, parseDay } from "../../policy-pack/lib/waivers";
 import { CONFIG_NAMESPACE, ConfigProblem, renderFound } from "./errors";
 import type { AppModel, StackModel } from "./model";
+import { historyDigests } from "./appSchema";
 
 /**
  * Constitution controls the configured GitHub plan cannot provide for a repository's visibility (GitHub docs,
@@ -283,7 +284,7 @@ function appProblems(app: AppModel, i: number, environment: string, todayIso: st
     ...governedListDuplicates(at, app),
     ...duplicates(`${at}.runtime.secrets`, app.runtime.secrets, "each secret once"),
     ...duplicates(`${at}.runtime.scratchPaths`, app.runtime.scratchPaths, "each path once"),
-    ...duplicates(`${at}.image.history`, app.image.history, "each digest once"),
+    ...duplicates(`${at}.image.history`, historyDigests(app.image), "each digest once"),
   );
   problems.push(...reviewerProblems(at, app.reviewers, environment));
   app.environmentSecrets.forEach((name, j) => {

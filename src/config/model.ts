@@ -17,6 +17,7 @@ export {
   defaultStrategy,
   deploymentOf,
   FARGATE_SIZES,
+  historyDigests,
   LOG_RETENTION_DAYS,
 } from "./appSchema";
 export { GATE_OVERRIDABLE, gateOverrideProblems, MAX_GATE_OVERRIDE_DAYS } from "./checks";

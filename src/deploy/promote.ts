@@ -10,10 +10,10 @@
  * request's title and body are printed: `Promote staging -> main @ SHA`.
  */
 import * as path from "node:path";
-import { isSeq, YAMLSeq } from "yaml";
+import { isMap, isSeq, YAMLSeq } from "yaml";
 import type { Octokit } from "@octokit/rest";
 import { ConfigError, ConfigProblem } from "../config/model";
-import { openAppEntry, writeValidated } from "../config/stackFileEdit";
+import { openAppEntry, StackFileEdit, writeValidated } from "../config/stackFileEdit";
 import { DIGEST_PATTERN, RELEASE_TAG_PATTERN } from "../../policy-pack/lib/facts";
 import type { Release } from "../../policy-pack/lib/profile";
 import { readStackOutputs } from "../audit/readState";
@@ -126,6 +126,47 @@ async function stagingVerified(opts: PromoteOptions, release: Release, stack: st
 }
 
 /**
+ * Pins `release` in the app's entry: the digest running now becomes the first of `image.history` (the rollback
+ * target), recorded with its provenance (staging's record of it, else the one production pinned) so that
+ * `cicd rollback` can pin it again; the promoted digest leaves the history; each digest appears once; a pinned
+ * `image.provenance` is dropped (staging's record gives the promoted digest's).
+ */
+function repin(
+  edit: StackFileEdit,
+  release: Release,
+  releases: Release[],
+): { from?: string; history: string[] } {
+  const image = [...edit.appPath, "image"];
+  const current = edit.doc.getIn([...image, "digest"]);
+  const from = typeof current === "string" ? current : undefined;
+  const seq = edit.doc.getIn([...image, "history"]);
+  const digestOf = (node: unknown) =>
+    isMap(node) ? String(node.get("digest")) : String((node as { value?: unknown }).value ?? node);
+  const pinned = edit.doc.getIn([...image, "provenance"]);
+  const recorded =
+    releases.find((r) => r.digest === from) ??
+    (isMap(pinned) && from ? ({ digest: from, ...(pinned.toJSON() as object) } as Release) : undefined);
+  const running =
+    from && from !== release.digest
+      ? [
+          edit.doc.createNode(
+            recorded
+              ? { digest: from, gitSha: recorded.gitSha, date: recorded.date, actor: recorded.actor }
+              : from,
+          ),
+        ]
+      : [];
+  const kept = [...running, ...(isSeq(seq) ? (seq as YAMLSeq).items : [])].filter(
+    (n, i, all) => digestOf(n) !== release.digest && all.findIndex((m) => digestOf(m) === digestOf(n)) === i,
+  );
+  edit.doc.setIn([...image, "digest"], release.digest);
+  if (isSeq(seq)) (seq as YAMLSeq).items.splice(0, (seq as YAMLSeq).items.length, ...kept);
+  else edit.doc.setIn([...image, "history"], kept);
+  if (edit.doc.hasIn([...image, "provenance"])) edit.doc.deleteIn([...image, "provenance"]);
+  return { from, history: kept.map(digestOf) };
+}
+
+/**
  * Writes production's pin for one app from staging's release record; returns what changed.
  *
  * @throws ConfigError naming the stack, the key (or option), what was expected and what was found; the file is
@@ -133,34 +174,17 @@ async function stagingVerified(opts: PromoteOptions, release: Release, stack: st
  */
 export async function planPromotion(opts: PromoteOptions): Promise<PromotionPlan> {
   const stack = opts.stack ?? "production";
-  const release = releaseOf(opts, stagingReleases(opts.stagingOutputs, opts.app, stack), stack);
+  const releases = stagingReleases(opts.stagingOutputs, opts.app, stack);
+  const release = releaseOf(opts, releases, stack);
   const verified = await stagingVerified(opts, release, stack);
   const edit = openAppEntry(opts.dir ?? ".", stack, opts.app);
-  const image = [...edit.appPath, "image"];
-  const from = edit.doc.getIn([...image, "digest"]);
-  const seq = edit.doc.getIn([...image, "history"]);
-  const before = isSeq(seq)
-    ? (seq as YAMLSeq).items.map((i) => String((i as { value?: unknown }).value ?? i))
-    : [];
-  // Newest first: the digest running now becomes the rollback target; the promoted one leaves the history.
-  const history = [...(typeof from === "string" && from !== release.digest ? [from] : []), ...before].filter(
-    (d, i, all) => d !== release.digest && all.indexOf(d) === i,
-  );
-  edit.doc.setIn([...image, "digest"], release.digest);
-  if (isSeq(seq))
-    (seq as YAMLSeq).items.splice(
-      0,
-      (seq as YAMLSeq).items.length,
-      ...history.map((d) => edit.doc.createNode(d)),
-    );
-  else edit.doc.setIn([...image, "history"], history);
-  if (edit.doc.hasIn([...image, "provenance"])) edit.doc.deleteIn([...image, "provenance"]);
+  const { from, history } = repin(edit, release, releases);
   writeValidated(edit);
   return {
     app: opts.app,
     stack,
     file: path.basename(edit.file),
-    from: typeof from === "string" ? from : undefined,
+    from,
     release,
     history,
     version: opts.version,

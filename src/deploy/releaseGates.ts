@@ -14,6 +14,7 @@ import type { Octokit } from "@octokit/rest";
 import { physicalNames } from "../../components/naming";
 import type { Check } from "./checks";
 import type { AppTarget, DeployedStack } from "./targets";
+import { historyDigests } from "../config/model";
 
 /** The title of the one drift issue drift.yml opens (a workflow test pins that drift.yml uses it). */
 export const DRIFT_ISSUE_TITLE = "Drift: what runs differs from the stacks";
@@ -196,7 +197,8 @@ export async function checkReleaseGates(
   const { verifiers, soakMinutes } = deployed.model.predeploy;
   for (const t of deployed.apps) {
     await checkSoak(clients, t, { verifiers, soakMinutes, now }, push);
-    const history = deployed.model.apps.find((a) => a.name === t.app)?.image.history ?? [];
+    const app = deployed.model.apps.find((a) => a.name === t.app);
+    const history = app ? historyDigests(app.image) : [];
     await checkRollbackTarget(clients.github, t, history, verifiers, push);
   }
   await checkDrift(clients.github, repository, push);

@@ -8,7 +8,7 @@
  * is one staging ran (CC-PAR-01 reads staging's releases), so its provenance is staging's record of it.
  */
 import * as path from "node:path";
-import { isSeq, YAMLSeq } from "yaml";
+import { isMap, isSeq, YAMLSeq } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError } from "../config/model";
 import { openAppEntry, StackFileEdit, writeValidated } from "../config/stackFileEdit";
 import { DIGEST_PATTERN, RELEASE_TAG_PATTERN } from "../../policy-pack/lib/facts";
@@ -54,15 +54,32 @@ export interface RollbackPlan {
   override: { ruleId: string; resource: string; reason: string; owner: string; expires: string };
 }
 
-/** Reads an app's `image.digest` and `image.history` from the document. */
-function imageOf(edit: StackFileEdit): { digest?: string; history: string[]; provenance: boolean } {
+/** A digest's provenance as a history entry records it. */
+type Provenance = { gitSha: string; date: string; actor: string };
+
+/** An `image.history` entry: its digest, the provenance it records (if any) and its YAML node. */
+interface HistoryEntry {
+  digest: string;
+  provenance?: Provenance;
+  node: unknown;
+}
+
+/** Reads an app's `image.digest` and `image.history` (digests, or maps with their provenance) from the document. */
+function imageOf(edit: StackFileEdit): { digest?: string; history: HistoryEntry[]; provenance: boolean } {
   const get = (k: string) => edit.doc.getIn([...edit.appPath, "image", k]);
-  const history = get("history");
+  const seq = get("history");
+  const history = isSeq(seq)
+    ? (seq as YAMLSeq).items.map((node): HistoryEntry => {
+        if (isMap(node)) {
+          const { digest, ...provenance } = node.toJSON() as Provenance & { digest: string };
+          return { digest: String(digest), provenance, node };
+        }
+        return { digest: String((node as { value?: unknown }).value ?? node), node };
+      })
+    : [];
   return {
     digest: typeof get("digest") === "string" ? String(get("digest")) : undefined,
-    history: isSeq(history)
-      ? (history as YAMLSeq).items.map((i) => String((i as { value?: unknown }).value ?? i))
-      : [],
+    history,
     provenance: get("provenance") !== undefined,
   };
 }
@@ -71,7 +88,7 @@ function imageOf(edit: StackFileEdit): { digest?: string; history: string[]; pro
 function targetOf(
   opts: RollbackOptions,
   stack: string,
-  current: { digest?: string; history: string[] },
+  current: { digest?: string; history: HistoryEntry[] },
   index: number,
 ): string {
   const key = `${CONFIG_NAMESPACE}:apps[${index}].image`;
@@ -95,7 +112,7 @@ function targetOf(
       .filter((v): v is string => v !== undefined && !RELEASE_TAG_PATTERN.test(v))
       .map((v) => ({ key: "--from-version/--to-version", expected: "a release tag mvp-X.Y.Z", found: v })),
   ];
-  const to = opts.to ?? current.history[0];
+  const to = opts.to ?? current.history[0]?.digest;
   if (!problems.length && to === current.digest)
     problems.push({ key: "--to", expected: `a digest other than the one running (${to})`, found: to });
   if (problems.length) throw new ConfigError(stack, problems);
@@ -138,20 +155,19 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
   const current = imageOf(edit);
   const to = targetOf(opts, stack, current, Number(edit.appPath[2]));
   const from = current.digest!;
-  const at = current.history.indexOf(to);
-  // Newest first: what was released before the target stays; the target and the failed release leave it.
-  const history = at >= 0 ? current.history.slice(at + 1) : current.history.filter((d) => d !== from);
+  const at = current.history.findIndex((h) => h.digest === to);
+  // Newest first: what was released before the target stays (each entry as written); the target and the failed
+  // release leave it.
+  const kept = at >= 0 ? current.history.slice(at + 1) : current.history.filter((h) => h.digest !== from);
+  const history = kept.map((h) => h.digest);
   edit.doc.setIn([...edit.appPath, "image", "digest"], to);
   const seq = edit.doc.getIn([...edit.appPath, "image", "history"]);
-  if (isSeq(seq))
-    (seq as YAMLSeq).items.splice(
-      0,
-      (seq as YAMLSeq).items.length,
-      ...history.map((d) => edit.doc.createNode(d)),
-    );
+  if (isSeq(seq)) (seq as YAMLSeq).items.splice(0, (seq as YAMLSeq).items.length, ...kept.map((h) => h.node));
   else edit.doc.setIn([...edit.appPath, "image", "history"], history);
-  // A pinned provenance described the failed digest; staging's releases hold the target's, unless given.
-  if (opts.provenance) edit.doc.setIn([...edit.appPath, "image", "provenance"], opts.provenance);
+  // A pinned provenance described the failed digest. The target's: given, else its history entry's, else
+  // staging's releases hold it.
+  const provenance = opts.provenance ?? (at >= 0 ? current.history[at].provenance : undefined);
+  if (provenance) edit.doc.setIn([...edit.appPath, "image", "provenance"], provenance);
   else if (current.provenance) edit.doc.deleteIn([...edit.appPath, "image", "provenance"]);
   const marker = `ROLLBACK ${label(opts.fromVersion, from)} -> ${label(opts.toVersion, to)}`;
   const override = errorBudgetOverride(edit, opts, marker);
@@ -164,7 +180,7 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
     to,
     history,
     marker,
-    droppedProvenance: current.provenance && !opts.provenance,
+    droppedProvenance: current.provenance && !provenance,
     override,
   };
 }

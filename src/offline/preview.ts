@@ -66,6 +66,8 @@ export interface PreviewOptions {
    * to remember the releases it has run. Default: none, as for a stack never deployed.
    */
   previousOutputs?: Record<string, unknown>;
+  /** What the preview took for granted beyond {@link assumptionsOf} (how the previous outputs were made up). */
+  extraAssumptions?: Plan["assumptions"];
 }
 
 /**
@@ -424,7 +426,7 @@ export async function previewSource(
     resources: records,
     outputs: maskWireValue(outputs) as Record<string, unknown>,
     requiredSecrets: required.map((s) => ({ path: s.path, state: s.state })),
-    assumptions: assumptionsOf(model),
+    assumptions: [...(assumptionsOf(model) ?? []), ...(options.extraAssumptions ?? [])],
   };
   const resources = plan.resources.map((r) => ({
     urn: r.urn,

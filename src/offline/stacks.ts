@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { readStackOutputs } from "../audit/readState";
 import { readStackFile } from "../config/sources";
 import { organizationOf, previewSource, projectName, StackPreview } from "./preview";
+import type { Plan } from "../plan/types";
 
 /** Stack names found in a project directory (`Pulumi.<stack>.yaml`), staging first, production last. */
 export function stackNames(dir: string): string[] {
@@ -37,6 +38,68 @@ export function readPreviousOutputs(entries: string[] = []): Record<string, Reco
 function stackFile(dir: string, stack: string): string {
   const yml = path.join(dir, `Pulumi.${stack}.yml`);
   return fs.existsSync(yml) ? yml : path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+/** A history entry of the stack file that records its provenance. */
+type RecordedRelease = { digest: string; gitSha: string; date: string; actor: string };
+
+/**
+ * Staging's earlier releases as the production stack file records them: the pinned digest when it has a pinned
+ * `image.provenance`, and the `image.history` entries that carry their provenance (`{ digest, gitSha, date, actor }`,
+ * as staging recorded them), newest first, per app. Offline,
+ * with no `--previous-outputs staging=FILE`, staging's own record is unknown; this stands in for it, so production
+ * pinned to one of them (after `cicd rollback`) previews as the real staging record would let it. Undefined when
+ * the file records none.
+ */
+export function recordedStagingReleases(dir: string): Record<string, unknown> | undefined {
+  const file = stackFile(dir, "production");
+  if (!fs.existsSync(file)) return undefined;
+  const apps = (readStackFile(file).raw.apps ?? []) as Array<{
+    name?: unknown;
+    image?: { digest?: unknown; provenance?: Record<string, unknown>; history?: unknown };
+  }>;
+  const recorded = apps.flatMap((a) => {
+    const history = Array.isArray(a.image?.history) ? (a.image!.history as unknown[]) : [];
+    // The pinned digest with its pinned provenance (a rollback's target) first, then the history.
+    const pinned =
+      a.image?.provenance && a.image.digest ? [{ digest: a.image.digest, ...a.image.provenance }] : [];
+    const releases = [...pinned, ...history].filter(
+      (h): h is RecordedRelease =>
+        !!h &&
+        typeof h === "object" &&
+        ["digest", "gitSha", "date", "actor"].every((k) => k in (h as object)),
+    );
+    return releases.length && typeof a.name === "string"
+      ? [[a.name, { digest: releases[0].digest, releases }] as const]
+      : [];
+  });
+  return recorded.length
+    ? { environmentProfile: { environment: "staging", apps: Object.fromEntries(recorded) } }
+    : undefined;
+}
+
+/**
+ * A stack's previous outputs for an offline preview: the ones given, else for staging the releases the
+ * production stack file records ({@link recordedStagingReleases}), with the assumption that makes.
+ */
+export function previousOutputsOf(
+  dir: string,
+  stack: string,
+  given: Record<string, unknown> | undefined,
+): { previousOutputs?: Record<string, unknown>; extraAssumptions: NonNullable<Plan["assumptions"]> } {
+  const recorded = stack === "staging" && !given ? recordedStagingReleases(dir) : undefined;
+  return {
+    previousOutputs: given ?? recorded,
+    extraAssumptions: recorded
+      ? [
+          {
+            what: "staging ran the releases production's image.history records with their provenance (its own record is not read offline)",
+            check:
+              "pulumi stack output --json --show-secrets --stack staging > staging.json; cicd preview --previous-outputs staging=staging.json",
+          },
+        ]
+      : [],
+  };
 }
 
 /**
@@ -72,7 +135,7 @@ export async function previewStacks(
       today,
       project: projectName(dir),
       organization,
-      previousOutputs: previousOutputs[stack],
+      ...previousOutputsOf(dir, stack, previousOutputs[stack]),
     });
     done.set(stack, result);
     return result;

@@ -15,9 +15,17 @@ import { mockDigest } from "../../src/offline/mocks";
 import { quiet, ROOT, stagingRan } from "../helpers";
 
 /** The production stack file's apps. */
-function appsOf(text: string): Array<{ name: string; image: { digest: string; history: string[] } }> {
+type HistoryEntry = string | { digest: string; gitSha: string; date: string; actor: string };
+
+function appsOf(text: string): Array<{
+  name: string;
+  image: { digest: string; history: HistoryEntry[]; provenance?: Record<string, string> };
+}> {
   return parse(text).config["cicd-constitution:apps"];
 }
+
+/** The digest of a history entry, whichever form it has. */
+const digestOf = (h: HistoryEntry) => (typeof h === "string" ? h : h.digest);
 
 const comments = (text: string) => text.split("\n").filter((l) => l.trim().startsWith("#"));
 
@@ -41,8 +49,11 @@ describe("cicd rollback", () => {
     const plan = quiet(() => planRollback({ app: "erp-berhan", dir }));
     const text = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
     const after = appsOf(text).find((a) => a.name === "erp-berhan")!;
-    assert.equal(after.image.digest, before.image.history[0]);
+    assert.equal(after.image.digest, digestOf(before.image.history[0]));
     assert.deepEqual(after.image.history, before.image.history.slice(1));
+    // The history entry's provenance (staging's record of it) is pinned with the digest.
+    const { digest: _digest, ...recorded } = before.image.history[0] as Exclude<HistoryEntry, string>;
+    assert.deepEqual(after.image.provenance, recorded);
     assert.equal(plan.from, before.image.digest);
     assert.deepEqual(comments(text), comments(original));
     // The other app is untouched.
@@ -103,12 +114,7 @@ describe("cicd rollback", () => {
     const ran = stagingRan({
       "erp-berhan": [
         { digest: current, ...stagingBuild },
-        {
-          digest: before.image.history[0],
-          gitSha: "9".repeat(40),
-          date: "2026-11-10T08:00:00Z",
-          actor: "mathieu",
-        },
+        { ...(before.image.history[0] as Exclude<HistoryEntry, string>) },
       ],
     });
     const [, production] = await previewStacks(dir, ["staging", "production"], undefined, ran);
@@ -128,10 +134,53 @@ describe("cicd rollback", () => {
       name: string;
       value: string;
     }>;
-    assert.equal(env.find((e) => e.name === "BUILD_SHA")?.value, "9".repeat(40));
+    assert.equal(
+      env.find((e) => e.name === "BUILD_SHA")?.value,
+      (before.image.history[0] as Exclude<HistoryEntry, string>).gitSha,
+    );
   });
 
-  it("without staging's record of that digest, production refuses to deploy it (exit 2, naming the key)", async () => {
+  it("the documented rollback previews green offline: the history's provenance stands in for staging's record", async () => {
+    for (const app of ["erp-berhan", "menu-optimizer"]) quiet(() => planRollback({ app, dir }));
+    const previews = await previewStacks(dir, ["staging", "production"]);
+    for (const p of previews) {
+      const audit = auditPreview(p, undefined, dir);
+      assert.equal(
+        audit.summary.mandatoryFailures,
+        0,
+        JSON.stringify(audit.results.filter((r) => r.status === "fail")),
+      );
+    }
+    // And the preview says what it assumed instead of reading staging's record.
+    assert.ok(
+      previews[0].plan.assumptions?.some((a) =>
+        /staging ran the releases production's image\.history records/.test(a.what),
+      ),
+    );
+  });
+
+  it("without any record of that digest's provenance, production refuses to deploy it (naming the key)", async () => {
+    // A history entry that is a bare digest: neither staging's record nor the stack file says where it came from.
+    const file = path.join(dir, "Pulumi.production.yaml");
+    const erp = appsOf(original).find((a) => a.name === "erp-berhan")!;
+    const entry = erp.image.history[0] as Exclude<HistoryEntry, string>;
+    fs.writeFileSync(
+      file,
+      original.replace(
+        new RegExp(
+          `- digest: ${entry.digest}\\n\\s+gitSha: ${entry.gitSha}\\n\\s+date: "${entry.date}"\\n\\s+actor: ${entry.actor}`,
+        ),
+        `- ${entry.digest}`,
+      ),
+    );
+    assert.equal(
+      digestOf(appsOf(fs.readFileSync(file, "utf8")).find((a) => a.name === "erp-berhan")!.image.history[0]),
+      entry.digest,
+    );
+    assert.equal(
+      typeof appsOf(fs.readFileSync(file, "utf8")).find((a) => a.name === "erp-berhan")!.image.history[0],
+      "string",
+    );
     quiet(() => planRollback({ app: "erp-berhan", dir }));
     await assert.rejects(
       previewStacks(dir, ["staging", "production"]),

@@ -154,4 +154,21 @@ describe("cicd promote", function () {
     assert.match(done.stdout, /^# Promote staging -> main @ c{12}\n/);
     assert.equal(imageOf(dir).digest, digest("c"));
   });
+
+  it("records the replaced digest with staging's provenance of it, so that cicd rollback can pin it again", async function () {
+    const { dir, outputs } = project();
+    const running = imageOf(dir).digest;
+    const ran = { digest: running, gitSha: "e".repeat(40), date: "2026-12-01T10:00:00Z", actor: "dev3" };
+    fs.writeFileSync(
+      outputs,
+      JSON.stringify({
+        environmentProfile: {
+          environment: "staging",
+          apps: { "erp-berhan": { releases: [...RELEASES, ran] } },
+        },
+      }),
+    );
+    await planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir });
+    assert.deepEqual(imageOf(dir).history[0], ran);
+  });
 });

@@ -110,11 +110,19 @@ describe("policy catalogue", () => {
       RULES.filter((r) => catalogued.has(r.id)).map((r) => `${r.id} ${r.enforcementLevel}`),
     );
     // Every rule the catalogue reserves has shipped (CC-BR-09 to CC-BR-12 were the last).
-    assert.equal(rows.length, RULES.length - extensions.length, "a catalogue row is neither shipped nor reserved");
+    assert.equal(
+      rows.length,
+      RULES.length - extensions.length,
+      "a catalogue row is neither shipped nor reserved",
+    );
     const readme = fs.readFileSync(path.resolve(__dirname, "../../policy-pack/README.md"), "utf8");
     const section = readme.slice(readme.indexOf("## Extensions beyond the shared catalogue"));
     for (const r of extensions)
-      assert.match(section, new RegExp(`\\| ${r.id} \\|`), `${r.id} extends the catalogue without a row under Extensions`);
+      assert.match(
+        section,
+        new RegExp(`\\| ${r.id} \\|`),
+        `${r.id} extends the catalogue without a row under Extensions`,
+      );
   });
 
   it("gives every rule a policy name prefixed by its ID, a description, source, remediation and level", () => {

@@ -287,7 +287,8 @@ export function appConfig(
           : { value: { enabled: f.stagingOn } }
         : { value: f.productionCohort ? { enabled: true, cohort: f.productionCohort } : { enabled: false } }),
     })),
-    observability: a.observability,
+    // CC-OBS-07: every alarm that pages links the app's runbook.
+    observability: { ...a.observability, runbookUrl: `https://runbooks.example.org/${a.name}` },
   };
 }
 

@@ -18,6 +18,7 @@ import * as resourceGrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
 import { parse } from "yaml";
 import { createMocks } from "../../src/offline/mocks";
+import { previousOutputsOf } from "../../src/offline/stacks";
 import { organizationOf, StackPreview } from "../../src/offline/preview";
 import { RecordingMonitor } from "../../src/offline/recorder";
 import { PlanResource } from "../../src/plan/types";
@@ -76,6 +77,7 @@ async function runThroughLanguageHost(
       network: preview.model.network,
       stackOutputs,
       self: `${organizationOf(ROOT)}/cicd-constitution/${stack}`,
+      previousOutputs: previousOutputsOf(ROOT, stack, undefined).previousOutputs,
     }),
     { stack, project: "cicd-constitution" },
   ) as unknown as Record<string, (req: unknown, cb: unknown) => void> & RecordingMonitor;
