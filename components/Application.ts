@@ -13,10 +13,11 @@ import { APPLICATION_TYPE } from "../policy-pack/lib/facts";
 export type ImageSource =
   | {
       kind: "build";
-      /** The app repository's commit, its merge time and who merged it. */
+      /** The app repository's commit, its merge time and who merged it, and its release version if any. */
       gitSha: string;
       date: string;
       actor: string;
+      version?: string;
       /** Directory of the app repository that is the build context. */
       context: string;
       platforms: string[];

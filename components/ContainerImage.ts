@@ -14,6 +14,8 @@ export interface BuildProvenance {
   date: string;
   /** GitHub login (or bot login) that merged it. */
   actor: string;
+  /** The app's release of that commit (`mvp-X.Y.Z`): the `org.opencontainers.image.version` label. Default: none. */
+  version?: string;
 }
 
 /**
@@ -186,6 +188,7 @@ function buildImage(
         "org.opencontainers.image.created": b.date,
         "org.opencontainers.image.source": args.sourceUrl,
         "org.opencontainers.image.authors": b.actor,
+        ...(b.version ? { "org.opencontainers.image.version": b.version } : {}),
       },
       buildArgs: { BUILD_SHA: b.gitSha, BUILD_DATE: b.date, BUILD_ACTOR: b.actor },
       registries: [registry],

@@ -142,6 +142,7 @@ function imageSourceOf(
       gitSha: b.gitSha,
       date: b.date,
       actor: b.actor,
+      ...(b.version ? { version: b.version } : {}),
       context: app.image.context,
       platforms: app.image.platforms,
       sourceToken: app.repository.visibility === "public" ? undefined : sourceToken,

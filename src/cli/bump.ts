@@ -13,6 +13,8 @@ export interface BumpOptions {
   commit: string;
   date: string;
   actor: string;
+  /** The app's release of the commit (`mvp-X.Y.Z`): the image's version label. Default: none. */
+  version?: string;
   /** Stack whose file is edited. Default `staging` (production promotes; it never builds). */
   stack?: string;
   /** Project directory. Default `.`. */
@@ -33,6 +35,9 @@ export function runBump(opts: BumpOptions): number {
     edit.doc.setIn([...at, "gitSha"], opts.commit);
     edit.doc.setIn([...at, "date"], opts.date);
     edit.doc.setIn([...at, "actor"], opts.actor);
+    // The app's release of that commit, or none: a version left from the previous build would mislabel this one.
+    if (opts.version) edit.doc.setIn([...at, "version"], opts.version);
+    else if (edit.doc.hasIn([...at, "version"])) edit.doc.deleteIn([...at, "version"]);
     writeValidated(edit);
     console.log(
       `${path.basename(edit.file)}: ${opts.app} builds ${opts.commit} (${opts.actor}, ${opts.date})`,

@@ -174,6 +174,7 @@ function bumpCommand(program: Command, result: CommandResult): void {
     .requiredOption("--commit <sha>", "the app repository's full 40-hex commit")
     .requiredOption("--date <iso>", "when it was merged, ISO 8601 UTC")
     .requiredOption("--actor <login>", "who merged it (a login or bot login)")
+    .option("--version <tag>", "the app's release of that commit (mvp-X.Y.Z): the image's version label")
     .option("--dir <dir>", "project directory holding Pulumi.staging.yaml", ".")
     .action(async (opts) => {
       result.code = load<typeof import("./bump")>("./bump").runBump(opts);

@@ -333,7 +333,18 @@ export const appSchema = z.strictObject({
      * build context is that repository at that commit; the image is tagged with it and labelled with it. The
      * app's merge to `main` updates it (README, "How an app's merge reaches staging").
      */
-    build: provenanceSchema.optional(),
+    build: provenanceSchema
+      .extend({
+        /**
+         * The app's own release of that commit (`mvp-X.Y.Z`, or its tag), labelled on the image as
+         * `org.opencontainers.image.version` (PLAY "Build & Pin": "label with version + SHA"). Default: none.
+         */
+        version: pattern(
+          /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/,
+          "a release version such as mvp-1.4.0",
+        ).optional(),
+      })
+      .optional(),
     /**
      * Directory of the app repository that is the build context, with its `Dockerfile` at its root (the
      * docker-build provider reads a Dockerfile given by path from local disk, which a git context does not

@@ -43,6 +43,26 @@ describe("cicd bump", () => {
     assert.deepEqual(fs.readdirSync(dir), ["Pulumi.staging.yaml"], "no temporary file left");
   });
 
+  it("labels the build with the app's release version, and drops a previous build's version without one", () => {
+    const bump = (version?: string) =>
+      quiet(() =>
+        runBump({
+          app: "erp-berhan",
+          commit: "b".repeat(40),
+          date: "2026-11-29T10:00:00Z",
+          actor: "dev",
+          version,
+          dir,
+        }),
+      );
+    assert.equal(bump("mvp-1.4.0"), 0);
+    const text = () => fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
+    assert.match(text(), /\n\s+version: mvp-1\.4\.0\n/);
+    assert.equal(bump(), 0);
+    assert.doesNotMatch(text(), /version: mvp-1\.4\.0/);
+    assert.equal(bump("not a version!"), 2, "refused by the config model");
+  });
+
   it("refuses a bad commit or an unknown app and leaves the file unchanged (exit 2)", () => {
     assert.equal(
       quiet(() =>

@@ -55,6 +55,19 @@ describe("ContainerImage", () => {
     assert.deepEqual(image.inputs.ignoreSecretsInDiffCalculation, [GIT_AUTH_SECRET]);
   });
 
+  it("labels the image with the app's release version when the build names one", async () => {
+    const rs = await register(
+      () =>
+        new ContainerImage("shop-staging-image", {
+          ...common,
+          environment: "staging",
+          build: { ...BUILD, version: "mvp-1.4.0" },
+        }),
+    );
+    const labels = one(rs, "docker-build:index:Image").inputs.labels as Record<string, string>;
+    assert.equal(labels["org.opencontainers.image.version"], "mvp-1.4.0");
+  });
+
   it("staging points :staging at the digest the build produced", async () => {
     const rs = await register(
       () =>
