@@ -252,6 +252,7 @@ function rollbackCommand(program: Command, result: CommandResult): void {
     )
     .option("--date <iso>", "the target digest's build date, ISO 8601 UTC")
     .option("--actor <login>", "who built the target digest")
+    .option("--disable-flags", "turn every flag of the app off in the same change (PLAY 6, step 4)")
     .option("--stack <name>", "stack whose file is edited", stackName, "production")
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .action(async (opts) => {

@@ -33,6 +33,11 @@ export interface RollbackOptions {
   owner?: string;
   /** "Now", for the override's expiry (the next day, UTC). Default: now. */
   now?: Date;
+  /**
+   * Turn every flag of the app off in the same change (PLAY 6 step 4: "disable the related flags"), each flag's
+   * `value` set to `{ enabled: false }`. Default: false (the pull request lists it as a step left).
+   */
+  disableFlags?: boolean;
   /** Stack whose file is edited. Default `production`. */
   stack?: string;
   /** Project directory. Default `.`. */
@@ -52,6 +57,19 @@ export interface RollbackPlan {
   droppedProvenance: boolean;
   /** The error-budget override the rollback adds: a rollback runs while the budget burns. */
   override: { ruleId: string; resource: string; reason: string; owner: string; expires: string };
+  /** The flags turned off in the same change (`disableFlags`); undefined when not asked. */
+  disabledFlags?: string[];
+}
+
+/** Sets every flag of the app entry to `{ enabled: false }`; returns their names. */
+function disableFlags(edit: StackFileEdit): string[] {
+  const flags = edit.doc.getIn([...edit.appPath, "flags"]);
+  if (!isSeq(flags)) return [];
+  return (flags as YAMLSeq).items.flatMap((node) => {
+    if (!isMap(node)) return [];
+    node.set("value", edit.doc.createNode({ enabled: false }));
+    return [String(node.get("name"))];
+  });
 }
 
 /** A digest's provenance as a history entry records it. */
@@ -171,6 +189,7 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
   else if (current.provenance) edit.doc.deleteIn([...edit.appPath, "image", "provenance"]);
   const marker = `ROLLBACK ${label(opts.fromVersion, from)} -> ${label(opts.toVersion, to)}`;
   const override = errorBudgetOverride(edit, opts, marker);
+  const disabledFlags = opts.disableFlags ? disableFlags(edit) : undefined;
   writeValidated(edit);
   return {
     app: opts.app,
@@ -182,6 +201,7 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
     marker,
     droppedProvenance: current.provenance && !provenance,
     override,
+    disabledFlags,
   };
 }
 
@@ -208,7 +228,9 @@ export function rollbackPullRequestBody(p: RollbackPlan): string {
     "",
     "## Done when",
     `- [ ] \`cicd verify --stack ${p.stack}\` passes for ${p.app}`,
-    "- [ ] related feature flags disabled (PLAY 6, step 4)",
+    p.disabledFlags
+      ? `- [x] feature flags disabled in this change: ${p.disabledFlags.join(", ") || "(the app has none)"} (PLAY 6, step 4)`
+      : "- [ ] related feature flags disabled (PLAY 6, step 4)",
     "- [ ] incident issue opened: Impact, Timeline, Suspected Cause, Fix plan (PLAY 6, step 5)",
     "- [ ] fix forward or hold decided; CHANGELOG and release notes updated (PLAY 6, steps 6-7)",
     "",

@@ -95,6 +95,29 @@ describe("cicd rollback", () => {
     assert.deepEqual(app.image.provenance, provenance);
   });
 
+  it("--disable-flags turns the app's flags off in the same change, and ticks that step", () => {
+    const plan = quiet(() => planRollback({ app: "erp-berhan", dir, disableFlags: true }));
+    const text = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+    const erp = parse(text).config["cicd-constitution:apps"].find(
+      (a: { name: string }) => a.name === "erp-berhan",
+    );
+    assert.ok(erp.flags.length > 0);
+    for (const f of erp.flags) assert.deepEqual(f.value, { enabled: false }, f.name);
+    assert.deepEqual(
+      plan.disabledFlags,
+      erp.flags.map((f: { name: string }) => f.name),
+    );
+    assert.match(
+      rollbackPullRequestBody(plan),
+      /- \[x\] feature flags disabled in this change: telegram_bot_v2/,
+    );
+    // Without it, the step is left to do.
+    assert.match(
+      rollbackPullRequestBody({ ...plan, disabledFlags: undefined }),
+      /- \[ \] related feature flags disabled/,
+    );
+  });
+
   it("prints PLAY 6's marker with the release tags, and the remaining playbook steps", () => {
     const plan = planRollback({ app: "erp-berhan", dir, fromVersion: "mvp-0.4.0", toVersion: "mvp-0.3.2" });
     const body = rollbackPullRequestBody(plan);
