@@ -4,8 +4,8 @@
  * release record (`environmentProfile.apps.APP.releases` in `pulumi stack output --json --stack staging`: digest,
  * commit, date, actor, newest first), by default the newest. It is refused when staging never ran it, or, with a
  * GitHub token, when no staging deployment of it by `predeploy.verifiers` ends in success (the same evidence
- * PREDEPLOY-STAGING-VERIFIED reads). `Pulumi.production.yaml` gets `image.digest`; the digest it replaces goes
- * first into `image.history`; a pinned `image.provenance` is dropped (staging's record gives the new digest's);
+ * PREDEPLOY-STAGING-VERIFIED reads). `Pulumi.production.yaml` gets `image.digest` and its `image.provenance` (as
+ * staging recorded it); the digest it replaces goes first into `image.history`, with its provenance;
  * every comment stays, and the file is validated as the program reads it before it is written. The release pull
  * request's title and body are printed: `Promote staging -> main @ SHA`.
  */
@@ -128,8 +128,8 @@ async function stagingVerified(opts: PromoteOptions, release: Release, stack: st
 /**
  * Pins `release` in the app's entry: the digest running now becomes the first of `image.history` (the rollback
  * target), recorded with its provenance (staging's record of it, else the one production pinned) so that
- * `cicd rollback` can pin it again; the promoted digest leaves the history; each digest appears once; a pinned
- * `image.provenance` is dropped (staging's record gives the promoted digest's).
+ * `cicd rollback` can pin it again; the promoted digest leaves the history; each digest appears once; the
+ * promoted digest's provenance, as staging recorded it, becomes `image.provenance`.
  */
 function repin(
   edit: StackFileEdit,
@@ -162,7 +162,13 @@ function repin(
   edit.doc.setIn([...image, "digest"], release.digest);
   if (isSeq(seq)) (seq as YAMLSeq).items.splice(0, (seq as YAMLSeq).items.length, ...kept);
   else edit.doc.setIn([...image, "history"], kept);
-  if (edit.doc.hasIn([...image, "provenance"])) edit.doc.deleteIn([...image, "provenance"]);
+  // The promoted digest's provenance as staging recorded it, pinned: the program and the offline preview read it
+  // without staging's own record (CC-PAR-01 still checks, against staging's record, that staging ran it).
+  edit.doc.setIn([...image, "provenance"], {
+    gitSha: release.gitSha,
+    date: release.date,
+    actor: release.actor,
+  });
   return { from, history: kept.map(digestOf) };
 }
 
@@ -174,6 +180,10 @@ function repin(
  */
 export async function planPromotion(opts: PromoteOptions): Promise<PromotionPlan> {
   const stack = opts.stack ?? "production";
+  if (stack !== "production")
+    throw new ConfigError(stack, [
+      { key: "--stack", expected: "production (staging builds; it promotes nothing)", found: stack },
+    ]);
   const releases = stagingReleases(opts.stagingOutputs, opts.app, stack);
   const release = releaseOf(opts, releases, stack);
   const verified = await stagingVerified(opts, release, stack);

@@ -3,13 +3,17 @@
  * proceed, "9) Staging gate: metrics stable"; LANES "treat failures as stop-the-line events"; OPS "Rollback plan
  * verified"):
  * - PREDEPLOY-STAGING-SOAK: the pinned digest's first successful staging verify is at least `predeploy.soakMinutes`
- *   old, and the app's staging 5xx, latency and burn alarms never went to ALARM since (CloudWatch
- *   `DescribeAlarmHistory`, state updates);
+ *   old, and the app's staging 5xx, latency and burn alarms exist, are not in ALARM now (`DescribeAlarms`) and
+ *   never went to ALARM since (`DescribeAlarmHistory`, state updates);
  * - PREDEPLOY-DRIFT: this repository has no open issue titled {@link DRIFT_ISSUE_TITLE} (drift.yml opens it);
  * - PREDEPLOY-ROLLBACK-TARGET: the app's `image.history` names a previous digest, verified in staging.
  * Each may be lifted for one app by an audited override (`predeploy.overrides`: reason, owner, expiry).
  */
-import { CloudWatchClient, DescribeAlarmHistoryCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  DescribeAlarmHistoryCommand,
+  DescribeAlarmsCommand,
+} from "@aws-sdk/client-cloudwatch";
 import type { Octokit } from "@octokit/rest";
 import { physicalNames } from "../../components/naming";
 import type { Check } from "./checks";
@@ -111,7 +115,21 @@ export async function checkSoak(
       status: "fail",
       message: `${t.digest} verified in staging ${Math.floor(minutes)} min ago; the soak is ${settings.soakMinutes} min: retry after ${new Date(since.getTime() + settings.soakMinutes * 60_000).toISOString()}`,
     });
-  const alarmed = await alarmedSince(clients.cw, soakAlarms(t.app), since, settings.now);
+  // The alarms must exist (an empty history of an alarm nobody made proves nothing) and be OK now.
+  const names = soakAlarms(t.app);
+  const { MetricAlarms = [] } = await clients.cw.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+  const missing = names.filter((n) => !MetricAlarms.some((a) => a.AlarmName === n));
+  const firing = MetricAlarms.filter((a) => a.StateValue === "ALARM").map((a) => a.AlarmName);
+  if (missing.length || firing.length)
+    return push({
+      id,
+      app: t.app,
+      status: "fail",
+      message: missing.length
+        ? `no staging alarm ${missing.join(", ")}: stability cannot be read`
+        : `${firing.join(", ")} in ALARM in staging now: not stable`,
+    });
+  const alarmed = await alarmedSince(clients.cw, names, since, settings.now);
   push(
     alarmed.length
       ? {

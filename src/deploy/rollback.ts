@@ -140,9 +140,16 @@ function targetOf(
 const label = (v: string | undefined, d: string) => v ?? d.slice(7, 19);
 
 /**
- * A rollback deploys while the error budget burns (that is why it happens), which `cicd predeploy` would freeze
- * (F6 "Error Budget & Deploy Freeze"). The rollback therefore adds an override for the app that expires the next
- * day (UTC), with the marker as its reason and an owner, reviewed in the same pull request.
+ * The gates a rollback's deploy meets in an incident and must pass: the error budget burns (that is why it
+ * happens; F6 "Error Budget & Deploy Freeze"), the target's soak may include the incident's alarms, and the
+ * target leaves no older digest to roll back to.
+ */
+const ROLLBACK_LIFTS = ["PREDEPLOY-ERROR-BUDGET", "PREDEPLOY-STAGING-SOAK", "PREDEPLOY-ROLLBACK-TARGET"];
+
+/**
+ * A rollback therefore adds an override of each of {@link ROLLBACK_LIFTS} for the app that expires the next day
+ * (UTC), with the marker as its reason and an owner, reviewed in the same pull request. Returns the error
+ * budget's.
  */
 function errorBudgetOverride(
   edit: StackFileEdit,
@@ -160,9 +167,10 @@ function errorBudgetOverride(
     expires: new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10),
   };
   const at = ["config", `${CONFIG_NAMESPACE}:predeploy`, "overrides"];
+  const all = ROLLBACK_LIFTS.map((ruleId) => ({ ...override, ruleId }));
   const list = edit.doc.getIn(at);
-  if (isSeq(list)) (list as YAMLSeq).add(edit.doc.createNode(override));
-  else edit.doc.setIn(at, [override]);
+  if (isSeq(list)) for (const o of all) (list as YAMLSeq).add(edit.doc.createNode(o));
+  else edit.doc.setIn(at, all);
   return override;
 }
 
@@ -219,8 +227,8 @@ export function rollbackPullRequestBody(p: RollbackPlan): string {
     ...(p.droppedProvenance
       ? ["- image.provenance dropped: staging's release record gives the target's."]
       : []),
-    `- predeploy.overrides: the error-budget freeze lifted for ${p.app} until ${p.override.expires} ` +
-      `(owner ${p.override.owner}): a rollback runs while the budget burns.`,
+    `- predeploy.overrides: the error-budget freeze, the soak and the rollback-target gate lifted for ${p.app} ` +
+      `until ${p.override.expires} (owner ${p.override.owner}): a rollback runs during the incident.`,
     "",
     "## Result",
     `After approval, \`pulumi up --stack ${p.stack}\` re-points \`:prod\` and the service to \`${p.to}\`;`,

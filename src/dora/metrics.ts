@@ -2,9 +2,10 @@
  * The four DORA metrics (CONST "North Star"; OPS "Post-Release") from the deployments `cicd verify` records: one
  * GitHub Deployment per app and deploy, its latest deployment status `success` or `failure`, its payload naming the
  * digest. Pure: the records come from src/dora/github.ts.
- * - Deployment frequency: successful deployments per week of the window.
+ * - Deployment frequency: successful deployments per week of the window; a deployment of the digest the app's
+ *   previous deployment had is a re-run, not a change, and counts for nothing.
  * - Lead time for changes: from the deployed commit's commit time to its successful deployment status; median.
- * - Change failure rate: failed changes over deployments, in percent. A change failed when its verify failed, or
+ * - Change failure rate: failed changes over deployments with a final status, in percent. A change failed when its verify failed, or
  *   when the next deployment went back to a digest deployed before it (a rollback: PLAY 6 re-points to an older
  *   digest).
  * - Time to restore (DORA's "failed deployment recovery time"): from a failed change's status to the next
@@ -44,6 +45,7 @@ export const BANDS: ReadonlyArray<{
   changeFailurePercent: number;
   timeToRestoreHours: number;
 }> = [
+  // Elite deploys on demand, several times a day: more than 7 a week (the frequency check is strict for it).
   { band: "elite", deploymentsPerWeek: 7, leadTimeHours: 24, changeFailurePercent: 5, timeToRestoreHours: 1 },
   {
     band: "high",
@@ -89,6 +91,24 @@ export function median(values: number[]): number | undefined {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The deployment states that end a deployment: its change succeeded or failed. */
+const FINAL_STATES = new Set(["success", "failure", "error"]);
+
+/**
+ * The deployments that changed something: per app, a deployment of the digest the app's previous deployment
+ * already had is a re-run (main.yml verifies every app on every run), not a change.
+ */
+export function changes(records: DeploymentRecord[]): DeploymentRecord[] {
+  const sorted = [...records].sort((a, b) => a.id - b.id);
+  return sorted.filter((r, i) => {
+    const previous = sorted
+      .slice(0, i)
+      .reverse()
+      .find((x) => x.app === r.app);
+    return !previous || previous.digest !== r.digest;
+  });
+}
+
 /** The first band whose threshold `ok` accepts, else `low`. */
 function bandOf(ok: (b: (typeof BANDS)[number]) => boolean): Band {
   return BANDS.find(ok)?.band ?? "low";
@@ -119,7 +139,8 @@ function restoreHours(ordered: DeploymentRecord[], failed: DeploymentRecord[]): 
  *
  * @param windowDays the window's length in days, for the frequency (deployments a week).
  */
-export function doraMetrics(records: DeploymentRecord[], windowDays: number): DoraMetrics {
+export function doraMetrics(all: DeploymentRecord[], windowDays: number): DoraMetrics {
+  const records = changes(all);
   const byApp = new Map<string, DeploymentRecord[]>();
   for (const r of records) byApp.set(r.app, [...(byApp.get(r.app) ?? []), r]);
   const failed = [...byApp.values()].flatMap(failedChanges);
@@ -135,7 +156,9 @@ export function doraMetrics(records: DeploymentRecord[], windowDays: number): Do
   );
   const perWeek = (successful.length * WEEK_DAYS) / Math.max(windowDays, 1);
   const leadTimeHours = median(lead);
-  const changeFailurePercent = records.length ? (100 * failed.length) / records.length : undefined;
+  // Deployments still without a final status are neither successes nor failures yet.
+  const judged = records.filter((r) => FINAL_STATES.has(r.state ?? "")).length;
+  const changeFailurePercent = judged ? (100 * failed.length) / judged : undefined;
   const timeToRestoreHours = median(restore);
   return {
     deployments: records.length,
@@ -146,7 +169,9 @@ export function doraMetrics(records: DeploymentRecord[], windowDays: number): Do
     failedChanges: failed.length,
     timeToRestoreHours,
     bands: {
-      deploymentFrequency: bandOf((b) => perWeek >= b.deploymentsPerWeek),
+      deploymentFrequency: bandOf((b) =>
+        b.band === "elite" ? perWeek > b.deploymentsPerWeek : perWeek >= b.deploymentsPerWeek,
+      ),
       leadTime: leadTimeHours === undefined ? undefined : bandOf((b) => leadTimeHours <= b.leadTimeHours),
       changeFailureRate:
         changeFailurePercent === undefined

@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as semver from "semver";
 import { githubClient } from "../deploy/github";
+import { RELEASE_TAG_PATTERN } from "../../policy-pack/lib/facts";
 import { changelogSection, Commit, nextTag, TAG_PREFIX, withSection } from "./notes";
 
 /** Options of {@link release}. */
@@ -55,7 +56,8 @@ export function lastReleaseTag(dir: string): string | undefined {
   const tags = git(dir, ["tag", "--list", `${TAG_PREFIX}*`, "--merged", "HEAD"])
     .split("\n")
     .map((t) => t.trim())
-    .filter((t) => semver.valid(t.slice(TAG_PREFIX.length)));
+    // Release tags only: a pre-release tag (mvp-0.3.0-rc.1) is not a release to count from.
+    .filter((t) => RELEASE_TAG_PATTERN.test(t));
   return tags.sort((a, b) => semver.rcompare(a.slice(TAG_PREFIX.length), b.slice(TAG_PREFIX.length)))[0];
 }
 
@@ -88,6 +90,11 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseResult> {
   if (opts.dryRun) return { previous, tag, notes, commits: commits.length };
   if (git(dir, ["status", "--porcelain"]).trim())
     throw new ReleaseError("the working tree has changes: commit or stash them, then release");
+  // Checked before anything is written: a tag of that name on another branch would fail after the commit.
+  if (git(dir, ["tag", "--list", tag]).trim())
+    throw new ReleaseError(
+      `tag ${tag} already exists but is not reachable from HEAD (another branch?): release from main, or remove it`,
+    );
   const changelog = path.join(dir, "CHANGELOG.md");
   fs.writeFileSync(path.join(dir, "VERSION"), `${tag}\n`);
   fs.writeFileSync(
@@ -115,6 +122,8 @@ async function githubRelease(opts: ReleaseOptions, tag: string, notes: string): 
     owner,
     repo,
     tag_name: tag,
+    // The release commit: GitHub creates a missing tag there, never on the default branch's head.
+    target_commitish: git(opts.dir ?? ".", ["rev-parse", "HEAD"]).trim(),
     name: tag,
     body: notes,
   });

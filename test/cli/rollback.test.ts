@@ -63,7 +63,7 @@ describe("cicd rollback", () => {
     );
   });
 
-  it("lifts the error-budget freeze for that app until the next day, with an owner and the marker as reason", () => {
+  it("lifts the error budget, the soak and the rollback-target gate for that app until the next day, with an owner and the marker as reason", () => {
     const plan = planRollback({
       app: "erp-berhan",
       dir,
@@ -74,16 +74,20 @@ describe("cicd rollback", () => {
     });
     const text = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
     const overrides = parse(text).config["cicd-constitution:predeploy"].overrides;
-    assert.deepEqual(overrides, [
-      {
-        ruleId: "PREDEPLOY-ERROR-BUDGET",
+    assert.deepEqual(
+      overrides,
+      ["PREDEPLOY-ERROR-BUDGET", "PREDEPLOY-STAGING-SOAK", "PREDEPLOY-ROLLBACK-TARGET"].map((ruleId) => ({
+        ruleId,
         resource: "erp-berhan",
         reason: "ROLLBACK mvp-0.4.0 -> mvp-0.3.2: restoring the last good release during the incident",
         owner: "mathieu",
         expires: "2026-12-02",
-      },
-    ]);
-    assert.match(rollbackPullRequestBody(plan), /error-budget freeze lifted for erp-berhan until 2026-12-02/);
+      })),
+    );
+    assert.match(
+      rollbackPullRequestBody(plan),
+      /the error-budget freeze, the soak and the rollback-target gate lifted for erp-berhan until 2026-12-02/,
+    );
   });
 
   it("pins the target's provenance when given (a digest older than staging's releases)", () => {

@@ -355,6 +355,20 @@ describe("cicd predeploy", function () {
     );
   });
 
+  it("holds a digest whose staging alarm is in ALARM now", async () => {
+    const run = await predeploy({ alarms: { "erp-berhan-staging-5xx-rate": "ALARM" } });
+    assert.deepEqual(
+      run.failed.map((c) => [c.id, c.app, c.message]),
+      [
+        [
+          "PREDEPLOY-STAGING-SOAK",
+          "erp-berhan",
+          "erp-berhan-staging-5xx-rate in ALARM in staging now: not stable",
+        ],
+      ],
+    );
+  });
+
   it("stops the line on an open drift issue, not on a closed one", async () => {
     const title = DRIFT_ISSUE_TITLE;
     const open = await predeploy({ issues: [{ number: 7, title, state: "open" }] });

@@ -11,6 +11,8 @@ import { cicdProcess, cleanTempDirs, tempProject } from "../cli-harness";
 import { planPromotion, promotionPullRequestBody } from "../../src/deploy/promote";
 import { githubClient } from "../../src/deploy/github";
 import { ConfigError } from "../../src/config/model";
+import { auditPreview } from "../../src/audit/policy";
+import { previewStacks } from "../../src/offline/stacks";
 import { githubServer, VERIFIER } from "./servers";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -170,5 +172,23 @@ describe("cicd promote", function () {
     );
     await planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir });
     assert.deepEqual(imageOf(dir).history[0], ran);
+  });
+
+  it("pins the promoted digest's provenance, and the documented promotion previews green offline", async function () {
+    const { dir, outputs } = project();
+    await planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir });
+    const text = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+    const erp = (
+      parseDocument(text).toJS().config["cicd-constitution:apps"] as Array<Record<string, any>>
+    ).find((a) => a.name === "erp-berhan")!;
+    const { digest: _d, ...provenance } = RELEASES[0];
+    assert.deepEqual(erp.image.provenance, provenance);
+    const previews = await previewStacks(dir, ["staging", "production"]);
+    for (const p of previews)
+      assert.equal(auditPreview(p, undefined, dir).summary.mandatoryFailures, 0, p.plan.stack);
+    await assert.rejects(
+      planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir, stack: "staging" }),
+      /--stack: expected production \(staging builds; it promotes nothing\), found staging/,
+    );
   });
 });

@@ -46,4 +46,24 @@ describe("DORA metrics", () => {
     assert.equal(median([3, 1, 2]), 2);
     assert.equal(median([]), undefined);
   });
+
+  it("counts a re-run of the same digest as no deployment, a pending one in no rate, and once a day as high", () => {
+    const rerun = { ...HISTORY[4], id: 6, statusAt: "2026-11-06T12:00:00Z" };
+    const pending = {
+      ...HISTORY[4],
+      id: 7,
+      digest: `sha256:${"9".repeat(64)}`,
+      state: undefined,
+      statusAt: undefined,
+    };
+    const m = doraMetrics([...HISTORY, rerun, pending], 14);
+    assert.equal(m.successful, 4, "the re-run is not a deployment");
+    assert.equal(m.changeFailurePercent, 40, "the pending deployment is in no rate");
+    const daily = Array.from({ length: 7 }, (_, i) => ({
+      ...HISTORY[0],
+      id: 100 + i,
+      digest: `sha256:${String(i).repeat(64)}`,
+    }));
+    assert.equal(doraMetrics(daily, 7).bands.deploymentFrequency, "high", "elite is several a day");
+  });
 });

@@ -87,4 +87,23 @@ describe("cicd release", function () {
     assert.equal(await runRelease({ dir }), 2);
     assert.equal(git(dir, "rev-parse", "HEAD"), head);
   });
+
+  it("counts from release tags only, and refuses a next tag that exists on another branch before writing", async () => {
+    const dir = repository(["fix: a"]);
+    git(dir, "tag", "-a", "mvp-0.4.3-rc.1", "-m", "rc");
+    assert.equal(
+      (await release({ dir, dryRun: true })).tag,
+      "mvp-0.4.3",
+      "the rc tag is not the last release",
+    );
+    const head = git(dir, "rev-parse", "HEAD");
+    git(dir, "switch", "-q", "-c", "side");
+    fs.writeFileSync(path.join(dir, "side.txt"), "x");
+    git(dir, "add", ".");
+    git(dir, "commit", "-q", "-m", "fix: side");
+    git(dir, "tag", "-a", "mvp-0.4.3", "-m", "side");
+    git(dir, "switch", "-q", "main");
+    assert.equal(await runRelease({ dir }), 2);
+    assert.equal(git(dir, "rev-parse", "HEAD"), head, "no release commit was made");
+  });
 });
