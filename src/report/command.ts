@@ -87,7 +87,8 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     console.error("--also-formats writes one file per stack and format: give --out-dir");
     return 2;
   }
-  if (opts.out && stacks.length > 1 && !concatenates(opts.format)) {
+  // Two JSON, SARIF or JUnit documents back to back are no valid file, on stdout as in --out.
+  if (!opts.outDir && stacks.length > 1 && !concatenates(opts.format)) {
     console.error(`--format ${opts.format} writes one document per stack: use --out-dir or --stack NAME`);
     return 2;
   }

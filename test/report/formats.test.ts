@@ -69,5 +69,8 @@ describe("report formats", function () {
     assert.match(fs.readFileSync(path.join(out, "audit.staging.xml"), "utf8"), /^<\?xml/);
     const refused = await runReport({ stack: "all", dir: ROOT, format: "sarif", alsoFormats: ["json"] });
     assert.equal(refused, 2);
+    // Nor does stdout take two SARIF (or JSON, JUnit) documents back to back: exit 2, as --out does.
+    for (const format of ["sarif", "json", "junit"] as const)
+      assert.equal(await runReport({ stack: "all", dir: ROOT, format }), 2, format);
   });
 });
