@@ -1,5 +1,5 @@
 /**
- * Mocha global fixtures (.mocharc.json `require`; they run once in the main process, in parallel mode too): the
+ * Mocha global fixtures (.mocharc.cjs `require`; they run once in the main process, in parallel mode too): the
  * test run gets a temporary directory of its own as `TMPDIR` (os.tmpdir() reads it on each call; worker and child
  * processes inherit it), and at the end that directory must be empty: a test that leaves a temporary file or
  * directory behind fails the run, naming what it left. Test files remove theirs (test/temp.ts `cleanTempDirs` in
