@@ -28,7 +28,14 @@ const files = fs
 interface Workflow {
   on: Record<string, unknown> | string | string[];
   permissions?: Record<string, string> | string;
-  jobs: Record<string, { permissions?: Record<string, string> | string; steps?: Array<{ uses?: string }> }>;
+  jobs: Record<
+    string,
+    {
+      permissions?: Record<string, string> | string;
+      environment?: unknown;
+      steps?: Array<{ uses?: string; run?: string }>;
+    }
+  >;
 }
 
 describe("workflows: actionlint", function () {
@@ -79,6 +86,13 @@ describe("workflows: supply chain and permissions", function () {
               // Only the drift audit writes issues: the one issue a drift opens or updates.
               const allowed = ["pull-requests", "security-events", "id-token", "packages"];
               if (f.name === "drift.yml") allowed.push("issues");
+              // main.yml's release-pr job starts promote.yml: a job with no environment, no secret and no checkout.
+              const dispatcher = f.name === "main.yml" && id === "release-pr";
+              if (dispatcher) {
+                assert.equal(job.environment, undefined, `${f.name} ${id}: no environment`);
+                assert.deepEqual(job.permissions, { actions: "write" });
+                allowed.push("actions");
+              }
               assert.ok(allowed.includes(scope), `${f.name} ${id}: ${scope}: write`);
             }
           }
