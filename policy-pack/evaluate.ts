@@ -6,10 +6,10 @@
 import { RULES } from "./catalogue";
 import { resolvePackConfigWith } from "./lib/config";
 import { unknownCheckingProps } from "./lib/props";
-import { KNOWN_IDS, Res, RuleContext, runRule, settingsOf } from "./lib/rule";
+import { Res, RuleContext, runRule, settingsOf } from "./lib/rule";
 import type { EnforcementLevel, PackConfig, PolicyResourceInput, RuleResult } from "./lib/types";
 import { findWaiver, validWaivers } from "./lib/waivers";
-import { ALL_RULES } from "./rules";
+import { ALL_RULES, RULE_IDS } from "./rules";
 
 export type {
   EnforcementLevel,
@@ -89,8 +89,9 @@ export function evaluate(resources: PolicyResourceInput[], options: EvaluateOpti
       secretsMarked: options.secretsMarked ?? false,
       byUrn,
       waivers: Array.isArray(pc?.waivers) ? pc.waivers : [],
+      knownIds: RULE_IDS,
     };
-    const waivers = validWaivers(pc?.waivers, now, KNOWN_IDS);
+    const waivers = validWaivers(pc?.waivers, now, RULE_IDS);
     for (const a of runRule(rule, wrapped, ctx)) {
       const resource = a.res ? { urn: a.res.urn, type: a.res.type, name: a.res.name } : null;
       const w = a.status === "fail" ? findWaiver(waivers, m.id, resource, options.stack) : undefined;

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { PolicyPack } from "@pulumi/policy";
 import { POLICY_PACK_NAME } from "./catalogue";
 import { toPolicy } from "./lib/rule";
-import { ALL_RULES } from "./rules";
+import { ALL_RULES, RULE_IDS } from "./rules";
 import { assertFreshBuild } from "./lib/build";
 
 // Compiled (bin/index.js, package.json `main`, what the engine loads): refuse to run older than the sources.
@@ -16,5 +16,5 @@ if (__filename.endsWith(".js")) assertFreshBuild(path.resolve(__dirname, ".."), 
 new PolicyPack(POLICY_PACK_NAME, {
   description:
     "The CI/CD constitution as policies: branching, environments, artifacts, runtimes, observability, flags, parity, waivers.",
-  policies: ALL_RULES.map(toPolicy),
+  policies: ALL_RULES.map((r) => toPolicy(r, RULE_IDS)),
 });

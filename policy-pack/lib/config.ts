@@ -4,7 +4,6 @@
  * object CrossGuard takes (`pulumi preview --policy-pack-config FILE`, one entry per policy name) and that the
  * in-process runner takes as `config`.
  */
-import { KNOWN_IDS } from "./rule";
 import { dayOf, MAX_WAIVER_DAYS, parseDay } from "./waivers";
 import type { ConfigProperty, EnforcementLevel, PackConfig, PolicyConfig, RuleMeta } from "./types";
 
@@ -242,6 +241,3 @@ export function overridesInForce(config: PackConfig): EnforcementOverride[] {
     .flatMap((c) => (c as { overrides?: EnforcementOverride[] }).overrides ?? [])
     .filter((o) => o.applied);
 }
-
-/** IDs registered by rules/index.ts, re-exported for callers that validate waivers themselves. */
-export { KNOWN_IDS };

@@ -77,6 +77,8 @@ export interface RuleContext {
   byUrn: Map<string, Res>;
   /** The waivers of the policy's config, unvalidated (CC-WAIVE-01 receives every waiver of the stack). */
   waivers: unknown[];
+  /** The catalogue's rule IDs, which a waiver must name (from the rules the runner runs). */
+  knownIds: readonly string[];
 }
 
 /** A rule: metadata plus a check over one resource or over the stack. */
@@ -218,12 +220,13 @@ export function runRule(rule: Rule, resources: Res[], ctx: RuleContext): Aggrega
   return aggregate(out.list);
 }
 
-/** Catalogue IDs known to the waiver validator; set by rules/index.ts (avoids an import cycle). */
-export const KNOWN_IDS: string[] = [];
-
-/** Valid waivers of a policy's config. */
-export function waiversOf(config: PolicyConfig | undefined, now: Date): ValidWaiver[] {
-  return validWaivers(config?.waivers, now, KNOWN_IDS);
+/** Valid waivers of a policy's config: complete, unexpired, naming one of `knownIds`. */
+export function waiversOf(
+  config: PolicyConfig | undefined,
+  now: Date,
+  knownIds: readonly string[],
+): ValidWaiver[] {
+  return validWaivers(config?.waivers, now, knownIds);
 }
 
 function waivedNote(w: ValidWaiver): string {
@@ -239,7 +242,10 @@ function engineConfig(getConfig: () => object): PolicyConfig {
  * failures matched by a valid waiver are not reported (resource rules report them as not applicable with the
  * waiver); unknown values give not-applicable, never a violation.
  */
-export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
+export function toPolicy(
+  rule: Rule,
+  knownIds: readonly string[],
+): ResourceValidationPolicy | StackValidationPolicy {
   const m = rule.meta;
   const base = {
     name: m.policyName,
@@ -255,6 +261,7 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     secretsMarked: false,
     byUrn,
     waivers: Array.isArray(config?.waivers) ? Array.from(config.waivers) : [],
+    knownIds,
   });
   if (m.kind === "resource") {
     const typesNote = `Policy only applies to resources of type ${m.appliesTo.map((t) => `'${t}'`).join(", ")}`;
@@ -273,7 +280,7 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
       const [agg] = runRule(rule, [r], context(config, new Map([[r.urn, r]])));
       if (!agg || agg.status === "pass") return;
       if (agg.status === "not-applicable") args.notApplicable(agg.message);
-      const w = findWaiver(waiversOf(config, new Date()), m.id, r, stackOfUrn(args.urn));
+      const w = findWaiver(waiversOf(config, new Date(), knownIds), m.id, r, stackOfUrn(args.urn));
       if (w) args.notApplicable(waivedNote(w));
       report(agg.message);
     };
@@ -289,7 +296,7 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
       const config = engineConfig(args.getConfig);
       const { resources, byUrn } = stackOf(args.resources);
       const aggs = runRule(rule, resources, context(config, byUrn));
-      const waivers = waiversOf(config, new Date());
+      const waivers = waiversOf(config, new Date(), knownIds);
       // The engine does not hand policies the stack's name; every URN carries it.
       const stack = stackOfUrn(resources[0]?.urn ?? "");
       for (const a of aggs) {

@@ -2,7 +2,7 @@
  * Every rule of the pack, in catalogue order (shared/policy-catalogue.md). Side-effect free apart from
  * registering the catalogue IDs with the waiver validator.
  */
-import { KNOWN_IDS, Rule } from "../lib/rule";
+import type { Rule } from "../lib/rule";
 import { artifactRules } from "./artifacts";
 import { branchingRules } from "./branching";
 import { environmentRules } from "./environments";
@@ -26,4 +26,5 @@ export const ALL_RULES: Rule[] = [
   ...waiverRules,
 ];
 
-if (KNOWN_IDS.length === 0) KNOWN_IDS.push(...ALL_RULES.map((r) => r.meta.id));
+/** Every rule's ID, catalogue order: what a waiver or an override may name. */
+export const RULE_IDS: readonly string[] = Object.freeze(ALL_RULES.map((r) => r.meta.id));

@@ -3,7 +3,7 @@
  * CC-WAIVE-01 receives every waiver of the stack config (lib/config.ts `resolvePackConfig`) and reports each
  * incomplete or expired one; other rules ignore such waivers (lib/waivers.ts).
  */
-import { defineRule, KNOWN_IDS, Rule } from "../lib/rule";
+import { defineRule, Rule } from "../lib/rule";
 import { arr } from "../lib/props";
 import { waiverProblems } from "../lib/waivers";
 
@@ -26,7 +26,7 @@ export const WAIVE_01 = defineRule({
     const waivers = ctx.waivers;
     if (waivers.length === 0) return out.pass(null, "no waivers declared");
     waivers.forEach((w, i) => {
-      const problems = waiverProblems(w, ctx.now, KNOWN_IDS);
+      const problems = waiverProblems(w, ctx.now, ctx.knownIds);
       const label = `waiver #${i + 1}${w && typeof w === "object" && "ruleId" in w ? ` (${String((w as { ruleId: unknown }).ruleId)} on ${String((w as { resource?: unknown }).resource ?? "?")})` : ""}`;
       if (problems.length) out.fail(null, `${label} ${problems.join(", ")}; it waives nothing`);
       else out.pass(null, `${label} is complete and valid until ${(w as { expires: string }).expires}`);

@@ -38,7 +38,6 @@ import {
   aggregate,
   configSchemaOf,
   defineRule,
-  KNOWN_IDS,
   Res,
   RuleSpec,
   waiversOf,
@@ -50,7 +49,10 @@ import {
   Verdicts,
 } from "../../policy-pack/lib/rule";
 import { dayOf, findWaiver, parseDay, validWaivers, waiverProblems } from "../../policy-pack/lib/waivers";
-import { ALL_RULES } from "../../policy-pack/rules";
+import { ALL_RULES, RULE_IDS } from "../../policy-pack/rules";
+
+/** The catalogue's IDs, as the runners hand them to the waiver checks. */
+const KNOWN_IDS = RULE_IDS;
 import { APP_URN, r, T, urnOf, WAIVER as GOOD } from "./rule-harness";
 
 /** A date within a waiver's 90 days of today, for code that judges against the real clock (the engine adapter). */
@@ -1026,6 +1028,7 @@ describe("policy-pack lib: verdicts, aggregation, runRule", () => {
       secretsMarked: false,
       byUrn: new Map(),
       waivers: [],
+      knownIds: KNOWN_IDS,
     };
     const rs = [r(T.repository, "r1"), r(T.ruleset, "x"), r(T.repository, "r2")];
     const seenBy = () => {
@@ -1104,10 +1107,14 @@ describe("policy-pack lib: verdicts, aggregation, runRule", () => {
 
   describe("waiversOf: the valid waivers of a policy's config", () =>
     valueCases([
-      { name: "no config, no waivers", got: () => waiversOf(undefined, LAST_MINUTE), expected: [] },
+      {
+        name: "no config, no waivers",
+        got: () => waiversOf(undefined, LAST_MINUTE, KNOWN_IDS),
+        expected: [],
+      },
       {
         name: "keeps the waivers of known rules",
-        got: () => waiversOf({ waivers: [GOOD, { ...GOOD, ruleId: "CC-X" }] }, LAST_MINUTE),
+        got: () => waiversOf({ waivers: [GOOD, { ...GOOD, ruleId: "CC-X" }] }, LAST_MINUTE, KNOWN_IDS),
         expected: [GOOD],
       },
     ]));
@@ -1174,7 +1181,7 @@ function engineCases(cases: EngineCase[]): void {
 
 describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
   it("carries the rule's metadata", () => {
-    const p = toPolicy(rule("CC-BR-02"));
+    const p = toPolicy(rule("CC-BR-02"), KNOWN_IDS);
     assert.equal(p.name, "CC-BR-02-required-status-checks");
     assert.equal(p.description, `CC-BR-02: ${rule("CC-BR-02").meta.description}`);
     assert.equal(p.enforcementLevel, "mandatory");
@@ -1184,8 +1191,9 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
     assert.ok("validateStack" in p);
   });
   it("a resource rule is a resource policy", () =>
-    assert.ok("validateResource" in toPolicy(rule("CC-BR-04"))));
-  it("CC-BR-05 is a resource policy", () => assert.ok("validateResource" in toPolicy(rule("CC-BR-05"))));
+    assert.ok("validateResource" in toPolicy(rule("CC-BR-04"), KNOWN_IDS)));
+  it("CC-BR-05 is a resource policy", () =>
+    assert.ok("validateResource" in toPolicy(rule("CC-BR-05"), KNOWN_IDS)));
 
   describe("a resource policy reports a failure, stays silent on a pass, is not applicable to another type, waives with a note", () => {
     const squash = { allowMergeCommit: false, allowRebaseMerge: false, allowSquashMerge: true };
@@ -1198,7 +1206,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
       props,
       opts: { parent: undefined },
     });
-    const p = toPolicy(rule("CC-BR-04"));
+    const p = toPolicy(rule("CC-BR-04"), KNOWN_IDS);
     const MERGES = "merge commits are allowed (allowMergeCommit is not false)";
     engineCases([
       { name: "silent on a pass", policy: p, args: repoArgs(squash), config: {}, expected: SILENT },
@@ -1241,7 +1249,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
       props: unknownCheckingProps({ healthCheck }),
       opts: { parent: "urn:parent" },
     });
-    const p = toPolicy(rule("CC-RUN-01"));
+    const p = toPolicy(rule("CC-RUN-01"), KNOWN_IDS);
     engineCases([
       {
         name: "an unknown path is not applicable, naming it",
@@ -1286,8 +1294,8 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
         conditions: { refName: { includes: ["~DEFAULT_BRANCH"] } },
       },
     };
-    const br01 = toPolicy(rule("CC-BR-01"));
-    const waive01 = toPolicy(rule("CC-WAIVE-01"));
+    const br01 = toPolicy(rule("CC-BR-01"), KNOWN_IDS);
+    const waive01 = toPolicy(rule("CC-WAIVE-01"), KNOWN_IDS);
     engineCases([
       {
         name: "silent when every repository is protected",
@@ -1352,7 +1360,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
       name: "erp-secret",
       props: { secretName: "DB", value: "unwrapped-value" },
     };
-    const env04 = toPolicy(rule("CC-ENV-04"));
+    const env04 = toPolicy(rule("CC-ENV-04"), KNOWN_IDS);
     engineCases([
       { name: "an unwrapped secret value passes", policy: env04, args: secret, config: {}, expected: SILENT },
       {
@@ -1369,7 +1377,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
       },
       {
         name: "a stack policy without config runs with the defaults",
-        policy: toPolicy(rule("CC-BR-01")),
+        policy: toPolicy(rule("CC-BR-01"), KNOWN_IDS),
         args: { resources: [] },
         expected: { na: NOTHING },
       },
@@ -1389,7 +1397,7 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
     engineCases([
       {
         name: "the app component names the app of its children",
-        policy: toPolicy(rule("CC-OBS-01")),
+        policy: toPolicy(rule("CC-OBS-01"), KNOWN_IDS),
         args: {
           resources: [
             { urn: APP_URN, type: T.appComponent, name: "erp-berhan", props: unknownCheckingProps({}) },
@@ -1421,11 +1429,11 @@ describe("policy-pack lib: the CrossGuard adapter (toPolicy)", () => {
       name: "lg",
       props: unknownCheckingProps({ name: "/ecs/x", retentionInDays: 30 }),
     };
-    const run08 = toPolicy(rule("CC-RUN-08"));
+    const run08 = toPolicy(rule("CC-RUN-08"), KNOWN_IDS);
     engineCases([
       {
         name: "an unknown repository name",
-        policy: toPolicy(rule("CC-BR-01")),
+        policy: toPolicy(rule("CC-BR-01"), KNOWN_IDS),
         args: {
           resources: [
             {
@@ -1584,11 +1592,14 @@ describe("policy-pack: evaluate options and summarize", () => {
 });
 
 describe("policy-pack lib: stack-scoped waivers under the engine match the stack read from the URNs", () => {
-  const stackLevel = toPolicy({
-    meta: rule("CC-OBS-02").meta,
-    checkStack: (_rs: Res[], _ctx: RuleContext, out: Verdicts) =>
-      out.fail(null, "a failure of the whole stack"),
-  }) as StackValidationPolicy;
+  const stackLevel = toPolicy(
+    {
+      meta: rule("CC-OBS-02").meta,
+      checkStack: (_rs: Res[], _ctx: RuleContext, out: Verdicts) =>
+        out.fail(null, "a failure of the whole stack"),
+    },
+    KNOWN_IDS,
+  ) as StackValidationPolicy;
   const resources = [{ urn: urnOf(T.topic, "t"), type: T.topic, name: "t", props: {} }];
   const waiver = (resource: string) => ({ ...GOOD, ruleId: "CC-OBS-02", resource, expires: IN_A_MONTH });
   engineCases([
