@@ -118,12 +118,16 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
     super("cicd-constitution:github:InfrastructureRepository", name, {}, opts);
     const governance = new RepositoryGovernance(
       `${name}-governance`,
-      governanceArgsOf(
-        args.repository,
-        args.requiredChecks,
-        args.requiredApprovals,
-        args.repositoryHardening,
-      ),
+      {
+        ...governanceArgsOf(
+          args.repository,
+          args.requiredChecks,
+          args.requiredApprovals,
+          args.repositoryHardening,
+        ),
+        // This repository runs no app: its incidents are opened on the apps' repositories.
+        incidentTemplate: false,
+      },
       { parent: this },
     );
     const environment = (env: "staging" | "production") =>
