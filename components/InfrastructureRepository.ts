@@ -118,16 +118,12 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
     super("cicd-constitution:github:InfrastructureRepository", name, {}, opts);
     const governance = new RepositoryGovernance(
       `${name}-governance`,
-      {
-        ...governanceArgsOf(
-          args.repository,
-          args.requiredChecks,
-          args.requiredApprovals,
-          args.repositoryHardening,
-        ),
-        // This repository runs no app: its incidents are opened on the apps' repositories.
-        incidentTemplate: false,
-      },
+      governanceArgsOf(
+        args.repository,
+        args.requiredChecks,
+        args.requiredApprovals,
+        args.repositoryHardening,
+      ),
       { parent: this },
     );
     const environment = (env: "staging" | "production") =>

@@ -3,8 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   CODEOWNERS_PATHS,
   GITHUB_ACTIONS_INTEGRATION_ID,
-  INCIDENT_SECTIONS,
-  INCIDENT_TEMPLATE_PATH,
   PR_TEMPLATE_PATH,
   PR_TEMPLATE_SECTIONS,
   RELEASE_TAG_GLOB,
@@ -47,12 +45,6 @@ export interface RepositoryGovernanceArgs {
   allowedActions?: string[];
   /** The app every required check must come from (CC-BR-12). Default: GitHub Actions, 15368. */
   checksIntegrationId?: number;
-  /**
-   * Manage the incident issue template ({@link INCIDENT_TEMPLATE_PATH}: Impact, Timeline, Suspected Cause, Fix
-   * plan; PLAY 6 step 5), where a rollback's incident is opened. Default: true; false for a repository that runs
-   * no app (this one).
-   */
-  incidentTemplate?: boolean;
 }
 
 /** The managed pull request template: one `## ` heading per section of CONST "Documentation & Roles". */
@@ -61,21 +53,6 @@ export function pullRequestTemplate(): string {
     '<!-- Managed by cicd-constitution (CONST "Documentation & Roles"): change it through a pull request. -->',
     "",
     ...PR_TEMPLATE_SECTIONS.flatMap((section) => [`## ${section}`, ""]),
-  ].join("\n");
-}
-
-/** The managed incident issue template: PLAY 6's sections, the issue labelled `incident`. */
-export function incidentTemplate(): string {
-  return [
-    "---",
-    "name: Incident",
-    "about: A production incident and its rollback (PLAY 6, Rollback playbook)",
-    "title: 'Incident: '",
-    "labels: incident",
-    "---",
-    "<!-- Managed by cicd-constitution: change it through a pull request. -->",
-    "",
-    ...INCIDENT_SECTIONS.flatMap((section) => [`## ${section}`, ""]),
   ].join("\n");
 }
 
@@ -122,7 +99,6 @@ export const repositoryGovernanceDefaults = {
   protect: true,
   allowedActions: [] as string[],
   checksIntegrationId: GITHUB_ACTIONS_INTEGRATION_ID,
-  incidentTemplate: true,
 };
 
 /** The arguments with their defaults applied. */
@@ -331,9 +307,6 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
     const files: Array<[string, string, string]> = [
       ["pr-template", PR_TEMPLATE_PATH, pullRequestTemplate()],
       ["codeowners", CODEOWNERS_PATHS[0], codeOwnersFile(a.codeOwners)],
-      ...(a.incidentTemplate
-        ? [["incident-template", INCIDENT_TEMPLATE_PATH, incidentTemplate()] as [string, string, string]]
-        : []),
     ];
     return files.map(
       ([id, file, content]) =>

@@ -19,12 +19,6 @@ export const PR_TEMPLATE_SECTIONS = [
   "Changelog",
 ] as const;
 
-/** The sections of an incident issue (PLAY "6) Rollback playbook", step 5). */
-export const INCIDENT_SECTIONS = ["Impact", "Timeline", "Suspected Cause", "Fix plan"] as const;
-
-/** Where the managed incident issue template lives in an app's repository. */
-export const INCIDENT_TEMPLATE_PATH = ".github/ISSUE_TEMPLATE/incident.md";
-
 /** Where the managed pull request template lives in a repository. */
 export const PR_TEMPLATE_PATH = ".github/pull_request_template.md";
 
