@@ -2,6 +2,7 @@
  * Where raw config comes from: a `Pulumi.<stack>.yaml` file (the offline preview) or the Pulumi runtime
  * (a real `pulumi preview`/`pulumi up`). Both produce the same {@link ConfigSource}; the model does the rest.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, RawStackConfig, SECRET_CONFIG_KEYS } from "./model";
@@ -65,9 +66,24 @@ export function readStackFile(file: string): ConfigSource {
   try {
     text = readInputFile(file);
   } catch (err) {
+    // A mistyped stack name (`--stack prod`) is answered with the stacks the directory has.
+    const dir = path.dirname(file);
+    const stacks = fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir)
+          .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+          .filter((s): s is string => !!s)
+      : [];
+    const known = stacks.length ? ` (this directory's stacks: ${stacks.join(", ")})` : "";
     throw new ConfigError(
       stack,
-      [{ key: "(file)", expected: `a readable stack file ${file}`, found: String((err as Error).message) }],
+      [
+        {
+          key: "(file)",
+          expected: `a readable stack file ${file}${known}`,
+          found: String((err as Error).message),
+        },
+      ],
       origin,
     );
   }

@@ -30,6 +30,16 @@ describe("inputs and outputs: named stacks, regular files, no symbolic links", f
     });
   }
 
+  it("a stack name with no stack file is refused naming the directory's stacks (exit 2)", async function () {
+    const dir = tempProject();
+    const run = await cicd(["preview", "--stack", "prod", "--dir", dir, "--out-dir", path.join(dir, "out")]);
+    assert.equal(run.code, 2);
+    assert.match(
+      run.stderr,
+      /expected a readable stack file .*Pulumi\.prod\.yaml \(this directory's stacks: production, staging\)/,
+    );
+  });
+
   it("audit --from-export refuses a device instead of reading it for ever", async function () {
     const run = await cicd(["audit", "--from-export", "/dev/zero", "--stack", "staging"]);
     assert.equal(run.code, 2);
