@@ -11,6 +11,7 @@ import { requiredSecrets } from "../../src/config/secrets";
 import { readStackFile } from "../../src/config/sources";
 import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { predeployStack } from "../../src/deploy/predeploy";
+import { cicd } from "../cli-harness";
 import { DRIFT_ISSUE_TITLE } from "../../src/deploy/releaseGates";
 import { ROOT } from "../helpers";
 import { awsJsonServer, githubServer, Served } from "./servers";
@@ -99,6 +100,8 @@ describe("cicd predeploy", function () {
       /** Staging alarms that went to ALARM, by name, at the given time. */
       alarmHistory?: Record<string, string>;
       issues?: Array<{ number: number; title: string; state: "open" | "closed" }>;
+      /** Run `cicd predeploy` as main.yml does (the compiled CLI in this process) and give its exit code. */
+      cli?: boolean;
     } = {},
   ) {
     const github = await githubServer({
@@ -144,6 +147,32 @@ describe("cicd predeploy", function () {
     process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
     const dir = productionDir(opts.overrides, opts.secrets ?? true);
     dirs.push(dir);
+    if (opts.cli) {
+      const run = await cicd(
+        [
+          "predeploy",
+          "--stack",
+          "production",
+          "--dir",
+          dir,
+          "--sha",
+          SHA,
+          "--repository",
+          "surlefeu/cicd-constitution",
+          "--format",
+          "json",
+        ],
+        { env: { GITHUB_TOKEN: "ghs_localtesttoken", GITHUB_API_URL: github.url } },
+      );
+      return {
+        code: run.code,
+        stdout: run.stdout,
+        report: undefined as never,
+        failed: [],
+        described,
+        cloudwatch,
+      };
+    }
     const report = await predeployStack({
       stack: "production",
       dir,
@@ -156,6 +185,20 @@ describe("cicd predeploy", function () {
     const failed = report.checks.filter((c) => c.status === "fail");
     return { report, failed, described, cloudwatch };
   }
+
+  it("exits 0 when every gate passes and 1 when one fails, which is what stops main.yml before production", async () => {
+    assert.equal((await predeploy({ cli: true })).code, 0);
+    const frozen = await predeploy({
+      cli: true,
+      alarms: { "erp-berhan-production-error-budget-burn-slow": "ALARM" },
+    });
+    assert.equal(frozen.code, 1);
+    assert.ok(
+      (JSON.parse(frozen.stdout).checks as Array<{ id: string; status: string }>).some(
+        (c) => c.id === "PREDEPLOY-ERROR-BUDGET" && c.status === "fail",
+      ),
+    );
+  });
 
   it("passes: both digests verified in staging, checks green, secrets set, budgets intact", async () => {
     const { report, failed, described, cloudwatch } = await predeploy();

@@ -10,6 +10,7 @@ import { XMLParser } from "fast-xml-parser";
 import { renderChecks } from "../../src/deploy/checks";
 import { buildShaOf, verifyStack, VerifyOptions } from "../../src/deploy/verify";
 import { repositoryStacks, ROOT } from "../helpers";
+import { cicd } from "../cli-harness";
 import {
   appServer,
   awsJsonServer,
@@ -165,6 +166,46 @@ function ecsHandlers(state: EcsState) {
     });
     return { report, ecs, failed: report.checks.filter((c) => c.status === "fail") };
   }
+
+  it("the command exits 0 when everything agrees and 1 after a rollback, which is what stops main.yml before production", async () => {
+    const run = async (state: Partial<EcsState>) => {
+      const ecs = await awsJsonServer(
+        "1.1",
+        ecsHandlers({
+          image: Object.fromEntries(APPS.map((a) => [a, `ghcr.io/surlefeu/${a}@${digests[a]}`])),
+          ...state,
+        }),
+      );
+      servers.push(ecs);
+      return cicd(
+        [
+          "verify",
+          "--stack",
+          "staging",
+          "--dir",
+          dir,
+          "--outputs",
+          path.join(dir, "outputs.json"),
+          "--registry-url",
+          registry.url,
+          "--app-url",
+          ...APPS.map((a) => `${a}=${apps[a].url}`),
+          "--format",
+          "json",
+        ],
+        {
+          env: {
+            AWS_ENDPOINT_URL_ECS: ecs.url,
+            GITHUB_TOKEN: "ghs_localtesttoken",
+            GITHUB_API_URL: github.url,
+          },
+        },
+      );
+    };
+    assert.equal((await run({})).code, 0);
+    const rolledBack = await run({ deploymentStatus: "ROLLBACK_SUCCESSFUL" });
+    assert.equal(rolledBack.code, 1, rolledBack.stderr);
+  });
 
   it("passes when ECS, the registry alias and the app agree with the stack, and records the markers", async () => {
     const { report, failed, ecs } = await verify();
