@@ -161,9 +161,10 @@ const stackShape = z.strictObject({
     .optional(),
   apps: z.array(appSchema).min(1, { error: "at least one app" }),
   /**
-   * `cicd predeploy` (F6 "Pre-Deploy Checklist", "Error Budget & Deploy Freeze"): a breached error budget blocks
-   * the deploy unless an override names the check (`ruleId: PREDEPLOY-ERROR-BUDGET`), the app (`resource`, a
-   * glob), a reason (an incident review), an owner and an expiry date, as a waiver does (CC-WAIVE-01).
+   * `cicd predeploy` (F6 "Pre-Deploy Checklist", "Error Budget & Deploy Freeze"): a breached error budget, or a
+   * release gate (soak, rollback target, drift), blocks the deploy unless an override names the gate (`ruleId`,
+   * one of GATE_OVERRIDABLE), one app of the stack (`resource`), a reason (an incident review), an owner and an
+   * expiry date at most 7 days away, as a waiver does (CC-WAIVE-01).
    */
   predeploy: z
     .strictObject({

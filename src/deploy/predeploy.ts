@@ -15,6 +15,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import type { Octokit } from "@octokit/rest";
 import { githubClient } from "./github";
+import { DEPLOYMENTS_READ, latestStatus, payloadOf, statusesOf } from "./deployments";
 import { gateOverrideProblems, GATE_OVERRIDABLE } from "../config/model";
 import { validWaivers, waiverProblems } from "../../policy-pack/lib/waivers";
 import { requiredSecrets } from "../config/secrets";
@@ -44,29 +45,13 @@ export interface PredeployOptions {
   now?: Date;
 }
 
-/** The check that an override may lift. */
+/** The gates an override may lift ({@link GATE_OVERRIDABLE}). */
 const OVERRIDABLE = GATE_OVERRIDABLE;
 
 type Push = (c: Check) => void;
 
-/** The payload of a deployment, which GitHub returns as an object or, for some clients, a JSON string. */
-function payloadOf(p: unknown): Record<string, unknown> {
-  if (typeof p === "string") {
-    try {
-      return JSON.parse(p) as Record<string, unknown>;
-    } catch {
-      return {};
-    }
-  }
-  return p && typeof p === "object" ? (p as Record<string, unknown>) : {};
-}
-
-/** Most deployments read per app (newest first, 100 a page): enough for any digest still worth promoting. */
-const DEPLOYMENTS_READ = 1000;
-
 /**
- * The latest status of a deployment that a verifier posted: the one GitHub created last (the highest id) among
- * theirs, whatever the page order. A status from anyone else (Deployments write is enough to post one) is ignored.
+ * The latest status of a deployment that a verifier posted: a status from anyone else is ignored.
  */
 async function latestState(
   github: Octokit,
@@ -74,15 +59,8 @@ async function latestState(
   id: number,
   verifiers: readonly string[],
 ): Promise<string | undefined> {
-  const statuses = await github.paginate(github.rest.repos.listDeploymentStatuses, {
-    owner: t.githubOwner,
-    repo: t.repository,
-    deployment_id: id,
-    per_page: 100,
-  });
-  return statuses
-    .filter((s) => verifiers.includes(s.creator?.login ?? ""))
-    .reduce<(typeof statuses)[number] | undefined>((a, b) => (!a || b.id > a.id ? b : a), undefined)?.state;
+  const statuses = await statusesOf(github, { owner: t.githubOwner, repo: t.repository }, id);
+  return latestStatus(statuses, verifiers)?.state;
 }
 
 /**

@@ -69,7 +69,11 @@ function stagingReleases(file: string, app: string, stack: string): Release[] {
           !!r &&
           typeof r === "object" &&
           DIGEST_PATTERN.test(String((r as Release).digest)) &&
-          typeof (r as Release).gitSha === "string",
+          // A whole provenance, as the stack file's image.provenance needs it (the file is validated after).
+          /^[0-9a-f]{40}$/.test(String((r as Release).gitSha)) &&
+          !Number.isNaN(Date.parse(String((r as Release).date))) &&
+          typeof (r as Release).actor === "string" &&
+          (r as Release).actor.length > 0,
       )
     : [];
   if (profile.environment !== "staging" || valid.length === 0)

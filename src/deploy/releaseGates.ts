@@ -17,6 +17,7 @@ import {
 import type { Octokit } from "@octokit/rest";
 import { physicalNames } from "../../components/naming";
 import type { Check } from "./checks";
+import { DEPLOYMENTS_READ, payloadOf, statusesOf } from "./deployments";
 import type { AppTarget, DeployedStack } from "./targets";
 import { historyDigests } from "../config/model";
 
@@ -26,33 +27,39 @@ export const DRIFT_ISSUE_TITLE = "Drift: what runs differs from the stacks";
 type Push = (c: Check) => void;
 type Target = Pick<AppTarget, "app" | "githubOwner" | "repository" | "digest">;
 
-/** When a digest was first verified in staging: the earliest success status of a verifier's deployment of it. */
-export async function firstVerifiedAt(
+/** When each digest was first verified in staging: the earliest success status a verifier posted on a deployment of it. */
+type VerifiedAt = Map<string, Date>;
+
+/**
+ * The digests of an app verified in staging, read once per app for every gate (newest deployments first, at
+ * most {@link DEPLOYMENTS_READ}): only deployments a verifier created, and only statuses a verifier posted.
+ */
+export async function verifiedInStaging(
   github: Octokit,
-  t: Target,
+  t: Pick<AppTarget, "githubOwner" | "repository">,
   verifiers: readonly string[],
-): Promise<Date | undefined> {
-  const deployments = await github.paginate(github.rest.repos.listDeployments, {
-    owner: t.githubOwner,
-    repo: t.repository,
+): Promise<VerifiedAt> {
+  const repository = { owner: t.githubOwner, repo: t.repository };
+  const first: VerifiedAt = new Map();
+  let read = 0;
+  for await (const page of github.paginate.iterator(github.rest.repos.listDeployments, {
+    ...repository,
     environment: "staging",
     per_page: 100,
-  });
-  const times: number[] = [];
-  for (const d of deployments) {
-    const payload = typeof d.payload === "string" ? {} : (d.payload as Record<string, unknown>);
-    if (payload.digest !== t.digest || !verifiers.includes(d.creator?.login ?? "")) continue;
-    const statuses = await github.paginate(github.rest.repos.listDeploymentStatuses, {
-      owner: t.githubOwner,
-      repo: t.repository,
-      deployment_id: d.id,
-      per_page: 100,
-    });
-    for (const s of statuses)
-      if (s.state === "success" && verifiers.includes(s.creator?.login ?? ""))
-        times.push(Date.parse(s.created_at));
+  })) {
+    for (const d of page.data) {
+      const digest = payloadOf(d.payload).digest;
+      if (typeof digest !== "string" || !verifiers.includes(d.creator?.login ?? "")) continue;
+      for (const s of await statusesOf(github, repository, d.id)) {
+        if (s.state !== "success" || !verifiers.includes(s.creator?.login ?? "")) continue;
+        const at = new Date(s.created_at);
+        if (!first.has(digest) || at < first.get(digest)!) first.set(digest, at);
+      }
+    }
+    read += page.data.length;
+    if (read >= DEPLOYMENTS_READ) break;
   }
-  return times.length ? new Date(Math.min(...times)) : undefined;
+  return first;
 }
 
 /** The staging alarms a soak watches for an app: its 5xx, latency and both burn alarms. */
@@ -93,13 +100,13 @@ async function alarmedSince(
 
 /** PREDEPLOY-STAGING-SOAK for one app. */
 export async function checkSoak(
-  clients: { github: Octokit; cw: CloudWatchClient },
+  cw: CloudWatchClient,
   t: Target,
-  settings: { verifiers: readonly string[]; soakMinutes: number; now: Date },
+  settings: { verified: VerifiedAt; soakMinutes: number; now: Date },
   push: Push,
 ): Promise<void> {
   const id = "PREDEPLOY-STAGING-SOAK";
-  const since = await firstVerifiedAt(clients.github, t, settings.verifiers);
+  const since = settings.verified.get(t.digest);
   if (!since)
     return push({
       id,
@@ -117,7 +124,7 @@ export async function checkSoak(
     });
   // The alarms must exist (an empty history of an alarm nobody made proves nothing) and be OK now.
   const names = soakAlarms(t.app);
-  const { MetricAlarms = [] } = await clients.cw.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+  const { MetricAlarms = [] } = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names }));
   const missing = names.filter((n) => !MetricAlarms.some((a) => a.AlarmName === n));
   const firing = MetricAlarms.filter((a) => a.StateValue === "ALARM").map((a) => a.AlarmName);
   if (missing.length || firing.length)
@@ -129,7 +136,7 @@ export async function checkSoak(
         ? `no staging alarm ${missing.join(", ")}: stability cannot be read`
         : `${firing.join(", ")} in ALARM in staging now: not stable`,
     });
-  const alarmed = await alarmedSince(clients.cw, names, since, settings.now);
+  const alarmed = await alarmedSince(cw, names, since, settings.now);
   push(
     alarmed.length
       ? {
@@ -170,13 +177,12 @@ export async function checkDrift(github: Octokit, repository: string, push: Push
 }
 
 /** The app's rollback target: the first of `image.history`, which must be verified in staging. */
-export async function checkRollbackTarget(
-  github: Octokit,
+export function checkRollbackTarget(
   t: Target,
   history: readonly string[],
-  verifiers: readonly string[],
+  verified: VerifiedAt,
   push: Push,
-): Promise<void> {
+): void {
   const id = "PREDEPLOY-ROLLBACK-TARGET";
   const target = history[0];
   if (!target)
@@ -186,7 +192,7 @@ export async function checkRollbackTarget(
       status: "fail",
       message: "image.history is empty: no previous digest to roll back to",
     });
-  const at = await firstVerifiedAt(github, { ...t, digest: target }, verifiers);
+  const at = verified.get(target);
   push(
     at
       ? {
@@ -214,10 +220,11 @@ export async function checkReleaseGates(
 ): Promise<void> {
   const { verifiers, soakMinutes } = deployed.model.predeploy;
   for (const t of deployed.apps) {
-    await checkSoak(clients, t, { verifiers, soakMinutes, now }, push);
+    const verified = await verifiedInStaging(clients.github, t, verifiers);
+    await checkSoak(clients.cw, t, { verified, soakMinutes, now }, push);
     const app = deployed.model.apps.find((a) => a.name === t.app);
     const history = app ? historyDigests(app.image) : [];
-    await checkRollbackTarget(clients.github, t, history, verifiers, push);
+    checkRollbackTarget(t, history, verified, push);
   }
   await checkDrift(clients.github, repository, push);
 }

@@ -6,6 +6,7 @@
  */
 import type { Octokit } from "@octokit/rest";
 import type { DeploymentRecord } from "./metrics";
+import { latestStatus, payloadOf, statusesOf } from "../deploy/deployments";
 
 /** One app's repository. */
 export interface AppRepository {
@@ -16,21 +17,6 @@ export interface AppRepository {
 
 /** Most deployments read per app (newest first, 100 a page): a window of years for a team deploying daily. */
 const DEPLOYMENTS_READ = 2000;
-
-/** The digest a deployment's payload names (`cicd verify` writes `{digest, image, sha, version}`). */
-function digestOf(payload: unknown): string {
-  const p = typeof payload === "string" ? safeJson(payload) : payload;
-  const d = p && typeof p === "object" ? (p as { digest?: unknown }).digest : undefined;
-  return typeof d === "string" ? d : "";
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The commit time of `sha`, once per commit; undefined when GitHub does not know it. */
 async function commitTime(
@@ -76,21 +62,13 @@ export async function readDeployments(
         return t >= window.since.getTime() && t < window.until.getTime();
       });
       for (const d of inWindow) {
-        const statuses = await github.paginate(github.rest.repos.listDeploymentStatuses, {
-          owner: r.owner,
-          repo: r.repository,
-          deployment_id: d.id,
-          per_page: 100,
-        });
-        const latest = statuses.reduce<(typeof statuses)[number] | undefined>(
-          (a, b) => (!a || b.id > a.id ? b : a),
-          undefined,
-        );
+        const latest = latestStatus(await statusesOf(github, { owner: r.owner, repo: r.repository }, d.id));
+        const digest = payloadOf(d.payload).digest;
         records.push({
           app: r.app,
           id: d.id,
           sha: d.sha,
-          digest: digestOf(d.payload),
+          digest: typeof digest === "string" ? digest : "",
           createdAt: d.created_at,
           state: latest?.state,
           statusAt: latest?.created_at,

@@ -127,6 +127,22 @@ describe("cicd promote", function () {
     }
   });
 
+  it("skips a release record without a whole provenance (a short commit, no actor) instead of pinning it", async function () {
+    const { dir, outputs } = project();
+    const partial = { digest: digest("f"), gitSha: "abc1234", date: "2026-12-05T10:00:00Z" };
+    fs.writeFileSync(
+      outputs,
+      JSON.stringify({
+        environmentProfile: {
+          environment: "staging",
+          apps: { "erp-berhan": { releases: [partial, ...RELEASES] } },
+        },
+      }),
+    );
+    await planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir });
+    assert.equal(imageOf(dir).digest, digest("c"), "the newest whole release, not the partial one");
+  });
+
   it("refuses outputs that are not staging's, before touching the file", async function () {
     const { dir, before } = project();
     const other = path.join(dir, "production-outputs.json");
