@@ -203,6 +203,12 @@ const globs = new Map<string, RE2JS>();
  * `*?*?*?*?*?*?*Z` cannot hang a preview.
  */
 export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  // Most IAM patterns are a literal or a prefix and a final `*` (`ecs:Describe*`): compared without a regex.
+  const star = pattern.indexOf("*");
+  if (!pattern.includes("?") && (star === -1 || star === pattern.length - 1)) {
+    const [p, v] = ignoreCase ? [pattern.toLowerCase(), value.toLowerCase()] : [pattern, value];
+    return star === -1 ? p === v : v.startsWith(p.slice(0, -1));
+  }
   const key = `${ignoreCase ? "i" : "s"}${pattern}`;
   let re = globs.get(key);
   if (!re) {

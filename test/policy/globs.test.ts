@@ -16,6 +16,17 @@ describe("globs match in linear time", function () {
     assert.equal(nameMatches("my_db_password", ["*PASSWORD*"]), true);
   });
 
+  it("a literal or a prefix and a final * compare without a regex, with the same answers", function () {
+    assert.equal(globMatch("ecs:DescribeServices", "ecs:describeservices", true), true);
+    assert.equal(globMatch("ecs:DescribeServices", "ecs:describeservices"), false);
+    assert.equal(globMatch("ecs:DescribeServices", "ecs:DescribeServicesX"), false);
+    assert.equal(globMatch("ecs:Describe*", "ECS:DESCRIBETASKS", true), true);
+    assert.equal(globMatch("ecs:Describe*", "ecs:Describe"), true);
+    assert.equal(globMatch("ecs:Describe*", "ecs:describeTasks"), false);
+    assert.equal(globMatch("ecs:Describe*", "ecsx:DescribeTasks"), false);
+    assert.equal(globMatch("*", ""), true);
+  });
+
   it("a waiver's *?*?*?*?*?*?*Z against a long name answers without backtracking", function () {
     const started = process.hrtime.bigint();
     assert.equal(globMatch("*?*?*?*?*?*?*Z", "a".repeat(5000)), false);

@@ -4,7 +4,7 @@
  * (helpers.ts `realStacks`), the stack it is applied to, and the resource that must then fail (shared/style.md:
  * one happy-path fixture from the program's real resources, then one change per failing case). A "mutation"
  * here is such a change of a test fixture; the tests written to kill Stryker's mutants of the rules are
- * rules-*.test.ts and rule-lib.test.ts. CC-ART-05's change is set by {@link withArt05}, since it needs
+ * in test/policy/rules and test/policy/lib, one file per rule section and per library module. CC-ART-05's change is set by {@link withArt05}, since it needs
  * staging's Image.
  */
 import { PolicyResourceInput } from "../../policy-pack/evaluate";

@@ -1,6 +1,6 @@
 /**
- * The harness of the rule tests (rules-*.test.ts, rule-lib.test.ts): minimal hand-built resources, one way to
- * judge them with the in-process runner, and tables of named scenarios, one `it` each. The type tokens are the
+ * The harness of the rule tests (test/policy/rules, test/policy/lib, evaluate.test.ts): minimal hand-built
+ * resources, one way to judge them with the in-process runner, and tables of named scenarios, one `it` each. The type tokens are the
  * pack's own (policy-pack/lib/tokens.ts), plus the few only tests use.
  */
 import { strict as assert } from "node:assert";
@@ -135,3 +135,18 @@ export function assertRuleCase(id: string, c: RuleCase): void {
 export function ruleCases(rule: string, cases: RuleCase[]): void {
   for (const c of cases) it(`${c.rule ?? rule} ${c.name}`, () => assertRuleCase(c.rule ?? rule, c));
 }
+
+/** A feature-flags document (AppConfig's `AWS.AppConfig.FeatureFlags` type) holding `flags` with these values. */
+export const flagsDoc = (flags: Record<string, Record<string, unknown>>) =>
+  JSON.stringify({
+    version: "1",
+    flags: Object.fromEntries(Object.keys(flags).map((k) => [k, { name: k }])),
+    values: flags,
+  });
+
+/** erp-berhan's hosted flags configuration version holding `flags`. */
+export const hcv = (flags: Record<string, Record<string, unknown>>, props: Record<string, unknown> = {}) =>
+  r(T.hostedConfig, "erp-flags", { content: flagsDoc(flags), tags: { app: "erp-berhan" }, ...props });
+
+/** A flag as the constitution wants it: owner, default, removal date, off. */
+export const FLAG = { owner: "mathieu", default: false, removalDate: "2027-01-31", enabled: false };

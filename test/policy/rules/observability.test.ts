@@ -1,0 +1,360 @@
+/**
+ * The observability rules (policy-pack/rules/observability.ts, CC-OBS-*) on minimal hand-built resources, one named
+ * scenario per test: the exact verdict, the resource judged and the evidence an auditor reads (docs/PROOFS.md
+ * section 4).
+ */
+import { strict as assert } from "node:assert";
+import { PolicyResourceInput, SECRET_MARKER } from "../../../policy-pack/evaluate";
+import { repositoryStacks } from "../../helpers";
+import { APP_URN, PRODUCTION_TAGS, r, ruleCases, T } from "../rule-harness";
+
+type Props = Record<string, unknown>;
+
+const service = (props: Props = {}, name = "erp-svc") =>
+  r(T.service, name, { tags: PRODUCTION_TAGS, ...props });
+const alarm = (name: string, props: Props) =>
+  r(T.metricAlarm, name, { tags: PRODUCTION_TAGS, alarmActions: ["arn:sns"], ...props });
+const FIVE_XX = alarm("erp-5xx", { metricName: "HTTPCode_Target_5XX_Count" });
+const LATENCY = alarm("erp-latency", {
+  metricQueries: [{ metric: { metricName: "TargetResponseTime" } }, {}],
+});
+const silent = (a: PolicyResourceInput) => ({ ...a, props: { ...a.props, alarmActions: [] } });
+const STAGING_5XX = alarm("erp-5xx", {
+  metricName: "5xx",
+  tags: { app: "erp-berhan", environment: "staging" },
+});
+const WATCHED = "erp-berhan: 5xx alarm erp-5xx, latency alarm erp-latency";
+const UNWATCHED = "erp-berhan: no 5xx alarm; no latency alarm";
+
+describe("CC-OBS-01: every service has a 5xx alarm and a latency alarm, with actions", () =>
+  ruleCases("CC-OBS-01", [
+    {
+      name: "passes a 5xx alarm by metric name and a latency alarm by metric query",
+      resources: [service(), FIVE_XX, LATENCY],
+      expected: [["pass", "erp-svc", WATCHED]],
+    },
+    {
+      name: "fails a service without alarms, naming both",
+      resources: [service()],
+      expected: [["fail", "erp-svc", UNWATCHED]],
+    },
+    {
+      name: "fails alarms without actions, naming both",
+      resources: [service(), silent(FIVE_XX), silent(LATENCY)],
+      expected: [["fail", "erp-svc", "erp-berhan: 5xx alarm has no action; latency alarm has no action"]],
+    },
+    {
+      name: "passes when an alarm with actions stands beside a silent one",
+      resources: [service(), silent(FIVE_XX), FIVE_XX, LATENCY],
+      expected: [["pass", "erp-svc", WATCHED]],
+    },
+    {
+      name: "fails when the alarms are staging's or another app's",
+      resources: [
+        service(),
+        STAGING_5XX,
+        alarm("menu-latency", { metricName: "Latency", tags: { app: "menu", environment: "production" } }),
+      ],
+      expected: [["fail", "erp-svc", UNWATCHED]],
+    },
+    {
+      name: "counts for an untagged service any alarm of its app, the app read from the component",
+      resources: [
+        r(T.appComponent, "erp-berhan", {}),
+        r(T.service, "erp-svc", { name: "svc" }, APP_URN),
+        { ...STAGING_5XX, props: { metricName: "5xx", alarmActions: ["a"] }, parent: APP_URN },
+        LATENCY,
+      ],
+      expected: [["pass", "erp-svc", WATCHED]],
+    },
+    {
+      name: "names a service without app by its name input",
+      resources: [r(T.service, "svc-res", { name: "svc" })],
+      expected: [["fail", "svc-res", "svc: no 5xx alarm; no latency alarm"]],
+    },
+    {
+      name: "names a service without app or name input by its resource name",
+      resources: [r(T.service, "svc-res", {})],
+      expected: [["fail", "svc-res", "svc-res: no 5xx alarm; no latency alarm"]],
+    },
+    {
+      name: "names the alarm with actions, not a silent one found first",
+      resources: [
+        service(),
+        FIVE_XX,
+        alarm("erp-latency-0", { metricName: "TargetResponseTime", alarmActions: [] }),
+        alarm("erp-latency", { metricName: "TargetResponseTime" }),
+      ],
+      message: WATCHED,
+    },
+  ]));
+
+/** The series cicd verify publishes for erp-berhan in production. */
+const PUBLISHED = [
+  ["CicdConstitution/GoldenPath", "Success", "App", "erp-berhan", "Environment", "production", { id: "s" }],
+  ["CicdConstitution/GoldenPath", "Attempts", "App", "erp-berhan", "Environment", "production", { id: "t" }],
+];
+/** A dashboard body with these widget titles; a golden-path widget reads `golden` (default: the published series). */
+const body = (...titles: unknown[]) => bodyReading(PUBLISHED, ...titles);
+const bodyReading = (golden: unknown[][], ...titles: unknown[]) =>
+  JSON.stringify({
+    widgets: titles.map((title) => ({
+      properties: {
+        title,
+        ...(/golden/i.test(String(title)) ? { metrics: [[{ expression: "s/t" }], ...golden] } : {}),
+      },
+    })),
+  });
+const THREE = ["Error rate (5xx %)", "Latency (p95)", "Golden-path success"];
+const dashboard = (name: string, props: Props) => r(T.dashboard, name, props);
+
+describe("CC-OBS-02: every service has a dashboard of error rate, latency and golden path", () =>
+  ruleCases("CC-OBS-02", [
+    {
+      name: "passes a dashboard named after the app with the three widgets",
+      resources: [
+        service(),
+        dashboard("erp-dash", {
+          dashboardName: "erp-berhan-production",
+          dashboardBody: body("Error rate (5xx %)", "Latency (p95)", "Golden-path success"),
+        }),
+      ],
+      expected: [
+        [
+          "pass",
+          "erp-svc",
+          "erp-berhan: dashboard erp-dash shows error rate, latency, golden path (published)",
+        ],
+      ],
+    },
+    {
+      name: "fails a golden-path widget reading a series nothing publishes (another environment's, another namespace)",
+      resources: [
+        service(),
+        dashboard("erp-dash", {
+          dashboardName: "erp-berhan-production",
+          dashboardBody: bodyReading(
+            [
+              [...PUBLISHED[0].slice(0, 5), "staging"],
+              ["Custom/Shop", "Checkout", "App", "erp-berhan"],
+            ],
+            ...THREE,
+          ),
+        }),
+      ],
+      message:
+        'erp-berhan: nothing publishes CicdConstitution/GoldenPath/Success {"App":"erp-berhan","Environment":"staging"}, Custom/Shop/Checkout {"App":"erp-berhan"}: cicd verify publishes CicdConstitution/GoldenPath Success/Attempts with App=erp-berhan Environment=production',
+    },
+    {
+      name: "fails a golden-path widget with no metric at all",
+      resources: [
+        service(),
+        dashboard("d", { dashboardName: "erp-berhan", dashboardBody: bodyReading([], ...THREE) }),
+      ],
+      expected: [["fail", "erp-svc", "erp-berhan: the golden-path widget reads no metric"]],
+    },
+    {
+      name: "passes a Synthetics canary's success the stack declares",
+      resources: [
+        service(),
+        r(T.syntheticsCanary, "gp", { name: "erp-golden" }),
+        dashboard("d", {
+          dashboardName: "erp-berhan",
+          dashboardBody: bodyReading(
+            [["CloudWatchSynthetics", "SuccessPercent", "CanaryName", "erp-golden"]],
+            ...THREE,
+          ),
+        }),
+      ],
+      message: "erp-berhan: dashboard d shows error rate, latency, golden path (published)",
+    },
+    {
+      name: "fails a Synthetics series whose canary the stack does not declare",
+      resources: [
+        service(),
+        dashboard("d", {
+          dashboardName: "erp-berhan",
+          dashboardBody: bodyReading(
+            [["CloudWatchSynthetics", "SuccessPercent", "CanaryName", "someone-elses"]],
+            ...THREE,
+          ),
+        }),
+      ],
+      message:
+        'erp-berhan: nothing publishes CloudWatchSynthetics/SuccessPercent {"CanaryName":"someone-elses"}: cicd verify publishes CicdConstitution/GoldenPath Success/Attempts with App=erp-berhan Environment=production',
+    },
+    {
+      name: "fails a dashboard with only a 5XX widget, naming what it lacks",
+      resources: [
+        service(),
+        dashboard("d", { dashboardName: "erp-berhan", dashboardBody: body("5XX", "other", {}) }),
+      ],
+      expected: [["fail", "erp-svc", "erp-berhan: dashboard lacks latency, golden-path success"]],
+    },
+    {
+      name: "fails when the only dashboard is another app's",
+      resources: [service(), dashboard("d", { dashboardName: "menu", dashboardBody: body("latency") })],
+      expected: [["fail", "erp-svc", "erp-berhan: no dashboard"]],
+    },
+    {
+      name: "reads an unnamed dashboard of the app's component, not an unnamed one elsewhere",
+      resources: [
+        r(T.appComponent, "erp-berhan", {}),
+        service(),
+        dashboard("d1", { dashboardBody: body("error rate") }),
+        { ...dashboard("d2", { dashboardBody: body("LATENCY", "goldenpath") }), parent: APP_URN },
+      ],
+      expected: [["fail", "erp-svc", "erp-berhan: dashboard lacks error rate"]],
+    },
+    {
+      name: "passes the widgets spread over two dashboards of the app, naming both",
+      resources: [
+        service(),
+        dashboard("d1", { dashboardName: "erp-berhan-a", dashboardBody: body("error rate") }),
+        dashboard("d2", { dashboardName: "erp-berhan-b", dashboardBody: body("latency", "golden path") }),
+      ],
+      expected: [
+        [
+          "pass",
+          "erp-svc",
+          "erp-berhan: dashboard d1, d2 shows error rate, latency, golden path (published)",
+        ],
+      ],
+    },
+    {
+      name: "is not applicable when the dashboard body is a hidden secret",
+      resources: [service(), dashboard("d", { dashboardName: "erp-berhan", dashboardBody: SECRET_MARKER })],
+      expected: [
+        ["not-applicable", "erp-svc", "the value at .dashboardBody is a secret, hidden from this input"],
+      ],
+    },
+  ]));
+
+const burn = (pct: unknown, props: Props = {}) =>
+  alarm("erp-burn", { tags: { ...PRODUCTION_TAGS, "error-budget-percent": pct }, ...props });
+
+describe("CC-OBS-03: an error-budget burn alarm within the maximum budget, with an action", () =>
+  ruleCases("CC-OBS-03", [
+    {
+      name: "passes a 0.5% budget",
+      resources: [service(), burn("0.5")],
+      expected: [["pass", "erp-svc", "erp-berhan: error budget 0.5% watched by erp-burn"]],
+    },
+    {
+      name: "fails a 1% budget, saying it is above the maximum",
+      resources: [service(), burn("1")],
+      expected: [
+        [
+          "fail",
+          "erp-svc",
+          "erp-berhan: no burn alarm watches an error budget within 0.5% with an action: erp-burn has a budget of 1%, above 0.5%",
+        ],
+      ],
+    },
+    {
+      name: "fails a silent alarm within budget and a budget that is not a number, saying what each lacks",
+      resources: [service(), burn("0.1", { alarmActions: [] }), burn("x")],
+      expected: [
+        [
+          "fail",
+          "erp-svc",
+          'erp-berhan: no burn alarm watches an error budget within 0.5% with an action: erp-burn has no alarm action; erp-burn has a budget "x" that is not a number',
+        ],
+      ],
+    },
+    {
+      name: "fails a silent alarm above the budget, naming both problems",
+      resources: [service(), burn("2", { alarmActions: [] })],
+      message:
+        "erp-berhan: no burn alarm watches an error budget within 0.5% with an action: erp-burn has a budget of 2%, above 0.5% and has no alarm action",
+    },
+    {
+      name: "fails a service whose alarms carry no budget tag",
+      resources: [service(), alarm("erp-5xx", {})],
+      expected: [["fail", "erp-svc", "erp-berhan: no error-budget burn alarm (tag error-budget-percent)"]],
+    },
+    {
+      name: "with maxErrorBudgetPercent 1, passes a 1% budget",
+      resources: [service(), burn("1")],
+      opts: { settings: { maxErrorBudgetPercent: 1 } },
+      status: "pass",
+    },
+  ]));
+
+describe("CC-OBS-04: taggable AWS resources carry the standard tags", () =>
+  ruleCases("CC-OBS-04", [
+    {
+      name: "passes app, environment, owner and managed-by",
+      resources: [
+        r(T.role, "role", { tags: { app: "a", environment: "e", owner: "o", "managed-by": "pulumi" } }),
+      ],
+      expected: [["pass", "role", "standard tags present"]],
+    },
+    {
+      name: "fails missing and empty tags, naming each",
+      resources: [r(T.role, "role", { tags: { app: "a", owner: "" } })],
+      expected: [["fail", "role", "missing tag(s) environment, owner, managed-by"]],
+    },
+    {
+      name: "with requiredTags [app], passes app alone",
+      resources: [r(T.role, "role", { tags: { app: "a" } })],
+      opts: { settings: { requiredTags: ["app"] } },
+      status: "pass",
+    },
+    {
+      name: "does not judge a dashboard (it takes no tags)",
+      resources: [r(T.dashboard, "d", {})],
+      expected: [],
+    },
+  ]));
+
+describe("CC-OBS-07: every alarm that notifies links its on-call runbook", () =>
+  ruleCases("CC-OBS-07", [
+    {
+      name: "passes an alarm whose description links an https runbook",
+      resources: [
+        alarm("erp-5xx", { alarmDescription: "5xx above 5%. Runbook: https://wiki.example.org/erp" }),
+      ],
+      expected: [["pass", "erp-5xx", "runbook https://wiki.example.org/erp"]],
+    },
+    {
+      name: "fails an alarm with actions and no runbook link (http, or none)",
+      resources: [
+        alarm("erp-latency", { alarmDescription: "p95 above 1s. Runbook: http://wiki.example.org/erp" }),
+        alarm("erp-burn", {}),
+      ],
+      expected: [
+        ["fail", "erp-latency", "its description links no runbook (an https:// URL)"],
+        ["fail", "erp-burn", "its description links no runbook (an https:// URL)"],
+      ],
+    },
+    {
+      name: "is not applicable to an alarm that pages nobody",
+      resources: [
+        r(T.metricAlarm, "silent", { alarmActions: [] }),
+        r("aws:cloudwatch/compositeAlarm:CompositeAlarm", "flags", {}),
+      ],
+      expected: [
+        ["not-applicable", "silent", "no alarm action: it pages nobody"],
+        ["not-applicable", "flags", "no alarm action: it pages nobody"],
+      ],
+    },
+  ]));
+
+describe("the program's alarms carry the stack file's runbook", () => {
+  it("every alarm with actions ends its description with the app's runbookUrl", async () => {
+    for (const s of await repositoryStacks()) {
+      const alarms = s.resources.filter(
+        (x) => x.type === T.metricAlarm && Array.isArray(x.props.alarmActions) && x.props.alarmActions.length,
+      );
+      assert.ok(alarms.length >= 8, `${s.plan.stack}: ${alarms.length} alarms`);
+      for (const a of alarms) {
+        const app = s.model.apps.find((m) => a.name.startsWith(`${m.name}-`))!;
+        assert.ok(
+          String(a.props.alarmDescription).endsWith(`. Runbook: ${app.observability.runbookUrl}`),
+          `${a.name}: ${a.props.alarmDescription}`,
+        );
+      }
+    }
+  });
+});
