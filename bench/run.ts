@@ -193,8 +193,8 @@ function reportLaunch(figures: LaunchFigure[]): LaunchFigure[] {
   for (const f of figures) table.push([f.what, f.medianMs, f.floorMs, `${f.ratio.toFixed(2)}x`, f.runs]);
   console.log(table.toString());
   met(
-    figures[0].ratio <= 1.5,
-    "main job at most 1.5x its floor (SDK and providers loaded)",
+    figures[0].ratio <= 2,
+    "main job at most 2x its floor (SDK and providers loaded; issue 23)",
     `${figures[0].ratio.toFixed(2)}x`,
   );
   met(

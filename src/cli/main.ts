@@ -74,7 +74,19 @@ function previewCommands(program: Command, result: CommandResult): void {
       "--previous-outputs <stack=file...>",
       "a stack's outputs from its last deployment (pulumi stack output --json --show-secrets); default: none",
     )
+    .option("--report-dir <dir>", "also write each stack's audit report there, audit.<stack>.<ext>")
+    .addOption(
+      new Option(
+        "--report-formats <list>",
+        "with --report-dir: the formats, comma-separated (default: markdown)",
+      ).argParser(reportFormatList),
+    )
     .action(async (opts) => {
+      if (opts.reportFormats && !opts.reportDir) {
+        console.error("--report-formats names the files --report-dir writes: give --report-dir");
+        result.code = 2;
+        return;
+      }
       result.code = await load<typeof import("./preview")>("./preview").runPreview(opts);
     });
 

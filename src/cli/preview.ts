@@ -37,6 +37,8 @@ import { AuditReport } from "../report/types";
 import { auditPreview } from "../audit/policy";
 import { scoreLine } from "../../policy-pack/lib/scorecard";
 import { writeInDirectory } from "../files";
+import { writeStackReports } from "../report/command";
+import type { ReportFormat } from "../report/types";
 
 /** Formats of `cicd preview --format`: `table` (a summary for people) or `json` (plans and audits on stdout). */
 export const SUMMARY_FORMATS = ["table", "json"] as const;
@@ -58,6 +60,13 @@ export interface PreviewCommandOptions {
   format: SummaryFormat;
   /** `STACK=FILE` entries: a stack's last outputs (`pulumi stack output --json --show-secrets`). Default: none. */
   previousOutputs?: string[];
+  /**
+   * Also write each stack's audit to `reportDir/audit.<stack>.<ext>` in {@link reportFormats}, from this same
+   * preview (as `cicd report --out-dir` would, without previewing again). Default: no report files.
+   */
+  reportDir?: string;
+  /** The formats written to {@link reportDir}. Default: markdown. */
+  reportFormats?: ReportFormat[];
 }
 
 /** The banner every offline summary starts with: what this run is, and what it is not. */
@@ -181,7 +190,8 @@ function printTable(run: PreviewRun, outDir: string): void {
 
 /**
  * Runs `cicd preview`: previews the stacks (all of the directory's, staging first, or one), audits each with the
- * policy pack, writes the plans to `opts.outDir` and prints the summary in `opts.format`.
+ * policy pack, writes the plans to `opts.outDir` (and the audit reports to `opts.reportDir`, when given) and prints
+ * the summary in `opts.format`.
  *
  * @returns the exit code: 0; 1 when a mandatory rule fails; 2 when there is no stack file, or a config or
  *   promotion error (printed).
@@ -209,6 +219,10 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
     mandatoryFailures: audits.reduce((n, a) => n + a.summary.mandatoryFailures, 0),
   };
   writePlans(opts.outDir, previews);
+  if (opts.reportDir)
+    previews.forEach((p, i) =>
+      writeStackReports(opts.reportDir!, p, audits[i], opts.reportFormats ?? ["markdown"]),
+    );
   switch (opts.format) {
     case "json":
       printJson(run);

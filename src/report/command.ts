@@ -12,8 +12,9 @@ import { previewStacks, stackNames } from "../offline/stacks";
 import { ConfigError } from "../config/model";
 import { redactDeep, redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
+import type { StackPreview } from "../offline/preview";
 import { renderReport } from "./render";
-import type { ReportFormat } from "./types";
+import type { AuditReport, ReportFormat } from "./types";
 import { writeInDirectory, writeOutputFile } from "../files";
 
 /** Options of {@link runReport}. */
@@ -70,6 +71,37 @@ export function concatenates(format: ReportFormat): boolean {
 }
 
 /**
+ * The audit of one stack rendered in `format`, secret values of its preview redacted (in the report's data, then
+ * in the text, so no encoding of a format lets one through).
+ */
+export function reportText(
+  preview: StackPreview,
+  report: AuditReport,
+  format: ReportFormat,
+  color?: boolean,
+): string {
+  const redacted = redactDeep(report, preview.secretValues);
+  return redactSecrets(renderReport(redacted, format, { color }), preview.secretValues) + "\n";
+}
+
+/** Writes the audit of one stack to `outDir/audit.<stack>.<ext>` in each of `formats` (the directory made). */
+export function writeStackReports(
+  outDir: string,
+  preview: StackPreview,
+  report: AuditReport,
+  formats: Iterable<ReportFormat>,
+  color?: boolean,
+): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const format of new Set(formats))
+    writeInDirectory(
+      outDir,
+      `audit.${preview.plan.stack}.${EXTENSIONS[format]}`,
+      reportText(preview, report, format, color),
+    );
+}
+
+/**
  * Runs `cicd report`: previews the stacks, audits each (results located in its stack file) and writes the
  * reports (stdout, `--out`, or one file per stack in `--out-dir`), secret values redacted.
  *
@@ -98,17 +130,11 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
   try {
     const previews = await previewStacks(dir, stacks, now);
     for (const p of previews) {
-      const stack = p.plan.stack;
       const report = auditPreview(p, now, dir);
       mandatory += report.summary.mandatoryFailures;
-      const redacted = redactDeep(report, p.secretValues);
-      const textOf = (format: ReportFormat) =>
-        redactSecrets(renderReport(redacted, format, { color: opts.color }), p.secretValues) + "\n";
-      if (opts.outDir) {
-        fs.mkdirSync(opts.outDir, { recursive: true });
-        for (const format of new Set([opts.format, ...(opts.alsoFormats ?? [])]))
-          writeInDirectory(opts.outDir, `audit.${stack}.${EXTENSIONS[format]}`, textOf(format));
-      } else texts.push(textOf(opts.format));
+      if (opts.outDir)
+        writeStackReports(opts.outDir, p, report, [opts.format, ...(opts.alsoFormats ?? [])], opts.color);
+      else texts.push(reportText(p, report, opts.format, opts.color));
     }
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PromotionError) {

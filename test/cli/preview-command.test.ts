@@ -110,6 +110,61 @@ describe("cicd preview (command line)", function () {
     );
   });
 
+  it("--report-dir writes each stack's reports from the same preview, byte for byte what report --out-dir writes", async () => {
+    const dir = tempProject();
+    const formats = "sarif,markdown,junit,json";
+    const fromPreview = path.join(dir, "from-preview");
+    const fromReport = path.join(dir, "from-report");
+    const p = await cicd([
+      "preview",
+      "--dir",
+      dir,
+      "--out-dir",
+      path.join(dir, "out"),
+      "--report-dir",
+      fromPreview,
+      "--report-formats",
+      formats,
+      "--today",
+      "2026-11-21",
+    ]);
+    assert.equal(p.code, 0, p.stderr);
+    const r = await cicd([
+      "report",
+      "--dir",
+      dir,
+      "--format",
+      "sarif",
+      "--also-formats",
+      "markdown,junit,json",
+      "--out-dir",
+      fromReport,
+      "--today",
+      "2026-11-21",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const files = fs.readdirSync(fromPreview).sort();
+    assert.equal(files.length, 8, files.join(", "));
+    assert.deepEqual(files, fs.readdirSync(fromReport).sort());
+    for (const f of files)
+      assert.equal(
+        fs.readFileSync(path.join(fromPreview, f), "utf8"),
+        fs.readFileSync(path.join(fromReport, f), "utf8"),
+        f,
+      );
+    const only = await cicd([
+      "preview",
+      "--dir",
+      dir,
+      "--out-dir",
+      path.join(dir, "out"),
+      "--report-formats",
+      "json",
+    ]);
+    assert.equal(only.code, 2);
+    assert.match(only.stderr, /give --report-dir/);
+  });
+
   it("policy-config prints the pack config the offline preview uses, with the stack's settings", async () => {
     const r = await cicd(["policy-config", "--stack", "production"]);
     assert.equal(r.code, 0, r.stderr);
