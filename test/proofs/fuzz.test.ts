@@ -17,16 +17,8 @@ import { resolveSecrets } from "../../src/config/secrets";
 import { ConfigSource } from "../../src/config/sources";
 import { auditPreview } from "../../src/audit/policy";
 import { previewSource } from "../../src/offline/preview";
-import {
-  arbMutation,
-  arbStackPair,
-  engineSource,
-  MUTATION_KINDS,
-  Mutation,
-  rawOf,
-  StackPair,
-  TODAY,
-} from "./arbitraries";
+import { arbStackPair, engineSource, rawOf, StackPair, TODAY } from "./arbitraries";
+import { arbMutation, MUTATION_KINDS, Mutation } from "./configMutations";
 
 /** Cases per property (CI: 100; `npm run fuzz`: 1,000). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
