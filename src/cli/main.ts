@@ -404,6 +404,14 @@ function releaseCommand(program: Command, result: CommandResult): void {
       "On main: the next mvp-X.Y.Z from the commits since the last tag (feat: Y, fix: Z), VERSION, a CHANGELOG section, the chore(release) commit and the annotated tag; nothing pushed",
     )
     .option("--dry-run", "print the next tag and its notes, change nothing")
+    .option(
+      "--prepare",
+      "write VERSION and the CHANGELOG section only, no commit or tag (the release pull request)",
+    )
+    .option(
+      "--merged",
+      "print as JSON the tag and notes of HEAD if it is a merged release commit not yet tagged",
+    )
     .option("--github-release", "also create the GitHub Release (GITHUB_TOKEN, GITHUB_REPOSITORY)")
     .option("--date <date>", "release date, YYYY-MM-DD (default: today, UTC)", calendarDay)
     .option("--dir <dir>", "the git checkout", ".")

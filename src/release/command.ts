@@ -4,7 +4,9 @@
  * (src/release/notes.ts): the next `mvp-X.Y.Z`, `VERSION` set to it, its section added on top of `CHANGELOG.md`,
  * the commit `chore(release): bump version to mvp-X.Y.Z`, the annotated tag on that commit with the notes, and with
  * `--github-release` a GitHub Release of the tag with the same notes (Octokit; `GITHUB_TOKEN`, contents: write).
- * Nothing is pushed: the caller pushes the commit and the tag (release.yml, or a person).
+ * Nothing is pushed. `--prepare` writes VERSION and the CHANGELOG only (release.yml opens them as a pull request:
+ * `main` takes no direct push); `--merged` says whether HEAD is a merged release commit still to tag, with its
+ * notes (release.yml then tags it and creates the GitHub Release with git and gh alone).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -22,6 +24,11 @@ export interface ReleaseOptions {
   date?: string;
   /** Print what would happen and change nothing. */
   dryRun?: boolean;
+  /**
+   * Write `VERSION` and the CHANGELOG section only: no commit, no tag (release.yml opens them as the release pull
+   * request, since `main` takes no direct push).
+   */
+  prepare?: boolean;
   /** Also create the GitHub Release of the tag. */
   githubRelease?: boolean;
   /** `OWNER/NAME` of the GitHub Release. Default `GITHUB_REPOSITORY`. */
@@ -95,18 +102,60 @@ export async function release(opts: ReleaseOptions): Promise<ReleaseResult> {
     throw new ReleaseError(
       `tag ${tag} already exists but is not reachable from HEAD (another branch?): release from main, or remove it`,
     );
+  writeReleaseFiles(dir, tag, notes);
+  if (opts.prepare) return { previous, tag, notes, commits: commits.length };
+  git(dir, ["add", "VERSION", "CHANGELOG.md"]);
+  git(dir, ["commit", "-m", releaseTitle(tag)]);
+  // Verbatim: git would drop the notes' Markdown headings as comment lines.
+  git(dir, ["tag", "-a", tag, "--cleanup=verbatim", "-m", notes]);
+  const releaseUrl = opts.githubRelease ? await githubRelease(opts, tag, notes) : undefined;
+  return { previous, tag, notes, commits: commits.length, releaseUrl };
+}
+
+/** The subject of a release commit (PLAY "1) Version bump"). */
+export const releaseTitle = (tag: string): string => `chore(release): bump version to ${tag}`;
+
+/** `VERSION` set to `tag`, and the release's section on top of `CHANGELOG.md` (the file made when missing). */
+function writeReleaseFiles(dir: string, tag: string, notes: string): void {
   const changelog = path.join(dir, "CHANGELOG.md");
   fs.writeFileSync(path.join(dir, "VERSION"), `${tag}\n`);
   fs.writeFileSync(
     changelog,
     withSection(fs.existsSync(changelog) ? fs.readFileSync(changelog, "utf8") : "", notes),
   );
-  git(dir, ["add", "VERSION", "CHANGELOG.md"]);
-  git(dir, ["commit", "-m", `chore(release): bump version to ${tag}`]);
-  // Verbatim: git would drop the notes' Markdown headings as comment lines.
-  git(dir, ["tag", "-a", tag, "--cleanup=verbatim", "-m", notes]);
-  const releaseUrl = opts.githubRelease ? await githubRelease(opts, tag, notes) : undefined;
-  return { previous, tag, notes, commits: commits.length, releaseUrl };
+}
+
+/** A merged release commit: the tag it releases and its notes, as the CHANGELOG holds them. */
+export interface MergedRelease {
+  tag: string;
+  notes: string;
+}
+
+/**
+ * Whether HEAD is a merged release commit that still needs its tag: its subject is the release title (GitHub's
+ * squash merge may add ` (#N)`), `VERSION` names the same `mvp-X.Y.Z`, `CHANGELOG.md` has its section, and no
+ * such tag exists yet.
+ *
+ * @returns the tag and its notes, or a reason why HEAD is not one.
+ */
+export function mergedRelease(dir: string): MergedRelease | { reason: string } {
+  const subject = git(dir, ["log", "-1", "--format=%s"]).trim();
+  const m = /^chore\(release\): bump version to (\S+?)(?: \(#\d+\))?$/.exec(subject);
+  if (!m || !RELEASE_TAG_PATTERN.test(m[1])) return { reason: `HEAD is not a release commit: ${subject}` };
+  const tag = m[1];
+  const version = fs.existsSync(path.join(dir, "VERSION"))
+    ? fs.readFileSync(path.join(dir, "VERSION"), "utf8").trim()
+    : "";
+  if (version !== tag) return { reason: `VERSION holds ${version || "nothing"}, the commit releases ${tag}` };
+  if (git(dir, ["tag", "--list", tag]).trim()) return { reason: `${tag} is already tagged` };
+  const changelog = fs.existsSync(path.join(dir, "CHANGELOG.md"))
+    ? fs.readFileSync(path.join(dir, "CHANGELOG.md"), "utf8")
+    : "";
+  const start = changelog.search(new RegExp(`^## ${tag.replace(/\./g, "\\.")} `, "m"));
+  if (start < 0) return { reason: `CHANGELOG.md has no section for ${tag}` };
+  const end = changelog.slice(start + 3).search(/^## /m);
+  const notes = (end < 0 ? changelog.slice(start) : changelog.slice(start, start + 3 + end)).trimEnd() + "\n";
+  return { tag, notes };
 }
 
 /** The GitHub Release of the tag, titled with it, its body the notes (PLAY "Release notes"). */
@@ -130,9 +179,21 @@ async function githubRelease(opts: ReleaseOptions, tag: string, notes: string): 
   return data.html_url;
 }
 
-/** Runs `cicd release`: exit 0 released (or nothing to release, said so), 2 when it cannot (message why). */
-export async function runRelease(opts: ReleaseOptions): Promise<number> {
+/**
+ * Runs `cicd release`: exit 0 released, prepared (or nothing to release, said so), 2 when it cannot (message why).
+ * With `merged`, prints {@link mergedRelease}'s answer as JSON and exits 0.
+ */
+export async function runRelease(opts: ReleaseOptions & { merged?: boolean }): Promise<number> {
   try {
+    if (opts.merged) {
+      // release.yml's tag job reads this JSON: the tag and notes to create, or why there is none.
+      console.log(JSON.stringify(mergedRelease(opts.dir ?? ".")));
+      return 0;
+    }
+    if (opts.prepare && (opts.dryRun || opts.githubRelease))
+      throw new ReleaseError(
+        "--prepare writes VERSION and CHANGELOG.md only: without --dry-run or --github-release",
+      );
     const r = await release(opts);
     if (!r.tag) {
       console.error(
@@ -141,7 +202,7 @@ export async function runRelease(opts: ReleaseOptions): Promise<number> {
       return 0;
     }
     console.error(
-      `${opts.dryRun ? "would release" : "released"} ${r.tag} (after ${r.previous ?? "no release"}, ${r.commits} commit(s))${r.releaseUrl ? `: ${r.releaseUrl}` : ""}`,
+      `${opts.dryRun ? "would release" : opts.prepare ? "prepared" : "released"} ${r.tag} (after ${r.previous ?? "no release"}, ${r.commits} commit(s))${r.releaseUrl ? `: ${r.releaseUrl}` : ""}`,
     );
     console.log(r.notes);
     return 0;

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { release, runRelease } from "../../src/release/command";
+import { mergedRelease, release, releaseTitle, runRelease } from "../../src/release/command";
 import { githubServer } from "../deploy/servers";
 import { cleanTempDirs, tempDir } from "../temp";
 
@@ -105,5 +105,42 @@ describe("cicd release", function () {
     git(dir, "switch", "-q", "main");
     assert.equal(await runRelease({ dir }), 2);
     assert.equal(git(dir, "rev-parse", "HEAD"), head, "no release commit was made");
+  });
+
+  it("release.yml's path: --prepare writes the files only; the squash-merged commit is found by --merged with its notes", async () => {
+    const dir = repository(["feat: menus", "fix: totals"]);
+    const head = git(dir, "rev-parse", "HEAD");
+    assert.deepEqual(mergedRelease(dir), { reason: "HEAD is not a release commit: fix: totals" });
+    const prepared = await release({ dir, prepare: true, date: "2026-12-06" });
+    assert.equal(prepared.tag, "mvp-0.5.0");
+    assert.equal(git(dir, "rev-parse", "HEAD"), head, "no commit");
+    assert.equal(git(dir, "tag", "-l", "mvp-0.5.0"), "", "no tag");
+    assert.deepEqual(git(dir, "diff", "--name-only").split("\n"), ["CHANGELOG.md", "VERSION"]);
+    // GitHub's squash merge of the release pull request: its title and the pull request number.
+    git(dir, "commit", "-q", "-am", `${releaseTitle("mvp-0.5.0")} (#42)`);
+    const merged = mergedRelease(dir);
+    assert.ok("tag" in merged, JSON.stringify(merged));
+    assert.equal(merged.tag, "mvp-0.5.0");
+    assert.equal(merged.notes, prepared.notes);
+    assert.doesNotMatch(merged.notes, /mvp-0\.4\.2/, "the newer section only");
+    git(dir, "tag", "-a", "mvp-0.5.0", "-m", merged.notes);
+    assert.deepEqual(mergedRelease(dir), { reason: "mvp-0.5.0 is already tagged" });
+  });
+
+  it("--merged refuses a release commit whose VERSION or CHANGELOG does not match its subject", async () => {
+    const dir = repository([]);
+    fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.4.9\n");
+    git(dir, "commit", "-q", "-am", releaseTitle("mvp-0.5.0"));
+    assert.deepEqual(mergedRelease(dir), {
+      reason: "VERSION holds mvp-0.4.9, the commit releases mvp-0.5.0",
+    });
+    fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.5.0\n");
+    git(dir, "commit", "-q", "-am", releaseTitle("mvp-0.5.0"));
+    assert.deepEqual(mergedRelease(dir), { reason: "CHANGELOG.md has no section for mvp-0.5.0" });
+    git(dir, "commit", "-q", "--allow-empty", "-m", releaseTitle("v1.0"));
+    assert.deepEqual(mergedRelease(dir), {
+      reason: "HEAD is not a release commit: chore(release): bump version to v1.0",
+    });
+    assert.equal(await runRelease({ dir, prepare: true, dryRun: true }), 2);
   });
 });

@@ -93,6 +93,22 @@ describe("workflows: supply chain and permissions", function () {
                 assert.deepEqual(job.permissions, { actions: "write" });
                 allowed.push("actions");
               }
+              // release.yml's tag job tags the pushed commit of main and creates its GitHub Release: git and gh
+              // only (no dependency code runs beside the write token), on a push to main only.
+              if (f.name === "release.yml" && id === "tag") {
+                assert.deepEqual(job.permissions, { contents: "write" });
+                assert.deepEqual((wf.on as { push?: { branches?: string[] } }).push?.branches, ["main"]);
+                const runs = (job.steps ?? []).map((st) => st.run ?? "").join("\n");
+                assert.doesNotMatch(
+                  runs,
+                  /\b(npm|npx|node|yarn|pnpm)\b/,
+                  "no dependency code beside the token",
+                );
+                assert.ok(
+                  (job.steps ?? []).every((st) => !st.uses || st.uses.startsWith("actions/checkout@")),
+                );
+                allowed.push("contents");
+              }
               assert.ok(allowed.includes(scope), `${f.name} ${id}: ${scope}: write`);
             }
           }

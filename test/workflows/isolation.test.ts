@@ -150,6 +150,23 @@ describe("workflows: what the isolation checks read", function () {
         ["pull-request", "bump", ["BUMP_TOKEN"]],
       ],
     );
+    // release.yml: the code that computes the release holds nothing; BUMP_TOKEN only where the pull request is
+    // pushed; the tag job has the workflow's own token (contents: write) and no secret.
+    const release = wf("release.yml");
+    assert.deepEqual([...startsOf(release)].sort(), ["main", "other branch"]);
+    assert.deepEqual(
+      Object.entries(release.jobs).map(([name, job]) => [
+        name,
+        environmentOf(job),
+        [...jobSecrets(release, job)],
+      ]),
+      [
+        ["change", undefined, []],
+        ["pull-request", "bump", ["BUMP_TOKEN"]],
+        ["notes", undefined, []],
+        ["tag", undefined, []],
+      ],
+    );
   });
 });
 
