@@ -124,8 +124,8 @@ function stagingAppProfile(profile: unknown, stackName: string, app: string): Ap
 }
 
 /**
- * Where an app's image comes from: staging builds the commit; production promotes the pinned digest, or what
- * staging's environment profile says it runs.
+ * Where an app's image comes from: staging builds the commit (or, rolled back, runs the digest it pins);
+ * production promotes the pinned digest, or what staging's environment profile says it runs.
  *
  * @throws PromotionError when production needs staging's profile and it lacks the app or its digest.
  */
@@ -135,6 +135,9 @@ function imageSourceOf(
   stagingProfile: unknown,
   sourceToken: pulumi.Input<string>,
 ): ImageSource {
+  // Staging rolled back (cicd rollback --stack staging) runs a digest it ran before, with its provenance: no build.
+  if (model.environment === "staging" && app.image.digest && app.image.provenance)
+    return { kind: "promote", digest: app.image.digest, ...app.image.provenance };
   if (model.environment === "staging") {
     const b = app.image.build!;
     return {

@@ -243,12 +243,12 @@ function deployCheckCommands(program: Command, result: CommandResult): void {
     });
 }
 
-/** `rollback`: production re-pointed to an earlier digest in Pulumi.production.yaml. */
+/** `rollback`: production (or staging) re-pointed to an earlier digest in its stack file. */
 function rollbackCommand(program: Command, result: CommandResult): void {
   program
     .command("rollback")
     .description(
-      "Re-point production to the previous digest (image.history, or --to) in Pulumi.production.yaml, comments kept; print the pull request body",
+      "Re-point production to the previous digest (image.history, or --to) in Pulumi.production.yaml, or staging to a digest it ran before (--staging-outputs), comments kept; print the pull request body",
     )
     .requiredOption("--app <name>", "app name")
     .option("--to <digest>", "digest to roll back to, sha256:<64 hex> (default: the first of image.history)")
@@ -265,6 +265,10 @@ function rollbackCommand(program: Command, result: CommandResult): void {
     .option("--date <iso>", "the target digest's build date, ISO 8601 UTC")
     .option("--actor <login>", "who built the target digest")
     .option("--disable-flags", "turn every flag of the app off in the same change (PLAY 6, step 4)")
+    .option(
+      "--staging-outputs <file>",
+      "with --stack staging: pulumi stack output --json --stack staging (the releases staging ran)",
+    )
     .option("--stack <name>", "stack whose file is edited", stackName, "production")
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .action(async (opts) => {

@@ -267,13 +267,26 @@ function buildsWhereTheyBelong(c: StackShape, ctx: z.RefinementCtx): void {
     });
   }
   c.apps.forEach((app, i) => {
-    if (c.environment === "staging" && !app.image.build) {
+    // A staging rollback pins a digest staging ran, with its provenance, instead of a build (PLAY 3).
+    const pinned = !!app.image.digest && !!app.image.provenance;
+    if (c.environment === "staging" && !app.image.build && !pinned) {
       ctx.addIssue({
         code: "custom",
         path: ["apps", i, "image", "build"],
         input: undefined,
         message:
-          "the app repository's commit to build { gitSha, date, actor }: staging builds each app once, from its own source",
+          "the app repository's commit to build { gitSha, date, actor }: staging builds each app once, from its own " +
+          "source (or, rolled back, runs image.digest with its image.provenance)",
+      });
+    }
+    if (c.environment === "staging" && app.image.build && app.image.digest) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["apps", i, "image", "digest"],
+        input: app.image.digest,
+        message:
+          "either a build or a rolled-back digest: cicd bump sets image.build and removes the digest, cicd rollback " +
+          "--stack staging the reverse",
       });
     }
     if (c.environment === "production" && app.image.build) {

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Document, isMap, isSeq, parseDocument, YAMLMap } from "yaml";
+import { Document, isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, parseStackConfig, StackModel } from "./model";
 import { readStackText } from "./sources";
 import { writeOutputFile } from "../files";
@@ -54,4 +54,19 @@ export function writeValidated(edit: StackFileEdit): StackModel {
   });
   writeOutputFile(edit.file, text);
   return model;
+}
+
+/**
+ * Sets every flag of the app entry to `{ enabled: false }` (PLAY 6 step 4, "disable the related flags").
+ *
+ * @returns the flags' names, in file order.
+ */
+export function disableAppFlags(edit: StackFileEdit): string[] {
+  const flags = edit.doc.getIn([...edit.appPath, "flags"]);
+  if (!isSeq(flags)) return [];
+  return (flags as YAMLSeq).items.flatMap((node) => {
+    if (!isMap(node)) return [];
+    node.set("value", edit.doc.createNode({ enabled: false }));
+    return [String(node.get("name"))];
+  });
 }

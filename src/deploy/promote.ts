@@ -55,8 +55,13 @@ export interface PromotionPlan {
   title: string;
 }
 
-/** Staging's releases of `app`, newest first; problems name the file and the key. */
-function stagingReleases(file: string, app: string, stack: string): Release[] {
+/**
+ * Staging's releases of `app` from its stack outputs (`pulumi stack output --json --stack staging`), newest first,
+ * each with a whole provenance.
+ *
+ * @throws ConfigError naming the file and the key when the outputs are not staging's or hold no release of `app`.
+ */
+export function stagingReleases(file: string, app: string, stack: string): Release[] {
   const outputs = readStackOutputs(file);
   const profile = (outputs.environmentProfile ?? {}) as {
     environment?: string;

@@ -10,7 +10,7 @@
 import * as path from "node:path";
 import { isMap, isSeq, YAMLSeq } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError } from "../config/model";
-import { openAppEntry, StackFileEdit, writeValidated } from "../config/stackFileEdit";
+import { disableAppFlags, openAppEntry, StackFileEdit, writeValidated } from "../config/stackFileEdit";
 import { DIGEST_PATTERN, RELEASE_TAG_PATTERN } from "../../policy-pack/lib/facts";
 
 /** A release tag of the constitution (PLAY "1) Version bump": `mvp-X.Y.Z`). */
@@ -59,17 +59,6 @@ export interface RollbackPlan {
   override: { ruleId: string; resource: string; reason: string; owner: string; expires: string };
   /** The flags turned off in the same change (`disableFlags`); undefined when not asked. */
   disabledFlags?: string[];
-}
-
-/** Sets every flag of the app entry to `{ enabled: false }`; returns their names. */
-function disableFlags(edit: StackFileEdit): string[] {
-  const flags = edit.doc.getIn([...edit.appPath, "flags"]);
-  if (!isSeq(flags)) return [];
-  return (flags as YAMLSeq).items.flatMap((node) => {
-    if (!isMap(node)) return [];
-    node.set("value", edit.doc.createNode({ enabled: false }));
-    return [String(node.get("name"))];
-  });
 }
 
 /** A digest's provenance as a history entry records it. */
@@ -197,7 +186,7 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
   else if (current.provenance) edit.doc.deleteIn([...edit.appPath, "image", "provenance"]);
   const marker = `ROLLBACK ${label(opts.fromVersion, from)} -> ${label(opts.toVersion, to)}`;
   const override = errorBudgetOverride(edit, opts, marker);
-  const disabledFlags = opts.disableFlags ? disableFlags(edit) : undefined;
+  const disabledFlags = opts.disableFlags ? disableAppFlags(edit) : undefined;
   writeValidated(edit);
   return {
     app: opts.app,
