@@ -9,68 +9,13 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
-import { CLI_JS } from "../cli-harness";
-import { ROOT } from "../helpers";
 import { cleanTempDirs, tempDir } from "../temp";
+import { readWorkflow, shims, stepRunner } from "./replay";
 
-type Step = { id?: string; name?: string; run?: string; env?: Record<string, string> };
-type Job = { steps: Step[] };
-const workflow = parse(fs.readFileSync(path.join(ROOT, ".github/workflows/release.yml"), "utf8")) as {
-  jobs: Record<string, Job>;
-};
+const workflow = readWorkflow("release.yml");
 
 const git = (dir: string, ...args: string[]) =>
   execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-
-/** Shims on PATH: `npm run --silent cicd -- ARGS` runs the compiled CLI; `gh` appends its arguments to a log. */
-function shims(dir: string): string {
-  const bin = path.join(dir, "shims");
-  fs.mkdirSync(bin);
-  fs.writeFileSync(
-    path.join(bin, "npm"),
-    `#!/bin/bash\n[ "$1 $2 $3 $4" = "run --silent cicd --" ] || exit 97\nshift 4\nexec "${process.execPath}" "${CLI_JS}" "$@"\n`,
-    { mode: 0o755 },
-  );
-  fs.writeFileSync(
-    path.join(bin, "gh"),
-    `#!/bin/bash\n[ "$1 $2" = "auth setup-git" ] && exit 0\necho "$*" >> "${path.join(dir, "gh.log")}"\n`,
-    { mode: 0o755 },
-  );
-  return bin;
-}
-
-/**
- * A runner of the workflow's steps in `root` (RUNNER_TEMP), with the shims of `bin` first on PATH: it runs the
- * `run:` script of step `stepName` (a name or an id) of `job` in `cwd` with bash -e, as the runner does, and
- * returns the step's outputs (GITHUB_OUTPUT).
- */
-const stepRunner =
-  (root: string, bin: string) =>
-  (job: string, stepName: string, cwd: string, env: Record<string, string> = {}): Record<string, string> => {
-    const step = workflow.jobs[job].steps.find((s) => s.id === stepName || s.name === stepName);
-    assert.ok(step?.run, `${job} has a run step ${stepName}`);
-    const output = path.join(root, `${job}.output`);
-    fs.writeFileSync(output, "");
-    execFileSync("bash", ["-e", "-c", step.run], {
-      cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        ...env,
-        PATH: `${bin}:${process.env.PATH}`,
-        RUNNER_TEMP: root,
-        GITHUB_OUTPUT: output,
-      },
-    });
-    return Object.fromEntries(
-      fs
-        .readFileSync(output, "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-    );
-  };
 
 /** A clone of a bare `origin` with one release tag and a feature and a fix after it. */
 function checkout(root: string): string {
@@ -102,7 +47,7 @@ describe("release.yml, followed step by step in a real repository", function () 
 
   it("dispatch -> release pull request with VERSION and CHANGELOG only -> squash merge -> tag and Release", () => {
     const root = tempDir("release-yml");
-    const runStep = stepRunner(root, shims(root));
+    const runStep = stepRunner(workflow, root, shims(root));
     const dir = checkout(root);
     const base = git(dir, "rev-parse", "HEAD");
 
