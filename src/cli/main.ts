@@ -148,6 +148,7 @@ function deployCommands(program: Command, result: CommandResult): void {
   bumpCommand(program, result);
   deployCheckCommands(program, result);
   rollbackCommand(program, result);
+  incidentCommand(program, result);
   promoteCommand(program, result);
 }
 
@@ -240,6 +241,27 @@ function deployCheckCommands(program: Command, result: CommandResult): void {
     )
     .action(async (opts) => {
       result.code = await load<typeof import("../deploy/command")>("../deploy/command").runPredeploy(opts);
+    });
+}
+
+/** `incident`: PLAY 6 step 5's incident issue on the app's repository. */
+function incidentCommand(program: Command, result: CommandResult): void {
+  program
+    .command("incident")
+    .description(
+      "Open the incident issue (Impact, Timeline, Suspected Cause, Fix plan) on the app's repository, or comment on the open one",
+    )
+    .requiredOption("--stack <name>", "stack name", stackName)
+    .requiredOption("--app <name>", "app name")
+    .option("--marker <text>", "what happened, e.g. the rollback's marker ROLLBACK mvp-X.Y.Z -> mvp-X.Y.W")
+    .option("--run-url <url>", "the workflow run or pull request that acted, for the Timeline")
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .addHelpText(
+      "after",
+      "\nEnvironment: GITHUB_TOKEN (issues: write on the app repository), GITHUB_API_URL.",
+    )
+    .action(async (opts) => {
+      result.code = await load<typeof import("../deploy/incident")>("../deploy/incident").runIncident(opts);
     });
 }
 

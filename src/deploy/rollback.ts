@@ -228,7 +228,7 @@ export function rollbackPullRequestBody(p: RollbackPlan): string {
     p.disabledFlags
       ? `- [x] feature flags disabled in this change: ${p.disabledFlags.join(", ") || "(the app has none)"} (PLAY 6, step 4)`
       : "- [ ] related feature flags disabled (PLAY 6, step 4)",
-    "- [ ] incident issue opened: Impact, Timeline, Suspected Cause, Fix plan (PLAY 6, step 5)",
+    `- [ ] incident issue opened: \`cicd incident --stack ${p.stack} --app ${p.app} --marker "${p.marker}"\` (Impact, Timeline, Suspected Cause, Fix plan; PLAY 6, step 5)`,
     "- [ ] fix forward or hold decided; CHANGELOG and release notes updated (PLAY 6, steps 6-7)",
     "",
   ].join("\n");

@@ -130,7 +130,10 @@ export async function githubServer(
     >;
     statuses?: Record<string, Array<{ context: string; state: string }>>;
     /** Issues by repository `OWNER/NAME` (`GET /repos/O/R/issues?state=open` lists the open ones). */
-    issues?: Record<string, Array<{ number: number; title: string; state: "open" | "closed" }>>;
+    issues?: Record<
+      string,
+      Array<{ number: number; title: string; state: "open" | "closed"; labels?: string[] }>
+    >;
     /** Commit times by commit (`GET /repos/O/R/commits/SHA`: `commit.committer.date`). */
     commits?: Record<string, string>;
     /** Pull requests associated with a commit (`GET /repos/O/R/commits/SHA/pulls`), by commit. */
@@ -143,8 +146,13 @@ export async function githubServer(
   Served & {
     deployments: StoredDeployment[];
     releases: Array<{ repo: string; tag_name: string; name: string; body: string }>;
+    /** Issues opened (`POST /repos/O/R/issues`) and comments made (`POST .../issues/N/comments`). */
+    opened: Array<{ repo: string; number: number; title: string; body: string; labels: string[] }>;
+    comments: Array<{ repo: string; number: number; body: string }>;
   }
 > {
+  const opened: Array<{ repo: string; number: number; title: string; body: string; labels: string[] }> = [];
+  const comments: Array<{ repo: string; number: number; body: string }> = [];
   const releases: Array<{ repo: string; tag_name: string; name: string; body: string }> = [];
   const now = () => new Date().toISOString();
   const deployments: StoredDeployment[] = (seed.deployments ?? []).map((d, i) => ({
@@ -235,12 +243,44 @@ export async function githubServer(
         html_url: `https://github.com/${m[1]}/releases/tag/${r.tag_name}`,
       });
     }
+    if (
+      (m = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname)) &&
+      req.method === "POST"
+    ) {
+      comments.push({ repo: m[1], number: Number(m[2]), body: String(body.body) });
+      return json(res, 201, { id: comments.length, body: body.body });
+    }
     if ((m = /^\/repos\/([^/]+\/[^/]+)\/issues$/.exec(url.pathname))) {
+      const repo = m[1];
+      const htmlUrl = (n: number) => `https://github.com/${repo}/issues/${n}`;
+      const all = [
+        ...(seed.issues?.[repo] ?? []),
+        ...opened.filter((i) => i.repo === repo).map((i) => ({ ...i, state: "open" as const })),
+      ];
+      if (req.method === "POST") {
+        const issue = {
+          repo,
+          number: all.reduce((n, i) => Math.max(n, i.number), 0) + 1,
+          title: String(body.title),
+          body: String(body.body ?? ""),
+          labels: (body.labels as string[] | undefined) ?? [],
+        };
+        opened.push(issue);
+        return json(res, 201, { ...issue, state: "open", html_url: htmlUrl(issue.number) });
+      }
       const state = url.searchParams.get("state") ?? "open";
+      const label = url.searchParams.get("labels");
       return json(
         res,
         200,
-        (seed.issues?.[m[1]] ?? []).filter((i) => state === "all" || i.state === state),
+        all
+          .filter((i) => state === "all" || i.state === state)
+          .filter((i) => !label || (i.labels ?? []).includes(label))
+          .map((i) => ({
+            ...i,
+            labels: (i.labels ?? []).map((name) => ({ name })),
+            html_url: htmlUrl(i.number),
+          })),
       );
     }
     if ((m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]{40})$/.exec(url.pathname))) {
@@ -263,7 +303,7 @@ export async function githubServer(
     }
     json(res, 404, { message: "Not Found" });
   });
-  return { ...served, deployments, releases };
+  return { ...served, deployments, releases, opened, comments };
 }
 
 /** An app answering `/version` with a BUILD_SHA, its health paths and a golden path, each status configurable. */

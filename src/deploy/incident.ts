@@ -1,0 +1,135 @@
+/**
+ * `cicd incident --stack S --app APP [--marker TEXT] [--run-url URL]`: PLAY 6 step 5, "open an incident issue with
+ * Impact, Timeline, Suspected Cause, Fix plan", on the app's own repository (Octokit, `GITHUB_TOKEN` with
+ * issues: write there). The body is the playbook's template, its Timeline started with what is known (when, the
+ * rollback's marker, the run); labelled `incident`. One open incident per title: a second call for the same
+ * marker comments on the open issue instead of opening another.
+ */
+import * as path from "node:path";
+import type { Octokit } from "@octokit/rest";
+import { ConfigError } from "../config/model";
+import { readStackFile } from "../config/sources";
+import { parseStackConfig } from "../config/model";
+import { githubClient } from "./github";
+
+/** Options of {@link openIncident}. */
+export interface IncidentOptions {
+  stack: string;
+  app: string;
+  /** What happened, as the deploy marker says it (`ROLLBACK mvp-0.5.0 -> mvp-0.4.2`). Default: `incident`. */
+  marker?: string;
+  /** The workflow run or pull request that acted, linked from the Timeline. Default: none. */
+  runUrl?: string;
+  /** Project directory (stack files). Default `.`. */
+  dir?: string;
+  /** "Now", for the Timeline. Default: now. */
+  now?: Date;
+  github?: Octokit;
+}
+
+/** The issue the command opened or commented on. */
+export interface IncidentResult {
+  repository: string;
+  number: number;
+  url: string;
+  /** Whether an open issue of the same title was commented on rather than a new one opened. */
+  existing: boolean;
+}
+
+/** The label of incident issues. */
+export const INCIDENT_LABEL = "incident";
+
+/** The issue's title: the app, the environment and what happened. */
+export const incidentTitle = (app: string, stack: string, marker = "incident"): string =>
+  `Incident: ${app} in ${stack}: ${marker}`;
+
+/** PLAY 6 step 5's template, the Timeline started with the first entry. */
+export function incidentBody(o: {
+  app: string;
+  stack: string;
+  marker: string;
+  at: string;
+  runUrl?: string;
+}): string {
+  return [
+    `Opened by \`cicd incident\` for **${o.app}** in **${o.stack}** (PLAY "6) Rollback playbook", step 5).`,
+    "",
+    "## Impact",
+    "_Who and what was affected, since when, how badly (error rate, latency, failed requests)._",
+    "",
+    "## Timeline",
+    `- ${o.at}: ${o.marker}${o.runUrl ? ` (${o.runUrl})` : ""}`,
+    "",
+    "## Suspected Cause",
+    "_The change, config or dependency suspected, and the evidence._",
+    "",
+    "## Fix plan",
+    "- [ ] fix forward or hold decided (PLAY 6, step 6)",
+    "- [ ] CHANGELOG and release notes updated (PLAY 6, step 7)",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Opens the incident issue on the app's repository, or comments on the open one of the same title.
+ *
+ * @throws ConfigError naming the stack and the key for an unknown app or an invalid stack file.
+ */
+export async function openIncident(opts: IncidentOptions): Promise<IncidentResult> {
+  const source = readStackFile(path.join(opts.dir ?? ".", `Pulumi.${opts.stack}.yaml`));
+  const model = parseStackConfig(opts.stack, source.raw, {
+    secretKeys: source.secretKeys,
+    source: source.origin,
+  });
+  const app = model.apps.find((a) => a.name === opts.app);
+  if (!app)
+    throw new ConfigError(opts.stack, [
+      { key: "--app", expected: `one of ${model.apps.map((a) => a.name).join(", ")}`, found: opts.app },
+    ]);
+  const [owner, repo] = [model.githubOwner, app.repository.name];
+  const github = opts.github ?? githubClient(process.env.GITHUB_TOKEN);
+  const marker = opts.marker ?? "incident";
+  const title = incidentTitle(app.name, opts.stack, marker);
+  const at = (opts.now ?? new Date()).toISOString();
+  const open = await github.paginate(github.rest.issues.listForRepo, {
+    owner,
+    repo,
+    state: "open",
+    labels: INCIDENT_LABEL,
+    per_page: 100,
+  });
+  const same = open.find((i) => i.title === title);
+  if (same) {
+    await github.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: same.number,
+      body: `- ${at}: ${marker} again${opts.runUrl ? ` (${opts.runUrl})` : ""}`,
+    });
+    return { repository: `${owner}/${repo}`, number: same.number, url: same.html_url, existing: true };
+  }
+  const { data } = await github.rest.issues.create({
+    owner,
+    repo,
+    title,
+    labels: [INCIDENT_LABEL],
+    body: incidentBody({ app: app.name, stack: opts.stack, marker, at, runUrl: opts.runUrl }),
+  });
+  return { repository: `${owner}/${repo}`, number: data.number, url: data.html_url, existing: false };
+}
+
+/** Runs `cicd incident`: exit 0 with the issue's URL; 2 on bad input or a refused request (message why). */
+export async function runIncident(opts: IncidentOptions): Promise<number> {
+  try {
+    const r = await openIncident(opts);
+    console.error(`${r.existing ? "commented on" : "opened"} ${r.repository}#${r.number}`);
+    console.log(r.url);
+    return 0;
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    if (err instanceof ConfigError) console.error(err.message);
+    else if (status) console.error(`cicd incident: GitHub answered ${status}: ${(err as Error).message}`);
+    else throw err;
+    return 2;
+  }
+}
