@@ -85,6 +85,14 @@ export interface ApplicationArgs {
   network: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[]; certificateArn: string };
   /** Feature flags with this environment's values. */
   flags: FeatureFlag[];
+  /**
+   * The app's schema migrations: a {@link MigrationTask} runs `command` on the service's image before the service
+   * changes (`cicd migrate`). Default: none.
+   */
+  migrations?: {
+    command: string[];
+    contract: "safe_online" | "requires_maintenance_window" | "destructive";
+  };
   /** SLOs: percent, days, seconds, percent. */
   observability: {
     errorBudgetPercent: number;
@@ -251,6 +259,8 @@ export class Application extends pulumi.ComponentResource {
         build: { sha: args.image.gitSha, date: args.image.date, actor: args.image.actor },
         ...settings,
         featureFlags: with_.flags.target,
+        migrationCommand: args.migrations?.command,
+        migrationContract: args.migrations?.contract,
         permissionsBoundary: args.permissionsBoundary,
         ...args.network,
         deploymentAlarmNames: with_.deploymentAlarmNames,

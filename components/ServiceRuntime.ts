@@ -7,10 +7,17 @@ import {
   RESERVED_VARIABLES,
 } from "../policy-pack/lib/facts";
 import { physicalNames, StandardTags } from "./naming";
-import { taskAccess } from "./runtimeAccess";
+import { taskAccess, type TaskAccess } from "./runtimeAccess";
 import { loadBalancing, securityGroups, trafficShifting } from "./runtimeLoadBalancing";
 import { clusterOf, serviceOf, shiftsTraffic, steadyStateMinutes } from "./runtimeService";
-import { defaultHealthCommand, logGroupOf, scratchVolumeName, taskDefinitionOf } from "./runtimeTask";
+import {
+  containerDefinitions,
+  defaultHealthCommand,
+  logGroupOf,
+  scratchVolumeName,
+  taskDefinitionOf,
+} from "./runtimeTask";
+import { MigrationTask, migrationFamily } from "./MigrationTask";
 import { withDefaults } from "./util";
 import {
   DEFAULT_CONTAINER_HEALTH,
@@ -127,6 +134,13 @@ export interface ServiceRuntimeArgs {
    * `appconfig:GetLatestConfiguration` on that one configuration (CC-FLAG-04). Default: none.
    */
   featureFlags?: pulumi.Input<FeatureFlagsTarget>;
+  /**
+   * The app's migration command (exec form, e.g. `["alembic", "upgrade", "head"]`): when given, a
+   * {@link MigrationTask} runs it on this service's image, variables, secrets and roles. Default: none.
+   */
+  migrationCommand?: string[];
+  /** The release's migration contract, with {@link migrationCommand}. Default `safe_online`. */
+  migrationContract?: "safe_online" | "requires_maintenance_window" | "destructive";
   /** Plain environment variables (never secrets). Default: none. */
   environmentVariables?: Record<string, string>;
   /** Secrets, name -> value (Pulumi secrets); stored in Secrets Manager, injected by reference. Default: none. */
@@ -263,6 +277,8 @@ export class ServiceRuntime extends pulumi.ComponentResource {
   readonly logGroup: aws.cloudwatch.LogGroup;
   readonly executionRole: aws.iam.Role;
   readonly taskRole: aws.iam.Role;
+  /** The app's migration task, when it has a migration command. */
+  readonly migration?: MigrationTask;
   /** Load balancer DNS name. */
   readonly dnsName: pulumi.Output<string>;
   /** `app/NAME/ID` suffix of the ALB, for CloudWatch metrics. */
@@ -291,6 +307,8 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     const shifting = shiftsTraffic(a.deployment) ? trafficShifting(scope, balancing) : undefined;
     this.alternateTargetGroup = shifting?.alternate;
     this.taskDefinition = taskDefinitionOf(scope, this.logGroup, access);
+    if (a.migrationCommand)
+      this.migration = migrationTaskOf(scope, this.logGroup, access, a.migrationCommand);
     this.cluster = clusterOf(scope);
     this.service = serviceOf(scope, {
       cluster: this.cluster,
@@ -309,6 +327,7 @@ export class ServiceRuntime extends pulumi.ComponentResource {
       clusterArn: this.cluster.arn,
       dnsName: this.dnsName,
       taskDefinitionArn: this.taskDefinition.arn,
+      migrationFamily: this.migration?.family,
     });
   }
 
@@ -344,4 +363,29 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     if (problems.length) throw new Error(`ServiceRuntime ${name}: ${problems.join("; ")}`);
     return a;
   }
+}
+
+/** The app's migration task: the service's container with `command`, under this runtime (MigrationTask.ts). */
+function migrationTaskOf(
+  scope: RuntimeScope,
+  logGroup: aws.cloudwatch.LogGroup,
+  access: TaskAccess,
+  command: string[],
+): MigrationTask {
+  const a = scope.settings;
+  return new MigrationTask(
+    `${scope.name}-migration`,
+    {
+      family: migrationFamily(a.app, a.environment),
+      cpu: a.cpu,
+      memoryMiB: a.memoryMiB,
+      executionRoleArn: access.executionRole.arn,
+      taskRoleArn: access.taskRole.arn,
+      containerDefinitions: containerDefinitions(a, logGroup, access, { kind: "migration", command }),
+      volumeNames: a.scratchPaths.map(scratchVolumeName),
+      contract: a.migrationContract ?? "safe_online",
+      tags: a.tags,
+    },
+    { parent: scope.parent },
+  );
 }

@@ -59,7 +59,7 @@ export function taskDefinitionOf(
       taskRoleArn: access.taskRole.arn,
       // Fargate: a volume without host or EFS configuration is a bind mount on the task's ephemeral storage.
       volumes: a.scratchPaths.map((p) => ({ name: scratchVolumeName(p) })),
-      containerDefinitions: containerDefinitions(a, logGroup, access),
+      containerDefinitions: containerDefinitions(a, logGroup, access, SERVICE),
       tags: a.tags,
       // A replaced revision stays registered (ACTIVE): a rollback re-points the service to it, and no deploy
       // role needs ecs:DeregisterTaskDefinition, which AWS authorizes only on "*" (every family, every
@@ -70,11 +70,24 @@ export function taskDefinitionOf(
   );
 }
 
+/**
+ * What a container is for: serving (the service's task: its port and health check, logs under the app's name) or
+ * migrating (the migration task: the same image, variables, secrets and volumes, running `command` once, with no
+ * port and no health check, logs under `migrate`).
+ */
+export type ContainerPurpose = { kind: "service" } | { kind: "migration"; command: string[] };
+
+const SERVICE: ContainerPurpose = { kind: "service" };
+
+/** The log stream prefix of the migration task's container (`migrate/<container>/<task id>`). */
+export const MIGRATION_STREAM_PREFIX = "migrate";
+
 /** The task's one container as JSON, typed as ECS's own `ContainerDefinition`. */
-function containerDefinitions(
+export function containerDefinitions(
   a: ServiceRuntimeSettings,
   logGroup: aws.cloudwatch.LogGroup,
   { secrets, registrySecretArn }: Pick<TaskAccess, "secrets" | "registrySecretArn">,
+  purpose: ContainerPurpose,
 ): pulumi.Output<string> {
   return pulumi
     .all([
@@ -92,7 +105,9 @@ function containerDefinitions(
         essential: true,
         readonlyRootFilesystem: true,
         ...(registryArn ? { repositoryCredentials: { credentialsParameter: registryArn } } : {}),
-        portMappings: [{ containerPort: a.port, protocol: "tcp" }],
+        ...(purpose.kind === "service"
+          ? { portMappings: [{ containerPort: a.port, protocol: "tcp" }] }
+          : { command: purpose.command }),
         environment: environmentOf(a, build, flags),
         secrets: secrets.map((s, i) => ({ name: s.name, valueFrom: secretArns[i] })),
         mountPoints: a.scratchPaths.map((p) => ({
@@ -100,13 +115,13 @@ function containerDefinitions(
           containerPath: p,
           readOnly: false,
         })),
-        healthCheck: healthCheckOf(a),
+        ...(purpose.kind === "service" ? { healthCheck: healthCheckOf(a) } : {}),
         logConfiguration: {
           logDriver: "awslogs",
           options: {
             "awslogs-group": logGroupName,
             "awslogs-region": a.region,
-            "awslogs-stream-prefix": a.app,
+            "awslogs-stream-prefix": purpose.kind === "service" ? a.app : MIGRATION_STREAM_PREFIX,
           },
         },
       };

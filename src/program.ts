@@ -359,6 +359,7 @@ function applicationArgsOf(
     runtime: runtimeOf(app, env, (n) => secretOf(app.name, n)),
     network: { ...model.network, certificateArn: model.certificateArn },
     flags: app.flags,
+    migrations: app.migrations,
     observability: app.observability,
     oidcProviderArn: wiring.oidcProviderArn,
     accountId: wiring.accountId,

@@ -54,3 +54,16 @@ export function containersOf(td: Res): Container[] {
 export function healthPaths(command: string): string[] {
   return [...command.matchAll(/https?:\/\/[^\s/"']+(\/[^\s"'?|;&]*)/g)].map((m) => m[1]);
 }
+
+/**
+ * Whether a task definition is a one-off task (a migration, or another job started with ECS RunTask) rather than a
+ * service's: it has containers, none maps a port, and each runs a command of its own. The serving rules (health
+ * checks, parity of ports and health paths) do not apply to it; the migration rules do.
+ */
+export function isOneOffTask(td: Res): boolean {
+  const raw = arr(parseJsonProp(td.props, "containerDefinitions"));
+  return (
+    raw.length > 0 &&
+    raw.every((c) => arr(get(c, "portMappings")).length === 0 && arr(get(c, "command")).length > 0)
+  );
+}

@@ -11,6 +11,7 @@ import { observabilityRules } from "./observability";
 import { parityRules } from "./parity";
 import { runtimeRules } from "./runtime";
 import { runtimePlatformRules } from "./runtimePlatform";
+import { runtimeMigrationRules } from "./runtimeMigrations";
 import { waiverRules } from "./waivers";
 
 /** All rules, catalogue order: BR, ENV, ART, RUN, OBS, FLAG, PAR, WAIVE. */
@@ -20,6 +21,7 @@ export const ALL_RULES: Rule[] = [
   ...artifactRules,
   ...runtimeRules,
   ...runtimePlatformRules,
+  ...runtimeMigrationRules,
   ...observabilityRules,
   ...flagRules,
   ...parityRules,

@@ -15,7 +15,7 @@ import { ExportedAppProfile, readinessPathOf } from "../lib/profile";
 import { repositoryOf, stackEnvironments } from "../lib/stack";
 import { PRODUCTION_ENV, STAGING_ENV } from "../lib/settings";
 import { flagsOf } from "../lib/flagDocuments";
-import { containersOf } from "../lib/containers";
+import { containersOf, isOneOffTask } from "../lib/containers";
 
 /** An app's profile, as exported by the program (`environmentProfile.apps[APP]`). */
 /** An app's profile as parity compares it: this stack's rebuilt from its resources, staging's as exported. */
@@ -203,6 +203,8 @@ export const PAR_03 = defineRule({
   configurable: PARITY_CONFIG,
   checkStack(resources, ctx, out) {
     compare(resources, ctx, out, (td, app, mine, theirs) => {
+      if (isOneOffTask(td))
+        return out.na(td, `${app}: a one-off task (its migration): no port or health path to compare`);
       const flags = ownFlags(app, resources, ctx.byUrn);
       const problems = [
         ...(readinessPathOf(mine) === readinessPathOf(theirs)

@@ -9,7 +9,7 @@ import { T } from "../lib/tokens";
 import { DEFAULT_PATHS, PROBE_PATH_PATTERN } from "../lib/facts";
 import { PRODUCTION_ENV } from "../lib/settings";
 import { nameMatches, SECRET_NAME_PATTERNS } from "../lib/secretNames";
-import { containersOf } from "../lib/containers";
+import { containersOf, isOneOffTask } from "../lib/containers";
 
 /** Config property: an HTTP path per app, replacing the rule's `path` for that app. */
 function perAppPaths(description: string) {
@@ -88,6 +88,8 @@ export const RUN_02 = defineRule({
     apps: perAppPaths("Container health path per app (by `app` tag), replacing `path` for that app."),
   },
   checkResource(r, ctx, out) {
+    if (isOneOffTask(r))
+      return out.na(r, "a one-off task (no port, its own command): it serves nothing to probe");
     const expected = pathFor(r, ctx.cfg);
     const bad = containersOf(r).filter((c) => c.healthProbe !== expected);
     if (bad.length)

@@ -306,6 +306,30 @@ const smokeRequestSchema = z.strictObject({
   expectBodyContains: z.string().min(1).optional(),
 });
 
+/** Migration kinds of a release (F6 "Migration Safety Net"). */
+export const MIGRATION_KINDS = ["safe_online", "requires_maintenance_window", "destructive"] as const;
+
+const migrationsSchema = z.strictObject({
+  /**
+   * The migration command, as the container's `command` (exec form): for example
+   * `[alembic, upgrade, head]`. It must be idempotent: `cicd migrate` may run it again.
+   */
+  command: z.array(z.string().min(1).max(1024)).min(1).max(64),
+  /**
+   * The migration contract of the release this stack deploys: `safe_online` (expand-only, runs under traffic),
+   * `requires_maintenance_window` or `destructive` (drops or rewrites data: needs a backup marker).
+   * Default `safe_online`.
+   */
+  contract: z.enum(MIGRATION_KINDS, { error: MIGRATION_KINDS.join(", ") }).default("safe_online"),
+  /**
+   * Why the release's migration has no down path, when it has none (F6 "Rollback Strategy": `downgrade: none`
+   * with a reason). Default: none, the migration can be downgraded.
+   */
+  noDowngradeReason: z.string().min(10, "a reason of at least 10 characters").max(500).optional(),
+  /** Seconds `cicd migrate` waits for the task to stop. Default 900. */
+  timeoutSeconds: z.int().min(30).max(3600).default(900),
+});
+
 export const appSchema = z.strictObject({
   /** App name: lowercase, 3-20 characters; used in every resource name. */
   name: pattern(APP_NAME, "a lowercase app name of 3-20 characters (letters, digits, -)"),
@@ -390,6 +414,12 @@ export const appSchema = z.strictObject({
     .min(1)
     .default([{ path: "/", method: "GET", expectStatus: 200 }]),
   flags: z.array(flagSchema).default([]),
+  /**
+   * The app's schema migrations (CONST "Migrations": expand -> migrate -> contract; F6 "Migration Safety Net"): the
+   * command a one-off ECS task runs on the service's image before the service changes (`cicd migrate`), and the
+   * release's migration contract. Default: none (an app without a database schema of its own).
+   */
+  migrations: migrationsSchema.optional(),
   observability: z
     .strictObject({
       /** Error budget: the share of requests allowed to fail with 5xx per budget period, in percent. Default 0.5 (F6). */

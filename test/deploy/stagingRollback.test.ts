@@ -147,7 +147,7 @@ describe("cicd rollback --stack staging", function () {
         /--to: expected a digest among staging's releases/,
       ],
       [
-        ["--staging-outputs", outputs, "--to", digest("c")],
+        ["--staging-outputs", outputs, "--to", RUNNING],
         /--to: expected a digest other than the one running/,
       ],
       [

@@ -74,7 +74,11 @@ describe("diffPlans on real plans", function () {
     assert.equal(diff.added.length, 0);
     assert.equal(diff.removed.length, 0);
     const changes = diff.changed.flatMap((c) => c.properties.map((p) => `${c.type} ${c.name} ${p.path}`));
+    // The service's task and its migration task (same image, same BUILD_*: CC-RUN-14) take the new revision.
     assert.deepEqual(changes.sort(), [
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[0].environment[5].value`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[0].environment[6].value`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[0].image`,
       `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].environment[5].value`,
       `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].environment[6].value`,
       `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].image`,
@@ -95,15 +99,16 @@ describe("diffPlans on real plans", function () {
         }
       }
     }
-    assert.equal(diff.unchanged, base.resources.length - 3);
+    assert.equal(diff.unchanged, base.resources.length - 4);
   });
 
   it("flags the task definition (a new revision) as a replacement and the rest as updates", function () {
-    const actions = Object.fromEntries(diff.changed.map((c) => [c.type, c.action]));
+    const actions = Object.fromEntries(diff.changed.map((c) => [c.name, c.action]));
     assert.deepEqual(actions, {
-      "aws:ecs/taskDefinition:TaskDefinition": "replace",
-      "docker-build:index:Index": "update",
-      "github:index/repositoryEnvironment:RepositoryEnvironment": "update",
+      [`${app}-production-task`]: "replace",
+      [`${app}-production-migration-task`]: "replace",
+      [`${app}-production-image-alias`]: "update",
+      [`${app}-production-environment-env`]: "update",
     });
   });
 
@@ -123,12 +128,12 @@ describe("diffPlans on real plans", function () {
     const md = renderDiffs([diff], "markdown");
     assert.match(md, /reviewers\[0\]\.users\[1\]/);
     assert.match(md, /containerDefinitions\[0\]\.image`\s\*\*\(forces replacement\)\*\*/);
-    assert.match(md, /1 to replace/);
+    assert.match(md, /2 to replace/);
     const table = renderDiffs([diff], "table");
     assert.match(table, /\+- /);
-    assert.match(table, /2 to update in place, 1 to replace/);
+    assert.match(table, /2 to update in place, 2 to replace/);
     const json = JSON.parse(renderDiffs([diff], "json")) as { diffs: PlanDiff[] };
-    assert.deepEqual(json.diffs[0].changed.length, 3);
+    assert.deepEqual(json.diffs[0].changed.length, 4);
   });
 
   it("keeps secrets masked and never reports two masked values as a change", function () {

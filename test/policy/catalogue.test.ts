@@ -45,6 +45,8 @@ const PINNED_IDS = [
   "CC-RUN-11",
   "CC-RUN-12",
   "CC-RUN-13",
+  "CC-RUN-14",
+  "CC-RUN-15",
   "CC-OBS-01",
   "CC-OBS-02",
   "CC-OBS-03",

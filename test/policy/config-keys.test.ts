@@ -54,6 +54,8 @@ const PINNED_CONFIG_KEYS: Record<string, readonly string[]> = {
   "CC-RUN-11": [],
   "CC-RUN-12": [],
   "CC-RUN-13": [],
+  "CC-RUN-14": ["migrations"],
+  "CC-RUN-15": ["migrations.contract", "migrations"],
   "CC-OBS-01": ["observability"],
   "CC-OBS-02": ["observability"],
   "CC-OBS-03": ["observability"],

@@ -29,6 +29,9 @@ type Container = {
 /** erp-berhan's resources, and its main ruleset. */
 const ERP = /erp-berhan/;
 const ERP_MAIN = /erp-berhan-governance-main/;
+/** The service's task definition of erp-berhan, not its migration task. */
+const ERP_SERVICE_TASK = /^erp-berhan-(staging|production)-task$/;
+const ERP_MIGRATION_TASK = /^erp-berhan-staging-migration-task$/;
 /** The change that edits the props of every resource of `type` whose name matches `name` (see {@link mutate}). */
 const edit =
   (type: string, name: RegExp, change: (props: Props) => void) =>
@@ -222,7 +225,7 @@ export const MUTATIONS: Record<string, Mutation> = {
   "CC-RUN-02": {
     stack: "staging",
     on: /erp-berhan-staging-task/,
-    change: edit(T.taskDefinition, ERP, (p) =>
+    change: edit(T.taskDefinition, ERP_SERVICE_TASK, (p) =>
       container(
         p,
         (c) => (c.healthCheck.command = ["CMD-SHELL", "curl -fsS http://localhost:8000/ || exit 1"]),
@@ -302,6 +305,19 @@ export const MUTATIONS: Record<string, Mutation> = {
     stack: "production",
     on: /erp-berhan-production-service/,
     change: edit(T.service, ERP, (p) => (p.deploymentConfiguration.canaryConfiguration.canaryPercent = 50)),
+  },
+  "CC-RUN-14": {
+    stack: "staging",
+    on: /erp-berhan-staging-migration-task/,
+    // Migrating with another build than the one the service runs.
+    change: edit(T.taskDefinition, ERP_MIGRATION_TASK, (p) =>
+      container(p, (c) => (c.image = c.image.replace(/@sha256:[0-9a-f]{64}$/, `@sha256:${"f".repeat(64)}`))),
+    ),
+  },
+  "CC-RUN-15": {
+    stack: "staging",
+    on: /erp-berhan-staging-migration-task/,
+    change: edit(T.taskDefinition, ERP_MIGRATION_TASK, (p) => delete p.tags["migration-contract"]),
   },
   "CC-OBS-01": {
     stack: "production",

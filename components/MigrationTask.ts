@@ -1,0 +1,77 @@
+/**
+ * An app's migration task (CONST "Migrations": expand -> migrate -> contract; F6 "Migration Safety Net"): an ECS
+ * task definition of its own family that runs the app's migration command once, on the same image digest as the
+ * service, with the same variables, secrets, roles, volumes and log group (its own stream prefix), no port and no
+ * health check. Nothing runs it by itself: `cicd migrate` starts it (ECS RunTask) between the image and the service
+ * in a deploy, on the service's cluster and network.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "./aws";
+import { MIGRATION_STREAM_PREFIX } from "./runtimeTask";
+
+/** Arguments of {@link MigrationTask}. */
+export interface MigrationTaskArgs {
+  /**
+   * Task definition family, `<app>-migrate-<environment>` ({@link migrationFamily}): its own, so a migration
+   * revision never becomes the service's.
+   */
+  family: string;
+  /** Task CPU units and memory in MiB: the service's (a migration loads the same application code). */
+  cpu: number;
+  memoryMiB: number;
+  /** The service's execution role (pulls the image, reads the secrets) and task role. */
+  executionRoleArn: pulumi.Input<string>;
+  taskRoleArn: pulumi.Input<string>;
+  /**
+   * The container definitions as ECS JSON: the service's container with the migration command
+   * (runtimeTask.ts `containerDefinitions`, purpose `migration`).
+   */
+  containerDefinitions: pulumi.Input<string>;
+  /** Scratch volume names, as the service's task declares them (the container mounts them). */
+  volumeNames: string[];
+  /**
+   * The release's migration contract (F6 "Migration Safety Net"), tagged `migration-contract` on the task
+   * definition (CC-RUN-15): `safe_online`, `requires_maintenance_window` or `destructive`.
+   */
+  contract: "safe_online" | "requires_maintenance_window" | "destructive";
+  tags: Record<string, string>;
+}
+
+/** The family of an app's migration task in an environment (ends with the environment, as every ECS family). */
+export function migrationFamily(app: string, environment: string): string {
+  return `${app}-migrate-${environment}`;
+}
+
+/** The migration task definition of one app in one environment. */
+export class MigrationTask extends pulumi.ComponentResource {
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+  /** The family `cicd migrate` runs the latest ACTIVE revision of. */
+  readonly family: string;
+  /** The log stream prefix of its container: streams are `migrate/<container>/<task id>`. */
+  readonly streamPrefix = MIGRATION_STREAM_PREFIX;
+
+  constructor(name: string, args: MigrationTaskArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("cicd-constitution:runtime:MigrationTask", name, {}, opts);
+    this.family = args.family;
+    this.taskDefinition = new aws.ecs.TaskDefinition(
+      `${name}-task`,
+      {
+        family: args.family,
+        cpu: String(args.cpu),
+        memory: String(args.memoryMiB),
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: args.executionRoleArn,
+        taskRoleArn: args.taskRoleArn,
+        volumes: args.volumeNames.map((v) => ({ name: v })),
+        containerDefinitions: args.containerDefinitions,
+        tags: { ...args.tags, purpose: "migration", "migration-contract": args.contract },
+        // As the service's: an earlier revision stays registered, so a rollback's migration can still run.
+        skipDestroy: true,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({ taskDefinitionArn: this.taskDefinition.arn, family: this.family });
+  }
+}
