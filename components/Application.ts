@@ -6,6 +6,7 @@ import { appDeployPolicy } from "./deployPolicies";
 import { physicalNames, standardTags } from "./naming";
 import { Observability } from "./Observability";
 import { governanceArgsOf, RepositoryGovernance, RepositoryGovernanceArgs } from "./RepositoryGovernance";
+import type { MigrationRun } from "./MigrationTask";
 import { RuntimeSettings, ServiceRuntime } from "./ServiceRuntime";
 import { APPLICATION_TYPE } from "../policy-pack/lib/facts";
 
@@ -92,6 +93,7 @@ export interface ApplicationArgs {
   migrations?: {
     command: string[];
     contract: "safe_online" | "requires_maintenance_window" | "destructive";
+    timeoutSeconds: number;
   };
   /** SLOs: percent, days, seconds, percent. */
   observability: {
@@ -171,6 +173,8 @@ export class Application extends pulumi.ComponentResource {
   readonly deployRoleArn: pulumi.Output<string>;
   /** What `cicd flags` and `cicd verify` read of the app's flags. */
   readonly flags: pulumi.Output<FlagOperations>;
+  /** What `cicd migrate` runs (cluster, family, network, logs), when the app has migrations. */
+  readonly migration?: pulumi.Output<MigrationRun>;
 
   constructor(name: string, args: ApplicationArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(APPLICATION_TYPE, name, {}, opts);
@@ -208,8 +212,10 @@ export class Application extends pulumi.ComponentResource {
     this.url = pulumi.interpolate`https://${args.runtime.domain}`;
     this.deployRoleArn = environment.deployRoleArn;
     this.flags = flags.operations;
+    this.migration = runtime.migration?.runInputs;
     this.registerOutputs({
       flags: this.flags,
+      migration: this.migration,
       imageRef: this.imageRef,
       url: this.url,
       deployRoleArn: this.deployRoleArn,
@@ -261,6 +267,7 @@ export class Application extends pulumi.ComponentResource {
         featureFlags: with_.flags.target,
         migrationCommand: args.migrations?.command,
         migrationContract: args.migrations?.contract,
+        migrationTimeoutSeconds: args.migrations?.timeoutSeconds,
         permissionsBoundary: args.permissionsBoundary,
         ...args.network,
         deploymentAlarmNames: with_.deploymentAlarmNames,

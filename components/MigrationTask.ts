@@ -27,6 +27,15 @@ export interface MigrationTaskArgs {
    * (runtimeTask.ts `containerDefinitions`, purpose `migration`).
    */
   containerDefinitions: pulumi.Input<string>;
+  /** Where the task runs and logs: the service's cluster, private subnets, security group and log group. */
+  run: {
+    cluster: pulumi.Input<string>;
+    subnets: pulumi.Input<string>[];
+    securityGroups: pulumi.Input<string>[];
+    container: string;
+    logGroup: pulumi.Input<string>;
+    timeoutSeconds: number;
+  };
   /** Scratch volume names, as the service's task declares them (the container mounts them). */
   volumeNames: string[];
   /**
@@ -35,6 +44,25 @@ export interface MigrationTaskArgs {
    */
   contract: "safe_online" | "requires_maintenance_window" | "destructive";
   tags: Record<string, string>;
+}
+
+/**
+ * What `cicd migrate` needs to start the task (ECS RunTask) and read its logs, exported with the stack's outputs
+ * (`apps.<app>.migration`).
+ */
+export interface MigrationRun {
+  cluster: string;
+  /** The family: RunTask starts its latest ACTIVE revision. */
+  family: string;
+  subnets: string[];
+  securityGroups: string[];
+  /** The container whose exit code is the migration's result. */
+  container: string;
+  logGroup: string;
+  /** Streams are `<streamPrefix>/<container>/<task id>` (awslogs). */
+  streamPrefix: string;
+  /** Seconds to wait for the task to stop. */
+  timeoutSeconds: number;
 }
 
 /** The family of an app's migration task in an environment (ends with the environment, as every ECS family). */
@@ -49,6 +77,8 @@ export class MigrationTask extends pulumi.ComponentResource {
   readonly family: string;
   /** The log stream prefix of its container: streams are `migrate/<container>/<task id>`. */
   readonly streamPrefix = MIGRATION_STREAM_PREFIX;
+  /** What `cicd migrate` reads to run it. */
+  readonly runInputs: pulumi.Output<MigrationRun>;
 
   constructor(name: string, args: MigrationTaskArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("cicd-constitution:runtime:MigrationTask", name, {}, opts);
@@ -72,6 +102,27 @@ export class MigrationTask extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.registerOutputs({ taskDefinitionArn: this.taskDefinition.arn, family: this.family });
+    this.runInputs = pulumi
+      .all([
+        args.run.cluster,
+        pulumi.all(args.run.subnets),
+        pulumi.all(args.run.securityGroups),
+        args.run.logGroup,
+      ])
+      .apply(([cluster, subnets, securityGroups, logGroup]) => ({
+        cluster,
+        family: args.family,
+        subnets,
+        securityGroups,
+        container: args.run.container,
+        logGroup,
+        streamPrefix: MIGRATION_STREAM_PREFIX,
+        timeoutSeconds: args.run.timeoutSeconds,
+      }));
+    this.registerOutputs({
+      taskDefinitionArn: this.taskDefinition.arn,
+      family: this.family,
+      run: this.runInputs,
+    });
   }
 }

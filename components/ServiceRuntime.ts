@@ -139,6 +139,8 @@ export interface ServiceRuntimeArgs {
    * {@link MigrationTask} runs it on this service's image, variables, secrets and roles. Default: none.
    */
   migrationCommand?: string[];
+  /** Seconds `cicd migrate` waits for the migration task to stop, with {@link migrationCommand}. Default 900. */
+  migrationTimeoutSeconds?: number;
   /** The release's migration contract, with {@link migrationCommand}. Default `safe_online`. */
   migrationContract?: "safe_online" | "requires_maintenance_window" | "destructive";
   /** Plain environment variables (never secrets). Default: none. */
@@ -307,9 +309,14 @@ export class ServiceRuntime extends pulumi.ComponentResource {
     const shifting = shiftsTraffic(a.deployment) ? trafficShifting(scope, balancing) : undefined;
     this.alternateTargetGroup = shifting?.alternate;
     this.taskDefinition = taskDefinitionOf(scope, this.logGroup, access);
-    if (a.migrationCommand)
-      this.migration = migrationTaskOf(scope, this.logGroup, access, a.migrationCommand);
     this.cluster = clusterOf(scope);
+    if (a.migrationCommand)
+      this.migration = migrationTaskOf(scope, {
+        logGroup: this.logGroup,
+        access,
+        cluster: this.cluster,
+        serviceSg,
+      });
     this.service = serviceOf(scope, {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
@@ -365,23 +372,35 @@ export class ServiceRuntime extends pulumi.ComponentResource {
   }
 }
 
-/** The app's migration task: the service's container with `command`, under this runtime (MigrationTask.ts). */
+/** The app's migration task: the service's container with its migration command, under this runtime (MigrationTask.ts). */
 function migrationTaskOf(
   scope: RuntimeScope,
-  logGroup: aws.cloudwatch.LogGroup,
-  access: TaskAccess,
-  command: string[],
+  on: {
+    logGroup: aws.cloudwatch.LogGroup;
+    access: TaskAccess;
+    cluster: aws.ecs.Cluster;
+    serviceSg: aws.ec2.SecurityGroup;
+  },
 ): MigrationTask {
   const a = scope.settings;
+  const command = a.migrationCommand!;
   return new MigrationTask(
     `${scope.name}-migration`,
     {
       family: migrationFamily(a.app, a.environment),
       cpu: a.cpu,
       memoryMiB: a.memoryMiB,
-      executionRoleArn: access.executionRole.arn,
-      taskRoleArn: access.taskRole.arn,
-      containerDefinitions: containerDefinitions(a, logGroup, access, { kind: "migration", command }),
+      executionRoleArn: on.access.executionRole.arn,
+      taskRoleArn: on.access.taskRole.arn,
+      containerDefinitions: containerDefinitions(a, on.logGroup, on.access, { kind: "migration", command }),
+      run: {
+        cluster: on.cluster.name,
+        subnets: a.privateSubnetIds,
+        securityGroups: [on.serviceSg.id],
+        container: a.app,
+        logGroup: on.logGroup.name,
+        timeoutSeconds: a.migrationTimeoutSeconds ?? 900,
+      },
       volumeNames: a.scratchPaths.map(scratchVolumeName),
       contract: a.migrationContract ?? "safe_online",
       tags: a.tags,

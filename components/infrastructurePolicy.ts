@@ -78,7 +78,7 @@ function infrastructureNames(s: InfrastructureDeployScope): InfrastructureNames 
 function readStatements(): Statement[] {
   return [
     {
-      Sid: "ReadEverything",
+      // ReadEverything
       Effect: "Allow",
       Action: [
         "ecs:Describe*",
@@ -113,7 +113,7 @@ function readStatements(): Statement[] {
 function computeStatements({ env, short, arn }: InfrastructureNames): Statement[] {
   return [
     {
-      Sid: "OwnEcs",
+      // OwnEcs
       Effect: "Allow",
       Action: [
         "ecs:CreateCluster",
@@ -135,7 +135,16 @@ function computeStatements({ env, short, arn }: InfrastructureNames): Statement[
       Condition: { ArnLikeIfExists: { "ecs:task-definition": arn("ecs", `task-definition/*-${env}:*`) } },
     },
     {
-      Sid: "OwnLoadBalancers",
+      // OwnMigrationRuns: cicd migrate runs (and, at its timeout, stops) a task of this environment's families on
+      // this environment's clusters only (RunTask authorizes on the task definition, StopTask on the task; both
+      // carry ecs:cluster).
+      Effect: "Allow",
+      Action: ["ecs:RunTask", "ecs:StopTask"],
+      Resource: [arn("ecs", `task-definition/*-${env}:*`), arn("ecs", `task/*-${env}/*`)],
+      Condition: { ArnLike: { "ecs:cluster": arn("ecs", `cluster/*-${env}`) } },
+    },
+    {
+      // OwnLoadBalancers
       Effect: "Allow",
       Action: [
         "elasticloadbalancing:Create*",
@@ -166,7 +175,7 @@ function networkStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames
   return [
     {
       // cicd verify's deploy marker (CONST "Observability"): an event on the account's default bus.
-      Sid: "DeployMarkers",
+      // DeployMarkers
       Effect: "Allow",
       Action: ["events:PutEvents"],
       Resource: arn("events", "event-bus/default"),
@@ -174,7 +183,7 @@ function networkStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames
     {
       // cicd verify's golden-path metrics (CONST "Observability"): PutMetricData names no resource, so the
       // namespace is the scope (CloudWatch condition key `cloudwatch:namespace`).
-      Sid: "GoldenPathMetrics",
+      // GoldenPathMetrics
       Effect: "Allow",
       Action: ["cloudwatch:PutMetricData"],
       Resource: "*",
@@ -182,13 +191,13 @@ function networkStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames
     },
     {
       // The VPC side of CreateSecurityGroup carries no request tags (EC2 applies them to the new group).
-      Sid: "CreateSecurityGroupsInVpcs",
+      // CreateSecurityGroupsInVpcs
       Effect: "Allow",
       Action: ["ec2:CreateSecurityGroup"],
       Resource: arn("ec2", "vpc/*"),
     },
     {
-      Sid: "CreateSecurityGroupsLabelled",
+      // CreateSecurityGroupsLabelled
       Effect: "Allow",
       Action: ["ec2:CreateSecurityGroup"],
       Resource: arn("ec2", "security-group/*"),
@@ -196,14 +205,14 @@ function networkStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNames
     },
     {
       // Tags on a new group: only inside CreateSecurityGroup (ec2:CreateAction), only this environment's label.
-      Sid: "TagSecurityGroupsOnCreate",
+      // TagSecurityGroupsOnCreate
       Effect: "Allow",
       Action: ["ec2:CreateTags"],
       Resource: arn("ec2", "security-group/*"),
       Condition: { StringEquals: { ...ownEnvTag, "ec2:CreateAction": "CreateSecurityGroup" } },
     },
     {
-      Sid: "OwnSecurityGroups",
+      // OwnSecurityGroups
       Effect: "Allow",
       Action: [
         "ec2:AuthorizeSecurityGroupIngress",
@@ -232,7 +241,7 @@ function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames
     {
       // Every role this stack creates carries the environment's permissions boundary, so a role it makes
       // (or rewrites) can never do more than the boundary allows: no escalation through new roles.
-      Sid: "OwnRolesWithinTheBoundary",
+      // OwnRolesWithinTheBoundary
       Effect: "Allow",
       Action: [
         "iam:CreateRole",
@@ -244,20 +253,20 @@ function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames
       Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn } },
     },
     {
-      Sid: "OwnRoles",
+      // OwnRoles
       Effect: "Allow",
       Action: ROLE_MAINTENANCE_ACTIONS,
       Resource: [iamArn(`role/*-${short}-*`), iamArn(`role/*-${env}-deploy`)],
     },
     {
-      Sid: "NeverLiftTheBoundary",
+      // NeverLiftTheBoundary
       Effect: "Deny",
       Action: ["iam:DeleteRolePermissionsBoundary"],
       Resource: "*",
     },
     {
       // A new account has no ECS or ELB service-linked role yet; AWS creates it on the first service or LB.
-      Sid: "ServiceLinkedRoles",
+      // ServiceLinkedRoles
       Effect: "Allow",
       Action: ["iam:CreateServiceLinkedRole"],
       Resource: iamArn("role/aws-service-role/*"),
@@ -266,21 +275,21 @@ function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames
       },
     },
     {
-      Sid: "PassEcsLbRolesToEcs",
+      // PassEcsLbRolesToEcs
       Effect: "Allow",
       Action: "iam:PassRole",
       Resource: iamArn(`role/*-${short}-ecs-lb`),
       Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com" } },
     },
     {
-      Sid: "PassTaskRolesToEcs",
+      // PassTaskRolesToEcs
       Effect: "Allow",
       Action: "iam:PassRole",
       Resource: [iamArn(`role/*-${short}-exec`), iamArn(`role/*-${short}-task`)],
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
     },
     {
-      Sid: "PassFlagAlarmRolesToAppConfig",
+      // PassFlagAlarmRolesToAppConfig
       Effect: "Allow",
       Action: "iam:PassRole",
       Resource: iamArn(`role/*-${short}-flags-alarms`),
@@ -296,7 +305,7 @@ function roleStatements({ env, short, iamArn, boundaryArn }: InfrastructureNames
 function operationsStatements({ env, arn, accountId }: InfrastructureNames): Statement[] {
   return [
     {
-      Sid: "OwnSecrets",
+      // OwnSecrets
       Effect: "Allow",
       Action: [
         "secretsmanager:CreateSecret",
@@ -313,7 +322,7 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
       Resource: arn("secretsmanager", `secret:*/${env}/*`),
     },
     {
-      Sid: "OwnLogs",
+      // OwnLogs
       Effect: "Allow",
       Action: [
         "logs:CreateLogGroup",
@@ -322,11 +331,13 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
         "logs:DeleteRetentionPolicy",
         // TagResource, UntagResource, TagLogGroup, UntagLogGroup and their List reads.
         "logs:*Tag*",
+        // cicd migrate reads its migration task's log stream.
+        "logs:GetLogEvents",
       ],
       Resource: [arn("logs", `log-group:/ecs/*-${env}`), arn("logs", `log-group:/ecs/*-${env}:*`)],
     },
     {
-      Sid: "OwnAlarmsAndDashboards",
+      // OwnAlarmsAndDashboards
       Effect: "Allow",
       Action: [
         // PutMetricAlarm and PutCompositeAlarm (the alarm AppConfig monitors).
@@ -342,7 +353,7 @@ function operationsStatements({ env, arn, accountId }: InfrastructureNames): Sta
       ],
     },
     {
-      Sid: "OwnAlarmTopics",
+      // OwnAlarmTopics
       Effect: "Allow",
       Action: [
         "sns:CreateTopic",
@@ -369,7 +380,7 @@ function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNam
   return [
     {
       // CreateApplication has no resource type: it authorizes on "*", labelled for this environment.
-      Sid: "CreateAppConfigApps",
+      // CreateAppConfigApps
       Effect: "Allow",
       Action: ["appconfig:CreateApplication"],
       Resource: "*",
@@ -377,14 +388,14 @@ function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNam
     },
     {
       // Creating inside an application authorizes on the application: this environment's, labelled for it.
-      Sid: "CreateInsideOwnApplications",
+      // CreateInsideOwnApplications
       Effect: "Allow",
       Action: ["appconfig:CreateEnvironment", "appconfig:CreateConfigurationProfile"],
       Resource: arn("appconfig", "application/*"),
       Condition: { StringEquals: { ...taggedOwnEnv, ...ownEnvTag } },
     },
     {
-      Sid: "OwnAppConfig",
+      // OwnAppConfig
       Effect: "Allow",
       Action: [
         "appconfig:UpdateApplication",
@@ -405,7 +416,7 @@ function appConfigStatements({ arn, ownEnvTag, taggedOwnEnv }: InfrastructureNam
     },
     {
       // Untaggable: hosted versions, and the strategies a deployment names.
-      Sid: "AppConfigUntaggable",
+      // AppConfigUntaggable
       Effect: "Allow",
       Action: ["appconfig:DeleteHostedConfigurationVersion", "appconfig:StartDeployment"],
       Resource: [

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
 import type { RuntimeSettings } from "../components/ServiceRuntime";
 import type { FlagOperations } from "../components/FeatureFlags";
+import type { MigrationRun } from "../components/MigrationTask";
 import type { AppProfile, EnvironmentProfile, Release } from "../policy-pack/lib/profile";
 
 export type { AppProfile, EnvironmentProfile, Release };
@@ -47,6 +48,8 @@ export interface StackOutputs {
       deployRoleArn: pulumi.Output<string>;
       /** Ids and names the `cicd flags` commands and `cicd verify` read (components/FeatureFlags.ts). */
       flags: pulumi.Output<FlagOperations>;
+      /** What `cicd migrate` runs, for an app with migrations (components/MigrationTask.ts). */
+      migration?: pulumi.Output<MigrationRun>;
     }
   >;
 }
@@ -465,6 +468,7 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       url: component.url,
       deployRoleArn: component.deployRoleArn,
       flags: component.flags,
+      ...(component.migration ? { migration: component.migration } : {}),
     };
     profiles.push(
       pulumi

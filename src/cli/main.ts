@@ -149,6 +149,7 @@ function deployCommands(program: Command, result: CommandResult): void {
   deployCheckCommands(program, result);
   rollbackCommand(program, result);
   incidentCommand(program, result);
+  migrateCommand(program, result);
   promoteCommand(program, result);
 }
 
@@ -241,6 +242,30 @@ function deployCheckCommands(program: Command, result: CommandResult): void {
     )
     .action(async (opts) => {
       result.code = await load<typeof import("../deploy/command")>("../deploy/command").runPredeploy(opts);
+    });
+}
+
+/** `migrate`: the app's migration task, run once between the two phases of a deploy. */
+function migrateCommand(program: Command, result: CommandResult): void {
+  program
+    .command("migrate")
+    .description(
+      "Run the app's migration task once (ECS RunTask on the new image), print its logs; exit 1 when it fails, before the services change",
+    )
+    .requiredOption("--stack <name>", "stack name", stackName)
+    .requiredOption("--app <name>", "app name")
+    .requiredOption("--outputs <file>", "pulumi stack output --json after phase one (apps.<app>.migration)")
+    .option("--poll <seconds>", "seconds between two reads of the task", seconds(0.01), 5)
+    .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .addHelpText(
+      "after",
+      "\nEnvironment: AWS credentials and region chain (ecs:RunTask, ecs:DescribeTasks, ecs:StopTask, logs:GetLogEvents).",
+    )
+    .action(async (opts) => {
+      result.code = await load<typeof import("../deploy/migrate")>("../deploy/migrate").runMigrate({
+        ...opts,
+        pollSeconds: opts.poll,
+      });
     });
 }
 

@@ -146,10 +146,7 @@ describe("cicd rollback --stack staging", function () {
         ["--staging-outputs", outputs, "--to", digest("e")],
         /--to: expected a digest among staging's releases/,
       ],
-      [
-        ["--staging-outputs", outputs, "--to", RUNNING],
-        /--to: expected a digest other than the one running/,
-      ],
+      [["--staging-outputs", outputs, "--to", RUNNING], /--to: expected a digest other than the one running/],
       [
         ["--staging-outputs", outputs, "--to", "latest"],
         /--to: expected a digest sha256:<64 hex>, found latest/,

@@ -16,7 +16,7 @@ import { allowedExactly, writesOf } from "./iam/evaluate";
 import { crossings, wildcardWrites } from "./iam/isolation";
 import { requestsOf } from "./iam/operations";
 import type { Target } from "./iam/targets";
-import { roleOf, worldOf } from "./iam/world";
+import { roleOf, WHERE, worldOf } from "./iam/world";
 import { GOLDEN_PATH, PROJECT_NAME } from "../../policy-pack/lib/facts";
 
 const OWNING_ROLE = `${PROJECT_NAME}-production-deploy`;
@@ -99,6 +99,44 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
         ).allowed;
       assert.equal(await put(GOLDEN_PATH.namespace), true, `${role.name} ${GOLDEN_PATH.namespace}`);
       assert.equal(await put("CicdConstitution/Other"), false, `${role.name} another namespace`);
+    }
+  });
+
+  it("each stack's deploy role may run its migration tasks (cicd migrate) on its own clusters only, and read their logs", async function () {
+    const w = await worldOf();
+    const ecs = (resource: string) => `arn:aws:ecs:${WHERE.region}:${WHERE.accountId}:${resource}`;
+    const logs = (resource: string) => `arn:aws:logs:${WHERE.region}:${WHERE.accountId}:${resource}`;
+    for (const [stack, other] of [
+      ["staging", "production"],
+      ["production", "staging"],
+    ]) {
+      const role = roleOf(w, stackRole(stack));
+      const may = async (action: string, arn: string, cluster: string) =>
+        (await allowedExactly(role, action, { arn, tags: {} }, { "ecs:cluster": ecs(`cluster/${cluster}`) }))
+          .allowed;
+      const family = `task-definition/erp-berhan-migrate-${stack}:7`;
+      assert.equal(await may("ecs:RunTask", ecs(family), `erp-berhan-${stack}`), true, `${stack} RunTask`);
+      assert.equal(
+        await may("ecs:RunTask", ecs(family), `erp-berhan-${other}`),
+        false,
+        `${stack} on ${other}'s cluster`,
+      );
+      assert.equal(
+        await may("ecs:RunTask", ecs(`task-definition/erp-berhan-migrate-${other}:7`), `erp-berhan-${other}`),
+        false,
+        `${stack} runs ${other}'s task`,
+      );
+      const task = `task/erp-berhan-${stack}/0f1e2d3c4b5a69788796a5b4c3d2e1f0`;
+      assert.equal(await may("ecs:StopTask", ecs(task), `erp-berhan-${stack}`), true, `${stack} StopTask`);
+      const read = async (group: string) =>
+        (
+          await allowedExactly(role, "logs:GetLogEvents", {
+            arn: logs(`log-group:${group}:log-stream:migrate/erp-berhan/0f1e2d3c`),
+            tags: {},
+          })
+        ).allowed;
+      assert.equal(await read(`/ecs/erp-berhan-${stack}`), true, `${stack} reads its migration logs`);
+      assert.equal(await read(`/ecs/erp-berhan-${other}`), false, `${stack} reads ${other}'s logs`);
     }
   });
 
