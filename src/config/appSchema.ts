@@ -309,26 +309,33 @@ const smokeRequestSchema = z.strictObject({
 /** Migration kinds of a release (F6 "Migration Safety Net"). */
 export const MIGRATION_KINDS = ["safe_online", "requires_maintenance_window", "destructive"] as const;
 
-const migrationsSchema = z.strictObject({
-  /**
-   * The migration command, as the container's `command` (exec form): for example
-   * `[alembic, upgrade, head]`. It must be idempotent: `cicd migrate` may run it again.
-   */
-  command: z.array(z.string().min(1).max(1024)).min(1).max(64),
-  /**
-   * The migration contract of the release this stack deploys: `safe_online` (expand-only, runs under traffic),
-   * `requires_maintenance_window` or `destructive` (drops or rewrites data: needs a backup marker).
-   * Default `safe_online`.
-   */
-  contract: z.enum(MIGRATION_KINDS, { error: MIGRATION_KINDS.join(", ") }).default("safe_online"),
-  /**
-   * Why the release's migration has no down path, when it has none (F6 "Rollback Strategy": `downgrade: none`
-   * with a reason). Default: none, the migration can be downgraded.
-   */
-  noDowngradeReason: z.string().min(10, "a reason of at least 10 characters").max(500).optional(),
-  /** Seconds `cicd migrate` waits for the task to stop. Default 900. */
-  timeoutSeconds: z.int().min(30).max(3600).default(900),
-});
+const migrationsSchema = z
+  .strictObject({
+    /**
+     * The migration command, as the container's `command` (exec form): for example
+     * `[alembic, upgrade, head]`. It must be idempotent: `cicd migrate` may run it again.
+     */
+    command: z.array(z.string().min(1).max(1024)).min(1).max(64),
+    /**
+     * The migration contract of the release this stack deploys: `safe_online` (expand-only, runs under traffic),
+     * `requires_maintenance_window` or `destructive` (drops or rewrites data: needs a backup marker).
+     * Default `safe_online`.
+     */
+    contract: z.enum(MIGRATION_KINDS, { error: MIGRATION_KINDS.join(", ") }).default("safe_online"),
+    /**
+     * Why the release's migration has no down path, when it has none (F6 "Rollback Strategy": `downgrade: none`
+     * with a reason). Default: none, the migration can be downgraded.
+     */
+    noDowngradeReason: z.string().min(10, "a reason of at least 10 characters").max(500).optional(),
+    /** Seconds `cicd migrate` waits for the task to stop. Default 900. */
+    timeoutSeconds: z.int().min(30).max(3600).default(900),
+  })
+  .refine((m) => m.contract !== "destructive" || m.noDowngradeReason !== undefined, {
+    // F6: "migrations must provide downgrade or be explicitly marked no_downgrade with justification"; a destructive
+    // one has no way back to the data it drops.
+    path: ["noDowngradeReason"],
+    error: "a destructive migration cannot be downgraded: say why it has no down path (10+ characters)",
+  });
 
 export const appSchema = z.strictObject({
   /** App name: lowercase, 3-20 characters; used in every resource name. */

@@ -190,6 +190,35 @@ const stackShape = z.strictObject({
        * stable"). 0-10080 (a week). Default 15.
        */
       soakMinutes: z.int().min(0).max(10_080).default(15),
+      /**
+       * Maintenance windows, ISO 8601 UTC `{ start, end }` (at most 24 hours each): a release whose migration is
+       * `requires_maintenance_window` or `destructive` deploys inside one (PREDEPLOY-MIGRATION). Default: none.
+       */
+      maintenanceWindows: z
+        .array(
+          z
+            .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) })
+            .refine((w) => Date.parse(w.end) > Date.parse(w.start), { error: "end after start" })
+            .refine((w) => Date.parse(w.end) - Date.parse(w.start) <= 86_400_000, {
+              error: "at most 24 hours",
+            }),
+        )
+        .default([]),
+      /**
+       * Backup markers, audited inputs naming the backup a `destructive` migration may run after: `{ app, backup
+       * (its name or id), takenAt (ISO 8601 UTC), owner }`; one younger than a day is required (F6: "destructive
+       * migrations require backups"). Default: none.
+       */
+      backups: z
+        .array(
+          z.strictObject({
+            app: z.string().min(1),
+            backup: z.string().min(3).max(256),
+            takenAt: z.iso.datetime({ offset: true }),
+            owner: z.string().min(2),
+          }),
+        )
+        .default([]),
     })
     .prefault({}),
   /** Policy pack settings: enforcement overrides, rule settings and waivers (validated by the pack). */

@@ -39,6 +39,8 @@ export const CHECKS = {
     'the digest ran verified in staging for the soak time, its alarms OK all along (PLAY "9) Staging gate")',
   "PREDEPLOY-DRIFT":
     'no open drift issue: drift stops the line (LANES "treat failures as stop-the-line events")',
+  "PREDEPLOY-MIGRATION":
+    'the release\'s migration contract is met: a maintenance window for requires_maintenance_window and destructive, and a backup newer than a day for destructive (F6 "Migration Safety Net (Alembic)")',
   "PREDEPLOY-ROLLBACK-TARGET":
     'a previous digest to roll back to, verified in staging (OPS "Rollback plan verified")',
   "PREDEPLOY-ERROR-BUDGET":

@@ -9,9 +9,12 @@
  * - PREDEPLOY-ERROR-BUDGET: CloudWatch `DescribeAlarms`: neither burn alarm of an app is in ALARM, unless an
  *   override (`predeploy.overrides`) names the check and the app with a reason, an owner and an expiry, as a
  *   waiver does; an expired or incomplete override is refused;
+ * - PREDEPLOY-MIGRATION: each app's migration contract is met (src/deploy/migrationGates.ts: a maintenance window,
+ *   a recent backup for a destructive one);
  * - PREDEPLOY-STAGING-SOAK, PREDEPLOY-ROLLBACK-TARGET, PREDEPLOY-DRIFT (src/deploy/releaseGates.ts), which an
  *   override may lift the same way.
  */
+import { checkMigrationContracts } from "./migrationGates";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import type { Octokit } from "@octokit/rest";
 import { githubClient } from "./github";
@@ -326,6 +329,7 @@ export async function predeployStack(opts: PredeployOptions): Promise<CheckRepor
       ),
     );
     checkSecrets(deployed, push);
+    for (const c of checkMigrationContracts(deployed.model, opts.now ?? new Date())) push(c);
     await guarded("PREDEPLOY-ERROR-BUDGET", "*", () =>
       checkErrorBudget(cw, deployed, opts.now ?? new Date(), push),
     );

@@ -209,6 +209,7 @@ describe("cicd predeploy", function () {
         "PREDEPLOY-STAGING-VERIFIED",
         "PREDEPLOY-CHECKS-GREEN",
         "PREDEPLOY-SECRETS",
+        "PREDEPLOY-MIGRATION",
         "PREDEPLOY-ERROR-BUDGET",
         "PREDEPLOY-STAGING-SOAK",
         "PREDEPLOY-ROLLBACK-TARGET",

@@ -1,0 +1,111 @@
+/**
+ * PREDEPLOY-MIGRATION (src/deploy/migrationGates.ts) on the repository's production stack file with the ERP's
+ * migration contract changed: safe_online passes; requires_maintenance_window needs an open window; destructive needs
+ * the window and a backup taken in the last 24 hours; each refusal names the app, the command and the way forward.
+ * The config model refuses a destructive migration without a reason for having no down path.
+ */
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { ConfigError, parseStackConfig } from "../../src/config/model";
+import { readStackFile } from "../../src/config/sources";
+import { checkMigrationContracts } from "../../src/deploy/migrationGates";
+import { ROOT } from "../helpers";
+
+const NOW = new Date("2026-12-06T02:30:00Z");
+
+/** The production model with erp-berhan's migrations and the predeploy section changed. */
+function model(migrations: Record<string, unknown>, predeploy: Record<string, unknown> = {}) {
+  const source = readStackFile(path.join(ROOT, "Pulumi.production.yaml"));
+  const raw = structuredClone(source.raw) as Record<string, unknown>;
+  const apps = raw.apps as Array<Record<string, unknown>>;
+  apps[0].migrations = { command: ["alembic", "upgrade", "head"], ...migrations };
+  raw.predeploy = { ...(raw.predeploy as object), ...predeploy };
+  return parseStackConfig("production", raw, {
+    secretKeys: source.secretKeys,
+    source: source.origin,
+    today: NOW,
+  });
+}
+
+const verdict = (m: ReturnType<typeof model>) =>
+  checkMigrationContracts(m, NOW).map((c) => [c.app, c.status, c.message]);
+const OPEN = { start: "2026-12-06T02:00:00Z", end: "2026-12-06T04:00:00Z" };
+const LATER = { start: "2026-12-07T02:00:00Z", end: "2026-12-07T04:00:00Z" };
+const REASON = "drops the legacy tenants table";
+const backup = (takenAt: string) => ({
+  app: "erp-berhan",
+  backup: "snap-erp-2026-12-06",
+  takenAt,
+  owner: "mathieu",
+});
+
+describe("PREDEPLOY-MIGRATION", () => {
+  it("safe_online passes, and apps without migrations are not judged", () => {
+    assert.deepEqual(verdict(model({ contract: "safe_online" })), [
+      [
+        "erp-berhan",
+        "pass",
+        "erp-berhan's migration (alembic upgrade head) is safe_online: it runs under traffic",
+      ],
+    ]);
+  });
+
+  it("requires_maintenance_window: refused outside a window (naming the next), passed inside one", () => {
+    assert.deepEqual(verdict(model({ contract: "requires_maintenance_window" })), [
+      [
+        "erp-berhan",
+        "fail",
+        "erp-berhan's migration (alembic upgrade head) is requires_maintenance_window: no maintenance window is open at 2026-12-06T02:30:00.000Z (none declared): deploy inside one of predeploy.maintenanceWindows",
+      ],
+    ]);
+    assert.match(
+      verdict(model({ contract: "requires_maintenance_window" }, { maintenanceWindows: [LATER] }))[0][2],
+      /next: 2026-12-07T02:00:00Z to 2026-12-07T04:00:00Z/,
+    );
+    assert.deepEqual(
+      verdict(model({ contract: "requires_maintenance_window" }, { maintenanceWindows: [OPEN] }))[0].slice(
+        0,
+        2,
+      ),
+      ["erp-berhan", "pass"],
+    );
+  });
+
+  it("destructive: needs the window and a backup younger than a day, not from the future", () => {
+    const destructive = { contract: "destructive", noDowngradeReason: REASON };
+    const ok = verdict(
+      model(destructive, { maintenanceWindows: [OPEN], backups: [backup("2026-12-06T01:00:00Z")] }),
+    );
+    assert.deepEqual(ok, [
+      [
+        "erp-berhan",
+        "pass",
+        `erp-berhan's migration (alembic upgrade head) is destructive: inside the window 2026-12-06T02:00:00Z to 2026-12-06T04:00:00Z, after backup snap-erp-2026-12-06 (2026-12-06T01:00:00Z, mathieu); no downgrade: ${REASON}`,
+      ],
+    ]);
+    for (const takenAt of ["2026-12-05T02:00:00Z", "2026-12-06T03:00:00Z"]) {
+      const [[, status, message]] = verdict(
+        model(destructive, { maintenanceWindows: [OPEN], backups: [backup(takenAt)] }),
+      );
+      assert.equal(status, "fail", takenAt);
+      assert.match(
+        message,
+        /no backup of erp-berhan taken in the last 24 hours: take one, then add predeploy\.backups/,
+      );
+    }
+    const [[, status, message]] = verdict(model(destructive, { backups: [backup("2026-12-06T01:00:00Z")] }));
+    assert.equal(status, "fail");
+    assert.match(message, /no maintenance window is open/);
+  });
+
+  it("the config model refuses a destructive migration without a reason for having no down path", () => {
+    assert.throws(
+      () => model({ contract: "destructive" }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /apps\[0\]\.migrations\.noDowngradeReason: expected a destructive migration cannot be downgraded/.test(
+          e.message,
+        ),
+    );
+  });
+});
