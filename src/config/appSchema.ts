@@ -329,6 +329,15 @@ const migrationsSchema = z
     noDowngradeReason: z.string().min(10, "a reason of at least 10 characters").max(500).optional(),
     /** Seconds `cicd migrate` waits for the task to stop. Default 900. */
     timeoutSeconds: z.int().min(30).max(3600).default(900),
+    /**
+     * The schema revision the release's migration lands (an Alembic revision id, one head only): the app reports it
+     * as `SCHEMA_REVISION` on `/version`, and `cicd verify` checks it after the deploy (VERIFY-SCHEMA; F6 "Single
+     * Alembic head"). Default: none, not checked.
+     */
+    schemaRevision: pattern(
+      /^[A-Za-z0-9_.-]{1,64}$/,
+      "one revision id (letters, digits, _ . -), one head only",
+    ).optional(),
   })
   .refine((m) => m.contract !== "destructive" || m.noDowngradeReason !== undefined, {
     // F6: "migrations must provide downgrade or be explicitly marked no_downgrade with justification"; a destructive

@@ -22,6 +22,8 @@ export const CHECKS = {
   "VERIFY-ALIAS":
     'the moving alias (:staging, :prod) names the pinned digest in the registry (F6 "Pipeline Guarantees")',
   "VERIFY-VERSION": 'the app\'s /version reports the BUILD_SHA the stack pins (F6 "Pipeline Guarantees")',
+  "VERIFY-SCHEMA":
+    "the app's /version reports the SCHEMA_REVISION its release's migration lands, one head only (F6 \"Migration Safety Net (Alembic)\")",
   "VERIFY-HEALTH":
     'the health and readiness endpoints answer 200 (F6 "Health / Readiness / Liveness Endpoints")',
   "VERIFY-SMOKE": 'each golden-path request answers as configured (PLAY "3) Staging deploy")',

@@ -33,6 +33,8 @@ export interface AppTarget {
   healthPaths: string[];
   versionPath: string;
   smoke: AppModel["smoke"];
+  /** The schema revision the app's release lands (`migrations.schemaRevision`), when declared. */
+  schemaRevision?: string;
   /** The error budget's burn alarms, fast and slow. */
   burnAlarms: string[];
 }
@@ -90,6 +92,7 @@ function targetOf(
     healthPaths: [...new Set([h.healthPath, h.readinessPath])],
     versionPath: h.versionPath,
     smoke: app.smoke,
+    schemaRevision: app.migrations?.schemaRevision,
     burnAlarms: [names.burnFastAlarm.name, names.burnSlowAlarm.name],
   };
 }

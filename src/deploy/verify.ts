@@ -177,7 +177,42 @@ export function buildShaOf(body: string): string | undefined {
   return /BUILD_SHA\s*[=:]\s*"?([0-9a-f]{7,40})/i.exec(body)?.[1];
 }
 
-/** VERIFY-VERSION, VERIFY-HEALTH and VERIFY-SMOKE over HTTP(S). */
+/**
+ * The SCHEMA_REVISION of a `/version` body (JSON key in any case, or `SCHEMA_REVISION=...` text), as reported: a
+ * list (`a,b`) means several heads.
+ */
+export function schemaRevisionOf(body: string): string | undefined {
+  try {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    const key = Object.keys(json).find((k) => k.toLowerCase() === "schema_revision");
+    if (key) return Array.isArray(json[key]) ? (json[key] as unknown[]).join(",") : String(json[key]);
+  } catch {
+    // not JSON: fall through to key=value text
+  }
+  return /SCHEMA_REVISION\s*[=:]\s*"?([A-Za-z0-9_.,-]+)/i.exec(body)?.[1];
+}
+
+/** VERIFY-SCHEMA: the revision `/version` reports is the one the release lands, and only one. */
+export function schemaCheck(
+  t: Pick<AppTarget, "versionPath" | "schemaRevision">,
+  body: string,
+): Omit<Check, "app" | "id"> {
+  const got = schemaRevisionOf(body);
+  const heads = (got ?? "").split(/[,\s]+/).filter(Boolean);
+  if (heads.length > 1)
+    return {
+      status: "fail",
+      message: `${t.versionPath} reports several schema heads (${heads.join(", ")}): merge them into one`,
+    };
+  return got === t.schemaRevision
+    ? { status: "pass", message: `${t.versionPath} SCHEMA_REVISION ${got}` }
+    : {
+        status: "fail",
+        message: `${t.versionPath} reports SCHEMA_REVISION ${got ?? "(none)"}, expected ${t.schemaRevision}: the migration did not land (cicd migrate's log says why)`,
+      };
+}
+
+/** VERIFY-VERSION (and VERIFY-SCHEMA when the release declares its schema revision), VERIFY-HEALTH, VERIFY-SMOKE. */
 async function checkHttp(t: Pinned, base: string, seconds: number, push: Push): Promise<void> {
   const at = (p: string) => `${base.replace(/\/+$/, "")}${p}`;
   const attempt = async (id: Check["id"], fn: () => Promise<Omit<Check, "app" | "id">>) => {
@@ -187,9 +222,11 @@ async function checkHttp(t: Pinned, base: string, seconds: number, push: Push): 
       push({ id, status: "fail", message: (err as Error).message });
     }
   };
+  let versionBody = "";
   await attempt("VERIFY-VERSION", async () => {
     const res = await httpGet(at(t.versionPath), {}, seconds);
-    const sha = buildShaOf(await res.text());
+    versionBody = await res.text();
+    const sha = buildShaOf(versionBody);
     const ok = res.status === 200 && sha === t.gitSha;
     return {
       status: ok ? "pass" : "fail",
@@ -198,6 +235,7 @@ async function checkHttp(t: Pinned, base: string, seconds: number, push: Push): 
         : `${t.versionPath} answered ${res.status} with BUILD_SHA ${sha ?? "(none)"}, expected ${t.gitSha}`,
     };
   });
+  if (t.schemaRevision) await attempt("VERIFY-SCHEMA", async () => schemaCheck(t, versionBody));
   for (const p of t.healthPaths)
     await attempt("VERIFY-HEALTH", async () => {
       const res = await httpGet(at(p), {}, seconds);
