@@ -313,6 +313,10 @@ function rollbackCommand(program: Command, result: CommandResult): void {
     .option("--actor <login>", "who built the target digest")
     .option("--disable-flags", "turn every flag of the app off in the same change (PLAY 6, step 4)")
     .option(
+      "--corrective-migration <command>",
+      "after a destructive migration: the command (space-separated) that restores the schema the target expects (PLAY 7)",
+    )
+    .option(
       "--staging-outputs <file>",
       "with --stack staging: pulumi stack output --json --stack staging (the releases staging ran)",
     )
@@ -323,7 +327,14 @@ function rollbackCommand(program: Command, result: CommandResult): void {
         opts.commit || opts.date || opts.actor
           ? { gitSha: opts.commit, date: opts.date, actor: opts.actor }
           : undefined;
-      result.code = load<typeof import("./rollback")>("./rollback").runRollback({ ...opts, provenance });
+      const correctiveMigration = opts.correctiveMigration
+        ? String(opts.correctiveMigration).split(/\s+/).filter(Boolean)
+        : undefined;
+      result.code = load<typeof import("./rollback")>("./rollback").runRollback({
+        ...opts,
+        provenance,
+        correctiveMigration,
+      });
     });
 }
 

@@ -38,6 +38,13 @@ export interface RollbackOptions {
    * `value` set to `{ enabled: false }`. Default: false (the pull request lists it as a step left).
    */
   disableFlags?: boolean;
+  /**
+   * The corrective migration the rollback carries (PLAY 7: "create a corrective migration script; run in staging;
+   * then redo promotion"), as the container's command: it replaces the app's `migrations.command`, so the rolled-back
+   * release migrates the schema back to what it expects. Required when the running release's migration is
+   * `destructive` (a contract: the schema no longer satisfies the earlier release). Default: none.
+   */
+  correctiveMigration?: string[];
   /** Stack whose file is edited. Default `production`. */
   stack?: string;
   /** Project directory. Default `.`. */
@@ -59,6 +66,8 @@ export interface RollbackPlan {
   override: { ruleId: string; resource: string; reason: string; owner: string; expires: string };
   /** The flags turned off in the same change (`disableFlags`); undefined when not asked. */
   disabledFlags?: string[];
+  /** The corrective migration the rollback carries, when the running release's migration was destructive. */
+  correctiveMigration?: string[];
 }
 
 /** A digest's provenance as a history entry records it. */
@@ -163,12 +172,38 @@ function errorBudgetOverride(
   return override;
 }
 
+/**
+ * A rollback across a contract (CONST "Migrations": contract only after the expand has burnt in): when the running
+ * release's migration is `destructive`, the earlier release's code expects a schema that is gone, so the rollback is
+ * refused unless it carries a corrective migration, which then becomes the app's `migrations.command`.
+ *
+ * @throws ConfigError naming the migration and the way forward
+ */
+function acrossContract(edit: StackFileEdit, opts: RollbackOptions, stack: string): void {
+  const at = [...edit.appPath, "migrations"];
+  const contract = edit.doc.getIn([...at, "contract"]);
+  if (contract !== "destructive") return;
+  if (opts.correctiveMigration?.length) {
+    edit.doc.setIn([...at, "command"], opts.correctiveMigration);
+    return;
+  }
+  const command = (edit.doc.getIn([...at, "command"]) as { toJSON?: () => unknown } | undefined)?.toJSON?.();
+  throw new ConfigError(stack, [
+    {
+      key: `${CONFIG_NAMESPACE}:apps[${Number(edit.appPath[2])}].migrations`,
+      expected: `a release whose schema the earlier one still runs on: the running release's migration (${Array.isArray(command) ? command.join(" ") : "its command"}) is destructive, so roll forward with a fix, or roll back with --corrective-migration "<command>" that restores the schema (PLAY 7)`,
+      found: "contract: destructive",
+    },
+  ]);
+}
+
 /** Rewrites the stack file for the rollback; returns what changed. @throws ConfigError, file unchanged. */
 export function planRollback(opts: RollbackOptions): RollbackPlan {
   const stack = opts.stack ?? "production";
   const edit = openAppEntry(opts.dir ?? ".", stack, opts.app);
   const current = imageOf(edit);
   const to = targetOf(opts, stack, current, Number(edit.appPath[2]));
+  acrossContract(edit, opts, stack);
   const from = current.digest!;
   const at = current.history.findIndex((h) => h.digest === to);
   // Newest first: what was released before the target stays (each entry as written); the target and the failed
@@ -198,6 +233,7 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
     marker,
     droppedProvenance: current.provenance && !provenance,
     override,
+    correctiveMigration: opts.correctiveMigration,
     disabledFlags,
   };
 }
@@ -215,6 +251,11 @@ export function rollbackPullRequestBody(p: RollbackPlan): string {
     `- image.history: ${p.history.length ? p.history.map((d) => `\`${d}\``).join(", ") : "(empty)"}.`,
     ...(p.droppedProvenance
       ? ["- image.provenance dropped: staging's release record gives the target's."]
+      : []),
+    ...(p.correctiveMigration
+      ? [
+          `- migrations.command: \`${p.correctiveMigration.join(" ")}\`, the corrective migration (PLAY 7): run it in staging first.`,
+        ]
       : []),
     `- predeploy.overrides: the error-budget freeze, the soak and the rollback-target gate lifted for ${p.app} ` +
       `until ${p.override.expires} (owner ${p.override.owner}): a rollback runs during the incident.`,
