@@ -191,6 +191,12 @@ const stackShape = z.strictObject({
        */
       soakMinutes: z.int().min(0).max(10_080).default(15),
       /**
+       * Days the release before a `destructive` (contract) migration must have run verified in staging before the
+       * contract deploys (PREDEPLOY-CONTRACT-BURN-IN; CONST "Migrations": contract only after a staging burn-in).
+       * 0-90. Default 7.
+       */
+      burnInDays: z.int().min(0).max(90).default(7),
+      /**
        * Maintenance windows, ISO 8601 UTC `{ start, end }` (at most 24 hours each): a release whose migration is
        * `requires_maintenance_window` or `destructive` deploys inside one (PREDEPLOY-MIGRATION). Default: none.
        */

@@ -43,6 +43,8 @@ export const CHECKS = {
     'no open drift issue: drift stops the line (LANES "treat failures as stop-the-line events")',
   "PREDEPLOY-MIGRATION":
     'the release\'s migration contract is met: a maintenance window for requires_maintenance_window and destructive, and a backup newer than a day for destructive (F6 "Migration Safety Net (Alembic)")',
+  "PREDEPLOY-CONTRACT-BURN-IN":
+    'a destructive (contract) migration deploys only after the release before it ran verified in staging for burnInDays (CONST "Migrations (Expand → Migrate → Contract)")',
   "PREDEPLOY-ROLLBACK-TARGET":
     'a previous digest to roll back to, verified in staging (OPS "Rollback plan verified")',
   "PREDEPLOY-ERROR-BUDGET":

@@ -210,6 +210,47 @@ export function checkRollbackTarget(
   );
 }
 
+/**
+ * PREDEPLOY-CONTRACT-BURN-IN for one app whose migration is `destructive`: the release before it (the first of
+ * `image.history`, which expanded the schema the contract now narrows) has run verified in staging for `burnInDays`.
+ */
+export function checkContractBurnIn(
+  t: Target,
+  m: { command: string[]; contract: string } | undefined,
+  settings: { history: readonly string[]; verified: VerifiedAt; burnInDays: number; now: Date },
+  push: Push,
+): void {
+  if (m?.contract !== "destructive") return;
+  const id = "PREDEPLOY-CONTRACT-BURN-IN";
+  const what = `${t.app}'s destructive migration (${m.command.join(" ")})`;
+  const expand = settings.history[0];
+  const since = expand ? settings.verified.get(expand) : undefined;
+  if (!since)
+    return push({
+      id,
+      app: t.app,
+      status: "fail",
+      message: `${what} contracts the schema the release before expanded, but ${expand ?? "no release before"} was never verified in staging: run the expand release in staging first`,
+    });
+  const days = (settings.now.getTime() - since.getTime()) / 86_400_000;
+  const after = new Date(since.getTime() + settings.burnInDays * 86_400_000).toISOString();
+  push(
+    days >= settings.burnInDays
+      ? {
+          id,
+          app: t.app,
+          status: "pass",
+          message: `${what}: the expand release ${expand} has run in staging ${Math.floor(days)} days (burn-in ${settings.burnInDays})`,
+        }
+      : {
+          id,
+          app: t.app,
+          status: "fail",
+          message: `${what}: the expand release ${expand} has run in staging ${Math.floor(days)} of ${settings.burnInDays} burn-in days: contract after ${after}`,
+        },
+  );
+}
+
 /** The gates of a deployed stack, in order, per app then for the stack. */
 export async function checkReleaseGates(
   clients: { github: Octokit; cw: CloudWatchClient },
@@ -218,13 +259,14 @@ export async function checkReleaseGates(
   now: Date,
   push: Push,
 ): Promise<void> {
-  const { verifiers, soakMinutes } = deployed.model.predeploy;
+  const { verifiers, soakMinutes, burnInDays } = deployed.model.predeploy;
   for (const t of deployed.apps) {
     const verified = await verifiedInStaging(clients.github, t, verifiers);
     await checkSoak(clients.cw, t, { verified, soakMinutes, now }, push);
     const app = deployed.model.apps.find((a) => a.name === t.app);
     const history = app ? historyDigests(app.image) : [];
     checkRollbackTarget(t, history, verified, push);
+    checkContractBurnIn(t, app?.migrations, { history, verified, burnInDays, now }, push);
   }
   await checkDrift(clients.github, repository, push);
 }

@@ -2,13 +2,16 @@
  * PREDEPLOY-MIGRATION (src/deploy/migrationGates.ts) on the repository's production stack file with the ERP's
  * migration contract changed: safe_online passes; requires_maintenance_window needs an open window; destructive needs
  * the window and a backup taken in the last 24 hours; each refusal names the app, the command and the way forward.
- * The config model refuses a destructive migration without a reason for having no down path.
+ * The config model refuses a destructive migration without a reason for having no down path. PREDEPLOY-CONTRACT-BURN-IN
+ * refuses a contract until the release before it ran verified in staging for burnInDays.
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { readStackFile } from "../../src/config/sources";
+import type { Check } from "../../src/deploy/checks";
 import { checkMigrationContracts } from "../../src/deploy/migrationGates";
+import { checkContractBurnIn } from "../../src/deploy/releaseGates";
 import { ROOT } from "../helpers";
 
 const NOW = new Date("2026-12-06T02:30:00Z");
@@ -106,6 +109,48 @@ describe("PREDEPLOY-MIGRATION", () => {
         /apps\[0\]\.migrations\.noDowngradeReason: expected a destructive migration cannot be downgraded/.test(
           e.message,
         ),
+    );
+  });
+});
+
+describe("PREDEPLOY-CONTRACT-BURN-IN", () => {
+  const t = {
+    app: "erp-berhan",
+    githubOwner: "surlefeu",
+    repository: "erp-berhan",
+    digest: `sha256:${"c".repeat(64)}`,
+  };
+  const EXPAND = `sha256:${"b".repeat(64)}`;
+  const m = { command: ["alembic", "upgrade", "head"], contract: "destructive" };
+  const run = (verifiedAt: string | undefined, migrations: typeof m | undefined = m) => {
+    const out: Check[] = [];
+    const verified = new Map(verifiedAt ? [[EXPAND, new Date(verifiedAt)]] : []);
+    checkContractBurnIn(t, migrations, { history: [EXPAND], verified, burnInDays: 7, now: NOW }, (c) =>
+      out.push(c),
+    );
+    return out.map((c) => [c.status, c.message]);
+  };
+
+  it("passes once the expand release ran in staging for the burn-in, and says nothing of other contracts", () => {
+    assert.deepEqual(run("2026-11-28T00:00:00Z"), [
+      [
+        "pass",
+        `erp-berhan's destructive migration (alembic upgrade head): the expand release ${EXPAND} has run in staging 8 days (burn-in 7)`,
+      ],
+    ]);
+    assert.deepEqual(run("2026-12-06T00:00:00Z", { ...m, contract: "safe_online" }), []);
+  });
+
+  it("refuses a contract before the burn-in ends (naming when), or when the expand release never ran in staging", () => {
+    assert.deepEqual(run("2026-12-03T00:00:00Z"), [
+      [
+        "fail",
+        `erp-berhan's destructive migration (alembic upgrade head): the expand release ${EXPAND} has run in staging 3 of 7 burn-in days: contract after 2026-12-10T00:00:00.000Z`,
+      ],
+    ]);
+    assert.match(
+      run(undefined)[0][1],
+      /was never verified in staging: run the expand release in staging first/,
     );
   });
 });
