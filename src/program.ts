@@ -15,7 +15,12 @@ export type { AppProfile, EnvironmentProfile, Release };
 import { permissionsBoundaryArn } from "../components/runtimePolicies";
 import { InfrastructureRepository } from "../components/InfrastructureRepository";
 import { MANAGED_BY } from "../components/naming";
-import { DIGEST_PATTERN, GITHUB_OIDC_HOST, RESERVED_VARIABLES } from "../policy-pack/lib/facts";
+import {
+  DIGEST_PATTERN,
+  GITHUB_OIDC_HOST,
+  MIGRATIONS_CHECK,
+  RESERVED_VARIABLES,
+} from "../policy-pack/lib/facts";
 import {
   AppModel,
   CONFIG_NAMESPACE,
@@ -348,7 +353,11 @@ function applicationArgsOf(
     repository: app.repository,
     repositoryHardening: hardeningOf(model, app.repository),
     ownsRepository: model.governance.ownsRepositories,
-    requiredChecks: app.requiredChecks,
+    // An app with migrations also requires its migration smoke on every pull request (F6).
+    requiredChecks:
+      app.migrations && !app.requiredChecks.includes(MIGRATIONS_CHECK)
+        ? [...app.requiredChecks, MIGRATIONS_CHECK]
+        : app.requiredChecks,
     requiredApprovals: app.requiredApprovals,
     // Reviewers guard production only; staging looks none up (its token reads no organisation membership).
     ...(env === "production"

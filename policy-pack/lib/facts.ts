@@ -184,3 +184,10 @@ export const GOLDEN_PATH = {
 
 /** Most required reviewers (users and teams together) a GitHub Environment accepts (GitHub REST docs). */
 export const MAX_ENVIRONMENT_REVIEWERS = 6;
+
+/**
+ * The required status check an app with migrations adds to its repository's main ruleset: the app's own migration
+ * smoke (F6 "Migration Safety Net (Alembic)": `tools/migrations_smoke.py`, a temporary database migrated base to
+ * head), a job of the app's workflow named `migrations`. The project names the check; the app owns the script.
+ */
+export const MIGRATIONS_CHECK = "migrations";
