@@ -234,6 +234,7 @@ function deployCheckCommands(program: Command, result: CommandResult): void {
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .option("--sha <sha>", "this repository's commit being deployed (default: GITHUB_SHA)")
     .option("--repository <owner/name>", "this repository (default: GITHUB_REPOSITORY)")
+    .option("--app-url <app=url...>", "reach an app's /version at this URL instead of https://<domain>")
     .addOption(reportFormatOption())
     .addOption(reportOutOption())
     .addHelpText(

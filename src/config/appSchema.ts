@@ -338,6 +338,15 @@ const migrationsSchema = z
       /^[A-Za-z0-9_.-]{1,64}$/,
       "one revision id (letters, digits, _ . -), one head only",
     ).optional(),
+    /**
+     * The schema revision the release's migration starts from (the head of the release before): production must
+     * report it (or `schemaRevision`, on a re-run) before the deploy (PREDEPLOY-SCHEMA: every deploy against a known
+     * schema). Default: none, not checked.
+     */
+    expectsSchemaRevision: pattern(
+      /^[A-Za-z0-9_.-]{1,64}$/,
+      "one revision id (letters, digits, _ . -)",
+    ).optional(),
   })
   .refine((m) => m.contract !== "destructive" || m.noDowngradeReason !== undefined, {
     // F6: "migrations must provide downgrade or be explicitly marked no_downgrade with justification"; a destructive

@@ -41,6 +41,8 @@ export const CHECKS = {
     'the digest ran verified in staging for the soak time, its alarms OK all along (PLAY "9) Staging gate")',
   "PREDEPLOY-DRIFT":
     'no open drift issue: drift stops the line (LANES "treat failures as stop-the-line events")',
+  "PREDEPLOY-SCHEMA":
+    'the schema production reports on /version is the one the release migrates from (or lands, on a re-run), one head only (F6 "a known database schema")',
   "PREDEPLOY-MIGRATION":
     'the release\'s migration contract is met: a maintenance window for requires_maintenance_window and destructive, and a backup newer than a day for destructive (F6 "Migration Safety Net (Alembic)")',
   "PREDEPLOY-CONTRACT-BURN-IN":

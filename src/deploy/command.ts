@@ -30,6 +30,8 @@ export interface VerifyCommandOptions extends CommonOptions {
 export interface PredeployCommandOptions extends CommonOptions {
   sha?: string;
   repository?: string;
+  /** `APP=URL` entries: reach an app's `/version` there (PREDEPLOY-SCHEMA). */
+  appUrl?: string[];
 }
 
 /**
@@ -97,7 +99,14 @@ export function runVerify(opts: VerifyCommandOptions): Promise<number> {
 /** Runs `cicd predeploy`. */
 export function runPredeploy(opts: PredeployCommandOptions): Promise<number> {
   return emit(
-    () => predeployStack({ stack: opts.stack, dir: opts.dir, sha: opts.sha, repository: opts.repository }),
+    () =>
+      predeployStack({
+        stack: opts.stack,
+        dir: opts.dir,
+        sha: opts.sha,
+        repository: opts.repository,
+        appUrls: parseAppUrls(opts.appUrl),
+      }),
     opts,
   );
 }

@@ -13,6 +13,7 @@
  */
 import type { StackModel } from "../config/model";
 import type { Check } from "./checks";
+import { httpGet, schemaRevisionOf } from "./verify";
 
 /** How recent a destructive migration's backup must be, in milliseconds (a day). */
 export const BACKUP_MAX_AGE_MS = 86_400_000;
@@ -71,4 +72,49 @@ export function checkMigrationContracts(model: StackModel, now: Date): Check[] {
       ? [check("fail", `${what}: ${problems.join("; ")}`)]
       : [check("pass", `${what}: inside the window ${windowText(window!)}${noDown}`)];
   });
+}
+
+/**
+ * PREDEPLOY-SCHEMA for one app whose release declares `expectsSchemaRevision`: the `SCHEMA_REVISION` its running
+ * release reports on `/version` at `baseUrl` is the revision the migration starts from, or the one it lands (a re-run
+ * after the migration passed), and one head only.
+ *
+ * @returns the check, or undefined when the release declares no starting revision
+ */
+export async function checkSchemaBefore(
+  app: { name: string; migrations?: { expectsSchemaRevision?: string; schemaRevision?: string } },
+  at: { baseUrl: string; versionPath: string; seconds?: number },
+): Promise<Check | undefined> {
+  const from = app.migrations?.expectsSchemaRevision;
+  if (!from) return undefined;
+  const to = app.migrations?.schemaRevision;
+  const check = (status: Check["status"], message: string): Check => ({
+    id: "PREDEPLOY-SCHEMA",
+    app: app.name,
+    status,
+    message,
+  });
+  const url = `${at.baseUrl.replace(/\/+$/, "")}${at.versionPath}`;
+  try {
+    const res = await httpGet(url, {}, at.seconds ?? 10);
+    const got = schemaRevisionOf(await res.text());
+    const heads = (got ?? "").split(/[,\s]+/).filter(Boolean);
+    if (res.status !== 200)
+      return check("fail", `${url} answered ${res.status}: the schema production runs is unknown`);
+    if (heads.length > 1)
+      return check(
+        "fail",
+        `${url} reports several schema heads (${heads.join(", ")}): merge them into one first`,
+      );
+    if (got === from)
+      return check("pass", `production's schema is at ${from}, where this release's migration starts`);
+    if (to && got === to)
+      return check("pass", `production's schema is already at ${to} (the migration ran): a re-run`);
+    return check(
+      "fail",
+      `production reports SCHEMA_REVISION ${got ?? "(none)"}; this release migrates from ${from}${to ? ` to ${to}` : ""}: it was not built against the schema that runs`,
+    );
+  } catch (err) {
+    return check("fail", `${(err as Error).message}: the schema production runs is unknown`);
+  }
 }

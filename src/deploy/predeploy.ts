@@ -9,12 +9,14 @@
  * - PREDEPLOY-ERROR-BUDGET: CloudWatch `DescribeAlarms`: neither burn alarm of an app is in ALARM, unless an
  *   override (`predeploy.overrides`) names the check and the app with a reason, an owner and an expiry, as a
  *   waiver does; an expired or incomplete override is refused;
+ * - PREDEPLOY-SCHEMA: an app's running release reports the schema revision its next migration starts from
+ *   (src/deploy/migrationGates.ts);
  * - PREDEPLOY-MIGRATION: each app's migration contract is met (src/deploy/migrationGates.ts: a maintenance window,
  *   a recent backup for a destructive one);
  * - PREDEPLOY-STAGING-SOAK, PREDEPLOY-ROLLBACK-TARGET, PREDEPLOY-DRIFT (src/deploy/releaseGates.ts), which an
  *   override may lift the same way.
  */
-import { checkMigrationContracts } from "./migrationGates";
+import { checkMigrationContracts, checkSchemaBefore } from "./migrationGates";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import type { Octokit } from "@octokit/rest";
 import { githubClient } from "./github";
@@ -46,6 +48,8 @@ export interface PredeployOptions {
   githubApiUrl?: string;
   /** "Now", for override expiry. Default: now. */
   now?: Date;
+  /** `APP -> URL`: reach an app's `/version` at URL instead of `https://DOMAIN` (PREDEPLOY-SCHEMA). Default: none. */
+  appUrls?: Record<string, string>;
 }
 
 /** The gates an override may lift ({@link GATE_OVERRIDABLE}). */
@@ -330,6 +334,14 @@ export async function predeployStack(opts: PredeployOptions): Promise<CheckRepor
     );
     checkSecrets(deployed, push);
     for (const c of checkMigrationContracts(deployed.model, opts.now ?? new Date())) push(c);
+    for (const t of deployed.apps) {
+      const app = deployed.model.apps.find((a) => a.name === t.app)!;
+      const c = await checkSchemaBefore(app, {
+        baseUrl: opts.appUrls?.[t.app] ?? t.url,
+        versionPath: t.versionPath,
+      });
+      if (c) push(c);
+    }
     await guarded("PREDEPLOY-ERROR-BUDGET", "*", () =>
       checkErrorBudget(cw, deployed, opts.now ?? new Date(), push),
     );

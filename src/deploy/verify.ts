@@ -157,7 +157,7 @@ async function checkAlias(t: Pinned, opts: VerifyOptions, push: Push): Promise<v
 }
 
 /** GET with a time limit; the error names the URL, never a header. */
-async function httpGet(url: string, init: RequestInit, seconds: number): Promise<Response> {
+export async function httpGet(url: string, init: RequestInit, seconds: number): Promise<Response> {
   try {
     return await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(seconds * 1000) });
   } catch (err) {

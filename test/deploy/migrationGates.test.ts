@@ -6,11 +6,13 @@
  * refuses a contract until the release before it ran verified in staging for burnInDays.
  */
 import { strict as assert } from "node:assert";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { readStackFile } from "../../src/config/sources";
 import type { Check } from "../../src/deploy/checks";
-import { checkMigrationContracts } from "../../src/deploy/migrationGates";
+import { checkMigrationContracts, checkSchemaBefore } from "../../src/deploy/migrationGates";
 import { checkContractBurnIn } from "../../src/deploy/releaseGates";
 import { ROOT } from "../helpers";
 
@@ -151,6 +153,67 @@ describe("PREDEPLOY-CONTRACT-BURN-IN", () => {
     assert.match(
       run(undefined)[0][1],
       /was never verified in staging: run the expand release in staging first/,
+    );
+  });
+});
+
+describe("PREDEPLOY-SCHEMA", () => {
+  let server: http.Server;
+  let body = "";
+  let base = "";
+  before(async () => {
+    server = http.createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  const app = { name: "erp-berhan", migrations: { expectsSchemaRevision: "V002", schemaRevision: "V003" } };
+  const check = async (reported: string) => {
+    body = reported;
+    const c = await checkSchemaBefore(app, { baseUrl: base, versionPath: "/version" });
+    return [c?.status, c?.message];
+  };
+
+  it("passes the revision the migration starts from, and the one it lands (a re-run)", async () => {
+    assert.deepEqual(await check('{"SCHEMA_REVISION":"V002"}'), [
+      "pass",
+      "production's schema is at V002, where this release's migration starts",
+    ]);
+    assert.deepEqual(await check("SCHEMA_REVISION=V003"), [
+      "pass",
+      "production's schema is already at V003 (the migration ran): a re-run",
+    ]);
+  });
+
+  it("fails another revision, none, or several heads; an app that declares no starting revision is not judged", async () => {
+    assert.deepEqual(await check('{"SCHEMA_REVISION":"V001"}'), [
+      "fail",
+      "production reports SCHEMA_REVISION V001; this release migrates from V002 to V003: it was not built against the schema that runs",
+    ]);
+    assert.match(String((await check("{}"))[1]), /reports SCHEMA_REVISION \(none\)/);
+    assert.match(
+      String((await check('{"SCHEMA_REVISION":["V002","V002b"]}'))[1]),
+      /several schema heads \(V002, V002b\)/,
+    );
+    assert.equal(
+      await checkSchemaBefore({ name: "menu-optimizer" }, { baseUrl: base, versionPath: "/version" }),
+      undefined,
+    );
+  });
+
+  it("an unreachable app fails: the schema production runs is unknown", async () => {
+    const c = await checkSchemaBefore(app, {
+      baseUrl: "http://127.0.0.1:9",
+      versionPath: "/version",
+      seconds: 2,
+    });
+    assert.equal(c?.status, "fail");
+    assert.match(
+      c!.message,
+      /^GET http:\/\/127\.0\.0\.1:9\/version: .*: the schema production runs is unknown$/,
     );
   });
 });
