@@ -24,6 +24,11 @@ export type ImageSource =
       platforms: string[];
       /** Token that reads the app repository when it is not public (a Pulumi secret). */
       sourceToken?: pulumi.Input<string>;
+      /**
+       * Staging rolled back: the digest it runs instead of the build's, with that digest's provenance (what
+       * `BUILD_*` and the release record say). The build stays registered, unchanged.
+       */
+      pinned?: { digest: string; gitSha: string; date: string; actor: string };
     }
   | {
       kind: "promote";
@@ -233,6 +238,7 @@ export class Application extends pulumi.ComponentResource {
         environment: args.environment,
         build: args.image.kind === "build" ? args.image : undefined,
         promoteDigest: args.image.kind === "promote" ? args.image.digest : undefined,
+        pinnedDigest: args.image.kind === "build" ? args.image.pinned?.digest : undefined,
         registryUser: args.githubOwner,
         registryToken: args.registryToken,
       },
@@ -262,7 +268,7 @@ export class Application extends pulumi.ComponentResource {
         registryCredentials: args.pullToken
           ? { username: args.githubOwner, password: args.pullToken }
           : undefined,
-        build: { sha: args.image.gitSha, date: args.image.date, actor: args.image.actor },
+        build: runningBuildOf(args.image),
         ...settings,
         featureFlags: with_.flags.target,
         migrationCommand: args.migrations?.command,
@@ -360,4 +366,17 @@ export class Application extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/**
+ * The provenance of what runs (`BUILD_SHA`, `BUILD_DATE`, `BUILD_ACTOR`): a rolled-back staging's pinned digest's,
+ * else the build's or the promoted digest's.
+ */
+export function runningBuildOf(image: ImageSource): {
+  sha: pulumi.Input<string>;
+  date: pulumi.Input<string>;
+  actor: pulumi.Input<string>;
+} {
+  const p = image.kind === "build" && image.pinned ? image.pinned : image;
+  return { sha: p.gitSha, date: p.date, actor: p.actor };
 }

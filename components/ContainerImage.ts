@@ -55,6 +55,12 @@ export interface ContainerImageArgs {
   };
   /** Production: the digest to run, `sha256:<64 hex>`, as staging built it. Rollback = a previous digest. */
   promoteDigest?: pulumi.Input<string>;
+  /**
+   * Staging rolled back (`cicd rollback --stack staging`): the digest to run instead of the build's, one staging ran
+   * before. With `build` only: the build stays registered, unchanged, so rolling forward to the same commit
+   * rebuilds nothing (build once). Default: none, the build's digest runs.
+   */
+  pinnedDigest?: pulumi.Input<string>;
   /** GHCR credentials: user and a token with `packages: write` (a Pulumi secret). */
   registryUser: string;
   registryToken: pulumi.Input<string>;
@@ -101,7 +107,7 @@ export class ContainerImage extends pulumi.ComponentResource {
 
     if (args.build) {
       this.image = buildImage(name, args, args.build, registry, this);
-      this.digest = this.image.digest;
+      this.digest = args.pinnedDigest ? pulumi.output(args.pinnedDigest) : this.image.digest;
     } else {
       this.digest = pulumi.output(args.promoteDigest!);
     }
@@ -134,6 +140,8 @@ function checkContainerImageArgs(name: string, args: ContainerImageArgs): void {
       `ContainerImage ${name}: give exactly one of build (staging) and promoteDigest (production)`,
     );
   }
+  if (args.pinnedDigest !== undefined && !args.build)
+    throw new Error(`ContainerImage ${name}: pinnedDigest pins a staging build's digest; give build too`);
   if (!args.repository.startsWith(`${GHCR}/`)) {
     throw new Error(
       `ContainerImage ${name}: repository must be on GHCR (${GHCR}/OWNER/NAME), got ${args.repository}`,

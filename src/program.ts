@@ -5,7 +5,7 @@
  */
 import * as aws from "../components/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Application, ApplicationGovernance, ImageSource } from "../components/Application";
+import { Application, ApplicationGovernance, ImageSource, runningBuildOf } from "../components/Application";
 import type { RuntimeSettings } from "../components/ServiceRuntime";
 import type { FlagOperations } from "../components/FeatureFlags";
 import type { MigrationRun } from "../components/MigrationTask";
@@ -143,9 +143,6 @@ function imageSourceOf(
   stagingProfile: unknown,
   sourceToken: pulumi.Input<string>,
 ): ImageSource {
-  // Staging rolled back (cicd rollback --stack staging) runs a digest it ran before, with its provenance: no build.
-  if (model.environment === "staging" && app.image.digest && app.image.provenance)
-    return { kind: "promote", digest: app.image.digest, ...app.image.provenance };
   if (model.environment === "staging") {
     const b = app.image.build!;
     return {
@@ -157,6 +154,10 @@ function imageSourceOf(
       context: app.image.context,
       platforms: app.image.platforms,
       sourceToken: app.repository.visibility === "public" ? undefined : sourceToken,
+      // Rolled back (cicd rollback --stack staging): a digest staging ran before runs; the build stays as it is.
+      ...(app.image.digest && app.image.provenance
+        ? { pinned: { digest: app.image.digest, ...app.image.provenance } }
+        : {}),
     };
   }
   if (app.image.digest && app.image.provenance) {
@@ -479,9 +480,10 @@ export async function defineStack(model: StackModel, secrets: SecretValues): Pro
       flags: component.flags,
       ...(component.migration ? { migration: component.migration } : {}),
     };
+    const runs = runningBuildOf(image);
     profiles.push(
       pulumi
-        .all([component.digest, image.gitSha, image.date, image.actor])
+        .all([component.digest, runs.sha, runs.date, runs.actor])
         .apply(([digest, gitSha, date, actor]): [string, AppProfile] => [
           app.name,
           profileOf(env, app, { digest, gitSha, date, actor }, earlier[app.name] ?? []),

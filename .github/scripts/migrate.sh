@@ -10,10 +10,15 @@ set -euo pipefail
 stack="$1" full="$2" policy_config="$3"
 
 pulumi login ${PULUMI_BACKEND_URL:+"$PULUMI_BACKEND_URL"}
+# Held back: the services, and the moving aliases (:staging, :prod), so nothing names the new release as running
+# before its migration passed. Read from a file, so a failed export stops the script instead of holding back nothing.
+state="$(mktemp)"
+trap 'rm -f "$state"' EXIT
+pulumi stack export --stack "$full" --file "$state"
 excludes=()
 while IFS= read -r urn; do
   [ -n "$urn" ] && excludes+=(--exclude "$urn")
-done < <(pulumi stack export --stack "$full" | jq -r '(.deployment.resources // [])[] | select(.type == "aws:ecs/service:Service") | .urn')
+done < <(jq -r '(.deployment.resources // [])[] | select(.type == "aws:ecs/service:Service" or .type == "docker-build:index:Index") | .urn' "$state")
 if [ "${#excludes[@]}" -gt 0 ]; then excludes+=(--exclude-dependents); fi
 echo "phase one: pulumi up of $full holding back ${#excludes[@]} service argument(s)"
 pulumi up --yes --skip-preview --stack "$full" --policy-pack policy-pack --policy-pack-config "$policy_config" "${excludes[@]}"

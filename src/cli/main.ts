@@ -502,6 +502,7 @@ function doraCommand(program: Command, result: CommandResult): void {
         .choices(["table", "json", "markdown"])
         .default("table"),
     )
+    .option("--chart <file>", "also write the changes per week as an SVG chart, which the Markdown links")
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .action(async (opts) => {
       result.code = await load<typeof import("../dora/command")>("../dora/command").runDora(opts);

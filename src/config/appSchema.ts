@@ -347,6 +347,12 @@ const migrationsSchema = z
       /^[A-Za-z0-9_.-]{1,64}$/,
       "one revision id (letters, digits, _ . -)",
     ).optional(),
+    /**
+     * A rollback's target: while the app runs this digest, no migration runs (`cicd migrate` and PREDEPLOY-MIGRATION
+     * skip it), since the older image's migration tool does not know the newer revisions the schema carries.
+     * `cicd rollback` writes it; a later promotion or build leaves it stale. Default: none.
+     */
+    skipForDigest: pattern(DIGEST_PATTERN, "an image digest sha256:<64 hex>").optional(),
   })
   .refine((m) => m.contract !== "destructive" || m.noDowngradeReason !== undefined, {
     // F6: "migrations must provide downgrade or be explicitly marked no_downgrade with justification"; a destructive

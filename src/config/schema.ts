@@ -302,26 +302,23 @@ function buildsWhereTheyBelong(c: StackShape, ctx: z.RefinementCtx): void {
     });
   }
   c.apps.forEach((app, i) => {
-    // A staging rollback pins a digest staging ran, with its provenance, instead of a build (PLAY 3).
-    const pinned = !!app.image.digest && !!app.image.provenance;
-    if (c.environment === "staging" && !app.image.build && !pinned) {
+    if (c.environment === "staging" && !app.image.build) {
       ctx.addIssue({
         code: "custom",
         path: ["apps", i, "image", "build"],
         input: undefined,
         message:
-          "the app repository's commit to build { gitSha, date, actor }: staging builds each app once, from its own " +
-          "source (or, rolled back, runs image.digest with its image.provenance)",
+          "the app repository's commit to build { gitSha, date, actor }: staging builds each app once, from its own source",
       });
     }
-    if (c.environment === "staging" && app.image.build && app.image.digest) {
+    // A staging rollback pins a digest staging ran before, with the provenance it recorded (PLAY 3).
+    if (c.environment === "staging" && app.image.digest && !app.image.provenance) {
       ctx.addIssue({
         code: "custom",
-        path: ["apps", i, "image", "digest"],
-        input: app.image.digest,
+        path: ["apps", i, "image", "provenance"],
+        input: undefined,
         message:
-          "either a build or a rolled-back digest: cicd bump sets image.build and removes the digest, cicd rollback " +
-          "--stack staging the reverse",
+          "the pinned digest's { gitSha, date, actor } as staging recorded them: cicd rollback --stack staging writes both",
       });
     }
     if (c.environment === "production" && app.image.build) {

@@ -70,3 +70,13 @@ export function disableAppFlags(edit: StackFileEdit): string[] {
     return [String(node.get("name"))];
   });
 }
+
+/**
+ * A rollback to `digest` runs no migration while the app runs it (`migrations.skipForDigest`): the older image's
+ * migration tool does not know the newer revisions the schema already carries (Alembic: "Can't locate revision").
+ * Nothing for an app without migrations.
+ */
+export function skipMigrationFor(edit: StackFileEdit, digest: string): void {
+  if (edit.doc.hasIn([...edit.appPath, "migrations"]))
+    edit.doc.setIn([...edit.appPath, "migrations", "skipForDigest"], digest);
+}

@@ -47,13 +47,19 @@ export interface MigrationResult {
   stoppedReason?: string;
   ok: boolean;
   logLines: string[];
+  /** Why no task ran: the app runs a rollback's target (`migrations.skipForDigest`). */
+  skipped?: string;
 }
 
 /** A migration that could not start: the message names what is missing and where. */
 export class MigrateError extends Error {}
 
-/** The app's migration run inputs from the stack's outputs. @throws ConfigError or MigrateError */
-function runInputsOf(opts: MigrateOptions): MigrationRun {
+/**
+ * The app's migration run inputs from the stack's outputs, or why it runs none (a rollback's target).
+ *
+ * @throws ConfigError or MigrateError
+ */
+function runInputsOf(opts: MigrateOptions): MigrationRun | { skipped: string } {
   const source = readStackFile(path.join(opts.dir ?? ".", `Pulumi.${opts.stack}.yaml`));
   const model = parseStackConfig(opts.stack, source.raw, {
     secretKeys: source.secretKeys,
@@ -72,6 +78,11 @@ function runInputsOf(opts: MigrateOptions): MigrationRun {
         found: "(unset)",
       },
     ]);
+  const skip = app.migrations.skipForDigest;
+  if (skip && app.image.digest === skip)
+    return {
+      skipped: `${opts.app} runs ${skip}, a rollback's target (migrations.skipForDigest): its older migration is not run`,
+    };
   const run = (
     readStackOutputs(opts.outputs).apps as Record<string, { migration?: MigrationRun }> | undefined
   )?.[opts.app]?.migration;
@@ -144,6 +155,7 @@ async function logLinesOf(logs: CloudWatchLogsClient, run: MigrationRun, taskArn
  */
 export async function migrate(opts: MigrateOptions): Promise<MigrationResult> {
   const run = runInputsOf(opts);
+  if ("skipped" in run) return { app: opts.app, taskArn: "", ok: true, logLines: [], skipped: run.skipped };
   const ecs = opts.ecs ?? new ECSClient({});
   const logs = opts.logs ?? new CloudWatchLogsClient({});
   const started = await ecs.send(
@@ -186,9 +198,11 @@ export async function runMigrate(opts: MigrateOptions): Promise<number> {
     const r = await migrate(opts);
     for (const line of r.logLines) console.log(line);
     console.error(
-      r.ok
-        ? `migrated ${r.app} (${r.taskArn}): exit 0`
-        : `MIGRATION FAILED for ${r.app} (${r.taskArn}): exit ${r.exitCode ?? "none"}${r.stoppedReason ? `, ${r.stoppedReason}` : ""}; the services were not changed`,
+      r.skipped
+        ? `skipped: ${r.skipped}`
+        : r.ok
+          ? `migrated ${r.app} (${r.taskArn}): exit 0`
+          : `MIGRATION FAILED for ${r.app} (${r.taskArn}): exit ${r.exitCode ?? "none"}${r.stoppedReason ? `, ${r.stoppedReason}` : ""}; the services were not changed`,
     );
     return r.ok ? 0 : 1;
   } catch (err) {

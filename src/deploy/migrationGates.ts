@@ -33,6 +33,15 @@ export function checkMigrationContracts(model: StackModel, now: Date): Check[] {
   return model.apps.flatMap((app): Check[] => {
     const m = app.migrations;
     if (!m) return [];
+    if (m.skipForDigest && app.image.digest === m.skipForDigest)
+      return [
+        {
+          id: "PREDEPLOY-MIGRATION",
+          app: app.name,
+          status: "skip",
+          message: `${app.name} runs ${m.skipForDigest}, a rollback's target: no migration runs, its contract does not apply`,
+        },
+      ];
     const what = `${app.name}'s migration (${m.command.join(" ")}) is ${m.contract}`;
     const noDown = m.noDowngradeReason ? `; no downgrade: ${m.noDowngradeReason}` : "";
     const check = (status: Check["status"], message: string): Check => ({

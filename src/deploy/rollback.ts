@@ -10,7 +10,13 @@
 import * as path from "node:path";
 import { isMap, isSeq, YAMLSeq } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError } from "../config/model";
-import { disableAppFlags, openAppEntry, StackFileEdit, writeValidated } from "../config/stackFileEdit";
+import {
+  disableAppFlags,
+  openAppEntry,
+  skipMigrationFor,
+  StackFileEdit,
+  writeValidated,
+} from "../config/stackFileEdit";
 import { DIGEST_PATTERN, RELEASE_TAG_PATTERN } from "../../policy-pack/lib/facts";
 
 /** A release tag of the constitution (PLAY "1) Version bump": `mvp-X.Y.Z`). */
@@ -185,6 +191,7 @@ function acrossContract(edit: StackFileEdit, opts: RollbackOptions, stack: strin
   if (contract !== "destructive") return;
   if (opts.correctiveMigration?.length) {
     edit.doc.setIn([...at, "command"], opts.correctiveMigration);
+    if (edit.doc.hasIn([...at, "skipForDigest"])) edit.doc.deleteIn([...at, "skipForDigest"]);
     return;
   }
   const command = (edit.doc.getIn([...at, "command"]) as { toJSON?: () => unknown } | undefined)?.toJSON?.();
@@ -220,6 +227,7 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
   if (provenance) edit.doc.setIn([...edit.appPath, "image", "provenance"], provenance);
   else if (current.provenance) edit.doc.deleteIn([...edit.appPath, "image", "provenance"]);
   const marker = `ROLLBACK ${label(opts.fromVersion, from)} -> ${label(opts.toVersion, to)}`;
+  if (!opts.correctiveMigration?.length) skipMigrationFor(edit, to);
   const override = errorBudgetOverride(edit, opts, marker);
   const disabledFlags = opts.disableFlags ? disableAppFlags(edit) : undefined;
   writeValidated(edit);

@@ -1,15 +1,14 @@
 /**
  * `cicd rollback --stack staging --app APP --staging-outputs FILE [--to DIGEST]`: PLAY 3 "If staging fails:
  * Rollback". Staging builds each app from `image.build`; rolled back, it runs instead a digest it ran before, pinned
- * with the provenance staging recorded for it (`image.digest` and `image.provenance` in `Pulumi.staging.yaml`,
- * comments and layout kept). Nothing is rebuilt (CONST "Build Once, Promote Many"): the `:staging` alias and the
- * service follow the digest. Rolling forward is `cicd bump` of the fix, which sets `image.build` again and removes
- * the pin.
+ * with the provenance staging recorded for it (`image.digest` and `image.provenance` in `Pulumi.staging.yaml`, beside
+ * the build, which stays registered unchanged; comments and layout kept). Nothing is rebuilt (CONST "Build Once, Promote Many"): the `:staging` alias and the
+ * service follow the digest. Rolling forward is `cicd bump` of the fix, which removes the pin; the migration is
+ * not run while the pinned digest runs (`migrations.skipForDigest`).
  */
 import * as path from "node:path";
-import { YAMLMap } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem } from "../config/model";
-import { disableAppFlags, openAppEntry, writeValidated } from "../config/stackFileEdit";
+import { disableAppFlags, openAppEntry, skipMigrationFor, writeValidated } from "../config/stackFileEdit";
 import { DIGEST_PATTERN } from "../../policy-pack/lib/facts";
 import type { Release } from "../../policy-pack/lib/profile";
 import { stagingReleases } from "./promote";
@@ -85,13 +84,10 @@ export function planStagingRollback(opts: StagingRollbackOptions): StagingRollba
   const releases = stagingReleases(opts.stagingOutputs, opts.app, "staging");
   const to = targetOf(opts, releases, Number(edit.appPath[2]));
   const image = [...edit.appPath, "image"];
-  if (edit.doc.hasIn([...image, "build"])) edit.doc.deleteIn([...image, "build"]);
-  // The pin says why it is there, above its key (the build's comment went with the build).
-  const key = edit.doc.createNode("digest");
-  key.commentBefore =
-    " Rolled back (cicd rollback --stack staging): a digest staging ran, no rebuild; cicd bump of the fix builds again.";
-  (edit.doc.getIn(image) as YAMLMap).set(key, to.digest);
+  // The build stays: rolling forward to the same commit rebuilds nothing; the pin says what runs meanwhile.
+  edit.doc.setIn([...image, "digest"], to.digest);
   edit.doc.setIn([...image, "provenance"], { gitSha: to.gitSha, date: to.date, actor: to.actor });
+  skipMigrationFor(edit, to.digest);
   const disabledFlags = opts.disableFlags ? disableAppFlags(edit) : undefined;
   writeValidated(edit);
   const short = (r: Release) => `${r.digest.slice(7, 19)} (${r.gitSha.slice(0, 7)})`;
@@ -116,7 +112,7 @@ export function stagingRollbackPullRequestBody(p: StagingRollbackPlan): string {
     "",
     "## Changed",
     `- \`${p.file}\`: \`${p.app}\` runs \`${p.to.digest}\`, built from ${p.to.gitSha} by ${p.to.actor} on ` +
-      `${p.to.date}, a digest staging ran before: no rebuild. image.build is removed until the fix.`,
+      `${p.to.date}, a digest staging ran before: no rebuild; image.build stays, pinned over until the fix.`,
     ...(p.disabledFlags
       ? [`- feature flags off in staging: ${p.disabledFlags.join(", ") || "(the app has none)"}`]
       : []),

@@ -4,6 +4,8 @@
  * stack's environment, per app and overall, each with its performance band (src/dora/metrics.ts). GitHub calls
  * use Octokit (`GITHUB_TOKEN`: deployments read on the app repositories; `GITHUB_API_URL`).
  */
+import { deploymentsChart, WeekBar, weeklyChanges } from "./chart";
+import { writeOutputFile } from "../files";
 import * as path from "node:path";
 import Table from "cli-table3";
 import { ConfigError, parseStackConfig } from "../config/model";
@@ -24,6 +26,8 @@ export interface DoraOptions {
   /** Day after the window, `YYYY-MM-DD` (UTC). Default: now. */
   until?: string;
   format: (typeof DORA_FORMATS)[number];
+  /** Also write the weekly deployments chart as SVG to this file; the Markdown links it. Default: none. */
+  chart?: string;
   dir?: string;
   githubToken?: string;
   githubApiUrl?: string;
@@ -37,6 +41,8 @@ export interface DoraReport {
   until: string;
   overall: DoraMetrics;
   apps: Record<string, DoraMetrics>;
+  /** Changes and failed changes per week of the window, every app. */
+  weeks: WeekBar[];
 }
 
 const DAY = 86_400_000;
@@ -88,6 +94,7 @@ export async function doraReport(opts: DoraOptions): Promise<DoraReport> {
     since: since.toISOString(),
     until: until.toISOString(),
     overall: doraMetrics(records, days),
+    weeks: weeklyChanges(records, since, until),
     apps: Object.fromEntries(
       model.apps.map((a) => [
         a.name,
@@ -121,9 +128,16 @@ const HEAD = [
   "time to restore (median)",
 ];
 
-/** Renders the report: a terminal table, JSON, or a Markdown table (a job summary). */
-export function renderDora(r: DoraReport, format: DoraOptions["format"]): string {
-  const title = `DORA metrics of ${r.stack} (${r.environment}), ${r.since.slice(0, 10)} to ${r.until.slice(0, 10)}`;
+/** The title of a report, its chart's too. */
+const titleOf = (r: DoraReport) =>
+  `DORA metrics of ${r.stack} (${r.environment}), ${r.since.slice(0, 10)} to ${r.until.slice(0, 10)}`;
+
+/**
+ * Renders the report: a terminal table, JSON, or a Markdown table (a job summary), which links `chart` (the SVG's
+ * path, relative to the Markdown) when given.
+ */
+export function renderDora(r: DoraReport, format: DoraOptions["format"], chart?: string): string {
+  const title = titleOf(r);
   if (format === "json") return JSON.stringify(r, null, 2);
   if (format === "markdown")
     return [
@@ -134,6 +148,7 @@ export function renderDora(r: DoraReport, format: DoraOptions["format"]): string
       ...rows(r).map((cells) => `| ${cells.map(markdownText).join(" | ")} |`),
       "",
       "Bands: 2023 Accelerate State of DevOps report clusters (elite, high, medium, low).",
+      ...(chart ? ["", `![Changes deployed per week, failed ones in red](${encodeURI(chart)})`] : []),
     ].join("\n");
   const table = new Table({ head: HEAD, style: { head: [], border: [] } });
   table.push(...rows(r));
@@ -143,7 +158,10 @@ export function renderDora(r: DoraReport, format: DoraOptions["format"]): string
 /** Runs `cicd dora`: exit 0 with the report, 2 on bad input (named), GitHub errors thrown. */
 export async function runDora(opts: DoraOptions): Promise<number> {
   try {
-    console.log(renderDora(await doraReport(opts), opts.format));
+    const r = await doraReport(opts);
+    if (opts.chart)
+      writeOutputFile(opts.chart, deploymentsChart(r.weeks, `Changes deployed per week: ${titleOf(r)}`));
+    console.log(renderDora(r, opts.format, opts.chart ? path.basename(opts.chart) : undefined));
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -297,7 +297,7 @@ describe("config model boundaries", () => {
       problems((r) => delete r.apps[1].image.build),
       one(
         "apps[1].image.build",
-        "the app repository's commit to build { gitSha, date, actor }: staging builds each app once, from its own source (or, rolled back, runs image.digest with its image.provenance)",
+        "the app repository's commit to build { gitSha, date, actor }: staging builds each app once, from its own source",
         "(missing)",
       ),
     );

@@ -11,6 +11,8 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { migrate, runMigrate } from "../../src/deploy/migrate";
 import { ROOT } from "../helpers";
+import { tempProject } from "../cli-harness";
+import { planRollback } from "../../src/deploy/rollback";
 import { cleanTempDirs, tempDir } from "../temp";
 import { awsJsonServer } from "./servers";
 
@@ -222,6 +224,27 @@ describe("cicd migrate", function () {
       assert.equal(server.calls.length, 0, "nothing was started");
     } finally {
       [console.log, console.error] = [log, error];
+      await server.close();
+    }
+  });
+
+  it("skips the migration while the app runs a rollback's target (migrations.skipForDigest): nothing is started", async () => {
+    const dir = tempProject();
+    const r0 = planRollback({ app: "erp-berhan", dir, stack: "production" });
+    const { server, ecs, logs } = await aws(0);
+    try {
+      const r = await migrate({
+        stack: "production",
+        app: "erp-berhan",
+        outputs: outputsFile(),
+        dir,
+        ecs,
+        logs,
+      });
+      assert.equal(r.ok, true);
+      assert.match(r.skipped ?? "", new RegExp(`erp-berhan runs ${r0.to}, a rollback's target`));
+      assert.equal(server.calls.length, 0);
+    } finally {
       await server.close();
     }
   });

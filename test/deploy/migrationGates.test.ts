@@ -103,6 +103,20 @@ describe("PREDEPLOY-MIGRATION", () => {
     assert.match(message, /no maintenance window is open/);
   });
 
+  it("skips an app that runs a rollback's target: no migration runs, so its contract does not apply", () => {
+    const running = "sha256:e1db7ed9b791d429b65c423dd68ad538024b18e7929fad9301651f3753f5b56e";
+    assert.deepEqual(
+      verdict(model({ contract: "destructive", noDowngradeReason: REASON, skipForDigest: running })),
+      [
+        [
+          "erp-berhan",
+          "skip",
+          `erp-berhan runs ${running}, a rollback's target: no migration runs, its contract does not apply`,
+        ],
+      ],
+    );
+  });
+
   it("the config model refuses a destructive migration without a reason for having no down path", () => {
     assert.throws(
       () => model({ contract: "destructive" }),

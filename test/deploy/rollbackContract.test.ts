@@ -59,9 +59,23 @@ describe("cicd rollback across a destructive migration", () => {
     );
   });
 
-  it("a safe_online release rolls back as before, its migration command untouched", () => {
+  it("a safe_online release rolls back with its migration command untouched, and no migration runs on the target", () => {
     const dir = tempProject();
-    planRollback({ app: "erp-berhan", dir });
+    const plan = planRollback({ app: "erp-berhan", dir });
     assert.match(production(dir), /command: \[alembic, upgrade, head\]/);
+    const erp = (
+      parse(production(dir)).config["cicd-constitution:apps"] as Array<{
+        name: string;
+        migrations: { skipForDigest?: string };
+      }>
+    ).find((a) => a.name === "erp-berhan")!;
+    // The older image's Alembic does not know the revisions the schema already carries.
+    assert.equal(erp.migrations.skipForDigest, plan.to);
+  });
+
+  it("a corrective migration runs instead: no skip is written", () => {
+    const dir = destructive();
+    planRollback({ app: "erp-berhan", dir, correctiveMigration: ["alembic", "downgrade", "0041"] });
+    assert.doesNotMatch(production(dir), /skipForDigest/);
   });
 });

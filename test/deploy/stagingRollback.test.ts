@@ -54,7 +54,7 @@ describe("cicd rollback --stack staging", function () {
   this.timeout(120_000);
   after(cleanTempDirs);
 
-  it("pins the release before the running one with its provenance; staging builds nothing for it and runs it", async () => {
+  it("pins the release before the running one with its provenance over the unchanged build; nothing is rebuilt", async () => {
     const { dir, outputs, before } = project();
     const r = await cicd([
       "rollback",
@@ -69,22 +69,23 @@ describe("cicd rollback --stack staging", function () {
     ]);
     assert.equal(r.code, 0, r.stderr);
     const image = imageOf(dir);
-    assert.equal(image.build, undefined);
+    assert.deepEqual(image.build, BUILD, "the build stays as it was");
     assert.equal(image.digest, digest("b"));
     assert.deepEqual(image.provenance, {
       gitSha: "b".repeat(40),
       date: "2026-11-19T10:00:00Z",
       actor: "dev2",
     });
-    // Every comment kept but the one on the build, which is gone; the pin says why it is there.
-    const buildComment =
-      "        # The app repository's commit to build (its merge to main), when and by whom.";
-    const after = comments(stagingText(dir));
-    assert.deepEqual(
-      after.filter((l) => !l.includes("Rolled back")),
-      comments(before).filter((l, i, all) => l !== buildComment || all.indexOf(l) !== i),
+    assert.deepEqual(comments(stagingText(dir)), comments(before), "every comment kept");
+    assert.equal(
+      (
+        parseDocument(stagingText(dir)).toJS().config["cicd-constitution:apps"][0].migrations as {
+          skipForDigest: string;
+        }
+      ).skipForDigest,
+      digest("b"),
+      "the older release's migration is not run",
     );
-    assert.equal(after.filter((l) => l.includes("Rolled back (cicd rollback --stack staging)")).length, 1);
     assert.match(
       r.stdout,
       new RegExp(
@@ -101,16 +102,30 @@ describe("cicd rollback --stack staging", function () {
       stagingRan({ "erp-berhan": RELEASES }),
     );
     const [staging] = previews;
-    const images = staging.resources.filter((x) => x.type === "docker-build:index:Image");
-    assert.ok(
-      !images.some((x) => x.name.includes("erp-berhan") && !x.name.includes("alias")),
-      images.map((x) => x.name).join(", "),
+    // The build is registered with the very inputs it had: pulumi up rebuilds nothing, now or rolling forward.
+    const [untouched] = await previewStacks(
+      ROOT,
+      ["staging"],
+      TEST_TODAY,
+      stagingRan({ "erp-berhan": RELEASES }),
     );
+    const buildOf = (p: typeof staging) =>
+      p.plan.resources.find((x) => x.type === "docker-build:index:Image" && x.name.startsWith("erp-berhan"))
+        ?.inputs;
+    assert.ok(buildOf(staging));
+    assert.deepEqual(buildOf(staging), buildOf(untouched));
     const containers = staging.resources
       .filter((x) => x.type === "aws:ecs/taskDefinition:TaskDefinition" && x.name.includes("erp-berhan"))
       .map((x) => String(x.props.containerDefinitions));
     assert.ok(containers.length > 0);
-    for (const c of containers) assert.match(c, new RegExp(`@${digest("b")}`));
+    for (const c of containers) {
+      assert.match(c, new RegExp(`@${digest("b")}`));
+      assert.match(
+        c,
+        new RegExp(`"name":"BUILD_SHA","value":"${"b".repeat(40)}"`),
+        "what runs says what it is",
+      );
+    }
     const audit = auditPreview(staging, TEST_TODAY, dir);
     assert.equal(
       audit.summary.mandatoryFailures,
@@ -163,7 +178,7 @@ describe("cicd rollback --stack staging", function () {
     assert.equal(imageOf(dir).digest, digest("a"));
   });
 
-  it("the config model refuses a staging app with both a build and a pinned digest", async () => {
+  it("the config model refuses a pinned digest without the provenance staging recorded for it", async () => {
     const dir = tempProject();
     const file = path.join(dir, "Pulumi.staging.yaml");
     const text = fs.readFileSync(file, "utf8");
@@ -172,6 +187,9 @@ describe("cicd rollback --stack staging", function () {
     fs.writeFileSync(file, both);
     const r = await cicd(["preview", "--stack", "staging", "--dir", dir, "--out-dir", path.join(dir, "out")]);
     assert.equal(r.code, 2, r.stdout);
-    assert.match(r.stderr, /image\.digest.*either a build or a rolled-back digest/s);
+    assert.match(
+      r.stderr,
+      /apps\[0\]\.image\.provenance: expected the pinned digest's \{ gitSha, date, actor \}/,
+    );
   });
 });

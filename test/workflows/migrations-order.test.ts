@@ -19,6 +19,9 @@ const SERVICES = [
   "urn:pulumi:staging::cicd-constitution::cicd-constitution:app:Application$cicd-constitution:runtime:ServiceRuntime$aws:ecs/service:Service::erp-berhan-staging-service",
   "urn:pulumi:staging::cicd-constitution::cicd-constitution:app:Application$cicd-constitution:runtime:ServiceRuntime$aws:ecs/service:Service::menu-optimizer-staging-service",
 ];
+/** The moving alias (`:staging`) of erp-berhan's image: it must not name the new release before it migrated. */
+const ALIAS =
+  "urn:pulumi:staging::cicd-constitution::cicd-constitution:app:Application$cicd-constitution:image:ContainerImage$docker-build:index:Index::erp-berhan-staging-image-alias";
 const RUN = {
   cluster: "erp-berhan-staging",
   family: "erp-berhan-migrate-staging",
@@ -31,7 +34,7 @@ const RUN = {
 };
 
 /** Runs migrate.sh in a copy of the stack files; the migration task exits `exitCode`. Returns the run and the log. */
-async function runScript(exitCode: number) {
+async function runScript(exitCode: number, env: Record<string, string> = {}) {
   const dir = tempProject();
   const log = path.join(dir, "calls.log");
   const state = path.join(dir, "state.json");
@@ -39,7 +42,12 @@ async function runScript(exitCode: number) {
   fs.writeFileSync(
     state,
     JSON.stringify({
-      deployment: { resources: SERVICES.map((urn) => ({ urn, type: "aws:ecs/service:Service" })) },
+      deployment: {
+        resources: [
+          ...SERVICES.map((urn) => ({ urn, type: "aws:ecs/service:Service" })),
+          { urn: ALIAS, type: "docker-build:index:Index" },
+        ],
+      },
     }),
   );
   fs.writeFileSync(
@@ -49,7 +57,10 @@ async function runScript(exitCode: number) {
   const bin = shims(dir, {
     pulumi: [
       `echo "pulumi $*" >> "${log}"`,
-      `case "$1 $2" in "stack export") cat "${state}";; "stack output") cat "${outputs}";; esac`,
+      // `stack export --file F` writes the state to F; EXPORT_FAILS makes it fail as an unreachable backend would.
+      `if [ "$1 $2" = "stack export" ]; then [ -z "\${EXPORT_FAILS:-}" ] || exit 255; while [ $# -gt 0 ]; do [ "$1" = --file ] && cp "${state}" "$2"; shift; done; exit 0; fi`,
+      `[ "$1 $2" = "stack output" ] && cat "${outputs}"`,
+      "exit 0",
     ].join("\n"),
   });
   const server = await awsJsonServer("1.1", {
@@ -80,6 +91,7 @@ async function runScript(exitCode: number) {
           AWS_ENDPOINT_URL_ECS: server.url,
           AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: server.url,
           PULUMI_BACKEND_URL: "",
+          ...env,
         },
       },
     );
@@ -131,7 +143,7 @@ describe("deploys with migrations: services held back, migration, then the servi
     assert.equal(r.status, 0, r.stderr);
     const up = calls.findIndex((c) => c.startsWith("pulumi up "));
     assert.ok(up >= 0, calls.join("\n"));
-    for (const urn of SERVICES) assert.ok(calls[up].includes(`--exclude ${urn}`), calls[up]);
+    for (const urn of [...SERVICES, ALIAS]) assert.ok(calls[up].includes(`--exclude ${urn}`), calls[up]);
     assert.match(calls[up], /--exclude-dependents/);
     assert.match(calls[up], /--policy-pack policy-pack --policy-pack-config policy-config\.staging\.json/);
     assert.ok(calls.indexOf("RunTask") > up, "the migration runs after phase one");
@@ -143,5 +155,11 @@ describe("deploys with migrations: services held back, migration, then the servi
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /MIGRATION FAILED for erp-berhan .*the services were not changed/);
     assert.equal(calls.filter((c) => c.startsWith("pulumi up ")).length, 1, "phase one only");
+  });
+
+  it("a failed state export stops the script before any pulumi up: nothing is held back by mistake", async () => {
+    const { r, calls } = await runScript(0, { EXPORT_FAILS: "1" });
+    assert.notEqual(r.status, 0);
+    assert.equal(calls.filter((c) => c.startsWith("pulumi up ")).length, 0, calls.join("\n"));
   });
 });

@@ -18,7 +18,8 @@ const git = (dir: string, ...args: string[]) =>
   execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 /** A clone of a bare `origin` with one release tag and a feature and a fix after it. */
-function checkout(root: string): string {
+/** A clone of a bare `origin`: with one release tag and a feature and a fix after it, or (`first`) no release yet. */
+function checkout(root: string, first = false): string {
   const origin = path.join(root, "origin.git");
   git(root, "init", "-q", "--bare", "-b", "main", origin);
   const dir = path.join(root, "work");
@@ -30,11 +31,14 @@ function checkout(root: string): string {
     ["tag.gpgsign", "false"],
   ])
     git(dir, "config", k, v);
-  fs.writeFileSync(path.join(dir, "CHANGELOG.md"), "# Changelog\n\n## mvp-0.4.2 - 2026-11-30\n\n- x\n");
-  fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.4.2\n");
-  git(dir, "add", ".");
-  git(dir, "commit", "-q", "-m", "chore(release): bump version to mvp-0.4.2");
-  git(dir, "tag", "-a", "mvp-0.4.2", "-m", "mvp-0.4.2");
+  if (first) git(dir, "commit", "-q", "--allow-empty", "-m", "chore: start");
+  else {
+    fs.writeFileSync(path.join(dir, "CHANGELOG.md"), "# Changelog\n\n## mvp-0.4.2 - 2026-11-30\n\n- x\n");
+    fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.4.2\n");
+    git(dir, "add", ".");
+    git(dir, "commit", "-q", "-m", "chore(release): bump version to mvp-0.4.2");
+    git(dir, "tag", "-a", "mvp-0.4.2", "-m", "mvp-0.4.2");
+  }
   for (const m of ["feat(menu): weekly plan", "fix: totals"])
     git(dir, "commit", "-q", "--allow-empty", "-m", m);
   git(dir, "push", "-q", "origin", "main", "--tags");
@@ -114,5 +118,28 @@ describe("release.yml, followed step by step in a real repository", function () 
     // The tag's own push: nothing more to tag.
     git(dir, "fetch", "-q", "--tags", "origin");
     assert.deepEqual(runStep("notes", "merged", dir), {});
+  });
+
+  it("the first release (no VERSION, no CHANGELOG yet) opens its pull request with both files", () => {
+    const root = tempDir("release-yml-first");
+    const runStep = stepRunner(workflow, root, shims(root));
+    const dir = checkout(root, true);
+    const change = runStep("change", "prepare", dir);
+    assert.match(change.tag ?? "", /^mvp-\d+\.\d+\.\d+$/, JSON.stringify(change));
+    const pr = path.join(root, "pr");
+    git(root, "clone", "-q", path.join(root, "origin.git"), pr);
+    runStep("pull-request", "Apply the change (VERSION and CHANGELOG.md, nothing else)", pr, {
+      PATCH: change.patch,
+    });
+    runStep("pull-request", "Push and open the release pull request", pr, {
+      TAG: change.tag,
+      NOTES: change.notes,
+    });
+    const origin = path.join(root, "origin.git");
+    assert.deepEqual(git(origin, "ls-tree", "--name-only", `release/${change.tag}`).split("\n").sort(), [
+      "CHANGELOG.md",
+      "VERSION",
+    ]);
+    assert.equal(git(origin, "show", `release/${change.tag}:VERSION`), change.tag);
   });
 });
