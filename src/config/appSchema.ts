@@ -363,7 +363,11 @@ const migrationsSchema = z
 
 export const appSchema = z.strictObject({
   /** App name: lowercase, 3-20 characters; used in every resource name. */
-  name: pattern(APP_NAME, "a lowercase app name of 3-20 characters (letters, digits, -)"),
+  name: pattern(APP_NAME, "a lowercase app name of 3-20 characters (letters, digits, -)").refine(
+    (n) => !n.endsWith("-migrate"),
+    // APP-migrate-ENV is the migration task family of app APP (components/MigrationTask.ts).
+    { error: "a name not ending in -migrate (APP-migrate-ENV names APP's migration task family)" },
+  ),
   /** Owning team or person, written to the `owner` tag of every resource. */
   owner: pattern(/^\S{2,}$/, "an owner (login or team)"),
   repository: repositorySchema,

@@ -117,6 +117,21 @@ describe("PREDEPLOY-MIGRATION", () => {
     );
   });
 
+  it("the config model refuses an app name ending in -migrate: APP-migrate-ENV is APP's migration task family", () => {
+    const source = readStackFile(path.join(ROOT, "Pulumi.production.yaml"));
+    const raw = structuredClone(source.raw) as Record<string, unknown>;
+    (raw.apps as Array<Record<string, unknown>>)[1].name = "erp-migrate";
+    assert.throws(
+      () =>
+        parseStackConfig("production", raw, {
+          secretKeys: source.secretKeys,
+          source: source.origin,
+          today: NOW,
+        }),
+      /apps\[1\]\.name: expected a name not ending in -migrate/,
+    );
+  });
+
   it("the config model refuses a destructive migration without a reason for having no down path", () => {
     assert.throws(
       () => model({ contract: "destructive" }),
