@@ -53,6 +53,8 @@ export interface PromotionPlan {
   /** The staging verify evidence, or why it was not read. */
   verified: string;
   title: string;
+  /** What became of the app's migrations block: carried from staging's stack file, or why not. */
+  migrations: string;
 }
 
 /**
@@ -182,6 +184,31 @@ function repin(
 }
 
 /**
+ * The release's migrations travel with it (F6: "every migration declares contract"): staging's stack file declares
+ * the migrations of the release it runs, so promoting that release (staging's newest) copies its `migrations` block
+ * into production's entry, without a rollback's `skipForDigest`; an app whose staging entry has none loses
+ * production's. An older release's block is not known: production's stays, and the body says so.
+ *
+ * @returns what was done, for the pull request body
+ */
+function carryMigrations(edit: StackFileEdit, dir: string, app: string, newest: boolean): string {
+  const at = [...edit.appPath, "migrations"];
+  if (!newest)
+    return "production's migrations block kept: an older staging release's is not recorded; check it by hand";
+  const staging = openAppEntry(dir, "staging", app);
+  const node = staging.doc.getIn([...staging.appPath, "migrations"]) as
+    { toJSON?: () => unknown } | undefined;
+  const block = node?.toJSON?.() as Record<string, unknown> | undefined;
+  if (!block) {
+    if (edit.doc.hasIn(at)) edit.doc.deleteIn(at);
+    return "no migrations in staging's release: none in production's";
+  }
+  const { skipForDigest: _skip, ...carried } = block;
+  edit.doc.setIn(at, edit.doc.createNode(carried));
+  return `carried from Pulumi.staging.yaml: contract ${String(carried.contract ?? "safe_online")}, command \`${(carried.command as string[]).join(" ")}\``;
+}
+
+/**
  * Writes production's pin for one app from staging's release record; returns what changed.
  *
  * @throws ConfigError naming the stack, the key (or option), what was expected and what was found; the file is
@@ -198,6 +225,7 @@ export async function planPromotion(opts: PromoteOptions): Promise<PromotionPlan
   const verified = await stagingVerified(opts, release, stack);
   const edit = openAppEntry(opts.dir ?? ".", stack, opts.app);
   const { from, history } = repin(edit, release, releases);
+  const migrations = carryMigrations(edit, opts.dir ?? ".", opts.app, release === releases[0]);
   writeValidated(edit);
   return {
     app: opts.app,
@@ -208,6 +236,7 @@ export async function planPromotion(opts: PromoteOptions): Promise<PromotionPlan
     history,
     version: opts.version,
     verified,
+    migrations,
     title: `Promote staging -> main @ ${release.gitSha.slice(0, 12)}${opts.version ? ` (${opts.version})` : ""}`,
   };
 }
@@ -224,6 +253,7 @@ export function promotionPullRequestBody(p: PromotionPlan): string {
     "## Changed",
     `- \`${p.file}\`: \`${p.app}\` image.digest ${p.from ? `\`${p.from}\`` : "(unset)"} -> \`${p.release.digest}\` (the digest staging ran: no rebuild).`,
     `- image.history: ${p.history.length ? p.history.map((d) => `\`${d}\``).join(", ") : "(empty)"} (the first is the rollback target).`,
+    `- migrations: ${p.migrations}.`,
     "",
     "## Evidence",
     `- staging ran it: staging's release record (${p.release.date}, ${p.release.actor}).`,

@@ -70,6 +70,43 @@ describe("cicd promote", function () {
     assert.match(body, /staging verify: not read \(no GitHub token\)/);
   });
 
+  it("carries the release's migrations from staging's stack file when it promotes staging's newest release", async function () {
+    const { dir, outputs } = project();
+    const stagingFile = path.join(dir, "Pulumi.staging.yaml");
+    const staging = fs.readFileSync(stagingFile, "utf8");
+    const contracted = staging.replace(
+      "        contract: safe_online\n",
+      "        contract: destructive\n        noDowngradeReason: drops the legacy tenants table\n        schemaRevision: V004\n",
+    );
+    assert.notEqual(contracted, staging);
+    fs.writeFileSync(stagingFile, contracted);
+    const migrationsOf = () =>
+      (
+        parseDocument(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8")).toJS().config[
+          "cicd-constitution:apps"
+        ] as Array<{ name: string; migrations: Record<string, unknown> }>
+      ).find((a) => a.name === "erp-berhan")!.migrations;
+    const older = await planPromotion({
+      app: "erp-berhan",
+      stagingOutputs: outputs,
+      dir,
+      digest: digest("b"),
+    });
+    assert.match(older.migrations, /kept: an older staging release's is not recorded/);
+    assert.equal(migrationsOf().contract, "safe_online");
+    const plan = await planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir });
+    assert.deepEqual(migrationsOf(), {
+      command: ["alembic", "upgrade", "head"],
+      contract: "destructive",
+      noDowngradeReason: "drops the legacy tenants table",
+      schemaRevision: "V004",
+    });
+    assert.match(
+      promotionPullRequestBody(plan),
+      /- migrations: carried from Pulumi\.staging\.yaml: contract destructive/,
+    );
+  });
+
   it("refuses a digest staging never ran, naming it and staging's releases; the file unchanged", async function () {
     const { dir, outputs, before } = project();
     await assert.rejects(
