@@ -5,12 +5,10 @@
  * rollback's marker, the run); labelled `incident`. One open incident per title: a second call for the same
  * marker comments on the open issue instead of opening another.
  */
-import * as path from "node:path";
 import type { Octokit } from "@octokit/rest";
 import { ConfigError } from "../config/model";
-import { readStackFile } from "../config/sources";
-import { parseStackConfig } from "../config/model";
 import { githubClient } from "./github";
+import { stackApp } from "./targets";
 
 /** Options of {@link openIncident}. */
 export interface IncidentOptions {
@@ -76,16 +74,7 @@ export function incidentBody(o: {
  * @throws ConfigError naming the stack and the key for an unknown app or an invalid stack file.
  */
 export async function openIncident(opts: IncidentOptions): Promise<IncidentResult> {
-  const source = readStackFile(path.join(opts.dir ?? ".", `Pulumi.${opts.stack}.yaml`));
-  const model = parseStackConfig(opts.stack, source.raw, {
-    secretKeys: source.secretKeys,
-    source: source.origin,
-  });
-  const app = model.apps.find((a) => a.name === opts.app);
-  if (!app)
-    throw new ConfigError(opts.stack, [
-      { key: "--app", expected: `one of ${model.apps.map((a) => a.name).join(", ")}`, found: opts.app },
-    ]);
+  const { model, app } = stackApp(opts.dir ?? ".", opts.stack, opts.app);
   const [owner, repo] = [model.githubOwner, app.repository.name];
   const github = opts.github ?? githubClient(process.env.GITHUB_TOKEN);
   const marker = opts.marker ?? "incident";

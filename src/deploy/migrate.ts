@@ -15,13 +15,12 @@
  * AWS calls use the SDK v3 clients (credentials and endpoints from the standard chain, `AWS_ENDPOINT_URL_ECS` and
  * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` included).
  */
-import * as path from "node:path";
-import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand, Task } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand, Task } from "@aws-sdk/client-ecs";
 import type { MigrationRun } from "../../components/MigrationTask";
-import { ConfigError, parseStackConfig } from "../config/model";
-import { readStackFile } from "../config/sources";
 import { readStackOutputs } from "../audit/readState";
+import { ConfigError } from "../config/model";
+import { stackApp } from "./targets";
 
 /** Options of {@link migrate}. */
 export interface MigrateOptions {
@@ -60,20 +59,11 @@ export class MigrateError extends Error {}
  * @throws ConfigError or MigrateError
  */
 function runInputsOf(opts: MigrateOptions): MigrationRun | { skipped: string } {
-  const source = readStackFile(path.join(opts.dir ?? ".", `Pulumi.${opts.stack}.yaml`));
-  const model = parseStackConfig(opts.stack, source.raw, {
-    secretKeys: source.secretKeys,
-    source: source.origin,
-  });
-  const app = model.apps.find((a) => a.name === opts.app);
-  if (!app)
-    throw new ConfigError(opts.stack, [
-      { key: "--app", expected: `one of ${model.apps.map((a) => a.name).join(", ")}`, found: opts.app },
-    ]);
+  const { app, index } = stackApp(opts.dir ?? ".", opts.stack, opts.app);
   if (!app.migrations)
     throw new ConfigError(opts.stack, [
       {
-        key: `cicd-constitution:apps[${model.apps.indexOf(app)}].migrations`,
+        key: `cicd-constitution:apps[${index}].migrations`,
         expected: "the app's migration command (migrations.command) to run",
         found: "(unset)",
       },

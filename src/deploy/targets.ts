@@ -121,3 +121,23 @@ export async function deployedStack(
   const outputs = outputsFile ? readStackOutputs(outputsFile) : {};
   return { source, model, apps: model.apps.map((a, i) => targetOf(stack, model, a, i, outputs)) };
 }
+
+/**
+ * One app of a stack file, with the stack's model (`DIR/Pulumi.STACK.yaml`, validated as the program reads it).
+ *
+ * @throws ConfigError for an invalid stack file, or naming `--app` and the stack's apps for an unknown app
+ */
+export function stackApp(
+  dir: string,
+  stack: string,
+  name: string,
+): { model: StackModel; app: AppModel; index: number } {
+  const source = readStackFile(path.join(dir, `Pulumi.${stack}.yaml`));
+  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
+  const index = model.apps.findIndex((a) => a.name === name);
+  if (index < 0)
+    throw new ConfigError(stack, [
+      { key: "--app", expected: `one of ${model.apps.map((a) => a.name).join(", ")}`, found: name },
+    ]);
+  return { model, app: model.apps[index], index };
+}

@@ -6,33 +6,11 @@
  * to rolling updates.
  */
 import { SECRET_NAME_PATTERNS } from "../../../policy-pack/lib/secretNames";
-import { r, ruleCases, T, taskDefinition } from "../rule-harness";
+import { r, ruleCases, T } from "../rule-harness";
+import { container, TD, td } from "./runtimeFixtures";
 
 type Props = Record<string, unknown>;
 
-const container = (over: Props = {}) => ({
-  name: "web",
-  image: "ghcr.io/acme/erp@sha256:" + "a".repeat(64),
-  environment: [
-    { name: "APP_ENV", value: "production" },
-    { name: "BUILD_SHA", value: "a".repeat(40) },
-    { name: "BUILD_DATE", value: "2026-11-20T10:00:00Z" },
-    { name: "BUILD_ACTOR", value: "mathieu" },
-  ],
-  secrets: [
-    { name: "DATABASE_URL", valueFrom: "arn:db" },
-    { name: "REDIS_URL", valueFrom: "arn:redis" },
-    { name: "JWT_SECRET", valueFrom: "arn:jwt" },
-  ],
-  healthCheck: { command: ["CMD-SHELL", "curl -fsS http://localhost:8000/healthz || exit 1"] },
-  readonlyRootFilesystem: true,
-  logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/erp" } },
-  ...over,
-});
-/** The app's production task definition with separate execution and task roles. */
-const td = (containers: unknown[], props: Props = {}) =>
-  taskDefinition(containers, { executionRoleArn: "arn:exec", taskRoleArn: "arn:task", ...props });
-const TD = td([container()]);
 const probing = (command: string, over: Props = {}) =>
   container({ healthCheck: { command: ["CMD-SHELL", command] }, ...over });
 

@@ -3,33 +3,10 @@
  * resources, one named scenario per test: the exact verdict, the resource judged and the evidence an auditor reads
  * (docs/PROOFS.md section 4).
  */
-import { r, RuleCase, ruleCases, T, taskDefinition } from "../rule-harness";
+import { r, RuleCase, ruleCases, T } from "../rule-harness";
+import { container, TD, td } from "./runtimeFixtures";
 
 type Props = Record<string, unknown>;
-
-const container = (over: Props = {}) => ({
-  name: "web",
-  image: "ghcr.io/acme/erp@sha256:" + "a".repeat(64),
-  environment: [
-    { name: "APP_ENV", value: "production" },
-    { name: "BUILD_SHA", value: "a".repeat(40) },
-    { name: "BUILD_DATE", value: "2026-11-20T10:00:00Z" },
-    { name: "BUILD_ACTOR", value: "mathieu" },
-  ],
-  secrets: [
-    { name: "DATABASE_URL", valueFrom: "arn:db" },
-    { name: "REDIS_URL", valueFrom: "arn:redis" },
-    { name: "JWT_SECRET", valueFrom: "arn:jwt" },
-  ],
-  healthCheck: { command: ["CMD-SHELL", "curl -fsS http://localhost:8000/healthz || exit 1"] },
-  readonlyRootFilesystem: true,
-  logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/ecs/erp" } },
-  ...over,
-});
-/** The app's production task definition with separate execution and task roles. */
-const td = (containers: unknown[], props: Props = {}) =>
-  taskDefinition(containers, { executionRoleArn: "arn:exec", taskRoleArn: "arn:task", ...props });
-const TD = td([container()]);
 
 const logGroup = (days: unknown, name = "/ecs/erp", resourceName = "erp-logs") =>
   r(T.logGroup, resourceName, { name, retentionInDays: days });
