@@ -8,6 +8,9 @@ import { runCli } from "../../src/cli/main";
 import { githubServer } from "../deploy/servers";
 import { ROOT } from "../helpers";
 import { HISTORY, WINDOW } from "./history";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { cleanTempDirs, tempDir } from "../temp";
 
 describe("cicd dora", function () {
   let github: Awaited<ReturnType<typeof githubServer>>;
@@ -124,5 +127,36 @@ describe("cicd dora", function () {
       if (saved === undefined) delete process.env.GITHUB_TOKEN;
       else process.env.GITHUB_TOKEN = saved;
     }
+  });
+
+  it("--chart writes the weekly SVG beside the Markdown, which links it", async () => {
+    const dir = tempDir("dora-chart");
+    const chart = path.join(dir, "dora chart.svg");
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void out.push(a.join(" "));
+    process.env.GITHUB_TOKEN = "ghs_localtesttoken";
+    process.env.GITHUB_API_URL = github.url;
+    try {
+      const args = [
+        "dora",
+        "--dir",
+        ROOT,
+        "--since",
+        WINDOW.since,
+        "--until",
+        WINDOW.until,
+        "--format",
+        "markdown",
+      ];
+      assert.equal(await runCli([...args, "--chart", chart]), 0);
+    } finally {
+      console.log = log;
+      delete process.env.GITHUB_API_URL;
+      delete process.env.GITHUB_TOKEN;
+    }
+    assert.match(fs.readFileSync(chart, "utf8"), /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(out.join("\n"), /!\[Changes deployed per week, failed ones in red\]\(dora%20chart\.svg\)/);
+    cleanTempDirs();
   });
 });
