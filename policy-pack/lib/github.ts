@@ -4,7 +4,8 @@
  * (`github.BranchProtection`). GitHub layers rulesets and protections, so the effective protection of `main`
  * is the union of every active one that targets it.
  */
-import { arr, get, globMatch, num, str } from "./props";
+import { minimatch } from "minimatch";
+import { arr, get, num, str } from "./props";
 import type { Res } from "./rule";
 import { T } from "./tokens";
 
@@ -63,11 +64,27 @@ export function refersTo(repoRef: unknown, repo: Repo): boolean {
   return short === repo.name || (nodeId !== undefined && repoRef === nodeId);
 }
 
+/** Longest ref pattern judged: GitHub's ref names stay far below it; a longer pattern matches nothing. */
+const MAX_REF_PATTERN = 1024;
+
+/**
+ * Whether a GitHub ref or branch pattern matches `ref`, with GitHub's semantics: Ruby's `File.fnmatch` with
+ * `File::FNM_PATHNAME` (GitHub Docs, "About protected branches" and "Creating rulesets": fnmatch syntax), so `*`
+ * and `?` never cross `/`, `**\/` spans directories, a `**` not followed by `/` is a `*`, and braces and extglobs are
+ * literal. Matched by minimatch (maintained, the npm CLI's own glob matcher) with those options.
+ */
+export function refPatternMatches(pattern: string, ref: string): boolean {
+  if (pattern.length > MAX_REF_PATTERN) return false;
+  const ruby = pattern.replace(/\*\*(?!\/)/g, "*");
+  return minimatch(ref, ruby, { nobrace: true, noext: true, nonegate: true, nocomment: true, dot: false });
+}
+
 /** True when a ruleset's ref conditions include `ref` (`refs/heads/main` or `refs/tags/...`) and do not exclude it. */
 export function rulesetTargets(props: Record<string, unknown>, ref: string, isDefault: boolean): boolean {
   const includes = arr(get(props, "conditions.refName.includes")).map(String);
   const excludes = arr(get(props, "conditions.refName.excludes")).map(String);
-  const hit = (p: string) => p === "~ALL" || (isDefault && p === "~DEFAULT_BRANCH") || globMatch(p, ref);
+  const hit = (p: string) =>
+    p === "~ALL" || (isDefault && p === "~DEFAULT_BRANCH") || refPatternMatches(p, ref);
   return includes.some(hit) && !excludes.some(hit);
 }
 
@@ -171,7 +188,7 @@ function addRuleset(view: BranchProtectionView, r: Res, repo: Repo, ref: string)
 function addClassicProtection(view: BranchProtectionView, r: Res, repo: Repo): void {
   if (!refersTo(r.props.repositoryId, repo)) return;
   const pattern = str(r.props.pattern);
-  if (!pattern || !globMatch(pattern, DEFAULT_BRANCH)) return;
+  if (!pattern || !refPatternMatches(pattern, DEFAULT_BRANCH)) return;
   view.sources.push(r);
   const checks = arr(r.props.requiredStatusChecks)[0];
   if (checks && typeof checks === "object") {

@@ -8,6 +8,7 @@ import {
   mainProtection,
   names,
   refersTo,
+  refPatternMatches,
   repositories,
   rulesetTargets,
 } from "../../../policy-pack/lib/github";
@@ -273,5 +274,45 @@ describe("policy-pack lib: protection of main", () => {
         const keys = Object.keys(c.expected) as Array<keyof Summary>;
         assert.deepEqual(Object.fromEntries(keys.map((k) => [k, got[k]])), c.expected);
       });
+  });
+});
+
+describe("policy-pack lib: GitHub ref patterns match as GitHub does (fnmatch with FNM_PATHNAME)", () => {
+  const cases: Array<[string, string, boolean]> = [
+    // GitHub Docs, rulesets and protected branches: `*` stops at `/`.
+    ["refs/heads/*", "refs/heads/main", true],
+    ["refs/*", "refs/heads/main", false],
+    ["refs/heads/*", "refs/heads/feature/x", false],
+    ["refs/heads/**/*", "refs/heads/feature/x", true],
+    ["refs/heads/**", "refs/heads/feature/x", false],
+    ["refs/tags/mvp-*", "refs/tags/mvp-1.0.0", true],
+    ["refs/tags/mvp-*", "refs/tags/v1.0.0", false],
+    ["*", "main", true],
+    ["ma?n", "main", true],
+    ["[mn]ain", "main", true],
+    ["*release*", "prerelease-1", true],
+    ["*release*", "feature/release", false],
+    ["{main,dev}", "main", false],
+    ["refs/heads/main", "refs/heads/main", true],
+  ];
+  for (const [pattern, ref, expected] of cases)
+    it(`${pattern} ${expected ? "matches" : "does not match"} ${ref}`, () =>
+      assert.equal(refPatternMatches(pattern, ref), expected));
+
+  it("a ruleset on refs/* does not protect main (CC-BR-01 must not count it)", () => {
+    const props = { conditions: { refName: { includes: ["refs/*"], excludes: [] } } };
+    assert.equal(rulesetTargets(props, "refs/heads/main", true), false);
+    assert.equal(
+      rulesetTargets(
+        { conditions: { refName: { includes: ["~DEFAULT_BRANCH"], excludes: [] } } },
+        "refs/heads/main",
+        true,
+      ),
+      true,
+    );
+  });
+
+  it("a pattern longer than any ref GitHub allows matches nothing, at once", () => {
+    assert.equal(refPatternMatches(`${"*a".repeat(600)}`, "refs/heads/main"), false);
   });
 });
