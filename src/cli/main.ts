@@ -3,6 +3,7 @@
  * The `cicd` command line: `npm run --silent cicd -- <command>`.
  * Exit codes: 0 success; 1 a mandatory policy failed; 2 invalid config or unreadable input.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { assertFreshBuild } from "../../policy-pack/lib/build";
@@ -407,6 +408,7 @@ function diffCommand(program: Command, result: CommandResult): void {
     )
     .addOption(new Option("--format <format>", "output format").choices(DIFF_CHOICES).default("table"))
     .option("--out <file>", "write the diff to a file instead of stdout")
+    .option("--expect-no-changes", "exit 1 when any stack changes, as pulumi preview --expect-no-changes")
     .action(async (base: string | undefined, head: string | undefined, opts) => {
       const [b, h] = opts.baseRef && base && !head ? [undefined, base] : [base, head];
       result.code = await load<typeof import("../diff/command")>("../diff/command").runDiff({
@@ -439,6 +441,23 @@ function reportOutOption(): Option {
 }
 
 /**
+ * `cicd --version`: the package's version, and the project's release when a `VERSION` file (written by `cicd
+ * release`) sits beside the package.json, found from this module's directory up (bin/ or the sources).
+ */
+function versionLine(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (pkg.name !== "cicd-constitution") continue;
+    const release = path.join(dir, "VERSION");
+    const tag = fs.existsSync(release) ? ` (${fs.readFileSync(release, "utf8").trim()})` : "";
+    return `${pkg.name} ${pkg.version ?? "?"}${tag}`;
+  }
+  return "cicd-constitution (version unknown)";
+}
+
+/**
  * The command tree. Each action loads its command's module when it runs (`load`), so a command pays only
  * for what it uses: `verify --help` never loads the Pulumi SDK, `preview` never loads the AWS SDK clients. Each
  * action puts its command's exit code in `result.code`.
@@ -447,6 +466,7 @@ function commands(result: CommandResult): Command {
   const program = new Command()
     .name("cicd")
     .description("Offline preview, policy audit and reports of the cicd-constitution Pulumi stacks.")
+    .version(versionLine(), "--version", "print the CLI's version (and this project's release, from VERSION)")
     .showHelpAfterError()
     .exitOverride();
   previewCommands(program, result);

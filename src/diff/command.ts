@@ -31,6 +31,8 @@ export interface DiffCommandOptions {
   out?: string;
   /** Project directory (the git checkout holding `Pulumi.<stack>.yaml`). Default: the current directory. */
   dir?: string;
+  /** Exit 1 when any stack changes (a resource or an output), as `pulumi preview --expect-no-changes` does. */
+  expectNoChanges?: boolean;
 }
 
 /** An unreadable input or a failed preview; the CLI exits 2 with its message. */
@@ -217,7 +219,8 @@ export function computeDiffs(opts: DiffCommandOptions): PlanDiff[] {
 /**
  * Runs `cicd diff`: renders the diffs to `opts.out` or stdout.
  *
- * @returns the exit code: 0 written; 2 bad input (message on stderr).
+ * @returns the exit code: 0 written; 1 with `expectNoChanges` when something changes (said on stderr); 2 bad input
+ *   (message on stderr).
  */
 export async function runDiff(opts: DiffCommandOptions): Promise<number> {
   let diffs: PlanDiff[];
@@ -236,6 +239,13 @@ export async function runDiff(opts: DiffCommandOptions): Promise<number> {
     writeOutputFile(opts.out, text);
   } else {
     process.stdout.write(text);
+  }
+  const changing = diffs.filter(
+    (d) => d.added.length || d.removed.length || d.changed.length || d.outputs.length,
+  );
+  if (opts.expectNoChanges && changing.length) {
+    console.error(`changes where none were expected: ${changing.map((d) => d.headStack).join(", ")}`);
+    return 1;
   }
   return 0;
 }

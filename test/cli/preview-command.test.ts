@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cicd, cicdProcess, cleanTempDirs, tempProject } from "../cli-harness";
+import { ROOT } from "../helpers";
 
 /** Production's stack file without the erp-berhan app's reviewers (CC-ENV-02 fails). */
 const withoutProductionReviewers = (text: string) =>
@@ -67,6 +68,13 @@ describe("cicd preview (command line)", function () {
       /cicd-constitution:apps\[0\]\.runtime\.desiredCount: expected an integer task count, found "two"/,
     );
     assert.equal(fs.existsSync(out), false);
+  });
+
+  it("--version prints the package's name and version and exits 0", async () => {
+    const r = await cicd(["--version"]);
+    assert.equal(r.code, 0);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+    assert.match(r.stdout, new RegExp(`^cicd-constitution ${pkg.version.replace(/\./g, "\\.")}`));
   });
 
   it("an unknown command or option exits 2 with usage help", async () => {

@@ -44,6 +44,25 @@ describe("cicd diff (command)", function () {
     );
   });
 
+  it("--expect-no-changes: exit 0 when nothing changes, 1 naming the stack when something does", async function () {
+    const out = path.join(dir, "expect.txt");
+    assert.equal(
+      await runDiff({ base: production, head: production, format: "table", out, expectNoChanges: true }),
+      0,
+    );
+    assert.deepEqual(errors, []);
+    assert.equal(
+      await runDiff({ base: staging, head: production, format: "table", out, expectNoChanges: true }),
+      1,
+    );
+    assert.deepEqual(errors, ["changes where none were expected: production"]);
+    assert.equal(
+      await runDiff({ base: staging, head: production, format: "table", out }),
+      0,
+      "without the flag",
+    );
+  });
+
   it("exits 2 naming the file when a plan is missing or not a plan", async function () {
     assert.equal(await runDiff({ base: path.join(dir, "nope.json"), head: production, format: "table" }), 2);
     assert.match(errors.join("\n"), /nope\.json/);
