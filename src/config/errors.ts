@@ -1,4 +1,5 @@
 /** How config problems are reported: the problem record, the error listing them, and zod issues rendered as problems. */
+import { didYouMean, shapePathOf } from "./knownKeys";
 import type { z } from "zod";
 import { PROJECT_NAME, SECRET_MARKER } from "../../policy-pack/lib/facts";
 
@@ -109,15 +110,19 @@ export function issueProblems(
   issues: readonly z.core.$ZodIssue[],
   raw: unknown,
   isSecretPath: (path: ReadonlyArray<PropertyKey>) => boolean,
+  knownKeys: Map<string, Set<string>> = new Map(),
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) {
         const path = [...issue.path, k];
+        const meant = didYouMean(k, knownKeys.get(shapePathOf(issue.path)) ?? []);
         problems.push({
           key: `${CONFIG_NAMESPACE}:${formatPath(path)}`,
-          expected: movedKeyOf(path) ?? expectedOf(issue),
+          expected:
+            movedKeyOf(path) ??
+            (meant ? `no unknown key: did you mean ${JSON.stringify(meant)}?` : expectedOf(issue)),
           found: `an unknown key ${JSON.stringify(k)}`,
         });
       }

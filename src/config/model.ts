@@ -6,6 +6,7 @@
  * -> components -> resources. Parsing collects every problem at once and throws a {@link ConfigError}
  * before any resource is registered.
  */
+import { knownKeysOf } from "./knownKeys";
 import { z } from "zod";
 import { PROJECT_NAME, SECRET_MARKER } from "../../policy-pack/lib/facts";
 import { semanticProblems } from "./checks";
@@ -59,6 +60,9 @@ export interface ParseOptions {
   today?: Date;
 }
 
+/** The keys the schema knows at each object, for "did you mean" on an unknown key. */
+const KNOWN_KEYS = knownKeysOf(stackConfigSchema);
+
 /**
  * Validates raw stack config and returns the typed model with defaults applied.
  *
@@ -73,7 +77,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, options: Pa
   const problems: ConfigProblem[] = [];
   const isSecretPath = (path: ReadonlyArray<PropertyKey>) => secretKeys.has(String(path[0]));
   if (!result.success) {
-    problems.push(...issueProblems(result.error.issues, raw, isSecretPath));
+    problems.push(...issueProblems(result.error.issues, raw, isSecretPath, KNOWN_KEYS));
   } else {
     problems.push(...semanticProblems(result.data, options.today ?? new Date()));
   }

@@ -107,6 +107,28 @@ export function readStackText(text: string, stack: string, origin: string): Conf
 }
 
 /**
+ * The YAML error of a stack file as one problem: the first error only (those after it are mostly its cascade, and
+ * are counted), with its line and column and the yaml library's code frame. Values in the frame are masked (`…`): a
+ * stack file may hold a misplaced secret, and the indentation, which is what YAML errors are about, stays.
+ */
+export function yamlProblem(errors: ReadonlyArray<{ message: string }>): ConfigProblem {
+  const [first] = errors;
+  const [head, ...rest] = first.message.split("\n");
+  // "Sequence item without - indicator at line 5, column 1:" -> "line 5, column 1: Sequence item without - indicator"
+  const at = /^(.*?) at (line \d+, column \d+):?$/.exec(head);
+  const what = at ? `${at[2]}: ${at[1]}` : head.replace(/:$/, "");
+  const frame = rest
+    .filter((l) => l.trim() !== "")
+    .map(
+      (l) =>
+        `      | ${l.replace(/^(\s*(?:- )?[^:#\s][^:#]*:)\s+\S.*$/, "$1 …").replace(/^(\s*- )[^\s:#].*$/, "$1…")}`,
+    );
+  const more =
+    errors.length > 1 ? ` (${errors.length - 1} more error(s) after it, mostly caused by this one)` : "";
+  return { key: "(yaml)", expected: "valid YAML", found: [`${what}${more}`, ...frame].join("\n") };
+}
+
+/**
  * What `readStackText` read, by stack, origin and text: one preview of all stacks reads each stack file several
  * times (its own config, the organization, report locations), and the YAML parse is the costly part. Callers get
  * a copy, so no caller sees another's changes. Errors are not kept: they are thrown again. The oldest of
@@ -117,13 +139,7 @@ const READ_TEXTS_KEPT = 16;
 
 function parseStackText(text: string, stack: string, origin: string): ConfigSource {
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      stack,
-      doc.errors.map((e) => ({ key: "(yaml)", expected: "valid YAML", found: e.message.split("\n")[0] })),
-      origin,
-    );
-  }
+  if (doc.errors.length > 0) throw new ConfigError(stack, [yamlProblem(doc.errors)], origin);
   const body = doc.toJS() as { config?: Record<string, unknown> } | null;
   if (!body || typeof body.config !== "object" || body.config === null) {
     throw new ConfigError(

@@ -146,7 +146,7 @@ describe("config model boundaries", () => {
       problems((r) => (r.apps[0].runtime.desiredCuont = 2)),
       one(
         "apps[0].runtime.desiredCuont",
-        "no unknown key (known keys are documented in Pulumi.yaml)",
+        'no unknown key: did you mean "desiredCount"?',
         'an unknown key "desiredCuont"',
       ),
     );

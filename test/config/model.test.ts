@@ -95,7 +95,7 @@ describe("config model", () => {
       stack: "production",
       mutate: (r) => (r.apps[0].runtime.desiredCuont = 3),
       key: "cicd-constitution:apps[0].runtime.desiredCuont",
-      message: /expected no unknown key .*found an unknown key "desiredCuont"/,
+      message: /expected no unknown key: did you mean "desiredCount"\?, found an unknown key "desiredCuont"/,
     },
     {
       what: "a Fargate memory size that does not fit the CPU",

@@ -2,6 +2,7 @@
  * Single mutations of a valid generated config (test/proofs/arbitraries.ts), each with the config key the error
  * must name: wrong type, missing key, bad pattern or range, unknown key, duplicate app name, past removal date.
  */
+import { knownKeysOf, shapePathOf } from "../../src/config/knownKeys";
 import fc from "fast-check";
 import {
   CONFIG_NAMESPACE,
@@ -66,23 +67,9 @@ function otherType(v: unknown): fc.Arbitrary<unknown> {
 }
 
 /** Object keys the schema knows, by the path of the object with indexes replaced by `[]`. */
-export const KNOWN_KEYS: Map<string, Set<string>> = (() => {
-  const out = new Map<string, Set<string>>();
-  type Def = { type: string; shape?: Record<string, { _zod: { def: Def } }>; [k: string]: unknown };
-  const walk = (def: Def, at: string) => {
-    const inner = (def.innerType ?? def.in ?? def.element) as { _zod: { def: Def } } | undefined;
-    if (def.type === "object" && def.shape) {
-      out.set(at, new Set(Object.keys(def.shape)));
-      for (const [k, s] of Object.entries(def.shape)) walk(s._zod.def, at ? `${at}.${k}` : k);
-    } else if (def.type === "array" && inner) walk(inner._zod.def, `${at}[]`);
-    else if (inner) walk(inner._zod.def, at);
-  };
-  walk((stackConfigSchema as unknown as { _zod: { def: Def } })._zod.def, "");
-  return out;
-})();
+export const KNOWN_KEYS: Map<string, Set<string>> = knownKeysOf(stackConfigSchema);
 
-const shapeKey = (path: Path) =>
-  path.map((s, i) => (typeof s === "number" ? "[]" : i === 0 ? s : `.${s}`)).join("");
+const shapeKey = (path: Path) => shapePathOf(path);
 
 /** Paths of every strict object present in the config (where an unknown key is an error). */
 function strictObjects(raw: Record<string, unknown>): Path[] {
