@@ -194,7 +194,7 @@ function reportLaunch(figures: LaunchFigure[]): LaunchFigure[] {
   console.log(table.toString());
   met(
     figures[0].ratio <= 2,
-    "main job at most 2x its floor (SDK and providers loaded; issue 23)",
+    "main job at most 2x its floor (SDK and providers loaded)",
     `${figures[0].ratio.toFixed(2)}x`,
   );
   met(

@@ -1,10 +1,10 @@
 /**
  * `cicd rollback --stack staging --app APP --staging-outputs FILE [--to DIGEST]`: PLAY 3 "If staging fails:
  * Rollback". Staging builds each app from `image.build`; rolled back, it runs instead a digest it ran before, pinned
- * with the provenance staging recorded for it (`image.digest` and `image.provenance` in `Pulumi.staging.yaml`, beside
- * the build, which stays registered unchanged; comments and layout kept). Nothing is rebuilt (CONST "Build Once, Promote Many"): the `:staging` alias and the
- * service follow the digest. Rolling forward is `cicd bump` of the fix, which removes the pin; the migration is
- * not run while the pinned digest runs (`migrations.skipForDigest`).
+ * with the provenance staging recorded for it (`image.digest` and `image.provenance` in `Pulumi.staging.yaml`,
+ * beside the build, which stays registered unchanged; comments and layout kept). Nothing is rebuilt (CONST "Build
+ * Once, Promote Many"): the `:staging` alias and the service follow the digest. Rolling forward is `cicd bump` of
+ * the fix, which removes the pin; the migration is not run while the pinned digest runs (`migrations.skipForDigest`).
  */
 import * as path from "node:path";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem } from "../config/model";
