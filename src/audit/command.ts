@@ -30,6 +30,11 @@ export interface AuditOptions {
   now?: Date;
   /** Table colours. Default: on a TTY. */
   color?: boolean;
+  /**
+   * Audit the file with `stack`'s settings although its URNs name another stack. Default: false, refused (another
+   * stack's waivers and settings would judge it).
+   */
+  allowOtherStack?: boolean;
 }
 
 /** The JSON report this command prints with `--format json`. */
@@ -51,14 +56,25 @@ export async function runAudit(opts: AuditOptions): Promise<number> {
       throw new AuditInputError(
         `${opts.fromExport}: its URNs name the stack ${JSON.stringify(stack)}, not a stack name`,
       );
+    if (opts.stack && state.stack && state.stack !== opts.stack && !opts.allowOtherStack)
+      throw new AuditInputError(
+        `${opts.fromExport} holds stack ${JSON.stringify(state.stack)} (its URNs), not --stack ${opts.stack}: ${opts.stack}'s settings and waivers would judge another stack; pass --allow-other-stack to do so anyway`,
+      );
     const dir = opts.dir ?? process.cwd();
+    const stackFile = findStackFile(dir, stack);
+    // Said on stderr, so stdout stays one document in every format.
+    console.error(
+      stackFile
+        ? `audit: stack ${stack}, policy settings from ${path.join(dir, stackFile.uri)}`
+        : `audit: stack ${stack}, no Pulumi.${stack}.yaml in ${path.resolve(dir)}: the pack's default settings`,
+    );
     const report = auditReport(state.resources, {
       stack,
       mode: state.kind === "plan" ? "offline" : "online",
       config: packConfigOfStackFile(dir, stack),
       now: opts.now,
       secretsMarked: state.secretsMarked,
-      stackFile: findStackFile(dir, stack),
+      stackFile,
     });
     mandatoryFailures = report.summary.mandatoryFailures;
     text = redactSecrets(

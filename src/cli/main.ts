@@ -115,6 +115,10 @@ function auditCommands(program: Command, result: CommandResult): void {
       stackName,
     )
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .option(
+      "--allow-other-stack",
+      "audit a file whose URNs name another stack than --stack, with --stack's settings",
+    )
     .addOption(reportOutOption())
     .addOption(reportFormatOption())
     .action(async (opts) => {

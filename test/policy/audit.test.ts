@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { AuditReportJson, runAudit } from "../../src/audit/command";
 import { parseState, readState } from "../../src/audit/readState";
 import { cleanTempDirs, tempDir } from "../temp";
+import { ROOT } from "../helpers";
 
 const FIX = path.resolve(__dirname, "../fixtures/audit");
 const EXPORT = path.join(FIX, "stack-export.production.json");
@@ -122,6 +123,39 @@ describe("audit --from-export", () => {
     );
     assert.equal(report.results.find((r) => r.ruleId === "CC-RUN-03")?.status, "fail"); // rollback off
     assert.equal(code, 1);
+  });
+
+  it("says which settings it applied, and refuses another stack's export unless told", async () => {
+    const own = await audit(EXPORT, "json");
+    assert.match(
+      own.stderr,
+      /^audit: stack production, no Pulumi\.production\.yaml in .*: the pack's default settings/,
+    );
+    const other = await audit(EXPORT, "json", "staging");
+    assert.equal(other.code, 2);
+    assert.match(
+      other.stderr,
+      /holds stack "production" \(its URNs\), not --stack staging: staging's settings and waivers would judge another stack; pass --allow-other-stack/,
+    );
+    const out = path.join(tempDir("audit"), "report");
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args.join(" "));
+    try {
+      const code = await runAudit({
+        fromExport: EXPORT,
+        format: "json",
+        out,
+        stack: "staging",
+        dir: ROOT,
+        now: NOW,
+        allowOtherStack: true,
+      });
+      assert.equal(code, 1, "judged, the plain-text secret still fails");
+    } finally {
+      console.error = original;
+    }
+    assert.match(errors.join("\n"), /^audit: stack staging, policy settings from .*Pulumi\.staging\.yaml/);
   });
 
   it("unreadable input exits 2 with a clear message", async () => {

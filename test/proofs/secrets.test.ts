@@ -253,7 +253,12 @@ describe("proofs: secret safety", function () {
           const text = await captured(() =>
             runAudit({ fromExport: file, stack: "production", format: "json", dir: ROOT, now: NOW }),
           );
-          const json = JSON.parse(text) as { results: Array<{ ruleId: string; status: string }> };
+          // stdout's one JSON document, without the line stderr says which settings applied.
+          const stdout = text
+            .split("\n")
+            .filter((l) => !l.startsWith("audit: stack "))
+            .join("\n");
+          const json = JSON.parse(stdout) as { results: Array<{ ruleId: string; status: string }> };
           assert.ok(json.results.some((r) => r.ruleId === "CC-ENV-04" && r.status === "fail"));
         }
         fs.rmSync(dir, { recursive: true, force: true });
