@@ -80,10 +80,12 @@ export function buildCacheRef(repository: string): string {
 /**
  * An immutable image by digest: in staging it is built once per commit (multi-arch, tagged with the full git
  * SHA, OCI provenance labels, `BUILD_*` build args) and pushed to GHCR; in production nothing is built and
- * the digest staging produced is promoted. Either way the environment's moving alias (`:staging`/`:prod`)
- * is an index pointed at that digest, so rollback is re-pointing the alias to a previous digest.
+ * the digest staging produced is promoted; a rolled-back staging keeps its build registered, unchanged, and runs
+ * the pinned digest of an earlier release. Either way the environment's moving alias (`:staging`/`:prod`) is an
+ * index pointed at the digest that runs, so rollback is re-pointing the alias to a previous digest.
  *
- * @throws Error when both or neither of `build` and `promoteDigest` are given, or the repository is not GHCR.
+ * @throws Error when both or neither of `build` and `promoteDigest` are given, `pinnedDigest` comes without `build`,
+ *   or the repository is not GHCR.
  */
 export class ContainerImage extends pulumi.ComponentResource {
   /** Image reference by digest: `ghcr.io/OWNER/NAME@sha256:...`. */
@@ -132,7 +134,8 @@ export class ContainerImage extends pulumi.ComponentResource {
 /**
  * Checks the arguments of a {@link ContainerImage}.
  *
- * @throws Error when both or neither of `build` and `promoteDigest` are given, or the repository is not GHCR.
+ * @throws Error when both or neither of `build` and `promoteDigest` are given, `pinnedDigest` comes without
+ *   `build`, or the repository is not GHCR.
  */
 function checkContainerImageArgs(name: string, args: ContainerImageArgs): void {
   if (!!args.build === (args.promoteDigest !== undefined)) {

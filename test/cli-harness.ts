@@ -98,3 +98,19 @@ export function tempProject(mutate?: (text: string) => string): string {
   }
   return dir;
 }
+
+/**
+ * A copy of the repository's stack files ({@link tempProject}) and, beside them, `staging-outputs.json`: staging's
+ * stack outputs with erp-berhan's recorded `releases` (newest first), as `pulumi stack output --json` prints them.
+ */
+export function projectWithStagingOutputs(
+  releases: Array<{ digest: string; gitSha: string; date: string; actor: string }>,
+): { dir: string; outputs: string } {
+  const dir = tempProject();
+  const outputs = path.join(dir, "staging-outputs.json");
+  fs.writeFileSync(
+    outputs,
+    JSON.stringify({ environmentProfile: { environment: "staging", apps: { "erp-berhan": { releases } } } }),
+  );
+  return { dir, outputs };
+}

@@ -38,9 +38,13 @@ export function runBump(opts: BumpOptions): number {
     // The app's release of that commit, or none: a version left from the previous build would mislabel this one.
     if (opts.version) edit.doc.setIn([...at, "version"], opts.version);
     else if (edit.doc.hasIn([...at, "version"])) edit.doc.deleteIn([...at, "version"]);
-    // Rolled forward: a digest pinned by a staging rollback gives way to the build.
-    for (const key of ["digest", "provenance"])
-      if (edit.doc.hasIn([...edit.appPath, "image", key])) edit.doc.deleteIn([...edit.appPath, "image", key]);
+    // Rolled forward: a digest pinned by a staging rollback gives way to the build, and its migration runs again.
+    for (const at of [
+      ["image", "digest"],
+      ["image", "provenance"],
+      ["migrations", "skipForDigest"],
+    ])
+      if (edit.doc.hasIn([...edit.appPath, ...at])) edit.doc.deleteIn([...edit.appPath, ...at]);
     writeValidated(edit);
     console.log(
       `${path.basename(edit.file)}: ${opts.app} builds ${opts.commit} (${opts.actor}, ${opts.date})`,

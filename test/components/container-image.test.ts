@@ -101,6 +101,28 @@ describe("ContainerImage", () => {
     assert.deepEqual(alias.inputs.sources, [`ghcr.io/acme/shop@${digest}`]);
   });
 
+  it("a pinned digest runs instead of the build's, the build registered as it is; without a build it is refused", async () => {
+    const pinned = `sha256:${"b".repeat(64)}`;
+    const image = new ContainerImage("pin", {
+      ...common,
+      environment: "staging",
+      build: { gitSha: SHA, date: "2026-11-20T09:30:00Z", actor: "a" },
+      pinnedDigest: pinned,
+    });
+    assert.ok(image.image, "the build stays registered");
+    assert.equal(await new Promise((r) => image.imageRef.apply(r)), `ghcr.io/acme/shop@${pinned}`);
+    assert.throws(
+      () =>
+        new ContainerImage("pin-alone", {
+          ...common,
+          environment: "staging",
+          pinnedDigest: pinned,
+          promoteDigest: pinned,
+        }),
+      /pinnedDigest pins a staging build's digest; give build too/,
+    );
+  });
+
   it("rejects both or neither of build and promoteDigest, and non-GHCR repositories", () => {
     assert.throws(
       () => new ContainerImage("a", { ...common, environment: "production" }),

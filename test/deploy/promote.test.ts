@@ -7,12 +7,12 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { cicdProcess, cleanTempDirs, tempProject } from "../cli-harness";
-import { planPromotion, promotionPullRequestBody } from "../../src/deploy/promote";
-import { githubClient } from "../../src/deploy/github";
-import { ConfigError } from "../../src/config/model";
 import { auditPreview } from "../../src/audit/policy";
+import { ConfigError } from "../../src/config/model";
+import { githubClient } from "../../src/deploy/github";
+import { planPromotion, promotionPullRequestBody } from "../../src/deploy/promote";
 import { previewStacks } from "../../src/offline/stacks";
+import { cicdProcess, cleanTempDirs, projectWithStagingOutputs } from "../cli-harness";
 import { githubServer, VERIFIER } from "./servers";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -21,16 +21,9 @@ const RELEASES = [
   { digest: digest("b"), gitSha: "b".repeat(40), date: "2026-12-03T10:00:00Z", actor: "dev2" },
 ];
 
-/** A project copy with staging's outputs holding `releases` for erp-berhan. */
+/** A project copy with staging's outputs holding RELEASES for erp-berhan, and its production stack file as it was. */
 function project(): { dir: string; outputs: string; before: string } {
-  const dir = tempProject();
-  const outputs = path.join(dir, "staging-outputs.json");
-  fs.writeFileSync(
-    outputs,
-    JSON.stringify({
-      environmentProfile: { environment: "staging", apps: { "erp-berhan": { releases: RELEASES } } },
-    }),
-  );
+  const { dir, outputs } = projectWithStagingOutputs(RELEASES);
   return { dir, outputs, before: fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8") };
 }
 

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { cicd, cleanTempDirs, tempProject } from "../cli-harness";
+import { cicd, cleanTempDirs, projectWithStagingOutputs, tempProject } from "../cli-harness";
 import { auditPreview } from "../../src/audit/policy";
 import { previewStacks } from "../../src/offline/stacks";
 import { mockDigest } from "../../src/offline/mocks";
@@ -28,15 +28,9 @@ const RELEASES = [
   { digest: digest("a"), gitSha: "a".repeat(40), date: "2026-11-18T10:00:00Z", actor: "dev3" },
 ];
 
+/** A project copy with staging's outputs holding RELEASES for erp-berhan, and its staging stack file as it was. */
 function project(): { dir: string; outputs: string; before: string } {
-  const dir = tempProject();
-  const outputs = path.join(dir, "staging-outputs.json");
-  fs.writeFileSync(
-    outputs,
-    JSON.stringify({
-      environmentProfile: { environment: "staging", apps: { "erp-berhan": { releases: RELEASES } } },
-    }),
-  );
+  const { dir, outputs } = projectWithStagingOutputs(RELEASES);
   return { dir, outputs, before: fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8") };
 }
 
@@ -150,6 +144,7 @@ describe("cicd rollback --stack staging", function () {
     assert.equal(bump.code, 0, bump.stderr);
     const forward = imageOf(dir);
     assert.deepEqual([forward.digest, forward.provenance], [undefined, undefined]);
+    assert.doesNotMatch(stagingText(dir), /skipForDigest/, "the fix's migration runs again");
     assert.equal((forward.build as { gitSha: string }).gitSha, "d".repeat(40));
   });
 

@@ -18,6 +18,7 @@ import { requestsOf } from "./iam/operations";
 import type { Target } from "./iam/targets";
 import { roleOf, WHERE, worldOf } from "./iam/world";
 import { GOLDEN_PATH, PROJECT_NAME } from "../../policy-pack/lib/facts";
+import { physicalNames } from "../../components/naming";
 
 const OWNING_ROLE = `${PROJECT_NAME}-production-deploy`;
 const stackRole = (stack: string) => `${PROJECT_NAME}-${stack}-deploy`;
@@ -136,6 +137,21 @@ describe("IAM isolation, judged by an IAM policy simulator", function () {
           })
         ).allowed;
       assert.equal(await read(`/ecs/erp-berhan-${stack}`), true, `${stack} reads its migration logs`);
+      // RunTask of a task definition with roles passes them: the app's own execution and task roles, to ECS tasks.
+      const pass = async (roleName: string) =>
+        (
+          await allowedExactly(
+            role,
+            "iam:PassRole",
+            { arn: `arn:aws:iam::${WHERE.accountId}:role/${roleName}`, tags: {} },
+            { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+          )
+        ).allowed;
+      const own = physicalNames("erp-berhan", stack);
+      for (const r of [own.executionRole.name, own.taskRole.name])
+        assert.equal(await pass(r), true, `${stack} passes ${r}`);
+      const theirs = physicalNames("erp-berhan", other).taskRole.name;
+      assert.equal(await pass(theirs), false, `${stack} passes ${theirs}`);
       assert.equal(await read(`/ecs/erp-berhan-${other}`), false, `${stack} reads ${other}'s logs`);
     }
   });
