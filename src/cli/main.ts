@@ -471,6 +471,9 @@ function commands(result: CommandResult): Command {
     .name("cicd")
     .description("Offline preview, policy audit and reports of the cicd-constitution Pulumi stacks.")
     .version(versionLine(), "--version", "print the CLI's version (and this project's release, from VERSION)")
+    // `cicd --version` only before a command: after one, `--version <tag>` is the command's own option (bump,
+    // promote, verify), never the CLI's version with exit 0.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride();
   previewCommands(program, result);

@@ -77,6 +77,39 @@ describe("cicd preview (command line)", function () {
     assert.match(r.stdout, new RegExp(`^cicd-constitution ${pkg.version.replace(/\./g, "\\.")}`));
   });
 
+  it("after a command, --version <tag> is the command's option, never the CLI's version with exit 0", async () => {
+    // main.yml runs `cicd verify ... --version mvp-X.Y.Z`: read as the CLI's --version it would exit 0 unverified.
+    const verify = await cicd([
+      "verify",
+      "--stack",
+      "staging",
+      "--dir",
+      tempProject(),
+      "--version",
+      "mvp-1.2.3",
+    ]);
+    assert.notEqual(verify.code, 0);
+    assert.doesNotMatch(verify.stdout, /^cicd-constitution \d/);
+    const dir = tempProject();
+    const bump = await cicd([
+      "bump",
+      "--app",
+      "erp-berhan",
+      "--commit",
+      "5".repeat(40),
+      "--date",
+      "2026-11-21T08:00:00Z",
+      "--actor",
+      "selam",
+      "--version",
+      "mvp-1.5.0",
+      "--dir",
+      dir,
+    ]);
+    assert.equal(bump.code, 0, bump.stderr);
+    assert.match(fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8"), /version: mvp-1\.5\.0/);
+  });
+
   it("an unknown command or option exits 2 with usage help", async () => {
     const r = await cicd(["preview", "--stak", "staging"]);
     assert.equal(r.code, 2);
