@@ -3,10 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   CODEOWNERS_PATHS,
   GITHUB_ACTIONS_INTEGRATION_ID,
+  INCIDENT_TEMPLATE_PATH,
   PR_TEMPLATE_PATH,
-  PR_TEMPLATE_SECTIONS,
   RELEASE_TAG_GLOB,
 } from "../policy-pack/lib/facts";
+import { codeOwnersFile, incidentTemplate, pullRequestTemplate } from "./templates";
 import { withDefaults } from "./util";
 
 /**
@@ -45,24 +46,6 @@ export interface RepositoryGovernanceArgs {
   allowedActions?: string[];
   /** The app every required check must come from (CC-BR-12). Default: GitHub Actions, 15368. */
   checksIntegrationId?: number;
-}
-
-/** The managed pull request template: one `## ` heading per section of CONST "Documentation & Roles". */
-export function pullRequestTemplate(): string {
-  return [
-    '<!-- Managed by cicd-constitution (CONST "Documentation & Roles"): change it through a pull request. -->',
-    "",
-    ...PR_TEMPLATE_SECTIONS.flatMap((section) => [`## ${section}`, ""]),
-  ].join("\n");
-}
-
-/** The managed CODEOWNERS: every path owned by `owners`. */
-export function codeOwnersFile(owners: string[]): string {
-  return [
-    "# Managed by cicd-constitution: main requires a code owner's review (CC-BR-11).",
-    `* ${owners.join(" ")}`,
-    "",
-  ].join("\n");
 }
 
 /** The arguments of a governed repository from its config (`repository`, checks, approvals), for both callers. */
@@ -298,7 +281,7 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
   }
 
   /**
-   * CC-BR-11: the pull request template and CODEOWNERS. Written once: on a created repository before its
+   * CC-BR-11: the pull request template and CODEOWNERS; PLAY 6: the incident issue template. Written once: on a created repository before its
    * rulesets exist; an adopted one (`importExisting`) must already hold them, as rendered here, and they are
    * imported. After that `main` takes changes only through reviewed pull requests, so the program ignores
    * changes to their content and never overwrites a reviewed edit (README, "Managed files").
@@ -307,6 +290,7 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
     const files: Array<[string, string, string]> = [
       ["pr-template", PR_TEMPLATE_PATH, pullRequestTemplate()],
       ["codeowners", CODEOWNERS_PATHS[0], codeOwnersFile(a.codeOwners)],
+      ["incident-template", INCIDENT_TEMPLATE_PATH, incidentTemplate()],
     ];
     return files.map(
       ([id, file, content]) =>

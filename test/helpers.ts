@@ -2,6 +2,8 @@
  * Shared test helpers: run code under the offline mocks (realistic ARNs, ids and digests, see
  * src/offline/mocks.ts) and read what was registered; preview the repository's stacks once per run.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { previewStacks } from "../src/offline/stacks";
 import { recordProgram } from "../src/offline/preview";
 import { StackPreview } from "../src/offline/preview";
@@ -90,4 +92,22 @@ export function quiet<T>(f: () => T): T {
   } finally {
     [console.log, console.error] = [log, error];
   }
+}
+
+/**
+ * The team's `shared/` directory (the catalogue, the constitution), beside this repository's checkout: present in
+ * the team's workspace, where `.ci/run` and a local `npm test` run, so the tests reading it run there; absent in
+ * GitHub Actions (pr.yml `unit`, main.yml `test`), whose actions/checkout clones this repository alone, so those
+ * tests skip there and show as pending with the reason.
+ */
+export const SHARED = path.resolve(ROOT, "../shared");
+
+/**
+ * Skips the running test unless `file` exists, putting the reason in the test's title: mocha's `this.skip()` takes
+ * no message, and the spec reporter prints a pending test's title, so the log says what was not checked and why.
+ */
+export function requireShared(ctx: Mocha.Context, file: string): void {
+  if (fs.existsSync(file)) return;
+  if (ctx.test) ctx.test.title += ` (skipped: ${path.relative(ROOT, file)} is absent, as in GitHub Actions)`;
+  ctx.skip();
 }

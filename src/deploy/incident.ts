@@ -6,6 +6,8 @@
  * marker comments on the open issue instead of opening another.
  */
 import type { Octokit } from "@octokit/rest";
+import { INCIDENT_LABEL, INCIDENT_SECTION_HINTS } from "../../components/templates";
+import { INCIDENT_SECTIONS } from "../../policy-pack/lib/facts";
 import { ConfigError } from "../config/model";
 import { githubClient } from "./github";
 import { stackApp } from "./targets";
@@ -34,14 +36,14 @@ export interface IncidentResult {
   existing: boolean;
 }
 
-/** The label of incident issues. */
-export const INCIDENT_LABEL = "incident";
-
 /** The issue's title: the app, the environment and what happened. */
 export const incidentTitle = (app: string, stack: string, marker = "incident"): string =>
   `Incident: ${app} in ${stack}: ${marker}`;
 
-/** PLAY 6 step 5's template, the Timeline started with the first entry. */
+/**
+ * The issue body: the managed template's sections (components/RepositoryGovernance.ts, PLAY 6 step 5), the
+ * Timeline started with the first entry.
+ */
 export function incidentBody(o: {
   app: string;
   stack: string;
@@ -49,22 +51,15 @@ export function incidentBody(o: {
   at: string;
   runUrl?: string;
 }): string {
+  const first = `- ${o.at}: ${o.marker}${o.runUrl ? ` (${o.runUrl})` : ""}`;
   return [
     `Opened by \`cicd incident\` for **${o.app}** in **${o.stack}** (PLAY "6) Rollback playbook", step 5).`,
     "",
-    "## Impact",
-    "_Who and what was affected, since when, how badly (error rate, latency, failed requests)._",
-    "",
-    "## Timeline",
-    `- ${o.at}: ${o.marker}${o.runUrl ? ` (${o.runUrl})` : ""}`,
-    "",
-    "## Suspected Cause",
-    "_The change, config or dependency suspected, and the evidence._",
-    "",
-    "## Fix plan",
-    "- [ ] fix forward or hold decided (PLAY 6, step 6)",
-    "- [ ] CHANGELOG and release notes updated (PLAY 6, step 7)",
-    "",
+    ...INCIDENT_SECTIONS.flatMap((section) => [
+      `## ${section}`,
+      ...(section === "Timeline" ? [first] : INCIDENT_SECTION_HINTS[section]),
+      "",
+    ]),
   ].join("\n");
 }
 

@@ -6,11 +6,17 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { codeOwnersFile, pullRequestTemplate } from "../../components/RepositoryGovernance";
+import {
+  codeOwnersFile,
+  INCIDENT_LABEL,
+  incidentTemplate,
+  pullRequestTemplate,
+} from "../../components/templates";
+import { parse } from "yaml";
 import { PR_TEMPLATE_SECTIONS } from "../../policy-pack/lib/facts";
 import { parseStackConfig } from "../../src/config/model";
 import { readStackFile } from "../../src/config/sources";
-import { repositoryStacks, ROOT } from "../helpers";
+import { repositoryStacks, requireShared, ROOT, SHARED } from "../helpers";
 
 describe("managed files", () => {
   it("the stack that owns repositories must name each repository's code owners", () => {
@@ -36,21 +42,37 @@ describe("managed files", () => {
     ]);
   });
 
-  it("the template has one heading per section of the constitution, in its order", () => {
+  it("the incident template carries GitHub's front matter with the incident label and PLAY 6 step 5's four sections", function () {
+    const text = incidentTemplate();
+    const front = parse(/^---\n([\s\S]*?)\n---\n/.exec(text)![1]) as Record<string, string>;
+    assert.deepEqual(Object.keys(front), ["name", "about", "title", "labels"]);
+    assert.equal(front.labels, INCIDENT_LABEL);
+    const headings = text
+      .split("\n")
+      .filter((l) => l.startsWith("## "))
+      .map((l) => l.slice(3));
+    assert.deepEqual(headings, ["Impact", "Timeline", "Suspected Cause", "Fix plan"]);
+    const file = path.join(SHARED, "constitution/release_playbook.md");
+    requireShared(this, file);
+    const playbook = fs.readFileSync(file, "utf8");
+    const step = playbook.split("\n").find((l) => /incident issue/i.test(l))!;
+    for (const h of headings) assert.match(step, new RegExp(h, "i"), h);
+  });
+
+  it("the template has one heading per section of the constitution, in its order", function () {
     const headings = pullRequestTemplate()
       .split("\n")
       .filter((l) => l.startsWith("## "))
       .map((l) => l.slice(3));
     assert.deepEqual(headings, [...PR_TEMPLATE_SECTIONS]);
-    const constitution = fs.readFileSync(
-      path.join(ROOT, "../shared/constitution/ci_cd_constitution.md"),
-      "utf8",
-    );
+    const file = path.join(SHARED, "constitution/ci_cd_constitution.md");
+    requireShared(this, file);
+    const constitution = fs.readFileSync(file, "utf8");
     const line = constitution.split("\n").find((l) => l.includes("Every PR body uses"))!;
     for (const s of PR_TEMPLATE_SECTIONS) assert.ok(line.includes(s), s);
   });
 
-  it("this repository holds both files exactly as the production stack renders them (it is imported)", async () => {
+  it("this repository holds the three files exactly as the production stack renders them (it is imported)", async () => {
     const production = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
     const infra = production.model.infrastructure!.repository;
     assert.equal(infra.import, true);
@@ -66,20 +88,25 @@ describe("managed files", () => {
       (r) =>
         r.type === "github:index/repositoryFile:RepositoryFile" && r.props.repository === "cicd-constitution",
     );
+    assert.equal(
+      fs.readFileSync(path.join(ROOT, ".github/ISSUE_TEMPLATE/incident.md"), "utf8"),
+      incidentTemplate(),
+    );
     assert.deepEqual(files.map((f) => f.props.file).sort(), [
       ".github/CODEOWNERS",
+      ".github/ISSUE_TEMPLATE/incident.md",
       ".github/pull_request_template.md",
     ]);
   });
 
-  it("every governed repository gets both files; the adopted repository's are imported", async () => {
+  it("every governed repository gets the three files; the adopted repository's are imported", async () => {
     const production = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
     const repos = production.resources.filter((r) => r.type === "github:index/repository:Repository");
     const files = production.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile");
     for (const repo of repos)
       assert.equal(
         files.filter((f) => f.props.repository === repo.props.name).length,
-        2,
+        3,
         String(repo.props.name),
       );
     const erp = files.find(

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RULES } from "../../policy-pack/catalogue";
+import { requireShared, SHARED } from "../helpers";
 
 /** The catalogue's IDs, written out: a rename or a dropped rule must change this list on purpose. */
 const PINNED_IDS = [
@@ -65,25 +66,6 @@ const PINNED_IDS = [
   "CC-WAIVE-01",
   "CC-WAIVE-02",
 ];
-
-/**
- * The team's `shared/` directory (the catalogue, the constitution), beside this repository's checkout: present in
- * the team's workspace, where `.ci/run` and a local `npm test` run, so the tests reading it run there; absent in
- * GitHub Actions (pr.yml `unit`, main.yml `test`), whose actions/checkout clones this repository alone, so those
- * tests skip there and show as pending with the reason.
- */
-const SHARED = path.resolve(__dirname, "../../../shared");
-
-/**
- * Skips the running test unless `file` exists, putting the reason in the test's title: mocha's `this.skip()` takes
- * no message, and the spec reporter prints a pending test's title, so the log says what was not checked and why.
- */
-function requireShared(ctx: Mocha.Context, file: string): void {
-  if (fs.existsSync(file)) return;
-  if (ctx.test)
-    ctx.test.title += ` (skipped: ${path.relative(path.resolve(__dirname, "../.."), file)} is absent, as in GitHub Actions)`;
-  ctx.skip();
-}
 
 describe("policy catalogue", () => {
   it("ships exactly the pinned rule IDs, in catalogue order", () => {
