@@ -155,7 +155,7 @@ function governanceOf(args: GovernanceArgs, parent: pulumi.Resource): Repository
 }
 
 /**
- * Bootstrap (README, "First deploy"): only an app's repository governance, under the URNs the full
+ * Bootstrap (docs/PIPELINE.md, "First deploy"): only an app's repository governance, under the URNs the full
  * {@link Application} gives it, so the next full `pulumi up` adds the rest without replacing anything.
  */
 export class ApplicationGovernance extends pulumi.ComponentResource {

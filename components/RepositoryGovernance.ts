@@ -284,7 +284,7 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
    * CC-BR-11: the pull request template and CODEOWNERS; PLAY 6: the incident issue template. Written once: on a created repository before its
    * rulesets exist; an adopted one (`importExisting`) must already hold them, as rendered here, and they are
    * imported. After that `main` takes changes only through reviewed pull requests, so the program ignores
-   * changes to their content and never overwrites a reviewed edit (README, "Managed files").
+   * changes to their content and never overwrites a reviewed edit (docs/PIPELINE.md, "Managed files").
    */
   private managedFiles(name: string, a: RepositoryGovernanceSettings): github.RepositoryFile[] {
     const files: Array<[string, string, string]> = [

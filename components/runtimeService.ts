@@ -135,7 +135,7 @@ function serviceOptions(
     // The whole attribute is ignored: `load_balancer` is a set, whose elements the bridge cannot ignore field by
     // field (a swapped element is a removal and an addition: pulumi-terraform-bridge issue 1756). The service's
     // load-balancer wiring is therefore set when it is created; changing it (port, container, groups) takes a
-    // rolling deploy first (README, "Progressive delivery").
+    // rolling deploy first (docs/ARCHITECTURE.md, "Progressive delivery").
     ...(shifting ? { ignoreChanges: ["loadBalancers"] } : {}),
     customTimeouts: { create: `${minutes}m`, update: `${minutes}m` },
   };

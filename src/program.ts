@@ -247,7 +247,7 @@ async function githubOidcProvider(model: StackModel): Promise<pulumi.Input<strin
             key: `${CONFIG_NAMESPACE}:oidcProvider`,
             expected:
               "an existing GitHub OIDC provider in this AWS account: run the owning stack's bootstrap first " +
-              '(README, "First deploy"), or set oidcProvider: create',
+              '(docs/PIPELINE.md, "First deploy"), or set oidcProvider: create',
             found: `none readable (${String((err as Error)?.message ?? err).slice(0, 160)})`,
           },
         ],

@@ -44,7 +44,7 @@ export interface RuleMeta {
   title: string;
   /** One sentence: what the policy checks. */
   description: string;
-  /** Constitution source, by short name (constitution/README.md) and section. */
+  /** Constitution source, by short name (docs/CONSTITUTION.md) and section. */
   source: string;
   /** What to change when the rule fails. */
   remediation: string;

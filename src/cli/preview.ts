@@ -17,7 +17,7 @@ export function accountsLine(stacks: Array<{ stack: string; ids?: string[] }>): 
   return shared.length
     ? `accounts     shared: ${list} (deploy roles are told apart by their resources, CC-ENV-07)`
     : `accounts     separate: ${list}. Not supported yet for this repository's staging deploy role, which the ` +
-        'owning stack creates in its own account (README, "Which stack owns what")';
+        'owning stack creates in its own account (docs/ARCHITECTURE.md, "Which stack owns what")';
 }
 
 /**

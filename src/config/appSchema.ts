@@ -390,7 +390,7 @@ export const appSchema = z.strictObject({
     /**
      * Staging: the commit of the app's own repository to build, when it was merged and by whom (CC-ART-08). The
      * build context is that repository at that commit; the image is tagged with it and labelled with it. The
-     * app's merge to `main` updates it (README, "How an app's merge reaches staging").
+     * app's merge to `main` updates it (docs/PIPELINE.md, "How an app's merge reaches staging").
      */
     build: provenanceSchema
       .extend({

@@ -152,7 +152,7 @@ function reviewerAssumption(model: StackModel): Plan["assumptions"] {
 
 /**
  * What the offline preview takes for granted about the world outside the program, and how to check each
- * before the first `pulumi up` (README, "What the offline preview is, and is not").
+ * before the first `pulumi up` (docs/ARCHITECTURE.md, "What the offline preview is, and is not").
  */
 export function assumptionsOf(model: StackModel): Plan["assumptions"] {
   const pulls = model.apps.filter((a) => !a.image.public).map((a) => a.image.repository);

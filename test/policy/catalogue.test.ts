@@ -150,7 +150,7 @@ describe("policy catalogue", () => {
   });
 });
 
-/** Short names of the constitution's documents (shared/constitution/README.md). */
+/** Short names of the constitution's documents (shared/constitution/README.md, docs/CONSTITUTION.md). */
 const SOURCE_FILES: Record<string, string> = {
   CONST: "ci_cd_constitution.md",
   PLAY: "release_playbook.md",

@@ -2,7 +2,7 @@
  * The first deploy on an empty GitHub organisation and an empty AWS account (issue: "from an empty organisation
  * to production"). Under the offline mocks, wrapped in a world that remembers what each step created and fails
  * a resource that refers to a repository, environment, role or OIDC provider no earlier step created, as GitHub
- * and AWS would. The documented order (README, "First deploy"):
+ * and AWS would. The documented order (docs/PIPELINE.md, "First deploy"):
  *
  *   1. by hand, once: `pulumi up --stack production --config cicd-constitution:bootstrap=true`
  *   2. main.yml, job `deploy staging`: `pulumi up --stack staging` (as this repository's staging deploy role)

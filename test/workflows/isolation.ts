@@ -53,7 +53,10 @@ const ALLOWED_STARTS: Record<SecretClass, Start[]> = {
   read: ["main", "pull request", "schedule", "other branch"],
 };
 
-/** A risk the team accepted, by environment, secret and start; README "Who can change production" says why. */
+/**
+ * A risk the team accepted, by environment, secret and start. Why each is accepted: docs/PIPELINE.md,
+ * "Who can change production".
+ */
 export interface AcceptedRisk {
   environment: string;
   secret: string;
