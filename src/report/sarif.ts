@@ -147,3 +147,16 @@ export function reportSarif(r: AuditReport, opts: RenderOptions = {}): Sarif.Log
     ],
   };
 }
+
+/**
+ * One SARIF log for several stacks' reports: one run per report, in the order given, each as
+ * {@link reportSarif} makes it (so each keeps its own `automationDetails.id`, `cicd-constitution/<stack>/`: code
+ * scanning tells the stacks' alerts apart). One report gives what {@link reportSarif} gives.
+ *
+ * @throws Error when `reports` is empty.
+ */
+export function reportsSarif(reports: AuditReport[], opts: RenderOptions = {}): Sarif.Log {
+  if (reports.length === 0) throw new Error("no report to render");
+  const logs = reports.map((r) => reportSarif(r, opts));
+  return { ...logs[0], runs: logs.flatMap((l) => l.runs) };
+}
