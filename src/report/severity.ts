@@ -5,11 +5,12 @@
  *
  * The score is the rule's enforcement level (as the stack runs it) crossed with the risk tier of its catalogue section:
  *
- * | tier      | sections       | what a failure exposes                                        | mandatory     | advisory     |
- * | --------- | -------------- | ------------------------------------------------------------- | ------------- | ------------ |
- * | guard     | BR, ENV        | who may change `main`, who holds a deploy key (isolation, OIDC identity, secrets) | 9.5 critical | 6.5 medium |
- * | supply    | ART, RUN, PAR, WAIVE, any other | what runs and how it got there (provenance, digests, runtime hardening, parity, waivers) | 8.0 high | 5.0 medium |
- * | operate   | OBS, FLAG      | seeing and steering a release (alarms, dashboards, flags)     | 6.0 medium    | 3.0 low      |
+ * - guard (BR, ENV: who may change `main`, who holds a deploy key; isolation, OIDC identity, secrets):
+ *   mandatory 9.5 (critical), advisory 6.5 (medium);
+ * - supply (ART, RUN, PAR, WAIVE and any section not listed: what runs and how it got there; provenance, digests,
+ *   runtime hardening, parity, waivers): mandatory 8.0 (high), advisory 5.0 (medium);
+ * - operate (OBS, FLAG: seeing and steering a release; alarms, dashboards, flags): mandatory 6.0 (medium),
+ *   advisory 3.0 (low).
  *
  * A disabled rule is 1.0 (low) in every tier: it raises no alert, and a value inside GitHub's scale keeps the rule
  * list uniform.
