@@ -5,7 +5,7 @@
  * audit (passes included) collapsed. Trimmed under GitHub's comment limit, the verdict always kept.
  */
 import type * as Sarif from "sarif";
-import { markdownCode, markdownText } from "../markdown";
+import { markdownCode, markdownInline, markdownText } from "../markdown";
 import { CATALOGUE_PATH } from "../report/common";
 import type { ReportSummary } from "../report/types";
 
@@ -109,7 +109,7 @@ function failureLines(input: CommentInput): string[] {
       const where = f.location
         ? `[${markdownText(`${f.location.uri}:${f.location.line}`)}](${blob}/${encodeURI(f.location.uri)}#L${f.location.line})`
         : "";
-      return `| ${markdownText(a.stack)} | ${f.level} | ${rule} ${markdownText(f.title)} | ${markdownCode(f.subject)} | ${where} | ${markdownText(f.message)} |`;
+      return `| ${markdownText(a.stack)} | ${f.level} | ${rule} ${markdownInline(f.title)} | ${markdownCode(f.subject)} | ${where} | ${markdownText(f.message)} |`;
     }),
   );
   if (rows.length === 0) return [];
