@@ -41,3 +41,20 @@ export function markdownCode(s: string): string {
   const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
   return `${fence}${pad}${text}${pad}${fence}`;
 }
+
+/**
+ * Text written with code spans (a rule's title, e.g. ``the default branch (`main`) is protected``) as Markdown: each
+ * balanced pair of single backticks on one line becomes a code span ({@link markdownCode}), every other part goes
+ * through {@link markdownText}, so the code renders as code while the rest, hostile or not, stays inert text. An
+ * unpaired backtick is text (escaped).
+ */
+export function markdownInline(s: string): string {
+  const out: string[] = [];
+  let last = 0;
+  for (const m of s.matchAll(/`([^`\r\n]+)`/g)) {
+    out.push(markdownText(s.slice(last, m.index)), markdownCode(m[1]));
+    last = m.index + m[0].length;
+  }
+  out.push(markdownText(s.slice(last)));
+  return out.join("");
+}

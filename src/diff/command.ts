@@ -29,6 +29,8 @@ export interface DiffCommandOptions {
   format: DiffFormat;
   /** Write the rendering to this file instead of stdout. */
   out?: string;
+  /** Also write the JSON format of the same diffs to this file (what `cicd comment` counts changes from). */
+  jsonOut?: string;
   /** Project directory (the git checkout holding `Pulumi.<stack>.yaml`). Default: the current directory. */
   dir?: string;
   /** Exit 1 when any stack changes (a resource or an output), as `pulumi preview --expect-no-changes` does. */
@@ -217,7 +219,7 @@ export function computeDiffs(opts: DiffCommandOptions): PlanDiff[] {
 }
 
 /**
- * Runs `cicd diff`: renders the diffs to `opts.out` or stdout.
+ * Runs `cicd diff`: renders the diffs to `opts.out` or stdout (and their JSON to `opts.jsonOut` when given).
  *
  * @returns the exit code: 0 written; 1 with `expectNoChanges` when something changes (said on stderr); 2 bad input
  *   (message on stderr).
@@ -234,6 +236,10 @@ export async function runDiff(opts: DiffCommandOptions): Promise<number> {
     throw e;
   }
   const text = renderDiffs(diffs, opts.format) + "\n";
+  if (opts.jsonOut) {
+    fs.mkdirSync(path.dirname(path.resolve(opts.jsonOut)), { recursive: true });
+    writeOutputFile(opts.jsonOut, renderDiffs(diffs, "json") + "\n");
+  }
   if (opts.out) {
     fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
     writeOutputFile(opts.out, text);

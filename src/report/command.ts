@@ -13,7 +13,7 @@ import { ConfigError } from "../config/model";
 import { redactDeep, redactSecrets } from "../offline/recorder";
 import { PromotionError } from "../program";
 import type { StackPreview } from "../offline/preview";
-import { renderReport } from "./render";
+import { renderReport, renderReports } from "./render";
 import type { AuditReport, ReportFormat } from "./types";
 import { writeInDirectory, writeOutputFile } from "../files";
 
@@ -29,7 +29,7 @@ export interface ReportCommandOptions {
   alsoFormats?: ReportFormat[];
   /** Project directory (stack files). Default `.`. */
   dir?: string;
-  /** One file for all stacks (reports concatenated; one stack only for json/sarif/junit). */
+  /** One file for all stacks: the same one document stdout would carry ({@link reportsText}). */
   out?: string;
   /** A directory: one file per stack, `audit.<stack>.<ext>`. */
   outDir?: string;
@@ -49,28 +49,6 @@ export const EXTENSIONS: Record<ReportFormat, string> = {
 };
 
 /**
- * Whether reports of several stacks in `format` may share one file (`--out`): text meant for people (table,
- * Markdown) reads well one after the other; a JSON, SARIF or JUnit file must hold one document.
- *
- * @throws Error for a format outside {@link ReportFormat} (only reachable from untyped callers).
- */
-export function concatenates(format: ReportFormat): boolean {
-  switch (format) {
-    case "table":
-    case "markdown":
-      return true;
-    case "json":
-    case "sarif":
-    case "junit":
-      return false;
-    default: {
-      const unknown: never = format;
-      throw new Error(`unknown report format ${String(unknown)}`);
-    }
-  }
-}
-
-/**
  * The audit of one stack rendered in `format`, secret values of its preview redacted (in the report's data, then
  * in the text, so no encoding of a format lets one through).
  */
@@ -82,6 +60,21 @@ export function reportText(
 ): string {
   const redacted = redactDeep(report, preview.secretValues);
   return redactSecrets(renderReport(redacted, format, { color }), preview.secretValues) + "\n";
+}
+
+/**
+ * The audits of several stacks as one text in `format` (src/report/render.ts `renderReports`: one document for
+ * json, sarif and junit; the texts one after the other for table and markdown), ending in a newline. Each
+ * report's data is redacted of its own preview's secret values, and the text of every preview's.
+ */
+export function reportsText(
+  audits: Array<{ preview: StackPreview; report: AuditReport }>,
+  format: ReportFormat,
+  color?: boolean,
+): string {
+  const reports = audits.map((a) => redactDeep(a.report, a.preview.secretValues));
+  const secrets = audits.flatMap((a) => [...a.preview.secretValues]);
+  return redactSecrets(renderReports(reports, format, { color }), secrets) + "\n";
 }
 
 /** Writes the audit of one stack to `outDir/audit.<stack>.<ext>` in each of `formats` (the directory made). */
@@ -103,10 +96,12 @@ export function writeStackReports(
 
 /**
  * Runs `cicd report`: previews the stacks, audits each (results located in its stack file) and writes the
- * reports (stdout, `--out`, or one file per stack in `--out-dir`), secret values redacted.
+ * reports, secret values redacted: to stdout or `--out` one text for every stack ({@link reportsText}: one JSON
+ * object keyed by stack, one SARIF log with a run per stack, one JUnit `<testsuites>`; table and Markdown one
+ * after the other), or one file per stack in `--out-dir`.
  *
- * @returns the exit code: 0, 1 when a mandatory rule failed, 2 on invalid config, no stack file, or several
- *   stacks into one `--out` file of a format that holds one document ({@link concatenates}).
+ * @returns the exit code: 0, 1 when a mandatory rule failed, 2 on invalid config, no stack file, or
+ *   `--also-formats` without `--out-dir`.
  */
 export async function runReport(opts: ReportCommandOptions): Promise<number> {
   const dir = opts.dir ?? ".";
@@ -119,22 +114,20 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     console.error("--also-formats writes one file per stack and format: give --out-dir");
     return 2;
   }
-  // Two JSON, SARIF or JUnit documents back to back are no valid file, on stdout as in --out.
-  if (!opts.outDir && stacks.length > 1 && !concatenates(opts.format)) {
-    console.error(`--format ${opts.format} writes one document per stack: use --out-dir or --stack NAME`);
-    return 2;
-  }
   const now = opts.today ? new Date(`${opts.today}T00:00:00Z`) : new Date();
-  let mandatory = 0;
-  const texts: string[] = [];
+  const audits: Array<{ preview: StackPreview; report: AuditReport }> = [];
   try {
-    const previews = await previewStacks(dir, stacks, now);
-    for (const p of previews) {
-      const report = auditPreview(p, now, dir);
-      mandatory += report.summary.mandatoryFailures;
+    for (const preview of await previewStacks(dir, stacks, now)) {
+      const report = auditPreview(preview, now, dir);
+      audits.push({ preview, report });
       if (opts.outDir)
-        writeStackReports(opts.outDir, p, report, [opts.format, ...(opts.alsoFormats ?? [])], opts.color);
-      else texts.push(reportText(p, report, opts.format, opts.color));
+        writeStackReports(
+          opts.outDir,
+          preview,
+          report,
+          [opts.format, ...(opts.alsoFormats ?? [])],
+          opts.color,
+        );
     }
   } catch (err) {
     if (err instanceof ConfigError || err instanceof PromotionError) {
@@ -144,11 +137,11 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     throw err;
   }
   if (!opts.outDir) {
-    const all = texts.join("\n");
+    const text = reportsText(audits, opts.format, opts.color);
     if (opts.out) {
       fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
-      writeOutputFile(opts.out, all);
-    } else process.stdout.write(all);
+      writeOutputFile(opts.out, text);
+    } else process.stdout.write(text);
   }
-  return mandatory > 0 ? 1 : 0;
+  return audits.some((a) => a.report.summary.mandatoryFailures > 0) ? 1 : 0;
 }

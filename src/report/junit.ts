@@ -6,12 +6,13 @@ import { xmlSafe } from "../inert";
 import { countsLine, metaOf, overrideLine, resourceText, sectionOf, sections } from "./common";
 
 /**
- * JUnit XML: one `<testsuite>` per catalogue section, one `<testcase>` per rule and resource
- * (`classname` = `<stack>.<rule ID>`, `name` = `<rule ID> <resource name>`); a failure is `<failure>` whose
- * `type` is the enforcement level (advisory failures included), waived and not-applicable verdicts are
- * `<skipped>` with the reason. Mode, stack, pack and counts are `<properties>` of every suite.
+ * The `<testsuite>` elements of one report (fast-xml-parser's object form): one per catalogue section, named
+ * `<stack>: <section title>`, one `<testcase>` per rule and resource (`classname` = `<stack>.<rule ID>`,
+ * `name` = `<rule ID> <resource name>`); a failure is `<failure>` whose `type` is the enforcement level (advisory
+ * failures included), waived and not-applicable verdicts are `<skipped>` with the reason. Mode, stack, pack and
+ * counts are `<properties>` of every suite.
  */
-export function reportJunit(r: AuditReport): string {
+function junitSuites(r: AuditReport): Array<Record<string, unknown>> {
   const meta = metaOf(r);
   const props = {
     property: [
@@ -23,7 +24,7 @@ export function reportJunit(r: AuditReport): string {
       ...r.scorecard.map((sc) => ({ "@_name": `scorecard:${sc.repository}`, "@_value": scoreLine(sc) })),
     ],
   };
-  const suites = sections(r, meta).map((sec) => {
+  return sections(r, meta).map((sec) => {
     const rows = r.results.filter((x) => sectionOf(meta, x.ruleId) === sec);
     return {
       "@_name": `${r.stack}: ${SECTION_TITLES[sec] ?? sec}`,
@@ -49,18 +50,53 @@ export function reportJunit(r: AuditReport): string {
       }),
     };
   });
-  const s = r.summary;
+}
+
+/** The XML document: one `<testsuites>` holding `suites`, with the totals of `reports`. */
+function junitDocument(name: string, reports: AuditReport[], suites: unknown[]): string {
+  const sum = (f: (s: AuditReport["summary"]) => number) => reports.reduce((n, r) => n + f(r.summary), 0);
   const doc = {
     "?xml": { "@_version": "1.0", "@_encoding": "UTF-8" },
     testsuites: {
-      "@_name": `${r.policyPack.name} ${r.policyPack.version} policy audit of ${r.stack} (${r.mode})`,
-      "@_tests": s.total,
-      "@_failures": s.fail,
+      "@_name": name,
+      "@_tests": sum((s) => s.total),
+      "@_failures": sum((s) => s.fail),
       "@_errors": 0,
-      "@_skipped": s.waived + s.notApplicable,
+      "@_skipped": sum((s) => s.waived + s.notApplicable),
       testsuite: suites,
     },
   };
   const builder = new XMLBuilder({ ignoreAttributes: false, format: true, suppressEmptyNode: true });
   return builder.build(xmlSafe(doc)) as string;
+}
+
+/**
+ * JUnit XML of one report: one `<testsuites>` whose `<testsuite>` elements are the catalogue sections (see
+ * {@link junitSuites}), its counts the report's.
+ */
+export function reportJunit(r: AuditReport): string {
+  return junitDocument(
+    `${r.policyPack.name} ${r.policyPack.version} policy audit of ${r.stack} (${r.mode})`,
+    [r],
+    junitSuites(r),
+  );
+}
+
+/**
+ * JUnit XML of several stacks' reports as one document: one `<testsuites>` holding each stack's suites in the
+ * order given (each suite named `<stack>: <section title>`, each case's `classname` `<stack>.<rule ID>`), its
+ * counts the sums over the stacks. One report gives what {@link reportJunit} gives.
+ *
+ * @throws Error when `reports` is empty.
+ */
+export function reportsJunit(reports: AuditReport[]): string {
+  if (reports.length === 0) throw new Error("no report to render");
+  if (reports.length === 1) return reportJunit(reports[0]);
+  const [first] = reports;
+  const modes = [...new Set(reports.map((r) => r.mode))].join(", ");
+  return junitDocument(
+    `${first.policyPack.name} ${first.policyPack.version} policy audit of ${reports.map((r) => r.stack).join(", ")} (${modes})`,
+    reports,
+    reports.flatMap(junitSuites),
+  );
 }

@@ -1,6 +1,6 @@
 /** The Markdown of an audit report: a pull-request comment or a job summary (GFM). */
 import { AuditReport, ResultLocation, RuleMeta, RuleResult } from "./types";
-import { markdownCode, markdownText } from "../markdown";
+import { markdownCode, markdownInline, markdownText } from "../markdown";
 import { countsLine, metaOf, resourceText, sectionOf, sections } from "./common";
 
 /** One GFM table row of `cells` (escaped by the caller: {@link markdownText}, {@link markdownCode}). */
@@ -109,7 +109,7 @@ function markdownFailures(r: AuditReport, meta: Map<string, RuleMeta>): string[]
   for (const id of [...new Set(failures.map((x) => x.ruleId))].sort()) {
     const m = meta.get(id);
     out.push(
-      `- **${id}** ${markdownText(m?.title ?? "")}: ${markdownText(m?.remediation ?? "see the catalogue")}`,
+      `- **${id}** ${markdownInline(m?.title ?? "")}: ${markdownInline(m?.remediation ?? "see the catalogue")}`,
     );
   }
   return out;
@@ -151,7 +151,9 @@ function markdownPassed(r: AuditReport, meta: Map<string, RuleMeta>): string[] {
   ];
   for (const sec of sections(r, meta)) {
     for (const [id, e] of [...perRule].filter(([id]) => sectionOf(meta, id) === sec).sort()) {
-      out.push(markdownRow([sec, id, markdownText(meta.get(id)?.title ?? ""), String(e.pass), String(e.na)]));
+      out.push(
+        markdownRow([sec, id, markdownInline(meta.get(id)?.title ?? ""), String(e.pass), String(e.na)]),
+      );
     }
   }
   out.push("", "</details>");

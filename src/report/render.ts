@@ -4,15 +4,24 @@
  * (offline/online), the stack, the policy pack and its version, and the counts.
  */
 
-import { AuditReport, AuditReportJson, REPORT_FORMATS, ReportFormat } from "./types";
+import { AuditReport, AuditReportJson, AuditReportsJson, REPORT_FORMATS, ReportFormat } from "./types";
 import { markdownCode, markdownText } from "../markdown";
 import { CATALOGUE_PATH, defaultCatalogueUrl } from "./common";
 import { renderTable } from "./table";
 import { renderMarkdown } from "./markdownReport";
-import { reportSarif } from "./sarif";
-import { reportJunit } from "./junit";
+import { reportSarif, reportsSarif } from "./sarif";
+import { reportJunit, reportsJunit } from "./junit";
 
-export { CATALOGUE_PATH, defaultCatalogueUrl, markdownCode, markdownText, reportJunit, reportSarif };
+export {
+  CATALOGUE_PATH,
+  defaultCatalogueUrl,
+  markdownCode,
+  markdownText,
+  reportJunit,
+  reportsJunit,
+  reportSarif,
+  reportsSarif,
+};
 
 /** Options of {@link renderReport}. */
 export interface RenderOptions {
@@ -50,6 +59,21 @@ export function reportJson(r: AuditReport): AuditReportJson {
   };
 }
 
+/**
+ * The JSON format of several stacks: `{ schemaVersion: 1, stacks: { <stack>: <the stack's JSON format> } }`, the
+ * stacks in the order given.
+ *
+ * @throws Error when two reports are of the same stack (one key each).
+ */
+export function reportsJson(reports: AuditReport[]): AuditReportsJson {
+  const stacks: Record<string, AuditReportJson> = {};
+  for (const r of reports) {
+    if (Object.hasOwn(stacks, r.stack)) throw new Error(`two reports of stack ${r.stack}`);
+    stacks[r.stack] = reportJson(r);
+  }
+  return { schemaVersion: 1, stacks };
+}
+
 // ---------------------------------------------------------------- entry point
 
 /**
@@ -73,6 +97,38 @@ export function renderReport(report: AuditReport, format: ReportFormat, opts: Re
       return reportJunit(report);
     default: {
       // A format added to ReportFormat and not rendered here fails tsc: `format` is not `never` then.
+      const unknown: never = format;
+      throw new Error(`unknown report format ${String(unknown)}; expected ${REPORT_FORMATS.join(", ")}`);
+    }
+  }
+}
+
+/**
+ * Renders the reports of several stacks (in the order given) as one text: for `table` and `markdown` each
+ * report's text, a blank line between them; for `json`, `sarif` and `junit` one document ({@link reportsJson}: an
+ * object keyed by stack; {@link reportsSarif}: one run per stack; {@link reportsJunit}: one `<testsuites>`). One
+ * report renders as {@link renderReport} renders it.
+ *
+ * @throws Error when `reports` is empty, or (json) two reports are of the same stack.
+ */
+export function renderReports(
+  reports: AuditReport[],
+  format: ReportFormat,
+  opts: RenderOptions = {},
+): string {
+  if (reports.length === 0) throw new Error("no report to render");
+  if (reports.length === 1) return renderReport(reports[0], format, opts);
+  switch (format) {
+    case "table":
+    case "markdown":
+      return reports.map((r) => renderReport(r, format, opts)).join("\n\n");
+    case "json":
+      return JSON.stringify(reportsJson(reports), null, 2);
+    case "sarif":
+      return JSON.stringify(reportsSarif(reports, opts), null, 2);
+    case "junit":
+      return reportsJunit(reports);
+    default: {
       const unknown: never = format;
       throw new Error(`unknown report format ${String(unknown)}; expected ${REPORT_FORMATS.join(", ")}`);
     }

@@ -1,9 +1,10 @@
 /** SARIF 2.1.0 of an audit report, for GitHub code scanning. */
 import { createHash } from "node:crypto";
 import type * as Sarif from "sarif";
-import { AuditReport, ResultLocation, RuleMeta, RuleResult } from "./types";
+import { AuditReport, EnforcementLevel, ResultLocation, RuleMeta, RuleResult } from "./types";
 import type { RenderOptions } from "./render";
 import { defaultCatalogueUrl } from "./common";
+import { securitySeverity } from "./severity";
 
 /** SARIF 2.1.0 schema URI written in `$schema`. */
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -14,8 +15,11 @@ function sarifLevel(x: RuleResult): Sarif.Result.level {
   return "note";
 }
 
-/** The SARIF rule of one catalogue rule: ID, policy name, texts, remediation as help, `helpUri` at `base`. */
-function sarifRule(m: RuleMeta, base: string): Sarif.ReportingDescriptor {
+/**
+ * The SARIF rule of one catalogue rule: ID, policy name, texts, remediation as help, `helpUri` at `base`, and its
+ * `security-severity` for code scanning (src/report/severity.ts) from `level`, the level the stack runs it at.
+ */
+function sarifRule(m: RuleMeta, base: string, level: EnforcementLevel): Sarif.ReportingDescriptor {
   return {
     id: m.id,
     name: m.policyName,
@@ -26,12 +30,16 @@ function sarifRule(m: RuleMeta, base: string): Sarif.ReportingDescriptor {
       markdown: `**Remediation:** ${m.remediation}\n\n**Source:** ${m.source}. Catalogue: [${m.id}](${base}#${m.id.toLowerCase()}).`,
     },
     helpUri: `${base}#${m.id.toLowerCase()}`,
-    defaultConfiguration: { level: m.enforcementLevel === "mandatory" ? "error" : "warning" },
+    defaultConfiguration: {
+      level: level === "mandatory" ? "error" : level === "advisory" ? "warning" : "note",
+    },
     properties: {
       section: m.section,
       source: m.source,
-      enforcementLevel: m.enforcementLevel,
-      tags: ["cicd-constitution", m.section],
+      enforcementLevel: level,
+      // Code scanning ranks an alert by its rule's security-severity when the rule is tagged `security`.
+      "security-severity": securitySeverity(level, m.section),
+      tags: ["security", "cicd-constitution", m.section],
     },
   };
 }
@@ -97,8 +105,8 @@ function sarifResult(
 
 /**
  * The SARIF log: one run per report, tool `cicd-constitution` (the pack's name and version) with every rule
- * (ID, policy name, title, description, remediation as help, catalogue `helpUri`, section/source/level as
- * properties); one result per failing or waived verdict (waived ones carry an external suppression with the
+ * (ID, policy name, title, description, remediation as help, catalogue `helpUri`, section/source/level and
+ * `security-severity` as properties); one result per failing or waived verdict (waived ones carry an external suppression with the
  * waiver's reason), located at the stack file and config key, with the resource URN as logical location.
  * Passing and not-applicable verdicts are counted in `runs[0].properties.summary`, not listed (code scanning
  * would show them as alerts). `automationDetails.id` is `cicd-constitution/<stack>/`, so both stacks upload
@@ -106,7 +114,9 @@ function sarifResult(
  */
 export function reportSarif(r: AuditReport, opts: RenderOptions = {}): Sarif.Log {
   const base = opts.catalogueUrl ?? defaultCatalogueUrl();
-  const rules = r.rules.map((m) => sarifRule(m, base));
+  // The level each rule runs at in this stack (its results say it; the catalogue's default for a rule with none).
+  const levels = new Map(r.results.map((x) => [x.ruleId, x.enforcementLevel]));
+  const rules = r.rules.map((m) => sarifRule(m, base, levels.get(m.id) ?? m.enforcementLevel));
   const index = new Map(rules.map((x, i) => [x.id, i]));
   const results = r.results.flatMap((x, i) =>
     x.status === "fail" || x.status === "waived"
@@ -146,4 +156,17 @@ export function reportSarif(r: AuditReport, opts: RenderOptions = {}): Sarif.Log
       },
     ],
   };
+}
+
+/**
+ * One SARIF log for several stacks' reports: one run per report, in the order given, each as
+ * {@link reportSarif} makes it (so each keeps its own `automationDetails.id`, `cicd-constitution/<stack>/`: code
+ * scanning tells the stacks' alerts apart). One report gives what {@link reportSarif} gives.
+ *
+ * @throws Error when `reports` is empty.
+ */
+export function reportsSarif(reports: AuditReport[], opts: RenderOptions = {}): Sarif.Log {
+  if (reports.length === 0) throw new Error("no report to render");
+  const logs = reports.map((r) => reportSarif(r, opts));
+  return { ...logs[0], runs: logs.flatMap((l) => l.runs) };
 }

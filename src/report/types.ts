@@ -43,6 +43,13 @@ export interface AuditReportJson {
   results: Array<Pick<RuleResult, "ruleId" | "status" | "enforcementLevel" | "resource" | "message">>;
 }
 
+/** The JSON format of several stacks' reports (`--stack all`): each stack's {@link AuditReportJson} by name. */
+export interface AuditReportsJson {
+  schemaVersion: 1;
+  /** Stack name -> that stack's report, in the order the stacks were audited. */
+  stacks: Record<string, AuditReportJson>;
+}
+
 /** Where a result points in the repository: the stack file and the config key of the resource's app. */
 export interface ResultLocation {
   /** Path relative to the repository root, e.g. `Pulumi.production.yaml`. */
@@ -77,8 +84,8 @@ export interface AuditReport {
 
 /**
  * Every report format of `--format`, in the order the CLI lists them. A format added here must be rendered
- * (src/report/render.ts `renderReport`), given an extension and a file policy (src/report/command.ts): each
- * switches exhaustively on {@link ReportFormat}, so tsc fails until it is.
+ * (src/report/render.ts `renderReport`, and `renderReports` for several stacks) and given an extension
+ * (src/report/command.ts `EXTENSIONS`): each switches exhaustively on {@link ReportFormat}, so tsc fails until it is.
  */
 export const REPORT_FORMATS = ["table", "json", "markdown", "sarif", "junit"] as const;
 

@@ -321,6 +321,8 @@ describe("proofs: secret safety", function () {
           "--today",
           "2026-11-21",
         ]),
+        // Every stack in one document: each stack's secrets redacted in the other's company too.
+        ["report", "--dir", dir, "--format", "json", "--today", "2026-11-21"],
         [
           "report",
           "--dir",

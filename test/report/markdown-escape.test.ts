@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { markdownCode, markdownText, renderReport } from "../../src/report/render";
+import { markdownInline } from "../../src/markdown";
 import type { AuditReport } from "../../src/report/types";
 import { realReports, RealReports } from "./real-results";
 
@@ -87,5 +88,24 @@ describe("the Markdown report with hostile text", function () {
   it("escapes the waiver's reason and owner the same way", function () {
     const m = renderReport(R.brokenWaived, "markdown");
     assert.ok(m.includes("self-review allowed during the &lt;on-call&gt; rotation &amp; handover"));
+  });
+});
+
+describe("markdownInline: a title's code spans render as code, the rest stays inert", () => {
+  escapes(markdownInline, [
+    [
+      "renders a code span as code",
+      "the default branch (`main`) is protected",
+      "the default branch (`main`) is protected",
+    ],
+    ["keeps the rest escaped", "<b>x</b> and `a|b`", "&lt;b&gt;x&lt;/b&gt; and `a\\|b`"],
+    ["escapes an unpaired backtick", "one ` tick", "one \\` tick"],
+    ["keeps a pair across a line break as text", "`a\nb`", "\\`a b\\`"],
+    ["breaks a mention outside a span, leaves it inside", "@team `@x`", "@&#8203;team `@x`"],
+  ]);
+  it("renders the catalogue's titles with their code in the Markdown report", () => {
+    const md = renderReport(R.broken, "markdown");
+    assert.match(md, /CC-BR-01 \| every managed repository's default branch \(`main`\) is protected/);
+    assert.doesNotMatch(md, /\\`main\\`/);
   });
 });

@@ -5,24 +5,13 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
 import { XMLParser } from "fast-xml-parser";
 import type * as Sarif from "sarif";
 import { renderReport, reportSarif } from "../../src/report/render";
 import { REPORT_FORMATS } from "../../src/report/types";
 import type { AuditReport } from "../../src/report/types";
 import { realReports, RealReports } from "./real-results";
-
-// The SARIF 2.1.0 JSON schema (rtm.5, JSON Schema draft-04) as Microsoft's SARIF tooling ships it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const SARIF_SCHEMA = require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json") as object;
-
-function sarifValidator() {
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile(SARIF_SCHEMA);
-}
+import { sarifValidator } from "./sarif-schema";
 
 let R: RealReports;
 

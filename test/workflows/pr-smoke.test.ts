@@ -29,15 +29,23 @@ function previewArguments(steps: Step[]): string[] {
   return ["preview", "--stack", "all", ...(extra ? extra.split(/\s+/) : [])];
 }
 
-/** Report files the later steps read: `reports/audit.$stack.md` for each stack, and each `sarif_file`. */
+/**
+ * Report files the later steps read: `cicd comment --reports DIR` reads each stack's `audit.<stack>.sarif` and
+ * `.md` there (the stacks the uploads name), and each upload its `sarif_file`.
+ */
 function filesRead(steps: Step[]): string[] {
   const files: string[] = [];
+  const sarifs = steps.flatMap((s) => (s.with?.sarif_file ? [s.with.sarif_file] : []));
   for (const s of steps) {
-    const loop = /for stack in ([\w ]+); do\s*\n\s*\[ -f "([^"]+)" \]/.exec(s.run ?? "");
-    if (loop) for (const stack of loop[1].trim().split(/\s+/)) files.push(loop[2].replace("$stack", stack));
-    if (s.with?.sarif_file) files.push(s.with.sarif_file);
+    const comment = /cicd -- comment --reports (\S+)/.exec(s.run ?? "");
+    if (comment)
+      for (const f of sarifs)
+        files.push(
+          f.replace(/^.*\//, `${comment[1]}/`),
+          f.replace(/^.*\//, `${comment[1]}/`).replace(/\.sarif$/, ".md"),
+        );
   }
-  return files;
+  return [...new Set([...files, ...sarifs])];
 }
 
 describe("pr.yml smoke job: one preview writes what the comment and the SARIF uploads read", function () {
