@@ -12,4 +12,6 @@ module.exports = {
   parallel: true,
   jobs: 2,
   forbidPending: process.env.CICD_FORBID_PENDING === "1",
+  // A `.only` left in a test file would run a fraction of the suite and pass: refused wherever CI runs it.
+  forbidOnly: !!process.env.CI,
 };
