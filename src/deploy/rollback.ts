@@ -137,6 +137,14 @@ function targetOf(
   const to = opts.to ?? current.history[0]?.digest;
   if (!problems.length && to === current.digest)
     problems.push({ key: "--to", expected: `a digest other than the one running (${to})`, found: to });
+  // A digest production never ran, with no provenance given, is one nothing says staging built and verified: the
+  // pull request would claim "a digest staging ran" and only the production preview's parity rule would stop it.
+  if (!problems.length && !opts.provenance && !current.history.some((h) => h.digest === to))
+    problems.push({
+      key: "--to",
+      expected: `a digest of ${key}.history (${current.history.map((h) => h.digest.slice(7, 19)).join(", ") || "none"}), or --commit, --date and --actor as staging recorded its build`,
+      found: to,
+    });
   if (problems.length) throw new ConfigError(stack, problems);
   return to;
 }

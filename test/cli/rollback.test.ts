@@ -224,6 +224,11 @@ describe("cicd rollback", () => {
       /expected a release tag mvp-X\.Y\.Z, found v1\.2\.3/,
     ],
     ["an unknown app", { app: "nope" }, /an app named nope/],
+    [
+      "a digest production never ran, with no provenance",
+      { to: `sha256:${"f".repeat(64)}` },
+      /--to: expected a digest of cicd-constitution:apps\[0\]\.image\.history \(1ad51ab6b70f\), or --commit, --date and --actor/,
+    ],
   ] as const) {
     it(`refuses ${name}: exit 2 and the file unchanged`, () => {
       const current = appsOf(original)[0].image.digest;
