@@ -5,12 +5,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cicd, cicdProcess, cleanTempDirs, tempProject } from "../cli-harness";
+import { cicd, cicdProcess, cleanTempDirs, tempProject, withoutProductionReviewers } from "../cli-harness";
 import { ROOT } from "../helpers";
-
-/** Production's stack file without the erp-berhan app's reviewers (CC-ENV-02 fails). */
-const withoutProductionReviewers = (text: string) =>
-  text.replace(/\n {6}reviewers:\n {8}users: \[mathieu\]\n {8}teams: \[release-managers\]/, "");
 
 /** `cicd preview --stack production` of a copy of the stack files without production's reviewers. */
 function previewWithoutReviewers(...more: string[]) {
