@@ -9,9 +9,11 @@ import { GOLDEN_PATH } from "../lib/facts";
 import { alarmMetrics, alarmsOf, services, unlinkedAlarms } from "../lib/alarms";
 import { judgedAlone } from "../lib/standalone";
 
-/** The note of a service's verdict when the stack holds no alarm of its app: it is judged on its own. */
-const noAlarmsNote = (alarms: Res[], app: string) =>
-  alarms.length ? "" : `${judgedAlone(`no alarm of ${app} in this stack`)}; `;
+/** The note of a service's verdict when no alarm of the stack is tied to it: it is judged on its own. */
+const noAlarmsNote = (alarms: Res[], app: string, env: string | undefined) =>
+  alarms.length
+    ? ""
+    : `${judgedAlone(`no alarm of this stack is tied to ${app}${env ? ` in ${env}` : ""}`)}; `;
 
 const hasAction = (a: Res) => arr(a.props.alarmActions).length > 0;
 
@@ -49,7 +51,7 @@ export const OBS_01 = defineRule({
               : ["latency alarm has no action"]),
         ];
         if (problems.length)
-          out.fail(s.res, `${noAlarmsNote(alarms, s.app)}${s.app}: ${problems.join("; ")}`);
+          out.fail(s.res, `${noAlarmsNote(alarms, s.app, s.env)}${s.app}: ${problems.join("; ")}`);
         else
           out.pass(
             s.res,
@@ -212,7 +214,7 @@ export const OBS_03 = defineRule({
         if (budgets.length === 0)
           return out.fail(
             s.res,
-            `${noAlarmsNote(alarmsOf(resources, ctx.byUrn, s.app, s.env), s.app)}${s.app}: no error-budget burn alarm (tag error-budget-percent)`,
+            `${noAlarmsNote(alarmsOf(resources, ctx.byUrn, s.app, s.env), s.app, s.env)}${s.app}: no error-budget burn alarm (tag error-budget-percent)`,
           );
         const judged = budgets.map((a) => ({ alarm: a, problems: budgetAlarmProblems(a, max) }));
         const ok = judged.find((j) => j.problems.length === 0)?.alarm;
@@ -312,7 +314,7 @@ export const OBS_05 = defineRule({
         const alarms = alarmsOf(resources, ctx.byUrn, s.app, s.env);
         const fiveXx = alarms.filter(is5xx);
         if (fiveXx.length === 0)
-          return out.fail(s.res, `${noAlarmsNote(alarms, s.app)}${s.app}: no 5xx alarm`);
+          return out.fail(s.res, `${noAlarmsNote(alarms, s.app, s.env)}${s.app}: no 5xx alarm`);
         judgeFiveXxAlarms(fiveXx, `${s.app}: `, out);
       });
     }
@@ -423,7 +425,7 @@ export const OBS_06 = defineRule({
           if (!hasAction(a) || arr(a.props.okActions).length === 0)
             problems.push(`${a.name}: no alarm or OK action`);
         }
-        const note = noAlarmsNote(alarmsOf(resources, ctx.byUrn, s.app, s.env), s.app);
+        const note = noAlarmsNote(alarmsOf(resources, ctx.byUrn, s.app, s.env), s.app, s.env);
         if (problems.length) out.fail(s.res, `${note}${s.app}: ${problems.join("; ")}`);
         else out.pass(s.res, `${s.app}: ${windows.join(" and ")} burn alarms for a ${periodDays}-day budget`);
       });

@@ -351,7 +351,7 @@ export const RUN_13 = defineRule({
         if (judged.env !== ctx.cfg.productionEnvironment)
           return out.na(s.res, `${s.app}: environment ${judged.env ?? "(untagged)"} is not production`);
         const alarms = alarmsOf(resources, ctx.byUrn, s.app, s.env);
-        const note = `${environmentNote(judged)}${alarms.length ? "" : `${judgedAlone(`no alarm of ${s.app} in this stack`)}; `}`;
+        const note = `${environmentNote(judged)}${alarms.length ? "" : `${judgedAlone(`no alarm of this stack is tied to ${s.app}`)}; `}`;
         const problems = progressiveDeliveryProblems(
           s.res,
           alarms,
