@@ -88,10 +88,11 @@ function compare(
     (r) => r.type === T.taskDefinition && (fromStack || str(tagsOf(r.props).environment) === prodEnv),
   );
   const noProfile = `the ${prodEnv} stack has no StackReference whose outputs.environmentProfile is ${stagingEnv}'s, so parity cannot be shown`;
-  if (!staging && fromStack && tds.length)
-    return tds.forEach((td) =>
-      out.fail(td, `${judgedAlone(`no environment tag, the stack's name is ${prodEnv}`)}; ${noProfile}`),
-    );
+  const note = judgedAlone(`no environment tag, the stack's name is ${prodEnv}`);
+  if (!staging && fromStack)
+    return tds.length
+      ? tds.forEach((td) => out.fail(td, `${note}; ${noProfile}`))
+      : out.na(null, `${note}; no task definition to compare with ${stagingEnv}`);
   if (!staging) return out.fail(null, noProfile);
   for (const td of tds) {
     out.guard(td, () => {
