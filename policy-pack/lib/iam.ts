@@ -141,7 +141,7 @@ export function standaloneRolePolicies(resources: Res[], out: Verdicts): void {
     try {
       roles.add(str(r.props.name) ?? r.name);
     } catch {
-      // a role named only at deployment: its policies are taken as its own
+      // A role named only at deployment may be any policy's: none is judged without its role.
       return;
     }
   }

@@ -39,7 +39,5 @@ export function judgedEnvironment(r: Pick<Res, "urn" | "type" | "props">): Judge
 
 /** The note of a verdict whose environment came from the stack's name ({@link judgedEnvironment}), or "". */
 export function environmentNote(e: JudgedEnvironment): string {
-  return e.fromStack
-    ? `${judgedAlone(`no environment tag, the stack ${e.env} names its environment`)}; `
-    : "";
+  return e.fromStack ? `${judgedAlone(`no environment tag, the stack's name is ${e.env}`)}; ` : "";
 }

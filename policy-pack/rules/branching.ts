@@ -416,7 +416,15 @@ export const BR_11 = defineRule({
         ];
         const holder = p.sources[0] ?? (repo.standalone ? (template ?? owners ?? repo.res) : repo.res);
         if (problems.length) out.fail(holder, `${label}: ${problems.join("; ")}`);
-        else out.pass(holder, `${label}: template with every section, CODEOWNERS, code-owner review`);
+        else
+          out.pass(
+            holder,
+            `${label}: ${[
+              ...(judged(template) ? ["template with every section"] : []),
+              ...(judged(owners) ? ["CODEOWNERS"] : []),
+              ...(judged(p.sources.length) ? ["code-owner review"] : []),
+            ].join(", ")}`,
+          );
       });
     }
   },

@@ -171,7 +171,7 @@ describe("CC-RUN-04: production runs enough tasks and keeps them all healthy whi
         [
           "fail",
           "erp-svc",
-          "judged on its own: no environment tag, the stack production names its environment; desiredCount 1 < 2",
+          "judged on its own: no environment tag, the stack's name is production; desiredCount 1 < 2",
         ],
       ],
     },
@@ -224,7 +224,7 @@ describe("CC-RUN-05: APP_ENV is the environment tag and the build metadata is pr
         [
           "pass",
           "erp-td",
-          "judged on its own: no environment tag, the stack production names its environment; APP_ENV=production and build metadata present",
+          "judged on its own: no environment tag, the stack's name is production; APP_ENV=production and build metadata present",
         ],
       ],
     },
