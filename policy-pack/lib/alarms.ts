@@ -46,3 +46,15 @@ export function alarmsOf(resources: Res[], byUrn: Map<string, Res>, app: string,
   }
   return index.get(`${app}\u0000${env === undefined ? "*" : env}`) ?? [];
 }
+
+/**
+ * The metric alarms no service of the stack reaches through {@link alarmsOf} (no `app` tag or component tying them
+ * to a service's app and environment: another program's alarms, or alarms of a service the stack does not hold).
+ * The rules judge them on their own.
+ */
+export function unlinkedAlarms(resources: Res[], byUrn: Map<string, Res>): Res[] {
+  const linked = new Set<Res>();
+  for (const s of services(resources, byUrn))
+    for (const a of alarmsOf(resources, byUrn, s.app, s.env)) linked.add(a);
+  return resources.filter((r) => r.type === T.metricAlarm && !linked.has(r));
+}

@@ -6,7 +6,8 @@
  */
 import { minimatch } from "minimatch";
 import { arr, get, num, str } from "./props";
-import type { Res } from "./rule";
+import type { Res, Verdicts } from "./rule";
+import { judgedAlone } from "./standalone";
 import { T } from "./tokens";
 
 /** The default branch the constitution protects (CONST "Branching & Flow"). */
@@ -16,6 +17,11 @@ export const DEFAULT_BRANCH = "main";
 export interface Repo {
   res: Res;
   name: string;
+  /**
+   * True for a repository the stack only configures (rulesets, protections, Actions settings, files naming it)
+   * without declaring it: its settings are judged on their own, and `res` stands for the first of them.
+   */
+  standalone?: boolean;
 }
 
 /** Repositories managed by the stack. Reading an unknown name throws (the caller guards). */
@@ -23,6 +29,73 @@ export function repositories(resources: Res[]): Repo[] {
   return resources
     .filter((r) => r.type === T.repository)
     .map((r) => ({ res: r, name: str(r.props.name) ?? r.name }));
+}
+
+/** The types that configure a repository, with the field naming it. */
+const CONFIGURING: Array<[string, string]> = [
+  [T.ruleset, "repository"],
+  [T.branchProtection, "repositoryId"],
+  [T.workflowPermissions, "repository"],
+  [T.actionsPermissions, "repository"],
+  [T.repositoryFile, "repository"],
+];
+
+/**
+ * Repositories the stack configures but does not declare (another program's stack, or a stack that governs
+ * repositories it does not own): one per repository reference no repository of the stack designates, standing for
+ * the first resource that names it (its verdicts name that resource). A reference unknown at preview names nothing.
+ */
+export function standaloneRepositories(resources: Res[]): Repo[] {
+  const declared = repositories(resources);
+  const found = new Map<string, Repo>();
+  for (const r of resources) {
+    const field = CONFIGURING.find(([type]) => type === r.type)?.[1];
+    if (!field) continue;
+    let ref: string | undefined;
+    try {
+      ref = str(r.props[field]);
+    } catch {
+      continue;
+    }
+    if (!ref || declared.some((d) => refersTo(ref, d))) continue;
+    const name = ref.includes("/") ? ref.split("/").pop()! : ref;
+    if (found.has(name)) continue;
+    const res: Res = { urn: r.urn, type: r.type, name: r.name, props: { name }, parent: r.parent };
+    found.set(name, { res, name, standalone: true });
+  }
+  return [...found.values()];
+}
+
+/** The repositories the stack declares, then those it only configures ({@link standaloneRepositories}). */
+export function governedRepositories(resources: Res[]): Repo[] {
+  return [...repositories(resources), ...standaloneRepositories(resources)];
+}
+
+/** A repository as evidence names it: its name, and for a standalone one the note that it is judged on its own. */
+export function repoLabel(repo: Repo): string {
+  return repo.standalone
+    ? `${repo.name} (${judgedAlone(`no repository ${repo.name} in this stack`)})`
+    : repo.name;
+}
+
+/** What a repository's workflow permissions get wrong (CC-BR-10): a writable default token, approvals by workflows. */
+export function workflowTokenProblems(wp: Res): string[] {
+  const token = str(wp.props.defaultWorkflowPermissions);
+  return [
+    ...(token !== "read" ? [`default workflow token ${token ?? "unset"}, expected read`] : []),
+    ...(wp.props.canApprovePullRequestReviews !== false ? ["workflows can approve pull requests"] : []),
+  ];
+}
+
+/** What a repository's Actions permissions get wrong (CC-BR-10): unpinned actions, any action allowed. */
+export function actionsPermissionProblems(ap: Res): string[] {
+  const allowed = str(ap.props.allowedActions) ?? "all";
+  return [
+    ...(ap.props.shaPinningRequired !== true ? ["actions need not be pinned by full commit SHA"] : []),
+    ...(["selected", "local_only"].includes(allowed)
+      ? []
+      : [`allowed actions ${allowed}, expected selected`]),
+  ];
 }
 
 /** Indexes built once per resource list: `(type, field)` -> repository reference -> resources. */
@@ -226,4 +299,30 @@ function addClassicProtection(view: BranchProtectionView, r: Res, repo: Repo): v
 /** Names of resources, for evidence. */
 export function names(list: Res[]): string {
   return list.map((r) => r.name).join(", ");
+}
+
+/** How the protection rules treat a ruleset or protection whose repository is not in the stack. */
+export const STANDALONE_NOTE =
+  " A ruleset or branch protection whose repository this stack does not declare is judged on its own, the repository named by its reference.";
+
+/**
+ * Runs `check` for every repository of the stack, and every repository the stack only configures (judged on its
+ * own, its label saying so), with the effective protection of its default branch.
+ */
+export function perRepository(
+  resources: Res[],
+  out: Verdicts,
+  check: (holder: Res, p: ReturnType<typeof mainProtection>, repoName: string) => void,
+): void {
+  for (const repo of governedRepositories(resources)) {
+    out.guard(repo.res, () => {
+      const p = mainProtection(repo, resources);
+      // No protection at all is CC-BR-01's failure; the other rules have nothing to judge.
+      if (p.sources.length === 0)
+        return out.na(repo.res, `${DEFAULT_BRANCH} of ${repoLabel(repo)} is not protected (see CC-BR-01)`);
+      // The verdict names the resource that holds the setting (the ruleset or branch protection), and the
+      // message names the repository (shared/policy-catalogue.md).
+      check(p.sources[0], p, repoLabel(repo));
+    });
+  }
 }

@@ -4,7 +4,8 @@
  */
 import { GITHUB_OIDC_HOST } from "./facts";
 import { arr, get, parseJsonProp, str } from "./props";
-import type { Res } from "./rule";
+import type { Res, Verdicts } from "./rule";
+import { judgedAlone } from "./standalone";
 import { T } from "./tokens";
 
 /** One statement of a policy document, normalised. */
@@ -91,4 +92,79 @@ export function oidcEnvironment(role: Res): string | undefined {
     if (m) return m[1];
   }
   return undefined;
+}
+
+/**
+ * The problems of one Allow statement trusting GitHub's OIDC provider (CC-ENV-06): its action, its audience, its
+ * subject (exactly one `repo:OWNER/REPO:environment:ENV`, no wildcard, ENV the role's `env`). Pushes the subjects it
+ * trusts correctly to `subjects`. `env` undefined: the subject's environment is not compared (the caller fails the
+ * missing tag).
+ */
+export function oidcStatementProblems(
+  statement: unknown,
+  env: string | undefined,
+  subjects: string[],
+): string[] {
+  const problems: string[] = [];
+  if (!arr(get(statement, "Action")).includes("sts:AssumeRoleWithWebIdentity"))
+    problems.push("the statement does not use sts:AssumeRoleWithWebIdentity");
+  // The keys hold dots (the host): read the maps, then the keys.
+  const eq = (get(statement, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
+  const like = (get(statement, "Condition.StringLike") ?? {}) as Record<string, unknown>;
+  const aud = arr(eq[`${GITHUB_OIDC_HOST}:aud`]);
+  if (aud.length !== 1 || aud[0] !== "sts.amazonaws.com")
+    problems.push(`audience is ${JSON.stringify(aud)}, not exactly sts.amazonaws.com`);
+  if (like[`${GITHUB_OIDC_HOST}:sub`] !== undefined)
+    problems.push(`subject uses StringLike ${JSON.stringify(like[`${GITHUB_OIDC_HOST}:sub`])}`);
+  const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
+  if (sub.length === 0) problems.push("no subject condition: every repository can assume the role");
+  for (const v of sub) {
+    const m = typeof v === "string" ? /^repo:([^/:*?]+)\/([^/:*?]+):environment:([^:*?]+)$/.exec(v) : null;
+    if (!m)
+      problems.push(`subject ${JSON.stringify(v)} is not repo:OWNER/REPO:environment:ENV without wildcards`);
+    else if (env && m[3] !== env)
+      problems.push(`subject environment ${m[3]} is not the role's environment ${env}`);
+    else subjects.push(String(v));
+  }
+  if (sub.length > 1) problems.push(`${sub.length} subjects trusted, one expected`);
+  return problems;
+}
+
+/**
+ * CC-ENV-07 on the inline policies whose role the stack does not declare: judged on their own. Without the role,
+ * whether it is a deploy role, and of which environment, is unknown; a grant of every write of a service on every
+ * resource with no condition is outside any environment whatever the role, so it fails.
+ */
+export function standaloneRolePolicies(resources: Res[], out: Verdicts): void {
+  const roles = new Set<string>();
+  for (const r of resources.filter((x) => x.type === T.role)) {
+    try {
+      roles.add(str(r.props.name) ?? r.name);
+    } catch {
+      // A role named only at deployment may be any policy's: none is judged without its role.
+      return;
+    }
+  }
+  for (const p of resources.filter((x) => x.type === T.rolePolicy)) {
+    out.guard(p, () => {
+      const role = roleNameOf(str(p.props.role) ?? "");
+      if (roles.has(role)) return;
+      const note = judgedAlone(
+        `no role ${role || "(unnamed)"} in this stack says which environment it deploys`,
+      );
+      const broad = statementsOf(p).filter(
+        (st) =>
+          st.effect === "Allow" &&
+          st.condition === undefined &&
+          st.resources.includes("*") &&
+          st.actions.some((a) => a === "*" || a.endsWith(":*")),
+      );
+      if (broad.length)
+        out.fail(
+          p,
+          `${note}; ${broad.map((st) => `${st.sid ?? "a statement"} grants ${st.actions.join(", ")} on every resource`).join("; ")}, which no environment's deploy role may`,
+        );
+      else out.na(p, `${note}; no unconditioned grant of every write on every resource`);
+    });
+  }
 }

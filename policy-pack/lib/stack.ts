@@ -1,5 +1,6 @@
 /** What a stack's resources say about the stack as a whole: its environments, and image repositories. */
 import { environmentOf } from "./props";
+import { stackOfUrn } from "./rule";
 import type { Res } from "./rule";
 import { T } from "./tokens";
 
@@ -24,4 +25,24 @@ export function stackEnvironments(resources: Res[]): Set<string> {
     }
   }
   return envs;
+}
+
+/**
+ * The environments of the stack ({@link stackEnvironments}), or, when no resource of it declares one (a stack of
+ * another program, untagged; an unknown tag counts as declared), the stack named in its URNs, `fromStack` then
+ * true: its verdicts are judged on their own.
+ */
+export function stackEnvironmentsOrName(resources: Res[]): { envs: Set<string>; fromStack: boolean } {
+  const envs = stackEnvironments(resources);
+  const declares = (r: Res) => {
+    try {
+      return environmentOf(r) !== undefined;
+    } catch {
+      return true;
+    }
+  };
+  if (envs.size > 0 || resources.some((r) => r.type !== T.stackReference && declares(r)))
+    return { envs, fromStack: false };
+  const stack = stackOfUrn(resources[0]?.urn ?? "");
+  return { envs: new Set(stack ? [stack] : []), fromStack: !!stack };
 }

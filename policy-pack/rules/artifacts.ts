@@ -7,7 +7,8 @@ import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { DIGEST_REF_PATTERN } from "../lib/facts";
 import { PRODUCTION_ENV } from "../lib/settings";
-import { repositoryOf, stackEnvironments } from "../lib/stack";
+import { repositoryOf, stackEnvironmentsOrName } from "../lib/stack";
+import { judgedAlone } from "../lib/standalone";
 
 /** `repo@sha256:<64 hex>`. */
 
@@ -150,7 +151,8 @@ export const ART_05 = defineRule({
   slug: "production-builds-nothing",
   section: "ART",
   title: "the production stack builds no image: it promotes one that staging built",
-  description: "A stack whose resources are tagged with the production environment contains no image build.",
+  description:
+    "A stack whose resources are tagged with the production environment contains no image build; a stack none of whose resources carries an environment (another program's) is judged on its own by the stack name in its URNs.",
   source: 'CONST "Build Once, Promote Many"; F6 "Pipeline Guarantees"',
   remediation:
     "Remove the Image from production; pin the digest staging built (image.digest) and point the :prod alias (docker-build Index) at it.",
@@ -161,13 +163,15 @@ export const ART_05 = defineRule({
   configurable: { ...PRODUCTION_ENV },
   checkStack(resources, ctx, out) {
     const prodEnv = String(ctx.cfg.productionEnvironment);
-    if (!stackEnvironments(resources).has(prodEnv))
+    const { envs, fromStack } = stackEnvironmentsOrName(resources);
+    if (!envs.has(prodEnv))
       return out.na(null, `not a ${prodEnv} stack (no resource tagged environment=${prodEnv})`);
+    const note = fromStack ? `${judgedAlone(`no environment tag, the stack's name is ${prodEnv}`)}; ` : "";
     const images = resources.filter((r) => r.type === T.image);
     for (const i of images)
       out.fail(
         i,
-        `the ${prodEnv} stack builds image ${arr(i.props.tags).join(", ") || i.name}; promote staging's digest instead`,
+        `${note}the ${prodEnv} stack builds image ${arr(i.props.tags).join(", ") || i.name}; promote staging's digest instead`,
       );
     if (images.length === 0) out.pass(null, `the ${prodEnv} stack builds no image`);
   },
@@ -202,7 +206,7 @@ export const ART_07 = defineRule({
   title:
     "the moving alias of an environment (`:staging`, `:prod`) points at the digest that environment runs",
   description:
-    "Each environment alias (docker-build Index) has a single source, the digest the stack's task definitions run for that repository.",
+    "Each environment alias (docker-build Index) has a single source, the digest the stack's task definitions run for that repository. An alias whose repository no task definition of the stack runs is judged on its own: it fails unless it has a single source pinned by digest, and is otherwise not applicable (whether that digest runs cannot be shown).",
   source: 'F6 "Image tagging"; LANES 6',
   remediation:
     "Point the Index's sources at exactly the digest the ECS task definition runs (ghcr.io/OWNER/APP@sha256:...).",
@@ -239,14 +243,16 @@ export const ART_07 = defineRule({
         if (!aliases.includes(alias)) return out.na(ix, `${tag} is not an environment alias`);
         const repo = repositoryOf(tag);
         const digests = running.get(repo);
-        if (!digests) return out.na(ix, `no task definition of this stack runs ${repo}`);
+        const note = digests ? "" : `${judgedAlone(`no task definition of this stack runs ${repo}`)}; `;
         const sources = arr(ix.props.sources).map(String);
         const pointed = sources.map((s) => DIGEST_REF_PATTERN.exec(s)?.[2]);
         if (sources.length !== 1 || !pointed[0])
           return out.fail(
             ix,
-            `${tag} must have exactly one source pinned by digest, has [${sources.join(", ")}]`,
+            `${note}${tag} must have exactly one source pinned by digest, has [${sources.join(", ")}]`,
           );
+        if (!digests)
+          return out.na(ix, `${note}whether ${tag} -> ${pointed[0]} is the running digest cannot be shown`);
         if (!digests.has(pointed[0]))
           return out.fail(ix, `${tag} points at ${pointed[0]} but the stack runs ${[...digests].join(", ")}`);
         out.pass(ix, `${tag} -> ${pointed[0]}, the digest this environment runs`);

@@ -10,48 +10,33 @@ import {
   RELEASE_TAG_GLOB,
 } from "../lib/facts";
 import {
+  actionsPermissionProblems,
   DEFAULT_BRANCH,
+  governedRepositories,
+  perRepository,
+  STANDALONE_NOTE,
   mainProtection,
   names,
   ofRepository,
   Repo,
+  repoLabel,
   repositories,
   rulesetTargets,
+  workflowTokenProblems,
 } from "../lib/github";
 import { arr, get, str } from "../lib/props";
-import { defineRule, Res, Rule, Verdicts, stringList } from "../lib/rule";
+import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
 
 const PROTECTION_TYPES = [T.repository, T.ruleset, T.branchProtection];
 const SRC = 'CONST "Branching & Flow"';
-
-/** Runs `check` for every repository of the stack with the effective protection of its default branch. */
-function perRepository(
-  resources: Res[],
-  out: Verdicts,
-  check: (holder: Res, p: ReturnType<typeof mainProtection>, repoName: string) => void,
-): void {
-  for (const repo of repositories(resources)) {
-    out.guard(repo.res, () => {
-      const p = mainProtection(repo, resources);
-      // No protection at all is CC-BR-01's failure; the other rules have nothing to judge.
-      if (p.sources.length === 0)
-        return out.na(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is not protected (see CC-BR-01)`);
-      // The verdict names the resource that holds the setting (the ruleset or branch protection), and the
-      // message names the repository (shared/policy-catalogue.md).
-      check(p.sources[0], p, repo.name);
-    });
-  }
-}
-
 export const BR_01 = defineRule({
   id: "CC-BR-01",
   slug: "default-branch-protected",
   section: "BR",
   title:
     "every managed repository's default branch (`main`) is protected by an active ruleset or branch protection",
-  description:
-    "Each managed repository has an active ruleset or a classic branch protection that targets its default branch.",
+  description: `Each managed repository has an active ruleset or a classic branch protection that targets its default branch.${STANDALONE_NOTE}`,
   source: `${SRC}; OPS "CI/CD Pipeline"`,
   remediation:
     "Add a RepositoryRuleset with target 'branch', enforcement 'active' and conditions.refName.includes ['~DEFAULT_BRANCH'] (or a BranchProtection with pattern 'main'); an 'evaluate' or 'disabled' ruleset does not protect.",
@@ -60,17 +45,21 @@ export const BR_01 = defineRule({
   appliesTo: PROTECTION_TYPES,
   configKeys: ["repository"],
   checkStack(resources, _ctx, out) {
-    for (const repo of repositories(resources)) {
+    for (const repo of governedRepositories(resources)) {
       out.guard(repo.res, () => {
         const p = mainProtection(repo, resources);
+        const label = repoLabel(repo);
         if (p.sources.length > 0)
-          out.pass(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is protected by ${names(p.sources)}`);
+          out.pass(repo.res, `${DEFAULT_BRANCH} of ${label} is protected by ${names(p.sources)}`);
         else if (p.inactive.length > 0)
           out.fail(
             p.inactive[0],
-            `${DEFAULT_BRANCH} of ${repo.name} is targeted only by rulesets that are not active (${names(p.inactive)})`,
+            `${DEFAULT_BRANCH} of ${label} is targeted only by rulesets that are not active (${names(p.inactive)})`,
           );
-        else out.fail(repo.res, `${DEFAULT_BRANCH} of ${repo.name} has no ruleset or branch protection`);
+        // A repository only configured here may be protected by the program that declares it.
+        else if (repo.standalone)
+          out.na(repo.res, `${DEFAULT_BRANCH} of ${label}: nothing in this stack targets it`);
+        else out.fail(repo.res, `${DEFAULT_BRANCH} of ${label} has no ruleset or branch protection`);
       });
     }
   },
@@ -82,8 +71,7 @@ export const BR_02 = defineRule({
   section: "BR",
   title:
     "required status checks include the gates `style`, `unit`, `smoke` (configurable list) and require the branch to be up to date (strict)",
-  description:
-    "The protection of the default branch requires every configured status check and strict (up-to-date) checks.",
+  description: `The protection of the default branch requires every configured status check and strict (up-to-date) checks.${STANDALONE_NOTE}`,
   source: 'CONST "Required PR Checks"; OPS "CI/CD Pipeline"',
   remediation:
     "In the main ruleset set rules.requiredStatusChecks.requiredChecks to include each gate (context 'style', 'unit', 'smoke') and strictRequiredStatusChecksPolicy: true (classic: requiredStatusChecks [{ strict: true, contexts: [...] }]).",
@@ -122,8 +110,7 @@ export const BR_03 = defineRule({
   section: "BR",
   title:
     "changes reach `main` only through a pull request with at least 1 approving review (configurable), stale approvals dismissed on push",
-  description:
-    "The default branch requires a pull request with enough approving reviews and dismisses stale approvals on push.",
+  description: `The default branch requires a pull request with enough approving reviews and dismisses stale approvals on push.${STANDALONE_NOTE}`,
   source: `${SRC}`,
   remediation:
     "In the main ruleset set rules.pullRequest with requiredApprovingReviewCount >= the minimum and dismissStaleReviewsOnPush: true (classic: requiredPullRequestReviews [{ requiredApprovingReviewCount, dismissStaleReviews: true }]).",
@@ -207,7 +194,7 @@ export const BR_06 = defineRule({
   slug: "no-force-push-or-deletion",
   section: "BR",
   title: "`main` cannot be force-pushed or deleted",
-  description: "The protection of the default branch blocks force pushes (non-fast-forward) and deletion.",
+  description: `The protection of the default branch blocks force pushes (non-fast-forward) and deletion.${STANDALONE_NOTE}`,
   source: `${SRC}`,
   remediation:
     "Set rules.nonFastForward: true and rules.deletion: true in the main ruleset (classic: allowsForcePushes and allowsDeletions false).",
@@ -232,7 +219,7 @@ export const BR_07 = defineRule({
   slug: "no-bypass",
   section: "BR",
   title: "nobody bypasses the protection of `main` (admins included; bypass actors empty unless waived)",
-  description: "No ruleset of the default branch has bypass actors and classic protection enforces admins.",
+  description: `No ruleset of the default branch has bypass actors and classic protection enforces admins.${STANDALONE_NOTE}`,
   source: `${SRC}; CONST "Required PR Checks"`,
   remediation:
     "Set bypassActors: [] on the main ruleset (classic: enforceAdmins: true, no bypassers); if a bypass is truly needed, declare a waiver with an owner and an expiry.",
@@ -257,8 +244,7 @@ export const BR_08 = defineRule({
   slug: "release-tags-immutable",
   section: "BR",
   title: "release tags `mvp-*` cannot be updated or deleted once pushed",
-  description:
-    "An active tag ruleset covering refs/tags/mvp-* blocks updates and deletion, with no bypass actors.",
+  description: `An active tag ruleset covering refs/tags/mvp-* blocks updates and deletion, with no bypass actors.${STANDALONE_NOTE}`,
   source: 'PLAY "2) Tag"; CONST "Build Once, Promote Many"',
   remediation:
     "Add a RepositoryRuleset with target 'tag', enforcement 'active', conditions.refName.includes ['refs/tags/mvp-*'], rules { deletion: true, update: true, nonFastForward: true } and bypassActors: [].",
@@ -267,8 +253,9 @@ export const BR_08 = defineRule({
   appliesTo: [T.repository, T.ruleset],
   configKeys: ["repository"],
   checkStack(resources, _ctx, out) {
-    for (const repo of repositories(resources)) {
+    for (const repo of governedRepositories(resources)) {
       out.guard(repo.res, () => {
+        const label = repoLabel(repo);
         const sample = "refs/tags/mvp-1.0.0";
         const covering = ofRepository(resources, T.ruleset, repo).filter(
           (r) => str(r.props.target) === "tag" && rulesetTargets(r.props, sample, false),
@@ -282,13 +269,15 @@ export const BR_08 = defineRule({
             arr(r.props.bypassActors).length === 0
           );
         });
-        if (good) out.pass(repo.res, `release tags of ${repo.name} are immutable (${good.name})`);
+        if (good) out.pass(repo.res, `release tags of ${label} are immutable (${good.name})`);
         else if (covering.length)
           out.fail(
             covering[0],
-            `tag rulesets of ${repo.name} (${names(covering)}) do not block update and deletion of ${RELEASE_TAG_REF} for everyone, or are not active`,
+            `tag rulesets of ${label} (${names(covering)}) do not block update and deletion of ${RELEASE_TAG_REF} for everyone, or are not active`,
           );
-        else out.fail(repo.res, `no tag ruleset of ${repo.name} covers ${RELEASE_TAG_REF}`);
+        // A repository only configured here may keep its tag ruleset in the program that declares it.
+        else if (repo.standalone) out.na(repo.res, `no tag ruleset of ${label} in this stack`);
+        else out.fail(repo.res, `no tag ruleset of ${label} covers ${RELEASE_TAG_REF}`);
       });
     }
   },
@@ -334,7 +323,7 @@ export const BR_10 = defineRule({
   title:
     "GitHub Actions of every managed repository: the default workflow token is read-only, workflows cannot approve pull requests, and actions must be pinned by full commit SHA",
   description:
-    "Each managed repository's workflow token defaults to read, cannot approve pull requests, and its actions are selected and pinned by SHA.",
+    "Each managed repository's workflow token defaults to read, cannot approve pull requests, and its actions are selected and pinned by SHA. Workflow or Actions permissions whose repository this stack does not declare are judged on their own (a missing one is not counted: the declaring program may hold it).",
   source: 'OPS "CI/CD Pipeline", "Pipeline Policies"; LANES "Secrets & Registry Expectations"',
   remediation:
     "Add a WorkflowRepositoryPermissions { defaultWorkflowPermissions: 'read', canApprovePullRequestReviews: false } and an ActionsRepositoryPermissions { allowedActions: 'selected', shaPinningRequired: true } for the repository.",
@@ -343,40 +332,30 @@ export const BR_10 = defineRule({
   appliesTo: [T.repository, T.workflowPermissions, T.actionsPermissions],
   configKeys: [],
   checkStack(resources, _ctx, out) {
-    for (const repo of repositories(resources)) {
+    for (const repo of governedRepositories(resources)) {
       out.guard(repo.res, () => {
         const wp = settingsOf(resources, T.workflowPermissions, repo)[0];
         const ap = settingsOf(resources, T.actionsPermissions, repo)[0];
-        const tokenProblems = !wp
-          ? ["no workflow permissions (the token keeps GitHub's default)"]
-          : [
-              ...(str(wp.props.defaultWorkflowPermissions) !== "read"
-                ? [
-                    `default workflow token ${str(wp.props.defaultWorkflowPermissions) ?? "unset"}, expected read`,
-                  ]
-                : []),
-              ...(wp.props.canApprovePullRequestReviews !== false
-                ? ["workflows can approve pull requests"]
-                : []),
-            ];
-        const actionProblems = !ap
-          ? ["no actions permissions (any action, any ref)"]
-          : [
-              ...(ap.props.shaPinningRequired !== true
-                ? ["actions need not be pinned by full commit SHA"]
-                : []),
-              ...(["selected", "local_only"].includes(str(ap.props.allowedActions) ?? "all")
-                ? []
-                : [`allowed actions ${str(ap.props.allowedActions) ?? "all"}, expected selected`]),
-            ];
+        // A repository only configured here: what is missing may be in the declaring program's stack.
+        if (repo.standalone && !wp && !ap) return;
+        const label = repoLabel(repo);
+        const tokenProblems = wp
+          ? workflowTokenProblems(wp)
+          : repo.standalone
+            ? []
+            : ["no workflow permissions (the token keeps GitHub's default)"];
+        const actionProblems = ap
+          ? actionsPermissionProblems(ap)
+          : repo.standalone
+            ? []
+            : ["no actions permissions (any action, any ref)"];
         // Each failure names the resource that holds the setting (the repository when there is none).
-        if (tokenProblems.length) out.fail(wp ?? repo.res, `${repo.name}: ${tokenProblems.join("; ")}`);
-        if (actionProblems.length)
-          out.fail(ap ?? wp ?? repo.res, `${repo.name}: ${actionProblems.join("; ")}`);
+        if (tokenProblems.length) out.fail(wp ?? repo.res, `${label}: ${tokenProblems.join("; ")}`);
+        if (actionProblems.length) out.fail(ap ?? wp ?? repo.res, `${label}: ${actionProblems.join("; ")}`);
         if (!tokenProblems.length && !actionProblems.length)
           out.pass(
-            ap,
-            `${repo.name}: read-only token, no approvals by workflows, selected actions pinned by SHA`,
+            (ap ?? wp)!,
+            `${label}: ${[...(wp ? ["read-only token, no approvals by workflows"] : []), ...(ap ? ["selected actions pinned by SHA"] : [])].join(", ")}`,
           );
       });
     }
@@ -390,7 +369,7 @@ export const BR_11 = defineRule({
   title:
     "every managed repository carries the constitution's pull request template (Because / Changed / Result / Done when / Out of scope / Flags / Migrations / Observability / Changelog) and a CODEOWNERS file, and `main` requires a code owner's review",
   description:
-    "Each managed repository has the pull request template with every section, a CODEOWNERS file with an owner, and code-owner review on main.",
+    "Each managed repository has the pull request template with every section, a CODEOWNERS file with an owner, and code-owner review on main. Files and protections whose repository this stack does not declare are judged on their own (what is absent is not counted: the declaring program may hold it).",
   source: 'CONST "Documentation & Roles", "Branching & Flow"',
   remediation: `Add RepositoryFiles ${PR_TEMPLATE_PATH} (one '## ' heading per section) and .github/CODEOWNERS ('* @owner'), and set rules.pullRequest.requireCodeOwnerReview: true in the main ruleset.`,
   enforcementLevel: "advisory",
@@ -398,8 +377,9 @@ export const BR_11 = defineRule({
   appliesTo: [T.repository, T.repositoryFile, T.ruleset, T.branchProtection],
   configKeys: [],
   checkStack(resources, _ctx, out) {
-    for (const repo of repositories(resources)) {
+    for (const repo of governedRepositories(resources)) {
       out.guard(repo.res, () => {
+        const label = repoLabel(repo);
         const files = settingsOf(resources, T.repositoryFile, repo);
         const fileAt = (paths: readonly string[]) =>
           files.find((f) => paths.includes(str(f.props.file) ?? ""));
@@ -411,22 +391,39 @@ export const BR_11 = defineRule({
           .split("\n")
           .filter((l) => /^\S+\s+@\S+/.test(l.trim()));
         const p = mainProtection(repo, resources);
-        if (p.sources.length === 0)
-          return out.na(repo.res, `${DEFAULT_BRANCH} of ${repo.name} is not protected (see CC-BR-01)`);
+        if (p.sources.length === 0 && !(repo.standalone && files.length))
+          return out.na(repo.res, `${DEFAULT_BRANCH} of ${label} is not protected (see CC-BR-01)`);
+        // A repository only configured here is judged on what this stack holds of it.
+        const judged = (present: unknown) => !repo.standalone || !!present;
         const problems = [
-          ...(!template
-            ? [`no ${PR_TEMPLATE_PATH}`]
-            : missing.length
-              ? [`template lacks ${missing.join(", ")}`]
-              : []),
-          ...(!owners ? ["no CODEOWNERS"] : ownerLines.length === 0 ? ["CODEOWNERS names no owner"] : []),
-          ...(p.codeOwnerReview ? [] : [`${DEFAULT_BRANCH} does not require a code owner's review`]),
+          ...(!judged(template)
+            ? []
+            : !template
+              ? [`no ${PR_TEMPLATE_PATH}`]
+              : missing.length
+                ? [`template lacks ${missing.join(", ")}`]
+                : []),
+          ...(!judged(owners)
+            ? []
+            : !owners
+              ? ["no CODEOWNERS"]
+              : ownerLines.length === 0
+                ? ["CODEOWNERS names no owner"]
+                : []),
+          ...(!judged(p.sources.length) || p.codeOwnerReview
+            ? []
+            : [`${DEFAULT_BRANCH} does not require a code owner's review`]),
         ];
-        if (problems.length) out.fail(p.sources[0] ?? repo.res, `${repo.name}: ${problems.join("; ")}`);
+        const holder = p.sources[0] ?? (repo.standalone ? (template ?? owners ?? repo.res) : repo.res);
+        if (problems.length) out.fail(holder, `${label}: ${problems.join("; ")}`);
         else
           out.pass(
-            p.sources[0] ?? repo.res,
-            `${repo.name}: template with every section, CODEOWNERS, code-owner review`,
+            holder,
+            `${label}: ${[
+              ...(judged(template) ? ["template with every section"] : []),
+              ...(judged(owners) ? ["CODEOWNERS"] : []),
+              ...(judged(p.sources.length) ? ["code-owner review"] : []),
+            ].join(", ")}`,
           );
       });
     }
@@ -439,8 +436,7 @@ export const BR_12 = defineRule({
   section: "BR",
   title:
     "each required status check is pinned to the app that must report it (GitHub Actions' integration ID), so no other app can satisfy a gate by posting a status of the same name",
-  description:
-    "Every required status check of the default branch names the app (integration ID) that must report it.",
+  description: `Every required status check of the default branch names the app (integration ID) that must report it.${STANDALONE_NOTE}`,
   source: 'CONST "Required PR Checks"',
   remediation: `Set integrationId: ${GITHUB_ACTIONS_INTEGRATION_ID} (GitHub Actions) on every requiredStatusChecks.requiredChecks entry of the main ruleset (classic: checks 'context:${GITHUB_ACTIONS_INTEGRATION_ID}').`,
   enforcementLevel: "advisory",

@@ -13,11 +13,19 @@ import {
   str,
   tagsOf,
 } from "../lib/props";
-import { defineRule, Res, Rule, stringList } from "../lib/rule";
-import { inlinePoliciesOf, oidcEnvironment, statementsOf, trustsGitHubOidc } from "../lib/iam";
+import { defineRule, Res, Rule, RuleContext, stringList, Verdicts } from "../lib/rule";
+import {
+  inlinePoliciesOf,
+  oidcEnvironment,
+  oidcStatementProblems,
+  standaloneRolePolicies,
+  statementsOf,
+  trustsGitHubOidc,
+} from "../lib/iam";
+import { judgedAlone } from "../lib/standalone";
 import { grantProblems, roleProblems, scopeOf, writingActions } from "../lib/iamScope";
 import { T } from "../lib/tokens";
-import { approvableDespiteSelfReview, GITHUB_OIDC_HOST, RELEASE_TAG_GLOB } from "../lib/facts";
+import { approvableDespiteSelfReview, RELEASE_TAG_GLOB } from "../lib/facts";
 import { PRODUCTION_ENV, STAGING_ENV } from "../lib/settings";
 import { nameMatches, SECRET_NAME_PATTERNS } from "../lib/secretNames";
 
@@ -151,7 +159,7 @@ export const ENV_03 = defineRule({
   title:
     "`production` deploys only from protected branches or release tags `mvp-*`; `staging` only from `main`",
   description:
-    "Each environment's deployment branch policy admits only the refs the constitution allows it to deploy from.",
+    "Each environment's deployment branch policy admits only the refs the constitution allows it to deploy from. A deployment policy whose environment this stack does not declare is judged on its own: the ref it admits must be one its environment may deploy from.",
   source: 'CONST "Environments", "Branching & Flow"; PLAY "4) Production promotion"',
   remediation:
     "Set deploymentBranchPolicy { protectedBranches: false, customBranchPolicies: true } and RepositoryEnvironmentDeploymentPolicy resources: production branchPattern 'main' and tagPattern 'mvp-*', staging branchPattern 'main' only.",
@@ -199,10 +207,7 @@ export const ENV_03 = defineRule({
           return [];
         });
         if (bad.length)
-          out.fail(
-            e,
-            `${env} may deploy from ${bad.join(", ")}; allowed: ${[...branches.map((b) => `branch ${b}`), ...tags.map((t) => `tag ${t}`)].join(", ")}`,
-          );
+          out.fail(e, `${env} may deploy from ${bad.join(", ")}; allowed: ${allowedRefs(branches, tags)}`);
         else
           out.pass(
             e,
@@ -210,8 +215,48 @@ export const ENV_03 = defineRule({
           );
       });
     }
+    standaloneDeploymentPolicies(resources, ctx, out);
   },
 });
+
+/** The refs an environment may deploy from, as evidence lists them. */
+const allowedRefs = (branches: string[], tags: string[]) =>
+  [...branches.map((b) => `branch ${b}`), ...tags.map((t) => `tag ${t}`)].join(", ");
+
+/**
+ * CC-ENV-03 on the deployment policies whose environment the stack does not declare (another program's): each is
+ * judged on its own, the ref it admits against those its environment may deploy from.
+ */
+function standaloneDeploymentPolicies(resources: Res[], ctx: RuleContext, out: Verdicts): void {
+  const declared = new Set(
+    resources
+      .filter((r) => r.type === T.environment)
+      .map((e) => `${str(e.props.repository)}\u0000${str(e.props.environment)}`),
+  );
+  for (const p of resources.filter((r) => r.type === T.deploymentPolicy)) {
+    out.guard(p, () => {
+      const repo = str(p.props.repository);
+      const env = str(p.props.environment);
+      if (declared.has(`${repo}\u0000${env}`)) return;
+      const note = judgedAlone(`no environment ${env} of repository ${repo} in this stack`);
+      const isProd = env === ctx.cfg.productionEnvironment;
+      if (!isProd && env !== ctx.cfg.stagingEnvironment)
+        return out.na(p, `${note}; environment ${env} has no deployment-source rule`);
+      const branches = arr(isProd ? ctx.cfg.productionBranches : ctx.cfg.stagingBranches).map(String);
+      const tags = isProd ? arr(ctx.cfg.productionTags).map(String) : [];
+      const b = str(p.props.branchPattern);
+      const t = str(p.props.tagPattern);
+      const admits = b !== undefined ? `branch ${b}` : t !== undefined ? `tag ${t}` : undefined;
+      if (admits === undefined) return out.fail(p, `${note}; it admits no branch or tag pattern`);
+      if ((b !== undefined && !branches.includes(b)) || (b === undefined && !tags.includes(t!)))
+        return out.fail(
+          p,
+          `${note}; ${env} may deploy from ${admits}; allowed: ${allowedRefs(branches, tags)}`,
+        );
+      out.pass(p, `${note}; ${env} deploys from ${admits}`);
+    });
+  }
+}
 
 /** Values that look like credentials: GitHub tokens, AWS key ids, PEM keys, Slack tokens, URLs with a password. */
 export const SECRET_VALUE_RE =
@@ -319,38 +364,6 @@ export const ENV_05 = defineRule({
 });
 
 /**
- * The problems of one Allow statement trusting GitHub's OIDC provider (CC-ENV-06): its action, its audience, its
- * subject (exactly one `repo:OWNER/REPO:environment:ENV`, no wildcard, ENV the role's `env`). Pushes the subjects it
- * trusts correctly to `subjects`. `env` undefined: the subject's environment is not compared (the caller fails the
- * missing tag).
- */
-function oidcStatementProblems(statement: unknown, env: string | undefined, subjects: string[]): string[] {
-  const problems: string[] = [];
-  if (!arr(get(statement, "Action")).includes("sts:AssumeRoleWithWebIdentity"))
-    problems.push("the statement does not use sts:AssumeRoleWithWebIdentity");
-  // The keys hold dots (the host): read the maps, then the keys.
-  const eq = (get(statement, "Condition.StringEquals") ?? {}) as Record<string, unknown>;
-  const like = (get(statement, "Condition.StringLike") ?? {}) as Record<string, unknown>;
-  const aud = arr(eq[`${GITHUB_OIDC_HOST}:aud`]);
-  if (aud.length !== 1 || aud[0] !== "sts.amazonaws.com")
-    problems.push(`audience is ${JSON.stringify(aud)}, not exactly sts.amazonaws.com`);
-  if (like[`${GITHUB_OIDC_HOST}:sub`] !== undefined)
-    problems.push(`subject uses StringLike ${JSON.stringify(like[`${GITHUB_OIDC_HOST}:sub`])}`);
-  const sub = arr(eq[`${GITHUB_OIDC_HOST}:sub`]);
-  if (sub.length === 0) problems.push("no subject condition: every repository can assume the role");
-  for (const v of sub) {
-    const m = typeof v === "string" ? /^repo:([^/:*?]+)\/([^/:*?]+):environment:([^:*?]+)$/.exec(v) : null;
-    if (!m)
-      problems.push(`subject ${JSON.stringify(v)} is not repo:OWNER/REPO:environment:ENV without wildcards`);
-    else if (env && m[3] !== env)
-      problems.push(`subject environment ${m[3]} is not the role's environment ${env}`);
-    else subjects.push(String(v));
-  }
-  if (sub.length > 1) problems.push(`${sub.length} subjects trusted, one expected`);
-  return problems;
-}
-
-/**
  * CC-ENV-06. A role whose trust policy names GitHub's OIDC provider only in statements that do not allow (Deny, or
  * no `Effect: Allow`) fails: it trusts no repository environment, so "trusts only its own" cannot be shown, and a
  * role meant for OIDC that nothing may assume is a broken deploy role. A role without an `environment` tag fails
@@ -404,7 +417,7 @@ export const ENV_07 = defineRule({
   title:
     "a deploy role writes only its own environment: every write, tag and permissions grant limited to the environment's names, labels or new resources, the `environment` label never rewritten, roles written under the boundary and passed to a named service",
   description:
-    "Every OIDC deploy role's inline policies limit each action AWS classes as Write, Tagging or Permissions management (Service Authorization Reference, via iam-data) to resources named for its environment, labelled for it (aws:ResourceTag/environment), or created labelled for it; tag writes cannot relabel or unlabel a resource; no resource of another environment is named; roles are written only under the environment's permissions boundary and passed only to a named service.",
+    "Every OIDC deploy role's inline policies limit each action AWS classes as Write, Tagging or Permissions management (Service Authorization Reference, via iam-data) to resources named for its environment, labelled for it (aws:ResourceTag/environment), or created labelled for it; tag writes cannot relabel or unlabel a resource; no resource of another environment is named; roles are written only under the environment's permissions boundary and passed only to a named service. An inline policy whose role this stack does not declare is judged on its own: which environment its role deploys is unknown, so a grant of every write of a service (`*`, `SERVICE:*`) on every resource, with no condition, fails (no deploy role may hold one); any other is not applicable, saying the role is missing.",
   source:
     'CONST "Environments"; PLAY "4) Production promotion"; AWS Service Authorization Reference; AWS IAM docs "Controlling access to AWS resources using tags"',
   remediation:
@@ -468,6 +481,7 @@ export const ENV_07 = defineRule({
           );
       });
     }
+    standaloneRolePolicies(resources, out);
   },
 });
 

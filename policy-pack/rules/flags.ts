@@ -8,7 +8,8 @@ import { defineRule, Res, Rule } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { dayOf, parseDay } from "../lib/waivers";
 import { APPCONFIG_VARIABLES } from "../lib/facts";
-import { stackEnvironments } from "../lib/stack";
+import { stackEnvironmentsOrName } from "../lib/stack";
+import { judgedAlone } from "../lib/standalone";
 import { PRODUCTION_ENV } from "../lib/settings";
 import { alarmMetrics } from "../lib/alarms";
 import { containersOf } from "../lib/containers";
@@ -80,7 +81,7 @@ export const FLAG_03 = defineRule({
   section: "FLAG",
   title: "in production every flag defaults to OFF, unless enabled for a named cohort",
   description:
-    "In a production stack every flag defaults to off, and a flag that is on names the cohort it is on for.",
+    "In a production stack every flag defaults to off, and a flag that is on names the cohort it is on for; a stack none of whose resources carries an environment (another program's) is judged on its own by the stack name in its URNs.",
   source: 'CONST "Feature Flags & Rollout"; OPS "Rollout Strategies"',
   remediation:
     "Set default: false for the flag in production, and give value.cohort when it is enabled there.",
@@ -91,7 +92,9 @@ export const FLAG_03 = defineRule({
   configurable: { ...PRODUCTION_ENV },
   checkStack(resources, ctx, out) {
     const prodEnv = String(ctx.cfg.productionEnvironment);
-    if (!stackEnvironments(resources).has(prodEnv)) return out.na(null, `not a ${prodEnv} stack`);
+    const { envs, fromStack } = stackEnvironmentsOrName(resources);
+    if (!envs.has(prodEnv)) return out.na(null, `not a ${prodEnv} stack`);
+    const note = fromStack ? `${judgedAlone(`no environment tag, the stack's name is ${prodEnv}`)}; ` : "";
     for (const r of resources.filter((x) => x.type === T.hostedConfig)) {
       out.guard(r, () => {
         const flags = flagsOf(r);
@@ -102,12 +105,12 @@ export const FLAG_03 = defineRule({
         if (bad.length)
           out.fail(
             r,
-            bad
+            `${note}${bad
               .map(
                 (f) =>
                   `${f.key} is on in ${prodEnv} (default ${f.value.default}, enabled ${f.value.enabled}) without a cohort`,
               )
-              .join("; "),
+              .join("; ")}`,
           );
         else
           out.pass(
@@ -129,7 +132,7 @@ export const FLAG_04 = defineRule({
   title:
     "the app can read its flags: its task role may start a configuration session and get the latest configuration of its own AppConfig profile (and nothing wider), and the container is given that profile's application, environment and profile ids",
   description:
-    "Every task definition of an app with AppConfig flags passes the profile's ids to its container, and its task role may read exactly that configuration.",
+    "Every task definition of an app with AppConfig flags passes the profile's ids to its container, and its task role may read exactly that configuration. A task definition whose container is given any of those ids but whose app has no AppConfig application in the stack (another program's) is judged on its own.",
   source: 'CONST "Feature Flags & Rollout"',
   remediation:
     "Set APPCONFIG_APPLICATION_ID, APPCONFIG_ENVIRONMENT_ID and APPCONFIG_PROFILE_ID on the container and give the task role an inline policy allowing appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration on arn:aws:appconfig:REGION:ACCOUNT:application/APP/environment/ENV/configuration/PROFILE only.",
@@ -142,8 +145,13 @@ export const FLAG_04 = defineRule({
       const app = appOf(td, ctx.byUrn);
       out.guard(td, () => {
         const containers = containersOf(td);
-        if (!app || resourcesOfApp(resources, ctx.byUrn, T.appconfigApp, app).length === 0)
-          return out.na(td, `no AppConfig application of app ${app ?? "(unknown)"} in this stack`);
+        const names: string[] = Object.values(APPCONFIG_VARIABLES);
+        const linked = !!app && resourcesOfApp(resources, ctx.byUrn, T.appconfigApp, app).length > 0;
+        const absent = `no AppConfig application of app ${app ?? "(unknown)"} in this stack`;
+        // Judged on its own when its containers are given flag ids although the stack holds no application.
+        if (!linked && !containers.some((c) => c.environment.some((e) => names.includes(e.name))))
+          return out.na(td, absent);
+        const note = linked ? "" : `${judgedAlone(absent)}; `;
         const problems: string[] = [];
         const taskRole = str(td.props.taskRoleArn);
         const statements = taskRole
@@ -180,8 +188,9 @@ export const FLAG_04 = defineRule({
                 .join("; ")}`,
             );
         }
-        if (problems.length) out.fail(td, `${app}: ${problems.join("; ")}`);
-        else out.pass(td, `${app}: container knows its profile, task role reads exactly it`);
+        if (problems.length) out.fail(td, `${note}${app ?? td.name}: ${problems.join("; ")}`);
+        else
+          out.pass(td, `${note}${app ?? td.name}: container knows its profile, task role reads exactly it`);
       });
     }
   },
@@ -193,7 +202,7 @@ export const FLAG_05 = defineRule({
   section: "FLAG",
   title: "a flag deployment rolls back on alarm: the AppConfig environment monitors the app's 5xx alarm",
   description:
-    "Every AppConfig environment has a monitor (alarm and role) whose alarm is one of the app's 5xx alarms.",
+    "Every AppConfig environment has a monitor (alarm and role) whose alarm is one of the app's 5xx alarms; a monitor whose alarm is not in the stack (another program's environment) is judged on its own and fails, saying so.",
   source: 'CONST "Feature Flags & Rollout"; OPS "Rollout Strategies"',
   remediation:
     "Set monitors [{ alarmArn: <the app's 5xx-rate alarm ARN>, alarmRoleArn: <a role appconfig.amazonaws.com assumes with cloudwatch:DescribeAlarms> }] on the AppConfig Environment.",
@@ -261,7 +270,11 @@ function monitorVerdict(
         };
   }
   const rule = str(composite.get(name)?.props.alarmRule);
-  if (rule === undefined) return { ok: false, why: "not an alarm of the stack" };
+  if (rule === undefined)
+    return {
+      ok: false,
+      why: judgedAlone("not an alarm of this stack, so it cannot be shown to watch the app's 5xx"),
+    };
   const terms = rule.split(/\s+OR\s+/).map((t) => /^\(?\s*ALARM\(\s*"?([^")]+)"?\s*\)\s*\)?$/.exec(t.trim()));
   if (terms.some((t) => !t))
     return { ok: false, why: `composite rule ${rule} is not ALARM(...) terms joined by OR` };

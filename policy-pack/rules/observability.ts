@@ -3,10 +3,17 @@
  * OPS "SLIs/SLOs". Catalogue: shared/policy-catalogue.md "OBS".
  */
 import { appOf, arr, get, num, parseJsonProp, str, tagsOf } from "../lib/props";
-import { defineRule, Res, Rule, stringList } from "../lib/rule";
+import { defineRule, Res, Rule, stringList, Verdicts } from "../lib/rule";
 import { TAGGABLE_AWS_TYPES, T } from "../lib/tokens";
 import { GOLDEN_PATH } from "../lib/facts";
-import { alarmMetrics, alarmsOf, services } from "../lib/alarms";
+import { alarmMetrics, alarmsOf, services, unlinkedAlarms } from "../lib/alarms";
+import { judgedAlone } from "../lib/standalone";
+
+/** The note of a service's verdict when no alarm of the stack is tied to it: it is judged on its own. */
+const noAlarmsNote = (alarms: Res[], app: string, env: string | undefined) =>
+  alarms.length
+    ? ""
+    : `${judgedAlone(`no alarm of this stack is tied to ${app}${env ? ` in ${env}` : ""}`)}; `;
 
 const hasAction = (a: Res) => arr(a.props.alarmActions).length > 0;
 
@@ -16,7 +23,7 @@ export const OBS_01 = defineRule({
   section: "OBS",
   title: "every service has alarms on its 5xx rate and its latency, each with an action",
   description:
-    "Each ECS service has a 5xx alarm and a latency alarm of its app, each with at least one alarm action.",
+    "Each ECS service has a 5xx alarm and a latency alarm of its app, each with at least one alarm action; a service no alarm of the stack is tied to (another program's) is judged on its own and fails, saying so.",
   source: 'CONST "Observability"; OPS "SLIs/SLOs"',
   remediation:
     "Add MetricAlarms on HTTPCode_Target_5XX_Count (rate) and TargetResponseTime (p95) tagged with the app, with alarmActions [SNS topic ARN].",
@@ -43,7 +50,8 @@ export const OBS_01 = defineRule({
               ? []
               : ["latency alarm has no action"]),
         ];
-        if (problems.length) out.fail(s.res, `${s.app}: ${problems.join("; ")}`);
+        if (problems.length)
+          out.fail(s.res, `${noAlarmsNote(alarms, s.app, s.env)}${s.app}: ${problems.join("; ")}`);
         else
           out.pass(
             s.res,
@@ -107,7 +115,7 @@ export const OBS_02 = defineRule({
   section: "OBS",
   title: "every service has a dashboard with error rate, latency and a published golden-path success",
   description:
-    "Each ECS service's app has a CloudWatch dashboard with error-rate, latency and golden-path success widgets, the golden-path widget reading a series something publishes: cicd verify's post-deploy smoke metrics for this app and environment, or a CloudWatch Synthetics canary of the stack.",
+    "Each ECS service's app has a CloudWatch dashboard with error-rate, latency and golden-path success widgets, the golden-path widget reading a series something publishes: cicd verify's post-deploy smoke metrics for this app and environment, or a CloudWatch Synthetics canary of the stack. A dashboard no service of the stack is tied to is judged on its own (its widgets); a canary is evidence only, of a dashboard's golden-path series.",
   source: 'CONST "Observability"; OPS "Observability"',
   remediation:
     "Add a CloudWatch Dashboard named after the app whose dashboardBody has widgets titled 'Error rate (5xx %)', 'Latency (p95, seconds)' and 'Golden-path success (%)', the last reading CicdConstitution/GoldenPath Success and Attempts with App and Environment dimensions (published by cicd verify), or CloudWatchSynthetics SuccessPercent of a canary the stack declares.",
@@ -120,12 +128,18 @@ export const OBS_02 = defineRule({
     const canaries = new Set(
       resources.filter((r) => r.type === T.syntheticsCanary).map((r) => str(r.props.name) ?? ""),
     );
+    const shown = new Set<Res>();
     for (const s of services(resources, ctx.byUrn)) {
       out.guard(s.res, () => {
         const mine = dashboards.filter(
           (d) => appOf(d, ctx.byUrn) === s.app || (str(d.props.dashboardName) ?? "").startsWith(s.app),
         );
-        if (mine.length === 0) return out.fail(s.res, `${s.app}: no dashboard`);
+        if (mine.length === 0)
+          return out.fail(
+            s.res,
+            `${judgedAlone(`no dashboard of ${s.app} in this stack`)}; ${s.app}: no dashboard`,
+          );
+        mine.forEach((d) => shown.add(d));
         const widgets = mine.flatMap((d) => arr(get(parseJsonProp(d.props, "dashboardBody"), "widgets")));
         const titles = widgets.map((w) => String(get(w, "properties.title") ?? ""));
         const missing = DASHBOARD_WIDGETS.filter(([, re]) => !titles.some((t) => re.test(t))).map(([n]) => n);
@@ -139,6 +153,16 @@ export const OBS_02 = defineRule({
         );
       });
     }
+    for (const d of dashboards.filter((x) => !shown.has(x)))
+      out.guard(d, () => {
+        const note = judgedAlone("no service of this stack is tied to it");
+        const titles = arr(get(parseJsonProp(d.props, "dashboardBody"), "widgets")).map((w) =>
+          String(get(w, "properties.title") ?? ""),
+        );
+        const missing = DASHBOARD_WIDGETS.filter(([, re]) => !titles.some((t) => re.test(t))).map(([n]) => n);
+        if (missing.length) out.fail(d, `${note}; the dashboard lacks ${missing.join(", ")}`);
+        else out.pass(d, `${note}; it shows error rate, latency and golden path`);
+      });
   },
 });
 
@@ -163,7 +187,7 @@ export const OBS_03 = defineRule({
   title:
     "every service declares an error budget (default: at most 0.5% 5xx per week) and an alarm on its burn",
   description:
-    "Each ECS service has an error-budget burn alarm with an action, tagged error-budget-percent no larger than the budget.",
+    "Each ECS service has an error-budget burn alarm with an action, tagged error-budget-percent no larger than the budget. A burn alarm no service of the stack is tied to is judged on its own (its budget and action).",
   source: 'F6 "Error Budget & Deploy Freeze"; OPS "SLIs/SLOs"',
   remediation:
     "Add a MetricAlarm on the 5xx rate burn, tagged error-budget-percent=<budget> (at most the configured maximum), with alarmActions.",
@@ -188,7 +212,10 @@ export const OBS_03 = defineRule({
           (a) => tagsOf(a.props)["error-budget-percent"] !== undefined,
         );
         if (budgets.length === 0)
-          return out.fail(s.res, `${s.app}: no error-budget burn alarm (tag error-budget-percent)`);
+          return out.fail(
+            s.res,
+            `${noAlarmsNote(alarmsOf(resources, ctx.byUrn, s.app, s.env), s.app, s.env)}${s.app}: no error-budget burn alarm (tag error-budget-percent)`,
+          );
         const judged = budgets.map((a) => ({ alarm: a, problems: budgetAlarmProblems(a, max) }));
         const ok = judged.find((j) => j.problems.length === 0)?.alarm;
         if (ok)
@@ -205,6 +232,15 @@ export const OBS_03 = defineRule({
           );
       });
     }
+    for (const a of unlinkedAlarms(resources, ctx.byUrn))
+      out.guard(a, () => {
+        if (tagsOf(a.props)["error-budget-percent"] === undefined) return;
+        const note = judgedAlone("no service of this stack is tied to it");
+        const problems = budgetAlarmProblems(a, max);
+        if (problems.length) out.fail(a, `${note}; ${a.name} ${problems.join(" and ")}`);
+        else
+          out.pass(a, `${note}; ${a.name} watches a budget of ${tagsOf(a.props)["error-budget-percent"]}%`);
+      });
   },
 });
 
@@ -264,7 +300,7 @@ export const OBS_05 = defineRule({
   title:
     "5xx alarms count the load balancer's own 5xx (`HTTPCode_ELB_5XX_Count`) as well as the targets', so an outage with no healthy target alarms",
   description:
-    "Every alarm on an app's target 5xx also counts HTTPCode_ELB_5XX_Count, except one target group's own rate when the app's load-balancer-wide 5xx-rate alarm counts it.",
+    "Every alarm on an app's target 5xx also counts HTTPCode_ELB_5XX_Count, except one target group's own rate when the app's load-balancer-wide 5xx-rate alarm counts it. A 5xx alarm no service of the stack is tied to is judged on its own, with the other such alarms of its app.",
   source: 'CONST "Observability"; OPS "Observability"',
   remediation:
     "Add a metric query on AWS/ApplicationELB HTTPCode_ELB_5XX_Count (dimension LoadBalancer) and use it in the alarm's expression, e.g. IF((requests + elb5xx) > 0, 100 * (target5xx + elb5xx) / (requests + elb5xx), 0).",
@@ -275,40 +311,52 @@ export const OBS_05 = defineRule({
   checkStack(resources, ctx, out) {
     for (const s of services(resources, ctx.byUrn)) {
       out.guard(s.res, () => {
-        const fiveXx = alarmsOf(resources, ctx.byUrn, s.app, s.env).filter((a) =>
-          alarmMetrics(a).some((m) => /5XX/i.test(m)),
-        );
-        if (fiveXx.length === 0) return out.fail(s.res, `${s.app}: no 5xx alarm`);
-        // A target group's own 5xx rate (a canary's) cannot count the load balancer's 5xx, which have no group:
-        // it is left to the app's load-balancer-wide 5xx-rate alarm (not a burn alarm), when that one counts them.
-        const countsElb = (a: Res) => countedMetrics(a).includes("HTTPCode_ELB_5XX_Count");
-        const perGroup = (a: Res) =>
-          !countsElb(a) &&
-          (arr(a.props.metricQueries).some((q) => get(q, "metric.dimensions.TargetGroup") !== undefined) ||
-            get(a.props.dimensions, "TargetGroup") !== undefined);
-        const wide = fiveXx.find(
-          (a) => countsElb(a) && tagsOf(a.props)["error-budget-percent"] === undefined,
-        );
-        for (const a of fiveXx) {
-          if (perGroup(a) && wide) {
-            out.na(
-              a,
-              `${s.app}: ${a.name} is one target group's rate; ${wide.name} counts the load balancer's 5xx`,
-            );
-            continue;
-          }
-          out.guard(a, () => {
-            const counted = countedMetrics(a);
-            if (counted.includes("HTTPCode_ELB_5XX_Count"))
-              out.pass(a, `${s.app}: ${a.name} counts ${counted.filter((m) => /5XX/.test(m)).join(" + ")}`);
-            else
-              out.fail(a, `${s.app}: ${a.name} counts ${counted.join(", ")} but not HTTPCode_ELB_5XX_Count`);
-          });
-        }
+        const alarms = alarmsOf(resources, ctx.byUrn, s.app, s.env);
+        const fiveXx = alarms.filter(is5xx);
+        if (fiveXx.length === 0)
+          return out.fail(s.res, `${noAlarmsNote(alarms, s.app, s.env)}${s.app}: no 5xx alarm`);
+        judgeFiveXxAlarms(fiveXx, `${s.app}: `, out);
       });
     }
+    // Alarms no service is tied to, judged on their own, grouped by the app they name (if any).
+    const byApp = new Map<string, Res[]>();
+    for (const a of unlinkedAlarms(resources, ctx.byUrn).filter(is5xx)) {
+      const app = appOf(a, ctx.byUrn) ?? "";
+      byApp.set(app, [...(byApp.get(app) ?? []), a]);
+    }
+    for (const group of byApp.values())
+      judgeFiveXxAlarms(group, `${judgedAlone("no service of this stack is tied to it")}; `, out);
   },
 });
+
+const is5xx = (a: Res) => alarmMetrics(a).some((m) => /5XX/i.test(m));
+
+/**
+ * CC-OBS-05 on the 5xx alarms of one app: each counts the load balancer's own 5xx, except a target group's own rate
+ * when a load-balancer-wide 5xx-rate alarm among them counts it. `prefix` starts every message.
+ */
+function judgeFiveXxAlarms(fiveXx: Res[], prefix: string, out: Verdicts): void {
+  // A target group's own 5xx rate (a canary's) cannot count the load balancer's 5xx, which have no group:
+  // it is left to the app's load-balancer-wide 5xx-rate alarm (not a burn alarm), when that one counts them.
+  const countsElb = (a: Res) => countedMetrics(a).includes("HTTPCode_ELB_5XX_Count");
+  const perGroup = (a: Res) =>
+    !countsElb(a) &&
+    (arr(a.props.metricQueries).some((q) => get(q, "metric.dimensions.TargetGroup") !== undefined) ||
+      get(a.props.dimensions, "TargetGroup") !== undefined);
+  const wide = fiveXx.find((a) => countsElb(a) && tagsOf(a.props)["error-budget-percent"] === undefined);
+  for (const a of fiveXx) {
+    if (perGroup(a) && wide) {
+      out.na(a, `${prefix}${a.name} is one target group's rate; ${wide.name} counts the load balancer's 5xx`);
+      continue;
+    }
+    out.guard(a, () => {
+      const counted = countedMetrics(a);
+      if (counted.includes("HTTPCode_ELB_5XX_Count"))
+        out.pass(a, `${prefix}${a.name} counts ${counted.filter((m) => /5XX/.test(m)).join(" + ")}`);
+      else out.fail(a, `${prefix}${a.name} counts ${counted.join(", ")} but not HTTPCode_ELB_5XX_Count`);
+    });
+  }
+}
 
 export const OBS_06 = defineRule({
   id: "CC-OBS-06",
@@ -377,7 +425,8 @@ export const OBS_06 = defineRule({
           if (!hasAction(a) || arr(a.props.okActions).length === 0)
             problems.push(`${a.name}: no alarm or OK action`);
         }
-        if (problems.length) out.fail(s.res, `${s.app}: ${problems.join("; ")}`);
+        const note = noAlarmsNote(alarmsOf(resources, ctx.byUrn, s.app, s.env), s.app, s.env);
+        if (problems.length) out.fail(s.res, `${note}${s.app}: ${problems.join("; ")}`);
         else out.pass(s.res, `${s.app}: ${windows.join(" and ")} burn alarms for a ${periodDays}-day budget`);
       });
     }

@@ -12,7 +12,8 @@ import { defineRule, Res, Rule, RuleContext, Verdicts } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { DIGEST_REF_PATTERN } from "../lib/facts";
 import { ExportedAppProfile, readinessPathOf } from "../lib/profile";
-import { repositoryOf, stackEnvironments } from "../lib/stack";
+import { repositoryOf, stackEnvironmentsOrName } from "../lib/stack";
+import { judgedAlone } from "../lib/standalone";
 import { PRODUCTION_ENV, STAGING_ENV } from "../lib/settings";
 import { flagsOf } from "../lib/flagDocuments";
 import { containersOf, isOneOffTask } from "../lib/containers";
@@ -66,7 +67,12 @@ function ownFlags(app: string, resources: Res[], byUrn: Map<string, Res>): strin
     .sort();
 }
 
-/** Runs `check` for every production app against its staging profile; handles the not-production and no-reference cases. */
+/**
+ * Runs `check` for every production app against its staging profile; handles the not-production and no-reference
+ * cases. A stack none of whose resources carries an environment (another program's) is judged on its own by the
+ * stack name in its URNs: its task definitions are production's when that name is, and each fails, saying so,
+ * without a staging profile to compare with.
+ */
 function compare(
   resources: Res[],
   ctx: RuleContext,
@@ -75,17 +81,20 @@ function compare(
 ): void {
   const prodEnv = String(ctx.cfg.productionEnvironment);
   const stagingEnv = String(ctx.cfg.stagingEnvironment);
-  if (!stackEnvironments(resources).has(prodEnv))
-    return out.na(null, `parity is checked in the ${prodEnv} stack`);
+  const { envs, fromStack } = stackEnvironmentsOrName(resources);
+  if (!envs.has(prodEnv)) return out.na(null, `parity is checked in the ${prodEnv} stack`);
   const staging = stagingProfile(resources, stagingEnv);
-  if (!staging)
-    return out.fail(
-      null,
-      `the ${prodEnv} stack has no StackReference whose outputs.environmentProfile is ${stagingEnv}'s, so parity cannot be shown`,
-    );
-  for (const td of resources.filter(
-    (r) => r.type === T.taskDefinition && str(tagsOf(r.props).environment) === prodEnv,
-  )) {
+  const tds = resources.filter(
+    (r) => r.type === T.taskDefinition && (fromStack || str(tagsOf(r.props).environment) === prodEnv),
+  );
+  const noProfile = `the ${prodEnv} stack has no StackReference whose outputs.environmentProfile is ${stagingEnv}'s, so parity cannot be shown`;
+  const note = judgedAlone(`no environment tag, the stack's name is ${prodEnv}`);
+  if (!staging && fromStack)
+    return tds.length
+      ? tds.forEach((td) => out.fail(td, `${note}; ${noProfile}`))
+      : out.na(null, `${note}; no task definition to compare with ${stagingEnv}`);
+  if (!staging) return out.fail(null, noProfile);
+  for (const td of tds) {
     out.guard(td, () => {
       const { app, profile } = ownProfile(td, resources, ctx.byUrn);
       const theirs = staging.apps[app];

@@ -10,6 +10,7 @@ import { DEFAULT_PATHS, PROBE_PATH_PATTERN } from "../lib/facts";
 import { PRODUCTION_ENV } from "../lib/settings";
 import { nameMatches, SECRET_NAME_PATTERNS } from "../lib/secretNames";
 import { containersOf, isOneOffTask } from "../lib/containers";
+import { environmentNote, judgedEnvironment } from "../lib/standalone";
 
 /** Config property: an HTTP path per app, replacing the rule's `path` for that app. */
 function perAppPaths(description: string) {
@@ -152,7 +153,7 @@ export const RUN_04 = defineRule({
   section: "RUN",
   title: "production keeps serving during deploys: at least 2 tasks, minimum healthy 100%",
   description:
-    "Production services run at least the minimum task count and keep 100% healthy during deployments.",
+    "Production services run at least the minimum task count and keep 100% healthy during deployments; a service without an environment tag (another program's) is judged on its own, its environment the stack's name.",
   source: 'OPS "Rollout Strategies"; F6 "Environment Profiles"',
   remediation:
     "Set desiredCount >= 2 and deploymentMinimumHealthyPercent: 100 (with deploymentMaximumPercent 200) on production services.",
@@ -171,17 +172,19 @@ export const RUN_04 = defineRule({
     ...PRODUCTION_ENV,
   },
   checkResource(r, ctx, out) {
-    const env = str(tagsOf(r.props).environment);
+    const judged = judgedEnvironment(r);
+    const env = judged.env;
+    const note = environmentNote(judged);
     if (env !== ctx.cfg.productionEnvironment)
-      return out.na(r, `environment ${env ?? "(untagged)"} is not production`);
+      return out.na(r, `${note}environment ${env ?? "(untagged)"} is not production`);
     const desired = num(r.props.desiredCount) ?? 1;
     const minHealthy = num(r.props.deploymentMinimumHealthyPercent) ?? 100;
     const problems = [
       ...(desired < Number(ctx.cfg.minTasks) ? [`desiredCount ${desired} < ${ctx.cfg.minTasks}`] : []),
       ...(minHealthy < 100 ? [`deploymentMinimumHealthyPercent ${minHealthy} < 100`] : []),
     ];
-    if (problems.length) out.fail(r, problems.join("; "));
-    else out.pass(r, `${desired} tasks, minimum healthy ${minHealthy}%`);
+    if (problems.length) out.fail(r, `${note}${problems.join("; ")}`);
+    else out.pass(r, `${note}${desired} tasks, minimum healthy ${minHealthy}%`);
   },
 });
 
@@ -192,7 +195,8 @@ export const RUN_05 = defineRule({
   slug: "environment-and-build-metadata",
   section: "RUN",
   title: "the container gets `APP_ENV` equal to its stack, and `BUILD_SHA`, `BUILD_DATE`, `BUILD_ACTOR`",
-  description: "Every container gets APP_ENV equal to its environment and the build metadata variables.",
+  description:
+    "Every container gets APP_ENV equal to its environment and the build metadata variables; a task definition without an environment tag (another program's) is judged on its own, its environment the stack's name.",
   source: 'F6 "Environment Profiles", "Build metadata"',
   remediation:
     "Add environment entries APP_ENV (the stack's environment), BUILD_SHA, BUILD_DATE and BUILD_ACTOR (the promoted image's provenance) to the container definition.",
@@ -201,8 +205,10 @@ export const RUN_05 = defineRule({
   appliesTo: [T.taskDefinition],
   configKeys: ["runtime.environmentVariables", "runtime"],
   checkResource(r, _ctx, out) {
-    const env = str(tagsOf(r.props).environment);
+    const judged = judgedEnvironment(r);
+    const env = judged.env;
     if (!env) return out.na(r, "the task definition has no environment tag to compare APP_ENV with");
+    const note = environmentNote(judged);
     const problems: string[] = [];
     for (const c of containersOf(r)) {
       const vars = new Map(c.environment.map((e) => [e.name, e.value] as const));
@@ -213,8 +219,8 @@ export const RUN_05 = defineRule({
       const missing = BUILD_VARS.filter((v) => !str(vars.get(v)));
       if (missing.length) problems.push(`container ${c.name}: missing ${missing.join(", ")}`);
     }
-    if (problems.length) out.fail(r, problems.join("; "));
-    else out.pass(r, `APP_ENV=${env} and build metadata present`);
+    if (problems.length) out.fail(r, `${note}${problems.join("; ")}`);
+    else out.pass(r, `${note}APP_ENV=${env} and build metadata present`);
   },
 });
 

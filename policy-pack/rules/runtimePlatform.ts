@@ -3,7 +3,7 @@
  * progressive delivery. Source: F6 "Health / Readiness / Liveness", "Environment Profiles"; OPS "Automated Health
  * Checks", "Rollback Procedures"; CONST "Observability". Catalogue: shared/policy-catalogue.md "RUN".
  */
-import { arr, get, num, str, tagsOf } from "../lib/props";
+import { arr, get, num, str } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { allows, inlinePoliciesOf, roleNameOf, statementsOf } from "../lib/iam";
 import { T } from "../lib/tokens";
@@ -11,6 +11,7 @@ import { DEFAULT_LOG_RETENTION_DAYS, IMAGE_REPOSITORY_PATTERN, imageRepository }
 import { PRODUCTION_ENV } from "../lib/settings";
 import { alarmMetrics, alarmsOf, services } from "../lib/alarms";
 import { containersOf } from "../lib/containers";
+import { environmentNote, judgedAlone, judgedEnvironment } from "../lib/standalone";
 
 export const RUN_08 = defineRule({
   id: "CC-RUN-08",
@@ -18,7 +19,7 @@ export const RUN_08 = defineRule({
   section: "RUN",
   title: "container logs go to a log group with a retention period (at least 30 days, configurable)",
   description:
-    "Every container logs with awslogs to a log group of the stack whose retention is at least the minimum.",
+    "Every container logs with awslogs to a log group of the stack whose retention is at least the minimum. A log group no task definition of the stack logs to is judged on its own (its retention); a container's log group outside the stack is not applicable, named.",
   source: 'CONST "Observability"; OPS "Observability"',
   remediation:
     "Use logConfiguration { logDriver: 'awslogs', options: { 'awslogs-group': <LogGroup name> } } and set retentionInDays >= the minimum on the LogGroup.",
@@ -37,6 +38,7 @@ export const RUN_08 = defineRule({
   checkStack(resources, ctx, out) {
     const min = Number(ctx.cfg.minRetentionDays);
     const groups = resources.filter((r) => r.type === T.logGroup);
+    const used = new Set<Res>();
     for (const td of resources.filter((r) => r.type === T.taskDefinition)) {
       out.guard(td, () => {
         for (const c of containersOf(td)) {
@@ -49,9 +51,10 @@ export const RUN_08 = defineRule({
           }
           const g = groups.find((lg) => str(lg.props.name) === c.logGroup);
           if (!g) {
-            out.na(td, `log group ${c.logGroup} is not managed in this stack`);
+            out.na(td, `${judgedAlone(`log group ${c.logGroup} is not managed in this stack`)}`);
             continue;
           }
+          used.add(g);
           // Retention is the log group's property: its verdict names the log group.
           out.guard(g, () => {
             const days = num(g.props.retentionInDays) ?? 0;
@@ -65,6 +68,17 @@ export const RUN_08 = defineRule({
         }
       });
     }
+    for (const g of groups.filter((lg) => !used.has(lg)))
+      out.guard(g, () => {
+        const note = judgedAlone("no task definition of this stack logs to it");
+        const days = num(g.props.retentionInDays) ?? 0;
+        if (days < min)
+          out.fail(
+            g,
+            `${note}; it keeps logs ${days === 0 ? "forever (no retention period)" : `${days} days`}, at least ${min} required`,
+          );
+        else out.pass(g, `${note}; it keeps logs ${days} days`);
+      });
   },
 });
 
@@ -75,7 +89,7 @@ export const RUN_09 = defineRule({
   title:
     "public traffic is HTTPS only (HTTP redirects), invalid headers are dropped, production load balancers have deletion protection",
   description:
-    "HTTP listeners only redirect to HTTPS, HTTPS listeners carry a certificate and TLS policy, load balancers drop invalid headers and production ones are deletion-protected.",
+    "HTTP listeners only redirect to HTTPS, HTTPS listeners carry a certificate and TLS policy, load balancers drop invalid headers and production ones are deletion-protected (a load balancer without an environment tag, another program's, is judged on its own, its environment the stack's name).",
   source: 'F6 "Objective"; CONST "Environments"',
   remediation:
     "HTTP listener: defaultActions [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }]; HTTPS listener: certificateArn and sslPolicy; LoadBalancer: dropInvalidHeaderFields: true and, in production, enableDeletionProtection: true.",
@@ -109,14 +123,16 @@ export const RUN_09 = defineRule({
       return out.na(r, "not an application load balancer");
     const problems: string[] = [];
     if (r.props.dropInvalidHeaderFields !== true) problems.push("invalid header fields are not dropped");
-    const env = str(tagsOf(r.props).environment);
+    const judged = judgedEnvironment(r);
+    const env = judged.env;
+    const note = env === ctx.cfg.productionEnvironment ? environmentNote(judged) : "";
     if (env === ctx.cfg.productionEnvironment && r.props.enableDeletionProtection !== true)
       problems.push("production load balancer without deletion protection");
-    if (problems.length) out.fail(r, problems.join("; "));
+    if (problems.length) out.fail(r, `${note}${problems.join("; ")}`);
     else
       out.pass(
         r,
-        `drops invalid headers${env === ctx.cfg.productionEnvironment ? ", deletion-protected" : ""}`,
+        `${note}drops invalid headers${env === ctx.cfg.productionEnvironment ? ", deletion-protected" : ""}`,
       );
   },
 });
@@ -204,7 +220,7 @@ export const RUN_11 = defineRule({
           if (!execution) return [`container ${c.name}: no execution role to read ${c.credentialsParameter}`];
           if (!allows(statements, "secretsmanager:GetSecretValue", c.credentialsParameter))
             return [
-              `container ${c.name}: execution role ${roleNameOf(execution)} may not read ${c.credentialsParameter}`,
+              `${statements.length ? "" : `${judgedAlone(`no inline policy of role ${roleNameOf(execution)} in this stack`)}; `}container ${c.name}: execution role ${roleNameOf(execution)} may not read ${c.credentialsParameter}`,
             ];
           return [];
         });
@@ -302,7 +318,7 @@ export const RUN_13 = defineRule({
   title:
     "production deploys progressively: an ECS deployment strategy of canary, linear or blue/green with a bake time (at least 5 minutes, configurable), and deployment alarms (the service's 5xx and latency alarms) with rollback on",
   description:
-    "Each production ECS service shifts traffic progressively, bakes each shift, and rolls back on its own 5xx and latency alarms.",
+    "Each production ECS service shifts traffic progressively, bakes each shift, and rolls back on its own 5xx and latency alarms. A service without an environment tag (another program's) is judged on its own, its environment the stack's name; with no alarm of its app in the stack, its deployment alarms cannot be shown to watch 5xx and latency, and it fails saying so.",
   source: 'OPS "Rollout Strategies", "Rollback Procedures"; PLAY "3) Staging deploy"',
   remediation:
     "Set runtime.deployment.strategy canary (or linear) in the production stack: the Service gets deploymentConfiguration { strategy: 'CANARY', bakeTimeInMinutes: '5', canaryConfiguration { canaryPercent: 10, canaryBakeTimeInMinutes: '5' } } and alarms { alarmNames: [APP-production-5xx-rate, APP-production-latency-p95], enable: true, rollback: true }.",
@@ -331,16 +347,19 @@ export const RUN_13 = defineRule({
   checkStack(resources, ctx, out) {
     for (const s of services(resources, ctx.byUrn)) {
       out.guard(s.res, () => {
-        if (s.env !== ctx.cfg.productionEnvironment)
-          return out.na(s.res, `${s.app}: environment ${s.env ?? "(untagged)"} is not production`);
+        const judged = judgedEnvironment(s.res);
+        if (judged.env !== ctx.cfg.productionEnvironment)
+          return out.na(s.res, `${s.app}: environment ${judged.env ?? "(untagged)"} is not production`);
+        const alarms = alarmsOf(resources, ctx.byUrn, s.app, s.env);
+        const note = `${environmentNote(judged)}${alarms.length ? "" : `${judgedAlone(`no alarm of this stack is tied to ${s.app}`)}; `}`;
         const problems = progressiveDeliveryProblems(
           s.res,
-          alarmsOf(resources, ctx.byUrn, s.app, s.env),
+          alarms,
           Number(ctx.cfg.minBakeMinutes),
           Number(ctx.cfg.maxFirstShiftPercent),
         );
         const strategy = String(get(s.res.props, "deploymentConfiguration.strategy") ?? "ROLLING");
-        if (problems.length) out.fail(s.res, `${s.app}: ${problems.join("; ")}`);
+        if (problems.length) out.fail(s.res, `${note}${s.app}: ${problems.join("; ")}`);
         else out.pass(s.res, `${s.app}: ${strategy.toLowerCase()} with bake times and alarm rollback`);
       });
     }

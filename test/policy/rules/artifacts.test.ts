@@ -307,9 +307,26 @@ describe("CC-ART-07: environment aliases point at the digest the environment run
       expected: [["not-applicable", "erp-alias", `${REPO}:${SHA} is not an environment alias`]],
     },
     {
-      name: "is not applicable when no task definition runs the alias's repository",
+      name: "judges on its own, not applicable, an alias pinned by digest that no task definition runs",
       resources: [td([`ghcr.io/acme/menu@${D1}`]), alias(`${REPO}:staging`, [`${REPO}@${D1}`])],
-      expected: [["not-applicable", "erp-alias", `no task definition of this stack runs ${REPO}`]],
+      expected: [
+        [
+          "not-applicable",
+          "erp-alias",
+          `judged on its own: no task definition of this stack runs ${REPO}; whether ${REPO}:staging -> ${D1} is the running digest cannot be shown`,
+        ],
+      ],
+    },
+    {
+      name: "judges on its own, and fails, an alias that no task definition runs and no digest pins",
+      resources: [alias(`${REPO}:prod`, [`${REPO}:${SHA}`])],
+      expected: [
+        [
+          "fail",
+          "erp-alias",
+          `judged on its own: no task definition of this stack runs ${REPO}; ${REPO}:prod must have exactly one source pinned by digest, has [${REPO}:${SHA}]`,
+        ],
+      ],
     },
     {
       name: "passes production pointing at any digest the stack runs, past a tag and an unknown definition",

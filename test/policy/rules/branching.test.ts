@@ -2,7 +2,7 @@
  * The branching rules (policy-pack/rules/branching.ts, CC-BR-*) on minimal hand-built resources, one named scenario
  * per test: the exact verdict, the resource judged and the evidence an auditor reads (docs/PROOFS.md section 4).
  */
-import { r, RuleCase, ruleCases, T } from "../rule-harness";
+import { ExpectedVerdict, r, RuleCase, ruleCases, T } from "../rule-harness";
 
 type Props = Record<string, unknown>;
 
@@ -62,8 +62,19 @@ describe("CC-BR-01: main of every repository is protected by an active ruleset",
       expected: [["fail", "erp-repo", "main of erp-berhan has no ruleset or branch protection"]],
     },
     {
-      name: "is not applicable to a stack without a repository",
+      name: "judges on its own a main ruleset of a repository the stack does not declare",
       resources: [mainRuleset()],
+      expected: [
+        [
+          "pass",
+          "erp-main",
+          "main of erp-berhan (judged on its own: no repository erp-berhan in this stack) is protected by erp-main",
+        ],
+      ],
+    },
+    {
+      name: "is not applicable to a stack without a repository or a ruleset",
+      resources: [],
       expected: [["not-applicable", null, "nothing in this stack for this rule to check"]],
     },
   ]));
@@ -273,7 +284,19 @@ describe("CC-BR-08: an active tag ruleset makes mvp-* tags immutable for everyon
     ).map(([what, ruleset]): RuleCase => ({
       name: `fails on the repository when its only tag ruleset ${what}`,
       resources: [REPO, ruleset],
-      expected: [["fail", "erp-repo", NO_TAG_RULESET]],
+      expected: [
+        ["fail", "erp-repo", NO_TAG_RULESET],
+        // Another repository's ruleset is judged on its own.
+        ...(ruleset.props.repository === "menu"
+          ? [
+              [
+                "pass",
+                "erp-tags",
+                "release tags of menu (judged on its own: no repository menu in this stack) are immutable (erp-tags)",
+              ] as ExpectedVerdict,
+            ]
+          : []),
+      ],
     })),
     {
       name: "passes an active tag ruleset beside a disabled one",

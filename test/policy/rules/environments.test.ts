@@ -129,7 +129,7 @@ const customStaging = env("erp-stg", "staging", CUSTOM);
 describe("CC-ENV-03: production and staging deploy only from their allowed branches and tags", () =>
   ruleCases("CC-ENV-03", [
     {
-      name: "passes production from main and mvp-* tags and staging from main, ignoring another repository's policy",
+      name: "passes production from main and mvp-* tags and staging from main, judging another repository's policy on its own",
       resources: [
         customProd,
         customStaging,
@@ -141,6 +141,11 @@ describe("CC-ENV-03: production and staging deploy only from their allowed branc
       expected: [
         ["pass", "erp-prod", "production deploys from branch main, tag mvp-*"],
         ["pass", "erp-stg", "staging deploys from branch main"],
+        [
+          "fail",
+          "x1",
+          "judged on its own: no environment staging of repository menu in this stack; staging may deploy from branch dev; allowed: branch main",
+        ],
       ],
     },
     {
@@ -165,6 +170,11 @@ describe("CC-ENV-03: production and staging deploy only from their allowed branc
           "fail",
           "erp-prod",
           "production: custom branch policies with no deployment policy, nothing may deploy",
+        ],
+        [
+          "pass",
+          "p1",
+          "judged on its own: no environment staging of repository erp-berhan in this stack; staging deploys from branch main",
         ],
       ],
     },

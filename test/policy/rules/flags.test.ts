@@ -195,7 +195,7 @@ describe("CC-FLAG-05: a flag deployment rolls back on the app's 5xx alarm, never
     {
       name: "fails a monitor of an alarm the stack does not declare",
       resources: stack(metric("erp-5xx"), env("elsewhere")),
-      expected: [["fail", "erp-flags-env", /not an alarm of the stack/]],
+      expected: [["fail", "erp-flags-env", /judged on its own: not an alarm of this stack/]],
     },
     {
       name: "fails a monitor without a role",

@@ -24,7 +24,8 @@ const STAGING_5XX = alarm("erp-5xx", {
   tags: { app: "erp-berhan", environment: "staging" },
 });
 const WATCHED = "erp-berhan: 5xx alarm erp-5xx, latency alarm erp-latency";
-const UNWATCHED = "erp-berhan: no 5xx alarm; no latency alarm";
+const UNWATCHED =
+  "judged on its own: no alarm of this stack is tied to erp-berhan in production; erp-berhan: no 5xx alarm; no latency alarm";
 
 describe("CC-OBS-01: every service has a 5xx alarm and a latency alarm, with actions", () =>
   ruleCases("CC-OBS-01", [
@@ -70,12 +71,24 @@ describe("CC-OBS-01: every service has a 5xx alarm and a latency alarm, with act
     {
       name: "names a service without app by its name input",
       resources: [r(T.service, "svc-res", { name: "svc" })],
-      expected: [["fail", "svc-res", "svc: no 5xx alarm; no latency alarm"]],
+      expected: [
+        [
+          "fail",
+          "svc-res",
+          "judged on its own: no alarm of this stack is tied to svc; svc: no 5xx alarm; no latency alarm",
+        ],
+      ],
     },
     {
       name: "names a service without app or name input by its resource name",
       resources: [r(T.service, "svc-res", {})],
-      expected: [["fail", "svc-res", "svc-res: no 5xx alarm; no latency alarm"]],
+      expected: [
+        [
+          "fail",
+          "svc-res",
+          "judged on its own: no alarm of this stack is tied to svc-res; svc-res: no 5xx alarm; no latency alarm",
+        ],
+      ],
     },
     {
       name: "names the alarm with actions, not a silent one found first",
@@ -194,7 +207,18 @@ describe("CC-OBS-02: every service has a dashboard of error rate, latency and go
     {
       name: "fails when the only dashboard is another app's",
       resources: [service(), dashboard("d", { dashboardName: "menu", dashboardBody: body("latency") })],
-      expected: [["fail", "erp-svc", "erp-berhan: no dashboard"]],
+      expected: [
+        [
+          "fail",
+          "erp-svc",
+          "judged on its own: no dashboard of erp-berhan in this stack; erp-berhan: no dashboard",
+        ],
+        [
+          "fail",
+          "d",
+          "judged on its own: no service of this stack is tied to it; the dashboard lacks error rate, golden-path success",
+        ],
+      ],
     },
     {
       name: "reads an unnamed dashboard of the app's component, not an unnamed one elsewhere",
@@ -204,7 +228,14 @@ describe("CC-OBS-02: every service has a dashboard of error rate, latency and go
         dashboard("d1", { dashboardBody: body("error rate") }),
         { ...dashboard("d2", { dashboardBody: body("LATENCY", "goldenpath") }), parent: APP_URN },
       ],
-      expected: [["fail", "erp-svc", "erp-berhan: dashboard lacks error rate"]],
+      expected: [
+        ["fail", "erp-svc", "erp-berhan: dashboard lacks error rate"],
+        [
+          "fail",
+          "d1",
+          "judged on its own: no service of this stack is tied to it; the dashboard lacks latency, golden-path success",
+        ],
+      ],
     },
     {
       name: "passes the widgets spread over two dashboards of the app, naming both",

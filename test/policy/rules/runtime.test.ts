@@ -165,9 +165,15 @@ describe("CC-RUN-04: production runs enough tasks and keeps them all healthy whi
       expected: [["not-applicable", "erp-svc", "environment staging is not production"]],
     },
     {
-      name: "is not applicable to an untagged service",
+      name: "judges an untagged service on its own, its environment the stack's name",
       resources: [service({}, null)],
-      expected: [["not-applicable", "erp-svc", "environment (untagged) is not production"]],
+      expected: [
+        [
+          "fail",
+          "erp-svc",
+          "judged on its own: no environment tag, the stack's name is production; desiredCount 1 < 2",
+        ],
+      ],
     },
     {
       name: "names both problems of one task at minimum healthy 50%",
@@ -212,10 +218,14 @@ describe("CC-RUN-05: APP_ENV is the environment tag and the build metadata is pr
       ],
     },
     {
-      name: "is not applicable to a task definition without an environment tag",
+      name: "judges a task definition without an environment tag on its own, its environment the stack's name",
       resources: [td([container()], { tags: {} })],
       expected: [
-        ["not-applicable", "erp-td", "the task definition has no environment tag to compare APP_ENV with"],
+        [
+          "pass",
+          "erp-td",
+          "judged on its own: no environment tag, the stack's name is production; APP_ENV=production and build metadata present",
+        ],
       ],
     },
   ]));

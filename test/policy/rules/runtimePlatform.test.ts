@@ -44,7 +44,9 @@ describe("CC-RUN-08: containers log to a managed log group that keeps logs long 
     {
       name: "is not applicable when the log group is not in this stack",
       resources: [TD],
-      expected: [["not-applicable", "erp-td", "log group /ecs/erp is not managed in this stack"]],
+      expected: [
+        ["not-applicable", "erp-td", "judged on its own: log group /ecs/erp is not managed in this stack"],
+      ],
     },
     {
       name: "fails containers logging elsewhere, with awslogs but no group, or not at all, naming each",
@@ -64,8 +66,19 @@ describe("CC-RUN-08: containers log to a managed log group that keeps logs long 
       ],
     },
     {
-      name: "is not applicable to a stack without task definitions",
+      name: "judges on its own a log group no task definition logs to",
       resources: [logGroup(30)],
+      expected: [
+        [
+          "pass",
+          "erp-logs",
+          "judged on its own: no task definition of this stack logs to it; it keeps logs 30 days",
+        ],
+      ],
+    },
+    {
+      name: "is not applicable to a stack without task definitions or log groups",
+      resources: [],
       expected: [["not-applicable", null, "nothing in this stack for this rule to check"]],
     },
     {
@@ -78,12 +91,26 @@ describe("CC-RUN-08: containers log to a managed log group that keeps logs long 
         ]),
         logGroup(30),
       ],
-      expected: [["fail", "erp-td", "container web does not log to CloudWatch (logDriver json-file)"]],
+      expected: [
+        ["fail", "erp-td", "container web does not log to CloudWatch (logDriver json-file)"],
+        [
+          "pass",
+          "erp-logs",
+          "judged on its own: no task definition of this stack logs to it; it keeps logs 30 days",
+        ],
+      ],
     },
     {
-      name: "judges the container's own group, not another group of the stack",
+      name: "judges the container's own group, and another group of the stack on its own",
       resources: [logGroup(1, "/ecs/other", "other-logs"), TD, logGroup(30)],
-      expected: [["pass", "erp-logs", KEEPS_30]],
+      expected: [
+        ["pass", "erp-logs", KEEPS_30],
+        [
+          "fail",
+          "other-logs",
+          "judged on its own: no task definition of this stack logs to it; it keeps logs 1 days, at least 30 required",
+        ],
+      ],
     },
   ]));
 
