@@ -8,6 +8,7 @@ import { parseDay } from "../../policy-pack/lib/waivers";
 import { isStackName } from "../files";
 import type { DiffFormat } from "../diff/render";
 import type { SummaryFormat } from "./preview";
+import type { ColorMode } from "../terminal";
 
 /**
  * The formats of `preview --format` and `diff --format`: every {@link SummaryFormat} and {@link DiffFormat}, in the
@@ -84,4 +85,23 @@ export function reportFormatList(value: string): string[] {
 /** `--out FILE`: the report written to a file instead of stdout. */
 export function reportOutOption(): Option {
   return new Option("--out <file>", "write the report to a file instead of stdout");
+}
+
+/** The values of `--color` ({@link ColorMode}), listed here so that `--help` loads no table code (tsc checks them). */
+const COLOR_CHOICES = Object.keys({ auto: true, always: true, never: true } satisfies Record<
+  ColorMode,
+  true
+>);
+
+/**
+ * `--color <when>`: `auto` (default: FORCE_COLOR, then NO_COLOR, then whether stdout is a terminal), `always`,
+ * `never`; every command that prints a table for people takes it (src/terminal.ts `useColor`).
+ */
+export function colorOption(): Option {
+  return new Option(
+    "--color <when>",
+    "when to colour: auto follows FORCE_COLOR, then NO_COLOR, then whether stdout is a terminal",
+  )
+    .choices(COLOR_CHOICES)
+    .default("auto");
 }

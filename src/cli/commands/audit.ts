@@ -9,6 +9,7 @@ import {
   reportFormatList,
   reportOutOption,
   SUMMARY_CHOICES,
+  colorOption,
 } from "../options";
 
 const load = loader(require);
@@ -27,6 +28,7 @@ export function previewCommands(program: Command, result: CommandResult): void {
     .option("--out-dir <dir>", "where plan files go", "out")
     .option("--today <date>", "date used for date checks, YYYY-MM-DD (default: today)", calendarDay)
     .addOption(new Option("--format <format>", "summary format").choices(SUMMARY_CHOICES).default("table"))
+    .addOption(colorOption())
     .option(
       "--previous-outputs <stack=file...>",
       "a stack's outputs from its last deployment (pulumi stack output --json --show-secrets); default: none",
@@ -77,6 +79,7 @@ export function auditCommands(program: Command, result: CommandResult): void {
     )
     .addOption(reportOutOption())
     .addOption(reportFormatOption())
+    .addOption(colorOption())
     .action(async (opts) => {
       result.code = await load<typeof import("../../audit/command")>("../../audit/command").runAudit(opts);
     });
@@ -88,6 +91,7 @@ export function auditCommands(program: Command, result: CommandResult): void {
     )
     .addOption(new Option("--stack <name>", "a stack name or all").default("all").argParser(stackName))
     .addOption(reportFormatOption())
+    .addOption(colorOption())
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .addOption(reportOutOption())
     .option("--out-dir <dir>", "write one file per stack, audit.<stack>.<ext>")

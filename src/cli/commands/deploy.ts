@@ -7,6 +7,7 @@ import {
   seconds,
   reportFormatOption,
   reportOutOption,
+  colorOption,
 } from "../options";
 import { incidentCommand, rollbackCommand } from "./incident";
 
@@ -60,6 +61,7 @@ export function deployCheckCommands(program: Command, result: CommandResult): vo
       "the stack's outputs: pulumi stack output --json --stack <name> (staging needs it)",
     )
     .addOption(reportFormatOption())
+    .addOption(colorOption())
     .addOption(reportOutOption())
     .option("--app-url <app=url...>", "reach an app at this URL instead of https://<domain>")
     .option("--registry-url <url>", "registry base URL (default: https:// and the image's host, ghcr.io)")
@@ -84,6 +86,7 @@ export function deployCheckCommands(program: Command, result: CommandResult): vo
     .option("--repository <owner/name>", "this repository (default: GITHUB_REPOSITORY)")
     .option("--app-url <app=url...>", "reach an app's /version at this URL instead of https://<domain>")
     .addOption(reportFormatOption())
+    .addOption(colorOption())
     .addOption(reportOutOption())
     .addHelpText(
       "after",

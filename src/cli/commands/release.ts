@@ -1,6 +1,6 @@
 /** The `cicd` commands of releases and their measure: release, dora. */
 import { Command, Option } from "commander";
-import { type CommandResult, loader, stackName, calendarDay } from "../options";
+import { type CommandResult, calendarDay, colorOption, loader, stackName } from "../options";
 
 const load = loader(require);
 
@@ -48,6 +48,7 @@ export function doraCommand(program: Command, result: CommandResult): void {
         .choices(["table", "json", "markdown"])
         .default("table"),
     )
+    .addOption(colorOption())
     .option("--chart <file>", "also write the changes per week as an SVG chart, which the Markdown links")
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
     .action(async (opts) => {

@@ -1,6 +1,6 @@
 /** The `cicd` commands that review a change: diff, comment. */
 import { Command, Option } from "commander";
-import { type CommandResult, loader, DIFF_CHOICES } from "../options";
+import { type CommandResult, colorOption, loader, DIFF_CHOICES } from "../options";
 
 const load = loader(require);
 
@@ -19,6 +19,7 @@ export function diffCommand(program: Command, result: CommandResult): void {
       "preview this git ref's stacks in a temporary worktree and use them as the base",
     )
     .addOption(new Option("--format <format>", "output format").choices(DIFF_CHOICES).default("table"))
+    .addOption(colorOption())
     .option("--out <file>", "write the diff to a file instead of stdout")
     .option("--json-out <file>", "also write the diff as JSON to this file (for cicd comment)")
     .option("--expect-no-changes", "exit 1 when any stack changes, as pulumi preview --expect-no-changes")
