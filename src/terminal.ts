@@ -101,18 +101,30 @@ function widest(text: string): number {
   return Math.max(0, ...text.split("\n").map(displayWidth));
 }
 
-/** `word` broken into pieces of at most `width` columns (a word longer than a line is broken, never cut). */
+/** Where a long word may break: after one of these (`erp-berhan-`, `ghcr.io/`, `sha256:`, `[0].`). */
+const SOFT_BREAK = /[-/:.@,\]_=]/;
+
+/**
+ * `word` broken into pieces of at most `width` columns (a word longer than a line is broken, never cut): after the
+ * last `-`, `/`, `:`, `.`, `@`, `,`, `]`, `_` or `=` that fits, when that keeps at least half of the line, else
+ * where the line ends.
+ */
 function breakWord(word: string, width: number): string[] {
   const pieces: string[] = [];
-  let piece = "";
-  for (const ch of word) {
-    if (piece !== "" && displayWidth(piece + ch) > width) {
-      pieces.push(piece);
-      piece = "";
-    }
-    piece += ch;
+  let rest = [...word];
+  while (rest.length > 0) {
+    let end = 0;
+    let used = 0;
+    while (end < rest.length && used + displayWidth(rest[end]) <= width) used += displayWidth(rest[end++]);
+    if (end === rest.length) break;
+    end = Math.max(end, 1);
+    let soft = end;
+    while (soft > 0 && !SOFT_BREAK.test(rest[soft - 1])) soft--;
+    const cut = soft * 2 >= end ? soft : end;
+    pieces.push(rest.slice(0, cut).join(""));
+    rest = rest.slice(cut);
   }
-  return piece === "" ? pieces : [...pieces, piece];
+  return rest.length > 0 ? [...pieces, rest.join("")] : pieces;
 }
 
 /**
