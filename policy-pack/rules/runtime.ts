@@ -9,7 +9,7 @@ import { T } from "../lib/tokens";
 import { DEFAULT_PATHS, PROBE_PATH_PATTERN } from "../lib/facts";
 import { PRODUCTION_ENV } from "../lib/settings";
 import { nameMatches, SECRET_NAME_PATTERNS } from "../lib/secretNames";
-import { containersOf, isOneOffTask } from "../lib/containers";
+import { type Container, containersOf, isOneOffTask } from "../lib/containers";
 import { environmentNote, judgedEnvironment } from "../lib/standalone";
 
 /** Config property: an HTTP path per app, replacing the rule's `path` for that app. */
@@ -257,7 +257,7 @@ export const RUN_07 = defineRule({
   slug: "required-secrets-wired",
   section: "RUN",
   title:
-    "the secrets the app requires (`DATABASE_URL`, `REDIS_URL`, `JWT_SECRET`, configurable per app) are all wired into the container",
+    "every secret the app requires (its list in settings, per app or the default) is wired into its containers from the secret store",
   description: "Every secret the app requires reaches its container through a secret store reference.",
   source: 'F6 "Pre-Deploy Checklist Script"; OPS "Configuration Management"',
   remediation:
@@ -292,16 +292,29 @@ export const RUN_07 = defineRule({
     const required = arr(perApp[app] ?? ctx.cfg.requiredSecrets).map(String);
     const problems: string[] = [];
     for (const c of containersOf(r)) {
-      const wired = new Set(
-        c.secrets.filter((s) => typeof s.valueFrom === "string" && s.valueFrom !== "").map((s) => s.name),
-      );
-      const missing = required.filter((s) => !wired.has(s));
+      const missing = required.flatMap((name) => {
+        const why = unwiredSecret(c, name);
+        return why ? [`${name} (${why})`] : [];
+      });
       if (missing.length) problems.push(`container ${c.name} lacks ${missing.join(", ")}`);
     }
     if (problems.length) out.fail(r, `${app}: ${problems.join("; ")}`);
     else out.pass(r, `${app}: ${required.join(", ") || "no secret required"} wired from the secret store`);
   },
 });
+
+/**
+ * Why the required secret `name` does not reach container `c` from the secret store, or undefined when it does
+ * (a `secrets` entry of that name whose `valueFrom` is a non-empty string): the reason CC-RUN-07 prints after the
+ * secret's name.
+ */
+function unwiredSecret(c: Container, name: string): string | undefined {
+  const entry = c.secrets.find((s) => s.name === name);
+  if (entry && typeof entry.valueFrom === "string" && entry.valueFrom !== "") return undefined;
+  if (entry) return typeof entry.valueFrom === "string" ? "empty valueFrom" : "valueFrom is not a string";
+  if (c.environment.some((e) => e.name === name)) return "a plain-text environment variable";
+  return "not in its secrets";
+}
 
 /** RUN-01 to RUN-07, in catalogue order: probes, rollback, availability, configuration, secrets. */
 export const runtimeRules: Rule[] = [RUN_01, RUN_02, RUN_03, RUN_04, RUN_05, RUN_06, RUN_07];

@@ -13,6 +13,7 @@ import { renderReport } from "../report/render";
 import type { ReportFormat } from "../report/types";
 import { AuditInputError, readState } from "./readState";
 import { isStackName, writeOutputFile } from "../files";
+import { type ColorMode, layoutFor } from "../terminal";
 
 /** Options of {@link runAudit}. */
 export interface AuditOptions {
@@ -28,8 +29,8 @@ export interface AuditOptions {
   dir?: string;
   /** "Today" for expiry dates. Default: now. */
   now?: Date;
-  /** Table colours. Default: on a TTY. */
-  color?: boolean;
+  /** `--color`: table colours (src/terminal.ts `useColor`; a file gets none unless `always`). Default `auto`. */
+  color?: ColorMode;
   /**
    * Audit the file with `stack`'s settings although its URNs name another stack. Default: false, refused (another
    * stack's waivers and settings would judge it).
@@ -77,8 +78,10 @@ export async function runAudit(opts: AuditOptions): Promise<number> {
       stackFile,
     });
     mandatoryFailures = report.summary.mandatoryFailures;
+    // On a terminal, the table fits its width; to a file or a pipe, lines as long as their values.
+    const layout = layoutFor(opts.color, !!opts.out);
     text = redactSecrets(
-      renderReport(redactDeep(report, state.secretValues), opts.format, { color: opts.color }),
+      renderReport(redactDeep(report, state.secretValues), opts.format, layout),
       state.secretValues,
     );
   } catch (err) {

@@ -39,6 +39,7 @@ import { scoreLine } from "../../policy-pack/lib/scorecard";
 import { writeInDirectory } from "../files";
 import { writeStackReports } from "../report/command";
 import type { ReportFormat } from "../report/types";
+import { type ColorMode, type Layout, layoutFor, paint, wrapIndented } from "../terminal";
 
 /** Formats of `cicd preview --format`: `table` (a summary for people) or `json` (plans and audits on stdout). */
 export const SUMMARY_FORMATS = ["table", "json"] as const;
@@ -67,6 +68,8 @@ export interface PreviewCommandOptions {
   reportDir?: string;
   /** The formats written to {@link reportDir}. Default: markdown. */
   reportFormats?: ReportFormat[];
+  /** `--color`: the summary's colours (src/terminal.ts `useColor`). Default `auto`. */
+  color?: ColorMode;
 }
 
 /** The banner every offline summary starts with: what this run is, and what it is not. */
@@ -162,8 +165,11 @@ function auditLines(p: StackPreview, audit: AuditReport): string[] {
   ];
 }
 
-/** `--format table`: the banner, then per stack its summary, secrets, plan file and audit; accounts; the verdict. */
-function printTable(run: PreviewRun, outDir: string): void {
+/**
+ * `--format table`: the banner, then per stack its summary, secrets, plan file and audit; accounts; the verdict.
+ * On a terminal each line wraps to its width under its own indentation; to a pipe or a file, one line each.
+ */
+function printTable(run: PreviewRun, outDir: string, layout: Layout): void {
   const lines = [...OFFLINE_BANNER];
   run.previews.forEach((p, i) => {
     lines.push(
@@ -179,13 +185,13 @@ function printTable(run: PreviewRun, outDir: string): void {
     run.previews.map((p) => ({ stack: p.plan.stack, ids: p.model.awsAllowedAccountIds })),
   );
   if (accounts) lines.push("", accounts);
-  lines.push(
-    "",
+  lines.push("");
+  for (const line of lines) console.log(wrapIndented(line, layout.width));
+  console.log(
     run.mandatoryFailures > 0
-      ? `FAILED: ${run.mandatoryFailures} mandatory policy violation(s).`
-      : "OK: no mandatory policy violation.",
+      ? paint(layout.color, "red", `FAILED: ${run.mandatoryFailures} mandatory policy violation(s).`)
+      : paint(layout.color, "green", "OK: no mandatory policy violation."),
   );
-  for (const line of lines) console.log(line);
 }
 
 /**
@@ -228,7 +234,7 @@ export async function runPreview(opts: PreviewCommandOptions): Promise<number> {
       printJson(run);
       break;
     case "table":
-      printTable(run, opts.outDir);
+      printTable(run, opts.outDir, layoutFor(opts.color));
       break;
     default: {
       // A format added to SUMMARY_FORMATS and not printed here fails tsc: `opts.format` is not `never` then.

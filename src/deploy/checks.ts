@@ -3,12 +3,12 @@
  * renders it: a table (cli-table3), JSON, Markdown (a job summary), SARIF 2.1.0 (`@types/sarif`) and JUnit XML
  * (fast-xml-parser). Any failed check fails the command (exit 1).
  */
-import Table from "cli-table3";
 import { XMLBuilder } from "fast-xml-parser";
 import type * as Sarif from "sarif";
 import type { ReportFormat } from "../report/types";
 import { terminalText, xmlSafe } from "../inert";
 import { markdownText } from "../markdown";
+import { type Cell, type Layout, layoutTable } from "../terminal";
 
 /** A check's verdict: `skip` when it could not apply (no such alarm, an override in force). */
 export type CheckStatus = "pass" | "fail" | "skip";
@@ -83,15 +83,17 @@ function counts(r: CheckReport): string {
   return `${n("pass")} passed, ${n("fail")} failed, ${n("skip")} skipped`;
 }
 
-function renderTable(r: CheckReport): string {
-  const table = new Table({
-    head: ["status", "check", "app", "finding"],
-    wordWrap: true,
-    colWidths: [8, 28, 16, 70],
-  });
-  for (const c of r.checks)
-    table.push([c.status.toUpperCase(), c.id, terminalText(c.app), terminalText(c.message)]);
-  return `cicd ${r.command} --stack ${r.stack}\n${table.toString()}\n${counts(r)}`;
+/** The checks as a terminal table fitted to `layout` (src/terminal.ts): status and check ID never narrowed. */
+function renderTable(r: CheckReport, layout: Layout): string {
+  const style = { pass: "green", fail: "red", skip: "gray" } as const;
+  const rows: Cell[][] = r.checks.map((c) => [
+    { text: c.status.toUpperCase(), style: style[c.status] },
+    c.id,
+    terminalText(c.app),
+    terminalText(c.message),
+  ]);
+  const table = layoutTable(["status", "check", "app", "finding"], rows, layout, { keep: [0, 1] });
+  return `cicd ${r.command} --stack ${r.stack}\n${table}\n${counts(r)}`;
 }
 
 function renderMarkdown(r: CheckReport): string {
@@ -164,14 +166,19 @@ function reportJunit(r: CheckReport): string {
 }
 
 /**
- * Renders a report in one of the report formats.
+ * Renders a report in one of the report formats; `layout` (table only): colours and the width to fit, default no
+ * colour and no width limit.
  *
  * @throws Error for a format that is not one of table, json, markdown, sarif, junit.
  */
-export function renderChecks(r: CheckReport, format: ReportFormat): string {
+export function renderChecks(
+  r: CheckReport,
+  format: ReportFormat,
+  layout: Layout = { color: false },
+): string {
   switch (format) {
     case "table":
-      return renderTable(r);
+      return renderTable(r, layout);
     case "json":
       return JSON.stringify({ schemaVersion: 1, ...r, summary: counts(r) }, null, 2);
     case "markdown":

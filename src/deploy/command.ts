@@ -8,6 +8,7 @@ import { CheckReport, exitCodeOf, renderChecks } from "./checks";
 import { predeployStack } from "./predeploy";
 import { verifyStack } from "./verify";
 import { writeOutputFile } from "../files";
+import { type ColorMode, layoutFor } from "../terminal";
 
 /** Command-line options both commands share. */
 interface CommonOptions {
@@ -15,6 +16,8 @@ interface CommonOptions {
   dir: string;
   format: ReportFormat;
   out?: string;
+  /** `--color`: table colours on stdout (src/terminal.ts `useColor`); a file gets none unless `always`. */
+  color?: ColorMode;
 }
 
 /** `cicd verify` options as commander parses them. */
@@ -68,7 +71,7 @@ async function emit(run: () => Promise<CheckReport>, opts: CommonOptions): Promi
     console.error(err instanceof ConfigError || err instanceof Error ? err.message : String(err));
     return 2;
   }
-  const text = renderChecks(report, opts.format);
+  const text = renderChecks(report, opts.format, layoutFor(opts.color, !!opts.out));
   if (opts.out) writeOutputFile(opts.out, `${text}\n`);
   else console.log(text);
   return exitCodeOf(report);

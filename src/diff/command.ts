@@ -14,6 +14,7 @@ import type { Plan } from "../plan/types";
 import { diffPlans, PlanDiff } from "./diff";
 import { DiffFormat, renderDiffs } from "./render";
 import { readInputFile, writeOutputFile } from "../files";
+import { type ColorMode, layoutFor } from "../terminal";
 
 /** Options of {@link runDiff}. */
 export interface DiffCommandOptions {
@@ -35,6 +36,8 @@ export interface DiffCommandOptions {
   dir?: string;
   /** Exit 1 when any stack changes (a resource or an output), as `pulumi preview --expect-no-changes` does. */
   expectNoChanges?: boolean;
+  /** `--color`: table colours on stdout (src/terminal.ts `useColor`); a file gets none unless `always`. Default `auto`. */
+  color?: ColorMode;
 }
 
 /** An unreadable input or a failed preview; the CLI exits 2 with its message. */
@@ -235,7 +238,7 @@ export async function runDiff(opts: DiffCommandOptions): Promise<number> {
     }
     throw e;
   }
-  const text = renderDiffs(diffs, opts.format) + "\n";
+  const text = renderDiffs(diffs, opts.format, layoutFor(opts.color, !!opts.out)) + "\n";
   if (opts.jsonOut) {
     fs.mkdirSync(path.dirname(path.resolve(opts.jsonOut)), { recursive: true });
     writeOutputFile(opts.jsonOut, renderDiffs(diffs, "json") + "\n");

@@ -11,8 +11,10 @@ export interface PropertyChange {
   /**
    * Path of the property: dotted keys and `[index]`, e.g. `reviewers[0].users[1]`. Properties holding a
    * JSON document as a string (`containerDefinitions`, `assumeRolePolicy`, `dashboardBody`) are compared
-   * as documents, so the path goes inside them (`containerDefinitions[0].image`). Resource options are
-   * under `[options]` (`[options].protect`).
+   * as documents, so the path goes inside them. An array whose items all have a distinct string `name` (a task
+   * definition's containers, their `environment`, `secrets`, named `portMappings`) is compared by name, and the
+   * path names the item: `containerDefinitions[web].environment[LOG_LEVEL].value` (a name that is not a plain
+   * word is quoted, `environment["A B"]`). Resource options are under `[options]` (`[options].protect`).
    */
   path: string;
   /** `added`: absent in base; `removed`: absent in head; `changed`: both present, different. */
@@ -86,13 +88,62 @@ const SECRET_KEY =
  */
 function mask(type: string, path: string, v: unknown): unknown {
   if (v === undefined) return undefined;
-  const last = /([^.[\]]+)(\[\d+\])*$/.exec(path)?.[1] ?? path;
+  const last = /([^.[\]]+)(\[[^\]]*\])*$/.exec(path)?.[1] ?? path;
   const secretBearing =
     /actionsEnvironmentSecret|secretVersion|actionsSecret/i.test(type) ||
-    /registries\[\d+\]\.password$/.test(path);
+    /registries\[[^\]]+\]\.password$/.test(path);
   if (secretBearing && SECRET_KEY.test(last) && v !== null) return SECRET_MARKER;
   if (/password|privatekey/i.test(last) && v !== null && v !== "") return SECRET_MARKER;
+  // A named item whose name says secret (an environment variable DB_PASSWORD): its value is masked, whether the
+  // path reaches the value (`environment[DB_PASSWORD].value`) or the whole item was added or removed.
+  const item = /\[("?)([^\]]*)\1\](\.value)?$/.exec(path);
+  if (item?.[3] && SECRET_NAME.test(item[2]) && v !== null) return SECRET_MARKER;
+  if (
+    item &&
+    !item[3] &&
+    isObject(v) &&
+    typeof v.name === "string" &&
+    SECRET_NAME.test(v.name) &&
+    "value" in v
+  )
+    return { ...v, value: SECRET_MARKER };
   return v;
+}
+
+/** Names of items (environment variables) whose value is a secret: masked in the diff. */
+const SECRET_NAME = /password|passwd|secret|token|private_?key|api_?key|credential/i;
+
+/**
+ * The names of an array's items when every item is an object with a string `name` and no two share one (a task
+ * definition's containers, their `environment` and `secrets`); undefined otherwise, and then the array is compared
+ * by index.
+ */
+function itemNames(items: unknown[]): string[] | undefined {
+  const names = items.map((i) => (isObject(i) && typeof i.name === "string" ? i.name : undefined));
+  if (names.some((n) => n === undefined)) return undefined;
+  return new Set(names).size === names.length ? (names as string[]) : undefined;
+}
+
+/** An item's path by its name: `environment[LOG_LEVEL]`, or `environment["A B"]` when the name is not a word. */
+function joinName(base: string, name: string): string {
+  return `${base}[${/^[\w.:/-]+$/.test(name) ? name : JSON.stringify(name)}]`;
+}
+
+/**
+ * Compares two arrays: by name when both arrays' items are named ({@link itemNames}; head's order, then the
+ * items only in base), else by index.
+ */
+function compareArrays(type: string, path: string, a: unknown[], b: unknown[], out: PropertyChange[]): void {
+  const na = itemNames(a);
+  const nb = itemNames(b);
+  if (na && nb && (na.length > 0 || nb.length > 0)) {
+    const byName = (items: unknown[], names: string[]) => new Map(names.map((n, i) => [n, items[i]]));
+    const [ma, mb] = [byName(a, na), byName(b, nb)];
+    for (const n of [...nb, ...na.filter((n) => !mb.has(n))])
+      compare(type, joinName(path, n), ma.get(n), mb.get(n), out);
+    return;
+  }
+  for (let i = 0; i < Math.max(a.length, b.length); i++) compare(type, join(path, i), a[i], b[i], out);
 }
 
 function join(base: string, key: string | number): string {
@@ -103,8 +154,8 @@ function join(base: string, key: string | number): string {
 }
 
 /**
- * Compares two values and appends the leaf differences to `out`. Objects are compared by key, arrays by index,
- * JSON documents held in strings as documents; anything else by value.
+ * Compares two values and appends the leaf differences to `out`. Objects are compared by key, arrays by item name
+ * or index ({@link compareArrays}), JSON documents held in strings as documents; anything else by value.
  */
 function compare(type: string, path: string, a: unknown, b: unknown, out: PropertyChange[]): void {
   if (a === b) return;
@@ -116,10 +167,7 @@ function compare(type: string, path: string, a: unknown, b: unknown, out: Proper
     for (const k of [...keys].sort()) compare(type, join(path, k), a[k], b[k], out);
     return;
   }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) compare(type, join(path, i), a[i], b[i], out);
-    return;
-  }
+  if (Array.isArray(a) && Array.isArray(b)) return compareArrays(type, path, a, b, out);
   if (a === undefined) {
     out.push({ path, kind: "added", after: mask(type, path, b), replaces: replacesOnChange(type, path) });
   } else if (b === undefined) {
@@ -127,8 +175,10 @@ function compare(type: string, path: string, a: unknown, b: unknown, out: Proper
   } else if (JSON.stringify(a) !== JSON.stringify(b)) {
     const before = mask(type, path, a);
     const after = mask(type, path, b);
-    // Both masked: the plans cannot tell whether the secret changed, so nothing is reported.
-    if (before === SECRET_MARKER && after === SECRET_MARKER) return;
+    // Both masked, one of them by the plan: the plans cannot tell whether the secret changed, so nothing is
+    // reported. Two plain values masked here (an environment variable DB_PASSWORD) did change: shown masked.
+    if (before === SECRET_MARKER && after === SECRET_MARKER && (a === SECRET_MARKER || b === SECRET_MARKER))
+      return;
     out.push({ path, kind: "changed", before, after, replaces: replacesOnChange(type, path) });
   }
 }

@@ -1,14 +1,14 @@
 /**
  * Renders a {@link PlanDiff} as a terminal table, a Markdown section for a PR comment, or JSON.
  */
-import Table from "cli-table3";
 import { markdownCode } from "../markdown";
 import { diffCounts, PlanDiff, PropertyChange, ResourceRef } from "./diff";
+import { type Cell, type Layout, layoutTable, paint, wrapIndented } from "../terminal";
 
 /** Output formats of `cicd diff`. */
 export type DiffFormat = "table" | "markdown" | "json";
 
-/** Longest value printed in a table or Markdown cell; longer values are cut with an ellipsis. */
+/** Longest value printed in a Markdown cell (a PR comment); longer values are cut with an ellipsis. */
 export const MAX_VALUE_CHARS = 120;
 
 /** A value as one line of JSON, cut to {@link MAX_VALUE_CHARS}; `-` for an absent value. */
@@ -48,36 +48,59 @@ export function summaryLine(d: PlanDiff): string {
   );
 }
 
-function propLabel(p: PropertyChange): string {
-  return p.replaces ? `${p.path} (forces replacement)` : p.path;
+/** A value in full, as one line of JSON; `-` for an absent value (the table wraps it, never cuts it). */
+function fullValue(v: unknown): string {
+  return v === undefined ? "-" : JSON.stringify(v);
 }
 
-function renderTable(diffs: PlanDiff[]): string {
+/**
+ * The terminal table of each stack's diff, laid out for `layout`: fitted to its width with cells wrapped (values in
+ * full), or with no width, columns as wide as their values.
+ */
+function renderTable(diffs: PlanDiff[], layout: Layout): string {
   const lines: string[] = [];
   for (const d of diffs) {
-    lines.push(`== ${d.project} / ${summaryLine(d)}`);
-    const t = new Table({
-      head: ["", "resource", "property", "before", "after"],
-      style: { head: [], border: [] },
-      wordWrap: true,
-      wrapOnWordBoundary: false,
-      colWidths: [4, 44, 36, 34, 34],
-    });
-    const addRes = (sign: string, r: ResourceRef) => t.push([sign, `${r.name}\n${r.type}`, "", "", ""]);
-    for (const r of d.added) addRes("+", r);
-    for (const r of d.removed) addRes("-", r);
+    lines.push(
+      paint(layout.color, "bold", wrapIndented(`== ${d.project} / ${summaryLine(d)}`, layout.width)),
+    );
+    const rows: Cell[][] = [];
+    const addRes = (sign: Cell, r: ResourceRef) => rows.push([sign, `${r.name}\n${r.type}`, "", "", ""]);
+    for (const r of d.added) addRes({ text: "+", style: "green" }, r);
+    for (const r of d.removed) addRes({ text: "-", style: "red" }, r);
     for (const c of d.changed) {
-      const sign = c.action === "replace" ? "+-" : "~";
+      const sign: Cell =
+        c.action === "replace" ? { text: "+-", style: "red" } : { text: "~", style: "yellow" };
       c.properties.forEach((p, i) =>
-        t.push([i === 0 ? sign : "", i === 0 ? `${c.name}\n${c.type}` : "", propLabel(p), ...showChange(p)]),
+        rows.push([
+          i === 0 ? sign : "",
+          i === 0 ? `${c.name}\n${c.type}` : "",
+          p.replaces ? `${p.path}\n(forces replacement)` : p.path,
+          fullValue(p.before),
+          fullValue(p.after),
+        ]),
       );
     }
-    for (const o of d.outputs) t.push(["~", "(stack output)", o.path, ...showChange(o)]);
-    if (t.length > 0) lines.push(t.toString());
-    else lines.push("no changes");
+    for (const o of d.outputs)
+      rows.push([
+        { text: "~", style: "yellow" },
+        "(stack output)",
+        o.path,
+        fullValue(o.before),
+        fullValue(o.after),
+      ]);
+    lines.push(
+      rows.length > 0
+        ? layoutTable(["", "resource", "property", "before", "after"], rows, layout, { keep: [0] })
+        : "no changes",
+    );
     lines.push("");
   }
-  lines.push("Legend: + add, - remove, ~ update in place, +- replace. Secrets show as [secret].");
+  lines.push(
+    wrapIndented(
+      "Legend: + add, - remove, ~ update in place, +- replace. Secrets show as [secret].",
+      layout.width,
+    ),
+  );
   return lines.join("\n");
 }
 
@@ -131,14 +154,19 @@ function renderMarkdown(diffs: PlanDiff[]): string {
  *
  * @param diffs one diff per stack, in the order to print.
  * @param format `table` (terminal), `markdown` (PR comment), `json` (`{ schemaVersion: 1, diffs: PlanDiff[] }`).
+ * @param layout table: colours and the width to fit (src/terminal.ts); default no colour, no width limit.
  */
-export function renderDiffs(diffs: PlanDiff[], format: DiffFormat): string {
+export function renderDiffs(
+  diffs: PlanDiff[],
+  format: DiffFormat,
+  layout: Layout = { color: false },
+): string {
   switch (format) {
     case "json":
       return JSON.stringify({ schemaVersion: 1, diffs }, null, 2);
     case "markdown":
       return renderMarkdown(diffs);
     case "table":
-      return renderTable(diffs);
+      return renderTable(diffs, layout);
   }
 }

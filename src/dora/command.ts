@@ -7,13 +7,13 @@
 import { deploymentsChart, WeekBar, weeklyChanges } from "./chart";
 import { writeOutputFile } from "../files";
 import * as path from "node:path";
-import Table from "cli-table3";
 import { ConfigError, parseStackConfig } from "../config/model";
 import { readStackFile } from "../config/sources";
 import { githubClient } from "../deploy/github";
 import { markdownText } from "../markdown";
 import { readDeployments } from "./github";
 import { doraMetrics, DoraMetrics } from "./metrics";
+import { type ColorMode, type Layout, layoutFor, layoutTable, wrapIndented } from "../terminal";
 
 /** Formats of `cicd dora --format`. */
 export const DORA_FORMATS = ["table", "json", "markdown"] as const;
@@ -31,6 +31,8 @@ export interface DoraOptions {
   dir?: string;
   githubToken?: string;
   githubApiUrl?: string;
+  /** `--color`: the table's colours (src/terminal.ts `useColor`). Default `auto`. */
+  color?: ColorMode;
 }
 
 /** The metrics of a window: per app and overall. */
@@ -133,10 +135,15 @@ const titleOf = (r: DoraReport) =>
   `DORA metrics of ${r.stack} (${r.environment}), ${r.since.slice(0, 10)} to ${r.until.slice(0, 10)}`;
 
 /**
- * Renders the report: a terminal table, JSON, or a Markdown table (a job summary), which links `chart` (the SVG's
- * path, relative to the Markdown) when given.
+ * Renders the report: a terminal table fitted to `layout` (default: no colour, no width limit), JSON, or a
+ * Markdown table (a job summary), which links `chart` (the SVG's path, relative to the Markdown) when given.
  */
-export function renderDora(r: DoraReport, format: DoraOptions["format"], chart?: string): string {
+export function renderDora(
+  r: DoraReport,
+  format: DoraOptions["format"],
+  chart?: string,
+  layout: Layout = { color: false },
+): string {
   const title = titleOf(r);
   if (format === "json") return JSON.stringify(r, null, 2);
   if (format === "markdown")
@@ -150,9 +157,7 @@ export function renderDora(r: DoraReport, format: DoraOptions["format"], chart?:
       "Bands: 2023 Accelerate State of DevOps report clusters (elite, high, medium, low).",
       ...(chart ? ["", `![Changes deployed per week, failed ones in red](${encodeURI(chart)})`] : []),
     ].join("\n");
-  const table = new Table({ head: HEAD, style: { head: [], border: [] } });
-  table.push(...rows(r));
-  return `${title}\n${table.toString()}`;
+  return `${wrapIndented(title, layout.width)}\n${layoutTable(HEAD, rows(r), layout, { keep: [0] })}`;
 }
 
 /** Runs `cicd dora`: exit 0 with the report, 2 on bad input (named), GitHub errors thrown. */
@@ -161,7 +166,8 @@ export async function runDora(opts: DoraOptions): Promise<number> {
     const r = await doraReport(opts);
     if (opts.chart)
       writeOutputFile(opts.chart, deploymentsChart(r.weeks, `Changes deployed per week: ${titleOf(r)}`));
-    console.log(renderDora(r, opts.format, opts.chart ? path.basename(opts.chart) : undefined));
+    const chart = opts.chart ? path.basename(opts.chart) : undefined;
+    console.log(renderDora(r, opts.format, chart, layoutFor(opts.color)));
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

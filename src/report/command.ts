@@ -16,6 +16,7 @@ import type { StackPreview } from "../offline/preview";
 import { renderReport, renderReports } from "./render";
 import type { AuditReport, ReportFormat } from "./types";
 import { writeInDirectory, writeOutputFile } from "../files";
+import { type ColorMode, type Layout, layoutFor } from "../terminal";
 
 /** Options of {@link runReport}. */
 export interface ReportCommandOptions {
@@ -35,8 +36,8 @@ export interface ReportCommandOptions {
   outDir?: string;
   /** `YYYY-MM-DD` for expiry dates. Default: today. */
   today?: string;
-  /** Table colours; default: on a TTY. */
-  color?: boolean;
+  /** `--color`: table colours on stdout (src/terminal.ts `useColor`); files get none unless `always`. Default `auto`. */
+  color?: ColorMode;
 }
 
 /** File extension of each format. */
@@ -56,10 +57,10 @@ export function reportText(
   preview: StackPreview,
   report: AuditReport,
   format: ReportFormat,
-  color?: boolean,
+  layout: Layout = { color: false },
 ): string {
   const redacted = redactDeep(report, preview.secretValues);
-  return redactSecrets(renderReport(redacted, format, { color }), preview.secretValues) + "\n";
+  return redactSecrets(renderReport(redacted, format, layout), preview.secretValues) + "\n";
 }
 
 /**
@@ -70,11 +71,11 @@ export function reportText(
 export function reportsText(
   audits: Array<{ preview: StackPreview; report: AuditReport }>,
   format: ReportFormat,
-  color?: boolean,
+  layout: Layout = { color: false },
 ): string {
   const reports = audits.map((a) => redactDeep(a.report, a.preview.secretValues));
   const secrets = audits.flatMap((a) => [...a.preview.secretValues]);
-  return redactSecrets(renderReports(reports, format, { color }), secrets) + "\n";
+  return redactSecrets(renderReports(reports, format, layout), secrets) + "\n";
 }
 
 /** Writes the audit of one stack to `outDir/audit.<stack>.<ext>` in each of `formats` (the directory made). */
@@ -83,14 +84,14 @@ export function writeStackReports(
   preview: StackPreview,
   report: AuditReport,
   formats: Iterable<ReportFormat>,
-  color?: boolean,
+  color?: ColorMode,
 ): void {
   fs.mkdirSync(outDir, { recursive: true });
   for (const format of new Set(formats))
     writeInDirectory(
       outDir,
       `audit.${preview.plan.stack}.${EXTENSIONS[format]}`,
-      reportText(preview, report, format, color),
+      reportText(preview, report, format, layoutFor(color, true)),
     );
 }
 
@@ -137,7 +138,7 @@ export async function runReport(opts: ReportCommandOptions): Promise<number> {
     throw err;
   }
   if (!opts.outDir) {
-    const text = reportsText(audits, opts.format, opts.color);
+    const text = reportsText(audits, opts.format, layoutFor(opts.color, !!opts.out));
     if (opts.out) {
       fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
       writeOutputFile(opts.out, text);

@@ -25,8 +25,13 @@ export {
 
 /** Options of {@link renderReport}. */
 export interface RenderOptions {
-  /** Table: ANSI colours. Default: only when stdout is a TTY and NO_COLOR is unset. */
+  /** Table: ANSI colours. Default: src/terminal.ts `useColor()` (FORCE_COLOR, NO_COLOR, stdout a TTY). */
   color?: boolean;
+  /**
+   * Table: display columns a line may take (the terminal's); tables fit it, their cells and long lines wrap,
+   * nothing is cut. Default: no limit, each column as wide as its widest cell.
+   */
+  width?: number;
   /** Table: list passing and not-applicable results too (default: counted per section only). */
   verbose?: boolean;
   /**

@@ -1,5 +1,4 @@
-/** The terminal table of an audit report (cli-table3), coloured when asked. */
-import Table from "cli-table3";
+/** The terminal text of an audit report: tables sized to the terminal (src/terminal.ts), coloured when asked. */
 import { scoreLine } from "../../policy-pack/lib/scorecard";
 import { AuditReport, RuleResult, SECTION_TITLES } from "./types";
 import { terminalText } from "../inert";
@@ -14,33 +13,43 @@ import {
   sections,
 } from "./common";
 import type { RenderOptions } from "./render";
+import { type Cell, type Layout, layoutTable, paint, useColor, wrapIndented } from "../terminal";
 
-/** SGR codes of the few styles the table uses. */
-const ANSI = { bold: 1, red: 31, green: 32, yellow: 33, cyan: 36, gray: 90 } as const;
-
+/**
+ * The audit as terminal text: the header, overrides and Scorecard lines, per section a table of its failing and
+ * waived results (every result with `verbose`), and the remediation of each failing rule. Laid out for
+ * `opts.width` (tables fitted to it, cells and long lines wrapped, never cut; undefined: no limit) and coloured
+ * when `opts.color` (default: {@link useColor}, from FORCE_COLOR, NO_COLOR and whether stdout is a TTY).
+ */
 export function renderTable(r: AuditReport, opts: RenderOptions): string {
-  const color = opts.color ?? (!!process.stdout.isTTY && !process.env.NO_COLOR);
-  const paint = (style: keyof typeof ANSI, s: string) => (color ? `\u001b[${ANSI[style]}m${s}\u001b[0m` : s);
-  const statusText = (x: RuleResult): string => {
+  const layout: Layout = { color: opts.color ?? useColor(), width: opts.width };
+  const bold = (s: string) => paint(layout.color, "bold", s);
+  const line = (s: string) => wrapIndented(s, layout.width);
+  const statusCell = (x: RuleResult): Cell => {
     if (x.status === "fail")
-      return paint(x.enforcementLevel === "mandatory" ? "red" : "yellow", `FAIL ${x.enforcementLevel}`);
-    if (x.status === "waived") return paint("cyan", "WAIVED");
-    if (x.status === "pass") return paint("green", "pass");
-    return paint("gray", "n/a");
+      return {
+        text: `FAIL ${x.enforcementLevel}`,
+        style: x.enforcementLevel === "mandatory" ? "red" : "yellow",
+      };
+    if (x.status === "waived") return { text: "WAIVED", style: "cyan" };
+    if (x.status === "pass") return { text: "pass", style: "green" };
+    return { text: "n/a", style: "gray" };
   };
   const meta = metaOf(r);
   const out: string[] = [
-    paint("bold", `Policy audit of stack ${r.stack}: ${modeText(r)}`),
-    `Policy pack ${r.policyPack.name} ${r.policyPack.version}${r.stackFile ? `; stack file ${r.stackFile}` : ""}`,
-    countsLine(r),
+    bold(line(`Policy audit of stack ${r.stack}: ${modeText(r)}`)),
+    line(
+      `Policy pack ${r.policyPack.name} ${r.policyPack.version}${r.stackFile ? `; stack file ${r.stackFile}` : ""}`,
+    ),
+    line(countsLine(r)),
   ];
   if (r.overrides.length) {
-    out.push("", paint("bold", `Overrides in force (CC-WAIVE-02): ${r.overrides.length}`));
-    for (const o of r.overrides) out.push(`  ${terminalText(overrideLine(o))}`);
+    out.push("", bold(`Overrides in force (CC-WAIVE-02): ${r.overrides.length}`));
+    for (const o of r.overrides) out.push(line(`  ${terminalText(overrideLine(o))}`));
   }
   if (r.scorecard.length) {
-    out.push("", paint("bold", "OpenSSF Scorecard Branch-Protection (declared settings)"));
-    for (const sc of r.scorecard) out.push(`  ${scoreLine(sc)}`);
+    out.push("", bold("OpenSSF Scorecard Branch-Protection (declared settings)"));
+    for (const sc of r.scorecard) out.push(line(`  ${scoreLine(sc)}`));
   }
   for (const s of sections(r, meta)) {
     const rows = r.results
@@ -49,26 +58,24 @@ export function renderTable(r: AuditReport, opts: RenderOptions): string {
     const shown = opts.verbose ? rows : rows.filter((x) => x.status === "fail" || x.status === "waived");
     const pass = rows.filter((x) => x.status === "pass").length;
     const na = rows.filter((x) => x.status === "not-applicable").length;
-    out.push("", paint("bold", SECTION_TITLES[s] ?? s) + `  (${pass} pass, ${na} not applicable)`);
+    out.push("", bold(SECTION_TITLES[s] ?? s) + `  (${pass} pass, ${na} not applicable)`);
     if (shown.length === 0) {
       out.push("  no failures");
       continue;
     }
-    const t = new Table({
-      head: ["status", "rule", "resource", "evidence"],
-      style: { head: [], border: [] },
-      colWidths: [18, 12, 38, 70],
-      wordWrap: true,
-      wrapOnWordBoundary: true,
-    });
-    for (const x of shown)
-      t.push([statusText(x), x.ruleId, terminalText(resourceText(x)), terminalText(x.message)]);
-    out.push(t.toString());
+    const cells = shown.map((x) => [
+      statusCell(x),
+      x.ruleId,
+      terminalText(resourceText(x)),
+      terminalText(x.message),
+    ]);
+    // The status and the rule ID are never narrowed: a rule ID is what a reader searches the catalogue for.
+    out.push(layoutTable(["status", "rule", "resource", "evidence"], cells, layout, { keep: [0, 1] }));
   }
   const failing = [...new Set(r.results.filter((x) => x.status === "fail").map((x) => x.ruleId))];
   if (failing.length > 0) {
-    out.push("", paint("bold", "Remediation"));
-    for (const id of failing) out.push(`  ${id}: ${meta.get(id)?.remediation ?? "see the catalogue"}`);
+    out.push("", bold("Remediation"));
+    for (const id of failing) out.push(line(`  ${id}: ${meta.get(id)?.remediation ?? "see the catalogue"}`));
   }
   return out.join("\n");
 }

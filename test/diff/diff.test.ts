@@ -76,12 +76,12 @@ describe("diffPlans on real plans", function () {
     const changes = diff.changed.flatMap((c) => c.properties.map((p) => `${c.type} ${c.name} ${p.path}`));
     // The service's task and its migration task (same image, same BUILD_*: CC-RUN-14) take the new revision.
     assert.deepEqual(changes.sort(), [
-      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[0].environment[5].value`,
-      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[0].environment[6].value`,
-      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[0].image`,
-      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].environment[5].value`,
-      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].environment[6].value`,
-      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[0].image`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[${app}].environment[BUILD_DATE].value`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[${app}].environment[BUILD_SHA].value`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-migration-task containerDefinitions[${app}].image`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[${app}].environment[BUILD_DATE].value`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[${app}].environment[BUILD_SHA].value`,
+      `aws:ecs/taskDefinition:TaskDefinition ${app}-production-task containerDefinitions[${app}].image`,
       `docker-build:index:Index ${app}-production-image-alias sources[0]`,
       `github:index/repositoryEnvironment:RepositoryEnvironment ${app}-production-environment-env reviewers[0].users[1]`,
     ]);
@@ -90,7 +90,7 @@ describe("diffPlans on real plans", function () {
         if (p.path === "reviewers[0].users[1]") {
           assert.equal(p.kind, "added");
           assert.equal(typeof p.after, "number");
-        } else if (/environment\[\d+\]\.value$/.test(p.path)) {
+        } else if (/environment\[BUILD_(SHA|DATE)\]\.value$/.test(p.path)) {
           assert.ok([NEW_BUILD.gitSha, NEW_BUILD.date].includes(String(p.after)), String(p.after));
         } else {
           assert.equal(p.kind, "changed");
@@ -127,7 +127,7 @@ describe("diffPlans on real plans", function () {
   it("renders the changes in every format, with replacements marked", function () {
     const md = renderDiffs([diff], "markdown");
     assert.match(md, /reviewers\[0\]\.users\[1\]/);
-    assert.match(md, /containerDefinitions\[0\]\.image`\s\*\*\(forces replacement\)\*\*/);
+    assert.match(md, /containerDefinitions\[[\w-]+\]\.image`\s\*\*\(forces replacement\)\*\*/);
     assert.match(md, /2 to replace/);
     const table = renderDiffs([diff], "table");
     assert.match(table, /\+- /);

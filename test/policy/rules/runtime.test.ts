@@ -5,6 +5,8 @@
  * CC-RUN-03 for shifting strategies: deployment alarms with rollback stand for the circuit breaker, which ECS limits
  * to rolling updates.
  */
+import * as assert from "node:assert/strict";
+import { RULES } from "../../../policy-pack/catalogue";
 import { SECRET_NAME_PATTERNS } from "../../../policy-pack/lib/secretNames";
 import { r, ruleCases, T } from "../rule-harness";
 import { container, TD, td } from "./runtimeFixtures";
@@ -285,7 +287,29 @@ describe("CC-RUN-07: each app's required secrets come from the secret store", ()
     {
       name: "fails secrets with an empty or non-string valueFrom, naming them",
       resources: [td([partial])],
-      expected: [["fail", "erp-td", "erp-berhan: container web lacks REDIS_URL, JWT_SECRET"]],
+      expected: [
+        [
+          "fail",
+          "erp-td",
+          "erp-berhan: container web lacks REDIS_URL (empty valueFrom), JWT_SECRET (valueFrom is not a string)",
+        ],
+      ],
+    },
+    {
+      name: "names the app's own required secret, and one set as a plain-text variable instead",
+      resources: [
+        td([container({ secrets: [], environment: [{ name: "SESSION_KEY", value: "x" }] })], {
+          tags: { app: "menu-optimizer", environment: "staging" },
+        }),
+      ],
+      opts: { settings: { apps: { "menu-optimizer": ["SESSION_KEY", "SMTP_PASSWORD"] } } },
+      expected: [
+        [
+          "fail",
+          "erp-td",
+          "menu-optimizer: container web lacks SESSION_KEY (a plain-text environment variable), SMTP_PASSWORD (not in its secrets)",
+        ],
+      ],
     },
     {
       name: "with the app requiring DATABASE_URL only, passes",
@@ -303,15 +327,36 @@ describe("CC-RUN-07: each app's required secrets come from the secret store", ()
       name: "falls back to requiredSecrets for an app not listed, named by its resource",
       resources: [td([partial], { tags: {} })],
       opts: { settings: { apps: { other: [] } } },
-      expected: [["fail", "erp-td", "erp-td: container web lacks REDIS_URL, JWT_SECRET"]],
+      expected: [
+        [
+          "fail",
+          "erp-td",
+          "erp-td: container web lacks REDIS_URL (empty valueFrom), JWT_SECRET (valueFrom is not a string)",
+        ],
+      ],
     },
     {
       name: "names every container lacking a secret",
       resources: [td([bare, { ...bare, name: "side" }])],
       opts: { settings: { requiredSecrets: ["DATABASE_URL", "REDIS_URL", "JWT_SECRET", "A"] } },
-      expected: [["fail", "erp-td", /erp-berhan: container web lacks .*A; container side lacks .*A$/]],
+      expected: [
+        [
+          "fail",
+          "erp-td",
+          /erp-berhan: container web lacks .*A \(not in its secrets\); container side lacks .*A \(/,
+        ],
+      ],
     },
   ]));
+
+describe("CC-RUN-07's title", () => {
+  it("says what the rule checks, naming no secret: the violation names the failing ones", () => {
+    const meta = RULES.find((r) => r.id === "CC-RUN-07")!;
+    assert.match(meta.title, /every secret the app requires .* secret store/);
+    for (const name of ["DATABASE_URL", "REDIS_URL", "JWT_SECRET"])
+      assert.ok(!meta.title.includes(name), name);
+  });
+});
 
 const shifting = (strategy: string, alarms: unknown) =>
   r(T.service, "erp-svc", { deploymentConfiguration: { strategy }, alarms });
