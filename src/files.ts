@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { redactCredentials } from "./redact";
 
 /**
  * Whether `name` is a Pulumi stack name (letters, digits, `-`, `_`, `.`; Pulumi docs "Stacks"), never a path: a
@@ -41,7 +42,8 @@ export function readInputFile(file: string, maxBytes = MAX_INPUT_BYTES): string 
 }
 
 /**
- * Writes `text` to `file` without following a symbolic link at `file` (O_NOFOLLOW), replacing a regular file.
+ * Writes `text` to `file` without following a symbolic link at `file` (O_NOFOLLOW), replacing a regular file;
+ * credentials in it are masked (src/redact.ts).
  *
  * @throws Error (ELOOP) when `file` is a symbolic link.
  */
@@ -56,7 +58,7 @@ export function writeOutputFile(file: string, text: string): void {
     throw err;
   }
   try {
-    fs.writeFileSync(fd, text);
+    fs.writeFileSync(fd, redactCredentials(text));
   } finally {
     fs.closeSync(fd);
   }

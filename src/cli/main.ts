@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { assertFreshBuild } from "../../policy-pack/lib/build";
+import { maskCredentialsInOutput } from "../redact";
 import { type CommandResult, loader } from "./options";
 import { auditCommands, previewCommands } from "./commands/audit";
 import { deployCommands } from "./commands/deploy";
@@ -63,12 +64,13 @@ function commands(result: CommandResult): Command {
 /**
  * Runs one `cicd` command line in this process, as the `cicd` executable would, and returns its exit code:
  * 0 success, 1 a mandatory policy failed (or a post-deploy check), 2 bad input, usage errors included. Help and
- * messages go to stdout and stderr. Tests call this instead of a subprocess where the process is not what they test.
+ * messages go to stdout and stderr, credentials masked (src/redact.ts). Tests call this instead of a subprocess where the process is not what they test.
  *
  * @param argv the arguments after the program name, e.g. `["preview", "--stack", "all"]`.
  */
 export async function runCli(argv: string[]): Promise<number> {
   const result = { code: 0 };
+  const unmask = maskCredentialsInOutput();
   try {
     await commands(result).parseAsync(argv, { from: "user" });
     return result.code;
@@ -76,6 +78,8 @@ export async function runCli(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     console.error(err instanceof Error ? err.message : String(err));
     return 2;
+  } finally {
+    unmask();
   }
 }
 

@@ -1,0 +1,73 @@
+/**
+ * Credentials never leave the process in what it prints or writes: the values of the environment variables that
+ * hold the tokens and keys the commands use are replaced by `***` in stdout, stderr and every output file, in
+ * each form a log or a report can carry them (as is, base64 and base64url as in Basic auth, percent-encoded as in
+ * a URL, JSON-escaped, hex). A server, a proxy or an SDK error that quotes a request's Authorization header or
+ * session token back is the case this guards (test/proofs/secrets-deploy.test.ts), as GitHub Actions masks its
+ * secrets in logs, and for the same reason: the message is kept, only the value goes.
+ */
+
+/** The environment variables whose values are credentials (GitHub, GHCR, AWS, Pulumi). */
+export const CREDENTIAL_VARIABLES = [
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "GHCR_TOKEN",
+  "BUMP_TOKEN",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "PULUMI_ACCESS_TOKEN",
+  "PULUMI_CONFIG_PASSPHRASE",
+] as const;
+
+/** Shorter values are not masked: replacing a 3-letter token everywhere would garble the output, not hide it. */
+const MIN_LENGTH = 8;
+
+/** The forms of `value` that are masked, longest first. */
+function formsOf(value: string): string[] {
+  const b64 = Buffer.from(value).toString("base64").replace(/=+$/, "");
+  const forms = [
+    value,
+    b64,
+    Buffer.from(value).toString("base64url"),
+    encodeURIComponent(value),
+    JSON.stringify(value).slice(1, -1),
+    Buffer.from(value).toString("hex"),
+  ];
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
+/** The credential values set in `env` ({@link CREDENTIAL_VARIABLES}, at least 8 characters). */
+export function credentialValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  return CREDENTIAL_VARIABLES.map((k) => env[k]).filter((v): v is string => !!v && v.length >= MIN_LENGTH);
+}
+
+/** `text` with every form of every credential of `env` replaced by `***`. */
+export function redactCredentials(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  let out = text;
+  for (const value of credentialValues(env))
+    for (const form of formsOf(value)) if (out.includes(form)) out = out.split(form).join("***");
+  return out;
+}
+
+/**
+ * Masks credentials in everything written to stdout and stderr until the returned function is called (it
+ * restores both streams). A value split across two writes is not recognised; console output writes whole lines.
+ */
+export function maskCredentialsInOutput(): () => void {
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((s) => s.write);
+  streams.forEach((stream, i) => {
+    const write = originals[i];
+    stream.write = function (chunk: unknown, ...rest: unknown[]): boolean {
+      const text =
+        typeof chunk === "string"
+          ? chunk
+          : chunk instanceof Uint8Array
+            ? Buffer.from(chunk).toString("utf8")
+            : chunk;
+      const masked = typeof text === "string" ? redactCredentials(text) : text;
+      return (write as (...a: unknown[]) => boolean).call(stream, masked, ...rest);
+    } as typeof stream.write;
+  });
+  return () => streams.forEach((stream, i) => (stream.write = originals[i]));
+}

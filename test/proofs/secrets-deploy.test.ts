@@ -1,0 +1,235 @@
+/**
+ * Secret safety of the commands that hold credentials (issue 27): `verify`, `predeploy`, `migrate`, `incident`,
+ * `dora` and `release --github-release` run with distinctive values of GITHUB_TOKEN, GHCR_TOKEN,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, against servers that answer every request with an error quoting
+ * what they received (the Authorization header, the session token, the body): the worst a server, a proxy or a
+ * misconfigured endpoint can do. No value may reach stdout, stderr or a report file, in any encoding a
+ * log or a report could carry it (plain, base64, base64url, percent-encoded, JSON-escaped, hex).
+ *
+ * The detector is itself proven: each encoding of a planted value is found (so a leak fails this test).
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { cicd, CliRun, cleanTempDirs, tempDir, tempProject } from "../cli-harness";
+
+const RUN = Math.random().toString(36).slice(2, 10);
+/** Distinctive credentials: found verbatim if printed, in no other text by chance. */
+const CREDENTIALS = {
+  GITHUB_TOKEN: `ghs_L3AKPR00F${RUN}gh`,
+  GHCR_TOKEN: `ghp_L3AKPR00F${RUN}cr`,
+  AWS_SECRET_ACCESS_KEY: `L3AKPR00F${RUN}/aws+Secret=Key`,
+  AWS_SESSION_TOKEN: `IQoJL3AKPR00F${RUN}/session+token==`,
+};
+
+/** The forms a value takes in logs and reports: as is, base64 (Basic auth), URL- and JSON-escaped, hex. */
+export function encodings(value: string): string[] {
+  const b64 = Buffer.from(value).toString("base64");
+  return [
+    value,
+    b64.replace(/=+$/, ""),
+    Buffer.from(value).toString("base64url"),
+    encodeURIComponent(value),
+    JSON.stringify(value).slice(1, -1),
+    Buffer.from(value).toString("hex"),
+  ];
+}
+
+/** The credentials (by name) whose value appears in `text` in any of its {@link encodings}. */
+function leaked(text: string): string[] {
+  return Object.entries(CREDENTIALS)
+    .filter(([, v]) => encodings(v).some((e) => text.includes(e)))
+    .map(([k]) => k);
+}
+
+/** A server that answers every request with `status` and a body quoting the request's credentials. */
+async function hostileServer(
+  status: number,
+  shape: "github" | "aws-json" | "rest",
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const echoed = `auth=${req.headers.authorization ?? ""} session=${req.headers["x-amz-security-token"] ?? ""} body=${Buffer.concat(chunks).toString("utf8").slice(0, 200)}`;
+    res.statusCode = status;
+    if (shape === "aws-json") {
+      res.setHeader("content-type", "application/x-amz-json-1.1");
+      res.setHeader("x-amzn-errortype", "AccessDeniedException");
+      res.end(JSON.stringify({ __type: "AccessDeniedException", message: `denied: ${echoed}` }));
+    } else {
+      res.setHeader("content-type", "application/json");
+      res.setHeader("www-authenticate", `Bearer realm="${echoed}"`);
+      res.end(JSON.stringify({ message: `Bad credentials: ${echoed}`, documentation_url: echoed }));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe("proofs: no credential in any output of the deploy commands", function () {
+  this.timeout(120_000);
+  const servers: Array<{ close(): Promise<void> }> = [];
+  let env: Record<string, string>;
+  let dir: string;
+  let out: string;
+
+  before(async () => {
+    const github = await hostileServer(401, "github");
+    const aws = await hostileServer(400, "aws-json");
+    const rest = await hostileServer(403, "rest");
+    servers.push(github, aws, rest);
+    dir = tempProject();
+    out = tempDir("secrets-deploy");
+    fs.writeFileSync(
+      path.join(out, "outputs.json"),
+      JSON.stringify({
+        apps: {
+          "erp-berhan": {
+            migration: {
+              cluster: "c",
+              family: "f",
+              subnets: ["s"],
+              securityGroups: ["g"],
+              container: "erp-berhan",
+              logGroup: "/l",
+              streamPrefix: "migrate",
+              timeoutSeconds: 60,
+            },
+            imageRef: `ghcr.io/surlefeu/erp-berhan@sha256:${"1".repeat(64)}`,
+          },
+          "menu-optimizer": { imageRef: `ghcr.io/surlefeu/menu-optimizer@sha256:${"2".repeat(64)}` },
+        },
+        environmentProfile: {
+          environment: "staging",
+          apps: {
+            "erp-berhan": { build: { gitSha: "a".repeat(40) } },
+            "menu-optimizer": { build: { gitSha: "b".repeat(40) } },
+          },
+        },
+      }),
+    );
+    env = {
+      ...CREDENTIALS,
+      AWS_ACCESS_KEY_ID: "AKIDLEAKPROOF",
+      AWS_REGION: "eu-west-1",
+      AWS_MAX_ATTEMPTS: "1",
+      GITHUB_API_URL: github.url,
+      GITHUB_REPOSITORY: "surlefeu/cicd-constitution",
+      GHCR_USERNAME: "surlefeu",
+      ...Object.fromEntries(
+        ["ECS", "CLOUDWATCH", "CLOUDWATCH_LOGS", "EVENTBRIDGE"].map((s) => [
+          `AWS_ENDPOINT_URL_${s}`,
+          aws.url,
+        ]),
+      ),
+      AWS_ENDPOINT_URL_APPCONFIG: rest.url,
+    };
+  });
+  after(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    cleanTempDirs();
+  });
+
+  it("the detector finds a planted value in each encoding (a leak fails this proof)", () => {
+    for (const form of encodings(CREDENTIALS.GITHUB_TOKEN))
+      assert.deepEqual(leaked(`error: ${form} refused`), ["GITHUB_TOKEN"], form);
+    assert.deepEqual(leaked("nothing here"), []);
+  });
+
+  const commands: Array<[string, () => string[]]> = [
+    [
+      "verify",
+      () => [
+        "verify",
+        "--stack",
+        "staging",
+        "--dir",
+        dir,
+        "--outputs",
+        path.join(out, "outputs.json"),
+        "--registry-url",
+        servers.length ? (env.GITHUB_API_URL as string) : "",
+        "--app-url",
+        `erp-berhan=${env.GITHUB_API_URL}`,
+        `menu-optimizer=${env.GITHUB_API_URL}`,
+        "--format",
+        "json",
+        "--out",
+        path.join(out, "verify.json"),
+      ],
+    ],
+    [
+      "predeploy",
+      () => [
+        "predeploy",
+        "--stack",
+        "production",
+        "--dir",
+        dir,
+        "--sha",
+        "c".repeat(40),
+        "--app-url",
+        `erp-berhan=${env.GITHUB_API_URL}`,
+        "--format",
+        "markdown",
+        "--out",
+        path.join(out, "predeploy.md"),
+      ],
+    ],
+    [
+      "migrate",
+      () => [
+        "migrate",
+        "--stack",
+        "staging",
+        "--app",
+        "erp-berhan",
+        "--dir",
+        dir,
+        "--outputs",
+        path.join(out, "outputs.json"),
+        "--poll",
+        "0.01",
+      ],
+    ],
+    ["incident", () => ["incident", "--stack", "production", "--app", "erp-berhan", "--dir", dir]],
+    [
+      "dora",
+      () => [
+        "dora",
+        "--stack",
+        "production",
+        "--dir",
+        dir,
+        "--since",
+        "2026-11-01",
+        "--until",
+        "2026-11-15",
+        "--format",
+        "json",
+      ],
+    ],
+  ];
+
+  for (const [name, args] of commands)
+    it(`${name}: refused by every server, it fails and prints no credential`, async () => {
+      const r: CliRun = await cicd(args(), { env });
+      assert.notEqual(r.code, 0, `${name} cannot succeed against servers that refuse everything`);
+      const files = fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), "utf8"));
+      assert.ok(r.stdout.length + r.stderr.length + files.join("").length > 0, "the command said something");
+      assert.deepEqual(
+        leaked([r.stdout, r.stderr, ...files].join("\n")),
+        [],
+        `${r.stderr}\n${r.stdout}`.slice(0, 3000),
+      );
+    });
+});
