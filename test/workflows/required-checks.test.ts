@@ -48,7 +48,20 @@ describe("required checks vs the PR workflow", function () {
 
   it("reads this repository's required checks from the owning stack file", function () {
     assert.ok(stackFiles.includes("Pulumi.staging.yaml") && stackFiles.includes("Pulumi.production.yaml"));
-    assert.ok(declared.size > 0);
+    // Written in the owning stack file itself, not filled by the default: the comparison below is against it.
+    const owning = parse(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8")) as {
+      config: Record<string, { requiredChecks?: string[] }>;
+    };
+    const written = owning.config["cicd-constitution:infrastructure"].requiredChecks;
+    assert.ok(
+      Array.isArray(written) && written.length > 0,
+      "Pulumi.production.yaml writes infrastructure.requiredChecks",
+    );
+    assert.deepEqual([...declared].sort(), [...written].sort());
+    assert.equal(
+      infrastructureChecksOf(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8")),
+      undefined,
+    );
   });
 
   it("the PR workflow's job names are exactly the required checks", function () {
