@@ -270,9 +270,18 @@ export function readState(file: string): StateInput {
  * @throws Error naming the file when it is not JSON (without quoting it: outputs may hold values) or not an object.
  */
 export function readStackOutputs(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readInputFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(
+      `${file}: cannot read the stack outputs (${code ?? (err as Error).message}); expected the file \`pulumi stack output --json\` wrote`,
+    );
+  }
   let value: unknown;
   try {
-    value = JSON.parse(readInputFile(file));
+    value = JSON.parse(text);
   } catch (err) {
     throw new Error(`${file}: not JSON stack outputs (${jsonErrorWithoutInput(err)})`);
   }

@@ -9,8 +9,16 @@ import { readStackFile } from "../config/sources";
 import { organizationOf, previewSource, projectName, StackPreview } from "./preview";
 import type { Plan } from "../plan/types";
 
-/** Stack names found in a project directory (`Pulumi.<stack>.yaml`), staging first, production last. */
+/**
+ * Stack names found in a project directory (`Pulumi.<stack>.yaml`), staging first, production last.
+ *
+ * @throws Error naming `--dir` when the directory does not exist.
+ */
 export function stackNames(dir: string): string[] {
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new Error(
+      `--dir ${dir}: no such directory; expected the project directory holding Pulumi.<stack>.yaml`,
+    );
   const names = fs
     .readdirSync(dir)
     .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])

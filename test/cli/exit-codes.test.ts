@@ -88,6 +88,26 @@ const ROWS: Row[] = [
     code: 2,
   },
   {
+    name: "preview, a missing project directory, named in one line",
+    args: (d) => ["preview", "--dir", path.join(d, "nonexistent")],
+    code: 2,
+    says: /^--dir \S+nonexistent: no such directory; expected the project directory holding Pulumi\.<stack>\.yaml\n$/,
+  },
+  {
+    name: "promote, a missing outputs file, said as missing (not as invalid JSON)",
+    args: (d) => [
+      "promote",
+      "--app",
+      "erp-berhan",
+      "--staging-outputs",
+      path.join(d, "nope.json"),
+      "--dir",
+      d,
+    ],
+    code: 2,
+    says: /nope\.json: cannot read the stack outputs \(ENOENT\)/,
+  },
+  {
     name: "audit, a missing file",
     args: () => ["audit", "--from-export", "/nonexistent/state.json"],
     code: 2,
