@@ -183,6 +183,25 @@ function compare(type: string, path: string, a: unknown, b: unknown, out: Proper
   }
 }
 
+/** A reviewer of an environment, held by id: `reviewers[0].users[1]`, `reviewers.teams[0]`. */
+const REVIEWER_ID_PATH = /(^|\.)reviewers(\[\d+\])?\.(users|teams)\[\d+\]$/;
+
+/** A reviewer id with its name, when the plans recorded the lookup: `145874259 (@selam)`. */
+function withName(v: unknown, names: Record<string, string>): unknown {
+  const name = v === undefined || v === null ? undefined : names[String(v)];
+  return name ? `${String(v)} (${name})` : v;
+}
+
+/** Names the reviewer ids of `changes` from the plans' recorded GitHub lookups ({@link Plan.githubNames}). */
+function nameReviewers(changes: PropertyChange[], names: Record<string, string>): PropertyChange[] {
+  for (const c of changes)
+    if (REVIEWER_ID_PATH.test(c.path)) {
+      if ("before" in c) c.before = withName(c.before, names);
+      if ("after" in c) c.after = withName(c.after, names);
+    }
+  return changes;
+}
+
 function ref(r: PlanResource): ResourceRef {
   return { urn: r.urn, type: r.type, name: r.name };
 }
@@ -197,6 +216,7 @@ function ref(r: PlanResource): ResourceRef {
  * @returns the diff; resources in head order, removed resources in base order.
  */
 export function diffPlans(base: Plan, head: Plan): PlanDiff {
+  const names = { ...base.githubNames, ...head.githubNames };
   const baseByUrn = new Map(base.resources.map((r) => [r.urn, r]));
   const headUrns = new Set(head.resources.map((r) => r.urn));
   const added: ResourceRef[] = [];
@@ -211,6 +231,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     const properties: PropertyChange[] = [];
     compare(h.type, "", b.inputs ?? {}, h.inputs ?? {}, properties);
     compare(h.type, "[options]", b.options ?? {}, h.options ?? {}, properties);
+    nameReviewers(properties, names);
     if (properties.length === 0) {
       unchanged++;
       continue;

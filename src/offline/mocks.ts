@@ -53,6 +53,11 @@ export interface MockOptions {
    * `GET /orgs/OWNER` does (404). Default: none (the offline preview assumes the owner is an organisation).
    */
   userAccounts?: string[];
+  /**
+   * Filled with what the GitHub user and team lookups answered, id -> `@LOGIN` or `team SLUG`, so a plan can name
+   * the reviewers its environments hold by id. Default: not recorded.
+   */
+  githubNames?: Map<string, string>;
 }
 
 /** The route table the offline preview assumes for a private subnet of the stack file. */
@@ -346,7 +351,9 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
           return assumedRouteTable(opts, args.inputs as State);
         case "github:index/getUser:getUser": {
           const login = String(args.inputs.username);
-          return { id: String(parseInt(hashOf("user", login).slice(0, 7), 16)), login, name: login };
+          const id = String(parseInt(hashOf("user", login).slice(0, 7), 16));
+          opts.githubNames?.set(id, `@${login}`);
+          return { id, login, name: login };
         }
         case "github:index/getOrganization:getOrganization": {
           const name = String(args.inputs.name);
@@ -361,7 +368,9 @@ export function createMocks(opts: MockOptions): pulumi.runtime.Mocks {
         }
         case "github:index/getTeam:getTeam": {
           const slug = String(args.inputs.slug);
-          return { id: String(parseInt(hashOf("team", slug).slice(0, 7), 16)), slug, name: slug };
+          const id = String(parseInt(hashOf("team", slug).slice(0, 7), 16));
+          opts.githubNames?.set(id, `team ${slug}`);
+          return { id, slug, name: slug };
         }
         default:
           throw new Error(`offline preview: no mock for the provider function ${args.token}`);

@@ -295,6 +295,8 @@ export async function recordProgram(
     previousOutputs?: Record<string, unknown>;
     /** The stack file's network, from which route-table lookups are answered. */
     network?: MockOptions["network"];
+    /** Filled with the GitHub ids the program looked up, id -> name (MockOptions.githubNames). */
+    githubNames?: Map<string, string>;
     /** Wraps the offline mocks (tests: a world that remembers what earlier stacks created). */
     wrapMocks?: (mocks: pulumi.runtime.Mocks) => pulumi.runtime.Mocks;
   },
@@ -307,6 +309,7 @@ export async function recordProgram(
     network: opts.network,
     self: `${organization}/${opts.project}/${opts.stack}`,
     previousOutputs: opts.previousOutputs,
+    githubNames: opts.githubNames,
   });
   const monitor = new RecordingMonitor(opts.wrapMocks ? opts.wrapMocks(mocks) : mocks);
   installMonitor(monitor, opts.project, opts.stack, organization);
@@ -335,7 +338,9 @@ async function recordApps(
   properties: Map<string, Record<string, unknown>>;
   secretValues: Set<string>;
   outputs: Record<string, unknown>;
+  githubNames: Map<string, string>;
 }> {
+  const githubNames = new Map<string, string>();
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const records: PlanResource[] = [];
   const properties = new Map<string, Record<string, unknown>>();
@@ -354,6 +359,7 @@ async function recordApps(
         organization: options.organization,
         previousOutputs: options.previousOutputs,
         network: model.network,
+        githubNames,
       },
       async () => {
         const out = await defineStack(batch, values);
@@ -372,7 +378,7 @@ async function recordApps(
     Object.assign(appOutputs, outputs.apps as Record<string, unknown>);
   }
   const outputs = { environmentProfile: { environment, apps: profiles }, apps: appOutputs };
-  return { records, properties, secretValues, outputs };
+  return { records, properties, secretValues, outputs, githubNames };
 }
 
 /**
@@ -410,7 +416,7 @@ export async function previewSource(
   });
   const { values, required } = resolveSecrets(model, source, options.mode ?? "offline");
   const project = options.project ?? PROJECT_NAME;
-  const { records, properties, secretValues, outputs } = await recordApps(
+  const { records, properties, secretValues, outputs, githubNames } = await recordApps(
     model,
     values,
     project,
@@ -427,6 +433,7 @@ export async function previewSource(
     outputs: maskWireValue(outputs) as Record<string, unknown>,
     requiredSecrets: required.map((s) => ({ path: s.path, state: s.state })),
     assumptions: [...(assumptionsOf(model) ?? []), ...(options.extraAssumptions ?? [])],
+    githubNames: Object.fromEntries([...githubNames].sort(([a], [b]) => a.localeCompare(b))),
   };
   const resources = plan.resources.map((r) => ({
     urn: r.urn,

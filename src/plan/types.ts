@@ -50,4 +50,9 @@ export interface Plan {
    * with how a user checks it before the first `pulumi up`.
    */
   assumptions: Array<{ what: string; check: string }>;
+  /**
+   * The GitHub users and teams the program looked up by name, id -> `@LOGIN` or `team SLUG`: environments hold
+   * their reviewers by id, and the diff names them. Absent in plans written before it was recorded.
+   */
+  githubNames?: Record<string, string>;
 }

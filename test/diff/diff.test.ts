@@ -89,7 +89,7 @@ describe("diffPlans on real plans", function () {
       for (const p of c.properties) {
         if (p.path === "reviewers[0].users[1]") {
           assert.equal(p.kind, "added");
-          assert.equal(typeof p.after, "number");
+          assert.match(String(p.after), /^\d+ \(@second-reviewer\)$/, "the id, named by its recorded lookup");
         } else if (/environment\[BUILD_(SHA|DATE)\]\.value$/.test(p.path)) {
           assert.ok([NEW_BUILD.gitSha, NEW_BUILD.date].includes(String(p.after)), String(p.after));
         } else {
