@@ -3,11 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   CODEOWNERS_PATHS,
   GITHUB_ACTIONS_INTEGRATION_ID,
-  INCIDENT_TEMPLATE_PATH,
   PR_TEMPLATE_PATH,
   RELEASE_TAG_GLOB,
 } from "../policy-pack/lib/facts";
-import { codeOwnersFile, incidentTemplate, pullRequestTemplate } from "./templates";
+import { codeOwnersFile, pullRequestTemplate } from "./templates";
 import { withDefaults } from "./util";
 
 /**
@@ -281,7 +280,7 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
   }
 
   /**
-   * CC-BR-11: the pull request template and CODEOWNERS; PLAY 6: the incident issue template. Written once: on a created repository before its
+   * CC-BR-11: the pull request template and CODEOWNERS. Written once: on a created repository before its
    * rulesets exist; an adopted one (`importExisting`) must already hold them, as rendered here, and they are
    * imported. After that `main` takes changes only through reviewed pull requests, so the program ignores
    * changes to their content and never overwrites a reviewed edit (docs/PIPELINE.md, "Managed files").
@@ -290,7 +289,6 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
     const files: Array<[string, string, string]> = [
       ["pr-template", PR_TEMPLATE_PATH, pullRequestTemplate()],
       ["codeowners", CODEOWNERS_PATHS[0], codeOwnersFile(a.codeOwners)],
-      ["incident-template", INCIDENT_TEMPLATE_PATH, incidentTemplate()],
     ];
     return files.map(
       ([id, file, content]) =>

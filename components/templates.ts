@@ -1,7 +1,9 @@
 /**
- * The text of the files the program manages in every governed repository (CC-BR-11, PLAY 6): the pull request
- * template, CODEOWNERS and the incident issue template. No Pulumi import here: `cicd incident` renders its issue
- * body from the same sections without loading the SDK.
+ * The text of the files of a governed repository: the pull request template and CODEOWNERS, which the program
+ * manages (CC-BR-11), and the incident issue template (PLAY 6), which `cicd incident --template` prints for a pull
+ * request (the program writes files only into a repository it creates, before its ruleset forbids direct pushes:
+ * a new managed file would be refused on every repository created before it). No Pulumi import here: `cicd
+ * incident` renders its issue body from the same sections without loading the SDK.
  */
 import { INCIDENT_SECTIONS, PR_TEMPLATE_SECTIONS } from "../policy-pack/lib/facts";
 
@@ -32,8 +34,8 @@ export const INCIDENT_SECTION_HINTS: Record<(typeof INCIDENT_SECTIONS)[number], 
 };
 
 /**
- * The managed incident issue template (`.github/ISSUE_TEMPLATE/incident.md`): GitHub's front matter (name,
- * about, title, the `incident` label) and one `## ` heading per section of PLAY 6 step 5.
+ * The incident issue template (`.github/ISSUE_TEMPLATE/incident.md` of an app repository): GitHub's front matter
+ * (name, about, title, the `incident` label) and one `## ` heading per section of PLAY 6 step 5.
  */
 export function incidentTemplate(): string {
   return [
@@ -44,7 +46,7 @@ export function incidentTemplate(): string {
     `labels: ${INCIDENT_LABEL}`,
     "---",
     "",
-    "<!-- Managed by cicd-constitution: change it through a pull request. -->",
+    "<!-- From cicd-constitution (cicd incident --template): the sections cicd incident fills. -->",
     "",
     ...INCIDENT_SECTIONS.flatMap((section) => [`## ${section}`, ...INCIDENT_SECTION_HINTS[section], ""]),
   ].join("\n");

@@ -22,9 +22,6 @@ export const PR_TEMPLATE_SECTIONS = [
 /** Where the managed pull request template lives in a repository. */
 export const PR_TEMPLATE_PATH = ".github/pull_request_template.md";
 
-/** Where the managed incident issue template lives in a repository (GitHub docs, "Configuring issue templates"). */
-export const INCIDENT_TEMPLATE_PATH = ".github/ISSUE_TEMPLATE/incident.md";
-
 /** The incident issue's sections, in the playbook's order (PLAY "6) Rollback playbook", step 5). */
 export const INCIDENT_SECTIONS = ["Impact", "Timeline", "Suspected Cause", "Fix plan"] as const;
 

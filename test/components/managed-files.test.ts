@@ -72,7 +72,7 @@ describe("managed files", () => {
     for (const s of PR_TEMPLATE_SECTIONS) assert.ok(line.includes(s), s);
   });
 
-  it("this repository holds the three files exactly as the production stack renders them (it is imported)", async () => {
+  it("this repository holds both files exactly as the production stack renders them (it is imported)", async () => {
     const production = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
     const infra = production.model.infrastructure!.repository;
     assert.equal(infra.import, true);
@@ -88,25 +88,20 @@ describe("managed files", () => {
       (r) =>
         r.type === "github:index/repositoryFile:RepositoryFile" && r.props.repository === "cicd-constitution",
     );
-    assert.equal(
-      fs.readFileSync(path.join(ROOT, ".github/ISSUE_TEMPLATE/incident.md"), "utf8"),
-      incidentTemplate(),
-    );
     assert.deepEqual(files.map((f) => f.props.file).sort(), [
       ".github/CODEOWNERS",
-      ".github/ISSUE_TEMPLATE/incident.md",
       ".github/pull_request_template.md",
     ]);
   });
 
-  it("every governed repository gets the three files; the adopted repository's are imported", async () => {
+  it("every governed repository gets both files; the adopted repository's are imported", async () => {
     const production = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
     const repos = production.resources.filter((r) => r.type === "github:index/repository:Repository");
     const files = production.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile");
     for (const repo of repos)
       assert.equal(
         files.filter((f) => f.props.repository === repo.props.name).length,
-        3,
+        2,
         String(repo.props.name),
       );
     const erp = files.find(

@@ -5,7 +5,9 @@
  */
 import { strict as assert } from "node:assert";
 import { githubClient } from "../../src/deploy/github";
-import { incidentTitle, openIncident, runIncident } from "../../src/deploy/incident";
+import { incidentTemplate } from "../../components/templates";
+import { incidentBody, incidentTitle, openIncident, runIncident } from "../../src/deploy/incident";
+import { cicd } from "../cli-harness";
 import { ROOT } from "../helpers";
 import { githubServer } from "./servers";
 
@@ -84,5 +86,22 @@ describe("cicd incident", function () {
       [console.error, console.log] = [error, log];
       await github.close();
     }
+  });
+
+  it("--template prints the issue template whose sections the issue body carries; without it --stack and --app are required", async () => {
+    const t = await cicd(["incident", "--template"]);
+    assert.equal(t.code, 0);
+    assert.equal(t.stdout, incidentTemplate());
+    const body = incidentBody({
+      app: "a",
+      stack: "production",
+      marker: "ROLLBACK",
+      at: "2026-12-06T00:00:00Z",
+    });
+    const headings = (text: string) => text.split("\n").filter((l) => l.startsWith("## "));
+    assert.deepEqual(headings(body), headings(t.stdout));
+    const missing = await cicd(["incident", "--app", "erp-berhan"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /required option '--stack <name>' not specified/);
   });
 });

@@ -106,8 +106,6 @@ describe("proofs: destroy and failure safety", function () {
       "cicd-constitution-governance-repo": "cicd-constitution",
       "cicd-constitution-governance-pr-template": "cicd-constitution:.github/pull_request_template.md:main",
       "cicd-constitution-governance-codeowners": "cicd-constitution:.github/CODEOWNERS:main",
-      "cicd-constitution-governance-incident-template":
-        "cicd-constitution:.github/ISSUE_TEMPLATE/incident.md:main",
     };
     for (const r of [...staging.plan.resources, ...production.plan.resources])
       assert.equal(r.options?.import, adopted[r.name], r.urn);

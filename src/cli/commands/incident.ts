@@ -60,16 +60,28 @@ export function incidentCommand(program: Command, result: CommandResult): void {
     .description(
       "Open the incident issue (Impact, Timeline, Suspected Cause, Fix plan) on the app's repository, or comment on the open one",
     )
-    .requiredOption("--stack <name>", "stack name", stackName)
-    .requiredOption("--app <name>", "app name")
+    .option("--stack <name>", "stack name (required unless --template)", stackName)
+    .option("--app <name>", "app name (required unless --template)")
     .option("--marker <text>", "what happened, e.g. the rollback's marker ROLLBACK mvp-X.Y.Z -> mvp-X.Y.W")
     .option("--run-url <url>", "the workflow run or pull request that acted, for the Timeline")
     .option("--dir <dir>", "project directory holding Pulumi.<stack>.yaml", ".")
+    .option(
+      "--template",
+      "print the incident issue template (.github/ISSUE_TEMPLATE/incident.md) to commit to an app repository through a pull request",
+    )
     .addHelpText(
       "after",
       "\nEnvironment: GITHUB_TOKEN (issues: write on the app repository), GITHUB_API_URL.",
     )
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
+      if (opts.template) {
+        const t = load<typeof import("../../../components/templates")>("../../../components/templates");
+        process.stdout.write(t.incidentTemplate());
+        return;
+      }
+      for (const flag of ["stack", "app"] as const)
+        if (!opts[flag])
+          cmd.error(`error: required option '--${flag} <name>' not specified`, { exitCode: 2 });
       result.code =
         await load<typeof import("../../deploy/incident")>("../../deploy/incident").runIncident(opts);
     });
