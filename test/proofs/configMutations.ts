@@ -1,6 +1,7 @@
 /**
  * Single mutations of a valid generated config (test/proofs/arbitraries.ts), each with the config key the error
- * must name: wrong type, missing key, bad pattern or range, unknown key, duplicate app name, past removal date.
+ * must name: wrong type, missing key, bad pattern or range, unknown key, duplicate app name, past removal date, a
+ * secret value of the wrong shape. {@link plantSecret} puts a secret value in a config, which no error may show.
  */
 import { knownKeysOf, shapePathOf } from "../../src/config/knownKeys";
 import fc from "fast-check";
@@ -24,6 +25,8 @@ export interface Mutation {
   key: string;
   /** The mutated raw config. */
   raw: Record<string, unknown>;
+  /** A secret value the mutation put in the config (the `secret-value` kind), which no error may show. */
+  secret?: string;
 }
 
 /** Renders a path like the model does (`apps[0].runtime.port`), namespaced. */
@@ -208,6 +211,7 @@ export const MUTATION_KINDS = [
   "unknown-key",
   "duplicate-name",
   "past-date",
+  "secret-value",
 ] as const;
 /** One of {@link MUTATION_KINDS}. */
 export type MutationKind = (typeof MUTATION_KINDS)[number];
@@ -222,6 +226,51 @@ function mutated(
   const r = structuredClone(raw);
   change(r);
   return { kind, description, key: keyOf(path), raw: r };
+}
+
+/**
+ * A secret value: a 16-character random head, so that a message showing it (or its first characters) is told from
+ * a coincidence, and a Unicode tail.
+ */
+export const arbSecretValue: fc.Arbitrary<string> = fc
+  .tuple(fc.stringMatching(/^[A-Za-z0-9]{16}$/), fc.string({ unit: "binary", maxLength: 24 }))
+  .map(([head, tail]) => `${head}${tail}`);
+
+/** Paths of the secret values of a raw config: `secrets.<app>.<NAME>` and the tokens. */
+function secretSlots(raw: Record<string, unknown>): Path[] {
+  const secrets = (raw.secrets ?? {}) as Record<string, Record<string, unknown>>;
+  const slots: Path[] = Object.entries(secrets).flatMap(([app, values]) =>
+    Object.keys(values ?? {}).map((name) => ["secrets", app, name]),
+  );
+  for (const token of ["ghcrToken", "ghcrPullToken", "gitSourceToken"]) if (token in raw) slots.push([token]);
+  return slots;
+}
+
+/** `raw` with one of its secret values replaced by a generated one, and that value. */
+export function plantSecret(
+  raw: Record<string, unknown>,
+): fc.Arbitrary<{ raw: Record<string, unknown>; secret: string }> {
+  const slots = secretSlots(raw);
+  return fc.tuple(fc.constantFrom(...slots), arbSecretValue).map(([path, secret]) => {
+    const r = structuredClone(raw);
+    setAt(r, path, secret);
+    return { raw: r, secret };
+  });
+}
+
+/**
+ * A secret value of the wrong shape where a secret goes: a list or an object instead of a string
+ * (`secrets.<app>.<NAME>`, a token), a string instead of an app's map of secrets. The error names that key.
+ */
+function misplacedSecret(raw: Record<string, unknown>): fc.Arbitrary<Mutation> {
+  const slots = secretSlots(raw);
+  const apps = slots.filter((p) => p[0] === "secrets").map((p) => p.slice(0, 2));
+  return fc.tuple(fc.constantFrom(...slots, ...apps), arbSecretValue, fc.nat()).map(([path, secret, n]) => {
+    const shapes = path.length === 2 ? [secret] : [[secret], { value: secret }, { secure: secret }];
+    const v = shapes[n % shapes.length];
+    const m = mutated("secret-value", raw, path, (r) => setAt(r, path, v), `${keyOf(path)} = (a secret)`);
+    return { ...m, secret };
+  });
 }
 
 /** Mutations of `raw` of one kind (`raw` itself is not changed). */
@@ -304,6 +353,8 @@ export function arbMutation(raw: Record<string, unknown>, kind: MutationKind): f
           `apps[${later}].name = apps[${earlier}].name`,
         );
       });
+    case "secret-value":
+      return misplacedSecret(raw);
     case "past-date": {
       const apps = raw.apps as Array<{ flags?: unknown[] }>;
       return fc

@@ -4,21 +4,29 @@
  * - generated valid staging + production pairs preview without error (the real program under the offline
  *   mocks, `mode: "engine"` with every secret set) and pass the policy pack with no failure at all;
  * - every single mutation of a valid config (wrong type, missing key, bad pattern, unknown key, duplicate app
- *   name, removal date in the past) is rejected with a ConfigError naming the mutated key, before anything is
- *   registered, and never with another exception.
+ *   name, removal date in the past, a secret value of the wrong shape) is rejected with a ConfigError naming the
+ *   mutated key, before anything is registered, and never with another exception; a secret value planted in the
+ *   config never appears in the error;
+ * - every field of the config schema has a generator derived from the schema (./schemaArbitraries.ts) whose
+ *   values the field accepts, and each field's values (every enum member, the longest names, Unicode text) set
+ *   into valid configs give a parse or a ConfigError, never another exception, and never show a planted secret.
  *
- * `npm test` runs a fixed-seed, CI-sized run (100 cases of each config property, 30 full previews); `npm run fuzz`
- * runs 1,000 of each. FUZZ_SEED picks another seed; a failure prints the seed and path to replay it.
+ * The seed is random unless FUZZ_SEED sets it, in `npm test` as in `npm run fuzz`: each run explores other cases
+ * (the run time does not depend on the seed), and the suite's title and every failure print the seed and path
+ * that replay it (`FUZZ_SEED=<seed>`). `npm test` runs a CI-sized run (100 cases of each config property, 30 full
+ * previews, 5 generated values of each schema field besides its edge values); `npm run fuzz` runs 1,000 (50).
  */
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { ConfigError, parseStackConfig } from "../../src/config/model";
+import { knownKeysOf } from "../../src/config/knownKeys";
+import { ConfigError, parseStackConfig, SECRET_CONFIG_KEYS, stackConfigSchema } from "../../src/config/model";
 import { resolveSecrets } from "../../src/config/secrets";
 import { ConfigSource } from "../../src/config/sources";
 import { auditPreview } from "../../src/audit/policy";
 import { previewSource } from "../../src/offline/preview";
 import { arbStackPair, engineSource, rawOf, StackPair, TODAY } from "./arbitraries";
-import { arbMutation, MUTATION_KINDS, Mutation } from "./configMutations";
+import { arbMutation, MUTATION_KINDS, Mutation, plantSecret } from "./configMutations";
+import { schemaFields } from "./schemaArbitraries";
 
 /** Cases per property (CI: 100; `npm run fuzz`: 1,000). */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -27,8 +35,10 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
  * 40 s budget, issue 13); `npm run fuzz` 1,000 (FUZZ_RUNS); `npm run mutation` lowers it to keep each mutant fast.
  */
 const PREVIEW_RUNS = Number(process.env.FUZZ_PREVIEW_RUNS ?? (process.env.FUZZ_RUNS ? RUNS : 30));
-/** Fixed seed, so `npm test` is reproducible. */
-const SEED = Number(process.env.FUZZ_SEED ?? 20261121);
+/** FUZZ_SEED replays a run; otherwise a random seed, printed in the suite's title and in any failure. */
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+/** Generated values of each schema field per run, besides its edge values (`npm run fuzz`: 50). */
+const FIELD_RUNS = Math.max(3, Math.round(RUNS / 20));
 /**
  * Apps per generated pair in the preview property: 1-2 by default (a 1-app pair previews in ~0.3 s of CPU), so
  * that 100 full previews fit in `npm test`; the config-only properties use up to 4 (mutations up to 3).
@@ -43,7 +53,7 @@ function sourceOfRaw(stack: string, raw: Record<string, unknown>): ConfigSource 
     stack,
     origin: `generated ${stack}`,
     raw,
-    secretKeys: new Set(["secrets", "ghcrToken"]),
+    secretKeys: new Set(SECRET_CONFIG_KEYS),
     encryptedPaths: [],
     plaintextSecretPaths: [],
   };
@@ -62,7 +72,53 @@ async function previewPair(pair: StackPair) {
   return [staging, production];
 }
 
-describe(`proofs: property-based (fast-check, seed ${SEED}, ${RUNS} cases per property)`, function () {
+/** The schema's fields with their generators (./schemaArbitraries.ts). */
+const FIELDS = schemaFields(stackConfigSchema);
+
+/**
+ * The fields the schema has, by the object keys src/config/knownKeys.ts reads from it: every key whose value is
+ * not an object or a list of objects; lists of values as their key (`apps[].requiredChecks`).
+ */
+function schemaLeafKeys(): string[] {
+  const objects = knownKeysOf(stackConfigSchema);
+  const keys = [...objects].flatMap(([at, known]) => [...known].map((k) => (at ? `${at}.${k}` : k)));
+  return keys.filter((k) => !objects.has(k) && !objects.has(`${k}[]`)).sort();
+}
+
+/**
+ * Sets `value` at a field's shape path in `raw` (changed in place): `[]` is an existing item (the `pick`-th,
+ * modulo the count) or a new first one; missing objects and lists on the way are created.
+ */
+function placeAt(raw: Record<string, unknown>, shape: string, value: unknown, pick: number): void {
+  const segs = shape.match(/\[\]|[^.[\]]+/g)!;
+  let cur = raw as Record<string | number, unknown>;
+  segs.forEach((seg, i) => {
+    const list = seg === "[]";
+    const key = list
+      ? (cur as unknown as unknown[]).length
+        ? pick % (cur as unknown as unknown[]).length
+        : 0
+      : seg;
+    if (i === segs.length - 1) {
+      cur[key] = value;
+      return;
+    }
+    const wantList = segs[i + 1] === "[]";
+    const next = cur[key];
+    const fits = wantList ? Array.isArray(next) : !!next && typeof next === "object" && !Array.isArray(next);
+    if (!fits) cur[key] = wantList ? [] : {};
+    cur = cur[key] as Record<string | number, unknown>;
+  });
+}
+
+/** Asserts that an error shows no secret value: neither the planted one (nor its head) nor a generated S3CR3T-. */
+function assertNoSecret(error: ConfigError, secret: string): void {
+  const text = `${error.message}\n${JSON.stringify(error.problems)}`;
+  assert.ok(!text.includes(secret.slice(0, 16)), `the planted secret is in the error: ${error.message}`);
+  assert.ok(!/S3CR3T/.test(text), error.message);
+}
+
+describe(`proofs: property-based (fast-check, seed ${SEED}: replay with FUZZ_SEED=${SEED}, ${RUNS} cases per property)`, function () {
   this.timeout(0);
 
   it(`${RUNS} generated valid pairs (1-4 apps) parse, with every secret resolved`, () => {
@@ -117,7 +173,12 @@ describe(`proofs: property-based (fast-check, seed ${SEED}, ${RUNS} cases per pr
       const arb = fc
         .tuple(arbStackPair(3), fc.constantFrom("staging" as const, "production" as const))
         .chain(([pair, stack]) =>
-          arbMutation(rawOf(pair[stack]), kind).map((m) => ({ stack, m, ref: pair.stagingRef })),
+          arbMutation(rawOf(pair[stack]), kind).chain((m) =>
+            // The mutation's own secret, else one planted in a secret value of the mutated config.
+            m.secret
+              ? fc.constant({ stack, m, ref: pair.stagingRef })
+              : plantSecret(m.raw).map((p) => ({ stack, m: { ...m, ...p }, ref: pair.stagingRef })),
+          ),
         );
       await fc.assert(
         fc.asyncProperty(arb, async ({ stack, m, ref }: { stack: string; m: Mutation; ref: string }) => {
@@ -142,11 +203,50 @@ describe(`proofs: property-based (fast-check, seed ${SEED}, ${RUNS} cases per pr
             `${m.description}: the error names ${keys.join(", ")}, not ${m.key}`,
           );
           assert.ok(error.message.includes(m.key));
-          // Secret values never reach the message.
-          assert.ok(!/S3CR3T/.test(error.message), error.message);
+          assertNoSecret(error, m.secret!);
         }),
         params(),
       );
     });
   }
+
+  it("every field of the config schema has a generator derived from the schema", () => {
+    const generated = FIELDS.filter((f) => f.arb).map((f) => f.path.replace(/(\[\])+$/, ""));
+    assert.deepEqual([...new Set(generated)].sort(), schemaLeafKeys());
+    assert.equal(generated.length, FIELDS.length, "fields the walk reached without a generator");
+  });
+
+  it(`each schema field's edge values and ${FIELD_RUNS * 4} generated ones are values the field accepts`, () => {
+    const refused = FIELDS.flatMap((f) =>
+      [...f.edges, ...fc.sample(f.arb!, { numRuns: FIELD_RUNS * 4, seed: SEED })]
+        .filter((v) => !f.schema.safeParse(v).success)
+        .map((v) => `${f.path} = ${JSON.stringify(v)}`),
+    );
+    assert.deepEqual(refused, [], `seed ${SEED}`);
+  });
+
+  it(`each schema field's values set into valid configs parse or give a ConfigError, never showing a secret`, () => {
+    const base = fc
+      .tuple(arbStackPair(2), fc.constantFrom("staging" as const, "production" as const), fc.nat())
+      .chain(([pair, stack, pick]) => plantSecret(rawOf(pair[stack])).map((p) => ({ stack, pick, ...p })));
+    const example = fc.sample(base, { numRuns: 1, seed: SEED })[0];
+    const reached = new Set<string>();
+    for (const f of FIELDS) {
+      fc.assert(
+        fc.property(base, f.arb!, ({ stack, pick, raw, secret }, value) => {
+          const r = structuredClone(raw);
+          placeAt(r, f.path, value, pick);
+          reached.add(f.path);
+          try {
+            parseStackConfig(stack, r, { secretKeys: new Set(SECRET_CONFIG_KEYS), today: TODAY });
+          } catch (err) {
+            assert.ok(err instanceof ConfigError, `${f.path} = ${JSON.stringify(value)}: ${String(err)}`);
+            assertNoSecret(err, secret);
+          }
+        }),
+        { ...params(FIELD_RUNS), examples: f.edges.map((v) => [example, v] as [typeof example, unknown]) },
+      );
+    }
+    assert.deepEqual([...reached].sort(), FIELDS.map((f) => f.path).sort());
+  });
 });

@@ -1,10 +1,11 @@
 /**
  * Where SARIF and the Markdown comment locate results in the stack files, for every result of the repository's two
- * stacks: at the config keys the rules declare (`RuleMeta.configKeys`) in the entry of the app the pack gives each
- * resource (policy-pack/lib/props.ts `appOf`). locations.golden.tsv holds the keys the report gave before the rules
- * declared them (a table in src/report/build.ts, apps found by resource name prefix): one line per result,
- * `stack, rule, resource, config key`, recorded from that code on these stacks. A change that adds, renames or moves
- * results on purpose (a new rule, a new resource, other configKeys) rewrites the file from the first test's diff.
+ * stacks, checked against an oracle written apart from the report's code (./locationOracle.ts: the yaml library's
+ * source tokens, the app entry by its index, the resource's app by its name, every key's full path resolved).
+ * locations.golden.tsv is the oracle's output, one line per result: `stack, rule, resource, config key, line`.
+ * `UPDATE_GOLDEN=1` rewrites it from the oracle (never from the report); a change that adds, renames or moves
+ * results on purpose (a new rule, a new resource, other configKeys, an edited stack file) does that and shows the
+ * diff in review. The report must agree with the oracle on every result's key and line.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -16,13 +17,10 @@ import { StackFileLocator } from "../../src/report/build";
 import { renderReport, reportSarif } from "../../src/report/render";
 import type { AuditReport } from "../../src/report/types";
 import { repositoryStacks, ROOT } from "../helpers";
+import { StackFileOracle } from "./locationOracle";
 import { NOW } from "./real-results";
 
-const GOLDEN = fs
-  .readFileSync(path.join(__dirname, "locations.golden.tsv"), "utf8")
-  .split("\n")
-  .filter(Boolean)
-  .sort();
+const GOLDEN_FILE = path.join(__dirname, "locations.golden.tsv");
 
 /** The report with every result failing (mandatory), so that SARIF and Markdown list, and locate, every one. */
 function allFailing(r: AuditReport): AuditReport {
@@ -40,20 +38,44 @@ before(async function () {
   reports = previews.map((p) => allFailing(auditPreview(p, NOW, ROOT)));
 });
 
-/** `stack, rule, resource, key` of every SARIF result of a report, and its line in the stack file. */
-function sarifLocations(r: AuditReport): Array<{ row: string; uri: string; line: number; key: string }> {
+/** One located result: `stack, rule, resource, key, line` (the golden file's columns) and its parts. */
+interface Row {
+  row: string;
+  stack: string;
+  key: string;
+  line: number;
+}
+
+function row(stack: string, rule: string, resource: string, key: string, line: number): Row {
+  return { row: [stack, rule, resource, key, line].join("\t"), stack, key, line };
+}
+
+function stackText(stack: string): string {
+  return fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+}
+
+/** Every SARIF result of a report, located as SARIF says; its artifact must be the report's stack file. */
+function sarifRows(r: AuditReport): Row[] {
   const run = (reportSarif(r) as Sarif.Log).runs[0];
   return run.results!.map((x) => {
     const loc = x.locations![0];
+    assert.equal(loc.physicalLocation!.artifactLocation!.uri, `Pulumi.${r.stack}.yaml`);
     const key = /^config key (.+)$/.exec(loc.message!.text!)![1];
     const resource =
       loc.logicalLocations![0].kind === "resource" ? loc.logicalLocations![0].name! : "(stack)";
-    return {
-      row: [r.stack, x.ruleId, resource, key].join("\t"),
-      uri: loc.physicalLocation!.artifactLocation!.uri!,
-      line: loc.physicalLocation!.region!.startLine!,
-      key,
-    };
+    return row(r.stack, x.ruleId!, resource, key, loc.physicalLocation!.region!.startLine!);
+  });
+}
+
+/** Every result of a report, located by the oracle from the stack file and the rules' config keys alone. */
+function oracleRows(r: AuditReport): Row[] {
+  const oracle = new StackFileOracle(stackText(r.stack));
+  const rules = new Map(r.rules.map((m) => [m.id, m]));
+  return r.results.map((x) => {
+    const rule = rules.get(x.ruleId);
+    assert.ok(rule, `${r.stack}: no metadata for ${x.ruleId}`);
+    const at = oracle.locate(x, rule);
+    return row(r.stack, x.ruleId, x.resource?.name ?? "(stack)", at.key, at.line);
   });
 }
 
@@ -65,26 +87,51 @@ function expectedLineText(key: string): RegExp {
   return new RegExp(`^\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`);
 }
 
+const sorted = (rows: Row[]): string[] => rows.map((x) => x.row).sort();
+
 describe("report locations of the repository's stacks", function () {
-  it("SARIF locates every result at the config key the report gave before the rules declared them", function () {
-    const got = reports.flatMap((r) => sarifLocations(r).map((l) => l.row)).sort();
-    assert.deepEqual(got, GOLDEN);
+  it("the golden file is the oracle's location of every result of both stacks", function () {
+    assert.deepEqual(reports.map((r) => r.stack).sort(), ["production", "staging"]);
+    const oracle = sorted(reports.flatMap(oracleRows));
+    if (process.env.UPDATE_GOLDEN === "1") fs.writeFileSync(GOLDEN_FILE, `${oracle.join("\n")}\n`);
+    const golden = fs.readFileSync(GOLDEN_FILE, "utf8").split("\n").filter(Boolean).sort();
+    assert.deepEqual(oracle, golden, "rewrite with UPDATE_GOLDEN=1 if the change is intended");
   });
 
-  it("each SARIF location's line is that key's line in the stack file", function () {
+  it("SARIF locates every result at the oracle's config key and line", function () {
     for (const r of reports) {
-      const lines = fs.readFileSync(path.join(ROOT, `Pulumi.${r.stack}.yaml`), "utf8").split("\n");
-      for (const l of sarifLocations(r)) {
-        assert.equal(l.uri, `Pulumi.${r.stack}.yaml`);
-        assert.match(lines[l.line - 1], expectedLineText(l.key), `${l.row} at line ${l.line}`);
+      const got = sorted(sarifRows(r));
+      assert.equal(got.length, r.results.length, `${r.stack}: one SARIF result per result`);
+      assert.deepEqual(got, sorted(oracleRows(r)), `${r.stack}: report and oracle disagree`);
+    }
+  });
+
+  it("the oracle's line of each result holds the key it names (the oracle checked against the text)", function () {
+    for (const r of reports) {
+      const lines = stackText(r.stack).split("\n");
+      for (const l of oracleRows(r)) assert.match(lines[l.line - 1], expectedLineText(l.key), l.row);
+    }
+  });
+
+  it("a key both apps have is located in each app's own entry, at different lines", function () {
+    for (const r of reports) {
+      const byPath = new Map<string, Map<string, number>>();
+      for (const l of oracleRows(r)) {
+        const m = /^cicd-constitution:apps\[([^\]]+)\]\.(.+)$/.exec(l.key);
+        if (m) byPath.set(m[2], (byPath.get(m[2]) ?? new Map()).set(m[1], l.line));
+      }
+      const shared = [...byPath].filter(([, apps]) => apps.size > 1);
+      assert.ok(shared.length >= 5, `${r.stack}: findings on keys both apps have (${shared.length})`);
+      for (const [key, apps] of shared) {
+        assert.equal(new Set(apps.values()).size, apps.size, `${r.stack} ${key}: ${[...apps].join(" ")}`);
       }
     }
   });
 
   it("the Markdown comment links each failure to the line SARIF gives it", function () {
     for (const r of reports) {
-      const sarif = sarifLocations(r)
-        .map((l) => `${l.row.split("\t").slice(1, 3).join(" ")} ${l.uri}:${l.line}`)
+      const sarif = sarifRows(r)
+        .map((l) => `${l.row.split("\t").slice(1, 3).join(" ")} Pulumi.${r.stack}.yaml:${l.line}`)
         .sort();
       const markdown = renderReport(r, "markdown")
         .split("\n")
