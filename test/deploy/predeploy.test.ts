@@ -322,6 +322,15 @@ describe("cicd predeploy", function () {
     assert.match(c.message, /override of mathieu until 2026-12-02: incident review INC-42/);
   });
 
+  it("an override of another gate for the app (the soak) does not lift its error-budget freeze", async () => {
+    const soak = { ...override("2026-12-02"), ruleId: "PREDEPLOY-STAGING-SOAK" };
+    const { failed } = await predeploy({ alarms: breached, overrides: [soak] });
+    assert.deepEqual(
+      failed.map((c) => [c.id, c.app]),
+      [["PREDEPLOY-ERROR-BUDGET", "erp-berhan"]],
+    );
+  });
+
   it("refuses an override without a reason: it is reported, and the budget still blocks", async () => {
     const { failed } = await predeploy({ alarms: breached, overrides: [override("2026-12-05", "ok")] });
     assert.deepEqual(failed.map((c) => c.app).sort(), ["*", "erp-berhan"]);
