@@ -17,23 +17,44 @@ export const CREDENTIAL_VARIABLES = [
   "AWS_SESSION_TOKEN",
   "PULUMI_ACCESS_TOKEN",
   "PULUMI_CONFIG_PASSPHRASE",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
 ] as const;
 
 /** Shorter values are not masked: replacing a 3-letter token everywhere would garble the output, not hide it. */
 const MIN_LENGTH = 8;
 
+/**
+ * The base64 (and base64url) text that `value` becomes inside any longer base64 text, at each of the three
+ * alignments: `Basic base64(user:token)` holds the token's own base64 only when the user's length plus one is a
+ * multiple of 3, so the value is also encoded after one and two filler bytes, and the characters the filler or the
+ * following bytes touch are dropped.
+ */
+function base64Forms(value: string): string[] {
+  const bytes = Buffer.from(value);
+  return [0, 1, 2].flatMap((shift) => {
+    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
+    // Characters wholly inside the value: skip the ones holding filler bits, and the last group's partial ones.
+    const start = Math.ceil((shift * 8) / 6);
+    const end = Math.floor(((shift + bytes.length) * 8) / 6);
+    const core = encoded.slice(start, end);
+    return [core, core.replace(/\+/g, "-").replace(/\//g, "_")];
+  });
+}
+
 /** The forms of `value` that are masked, longest first. */
 function formsOf(value: string): string[] {
-  const b64 = Buffer.from(value).toString("base64").replace(/=+$/, "");
+  const json = JSON.stringify(value).slice(1, -1);
   const forms = [
     value,
-    b64,
-    Buffer.from(value).toString("base64url"),
+    ...base64Forms(value),
     encodeURIComponent(value),
-    JSON.stringify(value).slice(1, -1),
+    encodeURIComponent(encodeURIComponent(value)),
+    json,
+    json.replace(/\//g, "\\/"),
     Buffer.from(value).toString("hex"),
   ];
-  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+  return [...new Set(forms)].filter((f) => f.length >= MIN_LENGTH).sort((a, b) => b.length - a.length);
 }
 
 /** The credential values set in `env` ({@link CREDENTIAL_VARIABLES}, at least 8 characters). */

@@ -4,7 +4,8 @@
  * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, against servers that answer every request with an error quoting
  * what they received (the Authorization header, the session token, the body): the worst a server, a proxy or a
  * misconfigured endpoint can do. No value may reach stdout, stderr or a report file, in any encoding a
- * log or a report could carry it (plain, base64, base64url, percent-encoded, JSON-escaped, hex).
+ * log or a report could carry it (plain, base64 at any offset as in Basic auth, base64url, percent-encoded,
+ * JSON-escaped, hex).
  *
  * The detector is itself proven: each encoding of a planted value is found (so a leak fails this test).
  */
@@ -13,6 +14,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as path from "node:path";
+import { redactCredentials } from "../../src/redact";
 import { cicd, CliRun, cleanTempDirs, tempDir, tempProject } from "../cli-harness";
 
 const RUN = Math.random().toString(36).slice(2, 10);
@@ -40,9 +42,17 @@ export function encodings(value: string): string[] {
 /** The credentials (by name) whose value appears in `text` in any of its {@link encodings}. */
 function leaked(text: string): string[] {
   return Object.entries(CREDENTIALS)
-    .filter(([, v]) => encodings(v).some((e) => text.includes(e)))
+    .filter(([, v]) => [...encodings(v), basicAuth(v)].some((e) => text.includes(e)))
     .map(([k]) => k);
 }
+
+/**
+ * The registry user: `acme` puts the token at an offset where its own base64 is not a substring of the Basic
+ * credentials' base64 (`acme:` is 5 bytes), the case a naive base64 mask misses.
+ */
+const REGISTRY_USER = "acme";
+/** The Basic credentials a registry client sends for `token`, as a server would quote them. */
+const basicAuth = (token: string) => Buffer.from(`${REGISTRY_USER}:${token}`).toString("base64");
 
 /** A server that answers every request with `status` and a body quoting the request's credentials. */
 async function hostileServer(
@@ -124,7 +134,7 @@ describe("proofs: no credential in any output of the deploy commands", function 
       AWS_MAX_ATTEMPTS: "1",
       GITHUB_API_URL: github.url,
       GITHUB_REPOSITORY: "surlefeu/cicd-constitution",
-      GHCR_USERNAME: "surlefeu",
+      GHCR_USERNAME: REGISTRY_USER,
       ...Object.fromEntries(
         ["ECS", "CLOUDWATCH", "CLOUDWATCH_LOGS", "EVENTBRIDGE"].map((s) => [
           `AWS_ENDPOINT_URL_${s}`,
@@ -143,6 +153,22 @@ describe("proofs: no credential in any output of the deploy commands", function 
     for (const form of encodings(CREDENTIALS.GITHUB_TOKEN))
       assert.deepEqual(leaked(`error: ${form} refused`), ["GITHUB_TOKEN"], form);
     assert.deepEqual(leaked("nothing here"), []);
+    assert.deepEqual(leaked(`Basic ${basicAuth(CREDENTIALS.GHCR_TOKEN)}`), ["GHCR_TOKEN"]);
+  });
+
+  it("the mask finds a token inside Basic credentials whatever the user name's length, and in escaped JSON", () => {
+    const env = { GHCR_TOKEN: CREDENTIALS.GHCR_TOKEN };
+    for (const user of ["x", "ab", "acme", "my-org", "surlefeu"]) {
+      const header = `Basic ${Buffer.from(`${user}:${CREDENTIALS.GHCR_TOKEN}`).toString("base64")}`;
+      const masked = redactCredentials(header, env);
+      assert.notEqual(masked, header, user);
+      assert.ok(!masked.includes(header.slice(6)), user);
+    }
+    const escaped = JSON.stringify({ t: CREDENTIALS.AWS_SECRET_ACCESS_KEY }).replace(/\//g, "\\/");
+    assert.equal(
+      redactCredentials(escaped, { AWS_SECRET_ACCESS_KEY: CREDENTIALS.AWS_SECRET_ACCESS_KEY }),
+      '{"t":"***"}',
+    );
   });
 
   const commands: Array<[string, () => string[]]> = [
