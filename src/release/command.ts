@@ -138,7 +138,7 @@ export interface MergedRelease {
  *
  * @returns the tag and its notes, or a reason why HEAD is not one.
  */
-export function mergedRelease(dir: string): MergedRelease | { reason: string } {
+export function mergedRelease(dir: string): MergedRelease | { reason: string; conflict?: true } {
   const subject = git(dir, ["log", "-1", "--format=%s"]).trim();
   const m = /^chore\(release\): bump version to (\S+?)(?: \(#\d+\))?$/.exec(subject);
   if (!m || !RELEASE_TAG_PATTERN.test(m[1])) return { reason: `HEAD is not a release commit: ${subject}` };
@@ -147,7 +147,16 @@ export function mergedRelease(dir: string): MergedRelease | { reason: string } {
     ? fs.readFileSync(path.join(dir, "VERSION"), "utf8").trim()
     : "";
   if (version !== tag) return { reason: `VERSION holds ${version || "nothing"}, the commit releases ${tag}` };
-  if (git(dir, ["tag", "--list", tag]).trim()) return { reason: `${tag} is already tagged` };
+  if (git(dir, ["tag", "--list", tag]).trim()) {
+    const [tagged, head] = [`${tag}^{commit}`, "HEAD"].map((r) => git(dir, ["rev-parse", r]).trim());
+    if (tagged === head) return { reason: `${tag} is already tagged` };
+    // A tag of this name made outside release.yml, on another commit: the tag ruleset keeps it from being moved,
+    // so the release would silently point elsewhere. Said as a failure, not as "nothing to do".
+    return {
+      reason: `${tag} already exists on ${tagged.slice(0, 12)}, not on this release commit ${head.slice(0, 12)}: it was made outside release.yml; remove it (the tag ruleset's admins) or release the next version`,
+      conflict: true,
+    };
+  }
   const changelog = fs.existsSync(path.join(dir, "CHANGELOG.md"))
     ? fs.readFileSync(path.join(dir, "CHANGELOG.md"), "utf8")
     : "";
@@ -181,13 +190,19 @@ async function githubRelease(opts: ReleaseOptions, tag: string, notes: string): 
 
 /**
  * Runs `cicd release`: exit 0 released, prepared (or nothing to release, said so), 2 when it cannot (message why).
- * With `merged`, prints {@link mergedRelease}'s answer as JSON and exits 0.
+ * With `merged`, prints {@link mergedRelease}'s answer as JSON and exits 0, or 1 when the tag already exists on
+ * another commit.
  */
 export async function runRelease(opts: ReleaseOptions & { merged?: boolean }): Promise<number> {
   try {
     if (opts.merged) {
       // release.yml's tag job reads this JSON: the tag and notes to create, or why there is none.
-      console.log(JSON.stringify(mergedRelease(opts.dir ?? ".")));
+      const merged = mergedRelease(opts.dir ?? ".");
+      console.log(JSON.stringify(merged));
+      if ("conflict" in merged) {
+        console.error(`cicd release: ${merged.reason}`);
+        return 1;
+      }
       return 0;
     }
     if (opts.prepare && (opts.dryRun || opts.githubRelease))

@@ -127,6 +127,30 @@ describe("cicd release", function () {
     assert.deepEqual(mergedRelease(dir), { reason: "mvp-0.5.0 is already tagged" });
   });
 
+  it("--merged fails (exit 1) when the tag already exists on another commit, made outside release.yml", async () => {
+    const dir = repository(["feat: menus"]);
+    await release({ dir, prepare: true, date: "2026-12-06" });
+    // A writer tags an unreviewed commit with the coming release's name before release.yml runs.
+    git(dir, "tag", "-a", "mvp-0.5.0", "-m", "not the release", "HEAD");
+    git(dir, "commit", "-q", "-am", releaseTitle("mvp-0.5.0"));
+    const merged = mergedRelease(dir);
+    assert.ok("conflict" in merged, JSON.stringify(merged));
+    assert.match(
+      merged.reason,
+      /^mvp-0\.5\.0 already exists on [0-9a-f]{12}, not on this release commit [0-9a-f]{12}/,
+    );
+    const errors: string[] = [];
+    const [log, error] = [console.log, console.error];
+    console.log = () => undefined;
+    console.error = (m: string) => errors.push(m);
+    try {
+      assert.equal(await runRelease({ dir, merged: true }), 1);
+    } finally {
+      [console.log, console.error] = [log, error];
+    }
+    assert.match(errors.join("\n"), /made outside release\.yml/);
+  });
+
   it("--merged refuses a release commit whose VERSION or CHANGELOG does not match its subject", async () => {
     const dir = repository([]);
     fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.4.9\n");
