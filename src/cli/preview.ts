@@ -170,7 +170,8 @@ function auditLines(p: StackPreview, audit: AuditReport): string[] {
  * On a terminal each line wraps to its width under its own indentation; to a pipe or a file, one line each.
  */
 function printTable(run: PreviewRun, outDir: string, layout: Layout): void {
-  const lines = [...OFFLINE_BANNER];
+  // On a terminal the banner is one paragraph wrapped to its width; to a pipe or a file, its three lines.
+  const lines = layout.width === undefined ? [...OFFLINE_BANNER] : [OFFLINE_BANNER.join(" ")];
   run.previews.forEach((p, i) => {
     lines.push(
       "",
