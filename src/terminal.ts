@@ -106,8 +106,8 @@ const SOFT_BREAK = /[-/:.@,\]_=]/;
 
 /**
  * `word` broken into pieces of at most `width` columns (a word longer than a line is broken, never cut): after the
- * last `-`, `/`, `:`, `.`, `@`, `,`, `]`, `_` or `=` that fits, when that keeps at least half of the line, else
- * where the line ends.
+ * last `-`, `/`, `:`, `.`, `@`, `,`, `]`, `_` or `=` that fits; where none does, inside the run with no break (a
+ * digest's hex), cut into even pieces rather than a full line and a stray character or two.
  */
 function breakWord(word: string, width: number): string[] {
   const pieces: string[] = [];
@@ -118,13 +118,41 @@ function breakWord(word: string, width: number): string[] {
     while (end < rest.length && used + displayWidth(rest[end]) <= width) used += displayWidth(rest[end++]);
     if (end === rest.length) break;
     end = Math.max(end, 1);
-    let soft = end;
-    while (soft > 0 && !SOFT_BREAK.test(rest[soft - 1])) soft--;
-    const cut = soft * 2 >= end ? soft : end;
+    let cut = end;
+    while (cut > 0 && !SOFT_BREAK.test(rest[cut - 1])) cut--;
+    if (cut === 0) {
+      // The run starts the line and is longer than it: as many lines as it needs, each as full as the others.
+      let run = 0;
+      while (run < rest.length && !SOFT_BREAK.test(rest[run])) run++;
+      run = Math.min(run + 1, rest.length);
+      const lines = Math.ceil(displayWidth(rest.slice(0, run).join("")) / width);
+      cut = Math.min(end, Math.max(1, Math.ceil(run / lines)));
+    }
     pieces.push(rest.slice(0, cut).join(""));
     rest = rest.slice(cut);
   }
   return rest.length > 0 ? [...pieces, rest.join("")] : pieces;
+}
+
+/**
+ * The start of `word` (longer than a line) that ends the current line, `avail` columns being left on it: the
+ * longest prefix ending after a break opportunity that fits `avail` and leaves the rest of the word fewer lines
+ * than starting it on the next line would take; "" when none does (the word starts on the next line, whole).
+ */
+function headOnLine(word: string, avail: number, width: number): string {
+  const chars = [...word];
+  const alone = breakWord(word, width).length;
+  let best = "";
+  let bestLines = alone;
+  let used = 0;
+  for (let i = 0; i < chars.length; i++) {
+    used += displayWidth(chars[i]);
+    if (used > avail) break;
+    if (!SOFT_BREAK.test(chars[i])) continue;
+    const lines = breakWord(chars.slice(i + 1).join(""), width).length;
+    if (lines < alone && lines <= bestLines) [best, bestLines] = [chars.slice(0, i + 1).join(""), lines];
+  }
+  return best;
 }
 
 /**
@@ -147,8 +175,14 @@ export function wrapText(text: string, width: number | undefined): string {
           cur = next;
           continue;
         }
+        // A word longer than any line starts on this one when a piece of it ending at a break fits and saves a line.
+        let tail = word;
+        if (cur !== "" && displayWidth(word) > w) {
+          const head = headOnLine(word, w - displayWidth(cur) - 1, w);
+          if (head !== "") [cur, tail] = [`${cur} ${head}`, word.slice(head.length)];
+        }
         if (cur !== "") lines.push(cur);
-        const pieces = breakWord(word, w);
+        const pieces = breakWord(tail, w);
         cur = pieces.pop() ?? "";
         lines.push(...pieces);
       }

@@ -149,19 +149,28 @@ function secretLines(p: StackPreview): string[] {
 }
 
 /** The audit of a stack: counts, Scorecard scores, and each failing or waived result (secret values redacted). */
-function auditLines(p: StackPreview, audit: AuditReport): string[] {
+function auditLines(p: StackPreview, audit: AuditReport, color: boolean): string[] {
   const s = audit.summary;
   return [
     `  policy pack  ${s.pass} pass, ${s.fail} fail (${s.mandatoryFailures} mandatory), ${s.waived} waived, ` +
       `${s.notApplicable} not applicable`,
     ...audit.scorecard.map((sc) => `  scorecard    ${scoreLine(sc)}`),
-    ...audit.results
-      .filter((x) => x.status === "fail" || x.status === "waived")
-      .map((r) => {
-        const where = r.resource ? r.resource.name : "stack";
-        const line = `    ${r.status.toUpperCase()} ${r.ruleId} [${r.enforcementLevel}] ${where}: ${r.message}`;
-        return redactSecrets(line, p.secretValues);
-      }),
+    ...audit.results.flatMap((r, i) => {
+      if (r.status !== "fail" && r.status !== "waived") return [];
+      // The stack file line the finding points at (the app's config key), as the PR comment links it.
+      const loc = audit.locations?.[i];
+      const where = (r.resource ? r.resource.name : "stack") + (loc ? ` (${loc.uri}:${loc.line})` : "");
+      const status =
+        r.status === "fail"
+          ? paint(color, r.enforcementLevel === "mandatory" ? "red" : "yellow", "FAIL")
+          : "WAIVED";
+      return [
+        redactSecrets(
+          `    ${status} ${r.ruleId} [${r.enforcementLevel}] ${where}: ${r.message}`,
+          p.secretValues,
+        ),
+      ];
+    }),
   ];
 }
 
@@ -170,7 +179,8 @@ function auditLines(p: StackPreview, audit: AuditReport): string[] {
  * On a terminal each line wraps to its width under its own indentation; to a pipe or a file, one line each.
  */
 function printTable(run: PreviewRun, outDir: string, layout: Layout): void {
-  const lines = [...OFFLINE_BANNER];
+  // On a terminal the banner is one paragraph wrapped to its width; to a pipe or a file, its three lines.
+  const lines = layout.width === undefined ? [...OFFLINE_BANNER] : [OFFLINE_BANNER.join(" ")];
   run.previews.forEach((p, i) => {
     lines.push(
       "",
@@ -178,7 +188,7 @@ function printTable(run: PreviewRun, outDir: string, layout: Layout): void {
       ...summarizePlan(p.plan, new Map(p.resources.map((r) => [r.urn, r.props]))),
       ...secretLines(p),
       `  plan         ${path.join(outDir, `plan.${p.plan.stack}.json`)}`,
-      ...auditLines(p, run.audits[i]),
+      ...auditLines(p, run.audits[i], layout.color),
     );
   });
   const accounts = accountsLine(

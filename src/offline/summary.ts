@@ -204,7 +204,10 @@ function runtimeLines(of: OfType): string[] {
     `    runtime      runs ${dig(c, "image") ?? "[unknown]"}`,
     `                 Fargate ${task.inputs.cpu} CPU units / ${task.inputs.memory} MiB x ${service.inputs.desiredCount}, ` +
       `ALB health ${dig(tg?.inputs, "healthCheck", "path")}, container health ${containerPath}, ` +
-      `circuit breaker rollback=${dig(service.inputs, "deploymentCircuitBreaker", "rollback")}`,
+      // A shifting deployment (canary, linear) has no circuit breaker: its deployment alarms roll it back.
+      (dig(service.inputs, "deploymentCircuitBreaker") === undefined
+        ? "no circuit breaker (the deployment alarms roll back)"
+        : `circuit breaker rollback=${dig(service.inputs, "deploymentCircuitBreaker", "rollback")}`),
     `                 pull ${pull}, read-only root with writable ${scratch.join(", ") || "nothing"}, ` +
       `stickiness ${dig(tg?.inputs, "stickiness", "enabled") ? "on" : "off"}`,
     `                 deploys ${deploymentSummary(service.inputs)}`,

@@ -97,9 +97,10 @@ function markdownFailures(r: AuditReport, meta: Map<string, RuleMeta>): string[]
     sorted.map((x) => {
       const loc = location(r, x);
       const where = loc ? ` (${markdownCode(`${loc.uri}:${loc.line}`)})` : "";
+      // The rule's title beside its ID widens the column, so the ID is not broken at a hyphen in a narrow cell.
       return [
         x.enforcementLevel,
-        x.ruleId,
+        `${x.ruleId} ${markdownInline(meta.get(x.ruleId)?.title ?? "")}`.trimEnd(),
         `${markdownCode(resourceText(x))}${where}`,
         markdownText(x.message),
       ];
@@ -160,15 +161,19 @@ function markdownPassed(r: AuditReport, meta: Map<string, RuleMeta>): string[] {
   return out;
 }
 
-/** The PR comment: header and counts, overrides, scorecard, failures with remediation, waivers, passes collapsed. */
+/**
+ * A stack's audit in Markdown (the PR comment's collapsed section): header and counts, overrides, failures with
+ * remediation, waivers, then the scorecard (information, one row per repository: long with many apps, so after
+ * what a reader must act on), passes collapsed.
+ */
 export function renderMarkdown(r: AuditReport): string {
   const meta = metaOf(r);
   return [
     ...markdownHeader(r),
     ...markdownOverrides(r),
-    ...markdownScorecard(r),
     ...markdownFailures(r, meta),
     ...markdownWaived(r),
+    ...markdownScorecard(r),
     ...markdownPassed(r, meta),
   ].join("\n");
 }

@@ -130,7 +130,11 @@ describe("cicd preview (command line)", function () {
   it("production without reviewers fails the preview (exit 1) naming CC-ENV-02", async () => {
     const r = await previewWithoutReviewers();
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /FAIL CC-ENV-02 \[mandatory\] erp-berhan-production-environment-env/);
+    // The line names the stack file line to change, as the PR comment does.
+    assert.match(
+      r.stdout,
+      /FAIL CC-ENV-02 \[mandatory\] erp-berhan-production-environment-env \(Pulumi\.production\.yaml:\d+\): /,
+    );
     assert.match(r.stdout, /FAILED: 1 mandatory policy violation\(s\)\./);
   });
 

@@ -126,7 +126,7 @@ describe("json", function () {
 });
 
 describe("markdown (PR comment)", function () {
-  it("puts the summary first, failures with remediation, passes collapsed", function () {
+  it("puts the summary first, failures with remediation, then the scorecard, passes collapsed", function () {
     const m = renderReport(R.broken, "markdown");
     const lines = m.split("\n");
     assert.match(lines[0], /^### Policy audit: `production` \(offline\) ❌/);
@@ -134,7 +134,30 @@ describe("markdown (PR comment)", function () {
     const remediation = m.indexOf("**Remediation**");
     const details = m.indexOf("<details>");
     assert.ok(failures > 0 && remediation > failures && details > remediation);
-    assert.match(m.slice(failures, remediation), new RegExp(`CC-ENV-02 \\| \`${R.brokenEnvironment}\``));
+    // The scorecard (information, a row per repository) comes after the failures and their remediation.
+    const scored = renderReport(
+      {
+        ...R.broken,
+        scorecard: [
+          { repository: "erp-berhan", score: 8, nextTierNeeds: ["2 approving reviews"], nextScore: 9 },
+        ],
+      },
+      "markdown",
+    );
+    const scorecard = scored.indexOf("#### OpenSSF Scorecard");
+    assert.ok(
+      scorecard > scored.indexOf("**Remediation**") && scored.indexOf("<details>") > scorecard,
+      `scorecard at ${scorecard}`,
+    );
+    // The rule cell holds the ID and its title (a wide column: the ID is not broken at a hyphen).
+    const title = R.broken.rules.find((x) => x.id === "CC-ENV-02")!.title.replace(/`/g, "");
+    const row = m
+      .slice(failures, remediation)
+      .split("\n")
+      .find((l) => l.includes("CC-ENV-02"))!;
+    assert.ok(row.includes(`\`${R.brokenEnvironment}\``), row);
+    assert.match(row, /^\| mandatory \| CC-ENV-02 \S/);
+    assert.ok(row.replace(/`/g, "").includes(title), row);
     assert.ok(m.slice(details).includes("</details>"));
     assert.ok(m.length < 65536, "fits a GitHub comment");
   });

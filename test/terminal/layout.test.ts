@@ -4,6 +4,8 @@
  * rule ID, a property path, a value: all there, wrapped); to a pipe, lines as long as their values.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { diffPlans } from "../../src/diff/diff";
 import { renderDiffs } from "../../src/diff/render";
@@ -76,6 +78,26 @@ describe("wrapping", function () {
     fits(wrapped, 20);
     assert.equal(wrapped.replace(/\s/g, ""), text.replace(/\s/g, ""), "nothing dropped");
     assert.equal(wrapText(text, undefined), text);
+  });
+
+  it("breaks an image reference after its `:` or `@`, a digest's hex in even halves, never a stray character", function () {
+    const hex = "e1db7ed9b791d429b65c423dd68ad538024b18e7929fad9301651f3753f5b56e";
+    assert.deepEqual(wrapText(`runs ghcr.io/surlefeu/erp-berhan@sha256:${hex}`, 63).split("\n"), [
+      "runs ghcr.io/surlefeu/erp-berhan@sha256:",
+      hex.slice(0, 32),
+      hex.slice(32),
+    ]);
+    const sha = "3f9c2a7e5b8d41c6a0e2f7b9d3c5a1e8f4b6d2c0";
+    assert.deepEqual(wrapText(`ghcr.io/surlefeu/erp-berhan:${sha} for linux/amd64`, 63).split("\n"), [
+      "ghcr.io/surlefeu/erp-berhan:",
+      `${sha} for linux/amd64`,
+    ]);
+    // A run longer than two lines: three even pieces.
+    assert.deepEqual(wrapText("x".repeat(50), 20).split("\n"), [
+      "x".repeat(17),
+      "x".repeat(17),
+      "x".repeat(16),
+    ]);
   });
 
   it("continues a summary line under its value", function () {
@@ -201,6 +223,38 @@ describe("cicd audit --color, FORCE_COLOR and NO_COLOR", function () {
       const r = spawnSync(process.execPath, [CLI_JS, ...args(more)], { cwd: ROOT, env, encoding: "utf8" });
       assert.equal(r.status, 1, r.stderr);
       assert.equal(r.stdout.includes(ESC), coloured, `${more.join(" ")} FORCE_COLOR=${force}`);
+    }
+  });
+});
+
+describe("cicd preview on an 80-column terminal", function () {
+  this.timeout(120_000);
+
+  it("no line over 80 columns, the banner one paragraph, no stray piece of a digest, no `undefined`", function () {
+    // `script` gives the preview a pseudo-terminal (util-linux); `stty cols 80` sets its width.
+    if (spawnSync("script", ["--version"]).status !== 0) this.skip();
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "cicd-tty-"));
+    try {
+      const cmd = `stty cols 80; ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_JS)} preview --stack all --color never --out-dir ${JSON.stringify(out)}`;
+      const r = spawnSync("script", ["-qec", cmd, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.replace(/\r/g, "").split("\n");
+      fits(lines.join("\n"), 80);
+      assert.match(lines[0], /^OFFLINE PREVIEW: .{50,}/);
+      assert.match(
+        lines[1],
+        /^ {2}\S.{60,}/,
+        "the banner's second line is full, not a stub of a 110-column line",
+      );
+      assert.deepEqual(
+        lines.filter((l) => /^\s+[0-9a-f]{1,8}$/.test(l)),
+        [],
+        "no line holds only a few hex digits",
+      );
+      assert.ok(!r.stdout.includes("undefined"), "no `undefined`");
+      assert.match(r.stdout, /OK: no mandatory policy violation\./);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
     }
   });
 });
