@@ -136,7 +136,8 @@ describe("report locations of the repository's stacks", function () {
       const markdown = renderReport(r, "markdown")
         .split("\n")
         .flatMap((line) => {
-          const m = /^\| mandatory \| (CC-[A-Z]+-\d+) \| `([^`]+)` \(`([^`]+)`\) \|/.exec(line);
+          // The rule cell is the ID and its title (which may hold code spans); the resource cell follows.
+          const m = /^\| mandatory \| (CC-[A-Z]+-\d+)\b.*? \| `([^`|]+)` \(`([^`|]+)`\) \|/.exec(line);
           return m ? [`${m[1]} ${m[2]} ${m[3]}`] : [];
         })
         .sort();
