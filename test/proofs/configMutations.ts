@@ -246,11 +246,19 @@ function secretSlots(raw: Record<string, unknown>): Path[] {
   return slots;
 }
 
-/** `raw` with one of its secret values replaced by a generated one, and that value. */
+/**
+ * `raw` with one of its secret values replaced by a generated one, and that value. `avoid` (a config key, the
+ * mutation's) is never planted into, nor anything inside or around it: planting there would undo the mutation.
+ * Without such a slot, `raw` is returned as it is, with no secret.
+ */
 export function plantSecret(
   raw: Record<string, unknown>,
-): fc.Arbitrary<{ raw: Record<string, unknown>; secret: string }> {
-  const slots = secretSlots(raw);
+  avoid?: string,
+): fc.Arbitrary<{ raw: Record<string, unknown>; secret?: string }> {
+  const inside = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+  const related = (k: string) => !!avoid && (inside(k, avoid) || inside(avoid, k));
+  const slots = secretSlots(raw).filter((p) => !related(keyOf(p)));
+  if (!slots.length) return fc.constant({ raw: structuredClone(raw) });
   return fc.tuple(fc.constantFrom(...slots), arbSecretValue).map(([path, secret]) => {
     const r = structuredClone(raw);
     setAt(r, path, secret);
