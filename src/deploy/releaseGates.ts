@@ -24,6 +24,9 @@ import { historyDigests } from "../config/model";
 /** The title of the one drift issue drift.yml opens (a workflow test pins that drift.yml uses it). */
 export const DRIFT_ISSUE_TITLE = "Drift: what runs differs from the stacks";
 
+/** The label drift.yml gives its issue; PREDEPLOY-DRIFT reads only issues that carry it. */
+export const DRIFT_LABEL = "drift";
+
 type Push = (c: Check) => void;
 type Target = Pick<AppTarget, "app" | "githubOwner" | "repository" | "digest">;
 
@@ -154,16 +157,24 @@ export async function checkSoak(
   );
 }
 
-/** PREDEPLOY-DRIFT: an open drift issue on this repository stops the line. */
+/** PREDEPLOY-DRIFT: an open drift issue (drift.yml's title and label) on this repository stops the line. */
 export async function checkDrift(github: Octokit, repository: string, push: Push): Promise<void> {
   const [owner, repo] = repository.split("/");
+  // Labelled `drift`, as drift.yml opens it: adding a label takes triage access, so an issue anyone may open
+  // under the same title does not stop production's deploys.
   const open = await github.paginate(github.rest.issues.listForRepo, {
     owner,
     repo,
     state: "open",
+    labels: DRIFT_LABEL,
     per_page: 100,
   });
-  const drift = open.filter((i) => i.title === DRIFT_ISSUE_TITLE && !i.pull_request);
+  const drift = open.filter(
+    (i) =>
+      i.title === DRIFT_ISSUE_TITLE &&
+      !i.pull_request &&
+      i.labels.some((l) => (typeof l === "string" ? l : l.name) === DRIFT_LABEL),
+  );
   push(
     drift.length
       ? {

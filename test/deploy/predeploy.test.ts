@@ -12,7 +12,7 @@ import { readStackFile } from "../../src/config/sources";
 import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { predeployStack } from "../../src/deploy/predeploy";
 import { cicd } from "../cli-harness";
-import { DRIFT_ISSUE_TITLE } from "../../src/deploy/releaseGates";
+import { DRIFT_ISSUE_TITLE, DRIFT_LABEL } from "../../src/deploy/releaseGates";
 import { ROOT } from "../helpers";
 import { awsJsonServer, githubServer, Served } from "./servers";
 
@@ -99,7 +99,7 @@ describe("cicd predeploy", function () {
       secrets?: boolean;
       /** Staging alarms that went to ALARM, by name, at the given time. */
       alarmHistory?: Record<string, string>;
-      issues?: Array<{ number: number; title: string; state: "open" | "closed" }>;
+      issues?: Array<{ number: number; title: string; state: "open" | "closed"; labels?: string[] }>;
       /** Run `cicd predeploy` as main.yml does (the compiled CLI in this process) and give its exit code. */
       cli?: boolean;
     } = {},
@@ -424,19 +424,24 @@ describe("cicd predeploy", function () {
 
   it("stops the line on an open drift issue, not on a closed one", async () => {
     const title = DRIFT_ISSUE_TITLE;
-    const open = await predeploy({ issues: [{ number: 7, title, state: "open" }] });
+    const open = await predeploy({ issues: [{ number: 7, title, state: "open", labels: [DRIFT_LABEL] }] });
     assert.deepEqual(
       gate(open, "PREDEPLOY-DRIFT").map((c) => c.message),
       [
         "drift issue #7 is open: what runs differs from the stacks; resolve it (or close it as explained) first",
       ],
     );
-    const closed = await predeploy({ issues: [{ number: 7, title, state: "closed" }] });
+    const closed = await predeploy({
+      issues: [{ number: 7, title, state: "closed", labels: [DRIFT_LABEL] }],
+    });
     assert.deepEqual(closed.failed, []);
-    // drift.yml opens the issue under the title the gate reads.
-    assert.ok(
-      fs.readFileSync(path.join(ROOT, ".github/workflows/drift.yml"), "utf8").includes(`title="${title}"`),
-    );
+    // Anyone may open an issue under that title; without the label (triage access) it stops nothing.
+    const unlabelled = await predeploy({ issues: [{ number: 8, title, state: "open" }] });
+    assert.deepEqual(unlabelled.failed, []);
+    // drift.yml opens the issue under the title and with the label the gate reads.
+    const driftYml = fs.readFileSync(path.join(ROOT, ".github/workflows/drift.yml"), "utf8");
+    assert.ok(driftYml.includes(`title="${title}"`));
+    assert.match(driftYml, new RegExp(`gh issue create .*--label ${DRIFT_LABEL} `));
   });
 
   it("needs a rollback target verified in staging; an audited override lifts the gate for one app", async () => {
