@@ -160,15 +160,24 @@ export const MAX_GATE_OVERRIDE_DAYS = 7;
 /**
  * What bounds a pre-deploy override beyond a waiver's fields (reason, owner, expiry, checked where it is used):
  * it lifts a gate that may be lifted ({@link GATE_OVERRIDABLE}), names one app of the stack (no wildcard: one
- * incident, one app) and expires at most
- * {@link MAX_GATE_OVERRIDE_DAYS} days after `today` (an expired one is history and stays). Empty when bounded.
+ * incident, one app), expires at most {@link MAX_GATE_OVERRIDE_DAYS} days after `today` (an expired one is
+ * history and stays), and, when it has a `digest`, names one (it then lifts the gates only while the app pins that
+ * digest). Empty when bounded.
  */
 export function gateOverrideProblems(
   o: Record<string, unknown>,
   today: Date,
   apps: readonly string[],
-): Array<{ field: "ruleId" | "resource" | "expires"; expected: string }> {
-  const problems: Array<{ field: "ruleId" | "resource" | "expires"; expected: string }> = [];
+): Array<{ field: "ruleId" | "resource" | "expires" | "digest"; expected: string }> {
+  const problems: Array<{ field: "ruleId" | "resource" | "expires" | "digest"; expected: string }> = [];
+  if (
+    o.digest !== undefined &&
+    !(typeof o.digest === "string" && /^sha256:[0-9a-f]{64}$/.test(o.digest.trim()))
+  )
+    problems.push({
+      field: "digest",
+      expected: "the digest the override is bound to, sha256:<64 hex> (or no digest: any digest of the app)",
+    });
   if (!GATE_OVERRIDABLE.includes(String(o.ruleId ?? "").trim()))
     problems.push({
       field: "ruleId",

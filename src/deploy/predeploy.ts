@@ -206,12 +206,27 @@ function checkSecrets(deployed: DeployedStack, push: Push) {
   });
 }
 
-/** The overrides in force: complete, unexpired and bounded ({@link gateOverrideProblems}). */
+/**
+ * The overrides in force: complete, unexpired and bounded ({@link gateOverrideProblems}), each with the digest it is
+ * bound to when it names one (a rollback's: it lifts the gates for the digest rolled back to, not for the next).
+ */
 function validOverrides(deployed: DeployedStack, now: Date) {
   const apps = deployed.apps.map((t) => t.app);
-  return validWaivers(deployed.model.predeploy.overrides, now, OVERRIDABLE).filter(
-    (o) => gateOverrideProblems(o as unknown as Record<string, unknown>, now, apps).length === 0,
-  );
+  return deployed.model.predeploy.overrides.flatMap((o) => {
+    const [valid] = validWaivers([o], now, OVERRIDABLE);
+    if (!valid || gateOverrideProblems(o, now, apps).length) return [];
+    return [{ ...valid, digest: typeof o.digest === "string" ? o.digest.trim() : undefined }];
+  });
+}
+
+/** Whether an override in force names the app and, when it is bound to a digest, the digest the app pins. */
+function appliesTo(
+  o: ReturnType<typeof validOverrides>[number],
+  deployed: DeployedStack,
+  app: string,
+): boolean {
+  const pinned = deployed.apps.find((t) => t.app === app)?.digest;
+  return o.resource === app && (o.digest === undefined || o.digest === pinned);
 }
 
 /**
@@ -221,7 +236,7 @@ function validOverrides(deployed: DeployedStack, now: Date) {
 function lifted(c: Check, deployed: DeployedStack, now: Date): Check {
   if (c.status !== "fail" || c.id === "PREDEPLOY-ERROR-BUDGET" || !OVERRIDABLE.includes(c.id)) return c;
   const o = validOverrides(deployed, now).find(
-    (x) => x.ruleId === c.id && (c.app === "*" || x.resource === c.app),
+    (x) => x.ruleId === c.id && (c.app === "*" || appliesTo(x, deployed, c.app)),
   );
   return o
     ? {
@@ -263,7 +278,9 @@ async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, n
     const missing = t.burnAlarms.filter((n) => !found.some((a) => a.AlarmName === n));
     const breached = found.filter((a) => a.StateValue === "ALARM");
     // Only an override of this gate lifts the freeze: one of the soak or the drift gate for the app does not.
-    const override = valid.find((o) => o.ruleId === "PREDEPLOY-ERROR-BUDGET" && o.resource === t.app);
+    const override = valid.find(
+      (o) => o.ruleId === "PREDEPLOY-ERROR-BUDGET" && appliesTo(o, deployed, t.app),
+    );
     const check = (status: Check["status"], message: string) =>
       push({ id: "PREDEPLOY-ERROR-BUDGET", app: t.app, status, message });
     if (missing.length) check("fail", `no alarm ${missing.join(", ")}: the error budget cannot be read`);

@@ -69,7 +69,14 @@ export interface RollbackPlan {
   /** Whether a pinned `image.provenance` was dropped (it described the digest rolled back from). */
   droppedProvenance: boolean;
   /** The error-budget override the rollback adds: a rollback runs while the budget burns. */
-  override: { ruleId: string; resource: string; reason: string; owner: string; expires: string };
+  override: {
+    ruleId: string;
+    resource: string;
+    digest: string;
+    reason: string;
+    owner: string;
+    expires: string;
+  };
   /** The flags turned off in the same change (`disableFlags`); undefined when not asked. */
   disabledFlags?: string[];
   /** The corrective migration the rollback carries, when the running release's migration was destructive. */
@@ -159,14 +166,15 @@ const label = (v: string | undefined, d: string) => v ?? d.slice(7, 19);
 const ROLLBACK_LIFTS = ["PREDEPLOY-ERROR-BUDGET", "PREDEPLOY-STAGING-SOAK", "PREDEPLOY-ROLLBACK-TARGET"];
 
 /**
- * A rollback therefore adds an override of each of {@link ROLLBACK_LIFTS} for the app that expires the next day
- * (UTC), with the marker as its reason and an owner, reviewed in the same pull request. Returns the error
- * budget's.
+ * A rollback therefore adds an override of each of {@link ROLLBACK_LIFTS} for the app, bound to the digest rolled
+ * back to (`digest`), that expires the next day (UTC), with the marker as its reason and an owner, reviewed in the
+ * same pull request. Returns the error budget's.
  */
 function errorBudgetOverride(
   edit: StackFileEdit,
   opts: RollbackOptions,
   marker: string,
+  to: string,
 ): RollbackPlan["override"] {
   const now = opts.now ?? new Date();
   const owner =
@@ -174,6 +182,8 @@ function errorBudgetOverride(
   const override = {
     ruleId: "PREDEPLOY-ERROR-BUDGET",
     resource: opts.app,
+    // Bound to the digest rolled back to: a promotion of another digest in the same day meets every gate.
+    digest: to,
     reason: `${marker}: restoring the last good release during the incident`,
     owner,
     expires: new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10),
@@ -236,7 +246,7 @@ export function planRollback(opts: RollbackOptions): RollbackPlan {
   else if (current.provenance) edit.doc.deleteIn([...edit.appPath, "image", "provenance"]);
   const marker = `ROLLBACK ${label(opts.fromVersion, from)} -> ${label(opts.toVersion, to)}`;
   if (!opts.correctiveMigration?.length) skipMigrationFor(edit, to);
-  const override = errorBudgetOverride(edit, opts, marker);
+  const override = errorBudgetOverride(edit, opts, marker, to);
   const disabledFlags = opts.disableFlags ? disableAppFlags(edit) : undefined;
   writeValidated(edit);
   return {

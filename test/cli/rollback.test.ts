@@ -63,7 +63,7 @@ describe("cicd rollback", () => {
     );
   });
 
-  it("lifts the error budget, the soak and the rollback-target gate for that app until the next day, with an owner and the marker as reason", () => {
+  it("lifts the error budget, the soak and the rollback-target gate for that app and the digest rolled back to until the next day, with an owner and the marker as reason", () => {
     const plan = planRollback({
       app: "erp-berhan",
       dir,
@@ -79,6 +79,8 @@ describe("cicd rollback", () => {
       ["PREDEPLOY-ERROR-BUDGET", "PREDEPLOY-STAGING-SOAK", "PREDEPLOY-ROLLBACK-TARGET"].map((ruleId) => ({
         ruleId,
         resource: "erp-berhan",
+        // Bound to the digest rolled back to: a promotion of another digest meets every gate.
+        digest: plan.to,
         reason: "ROLLBACK mvp-0.4.0 -> mvp-0.3.2: restoring the last good release during the incident",
         owner: "mathieu",
         expires: "2026-12-02",

@@ -331,6 +331,21 @@ describe("cicd predeploy", function () {
     );
   });
 
+  it("an override bound to a digest lifts the freeze only while the app pins that digest (a rollback's, not the next promotion)", async () => {
+    const bound = (digest: string) => ({ ...override("2026-12-02"), digest });
+    const pinned = await predeploy({ alarms: breached, overrides: [bound(DIGEST["erp-berhan"])] });
+    assert.deepEqual(pinned.failed, []);
+    const other = await predeploy({ alarms: breached, overrides: [bound(`sha256:${"9".repeat(64)}`)] });
+    assert.deepEqual(
+      other.failed.map((c) => [c.id, c.app]),
+      [["PREDEPLOY-ERROR-BUDGET", "erp-berhan"]],
+    );
+    await assert.rejects(
+      predeploy({ alarms: breached, overrides: [bound("latest")] }),
+      /cicd-constitution:predeploy\.overrides\[0\]\.digest: expected the digest the override is bound to/,
+    );
+  });
+
   it("refuses an override without a reason: it is reported, and the budget still blocks", async () => {
     const { failed } = await predeploy({ alarms: breached, overrides: [override("2026-12-05", "ok")] });
     assert.deepEqual(failed.map((c) => c.app).sort(), ["*", "erp-berhan"]);
