@@ -8,9 +8,9 @@
  * environment's, which main.yml's production job waits on (checked below against the workflow itself).
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { git, setTestIdentity } from "../git";
 import { parse, parseDocument } from "yaml";
 import { requiredSecrets } from "../../src/config/secrets";
 import { readStackFile } from "../../src/config/sources";
@@ -33,9 +33,6 @@ const MERGED = {
   date: new Date(Math.floor(Date.now() / 1000) * 1000 - 3 * 3_600_000).toISOString().replace(".000Z", "Z"),
 };
 const TODAY = TEST_TODAY.toISOString().slice(0, 10);
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
 
 /** The current builds of the apps in the repository's staging stack file. */
 function stagingBuilds(dir: string): Record<string, string> {
@@ -234,13 +231,7 @@ const failures = (r: CliRun) =>
         stagingVerified(app.name, typeof h === "string" ? h : h.digest, 9);
       }
       git(dir, "init", "-q", "-b", "main");
-      for (const [k, v] of [
-        ["user.email", "dev@example.org"],
-        ["user.name", "dev"],
-        ["commit.gpgsign", "false"],
-        ["tag.gpgsign", "false"],
-      ])
-        git(dir, "config", k, v);
+      setTestIdentity(dir);
       fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.4.2\n");
       fs.writeFileSync(path.join(dir, "CHANGELOG.md"), "# Changelog\n\n## mvp-0.4.2 - 2026-11-14\n");
       fs.writeFileSync(path.join(dir, ".gitignore"), "out-*/\noutputs.*.json\n");

@@ -3,24 +3,18 @@
  * the annotated tag, and the GitHub Release through Octokit against a local server speaking GitHub's REST API.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { git, setTestIdentity } from "../git";
 import { mergedRelease, release, releaseTitle, runRelease } from "../../src/release/command";
 import { githubServer } from "../deploy/servers";
 import { cleanTempDirs, tempDir } from "../temp";
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 /** A repository with one release tag and commits after it. */
 function repository(messages: string[]): string {
   const dir = tempDir("release");
   git(dir, "init", "-q", "-b", "main");
-  git(dir, "config", "user.email", "dev@example.org");
-  git(dir, "config", "user.name", "dev");
-  git(dir, "config", "commit.gpgsign", "false");
-  git(dir, "config", "tag.gpgsign", "false");
+  setTestIdentity(dir);
   fs.writeFileSync(
     path.join(dir, "CHANGELOG.md"),
     "# Changelog\n\n## mvp-0.4.2 - 2026-11-30\n\n### Fixed\n\n- x (1234567)\n",

@@ -6,16 +6,13 @@
  * the same notes and creates the GitHub Release.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { git, setTestIdentity } from "../git";
 import { cleanTempDirs, tempDir } from "../temp";
 import { readWorkflow, shims, stepRunner } from "./replay";
 
 const workflow = readWorkflow("release.yml");
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 /** A clone of a bare `origin` with one release tag and a feature and a fix after it. */
 /** A clone of a bare `origin`: with one release tag and a feature and a fix after it, or (`first`) no release yet. */
@@ -24,13 +21,7 @@ function checkout(root: string, first = false): string {
   git(root, "init", "-q", "--bare", "-b", "main", origin);
   const dir = path.join(root, "work");
   git(root, "clone", "-q", origin, dir);
-  for (const [k, v] of [
-    ["user.email", "dev@example.org"],
-    ["user.name", "dev"],
-    ["commit.gpgsign", "false"],
-    ["tag.gpgsign", "false"],
-  ])
-    git(dir, "config", k, v);
+  setTestIdentity(dir);
   if (first) git(dir, "commit", "-q", "--allow-empty", "-m", "chore: start");
   else {
     fs.writeFileSync(path.join(dir, "CHANGELOG.md"), "# Changelog\n\n## mvp-0.4.2 - 2026-11-30\n\n- x\n");

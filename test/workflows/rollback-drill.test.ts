@@ -4,9 +4,9 @@
  * in a git checkout, with `pulumi stack output` answering staging's recorded releases.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { git, setTestIdentity } from "../git";
 import { parse } from "yaml";
 import { cleanTempDirs, tempProject } from "../cli-harness";
 import { mockDigest } from "../../src/offline/mocks";
@@ -24,9 +24,6 @@ const raw = parse(fs.readFileSync(path.join(ROOT, ".github/workflows/rollback-dr
     }
   >;
 };
-const git = (dir: string, ...args: string[]) =>
-  execFileSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-
 describe("rollback-drill.yml", function () {
   this.timeout(60_000);
   after(cleanTempDirs);
@@ -59,12 +56,7 @@ describe("rollback-drill.yml", function () {
   it("its rollback script pins staging's earlier release, and its roll-forward script restores main's file", () => {
     const dir = tempProject();
     git(dir, "init", "-q");
-    for (const [k, v] of [
-      ["user.email", "dev@example.org"],
-      ["user.name", "dev"],
-      ["commit.gpgsign", "false"],
-    ])
-      git(dir, "config", k, v);
+    setTestIdentity(dir);
     git(dir, "add", ".");
     git(dir, "commit", "-q", "-m", "stacks");
     const staging = fs.readFileSync(path.join(dir, "Pulumi.staging.yaml"), "utf8");
