@@ -4,70 +4,24 @@
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
-import { requiredSecrets } from "../../src/config/secrets";
-import { readStackFile } from "../../src/config/sources";
-import { ConfigError, parseStackConfig } from "../../src/config/model";
+import { ConfigError } from "../../src/config/model";
 import { predeployStack } from "../../src/deploy/predeploy";
 import { cicd } from "../cli-harness";
 import { DRIFT_ISSUE_TITLE, DRIFT_LABEL } from "../../src/deploy/releaseGates";
 import { ROOT } from "../helpers";
 import { awsJsonServer, githubServer, Served } from "./servers";
-
-const SHA = "c".repeat(40);
-/** The head commit of the pull request whose squash merge is SHA. */
-const HEAD = "d".repeat(40);
-const DIGEST: Record<string, string> = {
-  "erp-berhan": "sha256:e1db7ed9b791d429b65c423dd68ad538024b18e7929fad9301651f3753f5b56e",
-  "menu-optimizer": "sha256:dcf134742ed584dd525403ddb3ab6505c051aabe486218db9768f72761dd21dd",
-};
-const NOW = new Date("2026-12-01T12:00:00Z");
-
-/** A production stack file with every required secret set (as `secure:` values) and the given overrides. */
-function productionDir(overrides: unknown[] = [], withSecrets = true): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "predeploy-"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  const file = path.join(ROOT, "Pulumi.production.yaml");
-  const doc = parseDocument(fs.readFileSync(file, "utf8"));
-  if (withSecrets) {
-    const source = readStackFile(file);
-    const model = parseStackConfig("production", source.raw, { secretKeys: source.secretKeys });
-    for (const s of requiredSecrets(model, source)) {
-      const [head, ...rest] = s.path.split(".");
-      doc.setIn(["config", `cicd-constitution:${head}`, ...rest], { secure: "v1:bG9jYWwtdGVzdA==" });
-    }
-  }
-  if (overrides.length) doc.setIn(["config", "cicd-constitution:predeploy", "overrides"], overrides);
-  fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), doc.toString());
-  return dir;
-}
-
-/** The digests production would roll back to: the first of each app's image.history. */
-const PREVIOUS: Record<string, string> = {
-  "erp-berhan": "sha256:1ad51ab6b70f33fffa542f0fe2066148b33ed06d56d93fe675132f1b36ab4e83",
-  "menu-optimizer": "sha256:32fd66d33a4b137eaca29ecb9cc732227f41b4c5a26440e0874d0a0c52b317a5",
-};
-/** A staging deployment of the app's pinned digest (or `digest`), verified at `at` (three hours before NOW). */
-const verified = (app: string, state = "success", at = "2026-12-01T09:00:00Z", digest = DIGEST[app]) => ({
-  repo: `surlefeu/${app}`,
-  ref: "a".repeat(40),
-  environment: "staging",
-  payload: { digest },
-  created_at: at,
-  statuses: [{ state, created_at: at }],
-});
-/** Every app's pinned digest and rollback target verified in staging. */
-const ALL_VERIFIED = ["erp-berhan", "menu-optimizer"].flatMap((a) => [
-  verified(a),
-  verified(a, "success", "2026-11-28T09:00:00Z", PREVIOUS[a]),
-]);
-const green = ["style", "unit", "smoke"].map((name) => ({
-  name,
-  status: "completed",
-  conclusion: "success",
-}));
+import {
+  ALL_VERIFIED,
+  DIGEST,
+  green,
+  HEAD,
+  NOW,
+  PREVIOUS,
+  productionDir,
+  SHA,
+  verified,
+} from "./predeployFixtures";
 
 describe("cicd predeploy", function () {
   this.timeout(60_000);

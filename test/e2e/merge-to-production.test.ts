@@ -11,16 +11,14 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { git, setTestIdentity } from "../git";
-import { parse, parseDocument } from "yaml";
-import { requiredSecrets } from "../../src/config/secrets";
-import { readStackFile } from "../../src/config/sources";
-import { parseStackConfig } from "../../src/config/model";
+import { parse } from "yaml";
 import { mockDigest } from "../../src/offline/mocks";
 import { PREDEFINED } from "../deploy/appconfigServer";
 import { registryToolsPresent } from "../deploy/servers";
 import { cicd, CliRun, cleanTempDirs, tempProject } from "../cli-harness";
 import { ROOT, TEST_TODAY } from "../helpers";
 import { startWorld, World } from "./world";
+import { setProductionSecrets } from "../deploy/predeployFixtures";
 
 const APPS = ["erp-berhan", "menu-optimizer"];
 const APP = "erp-berhan";
@@ -40,19 +38,6 @@ function stagingBuilds(dir: string): Record<string, string> {
     "cicd-constitution:apps"
   ] as Array<{ name: string; image: { build: { gitSha: string } } }>;
   return Object.fromEntries(apps.map((a) => [a.name, a.image.build.gitSha]));
-}
-
-/** Sets every secret the production stack requires (as `pulumi config set --secret` leaves them). */
-function setProductionSecrets(dir: string): void {
-  const file = path.join(dir, "Pulumi.production.yaml");
-  const source = readStackFile(file);
-  const model = parseStackConfig("production", source.raw, { secretKeys: source.secretKeys });
-  const doc = parseDocument(fs.readFileSync(file, "utf8"));
-  for (const s of requiredSecrets(model, source)) {
-    const [head, ...rest] = s.path.split(".");
-    doc.setIn(["config", `cicd-constitution:${head}`, ...rest], { secure: "v1:bG9jYWwtdGVzdA==" });
-  }
-  fs.writeFileSync(file, doc.toString());
 }
 
 /** A command that must succeed: its output, or an assertion error carrying what it printed. */
@@ -208,7 +193,7 @@ const failures = (r: CliRun) =>
 
     before(async () => {
       dir = tempProject();
-      setProductionSecrets(dir);
+      setProductionSecrets(path.join(dir, "Pulumi.production.yaml"));
       const builds = stagingBuilds(dir);
       world = await startWorld(APPS, builds);
       // The world before the merge: each app's current build pushed, and production pinned to it (the digests the
