@@ -169,12 +169,7 @@ export async function checkDrift(github: Octokit, repository: string, push: Push
     labels: DRIFT_LABEL,
     per_page: 100,
   });
-  const drift = open.filter(
-    (i) =>
-      i.title === DRIFT_ISSUE_TITLE &&
-      !i.pull_request &&
-      i.labels.some((l) => (typeof l === "string" ? l : l.name) === DRIFT_LABEL),
-  );
+  const drift = open.filter((i) => i.title === DRIFT_ISSUE_TITLE && !i.pull_request);
   push(
     drift.length
       ? {

@@ -27,6 +27,19 @@ interface Row {
   env?: Record<string, string>;
 }
 
+/** `preview --stack production` of the project in `d`, its plan under `d/out`, on the suite's fixed day. */
+const previewProduction = (d: string) => [
+  "preview",
+  "--stack",
+  "production",
+  "--dir",
+  d,
+  "--out-dir",
+  path.join(d, "out"),
+  "--today",
+  TODAY,
+];
+
 const plan = (dir: string, stack: string) => path.join(dir, "out", `plan.${stack}.json`);
 
 const ROWS: Row[] = [
@@ -47,17 +60,7 @@ const ROWS: Row[] = [
   },
   {
     name: "preview, a mandatory rule fails",
-    args: (d) => [
-      "preview",
-      "--stack",
-      "production",
-      "--dir",
-      d,
-      "--out-dir",
-      path.join(d, "out"),
-      "--today",
-      TODAY,
-    ],
+    args: (d) => previewProduction(d),
     mutate: noReviewers,
     code: 1,
     says: /CC-ENV-02/,
@@ -193,18 +196,7 @@ describe("exit codes CI relies on", function () {
 
   it("the compiled executable exits 1 on a mandatory failure and 2 on invalid config, as the workflows see it", () => {
     const failing = tempProject(noReviewers);
-    const args = (d: string) => [
-      "preview",
-      "--stack",
-      "production",
-      "--dir",
-      d,
-      "--out-dir",
-      path.join(d, "out"),
-      "--today",
-      TODAY,
-    ];
-    assert.equal(cicdProcess(args(failing)).code, 1);
-    assert.equal(cicdProcess(args(tempProject(invalid))).code, 2);
+    assert.equal(cicdProcess(previewProduction(failing)).code, 1);
+    assert.equal(cicdProcess(previewProduction(tempProject(invalid))).code, 2);
   });
 });

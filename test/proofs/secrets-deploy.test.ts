@@ -27,7 +27,7 @@ const CREDENTIALS = {
 };
 
 /** The forms a value takes in logs and reports: as is, base64 (Basic auth), URL- and JSON-escaped, hex. */
-export function encodings(value: string): string[] {
+function encodings(value: string): string[] {
   const b64 = Buffer.from(value).toString("base64");
   return [
     value,
@@ -183,7 +183,7 @@ describe("proofs: no credential in any output of the deploy commands", function 
         "--outputs",
         path.join(out, "outputs.json"),
         "--registry-url",
-        servers.length ? (env.GITHUB_API_URL as string) : "",
+        env.GITHUB_API_URL,
         "--app-url",
         `erp-berhan=${env.GITHUB_API_URL}`,
         `menu-optimizer=${env.GITHUB_API_URL}`,
