@@ -9,6 +9,7 @@ import { recordProgram } from "../src/offline/preview";
 import { StackPreview } from "../src/offline/preview";
 import { PlanResource } from "../src/plan/types";
 import { ROOT } from "./root";
+import { onceShared } from "./onceShared";
 
 export { ROOT };
 
@@ -53,12 +54,10 @@ export function one(resources: Registered[], type: string, suffix = ""): Registe
 /** The day the suite previews and audits on, so that dates in the stack files judge the same every day. */
 export const TEST_TODAY = new Date("2026-11-21T12:00:00Z");
 
-let cached: Promise<StackPreview[]> | undefined;
 /** The repository's staging and production stacks, previewed once per test run (the suite's one preview). */
-export function repositoryStacks(): Promise<StackPreview[]> {
-  cached ??= previewStacks(ROOT, ["staging", "production"], TEST_TODAY);
-  return cached;
-}
+export const repositoryStacks: () => Promise<StackPreview[]> = onceShared(() =>
+  previewStacks(ROOT, ["staging", "production"], TEST_TODAY),
+);
 
 /** Parses a JSON-string input (task definitions, policies, dashboards). */
 export function parsed<T = any>(value: unknown): T {

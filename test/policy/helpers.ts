@@ -13,6 +13,7 @@ import {
   RuleResult,
 } from "../../policy-pack/evaluate";
 import { NOW } from "./rule-harness";
+import { onceShared } from "../onceShared";
 
 export { NOW };
 
@@ -31,11 +32,9 @@ export interface RealStack {
  */
 export const RUN_07_APPS = { "menu-optimizer": ["DATABASE_URL"] };
 
-let cache: Promise<Record<string, RealStack>> | undefined;
-
 /** Both stacks of the repository's stack files, previewed once per test run. */
-export function realStacks(): Promise<Record<string, RealStack>> {
-  cache ??= repositoryStacks().then((previews) =>
+export const realStacks: () => Promise<Record<string, RealStack>> = onceShared(() =>
+  repositoryStacks().then((previews) =>
     Object.fromEntries(
       previews.map((p) => {
         const section = structuredClone(p.model.policy ?? {}) as {
@@ -53,9 +52,8 @@ export function realStacks(): Promise<Record<string, RealStack>> {
         ];
       }),
     ),
-  );
-  return cache;
-}
+  ),
+);
 
 /** A deep copy of `resources` where `change` edited the props of every resource matching `type` and `name`. */
 export function mutate(

@@ -10,6 +10,7 @@ import type { PackConfig, PolicyResourceInput, RuleResult } from "../../policy-p
 import { buildReport } from "../../src/report/build";
 import type { AuditReport } from "../../src/report/types";
 import { repositoryStacks, ROOT } from "../helpers";
+import { onceShared } from "../onceShared";
 
 /** "Today" for the runs, so expiry checks do not depend on the clock. */
 export const NOW = new Date("2026-11-21T00:00:00Z");
@@ -44,54 +45,61 @@ function report(stack: string, results: RuleResult[], resources: PolicyResourceI
   });
 }
 
-let cached: Promise<RealReports> | undefined;
+/**
+ * The pack's verdicts on the repository's stacks and on `broken` (see {@link RealReports}), computed once; apart
+ * from the reports built on them, so that a change to the report code (a mutant of `npm run mutation`) builds
+ * the reports again without evaluating again.
+ */
+const realEvaluations = onceShared(async () => {
+  const [staging, production] = await repositoryStacks();
+  const broken = structuredClone(production.resources);
+  const env = broken.find(
+    (r) =>
+      r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" &&
+      r.props.environment === "production" &&
+      r.name.startsWith("erp-berhan-"),
+  )!;
+  env.props.preventSelfReview = false;
+  const logs = broken.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
+  logs.props.retentionInDays = 1;
+  const env02 = RULES.find((m) => m.id === "CC-ENV-02")!;
+  const config: PackConfig = {
+    [env02.policyName]: {
+      waivers: [
+        {
+          ruleId: "CC-ENV-02",
+          resource: env.name,
+          reason: "self-review allowed during the <on-call> rotation & handover",
+          owner: "mathieu",
+          expires: "2027-01-31",
+        },
+      ],
+    },
+  };
+  return {
+    staging,
+    production,
+    broken,
+    brokenEnvironment: env.name,
+    results: {
+      staging: evaluate(staging.resources, { stack: "staging", now: NOW }),
+      production: evaluate(production.resources, { stack: "production", now: NOW }),
+      broken: evaluate(broken, { stack: "production", now: NOW }),
+      brokenWaived: evaluate(broken, { stack: "production", now: NOW, config }),
+    },
+  };
+});
 
 /** Evaluates the repository's stacks once; see {@link RealReports}. */
-export function realReports(): Promise<RealReports> {
-  cached ??= (async () => {
-    const [staging, production] = await repositoryStacks();
-    const broken = structuredClone(production.resources);
-    const env = broken.find(
-      (r) =>
-        r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" &&
-        r.props.environment === "production" &&
-        r.name.startsWith("erp-berhan-"),
-    )!;
-    env.props.preventSelfReview = false;
-    const logs = broken.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
-    logs.props.retentionInDays = 1;
-    const brokenResults = evaluate(broken, { stack: "production", now: NOW });
-    const env02 = RULES.find((m) => m.id === "CC-ENV-02")!;
-    const config: PackConfig = {
-      [env02.policyName]: {
-        waivers: [
-          {
-            ruleId: "CC-ENV-02",
-            resource: env.name,
-            reason: "self-review allowed during the <on-call> rotation & handover",
-            owner: "mathieu",
-            expires: "2027-01-31",
-          },
-        ],
-      },
-    };
-    return {
-      staging: report(
-        "staging",
-        evaluate(staging.resources, { stack: "staging", now: NOW }),
-        staging.resources,
-      ),
-      production: report(
-        "production",
-        evaluate(production.resources, { stack: "production", now: NOW }),
-        production.resources,
-      ),
-      broken: report("production", brokenResults, broken),
-      brokenWaived: report("production", evaluate(broken, { stack: "production", now: NOW, config }), broken),
-      brokenEnvironment: env.name,
-      brokenLogGroup:
-        brokenResults.find((x) => x.ruleId === "CC-RUN-08" && x.status === "fail")?.resource?.name ?? "",
-    };
-  })();
-  return cached;
-}
+export const realReports: () => Promise<RealReports> = onceShared(async () => {
+  const { staging, production, broken, brokenEnvironment, results } = await realEvaluations();
+  return {
+    staging: report("staging", results.staging, staging.resources),
+    production: report("production", results.production, production.resources),
+    broken: report("production", results.broken, broken),
+    brokenWaived: report("production", results.brokenWaived, broken),
+    brokenEnvironment,
+    brokenLogGroup:
+      results.broken.find((x) => x.ruleId === "CC-RUN-08" && x.status === "fail")?.resource?.name ?? "",
+  };
+});

@@ -93,11 +93,11 @@ const real = realWorkflows();
 const wf = (file: string) => real.find((w) => w.file === file)!.wf;
 let program: ProgramFacts;
 
-/** Reads the program's facts from the owning stack's offline plan, once per file (a `before` of each block). */
+/** Reads the program's facts from the owning stack's offline plan, in a `before` of each block. */
 async function loadProgram(this: Mocha.Context): Promise<void> {
   this.timeout(300_000);
   const [, production] = await repositoryStacks();
-  program ??= programFacts(production.plan.resources, production.model.infrastructure!.repository.name);
+  program = programFacts(production.plan.resources, production.model.infrastructure!.repository.name);
 }
 
 describe("workflows: what the isolation checks read", function () {

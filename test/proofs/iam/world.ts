@@ -2,6 +2,7 @@
  * The roles and AWS resources of both previewed stacks (test/helpers.ts `repositoryStacks`), as the IAM evaluator
  * sees them; built once per mocha worker.
  */
+import { onceShared } from "../../onceShared";
 import { repositoryStacks } from "../../helpers";
 import { MOCK_ACCOUNT_ID } from "../../../src/offline/mocks";
 import type { PlanResource } from "../../../src/plan/types";
@@ -19,19 +20,14 @@ export interface World {
   services: string[];
 }
 
-let world: Promise<World> | undefined;
-
 /** The {@link World} of the repository's stacks. */
-export function worldOf(): Promise<World> {
-  world ??= (async () => {
-    const stacks = await repositoryStacks();
-    const plans = Object.fromEntries(stacks.map((s) => [s.plan.stack, s.plan.resources]));
-    const targets = Object.entries(plans).flatMap(([stack, resources]) => targetsOf(stack, resources, WHERE));
-    const services = [...new Set(targets.map((t) => t.service))].sort();
-    return { plans, principals: await principalsOf(plans, WHERE, services), targets, services };
-  })();
-  return world;
-}
+export const worldOf: () => Promise<World> = onceShared(async () => {
+  const stacks = await repositoryStacks();
+  const plans = Object.fromEntries(stacks.map((s) => [s.plan.stack, s.plan.resources]));
+  const targets = Object.entries(plans).flatMap(([stack, resources]) => targetsOf(stack, resources, WHERE));
+  const services = [...new Set(targets.map((t) => t.service))].sort();
+  return { plans, principals: await principalsOf(plans, WHERE, services), targets, services };
+});
 
 /** The role named `name`; fails when the plans have none. */
 export function roleOf(w: World, name: string): Principal {

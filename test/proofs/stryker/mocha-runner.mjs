@@ -9,8 +9,22 @@
  * `beforeEach`, switch mutants through the instrumenter's global (`__stryker__.activeMutant`) and run only
  * the tests that cover the mutant (a `grep` of their full titles).
  *
- * Options: `mochaInproc.spec` (globs of spec files), `mochaInproc.require` (modules to require first,
- * e.g. `tsx/cjs`), `mochaInproc.timeout` (ms per test, default 120000).
+ * Two additions to that design, so that every mutant of the whole product can be tested on a small machine:
+ * - **Static mutants without a new process.** A mutant in module-level code (rule metadata, zod schemas) only
+ *   shows when the module is evaluated again. Instead of Stryker's default (a new worker process per static
+ *   mutant, which loads tsx and every dependency again), `reloadEnvironment` forgets this project's modules
+ *   (the require cache entries under the sandbox, not `node_modules`) and loads the spec files anew.
+ * - **Coverage of `before`/`after` hooks.** Code a suite's `before` hook runs (a preview shared by the suite's
+ *   tests) is covered by every test of that suite: while such a hook runs, coverage is recorded under the suite,
+ *   and after the dry run it is added to each of the suite's tests. Without this it would be counted as the
+ *   previous test's, and a mutant there would run a test that cannot see it.
+ *
+ * Options: `mochaInproc.spec` (globs of spec files), `mochaInproc.ignore` (globs of spec files to leave out, e.g.
+ * the tests that run the compiled executable, which the sandbox does not build), `mochaInproc.require` (modules to
+ * require first, e.g. `tsx/cjs`), `mochaInproc.skipTitles` (regular expressions of test titles to leave out),
+ * `mochaInproc.timeout` (ms per test, default 120000). With `TRACE_INPROC=FILE` in the environment, each mutant run
+ * appends a line to FILE (mutant id, file:line, activation, reload, tests selected and run, status, ms, mutator,
+ * replacement): the survivors of a long run can be read before it ends.
  */
 import { createRequire } from "node:module";
 import * as path from "node:path";
@@ -48,17 +62,26 @@ function globFiles(pattern, cwd) {
   return out;
 }
 
+/** Marks coverage recorded while a suite's `before all`/`after all` hook runs. */
+const SUITE_MARK = "\u0000suite:";
+
 function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** Collects one result per test, as Stryker wants them. */
-function collectingReporter(results) {
+/**
+ * Collects one result per test, as Stryker wants them; `hooks` (when set) is told when a suite-level hook starts
+ * and ends, and which test belongs to which suites.
+ */
+function collectingReporter(results, hooks) {
   return function StrykerCollector(runner) {
     let started = Date.now();
     runner.on("test", () => {
       started = Date.now();
     });
+    runner.on("hook", (hook) => hooks.current?.hookStart(hook));
+    runner.on("hook end", (hook) => hooks.current?.hookEnd(hook));
+    runner.on("test end", (test) => hooks.current?.testEnd(test));
     const push = (test, status, failureMessage) =>
       results.push({
         id: test.fullTitle(),
@@ -84,56 +107,135 @@ class MochaInprocRunner {
     this.context = globalThis[this.ns] ?? (globalThis[this.ns] = {});
     this.loaded = false;
     this.results = [];
+    this.hooks = {};
   }
 
   capabilities() {
-    // Spec files are loaded once (require cache), so a static mutant needs a fresh worker.
-    return { reloadEnvironment: false };
+    // A static mutant needs its modules evaluated again: `reload()` does it in this process.
+    return { reloadEnvironment: true };
   }
 
   async init() {
     for (const r of this.settings.require ?? []) require(require.resolve(r, { paths: [process.cwd()] }));
-    const mochaModule = require("mocha");
-    const Mocha = mochaModule.default ?? mochaModule;
-    const files = (this.settings.spec ?? ["test/**/*.test.ts"])
+    const ignored = new Set((this.settings.ignore ?? []).flatMap((g) => globFiles(g, process.cwd())));
+    this.files = (this.settings.spec ?? ["test/**/*.test.ts"])
       .flatMap((g) => globFiles(g, process.cwd()))
+      .filter((f) => !ignored.has(f))
       .map((f) => path.resolve(f))
       .sort();
-    if (files.length === 0)
+    if (this.files.length === 0)
       throw new Error(`mocha-inproc: no spec file matches ${JSON.stringify(this.settings.spec)}`);
+    this.createMocha();
+  }
+
+  createMocha() {
+    const mochaModule = require("mocha");
+    const Mocha = mochaModule.default ?? mochaModule;
     this.mocha = new Mocha({
-      reporter: collectingReporter(this.results),
+      reporter: collectingReporter(this.results, this.hooks),
       timeout: this.settings.timeout ?? 120000,
     });
     this.mocha.cleanReferencesAfterRun(false);
-    for (const f of files) this.mocha.addFile(f);
+    for (const f of this.files) this.mocha.addFile(f);
     const runner = this; // eslint-disable-line @typescript-eslint/no-this-alias -- mocha passes the test context as `this`
     this.mocha.suite.beforeEach(function () {
       runner.beforeEach?.(this);
     });
+    this.selectAll();
+    this.loaded = false;
+  }
+
+  /**
+   * Orders the spec files by the time their tests took in the dry run, quickest first, and reloads: a mutant's
+   * tests stop at the first that fails (bail), so a mutant a quick test kills is not held up by a slow one.
+   */
+  fastFilesFirst(tests) {
+    const spent = new Map();
+    for (const t of tests) spent.set(t.fileName, (spent.get(t.fileName) ?? 0) + t.timeSpentMs);
+    this.files.sort((a, b) => (spent.get(a) ?? 0) - (spent.get(b) ?? 0) || a.localeCompare(b));
+    this.reload();
+  }
+
+  /** Selects every test but those `mochaInproc.skipTitles` leaves out. */
+  selectAll() {
+    const skip = this.settings.skipTitles ?? [];
+    this.mocha.options.invert = skip.length > 0;
+    this.mocha.grep(skip.length > 0 ? new RegExp(skip.join("|")) : /.*/);
+  }
+
+  /** Forgets this project's modules (spec files, helpers, the code under test) and makes a new mocha to load them. */
+  reload() {
+    const root = process.cwd() + path.sep;
+    const deps = `${path.sep}node_modules${path.sep}`;
+    for (const key of Object.keys(require.cache)) {
+      if (key.startsWith(root) && !key.includes(deps)) delete require.cache[key];
+    }
+    this.mocha.dispose();
+    this.createMocha();
   }
 
   async dryRun({ coverageAnalysis, disableBail }) {
+    const suites = new Map();
     if (coverageAnalysis === "perTest") {
       this.beforeEach = (ctx) => {
         this.context.currentTestId = ctx.currentTest?.fullTitle();
       };
+      this.hooks.current = this.suiteCoverage(suites);
     }
     const result = await this.run(disableBail);
     if (result.status === DryRunStatus.Complete && coverageAnalysis !== "off") {
       result.mutantCoverage = this.context.mutantCoverage;
+      if (coverageAnalysis === "perTest") spreadSuiteCoverage(result.mutantCoverage, suites);
     }
     delete this.beforeEach;
+    delete this.hooks.current;
+    if (result.status === DryRunStatus.Complete) this.fastFilesFirst(result.tests);
     return result;
   }
 
-  async mutantRun({ activeMutant, testFilter, disableBail, hitLimit, mutantActivation }) {
+  /**
+   * While a suite's `before all`/`after all` hook runs, coverage goes to the suite's mark; `suites` learns which
+   * tests each suite holds (at any depth).
+   */
+  suiteCoverage(suites) {
+    const context = this.context;
+    let saved;
+    const suiteLevel = (hook) => /"(before|after) all" hook/.test(hook.title);
+    return {
+      hookStart(hook) {
+        if (!suiteLevel(hook)) return;
+        saved = context.currentTestId;
+        context.currentTestId = SUITE_MARK + hook.parent.fullTitle();
+      },
+      hookEnd(hook) {
+        if (suiteLevel(hook)) context.currentTestId = saved;
+      },
+      testEnd(test) {
+        for (let s = test.parent; s; s = s.parent) {
+          const mark = SUITE_MARK + s.fullTitle();
+          if (!suites.has(mark)) suites.set(mark, new Set());
+          suites.get(mark).add(test.fullTitle());
+        }
+      },
+    };
+  }
+
+  async mutantRun({ activeMutant, testFilter, disableBail, hitLimit, mutantActivation, reloadEnvironment }) {
+    const t0 = Date.now();
+    if (reloadEnvironment) this.reload();
     this.context.hitLimit = hitLimit;
     this.context.hitCount = hitLimit ? 0 : undefined;
-    this.mocha.grep(
-      testFilter ? new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")) : /.*/,
-    );
-    return toMutantRunResult(await this.run(disableBail, activeMutant.id, mutantActivation));
+    if (testFilter) {
+      this.mocha.options.invert = false;
+      this.mocha.grep(new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")));
+    } else this.selectAll();
+    const r = toMutantRunResult(await this.run(disableBail, activeMutant.id, mutantActivation));
+    if (process.env.TRACE_INPROC)
+      fs.appendFileSync(
+        process.env.TRACE_INPROC,
+        `${activeMutant.id}\t${activeMutant.fileName.split("/").slice(-2).join("/")}:${activeMutant.location.start.line}\t${mutantActivation}\t${reloadEnvironment}\t${testFilter?.length}\t${this.results.length}\t${r.status}\t${Date.now() - t0}\t${activeMutant.mutatorName}\t${JSON.stringify(activeMutant.replacement ?? "").slice(0, 80)}\n`,
+      );
+    return r;
   }
 
   async run(disableBail, activeMutantId, mutantActivation) {
@@ -164,6 +266,23 @@ class MochaInprocRunner {
       this.mocha?.dispose();
     } catch (err) {
       if (err?.code !== "ERR_MOCHA_INSTANCE_ALREADY_RUNNING") throw err;
+    }
+  }
+}
+
+/**
+ * Adds the coverage recorded under a suite's mark to every test of that suite, and removes the mark (Stryker
+ * knows only tests). A mark no test ran under (a suite whose tests all skipped) is dropped.
+ */
+function spreadSuiteCoverage(coverage, suites) {
+  const perTest = coverage?.perTest;
+  if (!perTest) return;
+  for (const [id, hits] of Object.entries(perTest)) {
+    if (!id.startsWith(SUITE_MARK)) continue;
+    delete perTest[id];
+    for (const test of suites.get(id) ?? []) {
+      const into = (perTest[test] ??= {});
+      for (const [mutant, count] of Object.entries(hits)) into[mutant] = (into[mutant] ?? 0) + count;
     }
   }
 }

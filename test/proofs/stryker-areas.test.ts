@@ -1,0 +1,63 @@
+/**
+ * `npm run mutation` covers the whole product: every TypeScript source of the product (the program, its
+ * components, the CLI and its libraries, the policy pack) is mutated by exactly one area of
+ * test/proofs/stryker/areas.ts, and every area's spec globs match spec files.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { minimatch } from "minimatch";
+import { AREAS } from "./stryker/areas";
+import { ROOT } from "../root";
+
+/** The product's sources: what `tsc -b` compiles into bin/ besides the tests and benchmarks, and the pack's. */
+function productSources(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (
+          !["node_modules", "bin", "test", "bench", "out", "reports", "docs"].includes(e.name) &&
+          !e.name.startsWith(".")
+        )
+          walk(rel);
+      } else if (rel.endsWith(".ts") && !rel.endsWith(".d.ts")) out.push(rel);
+    }
+  };
+  walk("");
+  return out.sort();
+}
+
+/** Whether `file` is mutated by `globs` (Stryker's semantics: included by one glob, not excluded by a `!` one). */
+function mutatedBy(globs: string[], file: string): boolean {
+  const included = globs.filter((g) => !g.startsWith("!")).some((g) => minimatch(file, g));
+  return included && !globs.filter((g) => g.startsWith("!")).some((g) => minimatch(file, g.slice(1)));
+}
+
+describe("mutation testing: the areas cover the whole product", () => {
+  it("every product source is mutated by exactly one area", () => {
+    const sources = productSources();
+    assert.ok(sources.length > 100, `found only ${sources.length} sources`);
+    const wrong = sources
+      .map((f) => ({ f, areas: AREAS.filter((a) => mutatedBy(a.mutate, f)).map((a) => a.name) }))
+      .filter((x) => x.areas.length !== 1)
+      .map((x) => `${x.f}: ${x.areas.join(", ") || "no area"}`);
+    assert.deepEqual(wrong, []);
+  });
+
+  it("each area's spec and ignore globs match spec files", () => {
+    const specs = fs
+      .readdirSync(path.join(ROOT, "test"), { recursive: true, encoding: "utf8" })
+      .map((f) => `test/${f.split(path.sep).join("/")}`)
+      .filter((f) => f.endsWith(".test.ts"));
+    for (const area of AREAS) {
+      for (const glob of [...area.spec, ...(area.ignore ?? [])]) {
+        assert.ok(
+          specs.some((f) => minimatch(f, glob)),
+          `area ${area.name}: ${glob} matches no spec file`,
+        );
+      }
+    }
+  });
+});

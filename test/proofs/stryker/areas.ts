@@ -1,0 +1,128 @@
+/**
+ * The product's areas for mutation testing (`npm run mutation`, ./run.ts). Each area is one Stryker run: the
+ * files it mutates and the spec files whose tests can kill those mutants. Together the areas mutate every
+ * TypeScript source of the product (components, the program, the CLI and its libraries, the policy pack); a
+ * test in ./areas.test.ts fails when a source file belongs to no area or to two.
+ *
+ * An area's tests run in process (./mocha-runner.mjs): the few tests that run the compiled executable
+ * (`bin/`, which Stryker's sandbox does not hold) are left out by file (`ignore`) or by title (`skipTitles`);
+ * what those tests check of the code is also checked in process by others.
+ */
+
+/** One Stryker run. */
+export interface MutationArea {
+  /** Short name: the folder of its reports (`reports/mutation/areas/<name>/`) and `npm run mutation -- <name>`. */
+  name: string;
+  /** Globs of the files to mutate (Stryker's `mutate`, `!` excludes). */
+  mutate: string[];
+  /** Globs of the spec files to run. */
+  spec: string[];
+  /** Globs of spec files to leave out (they run the compiled executable). */
+  ignore?: string[];
+  /** Regular expressions of test titles to leave out (tests that run the compiled executable). */
+  skipTitles?: string[];
+}
+
+/** Tests that run `bin/` as a child process, by title. */
+const EXECUTABLE_TESTS = [
+  "the compiled executable",
+  "exits 0 with the title on stderr and the body on stdout",
+  "the executable in a pipe",
+  "no line over 80 columns",
+];
+
+/** The product's sources, by area. */
+export const AREAS: MutationArea[] = [
+  {
+    name: "pack",
+    mutate: [
+      "policy-pack/**/*.ts",
+      "!policy-pack/node_modules/**",
+      "!policy-pack/bin/**",
+      "src/config/model.ts",
+    ],
+    spec: [
+      "test/policy/catalogue.test.ts",
+      "test/config/*.test.ts",
+      "test/proofs/fuzz.test.ts",
+      "test/policy/lib/*.test.ts",
+      "test/policy/evaluate.test.ts",
+      "test/policy/rules/*.test.ts",
+      "test/policy/standalone.test.ts",
+      "test/policy/engine.test.ts",
+    ],
+  },
+  {
+    name: "config",
+    mutate: ["src/config/**/*.ts", "!src/config/model.ts"],
+    spec: ["test/config/*.test.ts", "test/proofs/fuzz.test.ts", "test/cli/inputs.test.ts"],
+  },
+  {
+    name: "program",
+    mutate: [
+      "components/**/*.ts",
+      "index.ts",
+      "src/program.ts",
+      "src/offline/**/*.ts",
+      "src/plan/**/*.ts",
+      "src/audit/**/*.ts",
+      "src/githubOwner.ts",
+      "src/egress.ts",
+    ],
+    spec: [
+      "test/components/*.test.ts",
+      "test/stacks.test.ts",
+      "test/policy/audit*.test.ts",
+      "test/policy/deploy-role-scope.test.ts",
+      "test/policy/config-keys.test.ts",
+      "test/proofs/iam-*.test.ts",
+      "test/proofs/destroy-safety.test.ts",
+      "test/proofs/first-deploy.test.ts",
+      "test/proofs/cc-env-07-differential.test.ts",
+      "test/workflows/isolation.test.ts",
+      "test/workflows/required-checks.test.ts",
+    ],
+    skipTitles: EXECUTABLE_TESTS,
+  },
+  {
+    name: "reports",
+    mutate: [
+      "src/report/**/*.ts",
+      "src/diff/**/*.ts",
+      "src/comment/**/*.ts",
+      "src/terminal.ts",
+      "src/markdown.ts",
+      "src/redact.ts",
+      "src/inert.ts",
+    ],
+    spec: [
+      "test/report/*.test.ts",
+      "test/diff/*.test.ts",
+      "test/comment/*.test.ts",
+      "test/terminal/*.test.ts",
+      "test/proofs/secrets-deploy.test.ts",
+    ],
+    ignore: ["test/diff/hygiene.test.ts"],
+    skipTitles: EXECUTABLE_TESTS,
+  },
+  {
+    name: "deploy",
+    mutate: ["src/deploy/**/*.ts", "src/release/**/*.ts", "src/dora/**/*.ts"],
+    spec: [
+      "test/deploy/*.test.ts",
+      "test/release/*.test.ts",
+      "test/dora/*.test.ts",
+      "test/migrations/*.test.ts",
+      "test/e2e/*.test.ts",
+      "test/proofs/secrets-deploy.test.ts",
+    ],
+    skipTitles: EXECUTABLE_TESTS,
+  },
+  {
+    name: "cli",
+    mutate: ["src/cli/**/*.ts", "src/files.ts"],
+    spec: ["test/cli/*.test.ts", "test/deploy/*.test.ts", "test/release/*.test.ts", "test/dora/*.test.ts"],
+    ignore: ["test/cli/command-tree.test.ts"],
+    skipTitles: EXECUTABLE_TESTS,
+  },
+];
