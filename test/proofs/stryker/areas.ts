@@ -4,9 +4,10 @@
  * TypeScript source of the product (components, the program, the CLI and its libraries, the policy pack); a
  * test in ./areas.test.ts fails when a source file belongs to no area or to two.
  *
- * An area's tests run in process (./mocha-runner.mjs): the few tests that run the compiled executable
- * (`bin/`, which Stryker's sandbox does not hold) are left out by file (`ignore`) or by title (`skipTitles`);
- * what those tests check of the code is also checked in process by others.
+ * An area's tests run in process (./mocha-runner.mjs): the few tests that run the code under test in a child
+ * process (the compiled executable, which Stryker's sandbox does not hold, or the pack as the engine launches
+ * it) are left out by file (`ignore`) or by title (`skipTitles`); what those tests check of the code is also
+ * checked in process by others.
  */
 
 /** One Stryker run. */
@@ -17,14 +18,19 @@ export interface MutationArea {
   mutate: string[];
   /** Globs of the spec files to run. */
   spec: string[];
-  /** Globs of spec files to leave out (they run the compiled executable). */
+  /** Globs of spec files to leave out (their code under test runs in a child process). */
   ignore?: string[];
-  /** Regular expressions of test titles to leave out (tests that run the compiled executable). */
+  /** Regular expressions of test titles to leave out (their code under test runs in a child process). */
   skipTitles?: string[];
 }
 
-/** Tests that run `bin/` as a child process, by title. */
-const EXECUTABLE_TESTS = [
+/**
+ * Tests whose code under test runs in a child process, by title: the compiled executable (`bin/`, which the
+ * sandbox does not hold) or `tsx src/cli/main.ts`. Stryker switches mutants on in its own process only, so these
+ * tests cannot see one.
+ */
+const CHILD_PROCESS_TESTS = [
+  "works from the command line",
   "the compiled executable",
   "exits 0 with the title on stderr and the body on stdout",
   "the executable in a pipe",
@@ -42,15 +48,14 @@ export const AREAS: MutationArea[] = [
       "src/config/model.ts",
     ],
     spec: [
-      "test/policy/catalogue.test.ts",
+      "test/policy/**/*.test.ts",
       "test/config/*.test.ts",
       "test/proofs/fuzz.test.ts",
-      "test/policy/lib/*.test.ts",
-      "test/policy/evaluate.test.ts",
-      "test/policy/rules/*.test.ts",
-      "test/policy/standalone.test.ts",
-      "test/policy/engine.test.ts",
+      "test/proofs/cc-env-07-differential.test.ts",
+      "test/proofs/iam-isolation.test.ts",
     ],
+    ignore: ["test/policy/grpc.test.ts"],
+    skipTitles: CHILD_PROCESS_TESTS,
   },
   {
     name: "config",
@@ -82,7 +87,7 @@ export const AREAS: MutationArea[] = [
       "test/workflows/isolation.test.ts",
       "test/workflows/required-checks.test.ts",
     ],
-    skipTitles: EXECUTABLE_TESTS,
+    skipTitles: CHILD_PROCESS_TESTS,
   },
   {
     name: "reports",
@@ -103,7 +108,7 @@ export const AREAS: MutationArea[] = [
       "test/proofs/secrets-deploy.test.ts",
     ],
     ignore: ["test/diff/hygiene.test.ts"],
-    skipTitles: EXECUTABLE_TESTS,
+    skipTitles: CHILD_PROCESS_TESTS,
   },
   {
     name: "deploy",
@@ -116,13 +121,13 @@ export const AREAS: MutationArea[] = [
       "test/e2e/*.test.ts",
       "test/proofs/secrets-deploy.test.ts",
     ],
-    skipTitles: EXECUTABLE_TESTS,
+    skipTitles: CHILD_PROCESS_TESTS,
   },
   {
     name: "cli",
     mutate: ["src/cli/**/*.ts", "src/files.ts"],
     spec: ["test/cli/*.test.ts", "test/deploy/*.test.ts", "test/release/*.test.ts", "test/dora/*.test.ts"],
     ignore: ["test/cli/command-tree.test.ts"],
-    skipTitles: EXECUTABLE_TESTS,
+    skipTitles: CHILD_PROCESS_TESTS,
   },
 ];

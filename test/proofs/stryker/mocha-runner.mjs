@@ -76,16 +76,23 @@ function escapeRegExp(s) {
 function collectingReporter(results, hooks) {
   return function StrykerCollector(runner) {
     let started = Date.now();
-    runner.on("test", () => {
+    // A test may add to its own title while it runs (counts, a skip's reason): its ID stays the title it started
+    // with, and the title is given back when it ends, so the next run's grep still finds it.
+    runner.on("test", (test) => {
       started = Date.now();
+      test.strykerTitle ??= test.title;
+      test.strykerId ??= test.fullTitle();
+    });
+    runner.on("test end", (test) => {
+      if (test.strykerTitle !== undefined) test.title = test.strykerTitle;
     });
     runner.on("hook", (hook) => hooks.current?.hookStart(hook));
     runner.on("hook end", (hook) => hooks.current?.hookEnd(hook));
     runner.on("test end", (test) => hooks.current?.testEnd(test));
     const push = (test, status, failureMessage) =>
       results.push({
-        id: test.fullTitle(),
-        name: test.fullTitle(),
+        id: test.strykerId ?? test.fullTitle(),
+        name: test.strykerId ?? test.fullTitle(),
         status,
         timeSpentMs: Date.now() - started,
         fileName: test.file,
@@ -178,7 +185,7 @@ class MochaInprocRunner {
     const suites = new Map();
     if (coverageAnalysis === "perTest") {
       this.beforeEach = (ctx) => {
-        this.context.currentTestId = ctx.currentTest?.fullTitle();
+        this.context.currentTestId = ctx.currentTest?.strykerId ?? ctx.currentTest?.fullTitle();
       };
       this.hooks.current = this.suiteCoverage(suites);
     }
@@ -214,7 +221,7 @@ class MochaInprocRunner {
         for (let s = test.parent; s; s = s.parent) {
           const mark = SUITE_MARK + s.fullTitle();
           if (!suites.has(mark)) suites.set(mark, new Set());
-          suites.get(mark).add(test.fullTitle());
+          suites.get(mark).add(test.strykerId ?? test.fullTitle());
         }
       },
     };
