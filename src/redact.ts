@@ -42,7 +42,10 @@ function base64Forms(value: string): string[] {
   });
 }
 
-/** The forms of `value` that are masked, longest first. */
+/**
+ * The forms of `value` that are masked, longest first (a form inside a longer one would break it up). None is
+ * shorter than `value`, which {@link credentialValues} keeps at {@link MIN_LENGTH} or more.
+ */
 function formsOf(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1);
   const forms = [
@@ -54,7 +57,7 @@ function formsOf(value: string): string[] {
     json.replace(/\//g, "\\/"),
     Buffer.from(value).toString("hex"),
   ];
-  return [...new Set(forms)].filter((f) => f.length >= MIN_LENGTH).sort((a, b) => b.length - a.length);
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
 }
 
 /** The credential values set in `env` ({@link CREDENTIAL_VARIABLES}, at least 8 characters). */
@@ -66,7 +69,7 @@ export function credentialValues(env: NodeJS.ProcessEnv = process.env): string[]
 export function redactCredentials(text: string, env: NodeJS.ProcessEnv = process.env): string {
   let out = text;
   for (const value of credentialValues(env))
-    for (const form of formsOf(value)) if (out.includes(form)) out = out.split(form).join("***");
+    for (const form of formsOf(value)) out = out.split(form).join("***");
   return out;
 }
 

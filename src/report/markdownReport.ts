@@ -109,9 +109,9 @@ function markdownFailures(r: AuditReport, meta: Map<string, RuleMeta>): string[]
   out.push("", "**Remediation**", "");
   for (const id of [...new Set(failures.map((x) => x.ruleId))].sort()) {
     const m = meta.get(id);
-    out.push(
-      `- **${id}** ${markdownInline(m?.title ?? "")}: ${markdownInline(m?.remediation ?? "see the catalogue")}`,
-    );
+    // A rule the report has no metadata for (or no title): no title, and no space before the colon.
+    const title = m?.title ? ` ${markdownInline(m.title)}` : "";
+    out.push(`- **${id}**${title}: ${markdownInline(m?.remediation ?? "see the catalogue")}`);
   }
   return out;
 }

@@ -58,7 +58,8 @@ export function renderTable(r: AuditReport, opts: RenderOptions): string {
     const shown = opts.verbose ? rows : rows.filter((x) => x.status === "fail" || x.status === "waived");
     const pass = rows.filter((x) => x.status === "pass").length;
     const na = rows.filter((x) => x.status === "not-applicable").length;
-    out.push("", bold(SECTION_TITLES[s] ?? s) + `  (${pass} pass, ${na} not applicable)`);
+    // Wrapped to the width like every other line (a narrow terminal); ANSI codes take no columns.
+    out.push("", line(`${bold(SECTION_TITLES[s] ?? s)}  (${pass} pass, ${na} not applicable)`));
     if (shown.length === 0) {
       out.push("  no failures");
       continue;
