@@ -73,12 +73,16 @@ describe("cicd diff (command)", function () {
   });
 
   it("exits 2 for an unknown --base-ref, leaving no worktree behind", async function () {
-    assert.equal(await runDiff({ baseRef: "no-such-ref-xyz", dir: ROOT, format: "table" }), 2);
-    assert.match(errors.join("\n"), /no-such-ref-xyz|rev-parse/);
-    assert.ok(
-      !fs
-        .readdirSync(os.tmpdir())
-        .some((f) => f.startsWith("cicd-diff-") && fs.existsSync(path.join(os.tmpdir(), f, "worktree"))),
-    );
+    // Its own temporary directory, so that another test's diff running beside it cannot be mistaken for a leftover.
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tempDir("diff-tmp");
+    try {
+      assert.equal(await runDiff({ baseRef: "no-such-ref-xyz", dir: ROOT, format: "table" }), 2);
+      assert.match(errors.join("\n"), /no-such-ref-xyz|rev-parse/);
+      assert.deepEqual(fs.readdirSync(os.tmpdir()), []);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 });
