@@ -3,10 +3,10 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { runDiff } from "../../src/diff/command";
-import { repositoryStacks, ROOT } from "../helpers";
+import { repositoryStacks } from "../helpers";
+import { cicdProcess } from "../cli-harness";
 import { cleanTempDirs, tempDir } from "../temp";
 
 describe("cicd diff (command)", function () {
@@ -72,17 +72,16 @@ describe("cicd diff (command)", function () {
     assert.match(errors.join("\n"), /not a plan file/);
   });
 
-  it("exits 2 for an unknown --base-ref, leaving no worktree behind", async function () {
-    // Its own temporary directory, so that another test's diff running beside it cannot be mistaken for a leftover.
-    const saved = process.env.TMPDIR;
-    process.env.TMPDIR = tempDir("diff-tmp");
-    try {
-      assert.equal(await runDiff({ baseRef: "no-such-ref-xyz", dir: ROOT, format: "table" }), 2);
-      assert.match(errors.join("\n"), /no-such-ref-xyz|rev-parse/);
-      assert.deepEqual(fs.readdirSync(os.tmpdir()), []);
-    } finally {
-      if (saved === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = saved;
-    }
+  it("exits 2 for an unknown --base-ref, leaving no worktree behind", function () {
+    // The executable with a temporary directory of its own: another test's diff running beside it (a parallel
+    // mocha job) cannot be mistaken for a leftover. tsx's compile cache (`tsx-<uid>`) is not the command's doing.
+    const tmp = tempDir("diff-tmp");
+    const r = cicdProcess(["diff", "--base-ref", "no-such-ref-xyz"], { env: { TMPDIR: tmp } });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no-such-ref-xyz|rev-parse/);
+    assert.deepEqual(
+      fs.readdirSync(tmp).filter((e) => !/^tsx-\d+$/.test(e)),
+      [],
+    );
   });
 });

@@ -31,6 +31,7 @@ export interface MutationArea {
  */
 const CHILD_PROCESS_TESTS = [
   "works from the command line",
+  "exits 2 for an unknown --base-ref, leaving no worktree behind",
   "the compiled executable",
   "exits 0 with the title on stderr and the body on stdout",
   "the executable in a pipe",
