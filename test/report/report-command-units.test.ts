@@ -1,8 +1,9 @@
 /**
- * src/report/command.ts without a preview of the real stacks: a report's text redacted of its preview's secrets
- * (in the data, so an escaped form is caught too; several stacks' text of every preview's secrets), uncoloured by
- * default, ending in a newline; the files of `--out-dir`, one per format; and `runReport`'s refusals (no stack
- * file, `--also-formats` without `--out-dir`, an invalid stack file) with exit code 2 and the reason.
+ * src/report/command.ts: a report's text redacted of its preview's secrets (in the data, so an escaped form is
+ * caught too; several stacks' data and text of every preview's secrets), uncoloured by default, ending in a newline;
+ * the files of `--out-dir`, one per format; `runReport`'s refusals (no stack file, `--also-formats` without
+ * `--out-dir`, an invalid stack file) with exit code 2 and the reason; and, on a copy of this repository's stacks
+ * (production without reviewers), where the audits go (stdout, `--out`, `--out-dir`) and the exit code.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -10,6 +11,8 @@ import * as path from "node:path";
 import type { StackPreview } from "../../src/offline/preview";
 import { EXTENSIONS, reportsText, reportText, runReport, writeStackReports } from "../../src/report/command";
 import { renderReport } from "../../src/report/render";
+import { withoutProductionReviewers } from "../cli-harness";
+import { ROOT } from "../root";
 import { cleanTempDirs, tempDir } from "../temp";
 import { result, tinyReport } from "./tiny-report";
 
@@ -151,5 +154,79 @@ describe("runReport: refusals", function () {
     assert.match(r.err, /^Invalid config for stack "qa" \(Pulumi\.qa\.yaml\)/);
     assert.match(r.err, /cicd-constitution:apps: expected a value of type array, found 5/);
     assert.ok(!fs.existsSync(out));
+  });
+});
+
+/** A project holding this repository's stack files, production's without its reviewers (a mandatory failure). */
+function project(): string {
+  const dir = tempDir("report-units");
+  for (const f of ["Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml"]) {
+    const text = fs.readFileSync(path.join(ROOT, f), "utf8");
+    fs.writeFileSync(
+      path.join(dir, f),
+      f === "Pulumi.production.yaml" ? withoutProductionReviewers(text) : text,
+    );
+  }
+  return dir;
+}
+
+/** `runReport(opts)` with stdout captured, FORCE_COLOR=1 (a default following the environment would colour). */
+async function report(opts: Parameters<typeof runReport>[0]): Promise<{ code: number; out: string }> {
+  const out: string[] = [];
+  const saved = process.stdout.write;
+  process.stdout.write = ((c: string) => out.push(c) > 0) as typeof process.stdout.write;
+  try {
+    return { code: await forcedColour(() => runReport({ today: "2026-11-21", ...opts })), out: out.join("") };
+  } finally {
+    process.stdout.write = saved;
+  }
+}
+
+describe("runReport: the audits of a project's stacks", function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(() => (dir = project()));
+  after(cleanTempDirs);
+
+  it("one stack to stdout: its own document, exit 0 when no mandatory rule fails", async function () {
+    const r = await report({ stack: "staging", format: "json", dir });
+    assert.equal(r.code, 0);
+    assert.ok(r.out.endsWith("}\n"));
+    const doc = JSON.parse(r.out) as { stack: string; summary: { mandatoryFailures: number } };
+    assert.equal(doc.stack, "staging");
+    assert.equal(doc.summary.mandatoryFailures, 0);
+  });
+
+  it("every stack to --out (its directory made), uncoloured; exit 1 when one stack fails a mandatory rule", async function () {
+    const out = path.join(dir, "new", "audit.txt");
+    const r = await report({ stack: "all", format: "table", dir, out });
+    assert.deepEqual(r, { code: 1, out: "" });
+    const text = fs.readFileSync(out, "utf8");
+    assert.ok(!text.includes("\u001b"));
+    assert.deepEqual(
+      text.split("\n").filter((l) => l.startsWith("Policy audit of stack")),
+      [
+        "Policy audit of stack staging: OFFLINE (plan under Pulumi mocks: desired state only)",
+        "Policy audit of stack production: OFFLINE (plan under Pulumi mocks: desired state only)",
+      ],
+    );
+  });
+
+  it("--out-dir: one file per stack and format, nothing on stdout", async function () {
+    const outDir = path.join(dir, "reports");
+    assert.deepEqual(
+      await report({ stack: "staging", format: "json", dir, outDir, alsoFormats: ["sarif", "json"] }),
+      {
+        code: 0,
+        out: "",
+      },
+    );
+    assert.deepEqual(fs.readdirSync(outDir).sort(), ["audit.staging.json", "audit.staging.sarif"]);
+    const only = path.join(dir, "only");
+    assert.deepEqual(await report({ stack: "staging", format: "markdown", dir, outDir: only }), {
+      code: 0,
+      out: "",
+    });
+    assert.deepEqual(fs.readdirSync(only), ["audit.staging.md"]);
   });
 });
