@@ -3,7 +3,8 @@
  * caught too; several stacks' data and text of every preview's secrets), uncoloured by default, ending in a newline;
  * the files of `--out-dir`, one per format; `runReport`'s refusals (no stack file, `--also-formats` without
  * `--out-dir`, an invalid stack file) with exit code 2 and the reason; and, on a copy of this repository's stacks
- * (production without reviewers), where the audits go (stdout, `--out`, `--out-dir`) and the exit code.
+ * (production without reviewers), where the audits go (stdout, `--out`, `--out-dir`), the exit code, and an error
+ * that is not the config's let through.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -198,7 +199,7 @@ describe("runReport: the audits of a project's stacks", function () {
   });
 
   it("every stack to --out (its directory made), uncoloured; exit 1 when one stack fails a mandatory rule", async function () {
-    const out = path.join(dir, "new", "audit.txt");
+    const out = path.join(dir, "new", "deeper", "audit.txt");
     const r = await report({ stack: "all", format: "table", dir, out });
     assert.deepEqual(r, { code: 1, out: "" });
     const text = fs.readFileSync(out, "utf8");
@@ -228,5 +229,11 @@ describe("runReport: the audits of a project's stacks", function () {
       out: "",
     });
     assert.deepEqual(fs.readdirSync(only), ["audit.staging.md"]);
+  });
+
+  it("lets an error that is not the config's through (an --out-dir that is a file)", async function () {
+    const file = path.join(dir, "a-file");
+    fs.writeFileSync(file, "");
+    await assert.rejects(report({ stack: "staging", format: "json", dir, outDir: file }), { code: "EEXIST" });
   });
 });
