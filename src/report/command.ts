@@ -66,15 +66,16 @@ export function reportText(
 /**
  * The audits of several stacks as one text in `format` (src/report/render.ts `renderReports`: one document for
  * json, sarif and junit; the texts one after the other for table and markdown), ending in a newline. Each
- * report's data is redacted of its own preview's secret values, and the text of every preview's.
+ * report's data is redacted of every preview's secret values (a stack's evidence may quote another's: redacting
+ * only the text would miss it once encoded, e.g. JSON-escaped), then the text.
  */
 export function reportsText(
   audits: Array<{ preview: StackPreview; report: AuditReport }>,
   format: ReportFormat,
   layout: Layout = { color: false },
 ): string {
-  const reports = audits.map((a) => redactDeep(a.report, a.preview.secretValues));
   const secrets = audits.flatMap((a) => [...a.preview.secretValues]);
+  const reports = audits.map((a) => redactDeep(a.report, secrets));
   return redactSecrets(renderReports(reports, format, layout), secrets) + "\n";
 }
 

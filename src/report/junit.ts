@@ -91,7 +91,6 @@ export function reportJunit(r: AuditReport): string {
  */
 export function reportsJunit(reports: AuditReport[]): string {
   if (reports.length === 0) throw new Error("no report to render");
-  if (reports.length === 1) return reportJunit(reports[0]);
   const [first] = reports;
   const modes = [...new Set(reports.map((r) => r.mode))].join(", ");
   return junitDocument(

@@ -165,6 +165,13 @@ describe("renderMarkdown: failures, waivers and passes", function () {
     ]);
   });
 
+  it("an override without owner or reason: those cells empty", function () {
+    const r = tinyReport({
+      overrides: [{ ruleId: "CC-OBS-01", from: "mandatory", to: "advisory", expires: "2030-02-01" }],
+    });
+    assert.ok(renderMarkdown(r).includes("\n| CC-OBS-01 | mandatory | advisory |  | 2030-02-01 |  |\n"));
+  });
+
   it("leaves out the overrides, failures, waivers and Scorecard when there are none", function () {
     const md = renderMarkdown(only([result("CC-ENV-02", "pass", "a", "ok")]));
     for (const part of ["#### Overrides", "#### Failures", "**Remediation**", "#### Waived", "#### OpenSSF"])

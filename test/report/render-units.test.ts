@@ -129,6 +129,7 @@ describe("common: what every format shares", function () {
     assert.equal(sectionOf(meta, "CC-X-01"), "RUN");
     assert.equal(sectionOf(meta, "CC-FLAG-03"), "FLAG");
     assert.equal(sectionOf(meta, "cc-flag-03"), "OTHER");
+    assert.equal(sectionOf(meta, "X-CC-FLAG-03"), "OTHER");
     assert.equal(sectionOf(meta, "CUSTOM"), "OTHER");
   });
 

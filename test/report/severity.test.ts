@@ -49,9 +49,18 @@ describe("security severity", function () {
       ["3.9", "low"],
       ["0.1", "low"],
       ["0.0", "none"],
+      // Any number of decimals, or none.
+      ["10", "critical"],
+      ["5", "medium"],
+      ["5.25", "medium"],
     ];
     for (const [score, band] of cases) assert.equal(severityBand(score), band, score);
-    for (const bad of ["10.1", "-1", "high", ""]) assert.throws(() => severityBand(bad), RangeError, bad);
+    for (const bad of ["10.1", "-1", "high", "", "5.0x", "1e1", " 5", "5."])
+      assert.throws(
+        () => severityBand(bad),
+        new RangeError(`security-severity ${bad} is not 0.0 to 10.0`),
+        bad,
+      );
   });
 
   it("gives every SARIF rule the severity of the level it runs at in the stack, and the log stays valid", async function () {
