@@ -70,9 +70,9 @@ function parseJsonDocument(v: unknown): unknown {
   if (typeof v !== "string") return undefined;
   const t = v.trim();
   if (!(t.startsWith("{") || t.startsWith("["))) return undefined;
+  // JSON starting with `{` or `[` is an object or an array, or not JSON at all.
   try {
-    const parsed: unknown = JSON.parse(t);
-    return typeof parsed === "object" && parsed !== null ? parsed : undefined;
+    return JSON.parse(t) as unknown;
   } catch {
     return undefined;
   }
@@ -87,7 +87,6 @@ const SECRET_KEY =
  * resource is masked too, so a plan that failed to mark a secret does not leak it through the diff.
  */
 function mask(type: string, path: string, v: unknown): unknown {
-  if (v === undefined) return undefined;
   const last = /([^.[\]]+)(\[[^\]]*\])*$/.exec(path)?.[1] ?? path;
   const secretBearing =
     /actionsEnvironmentSecret|secretVersion|actionsSecret/i.test(type) ||
@@ -136,18 +135,18 @@ function joinName(base: string, name: string): string {
 function compareArrays(type: string, path: string, a: unknown[], b: unknown[], out: PropertyChange[]): void {
   const na = itemNames(a);
   const nb = itemNames(b);
-  if (na && nb && (na.length > 0 || nb.length > 0)) {
+  if (na && nb) {
     const byName = (items: unknown[], names: string[]) => new Map(names.map((n, i) => [n, items[i]]));
     const [ma, mb] = [byName(a, na), byName(b, nb)];
     for (const n of [...nb, ...na.filter((n) => !mb.has(n))])
       compare(type, joinName(path, n), ma.get(n), mb.get(n), out);
     return;
   }
-  for (let i = 0; i < Math.max(a.length, b.length); i++) compare(type, join(path, i), a[i], b[i], out);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) compare(type, `${path}[${i}]`, a[i], b[i], out);
 }
 
-function join(base: string, key: string | number): string {
-  if (typeof key === "number") return `${base}[${key}]`;
+/** A key's path under `base`: `base.key`, or `base["a key"]` when the key is not a plain word. */
+function join(base: string, key: string): string {
   const safe = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
   if (base === "") return /^[A-Za-z_$]/.test(safe) ? safe : `[${safe}]`;
   return /^[A-Za-z_$]/.test(safe) ? `${base}.${safe}` : `${base}[${safe}]`;
@@ -188,7 +187,7 @@ const REVIEWER_ID_PATH = /(^|\.)reviewers(\[\d+\])?\.(users|teams)\[\d+\]$/;
 
 /** A reviewer id with its name, when the plans recorded the lookup: `145874259 (@selam)`. */
 function withName(v: unknown, names: Record<string, string>): unknown {
-  const name = v === undefined || v === null ? undefined : names[String(v)];
+  const name = v === null ? undefined : names[String(v)];
   return name ? `${String(v)} (${name})` : v;
 }
 

@@ -27,7 +27,8 @@ export function showChange(p: PropertyChange, width = 40): [string, string] {
   const { before: a, after: b } = p;
   if (typeof a === "string" && typeof b === "string" && (a.length > width || b.length > width)) {
     let i = 0;
-    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    // Past the end of `b`, `b[i]` is undefined and equals no character of `a`: the loop stops there too.
+    while (i < a.length && a[i] === b[i]) i++;
     const keep = Math.max(0, i - 8);
     if (keep > 0) {
       const cut = (s: string) => showValue(`…${s.slice(keep)}`);
