@@ -25,6 +25,8 @@ interface Preview {
 /** The stand-in `src/cli/main.ts`: run by tsx as the project's own CLI would be. */
 const MAIN = `
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 const spec = JSON.parse(fs.readFileSync("preview.json", "utf8"));
 const args = process.argv.slice(2);
 const out = args[4];
@@ -38,7 +40,11 @@ const stacks = Object.entries(spec.stacks);
 if (stacks.length || spec.files) fs.mkdirSync(out, { recursive: true });
 for (const [stack, v] of stacks) {
   const r = { urn: "urn:r", type: "t:x", name: "r", parent: null, inputs: { v } };
-  const outputs = { modules: fs.existsSync("node_modules/marker"), tree: process.cwd() };
+  const outputs = {
+    modules: fs.existsSync("node_modules/marker"),
+    out: path.relative(os.tmpdir(), out),
+    tree: process.cwd(),
+  };
   const plan = { schemaVersion: 1, project: "p", stack, mode: "offline", resources: [r], outputs };
   fs.writeFileSync(out + "/plan." + stack + ".json", JSON.stringify({ ...plan, requiredSecrets: [], assumptions: [] }));
 }
@@ -136,14 +142,17 @@ describe("cicd diff: previews of a project", function () {
   });
 });
 
-/** What the stand-in plans hold for stack `stack` with inputs `v`, previewed in the directory `tree`. */
-const planOf = (stack: string, v: number, tree: string, modules = true) => ({
+/**
+ * What the stand-in plans hold for stack `stack` with inputs `v`, previewed in the directory `tree` into `out`
+ * (relative to the temporary directory).
+ */
+const planOf = (stack: string, v: number, tree: string, out: string, modules = true) => ({
   schemaVersion: 1,
   project: "p",
   stack,
   mode: "offline",
   resources: [{ urn: "urn:r", type: "t:x", name: "r", parent: null, inputs: { v } }],
-  outputs: { modules, tree },
+  outputs: { modules, out, tree },
   requiredSecrets: [],
   assumptions: [],
 });
@@ -179,15 +188,26 @@ describe("cicd diff --base-ref: the base", function () {
   this.timeout(60_000);
   elsewhere();
 
-  it("previews the ref in a worktree with node_modules linked in, then removes it", function () {
+  it("previews the ref in a worktree with node_modules linked in, then removes it", async function () {
     const repo = repository({ stacks: { staging: 1, production: 2 } }, { stacks: {} });
-    const plans = previewRef(repo, "HEAD");
+    const got: string[] = [];
+    const spy = (s: string) => void got.push(s);
+    process.on("SIGTERM", spy);
+    let plans: ReturnType<typeof previewRef>;
+    try {
+      plans = previewRef(repo, "HEAD");
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off("SIGTERM", spy);
+    }
+    assert.deepEqual(got, [], "no signal came, none is raised");
     const tree = [...plans.values()][0].outputs.tree as string;
     assert.match(tree, new RegExp(`^${os.tmpdir()}/cicd-diff-[^/]+/worktree$`));
+    const out = `${path.basename(path.dirname(tree))}/plans`;
     assert.deepEqual(
       new Map([
-        ["production", planOf("production", 2, tree)],
-        ["staging", planOf("staging", 1, tree)],
+        ["production", planOf("production", 2, tree, out)],
+        ["staging", planOf("staging", 1, tree, out)],
       ]),
       plans,
     );
@@ -247,17 +267,17 @@ describe("cicd diff --base-ref: the head", function () {
         ["production", 0, []],
       ],
     );
-    assert.deepEqual(
-      diffs[0].outputs.map((o) => [o.path, o.after]),
-      [["outputs.tree", repo]],
-    );
+    const [out, tree] = diffs[0].outputs;
+    assert.deepEqual([out.path, tree.path, tree.after], ["outputs.out", "outputs.tree", repo]);
+    assert.match(String(out.before), /^cicd-diff-\w+\/plans$/);
+    assert.match(String(out.after), /^cicd-diff-head-\w+$/);
     assert.deepEqual(leftovers(repo), []);
   });
 
   it("with a head directory, diffs every stack of both; with a head file, only that file's stack", async function () {
     const repo = repository({ stacks: { staging: 1, production: 1 } }, { stacks: {} });
     const heads = tempDir("diff-heads");
-    fs.writeFileSync(path.join(heads, "plan.staging.json"), JSON.stringify(planOf("staging", 3, "h")));
+    fs.writeFileSync(path.join(heads, "plan.staging.json"), JSON.stringify(planOf("staging", 3, "h", "o")));
     const errors: string[] = [];
     const error = console.error;
     console.error = (...a: unknown[]) => void errors.push(a.join(" "));
