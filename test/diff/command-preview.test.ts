@@ -11,8 +11,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { computeDiffs, DiffInputError, previewInto, previewRef, runDiff } from "../../src/diff/command";
+import { computeDiffs, previewInto, previewRef, runDiff } from "../../src/diff/command";
 import { cleanTempDirs, tempDir } from "../temp";
+import { inputError } from "./diff-fixtures";
 
 /** What the stand-in preview does: plans of `stacks` with the inputs `v` (per stack), extra files, stderr, exit. */
 interface Preview {
@@ -77,17 +78,6 @@ function repository(base: Preview, head: Preview): string {
   git(dir, "commit", "-q", "-m", "base");
   fs.writeFileSync(path.join(dir, "preview.json"), JSON.stringify(head));
   return dir;
-}
-
-/** `fn`'s DiffInputError message; fails when it throws anything else or nothing. */
-function inputError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof DiffInputError, String(e));
-    return e.message;
-  }
-  assert.fail("no DiffInputError");
 }
 
 /** The worktrees of `repo` but its own, and the temporary directories a base-ref diff leaves. */

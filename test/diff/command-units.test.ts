@@ -8,30 +8,12 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SECRET_SIG, SIG_KEY } from "../../src/audit/readState";
-import {
-  computeDiffs,
-  DiffInputError,
-  diffStacks,
-  readPlan,
-  readPlanDir,
-  runDiff,
-} from "../../src/diff/command";
+import { computeDiffs, diffStacks, readPlan, readPlanDir, runDiff } from "../../src/diff/command";
 import { diffPlans } from "../../src/diff/diff";
 import { renderDiffs } from "../../src/diff/render";
 import type { Plan } from "../../src/plan/types";
-import { plan, resource } from "./diff-fixtures";
+import { plan, resource, inputError } from "./diff-fixtures";
 import { cleanTempDirs, tempDir } from "../temp";
-
-/** `fn`'s DiffInputError message; fails when it throws anything else or nothing. */
-function inputError(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof DiffInputError, String(e));
-    return e.message;
-  }
-  assert.fail("no DiffInputError");
-}
 
 /** Writes `content` (JSON unless a string) to `name` in `dir`; returns its path. */
 function write(dir: string, name: string, content: unknown): string {

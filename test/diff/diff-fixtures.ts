@@ -3,6 +3,8 @@
  * test/diff/diff-masking.test.ts, render-units, command-units): one resource per plan, and the property changes
  * between two of its states.
  */
+import * as assert from "node:assert/strict";
+import { DiffInputError } from "../../src/diff/command";
 import { diffPlans, type PropertyChange } from "../../src/diff/diff";
 import type { Plan, PlanResource } from "../../src/plan/types";
 
@@ -44,4 +46,15 @@ export function change(path: string, before: unknown, after: unknown, replaces =
   if (before === undefined) return { path, kind: "added", after, replaces };
   if (after === undefined) return { path, kind: "removed", before, replaces };
   return { path, kind: "changed", before, after, replaces };
+}
+
+/** `fn`'s DiffInputError message; fails when it throws anything else or nothing. */
+export function inputError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof DiffInputError, String(e));
+    return e.message;
+  }
+  assert.fail("no DiffInputError");
 }
