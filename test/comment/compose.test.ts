@@ -195,10 +195,11 @@ describe("comment: composing from SARIF (src/comment/compose.ts)", () => {
     ]);
   });
 
-  it("trims at the exact budget: a line that fits to the byte is kept, one byte less drops it", () => {
+  it("trims on a whole line: a line is kept when it and a newline after it fit the budget left by the note", () => {
     const text = ["aaaa", "bbbb", "cccccccc"].join("\n");
     const note = "N";
-    // "aaaa\nbbbb\n" is 10 bytes; the tail "\n\nN\n" 4: a limit of 14 keeps two lines, 13 one.
+    // Kept lines count with a newline each ("aaaa\nbbbb\n", 10 bytes) beside the tail "\n\nN\n" (4): a limit of 14
+    // keeps two lines, 13 one (the body may end a byte under the limit).
     assert.equal(trimBody(text, 14, note), "aaaa\nbbbb\n\nN\n");
     assert.equal(trimBody(text, 13, note), "aaaa\n\nN\n");
     assert.equal(trimBody(text, text.length, note), text);
