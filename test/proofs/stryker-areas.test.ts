@@ -7,33 +7,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { minimatch } from "minimatch";
-import { AREAS } from "./stryker/areas";
+import { AREAS, mutatedBy, productSources } from "./stryker/areas";
 import { ROOT } from "../root";
-
-/** The product's sources: what `tsc -b` compiles into bin/ besides the tests and benchmarks, and the pack's. */
-function productSources(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-      const rel = dir ? `${dir}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (
-          !["node_modules", "bin", "test", "bench", "out", "reports", "docs"].includes(e.name) &&
-          !e.name.startsWith(".")
-        )
-          walk(rel);
-      } else if (rel.endsWith(".ts") && !rel.endsWith(".d.ts")) out.push(rel);
-    }
-  };
-  walk("");
-  return out.sort();
-}
-
-/** Whether `file` is mutated by `globs` (Stryker's semantics: included by one glob, not excluded by a `!` one). */
-function mutatedBy(globs: string[], file: string): boolean {
-  const included = globs.filter((g) => !g.startsWith("!")).some((g) => minimatch(file, g));
-  return included && !globs.filter((g) => g.startsWith("!")).some((g) => minimatch(file, g.slice(1)));
-}
 
 describe("mutation testing: the areas cover the whole product", () => {
   it("every product source is mutated by exactly one area", () => {

@@ -10,6 +10,11 @@
  * checked in process by others.
  */
 
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { minimatch } from "minimatch";
+import { ROOT } from "../../root";
+
 /** One Stryker run. */
 export interface MutationArea {
   /** Short name: the folder of its reports (`reports/mutation/areas/<name>/`) and `npm run mutation -- <name>`. */
@@ -61,7 +66,7 @@ export const AREAS: MutationArea[] = [
   {
     name: "config",
     mutate: ["src/config/**/*.ts", "!src/config/model.ts"],
-    spec: ["test/config/*.test.ts", "test/proofs/fuzz.test.ts", "test/cli/inputs.test.ts"],
+    spec: ["test/config/*.test.ts", "test/cli/inputs.test.ts"],
   },
   {
     name: "program",
@@ -132,3 +137,30 @@ export const AREAS: MutationArea[] = [
     skipTitles: CHILD_PROCESS_TESTS,
   },
 ];
+
+/** The product's sources: what `tsc -b` compiles into bin/ besides the tests and benchmarks, and the pack's. */
+export function productSources(root = ROOT): string[] {
+  const out: string[] = [];
+  const skip = ["node_modules", "bin", "test", "bench", "out", "reports", "docs"];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!skip.includes(e.name) && !e.name.startsWith(".")) walk(rel);
+      } else if (rel.endsWith(".ts") && !rel.endsWith(".d.ts")) out.push(rel);
+    }
+  };
+  walk("");
+  return out.sort();
+}
+
+/** Whether `file` is mutated by `globs` (Stryker's semantics: included by one glob, not excluded by a `!` one). */
+export function mutatedBy(globs: string[], file: string): boolean {
+  const included = globs.filter((g) => !g.startsWith("!")).some((g) => minimatch(file, g));
+  return included && !globs.filter((g) => g.startsWith("!")).some((g) => minimatch(file, g.slice(1)));
+}
+
+/** The area that mutates `file` (the first, should two: ../stryker-areas.test.ts proves there is one). */
+export function areaOfFile(file: string): MutationArea | undefined {
+  return AREAS.find((a) => mutatedBy(a.mutate, file));
+}
