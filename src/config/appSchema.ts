@@ -51,8 +51,9 @@ const FARGATE_CPU_EXPECTED = `Fargate CPU units: ${Object.keys(FARGATE_SIZES).jo
 export const DEFAULT_REQUIRED_CHECKS = ["style", "unit", "smoke"];
 
 export const str = (expected: string) => z.string({ error: expected });
+/** A string matching `re`; on a mismatch, one problem saying `expected` (no further check of the value runs). */
 export const pattern = (re: RegExp, expected: string) =>
-  z.string({ error: expected }).regex(re, { error: expected });
+  z.string({ error: expected }).regex(re, { error: expected, abort: true });
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 const calendarDate = pattern(ISO_DATE, "a date YYYY-MM-DD").refine((s) => parseDay(s) !== undefined, {
@@ -77,9 +78,7 @@ export const repositorySchema = z.strictObject({
   name: pattern(/^[A-Za-z0-9_.-]{1,100}$/, "a GitHub repository name"),
   description: str("a string").default(""),
   /** Visibility; with `githubPlan` it decides which constitution controls GitHub offers (plan awareness). */
-  visibility: z
-    .enum(["private", "public", "internal"], { error: "private, public or internal" })
-    .default("private"),
+  visibility: z.enum(["private", "public", "internal"]).default("private"),
   /** Adopt an existing repository with Pulumi's `import` instead of creating it. Default false. */
   import: z.boolean().default(false),
   /**
@@ -129,9 +128,7 @@ const healthSchema = z
      * It must call `http://127.0.0.1:<port><healthPath>` (CC-RUN-02 reads the URL from it). Default: a
      * `python3 -c` one-liner with `urllib` (the apps are Python images; slim images have no curl or wget).
      */
-    command: z
-      .tuple([z.enum(["CMD", "CMD-SHELL"], { error: "CMD or CMD-SHELL" }), str("a command")], z.string())
-      .optional(),
+    command: z.tuple([z.enum(["CMD", "CMD-SHELL"]), str("a command")], z.string()).optional(),
     /**
      * Container health check timing, seconds (ECS `HealthCheck` ranges, ECS API reference): interval 5-300
      * (default 15), timeout 2-60 (default 5, below the interval), retries 1-10 (default 3), start period
@@ -160,7 +157,7 @@ const deploymentSchema = z
      * steps). Default: `canary` in production, `rolling` in staging (OPS "Rollout Strategies": progressive
      * delivery, a small percentage of traffic first; staging may replace all at once).
      */
-    strategy: z.enum(["rolling", "canary", "linear"], { error: "rolling, canary or linear" }).optional(),
+    strategy: z.enum(["rolling", "canary", "linear"]).optional(),
     /** Canary: percent of the traffic the new revision gets first (0.1-100, a multiple of 0.1). Default 10. */
     canaryPercent: z.number().min(0.1).max(100).multipleOf(0.1, { error: "a multiple of 0.1" }).default(10),
     /** Canary: minutes the canary serves alone before the rest shifts (0-1440). Default 5. */
@@ -299,7 +296,7 @@ const smokeRequestSchema = z.strictObject({
   /** Path and query, such as `/` or `/api/menu?limit=1`. */
   path: pattern(/^\/[^\s]*$/, "an HTTP path such as /readyz (not / alone)"),
   /** HTTP method. Default GET. */
-  method: z.enum(["GET", "HEAD", "POST"], { error: "GET, HEAD or POST" }).default("GET"),
+  method: z.enum(["GET", "HEAD", "POST"]).default("GET"),
   /** Status the app must answer. Default 200. */
   expectStatus: z.int().min(100).max(599).default(200),
   /** Text the response body must contain. Default: none. */
@@ -321,12 +318,12 @@ const migrationsSchema = z
      * `requires_maintenance_window` or `destructive` (drops or rewrites data: needs a backup marker).
      * Default `safe_online`.
      */
-    contract: z.enum(MIGRATION_KINDS, { error: MIGRATION_KINDS.join(", ") }).default("safe_online"),
+    contract: z.enum(MIGRATION_KINDS).default("safe_online"),
     /**
      * Why the release's migration has no down path, when it has none (F6 "Rollback Strategy": `downgrade: none`
      * with a reason). Default: none, the migration can be downgraded.
      */
-    noDowngradeReason: z.string().min(10, "a reason of at least 10 characters").max(500).optional(),
+    noDowngradeReason: z.string().min(10).max(500).optional(),
     /** Seconds `cicd migrate` waits for the task to stop. Default 900. */
     timeoutSeconds: z.int().min(30).max(3600).default(900),
     /**
@@ -415,7 +412,7 @@ export const appSchema = z.strictObject({
     ).default("."),
     /** Target platforms. Default amd64 + arm64 (LANES 4). */
     platforms: z
-      .array(z.enum(["linux/amd64", "linux/arm64"], { error: "linux/amd64 or linux/arm64" }))
+      .array(z.enum(["linux/amd64", "linux/arm64"]))
       .min(1)
       .default(["linux/amd64", "linux/arm64"]),
     /** Production: the digest staging built, `sha256:<64 hex>`. Rollback: set it to a previous digest. */

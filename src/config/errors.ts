@@ -62,6 +62,11 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
+/** What a length counts: items of a list, characters of a string; singular for 1. */
+function countOf(origin: "array" | "string", n: number | bigint): string {
+  return `${origin === "array" ? "item" : "character"}${Number(n) === 1 ? "" : "s"}`;
+}
+
 function expectedOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
@@ -69,17 +74,21 @@ function expectedOf(issue: z.core.$ZodIssue): string {
         ? issue.message
         : `a value of type ${issue.expected}`;
     case "too_small":
-      return issue.origin === "array"
-        ? `at least ${issue.minimum} item${Number(issue.minimum) === 1 ? "" : "s"}`
+      return issue.origin === "array" || issue.origin === "string"
+        ? `at least ${issue.minimum} ${countOf(issue.origin, issue.minimum)}`
         : `a value ${issue.inclusive ? ">=" : ">"} ${issue.minimum}`;
     case "too_big":
-      return issue.origin === "array"
-        ? `at most ${issue.maximum} items`
+      return issue.origin === "array" || issue.origin === "string"
+        ? `at most ${issue.maximum} ${countOf(issue.origin, issue.maximum)}`
         : `a value ${issue.inclusive ? "<=" : "<"} ${issue.maximum}`;
     case "unrecognized_keys":
       return `no unknown key (known keys are documented in Pulumi.yaml)`;
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_key":
+      // A record's key refused by its key schema: zod's own message is "Invalid key in record"; the key schema's
+      // issue says what a key must be.
+      return issue.issues.length ? expectedOf(issue.issues[0]) : issue.message;
     default:
       return issue.message;
   }
@@ -131,7 +140,10 @@ export function issueProblems(
     problems.push({
       key: `${CONFIG_NAMESPACE}:${formatPath(issue.path)}`,
       expected: expectedOf(issue),
-      found: renderFound(valueAt(raw, issue.path), isSecretPath(issue.path)),
+      found:
+        issue.code === "invalid_key"
+          ? `a key ${JSON.stringify(issue.path[issue.path.length - 1])}`
+          : renderFound(valueAt(raw, issue.path), isSecretPath(issue.path)),
     });
   }
   return problems;
