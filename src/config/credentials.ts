@@ -15,10 +15,6 @@ import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, formatPath, SECRET_CONFIG
 const URL_CREDENTIAL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i;
 
 /**
- * Rule names secretlint matched, per value (same order as the values). Each value is linted as `NAME=value`, its
- * key's name in front: secretlint's rules recognise some credentials by their name (an AWS secret access key).
- */
-/**
  * Credentials the recommended preset has no rule for, as secretlint-rule-pattern patterns: the token formats their
  * issuers document. A Pulumi access token (`pul-` and 40 hex) is what this project's own `PULUMI_ACCESS_TOKEN`
  * holds; the apps use Telegram bots; Stripe live keys and Google API keys are common in web apps.
@@ -30,49 +26,56 @@ const EXTRA_PATTERNS = [
   { name: "google-api-key", patterns: ["/\\bAIza[0-9A-Za-z_-]{35}\\b/"] },
 ];
 
-type Lint = (values: Array<{ name: string; value: string }>) => Promise<string[][]>;
-let linter: Promise<Lint> | undefined;
+/**
+ * The name a finding is reported by: secretlint's rule, without its package prefix (`github`, `aws`); for
+ * secretlint-rule-pattern, the name of the {@link EXTRA_PATTERNS} entry that matched, read from the start of its
+ * message (`found matching NAME: ...`; the rest of the message, which quotes the value, is never kept).
+ */
+function ruleName(ruleId: string, message: string): string {
+  const rule = ruleId.replace(/^@secretlint\/secretlint-rule-/, "");
+  if (rule !== "pattern") return rule;
+  return EXTRA_PATTERNS.find((p) => message.startsWith(`found matching ${p.name}:`))?.name ?? rule;
+}
 
 /**
- * secretlint with the recommended preset, loaded once (an ES module, imported on first use). All values go
- * through one lint call, one value per line; each finding is mapped back to its value by its offset.
+ * Rule names secretlint matched, per value (same order as the values), with the recommended preset and
+ * {@link EXTRA_PATTERNS}. Each value is linted as `NAME=value`, its key's name in front: secretlint's rules
+ * recognise some credentials by their name (an AWS secret access key). All values go through one lint call, one
+ * value per line; each finding is mapped back to its value by its offset.
+ *
+ * secretlint is an ES module, imported on use; Node's module cache makes every import after the first a lookup.
  */
-function secretlint(): Promise<Lint> {
-  linter ??= (async () => {
-    const { lintSource } = await import("@secretlint/core");
-    const { creator } = await import("@secretlint/secretlint-rule-preset-recommend");
-    const { creator: pattern } = await import("@secretlint/secretlint-rule-pattern");
-    // The AWS rule also reports access key IDs (AKIA..., ASIA...): off by default in secretlint.
-    const aws = { id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } };
-    const config = {
-      rules: [
-        { id: "@secretlint/secretlint-rule-preset-recommend", rule: creator, rules: [aws] },
-        { id: "@secretlint/secretlint-rule-pattern", rule: pattern, options: { patterns: EXTRA_PATTERNS } },
-      ],
-    };
-    return async (values: Array<{ name: string; value: string }>) => {
-      const lines = values.map(({ name, value }) => `${name}=${value}`.replace(/[\r\n]+/g, " "));
-      const starts: number[] = [];
-      let offset = 0;
-      for (const l of lines) {
-        starts.push(offset);
-        offset += l.length + 1;
-      }
-      const result = await lintSource({
-        source: { filePath: "config", content: lines.join("\n"), ext: "", contentType: "text" },
-        options: { config },
-      });
-      const found: string[][] = values.map(() => []);
-      for (const m of result.messages) {
-        const at = m.range[0];
-        let i = starts.length - 1;
-        while (i > 0 && starts[i] > at) i--;
-        found[i].push(String(m.ruleId).replace(/^@secretlint\/secretlint-rule-/, ""));
-      }
-      return found;
-    };
-  })();
-  return linter;
+async function secretlint(values: Array<{ name: string; value: string }>): Promise<string[][]> {
+  const { lintSource } = await import("@secretlint/core");
+  const { creator } = await import("@secretlint/secretlint-rule-preset-recommend");
+  const { creator: pattern } = await import("@secretlint/secretlint-rule-pattern");
+  // The AWS rule also reports access key IDs (AKIA..., ASIA...): off by default in secretlint.
+  const aws = { id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } };
+  const config = {
+    rules: [
+      { id: "@secretlint/secretlint-rule-preset-recommend", rule: creator, rules: [aws] },
+      { id: "@secretlint/secretlint-rule-pattern", rule: pattern, options: { patterns: EXTRA_PATTERNS } },
+    ],
+  };
+  const lines = values.map(({ name, value }) => `${name}=${value}`.replace(/[\r\n]+/g, " "));
+  const starts: number[] = [];
+  let offset = 0;
+  for (const l of lines) {
+    starts.push(offset);
+    offset += l.length + 1;
+  }
+  const result = await lintSource({
+    source: { filePath: "config", content: lines.join("\n"), ext: "", contentType: "text" },
+    options: { config },
+  });
+  const found: string[][] = values.map(() => []);
+  for (const m of result.messages) {
+    const at = m.range[0];
+    let i = starts.length - 1;
+    while (i > 0 && starts[i] > at) i--;
+    found[i].push(ruleName(String(m.ruleId), m.message));
+  }
+  return found;
 }
 
 /**
@@ -96,9 +99,8 @@ function plainStrings(raw: Record<string, unknown>): Array<[string, string, stri
  * design ({@link SECRET_CONFIG_KEYS}), whatever else in the config is secret.
  */
 export async function credentialProblems(raw: Record<string, unknown>): Promise<ConfigProblem[]> {
-  const lint = await secretlint();
   const strings = plainStrings(raw);
-  const linted = strings.length ? await lint(strings.map(([, value, name]) => ({ name, value }))) : [];
+  const linted = strings.length ? await secretlint(strings.map(([, value, name]) => ({ name, value }))) : [];
   const problems: ConfigProblem[] = [];
   strings.forEach(([at, value], i) => {
     const found = [...(URL_CREDENTIAL.test(value) ? ["a credential in a URL"] : []), ...linted[i]];

@@ -63,7 +63,7 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 }
 
 /** What a length counts: items of a list, characters of a string; singular for 1. */
-function countOf(origin: "array" | "string", n: number | bigint): string {
+function countOf(origin: string, n: number | bigint): string {
   return `${origin === "array" ? "item" : "character"}${Number(n) === 1 ? "" : "s"}`;
 }
 

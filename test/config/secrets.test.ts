@@ -175,10 +175,10 @@ describe("config: credentials found by value in plain config", () => {
     assert.deepEqual(
       problems.map((p) => [p.key.split(".").pop(), p.found]),
       [
-        ["DEPLOY_HOOK", "pattern [secret]"],
-        ["BOT", "pattern [secret]"],
-        ["PAYMENTS", "pattern [secret]"],
-        ["MAPS", "pattern [secret]"],
+        ["DEPLOY_HOOK", "pulumi-access-token [secret]"],
+        ["BOT", "telegram-bot-token [secret]"],
+        ["PAYMENTS", "stripe-live-key [secret]"],
+        ["MAPS", "google-api-key [secret]"],
       ],
     );
     assert.ok(!JSON.stringify(problems).includes("pul-93ad"));
