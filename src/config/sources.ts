@@ -109,7 +109,9 @@ export function readStackText(text: string, stack: string, origin: string): Conf
 /**
  * The YAML error of a stack file as one problem: the first error only (those after it are mostly its cascade, and
  * are counted), with its line and column and the yaml library's code frame. Values in the frame are masked (`…`): a
- * stack file may hold a misplaced secret, and the indentation, which is what YAML errors are about, stays.
+ * stack file may hold a misplaced secret, and the indentation, which is what YAML errors are about, stays. A key
+ * may hold colons (`cicd-constitution:ghcrToken:`, every top-level key of a stack file); its value starts after
+ * the colon followed by a space.
  */
 export function yamlProblem(errors: ReadonlyArray<{ message: string }>): ConfigProblem {
   const [first] = errors;
@@ -121,7 +123,7 @@ export function yamlProblem(errors: ReadonlyArray<{ message: string }>): ConfigP
     .filter((l) => l.trim() !== "")
     .map(
       (l) =>
-        `      | ${l.replace(/^(\s*(?:- )?[^:#\s][^:#]*:)\s+\S.*$/, "$1 …").replace(/^(\s*- )[^\s:#].*$/, "$1…")}`,
+        `      | ${l.replace(/^(\s*(?:- )?[^:#\s](?:[^:#]|:(?!\s))*:)\s+\S.*$/, "$1 …").replace(/^(\s*- )[^\s:#].*$/, "$1…")}`,
     );
   const more =
     errors.length > 1 ? ` (${errors.length - 1} more error(s) after it, mostly caused by this one)` : "";
