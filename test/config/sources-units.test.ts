@@ -162,7 +162,7 @@ describe("config sources (sources.ts)", () => {
         "cicd-constitution:textWithBrace": "x{1}",
         "cicd-constitution:ghcrToken": "12345",
       },
-      (key) => key === "cicd-constitution:ghcrToken" || key === "aws:region",
+      (key) => ["cicd-constitution:ghcrToken", "cicd-constitution:governance", "aws:region"].includes(key),
     );
     assert.equal(source.stack, "prod");
     assert.equal(source.origin, "stack prod");
@@ -176,6 +176,7 @@ describe("config sources (sources.ts)", () => {
       !source.secretKeys.has("region") && !source.secretKeys.has("awsRegion") && !source.secretKeys.has(""),
     );
     assert.ok(!source.secretKeys.has("apps"));
+    assert.ok(source.secretKeys.has("governance"), "a key the engine holds as secret is secret");
     assert.deepEqual(source.plaintextSecretPaths, []);
     assert.deepEqual(source.encryptedPaths, []);
   });
@@ -193,6 +194,12 @@ describe("config sources (sources.ts)", () => {
         },
       ],
     );
+    for (const all of [{ "github:token": "ghp_secret" }, { "cicd-constitution:x": '{"constructor":1}' }])
+      assert.throws(
+        () => readRuntimeConfig("prod", all, () => true),
+        (e: unknown) =>
+          e instanceof ConfigError && e.source === "stack prod" && !e.message.includes("ghp_secret"),
+      );
     const [provider] = problemsOf(() =>
       readRuntimeConfig("prod", { "github:token": "ghp_secret" }, () => true),
     );
