@@ -7,7 +7,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { MutantResult, MutationTestResult } from "mutation-testing-report-schema";
-import { recordReport, scoreOf, sha256, standings, type Ledger } from "./stryker/ledger";
+import { areaOfFile, productSources } from "./stryker/areas";
+import { readLedger, recordReport, scoreOf, sha256, standings, type Ledger } from "./stryker/ledger";
 import { FLOOR, parseArgs, scores, summary } from "./stryker/run";
 import { cleanTempDirs, tempDir } from "../temp";
 
@@ -116,5 +117,17 @@ describe("mutation ledger", () => {
     assert.match(String(parseArgs(["nope"])), /unknown area nope; the areas are pack, config/);
     assert.match(String(parseArgs(["--fast"])), /unknown option --fast/);
     assert.match(String(parseArgs(["--files"])), /unknown option --files/);
+  });
+
+  it("the committed ledger holds product files only, each under the area that mutates it, with consistent counts", () => {
+    const ledger = readLedger();
+    const sources = new Set(productSources());
+    for (const [file, e] of Object.entries(ledger)) {
+      assert.ok(sources.has(file), `${file} is not a product source`);
+      assert.equal(e.area, areaOfFile(file)?.name, `${file}: area`);
+      assert.match(e.sha256, /^[0-9a-f]{64}$/);
+      assert.match(e.measured, /^\d{4}-\d{2}-\d{2}$/);
+      assert.ok(e.survivors.length <= Math.min(e.survived + e.noCoverage, 200), `${file}: survivors listed`);
+    }
   });
 });
