@@ -205,7 +205,7 @@ function overridesProblems(model: StackModel, today: Date): ConfigProblem[] {
     gateOverrideProblems(o, today, apps).map((p) => ({
       key: `${CONFIG_NAMESPACE}:predeploy.overrides[${i}].${p.field}`,
       expected: p.expected,
-      found: JSON.stringify(o[p.field]),
+      found: renderFound(o[p.field], false),
     })),
   );
 }

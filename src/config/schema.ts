@@ -34,7 +34,7 @@ export const DEFAULT_ALLOWED_ACTIONS = [
 /** The whole stack config, keyed without the `cicd-constitution:` namespace. */
 const stackShape = z.strictObject({
   /** The environment this stack deploys: `staging` or `production` (becomes `APP_ENV`). */
-  environment: z.enum(["staging", "production"], { error: "staging or production" }),
+  environment: z.enum(["staging", "production"]),
   /** GitHub owner (organisation or user) of every repository. */
   githubOwner: pattern(GITHUB_LOGIN, "a GitHub owner login"),
   /** AWS region (`aws:region`). */
@@ -92,7 +92,7 @@ const stackShape = z.strictObject({
    * (never a silent skip). GitHub docs: rulesets and environments of private repositories need a paid plan;
    * required reviewers on environments of private or internal repositories need Enterprise.
    */
-  githubPlan: z.enum(GITHUB_PLANS, { error: GITHUB_PLANS.join(", ") }),
+  githubPlan: z.enum(GITHUB_PLANS),
   /**
    * This repository, governed like the apps by the stack that owns repositories: its `main` and tag
    * rulesets, its `staging` and `production` GitHub Environments and the OIDC deploy roles `main.yml`
@@ -145,7 +145,7 @@ const stackShape = z.strictObject({
    * it; a missing one fails the preview as AWS would). Default: `create` in the owning stack, `existing`
    * elsewhere.
    */
-  oidcProvider: z.enum(["create", "existing"], { error: "create or existing" }).optional(),
+  oidcProvider: z.enum(["create", "existing"]).optional(),
   /** `aws:allowedAccountIds`: the AWS accounts this stack may deploy to (the AWS provider refuses others). */
   awsAllowedAccountIds: z.array(pattern(/^\d{12}$/, "a 12-digit AWS account id")).optional(),
   /** Production: where the promoted images come from. */
@@ -159,7 +159,7 @@ const stackShape = z.strictObject({
       ),
     })
     .optional(),
-  apps: z.array(appSchema).min(1, { error: "at least one app" }),
+  apps: z.array(appSchema).min(1),
   /**
    * `cicd predeploy` (F6 "Pre-Deploy Checklist", "Error Budget & Deploy Freeze"): a breached error budget, or a
    * release gate (soak, rollback target, drift), blocks the deploy unless an override names the gate (`ruleId`,

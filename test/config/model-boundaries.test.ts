@@ -3,44 +3,8 @@
  * "today", how each kind of problem is worded (key, expected, found), and the error's summary line.
  */
 import { strict as assert } from "node:assert";
-import * as path from "node:path";
-import {
-  ConfigError,
-  ConfigProblem,
-  formatPath,
-  parseStackConfig,
-  RawStackConfig,
-  StackModel,
-} from "../../src/config/model";
-import { readStackFile } from "../../src/config/sources";
-import { ROOT } from "../helpers";
-
-const TODAY = new Date("2026-11-21T12:00:00Z");
-
-function rawOf(stack: string): RawStackConfig {
-  return structuredClone(readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`)).raw);
-}
-
-/** The problems of a changed staging (or production) config; [] when it parses. */
-function problems(change: (raw: any) => void, stack = "staging", secretKeys?: Set<string>): ConfigProblem[] {
-  const raw = rawOf(stack);
-  change(raw);
-  try {
-    parseStackConfig(stack, raw, { today: TODAY, secretKeys });
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-}
-const one = (key: string, expected: string, found: string): ConfigProblem[] => [
-  { key: `cicd-constitution:${key}`, expected, found },
-];
-const parsed = (change: (raw: any) => void, stack = "staging"): StackModel => {
-  const raw = rawOf(stack);
-  change(raw);
-  return parseStackConfig(stack, raw, { today: TODAY });
-};
+import { formatPath, parseStackConfig } from "../../src/config/model";
+import { one, parsed, problems, rawOf, TODAY } from "./configFixtures";
 
 describe("config model boundaries", () => {
   it("ports: 1 and 65535 are accepted, 0 and 65536 are not", () => {
