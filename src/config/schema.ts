@@ -17,6 +17,9 @@ const ACTOR_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /** GitHub plans, cheapest first (GitHub docs, "GitHub's plans"). */
+/** An ISO 8601 time with its offset, such as 2026-11-20T22:00:00Z or 2026-11-20T23:00:00+01:00. */
+const isoTime = z.iso.datetime({ offset: true, error: "an ISO 8601 time such as 2026-11-20T22:00:00Z" });
+
 export const GITHUB_PLANS = ["free", "pro", "team", "enterprise"] as const;
 
 /**
@@ -56,7 +59,10 @@ const stackShape = z.strictObject({
         )
         .default(DEFAULT_ALLOWED_ACTIONS),
       /** The app every required status check must come from (CC-BR-12). Default 15368, GitHub Actions. */
-      checksIntegrationId: z.int().positive().default(GITHUB_ACTIONS_INTEGRATION_ID),
+      checksIntegrationId: z
+        .int({ error: "a GitHub App ID (a positive integer)" })
+        .positive()
+        .default(GITHUB_ACTIONS_INTEGRATION_ID),
     })
     .prefault({ ownsRepositories: false }),
   network: z.strictObject({
@@ -200,12 +206,13 @@ const stackShape = z.strictObject({
        * Maintenance windows, ISO 8601 UTC `{ start, end }` (at most 24 hours each): a release whose migration is
        * `requires_maintenance_window` or `destructive` deploys inside one (PREDEPLOY-MIGRATION). Default: none.
        */
+      // A time that is not ISO 8601 is isoTime's problem alone: the refinements are written so that NaN passes them.
       maintenanceWindows: z
         .array(
           z
-            .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) })
-            .refine((w) => Date.parse(w.end) > Date.parse(w.start), { error: "end after start" })
-            .refine((w) => Date.parse(w.end) - Date.parse(w.start) <= 86_400_000, {
+            .strictObject({ start: isoTime, end: isoTime })
+            .refine((w) => !(Date.parse(w.end) <= Date.parse(w.start)), { error: "end after start" })
+            .refine((w) => !(Date.parse(w.end) - Date.parse(w.start) > 86_400_000), {
               error: "at most 24 hours",
             }),
         )
@@ -220,7 +227,7 @@ const stackShape = z.strictObject({
           z.strictObject({
             app: z.string().min(1),
             backup: z.string().min(3).max(256),
-            takenAt: z.iso.datetime({ offset: true }),
+            takenAt: isoTime,
             owner: z.string().min(2),
           }),
         )
@@ -237,15 +244,18 @@ const stackShape = z.strictObject({
       enforcement: z
         .record(
           z.string(),
-          z.union([
-            z.enum(["advisory", "mandatory", "disabled"]),
-            z.strictObject({
-              level: z.enum(["advisory", "mandatory", "disabled"]),
-              reason: z.string().optional(),
-              owner: z.string().optional(),
-              expires: z.string().optional(),
-            }),
-          ]),
+          z.union(
+            [
+              z.enum(["advisory", "mandatory", "disabled"]),
+              z.strictObject({
+                level: z.enum(["advisory", "mandatory", "disabled"]),
+                reason: z.string().optional(),
+                owner: z.string().optional(),
+                expires: z.string().optional(),
+              }),
+            ],
+            { error: "advisory, mandatory or disabled, or { level, reason, owner, expires }" },
+          ),
         )
         .default({}),
       settings: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),

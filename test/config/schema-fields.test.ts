@@ -269,7 +269,10 @@ describe("config schema: the stack-level keys' numbers and choices", () => {
     assert.deepEqual(id(1), []);
     assert.deepEqual(id(0), one("governance.checksIntegrationId", "a value > 0", "0"));
     assert.deepEqual(id(-15368), one("governance.checksIntegrationId", "a value > 0", "-15368"));
-    assert.equal(id(1.5)[0].key, "cicd-constitution:governance.checksIntegrationId");
+    assert.deepEqual(
+      id(1.5),
+      one("governance.checksIntegrationId", "a GitHub App ID (a positive integer)", "1.5"),
+    );
   });
 
   it("booleans and choices say what they take", () => {
@@ -322,6 +325,11 @@ describe("config schema: the stack-level records and lists of records", () => {
       local.map((p) => [p.key, p.found]),
       [[`cicd-constitution:${at}.start`, '"2026-11-20T22:00:00"']],
     );
+    assert.deepEqual(
+      window("tomorrow", "2026-11-20T23:00:00Z"),
+      one(`${at}.start`, "an ISO 8601 time such as 2026-11-20T22:00:00Z", '"tomorrow"'),
+      "a time that is not one is its only problem (no 'end after start' on top)",
+    );
   });
 
   it("backup markers: app, a name of 3-256 characters, when (with its offset) and an owner of 2 or more", () => {
@@ -337,6 +345,11 @@ describe("config schema: the stack-level records and lists of records", () => {
     assert.deepEqual(refused({ backup: "b".repeat(257) }), [[`${at}.backup`, `"${"b".repeat(76)}...`]]);
     assert.deepEqual(refused({ owner: "a" }), [[`${at}.owner`, '"a"']]);
     assert.deepEqual(refused({ takenAt: "2026-11-21" }), [[`${at}.takenAt`, '"2026-11-21"']]);
+    const expected = (change: object) => backup(change).map((p) => p.expected);
+    assert.deepEqual(expected({ takenAt: "2026-11-21" }), ["an ISO 8601 time such as 2026-11-20T22:00:00Z"]);
+    assert.deepEqual(expected({ backup: "ab" }), ["at least 3 characters"]);
+    assert.deepEqual(expected({ backup: "b".repeat(257) }), ["at most 256 characters"]);
+    assert.deepEqual(expected({ owner: "a" }), ["at least 2 characters"]);
   });
 
   it("policy: an enforcement level or an audited record; settings and waivers are records", () => {
@@ -349,6 +362,10 @@ describe("config schema: the stack-level records and lists of records", () => {
     assert.deepEqual(
       policy({ enforcement: { "CC-RUN-04": "loud" } }).map((p) => [p.key, p.found]),
       [["cicd-constitution:policy.enforcement.CC-RUN-04", '"loud"']],
+    );
+    assert.deepEqual(
+      policy({ enforcement: { "CC-RUN-04": "loud" } }).map((p) => p.expected),
+      ["advisory, mandatory or disabled, or { level, reason, owner, expires }"],
     );
     assert.deepEqual(
       policy({ enforcement: { "CC-RUN-04": { level: "advisory", why: "x" } } }).map((p) => p.key),

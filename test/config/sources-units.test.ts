@@ -194,7 +194,11 @@ describe("config sources (sources.ts)", () => {
         },
       ],
     );
-    for (const all of [{ "github:token": "ghp_secret" }, { "cicd-constitution:x": '{"constructor":1}' }])
+    const configs: Record<string, string>[] = [
+      { "github:token": "ghp_secret" },
+      { "cicd-constitution:x": '{"constructor":1}' },
+    ];
+    for (const all of configs)
       assert.throws(
         () => readRuntimeConfig("prod", all, () => true),
         (e: unknown) =>
