@@ -135,7 +135,12 @@ const CASES: FieldCase[] = [
   anchored("image.digest", DIGEST, "an image digest sha256:<64 hex>"),
   {
     field: "image.history",
-    accepts: [[DIGEST, { digest: `sha256:${"b".repeat(64)}`, gitSha: SHA, date: "2026-11-20T09:30:00Z", actor: "mathieu" }]],
+    accepts: [
+      [
+        DIGEST,
+        { digest: `sha256:${"b".repeat(64)}`, gitSha: SHA, date: "2026-11-20T09:30:00Z", actor: "mathieu" },
+      ],
+    ],
     refuses: [
       [["sha256:x"], "a digest sha256:<64 hex>, or { digest, gitSha, date, actor }", "image.history[0]"],
       [[5], "a digest sha256:<64 hex>, or { digest, gitSha, date, actor }", "image.history[0]"],
