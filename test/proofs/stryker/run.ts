@@ -25,7 +25,7 @@ import * as path from "node:path";
 import { minimatch } from "minimatch";
 import type { MutationTestResult } from "mutation-testing-report-schema";
 import { ROOT } from "../../root";
-import { AREAS, type MutationArea, areaOfFile, productSources } from "./areas";
+import { AREAS, type MutationArea, areaOfFile, NOT_MUTATED, productSources } from "./areas";
 import {
   type Ledger,
   readLedger,
@@ -208,7 +208,13 @@ function main(argv: string[]): number {
     else recordReport(ledger, report, area.name, new Date().toISOString().slice(0, 10));
     writeLedger(ledger);
   }
-  const s = scores(ledger, standings(ledger, productSources()));
+  const s = scores(
+    ledger,
+    standings(
+      ledger,
+      productSources().filter((f) => !(f in NOT_MUTATED)),
+    ),
+  );
   const text = summary(s);
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, "summary.md"), text);
