@@ -26,6 +26,33 @@ interface PatternCase {
   bad: unknown[];
 }
 
+/**
+ * An AWS resource ID `PREFIX-<hex>`: 8 or 17 lowercase hex digits (the short and long ID formats), nothing before
+ * or after, no upper case.
+ */
+function awsId(
+  key: string,
+  set: PatternCase["set"],
+  prefix: string,
+  what: string,
+  more: string[] = [],
+): PatternCase {
+  return {
+    key,
+    set,
+    expected: `${what} ${prefix}-<hex>`,
+    ok: [`${prefix}-${hex(8)}`, `${prefix}-${hex(17)}`],
+    bad: [
+      `${prefix}-${hex(7)}`,
+      `${prefix}-${hex(18)}`,
+      `${prefix}-0A1B2C3D`,
+      `x${prefix}-${hex(8)}`,
+      `${prefix}-${hex(8)}x`,
+      ...more,
+    ],
+  };
+}
+
 const PATTERNS: PatternCase[] = [
   {
     key: "githubOwner",
@@ -68,53 +95,20 @@ const PATTERNS: PatternCase[] = [
       "o/r@v1/x",
     ],
   },
-  {
-    key: "network.vpcId",
-    set: (r, v) => (r.network.vpcId = v),
-    expected: "a VPC id vpc-<hex>",
-    ok: [`vpc-${hex(8)}`, `vpc-${hex(17)}`],
-    bad: [
-      `vpc-${hex(7)}`,
-      `vpc-${hex(18)}`,
-      "vpc-0A1B2C3D",
-      "vpc-0a1b2c3g",
-      `xvpc-${hex(8)}`,
-      `vpc-${hex(8)}x`,
-    ],
-  },
-  {
-    key: "network.publicSubnetIds[0]",
-    set: (r, v) => (r.network.publicSubnetIds[0] = v),
-    expected: "a subnet id subnet-<hex>",
-    ok: [`subnet-${hex(8)}`, `subnet-${hex(17)}`],
-    bad: [
-      `subnet-${hex(7)}`,
-      `subnet-${hex(18)}`,
-      "subnet-0A1B2C3D",
-      `xsubnet-${hex(8)}`,
-      `subnet-${hex(8)}x`,
-    ],
-  },
-  {
-    key: "network.privateSubnetIds[1]",
-    set: (r, v) => (r.network.privateSubnetIds[1] = v),
-    expected: "a subnet id subnet-<hex>",
-    ok: [`subnet-${hex(8)}`, `subnet-${hex(17)}`],
-    bad: [
-      `subnet-${hex(7)}`,
-      `subnet-${hex(18)}`,
-      "subnet-0A1B2C3D",
-      `xsubnet-${hex(8)}`,
-      `subnet-${hex(8)}x`,
-    ],
-  },
-  {
-    key: "network.egress.natGatewayIds[0]",
-    set: (r, v) => (r.network.egress.natGatewayIds = [v]),
-    expected: "a NAT gateway id nat-<hex>",
-    ok: [`nat-${hex(8)}`, `nat-${hex(17)}`],
-    bad: [`nat-${hex(7)}`, `nat-${hex(18)}`, "nat-0A1B2C3D", `xnat-${hex(8)}`, `nat-${hex(8)}x`],
-  },
+  awsId("network.vpcId", (r, v) => (r.network.vpcId = v), "vpc", "a VPC id", ["vpc-0a1b2c3g"]),
+  awsId("network.publicSubnetIds[0]", (r, v) => (r.network.publicSubnetIds[0] = v), "subnet", "a subnet id"),
+  awsId(
+    "network.privateSubnetIds[1]",
+    (r, v) => (r.network.privateSubnetIds[1] = v),
+    "subnet",
+    "a subnet id",
+  ),
+  awsId(
+    "network.egress.natGatewayIds[0]",
+    (r, v) => (r.network.egress.natGatewayIds = [v]),
+    "nat",
+    "a NAT gateway id",
+  ),
   {
     key: "certificateArn",
     set: (r, v) => (r.certificateArn = v),
