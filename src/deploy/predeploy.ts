@@ -159,7 +159,7 @@ async function latestChecksOf(
  * no run of. A check is green when its latest run (by start time, then id) succeeded: a newer failed or unfinished
  * run is never outweighed by an older success.
  */
-async function checkRequiredChecks(
+export async function checkRequiredChecks(
   github: Octokit,
   repo: string,
   sha: string,
@@ -233,7 +233,7 @@ function appliesTo(
  * A failed release gate (soak, drift, rollback target) an override in force names, for its app (a stack-wide gate:
  * any app's override of it), becomes `skip` with the override's owner, expiry and reason.
  */
-function lifted(c: Check, deployed: DeployedStack, now: Date): Check {
+export function lifted(c: Check, deployed: DeployedStack, now: Date): Check {
   if (c.status !== "fail" || c.id === "PREDEPLOY-ERROR-BUDGET" || !OVERRIDABLE.includes(c.id)) return c;
   const o = validOverrides(deployed, now).find(
     (x) => x.ruleId === c.id && (c.app === "*" || appliesTo(x, deployed, c.app)),
@@ -247,7 +247,11 @@ function lifted(c: Check, deployed: DeployedStack, now: Date): Check {
     : c;
 }
 
-async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, now: Date, push: Push) {
+/**
+ * PREDEPLOY-ERROR-BUDGET: each override's problems (an expired one is reported and lifts nothing), then each app's
+ * burn alarms: present and not in ALARM, or in ALARM under an override of this gate for the app.
+ */
+export async function checkErrorBudget(cw: CloudWatchClient, deployed: DeployedStack, now: Date, push: Push) {
   const overrides = deployed.model.predeploy.overrides;
   const apps = deployed.apps.map((t) => t.app);
   // An expired override is history (a rollback's lapses the next day): it lifts nothing and blocks nothing. An

@@ -95,7 +95,7 @@ export function stagingReleases(file: string, app: string, stack: string): Relea
 }
 
 /** The release to promote: `--digest` among staging's releases, else the newest. */
-function releaseOf(opts: PromoteOptions, releases: Release[], stack: string): Release {
+export function releaseOf(opts: PromoteOptions, releases: Release[], stack: string): Release {
   const problems: ConfigProblem[] = [];
   if (opts.digest !== undefined && !DIGEST_PATTERN.test(opts.digest))
     problems.push({ key: "--digest", expected: "a digest sha256:<64 hex>", found: opts.digest });
@@ -142,7 +142,7 @@ async function stagingVerified(opts: PromoteOptions, release: Release, stack: st
  * `cicd rollback` can pin it again; the promoted digest leaves the history; each digest appears once; the
  * promoted digest's provenance, as staging recorded it, becomes `image.provenance`.
  */
-function repin(
+export function repin(
   edit: StackFileEdit,
   release: Release,
   releases: Release[],
@@ -191,7 +191,7 @@ function repin(
  *
  * @returns what was done, for the pull request body
  */
-function carryMigrations(edit: StackFileEdit, dir: string, app: string, newest: boolean): string {
+export function carryMigrations(edit: StackFileEdit, dir: string, app: string, newest: boolean): string {
   const at = [...edit.appPath, "migrations"];
   if (!newest)
     return "production's migrations block kept: an older staging release's is not recorded; check it by hand";

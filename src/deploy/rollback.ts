@@ -87,14 +87,18 @@ export interface RollbackPlan {
 type Provenance = { gitSha: string; date: string; actor: string };
 
 /** An `image.history` entry: its digest, the provenance it records (if any) and its YAML node. */
-interface HistoryEntry {
+export interface HistoryEntry {
   digest: string;
   provenance?: Provenance;
   node: unknown;
 }
 
 /** Reads an app's `image.digest` and `image.history` (digests, or maps with their provenance) from the document. */
-function imageOf(edit: StackFileEdit): { digest?: string; history: HistoryEntry[]; provenance: boolean } {
+export function imageOf(edit: StackFileEdit): {
+  digest?: string;
+  history: HistoryEntry[];
+  provenance: boolean;
+} {
   const get = (k: string) => edit.doc.getIn([...edit.appPath, "image", k]);
   const seq = get("history");
   const history = isSeq(seq)
@@ -114,7 +118,7 @@ function imageOf(edit: StackFileEdit): { digest?: string; history: HistoryEntry[
 }
 
 /** Checks the arguments against the file; every problem names the stack, the key, what was expected and found. */
-function targetOf(
+export function targetOf(
   opts: RollbackOptions,
   stack: string,
   current: { digest?: string; history: HistoryEntry[] },
@@ -170,7 +174,7 @@ const ROLLBACK_LIFTS = ["PREDEPLOY-ERROR-BUDGET", "PREDEPLOY-STAGING-SOAK", "PRE
  * back to (`digest`), that expires the next day (UTC), with the marker as its reason and an owner, reviewed in the
  * same pull request. Returns the error budget's.
  */
-function errorBudgetOverride(
+export function errorBudgetOverride(
   edit: StackFileEdit,
   opts: RollbackOptions,
   marker: string,
@@ -203,7 +207,7 @@ function errorBudgetOverride(
  *
  * @throws ConfigError naming the migration and the way forward
  */
-function acrossContract(edit: StackFileEdit, opts: RollbackOptions, stack: string): void {
+export function acrossContract(edit: StackFileEdit, opts: RollbackOptions, stack: string): void {
   const at = [...edit.appPath, "migrations"];
   const contract = edit.doc.getIn([...at, "contract"]);
   if (contract !== "destructive") return;

@@ -65,13 +65,13 @@ export interface VerifyOptions {
   logUrl?: string;
 }
 
-type Push = (c: Omit<Check, "app">) => void;
+export type Push = (c: Omit<Check, "app">) => void;
 
 /** An app whose commit is known: what verify compares against. */
-type Pinned = AppTarget & { gitSha: string };
+export type Pinned = AppTarget & { gitSha: string };
 
 /** VERIFY-SERVICE and VERIFY-DIGEST from ECS. */
-async function checkEcs(ecs: ECSClient, t: Pinned, push: Push): Promise<void> {
+export async function checkEcs(ecs: ECSClient, t: Pinned, push: Push): Promise<void> {
   const described = await ecs.send(
     new DescribeServicesCommand({ cluster: t.cluster, services: [t.service] }),
   );
@@ -92,8 +92,8 @@ async function checkEcs(ecs: ECSClient, t: Pinned, push: Push): Promise<void> {
     problems.push(`${deployments.length} deployments (a deployment is under way)`);
   for (const d of deployments.filter((x) => x.rolloutState === "FAILED"))
     problems.push(`deployment ${d.id} FAILED: ${d.rolloutStateReason ?? "no reason given"}`);
-  if ((svc.runningCount ?? 0) < (svc.desiredCount ?? 0))
-    problems.push(`${svc.runningCount} of ${svc.desiredCount} tasks running`);
+  const [running, desired] = [svc.runningCount ?? 0, svc.desiredCount ?? 0];
+  if (running < desired) problems.push(`${running} of ${desired} tasks running`);
   const listed = await ecs.send(
     new ListServiceDeploymentsCommand({ cluster: t.cluster, service: t.service }),
   );
@@ -111,7 +111,7 @@ async function checkEcs(ecs: ECSClient, t: Pinned, push: Push): Promise<void> {
     status: problems.length ? "fail" : "pass",
     message: problems.length
       ? `${t.service}: ${problems.join("; ")}`
-      : `${t.service}: ${svc.runningCount}/${svc.desiredCount} tasks on one successful deployment`,
+      : `${t.service}: ${running}/${desired} tasks on one successful deployment`,
   });
   let image: string | undefined;
   try {
@@ -136,7 +136,7 @@ async function checkEcs(ecs: ECSClient, t: Pinned, push: Push): Promise<void> {
 }
 
 /** VERIFY-ALIAS from the registry. */
-async function checkAlias(t: Pinned, opts: VerifyOptions, push: Push): Promise<void> {
+export async function checkAlias(t: Pinned, opts: VerifyOptions, push: Push): Promise<void> {
   try {
     const digest = await resolveTag(
       locate(t.imageRepository, opts.registryUrl),
@@ -213,7 +213,7 @@ export function schemaCheck(
 }
 
 /** VERIFY-VERSION (and VERIFY-SCHEMA when the release declares its schema revision), VERIFY-HEALTH, VERIFY-SMOKE. */
-async function checkHttp(t: Pinned, base: string, seconds: number, push: Push): Promise<void> {
+export async function checkHttp(t: Pinned, base: string, seconds: number, push: Push): Promise<void> {
   const at = (p: string) => `${base.replace(/\/+$/, "")}${p}`;
   const attempt = async (id: Check["id"], fn: () => Promise<Omit<Check, "app" | "id">>) => {
     try {
@@ -291,7 +291,7 @@ export async function flagDeploymentCheck(
 }
 
 /** VERIFY-FLAGS: skipped without the app's `apps.<app>.flags` outputs; an AppConfig error fails it. */
-async function checkFlags(
+export async function checkFlags(
   client: () => AppConfigClient,
   outputs: Record<string, unknown> | undefined,
   app: string,
@@ -314,7 +314,7 @@ async function checkFlags(
 }
 
 /** VERIFY-MARKER: a GitHub Deployment with its status, and an EventBridge event. */
-async function recordMarker(
+export async function recordMarker(
   t: Pinned,
   checks: Check[],
   opts: VerifyOptions,
@@ -370,7 +370,9 @@ async function recordMarker(
       }),
     );
     if (event.FailedEntryCount)
-      throw new Error(`EventBridge refused the event: ${event.Entries?.[0]?.ErrorMessage}`);
+      throw new Error(
+        `EventBridge refused the event: ${event.Entries?.[0]?.ErrorMessage ?? "no reason given"}`,
+      );
     push({
       id: "VERIFY-MARKER",
       status: "pass",
