@@ -2,9 +2,9 @@
  * The release gates `cicd predeploy` adds before production's `pulumi up` (PLAY "3) Staging deploy" gate to
  * proceed, "9) Staging gate: metrics stable"; LANES "treat failures as stop-the-line events"; OPS "Rollback plan
  * verified"):
- * - PREDEPLOY-STAGING-SOAK: the pinned digest's first successful staging verify is at least `predeploy.soakMinutes`
- *   old, and the app's staging 5xx, latency and burn alarms exist, are not in ALARM now (`DescribeAlarms`) and
- *   never went to ALARM since (`DescribeAlarmHistory`, state updates);
+ * - PREDEPLOY-STAGING-SOAK: the pinned digest stands verified in staging (its latest verify succeeded) since at
+ *   least `predeploy.soakMinutes`, and the app's staging 5xx, latency and burn alarms exist, are not in ALARM now
+ *   (`DescribeAlarms`) and never went to ALARM since (`DescribeAlarmHistory`, state updates);
  * - PREDEPLOY-DRIFT: this repository has no open issue titled {@link DRIFT_ISSUE_TITLE} (drift.yml opens it);
  * - PREDEPLOY-ROLLBACK-TARGET: the app's `image.history` names a previous digest, verified in staging.
  * Each may be lifted for one app by an audited override (`predeploy.overrides`: reason, owner, expiry).
@@ -30,8 +30,35 @@ export const DRIFT_LABEL = "drift";
 type Push = (c: Check) => void;
 type Target = Pick<AppTarget, "app" | "githubOwner" | "repository" | "digest">;
 
-/** When each digest was first verified in staging: the earliest success status a verifier posted on a deployment of it. */
+/**
+ * Since when each digest stands verified in staging: the first success of its latest unbroken run of successful
+ * verifies. A digest whose latest verify failed is not verified, whatever succeeded before: a failed re-verify
+ * (a smoke that failed without tripping an alarm) takes the earlier success back.
+ */
 type VerifiedAt = Map<string, Date>;
+
+/** One verify's verdict on a deployment of a digest: its status's time, and whether it succeeded. */
+export interface Verdict {
+  at: Date;
+  ok: boolean;
+}
+
+/**
+ * The start of a digest's standing verification from its verdicts (any order): the first success after its last
+ * failure; undefined when it has no success after its last failure (or none at all). Verdicts of the same time
+ * count a failure last, so a tie does not verify.
+ */
+export function verifiedSince(verdicts: readonly Verdict[]): Date | undefined {
+  const ordered = [...verdicts].sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || Number(b.ok) - Number(a.ok),
+  );
+  let since: Date | undefined;
+  for (const v of ordered) since = v.ok ? (since ?? v.at) : undefined;
+  return since;
+}
+
+/** Deployment status states that are a verify's verdict (GitHub's; `inactive`, `pending` and the like are not). */
+const VERDICT_STATES: Readonly<Record<string, boolean>> = { success: true, failure: false, error: false };
 
 /**
  * The digests of an app verified in staging, read once per app for every gate (newest deployments first, at
@@ -43,7 +70,7 @@ export async function verifiedInStaging(
   verifiers: readonly string[],
 ): Promise<VerifiedAt> {
   const repository = { owner: t.githubOwner, repo: t.repository };
-  const first: VerifiedAt = new Map();
+  const verdicts = new Map<string, Verdict[]>();
   let read = 0;
   for await (const page of github.paginate.iterator(github.rest.repos.listDeployments, {
     ...repository,
@@ -54,15 +81,21 @@ export async function verifiedInStaging(
       const digest = payloadOf(d.payload).digest;
       if (typeof digest !== "string" || !verifiers.includes(d.creator?.login ?? "")) continue;
       for (const s of await statusesOf(github, repository, d.id)) {
-        if (s.state !== "success" || !verifiers.includes(s.creator?.login ?? "")) continue;
-        const at = new Date(s.created_at);
-        if (!first.has(digest) || at < first.get(digest)!) first.set(digest, at);
+        if (!(s.state in VERDICT_STATES) || !verifiers.includes(s.creator?.login ?? "")) continue;
+        const list = verdicts.get(digest) ?? [];
+        list.push({ at: new Date(s.created_at), ok: VERDICT_STATES[s.state] });
+        verdicts.set(digest, list);
       }
     }
     read += page.data.length;
     if (read >= DEPLOYMENTS_READ) break;
   }
-  return first;
+  const verified: VerifiedAt = new Map();
+  for (const [digest, list] of verdicts) {
+    const since = verifiedSince(list);
+    if (since) verified.set(digest, since);
+  }
+  return verified;
 }
 
 /** The staging alarms a soak watches for an app: its 5xx, latency and both burn alarms. */
