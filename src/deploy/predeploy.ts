@@ -231,12 +231,13 @@ function appliesTo(
 
 /**
  * A failed release gate (soak, drift, rollback target) an override in force names, for its app (a stack-wide gate:
- * any app's override of it), becomes `skip` with the override's owner, expiry and reason.
+ * any app's override of it that holds for its own app, so a digest-bound one only while that app pins the digest),
+ * becomes `skip` with the override's owner, expiry and reason.
  */
 export function lifted(c: Check, deployed: DeployedStack, now: Date): Check {
   if (c.status !== "fail" || c.id === "PREDEPLOY-ERROR-BUDGET" || !OVERRIDABLE.includes(c.id)) return c;
   const o = validOverrides(deployed, now).find(
-    (x) => x.ruleId === c.id && (c.app === "*" || appliesTo(x, deployed, c.app)),
+    (x) => x.ruleId === c.id && appliesTo(x, deployed, c.app === "*" ? x.resource : c.app),
   );
   return o
     ? {

@@ -172,6 +172,13 @@ describe("predeploy error budget and overrides, unit", () => {
       assert.deepEqual(lifted(drift, stack([menu]), NOW), skip(drift));
     });
 
+    it("a digest-bound override lifts a stack-wide gate only while its app pins that digest", () => {
+      const drift = failed("PREDEPLOY-DRIFT", "*");
+      const bound = (digest: string) => override({ ruleId: "PREDEPLOY-DRIFT", resource: "menu", digest });
+      assert.deepEqual(lifted(drift, stack([bound(OTHER)]), NOW), skip(drift), "menu pins OTHER");
+      assert.equal(lifted(drift, stack([bound(DIGEST)]), NOW), drift, "menu pins another digest since");
+    });
+
     it("leaves a passed check, an error-budget or staging-verified failure, and another app's or gate's failure", () => {
       const soak = override({ ruleId: "PREDEPLOY-STAGING-SOAK" });
       const cases: Array<[Check, Record<string, unknown>]> = [
