@@ -72,7 +72,8 @@ async function latestState(
 
 /**
  * A digest counts as verified in staging only through a deployment that the identity `cicd verify` runs as there
- * created (`predeploy.verifiers`): anyone with Deployments write on the app's repository can create one.
+ * created (`predeploy.verifiers`): anyone with Deployments write on the app's repository can create one. The
+ * newest such deployment with a verdict decides: its latest verifier status is `success`, not `failure`/`error`.
  */
 export async function checkStagingVerified(
   github: Octokit,
@@ -106,23 +107,32 @@ export async function checkStagingVerified(
     read += page.data.length;
     if (read >= DEPLOYMENTS_READ) break;
   }
+  // Newest deployment first (GitHub's order): the latest verdict decides, so a failed re-verify is not outweighed
+  // by an older success; a deployment without a verdict yet (pending, in progress) is passed over.
+  let failed: string | undefined;
   for (const d of mine) {
-    if ((await latestState(github, t, d.id, verifiers)) === "success")
+    const state = await latestState(github, t, d.id, verifiers);
+    if (state === "success")
       return push({
         id: "PREDEPLOY-STAGING-VERIFIED",
         app: t.app,
         status: "pass",
         message: `${t.digest} verified in ${environment} (deployment ${d.id}, created by ${d.creator})`,
       });
+    if (state === "failure" || state === "error") {
+      failed = `${t.digest}'s latest verify in ${environment} failed (deployment ${d.id}, status ${state}): verify it again`;
+      break;
+    }
   }
   push({
     id: "PREDEPLOY-STAGING-VERIFIED",
     app: t.app,
     status: "fail",
     message:
-      (mine.length
-        ? `${t.digest} was deployed to ${environment} ${mine.length} time(s), never verified successfully`
-        : `${t.digest} has no ${environment} deployment of ${t.githubOwner}/${t.repository} by ${verifiers.join(", ")} among the last ${read}: run cicd verify there first`) +
+      (failed ??
+        (mine.length
+          ? `${t.digest} was deployed to ${environment} ${mine.length} time(s), never verified successfully`
+          : `${t.digest} has no ${environment} deployment of ${t.githubOwner}/${t.repository} by ${verifiers.join(", ")} among the last ${read}: run cicd verify there first`)) +
       (others.size ? `; not counted: deployments by ${[...others].join(", ")}` : ""),
   });
 }

@@ -148,7 +148,7 @@ export async function checkSoak(
       id,
       app: t.app,
       status: "fail",
-      message: `${t.digest} was never verified in staging: nothing soaked`,
+      message: `${t.digest} is not verified in staging (no verify succeeded since its last failure): nothing soaked`,
     });
   const minutes = (settings.now.getTime() - since.getTime()) / 60_000;
   if (minutes < settings.soakMinutes)
@@ -244,7 +244,7 @@ export function checkRollbackTarget(
           id,
           app: t.app,
           status: "fail",
-          message: `rollback target ${target} was never verified in staging`,
+          message: `rollback target ${target} is not verified in staging (no verify succeeded since its last failure)`,
         },
   );
 }
@@ -269,7 +269,7 @@ export function checkContractBurnIn(
       id,
       app: t.app,
       status: "fail",
-      message: `${what} contracts the schema the release before expanded, but ${expand ?? "no release before"} was never verified in staging: run the expand release in staging first`,
+      message: `${what} contracts the schema the release before expanded, but ${expand ? `${expand} is not verified in staging` : "there is no release before it"}: run the expand release in staging first`,
     });
   const days = (settings.now.getTime() - since.getTime()) / 86_400_000;
   const after = new Date(since.getTime() + settings.burnInDays * 86_400_000).toISOString();

@@ -59,10 +59,16 @@ describe("predeploy gates, unit", () => {
 
     it("passes on a verifier's deployment of the digest whose latest verifier status is success", async () => {
       const { check, calls } = await verified({
-        deployments: [deployment(1, OTHER), deployment(2, DIGEST), deployment(3, DIGEST, "other-verifier")],
+        deployments: [
+          deployment(1, OTHER),
+          deployment(4, DIGEST),
+          deployment(3, DIGEST, "other-verifier"),
+          deployment(2, DIGEST),
+        ],
         statuses: {
-          2: [status(2, "failure"), status(1, "success"), status(3, "success", "someone")],
+          4: [status(1, "pending")],
           3: [status(1, "failure"), status(2, "success", "other-verifier")],
+          2: [status(2, "failure"), status(1, "success"), status(3, "success", "someone")],
         },
       });
       assert.deepEqual(check, {
@@ -79,7 +85,7 @@ describe("predeploy gates, unit", () => {
       });
       assert.deepEqual(
         calls.slice(1).map((c) => c.params),
-        [2, 3].map((id) => ({ owner: "acme", repo: "shop-app", deployment_id: id, per_page: 100 })),
+        [4, 3].map((id) => ({ owner: "acme", repo: "shop-app", deployment_id: id, per_page: 100 })),
       );
     });
 
@@ -93,13 +99,26 @@ describe("predeploy gates, unit", () => {
           deployment(5, OTHER, "stranger"),
           deployment(6, DIGEST),
         ],
-        statuses: { 1: [status(1, "failure"), status(2, "success", "someone")], 2: [status(1, "success")] },
+        statuses: { 1: [status(1, "pending"), status(2, "success", "someone")], 2: [status(1, "success")] },
       });
       assert.deepEqual(check, {
         id: "PREDEPLOY-STAGING-VERIFIED",
         app: "shop",
         status: "fail",
         message: `${DIGEST} was deployed to staging 2 time(s), never verified successfully; not counted: deployments by someone, (unknown)`,
+      });
+    });
+
+    it("fails a digest whose newest verdict is a failure, whatever older deployments of it said", async () => {
+      const { check } = await verified({
+        deployments: [deployment(9, DIGEST), deployment(8, DIGEST), deployment(7, DIGEST, "someone")],
+        statuses: { 9: [status(1, "in_progress"), status(2, "error")], 8: [status(1, "success")] },
+      });
+      assert.deepEqual(check, {
+        id: "PREDEPLOY-STAGING-VERIFIED",
+        app: "shop",
+        status: "fail",
+        message: `${DIGEST}'s latest verify in staging failed (deployment 9, status error): verify it again; not counted: deployments by someone`,
       });
     });
 

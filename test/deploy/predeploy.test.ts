@@ -193,7 +193,10 @@ describe("cicd predeploy", function () {
         ["PREDEPLOY-STAGING-VERIFIED", "menu-optimizer"],
       ],
     );
-    assert.match(failed[0].message, /never verified successfully/);
+    assert.match(
+      failed[0].message,
+      /'s latest verify in staging failed \(deployment \d+, status failure\): verify it again$/,
+    );
     assert.match(
       failed[1].message,
       /no staging deployment of surlefeu\/menu-optimizer by surlefeu-staging-deployer among the last 0: run cicd verify there first/,
@@ -425,7 +428,7 @@ describe("cicd predeploy", function () {
     );
     assert.match(
       run.failed[0].message,
-      new RegExp(`rollback target ${PREVIOUS["erp-berhan"]} was never verified in staging`),
+      new RegExp(`rollback target ${PREVIOUS["erp-berhan"]} is not verified in staging`),
     );
     const lifted = await predeploy({
       deployments: current,

@@ -137,7 +137,7 @@ describe("cicd promote", function () {
       const { dir, outputs, before } = project();
       await assert.rejects(
         planPromotion({ app: "erp-berhan", stagingOutputs: outputs, dir, github: client }),
-        /--digest: expected a digest whose staging verify passed, found sha256:c{64} was deployed to staging 1 time\(s\), never verified successfully/,
+        /--digest: expected a digest whose staging verify passed, found sha256:c{64}'s latest verify in staging failed \(deployment \d+, status failure\)/,
       );
       assert.equal(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), before);
       const plan = await planPromotion({

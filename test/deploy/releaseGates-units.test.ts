@@ -155,7 +155,7 @@ describe("release gates, unit", () => {
         id: "PREDEPLOY-STAGING-SOAK",
         app: "shop",
         status: "fail",
-        message: `${DIGEST} was never verified in staging: nothing soaked`,
+        message: `${DIGEST} is not verified in staging (no verify succeeded since its last failure): nothing soaked`,
       });
       assert.deepEqual(sent, []);
     });
@@ -333,7 +333,7 @@ describe("release gates, unit", () => {
           id: "PREDEPLOY-ROLLBACK-TARGET",
           app: "shop",
           status: "fail",
-          message: `rollback target ${PREVIOUS} was never verified in staging`,
+          message: `rollback target ${PREVIOUS} is not verified in staging (no verify succeeded since its last failure)`,
         },
       ]);
     });
@@ -363,7 +363,7 @@ describe("release gates, unit", () => {
           id: "PREDEPLOY-CONTRACT-BURN-IN",
           app: "shop",
           status: "fail",
-          message: `${what} contracts the schema the release before expanded, but no release before was never verified in staging: run the expand release in staging first`,
+          message: `${what} contracts the schema the release before expanded, but there is no release before it: run the expand release in staging first`,
         },
       ]);
       const [c] = burnIn(
@@ -374,7 +374,7 @@ describe("release gates, unit", () => {
       assert.equal(c.status, "fail");
       assert.equal(
         c.message,
-        `${what} contracts the schema the release before expanded, but ${PREVIOUS} was never verified in staging: run the expand release in staging first`,
+        `${what} contracts the schema the release before expanded, but ${PREVIOUS} is not verified in staging: run the expand release in staging first`,
       );
     });
 
@@ -462,7 +462,7 @@ describe("release gates, unit", () => {
             "PREDEPLOY-STAGING-SOAK",
             "orphan",
             "fail",
-            `${orphan.digest} was never verified in staging: nothing soaked`,
+            `${orphan.digest} is not verified in staging (no verify succeeded since its last failure): nothing soaked`,
           ],
           [
             "PREDEPLOY-ROLLBACK-TARGET",
