@@ -67,7 +67,8 @@ function countOf(origin: string, n: number | bigint): string {
   return `${origin === "array" ? "item" : "character"}${Number(n) === 1 ? "" : "s"}`;
 }
 
-function expectedOf(issue: z.core.$ZodIssue): string {
+/** What a zod issue says was expected, in the words of a config problem (`at least 1 character`, `one of "a", "b"`). */
+export function expectedOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
       return issue.message && !issue.message.startsWith("Invalid input")

@@ -37,6 +37,7 @@ import { z } from "zod";
 import { FLAG_MAX_WAIT_SECONDS } from "../../policy-pack/lib/facts";
 import { readStackOutputs } from "../audit/readState";
 import { checkNoPlainCredentials } from "../config/credentials";
+import { expectedOf } from "../config/errors";
 import { ConfigError, ConfigProblem, parseStackConfig, StackModel } from "../config/model";
 import { readStackFile } from "../config/sources";
 
@@ -85,7 +86,7 @@ export function flagIdsOf(
       const found = i.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], raw);
       return {
         key: `--outputs (${["apps", app, "flags", ...i.path].join(".")})`,
-        expected: i.path.length ? i.message : `{ ${Object.keys(flagIdsSchema.shape).join(", ")} }`,
+        expected: i.path.length ? expectedOf(i) : `{ ${Object.keys(flagIdsSchema.shape).join(", ")} }`,
         found: found === undefined ? "(missing)" : (JSON.stringify(found) ?? String(found)).slice(0, 120),
       };
     }),
