@@ -189,7 +189,8 @@ export function schemaRevisionOf(body: string): string | undefined {
   } catch {
     // not JSON: fall through to key=value text
   }
-  return /SCHEMA_REVISION\s*[=:]\s*"?([A-Za-z0-9_.,-]+)/i.exec(body)?.[1];
+  // A text list may space its commas (`r1, r2`): still several heads, not a revision named "r1,".
+  return /SCHEMA_REVISION\s*[=:]\s*"?([A-Za-z0-9_.-]+(?:\s*,\s*[A-Za-z0-9_.-]+)*)/i.exec(body)?.[1];
 }
 
 /** VERIFY-SCHEMA: the revision `/version` reports is the one the release lands, and only one. */

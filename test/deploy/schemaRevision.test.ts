@@ -33,6 +33,11 @@ describe("VERIFY-SCHEMA", () => {
         "/version reports SCHEMA_REVISION 0041, expected 0042_add_tenant_id: the migration did not land (cicd migrate's log says why)",
     });
     assert.match(schemaCheck(t, "{}").message, /reports SCHEMA_REVISION \(none\)/);
+    assert.deepEqual(schemaCheck(t, "SCHEMA_REVISION=0042_add_tenant_id, 0042b\n"), {
+      status: "fail",
+      message: "/version reports several schema heads (0042_add_tenant_id, 0042b): merge them into one",
+    });
+    assert.deepEqual(schemaCheck(t, "SCHEMA_REVISION: 0042_add_tenant_id\nOTHER=1, 2\n").status, "pass");
     assert.deepEqual(schemaCheck(t, '{"SCHEMA_REVISION":["0042_add_tenant_id","0042b"]}'), {
       status: "fail",
       message: "/version reports several schema heads (0042_add_tenant_id, 0042b): merge them into one",

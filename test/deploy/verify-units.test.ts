@@ -113,14 +113,13 @@ describe("verify checks, unit", () => {
         assert.equal(buildShaOf(body), sha, body);
     });
 
-    it("reads SCHEMA_REVISION as text with spaces, and one trailing comma is not a second head", () => {
+    it("reads SCHEMA_REVISION as text with spaces; a trailing comma adds no head", () => {
       assert.equal(schemaRevisionOf("SCHEMA_REVISION = r1\n"), "r1");
       assert.equal(schemaRevisionOf("SCHEMA_REVISIONS=r1"), undefined);
       const t = { versionPath: "/version", schemaRevision: "r1" };
       assert.deepEqual(schemaCheck(t, "SCHEMA_REVISION=r1,"), {
-        status: "fail",
-        message:
-          "/version reports SCHEMA_REVISION r1,, expected r1: the migration did not land (cicd migrate's log says why)",
+        status: "pass",
+        message: "/version SCHEMA_REVISION r1",
       });
       assert.equal(schemaCheck(t, "SCHEMA_REVISION=r1,r2").status, "fail");
       assert.match(schemaCheck(t, "SCHEMA_REVISION=r1,r2").message, /several schema heads \(r1, r2\)/);
