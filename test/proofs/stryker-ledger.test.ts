@@ -111,6 +111,8 @@ describe("mutation ledger", () => {
       ["config"],
     );
     assert.deepEqual(ok.files, ["src/config/checks.ts", "src/config/s*.ts"]);
+    assert.equal(ok.force, false);
+    assert.equal((parseArgs(["config", "--force"]) as { force: boolean }).force, true);
     assert.equal(ok.status, false);
     const all = parseArgs(["--status"]);
     assert.ok(typeof all !== "string" && all.status && all.areas.length > 5);

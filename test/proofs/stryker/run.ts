@@ -1,12 +1,13 @@
 /**
- * `npm run mutation [-- AREA ... [--files GLOB ...] | --status]`: mutation testing of the whole product, one
- * Stryker run per area (./areas.ts), each completed run recorded in the committed ledger (./ledger.ts), then one
+ * `npm run mutation [-- AREA ... [--files GLOB ...] [--force] | --status]`: mutation testing of the whole product,
+ * one Stryker run per area (./areas.ts), each completed run recorded in the committed ledger (./ledger.ts), then one
  * score over the ledger.
  *
  * Each area runs with the shared options of `stryker.config.json` (runner, per-test coverage, static mutants
  * counted, concurrency) plus its own files and specs, incrementally: `reports/mutation/areas/<area>/` keeps its
  * last results (`incremental.json`, git-ignored), so a run after a change tests again only the mutants and tests it
- * touched. `--files GLOB` narrows an area's files (a run short enough for one sitting); the ledger keeps every
+ * touched (`--force`: every mutant again; Stryker keeps a surviving static mutant's result even when new tests
+ * would kill it). `--files GLOB` narrows an area's files (a run short enough for one sitting); the ledger keeps every
  * file's latest figures across runs and sessions. With no area named, every area runs. `--status` runs nothing and
  * reports the ledger against the sources as they are.
  *
@@ -50,6 +51,7 @@ export function areaOptions(
   shared: Record<string, unknown>,
   area: MutationArea,
   files: string[] = [],
+  force = false,
 ): Record<string, unknown> {
   const dir = path.relative(ROOT, areaDir(area.name));
   const mutate = files.length
@@ -67,6 +69,7 @@ export function areaOptions(
     },
     incremental: true,
     incrementalFile: `${dir}/incremental.json`,
+    force,
     reporters: ["progress", "json", "html"],
     jsonReporter: { fileName: `${dir}/mutation.json` },
     htmlReporter: { fileName: `${dir}/mutation.html` },
@@ -79,9 +82,10 @@ function runArea(
   shared: Record<string, unknown>,
   area: MutationArea,
   files: string[],
+  force: boolean,
 ): MutationTestResult | null {
   fs.mkdirSync(areaDir(area.name), { recursive: true });
-  const options = areaOptions(shared, area, files);
+  const options = areaOptions(shared, area, files, force);
   const config = path.join(areaDir(area.name), "stryker.config.json");
   const report = path.join(areaDir(area.name), "mutation.json");
   fs.writeFileSync(config, JSON.stringify(options, null, 2));
@@ -171,21 +175,24 @@ export function summary(s: ReturnType<typeof scores>): string {
 /** Parsed arguments: areas named, `--files` globs, `--status`; an error message for anything else. */
 export function parseArgs(
   argv: string[],
-): { areas: MutationArea[]; files: string[]; status: boolean } | string {
+): { areas: MutationArea[]; files: string[]; status: boolean; force: boolean } | string {
   const names: string[] = [];
   const files: string[] = [];
   let status = false;
+  let force = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--status") status = true;
+    else if (a === "--force") force = true;
     else if (a === "--files" && argv[i + 1] !== undefined) files.push(argv[++i]);
-    else if (a.startsWith("-")) return `unknown option ${a} (the options are --files GLOB and --status)`;
+    else if (a.startsWith("-"))
+      return `unknown option ${a} (the options are --files GLOB, --force and --status)`;
     else if (!AREAS.some((x) => x.name === a))
       return `unknown area ${a}; the areas are ${AREAS.map((x) => x.name).join(", ")}`;
     else names.push(a);
   }
   const areas = names.length ? AREAS.filter((a) => names.includes(a.name)) : AREAS;
-  return { areas, files, status };
+  return { areas, files, status, force };
 }
 
 function main(argv: string[]): number {
@@ -203,7 +210,7 @@ function main(argv: string[]): number {
   const hasFiles = (area: MutationArea) =>
     (areaOptions(shared, area, args.files).mutate as string[]).length > 0;
   for (const area of args.status ? [] : args.areas.filter(hasFiles)) {
-    const report = runArea(shared, area, args.files);
+    const report = runArea(shared, area, args.files, args.force);
     if (!report) failed.push(area.name);
     else recordReport(ledger, report, area.name, new Date().toISOString().slice(0, 10));
     writeLedger(ledger);
