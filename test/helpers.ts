@@ -97,9 +97,12 @@ export function quiet<T>(f: () => T): T {
  * The team's `shared/` directory (the catalogue, the constitution), beside this repository's checkout: present in
  * the team's workspace, where `.ci/run` and a local `npm test` run, so the tests reading it run there; absent in
  * GitHub Actions (pr.yml `unit`, main.yml `test`), whose actions/checkout clones this repository alone, so those
- * tests skip there and show as pending with the reason.
+ * tests skip there and show as pending with the reason. `CICD_SHARED_DIR` names it elsewhere (`npm run mutation`
+ * runs the tests in a copy of the repository one level deeper).
  */
-export const SHARED = path.resolve(ROOT, "../shared");
+export const SHARED = process.env.CICD_SHARED_DIR
+  ? path.resolve(process.env.CICD_SHARED_DIR)
+  : path.resolve(ROOT, "../shared");
 
 /**
  * Skips the running test unless `file` exists, putting the reason in the test's title: mocha's `this.skip()` takes

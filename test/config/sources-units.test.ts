@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, type ConfigProblem } from "../../src/config/model";
+import { ConfigError } from "../../src/config/model";
 import {
   OFFLINE_SECRET_PLACEHOLDER,
   readRuntimeConfig,
@@ -16,20 +16,13 @@ import {
   yamlProblem,
 } from "../../src/config/sources";
 import { cleanTempDirs, tempDir } from "../temp";
+import { configProblems } from "../configProblems";
 
 let n = 0;
 /** `text` made unique (a comment line), read as stack `dev`. */
 const read = (text: string) => readStackText(`# read ${++n}\n${text}`, "dev", "Pulumi.dev.yaml");
 
-function problemsOf(f: () => unknown): ConfigProblem[] {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-  assert.fail("no ConfigError");
-}
+const problemsOf = (f: () => unknown) => configProblems(f);
 
 describe("config sources (sources.ts)", () => {
   after(cleanTempDirs);

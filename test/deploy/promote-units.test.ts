@@ -21,6 +21,7 @@ import {
 } from "../../src/deploy/promote";
 import { cleanTempDirs, tempDir, tempProject } from "../cli-harness";
 import { fakeGithub } from "./fakeClients";
+import { configProblems } from "../configProblems";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const release = (c: string, actor = "dev1") => ({
@@ -31,17 +32,8 @@ const release = (c: string, actor = "dev1") => ({
 });
 const [C, B] = [release("c"), release("b", "dev2")];
 
-/** The problems of the ConfigError `fn` throws. */
-function problems(fn: () => unknown): Array<{ key: string; expected: string; found: string }> {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.equal(e.stackName, "production");
-    return e.problems;
-  }
-  assert.fail("no ConfigError");
-}
+/** The problems of the ConfigError `fn` throws for stack production. */
+const problems = (fn: () => unknown) => configProblems(fn, "production");
 
 describe("promote, unit", () => {
   after(cleanTempDirs);

@@ -10,7 +10,6 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, parseDocument } from "yaml";
-import { ConfigError } from "../../src/config/model";
 import type { StackFileEdit } from "../../src/config/stackFileEdit";
 import {
   acrossContract,
@@ -22,6 +21,7 @@ import {
   type RollbackPlan,
 } from "../../src/deploy/rollback";
 import { cleanTempDirs, tempProject } from "../cli-harness";
+import { configProblems } from "../configProblems";
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const PROV = { gitSha: "e".repeat(40), date: "2026-12-01T10:00:00Z", actor: "dev3" };
@@ -39,16 +39,7 @@ function edit(app: Record<string, unknown>, config: Record<string, unknown> = {}
 }
 
 /** The problems of the ConfigError `fn` throws for stack production. */
-function problems(fn: () => unknown): Array<{ key: string; expected: string; found: string }> {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.equal(e.stackName, "production");
-    return e.problems;
-  }
-  assert.fail("no ConfigError");
-}
+const problems = (fn: () => unknown) => configProblems(fn, "production");
 
 describe("rollback, unit", () => {
   after(cleanTempDirs);

@@ -116,7 +116,10 @@ describe("mutation ledger", () => {
     assert.equal(ok.status, false);
     const all = parseArgs(["--status"]);
     assert.ok(typeof all !== "string" && all.status && all.areas.length > 5);
-    assert.match(String(parseArgs(["nope"])), /unknown area nope; the areas are pack, pack-iam, config, program, reports, deploy, cli$/);
+    assert.match(
+      String(parseArgs(["nope"])),
+      /unknown area nope; the areas are pack, pack-iam, config, program, reports, deploy, cli$/,
+    );
     assert.match(String(parseArgs(["--fast"])), /unknown option --fast/);
     assert.match(String(parseArgs(["--files"])), /unknown option --files/);
   });

@@ -94,7 +94,13 @@ function runArea(
     `\n== mutation: area ${area.name} (${(options.mutate as string[]).filter((g) => !g.startsWith("!")).join(", ")})`,
   );
   const stryker = path.join(ROOT, "node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
-  const r = spawnSync(process.execPath, [stryker, "run", config], { cwd: ROOT, stdio: "inherit" });
+  // The sandbox Stryker runs the tests in is a copy of the repository one level deeper: `../shared` (the
+  // constitution and the catalogue, which the catalogue tests read) is named for them.
+  const env = {
+    ...process.env,
+    CICD_SHARED_DIR: process.env.CICD_SHARED_DIR ?? path.resolve(ROOT, "../shared"),
+  };
+  const r = spawnSync(process.execPath, [stryker, "run", config], { cwd: ROOT, stdio: "inherit", env });
   if (r.status !== 0 || !fs.existsSync(report)) return null;
   return JSON.parse(fs.readFileSync(report, "utf8")) as MutationTestResult;
 }
