@@ -3,44 +3,26 @@
  * problems the config model reports at that field's key.
  */
 import { strict as assert } from "node:assert";
-import * as path from "node:path";
-import {
-  ConfigError,
-  type ConfigProblem,
-  parseStackConfig,
-  type RawStackConfig,
-} from "../../src/config/model";
-import { readStackFile } from "../../src/config/sources";
-import { ROOT } from "../helpers";
+import { type ConfigProblem, parseStackConfig, type RawStackConfig } from "../../src/config/model";
+import { problems, rawOf, TODAY } from "./configFixtures";
 
-export const TODAY = new Date("2026-11-21T12:00:00Z");
 export const DIGEST = `sha256:${"a".repeat(64)}`;
 export const SHA = "0123456789abcdef0123456789abcdef01234567";
 
-/** Staging's raw config with `value` at `apps[0].<field>` (`undefined` deletes it); parents are created. */
-export function withField(field: string, value: unknown): RawStackConfig {
-  const raw = structuredClone(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw);
+/** Sets `value` at `apps[0].<field>` of a raw config (`undefined` deletes it); parents are created. */
+function setField(raw: RawStackConfig, field: string, value: unknown): void {
   const keys = field.split(".");
   let node = (raw.apps as Record<string, unknown>[])[0];
   for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
   if (value === undefined) delete node[keys[keys.length - 1]];
   else node[keys[keys.length - 1]] = value;
-  return raw;
 }
 
 /** `a.0.b` as a problem's key writes it: `a[0].b`. */
 const keyOf = (field: string) => field.replace(/\.(\d+)(?=\.|$)/g, "[$1]");
 
-/** Every problem of the stack when `apps[0].<field>` is `value`. */
-function allProblems(field: string, value: unknown): ConfigProblem[] {
-  try {
-    parseStackConfig("staging", withField(field, value), { today: TODAY });
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-}
+/** Every problem of staging when `apps[0].<field>` is `value`. */
+const allProblems = (field: string, value: unknown) => problems((raw) => setField(raw, field, value));
 
 /** The problems at `apps[0].<key>` (exactly that key) when `apps[0].<field>` is `value`. */
 export function problemsAt(field: string, value: unknown, key = keyOf(field)): ConfigProblem[] {
@@ -57,7 +39,9 @@ export function problemsUnder(field: string, value: unknown): ConfigProblem[] {
 
 /** The parsed app entry when `apps[0].<field>` is `value`. */
 export function appWith(field: string, value: unknown): Record<string, any> {
-  return parseStackConfig("staging", withField(field, value), { today: TODAY }).apps[0];
+  const raw = rawOf("staging");
+  setField(raw, field, value);
+  return parseStackConfig("staging", raw, { today: TODAY }).apps[0];
 }
 
 /** A field's cases: values accepted, values refused (with what the problem expects, at the field or `key`). */
