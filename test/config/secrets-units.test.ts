@@ -6,15 +6,11 @@
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import {
-  ConfigError,
-  type ConfigProblem,
-  parseStackConfig,
-  type RawStackConfig,
-} from "../../src/config/model";
+import { parseStackConfig, type RawStackConfig } from "../../src/config/model";
 import { requiredSecrets, resolveSecrets } from "../../src/config/secrets";
 import { type ConfigSource, OFFLINE_SECRET_PLACEHOLDER, readStackFile } from "../../src/config/sources";
 import { ROOT } from "../helpers";
+import { configProblems } from "../configProblems";
 
 const TODAY = new Date("2026-11-21T00:00:00Z");
 
@@ -34,16 +30,8 @@ function sourceOf(
 const modelOf = (source: ConfigSource) =>
   parseStackConfig(source.stack, source.raw, { secretKeys: source.secretKeys, today: TODAY });
 
-function problemsOf(source: ConfigSource, mode: "offline" | "engine"): ConfigProblem[] {
-  try {
-    resolveSecrets(modelOf(source), source, mode);
-    return [];
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.equal(e.stackName, source.stack);
-    return e.problems;
-  }
-}
+const problemsOf = (source: ConfigSource, mode: "offline" | "engine") =>
+  configProblems(() => resolveSecrets(modelOf(source), source, mode), source.stack);
 
 describe("required secrets and their resolution (secrets.ts)", () => {
   it("production: each app's runtime and environment secrets, this repository's, then the GHCR tokens", () => {
