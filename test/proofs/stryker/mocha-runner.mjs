@@ -19,6 +19,12 @@
  *   and after the dry run it is added to each of the suite's tests. Without this it would be counted as the
  *   previous test's, and a mutant there would run a test that cannot see it.
  *
+ * - **Likely killers first for static mutants.** A static mutant runs every test of the area, stopping at the first
+ *   that fails. Before each one the spec files are ordered: first those whose tests killed earlier static mutants of
+ *   the same source file, then by their distance to that file in the import graph (the file's own unit tests
+ *   first), then the quickest (hooks included). Every spec file still runs when none fails, so a survivor is a
+ *   survivor of the whole area; only the order changes.
+ *
  * Options: `mochaInproc.spec` (globs of spec files), `mochaInproc.ignore` (globs of spec files to leave out, e.g.
  * the tests that run the compiled executable, which the sandbox does not build), `mochaInproc.require` (modules to
  * require first, e.g. `tsx/cjs`), `mochaInproc.skipTitles` (regular expressions of test titles to leave out),
@@ -34,6 +40,7 @@ import { commonTokens, declareClassPlugin, PluginKind, tokens } from "@stryker-m
 import {
   determineHitLimitReached,
   DryRunStatus,
+  MutantRunStatus,
   TestStatus,
   toMutantRunResult,
 } from "@stryker-mutator/api/test-runner";
@@ -69,13 +76,87 @@ function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** Relative module specifiers in a TypeScript or JavaScript source (`from "./x"`, `import("./x")`, `require("./x")`). */
+const RELATIVE_IMPORT =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']*)["']/g;
+const SOURCE_EXTENSIONS = [".ts", ".mts", ".cts", ".mjs", ".js"];
+
+/** The file a relative specifier names, as Node and tsx resolve it (extension optional, `index` in a folder). */
+function resolveSpecifier(fromFile, spec) {
+  const base = path.resolve(path.dirname(fromFile), spec);
+  const candidates = [
+    base,
+    ...SOURCE_EXTENSIONS.map((e) => base.replace(/\.js$/, "") + e),
+    ...SOURCE_EXTENSIONS.map((e) => path.join(base, `index${e}`)),
+  ];
+  return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+}
+
+/**
+ * The project's import graph read from its sources (no evaluation): for each source file under `root`, the files
+ * that import it. Lets a static mutant's run start with the spec files nearest to the mutated file.
+ */
+export function importersOf(root) {
+  const importers = new Map();
+  const sources = globFiles("**/*", root).filter(
+    (f) => /\.(?:ts|mts|cts|mjs)$/.test(f) && !f.endsWith(".d.ts"),
+  );
+  for (const rel of sources) {
+    const file = path.join(root, rel);
+    for (const m of fs.readFileSync(file, "utf8").matchAll(RELATIVE_IMPORT)) {
+      const target = resolveSpecifier(file, m[1]);
+      if (!target) continue;
+      if (!importers.has(target)) importers.set(target, new Set());
+      importers.get(target).add(file);
+    }
+  }
+  return importers;
+}
+
+/** Each file's distance to `target` along the reverse import graph (0 for `target`, 1 for its importers, ...). */
+export function distancesTo(importers, target) {
+  const dist = new Map([[target, 0]]);
+  const queue = [target];
+  while (queue.length) {
+    const f = queue.shift();
+    for (const imp of importers.get(f) ?? []) {
+      if (dist.has(imp)) continue;
+      dist.set(imp, dist.get(f) + 1);
+      queue.push(imp);
+    }
+  }
+  return dist;
+}
+
+/**
+ * The order a static mutant runs the spec `files` in: first the files whose tests killed earlier static mutants of
+ * the same source (`kills`: file -> count, most first), then by `dist` (file -> distance to that source in the import
+ * graph; files without one last), then the quickest (`spent`: file -> ms). Every file is kept; ties by name.
+ */
+export function staticOrder(files, kills, dist, spent) {
+  const key = (f) => [-(kills.get(f) ?? 0), dist.get(f) ?? Infinity, spent.get(f) ?? 0];
+  return [...files].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2] || a.localeCompare(b);
+  });
+}
+
 /**
  * Collects one result per test, as Stryker wants them; `hooks` (when set) is told when a suite-level hook starts
- * and ends, and which test belongs to which suites.
+ * and ends, and which test belongs to which suites; `fileTimes` adds up each spec file's wall time (ms, hooks
+ * included).
  */
-function collectingReporter(results, hooks) {
+function collectingReporter(results, hooks, fileTimes) {
   return function StrykerCollector(runner) {
     let started = Date.now();
+    // A spec file's wall time, its hooks included: its top-level suites, from start to end.
+    const suiteStart = new Map();
+    runner.on("suite", (suite) => suite.file && suite.parent?.root && suiteStart.set(suite, Date.now()));
+    runner.on("suite end", (suite) => {
+      if (!suiteStart.has(suite)) return;
+      fileTimes.set(suite.file, (fileTimes.get(suite.file) ?? 0) + Date.now() - suiteStart.get(suite));
+      suiteStart.delete(suite);
+    });
     // A test may add to its own title while it runs (counts, a skip's reason): its ID stays the title it started
     // with, and the title is given back when it ends, so the next run's grep still finds it.
     runner.on("test", (test) => {
@@ -115,6 +196,10 @@ class MochaInprocRunner {
     this.loaded = false;
     this.results = [];
     this.hooks = {};
+    /** Each spec file's wall time in the last run (ms, hooks included). */
+    this.fileTimes = new Map();
+    /** Per mutated source file, the spec files whose tests killed its static mutants, with how many. */
+    this.killers = new Map();
   }
 
   capabilities() {
@@ -135,15 +220,15 @@ class MochaInprocRunner {
     this.createMocha();
   }
 
-  createMocha() {
+  createMocha(files = this.files) {
     const mochaModule = require("mocha");
     const Mocha = mochaModule.default ?? mochaModule;
     this.mocha = new Mocha({
-      reporter: collectingReporter(this.results, this.hooks),
+      reporter: collectingReporter(this.results, this.hooks, this.fileTimes),
       timeout: this.settings.timeout ?? 120000,
     });
     this.mocha.cleanReferencesAfterRun(false);
-    for (const f of this.files) this.mocha.addFile(f);
+    for (const f of files) this.mocha.addFile(f);
     const runner = this; // eslint-disable-line @typescript-eslint/no-this-alias -- mocha passes the test context as `this`
     this.mocha.suite.beforeEach(function () {
       runner.beforeEach?.(this);
@@ -153,14 +238,40 @@ class MochaInprocRunner {
   }
 
   /**
-   * Orders the spec files by the time their tests took in the dry run, quickest first, and reloads: a mutant's
-   * tests stop at the first that fails (bail), so a mutant a quick test kills is not held up by a slow one.
+   * Orders the spec files by their wall time in the dry run (hooks included), quickest first, and reloads: a
+   * mutant's tests stop at the first that fails (bail), so a mutant a quick test kills is not held up by a slow one.
    */
-  fastFilesFirst(tests) {
-    const spent = new Map();
-    for (const t of tests) spent.set(t.fileName, (spent.get(t.fileName) ?? 0) + t.timeSpentMs);
-    this.files.sort((a, b) => (spent.get(a) ?? 0) - (spent.get(b) ?? 0) || a.localeCompare(b));
+  fastFilesFirst() {
+    this.spent = new Map(this.fileTimes);
+    this.files.sort((a, b) => (this.spent.get(a) ?? 0) - (this.spent.get(b) ?? 0) || a.localeCompare(b));
     this.reload();
+  }
+
+  /** The spec files in the order a static mutant of `source` runs them (see {@link staticOrder}). */
+  staticOrderOf(source) {
+    this.importers ??= importersOf(process.cwd());
+    const target = this.projectPath(source);
+    const dist = target ? distancesTo(this.importers, target) : new Map();
+    return staticOrder(this.files, this.killers.get(source) ?? new Map(), dist, this.spent ?? new Map());
+  }
+
+  /** The file under the working directory (Stryker's sandbox) that a mutant's `fileName` names, if any. */
+  projectPath(fileName) {
+    const parts = fileName.split(/[\\/]/);
+    for (let i = 0; i < parts.length; i++) {
+      const candidate = path.join(process.cwd(), ...parts.slice(i));
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  /** Counts the spec file of the test that killed a static mutant of `source`, for {@link staticOrder}. */
+  noteKiller(source) {
+    const failed = this.results.find((r) => r.status === TestStatus.Failed);
+    if (!failed?.fileName) return;
+    if (!this.killers.has(source)) this.killers.set(source, new Map());
+    const kills = this.killers.get(source);
+    kills.set(failed.fileName, (kills.get(failed.fileName) ?? 0) + 1);
   }
 
   /** Selects every test but those `mochaInproc.skipTitles` leaves out. */
@@ -170,15 +281,18 @@ class MochaInprocRunner {
     this.mocha.grep(skip.length > 0 ? new RegExp(skip.join("|")) : /.*/);
   }
 
-  /** Forgets this project's modules (spec files, helpers, the code under test) and makes a new mocha to load them. */
-  reload() {
+  /**
+   * Forgets this project's modules (spec files, helpers, the code under test) and makes a new mocha to load them,
+   * in the order of `files` (default: the current order).
+   */
+  reload(files = this.files) {
     const root = process.cwd() + path.sep;
     const deps = `${path.sep}node_modules${path.sep}`;
     for (const key of Object.keys(require.cache)) {
       if (key.startsWith(root) && !key.includes(deps)) delete require.cache[key];
     }
     this.mocha.dispose();
-    this.createMocha();
+    this.createMocha(files);
   }
 
   async dryRun({ coverageAnalysis, disableBail }) {
@@ -196,7 +310,7 @@ class MochaInprocRunner {
     }
     delete this.beforeEach;
     delete this.hooks.current;
-    if (result.status === DryRunStatus.Complete) this.fastFilesFirst(result.tests);
+    if (result.status === DryRunStatus.Complete) this.fastFilesFirst();
     return result;
   }
 
@@ -229,7 +343,8 @@ class MochaInprocRunner {
 
   async mutantRun({ activeMutant, testFilter, disableBail, hitLimit, mutantActivation, reloadEnvironment }) {
     const t0 = Date.now();
-    if (reloadEnvironment) this.reload();
+    const isStatic = mutantActivation === "static";
+    if (reloadEnvironment) this.reload(isStatic ? this.staticOrderOf(activeMutant.fileName) : this.files);
     this.context.hitLimit = hitLimit;
     this.context.hitCount = hitLimit ? 0 : undefined;
     if (testFilter) {
@@ -237,6 +352,7 @@ class MochaInprocRunner {
       this.mocha.grep(new RegExp(testFilter.map((id) => `(^${escapeRegExp(id)}$)`).join("|")));
     } else this.selectAll();
     const r = toMutantRunResult(await this.run(disableBail, activeMutant.id, mutantActivation));
+    if (isStatic && r.status === MutantRunStatus.Killed) this.noteKiller(activeMutant.fileName);
     if (process.env.TRACE_INPROC)
       fs.appendFileSync(
         process.env.TRACE_INPROC,
