@@ -29,8 +29,19 @@ export interface CliRun {
  * Runs `cicd ARGS` in this process: `process.stdout` and `process.stderr` writes (console included) are captured,
  * colours are off (`NO_COLOR`), and `cwd`, when given, is the working directory for the call.
  */
-export async function cicd(
+export function cicd(
   args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  return captured(() => runCli(args), opts);
+}
+
+/**
+ * Runs `command` (a command's function that returns its exit code) in this process as {@link cicd} runs a command
+ * line: output captured, colours off, `env` and `cwd` set for the call only.
+ */
+export async function captured(
+  command: () => Promise<number>,
   opts: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliRun> {
   const out: string[] = [];
@@ -51,7 +62,7 @@ export async function cicd(
   Object.assign(process.env, env);
   if (opts.cwd) process.chdir(opts.cwd);
   try {
-    const code = await runCli(args);
+    const code = await command();
     return { code, stdout: out.join(""), stderr: err.join("") };
   } finally {
     process.stdout.write = writes.out;

@@ -20,10 +20,14 @@ const load = loader(require);
 
 /**
  * `cicd --version`: the package's version, and the project's release when a `VERSION` file (written by `cicd
- * release`) sits beside the package.json, found from this module's directory up (bin/ or the sources).
+ * release`) sits beside the package.json, found from `from` up (default this module's directory: bin/ or the
+ * sources). A package.json of another package is passed over.
+ *
+ * @returns `cicd-constitution 1.2.3 (mvp-1.0.0)`; `?` for a missing version; `cicd-constitution (version unknown)`
+ *   when no package.json of cicd-constitution is found.
  */
-function versionLine(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+export function versionLine(from = __dirname): string {
+  for (let dir = from; dir !== path.dirname(dir); dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
     if (!fs.existsSync(file)) continue;
     const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
@@ -83,22 +87,31 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/**
+ * The executable's start: `file` is the entry module's path. Compiled (`.js`, bin/src/cli/main.js, what `npm start`
+ * and `npm run cicd` run), it refuses to run older than the sources (policy-pack/lib/build.ts) and turns on Node's
+ * own V8 code cache where Node has it (22.1+, `module.enableCompileCache`; `CICD_COMPILE_CACHE=off` leaves it off).
+ * Then {@link runCli}.
+ *
+ * @returns the exit code: {@link runCli}'s, or 2 with `cicd: <why>` on stderr when the build is stale.
+ */
+export async function startCli(file: string, argv: string[]): Promise<number> {
   try {
-    // Compiled (bin/src/cli/main.js, what `npm start` and `npm run cicd` run): refuse to run older than the sources.
-    if (__filename.endsWith(".js")) {
-      const root = path.resolve(__dirname, "../../..");
-      assertFreshBuild(root, path.resolve(__dirname, "../.."));
-      // Node's own V8 code cache where Node has it (22.1+, `module.enableCompileCache`); nothing else is patched.
+    if (file.endsWith(".js")) {
+      const root = path.resolve(path.dirname(file), "../../..");
+      assertFreshBuild(root, path.resolve(path.dirname(file), "../.."));
       const nodeModule = load<{ enableCompileCache?: (dir: string) => unknown }>("node:module");
       if (process.env.CICD_COMPILE_CACHE !== "off")
         nodeModule.enableCompileCache?.(path.join(root, "node_modules/.cache/cicd-compile-cache"));
     }
-    void runCli(process.argv.slice(2)).then((code) => {
-      process.exitCode = code;
-    });
   } catch (err) {
     console.error(`cicd: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 2;
+    return 2;
   }
+  return runCli(argv);
 }
+
+if (require.main === module)
+  void startCli(__filename, process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });

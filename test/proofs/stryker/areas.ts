@@ -152,10 +152,22 @@ export const AREAS: MutationArea[] = [
   {
     name: "cli",
     mutate: ["src/cli/**/*.ts", "src/files.ts"],
-    // The commands' wiring is what test/cli proves (options, exit codes, every command run in process); the deploy,
-    // release and DORA suites prove what the commands call, and would make each surviving static mutant of a
-    // command definition pay for their local servers.
-    spec: ["test/cli/*.test.ts"],
+    // The commands' wiring: test/cli (options, exit codes), and every suite that runs a command in process through
+    // test/cli-harness.ts (a static mutant runs the nearest suites first, so the deploy suites' local servers cost a
+    // survivor only).
+    spec: [
+      "test/cli/*.test.ts",
+      "test/deploy/*.test.ts",
+      "test/dora/command.test.ts",
+      "test/diff/command*.test.ts",
+      "test/diff/json-out.test.ts",
+      "test/comment/comment.test.ts",
+      "test/report/all-stacks.test.ts",
+      "test/report/gate-overrides.test.ts",
+      "test/report/report-command-units.test.ts",
+      "test/terminal/layout.test.ts",
+      "test/proofs/secrets-deploy.test.ts",
+    ],
     ignore: ["test/cli/command-tree.test.ts"],
     skipTitles: CHILD_PROCESS_TESTS,
   },

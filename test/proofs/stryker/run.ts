@@ -211,16 +211,20 @@ function main(argv: string[]): number {
     string,
     unknown
   >;
-  const ledger = readLedger();
   const failed: string[] = [];
   const hasFiles = (area: MutationArea) =>
     (areaOptions(shared, area, args.files).mutate as string[]).length > 0;
   for (const area of args.status ? [] : args.areas.filter(hasFiles)) {
     const report = runArea(shared, area, args.files, args.force);
     if (!report) failed.push(area.name);
-    else recordReport(ledger, report, area.name, new Date().toISOString().slice(0, 10));
-    writeLedger(ledger);
+    else {
+      // Read again after the run: another run (another area, beside this one) may have recorded meanwhile.
+      const ledger = readLedger();
+      recordReport(ledger, report, area.name, new Date().toISOString().slice(0, 10));
+      writeLedger(ledger);
+    }
   }
+  const ledger = readLedger();
   const s = scores(
     ledger,
     standings(
