@@ -3,7 +3,7 @@
  * inline policies (`aws:iam/rolePolicy:RolePolicy`) of a role found by the role's name or ARN.
  */
 import { GITHUB_OIDC_HOST } from "./facts";
-import { arr, get, parseJsonProp, str } from "./props";
+import { arr, get, globMatch, parseJsonProp, str } from "./props";
 import type { Res, Verdicts } from "./rule";
 import { judgedAlone } from "./standalone";
 import { T } from "./tokens";
@@ -16,6 +16,10 @@ export interface Statement {
   actions: string[];
   /** Its `Resource`; a statement with `NotResource` applies to nearly everything, so it reads as `["*"]`. */
   resources: string[];
+  /** Its `NotAction`, when it has one (the statement applies to every action but these). */
+  notActions?: string[];
+  /** Its `NotResource`, when it has one (the statement applies to every resource but these). */
+  notResources?: string[];
   condition: unknown;
 }
 
@@ -35,6 +39,8 @@ export function statementsOf(r: Res, key = "policy"): Statement[] {
           ? ["*"]
           : [],
     resources: get(s, "NotResource") === undefined ? asList(get(s, "Resource")) : ["*"],
+    ...(get(s, "NotAction") === undefined ? {} : { notActions: asList(get(s, "NotAction")) }),
+    ...(get(s, "NotResource") === undefined ? {} : { notResources: asList(get(s, "NotResource")) }),
     condition: get(s, "Condition"),
   }));
 }
@@ -62,15 +68,29 @@ export function inlinePoliciesOf(resources: Res[], roleArn: string): Res[] {
   return index.get(roleNameOf(roleArn)) ?? [];
 }
 
-/** Whether an Allow statement grants `action` (exact, `service:*` or `*`) on `resource` (exact or `*`). */
+/**
+ * Whether statement `s` names `action` on `resource`: its `Action` (or every action but its `NotAction`) and its
+ * `Resource` (or every resource but its `NotResource`), with IAM's wildcards (`*`, `?`); actions compared without
+ * case, resources with (IAM User Guide, "IAM JSON policy elements": Action, NotAction, Resource, NotResource).
+ */
+function names(s: Statement, action: string, resource: string): boolean {
+  const actionIn = (list: string[]) => list.some((a) => globMatch(a, action, true));
+  const resourceIn = (list: string[]) => list.some((r) => globMatch(r, resource));
+  const byAction = s.notActions ? !actionIn(s.notActions) : actionIn(s.actions);
+  const byResource = s.notResources ? !resourceIn(s.notResources) : resourceIn(s.resources);
+  return byAction && byResource;
+}
+
+/**
+ * Whether identity-policy statements surely allow `action` on `resource`, as IAM evaluates them (IAM User Guide,
+ * "Policy evaluation logic"): an explicit Deny that may apply wins; else an Allow that applies whatever the request.
+ * In doubt, not allowed: a Deny with a `Condition` counts (it may match the request), an Allow with one does not (it
+ * may not).
+ */
 export function allows(statements: Statement[], action: string, resource: string): boolean {
-  const service = action.split(":")[0];
-  return statements.some(
-    (s) =>
-      s.effect === "Allow" &&
-      s.actions.some((a) => a === action || a === "*" || a === `${service}:*`) &&
-      s.resources.some((x) => x === resource || x === "*"),
-  );
+  const naming = statements.filter((s) => names(s, action, resource));
+  if (naming.some((s) => s.effect === "Deny")) return false;
+  return naming.some((s) => s.effect === "Allow" && s.condition === undefined);
 }
 
 /** Whether an IAM statement's federated principal is GitHub's OIDC provider (its ARN names the issuer host). */

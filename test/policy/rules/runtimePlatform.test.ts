@@ -245,3 +245,50 @@ describe("CC-RUN-10: no public IP, read-only root filesystem, separate execution
       expected: [["fail", "erp-td", "missing taskRoleArn"]],
     },
   ]));
+
+const PULL = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ghcr-pull-AbCdEf";
+const pulling = td([container({ repositoryCredentials: { credentialsParameter: PULL } })]);
+const execPolicy = (...statements: Props[]) =>
+  r(T.rolePolicy, "exec-policy", {
+    role: "arn:exec",
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+  });
+const READ = { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: PULL };
+const MAY_NOT_READ = `container web: execution role arn:exec may not read ${PULL}`;
+
+describe("CC-RUN-11: private images pull with a credential the execution role may read (as IAM evaluates it)", () =>
+  ruleCases("CC-RUN-11", [
+    {
+      name: "passes a read granted through wildcards (secretsmanager:Get*, a name prefix)",
+      resources: [
+        pulling,
+        execPolicy({
+          Effect: "Allow",
+          Action: "secretsmanager:Get*",
+          Resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ghcr-*",
+        }),
+      ],
+      expected: [["pass", "erp-td", `container web pulls with ${PULL}`]],
+    },
+    {
+      name: "fails a read an explicit Deny takes away",
+      resources: [
+        pulling,
+        execPolicy(READ, { Effect: "Deny", NotAction: "secretsmanager:DescribeSecret", Resource: "*" }),
+      ],
+      expected: [["fail", "erp-td", MAY_NOT_READ]],
+    },
+    {
+      name: "fails a read granted only under a condition",
+      resources: [
+        pulling,
+        execPolicy({ ...READ, Condition: { StringEquals: { "aws:PrincipalTag/team": "erp" } } }),
+      ],
+      expected: [["fail", "erp-td", MAY_NOT_READ]],
+    },
+    {
+      name: "fails a grant of another secret",
+      resources: [pulling, execPolicy({ ...READ, Resource: PULL.replace("ghcr", "GHCR") })],
+      expected: [["fail", "erp-td", MAY_NOT_READ]],
+    },
+  ]));
