@@ -5,12 +5,15 @@
 import { strict as assert } from "node:assert";
 import { GITHUB_ACTIONS_INTEGRATION_ID } from "../../../policy-pack/lib/facts";
 import {
+  actionsPermissionProblems,
+  governedRepositories,
   mainProtection,
   names,
   refersTo,
   refPatternMatches,
   repositories,
   rulesetTargets,
+  standaloneRepositories,
 } from "../../../policy-pack/lib/github";
 import { Res } from "../../../policy-pack/lib/rule";
 import { r, T } from "../rule-harness";
@@ -314,5 +317,57 @@ describe("policy-pack lib: GitHub ref patterns match as GitHub does (fnmatch wit
 
   it("a pattern longer than any ref GitHub allows matches nothing, at once", () => {
     assert.equal(refPatternMatches(`${"*a".repeat(600)}`, "refs/heads/main"), false);
+  });
+});
+
+describe("policy-pack lib: repositories a stack configures without declaring them", () => {
+  const ruleset = (name: string, repository: unknown) => r(T.ruleset, name, { repository });
+
+  it("one standalone repository per reference no declared repository designates, named after its last segment", () => {
+    const declared = r(T.repository, "erp", { name: "erp" });
+    const resources = [
+      declared,
+      ruleset("erp-main", "acme/erp"),
+      ruleset("shop-main", "acme/shop"),
+      ruleset("shop-tags", "shop"),
+      r(T.branchProtection, "legacy", { repositoryId: "R_kgDOlegacy" }),
+      r(T.workflowPermissions, "wp", { repository: "tools" }),
+      r("github:index/issueLabel:IssueLabel", "label", { repository: "ignored" }),
+      ruleset("unknown-at-preview", undefined),
+    ];
+    const found = standaloneRepositories(resources);
+    assert.deepEqual(
+      found.map((f) => [f.name, f.res.name, f.res.type, f.res.props, f.standalone]),
+      [
+        ["shop", "shop-main", T.ruleset, { name: "shop" }, true],
+        ["R_kgDOlegacy", "legacy", T.branchProtection, { name: "R_kgDOlegacy" }, true],
+        ["tools", "wp", T.workflowPermissions, { name: "tools" }, true],
+      ],
+    );
+    assert.deepEqual(
+      governedRepositories(resources).map((g) => [g.name, !!g.standalone]),
+      [
+        ["erp", false],
+        ["shop", true],
+        ["R_kgDOlegacy", true],
+        ["tools", true],
+      ],
+    );
+  });
+
+  it("a repository's Actions permissions: pinned by SHA and selected (or local) actions only", () => {
+    const ap = (props: Record<string, unknown>) => r(T.actionsPermissions, "ap", props);
+    assert.deepEqual(
+      actionsPermissionProblems(ap({ shaPinningRequired: true, allowedActions: "selected" })),
+      [],
+    );
+    assert.deepEqual(
+      actionsPermissionProblems(ap({ shaPinningRequired: true, allowedActions: "local_only" })),
+      [],
+    );
+    assert.deepEqual(actionsPermissionProblems(ap({ shaPinningRequired: "true" })), [
+      "actions need not be pinned by full commit SHA",
+      "allowed actions all, expected selected",
+    ]);
   });
 });
