@@ -11,7 +11,7 @@ import { writeOutputFile } from "../files";
 import { type ColorMode, layoutFor } from "../terminal";
 
 /** Command-line options both commands share. */
-interface CommonOptions {
+export interface CommonOptions {
   stack: string;
   dir: string;
   format: ReportFormat;
@@ -57,13 +57,30 @@ export function parseAppUrls(entries: string[] = []): Record<string, string> {
 }
 
 /** Registry credentials from `GHCR_USERNAME` and `GHCR_TOKEN` (both, or neither: anonymous pulls). */
-function registryCredentials(env: NodeJS.ProcessEnv = process.env) {
+export function registryCredentials(
+  env: NodeJS.ProcessEnv = process.env,
+): { username: string; password: string } | undefined {
   return env.GHCR_USERNAME && env.GHCR_TOKEN
     ? { username: env.GHCR_USERNAME, password: env.GHCR_TOKEN }
     : undefined;
 }
 
-async function emit(run: () => Promise<CheckReport>, opts: CommonOptions): Promise<number> {
+/**
+ * The link to the GitHub Actions run the command runs in (`GITHUB_SERVER_URL`, default `https://github.com`, then
+ * `GITHUB_REPOSITORY` and `GITHUB_RUN_ID`), for the deployment status verify writes; undefined outside Actions.
+ */
+export function runLogUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
+    ? `${env.GITHUB_SERVER_URL ?? "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+    : undefined;
+}
+
+/**
+ * Runs a command's checks and prints the report in `opts.format` (to `opts.out` when given, colours only with
+ * `--color always`), then returns the exit code: 0 every check passed, 1 a check failed, 2 when `run` throws (its
+ * message on stderr).
+ */
+export async function emitChecks(run: () => Promise<CheckReport>, opts: CommonOptions): Promise<number> {
   let report: CheckReport;
   try {
     report = await run();
@@ -79,7 +96,7 @@ async function emit(run: () => Promise<CheckReport>, opts: CommonOptions): Promi
 
 /** Runs `cicd verify`. */
 export function runVerify(opts: VerifyCommandOptions): Promise<number> {
-  return emit(
+  return emitChecks(
     async () =>
       verifyStack({
         stack: opts.stack,
@@ -90,10 +107,7 @@ export function runVerify(opts: VerifyCommandOptions): Promise<number> {
         registryCredentials: registryCredentials(),
         marker: opts.marker,
         version: opts.version,
-        logUrl:
-          process.env.GITHUB_RUN_ID && process.env.GITHUB_REPOSITORY
-            ? `${process.env.GITHUB_SERVER_URL ?? "https://github.com"}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
-            : undefined,
+        logUrl: runLogUrl(),
       }),
     opts,
   );
@@ -101,7 +115,7 @@ export function runVerify(opts: VerifyCommandOptions): Promise<number> {
 
 /** Runs `cicd predeploy`. */
 export function runPredeploy(opts: PredeployCommandOptions): Promise<number> {
-  return emit(
+  return emitChecks(
     () =>
       predeployStack({
         stack: opts.stack,
