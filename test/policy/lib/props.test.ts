@@ -298,9 +298,18 @@ describe("policy-pack lib: property readers", () => {
       ["abc", "xyz", false],
       ["abc", "abcd", false],
       ["(x)+", "(x)+", true],
+      ["a", "b", false],
+      ["a", "a", true],
+      ["*", "", true],
+      ["ABC", "abc", false],
     ];
     for (const [pattern, value, expected] of cases)
       it(`${pattern} ${expected ? "matches" : "does not match"} ${value}`, () =>
         assert.equal(globMatch(pattern, value), expected));
+    it("ignores case only when asked", () => {
+      assert.equal(globMatch("ECS:Describe*", "ecs:DescribeServices", true), true);
+      assert.equal(globMatch("ECS:Describe?ervices", "ecs:describeservices", true), true);
+      assert.equal(globMatch("ECS:Describe*", "ecs:DescribeServices"), false);
+    });
   });
 });
