@@ -146,7 +146,10 @@ export async function latestDeployment(
  * The newest COMPLETE deployment of the flags profile: the one whose version the environment serves (a stopped or
  * rolled-back deployment leaves the previous COMPLETE one in force). Reads at most 20 pages of `ListDeployments`.
  */
-async function latestComplete(client: AppConfigClient, ids: FlagIds): Promise<DeploymentSummary | undefined> {
+export async function latestComplete(
+  client: AppConfigClient,
+  ids: FlagIds,
+): Promise<DeploymentSummary | undefined> {
   let token: string | undefined;
   for (let page = 0; page < 20; page++) {
     const list = await client.send(new ListDeploymentsCommand({ ...envOf(ids), NextToken: token }));
