@@ -3,7 +3,7 @@
  * repository's production stack and on single changes of its main ruleset; shown in every report format.
  */
 import { strict as assert } from "node:assert";
-import { branchProtectionScores } from "../../policy-pack/lib/scorecard";
+import { branchProtectionScores, scoreLine } from "../../policy-pack/lib/scorecard";
 import { auditReport } from "../../src/audit/policy";
 import { renderReport } from "../../src/report/render";
 import { REPORT_FORMATS } from "../../src/report/types";
@@ -68,6 +68,18 @@ describe("Scorecard Branch-Protection score of the declared settings", () => {
       ["approval of the most recent push"],
     ],
     [
+      "no approval required: 4 (tier 2 three fifths met: pull requests without an approving review)",
+      (p) => (p.rules.pullRequest.requiredApprovingReviewCount = 0),
+      4,
+      ["at least 1 approving review"],
+    ],
+    [
+      "one required check is a required status check: 8, as with several",
+      (p) => p.rules.requiredStatusChecks.requiredChecks.splice(1),
+      8,
+      ["at least 2 approving reviews"],
+    ],
+    [
       "no required checks at all: 5 (up to date is a setting of the required checks)",
       (p) => delete p.rules.requiredStatusChecks,
       5,
@@ -90,6 +102,35 @@ describe("Scorecard Branch-Protection score of the declared settings", () => {
     assert.deepEqual(
       [erp.score, erp.nextTierNeeds],
       [8, ["at least 2 approving reviews", "code owners' review, with a CODEOWNERS file"]],
+    );
+  });
+
+  it("two approvals without a CODEOWNERS file: tier 4 half met, and no note on approvals", async () => {
+    const { production } = await realStacks();
+    const without = mutate(production.resources, RULESET, MAIN, two).filter(
+      (r) => !(r.type === T.repositoryFile && /^erp-berhan-governance-codeowners$/.test(r.name)),
+    );
+    const erp = branchProtectionScores(without).find((s) => s.repository === "erp-berhan")!;
+    assert.deepEqual(
+      [erp.score, erp.nextTierNeeds, erp.approvalsNote],
+      [8, ["code owners' review, with a CODEOWNERS file"], undefined],
+    );
+  });
+
+  it("one line per repository: the score, what the next tier needs or the top tier, and the note", () => {
+    assert.equal(
+      scoreLine({ repository: "erp", score: 10, nextTierNeeds: [], nextScore: null }),
+      "erp: Scorecard Branch-Protection 10/10; top tier",
+    );
+    assert.equal(
+      scoreLine({
+        repository: "erp",
+        score: 8,
+        nextTierNeeds: ["a", "b"],
+        nextScore: 9,
+        approvalsNote: "why",
+      }),
+      "erp: Scorecard Branch-Protection 8/10; next (9/10) needs a, b. why",
     );
   });
 
