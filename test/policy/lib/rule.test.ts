@@ -191,6 +191,59 @@ describe("policy-pack lib: verdicts, aggregation, runRule", () => {
     ]);
   });
 
+  describe("configSchemaOf: the engine refuses a setting that loosens a mandatory rule", () => {
+    const configurable = {
+      floor: { type: "number", description: "d", default: 30, minimum: 1, tightens: "higher" },
+      ceiling: { type: "number", description: "d", default: 25, maximum: 100, tightens: "lower" },
+      env: { type: "string", description: "d", default: "production", tightens: "fixed" },
+      names: { type: "array", description: "d", default: ["a", "b"], tightens: "superset" },
+      markers: { type: "object", description: "d", default: { staging: ["-stg-"] }, tightens: "superset" },
+      branches: { type: "array", description: "d", default: ["main"], tightens: "subset" },
+      path: { type: "string", description: "d", default: "/healthz", tightens: "free" },
+    } as const;
+    const br02Meta = () => ruleById("CC-BR-02")!;
+    const schemaOf = (enforcementLevel: string) =>
+      configSchemaOf({ ...br02Meta(), enforcementLevel, configurable } as never).properties as Record<
+        string,
+        unknown
+      >;
+
+    it("mandatory: each setting bounded by its default, in the direction it tightens", () => {
+      assert.deepEqual(schemaOf("mandatory"), {
+        floor: { type: "number", description: "d", default: 30, minimum: 30 },
+        ceiling: { type: "number", description: "d", default: 25, maximum: 25 },
+        env: { type: "string", description: "d", default: "production", const: "production" },
+        names: {
+          type: "array",
+          description: "d",
+          default: ["a", "b"],
+          allOf: [{ contains: { const: "a" } }, { contains: { const: "b" } }],
+        },
+        markers: {
+          type: "object",
+          description: "d",
+          default: { staging: ["-stg-"] },
+          required: ["staging"],
+          properties: { staging: { allOf: [{ contains: { const: "-stg-" } }] } },
+        },
+        branches: {
+          type: "array",
+          description: "d",
+          default: ["main"],
+          items: { type: "string", enum: ["main"] },
+        },
+        path: { type: "string", description: "d", default: "/healthz" },
+        waivers: schemaOf("advisory").waivers,
+      });
+    });
+
+    it("advisory: the settings as declared, without the direction", () => {
+      const advisory = schemaOf("advisory");
+      assert.deepEqual(advisory.floor, { type: "number", description: "d", default: 30, minimum: 1 });
+      assert.deepEqual(advisory.env, { type: "string", description: "d", default: "production" });
+    });
+  });
+
   describe("waiversOf: the valid waivers of a policy's config", () =>
     valueCases([
       {
