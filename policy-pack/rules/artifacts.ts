@@ -5,9 +5,9 @@
 import { arr, get, parseJsonProp, str } from "../lib/props";
 import { defineRule, Res, Rule, stringList } from "../lib/rule";
 import { T } from "../lib/tokens";
-import { DIGEST_REF_PATTERN } from "../lib/facts";
+import { DIGEST_REF_PATTERN, imageRepository } from "../lib/facts";
 import { PRODUCTION_ENV } from "../lib/settings";
-import { repositoryOf, stackEnvironmentsOrName } from "../lib/stack";
+import { stackEnvironmentsOrName } from "../lib/stack";
 import { judgedAlone } from "../lib/standalone";
 
 /** `repo@sha256:<64 hex>`. */
@@ -114,7 +114,7 @@ export const ART_03 = defineRule({
       out.pass(
         r,
         `published to ${refs
-          .map(repositoryOf)
+          .map(imageRepository)
           .filter((v, i, a) => a.indexOf(v) === i)
           .join(", ")}`,
       );
@@ -241,7 +241,7 @@ export const ART_07 = defineRule({
           return out.na(ix, "the Index has no tag, so it is no environment alias (CC-ART-03 fails it)");
         const alias = tag.slice(tag.lastIndexOf(":") + 1);
         if (!aliases.includes(alias)) return out.na(ix, `${tag} is not an environment alias`);
-        const repo = repositoryOf(tag);
+        const repo = imageRepository(tag);
         const digests = running.get(repo);
         const note = digests ? "" : `${judgedAlone(`no task definition of this stack runs ${repo}`)}; `;
         const sources = arr(ix.props.sources).map(String);

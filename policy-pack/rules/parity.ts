@@ -10,9 +10,9 @@
 import { appOf, arr, get, num, resourcesOfApp, str, tagsOf } from "../lib/props";
 import { defineRule, Res, Rule, RuleContext, Verdicts } from "../lib/rule";
 import { T } from "../lib/tokens";
-import { DIGEST_REF_PATTERN } from "../lib/facts";
+import { DIGEST_REF_PATTERN, imageRepository } from "../lib/facts";
 import { ExportedAppProfile, readinessPathOf } from "../lib/profile";
-import { repositoryOf, stackEnvironmentsOrName } from "../lib/stack";
+import { stackEnvironmentsOrName } from "../lib/stack";
 import { judgedAlone } from "../lib/standalone";
 import { PRODUCTION_ENV, STAGING_ENV } from "../lib/settings";
 import { flagsOf } from "../lib/flagDocuments";
@@ -49,7 +49,7 @@ export function ownProfile(
   return {
     app,
     profile: {
-      imageRepository: c ? repositoryOf(c.image) : undefined,
+      imageRepository: c ? imageRepository(c.image) : undefined,
       digest: m?.[2],
       envNames: c?.environment.map((e) => e.name).sort(),
       secretNames: c?.secrets.map((s) => s.name).sort(),

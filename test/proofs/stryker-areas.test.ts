@@ -22,11 +22,14 @@ describe("mutation testing: the areas cover the whole product", () => {
     for (const [file, proof] of Object.entries(NOT_MUTATED)) {
       assert.ok(sources.includes(file), `${file} is not a product source`);
       assert.ok(fs.existsSync(path.join(ROOT, proof)), `${file}: its proof ${proof} does not exist`);
-      assert.match(
-        fs.readFileSync(path.join(ROOT, proof), "utf8"),
-        /byte for byte/,
-        `${proof} compares the file`,
-      );
+      // Generated data is compared byte for byte; an entry point is run as its compiled module is.
+      const text = fs.readFileSync(path.join(ROOT, proof), "utf8");
+      if (file.includes(".generated.")) assert.match(text, /byte for byte/, `${proof} compares the file`);
+      else
+        assert.ok(
+          text.includes(`bin/${path.basename(file, ".ts")}.js`),
+          `${proof} runs the compiled ${file}`,
+        );
     }
   });
 

@@ -44,12 +44,17 @@ const CHILD_PROCESS_TESTS = [
 ];
 
 /**
- * Product sources no area mutates, each with the test that proves it whole: generated data, equal byte for byte to
- * its generator's output (mutating a data table's entries one by one would only repeat that comparison thousands
- * of times, each a reload of the pack).
+ * Product sources no area mutates, each with the test that proves it whole:
+ * - generated data, equal byte for byte to its generator's output (mutating a data table's entries one by one would
+ *   only repeat that comparison thousands of times, each a reload of the pack);
+ * - the pack's entry point, which only constructs the pack from the catalogue (`new PolicyPack`, which starts the
+ *   engine's gRPC server and so runs only in a process of its own): the engine-protocol test launches it as the
+ *   engine does and compares every verdict with the in-process runner's, and the entry-freshness proof runs it over
+ *   an older build.
  */
 export const NOT_MUTATED: Readonly<Record<string, string>> = {
   "policy-pack/lib/iamActions.generated.ts": "test/proofs/iam-action-table.test.ts",
+  "policy-pack/index.ts": "test/policy/grpc.test.ts",
 };
 
 /** The product's sources, by area. */
@@ -63,9 +68,11 @@ export const AREAS: MutationArea[] = [
       "!policy-pack/lib/iam.ts",
       "!policy-pack/lib/iamScope.ts",
       "!policy-pack/lib/iamActions.generated.ts",
+      "!policy-pack/index.ts",
       "src/config/model.ts",
     ],
-    spec: ["test/policy/**/*.test.ts", "test/config/*.test.ts"],
+    // The build stamp (lib/build.ts) is proven by the freshness proof, in process.
+    spec: ["test/policy/**/*.test.ts", "test/config/*.test.ts", "test/proofs/build-freshness.test.ts"],
     ignore: ["test/policy/grpc.test.ts"],
     skipTitles: CHILD_PROCESS_TESTS,
   },
