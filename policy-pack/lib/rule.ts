@@ -312,28 +312,22 @@ export function toPolicy(
 }
 
 /**
- * The stack as rules read it, per view of the server's (each stack policy's own), frozen: a rule that wrote to it
- * would change what the next rule reads.
+ * The stack as rules read it, frozen: a rule that wrote to it would change what the next rule reads. Built on each
+ * call: the engine hands each stack policy a view of its own (@pulumi/policy server.js `analyzeStack` builds
+ * `args.resources` per policy), so a cache by view would never be hit there.
  */
-const stacks = new WeakMap<StackValidationArgs["resources"], { resources: Res[]; byUrn: Map<string, Res> }>();
-
 function stackOf(view: StackValidationArgs["resources"]): { resources: Res[]; byUrn: Map<string, Res> } {
-  let stack = stacks.get(view);
-  if (!stack) {
-    const resources: Res[] = view.map((p) =>
-      Object.freeze({
-        urn: p.urn,
-        type: p.type,
-        name: p.name,
-        props: p.props,
-        parent: p.parent?.urn ?? null,
-      }),
-    );
-    Object.freeze(resources);
-    stack = { resources, byUrn: new Map(resources.map((r) => [r.urn, r] as const)) };
-    stacks.set(view, stack);
-  }
-  return stack;
+  const resources: Res[] = view.map((p) =>
+    Object.freeze({
+      urn: p.urn,
+      type: p.type,
+      name: p.name,
+      props: p.props,
+      parent: p.parent?.urn ?? null,
+    }),
+  );
+  Object.freeze(resources);
+  return { resources, byUrn: new Map(resources.map((r) => [r.urn, r] as const)) };
 }
 
 /** Fields of {@link defineRule}: the metadata without the derived `policyName`, plus the check. */
