@@ -219,7 +219,12 @@ describe("config: a secret value only where secrets go", () => {
         (e: unknown) =>
           e instanceof ConfigError &&
           e.problems.some(
-            (p) => p.key === "cicd-constitution:apps" && /no secret value here/.test(p.expected),
+            (p) =>
+              p.key === "cicd-constitution:apps" &&
+              p.found === "a secret value [secret]" &&
+              p.expected ===
+                "no secret value here: a secret goes under cicd-constitution:secrets (declared in the app's runtime.secrets, " +
+                  "set with pulumi config set --secret --path 'secrets.<app>.<NAME>'), which the container reads from Secrets Manager",
           ),
       );
       // The scan still reads every plain value under apps.
