@@ -20,3 +20,13 @@ export function tempDir(prefix: string): string {
 export function cleanTempDirs(): void {
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
+
+/** A new temporary directory ({@link tempDir}) holding `files` (relative path -> text), folders made as needed. */
+export function tempFiles(prefix: string, files: Record<string, string>): string {
+  const root = tempDir(prefix);
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}

@@ -7,18 +7,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startCli, versionLine } from "../../src/cli/main";
 import { stampBuild } from "../../policy-pack/lib/build";
-import { captured, cleanTempDirs, tempDir } from "../cli-harness";
+import { captured, cleanTempDirs } from "../cli-harness";
+import { tempFiles } from "../temp";
 import { ROOT } from "../helpers";
 
-/** Writes `files` (path -> text) under a new temporary directory; its path. */
-function project(files: Record<string, string>): string {
-  const root = tempDir("cicd-entry");
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>) => tempFiles("cicd-entry", files);
 
 describe("cli entry: the executable's start and --version", function () {
   after(cleanTempDirs);

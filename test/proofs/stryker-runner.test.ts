@@ -4,19 +4,10 @@
  * earlier killers first, then the nearest files, then the quickest, keeping every file.
  */
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { cleanTempDirs, tempDir } from "../temp";
+import { cleanTempDirs, tempFiles } from "../temp";
 
-/** Writes `files` (path -> text) under a new temporary directory; its path. */
-function project(files: Record<string, string>): string {
-  const root = tempDir("stryker-runner");
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  return root;
-}
+const project = (files: Record<string, string>) => tempFiles("stryker-runner", files);
 
 describe("mutation runner: the order of spec files for a static mutant", () => {
   let runner: typeof import("./stryker/mocha-runner.mjs");
