@@ -4,8 +4,15 @@
  * deploy role's OIDC trust names.
  */
 import * as assert from "node:assert/strict";
-import { inlinePoliciesOf, oidcEnvironment, roleNameOf, statementsOf } from "../../../policy-pack/lib/iam";
-import type { Res } from "../../../policy-pack/lib/rule";
+import {
+  inlinePoliciesOf,
+  oidcEnvironment,
+  roleNameOf,
+  standaloneRolePolicies,
+  statementsOf,
+} from "../../../policy-pack/lib/iam";
+import { type Res, Verdicts } from "../../../policy-pack/lib/rule";
+import { JUDGED_ALONE } from "../../../policy-pack/lib/standalone";
 
 const res = (type: string, name: string, props: Record<string, unknown>): Res => ({
   urn: `urn:pulumi:staging::p::${type}::${name}`,
@@ -118,5 +125,59 @@ describe("pack IAM reading (lib/iam)", () => {
     );
     assert.equal(oidcEnvironment(role([trust("repo:acme/erp:environment:staging:x")])), undefined);
     assert.equal(oidcEnvironment(role([{ Effect: "Allow", Principal: { Federated: github } }])), undefined);
+  });
+});
+
+describe("pack IAM reading: inline policies whose role the stack does not declare (CC-ENV-07, judged alone)", () => {
+  const role = res("aws:iam/role:Role", "deploy", { name: "erp-staging-deploy" });
+  const verdictsOf = (resources: Res[]) => {
+    const out = new Verdicts();
+    standaloneRolePolicies(resources, out);
+    return out.list.map((v) => [v.status, v.res?.name, v.message]);
+  };
+  const alone = (who: string) =>
+    `${JUDGED_ALONE}: no role ${who} in this stack says which environment it deploys`;
+
+  it("fails an unconditioned grant of every write of a service on every resource, naming each statement", () => {
+    const p = policy("p", "arn:aws:iam::1:role/ops/other-deploy", [
+      { Sid: "All", Effect: "Allow", Action: ["ecs:*", "s3:GetObject"], Resource: "*" },
+      { Effect: "Allow", Action: "*", Resource: ["arn:a", "*"] },
+    ]);
+    assert.deepEqual(verdictsOf([role, p]), [
+      [
+        "fail",
+        "p",
+        `${alone("other-deploy")}; All grants ecs:*, s3:GetObject on every resource; a statement grants * on every resource, which no environment's deploy role may`,
+      ],
+    ]);
+  });
+
+  for (const [name, statement] of [
+    ["a Deny", { Effect: "Deny", Action: "ecs:*", Resource: "*" }],
+    ["a conditioned grant", { Effect: "Allow", Action: "ecs:*", Resource: "*", Condition: { Bool: {} } }],
+    ["a grant on named resources", { Effect: "Allow", Action: "ecs:*", Resource: "arn:aws:ecs:x" }],
+    [
+      "a grant of single actions",
+      { Effect: "Allow", Action: ["ecs:UpdateService", "ecs:Describe*"], Resource: "*" },
+    ],
+  ] as const)
+    it(`passes over ${name}: not applicable, saying why`, () => {
+      assert.deepEqual(verdictsOf([role, policy("p", "", [statement])]), [
+        [
+          "not-applicable",
+          "p",
+          `${alone("(unnamed)")}; no unconditioned grant of every write on every resource`,
+        ],
+      ]);
+    });
+
+  it("judges nothing of a policy whose role the stack declares", () => {
+    assert.deepEqual(
+      verdictsOf([
+        role,
+        policy("p", "erp-staging-deploy", [{ Effect: "Allow", Action: "*", Resource: "*" }]),
+      ]),
+      [],
+    );
   });
 });
