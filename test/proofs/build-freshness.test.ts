@@ -102,6 +102,25 @@ describe("proofs: compiled code never runs older than its sources", () => {
     );
   });
 
+  it("the refusal names the output directory relative to the root, the source, and the command that fixes it", () => {
+    const { root, out } = project();
+    stampBuild(root, out);
+    fs.writeFileSync(path.join(root, "src/a.ts"), "export const a = 100;\n");
+    later(path.join(root, "src/a.ts"));
+    assert.throws(() => assertFreshBuild(root, out), {
+      name: "StaleBuildError",
+      message:
+        "bin was compiled before src/a.ts changed (or was removed): run `npm run build` (npm ci runs it too), then try again",
+    });
+  });
+
+  it("the stamp leaves out the directories excepted (the tests) and files that are not compiled JavaScript", () => {
+    const { root, out } = project();
+    fs.writeFileSync(path.join(out, "src/a.js.map"), "{}");
+    fs.writeFileSync(path.join(root, "src/a.js.ts"), "export {};\n");
+    assert.deepEqual(stampBuild(root, out, ["src/b"]).sources, ["src/a.ts"]);
+  });
+
   it("code without a stamp (run from TypeScript, or copied) is not checked", () => {
     const { root, out } = project();
     assert.doesNotThrow(() => assertFreshBuild(root, out));
