@@ -118,14 +118,23 @@ export function assertFreshBuild(root: string, outDir: string): void {
   });
 }
 
-/** `node bin/.../build.js stamp ROOT OUT_DIR [--except DIR,...]`: run after `tsc` by `npm run build`. */
-if (require.main === module) {
-  const [command, root, outDir, flag, list] = process.argv.slice(2);
+/**
+ * `node bin/.../build.js stamp ROOT OUT_DIR [--except DIR,...]`, run after `tsc` by `npm run build`: stamps the
+ * build ({@link stampBuild}) and prints how many sources it compiled.
+ *
+ * @param argv the arguments after the script's path.
+ * @returns 0, or 2 with the usage on stderr for any other arguments.
+ */
+export function stampCommand(argv: string[]): number {
+  const [command, root, outDir, flag, list] = argv;
   if (command !== "stamp" || !root || !outDir || (flag !== undefined && (flag !== "--except" || !list))) {
     console.error("usage: node build.js stamp ROOT OUT_DIR [--except DIR,...]");
-    process.exit(2);
+    return 2;
   }
   const except = list ? list.split(",") : [];
   const stamp = stampBuild(path.resolve(root), path.resolve(outDir), except);
   console.log(`${outDir}: ${stamp.sources.length} sources compiled`);
+  return 0;
 }
+
+if (require.main === module) process.exitCode = stampCommand(process.argv.slice(2));

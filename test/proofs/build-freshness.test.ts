@@ -7,8 +7,14 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { assertFreshBuild, BUILD_STAMP, StaleBuildError, stampBuild } from "../../policy-pack/lib/build";
-import { cleanTempDirs, tempDir } from "../cli-harness";
+import {
+  assertFreshBuild,
+  BUILD_STAMP,
+  StaleBuildError,
+  stampBuild,
+  stampCommand,
+} from "../../policy-pack/lib/build";
+import { captured, cleanTempDirs, tempDir } from "../cli-harness";
 import { ROOT } from "../helpers";
 
 function project(): { root: string; out: string } {
@@ -136,4 +142,31 @@ describe("proofs: compiled code never runs older than its sources", () => {
       assert.doesNotThrow(() => assertFreshBuild(root, out));
     }
   });
+});
+
+describe("proofs: the build's stamp command (npm run build)", () => {
+  after(cleanTempDirs);
+
+  it("stamps the build and says how many sources it compiled, the excepted directories left out", async () => {
+    const { root, out } = project();
+    const run = await captured(async () => stampCommand(["stamp", root, out, "--except", "src/b,test"]));
+    assert.deepEqual([run.code, run.stdout, run.stderr], [0, `${out}: 1 sources compiled\n`, ""]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, BUILD_STAMP), "utf8")).sources, ["src/a.ts"]);
+  });
+
+  for (const argv of [
+    [],
+    ["stamp", "."],
+    ["build", ".", "bin"],
+    ["stamp", ".", "bin", "--except"],
+    ["stamp", ".", "bin", "--only", "x"],
+  ])
+    it(`refuses ${JSON.stringify(argv)}: exit 2 with the usage, nothing written`, async () => {
+      const { root, out } = project();
+      const args = argv.map((a) => (a === "." ? root : a === "bin" ? out : a));
+      const run = await captured(async () => stampCommand(args));
+      assert.deepEqual([run.code, run.stdout], [2, ""]);
+      assert.equal(run.stderr, "usage: node build.js stamp ROOT OUT_DIR [--except DIR,...]\n");
+      assert.equal(fs.existsSync(path.join(out, BUILD_STAMP)), false);
+    });
 });
