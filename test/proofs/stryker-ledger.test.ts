@@ -7,10 +7,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { MutantResult, MutationTestResult } from "mutation-testing-report-schema";
-import { areaOfFile, productSources } from "./stryker/areas";
+import { AREAS, areaOfFile, productSources } from "./stryker/areas";
 import { readLedger, recordReport, scoreOf, sha256, standings, type Ledger } from "./stryker/ledger";
-import { FLOOR, parseArgs, scores, summary } from "./stryker/run";
+import { FLOOR, ownFiles, parseArgs, scores, summary } from "./stryker/run";
 import { cleanTempDirs, tempDir } from "../temp";
+import { ROOT } from "../root";
 
 function mutant(id: number, status: MutantResult["status"], line: number): MutantResult {
   return {
@@ -134,5 +135,23 @@ describe("mutation ledger", () => {
       assert.match(e.measured, /^\d{4}-\d{2}-\d{2}$/);
       assert.ok(e.survivors.length <= Math.min(e.survived + e.noCoverage, 200), `${file}: survivors listed`);
     }
+  });
+
+  it("records only the files the area mutates now (Stryker's incremental report keeps a file that left it)", () => {
+    const pack = AREAS.find((a) => a.name === "pack")!;
+    const one = report().files["src/a.ts"];
+    const r = {
+      ...report(),
+      files: {
+        "policy-pack/lib/props.ts": one,
+        [path.join(ROOT, "policy-pack/lib/facts.ts")]: one,
+        "policy-pack/index.ts": one,
+        "src/cli/main.ts": one,
+      },
+    };
+    assert.deepEqual(Object.keys(ownFiles(r, pack).files), [
+      "policy-pack/lib/props.ts",
+      path.join(ROOT, "policy-pack/lib/facts.ts"),
+    ]);
   });
 });
