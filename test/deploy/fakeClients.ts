@@ -32,6 +32,10 @@ export interface FakeGithubAnswers {
   pulls?: Record<string, Array<Record<string, unknown>>>;
   /** Deployments per page of `paginate.iterator`. Default 100. */
   pageSize?: number;
+  /** What `issues.create` answers (the new issue). Default `{}`. */
+  createdIssue?: Record<string, unknown>;
+  /** When set, every call is recorded and then throws it (GitHub refusing, or the network failing). */
+  fail?: Error;
 }
 
 /** One call the fake GitHub received: the route name and its parameters. */
@@ -44,9 +48,10 @@ export interface FakeCall {
 export function fakeGithub(answers: FakeGithubAnswers): { github: Octokit; calls: FakeCall[] } {
   const calls: FakeCall[] = [];
   const route =
-    (name: string, answer: (params: Record<string, unknown>) => unknown[] | undefined) =>
+    (name: string, answer: (params: Record<string, unknown>) => unknown) =>
     async (params: Record<string, unknown>) => {
       calls.push({ route: name, params });
+      if (answers.fail) throw answers.fail;
       return { data: answer(params) ?? [] };
     };
   const rest = {
@@ -61,10 +66,15 @@ export function fakeGithub(answers: FakeGithubAnswers): { github: Octokit; calls
         (p) => answers.pulls?.[p.commit_sha as string],
       ),
     },
-    issues: { listForRepo: route("listForRepo", () => answers.issues) },
+    issues: {
+      listForRepo: route("listForRepo", () => answers.issues),
+      create: route("create", () => answers.createdIssue ?? {}),
+      createComment: route("createComment", () => ({ id: 1 })),
+    },
     checks: { listForRef: route("listForRef", (p) => answers.checkRuns?.[p.ref as string]) },
   };
   type Route = (params: Record<string, unknown>) => Promise<{ data: unknown[] }>;
+  // Every list route answers a list; `create` and `createComment` are called directly, never paginated.
   const paginate = async (fn: Route, params: Record<string, unknown>) => (await fn(params)).data;
   paginate.iterator = async function* (fn: Route, params: Record<string, unknown>) {
     const all = (await fn(params)).data;

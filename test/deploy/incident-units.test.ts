@@ -6,10 +6,10 @@
  * request while any other error is the caller's.
  */
 import * as assert from "node:assert/strict";
-import type { Octokit } from "@octokit/rest";
 import { INCIDENT_SECTION_HINTS } from "../../components/templates";
 import { incidentBody, incidentTitle, openIncident, runIncident } from "../../src/deploy/incident";
 import { captured, cleanTempDirs, tempDir } from "../cli-harness";
+import { type FakeCall, fakeGithub } from "./fakeClients";
 import { ROOT } from "../root";
 
 const NOW = new Date("2026-12-06T02:00:00Z");
@@ -17,25 +17,13 @@ const AT = "2026-12-06T02:00:00.000Z";
 const MARKER = "ROLLBACK mvp-0.5.0 -> mvp-0.4.2";
 const URL = "https://github.com/surlefeu/erp-berhan/issues/7";
 
-/** An Octokit whose open `incident` issues are `open`; `create` answers issue 7; or every call throws `fail`. */
-function fakeGithub(open: Array<{ number: number; title: string; html_url: string }>, fail?: Error) {
-  const calls: Array<[string, Record<string, unknown>]> = [];
-  const route = (name: string, data: unknown) => async (params: Record<string, unknown>) => {
-    calls.push([name, params]);
-    if (fail) throw fail;
-    return { data };
-  };
-  const rest = {
-    issues: {
-      listForRepo: route("listForRepo", open),
-      create: route("create", { number: 7, html_url: URL }),
-      createComment: route("createComment", { id: 1 }),
-    },
-  };
-  type Route = (params: Record<string, unknown>) => Promise<{ data: unknown }>;
-  const paginate = async (fn: Route, params: Record<string, unknown>) => (await fn(params)).data;
-  return { github: { rest, paginate } as unknown as Octokit, calls };
+/** The shared fake GitHub with `open` as the open `incident` issues, `create` answering issue 7, or every call failing. */
+function incidentGithub(open: Array<{ number: number; title: string; html_url: string }>, fail?: Error) {
+  return fakeGithub({ issues: open, createdIssue: { number: 7, html_url: URL }, fail });
 }
+
+/** The calls as `[route, params]` pairs. */
+const pairs = (calls: FakeCall[]) => calls.map((c) => [c.route, c.params]);
 
 const LIST = {
   owner: "surlefeu",
@@ -84,7 +72,7 @@ describe("cicd incident (units)", () => {
   });
 
   it("opens a new issue beside an open incident of another marker, reading the stack in the working directory by default", async () => {
-    const { github, calls } = fakeGithub([
+    const { github, calls } = incidentGithub([
       { number: 4, title: `Incident: erp-berhan in production: ${MARKER}`, html_url: "x/4" },
     ]);
     const cwd = process.cwd();
@@ -95,7 +83,7 @@ describe("cicd incident (units)", () => {
     } finally {
       process.chdir(cwd);
     }
-    assert.deepEqual(calls, [
+    assert.deepEqual(pairs(calls), [
       ["listForRepo", LIST],
       [
         "create",
@@ -115,7 +103,7 @@ describe("cicd incident (units)", () => {
       { number: 3, title: "Incident: erp-berhan in production: incident", html_url: "x/3" },
       { number: 5, title: `Incident: erp-berhan in production: ${MARKER}`, html_url: URL.replace("7", "5") },
     ];
-    const { github, calls } = fakeGithub(open);
+    const { github, calls } = incidentGithub(open);
     const base = { stack: "production", app: "erp-berhan", marker: MARKER, dir: ROOT, now: NOW, github };
     const linked = await openIncident({ ...base, runUrl: "https://example.org/run/2" });
     const bare = await openIncident(base);
@@ -127,7 +115,7 @@ describe("cicd incident (units)", () => {
     };
     assert.deepEqual([linked, bare], [answer, answer]);
     assert.deepEqual(
-      calls.filter(([name]) => name !== "listForRepo"),
+      pairs(calls).filter(([name]) => name !== "listForRepo"),
       [
         [
           "createComment",
@@ -147,7 +135,7 @@ describe("cicd incident (units)", () => {
   });
 
   it("reads the stack files from dir, not the working directory", async () => {
-    const { github } = fakeGithub([]);
+    const { github } = incidentGithub([]);
     const cwd = process.cwd();
     process.chdir(tempDir("incident-cwd"));
     try {
@@ -160,7 +148,7 @@ describe("cicd incident (units)", () => {
 
   it("runIncident: a request GitHub refuses exits 2 with its status and message", async () => {
     const refused = Object.assign(new Error("Resource not accessible by integration"), { status: 403 });
-    const { github } = fakeGithub([], refused);
+    const { github } = incidentGithub([], refused);
     const run = await captured(() =>
       runIncident({ stack: "production", app: "erp-berhan", dir: ROOT, now: NOW, github }),
     );
@@ -172,7 +160,7 @@ describe("cicd incident (units)", () => {
   });
 
   it("runIncident: an error without an HTTP status is not swallowed", async () => {
-    const { github } = fakeGithub([], new Error("socket hang up"));
+    const { github } = incidentGithub([], new Error("socket hang up"));
     await assert.rejects(
       captured(() => runIncident({ stack: "production", app: "erp-berhan", dir: ROOT, now: NOW, github })),
       { message: "socket hang up" },
