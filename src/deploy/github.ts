@@ -5,12 +5,15 @@
  */
 import { Octokit } from "@octokit/rest";
 
-/** Octokit for `token` at `apiUrl` (default `GITHUB_API_URL`, else `https://api.github.com`). */
+/**
+ * Octokit for `token` at `apiUrl` (default `GITHUB_API_URL`); at Octokit's own default, `https://api.github.com`,
+ * when the one chosen is unset or empty.
+ */
 export function githubClient(token: string | undefined, apiUrl?: string): Octokit {
   const silent = () => {};
   return new Octokit({
     auth: token,
-    baseUrl: apiUrl ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
+    baseUrl: apiUrl ?? process.env.GITHUB_API_URL,
     log: { debug: silent, info: silent, warn: silent, error: silent },
   });
 }

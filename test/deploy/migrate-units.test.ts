@@ -1,154 +1,420 @@
 /**
- * `cicd migrate` (src/deploy/migrate.ts) on in-memory ECS and CloudWatch Logs clients: an app without migrations is refused naming the key and `(unset)`; a `skipForDigest` that is
- * not the digest the app runs skips nothing; outputs without `apps`, without the app or without subnets are a
- * MigrateError saying to run phase one; DescribeTasks is read every `pollSeconds` until the task's timeout, then
- * the task is stopped.
+ * `cicd migrate` (src/deploy/migrate.ts) on its edges, with the real SDK v3 clients against the local ECS and
+ * CloudWatch Logs endpoint (./migrationAws.ts):
+ * - bad input: an app without migrations (the key and `(unset)`), outputs without the run (run phase one first), a
+ *   RunTask that starts no task (its failures, each `arn reason`); all exit 2 and start nothing more;
+ * - the wait: DescribeTasks every `pollSeconds` (a real wait) until STOPPED or the timeout, then StopTask; a task ECS
+ *   no longer lists is waited for until the timeout too;
+ * - the verdict: the migration container's exit code (by name, else the first container's; none without one);
+ * - the log: every page until the forward token repeats (at most 100), a line without a message as an empty line,
+ *   a missing stream as a line saying the container never started; any other error of the read is thrown, never a
+ *   verdict;
+ * - what `runMigrate` prints: the skip, the success, the failure without an exit code.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import type { ECSClient } from "@aws-sdk/client-ecs";
 import { ConfigError } from "../../src/config/model";
-import { migrate, MigrateError } from "../../src/deploy/migrate";
-import { cleanTempDirs, tempDir, tempProject } from "../cli-harness";
+import { migrate, MigrateError, MigrateOptions, runMigrate } from "../../src/deploy/migrate";
+import { planRollback } from "../../src/deploy/rollback";
+import { captured, cleanTempDirs, tempProject } from "../cli-harness";
 import { ROOT } from "../root";
+import {
+  MIGRATION_RUN as RUN,
+  MIGRATION_TASK as TASK,
+  migrationAws,
+  MigrationScript,
+  outputsFile,
+} from "./migrationAws";
+import { AwsFault } from "./servers";
 
-const TASK = "arn:aws:ecs:eu-west-1:123456789012:task/erp-berhan-staging/0f1e2d3c4b5a6978";
-const RUN = {
-  cluster: "erp-berhan-staging",
-  family: "erp-berhan-migrate-staging",
-  subnets: ["subnet-0a1b2c3d"],
-  securityGroups: ["sg-0123456789abcdef0"],
-  container: "erp-berhan",
-  logGroup: "/ecs/erp-berhan-staging",
-  streamPrefix: "migrate",
-  timeoutSeconds: 900,
-};
+const STREAM = `migrate/erp-berhan/${TASK.split("/").pop()}`;
 
-function outputsFile(outputs: unknown): string {
-  const file = path.join(tempDir("migrate-units"), "outputs.json");
-  fs.writeFileSync(file, JSON.stringify(outputs));
-  return file;
-}
-
-/** ECS whose task is RUNNING for `runningReads` DescribeTasks (forever when undefined), then STOPPED with exit 0. */
-function fakeAws(runningReads?: number) {
-  const sent: Array<[string, Record<string, unknown>]> = [];
-  let reads = 0;
-  const client = (answer: (name: string) => unknown) => ({
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
-      const name = command.constructor.name.replace(/Command$/, "");
-      sent.push([name, command.input]);
-      return answer(name);
-    },
-  });
-  const ecs = client((name) => {
-    if (name === "RunTask") return { tasks: [{ taskArn: TASK, lastStatus: "PROVISIONING" }] };
-    if (name === "StopTask") return { task: { taskArn: TASK, lastStatus: "STOPPING" } };
-    const stopped = runningReads !== undefined && ++reads > runningReads;
-    return {
-      tasks: [
-        {
-          taskArn: TASK,
-          lastStatus: stopped ? "STOPPED" : "RUNNING",
-          containers: [{ name: "erp-berhan", exitCode: stopped ? 0 : undefined }],
-        },
-      ],
-    };
-  });
-  const logs = client(() => ({ events: [{ message: "migrated" }] }));
-  return { ecs: ecs as unknown as ECSClient, logs: logs as unknown as CloudWatchLogsClient, sent };
-}
-
-describe("cicd migrate (units)", () => {
-  after(cleanTempDirs);
-
-  it("refuses an app without migrations, naming the key, what it needs and (unset)", async () => {
-    const { ecs, logs, sent } = fakeAws(0);
-    await assert.rejects(
-      migrate({ stack: "staging", app: "menu-optimizer", outputs: outputsFile({}), dir: ROOT, ecs, logs }),
-      (err: unknown) => {
-        assert.ok(err instanceof ConfigError);
-        assert.equal(
-          err.message,
-          'Invalid config for stack "staging" (stack config): 1 problem\n' +
-            "  - cicd-constitution:apps[1].migrations: expected the app's migration command (migrations.command) to run, found (unset)",
-        );
-        return true;
-      },
-    );
-    assert.deepEqual(sent, []);
-  });
-
-  it("runs the migration when skipForDigest names another digest than the one the app runs", async () => {
-    const other = "sha256:1ad51ab6b70f33fffa542f0fe2066148b33ed06d56d93fe675132f1b36ab4e83";
-    const dir = tempProject((text) =>
-      text.replace(
-        "        contract: safe_online\n",
-        `        contract: safe_online\n        skipForDigest: ${other}\n`,
-      ),
-    );
-    assert.match(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), /skipForDigest/);
-    const { ecs, logs, sent } = fakeAws(0);
-    const r = await migrate({
-      stack: "production",
-      app: "erp-berhan",
-      outputs: outputsFile({ apps: { "erp-berhan": { migration: RUN } } }),
-      dir,
-      ecs,
-      logs,
-    });
-    assert.deepEqual([r.skipped, r.ok, r.exitCode, r.logLines], [undefined, true, 0, ["migrated"]]);
-    assert.deepEqual(
-      sent.map(([name]) => name),
-      ["RunTask", "DescribeTasks", "GetLogEvents"],
-    );
-  });
-
-  const missing: Array<[string, unknown]> = [
-    ["no apps", {}],
-    ["no entry for the app", { apps: {} }],
-    [
-      "a migration without subnets",
-      { apps: { "erp-berhan": { migration: { ...RUN, subnets: undefined } } } },
-    ],
-    ["a migration with no subnet", { apps: { "erp-berhan": { migration: { ...RUN, subnets: [] } } } }],
-  ];
-  for (const [name, outputs] of missing)
-    it(`outputs with ${name}: says to run phase one, and starts nothing`, async () => {
-      const { ecs, logs, sent } = fakeAws(0);
-      await assert.rejects(
-        migrate({ stack: "staging", app: "erp-berhan", outputs: outputsFile(outputs), dir: ROOT, ecs, logs }),
-        (err: unknown) => {
-          assert.ok(err instanceof MigrateError, String(err));
-          assert.equal(
-            err.message,
-            "staging: --outputs has no apps.erp-berhan.migration (cluster, family, subnets): run phase one (pulumi up --exclude the services) first, then pulumi stack output --json",
-          );
-          return true;
-        },
-      );
-      assert.deepEqual(sent, []);
-    });
-
-  it("reads the task every pollSeconds until its timeout, then stops it", async () => {
-    const { ecs, logs, sent } = fakeAws();
-    const r = await migrate({
+/** Runs `migrate` on erp-berhan's staging stack against the local endpoint answering as `script`. */
+async function migrateWith(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
+  const local = await migrationAws(script);
+  try {
+    const result = await migrate({
       stack: "staging",
       app: "erp-berhan",
-      outputs: outputsFile({ apps: { "erp-berhan": { migration: { ...RUN, timeoutSeconds: 0.05 } } } }),
+      outputs: outputsFile(),
       dir: ROOT,
-      ecs,
-      logs,
+      ecs: local.ecs,
+      logs: local.logs,
       pollSeconds: 0.01,
+      ...opts,
     });
-    // Read at once, then every 10 ms until past the 50 ms deadline: a handful of reads, never one.
-    assert.ok(sent.filter(([name]) => name === "DescribeTasks").length >= 3);
-    assert.deepEqual(
-      sent.find(([name]) => name === "StopTask"),
-      ["StopTask", { cluster: RUN.cluster, task: TASK, reason: "cicd migrate: timed out after 0.05 s" }],
+    return { result, operations: local.operations(), calls: local.calls };
+  } finally {
+    await local.close();
+  }
+}
+
+/** What `migrateWith` rejects with, and the operations called before. */
+async function refusal(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
+  const local = await migrationAws(script);
+  try {
+    const err = await migrate({
+      stack: "staging",
+      app: "erp-berhan",
+      outputs: outputsFile(),
+      dir: ROOT,
+      ecs: local.ecs,
+      logs: local.logs,
+      pollSeconds: 0.01,
+      ...opts,
+    }).then(
+      () => assert.fail("migrate resolved"),
+      (e: unknown) => e,
     );
-    assert.deepEqual([r.ok, r.exitCode, r.stoppedReason], [false, undefined, "timed out after 0.05 s"]);
+    return { err: err as Error, operations: local.operations() };
+  } finally {
+    await local.close();
+  }
+}
+
+describe("cicd migrate (edges)", () => {
+  after(cleanTempDirs);
+
+  describe("bad input", () => {
+    it("refuses an app without migrations, naming the key, what it needs and (unset)", async () => {
+      const { err, operations } = await refusal({ exitCode: 0 }, { app: "menu-optimizer" });
+      assert.ok(err instanceof ConfigError);
+      assert.equal(
+        err.message,
+        'Invalid config for stack "staging" (stack config): 1 problem\n' +
+          "  - cicd-constitution:apps[1].migrations: expected the app's migration command (migrations.command) to run, found (unset)",
+      );
+      assert.deepEqual(operations, []);
+    });
+
+    const missing: Array<[string, unknown]> = [
+      ["no apps", {}],
+      ["no entry for the app", { apps: {} }],
+      [
+        "a migration without subnets",
+        { apps: { "erp-berhan": { migration: { ...RUN, subnets: undefined } } } },
+      ],
+      ["a migration with no subnet", { apps: { "erp-berhan": { migration: { ...RUN, subnets: [] } } } }],
+      ["a migration without a cluster", { apps: { "erp-berhan": { migration: { ...RUN, cluster: "" } } } }],
+      ["a migration without a family", { apps: { "erp-berhan": { migration: { ...RUN, family: "" } } } }],
+    ];
+    for (const [name, outputs] of missing)
+      it(`outputs with ${name}: says to run phase one, and starts nothing`, async () => {
+        const { err, operations } = await refusal({ exitCode: 0 }, { outputs: outputsFile(outputs) });
+        assert.ok(err instanceof MigrateError, String(err));
+        assert.equal(
+          err.message,
+          "staging: --outputs has no apps.erp-berhan.migration (cluster, family, subnets): run phase one (pulumi up --exclude the services) first, then pulumi stack output --json",
+        );
+        assert.deepEqual(operations, []);
+      });
+
+    const noTask: Array<[string, unknown, string]> = [
+      [
+        "each failure as `arn reason`",
+        {
+          tasks: [],
+          failures: [
+            { arn: "arn:aws:ecs:eu-west-1:123456789012:container-instance/x", reason: "RESOURCE:MEMORY" },
+            { reason: "AGENT" },
+          ],
+        },
+        "arn:aws:ecs:eu-west-1:123456789012:container-instance/x RESOURCE:MEMORY; AGENT",
+      ],
+      ["no reason given, without failures", {}, "no reason given"],
+      [
+        "no reason given, for a failure without arn or reason",
+        { tasks: [], failures: [{}] },
+        "no reason given",
+      ],
+    ];
+    for (const [name, answer, reasons] of noTask)
+      it(`a RunTask that starts no task is a MigrateError with ${name}, and nothing is waited for`, async () => {
+        const { err, operations } = await refusal({ exitCode: 0, runTask: () => answer });
+        assert.ok(err instanceof MigrateError, String(err));
+        assert.equal(
+          err.message,
+          `staging: RunTask of erp-berhan-migrate-staging started no task: ${reasons}`,
+        );
+        assert.deepEqual(operations, ["RunTask"]);
+      });
+  });
+
+  describe("the wait", () => {
+    it("reads the task every pollSeconds, waiting that long between two reads, until it is STOPPED", async () => {
+      const started = Date.now();
+      const { result, operations } = await migrateWith(
+        { exitCode: 0, runningReads: 2 },
+        { pollSeconds: 0.1 },
+      );
+      const elapsed = Date.now() - started;
+      assert.deepEqual(operations, [
+        "RunTask",
+        "DescribeTasks",
+        "DescribeTasks",
+        "DescribeTasks",
+        "GetLogEvents",
+        "GetLogEvents",
+      ]);
+      // Two waits of 100 ms between the three reads (a timer never fires early).
+      assert.ok(elapsed >= 195, `${elapsed} ms`);
+      assert.deepEqual([result.ok, result.exitCode], [true, 0]);
+    });
+
+    it("reads the task until its timeout, then stops it with a reason and fails", async () => {
+      const { result, operations, calls } = await migrateWith(
+        {},
+        { outputs: outputsFile({ apps: { "erp-berhan": { migration: { ...RUN, timeoutSeconds: 0.05 } } } }) },
+      );
+      // Read at once, then every 10 ms until past the 50 ms deadline: a handful of reads, never one.
+      assert.ok(operations.filter((o) => o === "DescribeTasks").length >= 3);
+      assert.deepEqual(calls.find((c) => c.target.endsWith(".StopTask"))?.body, {
+        cluster: RUN.cluster,
+        task: TASK,
+        reason: "cicd migrate: timed out after 0.05 s",
+      });
+      assert.deepEqual(
+        [result.ok, result.exitCode, result.stoppedReason],
+        [false, undefined, "timed out after 0.05 s"],
+      );
+    });
+
+    const unlisted: Array<[string, unknown]> = [
+      ["no task and a failure", { tasks: [], failures: [{ arn: TASK, reason: "MISSING" }] }],
+      ["neither tasks nor failures", {}],
+    ];
+    for (const [name, answer] of unlisted)
+      it(`a task DescribeTasks does not list (${name}) is waited for until the timeout, then stopped`, async () => {
+        const { result, operations } = await migrateWith(
+          { describeTasks: () => answer },
+          {
+            outputs: outputsFile({ apps: { "erp-berhan": { migration: { ...RUN, timeoutSeconds: 0.05 } } } }),
+          },
+        );
+        assert.ok(operations.includes("StopTask"));
+        assert.deepEqual(
+          [result.ok, result.exitCode, result.stoppedReason],
+          [false, undefined, "timed out after 0.05 s"],
+        );
+      });
+  });
+
+  describe("the verdict: the migration container's exit code", () => {
+    const cases: Array<[string, unknown[] | undefined, number | undefined, boolean]> = [
+      [
+        "the migration container's, not a sidecar's before it",
+        [
+          { name: "log-router", exitCode: 1 },
+          { name: "erp-berhan", exitCode: 0 },
+        ],
+        0,
+        true,
+      ],
+      [
+        "the migration container's failure, though a sidecar exited 0",
+        [
+          { name: "log-router", exitCode: 0 },
+          { name: "erp-berhan", exitCode: 3 },
+        ],
+        3,
+        false,
+      ],
+      [
+        "the first container's when none has the migration container's name",
+        [
+          { name: "main", exitCode: 4 },
+          { name: "other", exitCode: 0 },
+        ],
+        4,
+        false,
+      ],
+      ["none when the task has no containers", [], undefined, false],
+    ];
+    for (const [name, containers, exitCode, ok] of cases)
+      it(name, async () => {
+        const { result } = await migrateWith({ exitCode: 0, runningReads: 0, containers });
+        assert.deepEqual([result.exitCode, result.ok], [exitCode, ok]);
+      });
+
+    it("none when DescribeTasks gives the task without containers", async () => {
+      const { result } = await migrateWith({
+        describeTasks: () => ({
+          tasks: [{ taskArn: TASK, lastStatus: "STOPPED", stoppedReason: "CannotPullContainerError" }],
+        }),
+      });
+      assert.deepEqual(
+        [result.exitCode, result.ok, result.stoppedReason],
+        [undefined, false, "CannotPullContainerError"],
+      );
+    });
+  });
+
+  describe("the log", () => {
+    it("reads every page until the forward token repeats; a line without a message is an empty line", async () => {
+      const pages: Record<string, unknown> = {
+        "": { events: [{ message: "one" }, {}], nextForwardToken: "f/1" },
+        "f/1": { events: [{ message: "two" }], nextForwardToken: "f/2" },
+        "f/2": { nextForwardToken: "f/2" },
+      };
+      const { result, calls } = await migrateWith({
+        exitCode: 0,
+        logEvents: (body) => pages[String(body.nextToken ?? "")],
+      });
+      assert.deepEqual(result.logLines, ["one", "", "two"]);
+      const reads = calls.filter((c) => c.target.endsWith(".GetLogEvents")).map((c) => c.body.nextToken);
+      assert.deepEqual(reads, [undefined, "f/1", "f/2"]);
+    });
+
+    it("stops at a page without a forward token", async () => {
+      const { result, operations } = await migrateWith({
+        exitCode: 0,
+        logEvents: () => ({ events: [{ message: "only" }] }),
+      });
+      assert.deepEqual(result.logLines, ["only"]);
+      assert.equal(operations.filter((o) => o === "GetLogEvents").length, 1);
+    });
+
+    it("reads at most 100 pages of a stream whose token never repeats", async () => {
+      let page = 0;
+      const { result } = await migrateWith({
+        exitCode: 0,
+        logEvents: () => ({ events: [{ message: `line ${++page}` }], nextForwardToken: `f/${page}` }),
+      });
+      assert.equal(result.logLines.length, 100);
+      assert.equal(result.logLines[99], "line 100");
+    });
+
+    it("a missing stream is a line saying the container never started, and the verdict stands", async () => {
+      const { result } = await migrateWith({
+        exitCode: 1,
+        logEvents: () => {
+          throw new AwsFault("ResourceNotFoundException", "The specified log stream does not exist.");
+        },
+      });
+      assert.deepEqual(result.logLines, [`(no log stream ${STREAM}: the container never started)`]);
+      assert.deepEqual([result.ok, result.exitCode], [false, 1]);
+    });
+
+    it("any other error of the read is thrown, and runMigrate lets it through rather than exit with a verdict", async () => {
+      const script: MigrationScript = {
+        exitCode: 0,
+        logEvents: () => {
+          throw new AwsFault("AccessDeniedException", "not authorized to perform: logs:GetLogEvents");
+        },
+      };
+      const { err } = await refusal(script);
+      assert.equal(err.name, "AccessDeniedException");
+      const local = await migrationAws(script);
+      try {
+        const opts = {
+          stack: "staging",
+          app: "erp-berhan",
+          outputs: outputsFile(),
+          dir: ROOT,
+          ecs: local.ecs,
+          logs: local.logs,
+          pollSeconds: 0.01,
+        };
+        await assert.rejects(
+          captured(() => runMigrate(opts)),
+          { name: "AccessDeniedException" },
+        );
+      } finally {
+        await local.close();
+      }
+    });
+  });
+
+  describe("what runMigrate prints", () => {
+    /** runMigrate against the local endpoint answering as `script`: its exit code and output. */
+    async function run(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
+      const local = await migrationAws(script);
+      try {
+        return await captured(() =>
+          runMigrate({
+            stack: "staging",
+            app: "erp-berhan",
+            outputs: outputsFile(),
+            dir: ROOT,
+            ecs: local.ecs,
+            logs: local.logs,
+            pollSeconds: 0.01,
+            ...opts,
+          }),
+        );
+      } finally {
+        await local.close();
+      }
+    }
+
+    it("the log lines on stdout, and the success on stderr", async () => {
+      const r = await run({ exitCode: 0 });
+      assert.equal(r.code, 0);
+      assert.equal(
+        r.stdout,
+        "INFO  [alembic.runtime.migration] Running upgrade 0041 -> 0042, add tenant_id\ndone\n",
+      );
+      assert.equal(r.stderr, `migrated erp-berhan (${TASK}): exit 0\n`);
+    });
+
+    it("a failure without an exit code or a stop reason says so, and exits 1", async () => {
+      const r = await run({
+        describeTasks: () => ({ tasks: [{ taskArn: TASK, lastStatus: "STOPPED", containers: [] }] }),
+        logEvents: () => ({ events: [] }),
+      });
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, "");
+      assert.equal(
+        r.stderr,
+        `MIGRATION FAILED for erp-berhan (${TASK}): exit none; the services were not changed\n`,
+      );
+    });
+
+    it("the skip of a rollback's target, and exits 0 without a call", async () => {
+      const dir = tempProject();
+      const to = planRollback({ app: "erp-berhan", dir, stack: "production" }).to;
+      const local = await migrationAws({ exitCode: 0 });
+      try {
+        const opts = {
+          stack: "production",
+          app: "erp-berhan",
+          outputs: outputsFile(),
+          dir,
+          ecs: local.ecs,
+          logs: local.logs,
+        };
+        const r = await captured(() => runMigrate(opts));
+        assert.deepEqual(await migrate(opts), {
+          app: "erp-berhan",
+          taskArn: "",
+          ok: true,
+          logLines: [],
+          skipped: `erp-berhan runs ${to}, a rollback's target (migrations.skipForDigest): its older migration is not run`,
+        });
+        assert.equal(r.code, 0);
+        assert.equal(
+          r.stderr,
+          `skipped: erp-berhan runs ${to}, a rollback's target (migrations.skipForDigest): its older migration is not run\n`,
+        );
+        assert.deepEqual(local.operations(), []);
+      } finally {
+        await local.close();
+      }
+    });
+
+    it("runs the migration when skipForDigest names another digest than the one the app runs", async () => {
+      const other = "sha256:1ad51ab6b70f33fffa542f0fe2066148b33ed06d56d93fe675132f1b36ab4e83";
+      const dir = tempProject((text) =>
+        text.replace(
+          "        contract: safe_online\n",
+          `        contract: safe_online\n        skipForDigest: ${other}\n`,
+        ),
+      );
+      assert.match(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), /skipForDigest/);
+      const r = await run({ exitCode: 0 }, { stack: "production", dir });
+      assert.equal(r.code, 0);
+      assert.match(r.stderr, /^migrated erp-berhan /);
+    });
   });
 });

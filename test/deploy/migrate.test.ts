@@ -5,85 +5,22 @@
  * were not changed"), its log lines are printed, a task that never stops is stopped at the timeout; bad input exits 2.
  */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { ECSClient } from "@aws-sdk/client-ecs";
 import { migrate, runMigrate } from "../../src/deploy/migrate";
 import { ROOT } from "../helpers";
 import { tempProject } from "../cli-harness";
 import { planRollback } from "../../src/deploy/rollback";
-import { cleanTempDirs, tempDir } from "../temp";
-import { awsJsonServer } from "./servers";
+import { cleanTempDirs } from "../temp";
+import { MIGRATION_RUN as RUN, MIGRATION_TASK as TASK, migrationAws, outputsFile } from "./migrationAws";
 
-const TASK = "arn:aws:ecs:eu-west-1:123456789012:task/erp-berhan-staging/0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-const RUN = {
-  cluster: "erp-berhan-staging",
-  family: "erp-berhan-migrate-staging",
-  subnets: ["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
-  securityGroups: ["sg-0123456789abcdef0"],
-  container: "erp-berhan",
-  logGroup: "/ecs/erp-berhan-staging",
-  streamPrefix: "migrate",
-  timeoutSeconds: 900,
-};
-
-function outputsFile(run: Record<string, unknown> | null = RUN): string {
-  const file = path.join(tempDir("migrate"), "outputs.json");
-  fs.writeFileSync(file, JSON.stringify({ apps: { "erp-berhan": run ? { migration: run } : {} } }));
-  return file;
-}
-
-/** ECS and CloudWatch Logs in one server: the task is RUNNING for `runningReads` reads, then STOPPED with `exitCode`. */
+/** The local ECS and CloudWatch Logs: the task is RUNNING for `runningReads` reads, then STOPPED with `exitCode`. */
 async function aws(exitCode: number | undefined, runningReads = 1) {
-  let reads = 0;
-  let stopped = false;
-  const server = await awsJsonServer("1.1", {
-    RunTask: () => ({ tasks: [{ taskArn: TASK, lastStatus: "PROVISIONING" }], failures: [] }),
-    DescribeTasks: () => {
-      reads++;
-      const done = stopped || (exitCode !== undefined && reads > runningReads);
-      return {
-        tasks: [
-          {
-            taskArn: TASK,
-            lastStatus: done ? "STOPPED" : "RUNNING",
-            stoppedReason: done
-              ? stopped
-                ? "cicd migrate: timed out"
-                : "Essential container in task exited"
-              : undefined,
-            containers: [{ name: "erp-berhan", exitCode: done && !stopped ? exitCode : undefined }],
-          },
-        ],
-        failures: [],
-      };
-    },
-    StopTask: () => {
-      stopped = true;
-      return { task: { taskArn: TASK, lastStatus: "STOPPING" } };
-    },
-    GetLogEvents: (body) =>
-      body.nextToken
-        ? { events: [], nextForwardToken: String(body.nextToken) }
-        : {
-            events: [
-              {
-                timestamp: 1,
-                message: "INFO  [alembic.runtime.migration] Running upgrade 0041 -> 0042, add tenant_id",
-              },
-              { timestamp: 2, message: exitCode === 0 ? "done" : "ERROR column tenant_id already exists" },
-            ],
-            nextForwardToken: "f/1",
-          },
-  });
-  const config = {
-    region: "eu-west-1",
-    endpoint: server.url,
-    credentials: { accessKeyId: "AKIDLOCALTEST", secretAccessKey: "local-secret" },
-  };
-  return { server, ecs: new ECSClient(config), logs: new CloudWatchLogsClient(config) };
+  const local = await migrationAws({ exitCode, runningReads });
+  return { server: local, ecs: local.ecs, logs: local.logs };
 }
+
+/** Outputs with erp-berhan's migration `run` (none: the app's entry without one). */
+const outputsWith = (run: object | null = RUN) =>
+  outputsFile({ apps: { "erp-berhan": run ? { migration: run } : {} } });
 
 describe("cicd migrate", function () {
   this.timeout(30_000);
@@ -95,7 +32,7 @@ describe("cicd migrate", function () {
       const r = await migrate({
         stack: "staging",
         app: "erp-berhan",
-        outputs: outputsFile(),
+        outputs: outputsWith(),
         dir: ROOT,
         ecs,
         logs,
@@ -135,6 +72,7 @@ describe("cicd migrate", function () {
       assert.match(get.target, /^Logs_20140328\.GetLogEvents$/);
       assert.equal(get.body.logStreamName, `migrate/erp-berhan/${TASK.split("/").pop()}`);
       assert.equal(get.body.logGroupName, RUN.logGroup);
+      assert.equal(get.body.startFromHead, true, "the stream is read from its first line");
     } finally {
       await server.close();
     }
@@ -149,7 +87,7 @@ describe("cicd migrate", function () {
       const code = await runMigrate({
         stack: "staging",
         app: "erp-berhan",
-        outputs: outputsFile(),
+        outputs: outputsWith(),
         dir: ROOT,
         ecs,
         logs,
@@ -173,7 +111,7 @@ describe("cicd migrate", function () {
       const r = await migrate({
         stack: "staging",
         app: "erp-berhan",
-        outputs: outputsFile({ ...RUN, timeoutSeconds: 0.2 }),
+        outputs: outputsWith({ ...RUN, timeoutSeconds: 0.2 }),
         dir: ROOT,
         ecs,
         logs,
@@ -198,7 +136,7 @@ describe("cicd migrate", function () {
         await runMigrate({
           stack: "staging",
           app: "erp-berhan",
-          outputs: outputsFile(null),
+          outputs: outputsWith(null),
           dir: ROOT,
           ecs,
           logs,
@@ -210,7 +148,7 @@ describe("cicd migrate", function () {
         await runMigrate({
           stack: "staging",
           app: "menu-optimizer",
-          outputs: outputsFile(),
+          outputs: outputsWith(),
           dir: ROOT,
           ecs,
           logs,
@@ -236,7 +174,7 @@ describe("cicd migrate", function () {
       const r = await migrate({
         stack: "production",
         app: "erp-berhan",
-        outputs: outputsFile(),
+        outputs: outputsWith(),
         dir,
         ecs,
         logs,

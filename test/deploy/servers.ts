@@ -50,8 +50,23 @@ export interface AwsCall {
 }
 
 /**
- * An AWS JSON-protocol endpoint: `handlers[OPERATION](body)` answers `SERVICE_TARGET.OPERATION`; an operation
- * without a handler answers 400 `UnknownOperationException`, as AWS does.
+ * An error an AWS JSON endpoint answers: HTTP `status` with `{"__type": type, "message": message}`, which the SDK
+ * v3 clients throw as an exception named `type` (AWS JSON 1.0/1.1 error responses).
+ */
+export class AwsFault extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An AWS JSON-protocol endpoint: `handlers[OPERATION](body)` answers `SERVICE_TARGET.OPERATION` (a handler that
+ * throws an {@link AwsFault} answers that error); an operation without a handler answers 400
+ * `UnknownOperationException`, as AWS does.
  *
  * @param version `1.0` (CloudWatch) or `1.1` (ECS, EventBridge): the `Content-Type` of answers.
  */
@@ -78,7 +93,13 @@ export async function awsJsonServer(
       res.end(JSON.stringify({ __type: "UnknownOperationException", message: `no ${target}` }));
       return;
     }
-    res.end(JSON.stringify(handler(body)));
+    try {
+      res.end(JSON.stringify(handler(body)));
+    } catch (err) {
+      if (!(err instanceof AwsFault)) throw err;
+      res.statusCode = err.status;
+      res.end(JSON.stringify({ __type: err.type, message: err.message }));
+    }
   });
   return { ...served, calls };
 }

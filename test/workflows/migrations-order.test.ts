@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { cleanTempDirs, tempProject } from "../cli-harness";
 import { ROOT } from "../helpers";
+import { MIGRATION_RUN as RUN } from "../deploy/migrationAws";
 import { awsJsonServer } from "../deploy/servers";
 import { shims } from "./replay";
 
@@ -22,16 +23,6 @@ const SERVICES = [
 /** The moving alias (`:staging`) of erp-berhan's image: it must not name the new release before it migrated. */
 const ALIAS =
   "urn:pulumi:staging::cicd-constitution::cicd-constitution:app:Application$cicd-constitution:image:ContainerImage$docker-build:index:Index::erp-berhan-staging-image-alias";
-const RUN = {
-  cluster: "erp-berhan-staging",
-  family: "erp-berhan-migrate-staging",
-  subnets: ["subnet-0a1b2c3d"],
-  securityGroups: ["sg-0123456789abcdef0"],
-  container: "erp-berhan",
-  logGroup: "/ecs/erp-berhan-staging",
-  streamPrefix: "migrate",
-  timeoutSeconds: 60,
-};
 
 /** Runs migrate.sh in a copy of the stack files; the migration task exits `exitCode`. Returns the run and the log. */
 async function runScript(exitCode: number, env: Record<string, string> = {}) {
