@@ -7,7 +7,7 @@
  * the fix, which removes the pin; the migration is not run while the pinned digest runs (`migrations.skipForDigest`).
  */
 import * as path from "node:path";
-import { CONFIG_NAMESPACE, ConfigError, ConfigProblem } from "../config/model";
+import { ConfigError, ConfigProblem } from "../config/model";
 import { disableAppFlags, openAppEntry, skipMigrationFor, writeValidated } from "../config/stackFileEdit";
 import { DIGEST_PATTERN } from "../../policy-pack/lib/facts";
 import type { Release } from "../../policy-pack/lib/profile";
@@ -39,8 +39,12 @@ export interface StagingRollbackPlan {
   disabledFlags?: string[];
 }
 
-/** The release to roll back to: `--to` among staging's releases, else the newest one with another digest. */
-function targetOf(opts: StagingRollbackOptions, releases: Release[], index: number): Release {
+/**
+ * The release to roll back to: `--to` among staging's releases, else the newest one with another digest.
+ *
+ * @throws ConfigError naming the option at fault (`--to`, `--staging-outputs`): the stack file is not what is wrong.
+ */
+function targetOf(opts: StagingRollbackOptions, releases: Release[]): Release {
   const problems: ConfigProblem[] = [];
   const running = releases[0];
   if (opts.to !== undefined && !DIGEST_PATTERN.test(opts.to))
@@ -62,14 +66,7 @@ function targetOf(opts: StagingRollbackOptions, releases: Release[], index: numb
       expected: `a digest other than the one running (${running.digest})`,
       found: opts.to!,
     });
-  if (problems.length)
-    throw new ConfigError(
-      "staging",
-      problems.map((p) => ({
-        ...p,
-        key: p.key.startsWith("--") ? p.key : `${CONFIG_NAMESPACE}:apps[${index}].${p.key}`,
-      })),
-    );
+  if (problems.length) throw new ConfigError("staging", problems);
   return to!;
 }
 
@@ -82,7 +79,7 @@ function targetOf(opts: StagingRollbackOptions, releases: Release[], index: numb
 export function planStagingRollback(opts: StagingRollbackOptions): StagingRollbackPlan {
   const edit = openAppEntry(opts.dir ?? ".", "staging", opts.app);
   const releases = stagingReleases(opts.stagingOutputs, opts.app, "staging");
-  const to = targetOf(opts, releases, Number(edit.appPath[2]));
+  const to = targetOf(opts, releases);
   const image = [...edit.appPath, "image"];
   // The build stays: rolling forward to the same commit rebuilds nothing; the pin says what runs meanwhile.
   edit.doc.setIn([...image, "digest"], to.digest);
