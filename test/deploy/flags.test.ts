@@ -7,100 +7,20 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AppConfigClient } from "@aws-sdk/client-appconfig";
-import { featureFlagsDocument } from "../../components/FeatureFlags";
 import { flagDeploymentCheck, verifyStack } from "../../src/deploy/verify";
 import { cicd, cleanTempDirs, tempProject } from "../cli-harness";
+import { AppConfigWorld, PREDEFINED, stepsOf, StoredDeployment } from "./appconfigServer";
 import {
-  AppConfigWorld,
-  appConfigServer,
-  PREDEFINED,
-  Step,
-  stepsOf,
-  StoredDeployment,
-} from "./appconfigServer";
-import { awsJsonServer, AwsCall, Served } from "./servers";
-
-const APPS = ["erp-berhan", "menu-optimizer"] as const;
-const EMERGENCY = "emrg001";
-const ids = (app: string) => ({
-  applicationId: `app-${app}`,
-  environmentId: `env-${app}`,
-  configurationProfileId: `prof-${app}`,
-  emergencyStrategyId: EMERGENCY,
-  monitorAlarmNames: [`${app}-staging-flags-rollback`],
-});
-const FLAG = {
-  description: "d",
-  owner: "erp-team",
-  default: false,
-  removalDate: "2027-03-31",
-  value: { enabled: true },
-};
-/** Version 1 of erp-berhan: two flags on. */
-const ERP_V1 = featureFlagsDocument([
-  { ...FLAG, name: "telegram_bot_v2" },
-  { ...FLAG, name: "receipts_v3", value: { enabled: true, cohort: "pilot" } },
-]);
-const MENU_V1 = featureFlagsDocument([{ ...FLAG, name: "mps_solver_v2", owner: "mathieu" }]);
-
-/** A deployment `n` of `version` in `state`, started `minutesAgo` (whole seconds), with `strategy`'s timing. */
-function deployment(
-  n: number,
-  version: string,
-  state: string,
-  opts: { minutesAgo?: number; percent?: number; next?: Step[]; strategy?: string; app?: string } = {},
-): StoredDeployment {
-  const strategy = opts.strategy ?? "AppConfig.AllAtOnce";
-  return {
-    ...PREDEFINED[strategy],
-    DeploymentNumber: n,
-    ConfigurationProfileId: `prof-${opts.app ?? "erp-berhan"}`,
-    ConfigurationVersion: version,
-    DeploymentStrategyId: strategy,
-    State: state,
-    PercentageComplete: opts.percent ?? (state === "COMPLETE" ? 100 : 0),
-    StartedAt: Math.floor(Date.now() / 1000) - (opts.minutesAgo ?? 60) * 60,
-    next: opts.next ?? [],
-  };
-}
-
-/** Both apps with version 1 deployed (COMPLETE); `erp` replaces erp-berhan's deployments. */
-function world(erp?: StoredDeployment[]): AppConfigWorld {
-  return {
-    deployments: {
-      "app-erp-berhan/env-erp-berhan": erp ?? [deployment(1, "1", "COMPLETE")],
-      "app-menu-optimizer/env-menu-optimizer": [deployment(1, "1", "COMPLETE", { app: "menu-optimizer" })],
-    },
-    versions: {
-      "app-erp-berhan/prof-erp-berhan": [{ content: ERP_V1, contentType: "application/json" }],
-      "app-menu-optimizer/prof-menu-optimizer": [{ content: MENU_V1, contentType: "application/json" }],
-    },
-    strategies: {
-      [EMERGENCY]: { DeploymentDurationInMinutes: 0, FinalBakeTimeInMinutes: 0, GrowthFactor: 100 },
-    },
-  };
-}
-
-/** Version 2 of erp-berhan (a new flag), deploying with production's linear strategy: the incident's cause. */
-function erpDeploying(next: Step[] = []): AppConfigWorld {
-  const w = world([
-    deployment(1, "1", "COMPLETE", { minutesAgo: 600 }),
-    deployment(2, "2", "DEPLOYING", {
-      minutesAgo: 5,
-      percent: 40,
-      next,
-      strategy: "AppConfig.Linear20PercentEvery6Minutes",
-    }),
-  ]);
-  w.versions["app-erp-berhan/prof-erp-berhan"].push({
-    content: featureFlagsDocument([
-      { ...FLAG, name: "telegram_bot_v2" },
-      { ...FLAG, name: "ledger_v4" },
-    ]),
-    contentType: "application/json",
-  });
-  return w;
-}
+  APPS,
+  deployment,
+  EMERGENCY,
+  ERP_V1,
+  erpDeploying,
+  ids,
+  startFlagServers,
+  world,
+} from "./flagsWorld";
+import { awsJsonServer, Served } from "./servers";
 
 describe("cicd flags", function () {
   this.timeout(30_000);
@@ -130,23 +50,7 @@ describe("cicd flags", function () {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  /** Starts AppConfig over `w` and CloudWatch; both log their calls, in order, into `log`. */
-  async function start(w: AppConfigWorld) {
-    const log: string[] = [];
-    const appconfig = await appConfigServer(w, log);
-    const alarmCall = (op: string) => (b: Record<string, unknown>) => {
-      log.push(`CloudWatch ${op} ${(b.AlarmNames as string[]).join(",")}`);
-      return {};
-    };
-    const cloudwatch = await awsJsonServer("1.0", {
-      DisableAlarmActions: alarmCall("DisableAlarmActions"),
-      EnableAlarmActions: alarmCall("EnableAlarmActions"),
-    });
-    servers.push(appconfig, cloudwatch);
-    process.env.AWS_ENDPOINT_URL_APPCONFIG = appconfig.url;
-    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
-    return { appconfig, cloudwatch: cloudwatch as Served & { calls: AwsCall[] }, log };
-  }
+  const start = (w: AppConfigWorld) => startFlagServers(w, servers);
 
   const wait = (...extra: string[]) =>
     cicd(["flags", "wait", "--stack", "staging", "--dir", dir, "--outputs", outputs, ...extra]);
