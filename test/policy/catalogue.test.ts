@@ -139,14 +139,40 @@ describe("policy catalogue", () => {
     }
   });
 
-  it("documents every rule in policy-pack/README.md with its level", () => {
+  it("documents every rule in policy-pack/README.md as shipped: title, policy name, kind, level, source, settings", () => {
+    // The auditor's table ("Catalogue as shipped"): each row says what the pack ships, field for field.
     const readme = fs.readFileSync(path.resolve(__dirname, "../../policy-pack/README.md"), "utf8");
-    for (const r of RULES)
-      assert.match(
-        readme,
-        new RegExp(`\\| <a id="${r.id.toLowerCase()}"></a>${r.id} \\|[^\\n]*\\| ${r.enforcementLevel} \\|`),
+    const rows = new Map(
+      [
+        ...readme.matchAll(
+          /^\| <a id="([^"]+)"><\/a>(CC-[A-Z]+-\d+) \| (.*) \| (mandatory|advisory) \| (.*) \| (.*) \|$/gm,
+        ),
+      ].map((m) => [m[2], m]),
+    );
+    assert.deepEqual(
+      [...rows.keys()],
+      RULES.map((r) => r.id),
+      "one row per rule, in catalogue order",
+    );
+    for (const r of RULES) {
+      const settings = r.configurable
+        ? Object.entries(r.configurable)
+            .map(([key, p]) => `\`${key}\` (${JSON.stringify(p.default)})`)
+            .join(", ")
+        : "—";
+      const [, anchor, , rule, level, source, config] = rows.get(r.id)!;
+      assert.deepEqual(
+        { anchor, rule, level, source, config },
+        {
+          anchor: r.id.toLowerCase(),
+          rule: `${r.title} (\`${r.policyName}\`, ${r.kind})`,
+          level: r.enforcementLevel,
+          source: r.source,
+          config: settings,
+        },
         r.id,
       );
+    }
   });
 });
 
