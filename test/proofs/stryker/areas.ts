@@ -123,6 +123,10 @@ export const AREAS: MutationArea[] = [
       "test/workflows/isolation.test.ts",
       "test/workflows/required-checks.test.ts",
     ],
+    // The IAM action table's proof compares the generated file byte for byte with its generator's output; Stryker's
+    // sandbox copy carries a `// @ts-nocheck` line on every source, so it cannot pass there, and it reads no
+    // program code.
+    ignore: ["test/proofs/iam-action-table.test.ts"],
     skipTitles: CHILD_PROCESS_TESTS,
   },
   {
