@@ -74,10 +74,17 @@ export type Status = RuleResult["status"];
 /** `[status, resource name or null, message]` of one result. */
 export type Verdict = [Status, string | null, string];
 
-/** How {@link judge} runs the pack: one rule's settings, the waivers, the input's secret marking, stack, day. */
+/**
+ * How {@link judge} runs the pack: one rule's settings, the waivers, the enforcement records, the input's secret
+ * marking, stack, day.
+ */
 export interface JudgeOptions {
   settings?: Record<string, unknown>;
   waivers?: unknown[];
+  /** `policy.enforcement` by rule ID (a level, or a record of level, reason, owner, expires). */
+  enforcement?: Record<string, unknown>;
+  /** The day `cicd policy-config` resolved the config (it judges overrides then). Default: `now`. */
+  resolvedOn?: Date;
   secretsMarked?: boolean;
   stack?: string;
   now?: Date;
@@ -85,10 +92,14 @@ export interface JudgeOptions {
 
 /** The results of rule `id` over `resources`, as verdicts. */
 export function judge(id: string, resources: PolicyResourceInput[], opts: JudgeOptions = {}): Verdict[] {
-  const config = resolvePackConfig({
-    ...(opts.settings ? { settings: { [id]: opts.settings } } : {}),
-    ...(opts.waivers ? { waivers: opts.waivers } : {}),
-  });
+  const config = resolvePackConfig(
+    {
+      ...(opts.settings ? { settings: { [id]: opts.settings } } : {}),
+      ...(opts.waivers ? { waivers: opts.waivers } : {}),
+      ...(opts.enforcement ? { enforcement: opts.enforcement } : {}),
+    },
+    opts.resolvedOn ?? opts.now ?? NOW,
+  );
   return evaluate(resources, {
     stack: opts.stack ?? STACK,
     config,

@@ -38,3 +38,63 @@ describe("CC-WAIVE-01: the evidence names each waiver by position, rule and reso
       expected: [["fail", null, "waiver #1 is not an object; it waives nothing"]],
     },
   ]));
+
+/** A `policy.enforcement` record lowering CC-RUN-04, complete. */
+const RECORD = {
+  level: "advisory",
+  reason: "ALB migration in progress, see INC-42",
+  owner: "platform-team",
+  expires: "2026-12-31",
+};
+const LOWERED = "override of CC-RUN-04 from mandatory to advisory";
+
+describe("CC-WAIVE-02: an override lowering a mandatory rule applies only complete and in date", () =>
+  ruleCases("CC-WAIVE-02", [
+    {
+      name: "passes a stack without overrides",
+      resources: [],
+      expected: [["pass", null, "no override lowers a mandatory rule"]],
+    },
+    {
+      name: "passes a complete override up to and including its expiry day, naming owner, expiry and reason",
+      resources: [],
+      opts: { enforcement: { "CC-RUN-04": RECORD }, now: new Date("2026-12-31T23:00:00Z") },
+      expected: [
+        ["pass", null, `${LOWERED} by platform-team until 2026-12-31: ALB migration in progress, see INC-42`],
+      ],
+    },
+    {
+      name: "fails an override resolved in date but judged past its expiry day: the rule stays mandatory",
+      resources: [],
+      opts: {
+        enforcement: { "CC-RUN-04": RECORD },
+        resolvedOn: new Date("2026-12-30T12:00:00Z"),
+        now: new Date("2027-01-01T00:00:00Z"),
+      },
+      expected: [
+        ["fail", null, `${LOWERED}: expired on 2026-12-31; it does not apply (CC-RUN-04 stays mandatory)`],
+      ],
+    },
+    {
+      name: "fails an incomplete override with its problems only, however late it is judged",
+      resources: [],
+      opts: {
+        enforcement: { "CC-RUN-04": { ...RECORD, owner: undefined } },
+        resolvedOn: new Date("2026-12-30T12:00:00Z"),
+        now: new Date("2027-01-01T00:00:00Z"),
+      },
+      expected: [["fail", null, `${LOWERED}: no owner; it does not apply (CC-RUN-04 stays mandatory)`]],
+    },
+    {
+      name: "fails a bare level, which names no reason, owner or expiry",
+      resources: [],
+      opts: { enforcement: { "CC-RUN-04": "advisory" } },
+      expected: [
+        [
+          "fail",
+          null,
+          "override of CC-RUN-04 from mandatory to advisory: a bare level: no reason, owner or expiry; it does not apply (CC-RUN-04 stays mandatory)",
+        ],
+      ],
+    },
+  ]));
