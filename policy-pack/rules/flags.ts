@@ -2,8 +2,8 @@
  * FLAG: feature flags (AWS AppConfig `AWS.AppConfig.FeatureFlags` documents). Source: CONST "Feature Flags & Rollout".
  * Catalogue: shared/policy-catalogue.md "FLAG".
  */
-import { inlinePoliciesOf, roleNameOf, statementsOf } from "../lib/iam";
-import { appOf, arr, get, resourcesOfApp, str } from "../lib/props";
+import { allows, inlinePoliciesOf, roleNameOf, Statement, statementsOf } from "../lib/iam";
+import { appOf, arr, get, globMatch, resourcesOfApp, str } from "../lib/props";
 import { defineRule, Res, Rule } from "../lib/rule";
 import { T } from "../lib/tokens";
 import { dayOf, parseDay } from "../lib/waivers";
@@ -125,6 +125,47 @@ export const FLAG_03 = defineRule({
 /** The AppConfigData actions an app needs to read its configuration. */
 const READ_FLAG_ACTIONS = ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"];
 
+/** Whether an Allow statement may grant some AppConfig action: `appconfig:*`-like, `*`, or a `NotAction`. */
+const mayGrantAppConfig = (s: Statement) =>
+  s.effect === "Allow" &&
+  (s.notActions !== undefined || s.actions.some((a) => globMatch(a.split(":")[0], "appconfig", true)));
+
+/**
+ * What keeps a task role from reading exactly its profile's configuration (ARN ending `suffix`): the role missing,
+ * a read IAM would not allow on that ARN (explicit Deny, conditions and wildcards evaluated by {@link allows}), or a
+ * grant wider than the two reads on it (any other action, a `NotAction`, another or a wildcard resource).
+ */
+function taskRoleProblems(statements: Statement[], taskRole: string | undefined, suffix: string): string[] {
+  if (!taskRole) return ["no task role"];
+  const problems: string[] = [];
+  const granted = statements.filter(mayGrantAppConfig);
+  const candidates = [
+    ...new Set(granted.flatMap((s) => s.resources).filter((x) => x.endsWith(suffix) && !/[*?]/.test(x))),
+  ];
+  const reads = candidates.some((arn) =>
+    READ_FLAG_ACTIONS.every((action) => allows(statements, action, arn)),
+  );
+  if (!reads)
+    problems.push(`task role ${roleNameOf(taskRole)} may not read configuration ${suffix.slice(1)}`);
+  const exactly = (a: string) => READ_FLAG_ACTIONS.some((r) => r.toLowerCase() === a.toLowerCase());
+  const wider = granted.filter(
+    (s) =>
+      s.notActions !== undefined ||
+      !s.actions.every(exactly) ||
+      !s.resources.every((x) => x.endsWith(suffix) && !/[*?]/.test(x)),
+  );
+  if (wider.length)
+    problems.push(
+      `task role grants more than reading its own profile: ${wider
+        .map(
+          (s) =>
+            `${s.notActions ? `all but ${s.notActions.join(",")}` : s.actions.join(",")} on ${s.resources.join(",")}`,
+        )
+        .join("; ")}`,
+    );
+  return problems;
+}
+
 export const FLAG_04 = defineRule({
   id: "CC-FLAG-04",
   slug: "flags-readable-by-app",
@@ -167,26 +208,7 @@ export const FLAG_04 = defineRule({
           }
           const [appId, envId, profileId] = ids;
           const suffix = `:application/${appId}/environment/${envId}/configuration/${profileId}`;
-          const granted = statements.filter(
-            (s) => s.effect === "Allow" && s.actions.some((a) => a.startsWith("appconfig:") || a === "*"),
-          );
-          const exact = READ_FLAG_ACTIONS.every((action) =>
-            granted.some((s) => s.actions.includes(action) && s.resources.some((x) => x.endsWith(suffix))),
-          );
-          const wider = granted.filter(
-            (s) =>
-              s.actions.some((a) => !READ_FLAG_ACTIONS.includes(a)) ||
-              s.resources.some((x) => !x.endsWith(suffix)),
-          );
-          if (!taskRole) problems.push("no task role");
-          else if (!exact)
-            problems.push(`task role ${roleNameOf(taskRole)} may not read configuration ${suffix.slice(1)}`);
-          if (wider.length)
-            problems.push(
-              `task role grants more than reading its own profile: ${wider
-                .map((s) => `${s.actions.join(",")} on ${s.resources.join(",")}`)
-                .join("; ")}`,
-            );
+          problems.push(...taskRoleProblems(statements, taskRole, suffix));
         }
         if (problems.length) out.fail(td, `${note}${app ?? td.name}: ${problems.join("; ")}`);
         else

@@ -203,3 +203,155 @@ describe("CC-FLAG-05: a flag deployment rolls back on the app's 5xx alarm, never
       expected: [["fail", "erp-flags-env", /has no alarmRoleArn/]],
     },
   ]));
+
+const CONFIG = "arn:aws:appconfig:eu-west-1:123456789012:application/a1/environment/e1/configuration/p1";
+const READS = ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"];
+const FLAG_IDS = [
+  { name: "APPCONFIG_APPLICATION_ID", value: "a1" },
+  { name: "APPCONFIG_ENVIRONMENT_ID", value: "e1" },
+  { name: "APPCONFIG_PROFILE_ID", value: "p1" },
+];
+/** erp-berhan's task definition: one container given `environment`, the task role `erp-task-role`. */
+const flagTask = (environment: unknown[] = FLAG_IDS, props: Props = {}) =>
+  r(T.taskDefinition, "erp-td", {
+    tags: PRODUCTION_TAGS,
+    taskRoleArn: "arn:aws:iam::123456789012:role/erp-task-role",
+    containerDefinitions: JSON.stringify([{ name: "web", image: "i", environment }]),
+    ...props,
+  });
+/** The task role's inline policy of `statements`. */
+const taskRolePolicy = (...statements: Props[]) =>
+  r(T.rolePolicy, "erp-read-flags", {
+    role: "erp-task-role",
+    policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+  });
+const appconfigApp = r(T.appconfigApp, "erp-flags-app", { tags: PRODUCTION_TAGS });
+const allow = (Action: unknown, Resource: unknown = CONFIG, more: Props = {}) => ({
+  Effect: "Allow",
+  Action,
+  Resource,
+  ...more,
+});
+const MAY_NOT_READ =
+  "task role erp-task-role may not read configuration application/a1/environment/e1/configuration/p1";
+const WIDER = "task role grants more than reading its own profile";
+
+describe("CC-FLAG-04: the task role reads exactly its own profile, as IAM evaluates its policy", () =>
+  ruleCases("CC-FLAG-04", [
+    {
+      name: "passes the two reads on the profile's configuration, and the ids on the container",
+      resources: [appconfigApp, flagTask(), taskRolePolicy(allow(READS))],
+      expected: [["pass", "erp-td", "erp-berhan: container knows its profile, task role reads exactly it"]],
+    },
+    {
+      name: "passes the reads granted in two statements, actions in any case",
+      resources: [
+        appconfigApp,
+        flagTask(),
+        taskRolePolicy(
+          allow("appconfig:startconfigurationsession"),
+          allow("appconfig:GetLatestConfiguration"),
+        ),
+      ],
+      expected: [["pass", "erp-td", "erp-berhan: container knows its profile, task role reads exactly it"]],
+    },
+    {
+      name: "fails a task definition without a task role",
+      resources: [appconfigApp, flagTask(FLAG_IDS, { taskRoleArn: undefined }), taskRolePolicy(allow(READS))],
+      expected: [["fail", "erp-td", "erp-berhan: no task role"]],
+    },
+    {
+      name: "fails a container not given the profile's ids, naming the missing ones",
+      resources: [appconfigApp, flagTask(FLAG_IDS.slice(0, 1)), taskRolePolicy(allow(READS))],
+      expected: [
+        [
+          "fail",
+          "erp-td",
+          "erp-berhan: container web is not given APPCONFIG_ENVIRONMENT_ID, APPCONFIG_PROFILE_ID",
+        ],
+      ],
+    },
+    {
+      name: "fails a role granted only one of the two reads",
+      resources: [appconfigApp, flagTask(), taskRolePolicy(allow(READS[0]))],
+      expected: [["fail", "erp-td", `erp-berhan: ${MAY_NOT_READ}`]],
+    },
+    {
+      name: "fails a role whose read is denied explicitly, as IAM's explicit Deny wins",
+      resources: [
+        appconfigApp,
+        flagTask(),
+        taskRolePolicy(allow(READS), {
+          Effect: "Deny",
+          Action: "appconfig:GetLatestConfiguration",
+          Resource: "*",
+        }),
+      ],
+      expected: [["fail", "erp-td", `erp-berhan: ${MAY_NOT_READ}`]],
+    },
+    {
+      name: "fails a read granted only under a condition, which may not hold",
+      resources: [
+        appconfigApp,
+        flagTask(),
+        taskRolePolicy(allow(READS, CONFIG, { Condition: { Bool: { "aws:SecureTransport": "true" } } })),
+      ],
+      expected: [["fail", "erp-td", `erp-berhan: ${MAY_NOT_READ}`]],
+    },
+    {
+      name: "fails a read of another profile",
+      resources: [appconfigApp, flagTask(), taskRolePolicy(allow(READS, CONFIG.replace("/p1", "/p2")))],
+      expected: [
+        [
+          "fail",
+          "erp-td",
+          `erp-berhan: ${MAY_NOT_READ}; ${WIDER}: ${READS.join(",")} on ${CONFIG.replace("/p1", "/p2")}`,
+        ],
+      ],
+    },
+    {
+      name: "fails the reads on every resource: wider than the profile",
+      resources: [appconfigApp, flagTask(), taskRolePolicy(allow(READS, "*"))],
+      expected: [["fail", "erp-td", `erp-berhan: ${MAY_NOT_READ}; ${WIDER}: ${READS.join(",")} on *`]],
+    },
+    {
+      name: "fails a wildcard action on the profile, though it includes the reads",
+      resources: [appconfigApp, flagTask(), taskRolePolicy(allow("appconfig:*"))],
+      expected: [["fail", "erp-td", `erp-berhan: ${WIDER}: appconfig:* on ${CONFIG}`]],
+    },
+    {
+      name: "fails a NotAction Allow, which grants every AppConfig action but those it names",
+      resources: [
+        appconfigApp,
+        flagTask(),
+        taskRolePolicy(allow(READS), { Effect: "Allow", NotAction: "iam:*", Resource: "*" }),
+      ],
+      expected: [["fail", "erp-td", `erp-berhan: ${WIDER}: all but iam:* on *`]],
+    },
+    {
+      name: "fails a grant by a service wildcard such as *:* beside the exact reads",
+      resources: [appconfigApp, flagTask(), taskRolePolicy(allow(READS), allow("*:Get*", "*"))],
+      expected: [["fail", "erp-td", `erp-berhan: ${WIDER}: *:Get* on *`]],
+    },
+    {
+      name: "ignores a grant of another service",
+      resources: [appconfigApp, flagTask(), taskRolePolicy(allow(READS), allow("s3:GetObject", "*"))],
+      expected: [["pass", "erp-td", "erp-berhan: container knows its profile, task role reads exactly it"]],
+    },
+    {
+      name: "is not applicable to an app without an AppConfig application whose containers know no flag ids",
+      resources: [flagTask([])],
+      expected: [["not-applicable", "erp-td", "no AppConfig application of app erp-berhan in this stack"]],
+    },
+    {
+      name: "judges on its own a task given flag ids whose app has no AppConfig application here",
+      resources: [flagTask(), taskRolePolicy(allow(READS))],
+      expected: [
+        [
+          "pass",
+          "erp-td",
+          /^.*no AppConfig application of app erp-berhan in this stack.*; erp-berhan: container knows its profile/,
+        ],
+      ],
+    },
+  ]));
