@@ -275,7 +275,10 @@ export const OBS_04 = defineRule({
   },
 });
 
-/** The metric-math ids a returned expression of an alarm uses (every id when the alarm has no expression). */
+/**
+ * The metrics an alarm evaluates: its single metric, else each metric query it returns (`returnData`) or an
+ * expression of its uses by id.
+ */
 function countedMetrics(alarm: Res): string[] {
   const queries = arr(alarm.props.metricQueries);
   const direct = str(alarm.props.metricName);

@@ -389,3 +389,205 @@ describe("the program's alarms carry the stack file's runbook", () => {
     }
   });
 });
+
+/** A metric-math query of `metricName` with `id`. */
+const metricQuery = (id: string, metricName: string, more: Props = {}) => ({
+  id,
+  metric: { metricName, namespace: "AWS/ApplicationELB", period: 60, stat: "Sum" },
+  ...more,
+});
+/** A 5xx-rate alarm over `queries` and the returned expression `expression`. */
+const rateAlarm = (name: string, expression: string, ...queries: Props[]) =>
+  alarm(name, { metricQueries: [...queries, { id: "rate", expression, returnData: true }] });
+const TARGET = metricQuery("t", "HTTPCode_Target_5XX_Count");
+const ELB = metricQuery("e", "HTTPCode_ELB_5XX_Count");
+const REQUESTS = metricQuery("r", "RequestCount");
+
+describe("CC-OBS-05: 5xx alarms count the load balancer's own 5xx as well as the targets'", () =>
+  ruleCases("CC-OBS-05", [
+    {
+      name: "passes a rate whose expression uses the target and load-balancer 5xx, naming both",
+      resources: [service(), rateAlarm("erp-5xx", "100*(t+e)/(r+e)", TARGET, ELB, REQUESTS)],
+      expected: [
+        ["pass", "erp-5xx", "erp-berhan: erp-5xx counts HTTPCode_Target_5XX_Count + HTTPCode_ELB_5XX_Count"],
+      ],
+    },
+    {
+      name: "fails a rate whose expression leaves out a load-balancer 5xx query it declares",
+      resources: [service(), rateAlarm("erp-5xx", "100*t/r", TARGET, ELB, REQUESTS)],
+      expected: [
+        [
+          "fail",
+          "erp-5xx",
+          "erp-berhan: erp-5xx counts HTTPCode_Target_5XX_Count, RequestCount but not HTTPCode_ELB_5XX_Count",
+        ],
+      ],
+    },
+    {
+      name: "counts a query the alarm returns directly, without an expression",
+      resources: [
+        service(),
+        alarm("erp-5xx", {
+          metricQueries: [metricQuery("e", "HTTPCode_ELB_5XX_Count", { returnData: true })],
+        }),
+      ],
+      expected: [["pass", "erp-5xx", "erp-berhan: erp-5xx counts HTTPCode_ELB_5XX_Count"]],
+    },
+    {
+      name: "fails a single-metric alarm on the targets' 5xx only",
+      resources: [service(), FIVE_XX],
+      expected: [
+        [
+          "fail",
+          "erp-5xx",
+          "erp-berhan: erp-5xx counts HTTPCode_Target_5XX_Count but not HTTPCode_ELB_5XX_Count",
+        ],
+      ],
+    },
+    {
+      name: "leaves a target group's own rate to the app's load-balancer-wide alarm that counts the load balancer's 5xx",
+      resources: [
+        service(),
+        rateAlarm("erp-5xx", "100*(t+e)/(r+e)", TARGET, ELB, REQUESTS),
+        alarm("erp-canary-5xx", {
+          metricName: "HTTPCode_Target_5XX_Count",
+          dimensions: { TargetGroup: "tg/canary" },
+        }),
+      ],
+      expected: [
+        ["pass", "erp-5xx", "erp-berhan: erp-5xx counts HTTPCode_Target_5XX_Count + HTTPCode_ELB_5XX_Count"],
+        [
+          "not-applicable",
+          "erp-canary-5xx",
+          "erp-berhan: erp-canary-5xx is one target group's rate; erp-5xx counts the load balancer's 5xx",
+        ],
+      ],
+    },
+    {
+      name: "fails a target group's own rate when no load-balancer-wide alarm counts the load balancer's 5xx",
+      resources: [
+        service(),
+        alarm("erp-canary-5xx", {
+          metricQueries: [
+            metricQuery("t", "HTTPCode_Target_5XX_Count", {
+              returnData: true,
+              metric: { metricName: "HTTPCode_Target_5XX_Count", dimensions: { TargetGroup: "tg/canary" } },
+            }),
+          ],
+        }),
+      ],
+      expected: [
+        [
+          "fail",
+          "erp-canary-5xx",
+          "erp-berhan: erp-canary-5xx counts HTTPCode_Target_5XX_Count but not HTTPCode_ELB_5XX_Count",
+        ],
+      ],
+    },
+    {
+      name: "fails a service without a 5xx alarm",
+      resources: [service(), LATENCY],
+      expected: [["fail", "erp-svc", "erp-berhan: no 5xx alarm"]],
+    },
+    {
+      name: "judges on its own a 5xx alarm no service is tied to",
+      resources: [FIVE_XX],
+      expected: [
+        [
+          "fail",
+          "erp-5xx",
+          "judged on its own: no service of this stack is tied to it; erp-5xx counts HTTPCode_Target_5XX_Count but not HTTPCode_ELB_5XX_Count",
+        ],
+      ],
+    },
+  ]));
+
+/** A burn alarm of `window` for a 0.5% weekly budget, 2% of it consumed, over `periodSeconds` x `evaluations`. */
+const burnAlarm = (window: string, threshold: number, props: Props = {}, tags: Props = {}) =>
+  alarm(`erp-burn-${window}`, {
+    tags: {
+      ...PRODUCTION_TAGS,
+      "error-budget-window": window,
+      "error-budget-percent": "0.5",
+      "error-budget-period-days": "7",
+      "error-budget-consumed-percent": "2",
+      ...tags,
+    },
+    period: 300,
+    evaluationPeriods: 12,
+    threshold,
+    okActions: ["arn:sns"],
+    ...props,
+  });
+// 0.5% x 0.02 x 7 d / 1 h = 1.68%; over 6 h, 0.28%.
+const FAST = burnAlarm("fast", 1.68);
+const SLOW = burnAlarm("slow", 0.28, { evaluationPeriods: 72 });
+
+describe("CC-OBS-06: the budget's burn is alarmed over a fast and a slow window at the budget's own rates", () =>
+  ruleCases("CC-OBS-06", [
+    {
+      name: "passes a fast and a slow burn alarm with thresholds for a 7-day budget",
+      resources: [service(), FAST, SLOW],
+      expected: [["pass", "erp-svc", "erp-berhan: fast and slow burn alarms for a 7-day budget"]],
+    },
+    {
+      name: "reads the window from a metric query's period when the alarm has none",
+      resources: [
+        service(),
+        burnAlarm("fast", 1.68, {
+          period: undefined,
+          metricQueries: [{ id: "m", metric: { metricName: "x", period: 300 } }],
+        }),
+        SLOW,
+      ],
+      status: "pass",
+    },
+    {
+      name: "fails a missing window, naming it",
+      resources: [service(), FAST],
+      expected: [["fail", "erp-svc", "erp-berhan: no slow burn alarm"]],
+    },
+    {
+      name: "fails a threshold that is not the budget's burn rate for the window, showing the computation",
+      resources: [service(), burnAlarm("fast", 2), SLOW],
+      expected: [
+        [
+          "fail",
+          "erp-svc",
+          "erp-berhan: erp-burn-fast: threshold 2% is not 1.6800% (0.5% x 0.02 x 7 d / 1 h)",
+        ],
+      ],
+    },
+    {
+      name: "fails a burn alarm computed for another budget period, and one without its tags or window",
+      resources: [
+        service(),
+        burnAlarm("fast", (1.68 * 30) / 7, {}, { "error-budget-period-days": "30" }),
+        burnAlarm("slow", 0.28, { period: undefined }),
+      ],
+      expected: [
+        [
+          "fail",
+          "erp-svc",
+          "erp-berhan: erp-burn-fast: budget period 30 days, expected 7; erp-burn-slow: budget, period, consumed share or window missing",
+        ],
+      ],
+    },
+    {
+      name: "fails a burn alarm without an OK action",
+      resources: [service(), FAST, burnAlarm("slow", 0.28, { evaluationPeriods: 72, okActions: [] })],
+      expected: [["fail", "erp-svc", "erp-berhan: erp-burn-slow: no alarm or OK action"]],
+    },
+    {
+      name: "with budgetPeriodDays 30, fails the weekly alarms",
+      resources: [service(), FAST, SLOW],
+      opts: { settings: { budgetPeriodDays: 30 } },
+      expected: [
+        [
+          "fail",
+          "erp-svc",
+          "erp-berhan: erp-burn-fast: budget period 7 days, expected 30; erp-burn-slow: budget period 7 days, expected 30",
+        ],
+      ],
+    },
+  ]));
