@@ -36,8 +36,12 @@ export interface DeploymentEnvironmentArgs {
   variables?: Record<string, pulumi.Input<string>>;
   /** ARN of the account's GitHub OIDC identity provider (`token.actions.githubusercontent.com`). */
   oidcProviderArn: pulumi.Input<string>;
-  /** IAM policy document (JSON) granted to the deploy role. Default: ECS deploy and AppConfig deploy rights. */
-  deployPolicy?: pulumi.Input<string>;
+  /**
+   * IAM policy document (JSON) granted to the deploy role, scoped to this environment's resources
+   * (components/deployPolicies.ts builds the program's; CC-ENV-07 judges it). Required: no default could know the
+   * environment's resources, and an unscoped one would let this environment's role deploy another's.
+   */
+  deployPolicy: pulumi.Input<string>;
   /** AWS managed policies attached to the role as well (the drift role's `ReadOnlyAccess`). Default: none. */
   managedPolicyArns?: string[];
   /** ARN of a permissions boundary for the deploy role (the apps' roles carry their environment's). Default: none. */
@@ -163,7 +167,7 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
     }
     new aws.iam.RolePolicy(
       `${name}-deploy-policy`,
-      { role: role.name, policy: a.deployPolicy ?? defaultDeployPolicy() },
+      { role: role.name, policy: a.deployPolicy },
       { parent: this },
     );
     return role;
@@ -276,31 +280,4 @@ function checkedArgs(name: string, args: DeploymentEnvironmentArgs): ResolvedArg
     );
   }
   return a;
-}
-
-/** What a deploy job needs: roll an ECS service, register task definitions, pass roles, deploy AppConfig. */
-function defaultDeployPolicy(): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: [
-          "ecs:DescribeServices",
-          "ecs:UpdateService",
-          "ecs:RegisterTaskDefinition",
-          "ecs:DescribeTaskDefinition",
-          "appconfig:StartDeployment",
-          "appconfig:GetDeployment",
-        ],
-        Resource: "*",
-      },
-      {
-        Effect: "Allow",
-        Action: "iam:PassRole",
-        Resource: "*",
-        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-      },
-    ],
-  });
 }

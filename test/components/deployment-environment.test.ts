@@ -10,6 +10,17 @@ const base = {
   repositoryName: "shop",
   oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
   tags: standardTags("shop", "production", "team-a"),
+  /** A policy scoped to the environment, as components/deployPolicies.ts builds them. */
+  deployPolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "ecs:UpdateService",
+        Resource: "arn:aws:ecs:eu-west-1:123456789012:service/shop-production/shop-production-service",
+      },
+    ],
+  }),
 };
 
 describe("DeploymentEnvironment", () => {
@@ -105,6 +116,17 @@ describe("DeploymentEnvironment", () => {
       owner: "team-a",
       "managed-by": "pulumi:cicd-constitution",
     });
+  });
+
+  it("grants the deploy role exactly the policy it is given, and no other inline policy", async () => {
+    const rs = await register(
+      () => new DeploymentEnvironment("shop-production", { ...base, environment: "production" }),
+    );
+    const policies = ofType(rs, "aws:iam/rolePolicy:RolePolicy");
+    assert.deepEqual(
+      policies.map((p) => p.inputs.policy),
+      [base.deployPolicy],
+    );
   });
 
   it("trust policy never contains a wildcard subject", () => {
