@@ -127,6 +127,11 @@ describe("DeploymentEnvironment", () => {
       policies.map((p) => p.inputs.policy),
       [base.deployPolicy],
     );
+    const role = one(rs, "aws:iam/role:Role");
+    assert.deepEqual(
+      [role.inputs.name, role.inputs.description],
+      ["shop-production-deploy", "GitHub Actions deploys of acme/shop (production) through OIDC"],
+    );
   });
 
   it("trust policy never contains a wildcard subject", () => {
@@ -140,10 +145,10 @@ describe("DeploymentEnvironment", () => {
         new DeploymentEnvironment("x", {
           ...base,
           environment: "staging",
-          secrets: { A: "1" },
-          variables: { A: "2" },
+          secrets: { A: "1", B: "1", C: "1" },
+          variables: { A: "2", B: "2" },
         }),
-      /A given both as secret and as variable/,
+      { message: "DeploymentEnvironment x: A, B given both as secret and as variable" },
     );
     assert.throws(
       () =>
