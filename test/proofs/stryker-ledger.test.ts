@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { MutantResult, MutationTestResult } from "mutation-testing-report-schema";
 import { AREAS, areaOfFile, productSources } from "./stryker/areas";
 import { readLedger, recordReport, scoreOf, sha256, standings, type Ledger } from "./stryker/ledger";
-import { FLOOR, ownFiles, parseArgs, scores, summary } from "./stryker/run";
+import { FLOOR, ownFiles, parseArgs, scores, summary, withMutantFreeFiles } from "./stryker/run";
 import { cleanTempDirs, tempDir } from "../temp";
 import { ROOT } from "../root";
 
@@ -153,5 +153,21 @@ describe("mutation ledger", () => {
       "policy-pack/lib/props.ts",
       path.join(ROOT, "policy-pack/lib/facts.ts"),
     ]);
+  });
+
+  it("records a file of the run in which Stryker found no mutant (type-only) as measured, with nothing to kill", () => {
+    const pack = AREAS.find((a) => a.name === "pack")!;
+    const one = report().files["src/a.ts"];
+    const r = withMutantFreeFiles({ ...report(), files: { "policy-pack/lib/tokens.ts": one } }, pack, [
+      "policy-pack/lib/t*.ts",
+    ]);
+    assert.deepEqual(Object.keys(r.files), ["policy-pack/lib/tokens.ts", "policy-pack/lib/types.ts"]);
+    assert.deepEqual(r.files["policy-pack/lib/types.ts"].mutants, []);
+    const ledger: Ledger = {};
+    recordReport(ledger, r, "pack", "2026-12-06");
+    assert.deepEqual(
+      [ledger["policy-pack/lib/types.ts"].killed, ledger["policy-pack/lib/types.ts"].survived],
+      [0, 0],
+    );
   });
 });

@@ -115,6 +115,32 @@ export function ownFiles(report: MutationTestResult, area: MutationArea): Mutati
   return { ...report, files };
 }
 
+/**
+ * The report with an empty entry for each file of the run (the area's, or those `files` globs select) in which
+ * Stryker found no mutant, so none in its report (a type-only module): measured, with nothing to kill.
+ */
+export function withMutantFreeFiles(
+  report: MutationTestResult,
+  area: MutationArea,
+  files: string[],
+): MutationTestResult {
+  const rel = (f: string) => path.relative(ROOT, path.resolve(ROOT, f)).split(path.sep).join("/");
+  const reported = new Set(Object.keys(report.files).map(rel));
+  const free = productSources().filter(
+    (f) =>
+      areaOfFile(f) === area &&
+      !(f in NOT_MUTATED) &&
+      !reported.has(f) &&
+      (!files.length || files.some((g) => minimatch(f, g))),
+  );
+  const empty = (f: string) => ({
+    language: "typescript",
+    source: fs.readFileSync(path.join(ROOT, f), "utf8"),
+    mutants: [],
+  });
+  return { ...report, files: { ...report.files, ...Object.fromEntries(free.map((f) => [f, empty(f)])) } };
+}
+
 /** One product file's figures and standing. */
 export interface FileScore {
   file: string;
@@ -230,7 +256,8 @@ function main(argv: string[]): number {
     else {
       // Read again after the run: another run (another area, beside this one) may have recorded meanwhile.
       const ledger = readLedger();
-      recordReport(ledger, ownFiles(report, area), area.name, new Date().toISOString().slice(0, 10));
+      const measured = withMutantFreeFiles(ownFiles(report, area), area, args.files);
+      recordReport(ledger, measured, area.name, new Date().toISOString().slice(0, 10));
       writeLedger(ledger);
     }
   }
