@@ -31,30 +31,10 @@ import { AwsFault } from "./servers";
 const STREAM = `migrate/erp-berhan/${TASK.split("/").pop()}`;
 
 /** Runs `migrate` on erp-berhan's staging stack against the local endpoint answering as `script`. */
-async function migrateWith(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
+async function attempt(script: MigrationScript, opts: Partial<MigrateOptions>) {
   const local = await migrationAws(script);
   try {
-    const result = await migrate({
-      stack: "staging",
-      app: "erp-berhan",
-      outputs: outputsFile(),
-      dir: ROOT,
-      ecs: local.ecs,
-      logs: local.logs,
-      pollSeconds: 0.01,
-      ...opts,
-    });
-    return { result, operations: local.operations(), calls: local.calls };
-  } finally {
-    await local.close();
-  }
-}
-
-/** What `migrateWith` rejects with, and the operations called before. */
-async function refusal(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
-  const local = await migrationAws(script);
-  try {
-    const err = await migrate({
+    const outcome = await migrate({
       stack: "staging",
       app: "erp-berhan",
       outputs: outputsFile(),
@@ -64,13 +44,26 @@ async function refusal(script: MigrationScript, opts: Partial<MigrateOptions> = 
       pollSeconds: 0.01,
       ...opts,
     }).then(
-      () => assert.fail("migrate resolved"),
-      (e: unknown) => e,
+      (result) => ({ result, err: undefined }),
+      (err: unknown) => ({ result: undefined, err: err as Error }),
     );
-    return { err: err as Error, operations: local.operations() };
+    return { ...outcome, operations: local.operations(), calls: local.calls };
   } finally {
     await local.close();
   }
+}
+
+/** What `migrate` returned, and the calls it made; fails the test when it threw. */
+async function migrateWith(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
+  const { result, err, ...rest } = await attempt(script, opts);
+  if (!result) throw err;
+  return { result, ...rest };
+}
+
+/** What `migrate` threw, and the operations it called before; fails the test when it returned. */
+async function refusal(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
+  const { err, operations } = await attempt(script, opts);
+  return { err: err ?? assert.fail("migrate resolved"), operations };
 }
 
 describe("cicd migrate (edges)", () => {
