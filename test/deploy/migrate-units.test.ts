@@ -30,11 +30,18 @@ import { AwsFault } from "./servers";
 
 const STREAM = `migrate/erp-berhan/${TASK.split("/").pop()}`;
 
-/** Runs `migrate` on erp-berhan's staging stack against the local endpoint answering as `script`. */
-async function attempt(script: MigrationScript, opts: Partial<MigrateOptions>) {
+/**
+ * Runs `body` with `migrate`'s options for erp-berhan's staging stack (`opts` overriding them) against the local
+ * endpoint answering as `script`, and closes the endpoint after.
+ */
+async function withLocalAws<T>(
+  script: MigrationScript,
+  opts: Partial<MigrateOptions>,
+  body: (options: MigrateOptions, local: Awaited<ReturnType<typeof migrationAws>>) => Promise<T>,
+): Promise<T> {
   const local = await migrationAws(script);
   try {
-    const outcome = await migrate({
+    const options = {
       stack: "staging",
       app: "erp-berhan",
       outputs: outputsFile(),
@@ -43,14 +50,27 @@ async function attempt(script: MigrationScript, opts: Partial<MigrateOptions>) {
       logs: local.logs,
       pollSeconds: 0.01,
       ...opts,
-    }).then(
+    };
+    return await body(options, local);
+  } finally {
+    await local.close();
+  }
+}
+
+/** What `migrate` returned or threw, and the calls it made. */
+function attempt(script: MigrationScript, opts: Partial<MigrateOptions>) {
+  return withLocalAws(script, opts, async (options, local) => {
+    const outcome = await migrate(options).then(
       (result) => ({ result, err: undefined }),
       (err: unknown) => ({ result: undefined, err: err as Error }),
     );
     return { ...outcome, operations: local.operations(), calls: local.calls };
-  } finally {
-    await local.close();
-  }
+  });
+}
+
+/** `runMigrate`'s exit code and output against the local endpoint answering as `script`. */
+function printed(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
+  return withLocalAws(script, opts, (options) => captured(() => runMigrate(options)));
 }
 
 /** What `migrate` returned, and the calls it made; fails the test when it threw. */
@@ -298,51 +318,13 @@ describe("cicd migrate (edges)", () => {
       };
       const { err } = await refusal(script);
       assert.equal(err.name, "AccessDeniedException");
-      const local = await migrationAws(script);
-      try {
-        const opts = {
-          stack: "staging",
-          app: "erp-berhan",
-          outputs: outputsFile(),
-          dir: ROOT,
-          ecs: local.ecs,
-          logs: local.logs,
-          pollSeconds: 0.01,
-        };
-        await assert.rejects(
-          captured(() => runMigrate(opts)),
-          { name: "AccessDeniedException" },
-        );
-      } finally {
-        await local.close();
-      }
+      await assert.rejects(printed(script), { name: "AccessDeniedException" });
     });
   });
 
   describe("what runMigrate prints", () => {
-    /** runMigrate against the local endpoint answering as `script`: its exit code and output. */
-    async function run(script: MigrationScript, opts: Partial<MigrateOptions> = {}) {
-      const local = await migrationAws(script);
-      try {
-        return await captured(() =>
-          runMigrate({
-            stack: "staging",
-            app: "erp-berhan",
-            outputs: outputsFile(),
-            dir: ROOT,
-            ecs: local.ecs,
-            logs: local.logs,
-            pollSeconds: 0.01,
-            ...opts,
-          }),
-        );
-      } finally {
-        await local.close();
-      }
-    }
-
     it("the log lines on stdout, and the success on stderr", async () => {
-      const r = await run({ exitCode: 0 });
+      const r = await printed({ exitCode: 0 });
       assert.equal(r.code, 0);
       assert.equal(
         r.stdout,
@@ -352,7 +334,7 @@ describe("cicd migrate (edges)", () => {
     });
 
     it("a failure without an exit code or a stop reason says so, and exits 1", async () => {
-      const r = await run({
+      const r = await printed({
         describeTasks: () => ({ tasks: [{ taskArn: TASK, lastStatus: "STOPPED", containers: [] }] }),
         logEvents: () => ({ events: [] }),
       });
@@ -367,16 +349,7 @@ describe("cicd migrate (edges)", () => {
     it("the skip of a rollback's target, and exits 0 without a call", async () => {
       const dir = tempProject();
       const to = planRollback({ app: "erp-berhan", dir, stack: "production" }).to;
-      const local = await migrationAws({ exitCode: 0 });
-      try {
-        const opts = {
-          stack: "production",
-          app: "erp-berhan",
-          outputs: outputsFile(),
-          dir,
-          ecs: local.ecs,
-          logs: local.logs,
-        };
+      await withLocalAws({ exitCode: 0 }, { stack: "production", dir }, async (opts, local) => {
         const r = await captured(() => runMigrate(opts));
         assert.deepEqual(await migrate(opts), {
           app: "erp-berhan",
@@ -391,9 +364,7 @@ describe("cicd migrate (edges)", () => {
           `skipped: erp-berhan runs ${to}, a rollback's target (migrations.skipForDigest): its older migration is not run\n`,
         );
         assert.deepEqual(local.operations(), []);
-      } finally {
-        await local.close();
-      }
+      });
     });
 
     it("runs the migration when skipForDigest names another digest than the one the app runs", async () => {
@@ -405,7 +376,7 @@ describe("cicd migrate (edges)", () => {
         ),
       );
       assert.match(fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"), /skipForDigest/);
-      const r = await run({ exitCode: 0 }, { stack: "production", dir });
+      const r = await printed({ exitCode: 0 }, { stack: "production", dir });
       assert.equal(r.code, 0);
       assert.match(r.stderr, /^migrated erp-berhan /);
     });
