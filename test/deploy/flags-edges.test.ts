@@ -8,12 +8,10 @@
  *   monitored alarms deploys without touching CloudWatch; the new version and the emergency deployment say why.
  */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { flagsOff, FlagStack, loadFlagStack, waitForFlagDeployments } from "../../src/deploy/flags";
 import { cleanTempDirs, tempProject } from "../cli-harness";
 import { PREDEFINED, stepsOf } from "./appconfigServer";
-import { APPS, deployment, EMERGENCY, erpDeploying, ids, startFlagServers, world } from "./flagsWorld";
+import { deployment, EMERGENCY, erpDeploying, flagOutputsFile, startFlagServers, world } from "./flagsWorld";
 import { Served } from "./servers";
 
 describe("cicd flags (edges)", function () {
@@ -24,11 +22,7 @@ describe("cicd flags (edges)", function () {
 
   before(async () => {
     const dir = tempProject();
-    const outputs = path.join(dir, "outputs.json");
-    fs.writeFileSync(
-      outputs,
-      JSON.stringify({ apps: Object.fromEntries(APPS.map((a) => [a, { flags: ids(a) }])) }),
-    );
+    const outputs = flagOutputsFile(dir);
     stack = await loadFlagStack(dir, "staging", outputs);
     // No AWS_REGION: the clients must take the stack's region (aws:region, eu-west-1).
     delete process.env.AWS_REGION;

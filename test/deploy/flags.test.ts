@@ -16,6 +16,7 @@ import {
   EMERGENCY,
   ERP_V1,
   erpDeploying,
+  flagOutputsFile,
   ids,
   startFlagServers,
   world,
@@ -31,11 +32,7 @@ describe("cicd flags", function () {
 
   before(() => {
     dir = tempProject();
-    outputs = path.join(dir, "outputs.json");
-    fs.writeFileSync(
-      outputs,
-      JSON.stringify({ apps: Object.fromEntries(APPS.map((a) => [a, { flags: ids(a) }])) }),
-    );
+    outputs = flagOutputsFile(dir);
     Object.assign(process.env, {
       AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
       AWS_SECRET_ACCESS_KEY: "local-test-secret",

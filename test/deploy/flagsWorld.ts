@@ -4,6 +4,8 @@
  * CloudWatch (./servers.ts) endpoints the SDK v3 clients reach through `AWS_ENDPOINT_URL_APPCONFIG` and
  * `AWS_ENDPOINT_URL_CLOUDWATCH`.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { featureFlagsDocument } from "../../components/FeatureFlags";
 import { AppConfigWorld, appConfigServer, PREDEFINED, Step, StoredDeployment } from "./appconfigServer";
 import { awsJsonServer, AwsCall, Served } from "./servers";
@@ -114,4 +116,14 @@ export async function startFlagServers(w: AppConfigWorld, servers: Served[]) {
   process.env.AWS_ENDPOINT_URL_APPCONFIG = appconfig.url;
   process.env.AWS_ENDPOINT_URL_CLOUDWATCH = cloudwatch.url;
   return { appconfig, cloudwatch: cloudwatch as Served & { calls: AwsCall[] }, log };
+}
+
+/** Writes `DIR/outputs.json`, the stack outputs with every app's flag ids (`apps.<app>.flags`); its path. */
+export function flagOutputsFile(dir: string): string {
+  const file = path.join(dir, "outputs.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ apps: Object.fromEntries(APPS.map((a) => [a, { flags: ids(a) }])) }),
+  );
+  return file;
 }
