@@ -224,10 +224,10 @@ export const FLAG_05 = defineRule({
   section: "FLAG",
   title: "a flag deployment rolls back on alarm: the AppConfig environment monitors the app's 5xx alarm",
   description:
-    "Every AppConfig environment has a monitor (alarm and role) whose alarm is one of the app's 5xx alarms; a monitor whose alarm is not in the stack (another program's environment) is judged on its own and fails, saying so.",
+    "Every AppConfig environment has a monitor (alarm and role) whose alarm is one of the app's 5xx alarms, with its actions enabled; a monitor whose alarm is not in the stack (another program's environment) is judged on its own and fails, saying so.",
   source: 'CONST "Feature Flags & Rollout"; OPS "Rollout Strategies"',
   remediation:
-    "Set monitors [{ alarmArn: <the app's 5xx-rate alarm ARN>, alarmRoleArn: <a role appconfig.amazonaws.com assumes with cloudwatch:DescribeAlarms> }] on the AppConfig Environment.",
+    "Set monitors [{ alarmArn: <the app's 5xx-rate alarm ARN>, alarmRoleArn: <a role appconfig.amazonaws.com assumes with cloudwatch:DescribeAlarms> }] on the AppConfig Environment, and leave that alarm's actions enabled (actionsEnabled: true, the default).",
   enforcementLevel: "advisory",
   kind: "stack",
   appliesTo: [T.appconfigEnvironment, T.metricAlarm, T.compositeAlarm],
@@ -272,7 +272,8 @@ const alarmNameOf = (arnOrName: string) =>
  * automatic rollback"): a metric alarm is INSUFFICIENT_DATA until its first evaluation and whenever its metric is
  * missing (no requests), unless `treatMissingData` is `notBreaching`; a composite alarm is INSUFFICIENT_DATA only at
  * its creation (CloudWatch API reference, `PutCompositeAlarm`). So: a composite alarm whose rule is `ALARM(a)` terms
- * joined by `OR`, one of them a 5xx alarm; or a 5xx metric alarm that treats missing data as not breaching.
+ * joined by `OR`, one of them a 5xx alarm; or a 5xx metric alarm that treats missing data as not breaching. Either
+ * with its actions enabled: AppConfig does not roll back on an alarm whose actions are disabled (same guide).
  */
 function monitorVerdict(
   arn: string,
@@ -282,6 +283,8 @@ function monitorVerdict(
   const name = alarmNameOf(arn);
   const is5xx = (a: Res | undefined) => !!a && alarmMetrics(a).some((x) => /5XX/i.test(x));
   const direct = metric.get(name);
+  if ((direct ?? composite.get(name))?.props.actionsEnabled === false)
+    return { ok: false, why: "an alarm whose actions are disabled: AppConfig does not roll back on it" };
   if (direct) {
     if (!is5xx(direct)) return { ok: false, why: "not a 5xx alarm of the stack" };
     return direct.props.treatMissingData === "notBreaching"

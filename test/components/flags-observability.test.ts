@@ -75,13 +75,90 @@ describe("FeatureFlags", () => {
       parsed(role.inputs.assumeRolePolicy).Statement[0].Principal.Service,
       "appconfig.amazonaws.com",
     );
-    assert.deepEqual(parsed(one(rs, "aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement, [
-      { Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" },
-    ]);
     assert.equal(
       one(rs, "aws:appconfig/deployment:Deployment").inputs.deploymentStrategyId,
       "AppConfig.AllAtOnce",
     );
+  });
+
+  it("hosts a JSON document in a hosted profile, parents every child, and outputs the ids the app and `cicd flags` use", async () => {
+    let flags: FeatureFlags | undefined;
+    const rs = await register(() => {
+      flags = new FeatureFlags("shop-staging-flags", {
+        app: "shop",
+        environment: "staging",
+        flags: [flag, { ...flag, name: "beta_menu" }],
+        monitorAlarmArn: "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:shop-staging-5xx-rate",
+        tags: standardTags("shop", "staging", "team-a"),
+      });
+      flags.deployAfter([]);
+    });
+    // A HostedConfigurationVersion can only be created in a profile whose location is `hosted`, and an
+    // AWS.AppConfig.FeatureFlags profile takes JSON only (AppConfig API reference, CreateHostedConfigurationVersion).
+    const profile = one(rs, "aws:appconfig/configurationProfile:ConfigurationProfile");
+    assert.equal(profile.inputs.locationUri, "hosted");
+    assert.equal(profile.inputs.name, "feature-flags");
+    const version = one(rs, "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion");
+    assert.equal(version.inputs.contentType, "application/json");
+    assert.equal(version.inputs.description, "2 flag(s)");
+    // The monitored alarm rolls back only while its actions are enabled (AppConfig user guide, "Monitoring
+    // deployments for automatic rollback").
+    const composite = one(rs, "aws:cloudwatch/compositeAlarm:CompositeAlarm");
+    assert.equal(composite.inputs.actionsEnabled, true);
+    assert.match(String(composite.inputs.alarmDescription), /shop flag deployments/);
+    assert.match(String(one(rs, "aws:iam/role:Role").inputs.description), /shop flag deployments/);
+    assert.deepEqual(parsed(one(rs, "aws:iam/rolePolicy:RolePolicy").inputs.policy), {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" }],
+    });
+    const component = one(rs, "cicd-constitution:flags:FeatureFlags");
+    const children = rs.filter((r) => r !== component && r.type !== "pulumi:pulumi:Stack");
+    assert.deepEqual(
+      children.filter((r) => r.parent !== component.urn).map((r) => r.name),
+      [],
+      "every resource is the component's child",
+    );
+    assert.ok(children.some((r) => r.type === "aws:appconfig/deployment:Deployment"));
+
+    // What the app reads its flags with, and what `cicd flags` operates on (exported as `apps.<app>.flags`).
+    const value = <T>(o: { apply: (f: (v: T) => void) => unknown }) =>
+      new Promise<T>((done) => o.apply(done));
+    // The ids are the ones the flag deployment targets; the ARN is the application's, as IAM names a configuration.
+    const deployed = one(rs, "aws:appconfig/deployment:Deployment").inputs;
+    const target = await value<Record<string, string>>(flags!.target);
+    assert.match(String(deployed.applicationId), /^\w{7}$/);
+    assert.deepEqual(
+      [target.applicationId, target.environmentId, target.profileId],
+      [deployed.applicationId, deployed.environmentId, deployed.configurationProfileId],
+    );
+    assert.equal(
+      target.configurationArn,
+      `${await value<string>(flags!.applicationArn)}/environment/${target.environmentId}/configuration/${target.profileId}`,
+    );
+    assert.match(target.configurationArn, /^arn:aws:appconfig:eu-west-1:123456789012:application\/\w{7}\//);
+    assert.deepEqual(await value(flags!.operations), {
+      applicationId: deployed.applicationId,
+      environmentId: deployed.environmentId,
+      configurationProfileId: deployed.configurationProfileId,
+      emergencyStrategyId: "AppConfig.AllAtOnce",
+      monitorAlarmNames: [composite.inputs.alarmName],
+    });
+  });
+
+  it("without a monitor, `cicd flags off` has no alarm to disable", async () => {
+    let flags: FeatureFlags | undefined;
+    await register(() => {
+      flags = new FeatureFlags("shop-production-flags", {
+        app: "shop",
+        environment: "production",
+        flags: [flag],
+        tags: standardTags("shop", "production", "team-a"),
+      });
+    });
+    const operations = await new Promise<{ monitorAlarmNames: string[] }>((done) =>
+      flags!.operations.apply(done),
+    );
+    assert.deepEqual(operations.monitorAlarmNames, []);
   });
 
   it("document without a stack value uses the default", () => {

@@ -133,8 +133,8 @@ describe("CC-FLAG-03: production flags are off by default, on only for a named c
 const ARN = (name: string) => `arn:aws:cloudwatch:eu-central-1:123456789012:alarm:${name}`;
 const metric = (name: string, props: Props = {}) =>
   r(T.metricAlarm, name, { name, tags: PRODUCTION_TAGS, metricName: "HTTPCode_Target_5XX_Count", ...props });
-const composite = (name: string, rule: string) =>
-  r(T.compositeAlarm, name, { alarmName: name, alarmRule: rule, tags: PRODUCTION_TAGS });
+const composite = (name: string, rule: string, props: Props = {}) =>
+  r(T.compositeAlarm, name, { alarmName: name, alarmRule: rule, tags: PRODUCTION_TAGS, ...props });
 const env = (alarmName: string, role: string | null = "arn:aws:iam::123456789012:role/flags") =>
   r(T.appconfigEnvironment, "erp-flags-env", {
     tags: PRODUCTION_TAGS,
@@ -197,6 +197,33 @@ describe("CC-FLAG-05: a flag deployment rolls back on the app's 5xx alarm, never
       resources: stack(metric("erp-5xx"), env("elsewhere")),
       expected: [["fail", "erp-flags-env", /judged on its own: not an alarm of this stack/]],
     },
+    {
+      name: "passes a composite alarm whose actions are enabled, as they are by default",
+      resources: stack(
+        metric("erp-5xx"),
+        composite("erp-flags", `ALARM("${ARN("erp-5xx")}")`, { actionsEnabled: true }),
+        env("erp-flags"),
+      ),
+      status: "pass",
+    },
+    ...(
+      [
+        [
+          "a composite alarm",
+          [metric("erp-5xx"), composite("erp-flags", "ALARM(erp-5xx)", { actionsEnabled: false })],
+        ],
+        [
+          "a 5xx metric alarm",
+          [metric("erp-flags", { treatMissingData: "notBreaching", actionsEnabled: false })],
+        ],
+      ] as const
+    ).map(([what, alarms]): RuleCase => ({
+      name: `fails ${what} whose actions are disabled (AppConfig does not roll back on it)`,
+      resources: stack(...alarms, env("erp-flags")),
+      expected: [
+        ["fail", "erp-flags-env", /monitors \S+:alarm:erp-flags: an alarm whose actions are disabled/],
+      ],
+    })),
     {
       name: "fails a monitor without a role",
       resources: stack(metric("erp-5xx", { treatMissingData: "notBreaching" }), env("erp-5xx", null)),

@@ -41,6 +41,7 @@ const CHILD_PROCESS_TESTS = [
   "exits 0 with the title on stderr and the body on stdout",
   "the executable in a pipe",
   "no line over 80 columns",
+  "plain-text secrets in a stack file: exit 2 naming every key, never a value",
 ];
 
 /** Tests that read the compiled output (bin/, policy-pack/bin/), which the sandbox does not hold, by title. */
@@ -122,6 +123,14 @@ export const AREAS: MutationArea[] = [
       "test/proofs/cc-env-07-differential.test.ts",
       "test/workflows/isolation.test.ts",
       "test/workflows/required-checks.test.ts",
+      // The pack's verdict over the repository's stacks: every rule passes or does not apply.
+      "test/policy/rules.test.ts",
+      // What the offline preview records and masks (src/offline/recorder.ts, summary.ts) and the egress limits of
+      // src/egress.ts are checked by these suites of other folders.
+      "test/proofs/secrets.test.ts",
+      "test/report/redaction.test.ts",
+      "test/report/app-agreement.test.ts",
+      "test/config/runtime-limits.test.ts",
     ],
     // The IAM action table's proof compares the generated file byte for byte with its generator's output; Stryker's
     // sandbox copy carries a `// @ts-nocheck` line on every source, so it cannot pass there, and it reads no
