@@ -41,7 +41,6 @@ const CHILD_PROCESS_TESTS = [
   "exits 0 with the title on stderr and the body on stdout",
   "the executable in a pipe",
   "no line over 80 columns",
-  "plain-text secrets in a stack file: exit 2 naming every key, never a value",
 ];
 
 /** Tests that read the compiled output (bin/, policy-pack/bin/), which the sandbox does not hold, by title. */
@@ -127,7 +126,6 @@ export const AREAS: MutationArea[] = [
       "test/policy/rules.test.ts",
       // What the offline preview records and masks (src/offline/recorder.ts, summary.ts) and the egress limits of
       // src/egress.ts are checked by these suites of other folders.
-      "test/proofs/secrets.test.ts",
       "test/report/redaction.test.ts",
       "test/report/app-agreement.test.ts",
       "test/config/runtime-limits.test.ts",
