@@ -134,8 +134,9 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
           repository: governance.repositoryName,
           repositoryName: args.repository.name,
           environment: env,
-          reviewerUserIds: env === "production" ? args.reviewerUserIds : [],
-          reviewerTeamIds: env === "production" ? args.reviewerTeamIds : [],
+          // Required in production only (DeploymentEnvironment): staging deploys unattended.
+          reviewerUserIds: args.reviewerUserIds,
+          reviewerTeamIds: args.reviewerTeamIds,
           // The tokens that write, each environment its own; the read-only ones are drift's and preview's.
           secrets: writeTokensOf(args.environmentSecrets, env),
           // main.yml deploys from main only: a tag on an unreviewed commit must not reach production's role.

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { FeatureFlags, featureFlagsDocument } from "../../components/FeatureFlags";
+import type { FeatureFlagsTarget } from "../../components/ServiceRuntime";
 import { standardTags } from "../../components/naming";
 import { BURN_WINDOWS, burnRate, Observability } from "../../components/Observability";
 import { ofType, one, parsed, register } from "../helpers";
@@ -125,7 +126,7 @@ describe("FeatureFlags", () => {
       new Promise<T>((done) => o.apply(done));
     // The ids are the ones the flag deployment targets; the ARN is the application's, as IAM names a configuration.
     const deployed = one(rs, "aws:appconfig/deployment:Deployment").inputs;
-    const target = await value<Record<string, string>>(flags!.target);
+    const target = await value<FeatureFlagsTarget>(flags!.target);
     assert.match(String(deployed.applicationId), /^\w{7}$/);
     assert.deepEqual(
       [target.applicationId, target.environmentId, target.profileId],

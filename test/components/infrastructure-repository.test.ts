@@ -1,0 +1,93 @@
+/**
+ * This repository's GitHub Environments (components/InfrastructureRepository.ts), as GitHub gates a job on them:
+ * only production requires reviewers (staging deploys unattended from `main`), both deploy roles' environments
+ * admit `main` and no tag (main.yml deploys from `main` only, and any writer may push a tag on an unreviewed
+ * commit), and `preview` waits for the same reviewers before it hands out its read-only tokens.
+ */
+import { strict as assert } from "node:assert";
+import {
+  InfrastructureRepository,
+  type InfrastructureRepositoryArgs,
+} from "../../components/InfrastructureRepository";
+import { type Registered, register } from "../helpers";
+
+const ARGS: InfrastructureRepositoryArgs = {
+  owner: "acme",
+  repository: { name: "infra", description: "Infrastructure", visibility: "private", import: false },
+  repositoryHardening: { codeOwners: ["@acme/platform"] },
+  requiredChecks: ["style", "unit", "smoke"],
+  requiredApprovals: 1,
+  reviewerUserIds: [11],
+  reviewerTeamIds: [22],
+  environmentSecrets: { PULUMI_ACCESS_TOKEN: "t", PULUMI_READ_TOKEN: "r" },
+  variables: { AWS_REGION: "eu-west-1" },
+  oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+  accountId: "123456789012",
+  region: "eu-west-1",
+  ownerTag: "platform",
+};
+
+const ENVIRONMENT = "github:index/repositoryEnvironment:RepositoryEnvironment";
+const SOURCE = "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy";
+
+/** The GitHub Environment named `env` among the registrations. */
+function environmentOf(rs: Registered[], env: string): Registered {
+  const found = rs.filter((r) => r.type === ENVIRONMENT && r.inputs.environment === env);
+  assert.equal(found.length, 1, `one environment ${env}`);
+  return found[0];
+}
+
+/** The refs an environment admits: `branch PATTERN` or `tag PATTERN`, sorted. */
+function sourcesOf(rs: Registered[], env: string): string[] {
+  return rs
+    .filter((r) => r.type === SOURCE && r.inputs.environment === env)
+    .map((r) => (r.inputs.tagPattern ? `tag ${r.inputs.tagPattern}` : `branch ${r.inputs.branchPattern}`))
+    .sort();
+}
+
+describe("InfrastructureRepository: its GitHub Environments", () => {
+  let rs: Registered[];
+  before(async () => {
+    rs = await register(() => new InfrastructureRepository("infra", ARGS), { stack: "production" });
+  });
+
+  it("production requires the given users and teams, self-review prevented; staging and drift require nobody", () => {
+    assert.deepEqual(environmentOf(rs, "production").inputs.reviewers, [{ users: [11], teams: [22] }]);
+    assert.equal(environmentOf(rs, "production").inputs.preventSelfReview, true);
+    for (const env of ["staging", "drift"]) {
+      const reviewers = (environmentOf(rs, env).inputs.reviewers ?? []) as Array<Record<string, unknown[]>>;
+      assert.deepEqual(
+        reviewers.flatMap((r) => [...(r.users ?? []), ...(r.teams ?? [])]),
+        [],
+        `${env} deploys unattended`,
+      );
+    }
+  });
+
+  it("the deploy roles' environments admit main and no tag", () => {
+    assert.deepEqual(sourcesOf(rs, "production"), ["branch main"]);
+    assert.deepEqual(sourcesOf(rs, "staging"), ["branch main"]);
+  });
+
+  it("preview waits for the same reviewers", () => {
+    assert.deepEqual(environmentOf(rs, "preview").inputs.reviewers, [{ users: [11], teams: [22] }]);
+  });
+
+  it("each environment's permissions boundary names its environment", () => {
+    const boundaries = rs.filter((r) => r.type === "aws:iam/policy:Policy" && r.name.endsWith("-boundary"));
+    assert.deepEqual(
+      boundaries.map((b) => [b.name, /the (\w+) stack creates/.exec(String(b.inputs.description))?.[1]]),
+      [
+        ["infra-staging-boundary", "staging"],
+        ["infra-production-boundary", "production"],
+      ],
+    );
+  });
+
+  it("no repository variable without repositoryVariables", () => {
+    assert.deepEqual(
+      rs.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => r.name),
+      [],
+    );
+  });
+});
