@@ -9,7 +9,7 @@ import {
   InfrastructureRepository,
   type InfrastructureRepositoryArgs,
 } from "../../components/InfrastructureRepository";
-import { type Registered, register } from "../helpers";
+import { parsed, type Registered, register } from "../helpers";
 
 const ARGS: InfrastructureRepositoryArgs = {
   owner: "acme",
@@ -82,6 +82,34 @@ describe("InfrastructureRepository: its GitHub Environments", () => {
         ["infra-production-boundary", "production"],
       ],
     );
+  });
+
+  it("bump admits main only, with no reviewers (an app's merge dispatches it unattended)", () => {
+    const bump = environmentOf(rs, "bump");
+    assert.deepEqual(bump.inputs.reviewers, []);
+    assert.equal(bump.inputs.preventSelfReview, false);
+    // GitHub takes one of the two: protected branches, or the custom deployment policies below.
+    assert.deepEqual(bump.inputs.deploymentBranchPolicy, {
+      protectedBranches: false,
+      customBranchPolicies: true,
+    });
+    assert.deepEqual(sourcesOf(rs, "bump"), ["branch main"]);
+  });
+
+  it("every IAM policy's ARNs name this account and region (or none)", () => {
+    const documents = rs.filter((r) =>
+      ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"].includes(r.type),
+    );
+    assert.ok(documents.length >= 5, `${documents.length} policies`);
+    for (const d of documents) {
+      const arns = [...JSON.stringify(parsed(d.props.policy)).matchAll(/"(arn:[^"]+)"/g)].map((m) => m[1]);
+      assert.ok(arns.length > 0, d.name);
+      for (const arn of arns) {
+        const [, , , region, account] = arn.split(":");
+        assert.ok(["", "*", "eu-west-1"].includes(region), `${d.name}: ${arn}`);
+        assert.ok(["", "*", "aws", "123456789012"].includes(account), `${d.name}: ${arn}`);
+      }
+    }
   });
 
   it("no repository variable without repositoryVariables", () => {
