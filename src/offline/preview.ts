@@ -317,6 +317,7 @@ export async function recordProgram(
   const outputs = await program();
   const wire = (await rpc.serializeProperties("stack outputs", outputs)) as Record<string, unknown>;
   await drain();
+  if (monitor.refusals.length > 0) throw monitor.refusals[0];
   return { monitor, outputs: wire };
 }
 

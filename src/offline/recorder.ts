@@ -97,6 +97,10 @@ export class RecordingMonitor extends MockMonitor {
   readonly properties = new Map<string, Record<string, unknown>>();
   /** Every secret string seen, so that any text leaving the process can be redacted. */
   readonly secretValues = new Set<string>();
+  /** The URNs registered or read so far. */
+  private readonly urns = new Set<string>();
+  /** The registrations the engine would refuse, in order (see {@link accepts}); the preview fails on the first. */
+  readonly refusals: Error[] = [];
 
   /**
    * @param target The stack and project of the program. Default: this process's (the mock runtime's); a test
@@ -182,13 +186,32 @@ export class RecordingMonitor extends MockMonitor {
     return super.invoke(req, reply);
   }
 
+  /**
+   * Whether the engine would take the registration: not when the program registered its URN already (the
+   * engine's error 2001, "Duplicate resource URN '...'; try giving it a unique name", which the SDK's mock monitor
+   * does not raise). A refusal fails the registration and is kept in {@link refusals}.
+   */
+  private accepts(req: WireRequest, callback: Callback): boolean {
+    const urn = this.urnOf(req.getParent(), req.getType(), req.getName());
+    if (!this.urns.has(urn)) {
+      this.urns.add(urn);
+      return true;
+    }
+    const refusal = new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+    this.refusals.push(refusal);
+    callback(refusal, undefined);
+    return false;
+  }
+
   async registerResource(req: WireRequest, callback: Callback): Promise<void> {
+    if (!this.accepts(req, callback)) return;
     this.record(req, req.getObject?.()?.toJavaScript() ?? {});
     return super.registerResource(req, callback);
   }
 
   /** Reads (StackReference) are recorded with the state they read: that is what a stack policy sees. */
   async readResource(req: WireRequest, callback: Callback): Promise<void> {
+    if (!this.accepts(req, callback)) return;
     const urn = this.record(req, {});
     return super.readResource(req, (err: unknown, resp: unknown) => {
       const entry = this.records.find((r) => r.urn === urn);

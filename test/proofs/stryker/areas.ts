@@ -112,6 +112,7 @@ export const AREAS: MutationArea[] = [
     ],
     spec: [
       "test/components/*.test.ts",
+      "test/offline/*.test.ts",
       "test/stacks.test.ts",
       "test/policy/audit*.test.ts",
       "test/policy/deploy-role-scope.test.ts",
