@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
-import { MIGRATION_STREAM_PREFIX } from "./runtimeTask";
+import { MIGRATION_STREAM_PREFIX, TASK_RUNTIME_PLATFORM } from "./runtimeTask";
 
 /** Arguments of {@link MigrationTask}. */
 export interface MigrationTaskArgs {
@@ -91,7 +91,7 @@ export class MigrationTask extends pulumi.ComponentResource {
         memory: String(args.memoryMiB),
         networkMode: "awsvpc",
         requiresCompatibilities: ["FARGATE"],
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+          runtimePlatform: TASK_RUNTIME_PLATFORM,
         executionRoleArn: args.executionRoleArn,
         taskRoleArn: args.taskRoleArn,
         volumes: args.volumeNames.map((v) => ({ name: v })),

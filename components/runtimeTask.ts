@@ -39,6 +39,12 @@ export function logGroupOf(scope: RuntimeScope): aws.cloudwatch.LogGroup {
   );
 }
 
+/**
+ * The platform every task of an app runs on, service and migration alike (ECS `runtimePlatform`): Linux on x86-64,
+ * Fargate's default, which the image's `linux/amd64` variant serves (CC-ART-04 builds every image for it).
+ */
+export const TASK_RUNTIME_PLATFORM = { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" } as const;
+
 /** The task definition: one container, the roles and secrets of `access`, one scratch volume per path. */
 export function taskDefinitionOf(
   scope: RuntimeScope,
@@ -54,7 +60,7 @@ export function taskDefinitionOf(
       memory: String(a.memoryMiB),
       networkMode: "awsvpc",
       requiresCompatibilities: ["FARGATE"],
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      runtimePlatform: TASK_RUNTIME_PLATFORM,
       executionRoleArn: access.executionRole.arn,
       taskRoleArn: access.taskRole.arn,
       // Fargate: a volume without host or EFS configuration is a bind mount on the task's ephemeral storage.

@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
 import { standardTags } from "../../components/naming";
+import { containerImageDefaults } from "../../components/ContainerImage";
+import type { MigrationRun } from "../../components/MigrationTask";
+import { MIGRATION_STREAM_PREFIX } from "../../components/runtimeTask";
 import { ServiceRuntime, ServiceRuntimeArgs } from "../../components/ServiceRuntime";
 import { ofType, one, parsed, register } from "../helpers";
 
@@ -157,6 +160,41 @@ describe("ServiceRuntime", () => {
     assert.ok(taggable.length >= 10, `only ${taggable.length} tagged resources`);
     for (const r of taggable)
       assert.deepEqual(r.inputs.tags, standardTags("shop", "staging", "team-a"), r.urn);
+  });
+
+  it("a migration runs on the service's platform, cluster, network and log group; cicd migrate reads where", async () => {
+    let runtime: ServiceRuntime | undefined;
+    const rs = await register(() => {
+      runtime = new ServiceRuntime(
+        "shop-staging",
+        args("staging", { migrationCommand: ["alembic", "upgrade", "head"], migrationTimeoutSeconds: 600 }),
+      );
+    });
+    const [serviceTask, migration] = ["shop-staging-task", "shop-staging-migration-task"].map((name) =>
+      ofType(rs, "aws:ecs/taskDefinition:TaskDefinition").find((t) => t.name === name),
+    );
+    assert.ok(serviceTask && migration);
+    // ECS runs a task on its runtimePlatform only when the image has that variant (linux/amd64 for LINUX/X86_64).
+    assert.deepEqual(migration.inputs.runtimePlatform, serviceTask.inputs.runtimePlatform);
+    const platform = migration.inputs.runtimePlatform as Record<string, string>;
+    const variant = `${platform.operatingSystemFamily.toLowerCase()}/${{ X86_64: "amd64", ARM64: "arm64" }[platform.cpuArchitecture]}`;
+    assert.ok(containerImageDefaults.platforms.includes(variant), variant);
+    const [container] = parsed<any[]>(migration.inputs.containerDefinitions);
+    assert.deepEqual(container.command, ["alembic", "upgrade", "head"]);
+    const run = await new Promise<MigrationRun>((done) => runtime!.migration!.runInputs.apply(done));
+    const cluster = one(rs, "aws:ecs/cluster:Cluster");
+    const service = one(rs, "aws:ecs/service:Service");
+    assert.deepEqual(run, {
+      cluster: cluster.inputs.name,
+      family: migration.inputs.family,
+      subnets: args("staging").privateSubnetIds,
+      securityGroups: (service.inputs.networkConfiguration as any).securityGroups,
+      container: container.name,
+      logGroup: one(rs, "aws:cloudwatch/logGroup:LogGroup").inputs.name,
+      streamPrefix: MIGRATION_STREAM_PREFIX,
+      timeoutSeconds: 600,
+    });
+    assert.equal(container.logConfiguration.options["awslogs-stream-prefix"], MIGRATION_STREAM_PREFIX);
   });
 
   it("rejects an image given by tag instead of digest", () => {
