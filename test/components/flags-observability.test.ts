@@ -4,6 +4,7 @@ import type { FeatureFlagsTarget } from "../../components/ServiceRuntime";
 import { standardTags } from "../../components/naming";
 import { BURN_WINDOWS, burnRate, Observability } from "../../components/Observability";
 import { ofType, one, parsed, register } from "../helpers";
+import { albQueryProblems, evaluateAlarm } from "./metricMath";
 
 const flag = {
   name: "new_checkout",
@@ -221,14 +222,28 @@ describe("Observability", () => {
       const period = (a.inputs.metricQueries as any[]).find((q: any) => q.metric).metric.period;
       assert.equal(period, a.name.endsWith("fast") ? 3600 : 21600);
     }
-    // The 5xx rate counts the load balancer's own 5xx, over all requests, and never divides by zero.
+    // The 5xx rate reads this load balancer's metrics, counts its own 5xx, over all requests, and never divides by
+    // zero: judged by evaluating the expression on datapoints.
     const rate = alarms.find((a) => a.name.endsWith("5xx-rate"))!;
     const queries = rate.inputs.metricQueries as any[];
-    const elb = queries.find((q) => q.metric?.metricName === "HTTPCode_ELB_5XX_Count");
-    assert.deepEqual(elb.metric.dimensions, { LoadBalancer: "app/shop-stg-alb/0123456789abcdef" });
-    const expr = queries.find((q) => q.returnData).expression as string;
-    assert.match(expr, /^IF\(\(FILL\(requests, 0\) \+ FILL\(elb5xx, 0\)\) > 0, /);
-    assert.ok(!/\[/.test(expr), "no array (MAX([...])) in the expression");
+    assert.deepEqual(albQueryProblems(queries), []);
+    for (const q of queries.filter((q) => q.metric))
+      assert.equal(q.metric.dimensions.LoadBalancer, "app/shop-stg-alb/0123456789abcdef", q.id);
+    const at = (d: Record<string, number | undefined>) => evaluateAlarm(queries, d);
+    const ids = Object.fromEntries(queries.filter((q) => q.metric).map((q) => [q.metric.metricName, q.id]));
+    const point = (target5xx?: number, elb5xx?: number, requests?: number) => ({
+      [ids.HTTPCode_Target_5XX_Count]: target5xx,
+      [ids.HTTPCode_ELB_5XX_Count]: elb5xx,
+      [ids.RequestCount]: requests,
+    });
+    assert.equal(at(point(3, 2, 98)), 5, "5 failures of 100 answers: 5%");
+    assert.equal(at(point(undefined, 4, undefined)), 100, "the load balancer alone answering 5xx: 100%");
+    assert.equal(at(point(undefined, undefined, 50)), 0, "requests without a 5xx datapoint: 0%");
+    assert.equal(at(point()), 0, "a minute without datapoints: 0%, not a division by zero");
+    assert.ok(
+      !/\[/.test(queries.find((q) => q.returnData).expression),
+      "no array (MAX([...])) in the expression",
+    );
     const titles = parsed(one(rs, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody).widgets.map(
       (w: any) => w.properties.title,
     );
@@ -237,5 +252,58 @@ describe("Observability", () => {
       one(rs, "aws:sns/topicSubscription:TopicSubscription").inputs.endpoint,
       "oncall@example.com",
     );
+  });
+  it("canary and linear deployments: a 5xx-rate alarm per target group, on that group's own requests, 3 of 5 minutes", async () => {
+    let observability: Observability | undefined;
+    const rs = await register(() => {
+      observability = new Observability("shop-staging-observability", {
+        app: "shop",
+        environment: "staging",
+        loadBalancerArnSuffix: "app/shop-stg-alb/0123456789abcdef",
+        targetGroupArnSuffixes: ["targetgroup/shop-blue/1", "targetgroup/shop-green/2"],
+        errorBudgetPercent: 0.5,
+        latencyP95Seconds: 0.8,
+        region: "eu-west-1",
+        tags: standardTags("shop", "staging", "team-a"),
+      });
+    });
+    const alarms = ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => /-tg/.test(a.name));
+    assert.deepEqual(
+      alarms.map((a) => a.inputs.name),
+      ["shop-staging-5xx-rate-tg", "shop-staging-5xx-rate-tg-alt"],
+    );
+    for (const [i, alarm] of alarms.entries()) {
+      const queries = alarm.inputs.metricQueries as any[];
+      assert.deepEqual(albQueryProblems(queries), []);
+      for (const q of queries.filter((q) => q.metric))
+        assert.deepEqual(q.metric.dimensions, {
+          LoadBalancer: "app/shop-stg-alb/0123456789abcdef",
+          TargetGroup: ["targetgroup/shop-blue/1", "targetgroup/shop-green/2"][i],
+        });
+      const ids = Object.fromEntries(queries.filter((q) => q.metric).map((q) => [q.metric.metricName, q.id]));
+      const at = (target5xx?: number, connErrors?: number, requests?: number) =>
+        evaluateAlarm(queries, {
+          [ids.HTTPCode_Target_5XX_Count]: target5xx,
+          [ids.TargetConnectionErrorCount]: connErrors,
+          [ids.RequestCount]: requests,
+        });
+      assert.equal(at(1, 1, 10), 20, "a 5xx and a refused connection of 10 requests: 20%");
+      assert.equal(at(undefined, 1, 1), 100, "the one request of a minute refused: 100%");
+      assert.equal(at(2, undefined, undefined), 0, "no request counted: no evidence, 0%");
+      assert.equal(at(), 0);
+      assert.equal(alarm.inputs.datapointsToAlarm, 3);
+      assert.equal(alarm.inputs.evaluationPeriods, 5);
+      assert.equal(alarm.inputs.treatMissingData, "notBreaching");
+      assert.match(String(alarm.inputs.alarmDescription), /in 3 of 5 minutes with requests/);
+    }
+    const deploymentAlarms = await new Promise<string[]>((done) =>
+      observability!.deploymentAlarmNames.apply(done),
+    );
+    assert.deepEqual(deploymentAlarms, [
+      "shop-staging-5xx-rate",
+      "shop-staging-latency-p95",
+      "shop-staging-5xx-rate-tg",
+      "shop-staging-5xx-rate-tg-alt",
+    ]);
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * CloudWatch metric math, as far as the program's alarms use it, for judging an alarm's meaning rather than its text:
+ * each `metricQueries` entry read against the Application Load Balancer's published metrics, and the returned
+ * expression evaluated on one period's datapoints. The expression is parsed and evaluated by mathjs; `IF` and `FILL`
+ * get CloudWatch's meaning (CloudWatch user guide, "Using metric math": `IF(condition, a, b)`, `FILL(m, value)` gives
+ * `value` where `m` has no datapoint). A missing datapoint is `undefined`.
+ */
+import { create, all } from "mathjs";
+
+const math = create(all);
+
+/**
+ * The Application Load Balancer's metrics the alarms read, with the dimension sets CloudWatch publishes them under
+ * (ELB user guide, "CloudWatch metrics for your Application Load Balancer"). Counts are meaningful as `Sum`.
+ */
+export const ALB_METRICS: Record<string, string[][]> = {
+  HTTPCode_Target_5XX_Count: [["LoadBalancer"], ["LoadBalancer", "TargetGroup"]],
+  HTTPCode_ELB_5XX_Count: [["LoadBalancer"]],
+  RequestCount: [["LoadBalancer"], ["LoadBalancer", "TargetGroup"]],
+  TargetConnectionErrorCount: [["LoadBalancer"], ["LoadBalancer", "TargetGroup"]],
+  TargetResponseTime: [["LoadBalancer"], ["LoadBalancer", "TargetGroup"]],
+};
+
+interface Query {
+  id: string;
+  expression?: string;
+  returnData?: boolean;
+  metric?: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string };
+}
+
+/** Problems of an alarm's metric queries against {@link ALB_METRICS}; empty when CloudWatch would find data. */
+export function albQueryProblems(queries: Query[]): string[] {
+  return queries.flatMap((q) => {
+    if (!q.metric) return [];
+    const { namespace, metricName, dimensions, stat } = q.metric;
+    const sets = ALB_METRICS[metricName];
+    const keys = Object.keys(dimensions).sort().join(",");
+    return [
+      ...(namespace === "AWS/ApplicationELB" ? [] : [`${q.id}: namespace ${namespace}`]),
+      ...(sets ? [] : [`${q.id}: ${metricName} is not an ALB metric`]),
+      ...(sets && !sets.some((s) => s.join(",") === keys) ? [`${q.id}: dimensions ${keys}`] : []),
+      ...(stat === "Sum" ? [] : [`${q.id}: statistic ${stat}`]),
+    ];
+  });
+}
+
+/** The value of the one query that returns data, given each metric query's datapoint by id. */
+export function evaluateAlarm(queries: Query[], datapoints: Record<string, number | undefined>): number {
+  const returned = queries.filter((q) => q.returnData);
+  if (returned.length !== 1 || !returned[0].expression) throw new Error("expected one returned expression");
+  const scope = new Map<string, unknown>(Object.entries(datapoints));
+  for (const q of queries) if (q.metric && !scope.has(q.id)) scope.set(q.id, undefined);
+  scope.set("IF", (condition: boolean, a: number, b: number) => (condition ? a : b));
+  scope.set("FILL", (m: number | undefined, value: number) => (m === undefined ? value : m));
+  return math.evaluate(returned[0].expression, scope) as number;
+}
