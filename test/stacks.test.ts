@@ -42,6 +42,33 @@ describe("the repository's stacks (offline preview)", () => {
     }
   });
 
+  it("every resource is a child of its app's Application or of the InfrastructureRepository, which its URN names", () => {
+    // Top level: the stack's reads and providers, the components, and the account's one GitHub OIDC provider.
+    const TOP_LEVEL = [
+      "pulumi:pulumi:StackReference",
+      "pulumi:providers:github",
+      "cicd-constitution:app:Application",
+      "cicd-constitution:github:InfrastructureRepository",
+      "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    ];
+    for (const p of [staging, production]) {
+      const byUrn = new Map(p.plan.resources.map((r) => [r.urn, r]));
+      const root = p.plan.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+      const top = (r: PlanResource): PlanResource => {
+        const parent = byUrn.get(r.parent ?? "");
+        return parent && parent !== root ? top(parent) : r;
+      };
+      for (const r of p.plan.resources.filter((r) => r !== root)) {
+        const ancestor = top(r);
+        assert.ok(TOP_LEVEL.includes(ancestor.type), `${p.plan.stack}: ${r.urn} under ${ancestor.urn}`);
+        const tagged = (r.inputs.tags as Record<string, unknown> | undefined)?.app;
+        if (ancestor.type === "cicd-constitution:app:Application" && tagged !== undefined)
+          assert.equal(tagged, ancestor.name, r.urn);
+        if (r !== ancestor) assert.ok(r.urn.split("::")[2].startsWith(`${ancestor.type}$`), r.urn);
+      }
+    }
+  });
+
   it("staging builds each image once, tagged with the 40-hex SHA", () => {
     const images = staging.plan.resources.filter((r) => r.type === "docker-build:index:Image");
     assert.equal(images.length, 2);
