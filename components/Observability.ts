@@ -359,41 +359,33 @@ export class Observability extends pulumi.ComponentResource {
 }
 
 /**
- * The dashboard's error-rate widget: the 5xx share of the load balancer's requests, the targets' 5xx and the load
- * balancer's own, with the error budget as a line.
+ * The dashboard's error-rate widget: the series the 5xx-rate alarm judges ({@link fiveXxRateQueries}: the 5xx share of
+ * the load balancer's requests, the targets' 5xx and the load balancer's own), with the error budget as a line.
  */
 function errorRateWidget(a: Settings, lb: string) {
   return widget(
     0,
     "Error rate (5xx %)",
     a.region,
-    [
-      [
-        {
-          expression:
-            "IF((FILL(m2, 0) + FILL(m3, 0)) > 0, 100 * (FILL(m1, 0) + FILL(m3, 0)) / (FILL(m2, 0) + FILL(m3, 0)), 0)",
-          label: "5xx %",
-          id: "e1",
-        },
-      ],
-      [
-        "AWS/ApplicationELB",
-        "HTTPCode_Target_5XX_Count",
-        "LoadBalancer",
-        lb,
-        { id: "m1", stat: "Sum", visible: false },
-      ],
-      ["AWS/ApplicationELB", "RequestCount", "LoadBalancer", lb, { id: "m2", stat: "Sum", visible: false }],
-      [
-        "AWS/ApplicationELB",
-        "HTTPCode_ELB_5XX_Count",
-        "LoadBalancer",
-        lb,
-        { id: "m3", stat: "Sum", visible: false },
-      ],
-    ],
-    { horizontal: [{ label: "error budget", value: a.errorBudgetPercent }] },
+    dashboardRows(fiveXxRateQueries({ LoadBalancer: lb }, 60)),
+    {
+      horizontal: [{ label: "error budget", value: a.errorBudgetPercent }],
+    },
   );
+}
+
+/**
+ * An alarm's metric queries as a metric widget's rows (CloudWatch dashboard body structure, `metrics`): each metric
+ * `[namespace, name, dimension, value, ..., { id, stat }]`, hidden, and the returned expression drawn with its label.
+ * The queries' values are plain (the dashboard body is built inside an `apply`).
+ */
+function dashboardRows(queries: aws.types.input.cloudwatch.MetricAlarmMetricQuery[]): unknown[][] {
+  return queries.map((q) => {
+    if (!q.metric) return [{ expression: q.expression, label: q.label, id: q.id }];
+    const m = q.metric as { namespace: string; metricName: string; stat: string; dimensions: object };
+    const dimensions = Object.entries(m.dimensions).flat();
+    return [m.namespace, m.metricName, ...dimensions, { id: q.id, stat: m.stat, visible: false }];
+  });
 }
 
 /** The dashboard's latency widget: the targets' p95 response time, with the latency target as a line. */

@@ -4,7 +4,13 @@ import type { FeatureFlagsTarget } from "../../components/ServiceRuntime";
 import { standardTags } from "../../components/naming";
 import { BURN_WINDOWS, burnRate, Observability } from "../../components/Observability";
 import { ofType, one, parsed, register } from "../helpers";
-import { albQueryProblems, evaluateAlarm } from "./metricMath";
+import { albQueryProblems, evaluateAlarm, widgetQueries } from "./metricMath";
+
+/** The id in `to` of the query reading the same metric as query `id` of `from`. */
+function idIn(to: any[], from: any[], id: string): string {
+  const name = from.find((q) => q.id === id).metric.metricName;
+  return to.find((q) => q.metric?.metricName === name).id;
+}
 
 const flag = {
   name: "new_checkout",
@@ -244,9 +250,23 @@ describe("Observability", () => {
       !/\[/.test(queries.find((q) => q.returnData).expression),
       "no array (MAX([...])) in the expression",
     );
-    const titles = parsed(one(rs, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody).widgets.map(
-      (w: any) => w.properties.title,
-    );
+    const widgets = parsed(one(rs, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody).widgets;
+    const titles = widgets.map((w: any) => w.properties.title);
+    // The error-rate widget draws what the alarm judges: the same metrics, the same value on the same datapoints.
+    const drawn = widgetQueries(widgets[0].properties.metrics);
+    assert.deepEqual(albQueryProblems(drawn), []);
+    const drawnAt = (d: ReturnType<typeof point>) =>
+      evaluateAlarm(
+        drawn,
+        Object.fromEntries(Object.entries(d).map(([id, v]) => [idIn(drawn, queries, id), v])),
+      );
+    for (const d of [
+      point(3, 2, 98),
+      point(undefined, 4, undefined),
+      point(undefined, undefined, 50),
+      point(),
+    ])
+      assert.equal(drawnAt(d), at(d));
     assert.deepEqual(titles, ["Error rate (5xx %)", "Latency (p95, seconds)", "Golden-path success (%)"]);
     assert.equal(
       one(rs, "aws:sns/topicSubscription:TopicSubscription").inputs.endpoint,

@@ -54,3 +54,25 @@ export function evaluateAlarm(queries: Query[], datapoints: Record<string, numbe
   scope.set("FILL", (m: number | undefined, value: number) => (m === undefined ? value : m));
   return math.evaluate(returned[0].expression, scope) as number;
 }
+
+/** A metric widget's rows (CloudWatch dashboard body structure, `metrics`) as alarm metric queries. */
+export function widgetQueries(rows: unknown[][]): Query[] {
+  return rows.map((row) => {
+    const options = row[row.length - 1] as {
+      id: string;
+      stat?: string;
+      expression?: string;
+      visible?: boolean;
+    };
+    if (options.expression !== undefined)
+      return { id: options.id, expression: options.expression, returnData: options.visible !== false };
+    const [namespace, metricName, ...pairs] = row.slice(0, -1) as string[];
+    const dimensions: Record<string, string> = {};
+    for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]] = pairs[i + 1];
+    return {
+      id: options.id,
+      returnData: false,
+      metric: { namespace, metricName, dimensions, stat: options.stat ?? "" },
+    };
+  });
+}
