@@ -267,6 +267,21 @@ describe("Observability", () => {
       point(),
     ])
       assert.equal(drawnAt(d), at(d));
+    assert.deepEqual(widgets[0].properties.annotations.horizontal, [{ label: "error budget", value: 0.5 }]);
+    // The latency widget draws the latency alarm's metric and statistic, with its threshold as the line.
+    assert.deepEqual(widgetQueries(widgets[1].properties.metrics), [
+      {
+        id: undefined,
+        returnData: false,
+        metric: {
+          namespace: latency.inputs.namespace,
+          metricName: latency.inputs.metricName,
+          dimensions: latency.inputs.dimensions,
+          stat: latency.inputs.extendedStatistic,
+        },
+      },
+    ]);
+    assert.deepEqual(widgets[1].properties.annotations.horizontal, [{ label: "target", value: 0.8 }]);
     assert.deepEqual(titles, ["Error rate (5xx %)", "Latency (p95, seconds)", "Golden-path success (%)"]);
     assert.equal(
       one(rs, "aws:sns/topicSubscription:TopicSubscription").inputs.endpoint,
