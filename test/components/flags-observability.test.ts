@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { FeatureFlags, featureFlagsDocument } from "../../components/FeatureFlags";
 import type { FeatureFlagsTarget } from "../../components/ServiceRuntime";
 import { standardTags } from "../../components/naming";
-import { BURN_WINDOWS, burnRate, Observability } from "../../components/Observability";
+import { BURN_WINDOWS, burnRate, Observability, observabilityDefaults } from "../../components/Observability";
+import { GOLDEN_PATH } from "../../policy-pack/lib/facts";
 import { ofType, one, parsed, register } from "../helpers";
 import { albQueryProblems, evaluateAlarm, widgetQueries } from "./metricMath";
 
@@ -282,6 +283,27 @@ describe("Observability", () => {
       },
     ]);
     assert.deepEqual(widgets[1].properties.annotations.horizontal, [{ label: "target", value: 0.8 }]);
+    // The golden-path widget reads the counts `cicd verify` publishes (PutMetricData, src/deploy/goldenPath.ts) as
+    // sums, and draws their ratio in percent against the success target.
+    const golden = widgetQueries(widgets[2].properties.metrics);
+    const published = golden.filter((q) => q.metric).map((q) => q.metric!);
+    assert.deepEqual(
+      published.map((m) => [m.namespace, m.metricName, m.dimensions, m.stat]),
+      [GOLDEN_PATH.metrics.success, GOLDEN_PATH.metrics.attempts].map((metricName) => [
+        GOLDEN_PATH.namespace,
+        metricName,
+        { App: "shop", Environment: "staging" },
+        "Sum",
+      ]),
+    );
+    const byName = (name: string) => golden.find((q) => q.metric?.metricName === name)!.id;
+    const success = (s: number, t: number) =>
+      evaluateAlarm(golden, { [byName("Success")]: s, [byName("Attempts")]: t });
+    assert.equal(success(9, 10), 90);
+    assert.equal(success(4, 4), 100);
+    assert.deepEqual(widgets[2].properties.annotations.horizontal, [
+      { label: "target", value: observabilityDefaults.goldenPathSuccessPercent },
+    ]);
     assert.deepEqual(titles, ["Error rate (5xx %)", "Latency (p95, seconds)", "Golden-path success (%)"]);
     assert.equal(
       one(rs, "aws:sns/topicSubscription:TopicSubscription").inputs.endpoint,
