@@ -111,5 +111,33 @@ describe("managed files", () => {
       erp.props.content,
       "# Managed by cicd-constitution: main requires a code owner's review (CC-BR-11).\n* @surlefeu/erp-team @surlefeu/release-managers\n",
     );
+    // Written on main once: later reviewed edits stand (their content is not the program's any more), and a
+    // destroy leaves the files, since deleting one is a commit to main, which its ruleset refuses.
+    const options = new Map(production.plan.resources.map((r) => [r.urn, r.options]));
+    for (const f of files) {
+      assert.equal(f.props.branch, "main", f.urn);
+      assert.deepEqual(
+        [...(options.get(f.urn)?.ignoreChanges ?? [])].sort(),
+        ["commitAuthor", "commitEmail", "commitMessage", "content", "overwriteOnCreate"],
+        f.urn,
+      );
+      assert.equal(options.get(f.urn)?.retainOnDelete, true, f.urn);
+    }
+  });
+
+  it("every governed repository has Dependabot security updates on (Scorecard Vulnerabilities)", async () => {
+    const production = (await repositoryStacks()).find((p) => p.plan.stack === "production")!;
+    const repos = production.resources.filter((r) => r.type === "github:index/repository:Repository");
+    const updates = production.resources.filter(
+      (r) =>
+        r.type === "github:index/repositoryDependabotSecurityUpdates:RepositoryDependabotSecurityUpdates",
+    );
+    assert.deepEqual(
+      updates
+        .filter((u) => u.props.enabled === true)
+        .map((u) => u.props.repository)
+        .sort(),
+      repos.map((r) => r.props.name).sort(),
+    );
   });
 });
