@@ -3,7 +3,13 @@
  * never collide between environments, and a shortened name keeps its environment and suffix.
  */
 import { strict as assert } from "node:assert";
-import { awsName, shortEnv } from "../../components/naming";
+import {
+  AUTONAME_SUFFIX_LENGTH,
+  awsName,
+  nameLimitProblems,
+  physicalNames,
+  shortEnv,
+} from "../../components/naming";
 
 describe("naming", () => {
   it("each environment has a distinct, non-empty short code of at most 4 characters", () => {
@@ -18,5 +24,25 @@ describe("naming", () => {
     assert.equal(name, "a-very-long-application--stg-alb");
     assert.equal(name.length, 32);
     assert.equal(awsName("shop", "production", "tg"), "shop-prod-tg");
+  });
+
+  it("a name over its limit is reported with what it names, its length, the limit and the AWS API that sets it", () => {
+    const app = "a".repeat(600);
+    const names = Object.values(physicalNames(app, "production"));
+    const problems = nameLimitProblems(app, "production");
+    assert.equal(problems.length, names.length, "every name is over its limit");
+    for (const [i, p] of names.entries()) {
+      assert.match(p.what, /^[A-Za-z][\w -]+$/);
+      assert.match(
+        p.source,
+        /^(ECS|ELBv2|IAM|CloudWatch Logs|CloudWatch|EC2|AppConfig|SNS|Secrets Manager) [A-Z]\w+$/,
+      );
+      const length = p.name.length + (p.autonamed ? AUTONAME_SUFFIX_LENGTH : 0);
+      assert.equal(
+        problems[i],
+        `${p.what} name ${p.name} has ${length} characters, at most ${p.max} (${p.source})`,
+      );
+    }
+    assert.deepEqual(nameLimitProblems("shop", "production"), []);
   });
 });
