@@ -9,6 +9,7 @@ import * as path from "node:path";
 import {
   codeOwnersFile,
   INCIDENT_LABEL,
+  INCIDENT_SECTION_HINTS,
   incidentTemplate,
   pullRequestTemplate,
 } from "../../components/templates";
@@ -57,6 +58,26 @@ describe("managed files", () => {
     const playbook = fs.readFileSync(file, "utf8");
     const step = playbook.split("\n").find((l) => /incident issue/i.test(l))!;
     for (const h of headings) assert.match(step, new RegExp(h, "i"), h);
+  });
+
+  it("under each incident heading, its hint: what to write, a timestamped Timeline line, PLAY 6's next steps as tasks", () => {
+    const sections = incidentTemplate()
+      .split(/^## /m)
+      .slice(1)
+      .map((block) => block.split("\n"));
+    const body = Object.fromEntries(sections.map(([heading, ...lines]) => [heading, lines.filter(Boolean)]));
+    assert.deepEqual(body, INCIDENT_SECTION_HINTS);
+    for (const hints of Object.values(INCIDENT_SECTION_HINTS))
+      assert.ok(hints.length > 0 && hints.every((h) => h.length > 20));
+    assert.match(body.Timeline[0], /^- YYYY-MM-DDTHH:MM:SSZ: /);
+    assert.deepEqual(
+      body["Fix plan"].map((l: string) => /^- \[ \] .*\(PLAY 6, step (\d)\)$/.exec(l)?.[1]),
+      ["6", "7"],
+    );
+    assert.match(
+      incidentTemplate(),
+      /\n---\n\n<!-- From cicd-constitution \(cicd incident --template\)[^\n]*-->\n\n## Impact\n/,
+    );
   });
 
   it("the template has one heading per section of the constitution, in its order", function () {
