@@ -6,6 +6,7 @@ import {
   PR_TEMPLATE_PATH,
   RELEASE_TAG_GLOB,
 } from "../policy-pack/lib/facts";
+import { DEFAULT_REQUIRED_CHECKS } from "./defaults";
 import { codeOwnersFile, pullRequestTemplate } from "./templates";
 import { withDefaults } from "./util";
 
@@ -75,7 +76,7 @@ export const repositoryGovernanceDefaults = {
   description: "",
   visibility: "private" as const,
   importExisting: false,
-  requiredChecks: ["style", "unit", "smoke"],
+  requiredChecks: [...DEFAULT_REQUIRED_CHECKS],
   requiredApprovals: 1,
   releaseTagPattern: RELEASE_TAG_GLOB,
   protect: true,

@@ -36,3 +36,6 @@ export const STAGING_VALUES: Readonly<Record<string, string>> = {
   PULUMI_ACCESS_TOKEN: "PULUMI_STAGING_TOKEN",
   GOVERNANCE_GITHUB_TOKEN: "GOVERNANCE_STAGING_TOKEN",
 };
+
+/** The required status checks of a governed repository's `main` (CONST "Required PR Checks": style, unit tests, thin smoke). */
+export const DEFAULT_REQUIRED_CHECKS: readonly string[] = ["style", "unit", "smoke"];

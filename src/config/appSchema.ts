@@ -5,6 +5,7 @@ import {
   DEFAULT_HEALTH_CHECK_GRACE_SECONDS,
   DEFAULT_SCRATCH_PATHS,
   DEFAULT_STICKINESS,
+  DEFAULT_REQUIRED_CHECKS,
 } from "../../components/defaults";
 import {
   DEFAULT_LOG_RETENTION_DAYS,
@@ -47,8 +48,7 @@ export const FARGATE_SIZES: Record<number, number[]> = {
 
 const FARGATE_CPU_EXPECTED = `Fargate CPU units: ${Object.keys(FARGATE_SIZES).join(", ")}`;
 
-/** The default required status checks (CONST "Required PR Checks": style, unit tests, thin smoke). */
-export const DEFAULT_REQUIRED_CHECKS = ["style", "unit", "smoke"];
+export { DEFAULT_REQUIRED_CHECKS };
 
 export const str = (expected: string) => z.string({ error: expected });
 /** A string matching `re`; on a mismatch, one problem saying `expected` (no further check of the value runs). */
@@ -98,7 +98,7 @@ export const repositorySchema = z.strictObject({
 export const requiredChecksSchema = z
   .array(pattern(/^[A-Za-z0-9 _.:/()-]{1,100}$/, "a status check context"))
   .min(1)
-  .default(DEFAULT_REQUIRED_CHECKS);
+  .default(() => [...DEFAULT_REQUIRED_CHECKS]);
 
 /** Approving reviews required on pull requests to `main`, 0-10 (GitHub's limit). Default 1. */
 export const requiredApprovalsSchema = z.int().min(0).max(10).default(1);

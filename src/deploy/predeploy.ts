@@ -24,6 +24,7 @@ import { DEPLOYMENTS_READ, latestStatus, payloadOf, statusesOf } from "./deploym
 import { gateOverrideProblems, GATE_OVERRIDABLE } from "../config/model";
 import { validWaivers, waiverProblems } from "../../policy-pack/lib/waivers";
 import { requiredSecrets } from "../config/secrets";
+import { DEFAULT_REQUIRED_CHECKS } from "../../components/defaults";
 import { Check, CheckReport } from "./checks";
 import { AppTarget, deployedStack, DeployedStack } from "./targets";
 import { checkReleaseGates } from "./releaseGates";
@@ -359,7 +360,7 @@ export async function predeployStack(opts: PredeployOptions): Promise<CheckRepor
         repo,
         sha,
         {
-          checks: infra?.requiredChecks ?? ["style", "unit", "smoke"],
+          checks: infra?.requiredChecks ?? [...DEFAULT_REQUIRED_CHECKS],
           integrationId: deployed.model.governance.checksIntegrationId,
         },
         push,

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { DEFAULT_REQUIRED_CHECKS } from "../../components/defaults";
 import { RepositoryGovernance } from "../../components/RepositoryGovernance";
 import { one, register } from "../helpers";
 
@@ -45,6 +46,16 @@ describe("RepositoryGovernance", () => {
     );
     assert.equal(rules.nonFastForward, true);
     assert.equal(rules.deletion, true);
+  });
+
+  it("without required checks given, main requires the constitution's three (style, unit tests, thin smoke)", async () => {
+    const rs = await register(
+      () => new RepositoryGovernance("app", { repository: "app-repo", codeOwners: ["@mathieu"] }),
+    );
+    const main = one(rs, "github:index/repositoryRuleset:RepositoryRuleset", "main-ruleset");
+    const checks = (main.inputs.rules as any).requiredStatusChecks.requiredChecks.map((c: any) => c.context);
+    assert.deepEqual(checks, ["style", "unit", "smoke"]);
+    assert.deepEqual(checks, [...DEFAULT_REQUIRED_CHECKS]);
   });
 
   it("makes release tags mvp-* immutable", async () => {
