@@ -112,6 +112,36 @@ describe("InfrastructureRepository: its GitHub Environments", () => {
     }
   });
 
+  it("the permissions boundaries are protected from a destroy, like the roles they bound", () => {
+    const boundaries = rs.filter((r) => r.type === "aws:iam/policy:Policy" && r.name.endsWith("-boundary"));
+    assert.deepEqual(
+      boundaries.map((b) => b.options?.protect),
+      [true, true],
+    );
+  });
+
+  it("outputs each environment's deploy role ARN, and writes the repository variables it is given", async () => {
+    let repo: InfrastructureRepository | undefined;
+    const withVariables = await register(
+      () => {
+        repo = new InfrastructureRepository("infra", {
+          ...ARGS,
+          repositoryVariables: { PULUMI_ORG: "acme" },
+        });
+      },
+      { stack: "production" },
+    );
+    const variables = withVariables.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable");
+    assert.deepEqual(
+      variables.map((v) => [v.inputs.repository, v.inputs.variableName, v.inputs.value]),
+      [["infra", "PULUMI_ORG", "acme"]],
+    );
+    const roleArn = (env: string) =>
+      `arn:aws:iam::123456789012:role/${withVariables.find((r) => r.type === "aws:iam/role:Role" && r.name === `infra-${env}-deploy-role`)!.inputs.name}`;
+    for (const env of ["staging", "production"] as const)
+      assert.equal(await new Promise((done) => repo!.deployRoleArns[env].apply(done)), roleArn(env));
+  });
+
   it("no repository variable without repositoryVariables", () => {
     assert.deepEqual(
       rs.filter((r) => r.type === "github:index/actionsVariable:ActionsVariable").map((r) => r.name),
