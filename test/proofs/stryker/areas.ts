@@ -125,6 +125,11 @@ export const AREAS: MutationArea[] = [
       "test/workflows/required-checks.test.ts",
       // The pack's verdict over the repository's stacks: every rule passes or does not apply.
       "test/policy/rules.test.ts",
+      // The pack's settings as a stack file gives them (src/audit/policy.ts): overrides, tightening only, scorecard.
+      "test/policy/overrides.test.ts",
+      "test/policy/settings-tighten.test.ts",
+      "test/policy/scorecard.test.ts",
+      "test/policy/repository-hardening.test.ts",
       // What the offline preview records and masks (src/offline/recorder.ts, summary.ts) and the egress limits of
       // src/egress.ts are checked by these suites of other folders.
       "test/report/redaction.test.ts",
