@@ -127,16 +127,89 @@ describe("audit input: pulumi stack export, preview --json and plan files", () =
       [{ steps: [{ op: "create", newState: {} }] }, /steps\[0\]\.newState has no urn/],
       [{ schemaVersion: 1, resources: [{ urn: "u" }] }, /resources\[0\] has no urn or type/],
       [{ other: true }, /not a stack export \(\{ version: 3, deployment \}\), a preview/],
+      [{ version: 3 }, /deployment\.resources is missing or not a list/],
+      [{ version: 3, deployment: { resources: ["x"] } }, /deployment\.resources\[0\] has no urn or type/],
+      [
+        { version: 3, deployment: { resources: [{ urn: "u" }] } },
+        /deployment\.resources\[0\] has no urn or type/,
+      ],
+      [{ schemaVersion: 1, resources: ["x"] }, /resources\[0\] has no urn or type/],
+      [{ schemaVersion: 1, resources: [{ type: "t" }] }, /resources\[0\] has no urn or type/],
+      [{ schemaVersion: 2, resources: [] }, /not a stack export/],
+      [{ schemaVersion: 1, resources: {} }, /not a stack export/],
     ];
     for (const [input, message] of refused) {
       const text = typeof input === "string" ? input : JSON.stringify(input);
       assert.throws(
         () => parseState(text, "in.json"),
         (e: Error) =>
-          e instanceof AuditInputError && message.test(e.message) && !e.message.includes("hunter2"),
+          e instanceof AuditInputError &&
+          e.name === "AuditInputError" &&
+          message.test(e.message) &&
+          !e.message.includes("hunter2"),
         text,
       );
     }
+  });
+
+  it("a JSON error keeps its position only", () => {
+    assert.throws(
+      () => parseState('{"abcdefgh":1}x', "in.json"),
+      /^AuditInputError: in\.json: not JSON \(invalid JSON at position 14\)$/,
+    );
+  });
+
+  it("plain text where a secret belongs: marked, remembered from 4 characters; empty and masked values left alone", () => {
+    const env = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret";
+    const state = parseState(
+      JSON.stringify({
+        steps: [
+          {
+            op: "create",
+            newState: { urn: URN("a", env), type: env, parent: URN("p"), inputs: { plaintextValue: "abc" } },
+          },
+          {
+            op: "create",
+            newState: { urn: URN("b", env), type: env, inputs: { plaintextValue: "abcd", value: "" } },
+          },
+          {
+            op: "create",
+            newState: { urn: URN("c", env), type: env, inputs: { value: "[secret]", other: "kept" } },
+          },
+        ],
+      }),
+      "preview.json",
+    );
+    assert.deepEqual(
+      state.resources.map((r) => [r.name, r.parent, r.props]),
+      [
+        ["a", URN("p"), { plaintextValue: "[plaintext]" }],
+        ["b", null, { plaintextValue: "[plaintext]", value: "" }],
+        ["c", null, { value: "[secret]", other: "kept" }],
+      ],
+    );
+    assert.deepEqual([...state.secretValues], ["abcd"]);
+    // Arrays are walked: a secret inside a list is masked too.
+    const listed = parseState(
+      JSON.stringify({
+        schemaVersion: 1,
+        resources: [{ urn: URN("l"), type: "t:l:L", inputs: { list: [secret("in-a-list")] } }],
+      }),
+      "plan.json",
+    );
+    assert.deepEqual(listed.resources[0].props, { list: ["[secret]"] });
+    assert.deepEqual([...listed.secretValues], ["in-a-list"]);
+  });
+
+  it("the stack comes from the first URN; a URN not of Pulumi's form names none", () => {
+    const exported = (urn: string) =>
+      parseState(
+        JSON.stringify({ version: 3, deployment: { resources: [{ urn, type: "t:a:A" }] } }),
+        "e.json",
+      ).stack;
+    assert.equal(exported("urn:pulumi:dev::p::t:a:A::a"), "dev");
+    assert.equal(exported("x:pulumi:dev::p::t:a:A::a"), undefined);
+    assert.equal(parseState(JSON.stringify({ steps: [] }), "p.json").stack, undefined);
   });
 
   it("reads files: a missing one and bad stack outputs are named, never quoted", () => {
@@ -151,8 +224,10 @@ describe("audit input: pulumi stack export, preview --json and plan files", () =
         () => readStackOutputs(file),
         (e: Error) => /not JSON stack outputs/.test(e.message) && !e.message.includes("secret-value"),
       );
-      fs.writeFileSync(file, "[1]");
-      assert.throws(() => readStackOutputs(file), /not a JSON object of stack outputs/);
+      for (const text of ["[1]", "null", "5"]) {
+        fs.writeFileSync(file, text);
+        assert.throws(() => readStackOutputs(file), /not a JSON object of stack outputs/, text);
+      }
       assert.throws(
         () => readStackOutputs(path.join(dir, "none.json")),
         /cannot read the stack outputs \(ENOENT\)/,
