@@ -11,6 +11,9 @@
  * - While Stryker measures which test covers which code (its dry run), the code a computation runs would count
  *   as covered by the first reader only, and a mutant there would run one test. So each later reader is also
  *   counted as covering it.
+ * - A worker Stryker starts after a timeout runs no dry run, so a computation may first be asked for while a
+ *   mutant is on; shared, that mutated result would fail every later mutant's tests at once (each "killed" in
+ *   milliseconds). So the shared result is always computed with no mutant on.
  */
 
 /** What Stryker's instrumenter keeps in `globalThis.__stryker__`. */
@@ -63,21 +66,26 @@ export function onceShared<T>(compute: () => Promise<T>): () => Promise<T> {
     const stryker = strykerGlobal();
     if (!stryker) return (await (base ??= compute().then((value) => ({ value, hits: {} })))).value;
     const mutant = stryker.activeMutant;
-    if (!base) {
-      const computing = (base = computeTracked(stryker, compute));
-      const b = await computing;
-      countAsCovered(stryker, b.hits);
-      // Computed with a mutant on that its code holds: that mutant's result, not the shared one.
-      if (mutant !== undefined && mutant in b.hits) {
-        base = undefined;
-        own = { mutant, value: Promise.resolve(b.value) };
-      }
-      return b.value;
-    }
+    // The shared result is always the unmutated code's, whatever mutant is on when it is first asked for: a worker
+    // Stryker starts after a timeout runs no dry run, so its first computation happens under a mutant.
+    base ??= unmutated(stryker, () => computeTracked(stryker, compute));
     const b = await base;
     countAsCovered(stryker, b.hits);
-    if (mutant === undefined || !(mutant in b.hits)) return b.value;
+    // No coverage recorded at all: which mutants the code holds is unknown, so every mutant gets its own result.
+    const holds = Object.keys(b.hits).length === 0 || (mutant !== undefined && mutant in b.hits);
+    if (mutant === undefined || !holds) return b.value;
     if (own?.mutant !== mutant) own = { mutant, value: compute() };
     return own.value;
   };
+}
+
+/** Runs `f` with no mutant switched on, then switches the active one back on. */
+async function unmutated<T>(stryker: StrykerGlobal, f: () => Promise<T>): Promise<T> {
+  const mutant = stryker.activeMutant;
+  delete stryker.activeMutant;
+  try {
+    return await f();
+  } finally {
+    if (mutant !== undefined) stryker.activeMutant = mutant;
+  }
 }

@@ -66,14 +66,30 @@ describe("proofs: a shared result under mutation testing (test/onceShared.ts)", 
     assert.equal(c.calls(), 2);
   });
 
-  it("a first computation with a mutant of its code on is not shared with the next mutant", async () => {
+  it("first asked for under a mutant (a worker started after a timeout): the shared result is the unmutated one", async () => {
     g.__stryker__ = { activeMutant: "1" };
     const c = counted();
     assert.equal(await c.shared(), "computed with 1");
+    assert.equal(g.__stryker__.activeMutant, "1", "the mutant is on again after the shared computation");
     g.__stryker__.activeMutant = "9";
-    assert.equal(await c.shared(), "computed with 9");
+    assert.equal(await c.shared(), "computed with no mutant");
     g.__stryker__.activeMutant = "8";
-    assert.equal(await c.shared(), "computed with 9");
-    assert.equal(c.calls(), 2);
+    assert.equal(await c.shared(), "computed with no mutant");
+    assert.equal(c.calls(), 2, "the unmutated result and mutant 1's own");
+  });
+
+  it("without any coverage recorded, every mutant gets its own result", async () => {
+    g.__stryker__ = { activeMutant: "5" };
+    let calls = 0;
+    const shared = onceShared(async () => {
+      calls++;
+      return `computed with ${g.__stryker__?.activeMutant ?? "no mutant"}`;
+    });
+    assert.equal(await shared(), "computed with 5");
+    g.__stryker__.activeMutant = "6";
+    assert.equal(await shared(), "computed with 6");
+    delete g.__stryker__.activeMutant;
+    assert.equal(await shared(), "computed with no mutant");
+    assert.equal(calls, 3);
   });
 });
