@@ -176,6 +176,21 @@ describe("ServiceRuntime", () => {
     assert.ok(serviceTask && migration);
     // ECS runs a task on its runtimePlatform only when the image has that variant (linux/amd64 for LINUX/X86_64).
     assert.deepEqual(migration.inputs.runtimePlatform, serviceTask.inputs.runtimePlatform);
+    // cicd migrate runs it as the service runs: Fargate, awsvpc; its own family, ending with the environment as
+    // the deploy role's ecs:RunTask scope `task-definition/*-<environment>:*` needs; kept on replacement.
+    for (const key of ["networkMode", "requiresCompatibilities", "cpu", "memory", "skipDestroy"])
+      assert.deepEqual(migration.inputs[key], serviceTask.inputs[key], key);
+    assert.deepEqual(
+      [serviceTask.inputs.networkMode, serviceTask.inputs.requiresCompatibilities],
+      ["awsvpc", ["FARGATE"]],
+    );
+    assert.equal(migration.inputs.skipDestroy, true);
+    assert.equal(migration.inputs.family, "shop-migrate-staging");
+    assert.notEqual(migration.inputs.family, serviceTask.inputs.family);
+    assert.deepEqual(
+      [(migration.inputs.tags as any).purpose, (migration.inputs.tags as any)["migration-contract"]],
+      ["migration", "safe_online"],
+    );
     const platform = migration.inputs.runtimePlatform as Record<string, string>;
     const variant = `${platform.operatingSystemFamily.toLowerCase()}/${{ X86_64: "amd64", ARM64: "arm64" }[platform.cpuArchitecture]}`;
     assert.ok(containerImageDefaults.platforms.includes(variant), variant);
