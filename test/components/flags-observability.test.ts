@@ -215,7 +215,10 @@ describe("Observability", () => {
     for (const a of alarms) {
       assert.deepEqual(a.inputs.alarmActions, [topicArn], a.urn);
       assert.deepEqual(a.inputs.okActions, [topicArn], a.urn);
+      // Each alarms when its value rises above its threshold (a rate, a latency, a burn rate).
+      assert.equal(a.inputs.comparisonOperator, "GreaterThanThreshold", a.urn);
     }
+    assert.equal(one(rs, "aws:sns/topicSubscription:TopicSubscription").inputs.protocol, "email");
     const latency = alarms.find((a) => a.name.endsWith("latency-p95"))!;
     assert.equal(latency.inputs.extendedStatistic, "p95");
     assert.equal(latency.inputs.threshold, 0.8);
@@ -351,8 +354,20 @@ describe("Observability", () => {
       assert.equal(alarm.inputs.datapointsToAlarm, 3);
       assert.equal(alarm.inputs.evaluationPeriods, 5);
       assert.equal(alarm.inputs.treatMissingData, "notBreaching");
+      assert.equal(alarm.inputs.comparisonOperator, "GreaterThanThreshold");
+      assert.deepEqual(alarm.inputs.alarmActions, ["arn:aws:sns:eu-west-1:123456789012:shop-staging-alarms"]);
+      assert.deepEqual(alarm.inputs.okActions, alarm.inputs.alarmActions);
       assert.match(String(alarm.inputs.alarmDescription), /in 3 of 5 minutes with requests/);
     }
+    const names = await Promise.all(
+      observability!.alarmNames.map((n) => new Promise<string>((done) => n.apply(done))),
+    );
+    assert.deepEqual(
+      names.sort(),
+      ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((a) => String(a.inputs.name))
+        .sort(),
+    );
     const deploymentAlarms = await new Promise<string[]>((done) =>
       observability!.deploymentAlarmNames.apply(done),
     );
