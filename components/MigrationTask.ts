@@ -91,7 +91,7 @@ export class MigrationTask extends pulumi.ComponentResource {
         memory: String(args.memoryMiB),
         networkMode: "awsvpc",
         requiresCompatibilities: ["FARGATE"],
-          runtimePlatform: TASK_RUNTIME_PLATFORM,
+        runtimePlatform: TASK_RUNTIME_PLATFORM,
         executionRoleArn: args.executionRoleArn,
         taskRoleArn: args.taskRoleArn,
         volumes: args.volumeNames.map((v) => ({ name: v })),
