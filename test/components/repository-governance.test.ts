@@ -134,18 +134,6 @@ describe("RepositoryGovernance", () => {
     );
   });
 
-  it("an adopted repository is not initialised again", async () => {
-    const rs = await register(
-      () =>
-        new RepositoryGovernance("app", {
-          repository: "legacy",
-          codeOwners: ["@mathieu"],
-          importExisting: true,
-        }),
-    );
-    assert.equal(one(rs, "github:index/repository:Repository").inputs.autoInit, false);
-  });
-
   it("required approvals: zero is allowed, a negative count refused", () => {
     assert.doesNotThrow(
       () =>
@@ -158,7 +146,7 @@ describe("RepositoryGovernance", () => {
     );
   });
 
-  it("imports an existing repository when asked", async () => {
+  it("imports an existing repository when asked, without initialising it again", async () => {
     const rs = await register(
       () =>
         new RepositoryGovernance("app", {
@@ -168,6 +156,11 @@ describe("RepositoryGovernance", () => {
         }),
     );
     assert.equal(one(rs, "github:index/repository:Repository").options?.import, "legacy");
+    assert.equal(
+      one(rs, "github:index/repository:Repository").inputs.autoInit,
+      false,
+      "not initialised again",
+    );
   });
 
   it("rejects an empty or duplicated check list, naming the field", () => {
