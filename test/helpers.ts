@@ -33,6 +33,11 @@ export async function register(
   return monitor.records.map((r) => ({ ...r, props: monitor.properties.get(r.urn) ?? {} }));
 }
 
+/** The value an Output resolves to under the offline mocks (a component's output, read in a test). */
+export function outputValue<T>(output: { apply: (f: (v: T) => void) => unknown }): Promise<T> {
+  return new Promise<T>((done) => output.apply(done));
+}
+
 /** Resources of one type; fails when none exists, naming the type. */
 export function ofType(resources: Registered[] | PlanResource[], type: string): Registered[] {
   const found = (resources as Registered[]).filter((r) => r.type === type);

@@ -4,7 +4,7 @@ import type { FeatureFlagsTarget } from "../../components/ServiceRuntime";
 import { standardTags } from "../../components/naming";
 import { BURN_WINDOWS, burnRate, Observability, observabilityDefaults } from "../../components/Observability";
 import { GOLDEN_PATH } from "../../policy-pack/lib/facts";
-import { ofType, one, parsed, register } from "../helpers";
+import { ofType, one, outputValue, parsed, register } from "../helpers";
 import { albQueryProblems, evaluateAlarm, widgetQueries } from "./metricMath";
 
 /** The id in `to` of the query reading the same metric as query `id` of `from`. */
@@ -130,11 +130,9 @@ describe("FeatureFlags", () => {
     assert.ok(children.some((r) => r.type === "aws:appconfig/deployment:Deployment"));
 
     // What the app reads its flags with, and what `cicd flags` operates on (exported as `apps.<app>.flags`).
-    const value = <T>(o: { apply: (f: (v: T) => void) => unknown }) =>
-      new Promise<T>((done) => o.apply(done));
     // The ids are the ones the flag deployment targets; the ARN is the application's, as IAM names a configuration.
     const deployed = one(rs, "aws:appconfig/deployment:Deployment").inputs;
-    const target = await value<FeatureFlagsTarget>(flags!.target);
+    const target = await outputValue<FeatureFlagsTarget>(flags!.target);
     assert.match(String(deployed.applicationId), /^\w{7}$/);
     assert.deepEqual(
       [target.applicationId, target.environmentId, target.profileId],
@@ -142,10 +140,10 @@ describe("FeatureFlags", () => {
     );
     assert.equal(
       target.configurationArn,
-      `${await value<string>(flags!.applicationArn)}/environment/${target.environmentId}/configuration/${target.profileId}`,
+      `${await outputValue<string>(flags!.applicationArn)}/environment/${target.environmentId}/configuration/${target.profileId}`,
     );
     assert.match(target.configurationArn, /^arn:aws:appconfig:eu-west-1:123456789012:application\/\w{7}\//);
-    assert.deepEqual(await value(flags!.operations), {
+    assert.deepEqual(await outputValue(flags!.operations), {
       applicationId: deployed.applicationId,
       environmentId: deployed.environmentId,
       configurationProfileId: deployed.configurationProfileId,
@@ -164,9 +162,7 @@ describe("FeatureFlags", () => {
         tags: standardTags("shop", "production", "team-a"),
       });
     });
-    const operations = await new Promise<{ monitorAlarmNames: string[] }>((done) =>
-      flags!.operations.apply(done),
-    );
+    const operations = await outputValue(flags!.operations);
     assert.deepEqual(operations.monitorAlarmNames, []);
   });
 
@@ -359,18 +355,14 @@ describe("Observability", () => {
       assert.deepEqual(alarm.inputs.okActions, alarm.inputs.alarmActions);
       assert.match(String(alarm.inputs.alarmDescription), /in 3 of 5 minutes with requests/);
     }
-    const names = await Promise.all(
-      observability!.alarmNames.map((n) => new Promise<string>((done) => n.apply(done))),
-    );
+    const names = await Promise.all(observability!.alarmNames.map((n) => outputValue<string>(n)));
     assert.deepEqual(
       names.sort(),
       ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm")
         .map((a) => String(a.inputs.name))
         .sort(),
     );
-    const deploymentAlarms = await new Promise<string[]>((done) =>
-      observability!.deploymentAlarmNames.apply(done),
-    );
+    const deploymentAlarms = await outputValue(observability!.deploymentAlarmNames);
     assert.deepEqual(deploymentAlarms, [
       "shop-staging-5xx-rate",
       "shop-staging-latency-p95",

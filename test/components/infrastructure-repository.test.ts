@@ -9,7 +9,7 @@ import {
   InfrastructureRepository,
   type InfrastructureRepositoryArgs,
 } from "../../components/InfrastructureRepository";
-import { parsed, type Registered, register } from "../helpers";
+import { outputValue, parsed, type Registered, register } from "../helpers";
 
 const ARGS: InfrastructureRepositoryArgs = {
   owner: "acme",
@@ -139,7 +139,7 @@ describe("InfrastructureRepository: its GitHub Environments", () => {
     const roleArn = (env: string) =>
       `arn:aws:iam::123456789012:role/${withVariables.find((r) => r.type === "aws:iam/role:Role" && r.name === `infra-${env}-deploy-role`)!.inputs.name}`;
     for (const env of ["staging", "production"] as const)
-      assert.equal(await new Promise((done) => repo!.deployRoleArns[env].apply(done)), roleArn(env));
+      assert.equal(await outputValue(repo!.deployRoleArns[env]), roleArn(env));
   });
 
   it("no repository variable without repositoryVariables", () => {

@@ -4,7 +4,7 @@ import { containerImageDefaults } from "../../components/ContainerImage";
 import type { MigrationRun } from "../../components/MigrationTask";
 import { MIGRATION_STREAM_PREFIX } from "../../components/runtimeTask";
 import { ServiceRuntime, ServiceRuntimeArgs } from "../../components/ServiceRuntime";
-import { ofType, one, parsed, register } from "../helpers";
+import { ofType, one, outputValue, parsed, register } from "../helpers";
 
 const DIGEST = `sha256:${"cd".repeat(32)}`;
 function args(
@@ -196,7 +196,7 @@ describe("ServiceRuntime", () => {
     assert.ok(containerImageDefaults.platforms.includes(variant), variant);
     const [container] = parsed<any[]>(migration.inputs.containerDefinitions);
     assert.deepEqual(container.command, ["alembic", "upgrade", "head"]);
-    const run = await new Promise<MigrationRun>((done) => runtime!.migration!.runInputs.apply(done));
+    const run = await outputValue<MigrationRun>(runtime!.migration!.runInputs);
     const cluster = one(rs, "aws:ecs/cluster:Cluster");
     const service = one(rs, "aws:ecs/service:Service");
     assert.deepEqual(run, {
