@@ -24,24 +24,47 @@ export const ALB_METRICS: Record<string, string[][]> = {
 interface Query {
   id: string;
   expression?: string;
+  label?: string;
   returnData?: boolean;
   metric?: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string };
 }
 
-/** Problems of an alarm's metric queries against {@link ALB_METRICS}; empty when CloudWatch would find data. */
+/**
+ * CloudWatch's rule for a metric query's `Id` (CloudWatch API reference, `MetricDataQuery`: "The first character must
+ * be a lower-case letter"; letters, digits and underscores; unique within the request).
+ */
+const QUERY_ID = /^[a-z][a-zA-Z0-9_]{0,254}$/;
+
+/**
+ * Problems of an alarm's metric queries: ids CloudWatch refuses, metrics against {@link ALB_METRICS}, and a returned
+ * expression without a label naming its unit (what the alarm's graph and the dashboard legend show); empty when
+ * CloudWatch would accept the queries and find data.
+ */
 export function albQueryProblems(queries: Query[]): string[] {
-  return queries.flatMap((q) => {
-    if (!q.metric) return [];
-    const { namespace, metricName, dimensions, stat } = q.metric;
-    const sets = ALB_METRICS[metricName];
-    const keys = Object.keys(dimensions).sort().join(",");
-    return [
-      ...(namespace === "AWS/ApplicationELB" ? [] : [`${q.id}: namespace ${namespace}`]),
-      ...(sets ? [] : [`${q.id}: ${metricName} is not an ALB metric`]),
-      ...(sets && !sets.some((s) => s.join(",") === keys) ? [`${q.id}: dimensions ${keys}`] : []),
-      ...(stat === "Sum" ? [] : [`${q.id}: statistic ${stat}`]),
-    ];
-  });
+  const ids = queries.map((q) => q.id);
+  const idProblems = [
+    ...ids
+      .filter((id) => !QUERY_ID.test(id ?? ""))
+      .map((id) => `id ${JSON.stringify(id)} is not a CloudWatch id`),
+    ...ids.filter((id, i) => ids.indexOf(id) !== i).map((id) => `id ${id} is used twice`),
+    ...queries
+      .filter((q) => q.returnData && q.expression !== undefined && !/\(%\)/.test(q.label ?? ""))
+      .map((q) => `${q.id}: returned expression without a label naming its unit (%)`),
+  ];
+  return idProblems.concat(
+    queries.flatMap((q) => {
+      if (!q.metric) return [];
+      const { namespace, metricName, dimensions, stat } = q.metric;
+      const sets = ALB_METRICS[metricName];
+      const keys = Object.keys(dimensions).sort().join(",");
+      return [
+        ...(namespace === "AWS/ApplicationELB" ? [] : [`${q.id}: namespace ${namespace}`]),
+        ...(sets ? [] : [`${q.id}: ${metricName} is not an ALB metric`]),
+        ...(sets && !sets.some((s) => s.join(",") === keys) ? [`${q.id}: dimensions ${keys}`] : []),
+        ...(stat === "Sum" ? [] : [`${q.id}: statistic ${stat}`]),
+      ];
+    }),
+  );
 }
 
 /** The value of the one query that returns data, given each metric query's datapoint by id. */
@@ -62,10 +85,16 @@ export function widgetQueries(rows: unknown[][]): Query[] {
       id: string;
       stat?: string;
       expression?: string;
+      label?: string;
       visible?: boolean;
     };
     if (options.expression !== undefined)
-      return { id: options.id, expression: options.expression, returnData: options.visible !== false };
+      return {
+        id: options.id,
+        expression: options.expression,
+        label: options.label,
+        returnData: options.visible !== false,
+      };
     const [namespace, metricName, ...pairs] = row.slice(0, -1) as string[];
     const dimensions: Record<string, string> = {};
     for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]] = pairs[i + 1];

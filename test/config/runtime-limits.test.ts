@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { nameLimitProblems, physicalNames } from "../../components/naming";
 import { ConfigError, parseStackConfig, RawStackConfig, StackModel } from "../../src/config/model";
 import { readStackFile } from "../../src/config/sources";
@@ -106,11 +107,22 @@ describe("runtime limits in the config model", () => {
   });
 });
 
-/** Runs the egress check under the mocks, answering route tables and subnets from `network`; returns its error. */
-async function egressError(model: StackModel, network?: MockOptions["network"]) {
+/**
+ * Runs the egress check under the mocks, answering route tables and subnets from `network`; returns its error.
+ * `subnetLookupError`: the message every route-table lookup by subnet fails with instead.
+ */
+async function egressError(model: StackModel, network?: MockOptions["network"], subnetLookupError?: string) {
   let error: unknown;
+  const wrapMocks = (mocks: pulumi.runtime.Mocks): pulumi.runtime.Mocks => ({
+    newResource: (args) => mocks.newResource(args),
+    call: (args) => {
+      if (subnetLookupError && args.token === "aws:ec2/getRouteTable:getRouteTable" && args.inputs.subnetId)
+        throw new Error(subnetLookupError);
+      return mocks.call(args);
+    },
+  });
   const { monitor } = await recordProgram(
-    { project: "cicd-constitution", stack: "staging", region: model.awsRegion, network },
+    { project: "cicd-constitution", stack: "staging", region: model.awsRegion, network, wrapMocks },
     async () => {
       try {
         await checkEgress(model);
@@ -139,6 +151,53 @@ describe("egress of the private subnets", () => {
       egressProblem({ routeTableId: "rtb-3", routes: [] } as any, ["nat-0a"]),
       "route table rtb-3 has no 0.0.0.0/0 route",
     );
+  });
+
+  it("names the target of a default route that misses the declared NAT gateways, whatever its kind", () => {
+    const table = (route: Record<string, string>) =>
+      ({
+        routeTableId: "rtb-9",
+        routes: [{ cidrBlock: "10.0.0.0/16", natGatewayId: "nat-0a" }, route],
+      }) as any;
+    const blank = { natGatewayId: "", gatewayId: "", transitGatewayId: "", networkInterfaceId: "" };
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ ...blank, natGatewayId: "nat-0b" }, "nat-0b"],
+      [{ ...blank, transitGatewayId: "tgw-1" }, "tgw-1"],
+      [{ ...blank, networkInterfaceId: "eni-1" }, "eni-1"],
+      [{ ...blank, vpcPeeringConnectionId: "pcx-1" }, "pcx-1"],
+      [{ ...blank, vpcPeeringConnectionId: "" }, "(no target)"],
+    ];
+    for (const [route, target] of cases) {
+      assert.equal(
+        egressProblem(table({ cidrBlock: "0.0.0.0/0", ...route }), ["nat-0a"]),
+        `route table rtb-9 sends 0.0.0.0/0 to ${target}`,
+      );
+    }
+    // A declared NAT gateway behind another destination than 0.0.0.0/0 is no default route.
+    assert.equal(
+      egressProblem(table({ cidrBlock: "10.1.0.0/16", natGatewayId: "nat-0a" }), ["nat-0a"]),
+      "route table rtb-9 has no 0.0.0.0/0 route",
+    );
+  });
+
+  it("falls back to the main route table on each of the provider's no-result messages, and on nothing else", async () => {
+    const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
+    // terraform-provider-aws: the SDKv2 "query returned no results", the framework's "no matching EC2 Route Table
+    // found" and tfresource's "empty result"; each means "no explicit association", so the main table is read.
+    for (const message of [
+      "reading EC2 Route Table: query returned no results. Please change your search criteria and try again",
+      "reading EC2 Route Table: no matching EC2 Route Table found",
+      "reading EC2 Route Table: empty result",
+    ]) {
+      assert.equal((await egressError(model, model.network, message)).error, undefined, message);
+    }
+    // Any other failure is the reader's to see: the main table's answer must not hide it.
+    const denied =
+      "reading EC2 Route Tables: operation error EC2: DescribeRouteTables, api error UnauthorizedOperation";
+    const { error, registered } = await egressError(model, model.network, denied);
+    assert.match(String((error as Error)?.message), /UnauthorizedOperation/);
+    assert.ok(!(error instanceof ConfigError), "reported as AWS answered it, not as a config problem");
+    assert.equal(registered, 0);
   });
 
   it("the program stops with a config error naming each subnet whose route table misses the NAT gateway", async () => {
