@@ -272,7 +272,7 @@ describe("Observability", () => {
     assert.deepEqual(widgetQueries(widgets[1].properties.metrics), [
       {
         id: undefined,
-        returnData: false,
+        returnData: true,
         metric: {
           namespace: latency.inputs.namespace,
           metricName: latency.inputs.metricName,

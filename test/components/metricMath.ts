@@ -100,8 +100,46 @@ export function widgetQueries(rows: unknown[][]): Query[] {
     for (let i = 0; i + 1 < pairs.length; i += 2) dimensions[pairs[i]] = pairs[i + 1];
     return {
       id: options.id,
-      returnData: false,
+      // A metric row is drawn unless hidden (`visible: false`).
+      returnData: options.visible !== false,
       metric: { namespace, metricName, dimensions, stat: options.stat ?? "" },
     };
   });
+}
+
+/** CloudWatch's widget types and metric-widget views (CloudWatch API reference, "Dashboard body structure and syntax"). */
+const WIDGET_TYPES = ["metric", "text", "log", "alarm", "explorer"];
+const METRIC_VIEWS = ["timeSeries", "singleValue", "gauge", "bar", "pie", "table"];
+
+/**
+ * Problems of a dashboard body that `PutDashboard` would refuse or draw other than meant: widget types and views
+ * CloudWatch does not have, widgets outside the 24-column grid or overlapping, and metric widgets whose series ids
+ * CloudWatch refuses or that draw more or less than one series (the returned expression, or one metric alone).
+ */
+export function dashboardProblems(body: { widgets: any[] }): string[] {
+  const problems: string[] = [];
+  const cells = new Set<string>();
+  for (const [i, w] of body.widgets.entries()) {
+    const at = `widget ${i} (${w.properties?.title})`;
+    if (!WIDGET_TYPES.includes(w.type)) problems.push(`${at}: type ${JSON.stringify(w.type)}`);
+    if (!(w.width >= 1 && w.x >= 0 && w.x + w.width <= 24)) problems.push(`${at}: outside the 24 columns`);
+    if (!(w.height >= 1 && w.y >= 0)) problems.push(`${at}: height ${w.height} at row ${w.y}`);
+    for (let x = w.x; x < w.x + w.width; x++)
+      for (let y = w.y; y < w.y + w.height; y++) {
+        if (cells.has(`${x},${y}`)) problems.push(`${at}: overlaps at ${x},${y}`);
+        cells.add(`${x},${y}`);
+      }
+    if (w.type !== "metric") continue;
+    const { view, metrics, region } = w.properties;
+    if (!METRIC_VIEWS.includes(view)) problems.push(`${at}: view ${JSON.stringify(view)}`);
+    if (typeof region !== "string" || !region) problems.push(`${at}: no region`);
+    const queries = widgetQueries(metrics).filter((q) => q.id !== undefined);
+    const ids = queries.map((q) => q.id);
+    for (const id of ids) if (!QUERY_ID.test(id)) problems.push(`${at}: id ${JSON.stringify(id)}`);
+    const drawn = widgetQueries(metrics).filter((q) => q.returnData);
+    if (drawn.length !== 1) problems.push(`${at}: draws ${drawn.length} series`);
+    for (const q of drawn.filter((q) => q.expression !== undefined && !/%/.test(q.label ?? "")))
+      problems.push(`${at}: series ${q.id} without a label naming its unit`);
+  }
+  return problems;
 }
