@@ -30,7 +30,7 @@ async function observed() {
       }),
   );
   return {
-    alarms: ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm"),
+    alarms: ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm") as Array<{ inputs: any }>,
     body: parsed(one(rs, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody),
   };
 }

@@ -23,8 +23,7 @@ import { organizationOf, StackPreview } from "../../src/offline/preview";
 import { RecordingMonitor } from "../../src/offline/recorder";
 import { PlanResource } from "../../src/plan/types";
 import { repositoryStacks, ROOT } from "../helpers";
-
-const SECRET_KEYS = ["secrets", "ghcrToken", "ghcrPullToken", "gitSourceToken"];
+import { ENGINE_SECRET_KEYS, engineConfig } from "../engineConfig";
 
 /**
  * What Pulumi.yaml tells the language host, as the engine turns it into `cmd/run`'s working directory and program
@@ -45,25 +44,6 @@ const PROJECT = (() => {
     typescript: doc.runtime.options?.typescript ?? true,
   };
 })();
-
-/** The stack file's config as the engine hands it over, with a distinctive value for every required secret. */
-function engineConfig(preview: StackPreview): { config: Record<string, string>; secretValues: string[] } {
-  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${preview.plan.stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  const config: Record<string, string> = {};
-  for (const [k, v] of Object.entries(file.config)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
-  const secrets: Record<string, Record<string, string>> = {};
-  const secretValues: string[] = [];
-  for (const s of preview.requiredSecrets) {
-    const value = `LANGHOST-${preview.plan.stack}-${s.path.replace(/[^A-Za-z0-9]/g, "-")}`;
-    secretValues.push(value);
-    if (s.app === null) config[`cicd-constitution:${s.name}`] = value;
-    else (secrets[s.app] ??= {})[s.name] = value;
-  }
-  config["cicd-constitution:secrets"] = JSON.stringify(secrets);
-  return { config, secretValues };
-}
 
 /** Serves a ResourceMonitor and an Engine, runs the program through the language host, returns what it registered. */
 async function runThroughLanguageHost(
@@ -141,7 +121,7 @@ async function runThroughLanguageHost(
       env: {
         ...process.env,
         PULUMI_CONFIG: JSON.stringify(config),
-        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(SECRET_KEYS.map((k) => `cicd-constitution:${k}`)),
+        PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(ENGINE_SECRET_KEYS),
         PULUMI_NODEJS_TYPESCRIPT: String(PROJECT.typescript),
       },
       stdio: ["ignore", "ignore", "pipe"],

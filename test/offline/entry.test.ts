@@ -1,0 +1,89 @@
+/**
+ * The engine's entry point (`index.ts`) in process, under the offline mocks: given the stack file's config as the
+ * engine hands it over (`PULUMI_CONFIG`-style strings, the secret keys marked), it registers the offline plan and
+ * keeps every planted secret wrapped. The language-host proof runs the compiled entry point in a process of its own;
+ * this one runs its source, so that a change to it shows here too.
+ */
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../src/config/model";
+import { organizationOf, recordProgram, StackPreview } from "../../src/offline/preview";
+import { previousOutputsOf } from "../../src/offline/stacks";
+import { ENGINE_SECRET_KEYS, engineConfig } from "../engineConfig";
+import { repositoryStacks, ROOT } from "../helpers";
+
+/** Runs `index.ts` under the mocks with `config` and `secretKeys` as the engine's; what it registered, or its error. */
+async function runEntry(
+  preview: StackPreview,
+  config: Record<string, string>,
+  secretKeys: string[],
+  stackOutputs: Record<string, Record<string, unknown>>,
+) {
+  const stack = preview.plan.stack;
+  let error: unknown;
+  const recording = await recordProgram(
+    {
+      project: "cicd-constitution",
+      stack,
+      region: preview.model.awsRegion,
+      organization: organizationOf(ROOT),
+      network: preview.model.network,
+      stackOutputs,
+      previousOutputs: previousOutputsOf(ROOT, stack, undefined).previousOutputs,
+    },
+    async () => {
+      pulumi.runtime.setAllConfig(config, secretKeys);
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const main = require("../../index") as () => Promise<Record<string, unknown>>;
+        return await main();
+      } catch (err) {
+        error = err;
+        return {};
+      }
+    },
+  );
+  return { error, records: recording.monitor.records };
+}
+
+describe("the engine's entry point in process", function () {
+  this.timeout(120_000);
+  let previews: StackPreview[];
+  let outputsOf: (p: StackPreview) => Record<string, Record<string, unknown>>;
+  before(async () => {
+    previews = await repositoryStacks();
+    const staging = previews.find((p) => p.plan.stack === "staging")!;
+    outputsOf = (p) => {
+      const ref = p.model.promotion?.stagingStack;
+      return ref ? { [ref]: staging.stackOutputs } : {};
+    };
+  });
+
+  for (const stack of ["staging", "production"]) {
+    it(`${stack}: registers the offline plan's URNs and inputs, every planted secret wrapped`, async () => {
+      const preview = previews.find((p) => p.plan.stack === stack)!;
+      const { config, secretValues } = engineConfig(preview);
+      const { error, records } = await runEntry(preview, config, ENGINE_SECRET_KEYS, outputsOf(preview));
+      assert.equal(error, undefined, String(error));
+      const plan = new Map(preview.plan.resources.map((r) => [r.urn, r]));
+      assert.deepEqual(records.map((r) => r.urn).sort(), [...plan.keys()].sort());
+      for (const r of records)
+        if (r.type !== "pulumi:pulumi:Stack") assert.deepEqual(r.inputs, plan.get(r.urn)!.inputs, r.urn);
+      const text = JSON.stringify(records);
+      for (const v of secretValues) assert.ok(!text.includes(v), `a planted secret unwrapped in ${stack}`);
+    });
+  }
+
+  it("refuses a secret key the engine holds in plain text, registering nothing", async () => {
+    const preview = previews.find((p) => p.plan.stack === "staging")!;
+    const { config } = engineConfig(preview);
+    const { error, records } = await runEntry(preview, config, [], outputsOf(preview));
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /^Invalid config for stack "staging"/);
+    assert.match(error.message, /cicd-constitution:ghcrToken/);
+    assert.deepEqual(
+      records.filter((r) => !r.type.startsWith("pulumi:")),
+      [],
+    );
+  });
+});
