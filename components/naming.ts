@@ -24,9 +24,12 @@ export function standardTags(app: string, environment: string, owner: string): S
   return { app, environment, owner, "managed-by": MANAGED_BY };
 }
 
-/** Short environment names used where AWS limits name length: `stg`, `prod`. */
+/**
+ * Short environment names used where AWS limits name length: `stg` for staging, else the first four characters
+ * (`prod`, `drif`, `prev`).
+ */
 export function shortEnv(environment: string): string {
-  return environment === "production" ? "prod" : environment === "staging" ? "stg" : environment.slice(0, 4);
+  return environment === "staging" ? "stg" : environment.slice(0, 4);
 }
 
 /**
