@@ -43,28 +43,34 @@ export function findStackFile(dir: string, stack: string): StackFileText | undef
   return undefined;
 }
 
-/**
- * Ajv validators of the rules' config schemas, compiled when first needed: one for the settings every rule has
- * (`waivers`, `enforcementLevel`), and one per rule for its own settings, compiled only once a config sets one
- * of them (a compile costs about 0.6 ms; most entries set only the common ones). The schemas restrict no
- * additional properties, so checking the two parts apart is checking the whole.
- */
-// `validateSchema: false`: checking each schema against the JSON Schema meta-schema first compiled the meta-schema
-// (about 28 ms a run); the schemas are constants of the pack, checked against it once by test/policy/catalogue.test.ts.
-const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
-const validators = new Map<string, ValidateFunction>();
+type Compile = (key: string, properties: Record<string, unknown>) => ValidateFunction;
 
-function compiled(key: string, properties: Record<string, unknown>): ValidateFunction {
-  let v = validators.get(key);
-  if (!v) {
-    v = ajv.compile({ type: "object", properties });
-    validators.set(key, v);
-  }
-  return v;
+/**
+ * Ajv validators of the rules' config schemas for one check, each compiled when first needed: one for the settings
+ * every rule has (`waivers`, `enforcementLevel`), and one per rule for its own settings, compiled only once a config
+ * sets one of them (a compile costs about 0.6 ms; most entries set only the common ones). The schemas restrict no
+ * additional properties, so checking the two parts apart is checking the whole. A new Ajv per check (about 2 ms):
+ * one kept for the process would keep every schema it compiled, and a check would judge with what an earlier one
+ * compiled.
+ */
+function validatorCache(): Compile {
+  // `validateSchema: false`: checking each schema against the JSON Schema meta-schema first compiled the
+  // meta-schema (about 28 ms a run); the schemas are constants of the pack, checked against it once by
+  // test/policy/catalogue.test.ts.
+  const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  const validators = new Map<string, ValidateFunction>();
+  return (key, properties) => {
+    let v = validators.get(key);
+    if (!v) {
+      v = ajv.compile({ type: "object", properties });
+      validators.set(key, v);
+    }
+    return v;
+  };
 }
 
 /** The validators an entry of `meta`'s rule must pass: the common one, and the rule's own when it sets any. */
-function validatorsOf(meta: RuleMeta, entry: object): ValidateFunction[] {
+function validatorsOf(compiled: Compile, meta: RuleMeta, entry: object): ValidateFunction[] {
   const out = [
     compiled("(common)", {
       ...COMMON_CONFIG,
@@ -87,10 +93,11 @@ function validatorsOf(meta: RuleMeta, entry: object): ValidateFunction[] {
  */
 export function settingsProblems(config: PackConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  const compiled = validatorCache();
   for (const meta of RULES) {
     const entry = config[meta.policyName];
     if (!entry) continue;
-    const errors = validatorsOf(meta, entry).flatMap((validate) =>
+    const errors = validatorsOf(compiled, meta, entry).flatMap((validate) =>
       validate(entry) ? [] : (validate.errors ?? []),
     );
     for (const e of errors) {

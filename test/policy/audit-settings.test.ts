@@ -79,4 +79,40 @@ describe("the audit's pack config", () => {
     const [staging] = await repositoryStacks();
     assert.equal(auditPreview(staging, new Date("2026-11-21T12:00:00Z")).mode, "offline");
   });
+
+  it("lists each pre-deploy override in force at the audit's date, for its app, and none expired then", async () => {
+    const [staging] = await repositoryStacks();
+    const app = staging.model.apps[0].name;
+    const override = (ruleId: string, expires: string) => ({
+      ruleId,
+      resource: app,
+      reason: "INC-42: the freeze blocks the fix",
+      owner: "release-managers",
+      expires,
+    });
+    const withOverrides = {
+      ...staging,
+      model: {
+        ...staging.model,
+        predeploy: {
+          ...staging.model.predeploy,
+          overrides: [
+            override("PREDEPLOY-ERROR-BUDGET", "2026-11-25"),
+            override("PREDEPLOY-STAGING-SOAK", "2026-11-20"),
+          ],
+        },
+      },
+    };
+    // The audit's date decides, not the clock's: on 2026-11-21 the first is in force, the second expired.
+    const report = auditPreview(withOverrides, new Date("2026-11-21T12:00:00Z"));
+    assert.deepEqual(
+      report.overrides.filter((o) => o.resource !== undefined),
+      [{ ...override("PREDEPLOY-ERROR-BUDGET", "2026-11-25"), from: "mandatory", to: "disabled" }],
+    );
+    const later = auditPreview(withOverrides, new Date("2026-11-26T12:00:00Z"));
+    assert.deepEqual(
+      later.overrides.filter((o) => o.resource !== undefined),
+      [],
+    );
+  });
 });
