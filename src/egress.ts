@@ -21,7 +21,7 @@ async function routeTableOf(vpcId: string, subnetId: string): Promise<aws.ec2.Ge
     return await aws.ec2.getRouteTable({ subnetId });
   } catch (err) {
     // Only "no explicit association" falls back; any other failure (permissions, throttling) is reported.
-    if (!NO_RESULTS.test(String((err as Error)?.message ?? err))) throw err;
+    if (!NO_RESULTS.test(String(err))) throw err;
     return aws.ec2.getRouteTable({ vpcId, filters: [{ name: "association.main", values: ["true"] }] });
   }
 }

@@ -40,6 +40,8 @@ async function run(
   const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: NOW });
   const values = resolveSecrets(model, source, "offline").values;
   const invoked: string[] = [];
+  const calls: Array<{ token: string; provider?: string }> = [];
+  const githubNames = new Map<string, string>();
   let error: unknown;
   const recording = await recordProgram(
     {
@@ -48,9 +50,11 @@ async function run(
       region: model.awsRegion,
       network: model.network,
       stackOutputs,
+      githubNames,
       wrapMocks: (base) => ({
         newResource: (args) => base.newResource(args),
         call: (args) => {
+          calls.push({ token: args.token, provider: args.provider });
           if (args.token === "github:index/getOrganization:getOrganization") {
             invoked.push(String(args.inputs.name));
             if (userAccounts.includes(String(args.inputs.name)))
@@ -70,7 +74,8 @@ async function run(
     },
   );
   const registered = recording.monitor.records.filter((r) => !r.type.startsWith("pulumi:"));
-  return { invoked, error, registered, outputs: recording.outputs };
+  const providers = recording.monitor.records.filter((r) => r.type === "pulumi:providers:github");
+  return { invoked, error, registered, providers, outputs: recording.outputs, calls, githubNames, model };
 }
 
 describe("a stack that names teams has an organisation as its GitHub owner", function () {
@@ -104,6 +109,49 @@ describe("a stack that names teams has an organisation as its GitHub owner", fun
     assert.ok(error instanceof ConfigError, String(error));
     assert.match(error.message, /cicd-constitution:githubOwner: expected a GitHub organisation/);
     assert.deepEqual(registered, []);
+  });
+
+  it("production's environments require the stack file's reviewers, each looked up through the owner's provider", async function () {
+    const { error, registered, providers, calls, githubNames, model } = await run(
+      "production",
+      () => {},
+      [],
+      staging,
+    );
+    assert.equal(error, undefined);
+    const [provider] = providers;
+    const lookups = calls.filter((c) => /^github:index\/get(User|Team):/.test(c.token));
+    assert.ok(lookups.length >= 2, `${lookups.length} reviewer lookups`);
+    // A provider reference is `URN::ID`.
+    for (const c of lookups)
+      assert.ok(c.provider?.startsWith(`${provider.urn}::`), `${c.token}: ${c.provider}`);
+    // Who must approve, by repository: the infrastructure's and each app's reviewers, as GitHub names them.
+    const reviewersOf = new Map([
+      ...(model.infrastructure
+        ? [[model.infrastructure.repository.name, model.infrastructure.reviewers] as const]
+        : []),
+      ...model.apps.map((a) => [a.repository.name, a.reviewers] as const),
+    ]);
+    const production = registered.filter(
+      (r) =>
+        r.type === "github:index/repositoryEnvironment:RepositoryEnvironment" &&
+        r.inputs.environment === "production",
+    );
+    assert.equal(production.length, reviewersOf.size);
+    for (const env of production) {
+      const expected = reviewersOf.get(String(env.inputs.repository))!;
+      const [required] = env.inputs.reviewers as Array<{ users: unknown[]; teams: unknown[] }>;
+      for (const id of [...required.users, ...required.teams])
+        assert.ok(Number.isInteger(id) && (id as number) > 0, String(id));
+      assert.deepEqual(
+        {
+          users: required.users.map((id) => githubNames.get(String(id))),
+          teams: required.teams.map((id) => githubNames.get(String(id))),
+        },
+        { users: expected.users.map((u) => `@${u}`), teams: expected.teams.map((t) => `team ${t}`) },
+        String(env.inputs.repository),
+      );
+    }
   });
 
   it("does not ask when no team is named (a user account may own the repositories)", async function () {

@@ -113,9 +113,11 @@ describe("runtime limits in the config model", () => {
  */
 async function egressError(model: StackModel, network?: MockOptions["network"], subnetLookupError?: string) {
   let error: unknown;
+  let routeTableLookups = 0;
   const wrapMocks = (mocks: pulumi.runtime.Mocks): pulumi.runtime.Mocks => ({
     newResource: (args) => mocks.newResource(args),
     call: (args) => {
+      if (args.token === "aws:ec2/getRouteTable:getRouteTable") routeTableLookups++;
       if (subnetLookupError && args.token === "aws:ec2/getRouteTable:getRouteTable" && args.inputs.subnetId)
         throw new Error(subnetLookupError);
       return mocks.call(args);
@@ -132,7 +134,7 @@ async function egressError(model: StackModel, network?: MockOptions["network"], 
       return {};
     },
   );
-  return { error, registered: monitor.records.length };
+  return { error, registered: monitor.records.length, routeTableLookups };
 }
 
 describe("egress of the private subnets", () => {
@@ -239,12 +241,33 @@ describe("egress of the private subnets", () => {
 
   it("a subnet of another VPC is named before any route table is read", async () => {
     const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
-    const { error } = await egressError(model, { ...model.network, vpcId: "vpc-0999999999999999a" });
+    const { error, routeTableLookups } = await egressError(model, {
+      ...model.network,
+      vpcId: "vpc-0999999999999999a",
+    });
     assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /^Invalid config for stack "staging" \(subnets read from AWS\): 2 problems/);
     assert.deepEqual(error.problems[0], {
       key: "cicd-constitution:network.privateSubnetIds[0]",
       expected: "a subnet of network.vpcId (vpc-0a1b2c3d4e5f60718)",
       found: "subnet-0f99e88d77c66b551 in vpc-0999999999999999a",
     });
+    assert.equal(error.problems[1].key, "cicd-constitution:network.privateSubnetIds[1]");
+    assert.equal(routeTableLookups, 0, "no route table read for a subnet of another VPC");
+  });
+
+  it("names every declared NAT gateway in what it expected", async () => {
+    const model = parseStackConfig("staging", rawOf("staging"), { today: TODAY });
+    const declared = {
+      ...model,
+      network: { ...model.network, egress: { natGatewayIds: ["nat-0a", "nat-0b"] } },
+    };
+    const network = { ...model.network, egress: { natGatewayIds: ["nat-0c"] } };
+    const { error } = await egressError(declared, network);
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(
+      error.problems[0].expected,
+      /natGatewayIds \(nat-0a, nat-0b\): tasks pull images from ghcr\.io$/,
+    );
   });
 });

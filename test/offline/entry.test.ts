@@ -43,7 +43,7 @@ async function runEntry(
       }
     },
   );
-  return { error, records: recording.monitor.records };
+  return { error, records: recording.monitor.records, outputs: recording.outputs };
 }
 
 describe("the engine's entry point in process", function () {
@@ -63,8 +63,19 @@ describe("the engine's entry point in process", function () {
     it(`${stack}: registers the offline plan's URNs and inputs, every planted secret wrapped`, async () => {
       const preview = previews.find((p) => p.plan.stack === stack)!;
       const { config, secretValues } = engineConfig(preview);
-      const { error, records } = await runEntry(preview, config, ENGINE_SECRET_KEYS, outputsOf(preview));
+      const { error, records, outputs } = await runEntry(
+        preview,
+        config,
+        ENGINE_SECRET_KEYS,
+        outputsOf(preview),
+      );
       assert.equal(error, undefined, String(error));
+      // The stack outputs production's reference and the commands read: the preview's.
+      assert.deepEqual(
+        JSON.parse(JSON.stringify(outputs.environmentProfile)),
+        preview.stackOutputs.environmentProfile,
+      );
+      assert.deepEqual(Object.keys(outputs.apps as object), Object.keys(preview.stackOutputs.apps as object));
       const plan = new Map(preview.plan.resources.map((r) => [r.urn, r]));
       assert.deepEqual(records.map((r) => r.urn).sort(), [...plan.keys()].sort());
       for (const r of records)
@@ -79,8 +90,25 @@ describe("the engine's entry point in process", function () {
     const { config } = engineConfig(preview);
     const { error, records } = await runEntry(preview, config, [], outputsOf(preview));
     assert.ok(error instanceof ConfigError, String(error));
-    assert.match(error.message, /^Invalid config for stack "staging"/);
+    assert.match(error.message, /^Invalid config for stack "staging" \(stack staging\)/);
     assert.match(error.message, /cicd-constitution:ghcrToken/);
+    assert.deepEqual(
+      records.filter((r) => !r.type.startsWith("pulumi:")),
+      [],
+    );
+  });
+
+  it("refuses a secret the engine holds under a key that is not a secret's, registering nothing", async () => {
+    const preview = previews.find((p) => p.plan.stack === "staging")!;
+    const { config } = engineConfig(preview);
+    const secretKeys = [...ENGINE_SECRET_KEYS, "cicd-constitution:githubOwner"];
+    const { error, records } = await runEntry(preview, config, secretKeys, outputsOf(preview));
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.deepEqual(
+      error.problems.map((p) => [p.key, p.found]),
+      [["cicd-constitution:githubOwner", "a secret value [secret]"]],
+    );
+    assert.ok(!error.message.includes(preview.model.githubOwner), "the value is not printed");
     assert.deepEqual(
       records.filter((r) => !r.type.startsWith("pulumi:")),
       [],
