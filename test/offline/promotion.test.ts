@@ -1,0 +1,213 @@
+/**
+ * Where each app's image comes from (src/program.ts): production promotes the digest its stack file pins, with
+ * the provenance staging recorded for it (or the one pinned beside it), refuses one staging has not run, and
+ * reads profiles exported before releases existed; staging builds the commit, with the git source token only for a
+ * private repository, and runs a digest it pins when rolled back. Judged on what the program registers and exports.
+ */
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { GIT_AUTH_SECRET } from "../../components/ContainerImage";
+import { parseStackConfig } from "../../src/config/model";
+import { resolveSecrets } from "../../src/config/secrets";
+import { readStackFile } from "../../src/config/sources";
+import { recordProgram, StackPreview } from "../../src/offline/preview";
+import { defineStack, EnvironmentProfile, PromotionError } from "../../src/program";
+import { parsed, repositoryStacks, ROOT } from "../helpers";
+
+const NOW = new Date("2026-11-21T12:00:00Z");
+const REF = "surlefeu/cicd-constitution/staging";
+const OLDER = {
+  digest: `sha256:${"0d".repeat(32)}`,
+  gitSha: "0123456789abcdef0123456789abcdef01234567",
+  date: "2026-11-10T08:00:00Z",
+  actor: "mathieu",
+};
+
+/** Runs a stack's program from its stack file, changed by `change`; its error, records, unmasked inputs, outputs. */
+async function runStack(
+  stack: "staging" | "production",
+  change: (raw: any) => void,
+  stagingProfile?: unknown,
+) {
+  const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+  change(source.raw);
+  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: NOW });
+  const { values } = resolveSecrets(model, source, "offline");
+  let error: unknown;
+  const recording = await recordProgram(
+    {
+      project: "cicd-constitution",
+      stack,
+      region: model.awsRegion,
+      network: model.network,
+      stackOutputs: stagingProfile ? { [REF]: { environmentProfile: stagingProfile } } : {},
+    },
+    async () => {
+      try {
+        const out = await defineStack(model, values);
+        return { environmentProfile: out.environmentProfile };
+      } catch (err) {
+        error = err;
+        return {};
+      }
+    },
+  );
+  const profile = recording.outputs.environmentProfile as EnvironmentProfile | undefined;
+  return { error, records: recording.monitor.records, props: recording.monitor.properties, profile, model };
+}
+
+/** The image the first task definition of `app` runs. */
+function taskImage(
+  records: Array<{ type: string; inputs: Record<string, unknown>; urn: string }>,
+  app: string,
+) {
+  const task = records.find(
+    (r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.urn.includes(`::${app}`),
+  )!;
+  return parsed<Array<{ image: string }>>(task.inputs.containerDefinitions)[0].image;
+}
+
+describe("where each app's image comes from", function () {
+  this.timeout(120_000);
+  let staging: StackPreview;
+  let app: string;
+  /** Staging's profile with `OLDER` among the first app's releases, after the one it runs. */
+  let withOlder: EnvironmentProfile;
+  before(async () => {
+    [staging] = await repositoryStacks();
+    app = staging.model.apps[0].name;
+    withOlder = structuredClone(staging.stackOutputs.environmentProfile) as EnvironmentProfile;
+    const current = withOlder.apps[app];
+    withOlder.apps[app].releases = [{ digest: current.digest, ...current.build }, OLDER];
+  });
+
+  it("production promotes the digest its stack file pins, with the provenance staging recorded for it", async () => {
+    const { error, records, profile } = await runStack(
+      "production",
+      (raw) => (raw.apps[0].image.digest = OLDER.digest),
+      withOlder,
+    );
+    assert.equal(error, undefined, String(error));
+    assert.equal(profile!.apps[app].digest, OLDER.digest);
+    assert.deepEqual(profile!.apps[app].build, {
+      gitSha: OLDER.gitSha,
+      date: OLDER.date,
+      actor: OLDER.actor,
+    });
+    assert.match(taskImage(records, app), new RegExp(`@${OLDER.digest}$`));
+  });
+
+  it("production refuses a pinned digest staging has not run, naming the key and staging's releases", async () => {
+    const unknown = `sha256:${"ee".repeat(32)}`;
+    const { error, records } = await runStack(
+      "production",
+      (raw) => (raw.apps[0].image.digest = unknown),
+      withOlder,
+    );
+    assert.ok(error instanceof PromotionError, String(error));
+    assert.equal(error.name, "PromotionError");
+    assert.equal(
+      error.message,
+      `production: cicd-constitution:apps[0].image.digest of ${app} is ${unknown}, which the staging stack ${REF} ` +
+        `has not run (its releases: ${withOlder.apps[app].digest.slice(0, 19)}, ${OLDER.digest.slice(0, 19)}); ` +
+        "promote a digest staging ran, or pin image.provenance",
+    );
+    assert.deepEqual(
+      records.filter((r) => !r.type.startsWith("pulumi:")),
+      [],
+    );
+  });
+
+  it("with its provenance pinned beside it, a digest staging has not run is promoted with that provenance", async () => {
+    const unknown = `sha256:${"ee".repeat(32)}`;
+    const provenance = {
+      gitSha: "fedcba9876543210fedcba9876543210fedcba98",
+      date: "2026-11-01T00:00:00Z",
+      actor: "bot",
+    };
+    const { error, profile } = await runStack(
+      "production",
+      (raw) => Object.assign(raw.apps[0].image, { digest: unknown, provenance }),
+      withOlder,
+    );
+    assert.equal(error, undefined, String(error));
+    assert.equal(profile!.apps[app].digest, unknown);
+    assert.deepEqual(profile!.apps[app].build, provenance);
+  });
+
+  it("a digest pinned with its provenance needs nothing of staging: promoted even where staging's profile lacks it", async () => {
+    const provenance = { gitSha: OLDER.gitSha, date: OLDER.date, actor: OLDER.actor };
+    const { error, profile } = await runStack(
+      "production",
+      (raw) => raw.apps.forEach((a: any) => Object.assign(a.image, { digest: OLDER.digest, provenance })),
+      { environment: "staging", apps: {} },
+    );
+    assert.equal(error, undefined, String(error));
+    assert.equal(profile!.apps[app].digest, OLDER.digest);
+    assert.deepEqual(profile!.apps[app].build, provenance);
+  });
+
+  it("the profile does not depend on the order of the stack file's variables", async () => {
+    const reversed = await runStack("staging", (raw) => {
+      const vars = raw.apps[0].runtime.environmentVariables;
+      raw.apps[0].runtime.environmentVariables = Object.fromEntries(Object.entries(vars).reverse());
+    });
+    const asWritten = await runStack("staging", () => {});
+    assert.deepEqual(reversed.profile!.apps[app].envNames, asWritten.profile!.apps[app].envNames);
+    assert.ok(asWritten.profile!.apps[app].envNames.includes("ERP_ENV"));
+  });
+
+  it("a staging profile exported before releases existed: its current digest, with its build", async () => {
+    const old = structuredClone(staging.stackOutputs.environmentProfile) as EnvironmentProfile;
+    for (const p of Object.values(old.apps)) delete (p as Partial<typeof p>).releases;
+    const { error, profile } = await runStack(
+      "production",
+      (raw) => raw.apps.forEach((a: any) => delete a.image.digest),
+      old,
+    );
+    assert.equal(error, undefined, String(error));
+    assert.equal(profile!.apps[app].digest, old.apps[app].digest);
+    assert.deepEqual(profile!.apps[app].build, old.apps[app].build);
+  });
+
+  it("a staging profile whose apps are not an object is refused as no profile", async () => {
+    const { error } = await runStack(
+      "production",
+      (raw) => raw.apps.forEach((a: any) => delete a.image.digest),
+      { environment: "staging", apps: "erp-berhan" },
+    );
+    assert.ok(error instanceof PromotionError, String(error));
+    assert.equal(
+      error.message,
+      `production: the staging stack ${REF} exports no environmentProfile; deploy staging first or pin ` +
+        "cicd-constitution:apps[].image.digest and .provenance",
+    );
+  });
+
+  it("staging passes the git source token to a private repository's build only", async () => {
+    const secretsOf = async (visibility: string) => {
+      const { error, records, props } = await runStack("staging", (raw) => {
+        raw.apps[0].repository.visibility = visibility;
+      });
+      assert.equal(error, undefined, String(error));
+      const build = records.find((r) => r.type === "docker-build:index:Image" && r.urn.includes(`::${app}`))!;
+      return Object.keys((props.get(build.urn)?.secrets as object | undefined) ?? {});
+    };
+    assert.deepEqual(await secretsOf("private"), [GIT_AUTH_SECRET]);
+    assert.deepEqual(await secretsOf("public"), []);
+  });
+
+  it("staging rolled back runs the digest it pins, with the pinned provenance, and still registers the build", async () => {
+    const { error, records, profile } = await runStack("staging", (raw) =>
+      Object.assign(raw.apps[0].image, {
+        digest: OLDER.digest,
+        provenance: { gitSha: OLDER.gitSha, date: OLDER.date, actor: OLDER.actor },
+      }),
+    );
+    assert.equal(error, undefined, String(error));
+    assert.equal(profile!.apps[app].digest, OLDER.digest);
+    assert.equal(profile!.apps[app].build.gitSha, OLDER.gitSha);
+    assert.match(taskImage(records, app), new RegExp(`@${OLDER.digest}$`));
+    assert.ok(records.some((r) => r.type === "docker-build:index:Image" && r.urn.includes(`::${app}`)));
+  });
+});
