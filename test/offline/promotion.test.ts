@@ -28,6 +28,7 @@ async function runStack(
   stack: "staging" | "production",
   change: (raw: any) => void,
   stagingProfile?: unknown,
+  previousProfile?: unknown,
 ) {
   const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
   change(source.raw);
@@ -41,6 +42,7 @@ async function runStack(
       region: model.awsRegion,
       network: model.network,
       stackOutputs: stagingProfile ? { [REF]: { environmentProfile: stagingProfile } } : {},
+      previousOutputs: previousProfile ? { environmentProfile: previousProfile } : undefined,
     },
     async () => {
       try {
@@ -209,5 +211,31 @@ describe("where each app's image comes from", function () {
     assert.equal(profile!.apps[app].build.gitSha, OLDER.gitSha);
     assert.match(taskImage(records, app), new RegExp(`@${OLDER.digest}$`));
     assert.ok(records.some((r) => r.type === "docker-build:index:Image" && r.urn.includes(`::${app}`)));
+  });
+
+  it("staging adds what it runs to the releases its last deployment exported: newest first, once, at most 20", async () => {
+    const current = (staging.stackOutputs.environmentProfile as EnvironmentProfile).apps[app];
+    const running = { digest: current.digest, ...current.build };
+    const earlier = Array.from({ length: 25 }, (_, i) => ({
+      ...OLDER,
+      digest: `sha256:${i.toString(16).padStart(2, "0").repeat(32)}`,
+    }));
+    const previous = (releases: unknown[]) => ({
+      environment: "staging",
+      apps: { [app]: { ...current, releases } },
+    });
+    const releasesAfter = async (releases: unknown[]) =>
+      (await runStack("staging", () => {}, undefined, previous(releases))).profile!.apps[app];
+    const once = await releasesAfter([earlier[0], running, earlier[1]]);
+    assert.deepEqual(once.releases, [running, earlier[0], earlier[1]]);
+    assert.deepEqual(once.knownDigests, [running.digest, earlier[0].digest, earlier[1].digest]);
+    const many = await releasesAfter(earlier);
+    assert.deepEqual(many.releases, [running, ...earlier.slice(0, 19)]);
+    // An app its last deployment exported without a digest has no release to carry.
+    const none = await runStack("staging", () => {}, undefined, {
+      environment: "staging",
+      apps: { [app]: { ...current, digest: "", releases: [earlier[0]] } },
+    });
+    assert.deepEqual(none.profile!.apps[app].releases, [running]);
   });
 });
