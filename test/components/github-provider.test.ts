@@ -155,8 +155,16 @@ describe("a stack that names teams has an organisation as its GitHub owner", fun
   });
 
   it("does not ask when no team is named (a user account may own the repositories)", async function () {
-    const { invoked, error } = await run("staging");
+    const { invoked, error, calls } = await run("staging");
     assert.equal(error, undefined);
     assert.deepEqual(invoked, [], "staging names no teams");
+    // Reviewers guard production only: staging's token, which reads no organisation membership, looks none up,
+    // even where the stack file names a reviewer.
+    const named = await run("staging", (r) => (r.apps[0].reviewers = { users: ["mathieu"], teams: [] }));
+    assert.equal(named.error, undefined, String(named.error));
+    assert.deepEqual(
+      [...calls, ...named.calls].filter((c) => /^github:index\/get(User|Team):/.test(c.token)),
+      [],
+    );
   });
 });
