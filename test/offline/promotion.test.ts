@@ -99,6 +99,23 @@ describe("where each app's image comes from", function () {
     assert.match(taskImage(records, app), new RegExp(`@${OLDER.digest}$`));
   });
 
+  it("production knows the digest it runs and its stack file's history, each once, newest first", async () => {
+    const { error, profile } = await runStack(
+      "production",
+      (raw) => {
+        raw.apps[0].image.digest = OLDER.digest;
+        raw.apps[0].image.history = [OLDER, ...raw.apps[0].image.history];
+      },
+      withOlder,
+    );
+    assert.equal(error, undefined, String(error));
+    const source = readStackFile(path.join(ROOT, "Pulumi.production.yaml"));
+    const history = (source.raw as any).apps[0].image.history.map((h: any) =>
+      typeof h === "string" ? h : h.digest,
+    );
+    assert.deepEqual(profile!.apps[app].knownDigests, [OLDER.digest, ...history]);
+  });
+
   it("production refuses a pinned digest staging has not run, naming the key and staging's releases", async () => {
     const unknown = `sha256:${"ee".repeat(32)}`;
     const { error, records } = await runStack(
@@ -149,14 +166,23 @@ describe("where each app's image comes from", function () {
     assert.deepEqual(profile!.apps[app].build, provenance);
   });
 
-  it("the profile does not depend on the order of the stack file's variables", async () => {
+  it("the profile does not depend on the order of the stack file's variables, secrets and flags", async () => {
+    // A second flag, so that there is an order to change.
+    const twoFlags = (raw: any) => raw.apps[0].flags.push({ ...raw.apps[0].flags[0], name: "audit_log" });
     const reversed = await runStack("staging", (raw) => {
-      const vars = raw.apps[0].runtime.environmentVariables;
-      raw.apps[0].runtime.environmentVariables = Object.fromEntries(Object.entries(vars).reverse());
+      twoFlags(raw);
+      const runtime = raw.apps[0].runtime;
+      runtime.environmentVariables = Object.fromEntries(
+        Object.entries(runtime.environmentVariables).reverse(),
+      );
+      runtime.secrets.reverse();
+      raw.apps[0].flags.reverse();
     });
-    const asWritten = await runStack("staging", () => {});
-    assert.deepEqual(reversed.profile!.apps[app].envNames, asWritten.profile!.apps[app].envNames);
-    assert.ok(asWritten.profile!.apps[app].envNames.includes("ERP_ENV"));
+    const asWritten = await runStack("staging", twoFlags);
+    const [a, b] = [reversed.profile!.apps[app], asWritten.profile!.apps[app]];
+    assert.deepEqual([a.envNames, a.secretNames, a.flags], [b.envNames, b.secretNames, b.flags]);
+    assert.ok(b.envNames.includes("ERP_ENV"));
+    assert.ok(b.secretNames.length > 1 && b.flags.length > 1, "more than one secret and flag to order");
   });
 
   it("a staging profile exported before releases existed: its current digest, with its build", async () => {
