@@ -55,7 +55,14 @@ async function runStack(
     },
   );
   const profile = recording.outputs.environmentProfile as EnvironmentProfile | undefined;
-  return { error, records: recording.monitor.records, props: recording.monitor.properties, profile, model };
+  return {
+    error,
+    records: recording.monitor.records,
+    props: recording.monitor.properties,
+    profile,
+    model,
+    values,
+  };
 }
 
 /** The image the first task definition of `app` runs. */
@@ -214,12 +221,17 @@ describe("where each app's image comes from", function () {
 
   it("staging passes the git source token to a private repository's build only", async () => {
     const secretsOf = async (visibility: string) => {
-      const { error, records, props } = await runStack("staging", (raw) => {
+      const { error, records, props, values } = await runStack("staging", (raw) => {
         raw.apps[0].repository.visibility = visibility;
       });
       assert.equal(error, undefined, String(error));
       const build = records.find((r) => r.type === "docker-build:index:Image" && r.urn.includes(`::${app}`))!;
-      return Object.keys((props.get(build.urn)?.secrets as object | undefined) ?? {});
+      const secrets = (props.get(build.urn)?.secrets ?? {}) as Record<string, unknown>;
+      // The value is the stack's gitSourceToken (an offline placeholder here), not an empty or another secret.
+      const token = values.get("")?.get("gitSourceToken");
+      assert.ok(token);
+      for (const v of Object.values(secrets)) assert.equal(v, token);
+      return Object.keys(secrets);
     };
     assert.deepEqual(await secretsOf("private"), [GIT_AUTH_SECRET]);
     assert.deepEqual(await secretsOf("public"), []);
