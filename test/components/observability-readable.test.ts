@@ -57,6 +57,9 @@ describe("Observability as CloudWatch and the on-call reader see it", () => {
         const rate = a.inputs.threshold / 0.25;
         assert.ok(d.includes("0.25% 5xx per 28 days"), at);
         assert.ok(d.includes(`${rate.toFixed(2)}x over ${period / 3600} h`), at);
+        // The share of the budget the window spends, as its tag records it, and what exceeding the budget does.
+        const spent = a.inputs.tags["error-budget-consumed-percent"];
+        assert.ok(d.includes(`spends ${spent}% of it. Exceeding the budget freezes deploys`), at);
         assert.equal(a.inputs.evaluationPeriods, 1, at);
       } else {
         const unit = a.inputs.extendedStatistic ? "s" : "%";
