@@ -4,6 +4,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "../src/config/model";
+import { resolveSecrets } from "../src/config/secrets";
+import { readStackFile } from "../src/config/sources";
+import { defineStack, EnvironmentProfile, StackOutputs } from "../src/program";
 import { previewStacks } from "../src/offline/stacks";
 import { recordProgram } from "../src/offline/preview";
 import { StackPreview } from "../src/offline/preview";
@@ -54,6 +59,64 @@ export function one(resources: Registered[], type: string, suffix = ""): Registe
     );
   }
   return found[0];
+}
+
+/** Options of {@link runStackFile}. */
+export interface StackRunOptions {
+  /** Changes the stack file's raw config before it is parsed. Default: none. */
+  change?: (raw: any) => void;
+  /** Outputs of the stacks it references (production: staging's), by stack name. Default: none. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+  /** The stack's own last outputs (staging's releases). Default: none. */
+  previousOutputs?: Record<string, unknown>;
+  /** Wraps the offline mocks (an invoke that fails, a call recorded). Default: none. */
+  wrapMocks?: (mocks: pulumi.runtime.Mocks) => pulumi.runtime.Mocks;
+  /** Filled with the GitHub ids the program looked up, id -> name. */
+  githubNames?: Map<string, string>;
+}
+
+/**
+ * Runs the program (`defineStack`) of the repository's `Pulumi.<stack>.yaml`, changed by `options.change`, under
+ * the offline mocks on {@link TEST_TODAY}: the error it threw (nothing is registered after it), what it registered
+ * with unmasked props, the stack outputs, the model and the secret values (offline placeholders).
+ */
+export async function runStackFile(stack: "staging" | "production", options: StackRunOptions = {}) {
+  const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+  options.change?.(source.raw);
+  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: TEST_TODAY });
+  const { values } = resolveSecrets(model, source, "offline");
+  let error: unknown;
+  let outputs: StackOutputs | undefined;
+  const recording = await recordProgram(
+    {
+      project: "cicd-constitution",
+      stack,
+      region: model.awsRegion,
+      network: model.network,
+      stackOutputs: options.stackOutputs,
+      previousOutputs: options.previousOutputs,
+      wrapMocks: options.wrapMocks,
+      githubNames: options.githubNames,
+    },
+    async () => {
+      try {
+        outputs = await defineStack(model, values);
+        return { environmentProfile: outputs.environmentProfile, apps: outputs.apps };
+      } catch (err) {
+        error = err;
+        return {};
+      }
+    },
+  );
+  const { records, properties } = recording.monitor;
+  return {
+    error,
+    records,
+    props: properties,
+    outputs: recording.outputs as { environmentProfile?: EnvironmentProfile; apps?: Record<string, unknown> },
+    model,
+    values,
+  };
 }
 
 /** The day the suite previews and audits on, so that dates in the stack files judge the same every day. */

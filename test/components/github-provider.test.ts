@@ -4,15 +4,8 @@
  * token's personal account (terraform-provider-github: no owner means the authenticated user).
  */
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
-import { ConfigError, parseStackConfig } from "../../src/config/model";
-import { resolveSecrets } from "../../src/config/secrets";
-import { readStackFile } from "../../src/config/sources";
-import { recordProgram } from "../../src/offline/preview";
-import { defineStack } from "../../src/program";
-import { repositoryStacks, ROOT } from "../helpers";
-
-const NOW = new Date("2026-11-21T12:00:00Z");
+import { ConfigError } from "../../src/config/model";
+import { repositoryStacks, runStackFile } from "../helpers";
 
 describe("the GitHub provider of a stack", function () {
   it("each stack declares one GitHub provider for its owner, and every GitHub resource uses it", async function () {
@@ -30,52 +23,34 @@ describe("the GitHub provider of a stack", function () {
 
 /** Runs the stack's program offline; `userAccounts` are owners GitHub answers as users, not organisations. */
 async function run(
-  stack: string,
+  stack: "staging" | "production",
   change: (raw: any) => void = () => {},
   userAccounts: string[] = [],
   stackOutputs?: Record<string, Record<string, unknown>>,
 ) {
-  const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-  change(source.raw);
-  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: NOW });
-  const values = resolveSecrets(model, source, "offline").values;
   const invoked: string[] = [];
   const calls: Array<{ token: string; provider?: string }> = [];
   const githubNames = new Map<string, string>();
-  let error: unknown;
-  const recording = await recordProgram(
-    {
-      project: "cicd-constitution",
-      stack,
-      region: model.awsRegion,
-      network: model.network,
-      stackOutputs,
-      githubNames,
-      wrapMocks: (base) => ({
-        newResource: (args) => base.newResource(args),
-        call: (args) => {
-          calls.push({ token: args.token, provider: args.provider });
-          if (args.token === "github:index/getOrganization:getOrganization") {
-            invoked.push(String(args.inputs.name));
-            if (userAccounts.includes(String(args.inputs.name)))
-              throw new Error(`GET https://api.github.com/orgs/${args.inputs.name}: 404 Not Found []`);
-          }
-          return base.call(args);
-        },
-      }),
-    },
-    async () => {
-      try {
-        return { environmentProfile: (await defineStack(model, values)).environmentProfile };
-      } catch (err) {
-        error = err;
-        return {};
-      }
-    },
-  );
-  const registered = recording.monitor.records.filter((r) => !r.type.startsWith("pulumi:"));
-  const providers = recording.monitor.records.filter((r) => r.type === "pulumi:providers:github");
-  return { invoked, error, registered, providers, outputs: recording.outputs, calls, githubNames, model };
+  const { error, records, outputs, model } = await runStackFile(stack, {
+    change,
+    stackOutputs,
+    githubNames,
+    wrapMocks: (base) => ({
+      newResource: (args) => base.newResource(args),
+      call: (args) => {
+        calls.push({ token: args.token, provider: args.provider });
+        if (args.token === "github:index/getOrganization:getOrganization") {
+          invoked.push(String(args.inputs.name));
+          if (userAccounts.includes(String(args.inputs.name)))
+            throw new Error(`GET https://api.github.com/orgs/${args.inputs.name}: 404 Not Found []`);
+        }
+        return base.call(args);
+      },
+    }),
+  });
+  const registered = records.filter((r) => !r.type.startsWith("pulumi:"));
+  const providers = records.filter((r) => r.type === "pulumi:providers:github");
+  return { invoked, error, registered, providers, outputs, calls, githubNames, model };
 }
 
 describe("a stack that names teams has an organisation as its GitHub owner", function () {

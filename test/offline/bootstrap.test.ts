@@ -4,59 +4,30 @@
  * workflows' variables, and the migration check added to an app's required checks.
  */
 import { strict as assert } from "node:assert";
-import * as path from "node:path";
-import { ConfigError, parseStackConfig } from "../../src/config/model";
-import { resolveSecrets } from "../../src/config/secrets";
-import { readStackFile } from "../../src/config/sources";
-import { recordProgram } from "../../src/offline/preview";
-import { defineStack, GITHUB_OIDC_URL } from "../../src/program";
+import { ConfigError } from "../../src/config/model";
+import { GITHUB_OIDC_URL } from "../../src/program";
 import { MIGRATIONS_CHECK } from "../../policy-pack/lib/facts";
 import { MANAGED_BY } from "../../components/naming";
-import { repositoryStacks } from "../helpers";
-import { ROOT } from "../root";
-
-const NOW = new Date("2026-11-21T12:00:00Z");
+import { repositoryStacks, runStackFile } from "../helpers";
 
 /** Runs a stack's program from its stack file changed by `change`; `oidcMissing`: AWS has no OIDC provider. */
-async function run(
+function run(
   stack: "staging" | "production",
   change: (raw: any) => void,
   opts: { oidcMissing?: boolean; stackOutputs?: Record<string, Record<string, unknown>> } = {},
 ) {
-  const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-  change(source.raw);
-  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: NOW });
-  const { values } = resolveSecrets(model, source, "offline");
-  let error: unknown;
-  let outputs: unknown;
-  const recording = await recordProgram(
-    {
-      project: "cicd-constitution",
-      stack,
-      region: model.awsRegion,
-      network: model.network,
-      stackOutputs: opts.stackOutputs,
-      wrapMocks: (base) => ({
-        newResource: (args) => base.newResource(args),
-        call: (args) => {
-          if (opts.oidcMissing && args.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider")
-            throw new Error("reading IAM OIDC Provider: NoSuchEntity: OpenIDConnect provider not found");
-          return base.call(args);
-        },
-      }),
-    },
-    async () => {
-      try {
-        const out = await defineStack(model, values);
-        outputs = out;
-        return { environmentProfile: out.environmentProfile };
-      } catch (err) {
-        error = err;
-        return {};
-      }
-    },
-  );
-  return { error, records: recording.monitor.records, outputs: recording.outputs, defined: outputs, model };
+  return runStackFile(stack, {
+    change,
+    stackOutputs: opts.stackOutputs,
+    wrapMocks: (base) => ({
+      newResource: (args) => base.newResource(args),
+      call: (args) => {
+        if (opts.oidcMissing && args.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider")
+          throw new Error("reading IAM OIDC Provider: NoSuchEntity: OpenIDConnect provider not found");
+        return base.call(args);
+      },
+    }),
+  });
 }
 
 const ofType = (records: Array<{ type: string }>, type: string) => records.filter((r) => r.type === type);
@@ -65,7 +36,7 @@ describe("the bootstrap and the OIDC provider", function () {
   this.timeout(120_000);
 
   it("the bootstrap registers the OIDC provider, kept by a destroy, this repository's governance and no runtime", async () => {
-    const { error, records, outputs, defined, model } = await run("production", (r) => (r.bootstrap = true));
+    const { error, records, outputs, model } = await run("production", (r) => (r.bootstrap = true));
     assert.equal(error, undefined, String(error));
     const [oidc, ...more] = ofType(records, "aws:iam/openIdConnectProvider:OpenIdConnectProvider") as any[];
     assert.deepEqual(more, []);
@@ -106,7 +77,7 @@ describe("the bootstrap and the OIDC provider", function () {
     for (const r of github)
       assert.match(String(r.options?.provider), /::pulumi:providers:github::github$/, r.urn);
     assert.deepEqual(outputs.environmentProfile, { environment: "production", apps: {} });
-    assert.deepEqual((defined as { apps: object }).apps, {});
+    assert.deepEqual(outputs.apps, {});
   });
 
   it("reading an OIDC provider AWS does not have stops before anything is registered, naming oidcProvider", async () => {

@@ -7,14 +7,11 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import { GIT_AUTH_SECRET } from "../../components/ContainerImage";
-import { parseStackConfig } from "../../src/config/model";
-import { resolveSecrets } from "../../src/config/secrets";
 import { readStackFile } from "../../src/config/sources";
-import { recordProgram, StackPreview } from "../../src/offline/preview";
-import { defineStack, EnvironmentProfile, PromotionError } from "../../src/program";
-import { parsed, repositoryStacks, ROOT } from "../helpers";
+import type { StackPreview } from "../../src/offline/preview";
+import { EnvironmentProfile, PromotionError } from "../../src/program";
+import { parsed, repositoryStacks, ROOT, runStackFile } from "../helpers";
 
-const NOW = new Date("2026-11-21T12:00:00Z");
 const REF = "surlefeu/cicd-constitution/staging";
 const OLDER = {
   digest: `sha256:${"0d".repeat(32)}`,
@@ -23,46 +20,19 @@ const OLDER = {
   actor: "mathieu",
 };
 
-/** Runs a stack's program from its stack file, changed by `change`; its error, records, unmasked inputs, outputs. */
+/** Runs a stack's program from its stack file, changed by `change`; staging's and its own last profiles given. */
 async function runStack(
   stack: "staging" | "production",
   change: (raw: any) => void,
   stagingProfile?: unknown,
   previousProfile?: unknown,
 ) {
-  const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-  change(source.raw);
-  const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: NOW });
-  const { values } = resolveSecrets(model, source, "offline");
-  let error: unknown;
-  const recording = await recordProgram(
-    {
-      project: "cicd-constitution",
-      stack,
-      region: model.awsRegion,
-      network: model.network,
-      stackOutputs: stagingProfile ? { [REF]: { environmentProfile: stagingProfile } } : {},
-      previousOutputs: previousProfile ? { environmentProfile: previousProfile } : undefined,
-    },
-    async () => {
-      try {
-        const out = await defineStack(model, values);
-        return { environmentProfile: out.environmentProfile };
-      } catch (err) {
-        error = err;
-        return {};
-      }
-    },
-  );
-  const profile = recording.outputs.environmentProfile as EnvironmentProfile | undefined;
-  return {
-    error,
-    records: recording.monitor.records,
-    props: recording.monitor.properties,
-    profile,
-    model,
-    values,
-  };
+  const run = await runStackFile(stack, {
+    change,
+    stackOutputs: stagingProfile ? { [REF]: { environmentProfile: stagingProfile } } : {},
+    previousOutputs: previousProfile ? { environmentProfile: previousProfile } : undefined,
+  });
+  return { ...run, profile: run.outputs.environmentProfile };
 }
 
 /** The image the first task definition of `app` runs. */
