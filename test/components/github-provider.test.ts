@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { ConfigError } from "../../src/config/model";
+import { teamsUsed } from "../../src/githubOwner";
 import { repositoryStacks, runStackFile } from "../helpers";
 
 describe("the GitHub provider of a stack", function () {
@@ -127,6 +128,31 @@ describe("a stack that names teams has an organisation as its GitHub owner", fun
         String(env.inputs.repository),
       );
     }
+  });
+
+  it("names every key that uses teams, and only their teams", async function () {
+    const { model } = await run("production", () => {}, [], staging);
+    assert.deepEqual(teamsUsed(model), [
+      { key: "apps[0].reviewers.teams", teams: ["release-managers"] },
+      { key: "apps[0].repository.codeOwners", teams: ["@surlefeu/erp-team", "@surlefeu/release-managers"] },
+      { key: "apps[1].reviewers.teams", teams: ["release-managers"] },
+      { key: "apps[1].repository.codeOwners", teams: ["@surlefeu/release-managers"] },
+      { key: "infrastructure.reviewers.teams", teams: ["release-managers"] },
+      { key: "infrastructure.repository.codeOwners", teams: ["@surlefeu/release-managers"] },
+    ]);
+    // Users alone, as code owners and reviewers, need no organisation.
+    const users = await run(
+      "production",
+      (r) => {
+        for (const g of [...r.apps, r.infrastructure]) {
+          g.repository.codeOwners = ["@mathieu"];
+          g.reviewers = { users: ["mathieu", "selam"], teams: [] };
+        }
+      },
+      [],
+      staging,
+    );
+    assert.deepEqual(teamsUsed(users.model), []);
   });
 
   it("does not ask when no team is named (a user account may own the repositories)", async function () {

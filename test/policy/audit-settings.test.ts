@@ -41,6 +41,21 @@ describe("the audit's pack config", () => {
     assert.equal(problem.found, '"loud"');
   });
 
+  it("every setting an entry gets wrong is a problem of its own, not only the first", () => {
+    const config = {
+      [RULE.policyName]: { enforcementLevel: "loud", waivers: "all of them" },
+    } as unknown as PackConfig;
+    assert.deepEqual(
+      settingsProblems(config)
+        .map((p) => [p.key, p.found])
+        .sort(),
+      [
+        [`cicd-constitution:policy.settings.${RULE.id}.enforcementLevel`, '"loud"'],
+        [`cicd-constitution:policy.settings.${RULE.id}.waivers`, '"all of them"'],
+      ],
+    );
+  });
+
   it("a section the pack refuses is one config error on cicd-constitution:policy", () => {
     assert.throws(
       () => packConfigOfSection({ colour: "red" }, "staging", "Pulumi.staging.yaml"),
