@@ -73,18 +73,24 @@ export interface StackRunOptions {
   wrapMocks?: (mocks: pulumi.runtime.Mocks) => pulumi.runtime.Mocks;
   /** Filled with the GitHub ids the program looked up, id -> name. */
   githubNames?: Map<string, string>;
+  /** Values planted for stack-wide secrets (`ghcrToken`, `gitSourceToken`, ...). Default: offline placeholders. */
+  stackSecrets?: Record<string, string>;
 }
 
 /**
  * Runs the program (`defineStack`) of the repository's `Pulumi.<stack>.yaml`, changed by `options.change`, under
- * the offline mocks on {@link TEST_TODAY}: the error it threw (nothing is registered after it), what it registered
- * with unmasked props, the stack outputs, the model and the secret values (offline placeholders).
+ * the offline mocks on {@link TEST_TODAY}: the error `defineStack` threw (nothing is registered after it), what it
+ * registered with unmasked props, the stack outputs, the model and the secret values (offline placeholders unless
+ * planted).
+ *
+ * @throws ConfigError when the changed stack file does not parse (before anything runs).
  */
 export async function runStackFile(stack: "staging" | "production", options: StackRunOptions = {}) {
   const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
   options.change?.(source.raw);
   const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: TEST_TODAY });
   const { values } = resolveSecrets(model, source, "offline");
+  for (const [name, value] of Object.entries(options.stackSecrets ?? {})) values.get("")?.set(name, value);
   let error: unknown;
   let outputs: StackOutputs | undefined;
   const recording = await recordProgram(

@@ -149,10 +149,13 @@ describe("a stack that names teams has an organisation as its GitHub owner", fun
           g.reviewers = { users: ["mathieu", "selam"], teams: [] };
         }
       },
-      [],
+      ["surlefeu"],
       staging,
     );
     assert.deepEqual(teamsUsed(users.model), []);
+    // So the owner is not asked for as an organisation, and a user account owns the repositories.
+    assert.deepEqual(users.invoked, []);
+    assert.equal(users.error, undefined, String(users.error));
   });
 
   it("does not ask when no team is named (a user account may own the repositories)", async function () {

@@ -39,7 +39,7 @@ async function observed() {
 const TREAT_MISSING_DATA = ["breaching", "notBreaching", "ignore", "missing"];
 
 describe("Observability as CloudWatch and the on-call reader see it", () => {
-  it("each alarm's description states its threshold in its unit, its window and the runbook", async () => {
+  it("each alarm's description states its threshold in its unit and the runbook, the rate alarms their window", async () => {
     const { alarms } = await observed();
     assert.equal(alarms.length, 6, "5xx rate, latency, two burns, two target groups");
     for (const a of alarms) {
@@ -65,7 +65,7 @@ describe("Observability as CloudWatch and the on-call reader see it", () => {
         const unit = a.inputs.extendedStatistic ? "s" : "%";
         assert.ok(d.includes(`above ${a.inputs.threshold}${unit}`), at);
         assert.equal(period, 60, at);
-        // The rate alarms state their window (the latency alarm's shares it: 3 of 5 minutes).
+        // The rate alarms state their window; the latency alarm's description does not (its window is the same).
         if (queries.length)
           assert.ok(
             d.includes(`${a.inputs.datapointsToAlarm} of ${a.inputs.evaluationPeriods} minutes`),

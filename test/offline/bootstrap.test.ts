@@ -102,10 +102,8 @@ describe("the bootstrap and the OIDC provider", function () {
   });
 
   it("an app with migrations requires the migration check on its pull requests, once", async () => {
-    const [staging] = await repositoryStacks();
-    const stackOutputs = {
-      [staging.model.promotion?.stagingStack ?? "surlefeu/cicd-constitution/staging"]: staging.stackOutputs,
-    };
+    const [staging, production] = await repositoryStacks();
+    const stackOutputs = { [production.model.promotion!.stagingStack]: staging.stackOutputs };
     const checksOf = async (change: (raw: any) => void) => {
       const { error, records, model } = await run("production", change, { stackOutputs });
       assert.equal(error, undefined, String(error));

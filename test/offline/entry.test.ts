@@ -43,7 +43,12 @@ async function runEntry(
       }
     },
   );
-  return { error, records: recording.monitor.records, outputs: recording.outputs };
+  return {
+    error,
+    records: recording.monitor.records,
+    outputs: recording.outputs,
+    secretValues: recording.monitor.secretValues,
+  };
 }
 
 describe("the engine's entry point in process", function () {
@@ -63,12 +68,8 @@ describe("the engine's entry point in process", function () {
     it(`${stack}: registers the offline plan's URNs and inputs, every planted secret wrapped`, async () => {
       const preview = previews.find((p) => p.plan.stack === stack)!;
       const { config, secretValues } = engineConfig(preview);
-      const { error, records, outputs } = await runEntry(
-        preview,
-        config,
-        ENGINE_SECRET_KEYS,
-        outputsOf(preview),
-      );
+      const run = await runEntry(preview, config, ENGINE_SECRET_KEYS, outputsOf(preview));
+      const { error, records, outputs } = run;
       assert.equal(error, undefined, String(error));
       // The stack outputs production's reference and the commands read: the preview's.
       assert.deepEqual(
@@ -82,6 +83,14 @@ describe("the engine's entry point in process", function () {
         if (r.type !== "pulumi:pulumi:Stack") assert.deepEqual(r.inputs, plan.get(r.urn)!.inputs, r.urn);
       const text = JSON.stringify(records);
       for (const v of secretValues) assert.ok(!text.includes(v), `a planted secret unwrapped in ${stack}`);
+      // And the program used them, as secrets: each reached a resource wrapped (the pull token inside the
+      // registry credential's JSON).
+      const used = [...run.secretValues];
+      for (const v of secretValues)
+        assert.ok(
+          used.some((u) => u.includes(v)),
+          `${v} used as a secret in ${stack}`,
+        );
     });
   }
 
@@ -109,6 +118,19 @@ describe("the engine's entry point in process", function () {
       [["cicd-constitution:githubOwner", "a secret value [secret]"]],
     );
     assert.ok(!error.message.includes(preview.model.githubOwner), "the value is not printed");
+    assert.deepEqual(
+      records.filter((r) => !r.type.startsWith("pulumi:")),
+      [],
+    );
+  });
+
+  it("refuses a secret the stack needs and the engine does not hold, as pulumi up would, registering nothing", async () => {
+    const preview = previews.find((p) => p.plan.stack === "staging")!;
+    const { config } = engineConfig(preview);
+    delete config["cicd-constitution:ghcrToken"];
+    const { error, records } = await runEntry(preview, config, ENGINE_SECRET_KEYS, outputsOf(preview));
+    assert.ok(error instanceof ConfigError, String(error));
+    assert.match(error.message, /cicd-constitution:ghcrToken/);
     assert.deepEqual(
       records.filter((r) => !r.type.startsWith("pulumi:")),
       [],

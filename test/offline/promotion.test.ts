@@ -191,16 +191,16 @@ describe("where each app's image comes from", function () {
 
   it("staging passes the git source token to a private repository's build only", async () => {
     const secretsOf = async (visibility: string) => {
-      const { error, records, props, values } = await runStack("staging", (raw) => {
-        raw.apps[0].repository.visibility = visibility;
+      const { error, records, props } = await runStackFile("staging", {
+        change: (raw) => (raw.apps[0].repository.visibility = visibility),
+        // Each stack-wide secret its own value, so that another one passed in its place shows.
+        stackSecrets: { gitSourceToken: "planted-git-source-token", ghcrToken: "planted-ghcr-token" },
       });
       assert.equal(error, undefined, String(error));
       const build = records.find((r) => r.type === "docker-build:index:Image" && r.urn.includes(`::${app}`))!;
       const secrets = (props.get(build.urn)?.secrets ?? {}) as Record<string, unknown>;
-      // The value is the stack's gitSourceToken (an offline placeholder here), not an empty or another secret.
-      const token = values.get("")?.get("gitSourceToken");
-      assert.ok(token);
-      for (const v of Object.values(secrets)) assert.equal(v, token);
+      // The value is the stack's gitSourceToken, not an empty or another secret.
+      for (const v of Object.values(secrets)) assert.equal(v, "planted-git-source-token");
       return Object.keys(secrets);
     };
     assert.deepEqual(await secretsOf("private"), [GIT_AUTH_SECRET]);
