@@ -35,6 +35,9 @@ interface Query {
  */
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]{0,254}$/;
 
+/** Whether a returned series' label names its unit, percent (every series the alarms and widgets return is one). */
+const namesUnit = (label: string | undefined) => /%/.test(label ?? "");
+
 /**
  * Problems of an alarm's metric queries: ids CloudWatch refuses, metrics against {@link ALB_METRICS}, and a returned
  * expression without a label naming its unit (what the alarm's graph and the dashboard legend show); empty when
@@ -48,7 +51,7 @@ export function albQueryProblems(queries: Query[]): string[] {
       .map((id) => `id ${JSON.stringify(id)} is not a CloudWatch id`),
     ...ids.filter((id, i) => ids.indexOf(id) !== i).map((id) => `id ${id} is used twice`),
     ...queries
-      .filter((q) => q.returnData && q.expression !== undefined && !/\(%\)/.test(q.label ?? ""))
+      .filter((q) => q.returnData && q.expression !== undefined && !namesUnit(q.label))
       .map((q) => `${q.id}: returned expression without a label naming its unit (%)`),
   ];
   return idProblems.concat(
@@ -133,12 +136,12 @@ export function dashboardProblems(body: { widgets: any[] }): string[] {
     const { view, metrics, region } = w.properties;
     if (!METRIC_VIEWS.includes(view)) problems.push(`${at}: view ${JSON.stringify(view)}`);
     if (typeof region !== "string" || !region) problems.push(`${at}: no region`);
-    const queries = widgetQueries(metrics).filter((q) => q.id !== undefined);
-    const ids = queries.map((q) => q.id);
-    for (const id of ids) if (!QUERY_ID.test(id)) problems.push(`${at}: id ${JSON.stringify(id)}`);
-    const drawn = widgetQueries(metrics).filter((q) => q.returnData);
+    const queries = widgetQueries(metrics);
+    for (const { id } of queries)
+      if (id !== undefined && !QUERY_ID.test(id)) problems.push(`${at}: id ${JSON.stringify(id)}`);
+    const drawn = queries.filter((q) => q.returnData);
     if (drawn.length !== 1) problems.push(`${at}: draws ${drawn.length} series`);
-    for (const q of drawn.filter((q) => q.expression !== undefined && !/%/.test(q.label ?? "")))
+    for (const q of drawn.filter((q) => q.expression !== undefined && !namesUnit(q.label)))
       problems.push(`${at}: series ${q.id} without a label naming its unit`);
   }
   return problems;

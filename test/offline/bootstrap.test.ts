@@ -30,7 +30,8 @@ function run(
   });
 }
 
-const ofType = (records: Array<{ type: string }>, type: string) => records.filter((r) => r.type === type);
+/** Records of one type (none is an empty list). */
+const allOf = (records: Array<{ type: string }>, type: string) => records.filter((r) => r.type === type);
 
 describe("the bootstrap and the OIDC provider", function () {
   this.timeout(120_000);
@@ -38,7 +39,7 @@ describe("the bootstrap and the OIDC provider", function () {
   it("the bootstrap registers the OIDC provider, kept by a destroy, this repository's governance and no runtime", async () => {
     const { error, records, outputs, model } = await run("production", (r) => (r.bootstrap = true));
     assert.equal(error, undefined, String(error));
-    const [oidc, ...more] = ofType(records, "aws:iam/openIdConnectProvider:OpenIdConnectProvider") as any[];
+    const [oidc, ...more] = allOf(records, "aws:iam/openIdConnectProvider:OpenIdConnectProvider") as any[];
     assert.deepEqual(more, []);
     assert.deepEqual(oidc.inputs, {
       url: GITHUB_OIDC_URL,
@@ -47,10 +48,10 @@ describe("the bootstrap and the OIDC provider", function () {
     });
     assert.equal(GITHUB_OIDC_URL, "https://token.actions.githubusercontent.com");
     assert.deepEqual(oidc.options, { protect: true, retainOnDelete: true });
-    assert.deepEqual(ofType(records, "aws:ecs/service:Service"), []);
-    assert.deepEqual(ofType(records, "docker-build:index:Index"), []);
+    assert.deepEqual(allOf(records, "aws:ecs/service:Service"), []);
+    assert.deepEqual(allOf(records, "docker-build:index:Index"), []);
     // The workflows read the region per environment and the Pulumi organization per repository.
-    const variables = ofType(
+    const variables = allOf(
       records,
       "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
     ) as any[];
@@ -66,7 +67,7 @@ describe("the bootstrap and the OIDC provider", function () {
         ),
         `AWS_REGION of ${env}`,
       );
-    const org = ofType(records, "github:index/actionsVariable:ActionsVariable") as any[];
+    const org = allOf(records, "github:index/actionsVariable:ActionsVariable") as any[];
     assert.deepEqual(
       org.map((v) => [v.inputs.repository, v.inputs.variableName, v.inputs.value]),
       [[repository, "PULUMI_ORG", model.promotion!.stagingStack.split("/")[0]]],
@@ -107,7 +108,7 @@ describe("the bootstrap and the OIDC provider", function () {
     const checksOf = async (change: (raw: any) => void) => {
       const { error, records, model } = await run("production", change, { stackOutputs });
       assert.equal(error, undefined, String(error));
-      const main = (ofType(records, "github:index/repositoryRuleset:RepositoryRuleset") as any[]).find(
+      const main = (allOf(records, "github:index/repositoryRuleset:RepositoryRuleset") as any[]).find(
         (r) => r.inputs.repository === model.apps[0].repository.name && r.inputs.target === "branch",
       );
       return (main.inputs.rules.requiredStatusChecks.requiredChecks as Array<{ context: string }>).map(

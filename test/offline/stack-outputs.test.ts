@@ -65,7 +65,7 @@ describe("the stack outputs the commands read", function () {
           `${at}: the deploy role trusts ${stack}'s jobs`,
         );
         assert.ok(trust.includes(GITHUB_OIDC_HOST), at);
-        // The AppConfig resources `cicd flags` acts on, and the alarms it silences.
+        // The AppConfig ids `cicd flags` acts on are set, and the alarms it silences are alarms of the stack.
         assert.ok(out.flags.applicationId && out.flags.environmentId && out.flags.configurationProfileId, at);
         const alarms = new Set(
           preview.resources

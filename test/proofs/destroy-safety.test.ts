@@ -15,16 +15,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseStackConfig } from "../../src/config/model";
-import { resolveSecrets } from "../../src/config/secrets";
-import { readStackFile } from "../../src/config/sources";
 import { runPreview } from "../../src/cli/preview";
-import { recordProgram, StackPreview } from "../../src/offline/preview";
+import type { StackPreview } from "../../src/offline/preview";
 import { PlanResource } from "../../src/plan/types";
-import { defineStack, PromotionError } from "../../src/program";
-import { ROOT, repositoryStacks } from "../helpers";
-
-const NOW = new Date("2026-11-21T00:00:00Z");
+import { PromotionError } from "../../src/program";
+import { ROOT, repositoryStacks, runStackFile } from "../helpers";
 
 /** What production must guarantee per type: the options, and an input check where AWS/GitHub has one. */
 const PRODUCTION_GUARANTEES: Array<{
@@ -113,30 +108,8 @@ describe("proofs: destroy and failure safety", function () {
 
   describe("production fails before anything changes", () => {
     /** Runs production's program with the given staging outputs; returns the error and what was registered. */
-    async function runProduction(stackOutputs: Record<string, Record<string, unknown>>) {
-      const source = readStackFile(path.join(ROOT, "Pulumi.production.yaml"));
-      const model = parseStackConfig("production", source.raw, { secretKeys: source.secretKeys, today: NOW });
-      const { values } = resolveSecrets(model, source, "offline");
-      let error: unknown;
-      const { monitor } = await recordProgram(
-        {
-          project: "cicd-constitution",
-          stack: "production",
-          region: model.awsRegion,
-          stackOutputs,
-          network: model.network,
-        },
-        async () => {
-          try {
-            await defineStack(model, values);
-          } catch (err) {
-            error = err;
-          }
-          return {};
-        },
-      );
-      return { error, records: monitor.records };
-    }
+    const runProduction = (stackOutputs: Record<string, Record<string, unknown>>) =>
+      runStackFile("production", { stackOutputs });
     const REF = "surlefeu/cicd-constitution/staging";
 
     it("an unreadable StackReference: PromotionError naming the reference and the config key; only the read", async () => {
