@@ -128,6 +128,33 @@ export async function runStackFile(stack: "staging" | "production", options: Sta
 /** The day the suite previews and audits on, so that dates in the stack files judge the same every day. */
 export const TEST_TODAY = new Date("2026-11-21T12:00:00Z");
 
+const FIXED_CLOCK = path.join(__dirname, "fixedClock.cjs");
+
+/**
+ * Runs `fn` (code that reads the real clock, such as the engine's entry point) with today at {@link TEST_TODAY}
+ * and the clock advancing from there (test/fixedClock.cjs); the real `Date` is back once `fn` settles.
+ */
+export async function onTestToday<T>(fn: () => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { install } = require(FIXED_CLOCK) as { install: (iso: string) => () => void };
+  const restore = install(TEST_TODAY.toISOString());
+  try {
+    return await fn();
+  } finally {
+    restore();
+  }
+}
+
+/** `env` for a child process whose clock starts at {@link TEST_TODAY} (test/fixedClock.cjs, preloaded). */
+export function onTestTodayEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const preload = `--require ${JSON.stringify(FIXED_CLOCK)}`;
+  return {
+    ...env,
+    CICD_TEST_NOW: TEST_TODAY.toISOString(),
+    NODE_OPTIONS: env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ${preload}` : preload,
+  };
+}
+
 /** The repository's staging and production stacks, previewed once per test run (the suite's one preview). */
 export const repositoryStacks: () => Promise<StackPreview[]> = onceShared(() =>
   previewStacks(ROOT, ["staging", "production"], TEST_TODAY),

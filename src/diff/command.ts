@@ -172,13 +172,16 @@ export function previewRef(repoDir: string, ref: string): Map<string, Plan> {
     }
     git(repoDir, ["worktree", "prune"]);
     fs.rmSync(tmp, { recursive: true, force: true });
-    // A signal that came while the synchronous work above ran reaches its handler only when the event loop turns:
-    // the handlers stay until then, so it is neither lost nor fatal before the worktree is gone.
-    setImmediate(() => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      if (signals.length) process.kill(process.pid, signals[0]);
-    });
+    // A signal that came while the synchronous work above ran reaches its handler only when the event loop next
+    // polls for I/O. Called from an I/O callback, the first immediate runs before that poll, the second after it:
+    // the handlers stay until then, so the signal is neither lost nor fatal before the worktree is gone.
+    setImmediate(() =>
+      setImmediate(() => {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        if (signals.length) process.kill(process.pid, signals[0]);
+      }),
+    );
   }
 }
 

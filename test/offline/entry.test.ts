@@ -9,15 +9,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../src/config/model";
 import { organizationOf, recordProgram, StackPreview } from "../../src/offline/preview";
 import { previousOutputsOf } from "../../src/offline/stacks";
+import { engineSecretTest, runEngineProgram } from "../../src/entry";
 import { ENGINE_SECRET_KEYS, engineConfig } from "../engineConfig";
-import { repositoryStacks, ROOT } from "../helpers";
+import { onTestToday, repositoryStacks, ROOT } from "../helpers";
 
-/** Runs `index.ts` under the mocks with `config` and `secretKeys` as the engine's; what it registered, or its error. */
+/** The engine's entry point, `index.ts`, loaded as the language host loads it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const indexEntry = () => (require("../../index") as () => Promise<Record<string, unknown>>)();
+
+/**
+ * Runs `entry` (by default `index.ts`) under the mocks with `config` and `secretKeys` as the engine's; what it
+ * registered, or its error.
+ */
 async function runEntry(
   preview: StackPreview,
   config: Record<string, string>,
   secretKeys: string[],
   stackOutputs: Record<string, Record<string, unknown>>,
+  entry: () => Promise<Record<string, unknown>> = indexEntry,
 ) {
   const stack = preview.plan.stack;
   let error: unknown;
@@ -34,9 +43,8 @@ async function runEntry(
     async () => {
       pulumi.runtime.setAllConfig(config, secretKeys);
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const main = require("../../index") as () => Promise<Record<string, unknown>>;
-        return await main();
+        // The stack files' dates (flags' removal dates) judged on the suite's day, not the machine's.
+        return await onTestToday(entry);
       } catch (err) {
         error = err;
         return {};
@@ -135,5 +143,57 @@ describe("the engine's entry point in process", function () {
       records.filter((r) => !r.type.startsWith("pulumi:")),
       [],
     );
+  });
+
+  describe("without the SDK's isConfigSecret, the engine's PULUMI_CONFIG_SECRET_KEYS", () => {
+    /** The engine's runtime as an SDK without `isConfigSecret` would expose it. */
+    const bareRuntime = (config: Record<string, string>) => ({ allConfig: () => config });
+
+    it("marks secret exactly the keys it lists", () => {
+      const env = { PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(["p:a", "p:b"]) };
+      const isSecret = engineSecretTest(bareRuntime({}), env);
+      assert.deepEqual(
+        ["p:a", "p:b", "p:c", "a"].map((k) => isSecret(k)),
+        [true, true, false, false],
+      );
+    });
+
+    it("marks nothing secret when it is missing, unreadable or not a list", () => {
+      for (const value of [undefined, "not json", '{"p:a": true}', '"p:a"']) {
+        const isSecret = engineSecretTest(bareRuntime({}), { PULUMI_CONFIG_SECRET_KEYS: value });
+        assert.equal(isSecret("p:a"), false, String(value));
+      }
+    });
+
+    it("defers to the SDK's isConfigSecret where it has one", () => {
+      const runtime = { allConfig: () => ({}), isConfigSecret: (k: string) => k === "p:c" };
+      const isSecret = engineSecretTest(runtime, { PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(["p:a"]) });
+      assert.deepEqual([isSecret("p:a"), isSecret("p:c")], [false, true]);
+    });
+
+    it("is what a program reads its secrets by: with the list, the plan; without, the secrets refused", async () => {
+      const preview = previews.find((p) => p.plan.stack === "staging")!;
+      const { config, secretValues } = engineConfig(preview);
+      const env = { PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(ENGINE_SECRET_KEYS) };
+      const run = (e: NodeJS.ProcessEnv) => () => runEngineProgram("staging", bareRuntime(config), e);
+      const listed = await runEntry(preview, config, [], outputsOf(preview), run(env));
+      assert.equal(listed.error, undefined, String(listed.error));
+      assert.deepEqual(
+        listed.records.map((r) => r.urn).sort(),
+        preview.plan.resources.map((r) => r.urn).sort(),
+      );
+      for (const v of secretValues)
+        assert.ok(
+          [...listed.secretValues].some((u) => u.includes(v)),
+          `${v} as a secret`,
+        );
+      const unlisted = await runEntry(preview, config, [], outputsOf(preview), run({}));
+      assert.ok(unlisted.error instanceof ConfigError, String(unlisted.error));
+      assert.match(unlisted.error.message, /cicd-constitution:ghcrToken/);
+      assert.deepEqual(
+        unlisted.records.filter((r) => !r.type.startsWith("pulumi:")),
+        [],
+      );
+    });
   });
 });

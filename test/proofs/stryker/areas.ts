@@ -53,11 +53,16 @@ const COMPILED_OUTPUT_TESTS = ["this repository's builds are fresh"];
  * - the pack's entry point, which only constructs the pack from the catalogue (`new PolicyPack`, which starts the
  *   engine's gRPC server and so runs only in a process of its own): the engine-protocol test launches it as the
  *   engine does and compares every verdict with the in-process runner's, and the entry-freshness proof runs it over
- *   an older build.
+ *   an older build;
+ * - the program's entry point, which only hands the engine's runtime to `src/entry.ts` (mutated, with its tests)
+ *   and guards the compiled build: the language-host proof launches the compiled `bin/index.js` as the engine
+ *   does and compares what it registers with the offline plan, and the entry-freshness proof runs it over an
+ *   older build.
  */
 export const NOT_MUTATED: Readonly<Record<string, string>> = {
   "policy-pack/lib/iamActions.generated.ts": "test/proofs/iam-action-table.test.ts",
   "policy-pack/index.ts": "test/policy/grpc.test.ts",
+  "index.ts": "test/proofs/language-host.test.ts",
 };
 
 /** The product's sources, by area. */
@@ -102,7 +107,7 @@ export const AREAS: MutationArea[] = [
     name: "program",
     mutate: [
       "components/**/*.ts",
-      "index.ts",
+      "src/entry.ts",
       "src/program.ts",
       "src/offline/**/*.ts",
       "src/plan/**/*.ts",
