@@ -5,6 +5,7 @@ import type { MigrationRun } from "../../components/MigrationTask";
 import { MIGRATION_STREAM_PREFIX } from "../../components/runtimeTask";
 import { ServiceRuntime, ServiceRuntimeArgs } from "../../components/ServiceRuntime";
 import { ofType, one, outputValue, parsed, register } from "../helpers";
+import { allowedExactly } from "../proofs/iam/evaluate";
 
 const DIGEST = `sha256:${"cd".repeat(32)}`;
 function args(
@@ -242,6 +243,137 @@ describe("ServiceRuntime", () => {
     assert.throws(
       () => new ServiceRuntime("y", args("staging", { environmentVariables: { JWT_SECRET: "plain" } })),
       /JWT_SECRET are also secrets/,
+    );
+  });
+
+  it("names every offending variable and secret, and every problem, in one error", () => {
+    assert.throws(
+      () =>
+        new ServiceRuntime(
+          "w",
+          args("staging", {
+            environmentVariables: { APP_ENV: "x", PORT: "80", A: "1", B: "2" },
+            secrets: { BUILD_SHA: "s", BUILD_DATE: "d", A: "a", B: "b" },
+          }),
+        ),
+      (e: Error) => {
+        assert.equal(
+          e.message,
+          "ServiceRuntime w: environmentVariables APP_ENV, PORT are set by the runtime itself; " +
+            "secrets BUILD_SHA, BUILD_DATE take names of variables the runtime sets itself; " +
+            "environmentVariables A, B are also secrets",
+        );
+        return true;
+      },
+    );
+  });
+
+  it("a canary or linear deployment needs deployment alarms on: they are what roll it back", () => {
+    const canary = {
+      strategy: "canary" as const,
+      canaryPercent: 10,
+      canaryBakeMinutes: 5,
+      bakeMinutes: 5,
+    };
+    const linear = { strategy: "linear" as const, stepPercent: 10, stepBakeMinutes: 1, bakeMinutes: 5 };
+    for (const deployment of [canary, linear]) {
+      assert.throws(
+        () => new ServiceRuntime("c", args("production", { deployment })),
+        new RegExp(`^Error: ServiceRuntime c: deployment ${deployment.strategy} needs deploymentAlarmNames`),
+      );
+      assert.throws(
+        () =>
+          new ServiceRuntime(
+            "c",
+            args("production", { deployment: { ...deployment, alarms: false }, deploymentAlarmNames: ["a"] }),
+          ),
+        /needs deploymentAlarmNames and alarms on/,
+      );
+      assert.doesNotThrow(
+        () =>
+          new ServiceRuntime(
+            `ok-${deployment.strategy}`,
+            args("production", { deployment, deploymentAlarmNames: ["a"] }),
+          ),
+      );
+    }
+    // A rolling deployment has the circuit breaker: alarms are optional.
+    assert.doesNotThrow(
+      () => new ServiceRuntime("r", args("staging", { deployment: { strategy: "rolling" } })),
+    );
+  });
+
+  it("a container's health-check grace period is at most 300 seconds (ECS HealthCheck startPeriod)", () => {
+    const timing = { intervalSeconds: 30, timeoutSeconds: 5, retries: 3 };
+    assert.throws(
+      () =>
+        new ServiceRuntime("h", args("staging", { containerHealth: { ...timing, startPeriodSeconds: 301 } })),
+      /^Error: ServiceRuntime h: containerHealth.startPeriodSeconds 301 > 300 \(ECS limit\)$/,
+    );
+    assert.doesNotThrow(
+      () =>
+        new ServiceRuntime(
+          "h300",
+          args("staging", { containerHealth: { ...timing, startPeriodSeconds: 300 } }),
+        ),
+    );
+  });
+
+  it("the execution role may read exactly the secrets its task references (IAM simulator), and none when there are none", async () => {
+    const rs = await register(
+      () =>
+        new ServiceRuntime(
+          "shop-staging",
+          args("staging", { registryCredentials: { username: "u", password: "pull-token-value" } }),
+        ),
+    );
+    const task = one(rs, "aws:ecs/taskDefinition:TaskDefinition");
+    const [c] = parsed<any[]>(task.inputs.containerDefinitions);
+    const referenced: string[] = [
+      ...c.secrets.map((s: any) => s.valueFrom),
+      c.repositoryCredentials.credentialsParameter,
+    ];
+    assert.equal(referenced.length, 3);
+    const role = one(rs, "aws:iam/role:Role", "-execution-role");
+    const executionRole = {
+      stack: "staging",
+      urn: role.urn,
+      name: String(role.inputs.name),
+      arn: `arn:aws:iam::123456789012:role/${role.inputs.name}`,
+      environment: "staging",
+      app: "shop",
+      identityPolicies: ofType(rs, "aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => p.inputs.role === role.inputs.name)
+        .map((p) => ({ name: p.name, policy: parsed(p.inputs.policy) })),
+    };
+    const read = (arn: string) =>
+      allowedExactly(executionRole, "secretsmanager:GetSecretValue", { arn, tags: {} });
+    for (const arn of referenced) assert.equal((await read(arn)).allowed, true, arn);
+    // Another environment's secret of the same name, and another app's.
+    for (const arn of [
+      referenced[0].replace("/staging/", "/production/"),
+      referenced[0].replace(":secret:shop/", ":secret:cart/"),
+    ])
+      assert.equal((await read(arn)).allowed, false, arn);
+    // Each secret says what it holds, for whom: its variable (or the pull credential), app and environment.
+    assert.deepEqual(
+      ofType(rs, "aws:secretsmanager/secret:Secret")
+        .map((s) => s.inputs.description)
+        .sort(),
+      [
+        "DATABASE_URL of shop (staging)",
+        "Image pull credential of shop (staging): ECS repositoryCredentials",
+        "JWT_SECRET of shop (staging)",
+      ],
+    );
+
+    // No secret and no pull credential: no read policy at all (IAM refuses a statement without a resource).
+    const bare = await register(() => new ServiceRuntime("bare-staging", args("staging", { secrets: {} })));
+    assert.deepEqual(
+      ofType(bare, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
+        JSON.stringify(p.inputs.policy).includes("secretsmanager:"),
+      ),
+      [],
     );
   });
 });
