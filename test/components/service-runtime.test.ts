@@ -1,11 +1,14 @@
+import * as pulumi from "@pulumi/pulumi";
 import { strict as assert } from "node:assert";
 import { standardTags } from "../../components/naming";
 import { containerImageDefaults } from "../../components/ContainerImage";
 import type { MigrationRun } from "../../components/MigrationTask";
 import { MIGRATION_STREAM_PREFIX } from "../../components/runtimeTask";
 import { ServiceRuntime, ServiceRuntimeArgs } from "../../components/ServiceRuntime";
-import { ofType, one, outputValue, parsed, register } from "../helpers";
+import { ofType, one, outputValue, parsed, register, type Registered } from "../helpers";
+import { allows, EC2_DESCRIPTION, type SecurityGroupRule } from "./securityGroups";
 import { allowedExactly } from "../proofs/iam/evaluate";
+import { createMocks } from "../../src/offline/mocks";
 
 const DIGEST = `sha256:${"cd".repeat(32)}`;
 function args(
@@ -375,5 +378,53 @@ describe("ServiceRuntime", () => {
       ),
       [],
     );
+  });
+
+  it("network: the internet reaches the ALB on 443 and 80 only, the tasks only from the ALB on the app's port (security-group evaluator)", async () => {
+    const rs = await register(() => new ServiceRuntime("shop-staging", args("staging")));
+    const groups = ofType(rs, "aws:ec2/securityGroup:SecurityGroup");
+    // Each group's id, as the offline preview's mocks give it (the plan records inputs, not ids).
+    const mocks = createMocks({ region: "eu-west-1" });
+    const idOf = (g: Registered) => {
+      const created = mocks.newResource({ type: g.type, name: g.name, inputs: g.inputs, custom: true });
+      return String((created as pulumi.runtime.MockResourceResult).id);
+    };
+    const attached = (ids: unknown) => groups.filter((g) => (ids as string[]).includes(idOf(g)));
+    const rulesOf = (gs: Registered[], way: "ingress" | "egress") =>
+      gs.flatMap((g) => g.inputs[way] as SecurityGroupRule[]);
+    const alb = attached(one(rs, "aws:lb/loadBalancer:LoadBalancer").inputs.securityGroups);
+    const tasks = attached(
+      (one(rs, "aws:ecs/service:Service").inputs.networkConfiguration as any).securityGroups,
+    );
+    assert.equal(alb.length, 1);
+    assert.equal(tasks.length, 1);
+    const albIds = alb.map(idOf);
+    const internet = [{ address: "203.0.113.7" }, { address: "2001:db8::7" }];
+    const task = { address: "10.0.2.15", groups: tasks.map(idOf) };
+    const fromAlb = { address: "10.0.1.20", groups: albIds };
+    for (const peer of internet) {
+      assert.ok(allows(rulesOf(alb, "ingress"), "tcp", 443, peer), `HTTPS from ${peer.address}`);
+      assert.ok(allows(rulesOf(alb, "ingress"), "tcp", 80, peer), `HTTP from ${peer.address}`);
+      for (const port of [22, 8080, 5432])
+        assert.ok(!allows(rulesOf(alb, "ingress"), "tcp", port, peer), `${port}`);
+      assert.ok(!allows(rulesOf(tasks, "ingress"), "tcp", 8080, peer), `tasks from ${peer.address}`);
+    }
+    // The ALB forwards to the tasks' port and nowhere else; the tasks take that port from the ALB only.
+    assert.ok(allows(rulesOf(alb, "egress"), "tcp", 8080, task), "ALB to the tasks' port");
+    assert.ok(!allows(rulesOf(alb, "egress"), "tcp", 5432, task), "ALB to another port");
+    assert.ok(allows(rulesOf(tasks, "ingress"), "tcp", 8080, fromAlb), "tasks from the ALB");
+    assert.ok(!allows(rulesOf(tasks, "ingress"), "tcp", 22, fromAlb), "tasks' port 22 from the ALB");
+    assert.ok(!allows(rulesOf(tasks, "ingress"), "udp", 8080, fromAlb), "UDP from the ALB");
+    // The tasks reach out: ghcr.io over HTTPS (through NAT), a database in the VPC, DNS.
+    assert.ok(allows(rulesOf(tasks, "egress"), "tcp", 443, { address: "140.82.112.33" }), "HTTPS out");
+    assert.ok(allows(rulesOf(tasks, "egress"), "tcp", 5432, { address: "10.0.3.4" }), "a database");
+    assert.ok(allows(rulesOf(tasks, "egress"), "udp", 53, { address: "10.0.0.2" }), "DNS");
+    // What EC2 accepts as descriptions, and what they say.
+    for (const g of groups) {
+      assert.match(String(g.inputs.description), EC2_DESCRIPTION, g.name);
+      assert.match(String(g.inputs.description), /^shop staging /, g.name);
+      for (const r of [...rulesOf([g], "ingress"), ...rulesOf([g], "egress")])
+        assert.match(String(r.description), EC2_DESCRIPTION, `${g.name}: ${r.description}`);
+    }
   });
 });
