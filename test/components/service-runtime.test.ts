@@ -120,6 +120,14 @@ describe("ServiceRuntime", () => {
     const tg = one(rs, "aws:lb/targetGroup:TargetGroup");
     assert.equal((tg.inputs.healthCheck as any).path, "/ready");
     assert.equal(tg.inputs.targetType, "ip");
+    // HTTPS reaches the target group the service registers its tasks in, on the container's port.
+    const [forward] = https.inputs.defaultActions as any[];
+    const service = one(rs, "aws:ecs/service:Service");
+    const [registered] = service.inputs.loadBalancers as any[];
+    assert.equal(forward.type, "forward");
+    assert.equal(forward.targetGroupArn, registered.targetGroupArn);
+    assert.equal(registered.containerPort, 8080);
+    assert.equal(tg.inputs.port, 8080);
   });
 
   it("service: circuit breaker with rollback, min healthy 100%, no public IP, Container Insights", async () => {
