@@ -49,6 +49,8 @@ describe("ServiceRuntime", () => {
     assert.equal(env.BUILD_ACTOR, "dev1");
     assert.equal(env.LOG_LEVEL, "info");
     assert.equal(env.DATABASE_URL, undefined);
+    // No pull credential given: the image is pulled without one (a public package).
+    assert.equal(c.repositoryCredentials, undefined);
     assert.deepEqual(
       c.secrets.map((s: any) => s.name),
       ["DATABASE_URL", "JWT_SECRET"],
@@ -141,6 +143,18 @@ describe("ServiceRuntime", () => {
     assert.deepEqual(cluster.inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
     const logs = one(rs, "aws:cloudwatch/logGroup:LogGroup");
     assert.equal(logs.inputs.retentionInDays, 30);
+    // Fargate (no hosts to patch or log into) on the current platform, ECS's own deployments, which the circuit
+    // breaker and the deployment alarms need (ECS API reference, DeploymentController).
+    assert.deepEqual(
+      [svc.inputs.launchType, svc.inputs.platformVersion, svc.inputs.deploymentController],
+      ["FARGATE", "LATEST", { type: "ECS" }],
+    );
+    // No shell into a running task (ECS Exec): the way into an environment is a deploy through its workflow.
+    assert.equal(svc.inputs.enableExecuteCommand, false);
+    // `pulumi up` returns only once the deployment is steady, so a deployment the circuit breaker rolls back fails
+    // the job that ran it; the tasks carry the service's tags (app, environment) for cost and audit.
+    assert.equal(svc.inputs.waitForSteadyState, true);
+    assert.equal(svc.inputs.propagateTags, "SERVICE");
   });
 
   it("production: deletion protection, protected roles and secrets, retained logs and secrets", async () => {
