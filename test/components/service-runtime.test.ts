@@ -232,10 +232,27 @@ describe("ServiceRuntime", () => {
       securityGroups: (service.inputs.networkConfiguration as any).securityGroups,
       container: container.name,
       logGroup: one(rs, "aws:cloudwatch/logGroup:LogGroup").inputs.name,
-      streamPrefix: MIGRATION_STREAM_PREFIX,
+      streamPrefix: container.logConfiguration.options["awslogs-stream-prefix"],
       timeoutSeconds: 600,
     });
-    assert.equal(container.logConfiguration.options["awslogs-stream-prefix"], MIGRATION_STREAM_PREFIX);
+    assert.equal(run.streamPrefix, MIGRATION_STREAM_PREFIX);
+    // Its log streams are its own (Fargate needs a prefix): the service's are under the app's name.
+    const [served] = parsed<any[]>(serviceTask.inputs.containerDefinitions);
+    assert.equal(served.logConfiguration.options["awslogs-stream-prefix"], "shop");
+    assert.notEqual(MIGRATION_STREAM_PREFIX, "");
+    assert.notEqual(MIGRATION_STREAM_PREFIX, "shop");
+    // The service takes the app's port over TCP and is health-checked; a migration runs its command, no port, no
+    // health check. Each task's one container is essential (ECS: a task needs one), its variables in name order so
+    // that the same inputs make the same revision.
+    assert.deepEqual(served.portMappings, [{ containerPort: 8080, protocol: "tcp" }]);
+    assert.ok(served.healthCheck, "the service's health check");
+    assert.deepEqual([container.portMappings, container.healthCheck], [undefined, undefined]);
+    for (const c of [served, container]) {
+      assert.equal(c.essential, true);
+      const names = c.environment.map((e: { name: string }) => e.name);
+      assert.deepEqual(names, [...names].sort(), "variables in name order");
+      assert.ok(names.length > 3, "variables listed");
+    }
   });
 
   it("rejects an image given by tag instead of digest", () => {
@@ -380,6 +397,14 @@ describe("ServiceRuntime", () => {
       referenced[0].replace(":secret:shop/", ":secret:cart/"),
     ])
       assert.equal((await read(arn)).allowed, false, arn);
+    // Both roles are assumed by ECS for the tasks, and by nothing else (ECS developer guide, "Amazon ECS task
+    // execution IAM role": the ecs-tasks.amazonaws.com service principal).
+    for (const r of ofType(rs, "aws:iam/role:Role"))
+      assert.deepEqual(
+        parsed<any>(r.inputs.assumeRolePolicy).Statement,
+        [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        r.name,
+      );
     // Each secret says what it holds, for whom: its variable (or the pull credential), app and environment.
     assert.deepEqual(
       ofType(rs, "aws:secretsmanager/secret:Secret")
