@@ -12,6 +12,16 @@ const common = {
   registryToken: "ghp-registry-token",
 };
 
+/**
+ * A BuildKit git context read as BuildKit reads it (Docker docs, "Build context: Git repositories"): the URL, then
+ * after `#` the ref and, after the first `:`, the subdirectory.
+ */
+function gitContextParts(location: string): { repository: string; ref: string; subdir?: string } {
+  const [repository, fragment = ""] = location.split("#");
+  const [ref, ...subdir] = fragment.split(":");
+  return { repository, ref, subdir: subdir.length ? subdir.join(":") : undefined };
+}
+
 describe("ContainerImage", () => {
   it("staging builds once: multi-arch, full-SHA tag, OCI provenance labels, BUILD_* args, pushed to GHCR", async () => {
     const rs = await register(
@@ -39,6 +49,35 @@ describe("ContainerImage", () => {
     const registries = image.inputs.registries as Array<Record<string, unknown>>;
     assert.equal(registries[0].address, "ghcr.io");
     assert.equal(registries[0].password, "[secret]");
+    // Built from the app's repository at that commit, the repository's root as context (BuildKit git context).
+    assert.deepEqual(gitContextParts((image.inputs.context as any).location), {
+      repository: "https://github.com/acme/shop.git",
+      ref: SHA,
+      subdir: undefined,
+    });
+    // One registry cache per app, read and written, under a tag of its own: never a release's SHA tag or an alias.
+    const [from] = image.inputs.cacheFrom as any[];
+    const [to] = image.inputs.cacheTo as any[];
+    assert.equal(from.registry.ref, to.registry.ref);
+    const [repository, tag] = String(to.registry.ref).split(/:(?=[^:/]+$)/);
+    assert.equal(repository, "ghcr.io/acme/shop");
+    assert.ok(!/^[0-9a-f]{40}$/.test(tag) && !["staging", "prod"].includes(tag), tag);
+  });
+
+  it("builds an app whose Dockerfile is in a subdirectory from that directory of its repository", async () => {
+    const rs = await register(
+      () =>
+        new ContainerImage("shop-staging-image", {
+          ...common,
+          environment: "staging",
+          build: { ...BUILD, context: "services/api" },
+        }),
+    );
+    assert.deepEqual(gitContextParts((one(rs, "docker-build:index:Image").inputs.context as any).location), {
+      repository: "https://github.com/acme/shop.git",
+      ref: SHA,
+      subdir: "services/api",
+    });
   });
 
   it("a private source's token is a build secret left out of the diff, so rotating it rebuilds nothing", async () => {
@@ -79,6 +118,7 @@ describe("ContainerImage", () => {
     );
     const alias = one(rs, "docker-build:index:Index");
     assert.equal(alias.inputs.tag, "ghcr.io/acme/shop:staging");
+    assert.equal(alias.inputs.push, true, "the alias is pushed to GHCR, where deploys and rollbacks read it");
     assert.deepEqual(alias.inputs.sources, [`ghcr.io/acme/shop@${mockDigest(`ghcr.io/acme/shop:${SHA}`)}`]);
   });
 
