@@ -51,6 +51,42 @@ describe("GitHub environments: created by the stack of their environment or by t
       }
     });
 
+  it("the owning stack creates each app's staging environment too, without reviewers: staging deploys on merge", async () => {
+    const { error, records, model } = await runOwning("production", true);
+    assert.equal(error, undefined, String(error));
+    const staging = records.filter((r) => r.type === ENVIRONMENT && r.inputs.environment === "staging");
+    // The infrastructure repository has its staging environment as well (its stacks' own deploys).
+    assert.deepEqual(
+      staging.map((e) => e.inputs.repository).sort(),
+      [...model.apps.map((a) => a.repository.name), model.infrastructure!.repository.name].sort(),
+    );
+    for (const e of staging)
+      assert.deepEqual(e.inputs.reviewers ?? [], [], `${e.inputs.repository}: no reviewers in staging`);
+  });
+
+  for (const stack of ["staging", "production"] as const)
+    it(`${stack}: the environment's APP_URL variable is the URL the app serves at (its stack output url)`, async () => {
+      const { error, records, outputs } = await runOwning(stack, stack === "production");
+      assert.equal(error, undefined, String(error));
+      const urls = records
+        .filter(
+          (r) =>
+            r.type === "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable" &&
+            r.inputs.variableName === "APP_URL" &&
+            r.inputs.environment === stack,
+        )
+        .map((r) => [r.inputs.repository, r.inputs.value]);
+      const apps = outputs.apps as Record<string, { url: string; repository?: string }>;
+      assert.equal(urls.length, Object.keys(apps).length);
+      assert.deepEqual(
+        urls.map(([, url]) => url).sort(),
+        Object.values(apps)
+          .map((a) => a.url)
+          .sort(),
+      );
+      for (const [, url] of urls) assert.match(String(url), /^https:\/\/[a-z0-9.-]+$/);
+    });
+
   it("staging, which does not own the repositories, creates no environment: it writes into production's", async () => {
     const { error, records } = await runOwning("staging", false);
     assert.equal(error, undefined, String(error));
