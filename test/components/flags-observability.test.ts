@@ -21,6 +21,30 @@ const flag = {
   removalDate: "2027-01-31",
 };
 
+/**
+ * What AppConfig checks of a flag's values against its attributes' constraints when a configuration version is
+ * created (AppConfig user guide, "Type reference for AWS.AppConfig.FeatureFlags": `constraints.type`, `required`,
+ * `pattern`), one problem per value.
+ */
+function attributeProblems(doc: any): string[] {
+  const problems: string[] = [];
+  const isType: Record<string, (v: unknown) => boolean> = {
+    string: (v) => typeof v === "string",
+    number: (v) => typeof v === "number",
+    boolean: (v) => typeof v === "boolean",
+  };
+  for (const [name, definition] of Object.entries<any>(doc.flags))
+    for (const [attr, { constraints: c }] of Object.entries<any>(definition.attributes ?? {})) {
+      const value = doc.values?.[name]?.[attr];
+      if (value === undefined) {
+        if (c.required) problems.push(`${name}.${attr}: required`);
+      } else if (!isType[c.type](value)) problems.push(`${name}.${attr}: not a ${c.type}`);
+      else if (c.pattern && !new RegExp(c.pattern).test(String(value)))
+        problems.push(`${name}.${attr}: does not match ${c.pattern}`);
+    }
+  return problems;
+}
+
 describe("FeatureFlags", () => {
   it("serves an AWS.AppConfig.FeatureFlags profile with owner, default, removal date and this stack's value", async () => {
     const rs = await register(() =>
@@ -164,6 +188,31 @@ describe("FeatureFlags", () => {
     });
     const operations = await outputValue(flags!.operations);
     assert.deepEqual(operations.monitorAlarmNames, []);
+  });
+
+  it("AppConfig holds every flag to an owner, a removal date (YYYY-MM-DD) and a boolean default; a cohort is optional", () => {
+    const doc = JSON.parse(
+      featureFlagsDocument([flag, { ...flag, name: "beta_menu", value: { enabled: true, cohort: "staff" } }]),
+    );
+    assert.deepEqual(attributeProblems(doc), []);
+    // The constraints travel with the document, so AppConfig refuses a version that drops one (a hand edit, or a
+    // program that forgets it) before any app reads it.
+    const without = (attr: string) => {
+      const d = structuredClone(doc);
+      delete d.values.new_checkout[attr];
+      return attributeProblems(d);
+    };
+    assert.deepEqual(without("owner"), ["new_checkout.owner: required"]);
+    assert.deepEqual(without("removalDate"), ["new_checkout.removalDate: required"]);
+    assert.deepEqual(without("default"), ["new_checkout.default: required"]);
+    assert.deepEqual(without("cohort"), []);
+    const wrong = structuredClone(doc);
+    Object.assign(wrong.values.new_checkout, { owner: 7, removalDate: "31/01/2027", default: "false" });
+    assert.deepEqual(attributeProblems(wrong), [
+      "new_checkout.owner: not a string",
+      "new_checkout.removalDate: does not match ^\\d{4}-\\d{2}-\\d{2}$",
+      "new_checkout.default: not a boolean",
+    ]);
   });
 
   it("document without a stack value uses the default", () => {
