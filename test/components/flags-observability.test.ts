@@ -195,6 +195,15 @@ describe("FeatureFlags", () => {
       featureFlagsDocument([flag, { ...flag, name: "beta_menu", value: { enabled: true, cohort: "staff" } }]),
     );
     assert.deepEqual(attributeProblems(doc), []);
+    // The schema version AppConfig knows (`flagSchemaVersions`: "1"), and a definition per flag under its name.
+    assert.equal(doc.version, "1");
+    assert.deepEqual(
+      Object.entries<any>(doc.flags).map(([key, d]) => [key, d.name]),
+      [
+        ["new_checkout", "new_checkout"],
+        ["beta_menu", "beta_menu"],
+      ],
+    );
     // The constraints travel with the document, so AppConfig refuses a version that drops one (a hand edit, or a
     // program that forgets it) before any app reads it.
     const without = (attr: string) => {
