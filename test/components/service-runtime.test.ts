@@ -130,6 +130,15 @@ describe("ServiceRuntime", () => {
     assert.equal(forward.targetGroupArn, registered.targetGroupArn);
     assert.equal(registered.containerPort, 8080);
     assert.equal(tg.inputs.port, 8080);
+    // The ALB ends TLS; inside the VPC it speaks HTTP to the tasks and counts a task ready on a 200 from the
+    // readiness path only (a redirect or a 204 from a misrouted path is not ready).
+    assert.equal(tg.inputs.protocol, "HTTP");
+    assert.deepEqual(
+      [(tg.inputs.healthCheck as any).protocol, (tg.inputs.healthCheck as any).matcher],
+      ["HTTP", "200"],
+    );
+    // Stickiness, when on, is the ALB's own cookie (the only kind a target group without an app cookie takes).
+    assert.equal((tg.inputs.stickiness as any).type, "lb_cookie");
   });
 
   it("service: circuit breaker with rollback, min healthy 100%, no public IP, Container Insights", async () => {
