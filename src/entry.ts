@@ -1,7 +1,7 @@
 /**
  * The Pulumi program as the engine runs it (`pulumi preview` / `pulumi up --stack staging|production`):
  * config the engine decrypted -> validated model -> components -> resources. `index.ts` only hands it the
- * engine's runtime; the offline preview (src/offline) runs the same `defineStack` under Pulumi's mocks.
+ * engine's config; the offline preview (src/offline) runs the same `defineStack` under Pulumi's mocks.
  */
 import { checkNoPlainCredentials } from "./config/credentials";
 import { parseStackConfig } from "./config/model";
@@ -9,33 +9,34 @@ import { resolveSecrets } from "./config/secrets";
 import { readRuntimeConfig } from "./config/sources";
 import { defineStack, StackOutputs } from "./program";
 
-/** What the program reads of `pulumi.runtime`. */
-export interface EngineRuntime {
-  /** Every config value as the engine handed it over (`namespace:key` -> string, secrets decrypted). */
-  allConfig(): Record<string, string>;
-  /** Whether the engine marked a key secret; internal to the SDK, so possibly absent. */
-  isConfigSecret?: (key: string) => boolean;
-}
+/** The variable in which the engine's language host hands the program its secret config keys. */
+export const SECRET_KEYS_VARIABLE = "PULUMI_CONFIG_SECRET_KEYS";
 
 /**
- * Whether the engine marked a config key secret: the SDK's `isConfigSecret` where it has one, else the list the
- * engine hands the program in `PULUMI_CONFIG_SECRET_KEYS` (a JSON array of `namespace:key`); an unreadable list
- * marks nothing secret, which the secret checks then refuse as plain text.
+ * The config keys the engine marked secret (`namespace:key`): the JSON list its language host hands the program
+ * in `PULUMI_CONFIG_SECRET_KEYS`, which the SDK reads too but only through an internal function. Unset or empty: none.
+ *
+ * @throws Error naming the variable when it holds anything but a JSON list of strings.
  */
-export function engineSecretTest(runtime: EngineRuntime, env: NodeJS.ProcessEnv): (key: string) => boolean {
-  if (runtime.isConfigSecret) return runtime.isConfigSecret;
+export function engineSecretKeys(env: NodeJS.ProcessEnv): Set<string> {
+  const text = env[SECRET_KEYS_VARIABLE];
+  if (!text) return new Set();
   let keys: unknown;
   try {
-    keys = JSON.parse(env.PULUMI_CONFIG_SECRET_KEYS ?? "[]");
+    keys = JSON.parse(text);
   } catch {
-    keys = [];
+    keys = undefined;
   }
-  const secret = new Set(Array.isArray(keys) ? keys : []);
-  return (key) => secret.has(key);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === "string"))
+    throw new Error(
+      `${SECRET_KEYS_VARIABLE}: expected a JSON list of config keys, found ${JSON.stringify(text)}`,
+    );
+  return new Set(keys);
 }
 
 /**
- * Registers the stack's resources from the engine's config.
+ * Registers the stack's resources from the engine's config (`pulumi.runtime.allConfig()`, secrets decrypted) and
+ * its environment (the secret keys).
  *
  * @returns the stack outputs other stacks and the commands read: the environment profile and each app's.
  * @throws ConfigError listing every problem before any resource is registered: credentials first, so a token
@@ -44,10 +45,11 @@ export function engineSecretTest(runtime: EngineRuntime, env: NodeJS.ProcessEnv)
  */
 export async function runEngineProgram(
   stack: string,
-  runtime: EngineRuntime,
+  config: Record<string, string>,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Pick<StackOutputs, "environmentProfile" | "apps">> {
-  const source = readRuntimeConfig(stack, runtime.allConfig(), engineSecretTest(runtime, env));
+  const secretKeys = engineSecretKeys(env);
+  const source = readRuntimeConfig(stack, config, (key) => secretKeys.has(key));
   await checkNoPlainCredentials(stack, source.raw, source.origin);
   const model = parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, source: source.origin });
   const { values } = resolveSecrets(model, source, "engine");

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../src/config/model";
 import { organizationOf, recordProgram, StackPreview } from "../../src/offline/preview";
 import { previousOutputsOf } from "../../src/offline/stacks";
-import { engineSecretTest, runEngineProgram } from "../../src/entry";
+import { engineSecretKeys, runEngineProgram, SECRET_KEYS_VARIABLE } from "../../src/entry";
 import { ENGINE_SECRET_KEYS, engineConfig } from "../engineConfig";
 import { onTestToday, repositoryStacks, ROOT } from "../helpers";
 
@@ -41,13 +41,19 @@ async function runEntry(
       previousOutputs: previousOutputsOf(ROOT, stack, undefined).previousOutputs,
     },
     async () => {
-      pulumi.runtime.setAllConfig(config, secretKeys);
+      // As the language host hands them over: the config to the SDK, the secret keys in the environment.
+      pulumi.runtime.setAllConfig(config);
+      const before = process.env[SECRET_KEYS_VARIABLE];
+      process.env[SECRET_KEYS_VARIABLE] = JSON.stringify(secretKeys);
       try {
         // The stack files' dates (flags' removal dates) judged on the suite's day, not the machine's.
         return await onTestToday(entry);
       } catch (err) {
         error = err;
         return {};
+      } finally {
+        if (before === undefined) delete process.env[SECRET_KEYS_VARIABLE];
+        else process.env[SECRET_KEYS_VARIABLE] = before;
       }
     },
   );
@@ -145,37 +151,28 @@ describe("the engine's entry point in process", function () {
     );
   });
 
-  describe("without the SDK's isConfigSecret, the engine's PULUMI_CONFIG_SECRET_KEYS", () => {
-    /** The engine's runtime as an SDK without `isConfigSecret` would expose it. */
-    const bareRuntime = (config: Record<string, string>) => ({ allConfig: () => config });
-
-    it("marks secret exactly the keys it lists", () => {
-      const env = { PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(["p:a", "p:b"]) };
-      const isSecret = engineSecretTest(bareRuntime({}), env);
-      assert.deepEqual(
-        ["p:a", "p:b", "p:c", "a"].map((k) => isSecret(k)),
-        [true, true, false, false],
-      );
+  describe("the secret keys, as the engine hands them over (PULUMI_CONFIG_SECRET_KEYS)", () => {
+    it("are exactly the keys it lists; none when it is unset or empty", () => {
+      const listed = engineSecretKeys({ [SECRET_KEYS_VARIABLE]: JSON.stringify(["p:a", "p:b"]) });
+      assert.deepEqual([...listed].sort(), ["p:a", "p:b"]);
+      assert.deepEqual([...engineSecretKeys({})], []);
+      assert.deepEqual([...engineSecretKeys({ [SECRET_KEYS_VARIABLE]: "" })], []);
     });
 
-    it("marks nothing secret when it is missing, unreadable or not a list", () => {
-      for (const value of [undefined, "not json", '{"p:a": true}', '"p:a"']) {
-        const isSecret = engineSecretTest(bareRuntime({}), { PULUMI_CONFIG_SECRET_KEYS: value });
-        assert.equal(isSecret("p:a"), false, String(value));
-      }
+    it("anything but a JSON list of keys is an error naming the variable, never a guess", () => {
+      for (const value of ["not json", '{"p:a": true}', '"p:a"', "[1]"])
+        assert.throws(
+          () => engineSecretKeys({ [SECRET_KEYS_VARIABLE]: value }),
+          new RegExp(`^Error: PULUMI_CONFIG_SECRET_KEYS: expected a JSON list of config keys, found `),
+          value,
+        );
     });
 
-    it("defers to the SDK's isConfigSecret where it has one", () => {
-      const runtime = { allConfig: () => ({}), isConfigSecret: (k: string) => k === "p:c" };
-      const isSecret = engineSecretTest(runtime, { PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(["p:a"]) });
-      assert.deepEqual([isSecret("p:a"), isSecret("p:c")], [false, true]);
-    });
-
-    it("is what a program reads its secrets by: with the list, the plan; without, the secrets refused", async () => {
+    it("is what the program reads its secrets by: with the list, the plan; without, the secrets refused", async () => {
       const preview = previews.find((p) => p.plan.stack === "staging")!;
       const { config, secretValues } = engineConfig(preview);
-      const env = { PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(ENGINE_SECRET_KEYS) };
-      const run = (e: NodeJS.ProcessEnv) => () => runEngineProgram("staging", bareRuntime(config), e);
+      const env = { [SECRET_KEYS_VARIABLE]: JSON.stringify(ENGINE_SECRET_KEYS) };
+      const run = (e: NodeJS.ProcessEnv) => () => runEngineProgram("staging", config, e);
       const listed = await runEntry(preview, config, [], outputsOf(preview), run(env));
       assert.equal(listed.error, undefined, String(listed.error));
       assert.deepEqual(

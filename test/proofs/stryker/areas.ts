@@ -54,7 +54,7 @@ const COMPILED_OUTPUT_TESTS = ["this repository's builds are fresh"];
  *   engine's gRPC server and so runs only in a process of its own): the engine-protocol test launches it as the
  *   engine does and compares every verdict with the in-process runner's, and the entry-freshness proof runs it over
  *   an older build;
- * - the program's entry point, which only hands the engine's runtime to `src/entry.ts` (mutated, with its tests)
+ * - the program's entry point, which only hands the engine's config to `src/entry.ts` (mutated, with its tests)
  *   and guards the compiled build: the language-host proof launches the compiled `bin/index.js` as the engine
  *   does and compares what it registers with the offline plan, and the entry-freshness proof runs it over an
  *   older build.
