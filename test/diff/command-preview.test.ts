@@ -80,12 +80,18 @@ function repository(base: Preview, head: Preview): string {
   return dir;
 }
 
-/** The worktrees of `repo` but its own, and the temporary directories a base-ref diff leaves. */
+/**
+ * The worktrees of `repo` but its own, and the temporary directories a base-ref diff leaves, each with what it holds
+ * (`cicd-diff-X: plans/plan.staging.json`), so a failure shows which process left it: the preview or git.
+ */
 function leftovers(repo: string): string[] {
   const trees = git(repo, "worktree", "list", "--porcelain")
     .split("\n")
     .filter((l) => l.startsWith("worktree ") && l !== `worktree ${fs.realpathSync(repo)}`);
-  return [...trees, ...fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("cicd-diff-"))];
+  const dirs = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("cicd-diff-"));
+  const held = (d: string) =>
+    fs.readdirSync(path.join(os.tmpdir(), d), { recursive: true }).sort().join(", ");
+  return [...trees, ...dirs.map((d) => `${d}: ${held(d)} (in ${os.tmpdir()})`)];
 }
 
 describe("cicd diff: previews of a project", function () {
