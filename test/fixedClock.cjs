@@ -1,38 +1,48 @@
 /**
- * A test clock for code that reads today's date (the flags' removal dates): `Date` and `Date.now()` start at
- * a given instant and advance in real time; dates built from arguments are untouched.
+ * The suite's clock, for code that reads today's date (the flags' removal dates, waivers' expiry, release dates):
+ * `Date()`, `new Date()` and `Date.now()` run a fixed offset (milliseconds) from the real clock, so they advance in
+ * real time; dates built from arguments, and everything else `Date` has, are untouched.
  *
- * In process: `const restore = install(iso)`, then `restore()`. In a child process:
- * `NODE_OPTIONS="--require <this file>"` with `CICD_TEST_NOW=<iso>` in its environment.
+ * test/hooks.ts sets the offset once per run (the suite's day, test/today.ts) in `CICD_TEST_CLOCK_OFFSET_MS` and
+ * preloads this file through `NODE_OPTIONS="--require <this file>"`, so the mocha workers and every Node process
+ * they start read the same clock. Tools that are not Node (git, PostgreSQL, skopeo) keep the machine's clock.
  */
 "use strict";
 
+const OFFSET_VARIABLE = "CICD_TEST_CLOCK_OFFSET_MS";
+
 /**
- * Shifts the global `Date` so that now is `iso`.
+ * Replaces the global `Date` with one whose now is the real now plus `offsetMs`.
  *
- * @param {string} iso an instant `Date` parses, e.g. `2026-11-21T12:00:00Z`.
+ * @param {number} offsetMs milliseconds added to the real clock (negative: behind it).
  * @returns {() => void} a function that puts the real `Date` back.
- * @throws Error when `iso` is not a date.
+ * @throws Error when `offsetMs` is not a finite number.
  */
-function install(iso) {
+function installOffset(offsetMs) {
+  if (!Number.isFinite(offsetMs))
+    throw new Error(`test clock: expected an offset in milliseconds, found ${JSON.stringify(offsetMs)}`);
   const RealDate = Date;
-  const offset = new RealDate(iso).getTime() - RealDate.now();
-  if (Number.isNaN(offset)) throw new Error(`test clock: expected an ISO date, found ${JSON.stringify(iso)}`);
-  class ShiftedDate extends RealDate {
-    constructor(...args) {
-      if (args.length === 0) super(RealDate.now() + offset);
-      else super(...args);
-    }
-    static now() {
-      return RealDate.now() + offset;
-    }
-  }
-  globalThis.Date = ShiftedDate;
+  const now = () => RealDate.now() + offsetMs;
+  // A proxy rather than a subclass: `Date()` called without `new` (a string of now) keeps working.
+  globalThis.Date = new Proxy(RealDate, {
+    construct: (target, args, newTarget) =>
+      Reflect.construct(target, args.length ? args : [now()], newTarget),
+    apply: () => new RealDate(now()).toString(),
+    get: (target, key, receiver) => (key === "now" ? now : Reflect.get(target, key, receiver)),
+  });
   return () => {
     globalThis.Date = RealDate;
   };
 }
 
-if (process.env.CICD_TEST_NOW) install(process.env.CICD_TEST_NOW);
+/** The offset that makes now `iso` at this instant (ms); throws when `iso` is not a date. */
+function offsetTo(iso) {
+  const offset = new Date(iso).getTime() - Date.now();
+  if (Number.isNaN(offset)) throw new Error(`test clock: expected an ISO date, found ${JSON.stringify(iso)}`);
+  return offset;
+}
 
-module.exports = { install };
+const inherited = process.env[OFFSET_VARIABLE];
+if (inherited !== undefined) installOffset(Number(inherited));
+
+module.exports = { OFFSET_VARIABLE, installOffset, offsetTo };

@@ -15,8 +15,9 @@ import { StackPreview } from "../src/offline/preview";
 import { PlanResource } from "../src/plan/types";
 import { ROOT } from "./root";
 import { onceShared } from "./onceShared";
+import { TEST_TODAY } from "./today";
 
-export { ROOT };
+export { ROOT, TEST_TODAY };
 
 /** A registered resource with masked inputs (plan view) and unmasked props (engine view). */
 export interface Registered extends PlanResource {
@@ -122,36 +123,6 @@ export async function runStackFile(stack: "staging" | "production", options: Sta
     outputs: recording.outputs as { environmentProfile?: EnvironmentProfile; apps?: Record<string, unknown> },
     model,
     values,
-  };
-}
-
-/** The day the suite previews and audits on, so that dates in the stack files judge the same every day. */
-export const TEST_TODAY = new Date("2026-11-21T12:00:00Z");
-
-const FIXED_CLOCK = path.join(__dirname, "fixedClock.cjs");
-
-/**
- * Runs `fn` (code that reads the real clock, such as the engine's entry point) with today at {@link TEST_TODAY}
- * and the clock advancing from there (test/fixedClock.cjs); the real `Date` is back once `fn` settles.
- */
-export async function onTestToday<T>(fn: () => Promise<T>): Promise<T> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { install } = require(FIXED_CLOCK) as { install: (iso: string) => () => void };
-  const restore = install(TEST_TODAY.toISOString());
-  try {
-    return await fn();
-  } finally {
-    restore();
-  }
-}
-
-/** `env` for a child process whose clock starts at {@link TEST_TODAY} (test/fixedClock.cjs, preloaded). */
-export function onTestTodayEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const preload = `--require ${JSON.stringify(FIXED_CLOCK)}`;
-  return {
-    ...env,
-    CICD_TEST_NOW: TEST_TODAY.toISOString(),
-    NODE_OPTIONS: env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ${preload}` : preload,
   };
 }
 

@@ -308,6 +308,9 @@ export async function appConfigServer(
     };
     calls.push(call);
     res.setHeader("x-amzn-requestid", `req-${calls.length}`);
+    // The suite's clock, as the client reads it (Node's own header reads the machine's, and the SDK retries a
+    // failed call whose response's time disagrees with its own).
+    res.setHeader("date", new Date().toUTCString());
     call.operation = operationOf(call.method, new URL(call.path, "http://x").pathname) ?? "?";
     try {
       if (call.operation === "?")

@@ -20,8 +20,16 @@ export interface Served {
   close(): Promise<void>;
 }
 
+/**
+ * Listens with `handler` on a free port of 127.0.0.1. Each response's `Date` is the suite's clock (test/hooks.ts),
+ * which the clients read too: the service and its client agree on the time, as with a synchronised client (Node's
+ * own `Date` header reads the machine's clock, and the AWS SDK retries a failed call when the two disagree).
+ */
 async function listen(handler: http.RequestListener): Promise<Served & { server: http.Server }> {
-  const server = http.createServer(handler);
+  const server = http.createServer((req, res) => {
+    res.setHeader("date", new Date().toUTCString());
+    return handler(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

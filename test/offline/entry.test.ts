@@ -11,7 +11,7 @@ import { organizationOf, recordProgram, StackPreview } from "../../src/offline/p
 import { previousOutputsOf } from "../../src/offline/stacks";
 import { engineSecretKeys, runEngineProgram, SECRET_KEYS_VARIABLE } from "../../src/entry";
 import { ENGINE_SECRET_KEYS, engineConfig } from "../engineConfig";
-import { onTestToday, repositoryStacks, ROOT } from "../helpers";
+import { repositoryStacks, ROOT } from "../helpers";
 
 /** The engine's entry point, `index.ts`, loaded as the language host loads it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,8 +46,7 @@ async function runEntry(
       const before = process.env[SECRET_KEYS_VARIABLE];
       process.env[SECRET_KEYS_VARIABLE] = JSON.stringify(secretKeys);
       try {
-        // The stack files' dates (flags' removal dates) judged on the suite's day, not the machine's.
-        return await onTestToday(entry);
+        return await entry();
       } catch (err) {
         error = err;
         return {};

@@ -22,7 +22,7 @@ import { previousOutputsOf } from "../../src/offline/stacks";
 import { organizationOf, StackPreview } from "../../src/offline/preview";
 import { RecordingMonitor } from "../../src/offline/recorder";
 import { PlanResource } from "../../src/plan/types";
-import { onTestTodayEnv, repositoryStacks, ROOT } from "../helpers";
+import { repositoryStacks, ROOT } from "../helpers";
 import { ENGINE_SECRET_KEYS, engineConfig } from "../engineConfig";
 
 /**
@@ -118,13 +118,13 @@ async function runThroughLanguageHost(
       PROJECT.program,
     ],
     {
-      // The stack files' dates (flags' removal dates) judged on the suite's day, not the machine's.
-      env: onTestTodayEnv({
+      // process.env carries the suite's clock (test/hooks.ts): the stack files' dates judged on the suite's day.
+      env: {
         ...process.env,
         PULUMI_CONFIG: JSON.stringify(config),
         PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(ENGINE_SECRET_KEYS),
         PULUMI_NODEJS_TYPESCRIPT: String(PROJECT.typescript),
-      }),
+      },
       stdio: ["ignore", "ignore", "pipe"],
     },
   );
