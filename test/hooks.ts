@@ -6,30 +6,12 @@
  * `after`). Tool caches that are not the tests' doing (tsx's compile cache, `tsx-<uid>`, made by the diff command's
  * preview of a git ref under tsx) are not counted.
  *
- * Loading this file also sets the suite's clock (test/fixedClock.cjs) in this process and, through the environment,
- * in every Node process started after: today is the suite's day (test/today.ts) advancing in real time, whatever the
- * machine's date, so the stack files' dates (the flags' removal dates) judge the same on every day CI runs.
+ * Loading this file also sets the suite's clock (test/suiteClock.ts).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { TEST_TODAY } from "./today";
-
-const FIXED_CLOCK = path.join(__dirname, "fixedClock.cjs");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const clock = require(FIXED_CLOCK) as {
-  OFFSET_VARIABLE: string;
-  installOffset: (offsetMs: number) => () => void;
-  offsetTo: (iso: string) => number;
-};
-// Workers and child processes inherit the variable and preload the file (installed there at load).
-if (process.env[clock.OFFSET_VARIABLE] === undefined) {
-  const offset = clock.offsetTo(TEST_TODAY.toISOString());
-  const preload = `--require ${JSON.stringify(FIXED_CLOCK)}`;
-  process.env[clock.OFFSET_VARIABLE] = String(offset);
-  process.env.NODE_OPTIONS = process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ${preload}` : preload;
-  clock.installOffset(offset);
-}
+import "./suiteClock";
 
 const TOOL_CACHES = /^tsx-\d+$/;
 const PREVIOUS = process.env.TMPDIR;
