@@ -39,3 +39,13 @@ export const STAGING_VALUES: Readonly<Record<string, string>> = {
 
 /** The required status checks of a governed repository's `main` (CONST "Required PR Checks": style, unit tests, thin smoke). */
 export const DEFAULT_REQUIRED_CHECKS: readonly string[] = ["style", "unit", "smoke"];
+
+/**
+ * The platform every task of an app runs on, service and migration alike: Linux on x86-64, Fargate's default (ECS
+ * `runtimePlatform`), and the image variant that serves it. An image without that variant does not start: ECS finds
+ * no descriptor for the task's platform in the image index (CannotPullContainerError).
+ */
+export const TASK_PLATFORM = {
+  runtime: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+  image: "linux/amd64",
+} as const;

@@ -5,6 +5,7 @@
 import type { ContainerDefinition, HealthCheck } from "@aws-sdk/client-ecs";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
+import { TASK_PLATFORM } from "./defaults";
 import { APPCONFIG_VARIABLES } from "../policy-pack/lib/facts";
 import type { TaskAccess } from "./runtimeAccess";
 import type { FeatureFlagsTarget, RuntimeScope, ServiceRuntimeSettings } from "./ServiceRuntime";
@@ -41,9 +42,9 @@ export function logGroupOf(scope: RuntimeScope): aws.cloudwatch.LogGroup {
 
 /**
  * The platform every task of an app runs on, service and migration alike (ECS `runtimePlatform`): Linux on x86-64,
- * Fargate's default, which the image's `linux/amd64` variant serves (CC-ART-04 builds every image for it).
+ * which the image's `linux/amd64` variant serves (the config requires it in `image.platforms`).
  */
-export const TASK_RUNTIME_PLATFORM = { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" } as const;
+export const TASK_RUNTIME_PLATFORM = TASK_PLATFORM.runtime;
 
 /** The task definition: one container, the roles and secrets of `access`, one scratch volume per path. */
 export function taskDefinitionOf(

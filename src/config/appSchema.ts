@@ -6,6 +6,7 @@ import {
   DEFAULT_SCRATCH_PATHS,
   DEFAULT_STICKINESS,
   DEFAULT_REQUIRED_CHECKS,
+  TASK_PLATFORM,
 } from "../../components/defaults";
 import {
   DEFAULT_LOG_RETENTION_DAYS,
@@ -410,10 +411,17 @@ export const appSchema = z.strictObject({
       /^(?:\.|[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*)$/,
       "a directory of the app repository, such as . or services/web",
     ).default("."),
-    /** Target platforms. Default amd64 + arm64 (LANES 4). */
+    /**
+     * Target platforms. Default amd64 + arm64 (LANES 4). Must include `linux/amd64`, the variant the tasks run
+     * (components/defaults.ts TASK_PLATFORM): without it ECS cannot pull the image.
+     */
     platforms: z
       .array(z.enum(["linux/amd64", "linux/arm64"]))
       .min(1)
+      // An empty list is min(1)'s problem alone.
+      .refine((p) => p.length === 0 || p.includes(TASK_PLATFORM.image), {
+        error: `platforms including ${TASK_PLATFORM.image}, the platform the tasks run on (ECS runtimePlatform ${TASK_PLATFORM.runtime.operatingSystemFamily}/${TASK_PLATFORM.runtime.cpuArchitecture}); without it ECS cannot pull the image`,
+      })
       .default(["linux/amd64", "linux/arm64"]),
     /** Production: the digest staging built, `sha256:<64 hex>`. Rollback: set it to a previous digest. */
     digest: pattern(DIGEST_PATTERN, "an image digest sha256:<64 hex>").optional(),

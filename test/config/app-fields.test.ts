@@ -126,9 +126,13 @@ const CASES: FieldCase[] = [
   },
   {
     field: "image.platforms",
-    accepts: [["linux/arm64"]],
+    accepts: [["linux/amd64"], ["linux/arm64", "linux/amd64"]],
     refuses: [
       [[], "at least 1 item"],
+      [
+        ["linux/arm64"],
+        "platforms including linux/amd64, the platform the tasks run on (ECS runtimePlatform LINUX/X86_64); without it ECS cannot pull the image",
+      ],
       [["windows/amd64"], 'one of "linux/amd64", "linux/arm64"', "image.platforms[0]"],
     ],
   },
