@@ -42,8 +42,9 @@ export const DEFAULT_REQUIRED_CHECKS: readonly string[] = ["style", "unit", "smo
 
 /**
  * The platform every task of an app runs on, service and migration alike: Linux on x86-64, Fargate's default (ECS
- * `runtimePlatform`), and the image variant that serves it. An image without that variant does not start: ECS finds
- * no descriptor for the task's platform in the image index (CannotPullContainerError).
+ * `runtimePlatform`), and the image variant that serves it. A task whose image lacks that variant does not start: an
+ * image index without it cannot be pulled for the platform (CannotPullContainerError), and a single image of another
+ * architecture stops the container with "exec format error" (AWS re:Post, "ECS task exec format error").
  */
 export const TASK_PLATFORM = {
   runtime: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },

@@ -413,14 +413,14 @@ export const appSchema = z.strictObject({
     ).default("."),
     /**
      * Target platforms. Default amd64 + arm64 (LANES 4). Must include `linux/amd64`, the variant the tasks run
-     * (components/defaults.ts TASK_PLATFORM): without it ECS cannot pull the image.
+     * (components/defaults.ts TASK_PLATFORM): without it the tasks do not start.
      */
     platforms: z
       .array(z.enum(["linux/amd64", "linux/arm64"]))
       .min(1)
       // An empty list is min(1)'s problem alone.
       .refine((p) => p.length === 0 || p.includes(TASK_PLATFORM.image), {
-        error: `platforms including ${TASK_PLATFORM.image}, the platform the tasks run on (ECS runtimePlatform ${TASK_PLATFORM.runtime.operatingSystemFamily}/${TASK_PLATFORM.runtime.cpuArchitecture}); without it ECS cannot pull the image`,
+        error: `platforms including ${TASK_PLATFORM.image}, the platform the tasks run on (ECS runtimePlatform ${TASK_PLATFORM.runtime.operatingSystemFamily}/${TASK_PLATFORM.runtime.cpuArchitecture}); without it the tasks do not start`,
       })
       .default(["linux/amd64", "linux/arm64"]),
     /** Production: the digest staging built, `sha256:<64 hex>`. Rollback: set it to a previous digest. */

@@ -131,7 +131,7 @@ const CASES: FieldCase[] = [
       [[], "at least 1 item"],
       [
         ["linux/arm64"],
-        "platforms including linux/amd64, the platform the tasks run on (ECS runtimePlatform LINUX/X86_64); without it ECS cannot pull the image",
+        "platforms including linux/amd64, the platform the tasks run on (ECS runtimePlatform LINUX/X86_64); without it the tasks do not start",
       ],
       [["windows/amd64"], 'one of "linux/amd64", "linux/arm64"', "image.platforms[0]"],
     ],
