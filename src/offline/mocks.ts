@@ -213,8 +213,9 @@ const ALARMS_AND_APPCONFIG: Record<string, ComputedOutputs> = {
     id: h.slice(0, 7),
     extra: { arn: awsArn("appconfig", r, `application/${h.slice(0, 7)}`) },
   }),
+  // The provider's id of an environment is ENVIRONMENT_ID:APPLICATION_ID (its import documentation).
   "aws:appconfig/environment:Environment": ({ h, inputs }) => ({
-    id: `${inputs.applicationId}:${h.slice(0, 7)}`,
+    id: `${h.slice(0, 7)}:${inputs.applicationId}`,
     extra: { environmentId: h.slice(0, 7) },
   }),
   "aws:appconfig/configurationProfile:ConfigurationProfile": ({ h, inputs }) => ({
