@@ -15,7 +15,13 @@ import type { Plan } from "../plan/types";
  * @throws Error naming `--dir` when the directory does not exist.
  */
 export function stackNames(dir: string): string[] {
-  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+  let isDirectory = false;
+  try {
+    isDirectory = fs.statSync(dir).isDirectory();
+  } catch {
+    // Missing, or a path through a file (ENOTDIR): not a project directory either way.
+  }
+  if (!isDirectory)
     throw new Error(
       `--dir ${dir}: no such directory; expected the project directory holding Pulumi.<stack>.yaml`,
     );
