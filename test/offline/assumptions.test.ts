@@ -1,0 +1,168 @@
+/**
+ * What the offline preview says it takes for granted (`assumptionsOf`, `src/offline/preview.ts`): each assumption
+ * names the stack file's own values (subnets, NAT gateways, scratch paths, domains, private images, reviewers,
+ * the gate's trusted identities, build commits, adopted repositories' team code owners) and says how to check it,
+ * and appears only where it applies. Also the organisation and project a preview runs under.
+ */
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { parseStackConfig, StackModel } from "../../src/config/model";
+import { readStackFile } from "../../src/config/sources";
+import { assumptionsOf, organizationOf, projectName } from "../../src/offline/preview";
+import { DEFAULT_ORGANIZATION } from "../../src/program";
+import { ROOT, TEST_TODAY } from "../helpers";
+import { cleanTempDirs, tempDir, tempFiles } from "../temp";
+
+/** The model of the repository's stack file, its raw config changed by `change` first. */
+function model(stack: "staging" | "production", change?: (raw: any) => void): StackModel {
+  const source = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+  change?.(source.raw);
+  return parseStackConfig(stack, source.raw, { secretKeys: source.secretKeys, today: TEST_TODAY });
+}
+
+/** The assumptions whose `what` matches `pattern`. */
+const about = (m: StackModel, pattern: RegExp) =>
+  (assumptionsOf(m) ?? []).filter((a) => pattern.test(a.what));
+
+/** The one assumption whose `what` matches `pattern`. */
+function one(m: StackModel, pattern: RegExp): { what: string; check: string } {
+  const found = about(m, pattern);
+  assert.equal(found.length, 1, `one assumption matching ${pattern}: ${JSON.stringify(assumptionsOf(m))}`);
+  return found[0];
+}
+
+describe("offline preview: the assumptions it states", function () {
+  after(cleanTempDirs);
+
+  it("the network, scratch paths and DNS names, each with the stack file's own values and a check", function () {
+    for (const stack of ["staging", "production"] as const) {
+      const m = model(stack);
+      const net = one(m, /^private subnets /);
+      for (const id of [...m.network.privateSubnetIds, ...m.network.egress.natGatewayIds])
+        assert.ok(net.what.includes(id), `${stack}: ${id} in ${net.what}`);
+      assert.match(net.check, /describe-route-tables/);
+      const scratch = one(m, /scratch paths/);
+      for (const a of m.apps)
+        assert.ok(scratch.what.includes(`${a.name}: ${a.runtime.scratchPaths.join(", ")}`));
+      assert.match(scratch.check, /Config\.User/);
+      const dns = one(m, /^DNS names /);
+      for (const a of m.apps) assert.ok(dns.what.includes(a.runtime.domain), a.runtime.domain);
+      assert.match(dns.check, /acm describe-certificate/);
+      const plan = one(m, /GitHub plan/);
+      assert.ok(plan.what.includes(m.githubOwner));
+      assert.match(plan.check, /gh api orgs/);
+    }
+  });
+
+  it("the pull token: named for exactly the private images, absent when every image is public", function () {
+    const both = one(model("staging"), /ghcrPullToken/);
+    for (const a of model("staging").apps) assert.ok(both.what.includes(a.image.repository));
+    const onePublic = model("staging", (raw) => (raw.apps[0].image.public = true));
+    const token = one(onePublic, /ghcrPullToken/);
+    assert.ok(!token.what.includes(onePublic.apps[0].image.repository), token.what);
+    assert.ok(token.what.endsWith(`can read ${onePublic.apps[1].image.repository}`), token.what);
+    assert.match(token.check, /docker pull/);
+    const allPublic = model("staging", (raw) => {
+      for (const a of raw.apps) a.image.public = true;
+    });
+    assert.deepEqual(about(allPublic, /ghcrPullToken/), []);
+  });
+
+  it("the reviewers: every user and team once; the organisation and team size only with teams; none without", function () {
+    const m = model("production");
+    const reviewers = one(m, /production reviewers exist/);
+    const users = [
+      ...new Set([...m.apps.flatMap((a) => a.reviewers.users), ...m.infrastructure!.reviewers.users]),
+    ];
+    const teams = [
+      ...new Set([...m.apps.flatMap((a) => a.reviewers.teams), ...m.infrastructure!.reviewers.teams]),
+    ];
+    assert.ok(
+      reviewers.what.includes(`users ${users.join(", ")}; teams ${teams.join(", ")}`),
+      reviewers.what,
+    );
+    assert.match(reviewers.what, new RegExp(`${m.githubOwner} is an organisation .*two or more members`));
+    assert.match(reviewers.check, /gh api users\/LOGIN/);
+    const usersOnly = model("production", (raw) => {
+      for (const r of [...raw.apps.map((a: any) => a.reviewers), raw.infrastructure.reviewers])
+        Object.assign(r, { users: ["mathieu", "second-reviewer"], teams: [] });
+    });
+    const plain = one(usersOnly, /production reviewers exist/);
+    assert.match(
+      plain.what,
+      /: users mathieu, second-reviewer; teams none \(looked up by id; a missing one fails the preview\)$/,
+    );
+    assert.deepEqual(about(model("staging"), /production reviewers exist/), []);
+  });
+
+  it("the release path: production's trusted check app, verifiers and staging stack; staging's build commits", function () {
+    const m = model("production");
+    const gate = one(m, /^production's gate trusts/);
+    assert.ok(gate.what.includes(`app ${m.governance.checksIntegrationId} (governance.checksIntegrationId)`));
+    assert.ok(
+      gate.what.includes(`staging deployments by ${m.predeploy.verifiers.join(", ")} (predeploy.verifiers)`),
+    );
+    assert.ok(gate.what.endsWith(`read from ${m.promotion!.stagingStack}`), gate.what);
+    const nobody = model("production", (raw) => (raw.predeploy.verifiers = []));
+    assert.match(one(nobody, /^production's gate trusts/).what, /by nobody: predeploy\.verifiers is empty/);
+    assert.deepEqual(about(m, /image\.build\.gitSha/), []);
+    const s = model("staging");
+    const commits = one(s, /image\.build\.gitSha/);
+    for (const a of s.apps)
+      assert.ok(commits.what.includes(`${a.repository.name}@${a.image.build!.gitSha.slice(0, 12)}`));
+    assert.match(commits.check, /git ls-remote/);
+    assert.deepEqual(about(s, /^production's gate trusts/), []);
+  });
+
+  it("an owning stack: the organisation's protections, and the team code owners of each adopted repository", function () {
+    const m = model("production");
+    const owned = one(m, /Secret Protection/);
+    assert.ok(owned.what.startsWith(`${m.githubOwner} has GitHub Secret Protection`));
+    const adopted = about(m, /code-owner teams/);
+    const expected = [...m.apps.map((a) => a.repository), m.infrastructure!.repository]
+      .filter((r) => r.import)
+      .map((r) => [r.name, (r.codeOwners ?? []).filter((o) => o.includes("/"))] as const)
+      .filter(([, t]) => t.length);
+    assert.ok(expected.length > 0, "the production stack file adopts a repository with team code owners");
+    assert.deepEqual(
+      adopted.map((a) => [a.what, a.check]),
+      expected.map(([name, t]) => [
+        `the code-owner teams ${t.join(", ")} can write to the adopted repository ${name} (GitHub ignores code owners who cannot)`,
+        `gh api repos/${m.githubOwner}/${name}/teams --jq '.[] | [.slug, .permission]'`,
+      ]),
+    );
+    const usersOnly = model("production", (raw) => {
+      raw.infrastructure.repository.codeOwners = ["@mathieu"];
+    });
+    assert.deepEqual(about(usersOnly, /code-owner teams/), []);
+    const notOwning = model("production", (raw) => {
+      raw.governance.ownsRepositories = false;
+      delete raw.infrastructure;
+    });
+    assert.deepEqual(about(notOwning, /Secret Protection|code-owner teams/), []);
+    assert.deepEqual(about(model("staging"), /Secret Protection|code-owner teams/), []);
+  });
+
+  it("the organisation from the first stack file naming promotion.stagingStack, the project from Pulumi.yaml", function () {
+    assert.equal(organizationOf(ROOT), "surlefeu");
+    const dir = tempFiles("assumptions", {
+      "Pulumi.a.yaml": "config: {}\n",
+      "Pulumi.b.yml": "config:\n  cicd-constitution:promotion:\n    stagingStack: first/p/staging\n",
+      "Pulumi.c.yaml": "config:\n  cicd-constitution:promotion:\n    stagingStack: second/p/staging\n",
+      "Pulumi.yaml": "name: other-project\n",
+    });
+    assert.equal(organizationOf(dir), "first");
+    assert.equal(projectName(dir), "other-project");
+    const bare = tempFiles("assumptions", {
+      "Pulumi.a.yaml": "config: {}\n",
+      "Pulumi.yaml": "runtime: nodejs\n",
+    });
+    assert.equal(organizationOf(bare), DEFAULT_ORGANIZATION);
+    assert.equal(projectName(bare), "cicd-constitution");
+    assert.equal(projectName(tempDir("assumptions-none")), "cicd-constitution");
+    assert.equal(
+      projectName(tempFiles("assumptions", { "Pulumi.yaml": "name: [unclosed\n" })),
+      "cicd-constitution",
+    );
+  });
+});
