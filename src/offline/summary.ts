@@ -203,7 +203,7 @@ function runtimeLines(of: OfType): string[] {
   return [
     `    runtime      runs ${dig(c, "image") ?? "[unknown]"}`,
     `                 Fargate ${task.inputs.cpu} CPU units / ${task.inputs.memory} MiB x ${service.inputs.desiredCount}, ` +
-      `ALB health ${dig(tg?.inputs, "healthCheck", "path")}, container health ${containerPath}, ` +
+      `ALB health ${dig(tg?.inputs, "healthCheck", "path") ?? "?"}, container health ${containerPath}, ` +
       // A shifting deployment (canary, linear) has no circuit breaker: its deployment alarms roll it back.
       (dig(service.inputs, "deploymentCircuitBreaker") === undefined
         ? "no circuit breaker (the deployment alarms roll back)"
