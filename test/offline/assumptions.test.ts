@@ -145,6 +145,15 @@ describe("offline preview: the assumptions it states", function () {
 
   it("the organisation from the first stack file naming promotion.stagingStack, the project from Pulumi.yaml", function () {
     assert.equal(organizationOf(ROOT), "surlefeu");
+    const promoted = (org: string) =>
+      `config:\n  cicd-constitution:promotion:\n    stagingStack: ${org}/p/staging\n`;
+    // Only Pulumi.<stack>.yaml and .yml are stack files: not a backup, not another file ending alike.
+    const others = tempFiles("assumptions", {
+      "Pulumi.a.yaml.bak": promoted("backup"),
+      "0Pulumi.a.yaml": promoted("prefixed"),
+      "Pulumi.z.yaml": promoted("real"),
+    });
+    assert.equal(organizationOf(others), "real");
     const dir = tempFiles("assumptions", {
       "Pulumi.a.yaml": "config: {}\n",
       "Pulumi.b.yml": "config:\n  cicd-constitution:promotion:\n    stagingStack: first/p/staging\n",
