@@ -38,19 +38,47 @@ describe("offline preview: the assumptions it states", function () {
     for (const stack of ["staging", "production"] as const) {
       const m = model(stack);
       const net = one(m, /^private subnets /);
-      for (const id of [...m.network.privateSubnetIds, ...m.network.egress.natGatewayIds])
-        assert.ok(net.what.includes(id), `${stack}: ${id} in ${net.what}`);
-      assert.match(net.check, /describe-route-tables/);
+      const { privateSubnetIds, egress } = m.network;
+      assert.equal(
+        net.what,
+        `private subnets ${privateSubnetIds.join(", ")} route 0.0.0.0/0 through NAT gateway(s) ${egress.natGatewayIds.join(", ")} (tasks pull from ghcr.io; answered from network.egress offline)`,
+      );
+      assert.match(
+        net.check,
+        /^pulumi preview reads each subnet's route table and stops otherwise; by hand: /,
+      );
+      assert.ok(
+        net.check.endsWith("describe-route-tables --filters Name=association.subnet-id,Values=<subnet>"),
+      );
       const scratch = one(m, /scratch paths/);
-      for (const a of m.apps)
-        assert.ok(scratch.what.includes(`${a.name}: ${a.runtime.scratchPaths.join(", ")}`));
-      assert.match(scratch.check, /Config\.User/);
+      const paths = m.apps.map((a) => `${a.name}: ${a.runtime.scratchPaths.join(", ")}`).join("; ");
+      assert.ok(
+        scratch.what.startsWith(`each app's image can write its scratch paths as its own user (${paths}): `),
+      );
+      for (const phrase of [
+        "bind volumes owned by root",
+        "does not support tmpfs",
+        "USER is not root creates them in its Dockerfile with the permissions its user needs",
+      ])
+        assert.ok(scratch.what.includes(phrase), phrase);
+      assert.match(scratch.check, /^docker image inspect --format '\{\{\.Config\.User\}\}' IMAGE; /);
+      assert.ok(scratch.check.endsWith("touches a file in each scratch path"));
       const dns = one(m, /^DNS names /);
-      for (const a of m.apps) assert.ok(dns.what.includes(a.runtime.domain), a.runtime.domain);
-      assert.match(dns.check, /acm describe-certificate/);
+      assert.equal(
+        dns.what,
+        `DNS names ${m.apps.map((a) => a.runtime.domain).join(", ")} point at their load balancers and certificateArn covers them (DNS is not managed by this program)`,
+      );
+      assert.match(dns.check, /^aws acm describe-certificate .*SubjectAlternativeNames, Status ISSUED/);
       const plan = one(m, /GitHub plan/);
-      assert.ok(plan.what.includes(m.githubOwner));
-      assert.match(plan.check, /gh api orgs/);
+      assert.ok(
+        plan.what.startsWith(`the GitHub plan of ${m.githubOwner} allows rulesets and environment reviewers`),
+      );
+      assert.ok(
+        plan.what.endsWith(
+          "(private repositories: rulesets need Team, environment reviewers need Enterprise)",
+        ),
+      );
+      assert.equal(plan.check, "gh api orgs/<owner> --jq .plan.name");
     }
   });
 
@@ -60,8 +88,16 @@ describe("offline preview: the assumptions it states", function () {
     const onePublic = model("staging", (raw) => (raw.apps[0].image.public = true));
     const token = one(onePublic, /ghcrPullToken/);
     assert.ok(!token.what.includes(onePublic.apps[0].image.repository), token.what);
-    assert.ok(token.what.endsWith(`can read ${onePublic.apps[1].image.repository}`), token.what);
-    assert.match(token.check, /docker pull/);
+    assert.equal(
+      token.what,
+      `ghcrPullToken is a classic personal access token with read:packages that can read ${onePublic.apps[1].image.repository}`,
+    );
+    const repositories = model("staging").apps.map((a) => a.image.repository);
+    assert.ok(both.what.endsWith(`can read ${repositories.join(", ")}`));
+    assert.equal(
+      token.check,
+      "docker login ghcr.io -u <owner> --password-stdin, then docker pull <image>@<digest>",
+    );
     const allPublic = model("staging", (raw) => {
       for (const a of raw.apps) a.image.public = true;
     });
@@ -81,8 +117,17 @@ describe("offline preview: the assumptions it states", function () {
       reviewers.what.includes(`users ${users.join(", ")}; teams ${teams.join(", ")}`),
       reviewers.what,
     );
-    assert.match(reviewers.what, new RegExp(`${m.githubOwner} is an organisation .*two or more members`));
-    assert.match(reviewers.check, /gh api users\/LOGIN/);
+    assert.ok(
+      reviewers.what.endsWith(
+        ` (looked up by id; a missing one fails the preview); ${m.githubOwner} is an organisation (read first: a user account stops the program); each reviewer team has two or more members, so someone other than whoever starts a run can approve it (self-review is prevented)`,
+      ),
+      reviewers.what,
+    );
+    assert.ok(reviewers.what.startsWith(`the production reviewers exist in ${m.githubOwner}: users `));
+    assert.equal(
+      reviewers.check,
+      "gh api orgs/OWNER, gh api users/LOGIN, gh api orgs/OWNER/teams/SLUG and gh api orgs/OWNER/teams/SLUG/members --jq length",
+    );
     const usersOnly = model("production", (raw) => {
       for (const r of [...raw.apps.map((a: any) => a.reviewers), raw.infrastructure.reviewers])
         Object.assign(r, { users: ["mathieu", "second-reviewer"], teams: [] });
@@ -103,6 +148,11 @@ describe("offline preview: the assumptions it states", function () {
       gate.what.includes(`staging deployments by ${m.predeploy.verifiers.join(", ")} (predeploy.verifiers)`),
     );
     assert.ok(gate.what.endsWith(`read from ${m.promotion!.stagingStack}`), gate.what);
+    assert.ok(gate.what.startsWith("production's gate trusts only check runs of app "));
+    assert.equal(
+      gate.check,
+      "gh api /apps/<slug> --jq .id (15368 is GitHub Actions); the login of staging's GOVERNANCE_GITHUB_TOKEN: gh api user --jq .login",
+    );
     const nobody = model("production", (raw) => (raw.predeploy.verifiers = []));
     assert.match(one(nobody, /^production's gate trusts/).what, /by nobody: predeploy\.verifiers is empty/);
     assert.deepEqual(about(m, /image\.build\.gitSha/), []);
@@ -110,14 +160,35 @@ describe("offline preview: the assumptions it states", function () {
     const commits = one(s, /image\.build\.gitSha/);
     for (const a of s.apps)
       assert.ok(commits.what.includes(`${a.repository.name}@${a.image.build!.gitSha.slice(0, 12)}`));
-    assert.match(commits.check, /git ls-remote/);
+    assert.ok(commits.what.startsWith("each app's image.build.gitSha is a commit of its own repository ("));
+    assert.ok(commits.what.endsWith("), readable with gitSourceToken"));
+    assert.equal(
+      commits.check,
+      "git ls-remote https://github.com/OWNER/APP.git, or the app's commit page; bump-app.yml sets it",
+    );
     assert.deepEqual(about(s, /^production's gate trusts/), []);
   });
 
   it("an owning stack: the organisation's protections, and the team code owners of each adopted repository", function () {
     const m = model("production");
     const owned = one(m, /Secret Protection/);
-    assert.ok(owned.what.startsWith(`${m.githubOwner} has GitHub Secret Protection`));
+    assert.ok(
+      owned.what.startsWith(`${m.githubOwner} has GitHub Secret Protection for its private repositories`),
+    );
+    for (const phrase of [
+      "(secret scanning and push protection, CC-BR-09)",
+      "its Actions policy lets repositories choose their actions; and the apps' workflows use only",
+      "pinned by full SHA (CC-BR-10)",
+      "its new repositories' default branch is main (the managed files are committed there before the rulesets)",
+    ])
+      assert.ok(owned.what.includes(phrase), phrase);
+    for (const command of [
+      ".security_and_analysis",
+      "gh api orgs/<owner>/actions/permissions",
+      "grep -n 'uses:'",
+      "Settings > Repository > default branch",
+    ])
+      assert.ok(owned.check.includes(command), command);
     const adopted = about(m, /code-owner teams/);
     const expected = [...m.apps.map((a) => a.repository), m.infrastructure!.repository]
       .filter((r) => r.import)
