@@ -24,6 +24,11 @@ function model(stack: "staging" | "production", change?: (raw: any) => void): St
 const about = (m: StackModel, pattern: RegExp) =>
   (assumptionsOf(m) ?? []).filter((a) => pattern.test(a.what));
 
+/** Fails naming the first of `parts` that `text` does not contain. */
+function containsAll(text: string, parts: string[]): void {
+  for (const part of parts) assert.ok(text.includes(part), `${JSON.stringify(part)} in ${text}`);
+}
+
 /** The one assumption whose `what` matches `pattern`. */
 function one(m: StackModel, pattern: RegExp): { what: string; check: string } {
   const found = about(m, pattern);
@@ -55,12 +60,11 @@ describe("offline preview: the assumptions it states", function () {
       assert.ok(
         scratch.what.startsWith(`each app's image can write its scratch paths as its own user (${paths}): `),
       );
-      for (const phrase of [
+      containsAll(scratch.what, [
         "bind volumes owned by root",
         "does not support tmpfs",
         "USER is not root creates them in its Dockerfile with the permissions its user needs",
-      ])
-        assert.ok(scratch.what.includes(phrase), phrase);
+      ]);
       assert.match(scratch.check, /^docker image inspect --format '\{\{\.Config\.User\}\}' IMAGE; /);
       assert.ok(scratch.check.endsWith("touches a file in each scratch path"));
       const dns = one(m, /^DNS names /);
@@ -175,20 +179,18 @@ describe("offline preview: the assumptions it states", function () {
     assert.ok(
       owned.what.startsWith(`${m.githubOwner} has GitHub Secret Protection for its private repositories`),
     );
-    for (const phrase of [
+    containsAll(owned.what, [
       "(secret scanning and push protection, CC-BR-09)",
       "its Actions policy lets repositories choose their actions; and the apps' workflows use only",
       "pinned by full SHA (CC-BR-10)",
       "its new repositories' default branch is main (the managed files are committed there before the rulesets)",
-    ])
-      assert.ok(owned.what.includes(phrase), phrase);
-    for (const command of [
+    ]);
+    containsAll(owned.check, [
       ".security_and_analysis",
       "gh api orgs/<owner>/actions/permissions",
       "grep -n 'uses:'",
       "Settings > Repository > default branch",
-    ])
-      assert.ok(owned.check.includes(command), command);
+    ]);
     const adopted = about(m, /code-owner teams/);
     const expected = [...m.apps.map((a) => a.repository), m.infrastructure!.repository]
       .filter((r) => r.import)
