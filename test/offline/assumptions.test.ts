@@ -216,6 +216,30 @@ describe("offline preview: the assumptions it states", function () {
     assert.deepEqual(about(model("staging"), /Secret Protection|code-owner teams/), []);
   });
 
+  it("every assumption, in every variant above, is a statement and a check, both non-empty text", function () {
+    const variants = [
+      model("staging"),
+      model("production"),
+      model("staging", (raw) => {
+        for (const a of raw.apps) a.image.public = true;
+      }),
+      model("production", (raw) => {
+        raw.governance.ownsRepositories = false;
+        delete raw.infrastructure;
+      }),
+    ];
+    for (const m of variants)
+      for (const a of assumptionsOf(m) ?? []) {
+        assert.deepEqual(Object.keys(a).sort(), ["check", "what"], JSON.stringify(a));
+        assert.ok(
+          typeof a.what === "string" &&
+            a.what.length > 0 &&
+            typeof a.check === "string" &&
+            a.check.length > 0,
+        );
+      }
+  });
+
   it("the organisation from the first stack file naming promotion.stagingStack, the project from Pulumi.yaml", function () {
     assert.equal(organizationOf(ROOT), "surlefeu");
     const promoted = (org: string) =>
