@@ -3,7 +3,7 @@
  * `Date()`, `new Date()` and `Date.now()` run a fixed offset (milliseconds) from the real clock, so they advance in
  * real time; dates built from arguments, and everything else `Date` has, are untouched.
  *
- * test/hooks.ts sets the offset once per run (the suite's day, test/today.ts) in `CICD_TEST_CLOCK_OFFSET_MS` and
+ * test/suiteClock.ts sets the offset once per run (the suite's day, test/today.ts) in `CICD_TEST_CLOCK_OFFSET_MS` and
  * preloads this file through `NODE_OPTIONS="--require <this file>"`, so the mocha workers and every Node process
  * they start read the same clock. Tools that are not Node (git, PostgreSQL, skopeo) keep the machine's clock.
  */
@@ -15,7 +15,6 @@ const OFFSET_VARIABLE = "CICD_TEST_CLOCK_OFFSET_MS";
  * Replaces the global `Date` with one whose now is the real now plus `offsetMs`.
  *
  * @param {number} offsetMs milliseconds added to the real clock (negative: behind it).
- * @returns {() => void} a function that puts the real `Date` back.
  * @throws Error when `offsetMs` is not a finite number.
  */
 function installOffset(offsetMs) {
@@ -30,9 +29,6 @@ function installOffset(offsetMs) {
     apply: () => new RealDate(now()).toString(),
     get: (target, key, receiver) => (key === "now" ? now : Reflect.get(target, key, receiver)),
   });
-  return () => {
-    globalThis.Date = RealDate;
-  };
 }
 
 /** The offset that makes now `iso` at this instant (ms); throws when `iso` is not a date. */

@@ -12,7 +12,7 @@ const FIXED_CLOCK = path.join(__dirname, "fixedClock.cjs");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const clock = require(FIXED_CLOCK) as {
   OFFSET_VARIABLE: string;
-  installOffset: (offsetMs: number) => () => void;
+  installOffset: (offsetMs: number) => void;
   offsetTo: (iso: string) => number;
 };
 // Workers and child processes inherit the variable and preload the file (installed there at load).

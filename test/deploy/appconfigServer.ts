@@ -13,7 +13,7 @@
  */
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import type { Served } from "./servers";
+import { stampSuiteDate, type Served } from "./servers";
 
 /** A deployment strategy's timing (AppConfig `DeploymentStrategy`). */
 export interface Strategy {
@@ -308,9 +308,7 @@ export async function appConfigServer(
     };
     calls.push(call);
     res.setHeader("x-amzn-requestid", `req-${calls.length}`);
-    // The suite's clock, as the client reads it (Node's own header reads the machine's, and the SDK retries a
-    // failed call whose response's time disagrees with its own).
-    res.setHeader("date", new Date().toUTCString());
+    stampSuiteDate(res);
     call.operation = operationOf(call.method, new URL(call.path, "http://x").pathname) ?? "?";
     try {
       if (call.operation === "?")

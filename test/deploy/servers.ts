@@ -21,13 +21,18 @@ export interface Served {
 }
 
 /**
- * Listens with `handler` on a free port of 127.0.0.1. Each response's `Date` is the suite's clock (test/hooks.ts),
- * which the clients read too: the service and its client agree on the time, as with a synchronised client (Node's
- * own `Date` header reads the machine's clock, and the AWS SDK retries a failed call when the two disagree).
+ * Stamps a local service's response with the suite's clock (test/suiteClock.ts), which its clients read too, so
+ * service and client agree on the time as with a synchronised client: Node's own `Date` header reads the machine's
+ * clock, and the AWS SDK corrects for a skew it sees by retrying a failed call.
  */
+export function stampSuiteDate(res: http.ServerResponse): void {
+  res.setHeader("date", new Date().toUTCString());
+}
+
+/** Listens with `handler` on a free port of 127.0.0.1, each response stamped with the suite's clock. */
 async function listen(handler: http.RequestListener): Promise<Served & { server: http.Server }> {
   const server = http.createServer((req, res) => {
-    res.setHeader("date", new Date().toUTCString());
+    stampSuiteDate(res);
     return handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

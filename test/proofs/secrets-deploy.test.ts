@@ -16,6 +16,7 @@ import { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { redactCredentials } from "../../src/redact";
 import { cicd, CliRun, cleanTempDirs, tempDir, tempProject } from "../cli-harness";
+import { stampSuiteDate } from "../deploy/servers";
 
 const RUN = Math.random().toString(36).slice(2, 10);
 /** Distinctive credentials: found verbatim if printed, in no other text by chance. */
@@ -62,6 +63,7 @@ async function hostileServer(
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    stampSuiteDate(res);
     const echoed = `auth=${req.headers.authorization ?? ""} session=${req.headers["x-amz-security-token"] ?? ""} body=${Buffer.concat(chunks).toString("utf8").slice(0, 200)}`;
     res.statusCode = status;
     if (shape === "aws-json") {

@@ -1,5 +1,5 @@
 /**
- * The suite's clock (test/fixedClock.cjs, set by test/hooks.ts): this process, and every Node process it starts,
+ * The suite's clock (test/fixedClock.cjs, set by test/suiteClock.ts): this process, and every Node process it starts,
  * reads today as the suite's day (test/today.ts), so the stack files' dates (the flags' removal dates, the
  * overrides' expiry) judge the same on every day CI runs. Dates built from arguments keep their value.
  */
