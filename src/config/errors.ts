@@ -6,6 +6,27 @@ import { PROJECT_NAME, SECRET_MARKER } from "../../policy-pack/lib/facts";
 /** The Pulumi config namespace of this project: keys are written `cicd-constitution:<key>`. */
 export const CONFIG_NAMESPACE = PROJECT_NAME;
 
+/**
+ * The provider settings the program reads from the stack file, by their key there, and the field of the raw config
+ * that holds each (the schema validates them beside the project's own keys).
+ */
+export const PROVIDER_CONFIG_KEYS: Readonly<Record<string, string>> = {
+  "aws:region": "awsRegion",
+  "aws:allowedAccountIds": "awsAllowedAccountIds",
+};
+
+/**
+ * The stack-file key of a raw config path, in `pulumi config --path` syntax: `aws:region` for `awsRegion`,
+ * `aws:allowedAccountIds[0]` for `awsAllowedAccountIds.0`, `cicd-constitution:<path>` for the project's own keys.
+ */
+export function configKeyOf(path: ReadonlyArray<PropertyKey>): string {
+  const field = String(path[0]);
+  const provider = Object.keys(PROVIDER_CONFIG_KEYS).find((k) => PROVIDER_CONFIG_KEYS[k] === field);
+  return provider
+    ? `${provider}${formatPath(path).slice(field.length)}`
+    : `${CONFIG_NAMESPACE}:${formatPath(path)}`;
+}
+
 /** One problem found in a stack's config. */
 export interface ConfigProblem {
   /** Full config key in `pulumi config --path` syntax, e.g. `cicd-constitution:apps[0].runtime.port`. */
@@ -129,7 +150,7 @@ export function issueProblems(
         const path = [...issue.path, k];
         const meant = didYouMean(k, knownKeys.get(shapePathOf(issue.path)) ?? []);
         problems.push({
-          key: `${CONFIG_NAMESPACE}:${formatPath(path)}`,
+          key: configKeyOf(path),
           expected:
             movedKeyOf(path) ??
             (meant ? `no unknown key: did you mean ${JSON.stringify(meant)}?` : expectedOf(issue)),
@@ -139,7 +160,7 @@ export function issueProblems(
       continue;
     }
     problems.push({
-      key: `${CONFIG_NAMESPACE}:${formatPath(issue.path)}`,
+      key: configKeyOf(issue.path),
       expected: expectedOf(issue),
       found:
         issue.code === "invalid_key"

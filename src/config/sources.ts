@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, RawStackConfig, SECRET_CONFIG_KEYS } from "./model";
+import { PROVIDER_CONFIG_KEYS } from "./errors";
 import { readInputFile } from "../files";
 
 /** Placeholder standing in for a secret the offline preview cannot decrypt or that is not set yet. */
@@ -229,7 +230,10 @@ function prototypeKeyProblems(config: Record<string, unknown>): ConfigProblem[] 
 /** Config keys whose values are secrets: never printed, and an error when given in plain text. */
 const SECRET_KEYS = SECRET_CONFIG_KEYS;
 
-/** The project's keys without namespace (plus `awsRegion`), with secret keys and encrypted paths noted. */
+/**
+ * The project's keys without namespace, and the provider settings it reads under their fields
+ * ({@link PROVIDER_CONFIG_KEYS}), with secret keys and encrypted paths noted.
+ */
 function fromNamespacedConfig(
   config: Record<string, unknown>,
   unwrap: (key: string, value: unknown) => { value: unknown; encrypted: string[] },
@@ -239,12 +243,8 @@ function fromNamespacedConfig(
   const secretKeys = new Set<string>();
   const foreign: string[] = [];
   for (const [fullKey, value] of Object.entries(config)) {
-    if (fullKey === "aws:region") {
-      raw.awsRegion = value;
-      continue;
-    }
-    if (fullKey === "aws:allowedAccountIds") {
-      raw.awsAllowedAccountIds = value;
+    if (Object.hasOwn(PROVIDER_CONFIG_KEYS, fullKey)) {
+      raw[PROVIDER_CONFIG_KEYS[fullKey]] = value;
       continue;
     }
     if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) {
@@ -275,7 +275,7 @@ function refuseForeignKeys(stack: string, foreign: string[], origin: string): vo
       stack,
       foreign.map((key) => ({
         key,
-        expected: `no provider setting in the stack config (only ${CONFIG_NAMESPACE}:*, aws:region and aws:allowedAccountIds): providers take their credentials from the deploy job's environment`,
+        expected: `no provider setting in the stack config (only ${CONFIG_NAMESPACE}:*, ${Object.keys(PROVIDER_CONFIG_KEYS).join(" and ")}): providers take their credentials from the deploy job's environment`,
         found: "a provider setting [not shown]",
       })),
       origin,

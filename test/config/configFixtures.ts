@@ -39,9 +39,9 @@ export function problems(
   }
 }
 
-/** The one problem at `key` (without the `cicd-constitution:` namespace). */
+/** The one problem at `key`: a project key without its `cicd-constitution:` namespace, or a provider's (`aws:region`). */
 export const one = (key: string, expected: string, found: string): ConfigProblem[] => [
-  { key: `cicd-constitution:${key}`, expected, found },
+  { key: key.startsWith("aws:") ? key : `cicd-constitution:${key}`, expected, found },
 ];
 
 /** The model of a changed staging (or production) config; throws its ConfigError when it does not parse. */

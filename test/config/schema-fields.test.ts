@@ -62,7 +62,7 @@ const PATTERNS: PatternCase[] = [
     bad: ["-surlefeu", "sur_lefeu", "x".repeat(40), " surlefeu", "surlefeu/", 42],
   },
   {
-    key: "awsRegion",
+    key: "aws:region",
     set: (r, v) => (r.awsRegion = v),
     expected: "an AWS region such as eu-west-1",
     ok: ["eu-west-1", "us-gov-west-1", "ap-southeast-2"],
@@ -136,7 +136,7 @@ const PATTERNS: PatternCase[] = [
     ],
   },
   {
-    key: "awsAllowedAccountIds[0]",
+    key: "aws:allowedAccountIds[0]",
     set: (r, v) => (r.awsAllowedAccountIds = [v]),
     expected: "a 12-digit AWS account id",
     ok: ["123456789012", "000000000000"],

@@ -141,6 +141,14 @@ describe("offline preview: the assumptions it states", function () {
       plain.what,
       /: users mathieu, second-reviewer; teams none \(looked up by id; a missing one fails the preview\)$/,
     );
+    const teamsOnly = model("production", (raw) => {
+      for (const r of [...raw.apps.map((a: any) => a.reviewers), raw.infrastructure.reviewers])
+        Object.assign(r, { users: [], teams: ["release-managers"] });
+    });
+    assert.match(
+      one(teamsOnly, /production reviewers exist/).what,
+      /: users none; teams release-managers \(looked up by id; a missing one fails the preview\); /,
+    );
     assert.deepEqual(about(model("staging"), /production reviewers exist/), []);
   });
 
@@ -157,13 +165,20 @@ describe("offline preview: the assumptions it states", function () {
       gate.check,
       "gh api /apps/<slug> --jq .id (15368 is GitHub Actions); the login of staging's GOVERNANCE_GITHUB_TOKEN: gh api user --jq .login",
     );
+    const pinned = model("production", (raw) => {
+      delete raw.promotion;
+      for (const a of raw.apps)
+        a.image.provenance = { gitSha: "a".repeat(40), date: "2026-11-14T09:12:00Z", actor: "mathieu" };
+    });
+    assert.ok(one(pinned, /^production's gate trusts/).what.endsWith("read from the pinned digests"));
     const nobody = model("production", (raw) => (raw.predeploy.verifiers = []));
     assert.match(one(nobody, /^production's gate trusts/).what, /by nobody: predeploy\.verifiers is empty/);
     assert.deepEqual(about(m, /image\.build\.gitSha/), []);
     const s = model("staging");
     const commits = one(s, /image\.build\.gitSha/);
-    for (const a of s.apps)
-      assert.ok(commits.what.includes(`${a.repository.name}@${a.image.build!.gitSha.slice(0, 12)}`));
+    const built = s.apps.map((a) => `${a.repository.name}@${a.image.build!.gitSha.slice(0, 12)}`);
+    assert.ok(built.length > 1, "the staging stack file builds several apps");
+    assert.ok(commits.what.includes(`(${built.join(", ")})`), commits.what);
     assert.ok(commits.what.startsWith("each app's image.build.gitSha is a commit of its own repository ("));
     assert.ok(commits.what.endsWith("), readable with gitSourceToken"));
     assert.equal(

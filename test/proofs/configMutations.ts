@@ -11,6 +11,7 @@ import {
   LOG_RETENTION_DAYS,
   stackConfigSchema,
 } from "../../src/config/model";
+import { PROVIDER_CONFIG_KEYS } from "../../src/config/errors";
 import { dayFromToday } from "./arbitraries";
 
 /** A path into the raw config: keys and array indexes. */
@@ -29,11 +30,15 @@ export interface Mutation {
   secret?: string;
 }
 
-/** Renders a path like the model does (`apps[0].runtime.port`), namespaced. */
+/**
+ * Renders a path as the stack file writes its key (`cicd-constitution:apps[0].runtime.port`): namespaced, or a
+ * provider setting's own key (`awsRegion` is written `aws:region`).
+ */
 export function keyOf(path: Path): string {
   let out = "";
   for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out ? `.${seg}` : seg;
-  return `${CONFIG_NAMESPACE}:${out}`;
+  const provider = Object.entries(PROVIDER_CONFIG_KEYS).find(([, field]) => field === path[0]);
+  return provider ? provider[0] + out.slice(provider[1].length) : `${CONFIG_NAMESPACE}:${out}`;
 }
 
 function getAt(root: unknown, path: Path): unknown {
