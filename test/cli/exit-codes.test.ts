@@ -4,7 +4,8 @@
  * `--expect-no-changes`), 2 bad input (invalid config, a missing file, an unknown app or option), nothing written.
  * Each row runs the command to its code here; `verify` and `predeploy` reach 0 and 1 against local servers in
  * test/deploy/ and test/e2e/, and their 2 here. The preview family's 1 also runs as the compiled executable, the
- * code main.yml's and pr.yml's steps see.
+ * code main.yml's and pr.yml's steps see. `rollback` and `promote` give no verdict: they rewrite a stack file (0) or
+ * refuse to (2).
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -41,6 +42,17 @@ const previewProduction = (d: string) => [
 ];
 
 const plan = (dir: string, stack: string) => path.join(dir, "out", `plan.${stack}.json`);
+
+/** Every file under `dir` with its content, by relative path. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+  );
+}
 
 const ROWS: Row[] = [
   {
@@ -83,12 +95,14 @@ const ROWS: Row[] = [
     args: (d) => ["report", "--stack", "production", "--dir", d, "--format", "json", "--today", TODAY],
     mutate: noReviewers,
     code: 1,
+    says: /CC-ENV-02/,
   },
   {
     name: "report, invalid config",
     args: (d) => ["report", "--stack", "production", "--dir", d, "--format", "json", "--today", TODAY],
     mutate: invalid,
     code: 2,
+    says: /desiredCount/,
   },
   {
     name: "preview, a missing project directory, named in one line",
@@ -114,11 +128,19 @@ const ROWS: Row[] = [
     name: "audit, a missing file",
     args: () => ["audit", "--from-export", "/nonexistent/state.json"],
     code: 2,
+    says: /\/nonexistent\/state\.json/,
   },
   {
     name: "diff, a missing plan",
     args: (d) => ["diff", "/nonexistent/plan.json", plan(d, "staging")],
     code: 2,
+    says: /\/nonexistent\/plan\.json/,
+  },
+  {
+    name: "diff --expect-no-changes, a missing plan (bad input, not a change)",
+    args: (d) => ["diff", "/nonexistent/plan.json", plan(d, "staging"), "--expect-no-changes"],
+    code: 2,
+    says: /\/nonexistent\/plan\.json/,
   },
   {
     name: "verify, no outputs to say what runs",
@@ -141,6 +163,7 @@ const ROWS: Row[] = [
     ],
     code: 2,
     env: { GITHUB_TOKEN: "" },
+    says: /GITHUB_TOKEN/,
   },
   {
     name: "rollback, production's previous digest",
@@ -153,6 +176,12 @@ const ROWS: Row[] = [
     code: 2,
     says: /nope/,
   },
+  {
+    name: "rollback, staging without the outputs that name its releases",
+    args: (d) => ["rollback", "--stack", "staging", "--app", "erp-berhan", "--dir", d],
+    code: 2,
+    says: /--staging-outputs FILE is required/,
+  },
 ];
 
 describe("exit codes CI relies on", function () {
@@ -162,16 +191,11 @@ describe("exit codes CI relies on", function () {
   for (const row of ROWS)
     it(`${row.name}: exit ${row.code}`, async () => {
       const dir = tempProject(row.mutate);
-      const before = fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8");
+      const before = snapshot(dir);
       const r = await cicd(row.args(dir), { env: row.env });
       assert.equal(r.code, row.code, `${r.stderr}\n${r.stdout.slice(0, 2000)}`);
       if (row.says) assert.match(r.stderr + r.stdout, row.says);
-      if (row.code === 2)
-        assert.equal(
-          fs.readFileSync(path.join(dir, "Pulumi.production.yaml"), "utf8"),
-          before,
-          "nothing written",
-        );
+      if (row.code === 2) assert.deepEqual(snapshot(dir), before, "nothing written");
     });
 
   it("diff --expect-no-changes: 0 on identical plans, 1 when a stack changes, naming it", async () => {

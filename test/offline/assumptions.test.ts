@@ -231,6 +231,36 @@ describe("offline preview: the assumptions it states", function () {
     assert.deepEqual(about(model("staging"), /Secret Protection|code-owner teams/), []);
   });
 
+  it("lists of several values are said in full, comma-separated: teams, scratch paths, verifiers, code owners", function () {
+    const m = model("production", (raw) => {
+      raw.infrastructure.reviewers = { users: ["infra-only-reviewer"], teams: ["platform", "security"] };
+      raw.predeploy.verifiers = ["deployer-one", "deployer-two"];
+      raw.infrastructure.repository.codeOwners = ["@surlefeu/platform", "@surlefeu/security"];
+      raw.apps[0].runtime.scratchPaths = ["/tmp", "/var/cache/app"];
+    });
+    const reviewers = one(m, /production reviewers exist/).what;
+    assert.match(
+      reviewers,
+      /users [^;]*\binfra-only-reviewer\b[^;]*; /,
+      "the infrastructure's reviewers too",
+    );
+    assert.match(reviewers, /; teams [^(]*\bplatform, security\b/);
+    assert.match(
+      one(m, /^production's gate trusts/).what,
+      / by deployer-one, deployer-two \(predeploy\.verifiers\)/,
+    );
+    assert.ok(one(m, /scratch paths/).what.includes(`${m.apps[0].name}: /tmp, /var/cache/app; `));
+    const infra = m.infrastructure!.repository.name;
+    assert.ok(
+      about(m, /code-owner teams/).some((a) =>
+        a.what.startsWith(
+          `the code-owner teams @surlefeu/platform, @surlefeu/security can write to the adopted repository ${infra} `,
+        ),
+      ),
+      JSON.stringify(about(m, /code-owner teams/)),
+    );
+  });
+
   it("every assumption, in every variant above, is a statement and a check, both non-empty text", function () {
     const variants = [
       model("staging"),
@@ -241,6 +271,9 @@ describe("offline preview: the assumptions it states", function () {
       model("production", (raw) => {
         raw.governance.ownsRepositories = false;
         delete raw.infrastructure;
+      }),
+      model("production", (raw) => {
+        raw.infrastructure.repository.codeOwners = ["@mathieu"];
       }),
     ];
     for (const m of variants)

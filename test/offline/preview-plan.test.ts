@@ -31,6 +31,12 @@ describe("offline preview: the plan's fields beside its resources", function () 
       assert.ok(own.length >= 5, `${stack}: ${own.length} assumptions`);
       assert.deepEqual(p.plan.assumptions.slice(0, own.length), own, stack);
     }
+    const plain = await previewStack(STAGING, { today: TEST_TODAY });
+    assert.deepEqual(
+      plain.plan.assumptions,
+      assumptionsOf(plain.model),
+      "none but the model's when none is given",
+    );
     const extra = [{ what: "staging's last outputs were made up from a file", check: "pulumi stack output" }];
     const p = await previewStack(STAGING, { today: TEST_TODAY, extraAssumptions: extra });
     assert.deepEqual(p.plan.assumptions, [...assumptionsOf(p.model), ...extra]);

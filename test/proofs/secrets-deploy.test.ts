@@ -1,13 +1,16 @@
 /**
  * Secret safety of the commands that hold credentials (issue 27): `verify`, `predeploy`, `migrate`, `incident`,
- * `dora` and `release --github-release` run with distinctive values of GITHUB_TOKEN, GHCR_TOKEN,
+ * `dora`, `flags wait`, `flags off`, `promote` and `release --github-release` run with distinctive values of
+ * GITHUB_TOKEN, GHCR_TOKEN,
  * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, against servers that answer every request with an error quoting
  * what they received (the Authorization header, the session token, the body): the worst a server, a proxy or a
  * misconfigured endpoint can do. No value may reach stdout, stderr or a report file, in any encoding a
  * log or a report could carry it (plain, base64 at any offset as in Basic auth, base64url, percent-encoded,
  * JSON-escaped, hex).
  *
- * The detector is itself proven: each encoding of a planted value is found (so a leak fails this test).
+ * The proof is itself proven: each encoding of a planted value is found, a command's output that holds one fails
+ * the check, and each command's run is shown to have sent a credential that a server quoted back (so its output
+ * would hold it, unmasked).
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -16,7 +19,9 @@ import { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { redactCredentials } from "../../src/redact";
 import { cicd, CliRun, cleanTempDirs, tempDir, tempProject } from "../cli-harness";
+import { flagOutputsFile } from "../deploy/flagsWorld";
 import { stampSuiteDate } from "../deploy/servers";
+import { git, setTestIdentity } from "../git";
 
 const RUN = Math.random().toString(36).slice(2, 10);
 /** Distinctive credentials: found verbatim if printed, in no other text by chance. */
@@ -55,16 +60,23 @@ const REGISTRY_USER = "acme";
 /** The Basic credentials a registry client sends for `token`, as a server would quote them. */
 const basicAuth = (token: string) => Buffer.from(`${REGISTRY_USER}:${token}`).toString("base64");
 
+/** A hostile server: its address, what it quoted back so far, and how to stop it. */
+interface HostileServer {
+  url: string;
+  /** Each answer's quotation of the request's credentials and body, in order. */
+  echoes: string[];
+  close(): Promise<void>;
+}
+
 /** A server that answers every request with `status` and a body quoting the request's credentials. */
-async function hostileServer(
-  status: number,
-  shape: "github" | "aws-json" | "rest",
-): Promise<{ url: string; close(): Promise<void> }> {
+async function hostileServer(status: number, shape: "github" | "aws-json" | "rest"): Promise<HostileServer> {
+  const echoes: string[] = [];
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     stampSuiteDate(res);
     const echoed = `auth=${req.headers.authorization ?? ""} session=${req.headers["x-amz-security-token"] ?? ""} body=${Buffer.concat(chunks).toString("utf8").slice(0, 200)}`;
+    echoes.push(echoed);
     res.statusCode = status;
     if (shape === "aws-json") {
       res.setHeader("content-type", "application/x-amz-json-1.1");
@@ -79,6 +91,7 @@ async function hostileServer(
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    echoes,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
@@ -89,10 +102,16 @@ async function hostileServer(
 
 describe("proofs: no credential in any output of the deploy commands", function () {
   this.timeout(120_000);
-  const servers: Array<{ close(): Promise<void> }> = [];
+  const servers: HostileServer[] = [];
   let env: Record<string, string>;
   let dir: string;
   let out: string;
+  /** A project whose staging outputs record a release of erp-berhan, for `promote`. */
+  let promoting: { dir: string; outputs: string };
+  /** The stack outputs naming each app's AppConfig ids, for `flags`. */
+  let flagOutputs: string;
+  /** A git repository with a release tag and a feature after it, for `release`. */
+  let repository: string;
 
   before(async () => {
     const github = await hostileServer(401, "github");
@@ -129,6 +148,32 @@ describe("proofs: no credential in any output of the deploy commands", function 
         },
       }),
     );
+    promoting = { dir: tempProject(), outputs: path.join(tempDir("secrets-deploy"), "staging-outputs.json") };
+    const release = {
+      digest: `sha256:${"3".repeat(64)}`,
+      gitSha: "d".repeat(40),
+      date: "2026-11-20T10:00:00Z",
+    };
+    fs.writeFileSync(
+      promoting.outputs,
+      JSON.stringify({
+        environmentProfile: {
+          environment: "staging",
+          apps: { "erp-berhan": { releases: [{ ...release, actor: "dev1" }] } },
+        },
+      }),
+    );
+    flagOutputs = flagOutputsFile(tempDir("secrets-deploy"));
+    repository = tempDir("secrets-deploy");
+    git(repository, "init", "-q", "-b", "main");
+    setTestIdentity(repository);
+    fs.writeFileSync(path.join(repository, "VERSION"), "mvp-0.4.2\n");
+    git(repository, "add", ".");
+    git(repository, "commit", "-q", "-m", "chore(release): bump version to mvp-0.4.2");
+    git(repository, "tag", "-a", "mvp-0.4.2", "-m", "mvp-0.4.2");
+    fs.writeFileSync(path.join(repository, "menu.txt"), "weekly");
+    git(repository, "add", ".");
+    git(repository, "commit", "-q", "-m", "feat(menu): weekly plan");
     env = {
       ...CREDENTIALS,
       AWS_ACCESS_KEY_ID: "AKIDLEAKPROOF",
@@ -172,6 +217,25 @@ describe("proofs: no credential in any output of the deploy commands", function 
       '{"t":"***"}',
     );
   });
+
+  it("a command's output that holds a credential fails the check (planted as an app name it echoes)", async () => {
+    // Without the credentials in its environment, the command has no value to mask: it prints the name it refuses.
+    const r = await cicd(["rollback", "--app", CREDENTIALS.GITHUB_TOKEN, "--dir", dir]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.deepEqual(leaked(outputOf(r)), ["GITHUB_TOKEN"], r.stderr);
+    assert.throws(() => assertNoLeak(r), /GITHUB_TOKEN/);
+  });
+
+  /** What a run left for a reader: its stdout, its stderr and every report file it wrote under `out`. */
+  function outputOf(r: CliRun): string {
+    const files = fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), "utf8"));
+    return [r.stdout, r.stderr, ...files].join("\n");
+  }
+
+  /** Fails naming each credential found in `r`'s output, in any encoding. */
+  function assertNoLeak(r: CliRun): void {
+    assert.deepEqual(leaked(outputOf(r)), [], `${r.stderr}\n${r.stdout}`.slice(0, 3000));
+  }
 
   const commands: Array<[string, () => string[]]> = [
     [
@@ -231,6 +295,43 @@ describe("proofs: no credential in any output of the deploy commands", function 
     ],
     ["incident", () => ["incident", "--stack", "production", "--app", "erp-berhan", "--dir", dir]],
     [
+      "flags wait",
+      () => ["flags", "wait", "--stack", "staging", "--dir", dir, "--outputs", flagOutputs, "--poll", "0.01"],
+    ],
+    [
+      "flags off",
+      () => [
+        "flags",
+        "off",
+        "--stack",
+        "staging",
+        "--dir",
+        dir,
+        "--outputs",
+        flagOutputs,
+        "--app",
+        "erp-berhan",
+        "--flag",
+        "telegram_bot_v2",
+      ],
+    ],
+    [
+      "promote",
+      () => [
+        "promote",
+        "--app",
+        "erp-berhan",
+        "--staging-outputs",
+        promoting.outputs,
+        "--dir",
+        promoting.dir,
+      ],
+    ],
+    [
+      "release --github-release",
+      () => ["release", "--github-release", "--dir", repository, "--date", "2026-12-05"],
+    ],
+    [
       "dora",
       () => [
         "dora",
@@ -249,15 +350,13 @@ describe("proofs: no credential in any output of the deploy commands", function 
   ];
 
   for (const [name, args] of commands)
-    it(`${name}: refused by every server, it fails and prints no credential`, async () => {
+    it(`${name}: refused by every server, which quote its credentials back, it fails and prints none`, async () => {
+      const seen = servers.map((s) => s.echoes.length);
       const r: CliRun = await cicd(args(), { env });
       assert.notEqual(r.code, 0, `${name} cannot succeed against servers that refuse everything`);
-      const files = fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), "utf8"));
-      assert.ok(r.stdout.length + r.stderr.length + files.join("").length > 0, "the command said something");
-      assert.deepEqual(
-        leaked([r.stdout, r.stderr, ...files].join("\n")),
-        [],
-        `${r.stderr}\n${r.stdout}`.slice(0, 3000),
-      );
+      const quoted = servers.flatMap((s, i) => s.echoes.slice(seen[i])).join("\n");
+      assert.notDeepEqual(leaked(quoted), [], `${name} sent a credential that a server quoted back`);
+      assert.ok(outputOf(r).trim().length > 0, "the command said something");
+      assertNoLeak(r);
     });
 });
