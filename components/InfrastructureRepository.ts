@@ -9,6 +9,7 @@ import { DeploymentEnvironment } from "./DeploymentEnvironment";
 import { STAGING_VALUES } from "./defaults";
 import { standardTags } from "./naming";
 import { governanceArgsOf, RepositoryGovernance, RepositoryGovernanceArgs } from "./RepositoryGovernance";
+import { INFRASTRUCTURE_TYPE } from "../policy-pack/lib/facts";
 
 /**
  * Arguments of {@link InfrastructureRepository}.
@@ -115,7 +116,7 @@ export class InfrastructureRepository extends pulumi.ComponentResource {
   readonly driftRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: InfrastructureRepositoryArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("cicd-constitution:github:InfrastructureRepository", name, {}, opts);
+    super(INFRASTRUCTURE_TYPE, name, {}, opts);
     const governance = new RepositoryGovernance(
       `${name}-governance`,
       governanceArgsOf(

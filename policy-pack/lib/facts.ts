@@ -41,6 +41,12 @@ export const PROJECT_NAME = "cicd-constitution";
 /** The type token of the component that owns an app's resources: resources under it belong to that app. */
 export const APPLICATION_TYPE = `${PROJECT_NAME}:app:Application`;
 
+/**
+ * The type token of the component that owns this repository's own governance (the stack file's `infrastructure`):
+ * resources under it are configured by that entry.
+ */
+export const INFRASTRUCTURE_TYPE = `${PROJECT_NAME}:github:InfrastructureRepository`;
+
 const DIGEST_SOURCE = "sha256:[0-9a-f]{64}";
 
 /** An OCI content digest as GHCR and ECS report it: `sha256:` and 64 lowercase hex (CONST "Build once"). */

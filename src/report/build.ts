@@ -12,7 +12,7 @@ import type {
   RuleResult,
   ScorecardBranchProtection,
 } from "./types";
-import { PROJECT_NAME } from "../../policy-pack/lib/facts";
+import { INFRASTRUCTURE_TYPE, PROJECT_NAME } from "../../policy-pack/lib/facts";
 import { appOf } from "../../policy-pack/lib/props";
 import { T } from "../../policy-pack/lib/tokens";
 import type { PolicyResourceInput } from "../../policy-pack/evaluate";
@@ -26,12 +26,15 @@ const PROJECT = PROJECT_NAME;
 
 /**
  * Resolves results to lines of a stack file (`Pulumi.<stack>.yaml`): a result on an app's resource at the first of
- * its rule's `configKeys` (policy-pack/lib/types.ts) that the app's entry has, else at the entry.
+ * its rule's `configKeys` (policy-pack/lib/types.ts) that the app's entry has, else at the entry; a result on this
+ * repository's own governance (under the {@link INFRASTRUCTURE_TYPE} component) likewise in the `infrastructure`
+ * entry, which has the same repository keys.
  */
 export class StackFileLocator {
   private readonly lc = new LineCounter();
   private readonly config: YAMLMap | undefined;
   private readonly apps = new Map<string, YAMLMap>();
+  private readonly infrastructure: YAMLMap | undefined;
   private readonly configKeys: Map<string, readonly string[]>;
   private readonly byUrn: Map<string, PolicyResourceInput>;
 
@@ -60,6 +63,8 @@ export class StackFileLocator {
         }
       }
     }
+    const infrastructure = this.config?.get(`${PROJECT}:infrastructure`, true);
+    this.infrastructure = isMap(infrastructure) ? infrastructure : undefined;
     this.configKeys = new Map(rules.map((m) => [m.id, m.configKeys]));
     this.byUrn = new Map(resources.map((r) => [r.urn, r]));
   }
@@ -86,11 +91,16 @@ export class StackFileLocator {
     return p && isScalar(p.key) ? this.pos(p.key.range?.[0], key) : null;
   }
 
-  /** Location of `path` (dotted) inside app `app`'s entry, the deepest key found; the entry when none. */
+  /** Location of the first of `paths` (dotted) inside app `app`'s entry; the entry when none is there. */
   appKey(app: string, paths: readonly string[]): ResultLocation | null {
     const entry = this.apps.get(app);
     if (!entry) return null;
     const prefix = `${PROJECT}:apps[${app}]`;
+    return this.entryKey(entry, prefix, paths) ?? this.pos(entry.range?.[0], prefix);
+  }
+
+  /** Location of the first of `paths` (dotted) inside `entry`, keyed under `prefix`; null when none is there. */
+  private entryKey(entry: YAMLMap, prefix: string, paths: readonly string[]): ResultLocation | null {
     for (const path of paths) {
       let node: YAMLMap | undefined = entry;
       let found: Pair | undefined;
@@ -101,7 +111,7 @@ export class StackFileLocator {
       }
       if (found && isScalar(found.key)) return this.pos(found.key.range?.[0], `${prefix}.${path}`);
     }
-    return this.pos(entry.range?.[0], prefix);
+    return null;
   }
 
   /**
@@ -116,8 +126,17 @@ export class StackFileLocator {
   }
 
   /**
-   * Location of one result: the rule's config key in the resource's app entry; for the staging reference the
-   * `promotion` key; for waivers the `policy` key; otherwise the `apps` key, else the first line.
+   * Whether `resource` is this repository's own governance: its URN's type chain (`parent$...$type`, the third
+   * `::` part) holds the {@link INFRASTRUCTURE_TYPE} component, in a plan's URNs and in a state export's alike.
+   */
+  private governsInfrastructure(resource: NonNullable<RuleResult["resource"]>): boolean {
+    return (resource.urn.split("::")[2] ?? "").split("$").includes(INFRASTRUCTURE_TYPE);
+  }
+
+  /**
+   * Location of one result: the rule's config key in the resource's app entry, or in the `infrastructure` entry for
+   * this repository's own governance; for the staging reference the `promotion` key; for waivers the `policy` key;
+   * otherwise the `apps` key, else the first line.
    *
    * @throws Error for a result of a rule the locator was not given (its config keys are not known).
    */
@@ -130,6 +149,10 @@ export class StackFileLocator {
       if (r.resource.type === T.stackReference) return this.topKey(`${PROJECT}:promotion`) ?? fallback;
       const app = this.appOf(r.resource);
       if (app) return this.appKey(app, keys) ?? fallback;
+      if (this.infrastructure && this.governsInfrastructure(r.resource)) {
+        const key = `${PROJECT}:infrastructure`;
+        return this.entryKey(this.infrastructure, key, keys) ?? this.topKey(key) ?? fallback;
+      }
     }
     if (r.ruleId.startsWith("CC-PAR")) return this.topKey(`${PROJECT}:promotion`) ?? fallback;
     return fallback;

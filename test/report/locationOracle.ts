@@ -3,7 +3,9 @@
  * the two can disagree: it reads the stack file's concrete syntax tree (the yaml library's source tokens, kept
  * with `keepSourceTokens`) instead of the composed nodes' ranges, finds an app's entry by its index in
  * `cicd-constitution:apps` instead of the pack's `appOf`, finds a resource's app by its name (docs/RESOURCES.md:
- * resources are named `${APP}` or `${APP}-...`), and resolves every segment of a key's path from the document root.
+ * resources are named `${APP}` or `${APP}-...`; this repository's own governance `${REPOSITORY}-...`, after
+ * `infrastructure.repository.name`) instead of its URN, and resolves every segment of a key's path from the
+ * document root.
  */
 import { CST, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { RuleMeta, RuleResult } from "../../src/report/types";
@@ -23,6 +25,8 @@ export class StackFileOracle {
   private readonly doc: Document;
   /** App names in the order of `cicd-constitution:apps`: the index of a name is its entry's path segment. */
   readonly apps: string[];
+  /** The name of the repository `cicd-constitution:infrastructure` governs, if the stack file has one. */
+  readonly infrastructure: string | undefined;
 
   /** @param text the stack file's content. */
   constructor(text: string) {
@@ -34,6 +38,8 @@ export class StackFileOracle {
           return isScalar(name) ? String(name.value) : "";
         })
       : [];
+    const repository = this.doc.getIn(["config", `${PROJECT}:infrastructure`, "repository", "name"]);
+    this.infrastructure = typeof repository === "string" ? repository : undefined;
   }
 
   /**
@@ -69,6 +75,16 @@ export class StackFileOracle {
     return line === undefined ? undefined : { key: `${PROJECT}:${key}`, line };
   }
 
+  /** The first of `keys` (dotted) that the `infrastructure` entry has, else its own key. */
+  private inInfrastructure(keys: readonly string[]): OracleLocation | undefined {
+    const at = `${PROJECT}:infrastructure`;
+    for (const key of keys) {
+      const line = this.lineOf(["config", at, ...key.split(".")]);
+      if (line !== undefined) return { key: `${at}.${key}`, line };
+    }
+    return this.top("infrastructure");
+  }
+
   /** The first of `keys` (dotted) whose every segment app `index`'s entry has, else the entry itself. */
   private inApp(index: number, keys: readonly string[]): OracleLocation | undefined {
     const prefix = `${APPS}[${this.apps[index]}]`;
@@ -83,7 +99,7 @@ export class StackFileOracle {
   /**
    * Where a result should be located: waivers at `policy`; the staging reference, and parity results not on an
    * app's resource, at `promotion`; a result on an app's resource at the first of its rule's config keys the app's entry has,
-   * else the entry; anything else at `apps`, else line 1.
+   * else the entry; on this repository's governance likewise in `infrastructure`; anything else at `apps`, else line 1.
    */
   locate(r: RuleResult, rule: RuleMeta): OracleLocation {
     const fallback = this.top("apps") ?? { key: "config", line: 1 };
@@ -91,6 +107,9 @@ export class StackFileOracle {
     if (r.resource?.type === "pulumi:pulumi:StackReference") return this.top("promotion") ?? fallback;
     const app = r.resource ? this.appOfName(r.resource.name) : undefined;
     if (app !== undefined) return this.inApp(app, rule.configKeys) ?? fallback;
+    const name = r.resource?.name;
+    if (this.infrastructure && name?.startsWith(`${this.infrastructure}-`))
+      return this.inInfrastructure(rule.configKeys) ?? fallback;
     if (r.ruleId.startsWith("CC-PAR")) return this.top("promotion") ?? fallback;
     return fallback;
   }

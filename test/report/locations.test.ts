@@ -84,6 +84,8 @@ function expectedLineText(key: string): RegExp {
   const inApp = /^cicd-constitution:apps\[([^\]]+)\](?:\.(.+))?$/.exec(key);
   if (inApp && !inApp[2]) return new RegExp(`^\\s*- name: ${inApp[1]}\\s*$`);
   if (inApp) return new RegExp(`^\\s*(- )?${inApp[2].split(".").pop()}:`);
+  const inInfrastructure = /^cicd-constitution:infrastructure\.(.+)$/.exec(key);
+  if (inInfrastructure) return new RegExp(`^\\s*${inInfrastructure[1].split(".").pop()}:`);
   return new RegExp(`^\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`);
 }
 
@@ -111,6 +113,19 @@ describe("report locations of the repository's stacks", function () {
       const lines = stackText(r.stack).split("\n");
       for (const l of oracleRows(r)) assert.match(lines[l.line - 1], expectedLineText(l.key), l.row);
     }
+  });
+
+  it("a result on this repository's own governance is located in the infrastructure entry, never at apps", function () {
+    const production = reports.find((r) => r.stack === "production")!;
+    const governance = oracleRows(production).filter((l) =>
+      l.row.split("\t")[2].startsWith("cicd-constitution-"),
+    );
+    assert.ok(governance.length >= 50, `findings on the governance (${governance.length})`);
+    for (const l of governance) assert.match(l.key, /^cicd-constitution:infrastructure(\.|$)/, l.row);
+    assert.ok(
+      governance.some((l) => l.key === "cicd-constitution:infrastructure.reviewers"),
+      "a rule's own key",
+    );
   });
 
   it("a key both apps have is located in each app's own entry, at different lines", function () {
