@@ -10,7 +10,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { git, setTestIdentity } from "../git";
+import { git, releasedRepository } from "../git";
 import { parse } from "yaml";
 import { mockDigest } from "../../src/offline/mocks";
 import { PREDEFINED } from "../deploy/appconfigServer";
@@ -215,18 +215,21 @@ const failures = (r: CliRun) =>
         const h = app.image.history[0];
         stagingVerified(app.name, typeof h === "string" ? h : h.digest, 9);
       }
-      git(dir, "init", "-q", "-b", "main");
-      setTestIdentity(dir);
-      fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.4.2\n");
-      fs.writeFileSync(path.join(dir, "CHANGELOG.md"), "# Changelog\n\n## mvp-0.4.2 - 2026-11-14\n");
-      fs.writeFileSync(path.join(dir, ".gitignore"), "out-*/\noutputs.*.json\n");
-      git(dir, "add", ".");
-      git(dir, "commit", "-q", "-m", "chore(release): bump version to mvp-0.4.2");
-      git(dir, "tag", "-a", "mvp-0.4.2", "-m", "mvp-0.4.2");
-      // A change to this repository merged since: what this release ships besides the app's.
-      fs.writeFileSync(path.join(dir, "runbook.md"), "# Runbook\n");
-      git(dir, "add", ".");
-      git(dir, "commit", "-q", "-m", "feat(observability): a runbook link on every alarm");
+      // A change to this repository merged since the last release: what this release ships besides the app's.
+      releasedRepository(
+        dir,
+        {
+          "CHANGELOG.md": "# Changelog\n\n## mvp-0.4.2 - 2026-11-14\n",
+          ".gitignore": "out-*/\noutputs.*.json\n",
+        },
+        [
+          {
+            message: "feat(observability): a runbook link on every alarm",
+            file: "runbook.md",
+            content: "# Runbook\n",
+          },
+        ],
+      );
     });
     after(async () => {
       await world?.close();

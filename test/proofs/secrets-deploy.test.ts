@@ -21,7 +21,7 @@ import { redactCredentials } from "../../src/redact";
 import { cicd, CliRun, cleanTempDirs, tempDir, tempProject } from "../cli-harness";
 import { flagOutputsFile } from "../deploy/flagsWorld";
 import { stampSuiteDate } from "../deploy/servers";
-import { git, setTestIdentity } from "../git";
+import { releasedRepository } from "../git";
 
 const RUN = Math.random().toString(36).slice(2, 10);
 /** Distinctive credentials: found verbatim if printed, in no other text by chance. */
@@ -164,16 +164,9 @@ describe("proofs: no credential in any output of the deploy commands", function 
       }),
     );
     flagOutputs = flagOutputsFile(tempDir("secrets-deploy"));
-    repository = tempDir("secrets-deploy");
-    git(repository, "init", "-q", "-b", "main");
-    setTestIdentity(repository);
-    fs.writeFileSync(path.join(repository, "VERSION"), "mvp-0.4.2\n");
-    git(repository, "add", ".");
-    git(repository, "commit", "-q", "-m", "chore(release): bump version to mvp-0.4.2");
-    git(repository, "tag", "-a", "mvp-0.4.2", "-m", "mvp-0.4.2");
-    fs.writeFileSync(path.join(repository, "menu.txt"), "weekly");
-    git(repository, "add", ".");
-    git(repository, "commit", "-q", "-m", "feat(menu): weekly plan");
+    repository = releasedRepository(tempDir("secrets-deploy"), {}, [
+      { message: "feat(menu): weekly plan", file: "menu.txt", content: "weekly" },
+    ]);
     env = {
       ...CREDENTIALS,
       AWS_ACCESS_KEY_ID: "AKIDLEAKPROOF",

@@ -5,30 +5,18 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { git, setTestIdentity } from "../git";
+import { git, releasedRepository } from "../git";
 import { mergedRelease, release, releaseTitle, runRelease } from "../../src/release/command";
 import { githubServer } from "../deploy/servers";
 import { cleanTempDirs, tempDir } from "../temp";
 
 /** A repository with one release tag and commits after it. */
 function repository(messages: string[]): string {
-  const dir = tempDir("release");
-  git(dir, "init", "-q", "-b", "main");
-  setTestIdentity(dir);
-  fs.writeFileSync(
-    path.join(dir, "CHANGELOG.md"),
-    "# Changelog\n\n## mvp-0.4.2 - 2026-11-30\n\n### Fixed\n\n- x (1234567)\n",
+  return releasedRepository(
+    tempDir("release"),
+    { "CHANGELOG.md": "# Changelog\n\n## mvp-0.4.2 - 2026-11-30\n\n### Fixed\n\n- x (1234567)\n" },
+    messages.map((message, i) => ({ message, file: `f${i}.txt`, content: message })),
   );
-  fs.writeFileSync(path.join(dir, "VERSION"), "mvp-0.4.2\n");
-  git(dir, "add", ".");
-  git(dir, "commit", "-q", "-m", "chore(release): bump version to mvp-0.4.2");
-  git(dir, "tag", "-a", "mvp-0.4.2", "-m", "mvp-0.4.2");
-  messages.forEach((m, i) => {
-    fs.writeFileSync(path.join(dir, `f${i}.txt`), m);
-    git(dir, "add", ".");
-    git(dir, "commit", "-q", "-m", m);
-  });
-  return dir;
 }
 
 describe("cicd release", function () {

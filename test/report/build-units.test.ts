@@ -9,6 +9,7 @@ import { strict as assert } from "node:assert";
 import { buildReport, StackFileLocator, summarizeResults } from "../../src/report/build";
 import type { OverrideInForce, ResultLocation, RuleMeta, RuleResult } from "../../src/report/types";
 import type { PolicyResourceInput } from "../../policy-pack/evaluate";
+import { INFRASTRUCTURE_TYPE } from "../../policy-pack/lib/facts";
 
 const URI = "Pulumi.qa.yaml";
 /** Line by line: the columns below are 1-based, as an editor shows them. */
@@ -151,6 +152,48 @@ describe("StackFileLocator.locate: where a result points", function () {
     const first = { uri: URI, line: 1, column: 1, key: "config" };
     for (const [id, urn] of [["CC-WAIVE-01"], ["CC-RUN-01", "urn:ref"], ["CC-PAR-01"], ["CC-RUN-01"]])
       assert.deepEqual(bare.locate(result(id, urn)), first, id);
+  });
+
+  it("a result on this repository's governance: its rule's key in the infrastructure entry, else that entry's key", function () {
+    const withInfrastructure = locator(
+      STACK_FILE.replace(
+        "  cicd-constitution:apps:",
+        [
+          "  cicd-constitution:infrastructure:", // 8
+          "    repository:", // 9
+          "      name: cicd-constitution", // 10
+          "    reviewers: 2", // 11
+          "  cicd-constitution:apps:", // 12
+        ].join("\n"),
+      ),
+    );
+    // Under the governance component, whatever its depth; a plan's URNs and a state export's name the chain alike.
+    const governed = `urn:pulumi:qa::cicd-constitution::${INFRASTRUCTURE_TYPE}$github:index/repository:Repository::r`;
+    const nested = `urn:pulumi:qa::cicd-constitution::${INFRASTRUCTURE_TYPE}$cicd-constitution:github:RepositoryGovernance$github:index/repositoryRuleset:RepositoryRuleset::main`;
+    for (const urn of [governed, nested]) {
+      assert.deepEqual(
+        withInfrastructure.locate(result("CC-ENV-02", urn)),
+        at(11, 5, "cicd-constitution:infrastructure.reviewers"),
+      );
+      assert.deepEqual(
+        withInfrastructure.locate(result("CC-RUN-01", urn)),
+        at(8, 3, "cicd-constitution:infrastructure"),
+      );
+      // Without an infrastructure entry, the apps key, as for any resource of no listed app.
+      assert.deepEqual(l.locate(result("CC-ENV-02", urn)), apps);
+    }
+    // Another resource outside the apps stays at the apps key, the infrastructure entry notwithstanding.
+    const elsewhere =
+      "urn:pulumi:qa::cicd-constitution::aws:iam/openIdConnectProvider:OpenIdConnectProvider::github";
+    assert.deepEqual(
+      withInfrastructure.locate(result("CC-ENV-02", elsewhere)),
+      at(12, 3, "cicd-constitution:apps"),
+    );
+    const typeAsName = `urn:pulumi:qa::cicd-constitution::aws:iam/role:Role::${INFRASTRUCTURE_TYPE}`;
+    assert.deepEqual(
+      withInfrastructure.locate(result("CC-ENV-02", typeAsName)),
+      at(12, 3, "cicd-constitution:apps"),
+    );
   });
 
   it("refuses a result of a rule it was not given", function () {
