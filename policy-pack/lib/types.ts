@@ -60,9 +60,11 @@ export interface RuleMeta {
    * The keys of an app's entry in the stack file (`cicd-constitution:apps[]`, src/config/appSchema.ts) that set what
    * the rule judges, as dotted paths, most specific first: `["runtime.health", "runtime"]`. A report locates a
    * result on an app's resource at the first of them the app's entry has, else at the entry itself (SARIF, the
-   * Markdown comment). Required, so that a new rule says where its findings are fixed: `[]` for a rule no app key
-   * sets (stack-wide settings, waivers, what the components derive on their own); a result is then located at
-   * the app's entry. test/policy/config-keys.test.ts checks every key against the config model's app schema.
+   * Markdown comment); a result on this repository's own governance at the first of them its `infrastructure`
+   * entry has, else at that entry. Required, so that a new rule says where its findings are fixed: `[]` for a rule
+   * no app key sets (stack-wide settings, waivers, what the components derive on their own); a result is then
+   * located at the entry. test/policy/config-keys.test.ts checks every key against the config model's app schema
+   * (the `infrastructure` entry shares the repository keys, `repository`, `requiredChecks`, `reviewers`).
    */
   configKeys: readonly string[];
 }

@@ -21,10 +21,15 @@ export const PROVIDER_CONFIG_KEYS: Readonly<Record<string, string>> = {
  */
 export function configKeyOf(path: ReadonlyArray<PropertyKey>): string {
   const field = String(path[0]);
-  const provider = Object.keys(PROVIDER_CONFIG_KEYS).find((k) => PROVIDER_CONFIG_KEYS[k] === field);
+  const provider = providerKeyOf(field);
   return provider
     ? `${provider}${formatPath(path).slice(field.length)}`
     : `${CONFIG_NAMESPACE}:${formatPath(path)}`;
+}
+
+/** The stack-file key of a provider setting's raw config field (`aws:region` for `awsRegion`), else undefined. */
+export function providerKeyOf(field: string): string | undefined {
+  return Object.keys(PROVIDER_CONFIG_KEYS).find((k) => PROVIDER_CONFIG_KEYS[k] === field);
 }
 
 /** One problem found in a stack's config. */
@@ -148,7 +153,9 @@ export function issueProblems(
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) {
         const path = [...issue.path, k];
-        const meant = didYouMean(k, knownKeys.get(shapePathOf(issue.path)) ?? []);
+        const known = didYouMean(k, knownKeys.get(shapePathOf(issue.path)) ?? []);
+        // At the root, a provider setting's field is suggested as the stack file writes it.
+        const meant = known && issue.path.length === 0 ? (providerKeyOf(known) ?? known) : known;
         problems.push({
           key: configKeyOf(path),
           expected:

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, RawStackConfig, SECRET_CONFIG_KEYS } from "./model";
-import { PROVIDER_CONFIG_KEYS } from "./errors";
+import { PROVIDER_CONFIG_KEYS, providerKeyOf } from "./errors";
 import { readInputFile } from "../files";
 
 /** Placeholder standing in for a secret the offline preview cannot decrypt or that is not set yet. */
@@ -252,6 +252,10 @@ function fromNamespacedConfig(
       continue;
     }
     const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
+    if (providerKeyOf(key)) {
+      foreign.push(fullKey); // `cicd-constitution:awsRegion`: the provider's own key is the one read
+      continue;
+    }
     const { value: v, encrypted } = unwrap(key, value);
     raw[key] = v;
     if (encrypted.length > 0) secretKeys.add(key);
@@ -265,7 +269,8 @@ function fromNamespacedConfig(
  * A config key of another namespace (`github:token`, `github:baseUrl`, `aws:secretKey`, `docker-build:registries`)
  * configures a provider the program uses as its default one: a stack file could send the GitHub token to another
  * host or deploy with long-lived keys, and no check of this program would see it. Only `aws:region` and
- * `aws:allowedAccountIds` are read; any other is refused, naming it.
+ * `aws:allowedAccountIds` are read; any other is refused, naming it. So is a project key spelled like one of their
+ * fields (`cicd-constitution:awsRegion`): the provider never reads it, and the message names the key that counts.
  *
  * @throws ConfigError listing every such key (never its value).
  */
@@ -273,11 +278,20 @@ function refuseForeignKeys(stack: string, foreign: string[], origin: string): vo
   if (foreign.length)
     throw new ConfigError(
       stack,
-      foreign.map((key) => ({
-        key,
-        expected: `no provider setting in the stack config (only ${CONFIG_NAMESPACE}:*, ${Object.keys(PROVIDER_CONFIG_KEYS).join(" and ")}): providers take their credentials from the deploy job's environment`,
-        found: "a provider setting [not shown]",
-      })),
+      foreign.map((key) => {
+        const provider = providerKeyOf(key.slice(CONFIG_NAMESPACE.length + 1));
+        return provider && key.startsWith(`${CONFIG_NAMESPACE}:`)
+          ? {
+              key,
+              expected: `no such key: the setting is ${provider} (pulumi config set ${provider} ...)`,
+              found: "a value [not shown]",
+            }
+          : {
+              key,
+              expected: `no provider setting in the stack config (only ${CONFIG_NAMESPACE}:*, ${Object.keys(PROVIDER_CONFIG_KEYS).join(" and ")}): providers take their credentials from the deploy job's environment`,
+              found: "a provider setting [not shown]",
+            };
+      }),
       origin,
     );
 }

@@ -7,7 +7,7 @@ import { healthPaths } from "../../policy-pack/lib/containers";
 import { appOf as packAppOf } from "../../policy-pack/lib/props";
 import { T } from "../../policy-pack/lib/tokens";
 import { Plan, PlanResource } from "../plan/types";
-import { APPLICATION_TYPE } from "../../policy-pack/lib/facts";
+import { APPLICATION_TYPE, INFRASTRUCTURE_TYPE } from "../../policy-pack/lib/facts";
 
 const COMPONENT_PREFIX = "cicd-constitution:";
 
@@ -51,7 +51,7 @@ function list(value: unknown): unknown[] {
 
 /** This repository's governance and the pipeline's identity (owning stack): what a reviewer checks first. */
 function infrastructureLines(plan: Plan, byUrn: Map<string, PlanResource>): string[] {
-  const infra = plan.resources.find((r) => r.type === "cicd-constitution:github:InfrastructureRepository");
+  const infra = plan.resources.find((r) => r.type === INFRASTRUCTURE_TYPE);
   const oidc = plan.resources.find((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
   const lines: string[] = [];
   if (oidc) lines.push(`  identity     GitHub OIDC provider ${oidc.inputs.url} (created here, protected)`);

@@ -11,6 +11,7 @@ import {
   RawStackConfig,
   StackModel,
 } from "../../src/config/model";
+import { PROVIDER_CONFIG_KEYS } from "../../src/config/errors";
 import { readStackFile } from "../../src/config/sources";
 import { ROOT } from "../helpers";
 
@@ -41,7 +42,11 @@ export function problems(
 
 /** The one problem at `key`: a project key without its `cicd-constitution:` namespace, or a provider's (`aws:region`). */
 export const one = (key: string, expected: string, found: string): ConfigProblem[] => [
-  { key: key.startsWith("aws:") ? key : `cicd-constitution:${key}`, expected, found },
+  {
+    key: Object.hasOwn(PROVIDER_CONFIG_KEYS, key.split("[")[0]) ? key : `cicd-constitution:${key}`,
+    expected,
+    found,
+  },
 ];
 
 /** The model of a changed staging (or production) config; throws its ConfigError when it does not parse. */

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../../src/config/model";
 import { credentialProblems } from "../../src/config/credentials";
+import { providerKeyOf } from "../../src/config/errors";
 import { resolveSecrets } from "../../src/config/secrets";
 import { OFFLINE_SECRET_PLACEHOLDER, readRuntimeConfig, readStackFile } from "../../src/config/sources";
 import { ROOT } from "../helpers";
@@ -58,7 +59,7 @@ describe("secrets in config", () => {
       "staging",
       Object.fromEntries(
         Object.entries(readStackFile(path.join(ROOT, "Pulumi.staging.yaml")).raw).map(([k, v]) => [
-          k === "awsRegion" ? "aws:region" : `cicd-constitution:${k}`,
+          providerKeyOf(k) ?? `cicd-constitution:${k}`,
           typeof v === "string" ? v : JSON.stringify(v),
         ]),
       ),

@@ -203,4 +203,30 @@ describe("config sources (sources.ts)", () => {
     assert.equal(provider.key, "github:token");
     assert.equal(provider.found, "a provider setting [not shown]");
   });
+
+  it("a provider setting written under the project's namespace is refused, naming the key the provider reads", () => {
+    const expected = (provider: string) => ({
+      expected: `no such key: the setting is ${provider} (pulumi config set ${provider} ...)`,
+      found: "a value [not shown]",
+    });
+    assert.deepEqual(
+      problemsOf(() =>
+        read(
+          "config:\n  aws:region: eu-west-1\n  cicd-constitution:awsRegion: us-east-1\n  cicd-constitution:awsAllowedAccountIds: ['123456789012']\n",
+        ),
+      ),
+      [
+        { key: "cicd-constitution:awsRegion", ...expected("aws:region") },
+        { key: "cicd-constitution:awsAllowedAccountIds", ...expected("aws:allowedAccountIds") },
+      ],
+    );
+    assert.deepEqual(
+      problemsOf(() =>
+        readRuntimeConfig("prod", { "cicd-constitution:awsRegion": "us-east-1" }, () => false),
+      ),
+      [{ key: "cicd-constitution:awsRegion", ...expected("aws:region") }],
+    );
+    // The read value is the provider's own key's, whatever else the file holds.
+    assert.equal(read("config:\n  aws:region: eu-west-1\n").raw.awsRegion, "eu-west-1");
+  });
 });

@@ -79,6 +79,22 @@ describe("unknown keys: did you mean", () => {
     );
   });
 
+  it("suggests a provider setting by the key the stack file writes, at the root only", () => {
+    assert.deepEqual(
+      parse((raw) => void (raw.awsregion = "eu-west-1")).find((p) => p.key.endsWith("awsregion")),
+      {
+        key: "cicd-constitution:awsregion",
+        expected: 'no unknown key: did you mean "aws:region"?',
+        found: 'an unknown key "awsregion"',
+      },
+    );
+    const inApp = parse((raw) => void ((raw.apps as Array<Record<string, unknown>>)[0].awsregion = 1)).find(
+      (p) => p.key === "cicd-constitution:apps[0].awsregion",
+    );
+    assert.match(inApp?.expected ?? "", /^no unknown key/);
+    assert.doesNotMatch(inApp!.expected, /aws:region/, "an app has no provider setting");
+  });
+
   it("suggests nothing for a key far from every known one", () => {
     const p = parse((raw) => void ((raw.apps as Array<Record<string, unknown>>)[0].zzzzzzzz = 1));
     assert.equal(p[0].expected, "no unknown key (known keys are documented in Pulumi.yaml)");

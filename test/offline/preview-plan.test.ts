@@ -57,14 +57,16 @@ describe("offline preview: the plan's fields beside its resources", function () 
     }
   });
 
-  it("records the GitHub reviewers it looked up, id -> name, sorted by id; staging looks none up", async function () {
+  it("records the GitHub reviewers it looked up, id -> name, by id; staging looks none up", async function () {
     const production = await shared("production");
     const names = Object.entries(production.plan.githubNames ?? {});
     assert.ok(names.length > 0, "production looks its reviewers up");
-    const ids = names.map(([id]) => id);
+    // The ids are GitHub's numbers: an object (and its JSON) keeps integer keys in ascending numeric order.
+    const ids = names.map(([id]) => Number(id));
+    assert.ok(ids.every(Number.isSafeInteger), JSON.stringify(ids));
     assert.deepEqual(
       ids,
-      [...ids].sort((a, b) => a.localeCompare(b)),
+      [...ids].sort((a, b) => a - b),
     );
     const m = production.model;
     const reviewers = [...m.apps.map((a) => a.reviewers), m.infrastructure!.reviewers];

@@ -14,6 +14,7 @@ import {
   LOG_RETENTION_DAYS,
   SECRET_CONFIG_KEYS,
 } from "../../src/config/model";
+import { PROVIDER_CONFIG_KEYS } from "../../src/config/errors";
 import { ConfigSource, readRuntimeConfig } from "../../src/config/sources";
 
 /** "Today" of every property test: removal dates are judged against it (never the wall clock). */
@@ -367,7 +368,7 @@ export function engineSource(stack: string, config: NamespacedConfig): ConfigSou
 export function rawOf(config: NamespacedConfig): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
-    if (k === "aws:region") raw.awsRegion = v;
+    if (Object.hasOwn(PROVIDER_CONFIG_KEYS, k)) raw[PROVIDER_CONFIG_KEYS[k]] = v;
     else if (k.startsWith(`${CONFIG_NAMESPACE}:`)) raw[k.slice(CONFIG_NAMESPACE.length + 1)] = v;
   }
   return raw;

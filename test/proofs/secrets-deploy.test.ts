@@ -9,8 +9,9 @@
  * JSON-escaped, hex).
  *
  * The proof is itself proven: each encoding of a planted value is found, a command's output that holds one fails
- * the check, and each command's run is shown to have sent a credential that a server quoted back (so its output
- * would hold it, unmasked).
+ * the check, and each command's run is shown to have sent a credential that a server quoted back, so the
+ * server's answer the command reads holds it. (Checked by hand on 2026-12-07: with `redactCredentials` returning
+ * its input unchanged, every one of these commands fails this proof.)
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -219,9 +220,17 @@ describe("proofs: no credential in any output of the deploy commands", function 
     assert.throws(() => assertNoLeak(r), /GITHUB_TOKEN/);
   });
 
-  /** What a run left for a reader: its stdout, its stderr and every report file it wrote under `out`. */
+  /**
+   * What a run left for a reader: its stdout, its stderr and every file under the directories the commands write
+   * (their reports, the projects' stack files, the release's VERSION and CHANGELOG; git's own store aside).
+   */
   function outputOf(r: CliRun): string {
-    const files = fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), "utf8"));
+    const files = [out, dir, promoting.dir, repository].flatMap((d) =>
+      fs
+        .readdirSync(d, { recursive: true, encoding: "utf8" })
+        .filter((f) => !f.split(path.sep).includes(".git") && fs.statSync(path.join(d, f)).isFile())
+        .map((f) => fs.readFileSync(path.join(d, f), "utf8")),
+    );
     return [r.stdout, r.stderr, ...files].join("\n");
   }
 

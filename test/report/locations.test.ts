@@ -115,9 +115,9 @@ describe("report locations of the repository's stacks", function () {
     }
   });
 
-  it("a result on this repository's own governance is located in the infrastructure entry, never at apps", function () {
+  it("SARIF locates a result on this repository's own governance in the infrastructure entry, never at apps", function () {
     const production = reports.find((r) => r.stack === "production")!;
-    const governance = oracleRows(production).filter((l) =>
+    const governance = sarifRows(production).filter((l) =>
       l.row.split("\t")[2].startsWith("cicd-constitution-"),
     );
     assert.ok(governance.length >= 50, `findings on the governance (${governance.length})`);
