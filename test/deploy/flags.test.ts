@@ -17,6 +17,7 @@ import {
   ERP_V1,
   erpDeploying,
   flagOutputsFile,
+  flagsOffArgs,
   ids,
   startFlagServers,
   world,
@@ -52,22 +53,7 @@ describe("cicd flags", function () {
   const wait = (...extra: string[]) =>
     cicd(["flags", "wait", "--stack", "staging", "--dir", dir, "--outputs", outputs, ...extra]);
   const off = (app: string, flag: string) =>
-    cicd([
-      "flags",
-      "off",
-      "--stack",
-      "staging",
-      "--dir",
-      dir,
-      "--outputs",
-      outputs,
-      "--app",
-      app,
-      "--flag",
-      flag,
-      "--poll",
-      "0.02",
-    ]);
+    cicd([...flagsOffArgs(dir, outputs, app, flag), "--poll", "0.02"]);
 
   describe("wait", () => {
     it("passes at once when no flag deployment is in progress", async () => {

@@ -127,3 +127,21 @@ export function flagOutputsFile(dir: string): string {
   );
   return file;
 }
+
+/** The `cicd flags off` command line: staging's `app`'s `flag`, the project at `dir`, the stack outputs `outputs`. */
+export function flagsOffArgs(dir: string, outputs: string, app: string, flag: string): string[] {
+  return [
+    "flags",
+    "off",
+    "--stack",
+    "staging",
+    "--dir",
+    dir,
+    "--outputs",
+    outputs,
+    "--app",
+    app,
+    "--flag",
+    flag,
+  ];
+}

@@ -20,7 +20,7 @@ import { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { redactCredentials } from "../../src/redact";
 import { cicd, CliRun, cleanTempDirs, tempDir, tempProject } from "../cli-harness";
-import { flagOutputsFile } from "../deploy/flagsWorld";
+import { flagOutputsFile, flagsOffArgs } from "../deploy/flagsWorld";
 import { stampSuiteDate } from "../deploy/servers";
 import { releasedRepository } from "../git";
 
@@ -300,23 +300,7 @@ describe("proofs: no credential in any output of the deploy commands", function 
       "flags wait",
       () => ["flags", "wait", "--stack", "staging", "--dir", dir, "--outputs", flagOutputs, "--poll", "0.01"],
     ],
-    [
-      "flags off",
-      () => [
-        "flags",
-        "off",
-        "--stack",
-        "staging",
-        "--dir",
-        dir,
-        "--outputs",
-        flagOutputs,
-        "--app",
-        "erp-berhan",
-        "--flag",
-        "telegram_bot_v2",
-      ],
-    ],
+    ["flags off", () => flagsOffArgs(dir, flagOutputs, "erp-berhan", "telegram_bot_v2")],
     [
       "promote",
       () => [
