@@ -11,9 +11,11 @@ import { parseState } from "../../src/audit/readState";
 import { readPlan } from "../../src/diff/command";
 import { SECRET_SIG, SIG_KEY } from "../../src/audit/readState";
 import { startCicdProcess } from "../cli-harness";
+import { cleanTempDirs, tempDir } from "../temp";
 import { ROOT } from "../helpers";
 
 describe("diff and state readers: hygiene", function () {
+  after(cleanTempDirs);
   this.timeout(120_000);
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "hygiene-"))));
@@ -69,7 +71,10 @@ describe("diff and state readers: hygiene", function () {
   it("Ctrl-C during `diff --base-ref` removes the temporary worktree", async () => {
     const worktrees = () => execFileSync("git", ["-C", ROOT, "worktree", "list"], { encoding: "utf8" });
     // The compiled executable, as `npm run cicd` runs it: the signal reaches the process that made the worktree.
-    const child = startCicdProcess(["diff", "--base-ref", "HEAD"]);
+    // Its temporary directories go to a TMPDIR of its own: the suite's is shared with the other worker, whose base-ref
+    // tests (test/diff/command-preview.test.ts) count the `cicd-diff-*` directories they find there as leftovers.
+    const tmp = tempDir("hygiene-diff");
+    const child = startCicdProcess(["diff", "--base-ref", "HEAD"], { env: { TMPDIR: tmp } });
     const exited = new Promise<number | null>((resolve) =>
       child.on("exit", (code, signal) => resolve(code ?? (signal ? 130 : null))),
     );
@@ -89,5 +94,10 @@ describe("diff and state readers: hygiene", function () {
       fs.rmSync(path.dirname(tree), { recursive: true, force: true });
     }
     assert.doesNotMatch(left, /cicd-diff-/);
+    assert.deepEqual(
+      fs.readdirSync(tmp).filter((f) => f.startsWith("cicd-diff-")),
+      [],
+      "the temporary directory removed with the worktree",
+    );
   });
 });
